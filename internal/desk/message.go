@@ -1,0 +1,178 @@
+package desk
+
+import (
+	"context"
+	"time"
+	"unicode/utf8"
+)
+
+// Message kinds: a message travels between customer and agent; a note is
+// internal, for agents only, never sent on a channel (D1, D3).
+const (
+	KindMessage = "message"
+	KindNote    = "note"
+)
+
+// Directions of a message.
+const (
+	DirectionIn  = "in"  // from the customer
+	DirectionOut = "out" // from an agent or the system
+)
+
+// Message types (D1).
+const (
+	TypeText     = "text"
+	TypeImage    = "image"
+	TypeFile     = "file"
+	TypeVideo    = "video"
+	TypeAudio    = "audio"
+	TypeVoice    = "voice"
+	TypeLocation = "location"
+	TypeTemplate = "template"
+)
+
+// ValidMessageType reports whether t is a message type.
+func ValidMessageType(t string) bool {
+	switch t {
+	case TypeText, TypeImage, TypeFile, TypeVideo, TypeAudio, TypeVoice, TypeLocation, TypeTemplate:
+		return true
+	}
+	return false
+}
+
+// Delivery states of outbound messages (D2). Queued is the state between
+// commit and the channel accepting the message.
+const (
+	DeliveryQueued    = "queued"
+	DeliverySent      = "sent"
+	DeliveryDelivered = "delivered"
+	DeliverySeen      = "seen"
+	DeliveryFailed    = "failed"
+)
+
+// MaxTextLength bounds a message's text on any channel; channels have
+// their own, smaller limits (D4).
+const MaxTextLength = 65536
+
+// Message is one entry of a conversation's thread.
+type Message struct {
+	ID             ID     `json:"id"`
+	ConversationID ID     `json:"conversation_id"`
+	Kind           string `json:"kind"`
+	Direction      string `json:"direction"`
+	Type           string `json:"type"`
+	Text           string `json:"text"`
+	Channel        string `json:"channel"`
+	// From and To are channel addresses (customer's and ours).
+	From string `json:"from"`
+	To   string `json:"to"`
+	// AuthorID is the agent who wrote an outbound message or note.
+	AuthorID *ID `json:"author_id"`
+	// ExternalID is the provider's message ID; unique per channel.
+	ExternalID    string    `json:"external_id,omitempty"`
+	DeliveryState string    `json:"delivery_state,omitempty"`
+	FailureReason string    `json:"failure_reason,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// Validate checks and defaults an agent-written message or note.
+func (m *Message) Validate() error {
+	if m.Kind == "" {
+		m.Kind = KindMessage
+	} else if m.Kind != KindMessage && m.Kind != KindNote {
+		return FieldErrorf("type", "kind must be message or note")
+	}
+	if m.Type == "" {
+		m.Type = TypeText
+	} else if !ValidMessageType(m.Type) {
+		return FieldErrorf("type", "unknown message type %q", m.Type)
+	}
+	if m.Text == "" {
+		return FieldErrorf("text", "text is required")
+	} else if !utf8.ValidString(m.Text) {
+		return FieldErrorf("text", "text is not valid UTF-8")
+	} else if utf8.RuneCountInString(m.Text) > MaxTextLength {
+		return FieldErrorf("text", "text is longer than %d characters", MaxTextLength)
+	}
+	return nil
+}
+
+// MessageFilter pages through a thread, oldest first.
+type MessageFilter struct {
+	Cursor string
+	Limit  int
+}
+
+// InboundMessage is a customer message arriving on a channel.
+type InboundMessage struct {
+	Channel    string
+	From       string // customer's address
+	To         string // our address (receiver)
+	Text       string
+	Type       string
+	ExternalID string
+	// QueueID is where a new conversation goes; zero means the Default
+	// queue. Routing (B2) decides it before ingestion.
+	QueueID ID
+}
+
+// Validate checks and normalizes an inbound message.
+func (in *InboundMessage) Validate() error {
+	if !ValidChannel(in.Channel) || in.Channel == ChannelInternal {
+		return FieldErrorf("channel", "unknown channel %q", in.Channel)
+	}
+	from, err := NormalizeAddress(in.Channel, in.From)
+	if err != nil {
+		return FieldErrorf("from", "%s", ErrorMessage(err))
+	}
+	in.From = from
+	if len(in.To) > 320 {
+		return FieldErrorf("to", "to is longer than 320 characters")
+	}
+	if in.Type == "" {
+		in.Type = TypeText
+	} else if !ValidMessageType(in.Type) {
+		return FieldErrorf("type", "unknown message type %q", in.Type)
+	}
+	if in.Text == "" && in.Type == TypeText {
+		return FieldErrorf("text", "text is required")
+	} else if !utf8.ValidString(in.Text) {
+		return FieldErrorf("text", "text is not valid UTF-8")
+	} else if utf8.RuneCountInString(in.Text) > MaxTextLength {
+		return FieldErrorf("text", "text is longer than %d characters", MaxTextLength)
+	}
+	if in.ExternalID == "" {
+		return FieldErrorf("external_id", "external_id is required")
+	} else if len(in.ExternalID) > 255 {
+		return FieldErrorf("external_id", "external_id is longer than 255 characters")
+	}
+	return nil
+}
+
+// IngestResult is what ingesting an inbound message did.
+type IngestResult struct {
+	Message      *Message      `json:"message"`
+	Conversation *Conversation `json:"conversation"`
+	Customer     *Customer     `json:"customer"`
+	// Duplicate is true when the external ID was seen before; the original
+	// message is returned and nothing changed.
+	Duplicate bool `json:"duplicate"`
+	// NewConversation and NewCustomer tell what was created.
+	NewConversation bool `json:"new_conversation"`
+	NewCustomer     bool `json:"new_customer"`
+}
+
+// MessageService stores threads.
+type MessageService interface {
+	// CreateMessage adds an agent's outbound message or internal note to a
+	// visible conversation. Outbound messages start Queued; a reply clears
+	// the conversation's pending state.
+	CreateMessage(ctx context.Context, m *Message) error
+	// FindMessages returns a visible conversation's thread, oldest first.
+	FindMessages(ctx context.Context, conversationID ID, f MessageFilter) ([]*Message, string, error)
+	// IngestMessage stores an inbound message in one transaction: finds or
+	// creates the customer by contact address, threads into the customer's
+	// ongoing (not closed) conversation or opens one (C5), and is idempotent
+	// on (channel, external ID). System actor only.
+	IngestMessage(ctx context.Context, in *InboundMessage) (*IngestResult, error)
+}

@@ -1,0 +1,84 @@
+package desk
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Queue groups conversations and the agents who work them (B1, B6).
+type Queue struct {
+	ID   ID     `json:"id"`
+	Name string `json:"name"`
+	// IsDefault marks the system Default queue: created on first start,
+	// never deleted, every agent a member.
+	IsDefault bool `json:"is_default"`
+	// AutoAssign turns on automatic assignment (B3).
+	AutoAssign bool `json:"auto_assign"`
+	// ReturnOnOffline sends an agent's open conversations back to the queue
+	// when the agent goes Offline.
+	ReturnOnOffline bool `json:"return_on_offline"`
+	// DefaultSenders maps a channel to the sender address used for new
+	// conversations of this queue (E4).
+	DefaultSenders map[string]string `json:"default_senders"`
+	CreatedAt      time.Time         `json:"created_at"`
+	UpdatedAt      time.Time         `json:"updated_at"`
+}
+
+// DefaultQueueName is the name of the system queue.
+const DefaultQueueName = "Default queue"
+
+// Validate checks a queue's fields.
+func (q *Queue) Validate() error {
+	q.Name = strings.TrimSpace(q.Name)
+	if q.Name == "" {
+		return FieldErrorf("name", "name is required")
+	} else if len(q.Name) > 200 {
+		return FieldErrorf("name", "name is longer than 200 characters")
+	}
+	for ch := range q.DefaultSenders {
+		if !ValidChannel(ch) {
+			return FieldErrorf("default_senders", "unknown channel %q", ch)
+		}
+	}
+	return nil
+}
+
+// QueueFilter selects queues.
+type QueueFilter struct {
+	// MemberID restricts to queues the agent belongs to.
+	MemberID *ID
+	Cursor   string
+	Limit    int
+}
+
+// QueueUpdate changes a queue; nil fields are left alone.
+type QueueUpdate struct {
+	Name            *string            `json:"name"`
+	AutoAssign      *bool              `json:"auto_assign"`
+	ReturnOnOffline *bool              `json:"return_on_offline"`
+	DefaultSenders  *map[string]string `json:"default_senders"`
+}
+
+// QueueService manages queues and their membership.
+type QueueService interface {
+	// CreateQueue stores a new queue (supervisor+). ECONFLICT (name_taken)
+	// if the name is in use.
+	CreateQueue(ctx context.Context, q *Queue) error
+	// FindQueueByID returns ENOTFOUND if the queue does not exist.
+	FindQueueByID(ctx context.Context, id ID) (*Queue, error)
+	// FindDefaultQueue returns the system Default queue.
+	FindDefaultQueue(ctx context.Context) (*Queue, error)
+	// FindQueues lists queues, Default queue first, then by name.
+	FindQueues(ctx context.Context, f QueueFilter) ([]*Queue, string, error)
+	// UpdateQueue changes a queue (supervisor+).
+	UpdateQueue(ctx context.Context, id ID, upd QueueUpdate) (*Queue, error)
+	// DeleteQueue removes a queue (supervisor+). The Default queue is refused
+	// with ECONFLICT (code default_queue); a queue that still holds open
+	// conversations with ECONFLICT (code queue_not_empty).
+	DeleteQueue(ctx context.Context, id ID) error
+	// AddQueueMember makes the agent a member of the queue (idempotent).
+	AddQueueMember(ctx context.Context, queueID, agentID ID) error
+	// RemoveQueueMember removes a membership; refused for the Default queue.
+	RemoveQueueMember(ctx context.Context, queueID, agentID ID) error
+}
