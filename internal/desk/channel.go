@@ -1,5 +1,10 @@
 package desk
 
+import (
+	"context"
+	"time"
+)
+
 // Channels a conversation can run on (K). "api" is the generic integration
 // channel of POST /api/v1/inbound.
 const (
@@ -35,4 +40,114 @@ func Channels() []string {
 		out = append(out, c)
 	}
 	return out
+}
+
+// Channel is a provider adapter (issue: channels): it turns a provider's
+// webhook traffic into inbound messages and delivery receipts, and sends
+// outbound messages in the provider's documented wire format. Adapters live
+// in internal/channel/<name> and never import each other.
+type Channel interface {
+	// Kind is the channel name (one of the Channel* constants).
+	Kind() string
+	// Capabilities tells what the channel can carry (D4, D5).
+	Capabilities() Capabilities
+	// HandleWebhook verifies the request's signature and parses it. A bad or
+	// missing signature is EUNAUTHENTICATED; a malformed payload EINVALID.
+	// Verification handshakes are answered through WebhookResult.Reply.
+	HandleWebhook(ctx context.Context, req *WebhookRequest) (*WebhookResult, error)
+	// Send delivers one outbound message. The idempotency key is passed to
+	// the provider where its API supports one, so a retried send is not
+	// delivered twice. Errors that retrying cannot fix are EINVALID.
+	Send(ctx context.Context, m *OutboundMessage) (*SendResult, error)
+}
+
+// Capabilities describes a channel (D4, D5). Zero limits mean no limit.
+type Capabilities struct {
+	MaxTextLength int  `json:"max_text_length"`
+	Segmented     bool `json:"segmented"` // SMS: longer texts are split and charged per segment
+	Media         bool `json:"media"`
+	Location      bool `json:"location"`
+	VoiceMessages bool `json:"voice_messages"`
+	SeenReceipts  bool `json:"seen_receipts"`
+	// SessionWindow is the customer-care window after the customer's last
+	// message outside which only templates may be sent (WhatsApp: 24 h, D6).
+	SessionWindowHours int `json:"session_window_hours"`
+}
+
+// WebhookRequest is a provider's HTTP request, detached from net/http so
+// the domain stays transport-free.
+type WebhookRequest struct {
+	Method string
+	// URL is the full public URL the provider called (signatures such as
+	// Twilio's cover it).
+	URL    string
+	Header map[string][]string
+	Query  map[string][]string
+	Body   []byte
+}
+
+// WebhookReply is what to answer the provider, e.g. a verification echo.
+type WebhookReply struct {
+	Status      int
+	ContentType string
+	Body        []byte
+}
+
+// WebhookResult is what a webhook carried.
+type WebhookResult struct {
+	Messages []InboundMessage
+	Receipts []Receipt
+	Reply    *WebhookReply
+}
+
+// Receipt reports a delivery state change of an outbound message (D2).
+type Receipt struct {
+	Channel    string
+	ExternalID string // the provider's ID of our outbound message
+	State      string // one of the Delivery* constants
+	Reason     string // for failed
+	At         time.Time
+}
+
+// OutboundMessage is a message to send on a channel.
+type OutboundMessage struct {
+	IdempotencyKey string
+	Channel        string
+	From           string // our sender address
+	To             string // the customer's address
+	Type           string
+	Text           string
+	Subject        string // email
+	Attachments    []Attachment
+	Location       *Location
+	Template       *TemplateCall
+}
+
+// SendResult is the provider's answer to a send.
+type SendResult struct {
+	ExternalID string
+}
+
+// Attachment is a file carried by a message.
+type Attachment struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	// URL is where the provider or the workspace fetches it.
+	URL string `json:"url"`
+}
+
+// Location is a shared place (D7).
+type Location struct {
+	Name      string  `json:"name"`
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+}
+
+// TemplateCall is a registered template with its numbered variables filled
+// (E1), e.g. WhatsApp's {{1}}, {{2}}.
+type TemplateCall struct {
+	Name      string   `json:"name"`
+	Language  string   `json:"language"`
+	Variables []string `json:"variables"`
 }
