@@ -1,0 +1,56 @@
+// Package postgres is Switchboard's scale-out store: PostgreSQL through
+// pgx's database/sql driver, over the shared SQL of package sqlstore.
+// Several server processes may share one database.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrationLock serializes migrations of nodes starting at once; the lock
+// is released when the migration's transaction ends.
+const migrationLock = `SELECT pg_advisory_xact_lock(7272727272)`
+
+// Open connects to url, runs the migrations and returns the store.
+func Open(ctx context.Context, url string, clock desk.Clock) (*sqlstore.Store, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	if err := sqlstore.Migrate(ctx, db, sub, migrationLock); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s, err := sqlstore.New(ctx, db, db, sqlstore.Dialect{Name: "postgres", IsUniqueViolation: isUniqueViolation}, clock)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}

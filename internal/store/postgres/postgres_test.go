@@ -1,0 +1,99 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/store/postgres"
+	"github.com/switchboard-cc/switchboard/internal/store/storetest"
+)
+
+// testURL is the PostgreSQL the suite runs against.
+func testURL() string {
+	if u := os.Getenv("SWITCHBOARD_TEST_POSTGRES"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+// freshSchema creates an empty schema and returns a URL whose connections
+// use it, dropping it when the test ends. Unreachable PostgreSQL fails the
+// test under CI and skips it (loudly) elsewhere.
+func freshSchema(t *testing.T) string {
+	t.Helper()
+	admin, err := sql.Open("pgx", testURL())
+	if err == nil {
+		err = admin.Ping()
+	}
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("PostgreSQL unreachable at %s under CI: %v", testURL(), err)
+		}
+		t.Skipf("SKIPPING PostgreSQL conformance: unreachable at %s: %v", testURL(), err)
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "sb_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+		admin.Close()
+	})
+	u, _ := url.Parse(testURL())
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, clock desk.Clock) desk.Store {
+		s, err := postgres.Open(context.Background(), freshSchema(t), clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+// TestConcurrentOpen starts several stores on one empty schema at once, as
+// several nodes starting together do: migrations and the Default queue
+// must come out exactly once.
+func TestConcurrentOpen(t *testing.T) {
+	u := freshSchema(t)
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			s, err := postgres.Open(context.Background(), u, desk.SystemClock{})
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent open: %v", err)
+		}
+	}
+	s, err := postgres.Open(context.Background(), u, desk.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	qs, _, _ := s.FindQueues(desk.NewContextWithActor(context.Background(), desk.SystemActor), desk.QueueFilter{})
+	if len(qs) != 1 {
+		t.Fatalf("%d queues after concurrent start, want the Default queue once", len(qs))
+	}
+}

@@ -1,0 +1,45 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+	"github.com/switchboard-cc/switchboard/internal/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, clock desk.Clock) desk.Store {
+		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+// TestReopenKeepsData shows migrations are idempotent and data persists.
+func TestReopenKeepsData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "test.db")
+	ctx := desk.NewContextWithActor(context.Background(), desk.SystemActor)
+	s, err := sqlite.Open(ctx, path, desk.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, _ := s.FindDefaultQueue(ctx)
+	s.CreateQueue(ctx, &desk.Queue{Name: "Sales"})
+	s.Close()
+	s, err = sqlite.Open(ctx, path, desk.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	def2, _ := s.FindDefaultQueue(ctx)
+	qs, _, _ := s.FindQueues(ctx, desk.QueueFilter{})
+	if def2.ID != def.ID || len(qs) != 2 {
+		t.Fatalf("after reopen: default %v→%v, %d queues", def.ID, def2.ID, len(qs))
+	}
+}

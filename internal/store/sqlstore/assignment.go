@@ -1,0 +1,182 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// AssignConversation gives an unassigned conversation to an agent with one
+// conditional UPDATE, so two takers can never both win, on one node or
+// many (B4). The loser gets ECONFLICT already_assigned naming the holder.
+func (s *Store) AssignConversation(ctx context.Context, id, agentID desk.ID) (*desk.Conversation, error) {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.SeesAllQueues() && agentID != actor.AgentID {
+		return nil, desk.Errorf(desk.EFORBIDDEN, "agents can only take conversations for themselves")
+	}
+	c, err := s.findConversation(ctx, s.r, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var name string
+		err := tx.QueryRowContext(ctx, `SELECT a.name FROM agents a JOIN queue_members m ON m.agent_id = a.id AND m.queue_id = $1 WHERE a.id = $2`,
+			int64(c.QueueID), int64(agentID)).Scan(&name)
+		if isNoRows(err) {
+			return desk.FieldErrorf("agent_id", "the agent is not a member of the conversation's queue")
+		} else if err != nil {
+			return err
+		}
+		now := micros(s.now())
+		res, err := tx.ExecContext(ctx, `UPDATE conversations SET assignee_id = $1, updated_at = $2
+			WHERE id = $3 AND assignee_id IS NULL AND status <> 'closed'`, int64(agentID), now, int64(id))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return insertEventTx(ctx, tx, id, desk.EventAssigned, actor, now, map[string]any{"agent_id": agentID.String(), "agent_name": name})
+		}
+		return s.assignConflictTx(ctx, tx, id, agentID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.findConversation(ctx, s.r, desk.SystemActor, id)
+}
+
+// assignConflictTx explains why a conditional assignment changed nothing:
+// already held by the same agent (no-op), by another, or closed.
+func (s *Store) assignConflictTx(ctx context.Context, tx *sql.Tx, id, agentID desk.ID) error {
+	var holder sql.NullInt64
+	var holderName sql.NullString
+	var status string
+	err := tx.QueryRowContext(ctx, `SELECT c.assignee_id, a.name, c.status FROM conversations c LEFT JOIN agents a ON a.id = c.assignee_id WHERE c.id = $1`,
+		int64(id)).Scan(&holder, &holderName, &status)
+	if err != nil {
+		return err
+	}
+	switch {
+	case holder.Valid && desk.ID(holder.Int64) == agentID:
+		return nil
+	case holder.Valid:
+		return &desk.Error{Kind: desk.ECONFLICT, Code: "already_assigned",
+			Message: "another agent has already been assigned: " + holderName.String,
+			Detail:  map[string]any{"assignee_id": desk.ID(holder.Int64).String(), "assignee_name": holderName.String}}
+	default:
+		return desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed")
+	}
+}
+
+// UnassignConversation returns a conversation to its queue. Agents may
+// unassign only what they hold.
+func (s *Store) UnassignConversation(ctx context.Context, id desk.ID) (*desk.Conversation, error) {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.findConversation(ctx, s.r, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.AssigneeID == nil {
+		return c, nil
+	}
+	if !actor.SeesAllQueues() && *c.AssigneeID != actor.AgentID {
+		return nil, desk.Errorf(desk.EFORBIDDEN, "only the assignee or a supervisor can unassign")
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		now := micros(s.now())
+		res, err := tx.ExecContext(ctx, `UPDATE conversations SET assignee_id = NULL, updated_at = $1 WHERE id = $2 AND assignee_id = $3`,
+			now, int64(id), int64(*c.AssigneeID))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return desk.CodedErrorf(desk.ECONFLICT, "assignment_changed", "the assignment changed meanwhile; reload")
+		}
+		return insertEventTx(ctx, tx, id, desk.EventUnassigned, actor, now, map[string]any{"agent_id": c.AssigneeID.String()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.findConversation(ctx, s.r, desk.SystemActor, id)
+}
+
+// TransferConversation moves a conversation to an agent or a queue (B5).
+// Agents may transfer what they hold or what is unassigned.
+func (s *Store) TransferConversation(ctx context.Context, id desk.ID, t desk.Transfer) (*desk.Conversation, error) {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if (t.AgentID == nil) == (t.QueueID == nil) {
+		return nil, desk.FieldErrorf("agent_id", "give exactly one of agent_id and queue_id")
+	}
+	c, err := s.findConversation(ctx, s.r, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.SeesAllQueues() && c.AssigneeID != nil && *c.AssigneeID != actor.AgentID {
+		return nil, desk.Errorf(desk.EFORBIDDEN, "only the assignee or a supervisor can transfer")
+	}
+	if c.Status == desk.ConversationClosed {
+		return nil, desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed")
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		now := micros(s.now())
+		data := map[string]any{"from_queue_id": c.QueueID.String()}
+		if c.AssigneeID != nil {
+			data["from_agent_id"] = c.AssigneeID.String()
+		}
+		var res sql.Result
+		if t.QueueID != nil {
+			if err := existsTx(ctx, tx, "queues", *t.QueueID, "queue"); err != nil {
+				return desk.FieldErrorf("queue_id", "unknown queue")
+			}
+			data["to_queue_id"] = t.QueueID.String()
+			res, err = tx.ExecContext(ctx, `UPDATE conversations SET queue_id = $1, assignee_id = NULL, updated_at = $2 WHERE id = $3 AND `+sameHolder(c),
+				append([]any{int64(*t.QueueID), now, int64(id)}, holderArg(c)...)...)
+		} else {
+			var name string
+			if err := tx.QueryRowContext(ctx, `SELECT name FROM agents WHERE id = $1`, int64(*t.AgentID)).Scan(&name); isNoRows(err) {
+				return desk.FieldErrorf("agent_id", "unknown agent")
+			} else if err != nil {
+				return err
+			}
+			data["to_agent_id"], data["to_agent_name"] = t.AgentID.String(), name
+			res, err = tx.ExecContext(ctx, `UPDATE conversations SET assignee_id = $1, updated_at = $2 WHERE id = $3 AND `+sameHolder(c),
+				append([]any{int64(*t.AgentID), now, int64(id)}, holderArg(c)...)...)
+		}
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return desk.CodedErrorf(desk.ECONFLICT, "assignment_changed", "the assignment changed meanwhile; reload")
+		}
+		return insertEventTx(ctx, tx, id, desk.EventTransferred, actor, now, data)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.findConversation(ctx, s.r, desk.SystemActor, id)
+}
+
+// sameHolder guards an update on the holder seen when it was decided, so a
+// concurrent take or transfer is not overwritten silently ($4 is the holder).
+func sameHolder(c *desk.Conversation) string {
+	if c.AssigneeID == nil {
+		return `assignee_id IS NULL`
+	}
+	return `assignee_id = $4`
+}
+
+func holderArg(c *desk.Conversation) []any {
+	if c.AssigneeID == nil {
+		return nil
+	}
+	return []any{int64(*c.AssigneeID)}
+}

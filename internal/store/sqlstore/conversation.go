@@ -1,0 +1,282 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+const conversationSelect = `SELECT c.id, c.channel, c.customer_id, c.status, c.priority, c.topic, c.summary,
+	c.queue_id, c.assignee_id, c.contact_address, c.sender_address, c.merged_into_id,
+	c.created_at, c.updated_at, c.last_message_at, c.last_customer_message_at, c.closed_at,
+	COALESCE(NULLIF(cu.name, ''), c.contact_address), q.name, COALESCE(a.name, '')`
+
+const conversationFrom = ` FROM conversations c
+	JOIN queues q ON q.id = c.queue_id
+	LEFT JOIN customers cu ON cu.id = c.customer_id
+	LEFT JOIN agents a ON a.id = c.assignee_id`
+
+func scanConversation(row interface{ Scan(...any) error }, extra ...any) (*desk.Conversation, error) {
+	var c desk.Conversation
+	var customer, assignee, merged, lastMsg, lastCust, closed sql.NullInt64
+	var created, updated int64
+	dest := []any{&c.ID, &c.Channel, &customer, &c.Status, &c.Priority, &c.Topic, &c.Summary,
+		&c.QueueID, &assignee, &c.ContactAddress, &c.SenderAddress, &merged,
+		&created, &updated, &lastMsg, &lastCust, &closed, &c.CustomerName, &c.QueueName, &c.AssigneeName}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	c.CustomerID = desk.ID(customer.Int64)
+	c.AssigneeID, c.MergedIntoID = nullID(assignee), nullID(merged)
+	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
+	c.LastMessageAt, c.LastCustomerMessageAt, c.ClosedAt = nullTime(lastMsg), nullTime(lastCust), nullTime(closed)
+	c.Tags = []string{}
+	return &c, nil
+}
+
+// restrict adds the queue-access condition for an agent (J2): only
+// conversations of their queues, or assigned to them. Applied in the query.
+func restrict(w *where, actor *desk.Actor) {
+	if !actor.SeesAllQueues() {
+		w.add(`(c.queue_id IN (SELECT queue_id FROM queue_members WHERE agent_id = ?) OR c.assignee_id = ?)`, int64(actor.AgentID), int64(actor.AgentID))
+	}
+}
+
+// findConversation reads one conversation as the actor may see it.
+func (s *Store) findConversation(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, actor *desk.Actor, id desk.ID) (*desk.Conversation, error) {
+	var w where
+	w.add(`c.id = ?`, int64(id))
+	restrict(&w, actor)
+	c, err := scanConversation(q.QueryRowContext(ctx, conversationSelect+conversationFrom+w.sql(), w.args...))
+	if isNoRows(err) {
+		return nil, notFound("conversation")
+	} else if err != nil {
+		return nil, err
+	}
+	if c.Tags, err = tagsOf(ctx, s.r, "conversation_tags", "conversation_id", c.ID); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// FindConversationByID returns ENOTFOUND if missing or not visible.
+func (s *Store) FindConversationByID(ctx context.Context, id desk.ID) (*desk.Conversation, error) {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.findConversation(ctx, s.r, actor, id)
+}
+
+// CreateConversation stores a conversation with a created event.
+func (s *Store) CreateConversation(ctx context.Context, c *desk.Conversation) error {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.QueueID == 0 {
+		c.QueueID = s.defaultQueue
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := existsTx(ctx, tx, "queues", c.QueueID, "queue"); err != nil {
+			return desk.FieldErrorf("queue_id", "unknown queue")
+		}
+		if !actor.SeesAllQueues() {
+			var one int
+			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM queue_members WHERE queue_id = $1 AND agent_id = $2`, int64(c.QueueID), int64(actor.AgentID)).Scan(&one); err != nil {
+				return desk.FieldErrorf("queue_id", "you are not a member of this queue")
+			}
+		}
+		var customer any
+		if c.CustomerID != 0 {
+			if err := existsTx(ctx, tx, "customers", c.CustomerID, "customer"); err != nil {
+				return desk.FieldErrorf("customer_id", "unknown customer")
+			}
+			customer = int64(c.CustomerID)
+		}
+		if c.AssigneeID != nil {
+			if err := existsTx(ctx, tx, "agents", *c.AssigneeID, "agent"); err != nil {
+				return desk.FieldErrorf("assignee_id", "unknown agent")
+			}
+		}
+		now := micros(s.now())
+		var closed any
+		if c.Status == desk.ConversationClosed {
+			closed = now
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO conversations (channel, customer_id, status, priority, topic, summary, queue_id, assignee_id,
+			contact_address, sender_address, created_at, updated_at, closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id`,
+			c.Channel, customer, c.Status, c.Priority, c.Topic, c.Summary, int64(c.QueueID), idArg(c.AssigneeID),
+			c.ContactAddress, c.SenderAddress, now, closed).Scan(&c.ID); err != nil {
+			return err
+		}
+		if err := setTagsTx(ctx, tx, "conversation_tags", "conversation_id", c.ID, c.Tags); err != nil {
+			return err
+		}
+		return insertEventTx(ctx, tx, c.ID, desk.EventCreated, actor, now, map[string]any{"channel": c.Channel, "queue_id": c.QueueID.String()})
+	})
+	if err != nil {
+		return err
+	}
+	fresh, err := s.findConversation(ctx, s.r, desk.SystemActor, c.ID)
+	if err == nil {
+		*c = *fresh
+	}
+	return err
+}
+
+// FindConversations lists one view (C6) with keyset pagination.
+func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter) ([]*desk.Conversation, string, error) {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := f.Validate(); err != nil {
+		return nil, "", err
+	}
+	var w where
+	restrict(&w, actor)
+	switch f.View {
+	case desk.ViewMine:
+		w.add(`c.assignee_id = ? AND c.status <> 'closed'`, int64(actor.AgentID))
+	case desk.ViewAll:
+		w.add(`c.status <> 'closed'`)
+	case desk.ViewUnassigned:
+		w.add(`c.assignee_id IS NULL AND c.bot IS NULL AND c.status <> 'closed'`)
+	case desk.ViewBots:
+		w.add(`c.bot IS NOT NULL AND c.status <> 'closed'`)
+	case desk.ViewHistory:
+		w.add(`c.status = 'closed'`)
+	}
+	if f.Status != "" {
+		w.add(`c.status = ?`, f.Status)
+	}
+	if f.QueueID != nil {
+		w.add(`c.queue_id = ?`, int64(*f.QueueID))
+	}
+	if f.AssigneeID != nil {
+		w.add(`c.assignee_id = ?`, int64(*f.AssigneeID))
+	}
+	if f.CustomerID != nil {
+		w.add(`c.customer_id = ?`, int64(*f.CustomerID))
+	}
+	if f.Channel != "" {
+		w.add(`c.channel = ?`, f.Channel)
+	}
+	if f.Priority != "" {
+		w.add(`c.priority = ?`, f.Priority)
+	}
+	if f.Tag != "" {
+		w.add(`EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag = ?)`, strings.ToLower(f.Tag))
+	}
+	key, desc, numeric := sortKey(f.Sort)
+	if f.Cursor != "" {
+		var cur cursor
+		if err := cur.decode(f.Cursor); err != nil {
+			return nil, "", err
+		}
+		if _, isNum := cur.Key.(int64); isNum != numeric {
+			return nil, "", desk.FieldErrorf("cursor", "cursor does not belong to this sort order")
+		}
+		op := ">"
+		if desc {
+			op = "<"
+		}
+		w.add(`(`+key+` `+op+` ? OR (`+key+` = ? AND c.id `+op+` ?))`, cur.Key, cur.Key, cur.ID)
+	}
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	n := limit(f.Limit)
+	q := conversationSelect + `, ` + key + conversationFrom + w.sql() + ` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + itoa(n+1)
+	rows, err := s.r.QueryContext(ctx, q, w.args...)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []*desk.Conversation
+	var keys []any
+	for rows.Next() {
+		var c *desk.Conversation
+		if numeric {
+			var k int64
+			c, err = scanConversation(rows, &k)
+			keys = append(keys, k)
+		} else {
+			var k string
+			c, err = scanConversation(rows, &k)
+			keys = append(keys, k)
+		}
+		if err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > n {
+		out = out[:n]
+		next = cursor{Key: keys[n-1], ID: int64(out[n-1].ID)}.encode()
+	}
+	return out, next, s.loadConversationTags(ctx, out)
+}
+
+// sortKey returns the SQL key of a sort order, its direction and whether
+// the key is numeric.
+func sortKey(sort string) (key string, desc, numeric bool) {
+	switch sort {
+	case desk.SortLatestPending:
+		return `COALESCE(c.last_message_at, c.created_at)`, true, true
+	case desk.SortStatus:
+		return `c.status`, false, false
+	case desk.SortCustomer:
+		return `COALESCE(cu.sort_name, lower(c.contact_address))`, false, false
+	case desk.SortQueue:
+		return `(CASE WHEN q.is_default THEN '0' ELSE '1' END || lower(q.name))`, false, false
+	case desk.SortOldestClosed:
+		return `COALESCE(c.closed_at, 0)`, false, true
+	case desk.SortLatestClosed:
+		return `COALESCE(c.closed_at, 0)`, true, true
+	}
+	return `COALESCE(c.last_message_at, c.created_at)`, false, true
+}
+
+// loadConversationTags fills the tags of a page in one query.
+func (s *Store) loadConversationTags(ctx context.Context, list []*desk.Conversation) error {
+	if len(list) == 0 {
+		return nil
+	}
+	byID := make(map[desk.ID]*desk.Conversation, len(list))
+	var w where
+	ph := make([]string, 0, len(list))
+	for _, c := range list {
+		byID[c.ID] = c
+		w.args = append(w.args, int64(c.ID))
+		ph = append(ph, "$"+itoa(len(w.args)))
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN (`+strings.Join(ph, ",")+`) ORDER BY tag`, w.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id desk.ID
+		var tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			return err
+		}
+		byID[id].Tags = append(byID[id].Tags, tag)
+	}
+	return rows.Err()
+}

@@ -1,0 +1,78 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// UpdateConversation changes fields of a visible conversation and records
+// status and priority changes on the timeline, in one transaction.
+func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.ConversationUpdate) (*desk.Conversation, error) {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.findConversation(ctx, s.r, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	old := *c
+	if upd.Status != nil {
+		c.Status = *upd.Status
+	}
+	if upd.Priority != nil {
+		c.Priority = *upd.Priority
+	}
+	if upd.Tags != nil {
+		c.Tags = *upd.Tags
+	}
+	if upd.Topic != nil {
+		c.Topic = *upd.Topic
+	}
+	if upd.Summary != nil {
+		c.Summary = *upd.Summary
+	}
+	if upd.Status != nil && *upd.Status == "" {
+		return nil, desk.FieldErrorf("status", "status must be open, waiting, solved or closed")
+	}
+	if upd.Priority != nil && *upd.Priority == "" {
+		return nil, desk.FieldErrorf("priority", "priority must be low, normal, high or urgent")
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		now := micros(s.now())
+		closedAt := any(nil)
+		if c.Status == desk.ConversationClosed {
+			closedAt = now
+			if old.ClosedAt != nil && old.Status == desk.ConversationClosed {
+				closedAt = micros(*old.ClosedAt)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET status = $1, priority = $2, topic = $3, summary = $4, updated_at = $5, closed_at = $6 WHERE id = $7`,
+			c.Status, c.Priority, c.Topic, c.Summary, now, closedAt, int64(id)); err != nil {
+			return err
+		}
+		if upd.Tags != nil {
+			if err := setTagsTx(ctx, tx, "conversation_tags", "conversation_id", id, c.Tags); err != nil {
+				return err
+			}
+		}
+		if c.Status != old.Status {
+			if err := insertEventTx(ctx, tx, id, desk.EventStatusChanged, actor, now, map[string]any{"from": old.Status, "to": c.Status}); err != nil {
+				return err
+			}
+		}
+		if c.Priority != old.Priority {
+			return insertEventTx(ctx, tx, id, desk.EventPriorityChanged, actor, now, map[string]any{"from": old.Priority, "to": c.Priority})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.findConversation(ctx, s.r, desk.SystemActor, id)
+}

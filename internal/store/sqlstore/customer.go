@@ -1,0 +1,246 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+const customerColumns = `id, name, gender, city, country, attributes, created_at, updated_at, last_activity_at`
+
+func scanCustomer(row interface{ Scan(...any) error }) (*desk.Customer, error) {
+	var c desk.Customer
+	var attrs string
+	var created, updated int64
+	var last sql.NullInt64
+	if err := row.Scan(&c.ID, &c.Name, &c.Gender, &c.City, &c.Country, &attrs, &created, &updated, &last); err != nil {
+		return nil, err
+	}
+	c.CreatedAt, c.UpdatedAt, c.LastActivityAt = fromMicros(created), fromMicros(updated), nullTime(last)
+	c.Attributes = map[string]string{}
+	c.Tags, c.Contacts = []string{}, []desk.Contact{}
+	return &c, scanJSON(attrs, &c.Attributes)
+}
+
+// loadCustomerParts fills contacts and tags.
+func loadCustomerParts(ctx context.Context, q querier, c *desk.Customer) error {
+	rows, err := q.QueryContext(ctx, `SELECT channel, address FROM contacts WHERE customer_id = $1 ORDER BY position, channel, address`, int64(c.ID))
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var ct desk.Contact
+		if err := rows.Scan(&ct.Channel, &ct.Address); err != nil {
+			rows.Close()
+			return err
+		}
+		c.Contacts = append(c.Contacts, ct)
+	}
+	rows.Close()
+	if c.Tags, err = tagsOf(ctx, q, "customer_tags", "customer_id", c.ID); err != nil {
+		return err
+	}
+	return rows.Err()
+}
+
+// writeCustomerPartsTx replaces contacts and tags; a contact owned by
+// another customer is ECONFLICT contact_taken.
+func (s *Store) writeCustomerPartsTx(ctx context.Context, tx *sql.Tx, c *desk.Customer) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE customer_id = $1`, int64(c.ID)); err != nil {
+		return err
+	}
+	for i, ct := range c.Contacts {
+		_, err := tx.ExecContext(ctx, `INSERT INTO contacts (channel, address, customer_id, position) VALUES ($1, $2, $3, $4)`, ct.Channel, ct.Address, int64(c.ID), i)
+		if err != nil && s.dialect.IsUniqueViolation(err) {
+			return &desk.Error{Kind: desk.ECONFLICT, Code: "contact_taken", Field: "contacts",
+				Message: "the " + ct.Channel + " address " + ct.Address + " belongs to another customer"}
+		} else if err != nil {
+			return err
+		}
+	}
+	if err := setTagsTx(ctx, tx, "customer_tags", "customer_id", c.ID, c.Tags); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE customers SET sort_name = $1 WHERE id = $2`, strings.ToLower(c.DisplayName()), int64(c.ID))
+	return err
+}
+
+// CreateCustomer stores a customer with contacts and tags, all or nothing.
+func (s *Store) CreateCustomer(ctx context.Context, c *desk.Customer) error {
+	if _, err := desk.RequireActor(ctx); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.Attributes == nil {
+		c.Attributes = map[string]string{}
+	}
+	if c.Contacts == nil {
+		c.Contacts = []desk.Contact{}
+	}
+	now := s.now()
+	c.CreatedAt, c.UpdatedAt = now, now
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO customers (name, gender, city, country, attributes, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, c.Name, c.Gender, c.City, c.Country, mustJSON(c.Attributes), micros(now)).Scan(&c.ID)
+		if err != nil {
+			return err
+		}
+		return s.writeCustomerPartsTx(ctx, tx, c)
+	})
+}
+
+// FindCustomerByID returns a customer; People are visible to every actor.
+func (s *Store) FindCustomerByID(ctx context.Context, id desk.ID) (*desk.Customer, error) {
+	if _, err := desk.RequireActor(ctx); err != nil {
+		return nil, err
+	}
+	c, err := scanCustomer(s.r.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, int64(id)))
+	if isNoRows(err) {
+		return nil, notFound("customer")
+	} else if err != nil {
+		return nil, err
+	}
+	return c, loadCustomerParts(ctx, s.r, c)
+}
+
+// FindCustomerByContact returns the owner of a channel address.
+func (s *Store) FindCustomerByContact(ctx context.Context, channel, address string) (*desk.Customer, error) {
+	if _, err := desk.RequireActor(ctx); err != nil {
+		return nil, err
+	}
+	addr, err := desk.NormalizeAddress(channel, address)
+	if err != nil {
+		return nil, err
+	}
+	var id desk.ID
+	err = s.r.QueryRowContext(ctx, `SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2`, channel, addr).Scan(&id)
+	if isNoRows(err) {
+		return nil, notFound("customer")
+	} else if err != nil {
+		return nil, err
+	}
+	return s.FindCustomerByID(ctx, id)
+}
+
+// FindCustomers lists customers by display name with keyset pagination.
+func (s *Store) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]*desk.Customer, string, error) {
+	if _, err := desk.RequireActor(ctx); err != nil {
+		return nil, "", err
+	}
+	var w where
+	if f.Query != "" {
+		p := likePrefix(strings.ToLower(strings.TrimSpace(f.Query)))
+		w.add(`(sort_name LIKE ? OR lower(name) LIKE ? OR id IN (SELECT customer_id FROM contacts WHERE address LIKE ?))`, p, p, likePrefix(desk.StripPhone(strings.ToLower(f.Query))))
+	}
+	if f.Tag != "" {
+		w.add(`id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)`, strings.ToLower(f.Tag))
+	}
+	if f.Channel != "" {
+		w.add(`id IN (SELECT customer_id FROM contacts WHERE channel = ?)`, f.Channel)
+	}
+	if f.Cursor != "" {
+		var c cursor
+		if err := c.decode(f.Cursor); err != nil {
+			return nil, "", err
+		}
+		key, _ := c.Key.(string)
+		w.add(`(sort_name > ? OR (sort_name = ? AND id > ?))`, key, key, c.ID)
+	}
+	n := limit(f.Limit)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+customerColumns+`, sort_name FROM customers`+w.sql()+` ORDER BY sort_name, id LIMIT `+itoa(n+1), w.args...)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []*desk.Customer
+	var keys []string
+	for rows.Next() {
+		var key string
+		c, err := scanCustomer(scanPlus{rows, &key})
+		if err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		out, keys = append(out, c), append(keys, key)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > n {
+		out = out[:n]
+		next = cursor{Key: keys[n-1], ID: int64(out[n-1].ID)}.encode()
+	}
+	for _, c := range out {
+		if err := loadCustomerParts(ctx, s.r, c); err != nil {
+			return nil, "", err
+		}
+	}
+	return out, next, nil
+}
+
+// scanPlus scans a row's leading columns with an inner scanner and extra
+// trailing destinations.
+type scanPlus struct {
+	rows  *sql.Rows
+	extra *string
+}
+
+func (s scanPlus) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
+
+// likePrefix escapes LIKE wildcards and appends %.
+func likePrefix(s string) string {
+	s = strings.NewReplacer(`%`, ``, `_`, ``).Replace(s)
+	return s + "%"
+}
+
+// UpdateCustomer changes a customer, all or nothing.
+func (s *Store) UpdateCustomer(ctx context.Context, id desk.ID, upd desk.CustomerUpdate) (*desk.Customer, error) {
+	c, err := s.FindCustomerByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&c.Name, upd.Name)
+	set(&c.Gender, upd.Gender)
+	set(&c.City, upd.City)
+	set(&c.Country, upd.Country)
+	if upd.Tags != nil {
+		c.Tags = *upd.Tags
+	}
+	if upd.Attributes != nil {
+		c.Attributes = *upd.Attributes
+	}
+	if upd.Contacts != nil {
+		c.Contacts = *upd.Contacts
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if c.Attributes == nil {
+		c.Attributes = map[string]string{}
+	}
+	if c.Contacts == nil {
+		c.Contacts = []desk.Contact{}
+	}
+	c.UpdatedAt = s.now()
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE customers SET name = $1, gender = $2, city = $3, country = $4, attributes = $5, updated_at = $6 WHERE id = $7`,
+			c.Name, c.Gender, c.City, c.Country, mustJSON(c.Attributes), micros(c.UpdatedAt), int64(id)); err != nil {
+			return err
+		}
+		return s.writeCustomerPartsTx(ctx, tx, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}

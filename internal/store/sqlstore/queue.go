@@ -1,0 +1,219 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at`
+
+// ensureDefaultQueue creates the system Default queue on first start (B1).
+func (s *Store) ensureDefaultQueue(ctx context.Context) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		// ON CONFLICT: several nodes may start on one database at once.
+		now := micros(s.now())
+		if _, err := tx.ExecContext(ctx, `INSERT INTO queues (name, is_default, auto_assign, created_at, updated_at)
+			SELECT $1, $2, $3, $4, $4 WHERE NOT EXISTS (SELECT 1 FROM queues WHERE is_default) ON CONFLICT DO NOTHING`,
+			desk.DefaultQueueName, true, false, now); err != nil {
+			return fmt.Errorf("default queue: %w", err)
+		}
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM queues WHERE is_default`).Scan(&id); err != nil {
+			return fmt.Errorf("default queue: %w", err)
+		}
+		s.defaultQueue = desk.ID(id)
+		return nil
+	})
+}
+
+func scanQueue(row interface{ Scan(...any) error }) (*desk.Queue, error) {
+	var q desk.Queue
+	var senders string
+	var created, updated int64
+	if err := row.Scan(&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated); err != nil {
+		return nil, err
+	}
+	q.CreatedAt, q.UpdatedAt = fromMicros(created), fromMicros(updated)
+	q.DefaultSenders = map[string]string{}
+	if err := scanJSON(senders, &q.DefaultSenders); err != nil {
+		return nil, err
+	}
+	return &q, nil
+}
+
+// CreateQueue stores a new queue (supervisor+).
+func (s *Store) CreateQueue(ctx context.Context, q *desk.Queue) error {
+	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
+		return err
+	}
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	if q.DefaultSenders == nil {
+		q.DefaultSenders = map[string]string{}
+	}
+	now := s.now()
+	q.CreatedAt, q.UpdatedAt, q.IsDefault = now, now, false
+	err := s.w.QueryRowContext(ctx, `INSERT INTO queues (name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
+		q.Name, false, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(now)).Scan(&q.ID)
+	if err != nil && s.dialect.IsUniqueViolation(err) {
+		return &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
+	}
+	return err
+}
+
+// FindQueueByID returns one queue; every authenticated actor may read queues.
+func (s *Store) FindQueueByID(ctx context.Context, id desk.ID) (*desk.Queue, error) {
+	if _, err := desk.RequireActor(ctx); err != nil {
+		return nil, err
+	}
+	q, err := scanQueue(s.r.QueryRowContext(ctx, `SELECT `+queueColumns+` FROM queues WHERE id = $1`, int64(id)))
+	if isNoRows(err) {
+		return nil, notFound("queue")
+	}
+	return q, err
+}
+
+// FindDefaultQueue returns the system Default queue.
+func (s *Store) FindDefaultQueue(ctx context.Context) (*desk.Queue, error) {
+	return s.FindQueueByID(ctx, s.defaultQueue)
+}
+
+// FindQueues lists queues, Default first then by name. Queues are few, so
+// the page is the whole list.
+func (s *Store) FindQueues(ctx context.Context, f desk.QueueFilter) ([]*desk.Queue, string, error) {
+	if _, err := desk.RequireActor(ctx); err != nil {
+		return nil, "", err
+	}
+	q := `SELECT ` + queueColumns + ` FROM queues`
+	var args []any
+	if f.MemberID != nil {
+		q += ` WHERE id IN (SELECT queue_id FROM queue_members WHERE agent_id = $1)`
+		args = append(args, int64(*f.MemberID))
+	}
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY is_default DESC, name, id`, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []*desk.Queue
+	for rows.Next() {
+		qu, err := scanQueue(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, qu)
+	}
+	return out, "", rows.Err()
+}
+
+// UpdateQueue changes a queue (supervisor+).
+func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdate) (*desk.Queue, error) {
+	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
+		return nil, err
+	}
+	q, err := s.FindQueueByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Name != nil {
+		q.Name = *upd.Name
+	}
+	if upd.AutoAssign != nil {
+		q.AutoAssign = *upd.AutoAssign
+	}
+	if upd.ReturnOnOffline != nil {
+		q.ReturnOnOffline = *upd.ReturnOnOffline
+	}
+	if upd.DefaultSenders != nil {
+		q.DefaultSenders = *upd.DefaultSenders
+		if q.DefaultSenders == nil {
+			q.DefaultSenders = map[string]string{}
+		}
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	q.UpdatedAt = s.now()
+	_, err = s.w.ExecContext(ctx, `UPDATE queues SET name = $1, auto_assign = $2, return_on_offline = $3, default_senders = $4, updated_at = $5 WHERE id = $6`,
+		q.Name, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(q.UpdatedAt), int64(id))
+	if err != nil && s.dialect.IsUniqueViolation(err) {
+		return nil, &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
+	}
+	return q, err
+}
+
+// DeleteQueue removes an empty, non-default queue (supervisor+).
+func (s *Store) DeleteQueue(ctx context.Context, id desk.ID) error {
+	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var isDefault bool
+		if err := tx.QueryRowContext(ctx, `SELECT is_default FROM queues WHERE id = $1`, int64(id)).Scan(&isDefault); isNoRows(err) {
+			return notFound("queue")
+		} else if err != nil {
+			return err
+		}
+		if isDefault {
+			return desk.CodedErrorf(desk.ECONFLICT, "default_queue", "the Default queue cannot be deleted")
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM conversations WHERE queue_id = $1`, int64(id)).Scan(&n); err != nil {
+			return err
+		} else if n > 0 {
+			return desk.CodedErrorf(desk.ECONFLICT, "queue_not_empty", "the queue still holds %d conversations; transfer them first", n)
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM queues WHERE id = $1`, int64(id))
+		return err
+	})
+}
+
+// AddQueueMember makes an agent a member (supervisor+); idempotent.
+func (s *Store) AddQueueMember(ctx context.Context, queueID, agentID desk.ID) error {
+	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := existsTx(ctx, tx, "queues", queueID, "queue"); err != nil {
+			return err
+		}
+		if err := existsTx(ctx, tx, "agents", agentID, "agent"); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO queue_members (queue_id, agent_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, int64(queueID), int64(agentID))
+		return err
+	})
+}
+
+// RemoveQueueMember removes a membership; the Default queue keeps everyone.
+func (s *Store) RemoveQueueMember(ctx context.Context, queueID, agentID desk.ID) error {
+	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
+		return err
+	}
+	if queueID == s.defaultQueue {
+		return desk.CodedErrorf(desk.ECONFLICT, "default_queue", "every agent is a member of the Default queue")
+	}
+	res, err := s.w.ExecContext(ctx, `DELETE FROM queue_members WHERE queue_id = $1 AND agent_id = $2`, int64(queueID), int64(agentID))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("membership")
+	}
+	return nil
+}
+
+// existsTx returns ENOTFOUND unless a row with id exists in table.
+func existsTx(ctx context.Context, tx *sql.Tx, table string, id desk.ID, what string) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = $1`, int64(id)).Scan(&one)
+	if isNoRows(err) {
+		return notFound(what)
+	}
+	return err
+}

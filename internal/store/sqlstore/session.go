@@ -1,0 +1,134 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// CreateSession stores a session.
+func (s *Store) CreateSession(ctx context.Context, se *desk.Session) error {
+	now := s.now()
+	se.CreatedAt, se.LastSeenAt = now, now
+	return s.w.QueryRowContext(ctx, `INSERT INTO sessions (agent_id, token_hash, client, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5) RETURNING id`,
+		int64(se.AgentID), se.TokenHash, se.Client, micros(now), micros(se.ExpiresAt)).Scan(&se.ID)
+}
+
+// FindSessionByTokenHash returns an unexpired session and its agent.
+func (s *Store) FindSessionByTokenHash(ctx context.Context, hash string) (*desk.Session, *desk.Agent, error) {
+	var se desk.Session
+	var created, seen, expires int64
+	err := s.r.QueryRowContext(ctx, `SELECT id, agent_id, client, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1`, hash).
+		Scan(&se.ID, &se.AgentID, &se.Client, &created, &seen, &expires)
+	if isNoRows(err) {
+		return nil, nil, notFound("session")
+	} else if err != nil {
+		return nil, nil, err
+	}
+	se.CreatedAt, se.LastSeenAt, se.ExpiresAt = fromMicros(created), fromMicros(seen), fromMicros(expires)
+	if !s.now().Before(se.ExpiresAt) {
+		return nil, nil, notFound("session")
+	}
+	a, err := scanAgent(s.r.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE id = $1`, int64(se.AgentID)))
+	if isNoRows(err) {
+		return nil, nil, notFound("session")
+	} else if err != nil {
+		return nil, nil, err
+	}
+	return &se, a, nil
+}
+
+// TouchSession moves last-seen and expiry forward.
+func (s *Store) TouchSession(ctx context.Context, id desk.ID, seen, expires time.Time) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3`, micros(seen), micros(expires), int64(id))
+	return err
+}
+
+// DeleteSession revokes one session.
+func (s *Store) DeleteSession(ctx context.Context, id desk.ID) error {
+	_, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, int64(id))
+	return err
+}
+
+// DeleteAgentSessions revokes an agent's sessions except keep.
+func (s *Store) DeleteAgentSessions(ctx context.Context, agentID, keep desk.ID) ([]desk.ID, error) {
+	rows, err := s.w.QueryContext(ctx, `DELETE FROM sessions WHERE agent_id = $1 AND id <> $2 RETURNING id`, int64(agentID), int64(keep))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []desk.ID
+	for rows.Next() {
+		var id desk.ID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// CreateIntegrationToken stores a token (admin only).
+func (s *Store) CreateIntegrationToken(ctx context.Context, t *desk.IntegrationToken) error {
+	actor, err := desk.RequireRole(ctx, desk.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	if t.Name == "" || len(t.Name) > 200 {
+		return desk.FieldErrorf("name", "name is required (at most 200 characters)")
+	}
+	t.CreatedBy, t.CreatedAt = actor.AgentID, s.now()
+	return s.w.QueryRowContext(ctx, `INSERT INTO integration_tokens (name, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		t.Name, t.TokenHash, int64(t.CreatedBy), micros(t.CreatedAt)).Scan(&t.ID)
+}
+
+// FindIntegrationTokenByHash returns ENOTFOUND if unknown.
+func (s *Store) FindIntegrationTokenByHash(ctx context.Context, hash string) (*desk.IntegrationToken, error) {
+	var t desk.IntegrationToken
+	var at int64
+	err := s.r.QueryRowContext(ctx, `SELECT id, name, created_by, created_at FROM integration_tokens WHERE token_hash = $1`, hash).Scan(&t.ID, &t.Name, &t.CreatedBy, &at)
+	if isNoRows(err) {
+		return nil, notFound("token")
+	}
+	t.CreatedAt = fromMicros(at)
+	return &t, err
+}
+
+// FindIntegrationTokens lists tokens (admin only).
+func (s *Store) FindIntegrationTokens(ctx context.Context) ([]*desk.IntegrationToken, error) {
+	if _, err := desk.RequireRole(ctx, desk.RoleAdmin); err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name, created_by, created_at FROM integration_tokens ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*desk.IntegrationToken{}
+	for rows.Next() {
+		var t desk.IntegrationToken
+		var at int64
+		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedBy, &at); err != nil {
+			return nil, err
+		}
+		t.CreatedAt = fromMicros(at)
+		out = append(out, &t)
+	}
+	return out, rows.Err()
+}
+
+// DeleteIntegrationToken revokes a token (admin only).
+func (s *Store) DeleteIntegrationToken(ctx context.Context, id desk.ID) error {
+	if _, err := desk.RequireRole(ctx, desk.RoleAdmin); err != nil {
+		return err
+	}
+	res, err := s.w.ExecContext(ctx, `DELETE FROM integration_tokens WHERE id = $1`, int64(id))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("token")
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+// Package sqlstore is the SQL both Switchboard stores share: it implements
+// every desk service over database/sql. The sqlite and postgres packages
+// open the connections, run their own migrations and pass a Dialect for the
+// few places the databases differ. Both accept $1-style placeholders, so
+// each statement is written once.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// Dialect holds what differs between the databases.
+type Dialect struct {
+	Name string
+	// IsUniqueViolation reports whether err is a unique-constraint failure.
+	IsUniqueViolation func(err error) bool
+}
+
+// Store implements desk.Store.
+type Store struct {
+	w, r    *sql.DB // writer and readers; the same pool on PostgreSQL
+	dialect Dialect
+	clock   desk.Clock
+
+	defaultQueue desk.ID
+}
+
+var _ desk.Store = (*Store)(nil)
+
+// New wraps migrated connections and makes sure the Default queue exists.
+func New(ctx context.Context, w, r *sql.DB, d Dialect, clock desk.Clock) (*Store, error) {
+	s := &Store{w: w, r: r, dialect: d, clock: clock}
+	if err := s.ensureDefaultQueue(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Ping checks both pools.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return err
+	}
+	return s.r.PingContext(ctx)
+}
+
+// Close closes the pools.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		if rerr := s.r.Close(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// now returns the clock's time truncated to the stored precision.
+func (s *Store) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// inTx runs fn in a write transaction, committing on success.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// micros converts a time to the stored form.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros converts the stored form back.
+func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+// nullTime converts a nullable stored time.
+func nullTime(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMicros(v.Int64)
+	return &t
+}
+
+// nullID converts a nullable stored ID.
+func nullID(v sql.NullInt64) *desk.ID {
+	if !v.Valid {
+		return nil
+	}
+	id := desk.ID(v.Int64)
+	return &id
+}
+
+// idArg turns an optional ID into a query argument.
+func idArg(id *desk.ID) any {
+	if id == nil {
+		return nil
+	}
+	return int64(*id)
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+func scanJSON(s string, v any) error {
+	if s == "" {
+		return nil
+	}
+	return json.Unmarshal([]byte(s), v)
+}
+
+// notFound is the error for a missing or invisible record.
+func notFound(what string) error { return desk.Errorf(desk.ENOTFOUND, "%s not found", what) }
+
+// isNoRows reports whether err is sql.ErrNoRows.
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// limit clamps a page size: default 50, at most 200.
+func limit(n int) int {
+	if n <= 0 {
+		return 50
+	} else if n > 200 {
+		return 200
+	}
+	return n
+}

@@ -1,0 +1,102 @@
+// Package storetest is the conformance suite every Switchboard store
+// passes: the sqlite and postgres packages run it against real databases.
+package storetest
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// Clock is a settable clock for tests.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock set to a fixed day.
+func NewClock() *Clock { return &Clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// Add moves the clock forward.
+func (c *Clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// Opener opens a fresh, empty store using the given clock.
+type Opener func(t *testing.T, clock desk.Clock) desk.Store
+
+// Run runs the whole suite.
+func Run(t *testing.T, open Opener) {
+	t.Run("Queues", func(t *testing.T) { testQueues(t, open) })
+	t.Run("Agents", func(t *testing.T) { testAgents(t, open) })
+	t.Run("Customers", func(t *testing.T) { testCustomers(t, open) })
+	t.Run("Ingest", func(t *testing.T) { testIngest(t, open) })
+	t.Run("Access", func(t *testing.T) { testAccess(t, open) })
+	t.Run("Views", func(t *testing.T) { testViews(t, open) })
+	t.Run("Assignment", func(t *testing.T) { testAssignment(t, open) })
+	t.Run("AssignRace", func(t *testing.T) { testAssignRace(t, open) })
+	t.Run("Messages", func(t *testing.T) { testMessages(t, open) })
+	t.Run("Sessions", func(t *testing.T) { testSessions(t, open) })
+	t.Run("Tags", func(t *testing.T) { testTags(t, open) })
+}
+
+// fixture is a store with an admin, a supervisor and helpers.
+type fixture struct {
+	t     *testing.T
+	s     desk.Store
+	clock *Clock
+	sys   context.Context
+}
+
+func newFixture(t *testing.T, open Opener) *fixture {
+	t.Helper()
+	c := NewClock()
+	return &fixture{t: t, s: open(t, c), clock: c, sys: desk.NewContextWithActor(context.Background(), desk.SystemActor)}
+}
+
+// as returns a context acting as the agent.
+func (f *fixture) as(a *desk.Agent) context.Context {
+	return desk.NewContextWithActor(context.Background(), &desk.Actor{AgentID: a.ID, Name: a.Name, Role: a.Role})
+}
+
+// MustAgent creates an agent with the role, member of the given queues.
+func (f *fixture) MustAgent(email string, role desk.Role, queues ...desk.ID) *desk.Agent {
+	f.t.Helper()
+	a := &desk.Agent{Email: email, Role: role, Capacity: 5, QueueIDs: queues}
+	if err := f.s.CreateAgent(f.sys, a); err != nil {
+		f.t.Fatalf("create agent %s: %v", email, err)
+	}
+	return a
+}
+
+// MustQueue creates a queue.
+func (f *fixture) MustQueue(name string) *desk.Queue {
+	f.t.Helper()
+	q := &desk.Queue{Name: name}
+	if err := f.s.CreateQueue(f.sys, q); err != nil {
+		f.t.Fatalf("create queue %s: %v", name, err)
+	}
+	return q
+}
+
+// MustIngest ingests an inbound message into queue q (0 = Default).
+func (f *fixture) MustIngest(from, ext, text string, q desk.ID) *desk.IngestResult {
+	f.t.Helper()
+	res, err := f.s.IngestMessage(f.sys, &desk.InboundMessage{Channel: desk.ChannelSMS, From: from, To: "support", Text: text, ExternalID: ext, QueueID: q})
+	if err != nil {
+		f.t.Fatalf("ingest %s: %v", ext, err)
+	}
+	return res
+}
+
+// wantCode fails unless err carries the code.
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := desk.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
