@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/bench"
+)
+
+// runBenchIngest load-tests POST /api/v1/inbound. Without --target it starts
+// its own `switchboard serve` child on a fresh temporary data folder (or on
+// --db), creates an admin and uses that admin's token.
+func runBenchIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := bench.IngestConfig{Channel: "api"}
+	var db string
+	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
+	fs.StringVar(&cfg.Target, "target", "", "base URL of a running server (default: start one)")
+	fs.StringVar(&cfg.Token, "token", "", "integration or admin token for --target")
+	fs.StringVar(&db, "db", "", "PostgreSQL URL for the started server (default: SQLite in a temp folder)")
+	fs.IntVar(&cfg.Conns, "conns", 32, "concurrent connections")
+	fs.IntVar(&cfg.Customers, "customers", 1000, "distinct customers sending")
+	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "measured period")
+	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "warm-up before measuring")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	var rid [4]byte
+	_, _ = rand.Read(rid[:])
+	cfg.RunID = hex.EncodeToString(rid[:])
+
+	if cfg.Target == "" {
+		srv, cleanup, err := startBenchServer(ctx, db, stderr)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		cfg.Target = srv.URL
+		if cfg.Token, err = bench.Login(ctx, srv.URL, "bench@example.com", "bench-password"); err != nil {
+			return err
+		}
+	} else if cfg.Token == "" {
+		return fmt.Errorf("--token is required with --target")
+	}
+
+	store := "sqlite"
+	if db != "" {
+		store = "postgres"
+	}
+	fmt.Fprintf(stdout, "bench ingest: target %s (%s), %d conns, %d customers, %s after %s warm-up, GOMAXPROCS %d\n",
+		cfg.Target, store, cfg.Conns, cfg.Customers, cfg.Duration, cfg.Warmup, runtime.GOMAXPROCS(0))
+	res, err := bench.Ingest(ctx, cfg)
+	if res != nil {
+		res.Fprint(stdout)
+	}
+	return err
+}
+
+// startBenchServer creates an admin and starts a server child process on a
+// temporary data folder (or the given PostgreSQL URL).
+func startBenchServer(ctx context.Context, db string, stderr io.Writer) (*bench.Server, func(), error) {
+	bin, err := os.Executable()
+	if err != nil {
+		return nil, nil, err
+	}
+	dir, err := os.MkdirTemp("", "switchboard-bench-")
+	if err != nil {
+		return nil, nil, err
+	}
+	storeArgs := []string{"--data", dir}
+	if db != "" {
+		storeArgs = []string{"--db", db}
+	}
+	create := append([]string{"--email", "bench@example.com", "--password", "bench-password", "--role", "admin"}, storeArgs...)
+	if err := runUserCreate(ctx, create, io.Discard, stderr); err != nil {
+		// On a reused PostgreSQL database the account may exist already.
+		fmt.Fprintf(stderr, "bench: user create: %v (continuing)\n", err)
+	}
+	srv, err := bench.StartServer(ctx, bin, storeArgs...)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return srv, func() { _ = srv.Stop(); os.RemoveAll(dir) }, nil
+}

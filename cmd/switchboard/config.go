@@ -1,0 +1,72 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is the server's configuration, from flags and SWITCHBOARD_*
+// environment variables (flags win). It is passed down explicitly.
+type Config struct {
+	Addr            string
+	Data            string
+	DB              string
+	NATS            string
+	LogLevel        string
+	ShutdownTimeout time.Duration
+}
+
+// storeFlags are the flags every command that opens the store shares.
+func (c *Config) storeFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Data, "data", "./data", "data folder (SQLite file, uploads)")
+	fs.StringVar(&c.DB, "db", "", "PostgreSQL URL (postgres://...); empty = SQLite in --data")
+}
+
+// serveFlags registers the serve command's flags on fs.
+func (c *Config) serveFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
+	c.storeFlags(fs)
+	fs.StringVar(&c.NATS, "nats", "", "NATS URL for several server nodes (nats://...)")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long graceful shutdown waits for in-flight work")
+}
+
+// parseFlags applies SWITCHBOARD_<FLAG> environment variables as defaults,
+// then parses args; flags given on the command line win.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "SWITCHBOARD_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(name); ok {
+			if err := f.Value.Set(v); err != nil && envErr == nil {
+				envErr = fmt.Errorf("%s: %w", name, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return envErr
+	}
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "unexpected arguments: %v\n", fs.Args())
+		return errUsage
+	}
+	return nil
+}
+
+// newLogger returns a JSON slog logger at the configured level.
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
+}

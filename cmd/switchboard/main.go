@@ -1,0 +1,74 @@
+// Command switchboard is the Switchboard contact-center server and its
+// command-line tools: serve, user create, bench.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: switchboard <command> [flags]
+
+commands:
+  serve         run the server (SQLite in --data by default, PostgreSQL with --db)
+  user create   create an account: --email E --password P --role admin|supervisor|agent
+  bench ingest  load-test POST /api/v1/inbound and print messages/s and latency
+  version       print the version
+
+Flags also come from SWITCHBOARD_* environment variables (e.g. SWITCHBOARD_ADDR).
+Run 'switchboard <command> -h' for a command's flags.
+`
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if errors.Is(err, errUsage) {
+		os.Exit(2)
+	} else if err != nil {
+		fmt.Fprintln(os.Stderr, "switchboard:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+// run dispatches a command; tests call it directly.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
+	case "user":
+		if len(args) < 2 || args[1] != "create" {
+			fmt.Fprint(stderr, "usage: switchboard user create --email E --password P --role R [--data DIR | --db URL]\n")
+			return errUsage
+		}
+		return runUserCreate(ctx, args[2:], stdout, stderr)
+	case "bench":
+		if len(args) < 2 || args[1] != "ingest" {
+			fmt.Fprint(stderr, "usage: switchboard bench ingest [flags]\n")
+			return errUsage
+		}
+		return runBenchIngest(ctx, args[2:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, version)
+		return nil
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n\n%s", args[0], usage)
+	return errUsage
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
+	"github.com/switchboard-cc/switchboard/web"
+)
+
+// runServe runs the server until ctx ends (SIGINT/SIGTERM), then shuts down
+// gracefully: the listener closes, in-flight requests finish, the store
+// closes last so nothing accepted is lost.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c Config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.serveFlags(fs)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	logger, err := newLogger(stderr, c.LogLevel)
+	if err != nil {
+		return err
+	}
+
+	store, err := openStore(ctx, &c)
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer store.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	srv := sbhttp.NewServer(sbhttp.Config{
+		Store:    store,
+		Clock:    desk.SystemClock{},
+		Logger:   logger,
+		Registry: reg,
+		Assets:   web.Assets(),
+	})
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	// The first stdout line tells scripts and tests where to connect, which
+	// matters with --addr :0.
+	fmt.Fprintf(stdout, "switchboard listening on http://%s\n", ln.Addr())
+	if f, ok := stdout.(*os.File); ok {
+		_ = f.Sync()
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "store", storeKind(&c), "version", version)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", c.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+func storeKind(c *Config) string {
+	if c.DB != "" {
+		return "postgres"
+	}
+	return "sqlite"
+}

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/store/postgres"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+)
+
+// openStore opens PostgreSQL when --db is a postgres URL, else SQLite in the
+// data folder (created if missing). Migrations run on open.
+func openStore(ctx context.Context, c *Config) (desk.Store, error) {
+	if c.DB != "" {
+		if !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+			return nil, fmt.Errorf("--db must be a postgres:// URL")
+		}
+		return postgres.Open(ctx, c.DB, desk.SystemClock{})
+	}
+	if err := os.MkdirAll(c.Data, 0o750); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	return sqlite.Open(ctx, filepath.Join(c.Data, "switchboard.db"), desk.SystemClock{})
+}

@@ -1,0 +1,91 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// Server is a `switchboard serve` child process started for a benchmark, so
+// the server and the load generator are separate processes as in production.
+type Server struct {
+	URL string
+	cmd *exec.Cmd
+}
+
+// StartServer runs `bin serve --addr 127.0.0.1:0` with extra args (e.g.
+// --data DIR or --db URL) and waits until it reports its address.
+func StartServer(ctx context.Context, bin string, args ...string) (*Server, error) {
+	cmd := exec.CommandContext(ctx, bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}, args...)...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	lines := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		if sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+		_, _ = io.Copy(io.Discard, out)
+	}()
+	select {
+	case line, ok := <-lines:
+		const prefix = "switchboard listening on "
+		if !ok || !strings.HasPrefix(line, prefix) {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			return nil, fmt.Errorf("bench: server did not start (first line %q)", line)
+		}
+		return &Server{URL: strings.TrimPrefix(line, prefix), cmd: cmd}, nil
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return nil, fmt.Errorf("bench: server did not start within 60 s")
+	}
+}
+
+// Stop ends the server with SIGINT (graceful) and waits for it.
+func (s *Server) Stop() error {
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	return s.cmd.Wait()
+}
+
+// Login returns a bearer token for the account.
+func Login(ctx context.Context, baseURL, email, password string) (string, error) {
+	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/api/v1/auth/login", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Token string `json:"token"`
+	}
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(resp.Body)
+		return "", fmt.Errorf("login: status %d: %s", resp.StatusCode, msg)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return "", fmt.Errorf("login: %w", err)
+	}
+	return out.Token, nil
+}

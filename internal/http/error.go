@@ -1,0 +1,49 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// statusOf maps error kinds to HTTP statuses; the one table of its kind.
+var statusOf = map[string]int{
+	desk.EINVALID:         http.StatusBadRequest,
+	desk.ENOTFOUND:        http.StatusNotFound,
+	desk.ECONFLICT:        http.StatusConflict,
+	desk.EFORBIDDEN:       http.StatusForbidden,
+	desk.EUNAUTHENTICATED: http.StatusUnauthorized,
+	desk.ETOOLARGE:        http.StatusRequestEntityTooLarge,
+	desk.ETOOMANY:         http.StatusTooManyRequests,
+	desk.EINTERNAL:        http.StatusInternalServerError,
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Field   string         `json:"field,omitempty"`
+	Detail  map[string]any `json:"detail,omitempty"`
+}
+
+// writeError renders err in the API's error shape. Internal errors are
+// logged with detail and shown as "internal error".
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	kind := desk.ErrorKind(err)
+	status, ok := statusOf[kind]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if kind == desk.EINTERNAL {
+		s.metrics.storeErrors.Inc()
+		s.cfg.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	body := errorBody{Error: errorDetail{Code: desk.ErrorCode(err), Message: desk.ErrorMessage(err), Field: desk.ErrorField(err)}}
+	if e, ok := err.(*desk.Error); ok {
+		body.Error.Detail = e.Detail
+	}
+	writeJSON(w, status, body)
+}

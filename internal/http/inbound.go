@@ -1,0 +1,49 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+type inboundRequest struct {
+	Channel    string `json:"channel"`
+	From       string `json:"from"`
+	To         string `json:"to"`
+	Text       string `json:"text"`
+	Type       string `json:"type"`
+	ExternalID string `json:"external_id"`
+}
+
+// handleInbound is the generic API channel: 201 with what was created, or
+// 200 with the original when external_id was seen before.
+func (s *Server) handleInbound(w http.ResponseWriter, r *http.Request) error {
+	var req inboundRequest
+	if err := s.decode(r, &req); err != nil {
+		return err
+	}
+	in := &desk.InboundMessage{Channel: req.Channel, From: req.From, To: req.To, Text: req.Text, Type: req.Type, ExternalID: req.ExternalID}
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	ctx := desk.NewContextWithActor(r.Context(), desk.SystemActor)
+	if s.cfg.Router != nil {
+		q, err := s.cfg.Router(ctx, in)
+		if err != nil {
+			return err
+		}
+		in.QueueID = q
+	}
+	res, err := s.cfg.Store.IngestMessage(ctx, in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if res.Duplicate {
+		status = http.StatusOK
+	} else {
+		s.metrics.ingested.Inc()
+	}
+	writeJSON(w, status, res)
+	return nil
+}

@@ -1,0 +1,113 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// Access levels of a route.
+const (
+	accessPublic      = iota // no credentials
+	accessAgent              // a signed-in agent (roles checked by services)
+	accessIntegration        // an integration token or an admin's session
+)
+
+// sessionCookie is the browser's session cookie.
+const sessionCookie = "switchboard_session"
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
+
+// wrap adds metrics, authentication and CSRF checks to a route's handler.
+func (s *Server) wrap(rt route) http.Handler {
+	label := rt.Method + " " + rt.Path
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			s.metrics.latency.WithLabelValues(label, strconv.Itoa(sw.status)).Observe(time.Since(start).Seconds())
+		}()
+		if rt.Access != accessPublic {
+			ctx, err := s.authenticate(r, rt.Access)
+			if err != nil {
+				s.writeError(sw, r, err)
+				return
+			}
+			r = r.WithContext(ctx)
+		}
+		if err := rt.Handler(sw, r); err != nil {
+			s.writeError(sw, r, err)
+		}
+	})
+}
+
+type identityKey struct{}
+
+// authenticate resolves the bearer token or session cookie and puts the
+// actor into the context.
+func (s *Server) authenticate(r *http.Request, access int) (context.Context, error) {
+	token, fromCookie := bearer(r), false
+	if token == "" {
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			token, fromCookie = c.Value, true
+		}
+	}
+	id, err := s.auth.Resolve(r.Context(), token)
+	if err != nil {
+		return nil, err
+	}
+	if fromCookie && !safeMethod(r.Method) && !sameOrigin(r) {
+		return nil, desk.CodedErrorf(desk.EFORBIDDEN, "csrf", "cross-site request refused; send X-Requested-With from the workspace")
+	}
+	switch {
+	case id.Integration && access != accessIntegration:
+		return nil, desk.Errorf(desk.EFORBIDDEN, "integration tokens may only post inbound messages")
+	case access == accessIntegration && !id.Integration && !id.Actor.Can(desk.RoleAdmin):
+		return nil, desk.Errorf(desk.EFORBIDDEN, "this requires an integration token or an admin")
+	}
+	ctx := desk.NewContextWithActor(r.Context(), id.Actor)
+	return withIdentity(ctx, id), nil
+}
+
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// sameOrigin is the CSRF defence for cookie sessions: browsers do not let
+// another site set X-Requested-With without a CORS preflight we never
+// grant, and Sec-Fetch-Site tells cross-site requests apart.
+func sameOrigin(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return false
+	}
+	return r.Header.Get("X-Requested-With") != ""
+}
+
+// securityHeaders sets headers every response carries.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		next.ServeHTTP(w, r)
+	})
+}

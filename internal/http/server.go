@@ -1,0 +1,90 @@
+// Package http serves Switchboard's REST API, its OpenAPI document, health
+// and metrics endpoints and the embedded web workspace. Handlers parse,
+// call a desk service and render; rules live in the services.
+package http
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// Config wires the server.
+type Config struct {
+	Store  desk.Store
+	Clock  desk.Clock
+	Logger *slog.Logger
+	// Registry receives the server's metrics and is served at /metrics.
+	Registry *prometheus.Registry
+	// Assets is the built web workspace served at /; nil serves none.
+	Assets fs.FS
+	// BodyLimit caps request bodies (default 1 MiB).
+	BodyLimit int64
+	// SessionIdle ends sessions unused this long (default 12 h).
+	SessionIdle time.Duration
+	// Router picks the queue of a new inbound conversation (B2); nil sends
+	// everything to the Default queue.
+	Router func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error)
+}
+
+// Server is the HTTP front of Switchboard.
+type Server struct {
+	cfg     Config
+	auth    *auth.Authenticator
+	metrics *metrics
+	mux     *http.ServeMux
+	srv     *http.Server
+}
+
+// NewServer builds the server and registers every route.
+func NewServer(cfg Config) *Server {
+	if cfg.Clock == nil {
+		cfg.Clock = desk.SystemClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = 1 << 20
+	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = 12 * time.Hour
+	}
+	s := &Server{
+		cfg:     cfg,
+		auth:    &auth.Authenticator{Store: cfg.Store, Clock: cfg.Clock, IdleTimeout: cfg.SessionIdle},
+		metrics: newMetrics(cfg.Registry),
+		mux:     http.NewServeMux(),
+	}
+	for _, rt := range s.routes() {
+		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+	}
+	s.registerAssets()
+	s.srv = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	return s
+}
+
+// Handler returns the root handler.
+func (s *Server) Handler() http.Handler { return securityHeaders(s.mux) }
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.srv.Serve(ln) }
+
+// Shutdown stops accepting connections and waits for in-flight requests.
+func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }

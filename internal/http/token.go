@@ -1,0 +1,46 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+func (s *Server) handleTokenList(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.cfg.Store.FindIntegrationTokens(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newList(items, ""))
+	return nil
+}
+
+// handleTokenCreate returns the plaintext token once; only its hash is kept.
+func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		Name string `json:"name"`
+	}
+	if err := s.decode(r, &req); err != nil {
+		return err
+	}
+	plain := auth.NewToken(auth.IntegrationPrefix)
+	t := &desk.IntegrationToken{Name: req.Name, TokenHash: auth.HashToken(plain)}
+	if err := s.cfg.Store.CreateIntegrationToken(r.Context(), t); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"id": t.ID, "name": t.Name, "token": plain, "created_at": t.CreatedAt})
+	return nil
+}
+
+func (s *Server) handleTokenDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Store.DeleteIntegrationToken(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

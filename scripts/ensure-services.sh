@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Starts or installs what the test suite needs when it is missing:
+# PostgreSQL (127.0.0.1:5432, trust auth, database "test"), NATS with
+# JetStream (127.0.0.1:4222) and Debian's Chromium for the browser tests.
+# Safe to run repeatedly; fails loudly when something cannot be provided.
+set -euo pipefail
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+wait_port() {
+  for _ in $(seq 1 60); do port_open "$1" && return 0; sleep 0.5; done
+  echo "ensure-services: nothing listens on 127.0.0.1:$1 after 30 s" >&2
+  return 1
+}
+
+apt_install() {
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1 || {
+    as_root apt-get update -qq >/dev/null 2>&1
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >/dev/null
+  }
+}
+
+if ! port_open 5432; then
+  echo "ensure-services: starting PostgreSQL"
+  command -v pg_ctlcluster >/dev/null || apt_install postgresql
+  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+  wait_port 5432
+fi
+# The tests use database "test" as user postgres over TCP with trust auth.
+if command -v psql >/dev/null && ! psql -h 127.0.0.1 -U postgres -d test -Atc 'select 1' >/dev/null 2>&1; then
+  psql -h 127.0.0.1 -U postgres -d postgres -c 'create database test' >/dev/null 2>&1 || true
+fi
+
+if ! port_open 4222; then
+  echo "ensure-services: starting NATS"
+  command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || apt_install nats-server
+  as_root mkdir -p /var/lib/nats-server
+  as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
+    -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+  wait_port 4222
+fi
+
+if [ -f web/package.json ] && [ ! -x /usr/bin/chromium ]; then
+  echo "ensure-services: installing Debian's chromium for the browser tests"
+  apt_install chromium
+fi
+
+command -v npm >/dev/null || { echo "ensure-services: npm is required to build the web workspace" >&2; exit 1; }
+echo "ensure-services: PostgreSQL, NATS$( [ -x /usr/bin/chromium ] && echo ', Chromium') ready"
