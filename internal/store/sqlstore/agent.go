@@ -98,25 +98,25 @@ func (s *Store) FindAgentByID(ctx context.Context, id desk.ID) (*desk.Agent, err
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
-	a, err := scanAgent(s.r.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE id = $1`, int64(id)))
+	a, err := scanAgent(s.rd.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE id = $1`, int64(id)))
 	if isNoRows(err) {
 		return nil, notFound("agent")
 	} else if err != nil {
 		return nil, err
 	}
-	a.QueueIDs, err = membershipTx(ctx, s.r, a.ID)
+	a.QueueIDs, err = membershipTx(ctx, s.rd, a.ID)
 	return a, err
 }
 
 // FindAgentByEmail returns an agent with its password hash, for login.
 func (s *Store) FindAgentByEmail(ctx context.Context, email string) (*desk.Agent, error) {
-	a, err := scanAgent(s.r.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE email = $1`, strings.ToLower(strings.TrimSpace(email))))
+	a, err := scanAgent(s.rd.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE email = $1`, strings.ToLower(strings.TrimSpace(email))))
 	if isNoRows(err) {
 		return nil, notFound("agent")
 	} else if err != nil {
 		return nil, err
 	}
-	a.QueueIDs, err = membershipTx(ctx, s.r, a.ID)
+	a.QueueIDs, err = membershipTx(ctx, s.rd, a.ID)
 	return a, err
 }
 
@@ -146,7 +146,7 @@ func (s *Store) FindAgents(ctx context.Context, f desk.AgentFilter) ([]*desk.Age
 		w.add("id > ?", c.ID)
 	}
 	n := limit(f.Limit)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+agentColumns+` FROM agents`+w.sql()+` ORDER BY id LIMIT `+itoa(n+1), w.args...)
+	rows, err := s.rd.QueryContext(ctx, `SELECT `+agentColumns+` FROM agents`+w.sql()+` ORDER BY id LIMIT `+itoa(n+1), w.args...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -169,7 +169,7 @@ func (s *Store) FindAgents(ctx context.Context, f desk.AgentFilter) ([]*desk.Age
 		next = cursor{ID: int64(out[n-1].ID)}.encode()
 	}
 	for _, a := range out {
-		if a.QueueIDs, err = membershipTx(ctx, s.r, a.ID); err != nil {
+		if a.QueueIDs, err = membershipTx(ctx, s.rd, a.ID); err != nil {
 			return nil, "", err
 		}
 	}

@@ -18,7 +18,7 @@ func (s *Store) AssignConversation(ctx context.Context, id, agentID desk.ID) (*d
 	if !actor.SeesAllQueues() && agentID != actor.AgentID {
 		return nil, desk.Errorf(desk.EFORBIDDEN, "agents can only take conversations for themselves")
 	}
-	c, err := s.findConversation(ctx, s.r, actor, id)
+	c, err := s.findConversation(ctx, s.rd, actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -38,14 +38,14 @@ func (s *Store) AssignConversation(ctx context.Context, id, agentID desk.ID) (*d
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
-			return insertEventTx(ctx, tx, id, desk.EventAssigned, actor, now, map[string]any{"agent_id": agentID.String(), "agent_name": name})
+			return s.insertEventTx(ctx, tx, id, desk.EventAssigned, actor, now, map[string]any{"agent_id": agentID.String(), "agent_name": name})
 		}
 		return s.assignConflictTx(ctx, tx, id, agentID)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.findConversation(ctx, s.r, desk.SystemActor, id)
+	return s.findConversation(ctx, s.rd, desk.SystemActor, id)
 }
 
 // assignConflictTx explains why a conditional assignment changed nothing:
@@ -78,7 +78,7 @@ func (s *Store) UnassignConversation(ctx context.Context, id desk.ID) (*desk.Con
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.findConversation(ctx, s.r, actor, id)
+	c, err := s.findConversation(ctx, s.rd, actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -98,12 +98,12 @@ func (s *Store) UnassignConversation(ctx context.Context, id desk.ID) (*desk.Con
 		if n, _ := res.RowsAffected(); n == 0 {
 			return desk.CodedErrorf(desk.ECONFLICT, "assignment_changed", "the assignment changed meanwhile; reload")
 		}
-		return insertEventTx(ctx, tx, id, desk.EventUnassigned, actor, now, map[string]any{"agent_id": c.AssigneeID.String()})
+		return s.insertEventTx(ctx, tx, id, desk.EventUnassigned, actor, now, map[string]any{"agent_id": c.AssigneeID.String()})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.findConversation(ctx, s.r, desk.SystemActor, id)
+	return s.findConversation(ctx, s.rd, desk.SystemActor, id)
 }
 
 // TransferConversation moves a conversation to an agent or a queue (B5).
@@ -116,7 +116,7 @@ func (s *Store) TransferConversation(ctx context.Context, id desk.ID, t desk.Tra
 	if (t.AgentID == nil) == (t.QueueID == nil) {
 		return nil, desk.FieldErrorf("agent_id", "give exactly one of agent_id and queue_id")
 	}
-	c, err := s.findConversation(ctx, s.r, actor, id)
+	c, err := s.findConversation(ctx, s.rd, actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -157,12 +157,12 @@ func (s *Store) TransferConversation(ctx context.Context, id desk.ID, t desk.Tra
 		if n, _ := res.RowsAffected(); n == 0 {
 			return desk.CodedErrorf(desk.ECONFLICT, "assignment_changed", "the assignment changed meanwhile; reload")
 		}
-		return insertEventTx(ctx, tx, id, desk.EventTransferred, actor, now, data)
+		return s.insertEventTx(ctx, tx, id, desk.EventTransferred, actor, now, data)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.findConversation(ctx, s.r, desk.SystemActor, id)
+	return s.findConversation(ctx, s.rd, desk.SystemActor, id)
 }
 
 // sameHolder guards an update on the holder seen when it was decided, so a

@@ -57,7 +57,7 @@ func (s *Store) findConversation(ctx context.Context, q interface {
 	} else if err != nil {
 		return nil, err
 	}
-	if c.Tags, err = tagsOf(ctx, s.r, "conversation_tags", "conversation_id", c.ID); err != nil {
+	if c.Tags, err = tagsOf(ctx, s.rd, "conversation_tags", "conversation_id", c.ID); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -69,7 +69,7 @@ func (s *Store) FindConversationByID(ctx context.Context, id desk.ID) (*desk.Con
 	if err != nil {
 		return nil, err
 	}
-	return s.findConversation(ctx, s.r, actor, id)
+	return s.findConversation(ctx, s.rd, actor, id)
 }
 
 // CreateConversation stores a conversation with a created event.
@@ -120,12 +120,12 @@ func (s *Store) CreateConversation(ctx context.Context, c *desk.Conversation) er
 		if err := setTagsTx(ctx, tx, "conversation_tags", "conversation_id", c.ID, c.Tags); err != nil {
 			return err
 		}
-		return insertEventTx(ctx, tx, c.ID, desk.EventCreated, actor, now, map[string]any{"channel": c.Channel, "queue_id": c.QueueID.String()})
+		return s.insertEventTx(ctx, tx, c.ID, desk.EventCreated, actor, now, map[string]any{"channel": c.Channel, "queue_id": c.QueueID.String()})
 	})
 	if err != nil {
 		return err
 	}
-	fresh, err := s.findConversation(ctx, s.r, desk.SystemActor, c.ID)
+	fresh, err := s.findConversation(ctx, s.rd, desk.SystemActor, c.ID)
 	if err == nil {
 		*c = *fresh
 	}
@@ -197,7 +197,7 @@ func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter
 	}
 	n := limit(f.Limit)
 	q := conversationSelect + `, ` + key + conversationFrom + w.sql() + ` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + itoa(n+1)
-	rows, err := s.r.QueryContext(ctx, q, w.args...)
+	rows, err := s.rd.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -265,7 +265,7 @@ func (s *Store) loadConversationTags(ctx context.Context, list []*desk.Conversat
 		w.args = append(w.args, int64(c.ID))
 		ph = append(ph, "$"+itoa(len(w.args)))
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN (`+strings.Join(ph, ",")+`) ORDER BY tag`, w.args...)
+	rows, err := s.rd.QueryContext(ctx, `SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN (`+strings.Join(ph, ",")+`) ORDER BY tag`, w.args...)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.findConversation(ctx, s.r, actor, id)
+	c, err := s.findConversation(ctx, s.rd, actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -62,17 +62,17 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 			}
 		}
 		if c.Status != old.Status {
-			if err := insertEventTx(ctx, tx, id, desk.EventStatusChanged, actor, now, map[string]any{"from": old.Status, "to": c.Status}); err != nil {
+			if err := s.insertEventTx(ctx, tx, id, desk.EventStatusChanged, actor, now, map[string]any{"from": old.Status, "to": c.Status}); err != nil {
 				return err
 			}
 		}
 		if c.Priority != old.Priority {
-			return insertEventTx(ctx, tx, id, desk.EventPriorityChanged, actor, now, map[string]any{"from": old.Priority, "to": c.Priority})
+			return s.insertEventTx(ctx, tx, id, desk.EventPriorityChanged, actor, now, map[string]any{"from": old.Priority, "to": c.Priority})
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.findConversation(ctx, s.r, desk.SystemActor, id)
+	return s.findConversation(ctx, s.rd, desk.SystemActor, id)
 }

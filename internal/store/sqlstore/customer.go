@@ -98,13 +98,13 @@ func (s *Store) FindCustomerByID(ctx context.Context, id desk.ID) (*desk.Custome
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
-	c, err := scanCustomer(s.r.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, int64(id)))
+	c, err := scanCustomer(s.rd.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, int64(id)))
 	if isNoRows(err) {
 		return nil, notFound("customer")
 	} else if err != nil {
 		return nil, err
 	}
-	return c, loadCustomerParts(ctx, s.r, c)
+	return c, loadCustomerParts(ctx, s.rd, c)
 }
 
 // FindCustomerByContact returns the owner of a channel address.
@@ -117,7 +117,7 @@ func (s *Store) FindCustomerByContact(ctx context.Context, channel, address stri
 		return nil, err
 	}
 	var id desk.ID
-	err = s.r.QueryRowContext(ctx, `SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2`, channel, addr).Scan(&id)
+	err = s.rd.QueryRowContext(ctx, `SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2`, channel, addr).Scan(&id)
 	if isNoRows(err) {
 		return nil, notFound("customer")
 	} else if err != nil {
@@ -151,7 +151,7 @@ func (s *Store) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]*de
 		w.add(`(sort_name > ? OR (sort_name = ? AND id > ?))`, key, key, c.ID)
 	}
 	n := limit(f.Limit)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+customerColumns+`, sort_name FROM customers`+w.sql()+` ORDER BY sort_name, id LIMIT `+itoa(n+1), w.args...)
+	rows, err := s.rd.QueryContext(ctx, `SELECT `+customerColumns+`, sort_name FROM customers`+w.sql()+` ORDER BY sort_name, id LIMIT `+itoa(n+1), w.args...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -176,7 +176,7 @@ func (s *Store) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]*de
 		next = cursor{Key: keys[n-1], ID: int64(out[n-1].ID)}.encode()
 	}
 	for _, c := range out {
-		if err := loadCustomerParts(ctx, s.r, c); err != nil {
+		if err := loadCustomerParts(ctx, s.rd, c); err != nil {
 			return nil, "", err
 		}
 	}

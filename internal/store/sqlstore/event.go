@@ -7,8 +7,10 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
+const qInsertEvent = `INSERT INTO events (conversation_id, type, actor_id, actor_name, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)`
+
 // insertEventTx records a timeline event (C11) in the change's transaction.
-func insertEventTx(ctx context.Context, tx *sql.Tx, convID desk.ID, typ string, actor *desk.Actor, at int64, data map[string]any) error {
+func (s *Store) insertEventTx(ctx context.Context, tx *sql.Tx, convID desk.ID, typ string, actor *desk.Actor, at int64, data map[string]any) error {
 	var actorID any
 	name := "system"
 	if actor != nil && !actor.System {
@@ -17,8 +19,7 @@ func insertEventTx(ctx context.Context, tx *sql.Tx, convID desk.ID, typ string, 
 	if data == nil {
 		data = map[string]any{}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO events (conversation_id, type, actor_id, actor_name, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		int64(convID), typ, actorID, name, mustJSON(data), at)
+	_, err := s.txExec(ctx, tx, qInsertEvent, int64(convID), typ, actorID, name, mustJSON(data), at)
 	return err
 }
 
@@ -27,7 +28,7 @@ func (s *Store) FindEvents(ctx context.Context, conversationID desk.ID) ([]*desk
 	if _, err := s.FindConversationByID(ctx, conversationID); err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, conversation_id, type, actor_id, actor_name, data, created_at FROM events WHERE conversation_id = $1 ORDER BY id`, int64(conversationID))
+	rows, err := s.rd.QueryContext(ctx, `SELECT id, conversation_id, type, actor_id, actor_name, data, created_at FROM events WHERE conversation_id = $1 ORDER BY id`, int64(conversationID))
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,28 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
+// The ingest statements, prepared once on the writer where the dialect
+// prepares (see hotWrites).
+const (
+	qIngestDup             = `SELECT id, conversation_id FROM messages WHERE channel = $1 AND external_id = $2`
+	qIngestContact         = `SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2`
+	qIngestNewCustomer     = `INSERT INTO customers (sort_name, created_at, updated_at, last_activity_at) VALUES ($1, $2, $2, $2) RETURNING id`
+	qIngestNewContact      = `INSERT INTO contacts (channel, address, customer_id) VALUES ($1, $2, $3)`
+	qIngestTouchCustomer   = `UPDATE customers SET last_activity_at = $1 WHERE id = $2`
+	qIngestOngoing         = `SELECT id, status FROM conversations WHERE customer_id = $1 AND status <> 'closed' ORDER BY id DESC LIMIT 1`
+	qIngestNewConversation = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address,
+		created_at, updated_at, last_message_at, last_customer_message_at) VALUES ($1, $2, 'open', 'normal', $3, $4, $5, $6, $6, $6, $6) RETURNING id`
+	qIngestTouchConversation = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1,
+		status = CASE WHEN status = 'solved' THEN 'open' ELSE status END WHERE id = $2`
+	qIngestMessage = `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
+		VALUES ($1, 'message', 'in', $2, $3, $4, $5, $6, $7, $8) RETURNING id`
+)
+
+// hotWrites are the statements prepared on the writer connection up front.
+var hotWrites = []string{
+	qIngestDup, qIngestContact, qIngestNewCustomer, qIngestNewContact, qIngestTouchCustomer, qIngestOngoing, qIngestNewConversation, qIngestTouchConversation, qIngestMessage, qInsertEvent,
+}
+
 // IngestMessage stores an inbound customer message in one transaction (C5):
 // idempotent on (channel, external ID); finds or creates the customer by
 // contact; threads into the customer's ongoing conversation or opens one;
@@ -31,7 +53,7 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 	var msgID, convID, custID desk.ID
 	ingest := func(tx *sql.Tx) error {
 		*res = desk.IngestResult{}
-		err := tx.QueryRowContext(ctx, `SELECT id, conversation_id FROM messages WHERE channel = $1 AND external_id = $2`, in.Channel, in.ExternalID).Scan(&msgID, &convID)
+		err := s.txRow(ctx, tx, qIngestDup, in.Channel, in.ExternalID).Scan(&msgID, &convID)
 		if err == nil {
 			res.Duplicate = true
 			return nil
@@ -39,51 +61,48 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 			return err
 		}
 		now := micros(s.now())
-		err = tx.QueryRowContext(ctx, `SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2`, in.Channel, in.From).Scan(&custID)
+		err = s.txRow(ctx, tx, qIngestContact, in.Channel, in.From).Scan(&custID)
 		if isNoRows(err) {
 			res.NewCustomer = true
-			if err := tx.QueryRowContext(ctx, `INSERT INTO customers (sort_name, created_at, updated_at, last_activity_at) VALUES ($1, $2, $2, $2) RETURNING id`,
+			if err := s.txRow(ctx, tx, qIngestNewCustomer,
 				in.From, now).Scan(&custID); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO contacts (channel, address, customer_id) VALUES ($1, $2, $3)`, in.Channel, in.From, int64(custID)); err != nil {
+			if _, err := s.txExec(ctx, tx, qIngestNewContact, in.Channel, in.From, int64(custID)); err != nil {
 				return err
 			}
 		} else if err != nil {
 			return err
-		} else if _, err := tx.ExecContext(ctx, `UPDATE customers SET last_activity_at = $1 WHERE id = $2`, now, int64(custID)); err != nil {
+		} else if _, err := s.txExec(ctx, tx, qIngestTouchCustomer, now, int64(custID)); err != nil {
 			// On PostgreSQL this UPDATE also locks the customer's row, so two
 			// messages of one customer cannot both open a conversation.
 			return err
 		}
 
 		var status string
-		err = tx.QueryRowContext(ctx, `SELECT id, status FROM conversations WHERE customer_id = $1 AND status <> 'closed' ORDER BY id DESC LIMIT 1`, int64(custID)).Scan(&convID, &status)
+		err = s.txRow(ctx, tx, qIngestOngoing, int64(custID)).Scan(&convID, &status)
 		if isNoRows(err) {
 			res.NewConversation = true
-			if err := tx.QueryRowContext(ctx, `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address,
-				created_at, updated_at, last_message_at, last_customer_message_at) VALUES ($1, $2, 'open', 'normal', $3, $4, $5, $6, $6, $6, $6) RETURNING id`,
+			if err := s.txRow(ctx, tx, qIngestNewConversation,
 				in.Channel, int64(custID), int64(queueID), in.From, in.To, now).Scan(&convID); err != nil {
 				return err
 			}
-			if err := insertEventTx(ctx, tx, convID, desk.EventCreated, desk.SystemActor, now, map[string]any{"channel": in.Channel, "queue_id": queueID.String()}); err != nil {
+			if err := s.insertEventTx(ctx, tx, convID, desk.EventCreated, desk.SystemActor, now, map[string]any{"channel": in.Channel, "queue_id": queueID.String()}); err != nil {
 				return err
 			}
 		} else if err != nil {
 			return err
 		} else {
-			if _, err := tx.ExecContext(ctx, `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1,
-				status = CASE WHEN status = 'solved' THEN 'open' ELSE status END WHERE id = $2`, now, int64(convID)); err != nil {
+			if _, err := s.txExec(ctx, tx, qIngestTouchConversation, now, int64(convID)); err != nil {
 				return err
 			}
 			if status == desk.ConversationSolved {
-				if err := insertEventTx(ctx, tx, convID, desk.EventReopened, desk.SystemActor, now, map[string]any{"reason": "customer message"}); err != nil {
+				if err := s.insertEventTx(ctx, tx, convID, desk.EventReopened, desk.SystemActor, now, map[string]any{"reason": "customer message"}); err != nil {
 					return err
 				}
 			}
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
-			VALUES ($1, 'message', 'in', $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		return s.txRow(ctx, tx, qIngestMessage,
 			int64(convID), in.Type, in.Text, in.Channel, in.From, in.To, in.ExternalID, now).Scan(&msgID)
 	}
 	// With several writers (PostgreSQL) a concurrent first message of the
@@ -98,10 +117,10 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 	if err != nil {
 		return nil, err
 	}
-	if res.Message, err = scanMessage(s.r.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, int64(msgID))); err != nil {
+	if res.Message, err = scanMessage(s.rd.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, int64(msgID))); err != nil {
 		return nil, err
 	}
-	if res.Conversation, err = s.findConversation(ctx, s.r, desk.SystemActor, res.Message.ConversationID); err != nil {
+	if res.Conversation, err = s.findConversation(ctx, s.rd, desk.SystemActor, res.Message.ConversationID); err != nil {
 		return nil, err
 	}
 	if res.Conversation.CustomerID != 0 {

@@ -32,7 +32,7 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	c, err := s.findConversation(ctx, s.r, actor, m.ConversationID)
+	c, err := s.findConversation(ctx, s.rd, actor, m.ConversationID)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (s *Store) FindMessages(ctx context.Context, conversationID desk.ID, f desk
 		w.add(`id > ?`, c.ID)
 	}
 	n := limit(f.Limit)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages`+w.sql()+` ORDER BY id LIMIT `+itoa(n+1), w.args...)
+	rows, err := s.rd.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages`+w.sql()+` ORDER BY id LIMIT `+itoa(n+1), w.args...)
 	if err != nil {
 		return nil, "", err
 	}

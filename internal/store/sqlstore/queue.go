@@ -71,7 +71,7 @@ func (s *Store) FindQueueByID(ctx context.Context, id desk.ID) (*desk.Queue, err
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
-	q, err := scanQueue(s.r.QueryRowContext(ctx, `SELECT `+queueColumns+` FROM queues WHERE id = $1`, int64(id)))
+	q, err := scanQueue(s.rd.QueryRowContext(ctx, `SELECT `+queueColumns+` FROM queues WHERE id = $1`, int64(id)))
 	if isNoRows(err) {
 		return nil, notFound("queue")
 	}
@@ -95,7 +95,7 @@ func (s *Store) FindQueues(ctx context.Context, f desk.QueueFilter) ([]*desk.Que
 		q += ` WHERE id IN (SELECT queue_id FROM queue_members WHERE agent_id = $1)`
 		args = append(args, int64(*f.MemberID))
 	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY is_default DESC, name, id`, args...)
+	rows, err := s.rd.QueryContext(ctx, q+` ORDER BY is_default DESC, name, id`, args...)
 	if err != nil {
 		return nil, "", err
 	}

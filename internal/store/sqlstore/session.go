@@ -19,7 +19,7 @@ func (s *Store) CreateSession(ctx context.Context, se *desk.Session) error {
 func (s *Store) FindSessionByTokenHash(ctx context.Context, hash string) (*desk.Session, *desk.Agent, error) {
 	var se desk.Session
 	var created, seen, expires int64
-	err := s.r.QueryRowContext(ctx, `SELECT id, agent_id, client, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1`, hash).
+	err := s.rd.QueryRowContext(ctx, `SELECT id, agent_id, client, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1`, hash).
 		Scan(&se.ID, &se.AgentID, &se.Client, &created, &seen, &expires)
 	if isNoRows(err) {
 		return nil, nil, notFound("session")
@@ -30,7 +30,7 @@ func (s *Store) FindSessionByTokenHash(ctx context.Context, hash string) (*desk.
 	if !s.now().Before(se.ExpiresAt) {
 		return nil, nil, notFound("session")
 	}
-	a, err := scanAgent(s.r.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE id = $1`, int64(se.AgentID)))
+	a, err := scanAgent(s.rd.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE id = $1`, int64(se.AgentID)))
 	if isNoRows(err) {
 		return nil, nil, notFound("session")
 	} else if err != nil {
@@ -87,7 +87,7 @@ func (s *Store) CreateIntegrationToken(ctx context.Context, t *desk.IntegrationT
 func (s *Store) FindIntegrationTokenByHash(ctx context.Context, hash string) (*desk.IntegrationToken, error) {
 	var t desk.IntegrationToken
 	var at int64
-	err := s.r.QueryRowContext(ctx, `SELECT id, name, created_by, created_at FROM integration_tokens WHERE token_hash = $1`, hash).Scan(&t.ID, &t.Name, &t.CreatedBy, &at)
+	err := s.rd.QueryRowContext(ctx, `SELECT id, name, created_by, created_at FROM integration_tokens WHERE token_hash = $1`, hash).Scan(&t.ID, &t.Name, &t.CreatedBy, &at)
 	if isNoRows(err) {
 		return nil, notFound("token")
 	}
@@ -100,7 +100,7 @@ func (s *Store) FindIntegrationTokens(ctx context.Context) ([]*desk.IntegrationT
 	if _, err := desk.RequireRole(ctx, desk.RoleAdmin); err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name, created_by, created_at FROM integration_tokens ORDER BY id`)
+	rows, err := s.rd.QueryContext(ctx, `SELECT id, name, created_by, created_at FROM integration_tokens ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,10 @@ type Dialect struct {
 	Name string
 	// IsUniqueViolation reports whether err is a unique-constraint failure.
 	IsUniqueViolation func(err error) bool
+	// Prepare caches prepared statements in the store. SQLite needs it (its
+	// driver parses every statement anew); pgx caches statements per
+	// connection by itself.
+	Prepare bool
 }
 
 // Store implements desk.Store.
@@ -30,6 +34,11 @@ type Store struct {
 	clock   desk.Clock
 
 	defaultQueue desk.ID
+	// rd runs reads, through the rstmts cache when the dialect prepares;
+	// wstmts holds the hot write statements prepared on the writer.
+	rd     reader
+	rstmts *stmtCache
+	wstmts map[string]*sql.Stmt
 }
 
 var _ desk.Store = (*Store)(nil)
@@ -37,8 +46,16 @@ var _ desk.Store = (*Store)(nil)
 // New wraps migrated connections and makes sure the Default queue exists.
 func New(ctx context.Context, w, r *sql.DB, d Dialect, clock desk.Clock) (*Store, error) {
 	s := &Store{w: w, r: r, dialect: d, clock: clock}
+	s.rd = reader{s}
 	if err := s.ensureDefaultQueue(ctx); err != nil {
 		return nil, err
+	}
+	if d.Prepare {
+		s.rstmts = newStmtCache(r)
+		if err := s.prepareWriter(ctx); err != nil {
+			s.closeStmts()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -53,6 +70,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (s *Store) Close() error {
+	s.closeStmts()
 	err := s.w.Close()
 	if s.r != s.w {
 		if rerr := s.r.Close(); err == nil {
@@ -60,6 +78,13 @@ func (s *Store) Close() error {
 		}
 	}
 	return err
+}
+
+func (s *Store) closeStmts() {
+	s.rstmts.close()
+	for _, st := range s.wstmts {
+		st.Close()
+	}
 }
 
 // now returns the clock's time truncated to the stored precision.

@@ -46,7 +46,7 @@ func (s *Store) FindTags(ctx context.Context) ([]*desk.Tag, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT t.name,
+	rows, err := s.rd.QueryContext(ctx, `SELECT t.name,
 		(SELECT count(*) FROM conversation_tags c WHERE c.tag = t.name) + (SELECT count(*) FROM customer_tags u WHERE u.tag = t.name)
 		FROM tags t ORDER BY t.name`)
 	if err != nil {

@@ -1,0 +1,33 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+)
+
+// BenchmarkIngest measures the store's inbound hot path alone (no HTTP):
+// 1,000 customers, messages threaded into their conversations.
+func BenchmarkIngest(b *testing.B) {
+	s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "b.db"), desk.SystemClock{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := desk.NewContextWithActor(context.Background(), desk.SystemActor)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			i++
+			in := &desk.InboundMessage{Channel: "api", From: fmt.Sprintf("+1555%07d", i%1000), To: "bench", Text: "hello", ExternalID: fmt.Sprintf("%p-%d", pb, i)}
+			if _, err := s.IngestMessage(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
