@@ -10,7 +10,7 @@ import (
 
 const conversationSelect = `SELECT c.id, c.channel, c.customer_id, c.status, c.priority, c.topic, c.summary,
 	c.queue_id, c.assignee_id, c.contact_address, c.sender_address, c.merged_into_id,
-	c.created_at, c.updated_at, c.last_message_at, c.last_customer_message_at, c.closed_at,
+	c.created_at, c.updated_at, c.last_message_at, c.last_customer_message_at, c.closed_at, c.tags,
 	COALESCE(NULLIF(cu.name, ''), c.contact_address), q.name, COALESCE(a.name, '')`
 
 const conversationFrom = ` FROM conversations c
@@ -22,9 +22,10 @@ func scanConversation(row interface{ Scan(...any) error }, extra ...any) (*desk.
 	var c desk.Conversation
 	var customer, assignee, merged, lastMsg, lastCust, closed sql.NullInt64
 	var created, updated int64
+	var tags string
 	dest := []any{&c.ID, &c.Channel, &customer, &c.Status, &c.Priority, &c.Topic, &c.Summary,
 		&c.QueueID, &assignee, &c.ContactAddress, &c.SenderAddress, &merged,
-		&created, &updated, &lastMsg, &lastCust, &closed, &c.CustomerName, &c.QueueName, &c.AssigneeName}
+		&created, &updated, &lastMsg, &lastCust, &closed, &tags, &c.CustomerName, &c.QueueName, &c.AssigneeName}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -33,7 +34,7 @@ func scanConversation(row interface{ Scan(...any) error }, extra ...any) (*desk.
 	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
 	c.LastMessageAt, c.LastCustomerMessageAt, c.ClosedAt = nullTime(lastMsg), nullTime(lastCust), nullTime(closed)
 	c.Tags = []string{}
-	return &c, nil
+	return &c, scanJSON(tags, &c.Tags)
 }
 
 // restrict adds the queue-access condition for an agent (J2): only
@@ -55,9 +56,6 @@ func (s *Store) findConversation(ctx context.Context, q interface {
 	if isNoRows(err) {
 		return nil, notFound("conversation")
 	} else if err != nil {
-		return nil, err
-	}
-	if c.Tags, err = tagsOf(ctx, s.rd, "conversation_tags", "conversation_id", c.ID); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -117,7 +115,7 @@ func (s *Store) CreateConversation(ctx context.Context, c *desk.Conversation) er
 			c.ContactAddress, c.SenderAddress, now, closed).Scan(&c.ID); err != nil {
 			return err
 		}
-		if err := setTagsTx(ctx, tx, "conversation_tags", "conversation_id", c.ID, c.Tags); err != nil {
+		if err := setTagsTx(ctx, tx, "conversations", c.ID, c.Tags); err != nil {
 			return err
 		}
 		return s.insertEventTx(ctx, tx, c.ID, desk.EventCreated, actor, now, map[string]any{"channel": c.Channel, "queue_id": c.QueueID.String()})
@@ -206,9 +204,9 @@ func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter
 	for rows.Next() {
 		var c *desk.Conversation
 		if numeric {
-			var k int64
+			var k sql.NullInt64 // closed_at of a closed conversation is always set
 			c, err = scanConversation(rows, &k)
-			keys = append(keys, k)
+			keys = append(keys, k.Int64)
 		} else {
 			var k string
 			c, err = scanConversation(rows, &k)
@@ -229,7 +227,7 @@ func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter
 		out = out[:n]
 		next = cursor{Key: keys[n-1], ID: int64(out[n-1].ID)}.encode()
 	}
-	return out, next, s.loadConversationTags(ctx, out)
+	return out, next, nil
 }
 
 // sortKey returns the SQL key of a sort order, its direction and whether
@@ -245,38 +243,9 @@ func sortKey(sort string) (key string, desc, numeric bool) {
 	case desk.SortQueue:
 		return `(CASE WHEN q.is_default THEN '0' ELSE '1' END || lower(q.name))`, false, false
 	case desk.SortOldestClosed:
-		return `COALESCE(c.closed_at, 0)`, false, true
+		return `c.closed_at`, false, true
 	case desk.SortLatestClosed:
-		return `COALESCE(c.closed_at, 0)`, true, true
+		return `c.closed_at`, true, true
 	}
 	return `COALESCE(c.last_message_at, c.created_at)`, false, true
-}
-
-// loadConversationTags fills the tags of a page in one query.
-func (s *Store) loadConversationTags(ctx context.Context, list []*desk.Conversation) error {
-	if len(list) == 0 {
-		return nil
-	}
-	byID := make(map[desk.ID]*desk.Conversation, len(list))
-	var w where
-	ph := make([]string, 0, len(list))
-	for _, c := range list {
-		byID[c.ID] = c
-		w.args = append(w.args, int64(c.ID))
-		ph = append(ph, "$"+itoa(len(w.args)))
-	}
-	rows, err := s.rd.QueryContext(ctx, `SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN (`+strings.Join(ph, ",")+`) ORDER BY tag`, w.args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id desk.ID
-		var tag string
-		if err := rows.Scan(&id, &tag); err != nil {
-			return err
-		}
-		byID[id].Tags = append(byID[id].Tags, tag)
-	}
-	return rows.Err()
 }

@@ -57,7 +57,7 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 			return err
 		}
 		if upd.Tags != nil {
-			if err := setTagsTx(ctx, tx, "conversation_tags", "conversation_id", id, c.Tags); err != nil {
+			if err := setTagsTx(ctx, tx, "conversations", id, c.Tags); err != nil {
 				return err
 			}
 		}

@@ -8,45 +8,31 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-const customerColumns = `id, name, gender, city, country, attributes, created_at, updated_at, last_activity_at`
+const customerColumns = `id, name, gender, city, country, attributes, tags, contacts, created_at, updated_at, last_activity_at`
 
-func scanCustomer(row interface{ Scan(...any) error }) (*desk.Customer, error) {
+func scanCustomer(row interface{ Scan(...any) error }, extra ...any) (*desk.Customer, error) {
 	var c desk.Customer
-	var attrs string
+	var attrs, tags, contacts string
 	var created, updated int64
 	var last sql.NullInt64
-	if err := row.Scan(&c.ID, &c.Name, &c.Gender, &c.City, &c.Country, &attrs, &created, &updated, &last); err != nil {
+	dest := []any{&c.ID, &c.Name, &c.Gender, &c.City, &c.Country, &attrs, &tags, &contacts, &created, &updated, &last}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	c.CreatedAt, c.UpdatedAt, c.LastActivityAt = fromMicros(created), fromMicros(updated), nullTime(last)
-	c.Attributes = map[string]string{}
-	c.Tags, c.Contacts = []string{}, []desk.Contact{}
-	return &c, scanJSON(attrs, &c.Attributes)
+	c.Attributes, c.Tags, c.Contacts = map[string]string{}, []string{}, []desk.Contact{}
+	if err := scanJSON(attrs, &c.Attributes); err != nil {
+		return nil, err
+	}
+	if err := scanJSON(tags, &c.Tags); err != nil {
+		return nil, err
+	}
+	return &c, scanJSON(contacts, &c.Contacts)
 }
 
-// loadCustomerParts fills contacts and tags.
-func loadCustomerParts(ctx context.Context, q querier, c *desk.Customer) error {
-	rows, err := q.QueryContext(ctx, `SELECT channel, address FROM contacts WHERE customer_id = $1 ORDER BY position, channel, address`, int64(c.ID))
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var ct desk.Contact
-		if err := rows.Scan(&ct.Channel, &ct.Address); err != nil {
-			rows.Close()
-			return err
-		}
-		c.Contacts = append(c.Contacts, ct)
-	}
-	rows.Close()
-	if c.Tags, err = tagsOf(ctx, q, "customer_tags", "customer_id", c.ID); err != nil {
-		return err
-	}
-	return rows.Err()
-}
-
-// writeCustomerPartsTx replaces contacts and tags; a contact owned by
-// another customer is ECONFLICT contact_taken.
+// writeCustomerPartsTx replaces contacts and tags, and their copies on the
+// customer row; a contact owned by another customer is ECONFLICT
+// contact_taken.
 func (s *Store) writeCustomerPartsTx(ctx context.Context, tx *sql.Tx, c *desk.Customer) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE customer_id = $1`, int64(c.ID)); err != nil {
 		return err
@@ -60,12 +46,17 @@ func (s *Store) writeCustomerPartsTx(ctx context.Context, tx *sql.Tx, c *desk.Cu
 			return err
 		}
 	}
-	if err := setTagsTx(ctx, tx, "customer_tags", "customer_id", c.ID, c.Tags); err != nil {
+	if err := setTagsTx(ctx, tx, "customers", c.ID, c.Tags); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE customers SET sort_name = $1 WHERE id = $2`, strings.ToLower(c.DisplayName()), int64(c.ID))
+	_, err := tx.ExecContext(ctx, `UPDATE customers SET sort_name = $1, contacts = $2 WHERE id = $3`,
+		sortName(c), mustJSON(c.Contacts), int64(c.ID))
 	return err
 }
+
+// sortName is the key of the customer-name sort (C6): the display name,
+// lower-cased.
+func sortName(c *desk.Customer) string { return strings.ToLower(c.DisplayName()) }
 
 // CreateCustomer stores a customer with contacts and tags, all or nothing.
 func (s *Store) CreateCustomer(ctx context.Context, c *desk.Customer) error {
@@ -104,7 +95,7 @@ func (s *Store) FindCustomerByID(ctx context.Context, id desk.ID) (*desk.Custome
 	} else if err != nil {
 		return nil, err
 	}
-	return c, loadCustomerParts(ctx, s.rd, c)
+	return c, nil
 }
 
 // FindCustomerByContact returns the owner of a channel address.
@@ -159,7 +150,7 @@ func (s *Store) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]*de
 	var keys []string
 	for rows.Next() {
 		var key string
-		c, err := scanCustomer(scanPlus{rows, &key})
+		c, err := scanCustomer(rows, &key)
 		if err != nil {
 			rows.Close()
 			return nil, "", err
@@ -175,22 +166,8 @@ func (s *Store) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]*de
 		out = out[:n]
 		next = cursor{Key: keys[n-1], ID: int64(out[n-1].ID)}.encode()
 	}
-	for _, c := range out {
-		if err := loadCustomerParts(ctx, s.rd, c); err != nil {
-			return nil, "", err
-		}
-	}
 	return out, next, nil
 }
-
-// scanPlus scans a row's leading columns with an inner scanner and extra
-// trailing destinations.
-type scanPlus struct {
-	rows  *sql.Rows
-	extra *string
-}
-
-func (s scanPlus) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
 
 // likePrefix escapes LIKE wildcards and appends %.
 func likePrefix(s string) string {

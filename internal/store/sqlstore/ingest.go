@@ -3,38 +3,44 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-// The ingest statements, prepared once on the writer where the dialect
-// prepares (see hotWrites).
+// The ingest statements. Where the dialect prepares they are prepared once
+// on the writer (see hotWrites), so the hot path parses no SQL.
 const (
-	qIngestDup             = `SELECT id, conversation_id FROM messages WHERE channel = $1 AND external_id = $2`
-	qIngestContact         = `SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2`
-	qIngestNewCustomer     = `INSERT INTO customers (sort_name, created_at, updated_at, last_activity_at) VALUES ($1, $2, $2, $2) RETURNING id`
-	qIngestNewContact      = `INSERT INTO contacts (channel, address, customer_id) VALUES ($1, $2, $3)`
-	qIngestTouchCustomer   = `UPDATE customers SET last_activity_at = $1 WHERE id = $2`
-	qIngestOngoing         = `SELECT id, status FROM conversations WHERE customer_id = $1 AND status <> 'closed' ORDER BY id DESC LIMIT 1`
-	qIngestNewConversation = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address,
-		created_at, updated_at, last_message_at, last_customer_message_at) VALUES ($1, $2, 'open', 'normal', $3, $4, $5, $6, $6, $6, $6) RETURNING id`
-	qIngestTouchConversation = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1,
-		status = CASE WHEN status = 'solved' THEN 'open' ELSE status END WHERE id = $2`
-	qIngestMessage = `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
-		VALUES ($1, 'message', 'in', $2, $3, $4, $5, $6, $7, $8) RETURNING id`
+	qIngestDup = `SELECT id FROM messages WHERE channel = $1 AND external_id = $2`
+	// qIngestTouchCustomer finds the owner of a contact address and records
+	// its activity in one statement; on PostgreSQL it also locks the row, so
+	// two messages of one customer cannot both open a conversation.
+	qIngestTouchCustomer = `UPDATE customers SET last_activity_at = $1
+		WHERE id = (SELECT customer_id FROM contacts WHERE channel = $2 AND address = $3) RETURNING ` + customerColumns
+	qIngestNewCustomer = `INSERT INTO customers (sort_name, contacts, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, $3, $3) RETURNING id`
+	qIngestNewContact  = `INSERT INTO contacts (channel, address, customer_id) VALUES ($1, $2, $3)`
+	qIngestOngoing     = conversationSelect + conversationFrom + ` WHERE c.customer_id = $1 AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`
+	qIngestQueueName   = `SELECT name FROM queues WHERE id = $1`
+	qIngestNewConv     = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address,
+		created_at, updated_at, last_message_at, last_customer_message_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $8) RETURNING id`
+	qIngestTouchConv = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1, status = $2 WHERE id = $3`
+	qIngestMessage   = `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
 )
 
 // hotWrites are the statements prepared on the writer connection up front.
 var hotWrites = []string{
-	qIngestDup, qIngestContact, qIngestNewCustomer, qIngestNewContact, qIngestTouchCustomer, qIngestOngoing, qIngestNewConversation, qIngestTouchConversation, qIngestMessage, qInsertEvent,
+	qIngestDup, qIngestTouchCustomer, qIngestNewCustomer, qIngestNewContact, qIngestOngoing,
+	qIngestQueueName, qIngestNewConv, qIngestTouchConv, qIngestMessage, qInsertEvent,
 }
 
 // IngestMessage stores an inbound customer message in one transaction (C5):
 // idempotent on (channel, external ID); finds or creates the customer by
 // contact; threads into the customer's ongoing conversation or opens one;
-// reopens a solved conversation. It is the API channel's hot path, so it
-// runs a handful of indexed statements and builds the result from what it
-// wrote.
+// reopens a solved conversation. It is the API channel's hot path: a few
+// indexed, prepared statements, the result built from what they read and
+// wrote, and on a single-writer database concurrent calls share one commit
+// (see ingestBatcher).
 func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
@@ -45,71 +51,25 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	queueID := in.QueueID
-	if queueID == 0 {
-		queueID = s.defaultQueue
+	if s.batcher != nil {
+		return s.batcher.ingest(ctx, in)
 	}
-	res := &desk.IngestResult{}
-	var msgID, convID, custID desk.ID
-	ingest := func(tx *sql.Tx) error {
-		*res = desk.IngestResult{}
-		err := s.txRow(ctx, tx, qIngestDup, in.Channel, in.ExternalID).Scan(&msgID, &convID)
-		if err == nil {
-			res.Duplicate = true
-			return nil
-		} else if !isNoRows(err) {
-			return err
-		}
-		now := micros(s.now())
-		err = s.txRow(ctx, tx, qIngestContact, in.Channel, in.From).Scan(&custID)
-		if isNoRows(err) {
-			res.NewCustomer = true
-			if err := s.txRow(ctx, tx, qIngestNewCustomer,
-				in.From, now).Scan(&custID); err != nil {
-				return err
-			}
-			if _, err := s.txExec(ctx, tx, qIngestNewContact, in.Channel, in.From, int64(custID)); err != nil {
-				return err
-			}
-		} else if err != nil {
-			return err
-		} else if _, err := s.txExec(ctx, tx, qIngestTouchCustomer, now, int64(custID)); err != nil {
-			// On PostgreSQL this UPDATE also locks the customer's row, so two
-			// messages of one customer cannot both open a conversation.
-			return err
-		}
+	return s.ingestAlone(ctx, in)
+}
 
-		var status string
-		err = s.txRow(ctx, tx, qIngestOngoing, int64(custID)).Scan(&convID, &status)
-		if isNoRows(err) {
-			res.NewConversation = true
-			if err := s.txRow(ctx, tx, qIngestNewConversation,
-				in.Channel, int64(custID), int64(queueID), in.From, in.To, now).Scan(&convID); err != nil {
-				return err
-			}
-			if err := s.insertEventTx(ctx, tx, convID, desk.EventCreated, desk.SystemActor, now, map[string]any{"channel": in.Channel, "queue_id": queueID.String()}); err != nil {
-				return err
-			}
-		} else if err != nil {
-			return err
-		} else {
-			if _, err := s.txExec(ctx, tx, qIngestTouchConversation, now, int64(convID)); err != nil {
-				return err
-			}
-			if status == desk.ConversationSolved {
-				if err := s.insertEventTx(ctx, tx, convID, desk.EventReopened, desk.SystemActor, now, map[string]any{"reason": "customer message"}); err != nil {
-					return err
-				}
-			}
-		}
-		return s.txRow(ctx, tx, qIngestMessage,
-			int64(convID), in.Type, in.Text, in.Channel, in.From, in.To, in.ExternalID, now).Scan(&msgID)
-	}
-	// With several writers (PostgreSQL) a concurrent first message of the
-	// same customer or a concurrent repeat of the same external ID loses on a
-	// unique index; running again finds the winner's rows.
+// ingestAlone ingests one message in its own transaction. With several
+// writers (PostgreSQL) a concurrent first message of the same customer, or a
+// concurrent repeat of the same external ID, loses on a unique index;
+// running again finds the winner's rows.
+func (s *Store) ingestAlone(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
+	var res *desk.IngestResult
+	var err error
 	for attempt := 0; ; attempt++ {
-		err = s.inTx(ctx, ingest)
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			res, err = s.ingestTx(ctx, tx, in)
+			return err
+		})
 		if err == nil || attempt == 3 || !s.dialect.IsUniqueViolation(err) {
 			break
 		}
@@ -117,16 +77,116 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 	if err != nil {
 		return nil, err
 	}
-	if res.Message, err = scanMessage(s.rd.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, int64(msgID))); err != nil {
+	return res, nil
+}
+
+// ingestTx does the work of IngestMessage inside tx.
+func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage) (*desk.IngestResult, error) {
+	var msgID int64
+	err := s.txRow(ctx, tx, qIngestDup, in.Channel, in.ExternalID).Scan(&msgID)
+	if err == nil {
+		return s.duplicateTx(ctx, tx, desk.ID(msgID))
+	} else if !isNoRows(err) {
 		return nil, err
 	}
-	if res.Conversation, err = s.findConversation(ctx, s.rd, desk.SystemActor, res.Message.ConversationID); err != nil {
+	res := &desk.IngestResult{}
+	now := s.now()
+	at := micros(now)
+
+	cu, err := scanCustomer(s.txRow(ctx, tx, qIngestTouchCustomer, at, in.Channel, in.From))
+	if isNoRows(err) {
+		res.NewCustomer = true
+		cu = &desk.Customer{Attributes: map[string]string{}, Tags: []string{},
+			Contacts: []desk.Contact{{Channel: in.Channel, Address: in.From}}, CreatedAt: now, UpdatedAt: now}
+		if err := s.txRow(ctx, tx, qIngestNewCustomer, sortName(cu), mustJSON(cu.Contacts), at).Scan(&cu.ID); err != nil {
+			return nil, err
+		}
+		if _, err := s.txExec(ctx, tx, qIngestNewContact, in.Channel, in.From, int64(cu.ID)); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	cu.LastActivityAt = &now
+	res.Customer = cu
+
+	c, err := scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(cu.ID)))
+	if isNoRows(err) {
+		if c, err = s.openConversationTx(ctx, tx, in, cu, now); err != nil {
+			return nil, err
+		}
+		res.NewConversation = true
+	} else if err != nil {
+		return nil, err
+	} else {
+		reopen := c.Status == desk.ConversationSolved
+		if reopen {
+			c.Status = desk.ConversationOpen
+		}
+		if _, err := s.txExec(ctx, tx, qIngestTouchConv, at, c.Status, int64(c.ID)); err != nil {
+			return nil, err
+		}
+		if reopen {
+			if err := s.insertEventTx(ctx, tx, c.ID, desk.EventReopened, desk.SystemActor, at,
+				map[string]any{"from": desk.ConversationSolved, "to": desk.ConversationOpen, "reason": "customer message"}); err != nil {
+				return nil, err
+			}
+		}
+		c.UpdatedAt, c.LastMessageAt, c.LastCustomerMessageAt = now, &now, &now
+	}
+	res.Conversation = c
+
+	m := &desk.Message{ConversationID: c.ID, Kind: desk.KindMessage, Direction: desk.DirectionIn, Type: in.Type, Text: in.Text,
+		Channel: in.Channel, From: in.From, To: in.To, ExternalID: in.ExternalID, CreatedAt: now}
+	if err := s.txRow(ctx, tx, qIngestMessage, int64(c.ID), m.Kind, m.Direction, m.Type, m.Text, m.Channel, m.From, m.To,
+		m.ExternalID, at).Scan(&m.ID); err != nil {
+		return nil, err
+	}
+	res.Message = m
+	return res, nil
+}
+
+// openConversationTx opens the conversation of a customer's first message
+// (or first after a close): open, normal priority, in the queue routing
+// chose or the Default queue, with a created event.
+func (s *Store) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, cu *desk.Customer, now time.Time) (*desk.Conversation, error) {
+	queueID := in.QueueID
+	if queueID == 0 {
+		queueID = s.defaultQueue
+	}
+	c := &desk.Conversation{Channel: in.Channel, CustomerID: cu.ID, Status: desk.ConversationOpen, Priority: desk.PriorityNormal,
+		Tags: []string{}, QueueID: queueID, ContactAddress: in.From, SenderAddress: in.To, CreatedAt: now, UpdatedAt: now,
+		LastMessageAt: &now, LastCustomerMessageAt: &now, CustomerName: cu.Name}
+	if c.CustomerName == "" {
+		c.CustomerName = in.From
+	}
+	if err := s.txRow(ctx, tx, qIngestQueueName, int64(queueID)).Scan(&c.QueueName); isNoRows(err) {
+		return nil, desk.FieldErrorf("queue_id", "unknown queue %s", queueID)
+	} else if err != nil {
+		return nil, err
+	}
+	at := micros(now)
+	if err := s.txRow(ctx, tx, qIngestNewConv, c.Channel, int64(c.CustomerID), c.Status, c.Priority, int64(c.QueueID),
+		c.ContactAddress, c.SenderAddress, at).Scan(&c.ID); err != nil {
+		return nil, err
+	}
+	err := s.insertEventTx(ctx, tx, c.ID, desk.EventCreated, desk.SystemActor, at, map[string]any{"channel": c.Channel, "queue_id": c.QueueID.String()})
+	return c, err
+}
+
+// duplicateTx answers a repeated external ID with the original message,
+// its conversation and customer, changing nothing.
+func (s *Store) duplicateTx(ctx context.Context, tx *sql.Tx, msgID desk.ID) (*desk.IngestResult, error) {
+	res := &desk.IngestResult{Duplicate: true}
+	var err error
+	if res.Message, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, int64(msgID))); err != nil {
+		return nil, err
+	}
+	if res.Conversation, err = s.findConversation(ctx, tx, desk.SystemActor, res.Message.ConversationID); err != nil {
 		return nil, err
 	}
 	if res.Conversation.CustomerID != 0 {
-		if res.Customer, err = s.FindCustomerByID(ctx, res.Conversation.CustomerID); err != nil {
-			return nil, err
-		}
+		res.Customer, err = scanCustomer(tx.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, int64(res.Conversation.CustomerID)))
 	}
-	return res, nil
+	return res, err
 }

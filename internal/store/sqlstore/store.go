@@ -25,6 +25,9 @@ type Dialect struct {
 	// driver parses every statement anew); pgx caches statements per
 	// connection by itself.
 	Prepare bool
+	// SingleWriter says writes are serialized anyway (SQLite), so inbound
+	// messages arriving together are written in one transaction.
+	SingleWriter bool
 }
 
 // Store implements desk.Store.
@@ -39,6 +42,8 @@ type Store struct {
 	rd     reader
 	rstmts *stmtCache
 	wstmts map[string]*sql.Stmt
+	// batcher groups concurrent ingests into one commit (SingleWriter).
+	batcher *ingestBatcher
 }
 
 var _ desk.Store = (*Store)(nil)
@@ -57,6 +62,9 @@ func New(ctx context.Context, w, r *sql.DB, d Dialect, clock desk.Clock) (*Store
 			return nil, err
 		}
 	}
+	if d.SingleWriter {
+		s.batcher = newIngestBatcher(s)
+	}
 	return s, nil
 }
 
@@ -70,6 +78,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (s *Store) Close() error {
+	if s.batcher != nil {
+		s.batcher.close()
+	}
 	s.closeStmts()
 	err := s.w.Close()
 	if s.r != s.w {

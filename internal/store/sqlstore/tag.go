@@ -7,38 +7,52 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-// tagsOf returns the sorted tags of one record from a join table.
-func tagsOf(ctx context.Context, q querier, table, col string, id desk.ID) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT tag FROM `+table+` WHERE `+col+` = $1 ORDER BY tag`, int64(id))
+// tagTables maps a tagged record's table to its join table and key column.
+var tagTables = map[string][2]string{
+	"conversations": {"conversation_tags", "conversation_id"},
+	"customers":     {"customer_tags", "customer_id"},
+}
+
+// tagsOfTx returns the sorted tags of one record from its join table.
+func tagsOfTx(ctx context.Context, tx *sql.Tx, parent string, id desk.ID) ([]string, error) {
+	t := tagTables[parent]
+	rows, err := tx.QueryContext(ctx, `SELECT tag FROM `+t[0]+` WHERE `+t[1]+` = $1 ORDER BY tag`, int64(id))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	tags := []string{}
 	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
+		var tag string
+		if err := rows.Scan(&tag); err != nil {
 			return nil, err
 		}
-		tags = append(tags, t)
+		tags = append(tags, tag)
 	}
 	return tags, rows.Err()
 }
 
-// setTagsTx replaces a record's tags, creating unknown tags on first use.
-func setTagsTx(ctx context.Context, tx *sql.Tx, table, col string, id desk.ID, tags []string) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE `+col+` = $1`, int64(id)); err != nil {
+// setTagsTx replaces the tags of a record of parent (conversations or
+// customers) in the join table and in the record's copy, creating unknown
+// tags on first use. tags must be normalized (sorted).
+func setTagsTx(ctx context.Context, tx *sql.Tx, parent string, id desk.ID, tags []string) error {
+	t := tagTables[parent]
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+t[0]+` WHERE `+t[1]+` = $1`, int64(id)); err != nil {
 		return err
 	}
-	for _, t := range tags {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tags (name) VALUES ($1) ON CONFLICT DO NOTHING`, t); err != nil {
+	for _, tag := range tags {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tags (name) VALUES ($1) ON CONFLICT DO NOTHING`, tag); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+col+`, tag) VALUES ($1, $2)`, int64(id), t); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t[0]+` (`+t[1]+`, tag) VALUES ($1, $2)`, int64(id), tag); err != nil {
 			return err
 		}
 	}
-	return nil
+	if tags == nil {
+		tags = []string{}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE `+parent+` SET tags = $1 WHERE id = $2`, mustJSON(tags), int64(id))
+	return err
 }
 
 // FindTags lists tags with their use counts.
@@ -92,10 +106,44 @@ func (s *Store) DeleteTag(ctx context.Context, name string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("tag")
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM conversation_tags WHERE tag = $1`, name); err != nil {
+		for parent := range tagTables {
+			if err := untagAllTx(ctx, tx, parent, name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// untagAllTx removes a tag from every record of parent, rewriting each
+// record's copy of its tags.
+func untagAllTx(ctx context.Context, tx *sql.Tx, parent, tag string) error {
+	t := tagTables[parent]
+	rows, err := tx.QueryContext(ctx, `DELETE FROM `+t[0]+` WHERE tag = $1 RETURNING `+t[1], tag)
+	if err != nil {
+		return err
+	}
+	var ids []desk.ID
+	for rows.Next() {
+		var id desk.ID
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM customer_tags WHERE tag = $1`, name)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return err
-	})
+	}
+	for _, id := range ids {
+		tags, err := tagsOfTx(ctx, tx, parent, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE `+parent+` SET tags = $1 WHERE id = $2`, mustJSON(tags), int64(id)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

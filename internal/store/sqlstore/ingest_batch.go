@@ -1,0 +1,136 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// maxIngestBatch bounds how many inbound messages share one transaction.
+const maxIngestBatch = 128
+
+// errClosed answers calls made while or after the store closes.
+var errClosed = errors.New("sqlstore: store is closed")
+
+// ingestBatcher is group commit for a single-writer database (SQLite):
+// concurrent IngestMessage calls queue here and one goroutine writes
+// whatever has queued in one transaction, so the commit (the WAL write and
+// the locks around it, most of the cost of a small transaction) is shared.
+// It never waits to fill a batch: a lone message is written at once, and
+// batches grow only while the writer is busy. If any message of a batch
+// fails, the batch is rolled back and each message is retried in its own
+// transaction, so one bad message cannot fail or half-write its neighbours.
+type ingestBatcher struct {
+	s     *Store
+	queue chan *ingestJob
+	stop  chan struct{}
+	done  sync.WaitGroup
+	once  sync.Once
+}
+
+// ingestJob is one queued message and, once done is closed, its outcome.
+type ingestJob struct {
+	in   *desk.InboundMessage
+	res  *desk.IngestResult
+	err  error
+	done chan struct{}
+}
+
+func newIngestBatcher(s *Store) *ingestBatcher {
+	b := &ingestBatcher{s: s, queue: make(chan *ingestJob, maxIngestBatch), stop: make(chan struct{})}
+	b.done.Add(1)
+	go b.run()
+	return b
+}
+
+// ingest queues one message and waits for its outcome. A caller that gives
+// up (ctx done) after queueing gets ctx's error; its message may still be
+// stored, which a retry with the same external ID then reports as a
+// duplicate.
+func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
+	job := &ingestJob{in: in, done: make(chan struct{})}
+	select {
+	case b.queue <- job:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-b.stop:
+		return nil, errClosed
+	}
+	select {
+	case <-job.done:
+		return job.res, job.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// close stops the writer goroutine after the batch in hand; queued jobs
+// not yet taken are answered errClosed.
+func (b *ingestBatcher) close() {
+	b.once.Do(func() { close(b.stop) })
+	b.done.Wait()
+	for {
+		select {
+		case job := <-b.queue:
+			job.err = errClosed
+			close(job.done)
+		default:
+			return
+		}
+	}
+}
+
+func (b *ingestBatcher) run() {
+	defer b.done.Done()
+	batch := make([]*ingestJob, 0, maxIngestBatch)
+	for {
+		select {
+		case job := <-b.queue:
+			batch = append(batch[:0], job)
+		case <-b.stop:
+			return
+		}
+	fill:
+		for len(batch) < maxIngestBatch {
+			select {
+			case job := <-b.queue:
+				batch = append(batch, job)
+			default:
+				break fill
+			}
+		}
+		b.write(batch)
+		for _, job := range batch {
+			close(job.done)
+		}
+		clear(batch)
+	}
+}
+
+// write stores a batch in one transaction, falling back to one transaction
+// per message when any of them fails. Callers' contexts are not used: a
+// caller giving up must not abort its neighbours' writes.
+func (b *ingestBatcher) write(batch []*ingestJob) {
+	ctx := context.Background()
+	err := b.s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, job := range batch {
+			var err error
+			if job.res, err = b.s.ingestTx(ctx, tx, job.in); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		return
+	} else if len(batch) == 1 && !b.s.dialect.IsUniqueViolation(err) {
+		batch[0].res, batch[0].err = nil, err
+		return
+	}
+	for _, job := range batch {
+		job.res, job.err = b.s.ingestAlone(ctx, job.in)
+	}
+}
