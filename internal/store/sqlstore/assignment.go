@@ -3,13 +3,22 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
+// qAssign is the whole of B4: it assigns only if nobody holds the
+// conversation, it is not closed and the agent is a member of its queue,
+// all checked by the database in the one statement that writes, so two
+// takers can never both win, on one node or many.
+const qAssign = `UPDATE conversations SET assignee_id = $1, updated_at = $2
+	WHERE id = $3 AND assignee_id IS NULL AND status <> 'closed'
+	AND EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = conversations.queue_id AND m.agent_id = $1)`
+
 // AssignConversation gives an unassigned conversation to an agent with one
-// conditional UPDATE, so two takers can never both win, on one node or
-// many (B4). The loser gets ECONFLICT already_assigned naming the holder.
+// conditional UPDATE (B4). The loser gets ECONFLICT already_assigned naming
+// the holder; assigning to the current holder changes nothing.
 func (s *Store) AssignConversation(ctx context.Context, id, agentID desk.ID) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
@@ -18,29 +27,29 @@ func (s *Store) AssignConversation(ctx context.Context, id, agentID desk.ID) (*d
 	if !actor.SeesAllQueues() && agentID != actor.AgentID {
 		return nil, desk.Errorf(desk.EFORBIDDEN, "agents can only take conversations for themselves")
 	}
-	c, err := s.findConversation(ctx, s.rd, actor, id)
-	if err != nil {
+	if _, err := s.findConversation(ctx, s.rd, actor, id); err != nil {
 		return nil, err
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var name string
-		err := tx.QueryRowContext(ctx, `SELECT a.name FROM agents a JOIN queue_members m ON m.agent_id = a.id AND m.queue_id = $1 WHERE a.id = $2`,
-			int64(c.QueueID), int64(agentID)).Scan(&name)
-		if isNoRows(err) {
-			return desk.FieldErrorf("agent_id", "the agent is not a member of the conversation's queue")
-		} else if err != nil {
-			return err
+		// A holder can let go between a failed update and the look at why it
+		// failed; then the update is simply tried again.
+		for attempt := 0; ; attempt++ {
+			now := micros(s.now())
+			res, err := tx.ExecContext(ctx, qAssign, int64(agentID), now, int64(id))
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				var name string
+				if err := tx.QueryRowContext(ctx, `SELECT name FROM agents WHERE id = $1`, int64(agentID)).Scan(&name); err != nil {
+					return err
+				}
+				return s.insertEventTx(ctx, tx, id, desk.EventAssigned, actor, now, map[string]any{"agent_id": agentID.String(), "agent_name": name})
+			}
+			if err := s.assignConflictTx(ctx, tx, id, agentID); err != errRetryAssign || attempt == 3 {
+				return err
+			}
 		}
-		now := micros(s.now())
-		res, err := tx.ExecContext(ctx, `UPDATE conversations SET assignee_id = $1, updated_at = $2
-			WHERE id = $3 AND assignee_id IS NULL AND status <> 'closed'`, int64(agentID), now, int64(id))
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			return s.insertEventTx(ctx, tx, id, desk.EventAssigned, actor, now, map[string]any{"agent_id": agentID.String(), "agent_name": name})
-		}
-		return s.assignConflictTx(ctx, tx, id, agentID)
 	})
 	if err != nil {
 		return nil, err
@@ -48,15 +57,24 @@ func (s *Store) AssignConversation(ctx context.Context, id, agentID desk.ID) (*d
 	return s.findConversation(ctx, s.rd, desk.SystemActor, id)
 }
 
-// assignConflictTx explains why a conditional assignment changed nothing:
-// already held by the same agent (no-op), by another, or closed.
+// errRetryAssign says the conditional assignment may succeed if run again.
+var errRetryAssign = errors.New("assignment: retry")
+
+// assignConflictTx explains why the conditional assignment changed nothing:
+// already held by the same agent (no-op, nil), by another (already_assigned),
+// closed, or the agent is not a member of the queue.
 func (s *Store) assignConflictTx(ctx context.Context, tx *sql.Tx, id, agentID desk.ID) error {
 	var holder sql.NullInt64
 	var holderName sql.NullString
 	var status string
-	err := tx.QueryRowContext(ctx, `SELECT c.assignee_id, a.name, c.status FROM conversations c LEFT JOIN agents a ON a.id = c.assignee_id WHERE c.id = $1`,
-		int64(id)).Scan(&holder, &holderName, &status)
-	if err != nil {
+	var member bool
+	err := tx.QueryRowContext(ctx, `SELECT c.assignee_id, a.name, c.status,
+		EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = c.queue_id AND m.agent_id = $2)
+		FROM conversations c LEFT JOIN agents a ON a.id = c.assignee_id WHERE c.id = $1`,
+		int64(id), int64(agentID)).Scan(&holder, &holderName, &status, &member)
+	if isNoRows(err) {
+		return notFound("conversation")
+	} else if err != nil {
 		return err
 	}
 	switch {
@@ -66,9 +84,12 @@ func (s *Store) assignConflictTx(ctx context.Context, tx *sql.Tx, id, agentID de
 		return &desk.Error{Kind: desk.ECONFLICT, Code: "already_assigned",
 			Message: "another agent has already been assigned: " + holderName.String,
 			Detail:  map[string]any{"assignee_id": desk.ID(holder.Int64).String(), "assignee_name": holderName.String}}
-	default:
+	case status == desk.ConversationClosed:
 		return desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed")
+	case !member:
+		return desk.FieldErrorf("agent_id", "the agent is not a member of the conversation's queue")
 	}
+	return errRetryAssign
 }
 
 // UnassignConversation returns a conversation to its queue. Agents may

@@ -241,7 +241,7 @@ func sortKey(sort string) (key string, desc, numeric bool) {
 	case desk.SortCustomer:
 		return `COALESCE(cu.sort_name, lower(c.contact_address))`, false, false
 	case desk.SortQueue:
-		return `(CASE WHEN q.is_default THEN '0' ELSE '1' END || lower(q.name))`, false, false
+		return queueSortKey, false, false
 	case desk.SortOldestClosed:
 		return `c.closed_at`, false, true
 	case desk.SortLatestClosed:

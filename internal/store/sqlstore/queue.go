@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -29,11 +30,12 @@ func (s *Store) ensureDefaultQueue(ctx context.Context) error {
 	})
 }
 
-func scanQueue(row interface{ Scan(...any) error }) (*desk.Queue, error) {
+func scanQueue(row interface{ Scan(...any) error }, extra ...any) (*desk.Queue, error) {
 	var q desk.Queue
 	var senders string
 	var created, updated int64
-	if err := row.Scan(&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated); err != nil {
+	dest := []any{&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	q.CreatedAt, q.UpdatedAt = fromMicros(created), fromMicros(updated)
@@ -83,32 +85,53 @@ func (s *Store) FindDefaultQueue(ctx context.Context) (*desk.Queue, error) {
 	return s.FindQueueByID(ctx, s.defaultQueue)
 }
 
-// FindQueues lists queues, Default first then by name. Queues are few, so
-// the page is the whole list.
+// queueSortKey orders queues: the Default queue first, then by name (C6).
+const queueSortKey = `(CASE WHEN q.is_default THEN '0' ELSE '1' END || lower(q.name))`
+
+// FindQueues lists queues, Default first then by name, with keyset
+// pagination.
 func (s *Store) FindQueues(ctx context.Context, f desk.QueueFilter) ([]*desk.Queue, string, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, "", err
 	}
-	q := `SELECT ` + queueColumns + ` FROM queues`
-	var args []any
+	var w where
 	if f.MemberID != nil {
-		q += ` WHERE id IN (SELECT queue_id FROM queue_members WHERE agent_id = $1)`
-		args = append(args, int64(*f.MemberID))
+		w.add(`q.id IN (SELECT queue_id FROM queue_members WHERE agent_id = ?)`, int64(*f.MemberID))
 	}
-	rows, err := s.rd.QueryContext(ctx, q+` ORDER BY is_default DESC, name, id`, args...)
+	if f.Cursor != "" {
+		var c cursor
+		if err := c.decode(f.Cursor); err != nil {
+			return nil, "", err
+		}
+		key, _ := c.Key.(string)
+		w.add(`(`+queueSortKey+` > ? OR (`+queueSortKey+` = ? AND q.id > ?))`, key, key, c.ID)
+	}
+	n := limit(f.Limit)
+	rows, err := s.rd.QueryContext(ctx, `SELECT q.`+strings.ReplaceAll(queueColumns, ", ", ", q.")+`, `+queueSortKey+
+		` FROM queues q`+w.sql()+` ORDER BY `+queueSortKey+`, q.id LIMIT `+itoa(n+1), w.args...)
 	if err != nil {
 		return nil, "", err
 	}
 	defer rows.Close()
 	var out []*desk.Queue
+	var keys []string
 	for rows.Next() {
-		qu, err := scanQueue(rows)
+		var key string
+		qu, err := scanQueue(rows, &key)
 		if err != nil {
 			return nil, "", err
 		}
-		out = append(out, qu)
+		out, keys = append(out, qu), append(keys, key)
 	}
-	return out, "", rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > n {
+		out = out[:n]
+		next = cursor{Key: keys[n-1], ID: int64(out[n-1].ID)}.encode()
+	}
+	return out, next, nil
 }
 
 // UpdateQueue changes a queue (supervisor+).
@@ -163,10 +186,14 @@ func (s *Store) DeleteQueue(ctx context.Context, id desk.ID) error {
 			return desk.CodedErrorf(desk.ECONFLICT, "default_queue", "the Default queue cannot be deleted")
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM conversations WHERE queue_id = $1`, int64(id)).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM conversations WHERE queue_id = $1 AND status <> 'closed'`, int64(id)).Scan(&n); err != nil {
 			return err
 		} else if n > 0 {
-			return desk.CodedErrorf(desk.ECONFLICT, "queue_not_empty", "the queue still holds %d conversations; transfer them first", n)
+			return desk.CodedErrorf(desk.ECONFLICT, "queue_not_empty", "the queue still holds %d conversations that are not closed; transfer them first", n)
+		}
+		// Closed conversations (History) outlive their queue in the Default queue.
+		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET queue_id = $1 WHERE queue_id = $2`, int64(s.defaultQueue), int64(id)); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM queues WHERE id = $1`, int64(id))
 		return err

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -98,6 +99,7 @@ func (s *Store) DeleteTag(ctx context.Context, name string) error {
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
 		return err
 	}
+	name = strings.ToLower(strings.TrimSpace(name))
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE name = $1`, name)
 		if err != nil {

@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Messages", func(t *testing.T) { testMessages(t, open) })
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, open) })
 	t.Run("Tags", func(t *testing.T) { testTags(t, open) })
+	t.Run("Pagination", func(t *testing.T) { testPagination(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
