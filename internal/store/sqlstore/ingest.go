@@ -51,8 +51,8 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	if s.batcher != nil {
-		return s.batcher.ingest(ctx, in)
+	if len(s.lanes) > 0 {
+		return s.lanes[laneOf(in, len(s.lanes))].ingest(ctx, in)
 	}
 	return s.ingestAlone(ctx, in)
 }
@@ -70,7 +70,7 @@ func (s *Store) ingestAlone(ctx context.Context, in *desk.InboundMessage) (*desk
 			res, err = s.ingestTx(ctx, tx, in)
 			return err
 		})
-		if err == nil || attempt == 3 || !s.dialect.IsUniqueViolation(err) {
+		if err == nil || attempt == 3 || !s.retryable(err) {
 			break
 		}
 	}

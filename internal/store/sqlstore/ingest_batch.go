@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"hash/fnv"
 	"sync"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -15,10 +16,12 @@ const maxIngestBatch = 128
 // errClosed answers calls made while or after the store closes.
 var errClosed = errors.New("sqlstore: store is closed")
 
-// ingestBatcher is group commit for a single-writer database (SQLite):
-// concurrent IngestMessage calls queue here and one goroutine writes
-// whatever has queued in one transaction, so the commit (the WAL write and
-// the locks around it, most of the cost of a small transaction) is shared.
+// ingestBatcher is group commit: concurrent IngestMessage calls queue here
+// and one goroutine writes whatever has queued in one transaction, so the
+// commit (the WAL write and fsync and the locks around it, most of the cost
+// of a small transaction) is shared. SQLite has one lane (it has one writer
+// anyway); PostgreSQL several, which commit in parallel. Messages of one
+// contact always take the same lane, so lanes rarely contend for a row.
 // It never waits to fill a batch: a lone message is written at once, and
 // batches grow only while the writer is busy. If any message of a batch
 // fails, the batch is rolled back and each message is retried in its own
@@ -126,11 +129,23 @@ func (b *ingestBatcher) write(batch []*ingestJob) {
 	})
 	if err == nil {
 		return
-	} else if len(batch) == 1 && !b.s.dialect.IsUniqueViolation(err) {
+	} else if len(batch) == 1 && !b.s.retryable(err) {
 		batch[0].res, batch[0].err = nil, err
 		return
 	}
 	for _, job := range batch {
 		job.res, job.err = b.s.ingestAlone(ctx, job.in)
 	}
+}
+
+// laneOf picks the lane of a message by its sender contact.
+func laneOf(in *desk.InboundMessage, lanes int) int {
+	if lanes == 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(in.Channel))
+	h.Write([]byte{0})
+	h.Write([]byte(in.From))
+	return int(h.Sum32() % uint32(lanes))
 }
