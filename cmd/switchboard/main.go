@@ -18,6 +18,7 @@ commands:
   serve         run the server (SQLite in --data by default, PostgreSQL with --db)
   user create   create an account: --email E --password P --role admin|supervisor|agent
   bench ingest  load-test POST /api/v1/inbound and print messages/s and latency
+  bench assign  measure automatic assignment: latency and assignments/s
   version       print the version
 
 Flags also come from SWITCHBOARD_* environment variables (e.g. SWITCHBOARD_ADDR).
@@ -57,11 +58,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return runUserCreate(ctx, args[2:], stdout, stderr)
 	case "bench":
-		if len(args) < 2 || args[1] != "ingest" {
-			fmt.Fprint(stderr, "usage: switchboard bench ingest [flags]\n")
+		benches := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+			"ingest": runBenchIngest,
+			"assign": runBenchAssign,
+		}
+		if len(args) < 2 || benches[args[1]] == nil {
+			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign [flags]\n")
 			return errUsage
 		}
-		return runBenchIngest(ctx, args[2:], stdout, stderr)
+		return benches[args[1]](ctx, args[2:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return nil

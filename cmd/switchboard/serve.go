@@ -39,6 +39,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer store.Close()
 
+	// Background workers stop before the store closes (deferred above).
+	wk := startWorkers(context.WithoutCancel(ctx), store, logger)
+	defer wk.stop()
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -48,6 +52,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Logger:   logger,
 		Registry: reg,
 		Assets:   web.Assets(),
+		Router:   wk.router.Route,
 	})
 
 	ln, err := net.Listen("tcp", c.Addr)

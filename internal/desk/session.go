@@ -65,6 +65,11 @@ type Store interface {
 	EventService
 	TagService
 	SessionService
+	PresenceService
+	RoutingService
+	AutoAssignService
+	// SetChangeHandler installs the handler told of committed changes.
+	SetChangeHandler(h ChangeHandler)
 	// Ping checks that the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the store's connections.

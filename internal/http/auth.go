@@ -38,9 +38,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// handleLogout revokes the session and clears the cookie.
+// handleLogout revokes the session, sets the agent Offline (A7: logging
+// out ends the shift) and clears the cookie.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	if err := s.auth.Logout(r.Context(), identity(r.Context()).SessionID); err != nil {
+		return err
+	}
+	if _, err := s.cfg.Store.SetAgentStatus(r.Context(), desk.ActorFromContext(r.Context()).AgentID, desk.StatusOffline); err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1})
@@ -50,27 +54,6 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.cfg.Store.FindAgentByID(r.Context(), desk.ActorFromContext(r.Context()).AgentID)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, a)
-	return nil
-}
-
-// handleMeStatus sets the agent's own presence (A2).
-func (s *Server) handleMeStatus(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		Status string `json:"status"`
-	}
-	if err := s.decode(r, &req); err != nil {
-		return err
-	}
-	switch req.Status {
-	case desk.StatusAvailable, desk.StatusBusy, desk.StatusAway, desk.StatusOffline:
-	default:
-		return desk.FieldErrorf("status", "status must be available, busy, away or offline")
-	}
-	a, err := s.cfg.Store.UpdateAgent(r.Context(), desk.ActorFromContext(r.Context()).AgentID, desk.AgentUpdate{Status: &req.Status})
 	if err != nil {
 		return err
 	}

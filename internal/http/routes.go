@@ -26,11 +26,24 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/auth/logout", accessAgent, s.handleLogout},
 		{"GET", "/api/v1/me", accessAgent, s.handleMe},
 		{"PUT", "/api/v1/me/status", accessAgent, s.handleMeStatus},
+		{"POST", "/api/v1/me/heartbeat", accessAgent, s.handleMeHeartbeat},
 
 		{"GET", "/api/v1/agents", accessAgent, s.handleAgentList},
 		{"POST", "/api/v1/agents", accessAgent, s.handleAgentCreate},
 		{"GET", "/api/v1/agents/{id}", accessAgent, s.handleAgentGet},
 		{"PATCH", "/api/v1/agents/{id}", accessAgent, s.handleAgentUpdate},
+		{"PUT", "/api/v1/agents/{id}/status", accessAgent, s.handleAgentStatus},
+
+		{"GET", "/api/v1/statuses", accessAgent, s.handleStatusList},
+		{"POST", "/api/v1/statuses", accessAgent, s.handleStatusCreate},
+		{"PATCH", "/api/v1/statuses/{id}", accessAgent, s.handleStatusUpdate},
+		{"DELETE", "/api/v1/statuses/{id}", accessAgent, s.handleStatusDelete},
+		{"GET", "/api/v1/reports/utilization", accessAgent, s.handleUtilization},
+
+		{"GET", "/api/v1/routing-rules", accessAgent, s.handleRoutingRuleList},
+		{"POST", "/api/v1/routing-rules", accessAgent, s.handleRoutingRuleCreate},
+		{"PATCH", "/api/v1/routing-rules/{id}", accessAgent, s.handleRoutingRuleUpdate},
+		{"DELETE", "/api/v1/routing-rules/{id}", accessAgent, s.handleRoutingRuleDelete},
 
 		{"GET", "/api/v1/queues", accessAgent, s.handleQueueList},
 		{"POST", "/api/v1/queues", accessAgent, s.handleQueueCreate},

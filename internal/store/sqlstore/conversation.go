@@ -103,6 +103,9 @@ func (s *Store) CreateConversation(ctx context.Context, c *desk.Conversation) er
 			if err := existsTx(ctx, tx, "agents", *c.AssigneeID, "agent"); err != nil {
 				return desk.FieldErrorf("assignee_id", "unknown agent")
 			}
+			if err := s.lockAgentsTx(ctx, tx, c.AssigneeID); err != nil {
+				return err
+			}
 		}
 		now := micros(s.now())
 		var closed any
@@ -110,9 +113,13 @@ func (s *Store) CreateConversation(ctx context.Context, c *desk.Conversation) er
 			closed = now
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO conversations (channel, customer_id, status, priority, topic, summary, queue_id, assignee_id,
-			contact_address, sender_address, created_at, updated_at, closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id`,
+			contact_address, sender_address, created_at, updated_at, closed_at, priority_rank, waiting_since)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $11) RETURNING id`,
 			c.Channel, customer, c.Status, c.Priority, c.Topic, c.Summary, int64(c.QueueID), idArg(c.AssigneeID),
-			c.ContactAddress, c.SenderAddress, now, closed).Scan(&c.ID); err != nil {
+			c.ContactAddress, c.SenderAddress, now, closed, desk.PriorityRank(c.Priority)).Scan(&c.ID); err != nil {
+			return err
+		}
+		if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
 			return err
 		}
 		if err := setTagsTx(ctx, tx, "conversations", c.ID, c.Tags); err != nil {
@@ -126,6 +133,7 @@ func (s *Store) CreateConversation(ctx context.Context, c *desk.Conversation) er
 	fresh, err := s.findConversation(ctx, s.rd, desk.SystemActor, c.ID)
 	if err == nil {
 		*c = *fresh
+		s.publish(s.conversationChange(desk.ChangeConversationCreated, c))
 	}
 	return err
 }

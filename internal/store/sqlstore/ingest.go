@@ -22,7 +22,7 @@ const (
 	qIngestOngoing     = conversationSelect + conversationFrom + ` WHERE c.customer_id = $1 AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`
 	qIngestQueueName   = `SELECT name FROM queues WHERE id = $1`
 	qIngestNewConv     = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address,
-		created_at, updated_at, last_message_at, last_customer_message_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $8) RETURNING id`
+		created_at, updated_at, last_message_at, last_customer_message_at, waiting_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $8, $8) RETURNING id`
 	qIngestTouchConv = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1, status = $2 WHERE id = $3`
 	qIngestMessage   = `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
@@ -51,10 +51,25 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	var res *desk.IngestResult
 	if len(s.lanes) > 0 {
-		return s.lanes[laneOf(in, len(s.lanes))].ingest(ctx, in)
+		res, err = s.lanes[laneOf(in, len(s.lanes))].ingest(ctx, in)
+	} else {
+		res, err = s.ingestAlone(ctx, in)
 	}
-	return s.ingestAlone(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if !res.Duplicate {
+		msg := s.conversationChange(desk.ChangeMessageCreated, res.Conversation)
+		msg.MessageID = res.Message.ID
+		if res.NewConversation {
+			s.publish(s.conversationChange(desk.ChangeConversationCreated, res.Conversation), msg)
+		} else {
+			s.publish(msg)
+		}
+	}
+	return res, nil
 }
 
 // ingestAlone ingests one message in its own transaction. With several
@@ -125,6 +140,11 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 		}
 		if _, err := s.txExec(ctx, tx, qIngestTouchConv, at, c.Status, int64(c.ID)); err != nil {
 			return nil, err
+		}
+		if reopen && c.AssigneeID != nil {
+			if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
+				return nil, err
+			}
 		}
 		if reopen {
 			if err := s.insertEventTx(ctx, tx, c.ID, desk.EventReopened, desk.SystemActor, at,

@@ -166,8 +166,12 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 		q.Name, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(q.UpdatedAt), int64(id))
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return nil, &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
+	} else if err != nil {
+		return nil, err
 	}
-	return q, err
+	// Turning automatic assignment on starts it on what waits (B3).
+	s.publish(desk.Change{Type: desk.ChangeQueueUpdated, QueueID: id, At: q.UpdatedAt})
+	return q, nil
 }
 
 // DeleteQueue removes an empty, non-default queue (supervisor+).
@@ -205,7 +209,7 @@ func (s *Store) AddQueueMember(ctx context.Context, queueID, agentID desk.ID) er
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := existsTx(ctx, tx, "queues", queueID, "queue"); err != nil {
 			return err
 		}
@@ -215,6 +219,11 @@ func (s *Store) AddQueueMember(ctx context.Context, queueID, agentID desk.ID) er
 		_, err := tx.ExecContext(ctx, `INSERT INTO queue_members (queue_id, agent_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, int64(queueID), int64(agentID))
 		return err
 	})
+	if err == nil {
+		// A new member may take the queue's waiting work (B3).
+		s.publish(desk.Change{Type: desk.ChangeQueueMembers, QueueID: queueID, AgentID: agentID, At: s.now()})
+	}
+	return err
 }
 
 // RemoveQueueMember removes a membership; the Default queue keeps everyone.

@@ -25,6 +25,13 @@ type Dialect struct {
 	// another one (deadlock, serialization failure) and may simply be run
 	// again. Nil when the database serializes writers.
 	IsTransient func(err error) bool
+	// RowLocks says the database has SELECT ... FOR UPDATE and several
+	// writers, so agent rows are locked before their load is counted.
+	RowLocks bool
+	// LockQueue, if set, is run first in an automatic-assignment
+	// transaction with the queue's ID: nodes then work one queue one at a
+	// time, so each pick sees the loads the previous one left (fairness).
+	LockQueue string
 	// Prepare caches prepared statements in the store. SQLite needs it (its
 	// driver parses every statement anew); pgx caches statements per
 	// connection by itself.
@@ -51,6 +58,8 @@ type Store struct {
 	// lanes group concurrent ingests into shared commits; a customer's
 	// contact always maps to the same lane.
 	lanes []*ingestBatcher
+	// hook is told of committed changes.
+	hook changeHook
 }
 
 var _ desk.Store = (*Store)(nil)

@@ -43,6 +43,13 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, open) })
 	t.Run("Tags", func(t *testing.T) { testTags(t, open) })
 	t.Run("Pagination", func(t *testing.T) { testPagination(t, open) })
+	t.Run("Presence", func(t *testing.T) { testPresence(t, open) })
+	t.Run("Inactivity", func(t *testing.T) { testInactivity(t, open) })
+	t.Run("Utilization", func(t *testing.T) { testUtilization(t, open) })
+	t.Run("RoutingRules", func(t *testing.T) { testRoutingRules(t, open) })
+	t.Run("AutoAssignNext", func(t *testing.T) { testAutoAssignNext(t, open) })
+	t.Run("Assigner", func(t *testing.T) { testAssigner(t, open) })
+	t.Run("AssignFairness", func(t *testing.T) { testAssignFairness(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
