@@ -43,6 +43,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, open) })
 	t.Run("Tags", func(t *testing.T) { testTags(t, open) })
 	t.Run("Pagination", func(t *testing.T) { testPagination(t, open) })
+	t.Run("Channels", func(t *testing.T) { testChannels(t, open) })
+	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
