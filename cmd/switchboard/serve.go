@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
 	"github.com/switchboard-cc/switchboard/web"
@@ -48,6 +49,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Logger:   logger,
 		Registry: reg,
 		Assets:   web.Assets(),
+		Channels: registry.New(nil),
 	})
 
 	ln, err := net.Listen("tcp", c.Addr)

@@ -33,6 +33,9 @@ type Config struct {
 	// Router picks the queue of a new inbound conversation (B2); nil sends
 	// everything to the Default queue.
 	Router func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error)
+	// Channels builds channel adapters (webhooks, channel checks); nil
+	// turns the channel API off.
+	Channels ChannelAdapters
 }
 
 // Server is the HTTP front of Switchboard.
