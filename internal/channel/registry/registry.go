@@ -8,6 +8,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/switchboard-cc/switchboard/internal/channel/twilio"
+	"github.com/switchboard-cc/switchboard/internal/channel/viber"
 	"github.com/switchboard-cc/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -33,6 +35,8 @@ func New(client *http.Client) *Registry {
 	}
 	r := &Registry{factories: map[string]Factory{}, kinds: map[string][]string{}, client: client}
 	r.Register("whatsapp", whatsapp.New, desk.ChannelWhatsApp)
+	r.Register("twilio", twilio.New, desk.ChannelSMS)
+	r.Register("viber", viber.New, desk.ChannelViber)
 	return r
 }
 
