@@ -8,6 +8,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/switchboard-cc/switchboard/internal/channel/messenger"
+	"github.com/switchboard-cc/switchboard/internal/channel/signed"
 	"github.com/switchboard-cc/switchboard/internal/channel/twilio"
 	"github.com/switchboard-cc/switchboard/internal/channel/viber"
 	"github.com/switchboard-cc/switchboard/internal/channel/whatsapp"
@@ -37,6 +39,9 @@ func New(client *http.Client) *Registry {
 	r.Register("whatsapp", whatsapp.New, desk.ChannelWhatsApp)
 	r.Register("twilio", twilio.New, desk.ChannelSMS)
 	r.Register("viber", viber.New, desk.ChannelViber)
+	r.Register("messenger", messenger.New, desk.ChannelMessenger)
+	r.Register("instagram", messenger.New, desk.ChannelInstagram)
+	r.Register("signed", signed.New, desk.ChannelApple, desk.ChannelGoogle, desk.ChannelKakao, desk.ChannelLiveChat)
 	return r
 }
 
