@@ -160,3 +160,33 @@ func TestWhatsAppWebhook(t *testing.T) {
 		t.Fatalf("after receipts: %+v", last)
 	}
 }
+
+func TestReplyChannelRules(t *testing.T) {
+	e := newEnv(t)
+	cA := "/api/v1/conversations/" + e.convA.String() + "/messages"
+	tests := []struct {
+		name, body string
+		status     int
+		code       string
+		segments   int
+	}{
+		{"sms two segments", `{"text":"` + strings.Repeat("a", 200) + `"}`, 201, "", 2},
+		{"sms ucs2", `{"text":"` + strings.Repeat("я", 71) + `"}`, 201, "", 2},
+		{"sms location", `{"type":"location","location":{"latitude":1,"longitude":2}}`, 400, "type_not_supported", 0},
+		{"sms template", `{"type":"template","template":{"name":"x","language":"en"}}`, 400, "type_not_supported", 0},
+		{"note has no segments", `{"type":"note","text":"` + strings.Repeat("a", 200) + `"}`, 201, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out struct {
+				Segments int
+				Encoding string
+				Error    struct{ Code string }
+			}
+			e.do("POST", cA, e.agentA, tt.body, tt.status, &out)
+			if out.Error.Code != tt.code || out.Segments != tt.segments {
+				t.Fatalf("got %+v", out)
+			}
+		})
+	}
+}
