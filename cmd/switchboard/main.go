@@ -18,6 +18,8 @@ commands:
   serve         run the server (SQLite in --data by default, PostgreSQL with --db)
   user create   create an account: --email E --password P --role admin|supervisor|agent
   bench ingest  load-test POST /api/v1/inbound and print messages/s and latency
+  bench outbound  replies through the outbox to a local fake provider: messages/s, latency
+  bench webhook   signed WhatsApp webhooks vs the API channel: inbound messages/s
   version       print the version
 
 Flags also come from SWITCHBOARD_* environment variables (e.g. SWITCHBOARD_ADDR).
@@ -57,11 +59,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return runUserCreate(ctx, args[2:], stdout, stderr)
 	case "bench":
-		if len(args) < 2 || args[1] != "ingest" {
-			fmt.Fprint(stderr, "usage: switchboard bench ingest [flags]\n")
-			return errUsage
+		if len(args) >= 2 {
+			switch args[1] {
+			case "ingest":
+				return runBenchIngest(ctx, args[2:], stdout, stderr)
+			case "outbound":
+				return runBenchOutbound(ctx, args[2:], stdout, stderr)
+			case "webhook":
+				return runBenchWebhook(ctx, args[2:], stdout, stderr)
+			}
 		}
-		return runBenchIngest(ctx, args[2:], stdout, stderr)
+		fmt.Fprint(stderr, "usage: switchboard bench ingest|outbound|webhook [flags]\n")
+		return errUsage
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return nil
