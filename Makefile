@@ -7,7 +7,7 @@ BIN := bin/switchboard
 ADDR ?= 127.0.0.1:8080
 DATA ?= ./data
 
-.PHONY: run build web test test-go test-e2e deps bench-ingest bench-ingest-pg clean
+.PHONY: run build web test test-go test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook clean
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -42,6 +42,18 @@ bench-ingest: build
 bench-ingest-pg: build
 	$(BIN) bench ingest --conns 32 --customers 1000 --duration 10s \
 	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+# Replies through the outbox to a local fake WhatsApp provider; signed
+# WhatsApp webhooks against the API channel on one server.
+bench-outbound: build
+	$(BIN) bench outbound --conns 32 --conversations 200 --duration 10s
+
+bench-outbound-pg: build
+	$(BIN) bench outbound --conns 32 --conversations 200 --duration 10s \
+	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+bench-webhook: build
+	$(BIN) bench webhook --conns 32 --customers 1000 --duration 10s
 
 clean:
 	rm -rf bin web/dist/assets web/dist/index.html

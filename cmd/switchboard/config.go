@@ -19,6 +19,10 @@ type Config struct {
 	NATS            string
 	LogLevel        string
 	ShutdownTimeout time.Duration
+	// Outbox tunes the send workers.
+	OutboxSenders int
+	OutboxLease   time.Duration
+	OutboxPoll    time.Duration
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -34,6 +38,9 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.NATS, "nats", "", "NATS URL for several server nodes (nats://...)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long graceful shutdown waits for in-flight work")
+	fs.IntVar(&c.OutboxSenders, "outbox-senders", 32, "concurrent outbound sends")
+	fs.DurationVar(&c.OutboxLease, "outbox-lease", 30*time.Second, "how long a claimed send is held before another worker may retry it")
+	fs.DurationVar(&c.OutboxPoll, "outbox-poll", time.Second, "how often workers look for due sends (new replies wake them at once)")
 }
 
 // parseFlags applies SWITCHBOARD_<FLAG> environment variables as defaults,

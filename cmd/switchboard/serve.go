@@ -13,8 +13,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
+	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/web"
 )
 
@@ -46,6 +48,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	adapters := registry.New(nil)
+	var worker *outbound.Worker
+	if cs, ok := store.(desk.ChannelStore); ok {
+		worker = outbound.NewWorker(cs, adapters, desk.SystemClock{}, logger,
+			outbound.WorkerConfig{Senders: c.OutboxSenders, Lease: c.OutboxLease, Poll: c.OutboxPoll})
+	}
 	srv := sbhttp.NewServer(sbhttp.Config{
 		Store:    store,
 		Clock:    desk.SystemClock{},
@@ -53,6 +61,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Registry: reg,
 		Assets:   web.Assets(),
 		Router:   wk.router.Route,
+		Channels: adapters,
+		Notify:   notifier(worker),
 	})
 
 	ln, err := net.Listen("tcp", c.Addr)
@@ -66,6 +76,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		_ = f.Sync()
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "store", storeKind(&c), "version", version)
+
+	// The outbox workers stop after the HTTP server: replies accepted
+	// during shutdown are still committed, and what is not sent by then
+	// stays in the outbox for the next start.
+	wctx, stopWorkers := context.WithCancel(context.Background())
+	defer stopWorkers()
+	workersDone := make(chan struct{})
+	go func() {
+		defer close(workersDone)
+		if worker != nil {
+			worker.Run(wctx)
+		}
+	}()
+	defer func() { stopWorkers(); <-workersDone }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -86,6 +110,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// notifier wakes the worker after a reply commits, if there is one.
+func notifier(w *outbound.Worker) func() {
+	if w == nil {
+		return nil
+	}
+	return w.Notify
 }
 
 func storeKind(c *Config) string {

@@ -73,6 +73,9 @@ type Message struct {
 	DeliveryState string    `json:"delivery_state,omitempty"`
 	FailureReason string    `json:"failure_reason,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
+	// Send, when set on an outbound message, makes CreateMessage enqueue
+	// its send job in the same transaction (the outbox).
+	Send *SendRequest `json:"-"`
 }
 
 // Validate checks and defaults an agent-written message or note.
@@ -111,6 +114,12 @@ type InboundMessage struct {
 	Text       string
 	Type       string
 	ExternalID string
+	// Name is the customer's profile name where the channel tells it.
+	Name string
+	// Attachments and Location are what media and location messages carry
+	// (D1, D7), as the provider described them.
+	Attachments []Attachment
+	Location    *Location
 	// QueueID is where a new conversation goes; zero means the Default
 	// queue. Routing (B2) decides it before ingestion.
 	QueueID ID

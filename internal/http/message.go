@@ -4,12 +4,16 @@ import (
 	"net/http"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/outbound"
 )
 
 // messageCreateRequest is a reply, or an internal note with type "note".
 type messageCreateRequest struct {
-	Type string `json:"type"`
-	Text string `json:"text"`
+	Type        string             `json:"type"`
+	Text        string             `json:"text"`
+	Template    *desk.TemplateCall `json:"template"`
+	Location    *desk.Location     `json:"location"`
+	Attachments []desk.Attachment  `json:"attachments"`
 }
 
 func (s *Server) handleMessageList(w http.ResponseWriter, r *http.Request) error {
@@ -29,6 +33,8 @@ func (s *Server) handleMessageList(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
+// handleMessageCreate hands the reply to the outbound service, which checks
+// the channel's rules and stores the message with its send job.
 func (s *Server) handleMessageCreate(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -38,13 +44,11 @@ func (s *Server) handleMessageCreate(w http.ResponseWriter, r *http.Request) err
 	if err := s.decode(r, &req); err != nil {
 		return err
 	}
-	m := &desk.Message{ConversationID: id, Text: req.Text, Type: req.Type}
-	if req.Type == desk.KindNote {
-		m.Kind, m.Type = desk.KindNote, desk.TypeText
-	}
-	if err := s.cfg.Store.CreateMessage(r.Context(), m); err != nil {
+	reply, err := s.outbound.Reply(r.Context(), outbound.ReplyRequest{ConversationID: id, Note: req.Type == desk.KindNote,
+		Type: req.Type, Text: req.Text, Template: req.Template, Location: req.Location, Attachments: req.Attachments})
+	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, m)
+	writeJSON(w, http.StatusCreated, reply)
 	return nil
 }

@@ -78,5 +78,14 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/integration-tokens/{id}", accessAgent, s.handleTokenDelete},
 
 		{"POST", "/api/v1/inbound", accessIntegration, s.handleInbound},
+
+		{"GET", "/api/v1/channels", accessAgent, s.handleChannelList},
+		{"POST", "/api/v1/channels", accessAgent, s.handleChannelCreate},
+		{"GET", "/api/v1/channels/{id}", accessAgent, s.handleChannelGet},
+		{"PATCH", "/api/v1/channels/{id}", accessAgent, s.handleChannelUpdate},
+		{"DELETE", "/api/v1/channels/{id}", accessAgent, s.handleChannelDelete},
+		{"GET", "/api/v1/dead-letters", accessAgent, s.handleDeadLetterList},
+		{"GET", "/webhooks/{provider}/{channel_id}", accessPublic, s.handleWebhook},
+		{"POST", "/webhooks/{provider}/{channel_id}", accessPublic, s.handleWebhook},
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/outbound"
 )
 
 // Config wires the server.
@@ -33,15 +34,22 @@ type Config struct {
 	// Router picks the queue of a new inbound conversation (B2); nil sends
 	// everything to the Default queue.
 	Router func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error)
+	// Channels builds channel adapters (webhooks, channel checks); nil
+	// turns the channel API off.
+	Channels ChannelAdapters
+	// Notify wakes the send workers after a reply is committed; nil
+	// leaves the jobs to the workers' polling.
+	Notify func()
 }
 
 // Server is the HTTP front of Switchboard.
 type Server struct {
-	cfg     Config
-	auth    *auth.Authenticator
-	metrics *metrics
-	mux     *http.ServeMux
-	srv     *http.Server
+	cfg      Config
+	auth     *auth.Authenticator
+	metrics  *metrics
+	mux      *http.ServeMux
+	srv      *http.Server
+	outbound *outbound.Service
 }
 
 // NewServer builds the server and registers every route.
@@ -66,6 +74,10 @@ func NewServer(cfg Config) *Server {
 		auth:    &auth.Authenticator{Store: cfg.Store, Clock: cfg.Clock, IdleTimeout: cfg.SessionIdle},
 		metrics: newMetrics(cfg.Registry),
 		mux:     http.NewServeMux(),
+	}
+	s.outbound = &outbound.Service{Store: cfg.Store, Clock: cfg.Clock, Notify: cfg.Notify}
+	if cs, ok := cfg.Store.(desk.ChannelStore); ok && cfg.Channels != nil {
+		s.outbound.Channels, s.outbound.Adapters = cs, cfg.Channels
 	}
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
 )
@@ -34,7 +35,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv := httptest.NewServer(NewServer(Config{Store: st, BodyLimit: 4096}).Handler())
+	srv := httptest.NewServer(NewServer(Config{Store: st, BodyLimit: 4096, Channels: registry.New(nil)}).Handler())
 	t.Cleanup(srv.Close)
 	e := &env{t: t, url: srv.URL, store: st}
 	sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)

@@ -57,6 +57,11 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 			int64(m.ConversationID), m.Kind, m.Direction, m.Type, m.Text, m.Channel, m.From, m.To, idArg(m.AuthorID), m.DeliveryState, micros(now)).Scan(&m.ID); err != nil {
 			return err
 		}
+		if m.Kind == desk.KindMessage && m.Send != nil {
+			if err := s.enqueueSendTx(ctx, tx, m, micros(now)); err != nil {
+				return err
+			}
+		}
 		if m.Kind == desk.KindNote {
 			_, err := tx.ExecContext(ctx, `UPDATE conversations SET updated_at = $1 WHERE id = $2`, micros(now), int64(m.ConversationID))
 			return err

@@ -62,7 +62,10 @@ type Store struct {
 	hook changeHook
 }
 
-var _ desk.Store = (*Store)(nil)
+var (
+	_ desk.Store        = (*Store)(nil)
+	_ desk.ChannelStore = (*Store)(nil)
+)
 
 // New wraps migrated connections and makes sure the Default queue exists.
 func New(ctx context.Context, w, r *sql.DB, d Dialect, clock desk.Clock) (*Store, error) {

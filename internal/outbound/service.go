@@ -1,0 +1,126 @@
+package outbound
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// Adapters builds the adapter of a configured channel.
+type Adapters interface {
+	Adapter(cfg *desk.ChannelConfig) (desk.Channel, error)
+}
+
+// Service turns an agent's reply into a stored message and, when the
+// conversation's channel is configured, a send job in the same transaction.
+type Service struct {
+	Store    desk.Store
+	Channels desk.ChannelService // nil: no channel is configured anywhere
+	Adapters Adapters
+	Clock    desk.Clock
+	// Notify wakes the send workers after a commit; optional.
+	Notify func()
+}
+
+// ReplyRequest is an agent's reply or internal note.
+type ReplyRequest struct {
+	ConversationID desk.ID
+	Note           bool
+	Type           string
+	Text           string
+	Template       *desk.TemplateCall
+	Location       *desk.Location
+	Attachments    []desk.Attachment
+}
+
+// Reply is the stored message and what the rules found (SMS segments).
+type Reply struct {
+	*desk.Message
+	Verdict
+}
+
+// Reply checks the channel's rules (nothing is stored when they refuse),
+// then stores the message and its send job together.
+func (s *Service) Reply(ctx context.Context, req ReplyRequest) (*Reply, error) {
+	if req.Note {
+		m := &desk.Message{ConversationID: req.ConversationID, Kind: desk.KindNote, Type: desk.TypeText, Text: req.Text}
+		if err := s.Store.CreateMessage(ctx, m); err != nil {
+			return nil, err
+		}
+		return &Reply{Message: m}, nil
+	}
+	c, err := s.Store.FindConversationByID(ctx, req.ConversationID)
+	if err != nil {
+		return nil, err
+	}
+	cfg, caps, err := s.channelOf(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	out := &desk.OutboundMessage{Channel: c.Channel, Type: req.Type, Text: req.Text, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
+	v, err := Check(c.Channel, caps, out, c.LastCustomerMessageAt, s.now())
+	if err != nil {
+		return nil, err
+	}
+	m := &desk.Message{ConversationID: c.ID, Type: req.Type, Text: displayText(req)}
+	if cfg != nil {
+		m.Send = &desk.SendRequest{ChannelID: cfg.ID, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
+	}
+	if err := s.Store.CreateMessage(ctx, m); err != nil {
+		return nil, err
+	}
+	if m.Send != nil && s.Notify != nil {
+		s.Notify()
+	}
+	return &Reply{Message: m, Verdict: v}, nil
+}
+
+// channelOf finds the configured channel a conversation replies through
+// and its capabilities; without one, the kind's table entry applies and
+// nothing is sent (the API channel's integrations read the thread).
+func (s *Service) channelOf(ctx context.Context, c *desk.Conversation) (*desk.ChannelConfig, desk.Capabilities, error) {
+	caps := desk.CapabilitiesOf(c.Channel)
+	if s.Channels == nil || s.Adapters == nil {
+		return nil, caps, nil
+	}
+	sys := desk.NewContextWithActor(ctx, desk.SystemActor)
+	cfg, err := s.Channels.FindChannelBySender(sys, c.Channel, c.SenderAddress)
+	if desk.ErrorKind(err) == desk.ENOTFOUND {
+		return nil, caps, nil
+	} else if err != nil {
+		return nil, caps, err
+	}
+	ch, err := s.Adapters.Adapter(cfg)
+	if err != nil {
+		return nil, caps, err
+	}
+	return cfg, ch.Capabilities(), nil
+}
+
+// displayText is what the thread shows for messages that carry no text.
+func displayText(req ReplyRequest) string {
+	if req.Text != "" {
+		return req.Text
+	}
+	switch {
+	case req.Template != nil:
+		return "[template " + req.Template.Name + ": " + strings.Join(req.Template.Variables, ", ") + "]"
+	case req.Location != nil:
+		if req.Location.Name != "" {
+			return "[location " + req.Location.Name + "]"
+		}
+		return "[location]"
+	case len(req.Attachments) > 0:
+		return "[" + req.Attachments[0].Name + "]"
+	}
+	return ""
+}
+
+func (s *Service) now() time.Time {
+	if s.Clock == nil {
+		return desk.SystemClock{}.Now()
+	}
+	return s.Clock.Now()
+}
