@@ -16,6 +16,7 @@ type Config struct {
 	Addr            string
 	Data            string
 	DB              string
+	NATSPrefix      string
 	NATS            string
 	LogLevel        string
 	ShutdownTimeout time.Duration
@@ -36,6 +37,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
 	c.storeFlags(fs)
 	fs.StringVar(&c.NATS, "nats", "", "NATS URL for several server nodes (nats://...)")
+	fs.StringVar(&c.NATSPrefix, "nats-prefix", "switchboard", "NATS subject and stream prefix (one per deployment)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long graceful shutdown waits for in-flight work")
 	fs.IntVar(&c.OutboxSenders, "outbox-senders", 32, "concurrent outbound sends")

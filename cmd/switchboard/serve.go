@@ -41,8 +41,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer store.Close()
 
+	// The live feed: the bus carries committed changes to every node's hub.
+	hub, evbus, err := startRealtime(ctx, &c, store, logger)
+	if err != nil {
+		return fmt.Errorf("realtime: %w", err)
+	}
+	defer evbus.Close()
+
 	// Background workers stop before the store closes (deferred above).
-	wk := startWorkers(context.WithoutCancel(ctx), store, logger)
+	wk := startWorkers(context.WithoutCancel(ctx), store, logger, evbus.Publish)
 	defer wk.stop()
 
 	reg := prometheus.NewRegistry()
@@ -63,6 +70,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Router:   wk.router.Route,
 		Channels: adapters,
 		Notify:   notifier(worker),
+		Realtime: hub,
 	})
 
 	ln, err := net.Listen("tcp", c.Addr)
@@ -103,6 +111,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down", "timeout", c.ShutdownTimeout.String())
+	hub.Close() // live sockets are hijacked: Shutdown does not wait for them
 	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {

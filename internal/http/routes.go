@@ -27,6 +27,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/me", accessAgent, s.handleMe},
 		{"PUT", "/api/v1/me/status", accessAgent, s.handleMeStatus},
 		{"POST", "/api/v1/me/heartbeat", accessAgent, s.handleMeHeartbeat},
+		{"GET", "/api/v1/ws", accessAgent, s.handleWS},
 
 		{"GET", "/api/v1/agents", accessAgent, s.handleAgentList},
 		{"POST", "/api/v1/agents", accessAgent, s.handleAgentCreate},

@@ -37,6 +37,8 @@ type Config struct {
 	// Channels builds channel adapters (webhooks, channel checks); nil
 	// turns the channel API off.
 	Channels ChannelAdapters
+	// Realtime serves the live feed at /api/v1/ws; nil answers 404.
+	Realtime Realtime
 	// Notify wakes the send workers after a reply is committed; nil
 	// leaves the jobs to the workers' polling.
 	Notify func()
