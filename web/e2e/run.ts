@@ -144,6 +144,8 @@ async function scenarios(browser: Browser, server: Server) {
     await err.waitFor()
     const text = (await err.textContent()) ?? ''
     assert(/another agent has already been assigned/i.test(text) && text.includes('Bob'), `Carol sees the conflict: ${text}`)
+    await waitFor(async () => (await pc.getByTestId('assignee-name').textContent())?.includes('Bob'), 'Carol now sees Bob as assignee')
+    assert((await pc.getByTestId('take').count()) === 0, 'Take is gone once the conversation is held')
     await shot(pc, 'race-already-assigned')
     const c = await admin.call('GET', `/conversations/${id}`)
     assert(c.assignee_id === bob.agentID, 'Bob holds the conversation')

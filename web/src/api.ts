@@ -314,7 +314,6 @@ export async function allPages<T>(fetchPage: (cursor?: string) => Promise<Page<T
 
 /** errorText turns anything thrown into a sentence for the user. */
 export function errorText(e: unknown): string {
-  if (e instanceof ApiError) return e.message
-  if (e instanceof Error) return e.message
-  return String(e)
+  const s = e instanceof Error ? e.message : String(e)
+  return s ? s[0].toUpperCase() + s.slice(1) : s
 }
