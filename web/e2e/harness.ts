@@ -88,10 +88,27 @@ export async function launchBrowser(): Promise<Browser | null> {
   })
 }
 
+/**
+ * browserErrors collects uncaught exceptions and console errors of every
+ * page (a CSP violation shows up here); HTTP error statuses the UI handles
+ * (401 before login, 409 on a lost race) are not errors.
+ */
+export const browserErrors: string[] = []
+
 /** newContext opens a browser profile; polling is sped up to 1 s for tests. */
 export async function newContext(browser: Browser, baseURL: string, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
   const ctx = await browser.newContext({ baseURL, viewport, deviceScaleFactor: 1 })
-  await ctx.addInitScript(() => localStorage.setItem('switchboard.pollMs', '1000'))
+  await ctx.addInitScript(() => {
+    try {
+      localStorage.setItem('switchboard.pollMs', '1000')
+    } catch {
+      // about:blank has no storage.
+    }
+  })
+  ctx.on('weberror', (e) => browserErrors.push(String(e.error())))
+  ctx.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) browserErrors.push(m.text())
+  })
   return ctx
 }
 

@@ -3,7 +3,7 @@
 // Screenshots of the main views land in e2e/artifacts/.
 import type { Browser, Page } from 'playwright-core'
 import {
-  Api, assert, createUser, freshDataDir, launchBrowser, newContext, password, removeDir, shot, startServer, step, waitFor,
+  Api, assert, browserErrors, createUser, freshDataDir, launchBrowser, newContext, password, removeDir, shot, startServer, step, waitFor,
   type Server,
 } from './harness.ts'
 
@@ -35,8 +35,6 @@ async function scenarios(browser: Browser, server: Server) {
 
   const desk = await newContext(browser, server.url)
   const page = await desk.newPage()
-  const pageErrors: string[] = []
-  page.on('pageerror', (e) => pageErrors.push(String(e)))
   let convID = ''
 
   await step('login shows the server error, then signs in', async () => {
@@ -205,7 +203,6 @@ async function scenarios(browser: Browser, server: Server) {
   await step('phone 390x844: one column, list → conversation → reply and note', async () => {
     const ctx = await newContext(browser, server.url, { width: 390, height: 844 })
     const p = await ctx.newPage()
-    p.on('pageerror', (e) => pageErrors.push(String(e)))
     await login(p, 'bob@example.com')
     const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     const res = await admin.inbound('customer-phone', 'Writing from my phone')
@@ -237,7 +234,7 @@ async function scenarios(browser: Browser, server: Server) {
       Promise.race([navigator.serviceWorker.ready.then((r) => !!r.active), new Promise((r) => setTimeout(() => r(false), 5000))]),
     )
     assert(sw, 'service worker active')
-    const manifest = await p.evaluate(() => fetch('/manifest.webmanifest').then((r) => r.json()))
+    const manifest = await p.evaluate(() => fetch('/manifest.json').then((r) => r.json()))
     assert(manifest.display === 'standalone' && manifest.icons.length >= 2, 'web manifest served')
     await ctx.close()
   })
@@ -285,7 +282,7 @@ async function scenarios(browser: Browser, server: Server) {
     void ids
   })
 
-  assert(pageErrors.length === 0, 'no uncaught page errors: ' + pageErrors.join('; '))
+  assert(browserErrors.length === 0, 'no errors in the browser: ' + browserErrors.join('; '))
 }
 
 async function main() {

@@ -3,7 +3,7 @@
 // responses are never cached, so no conversation data is kept on the
 // device by this worker.
 const CACHE = 'switchboard-shell-v1'
-const SHELL = ['/', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png']
+const SHELL = ['/', '/manifest.json', '/icon.svg', '/icon-192.png', '/icon-512.png']
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()))
