@@ -274,6 +274,10 @@ async function scenarios(browser: Browser, server: Server) {
     const renderedAll = await p.locator('[data-testid=conversation-row]').count()
     assert(renderedAll < 80, `virtualized: ${renderedAll} rows in the DOM for 1,000`)
     await shot(p, 'my-work-1000')
+    await p.keyboard.press('Enter')
+    await p.waitForURL(/\/work\/mine\/\d+/)
+    await p.getByTestId('message').first().waitFor()
+    assert((await p.getByTestId('list-count').textContent())?.trim() === '1000 conversations', 'opening one keeps the 1,000 loaded')
     console.log(
       `    My Work, 1,000 conversations: first rows on screen ${Math.round(firstPage)} ms (${rendered} rows in DOM); ` +
         `all 1,000 paged in ${Math.round(all)} ms (${renderedAll} rows in DOM)`,
