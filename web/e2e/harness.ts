@@ -96,15 +96,20 @@ export async function launchBrowser(): Promise<Browser | null> {
 export const browserErrors: string[] = []
 
 /** newContext opens a browser profile; polling is sped up to 1 s for tests. */
-export async function newContext(browser: Browser, baseURL: string, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
+export async function newContext(
+  browser: Browser,
+  baseURL: string,
+  viewport = { width: 1280, height: 800 },
+  pollMs = 1000,
+): Promise<BrowserContext> {
   const ctx = await browser.newContext({ baseURL, viewport, deviceScaleFactor: 1 })
-  await ctx.addInitScript(() => {
+  await ctx.addInitScript((ms) => {
     try {
-      localStorage.setItem('switchboard.pollMs', '1000')
+      localStorage.setItem('switchboard.pollMs', String(ms))
     } catch {
       // about:blank has no storage.
     }
-  })
+  }, pollMs)
   ctx.on('weberror', (e) => browserErrors.push(String(e.error())))
   ctx.on('console', (m) => {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) browserErrors.push(m.text())
