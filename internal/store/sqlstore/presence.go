@@ -74,9 +74,14 @@ func (s *Store) changeStatusTx(ctx context.Context, tx *sql.Tx, agentID desk.ID,
 	} else if err != nil || old == status {
 		return false, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE agents SET status = $1, status_changed_at = $2, updated_at = $2 WHERE id = $3`,
-		status, at, int64(agentID)); err != nil {
+	// Conditional on the status read: when two nodes change the same agent
+	// at once (two inactivity sweepers), one changes it and logs the period.
+	res, err := tx.ExecContext(ctx, `UPDATE agents SET status = $1, status_changed_at = $2, updated_at = $2 WHERE id = $3 AND status = $4`,
+		status, at, int64(agentID), old)
+	if err != nil {
 		return false, err
+	} else if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
 	}
 	if err := refreshAcceptsWorkTx(ctx, tx, `id = $1`, int64(agentID)); err != nil {
 		return false, err
