@@ -42,7 +42,7 @@ func runBenchAssign(ctx context.Context, args []string, stdout, stderr io.Writer
 	if arrivals := cfg.Rate * int(cfg.Duration/time.Second); arrivals >= cfg.Conversations {
 		return fmt.Errorf("bench assign: rate × duration (%d) must be below conversations", arrivals)
 	}
-	store, kind, cleanup, err := openBenchStore(ctx, db)
+	store, kind, _, cleanup, err := openBenchStore(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -56,36 +56,37 @@ func runBenchAssign(ctx context.Context, args []string, stdout, stderr io.Writer
 	return err
 }
 
-// openBenchStore opens a throwaway store.
-func openBenchStore(ctx context.Context, db string) (desk.Store, string, func(), error) {
+// openBenchStore opens a throwaway store: SQLite in a temporary folder or
+// a temporary schema of db. args are the serve flags that open the same.
+func openBenchStore(ctx context.Context, db string) (store desk.Store, kind string, args []string, cleanup func(), err error) {
 	var rid [4]byte
 	_, _ = rand.Read(rid[:])
 	if db == "" {
 		dir, err := os.MkdirTemp("", "switchboard-bench-")
 		if err != nil {
-			return nil, "", nil, err
+			return nil, "", nil, nil, err
 		}
-		s, err := sqlite.Open(ctx, filepath.Join(dir, "bench.db"), desk.SystemClock{})
+		s, err := sqlite.Open(ctx, filepath.Join(dir, "switchboard.db"), desk.SystemClock{})
 		if err != nil {
 			os.RemoveAll(dir)
-			return nil, "", nil, err
+			return nil, "", nil, nil, err
 		}
-		return s, "sqlite", func() { s.Close(); os.RemoveAll(dir) }, nil
+		return s, "sqlite", []string{"--data", dir}, func() { s.Close(); os.RemoveAll(dir) }, nil
 	}
 	schema := "bench_" + hex.EncodeToString(rid[:])
 	admin, err := sql.Open("pgx", db)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
 		admin.Close()
-		return nil, "", nil, fmt.Errorf("create schema: %w", err)
+		return nil, "", nil, nil, fmt.Errorf("create schema: %w", err)
 	}
 	drop := func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); admin.Close() }
 	u, err := url.Parse(db)
 	if err != nil {
 		drop()
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
@@ -93,7 +94,7 @@ func openBenchStore(ctx context.Context, db string) (desk.Store, string, func(),
 	s, err := postgres.Open(ctx, u.String(), desk.SystemClock{})
 	if err != nil {
 		drop()
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
-	return s, "postgres", func() { s.Close(); drop() }, nil
+	return s, "postgres", []string{"--db", u.String()}, func() { s.Close(); drop() }, nil
 }

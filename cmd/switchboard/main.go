@@ -19,6 +19,7 @@ commands:
   user create   create an account: --email E --password P --role admin|supervisor|agent
   bench ingest  load-test POST /api/v1/inbound and print messages/s and latency
   bench assign  measure automatic assignment: latency and assignments/s
+  bench ws      live feed: server memory per socket, commit→socket latency
   bench outbound  replies through the outbox to a local fake provider: messages/s, latency
   bench webhook   signed WhatsApp webhooks vs the API channel: inbound messages/s
   version       print the version
@@ -63,11 +64,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		benches := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 			"ingest":   runBenchIngest,
 			"assign":   runBenchAssign,
+			"ws":       runBenchWS,
 			"outbound": runBenchOutbound,
 			"webhook":  runBenchWebhook,
 		}
 		if len(args) < 2 || benches[args[1]] == nil {
-			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook [flags]\n")
+			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws [flags]\n")
 			return errUsage
 		}
 		return benches[args[1]](ctx, args[2:], stdout, stderr)

@@ -40,7 +40,7 @@ func (c *Config) defaults() {
 		c.Backlog = 10000
 	}
 	if c.Buffer <= 0 {
-		c.Buffer = 256
+		c.Buffer = 64
 	}
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = 10 * time.Second

@@ -58,10 +58,15 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *desk.Actor, s
 		conn.Close(closeGoingAway, "server shutting down")
 		return nil
 	}
-	defer h.leave(c)
 	_ = h.store.TouchAgent(ctx, actor.AgentID)
+	// Both loops get fresh goroutines and the request's goroutine, whose
+	// stack grew deep in the HTTP stack, ends: a socket then costs two
+	// small stacks (the connection is hijacked, so net/http lets go of it).
 	go h.readLoop(ctx, conn, c, actor)
-	h.writeLoop(ctx, conn, c)
+	go func() {
+		defer h.leave(c)
+		h.writeLoop(ctx, conn, c)
+	}()
 	return nil
 }
 
