@@ -43,6 +43,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, open) })
 	t.Run("Tags", func(t *testing.T) { testTags(t, open) })
 	t.Run("Pagination", func(t *testing.T) { testPagination(t, open) })
+	t.Run("TwoFactor", func(t *testing.T) { testTwoFactor(t, open) })
+	t.Run("TwoFactorPolicy", func(t *testing.T) { testTwoFactorPolicy(t, open) })
+	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
