@@ -30,6 +30,16 @@ type Config struct {
 	BodyLimit int64
 	// SessionIdle ends sessions unused this long (default 12 h).
 	SessionIdle time.Duration
+	// SessionMaxAge ends sessions this long after sign-in (default 7 days).
+	SessionMaxAge time.Duration
+	// BaseURL is the public URL the workspace is served at; an https URL
+	// makes cookies Secure even when TLS ends at a proxy.
+	BaseURL string
+	// Throttle limits failed sign-ins; zero fields take auth.DefaultThrottle.
+	Throttle auth.ThrottleConfig
+	// SessionObserver is told about every revoked session (the real-time
+	// layer closes its connections); may be nil.
+	SessionObserver desk.SessionObserver
 	// Router picks the queue of a new inbound conversation (B2); nil sends
 	// everything to the Default queue.
 	Router func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error)
@@ -61,9 +71,13 @@ func NewServer(cfg Config) *Server {
 	if cfg.SessionIdle <= 0 {
 		cfg.SessionIdle = 12 * time.Hour
 	}
+	if cfg.SessionMaxAge <= 0 {
+		cfg.SessionMaxAge = 7 * 24 * time.Hour
+	}
 	s := &Server{
-		cfg:     cfg,
-		auth:    &auth.Authenticator{Store: cfg.Store, Clock: cfg.Clock, IdleTimeout: cfg.SessionIdle},
+		cfg: cfg,
+		auth: &auth.Authenticator{Store: cfg.Store, Clock: cfg.Clock, IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge,
+			Throttle: auth.NewThrottle(cfg.Throttle, cfg.Clock), Observer: cfg.SessionObserver, Logger: cfg.Logger},
 		metrics: newMetrics(cfg.Registry),
 		mux:     http.NewServeMux(),
 	}

@@ -29,12 +29,19 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, Config{BodyLimit: 4096})
+}
+
+// newEnvWith is newEnv with a server configuration (its Store is set here).
+func newEnvWith(t *testing.T, cfg Config) *env {
+	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv := httptest.NewServer(NewServer(Config{Store: st, BodyLimit: 4096}).Handler())
+	cfg.Store = st
+	srv := httptest.NewServer(NewServer(cfg).Handler())
 	t.Cleanup(srv.Close)
 	e := &env{t: t, url: srv.URL, store: st}
 	sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
