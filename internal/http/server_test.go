@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
@@ -22,7 +24,7 @@ type env struct {
 	url                        string
 	store                      desk.Store
 	admin, sup, agentA, agentB string // bearer tokens
-	idA, idB                   desk.ID
+	idA, idB, idSup, idAdmin   desk.ID
 	convA, convB               desk.ID
 	queueA, queueB             desk.ID
 }
@@ -41,6 +43,9 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	cfg.Store = st
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	srv := httptest.NewServer(NewServer(cfg).Handler())
 	t.Cleanup(srv.Close)
 	e := &env{t: t, url: srv.URL, store: st}
@@ -50,8 +55,7 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 	st.CreateQueue(sys, qb)
 	e.queueA, e.queueB = qa.ID, qb.ID
 	mk := func(email string, role desk.Role, queues ...desk.ID) (string, desk.ID) {
-		h, _ := auth.HashPassword("password1")
-		a := &desk.Agent{Email: email, Role: role, Capacity: 5, QueueIDs: queues, PasswordHash: h}
+		a := &desk.Agent{Email: email, Role: role, Capacity: 5, QueueIDs: queues, PasswordHash: testPasswordHash()}
 		if err := st.CreateAgent(sys, a); err != nil {
 			t.Fatal(err)
 		}
@@ -59,8 +63,8 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 		e.do("POST", "/api/v1/auth/login", "", `{"email":"`+email+`","password":"password1"}`, 200, &out)
 		return out.Token, a.ID
 	}
-	e.admin, _ = mk("admin@example.com", desk.RoleAdmin)
-	e.sup, _ = mk("sup@example.com", desk.RoleSupervisor)
+	e.admin, e.idAdmin = mk("admin@example.com", desk.RoleAdmin)
+	e.sup, e.idSup = mk("sup@example.com", desk.RoleSupervisor)
 	e.agentA, e.idA = mk("a@example.com", desk.RoleAgent, qa.ID)
 	e.agentB, e.idB = mk("b@example.com", desk.RoleAgent, qb.ID)
 	ra, _ := st.IngestMessage(sys, &desk.InboundMessage{Channel: "sms", From: "+15550001", Text: "in A", ExternalID: "a", QueueID: qa.ID})
@@ -68,6 +72,16 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 	e.convA, e.convB = ra.Conversation.ID, rb.Conversation.ID
 	return e
 }
+
+// testPasswordHash is the hash of "password1", computed once: argon2id is
+// deliberately slow and every env has four accounts.
+var testPasswordHash = sync.OnceValue(func() string {
+	h, err := auth.HashPassword("password1")
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
 
 // do sends a request and checks the status; out receives the JSON body.
 func (e *env) do(method, path, token, body string, want int, out any) []byte {
