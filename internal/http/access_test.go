@@ -78,8 +78,8 @@ var accessTable = map[string]accessCase{
 	"GET /api/v1/customers/{id}":   {"/api/v1/customers/{customerA}", "", signedIn},
 	"PATCH /api/v1/customers/{id}": {"/api/v1/customers/{customerA}", `{"city":"Lyon"}`, signedIn},
 
-	"GET /api/v1/conversations":                {"/api/v1/conversations", "", signedIn},
-	"POST /api/v1/conversations":               {"/api/v1/conversations", `{"channel":"sms","queue_id":"{queueA}","customer_id":"{newCustomer}","contact_address":"+1777{n}"}`, [5]int{401, 400, 201, 201, 201}},
+	"GET /api/v1/conversations":  {"/api/v1/conversations", "", signedIn},
+	"POST /api/v1/conversations": {"/api/v1/conversations", `{"channel":"sms","queue_id":"{queueA}","customer_id":"{newCustomer}","contact_address":"+1777{n}"}`, [5]int{401, 400, 201, 201, 201}},
 	// ^ other: 400 "you are not a member of this queue" (queue names are not secret).
 	"GET /api/v1/conversations/{id}":           {"/api/v1/conversations/{convA}", "", queueA},
 	"PATCH /api/v1/conversations/{id}":         {"/api/v1/conversations/{convA}", `{"priority":"high"}`, queueA},
