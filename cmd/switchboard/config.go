@@ -19,6 +19,11 @@ type Config struct {
 	NATS            string
 	LogLevel        string
 	ShutdownTimeout time.Duration
+	// BaseURL is the public URL of the workspace; https makes cookies Secure.
+	BaseURL string
+	// OutboundAllow lists private networks outbound requests may reach
+	// (comma-separated addresses or CIDR prefixes; see internal/safehttp).
+	OutboundAllow string
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -33,6 +38,8 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	c.storeFlags(fs)
 	fs.StringVar(&c.NATS, "nats", "", "NATS URL for several server nodes (nats://...)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of the workspace (https://... makes session cookies Secure behind a TLS proxy)")
+	fs.StringVar(&c.OutboundAllow, "outbound-allow", "", "private networks outbound requests (context cards, webhooks) may reach, e.g. 10.0.0.0/8,192.168.1.5")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long graceful shutdown waits for in-flight work")
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
+	"github.com/switchboard-cc/switchboard/internal/safehttp"
 	"github.com/switchboard-cc/switchboard/web"
 )
 
@@ -29,6 +30,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logger, err := newLogger(stderr, c.LogLevel)
+	if err != nil {
+		return err
+	}
+
+	allow, err := safehttp.ParseAllowList(c.OutboundAllow)
 	if err != nil {
 		return err
 	}
@@ -48,6 +54,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Logger:   logger,
 		Registry: reg,
 		Assets:   web.Assets(),
+		BaseURL:  c.BaseURL,
+		Outbound: safehttp.NewClient(safehttp.Config{Allow: allow}),
 	})
 
 	ln, err := net.Listen("tcp", c.Addr)

@@ -37,6 +37,10 @@ type Config struct {
 	BaseURL string
 	// Throttle limits failed sign-ins; zero fields take auth.DefaultThrottle.
 	Throttle auth.ThrottleConfig
+	// Outbound is the client for requests the server makes to configured
+	// URLs (context cards, bot webhooks): an internal/safehttp client, so
+	// they cannot reach internal addresses (SSRF). Nil means none is made.
+	Outbound *http.Client
 	// SessionObserver is told about every revoked session (the real-time
 	// layer closes its connections); may be nil.
 	SessionObserver desk.SessionObserver
