@@ -7,7 +7,7 @@ BIN := bin/switchboard
 ADDR ?= 127.0.0.1:8080
 DATA ?= ./data
 
-.PHONY: run build web test test-go test-e2e deps bench-ingest bench-ingest-pg clean
+.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg clean
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -24,11 +24,22 @@ web:
 deps:
 	scripts/ensure-services.sh
 
-test: deps build test-go test-e2e
+test: deps build test-go test-fuzz test-e2e
 
 test-go:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 15m ./...
+
+# Each fuzz target briefly, beyond its committed corpus (testdata/fuzz),
+# which `go test` already runs as ordinary tests.
+FUZZTIME ?= 5s
+FUZZ_TARGETS := ./internal/desk:FuzzStripPhone ./internal/desk:FuzzNormalizeAddress ./internal/http:FuzzInboundDecode
+test-fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; fn=$${t##*:}; \
+	  echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
 
 test-e2e: build
 	@if [ -f web/package.json ] && grep -q '"test:e2e"' web/package.json; then \
