@@ -9,7 +9,8 @@ import (
 // sessionCookie is the browser's session cookie.
 const sessionCookie = "switchboard_session"
 
-// secureCookies reports whether cookies must carry Secure: the request came
+// secureCookies reports whether the site is served over https, so that
+// cookies must carry Secure (and responses HSTS): the request came
 // over TLS, or the server is configured with an https base URL (TLS ended
 // at a proxy in front of it). X-Forwarded-Proto is not trusted: anyone can
 // send it.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -59,9 +60,14 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 		if err := st.CreateAgent(sys, a); err != nil {
 			t.Fatal(err)
 		}
-		var out struct{ Token string }
-		e.do("POST", "/api/v1/auth/login", "", `{"email":"`+email+`","password":"password1"}`, 200, &out)
-		return out.Token, a.ID
+		// Sessions are opened directly: argon2id verification of four logins
+		// per env would dominate the suite; login itself has its own tests.
+		tok := auth.NewToken(auth.SessionPrefix)
+		se := &desk.Session{AgentID: a.ID, TokenHash: auth.HashToken(tok), Client: "test", ExpiresAt: time.Now().Add(time.Hour)}
+		if err := st.CreateSession(sys, se); err != nil {
+			t.Fatal(err)
+		}
+		return tok, a.ID
 	}
 	e.admin, e.idAdmin = mk("admin@example.com", desk.RoleAdmin)
 	e.sup, e.idSup = mk("sup@example.com", desk.RoleSupervisor)
