@@ -130,8 +130,12 @@ func TestTwoFactorLogin(t *testing.T) {
 		t.Fatalf("status = %+v", st)
 	}
 	ctx = f.as(s.Token)
-	wantCode(t, f.a.DisableTOTP(ctx, "999999"), "invalid_totp")
-	f.clock.Add(30 * time.Second)
+	for i := 0; i < auth.DefaultThrottle.AccountBurst; i++ {
+		wantCode(t, f.a.DisableTOTP(ctx, "999999"), "invalid_totp")
+	}
+	// Guessing the code that turns 2FA off is throttled too.
+	wantCode(t, f.a.DisableTOTP(ctx, f.code(en.Secret)), "too_many_attempts")
+	f.clock.Add(time.Minute)
 	if err := f.a.DisableTOTP(ctx, f.code(en.Secret)); err != nil {
 		t.Fatal(err)
 	}

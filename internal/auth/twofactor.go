@@ -6,6 +6,30 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
+// errInvalidCode is a wrong code given to confirm or disable 2FA (a field
+// error of a signed-in agent, unlike the login's 401 invalid_totp).
+var errInvalidCode = &desk.Error{Kind: desk.EINVALID, Code: "invalid_totp", Field: "code", Message: "the code is not valid"}
+
+// codeAttempt throttles code guessing by a signed-in session (a stolen
+// cookie must not brute-force the code that disables 2FA) with a bucket
+// per agent, sized like the account buckets of logins. It returns the key.
+func (a *Authenticator) codeAttempt(ctx context.Context, agentID desk.ID) (string, error) {
+	key := "account-id:" + agentID.String()
+	if a.Throttle != nil {
+		if wait := a.Throttle.Wait(key); wait > 0 {
+			return key, tooManyAttempts(wait)
+		}
+	}
+	return key, nil
+}
+
+// codeFailed records a wrong code against the bucket.
+func (a *Authenticator) codeFailed(key string) {
+	if a.Throttle != nil {
+		a.Throttle.Fail(key)
+	}
+}
+
 // TwoFactorStatus is what an agent sees of their own 2FA.
 type TwoFactorStatus struct {
 	// Enabled is true once enrollment was confirmed.
@@ -72,9 +96,14 @@ func (a *Authenticator) ConfirmTOTP(ctx context.Context, code string) ([]string,
 	} else if tf.Confirmed {
 		return nil, desk.CodedErrorf(desk.ECONFLICT, "totp_enrolled", "two-factor sign-in is already enabled")
 	}
+	key, err := a.codeAttempt(ctx, actor.AgentID)
+	if err != nil {
+		return nil, err
+	}
 	step, ok := matchTOTP(tf.Secret, normalizeCode(code), a.Clock.Now())
 	if !ok {
-		return nil, &desk.Error{Kind: desk.EINVALID, Code: "invalid_totp", Field: "code", Message: "the code is not valid"}
+		a.codeFailed(key)
+		return nil, errInvalidCode
 	}
 	codes, hashes := newRecoveryCodes(RecoveryCodeCount)
 	if err := a.Store.ConfirmTwoFactor(ctx, actor.AgentID, step, hashes); err != nil {
@@ -104,9 +133,14 @@ func (a *Authenticator) DisableTOTP(ctx context.Context, code string) error {
 	} else if err != nil {
 		return err
 	}
+	key, err := a.codeAttempt(ctx, actor.AgentID)
+	if err != nil {
+		return err
+	}
 	if err := a.checkSecondFactor(ctx, tf, code); err != nil {
 		if desk.ErrorCode(err) == errInvalidTOTP.Code {
-			return &desk.Error{Kind: desk.EINVALID, Code: "invalid_totp", Field: "code", Message: "the code is not valid"}
+			a.codeFailed(key)
+			return errInvalidCode
 		}
 		return err
 	}
