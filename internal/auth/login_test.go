@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -247,5 +248,18 @@ func TestLoginThrottle(t *testing.T) {
 	wantCode(t, err, "too_many_attempts") // same /64
 	if _, err := f.login(""); err != nil {
 		t.Fatalf("another address is not throttled: %v", err)
+	}
+}
+
+// TestThrottleBounded: many failing keys never grow the throttle past its
+// bound.
+func TestThrottleBounded(t *testing.T) {
+	clock := storetest.NewClock()
+	th := auth.NewThrottle(auth.ThrottleConfig{}, clock)
+	for i := 0; i < 25000; i++ {
+		th.Fail(fmt.Sprintf("ip:198.51.100.%d/%d", i%256, i))
+	}
+	if n := th.Len(); n > 10000 {
+		t.Fatalf("throttle holds %d keys", n)
 	}
 }

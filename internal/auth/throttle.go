@@ -84,6 +84,15 @@ func (t *Throttle) limiter(key string, now time.Time) *rate.Limiter {
 				delete(t.lims, k)
 			}
 		}
+		// Still full (many addresses failing at once): drop entries at
+		// random down to 90%, so memory and the cost of sweeping stay
+		// bounded; a dropped bucket starts afresh, which beats falling over.
+		for k := range t.lims {
+			if len(t.lims) < maxThrottleKeys*9/10 {
+				break
+			}
+			delete(t.lims, k)
+		}
 	}
 	every, burst := t.cfg.AccountEvery, t.cfg.AccountBurst
 	if strings.HasPrefix(key, "ip:") {
@@ -123,6 +132,13 @@ func (t *Throttle) Fail(keys ...string) {
 	for _, k := range keys {
 		t.limiter(k, now).AllowN(now, 1)
 	}
+}
+
+// Len returns the number of buckets held (for tests and metrics).
+func (t *Throttle) Len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.lims)
 }
 
 // Reset forgets the failures of a key (an account after a good sign-in).
