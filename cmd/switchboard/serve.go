@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
@@ -39,6 +40,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
+	var secrets *auth.SecretBox
+	if c.SecretKey != "" {
+		if secrets, err = auth.NewSecretBox(c.SecretKey); err != nil {
+			return fmt.Errorf("--secret-key: %w", err)
+		}
+	} else {
+		logger.Warn("no secret key: TOTP secrets are stored unencrypted (set SWITCHBOARD_SECRET_KEY)")
+	}
+
 	store, err := openStore(ctx, &c)
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
@@ -55,6 +65,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Registry: reg,
 		Assets:   web.Assets(),
 		BaseURL:  c.BaseURL,
+		Secrets:  secrets,
 		Outbound: safehttp.NewClient(safehttp.Config{Allow: allow}),
 	})
 

@@ -39,6 +39,8 @@ type Authenticator struct {
 	Logger *slog.Logger
 	// Rand is the source of TOTP secrets; nil uses crypto/rand.
 	Rand io.Reader
+	// Secrets seals TOTP secrets at rest; nil stores them in the clear.
+	Secrets *SecretBox
 }
 
 // Session is a successful login.

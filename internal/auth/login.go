@@ -103,11 +103,15 @@ func (a *Authenticator) Login(ctx context.Context, req LoginRequest) (*Session, 
 func (a *Authenticator) checkSecondFactor(ctx context.Context, tf *desk.TwoFactor, code string) error {
 	code = normalizeCode(code)
 	if isTOTPCode(code) {
-		step, ok := matchTOTP(tf.Secret, code, a.Clock.Now())
+		secret, err := a.openSecret(tf)
+		if err != nil {
+			return err
+		}
+		step, ok := matchTOTP(secret, code, a.Clock.Now())
 		if !ok {
 			return errInvalidTOTP
 		}
-		err := a.Store.UseTwoFactorStep(ctx, tf.AgentID, step)
+		err = a.Store.UseTwoFactorStep(ctx, tf.AgentID, step)
 		if desk.ErrorKind(err) == desk.ECONFLICT || desk.ErrorKind(err) == desk.ENOTFOUND {
 			return errInvalidTOTP // replayed: seen before within the window
 		}

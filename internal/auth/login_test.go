@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -154,6 +155,34 @@ func TestTwoFactorLogin(t *testing.T) {
 	if seen[desk.AuditTOTPEnrolled] != 1 || seen[desk.AuditTOTPDisabled] != 1 || seen[desk.AuditRecoveryCodeUsed] != 1 || seen[desk.AuditLoginFailed] < 3 {
 		t.Fatalf("audit = %v", seen)
 	}
+}
+
+// TestTwoFactorSealedSecret: with a secret key, the stored secret is
+// sealed and login still works; without the key it cannot be used.
+func TestTwoFactorSealedSecret(t *testing.T) {
+	f := newFixture(t, desk.RoleAgent)
+	f.a.Secrets, _ = auth.NewSecretBox("0123456789abcdef0123456789abcdef")
+	s, _ := f.login("")
+	ctx := f.as(s.Token)
+	en, err := f.a.EnrollTOTP(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf, _ := f.st.FindTwoFactor(f.ctx, f.agent.ID)
+	if !strings.HasPrefix(tf.Secret, "enc1:") || strings.Contains(tf.Secret, en.Secret) {
+		t.Fatalf("stored secret %q is not sealed", tf.Secret)
+	}
+	if _, err := f.a.ConfirmTOTP(ctx, f.code(en.Secret)); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(30 * time.Second)
+	if _, err := f.login(f.code(en.Secret)); err != nil {
+		t.Fatalf("login with a sealed secret: %v", err)
+	}
+	f.a.Secrets = nil
+	f.clock.Add(30 * time.Second)
+	_, err = f.login(f.code(en.Secret))
+	wantCode(t, err, desk.EINTERNAL)
 }
 
 // TestTwoFactorPolicy: a role that requires 2FA gets a restricted session

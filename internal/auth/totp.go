@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"encoding/base64"
+	"image"
+	"image/draw"
 	"image/png"
 	"io"
 	"strings"
@@ -81,10 +83,15 @@ func newEnrollment(account string, rnd io.Reader) (*Enrollment, error) {
 	if err != nil {
 		return nil, err
 	}
-	img, err := key.Image(256, 256)
+	code, err := key.Image(232, 232)
 	if err != nil {
 		return nil, err
 	}
+	// A white margin (the QR "quiet zone") so that scanners find the code
+	// whatever the page behind it.
+	img := image.NewGray(image.Rect(0, 0, 256, 256))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(img, code.Bounds().Add(image.Pt(12, 12)), code, code.Bounds().Min, draw.Src)
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
 		return nil, err

@@ -74,7 +74,7 @@ func (a *Authenticator) EnrollTOTP(ctx context.Context) (*Enrollment, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := a.Store.BeginTwoFactor(ctx, &desk.TwoFactor{AgentID: agent.ID, Secret: en.Secret}); err != nil {
+	if err := a.Store.BeginTwoFactor(ctx, &desk.TwoFactor{AgentID: agent.ID, Secret: a.sealSecret(en.Secret, agent.ID)}); err != nil {
 		return nil, err
 	}
 	return en, nil
@@ -100,7 +100,11 @@ func (a *Authenticator) ConfirmTOTP(ctx context.Context, code string) ([]string,
 	if err != nil {
 		return nil, err
 	}
-	step, ok := matchTOTP(tf.Secret, normalizeCode(code), a.Clock.Now())
+	secret, err := a.openSecret(tf)
+	if err != nil {
+		return nil, err
+	}
+	step, ok := matchTOTP(secret, normalizeCode(code), a.Clock.Now())
 	if !ok {
 		a.codeFailed(key)
 		return nil, errInvalidCode

@@ -37,6 +37,9 @@ type Config struct {
 	BaseURL string
 	// Throttle limits failed sign-ins; zero fields take auth.DefaultThrottle.
 	Throttle auth.ThrottleConfig
+	// Secrets seals TOTP secrets at rest (auth.NewSecretBox); nil stores
+	// them in the clear.
+	Secrets *auth.SecretBox
 	// Outbound is the client for requests the server makes to configured
 	// URLs (context cards, bot webhooks): an internal/safehttp client, so
 	// they cannot reach internal addresses (SSRF). Nil means none is made.
@@ -81,7 +84,7 @@ func NewServer(cfg Config) *Server {
 	s := &Server{
 		cfg: cfg,
 		auth: &auth.Authenticator{Store: cfg.Store, Clock: cfg.Clock, IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge,
-			Throttle: auth.NewThrottle(cfg.Throttle, cfg.Clock), Observer: cfg.SessionObserver, Logger: cfg.Logger},
+			Throttle: auth.NewThrottle(cfg.Throttle, cfg.Clock), Observer: cfg.SessionObserver, Logger: cfg.Logger, Secrets: cfg.Secrets},
 		metrics: newMetrics(cfg.Registry),
 		mux:     http.NewServeMux(),
 	}
