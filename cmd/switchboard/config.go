@@ -24,6 +24,14 @@ type Config struct {
 	OutboxSenders int
 	OutboxLease   time.Duration
 	OutboxPoll    time.Duration
+	// BaseURL is the public URL of the workspace; https makes cookies Secure.
+	BaseURL string
+	// OutboundAllow lists private networks outbound requests may reach
+	// (comma-separated addresses or CIDR prefixes; see internal/safehttp).
+	OutboundAllow string
+	// SecretKey seals TOTP secrets at rest; set it through the environment
+	// (SWITCHBOARD_SECRET_KEY), not the command line, which others can see.
+	SecretKey string
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -39,6 +47,9 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.NATS, "nats", "", "NATS URL for several server nodes (nats://...)")
 	fs.StringVar(&c.NATSPrefix, "nats-prefix", "switchboard", "NATS subject and stream prefix (one per deployment)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of the workspace (https://... makes session cookies Secure behind a TLS proxy)")
+	fs.StringVar(&c.OutboundAllow, "outbound-allow", "", "private networks outbound requests (context cards, webhooks) may reach, e.g. 10.0.0.0/8,192.168.1.5")
+	fs.StringVar(&c.SecretKey, "secret-key", "", "key (32+ characters) sealing TOTP secrets at rest; prefer SWITCHBOARD_SECRET_KEY")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long graceful shutdown waits for in-flight work")
 	fs.IntVar(&c.OutboxSenders, "outbox-senders", 32, "concurrent outbound sends")
 	fs.DurationVar(&c.OutboxLease, "outbox-lease", 30*time.Second, "how long a claimed send is held before another worker may retry it")

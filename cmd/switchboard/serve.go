@@ -13,10 +13,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
 	"github.com/switchboard-cc/switchboard/internal/outbound"
+	"github.com/switchboard-cc/switchboard/internal/safehttp"
 	"github.com/switchboard-cc/switchboard/web"
 )
 
@@ -33,6 +35,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger, err := newLogger(stderr, c.LogLevel)
 	if err != nil {
 		return err
+	}
+
+	allow, err := safehttp.ParseAllowList(c.OutboundAllow)
+	if err != nil {
+		return err
+	}
+
+	var secrets *auth.SecretBox
+	if c.SecretKey != "" {
+		if secrets, err = auth.NewSecretBox(c.SecretKey); err != nil {
+			return fmt.Errorf("--secret-key: %w", err)
+		}
+	} else {
+		logger.Warn("no secret key: TOTP secrets are stored unencrypted (set SWITCHBOARD_SECRET_KEY)")
 	}
 
 	store, err := openStore(ctx, &c)
@@ -71,6 +87,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Channels: adapters,
 		Notify:   notifier(worker),
 		Realtime: hub,
+		BaseURL:  c.BaseURL,
+		Secrets:  secrets,
+		Outbound: safehttp.NewClient(safehttp.Config{Allow: allow}),
+		// A revoked session's sockets close on every node (A8).
+		SessionObserver: desk.SessionObserverFunc(func(id desk.ID) {
+			hub.RevokeSessions([]desk.ID{id}, "this session ended: signed in elsewhere, signed out or password changed")
+		}),
 	})
 
 	ln, err := net.Listen("tcp", c.Addr)

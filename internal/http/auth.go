@@ -3,6 +3,7 @@ package http
 import (
 	"net/http"
 
+	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
@@ -13,8 +14,9 @@ type loginRequest struct {
 	Client   string `json:"client"`
 }
 
-// handleLogin checks credentials, returns a bearer token and sets the
-// browser's HttpOnly session cookie.
+// handleLogin checks credentials (and the second factor once enrolled),
+// returns a bearer token and sets the browser's HttpOnly session cookie.
+// The agent's other session is revoked (A8).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	var req loginRequest
 	if err := s.decode(r, &req); err != nil {
@@ -24,17 +26,16 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		return desk.FieldErrorf("email", "email is required")
 	} else if req.Password == "" {
 		return desk.FieldErrorf("password", "password is required")
+	} else if len(req.Client) > 100 {
+		return desk.FieldErrorf("client", "client is longer than 100 characters")
 	}
-	sess, err := s.auth.Login(r.Context(), req.Email, req.Password, req.Client)
+	sess, err := s.auth.Login(r.Context(), auth.LoginRequest{Email: req.Email, Password: req.Password, TOTPCode: req.TOTPCode, Client: req.Client})
 	if err != nil {
-		if desk.ErrorKind(err) == desk.EUNAUTHENTICATED {
-			s.cfg.Logger.Info("login failed", "remote", r.RemoteAddr)
-		}
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, Expires: sess.Expires})
-	writeJSON(w, http.StatusOK, map[string]any{"token": sess.Token, "agent": sess.Agent, "expires_at": sess.Expires})
+	s.setSessionCookie(w, r, sess.Token, sess.Expires)
+	writeJSON(w, http.StatusOK, map[string]any{"token": sess.Token, "agent": sess.Agent, "expires_at": sess.Expires,
+		"enroll_required": sess.EnrollRequired})
 	return nil
 }
 
@@ -47,7 +48,28 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.cfg.Store.SetAgentStatus(r.Context(), desk.ActorFromContext(r.Context()).AgentID, desk.StatusOffline); err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1})
+	s.clearSessionCookie(w, r)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleMePassword changes the agent's own password given the current
+// one; every session of the agent ends, this one included.
+func (s *Server) handleMePassword(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		CurrentPassword string `json:"current_password"`
+		NewPassword     string `json:"new_password"`
+	}
+	if err := s.decode(r, &req); err != nil {
+		return err
+	}
+	if req.CurrentPassword == "" {
+		return desk.FieldErrorf("current_password", "current_password is required")
+	}
+	if err := s.auth.ChangePassword(r.Context(), req.CurrentPassword, req.NewPassword); err != nil {
+		return err
+	}
+	s.clearSessionCookie(w, r)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

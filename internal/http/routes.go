@@ -23,11 +23,16 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/openapi.json", accessPublic, s.handleOpenAPI},
 
 		{"POST", "/api/v1/auth/login", accessPublic, s.handleLogin},
-		{"POST", "/api/v1/auth/logout", accessAgent, s.handleLogout},
-		{"GET", "/api/v1/me", accessAgent, s.handleMe},
+		{"POST", "/api/v1/auth/logout", accessEnroll, s.handleLogout},
+		{"GET", "/api/v1/auth/totp", accessEnroll, s.handleTOTPStatus},
+		{"POST", "/api/v1/auth/totp/enroll", accessEnroll, s.handleTOTPEnroll},
+		{"POST", "/api/v1/auth/totp/confirm", accessEnroll, s.handleTOTPConfirm},
+		{"POST", "/api/v1/auth/totp/disable", accessAgent, s.handleTOTPDisable},
+		{"GET", "/api/v1/me", accessEnroll, s.handleMe},
 		{"PUT", "/api/v1/me/status", accessAgent, s.handleMeStatus},
 		{"POST", "/api/v1/me/heartbeat", accessAgent, s.handleMeHeartbeat},
 		{"GET", "/api/v1/ws", accessAgent, s.handleWS},
+		{"PUT", "/api/v1/me/password", accessAgent, s.handleMePassword},
 
 		{"GET", "/api/v1/agents", accessAgent, s.handleAgentList},
 		{"POST", "/api/v1/agents", accessAgent, s.handleAgentCreate},
@@ -45,6 +50,11 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/routing-rules", accessAgent, s.handleRoutingRuleCreate},
 		{"PATCH", "/api/v1/routing-rules/{id}", accessAgent, s.handleRoutingRuleUpdate},
 		{"DELETE", "/api/v1/routing-rules/{id}", accessAgent, s.handleRoutingRuleDelete},
+		{"DELETE", "/api/v1/agents/{id}/totp", accessAgent, s.handleAgentTOTPReset},
+
+		{"GET", "/api/v1/settings/two-factor", accessAgent, s.handleTwoFactorPolicyGet},
+		{"PUT", "/api/v1/settings/two-factor", accessAgent, s.handleTwoFactorPolicyUpdate},
+		{"GET", "/api/v1/audit", accessAgent, s.handleAuditList},
 
 		{"GET", "/api/v1/queues", accessAgent, s.handleQueueList},
 		{"POST", "/api/v1/queues", accessAgent, s.handleQueueCreate},

@@ -31,6 +31,23 @@ type Config struct {
 	BodyLimit int64
 	// SessionIdle ends sessions unused this long (default 12 h).
 	SessionIdle time.Duration
+	// SessionMaxAge ends sessions this long after sign-in (default 7 days).
+	SessionMaxAge time.Duration
+	// BaseURL is the public URL the workspace is served at; an https URL
+	// makes cookies Secure even when TLS ends at a proxy.
+	BaseURL string
+	// Throttle limits failed sign-ins; zero fields take auth.DefaultThrottle.
+	Throttle auth.ThrottleConfig
+	// Secrets seals TOTP secrets at rest (auth.NewSecretBox); nil stores
+	// them in the clear.
+	Secrets *auth.SecretBox
+	// Outbound is the client for requests the server makes to configured
+	// URLs (context cards, bot webhooks): an internal/safehttp client, so
+	// they cannot reach internal addresses (SSRF). Nil means none is made.
+	Outbound *http.Client
+	// SessionObserver is told about every revoked session (the real-time
+	// layer closes its connections); may be nil.
+	SessionObserver desk.SessionObserver
 	// Router picks the queue of a new inbound conversation (B2); nil sends
 	// everything to the Default queue.
 	Router func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error)
@@ -71,9 +88,13 @@ func NewServer(cfg Config) *Server {
 	if cfg.SessionIdle <= 0 {
 		cfg.SessionIdle = 12 * time.Hour
 	}
+	if cfg.SessionMaxAge <= 0 {
+		cfg.SessionMaxAge = 7 * 24 * time.Hour
+	}
 	s := &Server{
-		cfg:     cfg,
-		auth:    &auth.Authenticator{Store: cfg.Store, Clock: cfg.Clock, IdleTimeout: cfg.SessionIdle},
+		cfg: cfg,
+		auth: &auth.Authenticator{Store: cfg.Store, Clock: cfg.Clock, IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge,
+			Throttle: auth.NewThrottle(cfg.Throttle, cfg.Clock), Observer: cfg.SessionObserver, Logger: cfg.Logger, Secrets: cfg.Secrets},
 		metrics: newMetrics(cfg.Registry),
 		mux:     http.NewServeMux(),
 	}
@@ -95,7 +116,7 @@ func NewServer(cfg Config) *Server {
 }
 
 // Handler returns the root handler.
-func (s *Server) Handler() http.Handler { return securityHeaders(s.mux) }
+func (s *Server) Handler() http.Handler { return s.securityHeaders(s.mux) }
 
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.srv.Serve(ln) }
