@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
 	"github.com/switchboard-cc/switchboard/internal/outbound"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/web"
 )
 
@@ -33,6 +34,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger, err := newLogger(stderr, c.LogLevel)
 	if err != nil {
 		return err
+	}
+	if !phone.ValidRegion(c.PhoneRegion) {
+		return fmt.Errorf("--phone-region: unknown country %q", c.PhoneRegion)
 	}
 
 	store, err := openStore(ctx, &c)
@@ -63,6 +67,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Router:   wk.router.Route,
 		Channels: adapters,
 		Notify:   notifier(worker),
+
+		DefaultRegion: c.PhoneRegion,
 	})
 
 	ln, err := net.Listen("tcp", c.Addr)

@@ -61,6 +61,8 @@ type Store interface {
 	QueueService
 	CustomerService
 	ConversationService
+	ConversationStarter
+	AttachmentService
 	MessageService
 	EventService
 	TagService
