@@ -9,10 +9,12 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/switchboard-cc/switchboard/internal/blob"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
@@ -37,6 +39,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if !phone.ValidRegion(c.PhoneRegion) {
 		return fmt.Errorf("--phone-region: unknown country %q", c.PhoneRegion)
+	}
+	// Note attachments live under the data folder, whichever database.
+	blobs, err := blob.NewDisk(filepath.Join(c.Data, "attachments"))
+	if err != nil {
+		return err
 	}
 
 	store, err := openStore(ctx, &c)
@@ -69,6 +76,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Notify:   notifier(worker),
 
 		DefaultRegion: c.PhoneRegion,
+		Blobs:         blobs,
 	})
 
 	ln, err := net.Listen("tcp", c.Addr)

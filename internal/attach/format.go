@@ -18,7 +18,7 @@ const (
 	ooxmlDoc   = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 	ooxmlSheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	ooxmlSlide = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-	zip        = "application/zip"
+	zipType    = "application/zip"
 	ole        = "application/x-ole-storage"
 )
 
@@ -34,14 +34,14 @@ var formats = map[string][]string{
 	"doc":  {"application/msword", ole},
 	"xls":  {"application/vnd.ms-excel", ole},
 	"ppt":  {"application/vnd.ms-powerpoint", ole},
-	"docx": {ooxmlDoc, zip},
-	"xlsx": {ooxmlSheet, zip},
-	"pptx": {ooxmlSlide, zip},
-	"odt":  {"application/vnd.oasis.opendocument.text", zip},
-	"ods":  {"application/vnd.oasis.opendocument.spreadsheet", zip},
-	"odp":  {"application/vnd.oasis.opendocument.presentation", zip},
-	"odm":  {"application/vnd.oasis.opendocument.text-master", "application/vnd.oasis.opendocument.text", zip},
-	"zip":  {zip},
+	"docx": {ooxmlDoc, zipType},
+	"xlsx": {ooxmlSheet, zipType},
+	"pptx": {ooxmlSlide, zipType},
+	"odt":  {"application/vnd.oasis.opendocument.text", zipType},
+	"ods":  {"application/vnd.oasis.opendocument.spreadsheet", zipType},
+	"odp":  {"application/vnd.oasis.opendocument.presentation", zipType},
+	"odm":  {"application/vnd.oasis.opendocument.text-master", "application/vnd.oasis.opendocument.text", zipType},
+	"zip":  {zipType},
 	"rar":  {"application/vnd.rar", "application/x-rar-compressed"},
 	"gz":   {"application/gzip"},
 	"gzip": {"application/gzip"},

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/blob"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
@@ -35,7 +36,11 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv := httptest.NewServer(NewServer(Config{Store: st, BodyLimit: 4096, Channels: registry.New(nil)}).Handler())
+	blobs, err := blob.NewDisk(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(NewServer(Config{Store: st, BodyLimit: 4096, Channels: registry.New(nil), Blobs: blobs}).Handler())
 	t.Cleanup(srv.Close)
 	e := &env{t: t, url: srv.URL, store: st}
 	sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)

@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Channels", func(t *testing.T) { testChannels(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("StartConversation", func(t *testing.T) { testStartConversation(t, open) })
+	t.Run("Attachments", func(t *testing.T) { testAttachments(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
