@@ -63,6 +63,9 @@ type Store interface {
 	ConversationService
 	ConversationStarter
 	AttachmentService
+	TemplateService
+	MacroService
+	ConversationMerger
 	MessageService
 	EventService
 	TagService

@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/compose"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/macro"
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 )
@@ -58,6 +59,7 @@ type Server struct {
 	srv      *http.Server
 	outbound *outbound.Service
 	compose  *compose.Service
+	drafts   *macro.Service
 }
 
 // NewServer builds the server and registers every route.
@@ -88,6 +90,7 @@ func NewServer(cfg Config) *Server {
 		s.outbound.Channels, s.outbound.Adapters = cs, cfg.Channels
 	}
 	s.compose = &compose.Service{Store: cfg.Store, Outbound: s.outbound, Phones: phone.Normalizer{DefaultRegion: cfg.DefaultRegion}}
+	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}

@@ -54,6 +54,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("StartConversation", func(t *testing.T) { testStartConversation(t, open) })
 	t.Run("Attachments", func(t *testing.T) { testAttachments(t, open) })
+	t.Run("Templates", func(t *testing.T) { testTemplates(t, open) })
+	t.Run("Macros", func(t *testing.T) { testMacros(t, open) })
+	t.Run("Merge", func(t *testing.T) { testMerge(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
