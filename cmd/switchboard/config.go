@@ -32,6 +32,9 @@ type Config struct {
 	// SecretKey seals TOTP secrets at rest; set it through the environment
 	// (SWITCHBOARD_SECRET_KEY), not the command line, which others can see.
 	SecretKey string
+	// PhoneRegion is the country assumed for phone numbers typed without
+	// "+" (C3), e.g. "US"; empty keeps their digits as typed.
+	PhoneRegion string
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -53,6 +56,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long graceful shutdown waits for in-flight work")
 	fs.IntVar(&c.OutboxSenders, "outbox-senders", 32, "concurrent outbound sends")
 	fs.DurationVar(&c.OutboxLease, "outbox-lease", 30*time.Second, "how long a claimed send is held before another worker may retry it")
+	fs.StringVar(&c.PhoneRegion, "phone-region", "", "country (ISO 3166, e.g. US) assumed for phone numbers typed without +; empty = none")
 	fs.DurationVar(&c.OutboxPoll, "outbox-poll", time.Second, "how often workers look for due sends (new replies wake them at once)")
 }
 

@@ -9,15 +9,18 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/blob"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
 	"github.com/switchboard-cc/switchboard/internal/outbound"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
 	"github.com/switchboard-cc/switchboard/web"
 )
@@ -33,6 +36,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logger, err := newLogger(stderr, c.LogLevel)
+	if err != nil {
+		return err
+	}
+	if !phone.ValidRegion(c.PhoneRegion) {
+		return fmt.Errorf("--phone-region: unknown country %q", c.PhoneRegion)
+	}
+	// Note attachments live under the data folder, whichever database.
+	blobs, err := blob.NewDisk(filepath.Join(c.Data, "attachments"))
 	if err != nil {
 		return err
 	}
@@ -94,6 +105,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		SessionObserver: desk.SessionObserverFunc(func(id desk.ID) {
 			hub.RevokeSessions([]desk.ID{id}, "this session ended: signed in elsewhere, signed out or password changed")
 		}),
+
+		DefaultRegion: c.PhoneRegion,
+		Blobs:         blobs,
 	})
 
 	ln, err := net.Listen("tcp", c.Addr)

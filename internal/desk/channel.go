@@ -130,11 +130,15 @@ type SendResult struct {
 
 // Attachment is a file carried by a message.
 type Attachment struct {
+	// ID is set on files stored by Switchboard (note attachments, D3).
+	ID          ID     `json:"id,omitempty"`
 	Name        string `json:"name"`
 	ContentType string `json:"content_type"`
 	Size        int64  `json:"size"`
 	// URL is where the provider or the workspace fetches it.
 	URL string `json:"url"`
+	// BlobKey locates a stored file's bytes in the blob store.
+	BlobKey string `json:"-"`
 }
 
 // Location is a shared place (D7).

@@ -65,6 +65,10 @@ type Conversation struct {
 	// MergedIntoID points a closed conversation at the one it was merged
 	// into (C8).
 	MergedIntoID *ID `json:"merged_into_id"`
+	// Subject, CC and BCC are what an email conversation carries (C2, H1).
+	Subject string   `json:"subject"`
+	CC      []string `json:"cc"`
+	BCC     []string `json:"bcc"`
 
 	CreatedAt             time.Time  `json:"created_at"`
 	UpdatedAt             time.Time  `json:"updated_at"`

@@ -73,6 +73,9 @@ type Message struct {
 	DeliveryState string    `json:"delivery_state,omitempty"`
 	FailureReason string    `json:"failure_reason,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
+	// Attachments are the files stored with a note (D3), served at their
+	// URL to agents who may see the conversation.
+	Attachments []Attachment `json:"attachments,omitempty"`
 	// Send, when set on an outbound message, makes CreateMessage enqueue
 	// its send job in the same transaction (the outbox).
 	Send *SendRequest `json:"-"`
@@ -90,7 +93,7 @@ func (m *Message) Validate() error {
 	} else if !ValidMessageType(m.Type) {
 		return FieldErrorf("type", "unknown message type %q", m.Type)
 	}
-	if m.Text == "" {
+	if m.Text == "" && len(m.Attachments) == 0 {
 		return FieldErrorf("text", "text is required")
 	} else if !utf8.ValidString(m.Text) {
 		return FieldErrorf("text", "text is not valid UTF-8")

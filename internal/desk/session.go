@@ -79,6 +79,11 @@ type Store interface {
 	QueueService
 	CustomerService
 	ConversationService
+	ConversationStarter
+	AttachmentService
+	TemplateService
+	MacroService
+	ConversationMerger
 	MessageService
 	EventService
 	TagService

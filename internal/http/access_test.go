@@ -79,7 +79,7 @@ var accessTable = map[string]accessCase{
 	"PATCH /api/v1/customers/{id}": {"/api/v1/customers/{customerA}", `{"city":"Lyon"}`, signedIn},
 
 	"GET /api/v1/conversations":  {"/api/v1/conversations", "", signedIn},
-	"POST /api/v1/conversations": {"/api/v1/conversations", `{"channel":"sms","queue_id":"{queueA}","customer_id":"{newCustomer}","contact_address":"+1777{n}"}`, [5]int{401, 400, 201, 201, 201}},
+	"POST /api/v1/conversations": {"/api/v1/conversations", `{"channel":"sms","sender_address":"+15550100","queue_id":"{queueA}","customer_id":"{newCustomer}","contact_address":"+1777{n}"}`, [5]int{401, 400, 201, 201, 201}},
 	// ^ other: 400 "you are not a member of this queue" (queue names are not secret).
 	"GET /api/v1/conversations/{id}":           {"/api/v1/conversations/{convA}", "", queueA},
 	"PATCH /api/v1/conversations/{id}":         {"/api/v1/conversations/{convA}", `{"priority":"high"}`, queueA},
@@ -125,6 +125,29 @@ var accessTable = map[string]accessCase{
 	// verify token or a missing signature is 401 for everyone.
 	"GET /webhooks/{provider}/{channel_id}":  {"/webhooks/whatsapp/{newChannel}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1", "", [5]int{401, 401, 401, 401, 401}},
 	"POST /webhooks/{provider}/{channel_id}": {"/webhooks/whatsapp/{newChannel}", `{"object":"whatsapp_business_account","entry":[]}`, [5]int{401, 401, 401, 401, 401}},
+
+	"GET /api/v1/templates":              {"/api/v1/templates", "", signedIn},
+	"POST /api/v1/templates":             {"/api/v1/templates", `{"name":"t {role} {n}","text":"hello"}`, [5]int{401, 403, 403, 201, 201}},
+	"GET /api/v1/templates/{id}":         {"/api/v1/templates/{newTemplate}", "", signedIn},
+	"PATCH /api/v1/templates/{id}":       {"/api/v1/templates/{newTemplate}", `{"text":"changed"}`, [5]int{401, 403, 403, 200, 200}},
+	"DELETE /api/v1/templates/{id}":      {"/api/v1/templates/{newTemplate}", "", [5]int{401, 403, 403, 204, 204}},
+	"POST /api/v1/templates/{id}/render": {"/api/v1/templates/{newTemplate}/render", `{"variables":[]}`, signedIn},
+
+	"GET /api/v1/macros":                                        {"/api/v1/macros", "", signedIn},
+	"POST /api/v1/macros":                                       {"/api/v1/macros", `{"name":"m {role} {n}"}`, [5]int{401, 403, 403, 201, 201}},
+	"GET /api/v1/macros/{id}":                                   {"/api/v1/macros/{newMacro}", "", signedIn},
+	"PATCH /api/v1/macros/{id}":                                 {"/api/v1/macros/{newMacro}", `{"name":"renamed {n}"}`, [5]int{401, 403, 403, 200, 200}},
+	"DELETE /api/v1/macros/{id}":                                {"/api/v1/macros/{newMacro}", "", [5]int{401, 403, 403, 204, 204}},
+	"POST /api/v1/macros/{id}/draft":                            {"/api/v1/macros/{newMacro}/draft", `{"channel":"sms","to":"+15550009"}`, signedIn},
+	"POST /api/v1/macros/{id}/draft/remove":                     {"/api/v1/macros/{newMacro}/draft/remove", `{"channel":"sms","to":"+15550009"}`, [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/conversations/{id}/macros/{macro_id}/apply":   {"/api/v1/conversations/{convA}/macros/{newMacro}/apply", "", queueA},
+	"POST /api/v1/conversations/{id}/macros/{macro_id}/preview": {"/api/v1/conversations/{convA}/macros/{newMacro}/preview", "", queueA},
+	// Merging with another customer's conversation is refused (409) for
+	// whoever may see both; the other queue's agent does not see it (404).
+	"POST /api/v1/conversations/{id}/merge": {"/api/v1/conversations/{convA}/merge", `{"other_id":"{newConvA}"}`, [5]int{401, 404, 409, 409, 409}},
+	// Attachments are served to who may see their conversation; the
+	// attachment tests cover that; here an unknown ID is 404 for all.
+	"GET /api/v1/attachments/{id}": {"/api/v1/attachments/999999", "", [5]int{401, 404, 404, 404, 404}},
 
 	"POST /api/v1/inbound": {"/api/v1/inbound", `{"channel":"api","from":"+1555{n}","text":"hi","external_id":"x{n}"}`, [5]int{401, 403, 403, 403, 201}},
 }
@@ -282,6 +305,20 @@ func (e *env) fill(s, role string) string {
 		e.do("POST", "/api/v1/channels", e.admin, fmt.Sprintf(`{"kind":"whatsapp","name":"fresh %d","sender":"1666%d",
 			"settings":{"phone_number_id":"9%d"},"secrets":{"app_secret":"s","verify_token":"v","access_token":"t"}}`, n, n, n), 201, &c)
 		return c.ID.String()
+	})
+	fresh("{newTemplate}", func() string {
+		tp := &desk.Template{Name: fmt.Sprintf("fresh %d", n), Text: "hello"}
+		if err := e.store.CreateTemplate(sys, tp); err != nil {
+			e.t.Fatal(err)
+		}
+		return tp.ID.String()
+	})
+	fresh("{newMacro}", func() string {
+		m := &desk.Macro{Name: fmt.Sprintf("fresh %d", n)}
+		if err := e.store.CreateMacro(sys, m); err != nil {
+			e.t.Fatal(err)
+		}
+		return m.ID.String()
 	})
 	// {assignee}: agents take for themselves, supervisors and admins
 	// assign to agent A (a member of queue A).

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"mime"
 	"net/http"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -33,16 +34,23 @@ func (s *Server) handleMessageList(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// handleMessageCreate hands the reply to the outbound service, which checks
+// handleMessageCreate hands a multipart note with files to
+// handleNoteUpload; otherwise it hands the reply to the outbound service, which checks
 // the channel's rules and stores the message with its send job.
 func (s *Server) handleMessageCreate(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		return s.handleNoteUpload(w, r, id)
+	}
 	var req messageCreateRequest
 	if err := s.decode(r, &req); err != nil {
 		return err
+	}
+	if req.Type == desk.KindNote && len(req.Attachments) > 0 {
+		return desk.FieldErrorf("attachments", "attach files to a note with multipart/form-data")
 	}
 	reply, err := s.outbound.Reply(r.Context(), outbound.ReplyRequest{ConversationID: id, Note: req.Type == desk.KindNote,
 		Type: req.Type, Text: req.Text, Template: req.Template, Location: req.Location, Attachments: req.Attachments})

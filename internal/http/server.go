@@ -14,8 +14,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/compose"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/macro"
 	"github.com/switchboard-cc/switchboard/internal/outbound"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 // Config wires the server.
@@ -59,6 +62,11 @@ type Config struct {
 	// Notify wakes the send workers after a reply is committed; nil
 	// leaves the jobs to the workers' polling.
 	Notify func()
+	// DefaultRegion is the country assumed for phone numbers typed without
+	// "+" (C3), e.g. "US"; empty keeps their digits.
+	DefaultRegion string
+	// Blobs stores note attachments (D3); nil refuses uploads.
+	Blobs desk.BlobStore
 }
 
 // Server is the HTTP front of Switchboard.
@@ -69,6 +77,8 @@ type Server struct {
 	mux      *http.ServeMux
 	srv      *http.Server
 	outbound *outbound.Service
+	compose  *compose.Service
+	drafts   *macro.Service
 }
 
 // NewServer builds the server and registers every route.
@@ -102,6 +112,8 @@ func NewServer(cfg Config) *Server {
 	if cs, ok := cfg.Store.(desk.ChannelStore); ok && cfg.Channels != nil {
 		s.outbound.Channels, s.outbound.Adapters = cs, cfg.Channels
 	}
+	s.compose = &compose.Service{Store: cfg.Store, Outbound: s.outbound, Phones: phone.Normalizer{DefaultRegion: cfg.DefaultRegion}}
+	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/blob"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
@@ -44,6 +45,13 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	blobs, err := blob.NewDisk(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Blobs == nil {
+		cfg.Blobs = blobs
+	}
 	cfg.Store = st
 	if cfg.Channels == nil {
 		cfg.Channels = registry.New(nil)

@@ -45,7 +45,7 @@ type Reply struct {
 // then stores the message and its send job together.
 func (s *Service) Reply(ctx context.Context, req ReplyRequest) (*Reply, error) {
 	if req.Note {
-		m := &desk.Message{ConversationID: req.ConversationID, Kind: desk.KindNote, Type: desk.TypeText, Text: req.Text}
+		m := &desk.Message{ConversationID: req.ConversationID, Kind: desk.KindNote, Type: desk.TypeText, Text: req.Text, Attachments: req.Attachments}
 		if err := s.Store.CreateMessage(ctx, m); err != nil {
 			return nil, err
 		}

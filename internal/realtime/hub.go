@@ -165,6 +165,11 @@ func (h *Hub) join(c *client, since uint64, catchUp bool) bool {
 	if h.closed {
 		return false
 	}
+	if catchUp && since < h.last {
+		// The catch-up may exceed the live buffer: the queue grows to hold
+		// it (the writer has not started, nothing else holds the channel).
+		c.send = make(chan []byte, cap(c.send)+len(h.ring)+2)
+	}
 	c.push(mustJSON(map[string]any{"type": "hello", "seq": h.last}))
 	if catchUp && since < h.last {
 		if len(h.ring) == 0 || h.ring[0].ev.Seq > since+1 {

@@ -185,7 +185,7 @@ func TestVisibility(t *testing.T) {
 }
 
 func TestCatchUpWithSince(t *testing.T) {
-	e := newEnv(t, realtime.Config{Backlog: 50})
+	e := newEnv(t, realtime.Config{Backlog: 50, Buffer: 4}) // catch-up larger than the live buffer
 	tok, _ := e.login("sup@example.com", desk.RoleSupervisor)
 	c := e.dial(tok, "")
 	e.ingest("+15550001", "m0", e.qa)

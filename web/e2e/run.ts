@@ -28,7 +28,11 @@ async function send(page: Page, mode: 'Reply' | 'Internal note', text: string) {
 }
 
 async function scenarios(browser: Browser, server: Server) {
-  const admin = await Api.login(server.url, 'ada@example.com')
+  // Scenes are set by an admin who never signs in in the browser: one
+  // session per agent (A8) means a browser login ends the same agent's
+  // API session.
+  const admin = await Api.login(server.url, 'root@example.com')
+  const ada = await Api.login(server.url, 'ada@example.com')
   const bob = await Api.login(server.url, 'bob@example.com')
   const carol = await Api.login(server.url, 'carol@example.com')
   const dave = await Api.login(server.url, 'dave@example.com')
@@ -51,9 +55,9 @@ async function scenarios(browser: Browser, server: Server) {
 
   await step('status from the account menu', async () => {
     await page.getByTestId('status-select').selectOption('busy')
-    await waitFor(async () => (await admin.call('GET', '/me')).status === 'busy', 'status saved as busy')
+    await waitFor(async () => (await admin.call('GET', `/agents/${ada.agentID}`)).status === 'busy', 'status saved as busy')
     await page.getByTestId('status-select').selectOption('available')
-    await waitFor(async () => (await admin.call('GET', '/me')).status === 'available', 'status back to available')
+    await waitFor(async () => (await admin.call('GET', `/agents/${ada.agentID}`)).status === 'available', 'status back to available')
   })
 
   await step('an inbound message appears in Unassigned without reload', async () => {
@@ -299,6 +303,7 @@ async function main() {
   const browser = await launchBrowser()
   if (!browser) return
   const data = freshDataDir()
+  createUser(data, 'root@example.com', 'admin', 'Root Admin')
   createUser(data, 'ada@example.com', 'admin', 'Ada Admin')
   createUser(data, 'bob@example.com', 'agent', 'Bob Agent')
   createUser(data, 'carol@example.com', 'agent', 'Carol Agent')

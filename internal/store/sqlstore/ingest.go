@@ -175,7 +175,7 @@ func (s *Store) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.Inb
 		queueID = s.defaultQueue
 	}
 	c := &desk.Conversation{Channel: in.Channel, CustomerID: cu.ID, Status: desk.ConversationOpen, Priority: desk.PriorityNormal,
-		Tags: []string{}, QueueID: queueID, ContactAddress: in.From, SenderAddress: in.To, CreatedAt: now, UpdatedAt: now,
+		Tags: []string{}, CC: []string{}, BCC: []string{}, QueueID: queueID, ContactAddress: in.From, SenderAddress: in.To, CreatedAt: now, UpdatedAt: now,
 		LastMessageAt: &now, LastCustomerMessageAt: &now, CustomerName: cu.Name}
 	if c.CustomerName == "" {
 		c.CustomerName = in.From

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -51,24 +52,38 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 		id := actor.AgentID
 		m.AuthorID = &id
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, author_id, delivery_state, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			int64(m.ConversationID), m.Kind, m.Direction, m.Type, m.Text, m.Channel, m.From, m.To, idArg(m.AuthorID), m.DeliveryState, micros(now)).Scan(&m.ID); err != nil {
-			return err
-		}
-		if m.Kind == desk.KindMessage && m.Send != nil {
-			if err := s.enqueueSendTx(ctx, tx, m, micros(now)); err != nil {
-				return err
-			}
-		}
-		if m.Kind == desk.KindNote {
-			_, err := tx.ExecContext(ctx, `UPDATE conversations SET updated_at = $1 WHERE id = $2`, micros(now), int64(m.ConversationID))
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE conversations SET last_message_at = $1, updated_at = $1 WHERE id = $2`, micros(now), int64(m.ConversationID))
+	if err := s.inTx(ctx, func(tx *sql.Tx) error { return s.insertAgentMessageTx(ctx, tx, m, now) }); err != nil {
 		return err
-	})
+	}
+	ch := s.conversationChange(desk.ChangeMessageCreated, c)
+	ch.MessageID = m.ID
+	s.publish(ch)
+	return nil
+}
+
+// insertAgentMessageTx stores an agent's message or note (its fields
+// already filled), its attachments and, for a message with Send, its send
+// job; it moves the conversation's activity times.
+func (s *Store) insertAgentMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message, now time.Time) error {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, author_id, delivery_state, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		int64(m.ConversationID), m.Kind, m.Direction, m.Type, m.Text, m.Channel, m.From, m.To, idArg(m.AuthorID), m.DeliveryState, micros(now)).Scan(&m.ID); err != nil {
+		return err
+	}
+	if err := s.insertAttachmentsTx(ctx, tx, m, now); err != nil {
+		return err
+	}
+	if m.Kind == desk.KindMessage && m.Send != nil {
+		if err := s.enqueueSendTx(ctx, tx, m, micros(now)); err != nil {
+			return err
+		}
+	}
+	if m.Kind == desk.KindNote {
+		_, err := tx.ExecContext(ctx, `UPDATE conversations SET updated_at = $1 WHERE id = $2`, micros(now), int64(m.ConversationID))
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE conversations SET last_message_at = $1, updated_at = $1 WHERE id = $2`, micros(now), int64(m.ConversationID))
+	return err
 }
 
 // FindMessages returns a visible conversation's thread, oldest first.
@@ -106,6 +121,9 @@ func (s *Store) FindMessages(ctx context.Context, conversationID desk.ID, f desk
 	if len(out) > n {
 		out = out[:n]
 		next = cursor{ID: int64(out[n-1].ID)}.encode()
+	}
+	if err := s.fillAttachments(ctx, out); err != nil {
+		return nil, "", err
 	}
 	return out, next, nil
 }
