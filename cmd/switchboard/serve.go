@@ -75,19 +75,25 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer evbus.Close()
 
-	// Background workers stop before the store closes (deferred above).
-	wk := startWorkers(context.WithoutCancel(ctx), store, logger, evbus.Publish)
-	defer wk.stop()
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-
 	adapters := registry.New(nil)
 	var worker *outbound.Worker
 	if cs, ok := store.(desk.ChannelStore); ok {
 		worker = outbound.NewWorker(cs, adapters, desk.SystemClock{}, logger,
 			outbound.WorkerConfig{Senders: c.OutboxSenders, Lease: c.OutboxLease, Poll: c.OutboxPoll})
 	}
+	outboundClient := safehttp.NewClient(safehttp.Config{Allow: allow})
+	bots := newBots(store, adapters, notifier(worker), outboundClient, logger)
+	botCtx, stopBots := context.WithCancel(context.WithoutCancel(ctx))
+	go bots.Run(botCtx)
+	defer stopBots()
+
+	// Background workers stop before the store closes (deferred above).
+	wk := startWorkers(context.WithoutCancel(ctx), store, logger, evbus.Publish, bots.HandleChanges)
+	defer wk.stop()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
 	srv := sbhttp.NewServer(sbhttp.Config{
 		Store:    store,
 		Clock:    desk.SystemClock{},
@@ -100,7 +106,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Realtime: hub,
 		BaseURL:  c.BaseURL,
 		Secrets:  secrets,
-		Outbound: safehttp.NewClient(safehttp.Config{Allow: allow}),
+		Outbound: outboundClient,
 		// A revoked session's sockets close on every node (A8).
 		SessionObserver: desk.SessionObserverFunc(func(id desk.ID) {
 			hub.RevokeSessions([]desk.ID{id}, "this session ended: signed in elsewhere, signed out or password changed")

@@ -17,6 +17,7 @@ const (
 	ChangeQueueMembers            = "queue.members"
 	ChangeQueueUpdated            = "queue.updated"
 	ChangeRoutingRules            = "routing.rules"
+	ChangeConversationHandedOff   = "conversation.handed_off"
 )
 
 // Change describes one committed write. IDs that do not apply are zero.
@@ -35,6 +36,8 @@ type Change struct {
 	FreedAgentID ID `json:"freed_agent_id,omitempty"`
 	// QueueIDs are the agent's queues, for agent changes.
 	QueueIDs []ID `json:"queue_ids,omitempty"`
+	// Bot says a bot holds the conversation (C6).
+	Bot bool `json:"bot,omitempty"`
 	// Status is the new conversation or agent status where it changed.
 	Status string    `json:"status,omitempty"`
 	At     time.Time `json:"at"`

@@ -80,6 +80,9 @@ type Conversation struct {
 	CustomerName string `json:"customer_name"`
 	QueueName    string `json:"queue_name"`
 	AssigneeName string `json:"assignee_name"`
+	// Bot names the bot holding the conversation before agents (C6); ""
+	// once handed off or for queues without a bot.
+	Bot string `json:"bot,omitempty"`
 }
 
 // Validate checks and defaults a new conversation's fields.

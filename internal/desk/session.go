@@ -91,6 +91,7 @@ type Store interface {
 	PresenceService
 	RoutingService
 	AutoAssignService
+	BotService
 	// SetChangeHandler installs the handler told of committed changes.
 	SetChangeHandler(h ChangeHandler)
 	TwoFactorService

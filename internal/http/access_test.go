@@ -85,6 +85,8 @@ var accessTable = map[string]accessCase{
 	"PATCH /api/v1/conversations/{id}":         {"/api/v1/conversations/{convA}", `{"priority":"high"}`, queueA},
 	"POST /api/v1/conversations/{id}/assign":   {"/api/v1/conversations/{newConvA}/assign", `{"agent_id":"{assignee}"}`, queueA},
 	"POST /api/v1/conversations/{id}/unassign": {"/api/v1/conversations/{convA}/unassign", "", queueA},
+	// No bot holds convA: 409 not_with_bot for whoever sees it.
+	"POST /api/v1/conversations/{id}/handoff":  {"/api/v1/conversations/{convA}/handoff", "", [5]int{401, 404, 409, 409, 409}},
 	"POST /api/v1/conversations/{id}/transfer": {"/api/v1/conversations/{newConvA}/transfer", `{"queue_id":"{queueA}"}`, queueA},
 	"GET /api/v1/conversations/{id}/messages":  {"/api/v1/conversations/{convA}/messages", "", queueA},
 	"POST /api/v1/conversations/{id}/messages": {"/api/v1/conversations/{convA}/messages", `{"text":"hello"}`, [5]int{401, 404, 201, 201, 201}},

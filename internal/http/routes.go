@@ -76,6 +76,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/conversations/{id}/assign", accessAgent, s.handleConversationAssign},
 		{"POST", "/api/v1/conversations/{id}/unassign", accessAgent, s.handleConversationUnassign},
 		{"POST", "/api/v1/conversations/{id}/transfer", accessAgent, s.handleConversationTransfer},
+		{"POST", "/api/v1/conversations/{id}/handoff", accessAgent, s.handleConversationHandoff},
 		{"GET", "/api/v1/conversations/{id}/messages", accessAgent, s.handleMessageList},
 		{"POST", "/api/v1/conversations/{id}/messages", accessAgent, s.handleMessageCreate},
 		{"GET", "/api/v1/conversations/{id}/events", accessAgent, s.handleEventList},

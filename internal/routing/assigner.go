@@ -57,7 +57,7 @@ func (a *Assigner) HandleChanges(changes []desk.Change) {
 	for _, ch := range changes {
 		switch ch.Type {
 		case desk.ChangeConversationCreated, desk.ChangeConversationUpdated, desk.ChangeConversationUnassigned,
-			desk.ChangeConversationTransferred, desk.ChangeQueueMembers, desk.ChangeQueueUpdated:
+			desk.ChangeConversationTransferred, desk.ChangeConversationHandedOff, desk.ChangeQueueMembers, desk.ChangeQueueUpdated:
 			a.queues[ch.QueueID] = struct{}{}
 			a.requested++
 		case desk.ChangeAgentStatus, desk.ChangeAgentUpdated:

@@ -27,7 +27,7 @@ func (s *Store) publish(changes ...desk.Change) {
 
 // conversationChange describes a change to c, stamped with now.
 func (s *Store) conversationChange(typ string, c *desk.Conversation) desk.Change {
-	ch := desk.Change{Type: typ, ConversationID: c.ID, QueueID: c.QueueID, Status: c.Status, At: s.now()}
+	ch := desk.Change{Type: typ, ConversationID: c.ID, QueueID: c.QueueID, Status: c.Status, Bot: c.Bot != "", At: s.now()}
 	if c.AssigneeID != nil {
 		ch.AgentID = *c.AssigneeID
 	}

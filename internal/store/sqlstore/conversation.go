@@ -11,7 +11,7 @@ import (
 const conversationSelect = `SELECT c.id, c.channel, c.customer_id, c.status, c.priority, c.topic, c.summary,
 	c.queue_id, c.assignee_id, c.contact_address, c.sender_address, c.merged_into_id,
 	c.created_at, c.updated_at, c.last_message_at, c.last_customer_message_at, c.closed_at, c.tags,
-	c.subject, c.cc, c.bcc, COALESCE(NULLIF(cu.name, ''), c.contact_address), q.name, COALESCE(a.name, '')`
+	c.subject, c.cc, c.bcc, COALESCE(NULLIF(cu.name, ''), c.contact_address), q.name, COALESCE(a.name, ''), COALESCE(c.bot, '')`
 
 const conversationFrom = ` FROM conversations c
 	JOIN queues q ON q.id = c.queue_id
@@ -25,7 +25,7 @@ func scanConversation(row interface{ Scan(...any) error }, extra ...any) (*desk.
 	var tags, cc, bcc string
 	dest := []any{&c.ID, &c.Channel, &customer, &c.Status, &c.Priority, &c.Topic, &c.Summary,
 		&c.QueueID, &assignee, &c.ContactAddress, &c.SenderAddress, &merged,
-		&created, &updated, &lastMsg, &lastCust, &closed, &tags, &c.Subject, &cc, &bcc, &c.CustomerName, &c.QueueName, &c.AssigneeName}
+		&created, &updated, &lastMsg, &lastCust, &closed, &tags, &c.Subject, &cc, &bcc, &c.CustomerName, &c.QueueName, &c.AssigneeName, &c.Bot}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}

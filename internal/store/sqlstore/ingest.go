@@ -20,9 +20,9 @@ const (
 	qIngestNewCustomer = `INSERT INTO customers (sort_name, contacts, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, $3, $3) RETURNING id`
 	qIngestNewContact  = `INSERT INTO contacts (channel, address, customer_id) VALUES ($1, $2, $3)`
 	qIngestOngoing     = conversationSelect + conversationFrom + ` WHERE c.customer_id = $1 AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`
-	qIngestQueueName   = `SELECT name FROM queues WHERE id = $1`
+	qIngestQueueName   = `SELECT name, bot_url <> '' FROM queues WHERE id = $1`
 	qIngestNewConv     = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address,
-		created_at, updated_at, last_message_at, last_customer_message_at, waiting_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $8, $8) RETURNING id`
+		created_at, updated_at, last_message_at, last_customer_message_at, waiting_since, bot) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $8, $8, $9) RETURNING id`
 	qIngestTouchConv = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1, status = $2 WHERE id = $3`
 	qIngestMessage   = `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
@@ -180,14 +180,20 @@ func (s *Store) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.Inb
 	if c.CustomerName == "" {
 		c.CustomerName = in.From
 	}
-	if err := s.txRow(ctx, tx, qIngestQueueName, int64(queueID)).Scan(&c.QueueName); isNoRows(err) {
+	var hasBot bool
+	if err := s.txRow(ctx, tx, qIngestQueueName, int64(queueID)).Scan(&c.QueueName, &hasBot); isNoRows(err) {
 		return nil, desk.FieldErrorf("queue_id", "unknown queue %s", queueID)
 	} else if err != nil {
 		return nil, err
 	}
 	at := micros(now)
+	// A queue with a bot hands the conversation to it first (C6).
+	var bot any
+	if hasBot {
+		c.Bot, bot = desk.QueueBot, desk.QueueBot
+	}
 	if err := s.txRow(ctx, tx, qIngestNewConv, c.Channel, int64(c.CustomerID), c.Status, c.Priority, int64(c.QueueID),
-		c.ContactAddress, c.SenderAddress, at).Scan(&c.ID); err != nil {
+		c.ContactAddress, c.SenderAddress, at, bot).Scan(&c.ID); err != nil {
 		return nil, err
 	}
 	err := s.insertEventTx(ctx, tx, c.ID, desk.EventCreated, desk.SystemActor, at, map[string]any{"channel": c.Channel, "queue_id": c.QueueID.String()})

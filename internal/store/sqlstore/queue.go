@@ -9,7 +9,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at`
+const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, bot_url, bot_secret`
 
 // ensureDefaultQueue creates the system Default queue on first start (B1).
 func (s *Store) ensureDefaultQueue(ctx context.Context) error {
@@ -34,7 +34,7 @@ func scanQueue(row interface{ Scan(...any) error }, extra ...any) (*desk.Queue, 
 	var q desk.Queue
 	var senders string
 	var created, updated int64
-	dest := []any{&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated}
+	dest := []any{&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated, &q.BotURL, &q.BotSecret}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -152,6 +152,12 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 	if upd.ReturnOnOffline != nil {
 		q.ReturnOnOffline = *upd.ReturnOnOffline
 	}
+	if upd.BotURL != nil {
+		q.BotURL = strings.TrimSpace(*upd.BotURL)
+	}
+	if upd.BotSecret != nil {
+		q.BotSecret = *upd.BotSecret
+	}
 	if upd.DefaultSenders != nil {
 		q.DefaultSenders = *upd.DefaultSenders
 		if q.DefaultSenders == nil {
@@ -162,8 +168,9 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 		return nil, err
 	}
 	q.UpdatedAt = s.now()
-	_, err = s.w.ExecContext(ctx, `UPDATE queues SET name = $1, auto_assign = $2, return_on_offline = $3, default_senders = $4, updated_at = $5 WHERE id = $6`,
-		q.Name, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(q.UpdatedAt), int64(id))
+	_, err = s.w.ExecContext(ctx, `UPDATE queues SET name = $1, auto_assign = $2, return_on_offline = $3, default_senders = $4, updated_at = $5,
+		bot_url = $6, bot_secret = $7 WHERE id = $8`,
+		q.Name, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(q.UpdatedAt), q.BotURL, q.BotSecret, int64(id))
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return nil, &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
 	} else if err != nil {
