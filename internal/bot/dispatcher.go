@@ -121,6 +121,8 @@ func (d *Dispatcher) handle(ctx context.Context, ch desk.Change) error {
 	m, err := d.message(sys, c.ID, ch.MessageID)
 	if err != nil {
 		return err
+	} else if m.Direction != desk.DirectionIn || m.Kind != desk.KindMessage {
+		return nil // the bot's own replies and agents' notes are not for the bot
 	}
 	if q.BotURL == "" {
 		_, err := d.store.HandOffConversation(sys, c.ID, "the queue has no bot any more")

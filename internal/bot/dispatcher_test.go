@@ -77,7 +77,7 @@ func TestBotAnswersThenHandsOff(t *testing.T) {
 	srv := fakeBot(t, &unsigned)
 	defer srv.Close()
 	sys := desk.NewContextWithActor(ctx, desk.SystemActor)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
 
 	q := &desk.Queue{Name: "Sales"}
 	if err := st.CreateQueue(sys, q); err != nil {
@@ -134,6 +134,10 @@ func TestBotAnswersThenHandsOff(t *testing.T) {
 		ms := messages(c.ID)
 		return len(ms) == 2 && ms[1].Direction == desk.DirectionOut && ms[1].Text == "Hello, I am the bot"
 	})
+	time.Sleep(300 * time.Millisecond)
+	if n := len(messages(c.ID)); n != 2 {
+		t.Fatalf("the bot answered its own reply: %d messages", n)
+	}
 	if got, _ := st.FindConversationByID(sys, c.ID); got.AssigneeID != nil {
 		t.Fatal("a bot-held conversation was assigned to an agent")
 	}
@@ -169,3 +173,8 @@ func TestBotAnswersThenHandsOff(t *testing.T) {
 		t.Fatalf("second handoff: %v", err)
 	}
 }
+
+// testWriter sends log lines to the test log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(b []byte) (int, error) { w.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
