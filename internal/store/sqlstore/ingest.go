@@ -32,6 +32,7 @@ const (
 var hotWrites = []string{
 	qIngestDup, qIngestTouchCustomer, qIngestNewCustomer, qIngestNewContact, qIngestOngoing,
 	qIngestQueueName, qIngestNewConv, qIngestTouchConv, qIngestMessage, qInsertEvent,
+	qReplyMessage, qReplyTouchNote, qReplyTouchConv, qReplySwitchConv, qOutboxInsert,
 }
 
 // IngestMessage stores an inbound customer message in one transaction (C5):

@@ -22,8 +22,27 @@ func scanMessage(row interface{ Scan(...any) error }) (*desk.Message, error) {
 	return &m, nil
 }
 
+// The reply statements, prepared on the writer with the ingest ones.
+const (
+	qReplyMessage = `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, author_id, delivery_state, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`
+	qReplyTouchNote = `UPDATE conversations SET updated_at = $1 WHERE id = $2`
+	qReplyTouchConv = `UPDATE conversations SET last_message_at = $1, updated_at = $1 WHERE id = $2`
+	// qReplySwitchConv moves the conversation to the channel and contact a
+	// reply used (C7): the last used channel is the one preselected next.
+	qReplySwitchConv = `UPDATE conversations SET last_message_at = $1, updated_at = $1, channel = $2, contact_address = $3, sender_address = $4 WHERE id = $5`
+	qOutboxInsert    = `INSERT INTO outbox (message_id, channel_id, idempotency_key, next_attempt_at, payload, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $4, $4)`
+)
+
 // CreateMessage adds an agent's reply or internal note to a visible
-// conversation. Replies start Queued for the channel's sender.
+// conversation. Replies start Queued and go out from the conversation's
+// sender to its contact, unless the caller set m.Channel, m.From and m.To
+// (a reply on another of the customer's contacts, C7, which the outbound
+// service has checked); the conversation then follows that channel. On a
+// database with ingest lanes concurrent messages share commits with each
+// other and with inbound messages (group commit, see ingestBatcher).
+// Publishes message.created after commit.
 func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
@@ -40,35 +59,63 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 		return desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed; start a new one")
 	}
 	now := s.now()
-	m.Direction, m.Channel, m.CreatedAt = desk.DirectionOut, c.Channel, now
-	m.From, m.To, m.DeliveryState = c.SenderAddress, c.ContactAddress, ""
+	switched := m.Kind == desk.KindMessage && m.Channel != "" && m.To != "" &&
+		(m.Channel != c.Channel || m.To != c.ContactAddress || m.From != c.SenderAddress)
+	if !switched {
+		m.Channel, m.From, m.To = c.Channel, c.SenderAddress, c.ContactAddress
+	}
+	m.Direction, m.CreatedAt, m.DeliveryState = desk.DirectionOut, now, ""
 	if m.Kind == desk.KindMessage {
 		m.DeliveryState = desk.DeliveryQueued
 	} else {
-		m.From, m.To = "", ""
+		m.Channel, m.From, m.To = c.Channel, "", ""
 	}
 	if !actor.System {
 		id := actor.AgentID
 		m.AuthorID = &id
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, author_id, delivery_state, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			int64(m.ConversationID), m.Kind, m.Direction, m.Type, m.Text, m.Channel, m.From, m.To, idArg(m.AuthorID), m.DeliveryState, micros(now)).Scan(&m.ID); err != nil {
-			return err
-		}
-		if m.Kind == desk.KindMessage && m.Send != nil {
-			if err := s.enqueueSendTx(ctx, tx, m, micros(now)); err != nil {
-				return err
-			}
-		}
-		if m.Kind == desk.KindNote {
-			_, err := tx.ExecContext(ctx, `UPDATE conversations SET updated_at = $1 WHERE id = $2`, micros(now), int64(m.ConversationID))
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE conversations SET last_message_at = $1, updated_at = $1 WHERE id = $2`, micros(now), int64(m.ConversationID))
+	write := func(ctx context.Context, tx *sql.Tx) error { return s.createMessageTx(ctx, tx, m, switched, micros(now)) }
+	if len(s.lanes) > 0 {
+		err = s.lanes[laneOfContact(c.Channel, c.ContactAddress, len(s.lanes))].do(ctx, write, func(ctx context.Context) error {
+			return s.inTx(ctx, func(tx *sql.Tx) error { return write(ctx, tx) })
+		})
+	} else {
+		err = s.inTx(ctx, func(tx *sql.Tx) error { return write(ctx, tx) })
+	}
+	if err != nil {
 		return err
-	})
+	}
+	if switched {
+		c.Channel, c.ContactAddress, c.SenderAddress = m.Channel, m.To, m.From
+	}
+	ch := s.conversationChange(desk.ChangeMessageCreated, c)
+	ch.MessageID = m.ID
+	s.publish(ch)
+	return nil
+}
+
+// createMessageTx inserts an agent's message, its send job and touches the
+// conversation inside tx.
+func (s *Store) createMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message, switched bool, at int64) error {
+	if err := s.txRow(ctx, tx, qReplyMessage, int64(m.ConversationID), m.Kind, m.Direction, m.Type, m.Text, m.Channel, m.From, m.To,
+		idArg(m.AuthorID), m.DeliveryState, at).Scan(&m.ID); err != nil {
+		return err
+	}
+	if m.Kind == desk.KindNote {
+		_, err := s.txExec(ctx, tx, qReplyTouchNote, at, int64(m.ConversationID))
+		return err
+	}
+	if m.Send != nil {
+		if err := s.enqueueSendTx(ctx, tx, m, at); err != nil {
+			return err
+		}
+	}
+	if switched {
+		_, err := s.txExec(ctx, tx, qReplySwitchConv, at, m.Channel, m.To, m.From, int64(m.ConversationID))
+		return err
+	}
+	_, err := s.txExec(ctx, tx, qReplyTouchConv, at, int64(m.ConversationID))
+	return err
 }
 
 // FindMessages returns a visible conversation's thread, oldest first.

@@ -19,8 +19,7 @@ func (s *Store) enqueueSendTx(ctx context.Context, tx *sql.Tx, m *desk.Message, 
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	key := "sb-" + hex.EncodeToString(b[:]) + "-" + m.ID.String()
-	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (message_id, channel_id, idempotency_key, next_attempt_at, payload, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $4, $4)`, int64(m.ID), int64(m.Send.ChannelID), key, at, mustJSON(m.Send))
+	_, err := s.txExec(ctx, tx, qOutboxInsert, int64(m.ID), int64(m.Send.ChannelID), key, at, mustJSON(m.Send))
 	if err != nil && (strings.Contains(err.Error(), "FOREIGN KEY") || isFKViolation(err)) {
 		return desk.FieldErrorf("channel_id", "unknown channel %s", m.Send.ChannelID)
 	}
