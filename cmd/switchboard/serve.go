@@ -53,6 +53,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cs, ok := store.(desk.ChannelStore); ok {
 		worker = outbound.NewWorker(cs, adapters, desk.SystemClock{}, logger,
 			outbound.WorkerConfig{Senders: c.OutboxSenders, Lease: c.OutboxLease, Poll: c.OutboxPoll})
+		// Replies committed here go straight to the worker, without a
+		// claim transaction; the store wakes it for those it cannot take.
+		if d, ok := store.(interface{ SetSendDispatcher(desk.SendDispatcher) }); ok {
+			d.SetSendDispatcher(worker)
+		}
 	}
 	srv := sbhttp.NewServer(sbhttp.Config{
 		Store:    store,
@@ -62,7 +67,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Assets:   web.Assets(),
 		Router:   wk.router.Route,
 		Channels: adapters,
-		Notify:   notifier(worker),
+		Notify:   notifier(store, worker),
 	})
 
 	ln, err := net.Listen("tcp", c.Addr)
@@ -112,9 +117,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// notifier wakes the worker after a reply commits, if there is one.
-func notifier(w *outbound.Worker) func() {
-	if w == nil {
+// notifier wakes the worker after a reply commits, if there is one and the
+// store does not hand it the jobs itself.
+func notifier(store desk.Store, w *outbound.Worker) func() {
+	if _, ok := store.(interface{ SetSendDispatcher(desk.SendDispatcher) }); ok || w == nil {
 		return nil
 	}
 	return w.Notify

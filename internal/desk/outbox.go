@@ -91,3 +91,18 @@ func DeliveryRank(state string) int {
 	}
 	return 0
 }
+
+// SendDispatcher takes send jobs straight from the store that commits
+// them, so a reply leaves without a claim transaction or a poll. Before the
+// transaction the store asks for a place (Reserve): granted, it writes the
+// job already leased to this node for the returned lease and, after commit,
+// hands it over (Dispatch) or gives the place back (Release) if the
+// transaction failed. Refused, it writes the job unleased and calls Notify
+// after commit, so a worker claims it. A job whose node dies before sending
+// is claimed again when its lease ends, like any other.
+type SendDispatcher interface {
+	Reserve() (lease time.Duration, ok bool)
+	Dispatch(j *SendJob)
+	Release()
+	Notify()
+}

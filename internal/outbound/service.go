@@ -22,6 +22,10 @@ type Service struct {
 	Clock    desk.Clock
 	// Notify wakes the send workers after a commit; optional.
 	Notify func()
+
+	// senders caches channel lookups by kind and sender for a few seconds,
+	// so a burst of replies does not read the channel table each time.
+	senders senderCache
 }
 
 // ReplyRequest is an agent's reply or internal note.
@@ -85,18 +89,21 @@ func (s *Service) channelOf(ctx context.Context, c *desk.Conversation) (*desk.Ch
 	if s.Channels == nil || s.Adapters == nil {
 		return nil, caps, nil
 	}
-	sys := desk.NewContextWithActor(ctx, desk.SystemActor)
-	cfg, err := s.Channels.FindChannelBySender(sys, c.Channel, c.SenderAddress)
-	if desk.ErrorKind(err) == desk.ENOTFOUND {
-		return nil, caps, nil
-	} else if err != nil {
+	e, err := s.senders.get(c.Channel, c.SenderAddress, func() (*desk.ChannelConfig, desk.Channel, error) {
+		sys := desk.NewContextWithActor(ctx, desk.SystemActor)
+		cfg, err := s.Channels.FindChannelBySender(sys, c.Channel, c.SenderAddress)
+		if desk.ErrorKind(err) == desk.ENOTFOUND {
+			return nil, nil, nil
+		} else if err != nil {
+			return nil, nil, err
+		}
+		ch, err := s.Adapters.Adapter(cfg)
+		return cfg, ch, err
+	})
+	if err != nil || e.cfg == nil {
 		return nil, caps, err
 	}
-	ch, err := s.Adapters.Adapter(cfg)
-	if err != nil {
-		return nil, caps, err
-	}
-	return cfg, ch.Capabilities(), nil
+	return e.cfg, e.ch.Capabilities(), nil
 }
 
 // displayText is what the thread shows for messages that carry no text.

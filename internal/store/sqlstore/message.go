@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -31,8 +32,8 @@ const (
 	// qReplySwitchConv moves the conversation to the channel and contact a
 	// reply used (C7): the last used channel is the one preselected next.
 	qReplySwitchConv = `UPDATE conversations SET last_message_at = $1, updated_at = $1, channel = $2, contact_address = $3, sender_address = $4 WHERE id = $5`
-	qOutboxInsert    = `INSERT INTO outbox (message_id, channel_id, idempotency_key, next_attempt_at, payload, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $4, $4)`
+	qOutboxInsert    = `INSERT INTO outbox (message_id, channel_id, idempotency_key, next_attempt_at, payload, locked_until, attempts, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $4, $4) RETURNING id`
 )
 
 // CreateMessage adds an agent's reply or internal note to a visible
@@ -74,7 +75,18 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 		id := actor.AgentID
 		m.AuthorID = &id
 	}
-	write := func(ctx context.Context, tx *sql.Tx) error { return s.createMessageTx(ctx, tx, m, switched, micros(now)) }
+	// A reply is handed to this node's send workers after commit when they
+	// have room (see desk.SendDispatcher).
+	var lease time.Duration
+	reserved := false
+	if m.Kind == desk.KindMessage && m.Send != nil && s.dispatcher != nil {
+		lease, reserved = s.dispatcher.Reserve()
+	}
+	var job *desk.SendJob
+	write := func(ctx context.Context, tx *sql.Tx) (err error) {
+		job, err = s.createMessageTx(ctx, tx, m, switched, micros(now), lease)
+		return err
+	}
 	if len(s.lanes) > 0 {
 		err = s.lanes[laneOfContact(c.Channel, c.ContactAddress, len(s.lanes))].do(ctx, write, func(ctx context.Context) error {
 			return s.inTx(ctx, func(tx *sql.Tx) error { return write(ctx, tx) })
@@ -83,7 +95,16 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 		err = s.inTx(ctx, func(tx *sql.Tx) error { return write(ctx, tx) })
 	}
 	if err != nil {
+		if reserved {
+			s.dispatcher.Release()
+		}
 		return err
+	}
+	switch {
+	case reserved:
+		s.dispatcher.Dispatch(job)
+	case job != nil && s.dispatcher != nil:
+		s.dispatcher.Notify()
 	}
 	if switched {
 		c.Channel, c.ContactAddress, c.SenderAddress = m.Channel, m.To, m.From
@@ -94,28 +115,31 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 	return nil
 }
 
-// createMessageTx inserts an agent's message, its send job and touches the
-// conversation inside tx.
-func (s *Store) createMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message, switched bool, at int64) error {
+// createMessageTx inserts an agent's message, its send job (returned, if
+// any) and touches the conversation inside tx.
+func (s *Store) createMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message, switched bool, at int64, lease time.Duration) (*desk.SendJob, error) {
 	if err := s.txRow(ctx, tx, qReplyMessage, int64(m.ConversationID), m.Kind, m.Direction, m.Type, m.Text, m.Channel, m.From, m.To,
 		idArg(m.AuthorID), m.DeliveryState, at).Scan(&m.ID); err != nil {
-		return err
+		return nil, err
 	}
 	if m.Kind == desk.KindNote {
 		_, err := s.txExec(ctx, tx, qReplyTouchNote, at, int64(m.ConversationID))
-		return err
+		return nil, err
 	}
+	var job *desk.SendJob
 	if m.Send != nil {
-		if err := s.enqueueSendTx(ctx, tx, m, at); err != nil {
-			return err
+		var err error
+		if job, err = s.enqueueSendTx(ctx, tx, m, at, lease); err != nil {
+			return nil, err
 		}
 	}
+	var err error
 	if switched {
-		_, err := s.txExec(ctx, tx, qReplySwitchConv, at, m.Channel, m.To, m.From, int64(m.ConversationID))
-		return err
+		_, err = s.txExec(ctx, tx, qReplySwitchConv, at, m.Channel, m.To, m.From, int64(m.ConversationID))
+	} else {
+		_, err = s.txExec(ctx, tx, qReplyTouchConv, at, int64(m.ConversationID))
 	}
-	_, err := s.txExec(ctx, tx, qReplyTouchConv, at, int64(m.ConversationID))
-	return err
+	return job, err
 }
 
 // FindMessages returns a visible conversation's thread, oldest first.

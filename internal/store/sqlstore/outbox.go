@@ -14,17 +14,33 @@ import (
 
 // enqueueSendTx adds the send job of a just-inserted outbound message to
 // the outbox, in the message's transaction. The idempotency key is random
-// plus the message ID, unique across databases and restores.
-func (s *Store) enqueueSendTx(ctx context.Context, tx *sql.Tx, m *desk.Message, at int64) error {
+// plus the message ID, unique across databases and restores. With lease > 0
+// the job is written already claimed by this node (see desk.SendDispatcher)
+// and returned for dispatch after commit.
+func (s *Store) enqueueSendTx(ctx context.Context, tx *sql.Tx, m *desk.Message, at int64, lease time.Duration) (*desk.SendJob, error) {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	key := "sb-" + hex.EncodeToString(b[:]) + "-" + m.ID.String()
-	_, err := s.txExec(ctx, tx, qOutboxInsert, int64(m.ID), int64(m.Send.ChannelID), key, at, mustJSON(m.Send))
-	if err != nil && (strings.Contains(err.Error(), "FOREIGN KEY") || isFKViolation(err)) {
-		return desk.FieldErrorf("channel_id", "unknown channel %s", m.Send.ChannelID)
+	var lockedUntil int64
+	attempts := 0
+	if lease > 0 {
+		lockedUntil, attempts = at+lease.Microseconds(), 1
 	}
-	return err
+	var id int64
+	err := s.txRow(ctx, tx, qOutboxInsert, int64(m.ID), int64(m.Send.ChannelID), key, at, mustJSON(m.Send), lockedUntil, attempts).Scan(&id)
+	if err != nil && (strings.Contains(err.Error(), "FOREIGN KEY") || isFKViolation(err)) {
+		return nil, desk.FieldErrorf("channel_id", "unknown channel %s", m.Send.ChannelID)
+	} else if err != nil {
+		return nil, err
+	}
+	return &desk.SendJob{ID: desk.ID(id), MessageID: m.ID, ChannelID: m.Send.ChannelID, Attempts: attempts,
+		Message: desk.OutboundMessage{IdempotencyKey: key, Channel: m.Channel, From: m.From, To: m.To, Type: m.Type, Text: m.Text,
+			Template: m.Send.Template, Location: m.Send.Location, Attachments: m.Send.Attachments}}, nil
 }
+
+// SetSendDispatcher installs the in-process send workers that take jobs
+// straight after commit (see desk.SendDispatcher). Set it before serving.
+func (s *Store) SetSendDispatcher(d desk.SendDispatcher) { s.dispatcher = d }
 
 // isFKViolation recognizes PostgreSQL's foreign-key error by its SQLSTATE.
 func isFKViolation(err error) bool {
