@@ -32,11 +32,16 @@ type Service struct {
 type ReplyRequest struct {
 	ConversationID desk.ID
 	Note           bool
-	Type           string
-	Text           string
-	Template       *desk.TemplateCall
-	Location       *desk.Location
-	Attachments    []desk.Attachment
+	// Channel, To and From pick another of the customer's contacts and our
+	// sender (C7, E4); empty keeps the conversation's.
+	Channel     string
+	To          string
+	From        string
+	Type        string
+	Text        string
+	Template    *desk.TemplateCall
+	Location    *desk.Location
+	Attachments []desk.Attachment
 }
 
 // Reply is the stored message and what the rules found (SMS segments).
@@ -59,16 +64,20 @@ func (s *Service) Reply(ctx context.Context, req ReplyRequest) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, caps, err := s.channelOf(ctx, c)
+	rt, err := s.routeOf(ctx, c, req)
 	if err != nil {
 		return nil, err
 	}
-	out := &desk.OutboundMessage{Channel: c.Channel, Type: req.Type, Text: req.Text, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
-	v, err := Check(c.Channel, caps, out, c.LastCustomerMessageAt, s.now())
+	cfg, caps, err := s.channelOf(ctx, rt)
 	if err != nil {
 		return nil, err
 	}
-	m := &desk.Message{ConversationID: c.ID, Type: req.Type, Text: displayText(req)}
+	out := &desk.OutboundMessage{Channel: rt.Channel, Type: req.Type, Text: req.Text, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
+	v, err := Check(rt.Channel, caps, out, c.LastCustomerMessageAt, s.now())
+	if err != nil {
+		return nil, err
+	}
+	m := &desk.Message{ConversationID: c.ID, Type: req.Type, Text: displayText(req), Channel: rt.Channel, From: rt.From, To: rt.To}
 	if cfg != nil {
 		m.Send = &desk.SendRequest{ChannelID: cfg.ID, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
 	}
@@ -84,14 +93,14 @@ func (s *Service) Reply(ctx context.Context, req ReplyRequest) (*Reply, error) {
 // channelOf finds the configured channel a conversation replies through
 // and its capabilities; without one, the kind's table entry applies and
 // nothing is sent (the API channel's integrations read the thread).
-func (s *Service) channelOf(ctx context.Context, c *desk.Conversation) (*desk.ChannelConfig, desk.Capabilities, error) {
+func (s *Service) channelOf(ctx context.Context, c route) (*desk.ChannelConfig, desk.Capabilities, error) {
 	caps := desk.CapabilitiesOf(c.Channel)
 	if s.Channels == nil || s.Adapters == nil {
 		return nil, caps, nil
 	}
-	e, err := s.senders.get(c.Channel, c.SenderAddress, func() (*desk.ChannelConfig, desk.Channel, error) {
+	e, err := s.senders.get(c.Channel, c.From, func() (*desk.ChannelConfig, desk.Channel, error) {
 		sys := desk.NewContextWithActor(ctx, desk.SystemActor)
-		cfg, err := s.Channels.FindChannelBySender(sys, c.Channel, c.SenderAddress)
+		cfg, err := s.Channels.FindChannelBySender(sys, c.Channel, c.From)
 		if desk.ErrorKind(err) == desk.ENOTFOUND {
 			return nil, nil, nil
 		} else if err != nil {
