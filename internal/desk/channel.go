@@ -118,9 +118,15 @@ type OutboundMessage struct {
 	Type           string
 	Text           string
 	Subject        string // email
-	Attachments    []Attachment
-	Location       *Location
-	Template       *TemplateCall
+	// CC, BCC, InReplyTo and References are email's (H1): the store fills
+	// the thread's Message-IDs so the customer's client threads the reply.
+	CC          []string
+	BCC         []string
+	InReplyTo   string
+	References  []string
+	Attachments []Attachment
+	Location    *Location
+	Template    *TemplateCall
 }
 
 // SendResult is the provider's answer to a send.

@@ -13,6 +13,19 @@ type SendRequest struct {
 	Template    *TemplateCall `json:"template,omitempty"`
 	Location    *Location     `json:"location,omitempty"`
 	Attachments []Attachment  `json:"attachments,omitempty"`
+	// Email (H1): subject, copies and the thread's Message-IDs.
+	Subject    string   `json:"subject,omitempty"`
+	CC         []string `json:"cc,omitempty"`
+	BCC        []string `json:"bcc,omitempty"`
+	InReplyTo  string   `json:"in_reply_to,omitempty"`
+	References []string `json:"references,omitempty"`
+}
+
+// Fill copies the request's channel-specific parts into an outbound
+// message.
+func (r *SendRequest) Fill(m *OutboundMessage) {
+	m.Template, m.Location, m.Attachments = r.Template, r.Location, r.Attachments
+	m.Subject, m.CC, m.BCC, m.InReplyTo, m.References = r.Subject, r.CC, r.BCC, r.InReplyTo, r.References
 }
 
 // SendJob is a claimed outbox entry: one message to send, leased to one

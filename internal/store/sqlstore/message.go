@@ -129,6 +129,11 @@ func (s *Store) createMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message
 	var job *desk.SendJob
 	if m.Send != nil {
 		var err error
+		if m.Channel == desk.ChannelEmail {
+			if err := s.emailThreadTx(ctx, tx, m); err != nil {
+				return nil, err
+			}
+		}
 		if job, err = s.enqueueSendTx(ctx, tx, m, at, lease); err != nil {
 			return nil, err
 		}

@@ -33,9 +33,10 @@ func (s *Store) enqueueSendTx(ctx context.Context, tx *sql.Tx, m *desk.Message, 
 	} else if err != nil {
 		return nil, err
 	}
-	return &desk.SendJob{ID: desk.ID(id), MessageID: m.ID, ChannelID: m.Send.ChannelID, Attempts: attempts,
-		Message: desk.OutboundMessage{IdempotencyKey: key, Channel: m.Channel, From: m.From, To: m.To, Type: m.Type, Text: m.Text,
-			Template: m.Send.Template, Location: m.Send.Location, Attachments: m.Send.Attachments}}, nil
+	j := &desk.SendJob{ID: desk.ID(id), MessageID: m.ID, ChannelID: m.Send.ChannelID, Attempts: attempts,
+		Message: desk.OutboundMessage{IdempotencyKey: key, Channel: m.Channel, From: m.From, To: m.To, Type: m.Type, Text: m.Text}}
+	m.Send.Fill(&j.Message)
+	return j, nil
 }
 
 // SetSendDispatcher installs the in-process send workers that take jobs
@@ -82,7 +83,7 @@ func (s *Store) ClaimSendJobs(ctx context.Context, n int, lease time.Duration) (
 			if err := scanJSON(payload, &send); err != nil {
 				return err
 			}
-			j.Message.Template, j.Message.Location, j.Message.Attachments = send.Template, send.Location, send.Attachments
+			send.Fill(&j.Message)
 			jobs = append(jobs, j)
 			byMsg[j.MessageID] = j
 		}
@@ -118,8 +119,8 @@ func (s *Store) loadJobMessagesTx(ctx context.Context, tx *sql.Tx, byMsg map[des
 			return err
 		}
 		j := byMsg[id]
-		m.IdempotencyKey, m.Template, m.Location, m.Attachments = j.Message.IdempotencyKey, j.Message.Template, j.Message.Location, j.Message.Attachments
-		j.Message = m
+		// Keep what the payload filled; take the rest from the row.
+		j.Message.Channel, j.Message.From, j.Message.To, j.Message.Type, j.Message.Text = m.Channel, m.From, m.To, m.Type, m.Text
 	}
 	return rows.Err()
 }
