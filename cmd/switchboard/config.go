@@ -23,6 +23,9 @@ type Config struct {
 	OutboxSenders int
 	OutboxLease   time.Duration
 	OutboxPoll    time.Duration
+	// SMTPAddr is where the inbound SMTP listener of email channels
+	// listens; empty runs none.
+	SMTPAddr string
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -41,6 +44,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.OutboxSenders, "outbox-senders", 32, "concurrent outbound sends")
 	fs.DurationVar(&c.OutboxLease, "outbox-lease", 30*time.Second, "how long a claimed send is held before another worker may retry it")
 	fs.DurationVar(&c.OutboxPoll, "outbox-poll", time.Second, "how often workers look for due sends (new replies wake them at once)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "inbound SMTP listener for email channels (host:port, e.g. :2525); empty = none")
 }
 
 // parseFlags applies SWITCHBOARD_<FLAG> environment variables as defaults,

@@ -96,6 +96,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}()
 	defer func() { stopWorkers(); <-workersDone }()
 
+	if c.SMTPAddr != "" {
+		stopSMTP, err := startSMTP(c.SMTPAddr, store, srv, logger, stdout)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopSMTP()
+	}
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 

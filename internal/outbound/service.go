@@ -34,9 +34,14 @@ type ReplyRequest struct {
 	Note           bool
 	// Channel, To and From pick another of the customer's contacts and our
 	// sender (C7, E4); empty keeps the conversation's.
-	Channel     string
-	To          string
-	From        string
+	Channel string
+	To      string
+	From    string
+	// Subject, CC and BCC are email's (H1); the subject defaults to
+	// "Re: " and the conversation's topic.
+	Subject     string
+	CC          []string
+	BCC         []string
 	Type        string
 	Text        string
 	Template    *desk.TemplateCall
@@ -80,6 +85,11 @@ func (s *Service) Reply(ctx context.Context, req ReplyRequest) (*Reply, error) {
 	m := &desk.Message{ConversationID: c.ID, Type: req.Type, Text: displayText(req), Channel: rt.Channel, From: rt.From, To: rt.To}
 	if cfg != nil {
 		m.Send = &desk.SendRequest{ChannelID: cfg.ID, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
+		if rt.Channel == desk.ChannelEmail {
+			if err := emailParts(m.Send, c, req); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := s.Store.CreateMessage(ctx, m); err != nil {
 		return nil, err
@@ -113,6 +123,36 @@ func (s *Service) channelOf(ctx context.Context, c route) (*desk.ChannelConfig, 
 		return nil, caps, err
 	}
 	return e.cfg, e.ch.Capabilities(), nil
+}
+
+// emailParts fills an email reply's subject and copies: the subject
+// defaults to "Re: " and the topic (the first email's subject); addresses
+// are checked and normalized.
+func emailParts(send *desk.SendRequest, c *desk.Conversation, req ReplyRequest) error {
+	send.Subject = strings.TrimSpace(req.Subject)
+	if send.Subject == "" && c.Topic != "" {
+		send.Subject = "Re: " + c.Topic
+	}
+	if len(send.Subject) > 998 || strings.ContainsAny(send.Subject, "\r\n") {
+		return desk.FieldErrorf("subject", "a subject is one line of at most 998 characters")
+	}
+	for _, l := range []struct {
+		field string
+		in    []string
+		out   *[]string
+	}{{"cc", req.CC, &send.CC}, {"bcc", req.BCC, &send.BCC}} {
+		if len(l.in) > 50 {
+			return desk.FieldErrorf(l.field, "at most 50 addresses")
+		}
+		for _, a := range l.in {
+			norm, err := desk.NormalizeAddress(desk.ChannelEmail, a)
+			if err != nil {
+				return desk.FieldErrorf(l.field, "%s", desk.ErrorMessage(err))
+			}
+			*l.out = append(*l.out, norm)
+		}
+	}
+	return nil
 }
 
 // displayText is what the thread shows for messages that carry no text.

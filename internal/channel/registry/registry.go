@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/switchboard-cc/switchboard/internal/channel/email"
 	"github.com/switchboard-cc/switchboard/internal/channel/messenger"
 	"github.com/switchboard-cc/switchboard/internal/channel/signed"
 	"github.com/switchboard-cc/switchboard/internal/channel/twilio"
@@ -41,6 +42,7 @@ func New(client *http.Client) *Registry {
 	r.Register("viber", viber.New, desk.ChannelViber)
 	r.Register("messenger", messenger.New, desk.ChannelMessenger)
 	r.Register("instagram", messenger.New, desk.ChannelInstagram)
+	r.Register("smtp", email.New, desk.ChannelEmail)
 	r.Register("signed", signed.New, desk.ChannelApple, desk.ChannelGoogle, desk.ChannelKakao, desk.ChannelLiveChat)
 	return r
 }
