@@ -157,3 +157,19 @@ type TemplateCall struct {
 	Language  string   `json:"language"`
 	Variables []string `json:"variables"`
 }
+
+// ChannelInbound is the server's inbound pipeline as seen by adapters that
+// run their own listeners (email's SMTP server, Live Chat's WebSockets)
+// instead of webhooks. ctx carries the system actor.
+type ChannelInbound interface {
+	// Deliver validates, routes and ingests a channel's messages and
+	// applies its receipts, like a webhook's.
+	Deliver(ctx context.Context, cfg *ChannelConfig, res *WebhookResult) error
+	// ApplyReceipt applies one receipt; ENOTFOUND when no message has its
+	// external ID (yet).
+	ApplyReceipt(ctx context.Context, r *Receipt) (*Message, error)
+	// Thread returns what a contact may read of their ongoing conversation
+	// on the channel: its messages (never notes) on that channel, oldest
+	// first; empty when there is none.
+	Thread(ctx context.Context, cfg *ChannelConfig, address string) ([]*Message, error)
+}

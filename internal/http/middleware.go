@@ -27,6 +27,10 @@ type statusWriter struct {
 
 func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
 
+// Unwrap exposes the underlying writer (http.ResponseController, and
+// WebSocket upgrades, which need to hijack the connection).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // wrap adds metrics, authentication and CSRF checks to a route's handler.
 func (s *Server) wrap(rt route) http.Handler {
 	label := rt.Method + " " + rt.Path

@@ -68,6 +68,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/conversations/{id}/messages", accessAgent, s.handleMessageList},
 		{"POST", "/api/v1/conversations/{id}/messages", accessAgent, s.handleMessageCreate},
 		{"GET", "/api/v1/conversations/{id}/events", accessAgent, s.handleEventList},
+		{"POST", "/api/v1/conversations/{id}/seen", accessAgent, s.handleConversationSeen},
 
 		{"GET", "/api/v1/tags", accessAgent, s.handleTagList},
 		{"POST", "/api/v1/tags", accessAgent, s.handleTagCreate},
@@ -87,5 +88,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/dead-letters", accessAgent, s.handleDeadLetterList},
 		{"GET", "/webhooks/{provider}/{channel_id}", accessPublic, s.handleWebhook},
 		{"POST", "/webhooks/{provider}/{channel_id}", accessPublic, s.handleWebhook},
+
+		{"GET", "/widget.js", accessPublic, s.handleWidget},
+		{"GET", "/api/v1/livechat/{channel_id}/ws", accessPublic, s.handleLiveChatSocket},
 	}
 }

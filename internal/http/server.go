@@ -40,6 +40,9 @@ type Config struct {
 	// Notify wakes the send workers after a reply is committed; nil
 	// leaves the jobs to the workers' polling.
 	Notify func()
+	// Widget is the Live Chat widget script served at /widget.js; nil
+	// serves none.
+	Widget []byte
 }
 
 // Server is the HTTP front of Switchboard.
