@@ -106,6 +106,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer stopSMTP()
 	}
+	defer startIMAP(c.IMAPPoll, store, srv, logger)()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -8,11 +8,31 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/channel/email"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
 )
+
+// startIMAP polls the IMAP mailboxes of email channels every interval
+// until the returned function is called.
+func startIMAP(interval time.Duration, store desk.Store, srv *sbhttp.Server, logger *slog.Logger) func() {
+	cs, ok := store.(desk.ChannelStore)
+	if !ok || interval <= 0 {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	p := &email.Poller{Deliver: srv.Deliver, Logger: logger}
+	go func() {
+		defer close(done)
+		p.Run(ctx, interval, func(ctx context.Context) ([]*desk.ChannelConfig, error) {
+			return cs.FindChannels(desk.NewContextWithActor(ctx, desk.SystemActor))
+		})
+	}()
+	return func() { cancel(); <-done }
+}
 
 // startSMTP runs the inbound SMTP listener of email channels on addr,
 // delivering through the server's inbound pipeline (routing, ingest,
