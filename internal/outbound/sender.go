@@ -17,14 +17,16 @@ type route struct {
 //   - the channel and contact default to the conversation's (the last used,
 //     C7); a reply may name another channel and/or contact, which must be
 //     one of the customer's contacts;
-//   - the sender defaults to the conversation's on its own channel, else
-//     the queue's default sender for the channel, else the channel's
-//     configured sender;
 //   - when the conversation's queue has a default sender for the channel,
 //     only that sender may reply (E4: "only senders from the queue the
-//     conversation is assigned to"); any other is refused with
-//     sender_not_allowed. A queue without a sender for the channel leaves
-//     the choice free.
+//     conversation is assigned to are available"): it is chosen when the
+//     request names none (also when the customer wrote to another of our
+//     addresses, e.g. after a transfer: "the default sender of the queue
+//     is chosen for the channel"), and any other named sender is refused
+//     with sender_not_allowed;
+//   - without a queue sender the choice is free: the named sender, else
+//     the conversation's on its own channel, else the channel's
+//     configured sender.
 func (s *Service) routeOf(ctx context.Context, c *desk.Conversation, req ReplyRequest) (route, error) {
 	r := route{Channel: c.Channel, From: c.SenderAddress, To: c.ContactAddress}
 	if req.Channel != "" && req.Channel != c.Channel {
@@ -49,7 +51,7 @@ func (s *Service) routeOf(ctx context.Context, c *desk.Conversation, req ReplyRe
 	switch {
 	case req.From != "":
 		r.From = req.From
-	case r.From == "" && queueSender != "":
+	case queueSender != "":
 		r.From = queueSender
 	case r.From == "" && s.Channels != nil:
 		if cfg, err := s.Channels.FindChannelBySender(sys, r.Channel, ""); err == nil {
