@@ -68,10 +68,14 @@ func TestLiveChat(t *testing.T) {
 	MustRun(t, "user", "create", "--email", "admin@example.com", "--password", "admin-password", "--role", "admin", "--data", dir)
 	p := MustServe(t, "--data", dir)
 	token := login(t, p.url, "admin@example.com", "admin-password")
+	// Two widgets without a sender address: replies find the older
+	// channel's adapter, and still reach the visitor of the newer one.
 	var ch struct{ ID string }
-	if code := call(t, "POST", p.url+"/api/v1/channels", token, map[string]any{"kind": "livechat", "name": "Web chat",
-		"secrets": map[string]string{"session_secret": "a-long-random-session-secret"}}, &ch); code != 201 {
-		t.Fatalf("create channel: %d", code)
+	for _, name := range []string{"Other site", "Web chat"} {
+		if code := call(t, "POST", p.url+"/api/v1/channels", token, map[string]any{"kind": "livechat", "name": name,
+			"secrets": map[string]string{"session_secret": "a-long-random-session-secret-" + name}}, &ch); code != 201 {
+			t.Fatalf("create channel: %d", code)
+		}
 	}
 	resp, err := http.Get(p.url + "/widget.js")
 	if err != nil {

@@ -3,8 +3,6 @@ package livechat
 import (
 	"sync"
 	"time"
-
-	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
 // Event types of the widget protocol (both directions).
@@ -43,15 +41,13 @@ type Event struct {
 // history) instead of holding up the sender.
 const sendBuffer = 64
 
-// Hub keeps this node's visitor sockets by channel and visitor.
+// Hub keeps this node's visitor sockets by visitor. Visitor IDs are random
+// and unique across channels, so a reply reaches its visitor whichever
+// Live Chat channel's adapter sends it (several widgets may share one
+// sender address).
 type Hub struct {
 	mu      sync.Mutex
-	sockets map[hubKey]map[*client]struct{}
-}
-
-type hubKey struct {
-	channel desk.ID
-	visitor string
+	sockets map[string]map[*client]struct{}
 }
 
 // client is one open socket's outgoing queue.
@@ -62,12 +58,12 @@ type client struct {
 }
 
 // NewHub returns an empty hub.
-func NewHub() *Hub { return &Hub{sockets: map[hubKey]map[*client]struct{}{}} }
+func NewHub() *Hub { return &Hub{sockets: map[string]map[*client]struct{}{}} }
 
 // register adds a socket of the visitor.
-func (h *Hub) register(ch desk.ID, visitor string) *client {
+func (h *Hub) register(visitor string) *client {
 	c := &client{out: make(chan Event, sendBuffer), slow: make(chan struct{})}
-	k := hubKey{ch, visitor}
+	k := visitor
 	h.mu.Lock()
 	if h.sockets[k] == nil {
 		h.sockets[k] = map[*client]struct{}{}
@@ -78,8 +74,8 @@ func (h *Hub) register(ch desk.ID, visitor string) *client {
 }
 
 // unregister removes a socket.
-func (h *Hub) unregister(ch desk.ID, visitor string, c *client) {
-	k := hubKey{ch, visitor}
+func (h *Hub) unregister(visitor string, c *client) {
+	k := visitor
 	h.mu.Lock()
 	delete(h.sockets[k], c)
 	if len(h.sockets[k]) == 0 {
@@ -90,11 +86,11 @@ func (h *Hub) unregister(ch desk.ID, visitor string, c *client) {
 
 // Push queues an event for every open socket of the visitor (a visitor may
 // have several tabs) and reports how many took it. It never blocks.
-func (h *Hub) Push(ch desk.ID, visitor string, e Event) int {
+func (h *Hub) Push(visitor string, e Event) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	n := 0
-	for c := range h.sockets[hubKey{ch, visitor}] {
+	for c := range h.sockets[visitor] {
 		select {
 		case c.out <- e:
 			n++
@@ -106,6 +102,6 @@ func (h *Hub) Push(ch desk.ID, visitor string, e Event) int {
 }
 
 // PushSeen tells the visitor's sockets the agent has read the thread.
-func (h *Hub) PushSeen(ch desk.ID, visitor string) int {
-	return h.Push(ch, visitor, Event{Type: EventSeen, At: time.Now().UTC()})
+func (h *Hub) PushSeen(visitor string) int {
+	return h.Push(visitor, Event{Type: EventSeen, At: time.Now().UTC()})
 }

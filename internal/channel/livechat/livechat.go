@@ -72,7 +72,7 @@ func (c *Channel) Send(_ context.Context, m *desk.OutboundMessage) (*desk.SendRe
 	for _, a := range m.Attachments {
 		text += "\n" + a.Name + ": " + a.URL
 	}
-	c.hub.Push(c.id, m.To, Event{Type: EventMessage, ID: id, Direction: desk.DirectionOut, Text: text, At: c.now().UTC()})
+	c.hub.Push(m.To, Event{Type: EventMessage, ID: id, Direction: desk.DirectionOut, Text: text, At: c.now().UTC()})
 	return &desk.SendResult{ExternalID: id}, nil
 }
 

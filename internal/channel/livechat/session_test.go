@@ -51,13 +51,13 @@ func TestNewRequiresSecret(t *testing.T) {
 
 func TestHubDropsSlowSockets(t *testing.T) {
 	h := NewHub()
-	c := h.register(1, "v-a")
+	c := h.register("v-a")
 	for i := 0; i < sendBuffer; i++ {
-		if h.Push(1, "v-a", Event{Type: EventMessage}) != 1 {
+		if h.Push("v-a", Event{Type: EventMessage}) != 1 {
 			t.Fatal("push refused before the buffer was full")
 		}
 	}
-	if h.Push(1, "v-a", Event{Type: EventMessage}) != 0 {
+	if h.Push("v-a", Event{Type: EventMessage}) != 0 {
 		t.Fatal("push past the buffer was taken")
 	}
 	select {
@@ -65,8 +65,8 @@ func TestHubDropsSlowSockets(t *testing.T) {
 	default:
 		t.Fatal("slow socket not flagged")
 	}
-	h.unregister(1, "v-a", c)
-	if h.Push(1, "v-a", Event{}) != 0 {
+	h.unregister("v-a", c)
+	if h.Push("v-a", Event{}) != 0 {
 		t.Fatal("push after unregister")
 	}
 }

@@ -19,7 +19,7 @@ const maxFrame = 64 << 10
 
 // PushSeen tells the visitor's open widgets that the agent has read the
 // thread; it returns how many sockets took it.
-func (c *Channel) PushSeen(visitor string) int { return c.hub.PushSeen(c.id, visitor) }
+func (c *Channel) PushSeen(visitor string) int { return c.hub.PushSeen(visitor) }
 
 // ServeVisitor upgrades the request to a WebSocket and runs one visitor's
 // connection until it closes. The first frame is hello with the token
@@ -55,8 +55,8 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 	}
 	// Registered before the thread is read, so nothing sent meanwhile is
 	// lost; the widget drops duplicates by ID.
-	cl := c.hub.register(c.id, visitor)
-	defer c.hub.unregister(c.id, visitor, cl)
+	cl := c.hub.register(visitor)
+	defer c.hub.unregister(visitor, cl)
 	thread, err := in.Thread(ctx, cfg, visitor)
 	if err != nil {
 		conn.Close(websocket.StatusInternalError, "internal error; reconnect")
