@@ -52,6 +52,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AssignFairness", func(t *testing.T) { testAssignFairness(t, open) })
 	t.Run("Channels", func(t *testing.T) { testChannels(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
+	t.Run("EmailThreading", func(t *testing.T) { testEmailThreading(t, open) })
+	t.Run("ReplyChannelSwitch", func(t *testing.T) { testReplyChannelSwitch(t, open) })
+	t.Run("Dispatch", func(t *testing.T) { testDispatch(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
