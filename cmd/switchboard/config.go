@@ -35,6 +35,12 @@ type Config struct {
 	// PhoneRegion is the country assumed for phone numbers typed without
 	// "+" (C3), e.g. "US"; empty keeps their digits as typed.
 	PhoneRegion string
+	// SMTPAddr is where the inbound SMTP listener of email channels
+	// listens; empty runs none.
+	SMTPAddr string
+	// IMAPPoll is how often email channels with an IMAP mailbox are
+	// polled; 0 turns polling off.
+	IMAPPoll time.Duration
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -58,6 +64,8 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.OutboxLease, "outbox-lease", 30*time.Second, "how long a claimed send is held before another worker may retry it")
 	fs.StringVar(&c.PhoneRegion, "phone-region", "", "country (ISO 3166, e.g. US) assumed for phone numbers typed without +; empty = none")
 	fs.DurationVar(&c.OutboxPoll, "outbox-poll", time.Second, "how often workers look for due sends (new replies wake them at once)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "inbound SMTP listener for email channels (host:port, e.g. :2525); empty = none")
+	fs.DurationVar(&c.IMAPPoll, "imap-poll", time.Minute, "how often email channels with imap_addr are polled (0 = never)")
 }
 
 // parseFlags applies SWITCHBOARD_<FLAG> environment variables as defaults,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/blob"
+	"github.com/switchboard-cc/switchboard/internal/channel/livechat"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
@@ -80,9 +81,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cs, ok := store.(desk.ChannelStore); ok {
 		worker = outbound.NewWorker(cs, adapters, desk.SystemClock{}, logger,
 			outbound.WorkerConfig{Senders: c.OutboxSenders, Lease: c.OutboxLease, Poll: c.OutboxPoll})
+		// Replies committed here go straight to the worker, without a
+		// claim transaction; the store wakes it for those it cannot take.
+		if d, ok := store.(interface{ SetSendDispatcher(desk.SendDispatcher) }); ok {
+			d.SetSendDispatcher(worker)
+		}
 	}
 	outboundClient := safehttp.NewClient(safehttp.Config{Allow: allow})
-	bots := newBots(store, adapters, notifier(worker), outboundClient, logger)
+	bots := newBots(store, adapters, notifier(store, worker), outboundClient, logger)
 	botCtx, stopBots := context.WithCancel(context.WithoutCancel(ctx))
 	go bots.Run(botCtx)
 	defer stopBots()
@@ -102,7 +108,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Assets:   web.Assets(),
 		Router:   wk.router.Route,
 		Channels: adapters,
-		Notify:   notifier(worker),
 		Realtime: hub,
 		BaseURL:  c.BaseURL,
 		Secrets:  secrets,
@@ -114,6 +119,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 		DefaultRegion: c.PhoneRegion,
 		Blobs:         blobs,
+		Notify:        notifier(store, worker),
+		Widget:        livechat.WidgetJS,
 	})
 
 	ln, err := net.Listen("tcp", c.Addr)
@@ -142,6 +149,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}()
 	defer func() { stopWorkers(); <-workersDone }()
 
+	if c.SMTPAddr != "" {
+		stopSMTP, err := startSMTP(c.SMTPAddr, store, srv, logger, stdout)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopSMTP()
+	}
+	defer startIMAP(c.IMAPPoll, store, srv, logger)()
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
@@ -164,9 +181,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// notifier wakes the worker after a reply commits, if there is one.
-func notifier(w *outbound.Worker) func() {
-	if w == nil {
+// notifier wakes the worker after a reply commits, if there is one and the
+// store does not hand it the jobs itself.
+func notifier(store desk.Store, w *outbound.Worker) func() {
+	if _, ok := store.(interface{ SetSendDispatcher(desk.SendDispatcher) }); ok || w == nil {
 		return nil
 	}
 	return w.Notify

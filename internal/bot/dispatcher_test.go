@@ -177,4 +177,7 @@ func TestBotAnswersThenHandsOff(t *testing.T) {
 // testWriter sends log lines to the test log.
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(b []byte) (int, error) { w.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}

@@ -123,6 +123,14 @@ type InboundMessage struct {
 	// (D1, D7), as the provider described them.
 	Attachments []Attachment
 	Location    *Location
+	// Subject, CC and ThreadRefs are email's (H1): the subject becomes a new
+	// conversation's topic; ThreadRefs are the Message-IDs of In-Reply-To
+	// and References, which thread the message into the open conversation
+	// holding any of them before the sender's own ongoing one (so a CC'd
+	// colleague's reply joins the thread).
+	Subject    string
+	CC         []string
+	ThreadRefs []string
 	// QueueID is where a new conversation goes; zero means the Default
 	// queue. Routing (B2) decides it before ingestion.
 	QueueID ID

@@ -13,6 +13,19 @@ type SendRequest struct {
 	Template    *TemplateCall `json:"template,omitempty"`
 	Location    *Location     `json:"location,omitempty"`
 	Attachments []Attachment  `json:"attachments,omitempty"`
+	// Email (H1): subject, copies and the thread's Message-IDs.
+	Subject    string   `json:"subject,omitempty"`
+	CC         []string `json:"cc,omitempty"`
+	BCC        []string `json:"bcc,omitempty"`
+	InReplyTo  string   `json:"in_reply_to,omitempty"`
+	References []string `json:"references,omitempty"`
+}
+
+// Fill copies the request's channel-specific parts into an outbound
+// message.
+func (r *SendRequest) Fill(m *OutboundMessage) {
+	m.Template, m.Location, m.Attachments = r.Template, r.Location, r.Attachments
+	m.Subject, m.CC, m.BCC, m.InReplyTo, m.References = r.Subject, r.CC, r.BCC, r.InReplyTo, r.References
 }
 
 // SendJob is a claimed outbox entry: one message to send, leased to one
@@ -90,4 +103,19 @@ func DeliveryRank(state string) int {
 		return 5
 	}
 	return 0
+}
+
+// SendDispatcher takes send jobs straight from the store that commits
+// them, so a reply leaves without a claim transaction or a poll. Before the
+// transaction the store asks for a place (Reserve): granted, it writes the
+// job already leased to this node for the returned lease and, after commit,
+// hands it over (Dispatch) or gives the place back (Release) if the
+// transaction failed. Refused, it writes the job unleased and calls Notify
+// after commit, so a worker claims it. A job whose node dies before sending
+// is claimed again when its lease ends, like any other.
+type SendDispatcher interface {
+	Reserve() (lease time.Duration, ok bool)
+	Dispatch(j *SendJob)
+	Release()
+	Notify()
 }

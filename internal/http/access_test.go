@@ -151,6 +151,13 @@ var accessTable = map[string]accessCase{
 	// attachment tests cover that; here an unknown ID is 404 for all.
 	"GET /api/v1/attachments/{id}": {"/api/v1/attachments/999999", "", [5]int{401, 404, 404, 404, 404}},
 
+	"POST /api/v1/conversations/{id}/seen": {"/api/v1/conversations/{convA}/seen", "", queueA},
+	// Live Chat is public: the widget script (not configured in this env)
+	// and a visitor socket for an unknown channel are 404 for everyone;
+	// internal/channel/livechat and the cmd tests cover the real thing.
+	"GET /widget.js":                       {"/widget.js", "", [5]int{404, 404, 404, 404, 404}},
+	"GET /api/v1/livechat/{channel_id}/ws": {"/api/v1/livechat/999999/ws", "", [5]int{404, 404, 404, 404, 404}},
+
 	"POST /api/v1/inbound": {"/api/v1/inbound", `{"channel":"api","from":"+1555{n}","text":"hi","external_id":"x{n}"}`, [5]int{401, 403, 403, 403, 201}},
 }
 

@@ -10,6 +10,16 @@ import (
 
 // messageCreateRequest is a reply, or an internal note with type "note".
 type messageCreateRequest struct {
+	// Channel, To and From send the reply on another of the customer's
+	// contacts and from another sender (C7, E4); empty keeps the
+	// conversation's.
+	Channel string `json:"channel"`
+	To      string `json:"to"`
+	From    string `json:"from"`
+	// Subject, CC and BCC are email's.
+	Subject     string             `json:"subject"`
+	CC          []string           `json:"cc"`
+	BCC         []string           `json:"bcc"`
 	Type        string             `json:"type"`
 	Text        string             `json:"text"`
 	Template    *desk.TemplateCall `json:"template"`
@@ -53,7 +63,8 @@ func (s *Server) handleMessageCreate(w http.ResponseWriter, r *http.Request) err
 		return desk.FieldErrorf("attachments", "attach files to a note with multipart/form-data")
 	}
 	reply, err := s.outbound.Reply(r.Context(), outbound.ReplyRequest{ConversationID: id, Note: req.Type == desk.KindNote,
-		Type: req.Type, Text: req.Text, Template: req.Template, Location: req.Location, Attachments: req.Attachments})
+		Channel: req.Channel, To: req.To, From: req.From,
+		Subject: req.Subject, CC: req.CC, BCC: req.BCC, Type: req.Type, Text: req.Text, Template: req.Template, Location: req.Location, Attachments: req.Attachments})
 	if err != nil {
 		return err
 	}

@@ -99,6 +99,7 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/macros/{id}", accessAgent, s.handleMacroDelete},
 		{"POST", "/api/v1/macros/{id}/draft", accessAgent, s.handleMacroDraftApply},
 		{"POST", "/api/v1/macros/{id}/draft/remove", accessAgent, s.handleMacroDraftRemove},
+		{"POST", "/api/v1/conversations/{id}/seen", accessAgent, s.handleConversationSeen},
 
 		{"GET", "/api/v1/tags", accessAgent, s.handleTagList},
 		{"POST", "/api/v1/tags", accessAgent, s.handleTagCreate},
@@ -118,5 +119,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/dead-letters", accessAgent, s.handleDeadLetterList},
 		{"GET", "/webhooks/{provider}/{channel_id}", accessPublic, s.handleWebhook},
 		{"POST", "/webhooks/{provider}/{channel_id}", accessPublic, s.handleWebhook},
+
+		{"GET", "/widget.js", accessPublic, s.handleWidget},
+		{"GET", "/api/v1/livechat/{channel_id}/ws", accessPublic, s.handleLiveChatSocket},
 	}
 }

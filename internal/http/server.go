@@ -67,6 +67,9 @@ type Config struct {
 	DefaultRegion string
 	// Blobs stores note attachments (D3); nil refuses uploads.
 	Blobs desk.BlobStore
+	// Widget is the Live Chat widget script served at /widget.js; nil
+	// serves none.
+	Widget []byte
 }
 
 // Server is the HTTP front of Switchboard.

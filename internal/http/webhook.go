@@ -72,8 +72,41 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) error {
 			return s.deadLetter(ctx, cs, cfg, r, body, err)
 		}
 	}
+	if err := s.Deliver(ctx, cfg, res); err != nil {
+		return err
+	}
+	if rp := res.Reply; rp != nil {
+		if rp.ContentType != "" {
+			w.Header().Set("Content-Type", rp.ContentType)
+		}
+		w.WriteHeader(max(rp.Status, http.StatusOK))
+		_, _ = w.Write(rp.Body)
+		return nil
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"messages": len(res.Messages), "receipts": len(res.Receipts)})
+	return nil
+}
+
+// Deliver stores what a channel's inbound traffic carried, for webhooks
+// and for the listeners of channels that do not arrive over HTTP (email):
+// messages are validated, routed and ingested (idempotent on the external
+// ID), receipts applied. A message that fails validation is EINVALID.
+// ctx carries the system actor.
+func (s *Server) Deliver(ctx context.Context, cfg *desk.ChannelConfig, res *desk.WebhookResult) error {
+	cs, err := s.channelStore()
+	if err != nil {
+		return err
+	}
 	for i := range res.Messages {
-		if err := s.ingestWebhookMessage(ctx, cfg, &res.Messages[i]); err != nil {
+		in := &res.Messages[i]
+		in.Channel = cfg.Kind
+		if cfg.Sender != "" {
+			in.To = cfg.Sender
+		}
+		if err := in.Validate(); err != nil {
+			return err
+		}
+		if err := s.ingestWebhookMessage(ctx, cfg, in); err != nil {
 			return err
 		}
 	}
@@ -88,15 +121,6 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if rp := res.Reply; rp != nil {
-		if rp.ContentType != "" {
-			w.Header().Set("Content-Type", rp.ContentType)
-		}
-		w.WriteHeader(max(rp.Status, http.StatusOK))
-		_, _ = w.Write(rp.Body)
-		return nil
-	}
-	writeJSON(w, http.StatusOK, map[string]int{"messages": len(res.Messages), "receipts": len(res.Receipts)})
 	return nil
 }
 

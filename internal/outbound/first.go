@@ -12,8 +12,7 @@ import (
 // with a template). It returns the message to store with the new
 // conversation, carrying its send job when the channel is configured.
 func (s *Service) Prepare(ctx context.Context, kind, sender string, req ReplyRequest) (*desk.Message, Verdict, error) {
-	draft := &desk.Conversation{Channel: kind, SenderAddress: sender}
-	cfg, caps, err := s.channelOf(ctx, draft)
+	cfg, caps, err := s.channelOf(ctx, route{Channel: kind, From: sender})
 	if err != nil {
 		return nil, Verdict{}, err
 	}

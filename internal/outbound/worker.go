@@ -62,10 +62,19 @@ type Worker struct {
 	log      *slog.Logger
 	cfg      WorkerConfig
 	wake     chan struct{}
+	// jobs feeds the senders; slots bounds claimed-but-unfinished jobs (a
+	// claim or a reservation takes one, a recorded outcome frees it), so
+	// jobs never blocks a holder of a slot and a claim never takes more
+	// than the senders can start before the lease runs down.
+	jobs  chan *desk.SendJob
+	slots chan struct{}
 
-	mu    sync.Mutex
-	cache map[desk.ID]cachedAdapter
+	mu       sync.Mutex
+	stopping bool // set when Run ends: no more dispatches
+	cache    map[desk.ID]cachedAdapter
 }
+
+var _ desk.SendDispatcher = (*Worker)(nil)
 
 type cachedAdapter struct {
 	ch  desk.Channel
@@ -82,7 +91,42 @@ func NewWorker(store desk.ChannelStore, adapters Adapters, clock desk.Clock, log
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Worker{store: store, adapters: adapters, clock: clock, log: log, cfg: cfg, wake: make(chan struct{}, 1), cache: map[desk.ID]cachedAdapter{}}
+	n := cfg.Senders + cfg.Batch
+	return &Worker{store: store, adapters: adapters, clock: clock, log: log, cfg: cfg, wake: make(chan struct{}, 1),
+		jobs: make(chan *desk.SendJob, n), slots: make(chan struct{}, n), cache: map[desk.ID]cachedAdapter{}}
+}
+
+// Reserve takes a place for a job the store is about to commit already
+// leased to this worker; false when every place is taken or the worker is
+// stopping (desk.SendDispatcher).
+func (w *Worker) Reserve() (time.Duration, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stopping {
+		return 0, false
+	}
+	select {
+	case w.slots <- struct{}{}:
+		return w.cfg.Lease, true
+	default:
+		return 0, false
+	}
+}
+
+// Release gives back a reserved place whose transaction failed.
+func (w *Worker) Release() { <-w.slots }
+
+// Dispatch hands a committed, leased job to the senders; it never blocks.
+// After Run has ended the job stays in the outbox, claimed again when its
+// lease ends.
+func (w *Worker) Dispatch(j *desk.SendJob) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stopping {
+		<-w.slots
+		return
+	}
+	w.jobs <- j
 }
 
 // Notify tells the worker new jobs are committed; it never blocks.
@@ -97,11 +141,8 @@ func (w *Worker) Notify() {
 // outcomes and returns. Jobs not yet claimed stay in the outbox.
 func (w *Worker) Run(ctx context.Context) {
 	sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
-	jobs := make(chan *desk.SendJob, w.cfg.Batch)
-	outcomes := make(chan desk.SendOutcome, w.cfg.Batch)
-	// slots bounds claimed-but-unfinished jobs, so a claim never takes more
-	// than the senders can start before the lease runs down.
-	slots := make(chan struct{}, w.cfg.Senders+w.cfg.Batch)
+	jobs, slots := w.jobs, w.slots
+	outcomes := make(chan desk.SendOutcome, cap(slots))
 	var senders sync.WaitGroup
 	for i := 0; i < w.cfg.Senders; i++ {
 		senders.Add(1)
@@ -119,7 +160,10 @@ func (w *Worker) Run(ctx context.Context) {
 	}()
 
 	w.claimLoop(ctx, sys, jobs, slots)
+	w.mu.Lock()
+	w.stopping = true
 	close(jobs)
+	w.mu.Unlock()
 	senders.Wait()
 	close(outcomes)
 	<-finished

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/switchboard-cc/switchboard/internal/channel/email"
+	"github.com/switchboard-cc/switchboard/internal/channel/livechat"
 	"github.com/switchboard-cc/switchboard/internal/channel/messenger"
 	"github.com/switchboard-cc/switchboard/internal/channel/signed"
 	"github.com/switchboard-cc/switchboard/internal/channel/twilio"
@@ -41,6 +43,9 @@ func New(client *http.Client) *Registry {
 	r.Register("viber", viber.New, desk.ChannelViber)
 	r.Register("messenger", messenger.New, desk.ChannelMessenger)
 	r.Register("instagram", messenger.New, desk.ChannelInstagram)
+	r.Register("smtp", email.New, desk.ChannelEmail)
+	// Live Chat adapters share one hub: the visitors' sockets of this node.
+	r.Register("livechat", livechat.NewHub().Factory(), desk.ChannelLiveChat)
 	r.Register("signed", signed.New, desk.ChannelApple, desk.ChannelGoogle, desk.ChannelKakao, desk.ChannelLiveChat)
 	return r
 }

@@ -14,18 +14,34 @@ import (
 
 // enqueueSendTx adds the send job of a just-inserted outbound message to
 // the outbox, in the message's transaction. The idempotency key is random
-// plus the message ID, unique across databases and restores.
-func (s *Store) enqueueSendTx(ctx context.Context, tx *sql.Tx, m *desk.Message, at int64) error {
+// plus the message ID, unique across databases and restores. With lease > 0
+// the job is written already claimed by this node (see desk.SendDispatcher)
+// and returned for dispatch after commit.
+func (s *Store) enqueueSendTx(ctx context.Context, tx *sql.Tx, m *desk.Message, at int64, lease time.Duration) (*desk.SendJob, error) {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	key := "sb-" + hex.EncodeToString(b[:]) + "-" + m.ID.String()
-	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (message_id, channel_id, idempotency_key, next_attempt_at, payload, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $4, $4)`, int64(m.ID), int64(m.Send.ChannelID), key, at, mustJSON(m.Send))
-	if err != nil && (strings.Contains(err.Error(), "FOREIGN KEY") || isFKViolation(err)) {
-		return desk.FieldErrorf("channel_id", "unknown channel %s", m.Send.ChannelID)
+	var lockedUntil int64
+	attempts := 0
+	if lease > 0 {
+		lockedUntil, attempts = at+lease.Microseconds(), 1
 	}
-	return err
+	var id int64
+	err := s.txRow(ctx, tx, qOutboxInsert, int64(m.ID), int64(m.Send.ChannelID), key, at, mustJSON(m.Send), lockedUntil, attempts).Scan(&id)
+	if err != nil && (strings.Contains(err.Error(), "FOREIGN KEY") || isFKViolation(err)) {
+		return nil, desk.FieldErrorf("channel_id", "unknown channel %s", m.Send.ChannelID)
+	} else if err != nil {
+		return nil, err
+	}
+	j := &desk.SendJob{ID: desk.ID(id), MessageID: m.ID, ChannelID: m.Send.ChannelID, Attempts: attempts,
+		Message: desk.OutboundMessage{IdempotencyKey: key, Channel: m.Channel, From: m.From, To: m.To, Type: m.Type, Text: m.Text}}
+	m.Send.Fill(&j.Message)
+	return j, nil
 }
+
+// SetSendDispatcher installs the in-process send workers that take jobs
+// straight after commit (see desk.SendDispatcher). Set it before serving.
+func (s *Store) SetSendDispatcher(d desk.SendDispatcher) { s.dispatcher = d }
 
 // isFKViolation recognizes PostgreSQL's foreign-key error by its SQLSTATE.
 func isFKViolation(err error) bool {
@@ -67,7 +83,7 @@ func (s *Store) ClaimSendJobs(ctx context.Context, n int, lease time.Duration) (
 			if err := scanJSON(payload, &send); err != nil {
 				return err
 			}
-			j.Message.Template, j.Message.Location, j.Message.Attachments = send.Template, send.Location, send.Attachments
+			send.Fill(&j.Message)
 			jobs = append(jobs, j)
 			byMsg[j.MessageID] = j
 		}
@@ -103,8 +119,8 @@ func (s *Store) loadJobMessagesTx(ctx context.Context, tx *sql.Tx, byMsg map[des
 			return err
 		}
 		j := byMsg[id]
-		m.IdempotencyKey, m.Template, m.Location, m.Attachments = j.Message.IdempotencyKey, j.Message.Template, j.Message.Location, j.Message.Attachments
-		j.Message = m
+		// Keep what the payload filled; take the rest from the row.
+		j.Message.Channel, j.Message.From, j.Message.To, j.Message.Type, j.Message.Text = m.Channel, m.From, m.To, m.Type, m.Text
 	}
 	return rows.Err()
 }

@@ -88,7 +88,9 @@ func (s *Store) startTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, n *d
 			id := actor.AgentID
 			m.AuthorID = &id
 		}
-		if err := s.insertAgentMessageTx(ctx, tx, m, now); err != nil {
+		// The send job is left to the workers' wake-up (the compose service
+		// notifies them after commit) rather than reserved for this node.
+		if _, err := s.createMessageTx(ctx, tx, m, false, micros(now), 0); err != nil {
 			return nil, err
 		}
 	}

@@ -60,6 +60,8 @@ type Store struct {
 	lanes []*ingestBatcher
 	// hook is told of committed changes.
 	hook changeHook
+	// dispatcher takes committed send jobs straight to this node's workers.
+	dispatcher desk.SendDispatcher
 }
 
 var (

@@ -60,6 +60,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Templates", func(t *testing.T) { testTemplates(t, open) })
 	t.Run("Macros", func(t *testing.T) { testMacros(t, open) })
 	t.Run("Merge", func(t *testing.T) { testMerge(t, open) })
+	t.Run("EmailThreading", func(t *testing.T) { testEmailThreading(t, open) })
+	t.Run("ReplyChannelSwitch", func(t *testing.T) { testReplyChannelSwitch(t, open) })
+	t.Run("Dispatch", func(t *testing.T) { testDispatch(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
