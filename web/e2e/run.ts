@@ -207,19 +207,16 @@ async function scenarios(browser: Browser, server: Server) {
   const ctxE = await newContext(browser, server.url, undefined, 600000)
   await ctxE.grantPermissions(['notifications'])
   // Headless Chromium shows no notifications: record them instead.
-  await ctxE.addInitScript(() => {
-    const shown: { title: string; body: string }[] = ((window as any).__notifications = [])
-    class RecordingNotification {
+  // (Scripts as strings: tsx's name helpers do not exist in the page.)
+  await ctxE.addInitScript(`
+    window.__notifications = []
+    window.Notification = class {
       static permission = 'granted'
-      static requestPermission = async () => 'granted'
-      onclick: (() => void) | null = null
-      constructor(title: string, o?: { body?: string }) {
-        shown.push({ title, body: o?.body ?? '' })
-      }
+      static requestPermission() { return Promise.resolve('granted') }
+      constructor(title, o) { this.onclick = null; window.__notifications.push({ title, body: (o && o.body) || '' }) }
       close() {}
     }
-    ;(window as any).Notification = RecordingNotification
-  })
+  `)
   const pe = await ctxE.newPage()
   const liveOn = (p: Page) => p.locator('[data-testid=live-state][data-mode=socket]').waitFor({ timeout: 10000 })
   const summary = (p: Page) => p.getByTestId('presence-summary').textContent()
@@ -272,23 +269,20 @@ async function scenarios(browser: Browser, server: Server) {
   })
 
   await step('notifications (A9): assignment and customer message while the tab is hidden', async () => {
-    await pe.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })
-    })
+    const visibility = (v: 'hidden' | 'visible') =>
+      pe.evaluate(`Object.defineProperty(document, 'visibilityState', { configurable: true, get() { return '${v}' } });
+        Object.defineProperty(document, 'hidden', { configurable: true, get() { return ${v === 'hidden'} } })`)
+    await visibility('hidden')
     await admin.call('PATCH', `/agents/${erin.agentID}`, { capacity: 5 })
     const c = await admin.inbound('customer-notify', 'Please call me back')
     await admin.call('PATCH', `/customers/${(await admin.call('GET', `/conversations/${c.conversation.id}`)).customer_id}`, { name: 'Nora Notify' })
     await admin.call('POST', `/conversations/${c.conversation.id}/assign`, { agent_id: erin.agentID })
-    const notes = () => pe.evaluate(() => (window as any).__notifications as { title: string; body: string }[])
+    const notes = () => pe.evaluate('window.__notifications') as Promise<{ title: string; body: string }[]>
     await waitFor(async () => (await notes()).some((n) => n.title === 'New conversation assigned to you' && n.body === 'Nora Notify'), 'assignment notified', 3000)
     await admin.inbound('customer-notify', 'Are you there?')
     await waitFor(async () => (await notes()).some((n) => n.title === 'New message from Nora Notify'), 'customer message notified', 3000)
     const before = (await notes()).length
-    await pe.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' })
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false })
-    })
+    await visibility('visible')
     await admin.inbound('customer-notify', 'Visible tab: no notification')
     await pe.waitForTimeout(1500)
     assert((await notes()).length === before, 'no notification while the tab is visible')
@@ -374,12 +368,18 @@ async function scenarios(browser: Browser, server: Server) {
     // server closes it (forwarded to the page unchanged).
     const ctx1 = await newContext(browser, server.url, undefined, 600000)
     const p1 = await ctx1.newPage()
+    // Closes the server started (not the page's own, forwarded upstream).
     const serverClose: { code?: number; reason?: string }[] = []
+    let pageClosed = false
     await p1.routeWebSocket(/\/api\/v1\/ws/, (ws) => {
       const up = ws.connectToServer()
       up.onClose((code, reason) => {
-        serverClose.push({ code, reason })
+        if (!pageClosed) serverClose.push({ code, reason })
         ws.close({ code, reason }).catch(() => {})
+      })
+      ws.onClose((code, reason) => {
+        pageClosed = true
+        up.close({ code, reason }).catch(() => {})
       })
     })
     await login(p1, 'carol@example.com')
