@@ -310,6 +310,18 @@ async function scenarios(browser: Browser, server: Server) {
     await waitFor(async () => (await summary(pe))?.startsWith('Available'), 'back to Available')
   })
 
+  await step("a supervisor sets an agent's status; the agent's menu follows live", async () => {
+    await page.getByRole('link', { name: 'Agents' }).click()
+    const row = page.getByTestId('agent-erin@example.com')
+    await row.getByLabel('Status of Erin Agent').selectOption('training')
+    await row.getByRole('status').filter({ hasText: 'Status: Training' }).waitFor()
+    await waitFor(async () => (await summary(pe))?.trim() === 'Training', "Erin's menu shows Training", 3000)
+    await waitFor(async () => (await row.getByTestId('agent-presence').textContent())?.includes('Training'), 'row shows Training')
+    await pe.getByTestId('status-select').selectOption('available')
+    await waitFor(async () => (await row.getByTestId('agent-presence').textContent())?.includes('Available · Under capacity'), 'row follows Erin live', 3000)
+    await shot(page, 'admin-agents-presence')
+  })
+
   await step('routing rules: add, reorder, edit, route, delete', async () => {
     await page.getByRole('link', { name: 'Routing rules' }).click()
     await page.getByRole('heading', { name: 'Routing rules' }).waitFor()

@@ -176,7 +176,7 @@ export class SocketSource implements LiveSource {
   /** typing tells the agents watching the conversation, at most every 3 s. */
   typing(conversationId: string): void {
     const now = Date.now()
-    if (now - (this.typingSent.get(conversationId) ?? 0) < TYPING_EVERY_MS) return
+    if (now - (this.typingSent.get(conversationId) ?? -Infinity) < TYPING_EVERY_MS) return
     if (this.send({ type: 'typing', conversation_id: conversationId })) this.typingSent.set(conversationId, now)
   }
 
