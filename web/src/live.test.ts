@@ -71,7 +71,7 @@ test('events, ping, reconnect with since, polling while down', () => {
     last().frame({ seq: 9, type: 'conversation.assigned', conversation_id: '42', agent_id: '3', at: '' })
     assert.deepEqual(
       events.map((e) => e.type + ('id' in e ? ':' + e.id : '')),
-      ['conversation:42', 'conversation:42', 'agent:3'],
+      ['refresh', 'conversation:42', 'conversation:42', 'agent:3'],
     )
     mock.timers.tick(20000)
     assert.equal(last().sent.filter((m) => m.type === 'ping').length, 2, 'pings every 20 s')

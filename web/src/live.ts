@@ -234,9 +234,13 @@ export class SocketSource implements LiveSource {
     }
     switch (f?.type) {
       case 'hello':
-        // A server that restarted counts from scratch: what we hold is stale.
-        if (this.lastSeq > f.seq) this.emit({ type: 'refresh' })
-        if (this.lastSeq < 0 || this.lastSeq > f.seq) this.lastSeq = f.seq
+        // The first hello: what changed between the first fetches and the
+        // socket joining is not replayed, so refetch once. A server that
+        // restarted counts from scratch: what we hold is stale too.
+        if (this.lastSeq < 0 || this.lastSeq > f.seq) {
+          this.lastSeq = f.seq
+          this.emit({ type: 'refresh' })
+        }
         break
       case 'refetch':
         if (typeof f.seq === 'number') this.lastSeq = f.seq
