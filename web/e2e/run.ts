@@ -232,6 +232,9 @@ async function scenarios(browser: Browser, server: Server) {
     await pe.locator(`[data-testid=conversation-row][data-id="${res.conversation.id}"]`).waitFor({ timeout: 2000 })
     const ms = Math.round(performance.now() - t0)
     console.log(`\n    inbound → row on screen over the socket: ${ms} ms (fallback poll every 600 s)`)
+    // The ping clock runs in a worker (not throttled in a background tab).
+    const tick = await pe.evaluate("fetch('/tick.js').then((r) => r.ok + ' ' + r.headers.get('content-type'))")
+    assert(/^true .*javascript/.test(String(tick)), `worker clock served as a script: ${tick}`)
     // A second message in the open conversation shows in the thread too.
     await pe.locator(`[data-testid=conversation-row][data-id="${res.conversation.id}"]`).click()
     await pe.getByTestId('message').filter({ hasText: 'Is anyone there?' }).waitFor()

@@ -97,6 +97,26 @@ export const PING_MS = 20000
 const TYPING_EVERY_MS = 3000
 const MAX_BACKOFF_MS = 30000
 
+/**
+ * every calls fn every ms until the returned function is called. In the
+ * browser the clock is a worker (public/tick.js), whose timers are not
+ * throttled in a hidden tab the way the page's are; elsewhere setInterval.
+ */
+function every(ms: number, fn: () => void): () => void {
+  if (typeof Worker !== 'undefined') {
+    try {
+      const w = new Worker('/tick.js')
+      w.onmessage = fn
+      w.postMessage({ every: ms })
+      return () => w.terminate()
+    } catch {
+      // Fall through to a plain timer.
+    }
+  }
+  const t = setInterval(fn, ms)
+  return () => clearInterval(t)
+}
+
 /** The connection as the UI shows it. */
 export const liveState = reactive<{ mode: 'off' | 'connecting' | 'socket' | 'polling'; seq: number }>({ mode: 'off', seq: 0 })
 
@@ -113,8 +133,8 @@ export class SocketSource implements LiveSource {
   private running = false
   private attempt = 0
   private lastSeq = -1
-  private pingTimer: ReturnType<typeof setInterval> | undefined
-  private heartbeatTimer: ReturnType<typeof setInterval> | undefined
+  private stopPinging: (() => void) | null = null
+  private stopHeartbeat: (() => void) | null = null
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   private subs = new Map<string, number>()
   private typingSent = new Map<string, number>()
@@ -201,7 +221,7 @@ export class SocketSource implements LiveSource {
       liveState.mode = 'socket'
       for (const id of this.subs.keys()) this.send({ type: 'subscribe', conversation_id: id })
       this.stopPing()
-      this.pingTimer = setInterval(() => this.send({ type: 'ping' }), PING_MS)
+      this.stopPinging = every(PING_MS, () => this.send({ type: 'ping' }))
       this.send({ type: 'ping' })
     }
     ws.onmessage = (m) => this.onFrame(m.data)
@@ -275,25 +295,25 @@ export class SocketSource implements LiveSource {
   }
 
   private stopPing(): void {
-    clearInterval(this.pingTimer)
-    this.pingTimer = undefined
+    this.stopPinging?.()
+    this.stopPinging = null
   }
 
   /** fallback turns polling and the REST heartbeat on or off. */
   private fallback(on: boolean): void {
-    if (on && !this.heartbeatTimer) {
+    if (on && !this.stopHeartbeat) {
       this.unpoll = this.poller.subscribe((e) => this.emit(e))
       this.poller.start()
-      this.heartbeatTimer = setInterval(() => api.heartbeat().catch(() => {}), PING_MS)
+      this.stopHeartbeat = every(PING_MS, () => api.heartbeat().catch(() => {}))
       api.heartbeat().catch(() => {})
       liveState.mode = 'polling'
       // Whatever happened while the socket was down shows now.
       this.emit({ type: 'refresh' })
-    } else if (!on && this.heartbeatTimer) {
+    } else if (!on && this.stopHeartbeat) {
       this.unpoll()
       this.poller.stop()
-      clearInterval(this.heartbeatTimer)
-      this.heartbeatTimer = undefined
+      this.stopHeartbeat()
+      this.stopHeartbeat = null
     }
   }
 }
