@@ -49,6 +49,20 @@ async function scenarios(browser: Browser, server: Server) {
     await page.getByRole('heading', { name: 'My Work' }).waitFor()
   })
 
+  await step('notifications: the first-use prompt asks on a click', async () => {
+    const prompt = page.getByRole('region', { name: 'Notifications' })
+    const state = await page.evaluate('Notification.permission')
+    if (state === 'default') {
+      await prompt.waitFor()
+      await desk.grantPermissions(['notifications']) // what the user's "Allow" does
+      await page.getByTestId('notify-enable').click()
+      await prompt.waitFor({ state: 'detached' })
+    } else {
+      console.log(`\n    this Chromium starts with notification permission "${state}": no prompt to show`)
+      assert((await prompt.count()) === 0, 'no prompt once the browser has decided')
+    }
+  })
+
   await step('status from the account menu', async () => {
     await page.getByTestId('status-select').selectOption('busy')
     await waitFor(async () => (await admin.call('GET', '/me')).status === 'busy', 'status saved as busy')
