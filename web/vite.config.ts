@@ -16,5 +16,6 @@ const keepFile: Plugin = {
 export default defineConfig({
   plugins: [vue(), keepFile],
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false },
-  server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
+  // ws: the live feed (/api/v1/ws) goes through the proxy too.
+  server: { proxy: { '/api': { target: 'http://127.0.0.1:8080', ws: true } } },
 })

@@ -95,21 +95,30 @@ export async function launchBrowser(): Promise<Browser | null> {
  */
 export const browserErrors: string[] = []
 
-/** newContext opens a browser profile; polling is sped up to 1 s for tests. */
+/**
+ * newContext opens a browser profile. Live updates come over the WebSocket;
+ * the polling fallback is sped up to 1 s for tests. socket: false turns the
+ * socket off (polling only), for screens that must stay stale.
+ */
 export async function newContext(
   browser: Browser,
   baseURL: string,
   viewport = { width: 1280, height: 800 },
   pollMs = 1000,
+  socket = true,
 ): Promise<BrowserContext> {
   const ctx = await browser.newContext({ baseURL, viewport, deviceScaleFactor: 1 })
-  await ctx.addInitScript((ms) => {
-    try {
-      localStorage.setItem('switchboard.pollMs', String(ms))
-    } catch {
-      // about:blank has no storage.
-    }
-  }, pollMs)
+  await ctx.addInitScript(
+    ([ms, ws]) => {
+      try {
+        localStorage.setItem('switchboard.pollMs', String(ms))
+        if (!ws) localStorage.setItem('switchboard.live', 'poll')
+      } catch {
+        // about:blank has no storage.
+      }
+    },
+    [pollMs, socket] as const,
+  )
   ctx.on('weberror', (e) => browserErrors.push(String(e.error())))
   ctx.on('console', (m) => {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) browserErrors.push(m.text())

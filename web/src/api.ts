@@ -5,6 +5,8 @@
 export type ID = string
 export type Role = 'admin' | 'supervisor' | 'agent'
 export type AgentStatus = 'available' | 'busy' | 'away' | 'offline'
+/** Computed by the server (A3), never set by hand; '' when none applies. */
+export type AutoStatus = '' | 'idle' | 'under_capacity' | 'full_capacity' | 'ringing' | 'in_call' | 'wrap_up'
 export type ConversationStatus = 'open' | 'waiting' | 'solved' | 'closed'
 export type Priority = 'low' | 'normal' | 'high' | 'urgent'
 export type View = 'mine' | 'all' | 'unassigned' | 'bots' | 'history'
@@ -25,9 +27,55 @@ export interface Agent {
   capacity: number
   channel_capacity: Record<string, number> | null
   queue_ids: ID[] | null
+  /** A built-in status (A2) or a custom status's name (A4). */
   status: string
+  status_changed_at?: string | null
+  auto_status?: AutoStatus
+  call_state?: string
+  /** Assigned open and waiting conversations. */
+  load?: number
+  accepts_work?: boolean
+  last_seen_at?: string | null
   created_at: string
   updated_at: string
+}
+
+export interface CustomStatus {
+  id: ID
+  name: string
+  allows_work: boolean
+  created_at: string
+}
+
+export interface RoutingRule {
+  id: ID
+  position: number
+  name: string
+  channel: string
+  sender: string
+  receiver: string
+  keyword: string
+  attribute_key: string
+  attribute_value: string
+  queue_id: ID
+  created_at: string
+  updated_at: string
+}
+
+export type RoutingRuleInput = Omit<RoutingRule, 'id' | 'created_at' | 'updated_at'>
+
+export interface UtilizationRow {
+  agent_id: ID
+  agent_name: string
+  /** Seconds per status name (built-in and custom). */
+  seconds: Record<string, number>
+  total: number
+}
+
+export interface UtilizationReport {
+  from: string
+  to: string
+  items: UtilizationRow[]
 }
 
 export interface Queue {
@@ -256,15 +304,29 @@ export const api = {
     request<LoginResult>('POST', '/auth/login', { email, password, client: 'web' }),
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<Agent>('GET', '/me'),
-  setStatus: (status: AgentStatus) => request<Agent>('PUT', '/me/status', { status }),
+  setStatus: (status: string) => request<Agent>('PUT', '/me/status', { status }),
+  heartbeat: () => request<void>('POST', '/me/heartbeat'),
+  setAgentStatus: (id: ID, status: string) => request<Agent>('PUT', `/agents/${enc(id)}/status`, { status }),
+
+  statuses: () => request<Page<CustomStatus>>('GET', '/statuses'),
+  createStatus: (s: { name: string; allows_work: boolean }) => request<CustomStatus>('POST', '/statuses', s),
+  updateStatus: (id: ID, p: { name?: string; allows_work?: boolean }) => request<CustomStatus>('PATCH', `/statuses/${enc(id)}`, p),
+  deleteStatus: (id: ID) => request<void>('DELETE', `/statuses/${enc(id)}`),
+  utilization: (from: string, to: string) => request<UtilizationReport>('GET', '/reports/utilization', undefined, { from, to }),
+
+  routingRules: () => request<Page<RoutingRule>>('GET', '/routing-rules'),
+  createRoutingRule: (r: Partial<RoutingRuleInput>) => request<RoutingRule>('POST', '/routing-rules', r),
+  updateRoutingRule: (id: ID, p: Partial<RoutingRuleInput>) => request<RoutingRule>('PATCH', `/routing-rules/${enc(id)}`, p),
+  deleteRoutingRule: (id: ID) => request<void>('DELETE', `/routing-rules/${enc(id)}`),
 
   agents: (q?: { queue_id?: ID; cursor?: string; limit?: number }) => request<Page<Agent>>('GET', '/agents', undefined, q),
   createAgent: (a: { email: string; name: string; password: string; role: Role; capacity?: number; queue_ids?: ID[] }) =>
     request<Agent>('POST', '/agents', a),
+  agent: (id: ID) => request<Agent>('GET', `/agents/${enc(id)}`),
   updateAgent: (id: ID, p: AgentPatch) => request<Agent>('PATCH', `/agents/${enc(id)}`, p),
 
   queues: () => request<Page<Queue>>('GET', '/queues'),
-  createQueue: (q: { name: string; auto_assign?: boolean }) => request<Queue>('POST', '/queues', q),
+  createQueue: (q: { name: string; auto_assign?: boolean; return_on_offline?: boolean }) => request<Queue>('POST', '/queues', q),
   updateQueue: (id: ID, p: QueuePatch) => request<Queue>('PATCH', `/queues/${enc(id)}`, p),
   deleteQueue: (id: ID) => request<void>('DELETE', `/queues/${enc(id)}`),
   addQueueMember: (queueID: ID, agentID: ID) => request<void>('PUT', `/queues/${enc(queueID)}/members/${enc(agentID)}`),

@@ -24,6 +24,20 @@ export const statuses = ['open', 'waiting', 'solved', 'closed'] as const
 export const priorities = ['low', 'normal', 'high', 'urgent'] as const
 export const agentStatuses = ['available', 'busy', 'away', 'offline'] as const
 
+/** The automatic statuses of A3, as people read them. */
+const autoLabels: Record<string, string> = {
+  idle: 'Idle',
+  under_capacity: 'Under capacity',
+  full_capacity: 'Full capacity',
+  ringing: 'Ringing',
+  in_call: 'In a call',
+  wrap_up: 'Wrap-up',
+}
+
+export function autoStatusLabel(s: string | undefined | null): string {
+  return s ? autoLabels[s] ?? capitalize(s) : ''
+}
+
 /** The sidebar views (C6) and the sorts each offers, default first. */
 export const views = [
   { id: 'mine', label: 'My Work' },

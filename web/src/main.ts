@@ -1,8 +1,10 @@
-import { createApp } from 'vue'
+import { createApp, watch } from 'vue'
 import App from './App.vue'
 import { router } from './router'
 import { setUnauthenticatedHandler } from './api'
-import { session } from './session'
+import { refreshMe, session } from './session'
+import { live } from './live'
+import { startNotifications } from './notify'
 import './styles.css'
 
 // A 401 anywhere means the session ended (logout elsewhere, expiry):
@@ -13,6 +15,24 @@ setUnauthenticatedHandler(() => {
     router.replace({ name: 'login', query: { next: router.currentRoute.value.fullPath } })
   }
 })
+
+// The live feed runs while someone is signed in. A session the server ends
+// (a login elsewhere, A8) closes the socket with the reason: back to login.
+watch(
+  () => session.agent?.id,
+  (id) => (id ? live.start() : live.stop()),
+  { immediate: true },
+)
+live.onRevoked = (reason) => {
+  session.agent = null
+  session.notice = reason
+  router.replace({ name: 'login' })
+}
+live.subscribe((e) => {
+  const me = session.agent?.id
+  if (me && ((e.type === 'agent' && e.id === me) || e.type === 'refresh')) refreshMe()
+})
+startNotifications()
 
 createApp(App).use(router).mount('#app')
 

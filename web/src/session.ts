@@ -1,9 +1,11 @@
 // The signed-in agent, shared by the whole app. The session itself is the
 // HttpOnly cookie the login sets; this only keeps the agent's profile.
 import { reactive } from 'vue'
-import { api, type Agent, type AgentStatus, type Role } from './api'
+import { api, type Agent, type Role } from './api'
+import { live } from './live'
 
-export const session = reactive<{ agent: Agent | null; checked: boolean }>({ agent: null, checked: false })
+/** notice is why the last session ended, shown on the login page. */
+export const session = reactive<{ agent: Agent | null; checked: boolean; notice: string }>({ agent: null, checked: false, notice: '' })
 
 const rank: Record<Role, number> = { agent: 1, supervisor: 2, admin: 3 }
 
@@ -27,9 +29,12 @@ export async function login(email: string, password: string): Promise<void> {
   const res = await api.login(email, password)
   session.agent = res.agent
   session.checked = true
+  session.notice = ''
 }
 
 export async function logout(): Promise<void> {
+  // Close the feed first: the server closing it for this logout is no news.
+  live.stop()
   try {
     await api.logout()
   } finally {
@@ -37,6 +42,22 @@ export async function logout(): Promise<void> {
   }
 }
 
-export async function setStatus(status: AgentStatus): Promise<void> {
+/** setStatus sets a built-in (A2) or custom (A4) status by name. */
+export async function setStatus(status: string): Promise<void> {
   session.agent = await api.setStatus(status)
+}
+
+let refreshing: Promise<void> | null = null
+
+/** refreshMe refetches the agent (automatic status, load), coalescing bursts. */
+export function refreshMe(): Promise<void> {
+  if (refreshing) return refreshing
+  refreshing = new Promise<void>((r) => setTimeout(r, 150))
+    .then(() => api.me())
+    .then((a) => {
+      if (session.agent) session.agent = a
+    })
+    .catch(() => {})
+    .finally(() => (refreshing = null))
+  return refreshing
 }
