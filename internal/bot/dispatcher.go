@@ -75,7 +75,7 @@ func New(s store, reply Replier, client *http.Client, log *slog.Logger) *Dispatc
 // HandleChanges queues customer messages of bot-held conversations.
 func (d *Dispatcher) HandleChanges(changes []desk.Change) {
 	for _, ch := range changes {
-		if ch.Type != desk.ChangeMessageCreated || !ch.Bot {
+		if ch.Type != desk.ChangeMessageCreated || !ch.Bot || ch.Direction != desk.DirectionIn {
 			continue
 		}
 		select {

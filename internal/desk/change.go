@@ -36,6 +36,10 @@ type Change struct {
 	FreedAgentID ID `json:"freed_agent_id,omitempty"`
 	// QueueIDs are the agent's queues, for agent changes.
 	QueueIDs []ID `json:"queue_ids,omitempty"`
+	// Direction and Kind describe a created message: "in" from the
+	// customer or "out"; "message" or "note".
+	Direction string `json:"direction,omitempty"`
+	Kind      string `json:"kind,omitempty"`
 	// Bot says a bot holds the conversation (C6).
 	Bot bool `json:"bot,omitempty"`
 	// Status is the new conversation or agent status where it changed.

@@ -325,7 +325,7 @@ async function scenarios(browser: Browser, server: Server) {
     await pe.getByTestId('status-select').focus()
     await pe.getByTestId('status-select').selectOption('lunch')
     await waitFor(async () => (await summary(pe))?.trim() === 'Lunch', 'menu shows Lunch')
-    const me = await erin.call('GET', '/me')
+    const me = await admin.call('GET', `/agents/${erin.agentID}`) // Erin's own API session ended when she signed in (A8)
     assert(me.status === 'lunch' && me.accepts_work === false, `Erin in Lunch accepts no work: ${JSON.stringify(me)}`)
     await pe.getByTestId('status-select').selectOption('available')
     await waitFor(async () => (await summary(pe))?.startsWith('Available'), 'back to Available')

@@ -64,7 +64,7 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 	}
 	if !res.Duplicate {
 		msg := s.conversationChange(desk.ChangeMessageCreated, res.Conversation)
-		msg.MessageID = res.Message.ID
+		msg.MessageID, msg.Direction, msg.Kind = res.Message.ID, desk.DirectionIn, desk.KindMessage
 		if res.NewConversation {
 			s.publish(s.conversationChange(desk.ChangeConversationCreated, res.Conversation), msg)
 		} else {

@@ -110,7 +110,7 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 		c.Channel, c.ContactAddress, c.SenderAddress = m.Channel, m.To, m.From
 	}
 	ch := s.conversationChange(desk.ChangeMessageCreated, c)
-	ch.MessageID = m.ID
+	ch.MessageID, ch.Direction, ch.Kind = m.ID, m.Direction, m.Kind
 	s.publish(ch)
 	return nil
 }

@@ -46,7 +46,7 @@ func (s *Store) StartConversation(ctx context.Context, n *desk.NewConversation) 
 	changes := []desk.Change{s.conversationChange(desk.ChangeConversationCreated, fresh)}
 	if n.Message != nil {
 		ch := s.conversationChange(desk.ChangeMessageCreated, fresh)
-		ch.MessageID = n.Message.ID
+		ch.MessageID, ch.Direction, ch.Kind = n.Message.ID, desk.DirectionOut, desk.KindMessage
 		changes = append(changes, ch)
 	}
 	s.publish(changes...)
