@@ -117,7 +117,7 @@ func (e *env) dial(token, query string) *conn {
 // next reads one frame, failing after a timeout.
 func (c *conn) next() frame {
 	c.t.Helper()
-	f, err := c.read(5 * time.Second)
+	f, err := c.read(20 * time.Second)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -248,7 +248,7 @@ func TestStalledClientDropped(t *testing.T) {
 	go func() {
 		count := 0
 		for count < n {
-			f, err := healthy.read(10 * time.Second)
+			f, err := healthy.read(30 * time.Second)
 			if err != nil {
 				break
 			}
@@ -277,7 +277,7 @@ func TestStalledClientDropped(t *testing.T) {
 	}
 	// The stalled one was cut off with the slow-client code.
 	for {
-		_, err := stalled.read(5 * time.Second)
+		_, err := stalled.read(30 * time.Second)
 		var ce websocket.CloseError
 		if errors.As(err, &ce) {
 			if ce.Code != 4008 {
@@ -320,7 +320,7 @@ func TestTypingAndRevocation(t *testing.T) {
 	}
 	e.hub.RevokeSessions([]desk.ID{sess.ID}, "signed in on another device")
 	for {
-		_, err := a.read(5 * time.Second)
+		_, err := a.read(20 * time.Second)
 		var ce websocket.CloseError
 		if errors.As(err, &ce) {
 			if ce.Code != 4001 || !strings.Contains(ce.Reason, "another device") {
