@@ -177,3 +177,17 @@ type ChannelInbound interface {
 	// first; empty when there is none.
 	Thread(ctx context.Context, cfg *ChannelConfig, address string) ([]*Message, error)
 }
+
+// Checked validates the messages an adapter parsed: a payload that yields
+// a message the store would refuse is malformed as a whole (EINVALID, so
+// it is dead-lettered), never half ingested. Adapters return through it.
+func (r *WebhookResult) Checked() (*WebhookResult, error) {
+	for i := range r.Messages {
+		m := r.Messages[i] // Validate normalizes; the store validates again
+		if err := m.Validate(); err != nil {
+			return nil, &Error{Kind: EINVALID, Code: "malformed_payload", Field: ErrorField(err),
+				Message: "the payload holds an invalid message: " + ErrorMessage(err)}
+		}
+	}
+	return r, nil
+}

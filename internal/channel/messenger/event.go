@@ -87,7 +87,7 @@ func (c *Channel) parse(body []byte) (*desk.WebhookResult, error) {
 			}
 		}
 	}
-	return res, nil
+	return res.Checked()
 }
 
 func attachmentType(t string) string {

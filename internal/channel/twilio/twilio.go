@@ -130,7 +130,7 @@ func (c *Channel) HandleWebhook(ctx context.Context, req *desk.WebhookRequest) (
 	if len(in.Attachments) > 0 {
 		in.Type = mediaType(in.Attachments[0].ContentType)
 	}
-	return &desk.WebhookResult{Messages: []desk.InboundMessage{in}, Reply: twiml}, nil
+	return (&desk.WebhookResult{Messages: []desk.InboundMessage{in}, Reply: twiml}).Checked()
 }
 
 func mediaType(ct string) string {

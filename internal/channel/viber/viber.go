@@ -132,7 +132,7 @@ func (c *Channel) HandleWebhook(ctx context.Context, req *desk.WebhookRequest) (
 		res.Receipts = []desk.Receipt{r}
 	}
 	// webhook, subscribed, unsubscribed, conversation_started: acknowledged.
-	return res, nil
+	return res.Checked()
 }
 
 func mustHex(s string) []byte { b, _ := hex.DecodeString(s); return b }

@@ -117,7 +117,7 @@ func parseNotification(body []byte) (*desk.WebhookResult, error) {
 			}
 		}
 	}
-	return res, nil
+	return res.Checked()
 }
 
 // inbound maps one message by its type (D1).
