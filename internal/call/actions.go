@@ -119,8 +119,7 @@ func (s *Service) checkTarget(ctx context.Context, c *Call, toAgent, toQueue des
 		}
 		return nil
 	}
-	qid := c.QueueID
-	agents, _, err := s.store.FindAgents(ctx, desk.AgentFilter{QueueID: &qid, Limit: 1000})
+	agents, err := s.queueAgents(ctx, c.QueueID)
 	if err != nil {
 		return err
 	}

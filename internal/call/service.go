@@ -189,8 +189,7 @@ func (s *Service) route(ctx context.Context, c *Call, now time.Time) {
 		return
 	}
 	sys := desk.NewContextWithActor(ctx, desk.SystemActor)
-	qid := c.QueueID
-	agents, _, err := s.store.FindAgents(sys, desk.AgentFilter{QueueID: &qid, Limit: 1000})
+	agents, err := s.queueAgents(sys, c.QueueID)
 	if err != nil {
 		s.cfg.Log.Error("call: finding agents", "call", c.ID, "err", err)
 		return
@@ -210,6 +209,23 @@ func (s *Service) route(ctx context.Context, c *Call, now time.Time) {
 	}
 	effs, _ := c.Ring(best.ID, now)
 	s.apply(ctx, c, effs)
+}
+
+// queueAgents lists every agent of a queue, page by page.
+func (s *Service) queueAgents(ctx context.Context, queueID desk.ID) ([]*desk.Agent, error) {
+	var all []*desk.Agent
+	f := desk.AgentFilter{QueueID: &queueID, Limit: 200}
+	for {
+		page, next, err := s.store.FindAgents(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if next == "" {
+			return all, nil
+		}
+		f.Cursor = next
+	}
 }
 
 // eligible reports whether an agent may be rung: accepts work (A2, A4),

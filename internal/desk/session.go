@@ -68,6 +68,7 @@ type Store interface {
 	PresenceService
 	RoutingService
 	AutoAssignService
+	CallService
 	// SetChangeHandler installs the handler told of committed changes.
 	SetChangeHandler(h ChangeHandler)
 	// Ping checks that the store is reachable (readiness).

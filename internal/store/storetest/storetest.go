@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AssignFairness", func(t *testing.T) { testAssignFairness(t, open) })
 	t.Run("Channels", func(t *testing.T) { testChannels(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
+	t.Run("Calls", func(t *testing.T) { testCalls(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
