@@ -75,7 +75,7 @@ func (s *Service) View(c *Call) View {
 // record is the stored form of the call.
 func (c *Call) record() *desk.CallRecord {
 	r := &desk.CallRecord{ID: c.ID, ConversationID: c.ConversationID, Direction: c.Direction, State: string(c.State),
-		QueueID: c.QueueID, CreatedAt: c.CreatedAt, HoldSeconds: seconds(c.Held)}
+		QueueID: c.QueueID, CreatedAt: c.CreatedAt, HoldSeconds: seconds(c.Held), Recording: c.Recording}
 	if c.AgentID != 0 {
 		id := c.AgentID
 		r.AgentID = &id

@@ -65,6 +65,9 @@ type Call struct {
 	// ReturnTo is the agent who blind-transferred the call, while the
 	// transfer rings: a failed transfer returns the call to them (I3).
 	ReturnTo desk.ID
+	// Prefer is the agent rung first when eligible (the conversation's
+	// assignee).
+	Prefer desk.ID
 	// Tried are the agents already rung for this routing round.
 	Tried []desk.ID
 	State State
@@ -78,6 +81,8 @@ type Call struct {
 	Held time.Duration
 	// RecordingUntil is when recording stopped: the first transfer (I4).
 	RecordingUntil time.Time
+	// Recording is the recording's file, once the media started one.
+	Recording string
 }
 
 // HoldTime is the time on hold including a hold still running at now.

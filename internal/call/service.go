@@ -87,13 +87,14 @@ func (s *Service) SetMedia(m Media) {
 	s.mu.Unlock()
 }
 
-// Inbound starts a customer's call on a Voice conversation and rings the
-// first eligible agent of its queue.
-func (s *Service) Inbound(ctx context.Context, conversationID, queueID desk.ID) (*Call, error) {
+// Inbound starts a customer's call on a conversation and rings the first
+// eligible agent of its queue: prefer (the conversation's assignee, who
+// sent the call link) when they can take it, else the longest idle.
+func (s *Service) Inbound(ctx context.Context, conversationID, queueID, prefer desk.ID) (*Call, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.cfg.Clock.Now()
-	c := &Call{ID: newID(), ConversationID: conversationID, QueueID: queueID, Direction: desk.CallInbound, State: Queued, CreatedAt: now}
+	c := &Call{ID: newID(), ConversationID: conversationID, QueueID: queueID, Direction: desk.CallInbound, State: Queued, CreatedAt: now, Prefer: prefer}
 	s.calls[c.ID] = c
 	s.apply(ctx, c, []Effect{event(c, "incoming", "queue_id", queueID.String())})
 	s.route(ctx, c, now)
@@ -127,6 +128,32 @@ func (s *Service) Find(id string) (*Call, error) {
 		return nil, desk.Errorf(desk.ENOTFOUND, "call not found")
 	}
 	return c.snapshot(), nil
+}
+
+// ActiveOn returns a copy of the conversation's call that has not ended,
+// or nil.
+func (s *Service) ActiveOn(conversationID desk.ID) *Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.calls {
+		if c.ConversationID == conversationID && c.State != Ended {
+			return c.snapshot()
+		}
+	}
+	return nil
+}
+
+// SetRecording links the call's recording file (I4) to its record.
+func (s *Service) SetRecording(ctx context.Context, id, path string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.calls[id]; c != nil && c.Recording != path {
+		c.Recording = path
+		sys := desk.NewContextWithActor(context.WithoutCancel(ctx), desk.SystemActor)
+		if err := s.store.SaveCall(sys, c.record()); err != nil {
+			s.cfg.Log.Error("call: saving recording", "call", id, "err", err)
+		}
+	}
 }
 
 // WrapUpOf returns a copy of agent's running wrap-up, or nil.
@@ -198,6 +225,10 @@ func (s *Service) route(ctx context.Context, c *Call, now time.Time) {
 	for _, a := range agents {
 		if !s.eligible(a) || contains(c.Tried, a.ID) {
 			continue
+		}
+		if a.ID == c.Prefer {
+			best = a
+			break
 		}
 		if best == nil || idleSince(a).Before(idleSince(best)) {
 			best = a

@@ -21,7 +21,7 @@ func newTestService(agents ...desk.ID) (*Service, *fakeStore, *fakeClock, *fakeM
 func TestLifecycle(t *testing.T) {
 	ctx := context.Background()
 	s, st, clk, m := newTestService(7)
-	c, err := s.Inbound(ctx, 100, 1)
+	c, err := s.Inbound(ctx, 100, 1, 0)
 	mustNoErr(t, err)
 	if c.State != Ringing || c.AgentID != 7 || st.state(7) != desk.CallRinging {
 		t.Fatalf("after inbound: %s agent %s presence %q", c.State, c.AgentID, st.state(7))
@@ -84,7 +84,7 @@ func TestLifecycle(t *testing.T) {
 func TestWrapUpTimesOut(t *testing.T) {
 	ctx := context.Background()
 	s, st, clk, _ := newTestService(7)
-	c, _ := s.Inbound(ctx, 100, 1)
+	c, _ := s.Inbound(ctx, 100, 1, 0)
 	_, _ = s.Answer(ctx, c.ID, 7)
 	_, _ = s.Hangup(ctx, c.ID, 7, ByAgent)
 	clk.advance(29 * time.Second)
@@ -107,7 +107,7 @@ func TestWrapUpTimesOut(t *testing.T) {
 func TestRingTimeoutGoesToNextAgent(t *testing.T) {
 	ctx := context.Background()
 	s, st, clk, _ := newTestService(7, 8)
-	c, _ := s.Inbound(ctx, 100, 1)
+	c, _ := s.Inbound(ctx, 100, 1, 0)
 	if c.AgentID != 7 {
 		t.Fatalf("rang %s first, want the longest idle 7", c.AgentID)
 	}
@@ -138,7 +138,7 @@ func TestQueuedUntilAvailable(t *testing.T) {
 	ctx := context.Background()
 	s, st, _, _ := newTestService(7)
 	st.setAvailable(7, false)
-	c, _ := s.Inbound(ctx, 100, 1)
+	c, _ := s.Inbound(ctx, 100, 1, 0)
 	if c.State != Queued {
 		t.Fatalf("state %s", c.State)
 	}
@@ -154,7 +154,7 @@ func TestQueuedUntilAvailable(t *testing.T) {
 func TestTransferToAgent(t *testing.T) {
 	ctx := context.Background()
 	s, st, clk, m := newTestService(7, 8)
-	c, _ := s.Inbound(ctx, 100, 1)
+	c, _ := s.Inbound(ctx, 100, 1, 0)
 	_, _ = s.Answer(ctx, c.ID, 7)
 	clk.advance(8 * time.Second)
 	_, err := s.Transfer(ctx, c.ID, 7, 8, 0)
@@ -181,7 +181,7 @@ func TestTransferToAgent(t *testing.T) {
 func TestFailedTransferReturns(t *testing.T) {
 	ctx := context.Background()
 	s, st, clk, _ := newTestService(7, 8)
-	c, _ := s.Inbound(ctx, 100, 1)
+	c, _ := s.Inbound(ctx, 100, 1, 0)
 	_, _ = s.Answer(ctx, c.ID, 7)
 	_, _ = s.Hold(ctx, c.ID, 7)
 	clk.advance(4 * time.Second)
@@ -207,7 +207,7 @@ func TestFailedTransferReturns(t *testing.T) {
 func TestTransferTargets(t *testing.T) {
 	ctx := context.Background()
 	s, st, _, _ := newTestService(7, 8)
-	c, _ := s.Inbound(ctx, 100, 1)
+	c, _ := s.Inbound(ctx, 100, 1, 0)
 	_, _ = s.Answer(ctx, c.ID, 7)
 	st.setAvailable(8, false)
 	for _, tc := range []struct {
@@ -246,7 +246,7 @@ func TestOutbound(t *testing.T) {
 func TestWrongState(t *testing.T) {
 	ctx := context.Background()
 	s, _, _, _ := newTestService(7)
-	c, _ := s.Inbound(ctx, 100, 1)
+	c, _ := s.Inbound(ctx, 100, 1, 0)
 	if _, err := s.Hold(ctx, c.ID, 7); !isCode(err, "call_state") {
 		t.Fatalf("hold while ringing: %v", err)
 	}
@@ -261,4 +261,13 @@ func isCode(err error, code string) bool {
 		return false
 	}
 	return e.Code == code || (e.Code == "" && e.Kind == code)
+}
+
+// The conversation's assignee is rung first when they can take the call.
+func TestPreferAssignee(t *testing.T) {
+	s, _, _, _ := newTestService(7, 8)
+	c, _ := s.Inbound(context.Background(), 100, 1, 8)
+	if c.AgentID != 8 {
+		t.Fatalf("rang %s, want the assignee 8", c.AgentID)
+	}
 }

@@ -30,12 +30,23 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with a hook that completes the server's Config
+// before the server is built (it gets the store).
+func newEnvWith(t *testing.T, configure func(cfg *Config)) *env {
+	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv := httptest.NewServer(NewServer(Config{Store: st, BodyLimit: 4096, Channels: registry.New(nil)}).Handler())
+	cfg := Config{Store: st, BodyLimit: 4096, Channels: registry.New(nil)}
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv := httptest.NewServer(NewServer(cfg).Handler())
 	t.Cleanup(srv.Close)
 	e := &env{t: t, url: srv.URL, store: st}
 	sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
