@@ -108,7 +108,7 @@ func TestCallLinkToWrapUp(t *testing.T) {
 		t.Fatalf("agent call state %q", me.CallState)
 	}
 	e.do("POST", "/api/v1/calls/"+id+"/answer", e.agentB, "", 404, nil) // not in the queue
-	e.do("POST", "/api/v1/calls/"+id+"/answer", tokC, "", 403, nil)      // not ringing for C
+	e.do("POST", "/api/v1/calls/"+id+"/answer", tokC, "", 403, nil)     // not ringing for C
 
 	agent, aOffer, err := media.NewSoftphone(0x41)
 	if err != nil {
