@@ -24,6 +24,14 @@ type Config struct {
 	OutboxSenders int
 	OutboxLease   time.Duration
 	OutboxPoll    time.Duration
+	// Calls (issue 10).
+	CallsOff    bool
+	RingTimeout time.Duration
+	WrapUp      time.Duration
+	Recordings  string
+	CallSecret  string
+	PublicURL   string
+	RTPPorts    string
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -43,6 +51,13 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.OutboxSenders, "outbox-senders", 32, "concurrent outbound sends")
 	fs.DurationVar(&c.OutboxLease, "outbox-lease", 30*time.Second, "how long a claimed send is held before another worker may retry it")
 	fs.DurationVar(&c.OutboxPoll, "outbox-poll", time.Second, "how often workers look for due sends (new replies wake them at once)")
+	fs.BoolVar(&c.CallsOff, "calls-off", false, "turn voice calls off")
+	fs.DurationVar(&c.RingTimeout, "ring-timeout", 20*time.Second, "how long a call rings an agent before it goes to the next one")
+	fs.DurationVar(&c.WrapUp, "wrap-up", 30*time.Second, "after-call wrap-up time (agents may add 10 s)")
+	fs.StringVar(&c.Recordings, "recordings", "", "folder of call recordings (default DATA/recordings)")
+	fs.StringVar(&c.CallSecret, "call-secret", "", "secret signing call links (the same on every node)")
+	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL of call links (default: the request's host)")
+	fs.StringVar(&c.RTPPorts, "rtp-ports", "", "UDP port range of call media, MIN-MAX (default: any)")
 }
 
 // parseFlags applies SWITCHBOARD_<FLAG> environment variables as defaults,

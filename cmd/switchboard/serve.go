@@ -61,6 +61,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		worker = outbound.NewWorker(cs, adapters, desk.SystemClock{}, logger,
 			outbound.WorkerConfig{Senders: c.OutboxSenders, Lease: c.OutboxLease, Poll: c.OutboxPoll})
 	}
+	calls, err := startCalls(ctx, &c, store, hub, logger)
+	if err != nil {
+		return fmt.Errorf("calls: %w", err)
+	}
 	srv := sbhttp.NewServer(sbhttp.Config{
 		Store:    store,
 		Clock:    desk.SystemClock{},
@@ -71,7 +75,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Channels: adapters,
 		Notify:   notifier(worker),
 		Realtime: hub,
+		Calls:    calls,
 	})
+	if calls.Service != nil {
+		hub.SetCallOffers(srv.CallOffer)
+	}
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

@@ -252,3 +252,25 @@ func (s *Server) decodeOptional(r *http.Request, v any) error {
 func hangupByAgent(svc *call.Service, ctx context.Context, id string, agent desk.ID) (*call.Call, error) {
 	return svc.Hangup(ctx, id, agent, call.ByAgent)
 }
+
+// CallOffer answers an agent's SDP offer sent over the workspace socket
+// (realtime.CallOfferFunc): it answers a call ringing for the agent, or
+// reconnects the audio of the agent's call in progress.
+func (s *Server) CallOffer(ctx context.Context, actor *desk.Actor, callID, offer string) (string, error) {
+	ctx = desk.NewContextWithActor(ctx, actor)
+	c, err := s.findVisibleCall(ctx, callID)
+	if err != nil {
+		return "", err
+	}
+	if offer == "" {
+		return "", desk.FieldErrorf("sdp", "sdp is required")
+	}
+	if c.State == call.Ringing {
+		_, answer, err := s.answerCall(ctx, actor, callID, offer)
+		return answer, err
+	}
+	if c.AgentID != actor.AgentID || (c.State != call.InCall && c.State != call.OnHold) {
+		return "", desk.CodedErrorf(desk.ECONFLICT, "call_state", "only the agent in the call connects its audio")
+	}
+	return s.connectAgent(ctx, c, offer)
+}
