@@ -46,16 +46,14 @@ type bridge struct {
 
 	fromCustomer, fromAgent, toAgent, toCustomer, musicSent atomic.Int64
 
-	done chan struct{}
 	once sync.Once
 }
 
 func newBridge(id string, codec Codec, music []int16) *bridge {
-	b := &bridge{id: id, codec: codec, music: codec.encode(music), done: make(chan struct{})}
+	b := &bridge{id: id, codec: codec, music: codec.encode(music)}
 	if len(b.music) < frameBytes {
 		b.music = append(b.music, make([]byte, frameBytes)...)
 	}
-	go b.playMusic()
 	return b
 }
 
@@ -91,32 +89,27 @@ func (b *bridge) fromAgentRTP(l *leg, payload []byte) {
 	}
 }
 
-// playMusic sends a music frame to the customer every 20 ms while the
-// customer is connected and on hold or waiting for an agent.
-func (b *bridge) playMusic() {
-	t := time.NewTicker(20 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-b.done:
-			return
-		case <-t.C:
+// tick is the hub clock's 20 ms beat: a music frame to the customer while
+// on hold or waiting for an agent (I2), and on flush beats the recording's
+// due frames. One clock for all calls spares a timer per call.
+func (b *bridge) tick(now time.Time, flush bool) {
+	b.mu.Lock()
+	c, rec := b.customer, b.rec
+	play := c != nil && (b.held || b.agent == nil)
+	var frame []byte
+	if play {
+		frame = make([]byte, frameBytes)
+		for i := range frame {
+			frame[i] = b.music[b.musicAt]
+			b.musicAt = (b.musicAt + 1) % len(b.music)
 		}
-		b.mu.Lock()
-		c := b.customer
-		play := c != nil && (b.held || b.agent == nil)
-		var frame []byte
-		if play {
-			frame = make([]byte, frameBytes)
-			for i := range frame {
-				frame[i] = b.music[b.musicAt]
-				b.musicAt = (b.musicAt + 1) % len(b.music)
-			}
-		}
-		b.mu.Unlock()
-		if play && c.write(frame) == nil {
-			b.musicSent.Add(1)
-		}
+	}
+	b.mu.Unlock()
+	if play && c.write(frame) == nil {
+		b.musicSent.Add(1)
+	}
+	if flush && rec != nil {
+		rec.flush(now)
 	}
 }
 
@@ -137,7 +130,6 @@ func (b *bridge) stopRecording() {
 // close ends the call's media: recording, music, both legs.
 func (b *bridge) close() {
 	b.once.Do(func() {
-		close(b.done)
 		b.stopRecording()
 		b.mu.Lock()
 		c, a := b.customer, b.agent

@@ -10,7 +10,9 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"time"
 
+	"github.com/pion/ice/v4"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -43,6 +45,8 @@ type Hub struct {
 	// ended keeps the last stats and recording of finished calls.
 	ended map[string]Stats
 	paths map[string]string
+	// clock runs while the hub has calls (see run).
+	clockOn bool
 }
 
 // NewHub returns a hub whose peer connections offer only PCMU and PCMA.
@@ -64,6 +68,10 @@ func NewHub(cfg Config) (*Hub, error) {
 	}
 	se := webrtc.SettingEngine{}
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	// No mDNS: a multicast socket per peer connection costs descriptors and
+	// CPU at hundreds of calls; browsers' .local candidates still connect
+	// as peer-reflexive when their checks arrive.
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	se.SetIncludeLoopbackCandidate(cfg.IncludeLoopback)
 	if cfg.PortMin != 0 {
 		if err := se.SetEphemeralUDPPortRange(cfg.PortMin, cfg.PortMax); err != nil {
@@ -97,6 +105,10 @@ func (h *Hub) ConnectCustomer(ctx context.Context, callID, offer string) (string
 	}
 	b := newBridge(callID, codec, music)
 	h.bridges[callID] = b
+	if !h.clockOn {
+		h.clockOn = true
+		go h.run()
+	}
 	h.mu.Unlock()
 	l, answer, err := h.newLeg(ctx, offer, codec, b.fromCustomerRTP, func() { h.customerGone(callID) })
 	if err != nil {
@@ -216,6 +228,31 @@ func (h *Hub) Calls() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.bridges)
+}
+
+// run is the hub's clock: every 20 ms it beats each call (music), every
+// 200 ms it also flushes recordings; it stops when the last call ends.
+func (h *Hub) run() {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	var bridges []*bridge
+	for n := 0; ; n++ {
+		now := <-t.C
+		h.mu.Lock()
+		if len(h.bridges) == 0 {
+			h.clockOn = false
+			h.mu.Unlock()
+			return
+		}
+		bridges = bridges[:0]
+		for _, b := range h.bridges {
+			bridges = append(bridges, b)
+		}
+		h.mu.Unlock()
+		for _, b := range bridges {
+			b.tick(now, n%10 == 0)
+		}
+	}
 }
 
 func (h *Hub) bridge(id string) *bridge {

@@ -8,9 +8,9 @@ import (
 )
 
 // recorder writes both legs of a call (I4) to a stereo G.711 WAV file:
-// left the customer, right the agent, 8 kHz. A clock drives it rather than
-// packet arrival, so the file's length is the wall time recorded, with
-// silence where a leg sent nothing (hold, a dropped packet).
+// left the customer, right the agent, 8 kHz. The hub's clock drives it
+// (flush) rather than packet arrival, so the file's length is the wall time
+// recorded, with silence where a leg sent nothing (hold, a dropped packet).
 type recorder struct {
 	codec Codec
 	f     *os.File
@@ -20,7 +20,6 @@ type recorder struct {
 	pending [2][]byte // per channel, bytes not yet written
 	frames  int64     // sample frames written
 	stopped bool
-	done    chan struct{}
 }
 
 // maxPending bounds a leg's unwritten audio (1 s): a leg sending faster
@@ -33,12 +32,11 @@ func startRecorder(path string, codec Codec) (*recorder, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &recorder{codec: codec, f: f, start: time.Now(), done: make(chan struct{})}
+	r := &recorder{codec: codec, f: f, start: time.Now()}
 	if _, err := f.Write(wavHeader(codec, 0)); err != nil {
 		f.Close()
 		return nil, err
 	}
-	go r.run()
 	return r, nil
 }
 
@@ -54,19 +52,6 @@ func (r *recorder) add(ch int, payload []byte) {
 		p = p[len(p)-maxPending:]
 	}
 	r.pending[ch] = p
-}
-
-func (r *recorder) run() {
-	t := time.NewTicker(20 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-r.done:
-			return
-		case now := <-t.C:
-			r.flush(now)
-		}
-	}
 }
 
 // flush writes the frames due by now, interleaving the two channels.
@@ -106,7 +91,6 @@ func (r *recorder) stop() time.Duration {
 		return r.duration()
 	}
 	r.stopped = true
-	close(r.done)
 	_, _ = r.f.WriteAt(wavHeader(r.codec, r.frames), 0)
 	_ = r.f.Close()
 	return r.duration()

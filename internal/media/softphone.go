@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/pion/ice/v4"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 )
@@ -21,8 +23,11 @@ type Softphone struct {
 	stop  chan struct{}
 	once  sync.Once
 
+	sent atomic.Int64
+
 	mu      sync.Mutex
 	byMark  map[byte]int64
+	firstBy map[byte]time.Time
 	total   int64
 	lost    int64
 	lastSeq uint16
@@ -51,6 +56,10 @@ func NewSoftphone(mark byte, codecs ...Codec) (*Softphone, string, error) {
 	}
 	se := webrtc.SettingEngine{}
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	// No mDNS: a multicast socket per peer connection costs descriptors and
+	// CPU at hundreds of calls; browsers' .local candidates still connect
+	// as peer-reflexive when their checks arrive.
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	se.SetIncludeLoopbackCandidate(true)
 	pc, err := webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
@@ -67,7 +76,7 @@ func NewSoftphone(mark byte, codecs ...Codec) (*Softphone, string, error) {
 		return nil, "", err
 	}
 	go drainRTCP(sender)
-	p := &Softphone{pc: pc, track: track, mark: mark, stop: make(chan struct{}), byMark: map[byte]int64{}}
+	p := &Softphone{pc: pc, track: track, mark: mark, stop: make(chan struct{}), byMark: map[byte]int64{}, firstBy: map[byte]time.Time{}}
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		for {
 			pkt, _, err := tr.ReadRTP()
@@ -100,6 +109,9 @@ func (p *Softphone) Accept(answer string) error {
 	return nil
 }
 
+// send paces frames by the clock, not by ticks: a late wake-up (a busy
+// CPU) sends the frames that are due, as a sound card's steady clock
+// would, so the rate stays 50 frames a second.
 func (p *Softphone) send() {
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
@@ -109,15 +121,20 @@ func (p *Softphone) send() {
 	}
 	var seq uint16
 	var ts uint32
+	start, n := time.Now(), int64(0)
 	for {
 		select {
 		case <-p.stop:
 			return
 		case <-t.C:
 		}
-		seq++
-		ts += frameBytes
-		_ = p.track.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: ts}, Payload: payload})
+		for due := int64(time.Since(start) / (20 * time.Millisecond)); n < due; n++ {
+			seq++
+			ts += frameBytes
+			if p.track.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: ts}, Payload: payload}) == nil {
+				p.sent.Add(1)
+			}
+		}
 	}
 }
 
@@ -125,7 +142,11 @@ func (p *Softphone) received(pkt *rtp.Packet, at time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(pkt.Payload) > 0 {
-		p.byMark[pkt.Payload[0]]++
+		m := pkt.Payload[0]
+		if p.byMark[m] == 0 {
+			p.firstBy[m] = at
+		}
+		p.byMark[m]++
 	}
 	p.total++
 	if !p.started {
@@ -147,6 +168,17 @@ func (p *Softphone) Received(mark byte) int64 {
 	defer p.mu.Unlock()
 	return p.byMark[mark]
 }
+
+// FirstFrom returns when the first frame marked mark arrived (zero if
+// none did).
+func (p *Softphone) FirstFrom(mark byte) time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.firstBy[mark]
+}
+
+// Sent counts the frames sent so far.
+func (p *Softphone) Sent() int64 { return p.sent.Load() }
 
 // Quality returns the frames received, lost (sequence gaps), the
 // interarrival jitter and when the first frame arrived.
