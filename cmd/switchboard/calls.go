@@ -16,6 +16,7 @@ import (
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
 	"github.com/switchboard-cc/switchboard/internal/media"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
+	"github.com/switchboard-cc/switchboard/internal/trunk"
 )
 
 // startCalls wires the voice feature (issue 10): the media hub, the call
@@ -57,6 +58,16 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 		return sbhttp.Calls{}, err
 	}
 	svc = calls.NewService(store, mh, hub, calls.Config{RingTimeout: c.RingTimeout, WrapUp: c.WrapUp, Log: log})
+	if c.SIPListen != "" && c.SIPTrunk != "" {
+		tr, err := trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Log: log}, mh)
+		if err != nil {
+			return sbhttp.Calls{}, err
+		}
+		if err := tr.Start(ctx); err != nil {
+			return sbhttp.Calls{}, err
+		}
+		svc.SetDialer(tr)
+	}
 	go svc.Run(ctx, 250*time.Millisecond)
 	return sbhttp.Calls{Service: svc, Media: mh, Links: &calls.Links{Secret: secret, Clock: desk.SystemClock{}}, PublicURL: c.PublicURL}, nil
 }

@@ -32,6 +32,8 @@ type Config struct {
 	CallSecret  string
 	PublicURL   string
 	RTPPorts    string
+	SIPListen   string
+	SIPTrunk    string
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -58,6 +60,8 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.CallSecret, "call-secret", "", "secret signing call links (the same on every node)")
 	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL of call links (default: the request's host)")
 	fs.StringVar(&c.RTPPorts, "rtp-ports", "", "UDP port range of call media, MIN-MAX (default: any)")
+	fs.StringVar(&c.SIPListen, "sip-listen", "", "local SIP/UDP address for the trunk (host:port; empty: no SIP)")
+	fs.StringVar(&c.SIPTrunk, "sip-trunk", "", "SIP trunk address (host:port) that external transfers dial")
 }
 
 // parseFlags applies SWITCHBOARD_<FLAG> environment variables as defaults,

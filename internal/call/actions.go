@@ -12,6 +12,7 @@ const (
 	ByCustomer = "customer"
 	ByAgent    = "agent"
 	BySystem   = "system"
+	ByExternal = "external" // the external party of a transfer
 )
 
 // do runs one agent action on a live call under the lock and applies its
@@ -149,7 +150,10 @@ func (s *Service) Hangup(ctx context.Context, id string, agent desk.ID, by strin
 		if s.media != nil {
 			s.media.End(c.ID)
 		}
-		if talking {
+		if c.External != "" && s.dialer != nil && by != ByExternal {
+			s.dialer.Hangup(c.ID)
+		}
+		if talking && c.AgentID != 0 {
 			w, wEffs := startWrapUp(c, c.AgentID, s.cfg.WrapUp, now)
 			s.wrapups[c.AgentID] = w
 			effs = append(effs, wEffs...)

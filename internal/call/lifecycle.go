@@ -83,6 +83,8 @@ type Call struct {
 	RecordingUntil time.Time
 	// Recording is the recording's file, once the media started one.
 	Recording string
+	// External is the E.164 number the call was transferred to (I3).
+	External string
 }
 
 // HoldTime is the time on hold including a hold still running at now.

@@ -55,6 +55,7 @@ type Service struct {
 	store  Store
 	media  Media
 	notify Notifier
+	dialer Dialer
 
 	mu      sync.Mutex
 	calls   map[string]*Call

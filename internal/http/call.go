@@ -208,10 +208,27 @@ func (s *Server) callAction(fn func(svc *call.Service, ctx context.Context, id s
 	}
 }
 
+// callTransferRequest names the target of a blind transfer (I3): an agent
+// of the call's queue, a queue with automatic assignment, or an E.164
+// number dialed over the SIP trunk.
+type callTransferRequest struct {
+	AgentID *desk.ID `json:"agent_id"`
+	QueueID *desk.ID `json:"queue_id"`
+	Number  string   `json:"number"`
+}
+
 func (s *Server) handleCallTransfer(w http.ResponseWriter, r *http.Request) error {
-	var req desk.Transfer
+	var req callTransferRequest
 	if err := s.decode(r, &req); err != nil {
 		return err
+	}
+	if req.Number != "" {
+		if req.AgentID != nil || req.QueueID != nil {
+			return desk.FieldErrorf("number", "give one of agent_id, queue_id and number")
+		}
+		return s.callAction(func(svc *call.Service, ctx context.Context, id string, agent desk.ID) (*call.Call, error) {
+			return svc.TransferExternal(ctx, id, agent, req.Number)
+		})(w, r)
 	}
 	var toAgent, toQueue desk.ID
 	if req.AgentID != nil {

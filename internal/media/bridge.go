@@ -23,6 +23,14 @@ type Stats struct {
 	Recorded float64 `json:"recorded_seconds"`
 }
 
+// party is one side of a bridge: a WebRTC leg, or a plain RTP leg to a
+// SIP trunk (the external party of a transfer).
+type party interface {
+	// write sends one G.711 payload to the party.
+	write(payload []byte) error
+	close()
+}
+
 // bridge joins a call's customer and agent legs: it forwards RTP between
 // them unchanged (no transcoding: both legs run the same G.711 codec),
 // plays music to the customer while on hold or while no agent is
@@ -33,8 +41,8 @@ type bridge struct {
 	music []byte // encoded in codec, looped
 
 	mu       sync.Mutex
-	customer *leg
-	agent    *leg
+	customer party
+	agent    party
 	held     bool
 	musicAt  int
 	rec      *recorder
@@ -73,7 +81,7 @@ func (b *bridge) fromCustomerRTP(payload []byte) {
 
 // fromAgentRTP forwards the payload of leg l to the customer, if l is still
 // the call's agent and the call is not on hold.
-func (b *bridge) fromAgentRTP(l *leg, payload []byte) {
+func (b *bridge) fromAgentRTP(l party, payload []byte) {
 	b.fromAgent.Add(1)
 	b.mu.Lock()
 	c, cur, held, rec := b.customer, b.agent, b.held, b.rec

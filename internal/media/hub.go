@@ -138,6 +138,14 @@ func (h *Hub) ConnectAgent(ctx context.Context, callID, offer string) (string, e
 	if err != nil {
 		return "", err
 	}
+	h.attachAgent(b, l)
+	return answer, nil
+}
+
+// attachAgent makes p the call's agent side, closing the one before, and
+// starts the recording with the first agent unless a transfer stopped it.
+func (h *Hub) attachAgent(b *bridge, l party) {
+	callID := b.id
 	b.mu.Lock()
 	old := b.agent
 	b.agent, b.held = l, false
@@ -153,7 +161,6 @@ func (h *Hub) ConnectAgent(ctx context.Context, callID, offer string) (string, e
 	if old != nil {
 		old.close()
 	}
-	return answer, nil
 }
 
 // Hold switches the customer to music (on) or back to the agent.
