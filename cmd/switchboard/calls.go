@@ -49,7 +49,17 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 		log.Warn("calls: no --call-secret; call links will not survive a restart nor work across nodes")
 	}
 	var svc *calls.Service
-	mh, err := media.NewHub(media.Config{RecordDir: recDir, PortMin: portMin, PortMax: portMax, Log: log,
+	music := func(callID string) []int16 {
+		if c.HoldMusic == "" {
+			return nil
+		}
+		queue := "default"
+		if call, err := svc.Find(callID); err == nil {
+			queue = call.QueueID.String()
+		}
+		return holdMusic(c.HoldMusic, queue, log)
+	}
+	mh, err := media.NewHub(media.Config{RecordDir: recDir, PortMin: portMin, PortMax: portMax, Log: log, Music: music,
 		IncludeLoopback: strings.HasPrefix(c.Addr, "127.") || strings.HasPrefix(c.Addr, "localhost"),
 		OnCustomerGone: func(id string) {
 			_, _ = svc.Hangup(context.Background(), id, 0, calls.ByCustomer)
@@ -70,4 +80,19 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 	}
 	go svc.Run(ctx, 250*time.Millisecond)
 	return sbhttp.Calls{Service: svc, Media: mh, Links: &calls.Links{Secret: secret, Clock: desk.SystemClock{}}, PublicURL: c.PublicURL}, nil
+}
+
+// holdMusic reads a queue's music on hold and announcement (I2, B6) from
+// dir: QUEUE_ID.ul, else default.ul (raw 8 kHz mu-law, the usual telephony
+// format); nil plays the built-in tone.
+func holdMusic(dir, queue string, log *slog.Logger) []int16 {
+	for _, name := range []string{queue + ".ul", "default.ul"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err == nil {
+			return media.MusicFromULaw(data)
+		} else if !os.IsNotExist(err) {
+			log.Warn("calls: reading hold music", "file", name, "err", err)
+		}
+	}
+	return nil
 }

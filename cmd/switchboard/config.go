@@ -34,6 +34,7 @@ type Config struct {
 	RTPPorts    string
 	SIPListen   string
 	SIPTrunk    string
+	HoldMusic   string
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -60,6 +61,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.CallSecret, "call-secret", "", "secret signing call links (the same on every node)")
 	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL of call links (default: the request's host)")
 	fs.StringVar(&c.RTPPorts, "rtp-ports", "", "UDP port range of call media, MIN-MAX (default: any)")
+	fs.StringVar(&c.HoldMusic, "hold-music", "", "folder of music on hold per queue: QUEUE_ID.ul or default.ul (8 kHz mu-law); default a built-in tone")
 	fs.StringVar(&c.SIPListen, "sip-listen", "", "local SIP/UDP address for the trunk (host:port; empty: no SIP)")
 	fs.StringVar(&c.SIPTrunk, "sip-trunk", "", "SIP trunk address (host:port) that external transfers dial")
 }

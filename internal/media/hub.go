@@ -91,17 +91,19 @@ func (h *Hub) ConnectCustomer(ctx context.Context, callID, offer string) (string
 	if err != nil {
 		return "", err
 	}
-	h.mu.Lock()
-	if h.bridges[callID] != nil {
-		h.mu.Unlock()
-		return "", fmt.Errorf("media: call %s has a customer already", callID)
-	}
+	// The music is looked up before taking the hub's lock: the lookup may
+	// read a file and ask the call service, which calls into the hub.
 	var music []int16
 	if h.cfg.Music != nil {
 		music = h.cfg.Music(callID)
 	}
 	if len(music) == 0 {
 		music = Tone()
+	}
+	h.mu.Lock()
+	if h.bridges[callID] != nil {
+		h.mu.Unlock()
+		return "", fmt.Errorf("media: call %s has a customer already", callID)
 	}
 	b := newBridge(callID, codec, music)
 	h.bridges[callID] = b

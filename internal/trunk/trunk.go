@@ -133,7 +133,8 @@ func (t *Trunk) Dial(ctx context.Context, callID, number string, ev call.Externa
 	}()
 }
 
-// Hangup sends BYE on a call's external leg (call.Dialer).
+// Hangup sends BYE on a call's external leg (call.Dialer); it returns at
+// once.
 func (t *Trunk) Hangup(callID string) {
 	t.mu.Lock()
 	s := t.sessions[callID]
@@ -145,12 +146,16 @@ func (t *Trunk) Hangup(callID string) {
 	if s == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := s.dialog.Bye(ctx); err != nil {
-		t.cfg.Log.Info("trunk: BYE failed", "call", callID, "err", err)
-	}
-	_ = s.dialog.Close()
+	// In the background: the call service calls this under its lock, and
+	// a BYE waits for the far side's answer.
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.dialog.Bye(ctx); err != nil {
+			t.cfg.Log.Info("trunk: BYE failed", "call", callID, "err", err)
+		}
+		_ = s.dialog.Close()
+	}()
 }
 
 // dial runs one INVITE transaction to the end: on 2xx it ACKs, bridges the
