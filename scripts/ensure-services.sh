@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts or installs what the test suite needs when it is missing:
 # PostgreSQL (127.0.0.1:5432, trust auth, database "test"), NATS with
-# JetStream (127.0.0.1:4222) and Debian's Chromium for the browser tests.
+# JetStream (127.0.0.1:4222), Debian's Chromium for the browser tests and
+# sipp (package sip-tester) as the far end of the SIP trunk tests.
 # Safe to run repeatedly; fails loudly when something cannot be provided.
 set -euo pipefail
 
@@ -46,5 +47,10 @@ if [ -f web/package.json ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
 
+if ! command -v sipp >/dev/null; then
+  echo "ensure-services: installing sipp (Debian sip-tester) for the SIP trunk tests"
+  apt_install sip-tester
+fi
+
 command -v npm >/dev/null || { echo "ensure-services: npm is required to build the web workspace" >&2; exit 1; }
-echo "ensure-services: PostgreSQL, NATS$( [ -x /usr/bin/chromium ] && echo ', Chromium') ready"
+echo "ensure-services: PostgreSQL, NATS$( [ -x /usr/bin/chromium ] && echo ', Chromium'), sipp ready"

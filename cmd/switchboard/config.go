@@ -41,6 +41,17 @@ type Config struct {
 	// IMAPPoll is how often email channels with an IMAP mailbox are
 	// polled; 0 turns polling off.
 	IMAPPoll time.Duration
+	// Calls (issue 10).
+	CallsOff    bool
+	RingTimeout time.Duration
+	WrapUp      time.Duration
+	Recordings  string
+	CallSecret  string
+	PublicURL   string
+	RTPPorts    string
+	SIPListen   string
+	SIPTrunk    string
+	HoldMusic   string
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -66,6 +77,16 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.OutboxPoll, "outbox-poll", time.Second, "how often workers look for due sends (new replies wake them at once)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "inbound SMTP listener for email channels (host:port, e.g. :2525); empty = none")
 	fs.DurationVar(&c.IMAPPoll, "imap-poll", time.Minute, "how often email channels with imap_addr are polled (0 = never)")
+	fs.BoolVar(&c.CallsOff, "calls-off", false, "turn voice calls off")
+	fs.DurationVar(&c.RingTimeout, "ring-timeout", 20*time.Second, "how long a call rings an agent before it goes to the next one")
+	fs.DurationVar(&c.WrapUp, "wrap-up", 30*time.Second, "after-call wrap-up time (agents may add 10 s)")
+	fs.StringVar(&c.Recordings, "recordings", "", "folder of call recordings (default DATA/recordings)")
+	fs.StringVar(&c.CallSecret, "call-secret", "", "secret signing call links (the same on every node)")
+	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL of call links (default: the request's host)")
+	fs.StringVar(&c.RTPPorts, "rtp-ports", "", "UDP port range of call media, MIN-MAX (default: any)")
+	fs.StringVar(&c.HoldMusic, "hold-music", "", "folder of music on hold per queue: QUEUE_ID.ul or default.ul (8 kHz mu-law); default a built-in tone")
+	fs.StringVar(&c.SIPListen, "sip-listen", "", "local SIP/UDP address for the trunk (host:port; empty: no SIP)")
+	fs.StringVar(&c.SIPTrunk, "sip-trunk", "", "SIP trunk address (host:port) that external transfers dial")
 }
 
 // parseFlags applies SWITCHBOARD_<FLAG> environment variables as defaults,

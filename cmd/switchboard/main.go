@@ -22,6 +22,7 @@ commands:
   bench ws      live feed: server memory per socket, commit→socket latency
   bench outbound  replies through the outbox to a local fake provider: messages/s, latency
   bench webhook   signed WhatsApp webhooks vs the API channel: inbound messages/s
+  bench calls     concurrent bridged G.711 calls: setup time, packet loss, jitter, CPU
   version       print the version
 
 Flags also come from SWITCHBOARD_* environment variables (e.g. SWITCHBOARD_ADDR).
@@ -67,9 +68,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			"ws":       runBenchWS,
 			"outbound": runBenchOutbound,
 			"webhook":  runBenchWebhook,
+			"calls":    runBenchCalls,
 		}
 		if len(args) < 2 || benches[args[1]] == nil {
-			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws [flags]\n")
+			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws|calls [flags]\n")
 			return errUsage
 		}
 		return benches[args[1]](ctx, args[2:], stdout, stderr)

@@ -100,6 +100,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	calls, err := startCalls(ctx, &c, store, hub, logger)
+	if err != nil {
+		return fmt.Errorf("calls: %w", err)
+	}
 	srv := sbhttp.NewServer(sbhttp.Config{
 		Store:    store,
 		Clock:    desk.SystemClock{},
@@ -121,7 +125,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Blobs:         blobs,
 		Notify:        notifier(store, worker),
 		Widget:        livechat.WidgetJS,
+		Calls:         calls,
 	})
+	if calls.Service != nil {
+		hub.SetCallOffers(srv.CallOffer)
+	}
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

@@ -14,6 +14,7 @@ const (
 	AutoFullCapacity  = "full_capacity"
 	CallRinging       = "ringing"
 	CallInCall        = "in_call"
+	CallOnHold        = "on_hold"
 	CallWrapUp        = "wrap_up"
 )
 
@@ -34,7 +35,7 @@ func BuiltinStatus(s string) bool {
 // nobody may set by hand.
 func AutomaticStatus(s string) bool {
 	switch s {
-	case AutoIdle, AutoUnderCapacity, AutoFullCapacity, CallRinging, CallInCall, CallWrapUp:
+	case AutoIdle, AutoUnderCapacity, AutoFullCapacity, CallRinging, CallInCall, CallOnHold, CallWrapUp:
 		return true
 	}
 	return false
@@ -43,7 +44,7 @@ func AutomaticStatus(s string) bool {
 // ValidCallState reports whether s is a call state, or "" for none.
 func ValidCallState(s string) bool {
 	switch s {
-	case "", CallRinging, CallInCall, CallWrapUp:
+	case "", CallRinging, CallInCall, CallOnHold, CallWrapUp:
 		return true
 	}
 	return false
@@ -114,7 +115,7 @@ type PresenceService interface {
 	// TouchAgent records client activity (the heartbeat of A5).
 	TouchAgent(ctx context.Context, agentID ID) error
 	// SetCallState records the call lifecycle's effect on presence
-	// (Ringing, In a call, Wrap-up, or "" when the call is over). Driven by
+	// (Ringing, In a call, On hold, Wrap-up, or "" when the call is over). Driven by
 	// the calls feature as the system.
 	SetCallState(ctx context.Context, agentID ID, state string) (*Agent, error)
 	// ExpireInactiveAgents sets Offline every Available agent whose last

@@ -92,6 +92,7 @@ type Store interface {
 	RoutingService
 	AutoAssignService
 	BotService
+	CallService
 	// SetChangeHandler installs the handler told of committed changes.
 	SetChangeHandler(h ChangeHandler)
 	TwoFactorService

@@ -158,6 +158,29 @@ var accessTable = map[string]accessCase{
 	"GET /widget.js":                       {"/widget.js", "", [5]int{404, 404, 404, 404, 404}},
 	"GET /api/v1/livechat/{channel_id}/ws": {"/api/v1/livechat/999999/ws", "", [5]int{404, 404, 404, 404, 404}},
 
+	// Calls are off in this env (no media hub): signed-in callers get 404,
+	// anonymous ones 401; internal/http/call_test.go walks the feature with
+	// calls on (roles, visibility of recordings, the customer page).
+	"GET /api/v1/calls/{id}":                    {"/api/v1/calls/1", "", [5]int{401, 404, 404, 404, 404}},
+	"GET /api/v1/calls/{id}/recording":          {"/api/v1/calls/1/recording", "", [5]int{401, 404, 404, 404, 404}},
+	"GET /api/v1/me/wrap-up":                    {"/api/v1/me/wrap-up", "", [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/calls":                        {"/api/v1/calls", `{}`, [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/calls/{id}/answer":            {"/api/v1/calls/1/answer", `{}`, [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/calls/{id}/decline":           {"/api/v1/calls/1/decline", `{}`, [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/calls/{id}/hangup":            {"/api/v1/calls/1/hangup", `{}`, [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/calls/{id}/hold":              {"/api/v1/calls/1/hold", `{}`, [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/calls/{id}/media":             {"/api/v1/calls/1/media", `{}`, [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/calls/{id}/resume":            {"/api/v1/calls/1/resume", `{}`, [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/calls/{id}/transfer":          {"/api/v1/calls/1/transfer", `{}`, [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/conversations/{id}/call-link": {"/api/v1/conversations/{convA}/call-link", `{}`, [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/me/wrap-up/extend":            {"/api/v1/me/wrap-up/extend", `{}`, [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/me/wrap-up/finish":            {"/api/v1/me/wrap-up/finish", `{}`, [5]int{401, 404, 404, 404, 404}},
+	"GET /call/app.js":                          {"/call/app.js", "", all200},
+	"GET /call/{token}":                         {"/call/not-a-token", "", [5]int{404, 404, 404, 404, 404}},
+	"GET /call/{token}/calls/{call_id}":         {"/call/not-a-token/calls/1", "", [5]int{404, 404, 404, 404, 404}},
+	"POST /call/{token}/calls/{call_id}/hangup": {"/call/not-a-token/calls/1/hangup", `{}`, [5]int{404, 404, 404, 404, 404}},
+	"POST /call/{token}/offer":                  {"/call/not-a-token/offer", `{"sdp":"v=0"}`, [5]int{404, 404, 404, 404, 404}},
+
 	"POST /api/v1/inbound": {"/api/v1/inbound", `{"channel":"api","from":"+1555{n}","text":"hi","external_id":"x{n}"}`, [5]int{401, 403, 403, 403, 201}},
 }
 

@@ -1,6 +1,10 @@
 package http
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/switchboard-cc/switchboard/internal/call"
+)
 
 // handlerFunc is a handler that returns its error for central rendering.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
@@ -100,6 +104,26 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/macros/{id}/draft", accessAgent, s.handleMacroDraftApply},
 		{"POST", "/api/v1/macros/{id}/draft/remove", accessAgent, s.handleMacroDraftRemove},
 		{"POST", "/api/v1/conversations/{id}/seen", accessAgent, s.handleConversationSeen},
+		{"POST", "/api/v1/conversations/{id}/call-link", accessAgent, s.handleCallLinkCreate},
+
+		{"POST", "/api/v1/calls", accessAgent, s.handleCallCreate},
+		{"GET", "/api/v1/calls/{id}", accessAgent, s.handleCallGet},
+		{"POST", "/api/v1/calls/{id}/answer", accessAgent, s.handleCallAnswer},
+		{"POST", "/api/v1/calls/{id}/media", accessAgent, s.handleCallMedia},
+		{"POST", "/api/v1/calls/{id}/decline", accessAgent, s.callAction((*call.Service).Decline)},
+		{"POST", "/api/v1/calls/{id}/hold", accessAgent, s.callAction((*call.Service).Hold)},
+		{"POST", "/api/v1/calls/{id}/resume", accessAgent, s.callAction((*call.Service).Resume)},
+		{"POST", "/api/v1/calls/{id}/transfer", accessAgent, s.handleCallTransfer},
+		{"POST", "/api/v1/calls/{id}/hangup", accessAgent, s.callAction(hangupByAgent)},
+		{"GET", "/api/v1/calls/{id}/recording", accessAgent, s.handleCallRecording},
+		{"GET", "/api/v1/me/wrap-up", accessAgent, s.handleWrapUpGet},
+		{"POST", "/api/v1/me/wrap-up/extend", accessAgent, s.handleWrapUpExtend},
+		{"POST", "/api/v1/me/wrap-up/finish", accessAgent, s.handleWrapUpFinish},
+		{"GET", "/call/app.js", accessPublic, s.handleCallPageScript},
+		{"GET", "/call/{token}", accessPublic, s.handleCallPage},
+		{"POST", "/call/{token}/offer", accessPublic, s.handleCallLinkOffer},
+		{"GET", "/call/{token}/calls/{call_id}", accessPublic, s.handleCallLinkState},
+		{"POST", "/call/{token}/calls/{call_id}/hangup", accessPublic, s.handleCallLinkHangup},
 
 		{"GET", "/api/v1/tags", accessAgent, s.handleTagList},
 		{"POST", "/api/v1/tags", accessAgent, s.handleTagCreate},

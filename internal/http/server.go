@@ -59,6 +59,8 @@ type Config struct {
 	Channels ChannelAdapters
 	// Realtime serves the live feed at /api/v1/ws; nil answers 404.
 	Realtime Realtime
+	// Calls is the voice feature (issue 10); a zero value turns calls off.
+	Calls Calls
 	// Notify wakes the send workers after a reply is committed; nil
 	// leaves the jobs to the workers' polling.
 	Notify func()

@@ -38,7 +38,7 @@ func newEnv(t *testing.T) *env {
 }
 
 // newEnvWith is newEnv with a server configuration (its Store is set here).
-func newEnvWith(t *testing.T, cfg Config) *env {
+func newEnvWith(t *testing.T, cfg Config, configure ...func(cfg *Config)) *env {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
 	if err != nil {
@@ -58,6 +58,9 @@ func newEnvWith(t *testing.T, cfg Config) *env {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	for _, f := range configure {
+		f(&cfg) // completes the configuration once the store exists
 	}
 	srv := httptest.NewServer(NewServer(cfg).Handler())
 	t.Cleanup(srv.Close)

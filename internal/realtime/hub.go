@@ -62,6 +62,9 @@ type Hub struct {
 	last    uint64
 	clients map[*client]struct{}
 	closed  bool
+	// callOffers answers call.offer frames (see call.go); nil when calls
+	// are off.
+	callOffers CallOfferFunc
 }
 
 // frame is an event encoded once for every client that receives it.

@@ -14,15 +14,17 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-// maxClientMessage bounds what a client may send in one frame.
-const maxClientMessage = 4096
+// maxClientMessage bounds what a client may send in one frame: a
+// call.offer carries an SDP offer with its ICE candidates.
+const maxClientMessage = 32 << 10
 
 // touchEvery is how often client activity is written as the agent's
 // heartbeat (A5); the store ignores more frequent touches anyway.
 const touchEvery = 15 * time.Second
 
 // clientMessage is what a client sends: ping (activity), subscribe and
-// unsubscribe (typing indicators of an open conversation), typing.
+// unsubscribe (typing indicators of an open conversation), typing, and
+// call.offer (a call leg's SDP, see call.go).
 type clientMessage struct {
 	Type           string  `json:"type"`
 	ConversationID desk.ID `json:"conversation_id"`
@@ -144,6 +146,8 @@ func (h *Hub) readLoop(ctx context.Context, conn *websocket.Conn, c *client, act
 			}
 		case "unsubscribe":
 			c.subscribe(m.ConversationID, false)
+		case "call.offer":
+			h.handleCallOffer(ctx, c, actor, data)
 		default:
 			c.push(mustJSON(map[string]any{"type": "error", "code": "unknown_type", "message": "unknown message type " + strconv.Quote(m.Type)}))
 		}

@@ -161,7 +161,7 @@ func (s *Store) SetCallState(ctx context.Context, agentID desk.ID, state string)
 		return nil, desk.Errorf(desk.EFORBIDDEN, "call states are set by the system")
 	}
 	if !desk.ValidCallState(state) {
-		return nil, desk.FieldErrorf("call_state", "call state must be ringing, in_call, wrap_up or empty")
+		return nil, desk.FieldErrorf("call_state", "call state must be ringing, in_call, on_hold, wrap_up or empty")
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE agents SET call_state = $1, updated_at = $2 WHERE id = $3`, state, micros(s.now()), int64(agentID))

@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("EmailThreading", func(t *testing.T) { testEmailThreading(t, open) })
 	t.Run("ReplyChannelSwitch", func(t *testing.T) { testReplyChannelSwitch(t, open) })
 	t.Run("Dispatch", func(t *testing.T) { testDispatch(t, open) })
+	t.Run("Calls", func(t *testing.T) { testCalls(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	calls "github.com/switchboard-cc/switchboard/internal/call"
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
+	"github.com/switchboard-cc/switchboard/internal/media"
+	"github.com/switchboard-cc/switchboard/internal/realtime"
+	"github.com/switchboard-cc/switchboard/internal/trunk"
+)
+
+// startCalls wires the voice feature (issue 10): the media hub, the call
+// lifecycle service ticking until ctx ends, and signed call links.
+func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.Hub, log *slog.Logger) (sbhttp.Calls, error) {
+	if c.CallsOff {
+		return sbhttp.Calls{}, nil
+	}
+	recDir := c.Recordings
+	if recDir == "" {
+		recDir = filepath.Join(c.Data, "recordings")
+	}
+	if err := os.MkdirAll(recDir, 0o750); err != nil {
+		return sbhttp.Calls{}, fmt.Errorf("recordings: %w", err)
+	}
+	var portMin, portMax uint16
+	if c.RTPPorts != "" {
+		lo, hi, ok := strings.Cut(c.RTPPorts, "-")
+		a, err1 := strconv.ParseUint(lo, 10, 16)
+		b, err2 := strconv.ParseUint(hi, 10, 16)
+		if !ok || err1 != nil || err2 != nil || a > b {
+			return sbhttp.Calls{}, fmt.Errorf("--rtp-ports: want MIN-MAX, got %q", c.RTPPorts)
+		}
+		portMin, portMax = uint16(a), uint16(b)
+	}
+	secret := []byte(c.CallSecret)
+	if len(secret) == 0 {
+		secret = make([]byte, 32)
+		_, _ = rand.Read(secret)
+		log.Warn("calls: no --call-secret; call links will not survive a restart nor work across nodes")
+	}
+	var svc *calls.Service
+	music := func(callID string) []int16 {
+		if c.HoldMusic == "" {
+			return nil
+		}
+		queue := "default"
+		if call, err := svc.Find(callID); err == nil {
+			queue = call.QueueID.String()
+		}
+		return holdMusic(c.HoldMusic, queue, log)
+	}
+	mh, err := media.NewHub(media.Config{RecordDir: recDir, PortMin: portMin, PortMax: portMax, Log: log, Music: music,
+		IncludeLoopback: strings.HasPrefix(c.Addr, "127.") || strings.HasPrefix(c.Addr, "localhost"),
+		OnCustomerGone: func(id string) {
+			_, _ = svc.Hangup(context.Background(), id, 0, calls.ByCustomer)
+		}})
+	if err != nil {
+		return sbhttp.Calls{}, err
+	}
+	svc = calls.NewService(store, mh, hub, calls.Config{RingTimeout: c.RingTimeout, WrapUp: c.WrapUp, Log: log})
+	if c.SIPListen != "" && c.SIPTrunk != "" {
+		tr, err := trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Log: log}, mh)
+		if err != nil {
+			return sbhttp.Calls{}, err
+		}
+		if err := tr.Start(ctx); err != nil {
+			return sbhttp.Calls{}, err
+		}
+		svc.SetDialer(tr)
+	}
+	go svc.Run(ctx, 250*time.Millisecond)
+	return sbhttp.Calls{Service: svc, Media: mh, Links: &calls.Links{Secret: secret, Clock: desk.SystemClock{}}, PublicURL: c.PublicURL}, nil
+}
+
+// holdMusic reads a queue's music on hold and announcement (I2, B6) from
+// dir: QUEUE_ID.ul, else default.ul (raw 8 kHz mu-law, the usual telephony
+// format); nil plays the built-in tone.
+func holdMusic(dir, queue string, log *slog.Logger) []int16 {
+	for _, name := range []string{queue + ".ul", "default.ul"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err == nil {
+			return media.MusicFromULaw(data)
+		} else if !os.IsNotExist(err) {
+			log.Warn("calls: reading hold music", "file", name, "err", err)
+		}
+	}
+	return nil
+}

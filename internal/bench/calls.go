@@ -1,0 +1,201 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/media"
+)
+
+// CallsConfig tunes the calls benchmark.
+type CallsConfig struct {
+	// Calls is how many concurrent bridged calls to hold.
+	Calls int
+	// Rate is how many calls are set up per second while ramping up.
+	Rate int
+	// Duration is the measured period once every call is up.
+	Duration time.Duration
+	// Record records every call as in production.
+	Record bool
+}
+
+// CallsResult is what the calls benchmark measured.
+type CallsResult struct {
+	Calls int
+	// Setup is the time from an agent's answer (the SDP offer sent) to the
+	// first bridged packet from the agent at the customer.
+	Setup Latencies
+	// Sent and Received count frames in the measured period, both
+	// directions; Loss is 1 - Received/Sent.
+	Sent, Received int64
+	Loss           float64
+	// JitterMean and JitterMax are RFC 3550 interarrival jitter at the
+	// receiving phones, at the end of the period.
+	JitterMean, JitterMax time.Duration
+	// CPU is the process's CPU time over the period, as a share of one core.
+	CPU      float64
+	Duration time.Duration
+	Recorded bool
+}
+
+// Fprint writes the result.
+func (r *CallsResult) Fprint(w io.Writer) {
+	fmt.Fprintf(w, "concurrent bridged calls: %d (G.711, recording %v)\n", r.Calls, r.Recorded)
+	r.Setup.Fprint(w, "answer → first bridged packet")
+	fmt.Fprintf(w, "frames in %s: sent %d, received %d, loss %.3f%%\n", r.Duration, r.Sent, r.Received, 100*r.Loss)
+	fmt.Fprintf(w, "jitter at the receivers: mean %.2f ms, max %.2f ms\n", ms(r.JitterMean), ms(r.JitterMax))
+	fmt.Fprintf(w, "CPU: %.0f%% of one core (hub and all %d softphones in this process)\n", 100*r.CPU, 2*r.Calls)
+}
+
+// callPair is one bridged call: the customer's and the agent's phones.
+type callPair struct{ customer, agent *media.Softphone }
+
+const (
+	markCustomer = 0x43
+	markAgent    = 0x41
+)
+
+// Calls sets up cfg.Calls bridged calls through an in-process media hub,
+// each with two pion softphones over loopback, then measures loss and
+// jitter for cfg.Duration. The phones run in the same process and share
+// the CPU with the hub, so the figures understate a dedicated server.
+func Calls(ctx context.Context, cfg CallsConfig) (*CallsResult, error) {
+	hcfg := media.Config{IncludeLoopback: true}
+	if cfg.Record {
+		dir, err := os.MkdirTemp("", "switchboard-bench-calls-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		hcfg.RecordDir = dir
+	}
+	hub, err := media.NewHub(hcfg)
+	if err != nil {
+		return nil, err
+	}
+	pairs := make([]callPair, 0, cfg.Calls)
+	defer func() {
+		for i, p := range pairs {
+			hub.End(fmt.Sprint("bench-", i))
+			p.customer.Close()
+			p.agent.Close()
+		}
+	}()
+	var setups samples
+	every := time.Second / time.Duration(max(cfg.Rate, 1))
+	for i := 0; i < cfg.Calls; i++ {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		next := time.Now().Add(every)
+		id := fmt.Sprint("bench-", i)
+		c, err := connect(ctx, markCustomer, func(offer string) (string, error) { return hub.ConnectCustomer(ctx, id, offer) })
+		if err != nil {
+			return nil, fmt.Errorf("call %d customer: %w", i, err)
+		}
+		answered := time.Now()
+		a, err := connect(ctx, markAgent, func(offer string) (string, error) { return hub.ConnectAgent(ctx, id, offer) })
+		if err != nil {
+			c.Close()
+			return nil, fmt.Errorf("call %d agent: %w", i, err)
+		}
+		pairs = append(pairs, callPair{c, a})
+		go func() {
+			for t0 := time.Now(); time.Since(t0) < 10*time.Second; time.Sleep(5 * time.Millisecond) {
+				if first := c.FirstFrom(markAgent); !first.IsZero() {
+					setups.add(first.Sub(answered))
+					return
+				}
+			}
+		}()
+		time.Sleep(time.Until(next))
+	}
+	time.Sleep(2 * time.Second) // settle: last calls connect, jitter estimates converge
+
+	sent0, recv0 := totals(pairs)
+	cpu0 := cpuTime()
+	start := time.Now()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-time.After(cfg.Duration):
+	}
+	elapsed := time.Since(start)
+	sent1, recv1 := totals(pairs)
+	res := &CallsResult{Calls: len(pairs), Recorded: cfg.Record, Sent: sent1 - sent0, Received: recv1 - recv0, Duration: elapsed,
+		CPU: float64(cpuTime()-cpu0) / float64(elapsed), Setup: Summarize(setups.take())}
+	if res.Sent > 0 {
+		res.Loss = max(0, 1-float64(res.Received)/float64(res.Sent))
+	}
+	var sum time.Duration
+	for _, p := range pairs {
+		for _, ph := range []*media.Softphone{p.customer, p.agent} {
+			_, _, j, _ := ph.Quality()
+			sum += j
+			res.JitterMax = max(res.JitterMax, j)
+		}
+	}
+	if len(pairs) > 0 {
+		res.JitterMean = sum / time.Duration(2*len(pairs))
+	}
+	return res, nil
+}
+
+// samples collects durations from several goroutines.
+type samples struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *samples) add(d time.Duration) {
+	s.mu.Lock()
+	s.d = append(s.d, d)
+	s.mu.Unlock()
+}
+
+func (s *samples) take() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.d...)
+}
+
+// connect dials one softphone through an SDP exchange.
+func connect(ctx context.Context, mark byte, exchange func(offer string) (string, error)) (*media.Softphone, error) {
+	p, offer, err := media.NewSoftphone(mark)
+	if err != nil {
+		return nil, err
+	}
+	answer, err := exchange(offer)
+	if err == nil {
+		err = p.Accept(answer)
+	}
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// totals sums frames sent by every phone and frames received from the
+// other party (not music) by every phone.
+func totals(pairs []callPair) (sent, received int64) {
+	for _, p := range pairs {
+		sent += p.customer.Sent() + p.agent.Sent()
+		received += p.customer.Received(markAgent) + p.agent.Received(markCustomer)
+	}
+	return sent, received
+}
+
+// cpuTime is the process's user+system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

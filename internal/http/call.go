@@ -1,0 +1,293 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/switchboard-cc/switchboard/internal/call"
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/media"
+)
+
+// Calls wires the voice feature (issue 10) into the server; nil Service
+// answers the call routes with 404.
+type Calls struct {
+	Service *call.Service
+	// Media bridges the calls' audio; nil runs calls without media.
+	Media *media.Hub
+	// Links signs call links (I5).
+	Links *call.Links
+	// PublicURL prefixes call links (https://desk.example.com); empty uses
+	// the request's host.
+	PublicURL string
+}
+
+// callResponse is a call with its media: the SDP answer to an offer the
+// request carried, and the packet counters.
+type callResponse struct {
+	Call  call.View    `json:"call"`
+	SDP   string       `json:"sdp,omitempty"`
+	Media *media.Stats `json:"media,omitempty"`
+}
+
+type callCreateRequest struct {
+	ConversationID desk.ID `json:"conversation_id"`
+}
+
+type sdpRequest struct {
+	SDP string `json:"sdp"`
+}
+
+// calls returns the call service or ENOTFOUND when voice is off.
+func (s *Server) calls() (*call.Service, error) {
+	if s.cfg.Calls.Service == nil {
+		return nil, desk.Errorf(desk.ENOTFOUND, "calls are not enabled")
+	}
+	return s.cfg.Calls.Service, nil
+}
+
+// respondCall renders a call for the caller, with media counters.
+func (s *Server) respondCall(w http.ResponseWriter, status int, c *call.Call, sdp string) {
+	res := callResponse{Call: s.cfg.Calls.Service.View(c), SDP: sdp}
+	if s.cfg.Calls.Media != nil {
+		if st, ok := s.cfg.Calls.Media.Stats(c.ID); ok {
+			res.Media = &st
+		}
+	}
+	writeJSON(w, status, res)
+}
+
+// handleCallCreate starts an outbound call from a visible conversation
+// (the customer side is dialed over SIP, see the closing note of issue 10).
+func (s *Server) handleCallCreate(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.calls()
+	if err != nil {
+		return err
+	}
+	actor, err := desk.RequireActor(r.Context())
+	if err != nil {
+		return err
+	}
+	var req callCreateRequest
+	if err := s.decode(r, &req); err != nil {
+		return err
+	}
+	conv, err := s.cfg.Store.FindConversationByID(r.Context(), req.ConversationID)
+	if err != nil {
+		return err
+	}
+	if conv.Status == desk.ConversationClosed {
+		return desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed")
+	}
+	c, err := svc.Outbound(r.Context(), conv.ID, conv.QueueID, actor.AgentID)
+	if err != nil {
+		return err
+	}
+	s.respondCall(w, http.StatusCreated, c, "")
+	return nil
+}
+
+// visibleCall returns a live call whose conversation the caller sees.
+func (s *Server) visibleCall(r *http.Request) (*call.Call, error) {
+	return s.findVisibleCall(r.Context(), r.PathValue("id"))
+}
+
+// findVisibleCall returns live call id if the actor of ctx sees its
+// conversation (J2), else ENOTFOUND.
+func (s *Server) findVisibleCall(ctx context.Context, id string) (*call.Call, error) {
+	svc, err := s.calls()
+	if err != nil {
+		return nil, err
+	}
+	c, err := svc.Find(id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.cfg.Store.FindConversationByID(ctx, c.ConversationID); err != nil {
+		return nil, desk.Errorf(desk.ENOTFOUND, "call not found")
+	}
+	return c, nil
+}
+
+func (s *Server) handleCallGet(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.visibleCall(r)
+	if err != nil {
+		return err
+	}
+	s.respondCall(w, http.StatusOK, c, "")
+	return nil
+}
+
+// handleCallAnswer answers a ringing call; an SDP offer in the body
+// connects the agent's audio in the same request (the answer comes back).
+func (s *Server) handleCallAnswer(w http.ResponseWriter, r *http.Request) error {
+	var req sdpRequest
+	if err := s.decodeOptional(r, &req); err != nil {
+		return err
+	}
+	actor, err := desk.RequireActor(r.Context())
+	if err != nil {
+		return err
+	}
+	c, sdp, err := s.answerCall(r.Context(), actor, r.PathValue("id"), req.SDP)
+	if err != nil {
+		return err
+	}
+	s.respondCall(w, http.StatusOK, c, sdp)
+	return nil
+}
+
+// answerCall answers call id as actor and connects the offer's audio;
+// shared by the REST route and the WebSocket's call.offer frame.
+func (s *Server) answerCall(ctx context.Context, actor *desk.Actor, id, offer string) (*call.Call, string, error) {
+	if _, err := s.findVisibleCall(ctx, id); err != nil {
+		return nil, "", err
+	}
+	c, err := s.cfg.Calls.Service.Answer(ctx, id, actor.AgentID)
+	if err != nil {
+		return nil, "", err
+	}
+	sdp, err := s.connectAgent(ctx, c, offer)
+	return c, sdp, err
+}
+
+// connectAgent bridges the agent's offer into the call's media.
+func (s *Server) connectAgent(ctx context.Context, c *call.Call, offer string) (string, error) {
+	if offer == "" || s.cfg.Calls.Media == nil {
+		return "", nil
+	}
+	answer, err := s.cfg.Calls.Media.ConnectAgent(ctx, c.ID, offer)
+	if err != nil {
+		return "", &desk.Error{Kind: desk.EINVALID, Code: "media_failed", Field: "sdp", Message: err.Error()}
+	}
+	if path := s.cfg.Calls.Media.Recording(c.ID); path != "" {
+		s.cfg.Calls.Service.SetRecording(ctx, c.ID, path)
+	}
+	return answer, nil
+}
+
+// handleCallMedia (re)connects the agent's audio to their call.
+func (s *Server) handleCallMedia(w http.ResponseWriter, r *http.Request) error {
+	var req sdpRequest
+	if err := s.decode(r, &req); err != nil {
+		return err
+	}
+	c, err := s.visibleCall(r)
+	if err != nil {
+		return err
+	}
+	actor, _ := desk.RequireActor(r.Context())
+	if c.AgentID != actor.AgentID || (c.State != call.InCall && c.State != call.OnHold) {
+		return desk.CodedErrorf(desk.ECONFLICT, "call_state", "only the agent in the call connects its audio")
+	}
+	sdp, err := s.connectAgent(r.Context(), c, req.SDP)
+	if err != nil {
+		return err
+	}
+	s.respondCall(w, http.StatusOK, c, sdp)
+	return nil
+}
+
+// callAction runs one of the in-call actions of the agent.
+func (s *Server) callAction(fn func(svc *call.Service, ctx context.Context, id string, agent desk.ID) (*call.Call, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := s.visibleCall(r); err != nil {
+			return err
+		}
+		actor, err := desk.RequireActor(r.Context())
+		if err != nil {
+			return err
+		}
+		c, err := fn(s.cfg.Calls.Service, r.Context(), r.PathValue("id"), actor.AgentID)
+		if err != nil {
+			return err
+		}
+		s.respondCall(w, http.StatusOK, c, "")
+		return nil
+	}
+}
+
+// callTransferRequest names the target of a blind transfer (I3): an agent
+// of the call's queue, a queue with automatic assignment, or an E.164
+// number dialed over the SIP trunk.
+type callTransferRequest struct {
+	AgentID *desk.ID `json:"agent_id"`
+	QueueID *desk.ID `json:"queue_id"`
+	Number  string   `json:"number"`
+}
+
+func (s *Server) handleCallTransfer(w http.ResponseWriter, r *http.Request) error {
+	var req callTransferRequest
+	if err := s.decode(r, &req); err != nil {
+		return err
+	}
+	if req.Number != "" {
+		if req.AgentID != nil || req.QueueID != nil {
+			return desk.FieldErrorf("number", "give one of agent_id, queue_id and number")
+		}
+		return s.callAction(func(svc *call.Service, ctx context.Context, id string, agent desk.ID) (*call.Call, error) {
+			return svc.TransferExternal(ctx, id, agent, req.Number)
+		})(w, r)
+	}
+	var toAgent, toQueue desk.ID
+	if req.AgentID != nil {
+		toAgent = *req.AgentID
+	}
+	if req.QueueID != nil {
+		toQueue = *req.QueueID
+	}
+	return s.callAction(func(svc *call.Service, ctx context.Context, id string, agent desk.ID) (*call.Call, error) {
+		return svc.Transfer(ctx, id, agent, toAgent, toQueue)
+	})(w, r)
+}
+
+// handleCallRecording streams a call's recording (I4) to whoever may see
+// its conversation.
+func (s *Server) handleCallRecording(w http.ResponseWriter, r *http.Request) error {
+	rec, err := s.cfg.Store.FindCallByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if rec.Recording == "" || !strings.HasSuffix(rec.Recording, ".wav") {
+		return desk.Errorf(desk.ENOTFOUND, "this call has no recording")
+	}
+	w.Header().Set("Content-Type", "audio/wav")
+	http.ServeFile(w, r, rec.Recording)
+	return nil
+}
+
+// decodeOptional decodes a JSON body when there is one.
+func (s *Server) decodeOptional(r *http.Request, v any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return s.decode(r, v)
+}
+
+// hangupByAgent hangs up as the agent of the call.
+func hangupByAgent(svc *call.Service, ctx context.Context, id string, agent desk.ID) (*call.Call, error) {
+	return svc.Hangup(ctx, id, agent, call.ByAgent)
+}
+
+// CallOffer answers an agent's SDP offer sent over the workspace socket
+// (realtime.CallOfferFunc): it answers a call ringing for the agent, or
+// reconnects the audio of the agent's call in progress.
+func (s *Server) CallOffer(ctx context.Context, actor *desk.Actor, callID, offer string) (string, error) {
+	ctx = desk.NewContextWithActor(ctx, actor)
+	c, err := s.findVisibleCall(ctx, callID)
+	if err != nil {
+		return "", err
+	}
+	if offer == "" {
+		return "", desk.FieldErrorf("sdp", "sdp is required")
+	}
+	if c.State == call.Ringing {
+		_, answer, err := s.answerCall(ctx, actor, callID, offer)
+		return answer, err
+	}
+	if c.AgentID != actor.AgentID || (c.State != call.InCall && c.State != call.OnHold) {
+		return "", desk.CodedErrorf(desk.ECONFLICT, "call_state", "only the agent in the call connects its audio")
+	}
+	return s.connectAgent(ctx, c, offer)
+}

@@ -1,0 +1,82 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+type wrapUpFinishRequest struct {
+	Summary string `json:"summary"`
+}
+
+// wrapUpResponse is an agent's wrap-up with the seconds left.
+type wrapUpResponse struct {
+	AgentID          desk.ID `json:"agent_id"`
+	CallID           string  `json:"call_id"`
+	ConversationID   desk.ID `json:"conversation_id"`
+	RemainingSeconds float64 `json:"remaining_seconds"`
+	Extensions       int     `json:"extensions"`
+	Summary          string  `json:"summary"`
+}
+
+// handleWrapUpGet returns the caller's running wrap-up (I1), 404 if none.
+func (s *Server) handleWrapUpGet(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.calls()
+	if err != nil {
+		return err
+	}
+	actor, err := desk.RequireActor(r.Context())
+	if err != nil {
+		return err
+	}
+	wu := svc.WrapUpOf(actor.AgentID)
+	if wu == nil {
+		return desk.Errorf(desk.ENOTFOUND, "no wrap-up is running")
+	}
+	writeJSON(w, http.StatusOK, wrapUpResponse{AgentID: wu.AgentID, CallID: wu.CallID, ConversationID: wu.ConversationID,
+		RemainingSeconds: wu.Remaining(s.cfg.Clock.Now()).Seconds(), Extensions: wu.Extensions, Summary: wu.Summary})
+	return nil
+}
+
+// handleWrapUpExtend adds ten seconds to the caller's wrap-up.
+func (s *Server) handleWrapUpExtend(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.calls()
+	if err != nil {
+		return err
+	}
+	actor, err := desk.RequireActor(r.Context())
+	if err != nil {
+		return err
+	}
+	wu, err := svc.ExtendWrapUp(r.Context(), actor.AgentID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, wrapUpResponse{AgentID: wu.AgentID, CallID: wu.CallID, ConversationID: wu.ConversationID,
+		RemainingSeconds: wu.Remaining(s.cfg.Clock.Now()).Seconds(), Extensions: wu.Extensions})
+	return nil
+}
+
+// handleWrapUpFinish ends the caller's wrap-up with the call summary.
+func (s *Server) handleWrapUpFinish(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.calls()
+	if err != nil {
+		return err
+	}
+	actor, err := desk.RequireActor(r.Context())
+	if err != nil {
+		return err
+	}
+	var req wrapUpFinishRequest
+	if err := s.decodeOptional(r, &req); err != nil {
+		return err
+	}
+	wu, err := svc.FinishWrapUp(r.Context(), actor.AgentID, req.Summary)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, wrapUpResponse{AgentID: wu.AgentID, CallID: wu.CallID, ConversationID: wu.ConversationID,
+		Extensions: wu.Extensions, Summary: wu.Summary})
+	return nil
+}

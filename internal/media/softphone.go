@@ -1,0 +1,197 @@
+package media
+
+import (
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/ice/v4"
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+)
+
+// Softphone is a minimal WebRTC party for tests and the calls benchmark: it
+// offers G.711, sends a 20 ms frame filled with its mark byte every 20 ms,
+// and counts what it receives by the frames' first byte (another party's
+// mark, or hold music), with loss and RFC 3550 interarrival jitter.
+type Softphone struct {
+	pc    *webrtc.PeerConnection
+	track *webrtc.TrackLocalStaticRTP
+	mark  byte
+	stop  chan struct{}
+	once  sync.Once
+
+	sent atomic.Int64
+
+	mu      sync.Mutex
+	byMark  map[byte]int64
+	firstBy map[byte]time.Time
+	total   int64
+	lost    int64
+	lastSeq uint16
+	started bool
+	// jitter state (RFC 3550 A.8), in sample units
+	lastTransit float64
+	jitter      float64
+	first       time.Time
+}
+
+// NewSoftphone creates a party offering codecs (the first preferred) and
+// returns its complete SDP offer.
+func NewSoftphone(mark byte, codecs ...Codec) (*Softphone, string, error) {
+	if len(codecs) == 0 {
+		codecs = []Codec{PCMU, PCMA}
+	}
+	m := &webrtc.MediaEngine{}
+	for _, c := range codecs {
+		pt := webrtc.PayloadType(0)
+		if c == PCMA {
+			pt = 8
+		}
+		if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: "audio/" + string(c), ClockRate: 8000}, PayloadType: pt}, webrtc.RTPCodecTypeAudio); err != nil {
+			return nil, "", err
+		}
+	}
+	se := webrtc.SettingEngine{}
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	// No mDNS: a multicast socket per peer connection costs descriptors and
+	// CPU at hundreds of calls; browsers' .local candidates still connect
+	// as peer-reflexive when their checks arrive.
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	se.SetIncludeLoopbackCandidate(true)
+	pc, err := webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		return nil, "", err
+	}
+	track, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: "audio/" + string(codecs[0]), ClockRate: 8000}, "audio", fmt.Sprintf("phone-%d", mark))
+	if err != nil {
+		pc.Close()
+		return nil, "", err
+	}
+	sender, err := pc.AddTrack(track)
+	if err != nil {
+		pc.Close()
+		return nil, "", err
+	}
+	go drainRTCP(sender)
+	p := &Softphone{pc: pc, track: track, mark: mark, stop: make(chan struct{}), byMark: map[byte]int64{}, firstBy: map[byte]time.Time{}}
+	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		for {
+			pkt, _, err := tr.ReadRTP()
+			if err != nil {
+				return
+			}
+			p.received(pkt, time.Now())
+		}
+	})
+	offer, err := pc.CreateOffer(nil)
+	if err != nil {
+		pc.Close()
+		return nil, "", err
+	}
+	gathered := webrtc.GatheringCompletePromise(pc)
+	if err := pc.SetLocalDescription(offer); err != nil {
+		pc.Close()
+		return nil, "", err
+	}
+	<-gathered
+	return p, pc.LocalDescription().SDP, nil
+}
+
+// Accept applies the hub's answer and starts sending.
+func (p *Softphone) Accept(answer string) error {
+	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer}); err != nil {
+		return err
+	}
+	go p.send()
+	return nil
+}
+
+// send paces frames by the clock, not by ticks: a late wake-up (a busy
+// CPU) sends the frames that are due, as a sound card's steady clock
+// would, so the rate stays 50 frames a second.
+func (p *Softphone) send() {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	payload := make([]byte, frameBytes)
+	for i := range payload {
+		payload[i] = p.mark
+	}
+	var seq uint16
+	var ts uint32
+	start, n := time.Now(), int64(0)
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-t.C:
+		}
+		for due := int64(time.Since(start) / (20 * time.Millisecond)); n < due; n++ {
+			seq++
+			ts += frameBytes
+			if p.track.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: ts}, Payload: payload}) == nil {
+				p.sent.Add(1)
+			}
+		}
+	}
+}
+
+func (p *Softphone) received(pkt *rtp.Packet, at time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(pkt.Payload) > 0 {
+		m := pkt.Payload[0]
+		if p.byMark[m] == 0 {
+			p.firstBy[m] = at
+		}
+		p.byMark[m]++
+	}
+	p.total++
+	if !p.started {
+		p.started, p.first = true, at
+	} else if gap := pkt.SequenceNumber - p.lastSeq; gap > 1 && gap < 1000 {
+		p.lost += int64(gap - 1)
+	}
+	p.lastSeq = pkt.SequenceNumber
+	transit := at.Sub(p.first).Seconds()*8000 - float64(pkt.Timestamp)
+	if p.total > 1 {
+		p.jitter += (math.Abs(transit-p.lastTransit) - p.jitter) / 16
+	}
+	p.lastTransit = transit
+}
+
+// Received counts received frames whose first byte is mark.
+func (p *Softphone) Received(mark byte) int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.byMark[mark]
+}
+
+// FirstFrom returns when the first frame marked mark arrived (zero if
+// none did).
+func (p *Softphone) FirstFrom(mark byte) time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.firstBy[mark]
+}
+
+// Sent counts the frames sent so far.
+func (p *Softphone) Sent() int64 { return p.sent.Load() }
+
+// Quality returns the frames received, lost (sequence gaps), the
+// interarrival jitter and when the first frame arrived.
+func (p *Softphone) Quality() (received, lost int64, jitter time.Duration, first time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.total, p.lost, time.Duration(p.jitter / 8000 * float64(time.Second)), p.first
+}
+
+// Close hangs up.
+func (p *Softphone) Close() {
+	p.once.Do(func() {
+		close(p.stop)
+		_ = p.pc.Close()
+	})
+}

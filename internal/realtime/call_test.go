@@ -1,0 +1,52 @@
+package realtime_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/coder/websocket"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/realtime"
+)
+
+// Call signaling rides the workspace socket: call.offer frames (with an
+// SDP larger than other frames) get call.answer or an error, and
+// NotifyAgent reaches only that agent's sockets.
+func TestCallFrames(t *testing.T) {
+	e := newEnv(t, realtime.Config{})
+	tokA, idA := e.login("a@example.com", desk.RoleAgent, e.qa)
+	tokB, _ := e.login("b@example.com", desk.RoleAgent, e.qa)
+	e.hub.SetCallOffers(func(ctx context.Context, actor *desk.Actor, callID, offer string) (string, error) {
+		if callID != "c1" {
+			return "", desk.Errorf(desk.ENOTFOUND, "call not found")
+		}
+		return "answer-for-" + actor.Name + "-" + offer[:5], nil
+	})
+	a, b := e.dial(tokA, ""), e.dial(tokB, "")
+	sdp := "v=0\r\n" + strings.Repeat("a=candidate:1 1 udp 2130706431 10.0.0.1 50000 typ host\r\n", 60)
+	if err := a.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"call.offer","call_id":"c1","sdp":"`+strings.ReplaceAll(sdp, "\r\n", `\r\n`)+`"}`)); err != nil {
+		t.Fatal(err)
+	}
+	a.until("call.answer")
+	if err := a.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"call.offer","call_id":"nope","sdp":"x"}`)); err != nil {
+		t.Fatal(err)
+	}
+	a.until("error")
+
+	e.hub.NotifyAgent(idA, map[string]any{"type": "call.ringing", "agent_id": idA})
+	if f, _ := a.until("call.ringing"); f.AgentID != idA {
+		t.Fatalf("frame %+v", f)
+	}
+	if err := b.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"ping"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, seen := b.until("pong"); len(seen) > 0 {
+		for _, f := range seen {
+			if f.Type == "call.ringing" {
+				t.Fatal("another agent got the ringing frame")
+			}
+		}
+	}
+}

@@ -1,0 +1,80 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// qSaveCall upserts a call; a record without a recording keeps the one
+// already stored.
+const qSaveCall = `INSERT INTO calls (id, conversation_id, direction, state, agent_id, queue_id, created_at, answered_at, ended_at, hold_seconds, recording)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+	ON CONFLICT (id) DO UPDATE SET state = excluded.state, agent_id = excluded.agent_id, queue_id = excluded.queue_id,
+		answered_at = excluded.answered_at, ended_at = excluded.ended_at, hold_seconds = excluded.hold_seconds,
+		recording = CASE WHEN excluded.recording <> '' THEN excluded.recording ELSE calls.recording END`
+
+// SaveCall inserts or updates a call record (system only).
+func (s *Store) SaveCall(ctx context.Context, c *desk.CallRecord) error {
+	if err := requireSystem(ctx); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, qSaveCall, c.ID, int64(c.ConversationID), c.Direction, c.State, idArg(c.AgentID),
+			int64(c.QueueID), micros(c.CreatedAt), timeArg(c.AnsweredAt), timeArg(c.EndedAt), c.HoldSeconds, c.Recording)
+		return err
+	})
+}
+
+// FindCallByID returns a call whose conversation the actor may see.
+func (s *Store) FindCallByID(ctx context.Context, id string) (*desk.CallRecord, error) {
+	var c desk.CallRecord
+	var agent, answered, ended sql.NullInt64
+	var created int64
+	err := s.rd.QueryRowContext(ctx, `SELECT id, conversation_id, direction, state, agent_id, queue_id, created_at, answered_at, ended_at, hold_seconds, recording
+		FROM calls WHERE id = $1`, id).Scan(&c.ID, &c.ConversationID, &c.Direction, &c.State, &agent, &c.QueueID, &created,
+		&answered, &ended, &c.HoldSeconds, &c.Recording)
+	if isNoRows(err) {
+		return nil, notFound("call")
+	} else if err != nil {
+		return nil, err
+	}
+	if _, err := s.FindConversationByID(ctx, c.ConversationID); err != nil {
+		return nil, notFound("call")
+	}
+	c.AgentID, c.CreatedAt, c.AnsweredAt, c.EndedAt = nullID(agent), fromMicros(created), nullTime(answered), nullTime(ended)
+	return &c, nil
+}
+
+// RecordCallEvent appends a call event to a conversation's timeline and
+// announces it to the conversation's watchers (system only).
+func (s *Store) RecordCallEvent(ctx context.Context, conversationID desk.ID, data map[string]any) error {
+	if err := requireSystem(ctx); err != nil {
+		return err
+	}
+	now := s.now()
+	var queueID int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT queue_id FROM conversations WHERE id = $1`, int64(conversationID)).Scan(&queueID); isNoRows(err) {
+			return notFound("conversation")
+		} else if err != nil {
+			return err
+		}
+		return s.insertEventTx(ctx, tx, conversationID, desk.EventCall, desk.SystemActor, micros(now), data)
+	})
+	if err != nil {
+		return err
+	}
+	s.publish(desk.Change{Type: desk.ChangeCallEvent, ConversationID: conversationID, QueueID: desk.ID(queueID), At: now})
+	return nil
+}
+
+// timeArg turns an optional time into a query argument.
+func timeArg(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return micros(*t)
+}

@@ -1,0 +1,71 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// testCalls: call records upsert and keep their recording; call events join
+// the timeline and are announced; only the system writes; agents outside
+// the conversation's queue do not see the call; on_hold is a call state.
+func testCalls(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	sales := f.MustQueue("Sales")
+	a := f.MustAgent("a@example.com", desk.RoleAgent)
+	outsider := f.MustAgent("o@example.com", desk.RoleAgent)
+	c := f.MustIngest("+15550001", "in1", "please call me", sales.ID).Conversation
+	if err := f.s.AddQueueMember(f.sys, sales.ID, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	var changes []desk.Change
+	f.s.SetChangeHandler(func(ch []desk.Change) { changes = append(changes, ch...) })
+
+	now := f.clock.Now()
+	rec := &desk.CallRecord{ID: "call1", ConversationID: c.ID, Direction: desk.CallInbound, State: "ringing", AgentID: &a.ID, QueueID: sales.ID, CreatedAt: now}
+	wantCode(t, f.s.SaveCall(f.as(a), rec), desk.EFORBIDDEN)
+	if err := f.s.SaveCall(f.sys, rec); err != nil {
+		t.Fatal(err)
+	}
+	rec.Recording = "/data/recordings/call1.wav"
+	if err := f.s.SaveCall(f.sys, rec); err != nil {
+		t.Fatal(err)
+	}
+	ended := now.Add(90 * time.Second)
+	rec.State, rec.EndedAt, rec.HoldSeconds, rec.Recording = "ended", &ended, 12.5, ""
+	if err := f.s.SaveCall(f.sys, rec); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.s.FindCallByID(f.as(a), "call1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != "ended" || got.HoldSeconds != 12.5 || got.Recording != "/data/recordings/call1.wav" || got.EndedAt == nil || !got.EndedAt.Equal(ended) || *got.AgentID != a.ID {
+		t.Fatalf("call = %+v", got)
+	}
+	_, err = f.s.FindCallByID(f.as(outsider), "call1")
+	wantCode(t, err, desk.ENOTFOUND)
+
+	wantCode(t, f.s.RecordCallEvent(f.as(a), c.ID, map[string]any{"action": "hold"}), desk.EFORBIDDEN)
+	if err := f.s.RecordCallEvent(f.sys, c.ID, map[string]any{"action": "hold", "call_id": "call1"}); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, f.s.RecordCallEvent(f.sys, 999999, map[string]any{"action": "hold"}), desk.ENOTFOUND)
+	evs, err := f.s.FindEvents(f.as(a), c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := evs[len(evs)-1]
+	if last.Type != desk.EventCall || last.Data["action"] != "hold" || last.ActorName != "system" {
+		t.Fatalf("last event = %+v", last)
+	}
+	if len(changes) != 1 || changes[0].Type != desk.ChangeCallEvent || changes[0].QueueID != sales.ID {
+		t.Fatalf("changes = %+v", changes)
+	}
+
+	ag, err := f.s.SetCallState(f.sys, a.ID, desk.CallOnHold)
+	if err != nil || ag.CallState != desk.CallOnHold || ag.AcceptsWork {
+		t.Fatalf("on hold: %+v %v", ag, err)
+	}
+}

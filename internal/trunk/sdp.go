@@ -1,0 +1,49 @@
+package trunk
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"net"
+
+	"github.com/pion/sdp/v3"
+
+	"github.com/switchboard-cc/switchboard/internal/media"
+)
+
+// sdpOffer is the SDP of an INVITE: one audio stream in the call's G.711
+// codec on a plain RTP port (the trunk side carries no SRTP).
+func sdpOffer(host string, port int, codec media.Codec) []byte {
+	var id [4]byte
+	_, _ = rand.Read(id[:])
+	sess := binary.BigEndian.Uint32(id[:])
+	pt := codec.PayloadType()
+	return fmt.Appendf(nil, "v=0\r\no=switchboard %d 1 IN IP4 %s\r\ns=Switchboard\r\nc=IN IP4 %s\r\nt=0 0\r\n"+
+		"m=audio %d RTP/AVP %d\r\na=rtpmap:%d %s/8000\r\na=ptime:20\r\na=sendrecv\r\n", sess, host, host, port, pt, pt, codec)
+}
+
+// sdpAnswerAddr is where the far side receives RTP, from its SDP answer.
+func sdpAnswerAddr(body []byte) (*net.UDPAddr, error) {
+	var sd sdp.SessionDescription
+	if err := sd.Unmarshal(body); err != nil {
+		return nil, fmt.Errorf("trunk: bad SDP answer: %w", err)
+	}
+	for _, m := range sd.MediaDescriptions {
+		if m.MediaName.Media != "audio" || m.MediaName.Port.Value == 0 {
+			continue
+		}
+		conn := sd.ConnectionInformation
+		if m.ConnectionInformation != nil {
+			conn = m.ConnectionInformation
+		}
+		if conn == nil || conn.Address == nil {
+			return nil, fmt.Errorf("trunk: SDP answer without a connection address")
+		}
+		ip := net.ParseIP(conn.Address.Address)
+		if ip == nil {
+			return nil, fmt.Errorf("trunk: SDP answer address %q is not an IP", conn.Address.Address)
+		}
+		return &net.UDPAddr{IP: ip, Port: m.MediaName.Port.Value}, nil
+	}
+	return nil, fmt.Errorf("trunk: SDP answer has no audio")
+}
