@@ -84,6 +84,7 @@ type Store interface {
 	TemplateService
 	MacroService
 	ConversationMerger
+	FormService
 	MessageService
 	EventService
 	TagService

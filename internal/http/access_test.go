@@ -149,6 +149,12 @@ var accessTable = map[string]accessCase{
 	// attachment tests cover that; here an unknown ID is 404 for all.
 	"GET /api/v1/attachments/{id}": {"/api/v1/attachments/999999", "", [5]int{401, 404, 404, 404, 404}},
 
+	"GET /api/v1/forms":         {"/api/v1/forms", "", signedIn},
+	"POST /api/v1/forms":        {"/api/v1/forms", `{"name":"f {role} {n}","fields":[{"name":"reason","type":"text","required":true}]}`, [5]int{401, 403, 403, 201, 201}},
+	"GET /api/v1/forms/{id}":    {"/api/v1/forms/{newForm}", "", signedIn},
+	"PATCH /api/v1/forms/{id}":  {"/api/v1/forms/{newForm}", `{"name":"renamed {n}"}`, [5]int{401, 403, 403, 200, 200}},
+	"DELETE /api/v1/forms/{id}": {"/api/v1/forms/{newForm}", "", [5]int{401, 403, 403, 204, 204}},
+
 	"POST /api/v1/inbound": {"/api/v1/inbound", `{"channel":"api","from":"+1555{n}","text":"hi","external_id":"x{n}"}`, [5]int{401, 403, 403, 403, 201}},
 }
 
@@ -319,6 +325,13 @@ func (e *env) fill(s, role string) string {
 			e.t.Fatal(err)
 		}
 		return m.ID.String()
+	})
+	fresh("{newForm}", func() string {
+		fm := &desk.Form{Name: fmt.Sprintf("fresh %d", n), Fields: []desk.FormField{{Name: "reason", Type: desk.FieldText}}}
+		if err := e.store.CreateForm(sys, fm); err != nil {
+			e.t.Fatal(err)
+		}
+		return fm.ID.String()
 	})
 	// {assignee}: agents take for themselves, supervisors and admins
 	// assign to agent A (a member of queue A).

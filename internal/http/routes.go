@@ -99,6 +99,12 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/macros/{id}/draft", accessAgent, s.handleMacroDraftApply},
 		{"POST", "/api/v1/macros/{id}/draft/remove", accessAgent, s.handleMacroDraftRemove},
 
+		{"GET", "/api/v1/forms", accessAgent, s.handleFormList},
+		{"POST", "/api/v1/forms", accessAgent, s.handleFormCreate},
+		{"GET", "/api/v1/forms/{id}", accessAgent, s.handleFormGet},
+		{"PATCH", "/api/v1/forms/{id}", accessAgent, s.handleFormUpdate},
+		{"DELETE", "/api/v1/forms/{id}", accessAgent, s.handleFormDelete},
+
 		{"GET", "/api/v1/tags", accessAgent, s.handleTagList},
 		{"POST", "/api/v1/tags", accessAgent, s.handleTagCreate},
 		{"DELETE", "/api/v1/tags/{name}", accessAgent, s.handleTagDelete},
