@@ -96,7 +96,9 @@ func (c *Conversation) Validate() error {
 	if !ValidChannel(c.Channel) {
 		return FieldErrorf("channel", "unknown channel %q", c.Channel)
 	}
-	if c.CustomerID == 0 && c.Channel != ChannelInternal {
+	// A new conversation needs its customer; an existing one may have been
+	// unlinked from its customer since (F2).
+	if c.ID == 0 && c.CustomerID == 0 && c.Channel != ChannelInternal {
 		return FieldErrorf("customer_id", "customer_id is required")
 	}
 	if c.Status == "" {

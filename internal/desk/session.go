@@ -85,6 +85,7 @@ type Store interface {
 	MacroService
 	ConversationMerger
 	FormService
+	PeopleService
 	MessageService
 	EventService
 	TagService

@@ -77,6 +77,13 @@ var accessTable = map[string]accessCase{
 	"POST /api/v1/customers":       {"/api/v1/customers", `{"name":"C {role}"}`, [5]int{401, 201, 201, 201, 201}},
 	"GET /api/v1/customers/{id}":   {"/api/v1/customers/{customerA}", "", signedIn},
 	"PATCH /api/v1/customers/{id}": {"/api/v1/customers/{customerA}", `{"city":"Lyon"}`, signedIn},
+	// Merging profiles moves conversations of every queue: supervisors.
+	"POST /api/v1/customers/{id}/merge": {"/api/v1/customers/{newCustomer}/merge", `{"other_id":"{newCustomer2}"}`, [5]int{401, 403, 403, 200, 200}},
+	// Every agent reads People; the history lists only visible queues'
+	// conversations (an empty list for the other queue's agent).
+	"GET /api/v1/customers/{id}/conversations":   {"/api/v1/customers/{customerA}/conversations", "", signedIn},
+	"PUT /api/v1/conversations/{id}/customer":    {"/api/v1/conversations/{newConvA}/customer", `{"customer_id":"{newCustomer}"}`, queueA},
+	"DELETE /api/v1/conversations/{id}/customer": {"/api/v1/conversations/{newConvA}/customer", "", queueA},
 
 	"GET /api/v1/conversations":  {"/api/v1/conversations", "", signedIn},
 	"POST /api/v1/conversations": {"/api/v1/conversations", `{"channel":"sms","sender_address":"+15550100","queue_id":"{queueA}","customer_id":"{newCustomer}","contact_address":"+1777{n}"}`, [5]int{401, 400, 201, 201, 201}},
@@ -287,6 +294,13 @@ func (e *env) fill(s, role string) string {
 	})
 	fresh("{newCustomer}", func() string {
 		c := &desk.Customer{Name: fmt.Sprintf("Fresh %d", n), Contacts: []desk.Contact{{Channel: "sms", Address: fmt.Sprintf("+1777%d", n)}}}
+		if err := e.store.CreateCustomer(sys, c); err != nil {
+			e.t.Fatal(err)
+		}
+		return c.ID.String()
+	})
+	fresh("{newCustomer2}", func() string {
+		c := &desk.Customer{Name: fmt.Sprintf("Fresh2 %d", n), Contacts: []desk.Contact{{Channel: "email", Address: fmt.Sprintf("f%d@example.com", n)}}}
 		if err := e.store.CreateCustomer(sys, c); err != nil {
 			e.t.Fatal(err)
 		}

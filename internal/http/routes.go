@@ -68,6 +68,10 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/customers", accessAgent, s.handleCustomerCreate},
 		{"GET", "/api/v1/customers/{id}", accessAgent, s.handleCustomerGet},
 		{"PATCH", "/api/v1/customers/{id}", accessAgent, s.handleCustomerUpdate},
+		{"POST", "/api/v1/customers/{id}/merge", accessAgent, s.handleCustomerMerge},
+		{"GET", "/api/v1/customers/{id}/conversations", accessAgent, s.handleCustomerHistory},
+		{"PUT", "/api/v1/conversations/{id}/customer", accessAgent, s.handleConversationLink},
+		{"DELETE", "/api/v1/conversations/{id}/customer", accessAgent, s.handleConversationUnlink},
 
 		{"GET", "/api/v1/conversations", accessAgent, s.handleConversationList},
 		{"POST", "/api/v1/conversations", accessAgent, s.handleConversationCreate},

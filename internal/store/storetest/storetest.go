@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Macros", func(t *testing.T) { testMacros(t, open) })
 	t.Run("Merge", func(t *testing.T) { testMerge(t, open) })
 	t.Run("Forms", func(t *testing.T) { testForms(t, open) })
+	t.Run("People", func(t *testing.T) { testPeople(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
