@@ -86,6 +86,7 @@ type Store interface {
 	ConversationMerger
 	FormService
 	PeopleService
+	CardService
 	MessageService
 	EventService
 	TagService

@@ -162,6 +162,15 @@ var accessTable = map[string]accessCase{
 	"PATCH /api/v1/forms/{id}":  {"/api/v1/forms/{newForm}", `{"name":"renamed {n}"}`, [5]int{401, 403, 403, 200, 200}},
 	"DELETE /api/v1/forms/{id}": {"/api/v1/forms/{newForm}", "", [5]int{401, 403, 403, 204, 204}},
 
+	"GET /api/v1/cards":         {"/api/v1/cards", "", adminOnly},
+	"POST /api/v1/cards":        {"/api/v1/cards", `{"name":"c {role} {n}","url":"https://crm.example.com/card","fields":[{"name":"plan"}]}`, [5]int{401, 403, 403, 403, 201}},
+	"GET /api/v1/cards/{id}":    {"/api/v1/cards/{newCard}", "", adminOnly},
+	"PATCH /api/v1/cards/{id}":  {"/api/v1/cards/{newCard}", `{"name":"renamed {n}"}`, adminOnly},
+	"DELETE /api/v1/cards/{id}": {"/api/v1/cards/{newCard}", "", [5]int{401, 403, 403, 403, 204}},
+	// This env has no outbound client: every card is an error card (200).
+	"GET /api/v1/conversations/{id}/cards":             {"/api/v1/conversations/{convA}/cards", "", queueA},
+	"PATCH /api/v1/conversations/{id}/cards/{card_id}": {"/api/v1/conversations/{convA}/cards/{newCard}", `{"values":{"plan":"gold"}}`, queueA},
+
 	"POST /api/v1/inbound": {"/api/v1/inbound", `{"channel":"api","from":"+1555{n}","text":"hi","external_id":"x{n}"}`, [5]int{401, 403, 403, 403, 201}},
 }
 
@@ -346,6 +355,13 @@ func (e *env) fill(s, role string) string {
 			e.t.Fatal(err)
 		}
 		return fm.ID.String()
+	})
+	fresh("{newCard}", func() string {
+		c := &desk.Card{Name: fmt.Sprintf("fresh %d", n), URL: "https://crm.example.com/card", Fields: []desk.CardField{{Name: "plan", Editable: true}}}
+		if err := e.store.CreateCard(sys, c); err != nil {
+			e.t.Fatal(err)
+		}
+		return c.ID.String()
 	})
 	// {assignee}: agents take for themselves, supervisors and admins
 	// assign to agent A (a member of queue A).

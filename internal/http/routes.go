@@ -109,6 +109,14 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/forms/{id}", accessAgent, s.handleFormUpdate},
 		{"DELETE", "/api/v1/forms/{id}", accessAgent, s.handleFormDelete},
 
+		{"GET", "/api/v1/cards", accessAgent, s.handleCardList},
+		{"POST", "/api/v1/cards", accessAgent, s.handleCardCreate},
+		{"GET", "/api/v1/cards/{id}", accessAgent, s.handleCardGet},
+		{"PATCH", "/api/v1/cards/{id}", accessAgent, s.handleCardUpdate},
+		{"DELETE", "/api/v1/cards/{id}", accessAgent, s.handleCardDelete},
+		{"GET", "/api/v1/conversations/{id}/cards", accessAgent, s.handleConversationCards},
+		{"PATCH", "/api/v1/conversations/{id}/cards/{card_id}", accessAgent, s.handleConversationCardEdit},
+
 		{"GET", "/api/v1/tags", accessAgent, s.handleTagList},
 		{"POST", "/api/v1/tags", accessAgent, s.handleTagCreate},
 		{"DELETE", "/api/v1/tags/{name}", accessAgent, s.handleTagDelete},
