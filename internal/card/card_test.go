@@ -57,7 +57,9 @@ func TestCards(t *testing.T) {
 	defer slow.Close()
 	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", 500) }))
 	defer broken.Close()
-	huge := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"fields":{"a":"` + strings.Repeat("x", 5000) + `"}}`)) }))
+	huge := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"fields":{"a":"` + strings.Repeat("x", 5000) + `"}}`))
+	}))
 	defer huge.Close()
 	garbage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`<html>`)) }))
 	defer garbage.Close()
