@@ -87,6 +87,7 @@ type Store interface {
 	FormService
 	PeopleService
 	CardService
+	InternalConversationService
 	MessageService
 	EventService
 	TagService

@@ -171,6 +171,9 @@ var accessTable = map[string]accessCase{
 	"GET /api/v1/conversations/{id}/cards":             {"/api/v1/conversations/{convA}/cards", "", queueA},
 	"PATCH /api/v1/conversations/{id}/cards/{card_id}": {"/api/v1/conversations/{convA}/cards/{newCard}", `{"values":{"plan":"gold"}}`, queueA},
 
+	// Any agent starts internal conversations, in a queue of theirs.
+	"POST /api/v1/internal-conversations": {"/api/v1/internal-conversations", `{"topic":"help","queue_id":"{queueA}","text":"hi"}`, [5]int{401, 400, 201, 201, 201}},
+
 	"POST /api/v1/inbound": {"/api/v1/inbound", `{"channel":"api","from":"+1555{n}","text":"hi","external_id":"x{n}"}`, [5]int{401, 403, 403, 403, 201}},
 }
 

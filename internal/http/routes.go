@@ -75,6 +75,7 @@ func (s *Server) routes() []route {
 
 		{"GET", "/api/v1/conversations", accessAgent, s.handleConversationList},
 		{"POST", "/api/v1/conversations", accessAgent, s.handleConversationCreate},
+		{"POST", "/api/v1/internal-conversations", accessAgent, s.handleInternalConversationCreate},
 		{"GET", "/api/v1/conversations/{id}", accessAgent, s.handleConversationGet},
 		{"PATCH", "/api/v1/conversations/{id}", accessAgent, s.handleConversationUpdate},
 		{"POST", "/api/v1/conversations/{id}/assign", accessAgent, s.handleConversationAssign},

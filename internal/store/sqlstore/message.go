@@ -43,7 +43,10 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 	now := s.now()
 	m.Direction, m.Channel, m.CreatedAt = desk.DirectionOut, c.Channel, now
 	m.From, m.To, m.DeliveryState = c.SenderAddress, c.ContactAddress, ""
-	if m.Kind == desk.KindMessage {
+	if c.Channel == desk.ChannelInternal {
+		// Between agents only (C9): nothing to deliver, never an outbox job.
+		m.From, m.To, m.Send = "", "", nil
+	} else if m.Kind == desk.KindMessage {
 		m.DeliveryState = desk.DeliveryQueued
 	} else {
 		m.From, m.To = "", ""

@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Forms", func(t *testing.T) { testForms(t, open) })
 	t.Run("People", func(t *testing.T) { testPeople(t, open) })
 	t.Run("Cards", func(t *testing.T) { testCards(t, open) })
+	t.Run("InternalConversations", func(t *testing.T) { testInternalConversations(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
