@@ -21,8 +21,11 @@ type Queue struct {
 	// DefaultSenders maps a channel to the sender address used for new
 	// conversations of this queue (E4).
 	DefaultSenders map[string]string `json:"default_senders"`
-	CreatedAt      time.Time         `json:"created_at"`
-	UpdatedAt      time.Time         `json:"updated_at"`
+	// SurveyEnabled sends a CSAT survey when a conversation of the queue
+	// is solved or closed (C12).
+	SurveyEnabled bool      `json:"survey_enabled"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // DefaultQueueName is the name of the system queue.
@@ -58,6 +61,7 @@ type QueueUpdate struct {
 	AutoAssign      *bool              `json:"auto_assign"`
 	ReturnOnOffline *bool              `json:"return_on_offline"`
 	DefaultSenders  *map[string]string `json:"default_senders"`
+	SurveyEnabled   *bool              `json:"survey_enabled"`
 }
 
 // QueueService manages queues and their membership.

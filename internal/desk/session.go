@@ -88,6 +88,7 @@ type Store interface {
 	PeopleService
 	CardService
 	InternalConversationService
+	SurveyService
 	MessageService
 	EventService
 	TagService

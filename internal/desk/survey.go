@@ -15,14 +15,12 @@ type Survey struct {
 	AnsweredAt *time.Time `json:"answered_at"`
 }
 
-// SurveyQuestion is the text the survey message carries; the link lets
-// the customer answer on the web, a reply of 1 to 5 works as well.
+// SurveyQuestion is the text the survey message carries; the link (a path
+// when baseURL is empty) lets the customer answer on the web, whose page
+// posts to /api/v1/surveys/{token}; a reply of 1 to 5 works as well.
 func SurveyQuestion(baseURL, token string) string {
 	q := "How would you rate our help? Reply with a number from 1 (poor) to 5 (excellent)."
-	if baseURL != "" {
-		q += " Or answer at " + strings.TrimRight(baseURL, "/") + "/survey/" + token
-	}
-	return q
+	return q + " Or answer at " + strings.TrimRight(baseURL, "/") + "/survey/" + token
 }
 
 // SurveyRating parses a customer's reply as a rating: "1".."5", spaces

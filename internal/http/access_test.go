@@ -174,6 +174,9 @@ var accessTable = map[string]accessCase{
 	// Any agent starts internal conversations, in a queue of theirs.
 	"POST /api/v1/internal-conversations": {"/api/v1/internal-conversations", `{"topic":"help","queue_id":"{queueA}","text":"hi"}`, [5]int{401, 400, 201, 201, 201}},
 
+	// Public: the token is the credential; an unknown one is 404 for all.
+	"POST /api/v1/surveys/{token}": {"/api/v1/surveys/unknown", `{"rating":5}`, [5]int{404, 404, 404, 404, 404}},
+
 	"POST /api/v1/inbound": {"/api/v1/inbound", `{"channel":"api","from":"+1555{n}","text":"hi","external_id":"x{n}"}`, [5]int{401, 403, 403, 403, 201}},
 }
 

@@ -127,6 +127,7 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/integration-tokens/{id}", accessAgent, s.handleTokenDelete},
 
 		{"POST", "/api/v1/inbound", accessIntegration, s.handleInbound},
+		{"POST", "/api/v1/surveys/{token}", accessPublic, s.handleSurveyAnswer},
 
 		{"GET", "/api/v1/channels", accessAgent, s.handleChannelList},
 		{"POST", "/api/v1/channels", accessAgent, s.handleChannelCreate},

@@ -43,6 +43,7 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	var surveyMsg desk.ID
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		form, err := s.applyFormTx(ctx, tx, c, upd.FormID, upd.FormValues)
 		if err != nil {
@@ -79,6 +80,9 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 				return err
 			}
 		}
+		if surveyMsg, err = s.sendSurveyTx(ctx, tx, actor, c, old.Status, fromMicros(now)); err != nil {
+			return err
+		}
 		if c.Status != old.Status {
 			if err := s.insertEventTx(ctx, tx, id, desk.EventStatusChanged, actor, now, map[string]any{"from": old.Status, "to": c.Status}); err != nil {
 				return err
@@ -100,6 +104,12 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 	if c.AssigneeID != nil && holdsCapacity(old.Status) && !holdsCapacity(c.Status) {
 		ch.FreedAgentID = *c.AssigneeID
 	}
-	s.publish(ch)
+	if surveyMsg != 0 {
+		msg := s.conversationChange(desk.ChangeMessageCreated, c)
+		msg.MessageID = surveyMsg
+		s.publish(ch, msg)
+	} else {
+		s.publish(ch)
+	}
 	return c, nil
 }

@@ -35,6 +35,7 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 	if preview {
 		return res, nil
 	}
+	var surveyMsg desk.ID
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockAgentsTx(ctx, tx, c.AssigneeID, after.AssigneeID); err != nil {
 			return err
@@ -83,6 +84,9 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 		if err := refreshLoadTx(ctx, tx, c.AssigneeID, after.AssigneeID); err != nil {
 			return err
 		}
+		if surveyMsg, err = s.sendSurveyTx(ctx, tx, actor, after, c.Status, fromMicros(now)); err != nil {
+			return err
+		}
 		return s.insertEventTx(ctx, tx, convID, desk.EventMacroApplied, actor, now,
 			map[string]any{"macro_id": m.ID.String(), "macro_name": m.Name, "changes": res.Changes})
 	})
@@ -97,7 +101,13 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 		(res.Conversation.AssigneeID == nil || *res.Conversation.AssigneeID != *c.AssigneeID || !holdsCapacity(res.Conversation.Status)) {
 		ch.FreedAgentID = *c.AssigneeID
 	}
-	s.publish(ch)
+	if surveyMsg != 0 {
+		msg := s.conversationChange(desk.ChangeMessageCreated, res.Conversation)
+		msg.MessageID = surveyMsg
+		s.publish(ch, msg)
+	} else {
+		s.publish(ch)
+	}
 	return res, nil
 }
 

@@ -64,6 +64,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("People", func(t *testing.T) { testPeople(t, open) })
 	t.Run("Cards", func(t *testing.T) { testCards(t, open) })
 	t.Run("InternalConversations", func(t *testing.T) { testInternalConversations(t, open) })
+	t.Run("Surveys", func(t *testing.T) { testSurveys(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
