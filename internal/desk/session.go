@@ -89,6 +89,7 @@ type Store interface {
 	CardService
 	InternalConversationService
 	SurveyService
+	DraftService
 	MessageService
 	EventService
 	TagService

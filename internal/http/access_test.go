@@ -177,6 +177,13 @@ var accessTable = map[string]accessCase{
 	// Public: the token is the credential; an unknown one is 404 for all.
 	"POST /api/v1/surveys/{token}": {"/api/v1/surveys/unknown", `{"rating":5}`, [5]int{404, 404, 404, 404, 404}},
 
+	// Drafts are per agent: nobody has one here, so reading or sending is
+	// 404 even where the conversation is visible.
+	"GET /api/v1/conversations/{id}/draft":       {"/api/v1/conversations/{convA}/draft", "", [5]int{401, 404, 404, 404, 404}},
+	"PUT /api/v1/conversations/{id}/draft":       {"/api/v1/conversations/{convA}/draft", `{"text":"draft"}`, queueA},
+	"DELETE /api/v1/conversations/{id}/draft":    {"/api/v1/conversations/{convA}/draft", "", [5]int{401, 404, 204, 204, 204}},
+	"POST /api/v1/conversations/{id}/draft/send": {"/api/v1/conversations/{convA}/draft/send", `{"status":"solved"}`, [5]int{401, 404, 404, 404, 404}},
+
 	"POST /api/v1/inbound": {"/api/v1/inbound", `{"channel":"api","from":"+1555{n}","text":"hi","external_id":"x{n}"}`, [5]int{401, 403, 403, 403, 201}},
 }
 

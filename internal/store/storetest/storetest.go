@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Cards", func(t *testing.T) { testCards(t, open) })
 	t.Run("InternalConversations", func(t *testing.T) { testInternalConversations(t, open) })
 	t.Run("Surveys", func(t *testing.T) { testSurveys(t, open) })
+	t.Run("Drafts", func(t *testing.T) { testDrafts(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
