@@ -69,6 +69,15 @@ type Conversation struct {
 	Subject string   `json:"subject"`
 	CC      []string `json:"cc"`
 	BCC     []string `json:"bcc"`
+	// FormID is the conversation's form and FormValues its field values
+	// (C10), keyed by field name.
+	FormID     *ID            `json:"form_id"`
+	FormValues map[string]any `json:"form_values"`
+	// LinkedConversationID is the conversation an internal conversation
+	// follows up (C9).
+	LinkedConversationID *ID `json:"linked_conversation_id"`
+	// Survey is the CSAT survey sent on solving or closing (C12), if any.
+	Survey *Survey `json:"survey"`
 
 	CreatedAt             time.Time  `json:"created_at"`
 	UpdatedAt             time.Time  `json:"updated_at"`
@@ -90,7 +99,9 @@ func (c *Conversation) Validate() error {
 	if !ValidChannel(c.Channel) {
 		return FieldErrorf("channel", "unknown channel %q", c.Channel)
 	}
-	if c.CustomerID == 0 && c.Channel != ChannelInternal {
+	// A new conversation needs its customer; an existing one may have been
+	// unlinked from its customer since (F2).
+	if c.ID == 0 && c.CustomerID == 0 && c.Channel != ChannelInternal {
 		return FieldErrorf("customer_id", "customer_id is required")
 	}
 	if c.Status == "" {
@@ -207,6 +218,12 @@ type ConversationUpdate struct {
 	Tags     *[]string `json:"tags"`
 	Topic    *string   `json:"topic"`
 	Summary  *string   `json:"summary"`
+	// FormID sets the conversation's form (C10); a different form drops
+	// the previous form's values.
+	FormID *ID `json:"form_id"`
+	// FormValues sets field values of the form: each key given is set, a
+	// null or empty value clears it; others are kept.
+	FormValues map[string]any `json:"form_values"`
 }
 
 // Transfer moves a conversation to another agent or queue (B5). Exactly one

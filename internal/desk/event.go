@@ -16,6 +16,9 @@ const (
 	EventReopened        = "reopened"
 	EventMacroApplied    = "macro_applied"
 	EventMerged          = "merged"
+	EventCustomerLinked  = "customer_linked"
+	EventSurveySent      = "survey_sent"
+	EventSurveyAnswered  = "survey_answered"
 	EventCall            = "call"
 )
 

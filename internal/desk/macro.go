@@ -32,6 +32,10 @@ type MacroActions struct {
 	Tags       []string          `json:"tags,omitempty"`
 	TemplateID *ID               `json:"template_id,omitempty"`
 	To         map[string]string `json:"to,omitempty"`
+	// FormID sets the conversation's form and FormValues fills fields of
+	// it (C10), validated against the form when applied.
+	FormID     *ID            `json:"form_id,omitempty"`
+	FormValues map[string]any `json:"form_values,omitempty"`
 }
 
 // Validate checks a macro's name, tags and actions.

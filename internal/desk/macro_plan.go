@@ -50,5 +50,11 @@ func (m *Macro) Plan(c *Conversation) (*Conversation, []MacroChange, MacroCompos
 			after.Tags = union
 		}
 	}
+	if a.FormID != nil && (c.FormID == nil || *c.FormID != *a.FormID) {
+		note("form_id", idStr(c.FormID), a.FormID.String())
+	}
+	if len(a.FormValues) > 0 {
+		changes = append(changes, MacroChange{Field: "form_values", From: c.FormValues, To: a.FormValues})
+	}
 	return &after, changes, MacroComposer{Body: a.Body, Sender: a.Sender, TemplateID: a.TemplateID}
 }

@@ -24,10 +24,13 @@ type Queue struct {
 	DefaultSenders map[string]string `json:"default_senders"`
 	// BotURL, if set, is the bot that new conversations of the queue go to
 	// first (C6 "All chatbots"); BotSecret signs the requests to it.
-	BotURL    string    `json:"bot_url"`
-	BotSecret string    `json:"-"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	BotURL    string `json:"bot_url"`
+	BotSecret string `json:"-"`
+	// SurveyEnabled sends a CSAT survey when a conversation of the queue
+	// is solved or closed (C12).
+	SurveyEnabled bool      `json:"survey_enabled"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // DefaultQueueName is the name of the system queue.
@@ -74,6 +77,7 @@ type QueueUpdate struct {
 	DefaultSenders  *map[string]string `json:"default_senders"`
 	BotURL          *string            `json:"bot_url"`
 	BotSecret       *string            `json:"bot_secret"`
+	SurveyEnabled   *bool              `json:"survey_enabled"`
 }
 
 // QueueService manages queues and their membership.

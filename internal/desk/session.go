@@ -84,6 +84,12 @@ type Store interface {
 	TemplateService
 	MacroService
 	ConversationMerger
+	FormService
+	PeopleService
+	CardService
+	InternalConversationService
+	SurveyService
+	DraftService
 	MessageService
 	EventService
 	TagService

@@ -77,6 +77,13 @@ var accessTable = map[string]accessCase{
 	"POST /api/v1/customers":       {"/api/v1/customers", `{"name":"C {role}"}`, [5]int{401, 201, 201, 201, 201}},
 	"GET /api/v1/customers/{id}":   {"/api/v1/customers/{customerA}", "", signedIn},
 	"PATCH /api/v1/customers/{id}": {"/api/v1/customers/{customerA}", `{"city":"Lyon"}`, signedIn},
+	// Merging profiles moves conversations of every queue: supervisors.
+	"POST /api/v1/customers/{id}/merge": {"/api/v1/customers/{newCustomer}/merge", `{"other_id":"{newCustomer2}"}`, [5]int{401, 403, 403, 200, 200}},
+	// Every agent reads People; the history lists only visible queues'
+	// conversations (an empty list for the other queue's agent).
+	"GET /api/v1/customers/{id}/conversations":   {"/api/v1/customers/{customerA}/conversations", "", signedIn},
+	"PUT /api/v1/conversations/{id}/customer":    {"/api/v1/conversations/{newConvA}/customer", `{"customer_id":"{newCustomer}"}`, queueA},
+	"DELETE /api/v1/conversations/{id}/customer": {"/api/v1/conversations/{newConvA}/customer", "", queueA},
 
 	"GET /api/v1/conversations":  {"/api/v1/conversations", "", signedIn},
 	"POST /api/v1/conversations": {"/api/v1/conversations", `{"channel":"sms","sender_address":"+15550100","queue_id":"{queueA}","customer_id":"{newCustomer}","contact_address":"+1777{n}"}`, [5]int{401, 400, 201, 201, 201}},
@@ -180,6 +187,33 @@ var accessTable = map[string]accessCase{
 	"GET /call/{token}/calls/{call_id}":         {"/call/not-a-token/calls/1", "", [5]int{404, 404, 404, 404, 404}},
 	"POST /call/{token}/calls/{call_id}/hangup": {"/call/not-a-token/calls/1/hangup", `{}`, [5]int{404, 404, 404, 404, 404}},
 	"POST /call/{token}/offer":                  {"/call/not-a-token/offer", `{"sdp":"v=0"}`, [5]int{404, 404, 404, 404, 404}},
+	"GET /api/v1/forms":                         {"/api/v1/forms", "", signedIn},
+	"POST /api/v1/forms":                        {"/api/v1/forms", `{"name":"f {role} {n}","fields":[{"name":"reason","type":"text","required":true}]}`, [5]int{401, 403, 403, 201, 201}},
+	"GET /api/v1/forms/{id}":                    {"/api/v1/forms/{newForm}", "", signedIn},
+	"PATCH /api/v1/forms/{id}":                  {"/api/v1/forms/{newForm}", `{"name":"renamed {n}"}`, [5]int{401, 403, 403, 200, 200}},
+	"DELETE /api/v1/forms/{id}":                 {"/api/v1/forms/{newForm}", "", [5]int{401, 403, 403, 204, 204}},
+
+	"GET /api/v1/cards":         {"/api/v1/cards", "", adminOnly},
+	"POST /api/v1/cards":        {"/api/v1/cards", `{"name":"c {role} {n}","url":"https://crm.example.com/card","fields":[{"name":"plan"}]}`, [5]int{401, 403, 403, 403, 201}},
+	"GET /api/v1/cards/{id}":    {"/api/v1/cards/{newCard}", "", adminOnly},
+	"PATCH /api/v1/cards/{id}":  {"/api/v1/cards/{newCard}", `{"name":"renamed {n}"}`, adminOnly},
+	"DELETE /api/v1/cards/{id}": {"/api/v1/cards/{newCard}", "", [5]int{401, 403, 403, 403, 204}},
+	// This env has no outbound client: every card is an error card (200).
+	"GET /api/v1/conversations/{id}/cards":             {"/api/v1/conversations/{convA}/cards", "", queueA},
+	"PATCH /api/v1/conversations/{id}/cards/{card_id}": {"/api/v1/conversations/{convA}/cards/{newCard}", `{"values":{"plan":"gold"}}`, queueA},
+
+	// Any agent starts internal conversations, in a queue of theirs.
+	"POST /api/v1/internal-conversations": {"/api/v1/internal-conversations", `{"topic":"help","queue_id":"{queueA}","text":"hi"}`, [5]int{401, 400, 201, 201, 201}},
+
+	// Public: the token is the credential; an unknown one is 404 for all.
+	"POST /api/v1/surveys/{token}": {"/api/v1/surveys/unknown", `{"rating":5}`, [5]int{404, 404, 404, 404, 404}},
+
+	// Drafts are per agent: nobody has one here, so reading or sending is
+	// 404 even where the conversation is visible.
+	"GET /api/v1/conversations/{id}/draft":       {"/api/v1/conversations/{convA}/draft", "", [5]int{401, 404, 404, 404, 404}},
+	"PUT /api/v1/conversations/{id}/draft":       {"/api/v1/conversations/{convA}/draft", `{"text":"draft"}`, queueA},
+	"DELETE /api/v1/conversations/{id}/draft":    {"/api/v1/conversations/{convA}/draft", "", [5]int{401, 404, 204, 204, 204}},
+	"POST /api/v1/conversations/{id}/draft/send": {"/api/v1/conversations/{convA}/draft/send", `{"status":"solved"}`, [5]int{401, 404, 404, 404, 404}},
 
 	"POST /api/v1/inbound": {"/api/v1/inbound", `{"channel":"api","from":"+1555{n}","text":"hi","external_id":"x{n}"}`, [5]int{401, 403, 403, 403, 201}},
 }
@@ -318,6 +352,13 @@ func (e *env) fill(s, role string) string {
 		}
 		return c.ID.String()
 	})
+	fresh("{newCustomer2}", func() string {
+		c := &desk.Customer{Name: fmt.Sprintf("Fresh2 %d", n), Contacts: []desk.Contact{{Channel: "email", Address: fmt.Sprintf("f%d@example.com", n)}}}
+		if err := e.store.CreateCustomer(sys, c); err != nil {
+			e.t.Fatal(err)
+		}
+		return c.ID.String()
+	})
 	fresh("{newStatus}", func() string {
 		cs := &desk.CustomStatus{Name: fmt.Sprintf("fresh %d", n)}
 		if err := e.store.CreateCustomStatus(sys, cs); err != nil {
@@ -351,6 +392,20 @@ func (e *env) fill(s, role string) string {
 			e.t.Fatal(err)
 		}
 		return m.ID.String()
+	})
+	fresh("{newForm}", func() string {
+		fm := &desk.Form{Name: fmt.Sprintf("fresh %d", n), Fields: []desk.FormField{{Name: "reason", Type: desk.FieldText}}}
+		if err := e.store.CreateForm(sys, fm); err != nil {
+			e.t.Fatal(err)
+		}
+		return fm.ID.String()
+	})
+	fresh("{newCard}", func() string {
+		c := &desk.Card{Name: fmt.Sprintf("fresh %d", n), URL: "https://crm.example.com/card", Fields: []desk.CardField{{Name: "plan", Editable: true}}}
+		if err := e.store.CreateCard(sys, c); err != nil {
+			e.t.Fatal(err)
+		}
+		return c.ID.String()
 	})
 	// {assignee}: agents take for themselves, supervisors and admins
 	// assign to agent A (a member of queue A).

@@ -12,6 +12,7 @@ type queueCreateRequest struct {
 	AutoAssign      bool              `json:"auto_assign"`
 	ReturnOnOffline bool              `json:"return_on_offline"`
 	DefaultSenders  map[string]string `json:"default_senders"`
+	SurveyEnabled   bool              `json:"survey_enabled"`
 }
 
 func (s *Server) handleQueueList(w http.ResponseWriter, r *http.Request) error {
@@ -28,7 +29,7 @@ func (s *Server) handleQueueCreate(w http.ResponseWriter, r *http.Request) error
 	if err := s.decode(r, &req); err != nil {
 		return err
 	}
-	q := &desk.Queue{Name: req.Name, AutoAssign: req.AutoAssign, ReturnOnOffline: req.ReturnOnOffline, DefaultSenders: req.DefaultSenders}
+	q := &desk.Queue{Name: req.Name, AutoAssign: req.AutoAssign, ReturnOnOffline: req.ReturnOnOffline, DefaultSenders: req.DefaultSenders, SurveyEnabled: req.SurveyEnabled}
 	if err := s.cfg.Store.CreateQueue(r.Context(), q); err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/card"
 	"github.com/switchboard-cc/switchboard/internal/compose"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/macro"
@@ -84,6 +85,7 @@ type Server struct {
 	outbound *outbound.Service
 	compose  *compose.Service
 	drafts   *macro.Service
+	cards    *card.Service
 }
 
 // NewServer builds the server and registers every route.
@@ -119,6 +121,7 @@ func NewServer(cfg Config) *Server {
 	}
 	s.compose = &compose.Service{Store: cfg.Store, Outbound: s.outbound, Phones: phone.Normalizer{DefaultRegion: cfg.DefaultRegion}}
 	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
+	s.cards = &card.Service{Store: cfg.Store, Client: cfg.Outbound, Clock: cfg.Clock}
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}

@@ -69,6 +69,17 @@ func (s *Service) Reply(ctx context.Context, req ReplyRequest) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.Channel == desk.ChannelInternal {
+		// Internal conversations (C9) are never sent on a channel.
+		if req.Type != "" && req.Type != desk.TypeText {
+			return nil, desk.FieldErrorf("type", "internal conversations carry text")
+		}
+		m := &desk.Message{ConversationID: c.ID, Type: desk.TypeText, Text: req.Text}
+		if err := s.Store.CreateMessage(ctx, m); err != nil {
+			return nil, err
+		}
+		return &Reply{Message: m}, nil
+	}
 	rt, err := s.routeOf(ctx, c, req)
 	if err != nil {
 		return nil, err

@@ -11,7 +11,8 @@ import (
 const conversationSelect = `SELECT c.id, c.channel, c.customer_id, c.status, c.priority, c.topic, c.summary,
 	c.queue_id, c.assignee_id, c.contact_address, c.sender_address, c.merged_into_id,
 	c.created_at, c.updated_at, c.last_message_at, c.last_customer_message_at, c.closed_at, c.tags,
-	c.subject, c.cc, c.bcc, COALESCE(NULLIF(cu.name, ''), c.contact_address), q.name, COALESCE(a.name, ''), COALESCE(c.bot, '')`
+	c.subject, c.cc, c.bcc, COALESCE(NULLIF(cu.name, ''), c.contact_address), q.name, COALESCE(a.name, ''), COALESCE(c.bot, ''),
+	c.form_id, c.form_values, c.linked_id, c.survey_sent_at, c.survey_rating, c.survey_answered_at`
 
 const conversationFrom = ` FROM conversations c
 	JOIN queues q ON q.id = c.queue_id
@@ -21,11 +22,13 @@ const conversationFrom = ` FROM conversations c
 func scanConversation(row interface{ Scan(...any) error }, extra ...any) (*desk.Conversation, error) {
 	var c desk.Conversation
 	var customer, assignee, merged, lastMsg, lastCust, closed sql.NullInt64
+	var form, linked, surveySent, rating, answered sql.NullInt64
 	var created, updated int64
-	var tags, cc, bcc string
+	var tags, cc, bcc, values string
 	dest := []any{&c.ID, &c.Channel, &customer, &c.Status, &c.Priority, &c.Topic, &c.Summary,
 		&c.QueueID, &assignee, &c.ContactAddress, &c.SenderAddress, &merged,
-		&created, &updated, &lastMsg, &lastCust, &closed, &tags, &c.Subject, &cc, &bcc, &c.CustomerName, &c.QueueName, &c.AssigneeName, &c.Bot}
+		&created, &updated, &lastMsg, &lastCust, &closed, &tags, &c.Subject, &cc, &bcc, &c.CustomerName, &c.QueueName, &c.AssigneeName, &c.Bot,
+		&form, &values, &linked, &surveySent, &rating, &answered}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -34,6 +37,18 @@ func scanConversation(row interface{ Scan(...any) error }, extra ...any) (*desk.
 	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
 	c.LastMessageAt, c.LastCustomerMessageAt, c.ClosedAt = nullTime(lastMsg), nullTime(lastCust), nullTime(closed)
 	c.Tags, c.CC, c.BCC = []string{}, []string{}, []string{}
+	c.FormID, c.LinkedConversationID = nullID(form), nullID(linked)
+	if surveySent.Valid {
+		c.Survey = &desk.Survey{SentAt: fromMicros(surveySent.Int64), AnsweredAt: nullTime(answered)}
+		if rating.Valid {
+			r := int(rating.Int64)
+			c.Survey.Rating = &r
+		}
+	}
+	c.FormValues = map[string]any{}
+	if err := scanJSON(values, &c.FormValues); err != nil {
+		return nil, err
+	}
 	if err := scanJSON(cc, &c.CC); err != nil {
 		return nil, err
 	}

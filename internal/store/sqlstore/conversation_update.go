@@ -43,7 +43,15 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	var surveyMsg desk.ID
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		form, err := s.applyFormTx(ctx, tx, c, upd.FormID, upd.FormValues)
+		if err != nil {
+			return err
+		}
+		if err := checkFormComplete(form, c, old.Status); err != nil {
+			return err
+		}
 		if c.Status != old.Status {
 			if err := s.lockAgentsTx(ctx, tx, c.AssigneeID); err != nil {
 				return err
@@ -58,8 +66,8 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET status = $1, priority = $2, topic = $3, summary = $4, updated_at = $5,
-			closed_at = $6, priority_rank = $7 WHERE id = $8`,
-			c.Status, c.Priority, c.Topic, c.Summary, now, closedAt, desk.PriorityRank(c.Priority), int64(id)); err != nil {
+			closed_at = $6, priority_rank = $7, form_id = $8, form_values = $9 WHERE id = $10`,
+			c.Status, c.Priority, c.Topic, c.Summary, now, closedAt, desk.PriorityRank(c.Priority), idArg(c.FormID), mustJSON(c.FormValues), int64(id)); err != nil {
 			return err
 		}
 		if holdsCapacity(c.Status) != holdsCapacity(old.Status) {
@@ -71,6 +79,9 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 			if err := setTagsTx(ctx, tx, "conversations", id, c.Tags); err != nil {
 				return err
 			}
+		}
+		if surveyMsg, err = s.sendSurveyTx(ctx, tx, actor, c, old.Status, fromMicros(now)); err != nil {
+			return err
 		}
 		if c.Status != old.Status {
 			if err := s.insertEventTx(ctx, tx, id, desk.EventStatusChanged, actor, now, map[string]any{"from": old.Status, "to": c.Status}); err != nil {
@@ -93,6 +104,12 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 	if c.AssigneeID != nil && holdsCapacity(old.Status) && !holdsCapacity(c.Status) {
 		ch.FreedAgentID = *c.AssigneeID
 	}
-	s.publish(ch)
+	if surveyMsg != 0 {
+		msg := s.conversationChange(desk.ChangeMessageCreated, c)
+		msg.MessageID = surveyMsg
+		s.publish(ch, msg)
+	} else {
+		s.publish(ch)
+	}
 	return c, nil
 }

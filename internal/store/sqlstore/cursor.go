@@ -13,6 +13,8 @@ import (
 type cursor struct {
 	Key any   `json:"k,omitempty"`
 	ID  int64 `json:"i"`
+	// N counts the rows of earlier pages, for lists capped in total.
+	N int `json:"n,omitempty"`
 }
 
 func (c cursor) encode() string {

@@ -70,6 +70,7 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 		} else {
 			s.publish(msg)
 		}
+		s.answerSurveyByReply(ctx, res)
 	}
 	return res, nil
 }

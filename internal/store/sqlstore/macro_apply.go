@@ -35,6 +35,7 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 	if preview {
 		return res, nil
 	}
+	var surveyMsg desk.ID
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockAgentsTx(ctx, tx, c.AssigneeID, after.AssigneeID); err != nil {
 			return err
@@ -53,6 +54,13 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 				return err
 			}
 		}
+		form, err := s.applyFormTx(ctx, tx, after, m.Actions.FormID, m.Actions.FormValues)
+		if err != nil {
+			return err
+		}
+		if err := checkFormComplete(form, after, c.Status); err != nil {
+			return err
+		}
 		now := micros(s.now())
 		var closedAt any
 		if after.Status == desk.ConversationClosed {
@@ -60,9 +68,10 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 		}
 		upd, err := tx.ExecContext(ctx, `UPDATE conversations SET subject = $1, topic = $2, status = $3, priority = $4, priority_rank = $5,
 			queue_id = $6, assignee_id = $7, closed_at = $8, updated_at = $9,
-			waiting_since = CASE WHEN $10 THEN $9 ELSE waiting_since END WHERE id = $11 AND `+sameHolderAt(c, 12),
+			waiting_since = CASE WHEN $10 THEN $9 ELSE waiting_since END, form_id = $11, form_values = $12 WHERE id = $13 AND `+sameHolderAt(c, 14),
 			append([]any{after.Subject, after.Topic, after.Status, after.Priority, desk.PriorityRank(after.Priority),
-				int64(after.QueueID), idArg(after.AssigneeID), closedAt, now, after.QueueID != c.QueueID, int64(convID)}, holderArg(c)...)...)
+				int64(after.QueueID), idArg(after.AssigneeID), closedAt, now, after.QueueID != c.QueueID,
+				idArg(after.FormID), mustJSON(after.FormValues), int64(convID)}, holderArg(c)...)...)
 		if err != nil {
 			return err
 		}
@@ -73,6 +82,9 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 			return err
 		}
 		if err := refreshLoadTx(ctx, tx, c.AssigneeID, after.AssigneeID); err != nil {
+			return err
+		}
+		if surveyMsg, err = s.sendSurveyTx(ctx, tx, actor, after, c.Status, fromMicros(now)); err != nil {
 			return err
 		}
 		return s.insertEventTx(ctx, tx, convID, desk.EventMacroApplied, actor, now,
@@ -89,7 +101,13 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 		(res.Conversation.AssigneeID == nil || *res.Conversation.AssigneeID != *c.AssigneeID || !holdsCapacity(res.Conversation.Status)) {
 		ch.FreedAgentID = *c.AssigneeID
 	}
-	s.publish(ch)
+	if surveyMsg != 0 {
+		msg := s.conversationChange(desk.ChangeMessageCreated, res.Conversation)
+		msg.MessageID = surveyMsg
+		s.publish(ch, msg)
+	} else {
+		s.publish(ch)
+	}
 	return res, nil
 }
 

@@ -61,6 +61,9 @@ func (s *Store) MergeConversations(ctx context.Context, id, otherID desk.ID) (*d
 			WHERE id = $8`, int64(cur.QueueID), idArg(cur.AssigneeID), cur.Summary, cur.Topic, cur.Priority, desk.PriorityRank(cur.Priority), now, int64(survivor.ID)); err != nil {
 			return err
 		}
+		if err := s.keepLatestSurveyTx(ctx, tx, survivor, older); err != nil {
+			return err
+		}
 		if err := setTagsTx(ctx, tx, "conversations", survivor.ID, tags); err != nil {
 			return err
 		}

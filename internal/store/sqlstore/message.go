@@ -66,7 +66,10 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 		m.Channel, m.From, m.To = c.Channel, c.SenderAddress, c.ContactAddress
 	}
 	m.Direction, m.CreatedAt, m.DeliveryState = desk.DirectionOut, now, ""
-	if m.Kind == desk.KindMessage {
+	if c.Channel == desk.ChannelInternal {
+		// Between agents only (C9): nothing to deliver, never an outbox job.
+		m.Channel, m.From, m.To, m.Send = c.Channel, "", "", nil
+	} else if m.Kind == desk.KindMessage {
 		m.DeliveryState = desk.DeliveryQueued
 	} else {
 		m.Channel, m.From, m.To = c.Channel, "", ""
@@ -190,4 +193,12 @@ func (s *Store) FindMessages(ctx context.Context, conversationID desk.ID, f desk
 		return nil, "", err
 	}
 	return out, next, nil
+}
+
+// insertAgentMessageTx stores a message written by the server inside a
+// larger transaction (an internal conversation's first message, a
+// survey): as createMessageTx, with its send job left to the workers.
+func (s *Store) insertAgentMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message, now time.Time) error {
+	_, err := s.createMessageTx(ctx, tx, m, false, micros(now), 0)
+	return err
 }

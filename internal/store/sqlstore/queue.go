@@ -9,7 +9,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, bot_url, bot_secret`
+const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, bot_url, bot_secret, survey_enabled`
 
 // ensureDefaultQueue creates the system Default queue on first start (B1).
 func (s *Store) ensureDefaultQueue(ctx context.Context) error {
@@ -34,7 +34,7 @@ func scanQueue(row interface{ Scan(...any) error }, extra ...any) (*desk.Queue, 
 	var q desk.Queue
 	var senders string
 	var created, updated int64
-	dest := []any{&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated, &q.BotURL, &q.BotSecret}
+	dest := []any{&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated, &q.BotURL, &q.BotSecret, &q.SurveyEnabled}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -59,9 +59,9 @@ func (s *Store) CreateQueue(ctx context.Context, q *desk.Queue) error {
 	}
 	now := s.now()
 	q.CreatedAt, q.UpdatedAt, q.IsDefault = now, now, false
-	err := s.w.QueryRowContext(ctx, `INSERT INTO queues (name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
-		q.Name, false, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(now)).Scan(&q.ID)
+	err := s.w.QueryRowContext(ctx, `INSERT INTO queues (name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, survey_enabled)
+		VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id`,
+		q.Name, false, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(now), q.SurveyEnabled).Scan(&q.ID)
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
 	}
@@ -158,6 +158,9 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 	if upd.BotSecret != nil {
 		q.BotSecret = *upd.BotSecret
 	}
+	if upd.SurveyEnabled != nil {
+		q.SurveyEnabled = *upd.SurveyEnabled
+	}
 	if upd.DefaultSenders != nil {
 		q.DefaultSenders = *upd.DefaultSenders
 		if q.DefaultSenders == nil {
@@ -169,8 +172,8 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 	}
 	q.UpdatedAt = s.now()
 	_, err = s.w.ExecContext(ctx, `UPDATE queues SET name = $1, auto_assign = $2, return_on_offline = $3, default_senders = $4, updated_at = $5,
-		bot_url = $6, bot_secret = $7 WHERE id = $8`,
-		q.Name, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(q.UpdatedAt), q.BotURL, q.BotSecret, int64(id))
+		bot_url = $6, bot_secret = $7, survey_enabled = $8 WHERE id = $9`,
+		q.Name, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(q.UpdatedAt), q.BotURL, q.BotSecret, q.SurveyEnabled, int64(id))
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return nil, &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
 	} else if err != nil {

@@ -64,6 +64,12 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ReplyChannelSwitch", func(t *testing.T) { testReplyChannelSwitch(t, open) })
 	t.Run("Dispatch", func(t *testing.T) { testDispatch(t, open) })
 	t.Run("Calls", func(t *testing.T) { testCalls(t, open) })
+	t.Run("Forms", func(t *testing.T) { testForms(t, open) })
+	t.Run("People", func(t *testing.T) { testPeople(t, open) })
+	t.Run("Cards", func(t *testing.T) { testCards(t, open) })
+	t.Run("InternalConversations", func(t *testing.T) { testInternalConversations(t, open) })
+	t.Run("Surveys", func(t *testing.T) { testSurveys(t, open) })
+	t.Run("Drafts", func(t *testing.T) { testDrafts(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.

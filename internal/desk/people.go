@@ -1,0 +1,41 @@
+package desk
+
+import "context"
+
+// History limits of a customer's conversation history (F3): the first
+// page shows 5, "show more" pages on, and no more than 1000 are listed.
+const (
+	HistoryDefaultLimit = 5
+	HistoryMaxTotal     = 1000
+)
+
+// HistoryFilter pages through a customer's conversations, newest first.
+type HistoryFilter struct {
+	Channel string
+	Cursor  string
+	Limit   int
+}
+
+// PeopleService links customers and conversations (F1-F3). Customers
+// themselves are not scoped by queue: People is one directory every agent
+// searches to start conversations; what a customer's history shows is
+// scoped (only conversations of queues the actor may see).
+type PeopleService interface {
+	// MergeCustomers unites otherID into id in one transaction (F1):
+	// contacts, tags and attributes united (id's attribute values win),
+	// every conversation of otherID moved to id, otherID deleted.
+	// Supervisors and admins only (EFORBIDDEN); ENOTFOUND for an unknown
+	// id, EINVALID (field other_id) for an unknown or identical other.
+	MergeCustomers(ctx context.Context, id, otherID ID) (*Customer, error)
+	// LinkConversation sets (customerID non-nil) or clears the customer of
+	// a visible conversation (F2), with a customer_linked event. Linking
+	// also gives the customer the conversation's contact address when
+	// nobody owns it, so later messages from it auto-link. EINVALID for an
+	// internal conversation or an unknown customer (field customer_id).
+	LinkConversation(ctx context.Context, conversationID ID, customerID *ID) (*Conversation, error)
+	// FindCustomerConversations lists a customer's conversations newest
+	// first (F3), only those of queues the actor may see, never internal
+	// ones: HistoryDefaultLimit by default, at most HistoryMaxTotal in all
+	// pages together. ENOTFOUND for an unknown customer.
+	FindCustomerConversations(ctx context.Context, customerID ID, f HistoryFilter) ([]*Conversation, string, error)
+}

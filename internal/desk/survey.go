@@ -1,0 +1,43 @@
+package desk
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Survey is the CSAT survey of a conversation (C12): sent once, when the
+// conversation is first solved or closed in a queue that enables surveys;
+// Rating (1-5) is the customer's answer.
+type Survey struct {
+	SentAt     time.Time  `json:"sent_at"`
+	Rating     *int       `json:"rating"`
+	AnsweredAt *time.Time `json:"answered_at"`
+}
+
+// SurveyQuestion is the text the survey message carries; the link (a path
+// when baseURL is empty) lets the customer answer on the web, whose page
+// posts to /api/v1/surveys/{token}; a reply of 1 to 5 works as well.
+func SurveyQuestion(baseURL, token string) string {
+	q := "How would you rate our help? Reply with a number from 1 (poor) to 5 (excellent)."
+	return q + " Or answer at " + strings.TrimRight(baseURL, "/") + "/survey/" + token
+}
+
+// SurveyRating parses a customer's reply as a rating: "1".."5", spaces
+// and a trailing period allowed; ok is false for anything else.
+func SurveyRating(text string) (int, bool) {
+	t := strings.TrimSuffix(strings.TrimSpace(text), ".")
+	if len(t) == 1 && t[0] >= '1' && t[0] <= '5' {
+		return int(t[0] - '0'), true
+	}
+	return 0, false
+}
+
+// SurveyService records answers. Surveys are sent by UpdateConversation
+// (and every other path that solves or closes).
+type SurveyService interface {
+	// AnswerSurvey stores the rating of the survey with the token, for the
+	// public survey page: ENOTFOUND for an unknown token, EINVALID (field
+	// rating) outside 1-5, ECONFLICT survey_answered when answered already.
+	AnswerSurvey(ctx context.Context, token string, rating int) error
+}

@@ -1,0 +1,36 @@
+package http
+
+import (
+	"testing"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// TestDraftSend saves a draft, refuses an invalid status and an
+// incomplete form before sending anything, then sends and solves in one
+// call (H2).
+func TestDraftSend(t *testing.T) {
+	e := newEnv(t)
+	path := "/api/v1/conversations/" + e.convA.String()
+	e.do("PUT", path+"/draft", e.agentA, `{"text":"All fixed"}`, 200, nil)
+	e.do("POST", path+"/draft/send", e.agentA, `{"status":"open"}`, 400, nil)
+	var form desk.Form
+	e.do("POST", "/api/v1/forms", e.sup, `{"name":"F","fields":[{"name":"reason","type":"text","required":true}]}`, 201, &form)
+	e.do("PATCH", path, e.agentA, `{"form_id":"`+form.ID.String()+`"}`, 200, nil)
+	e.do("POST", path+"/draft/send", e.agentA, `{"status":"solved"}`, 409, nil)
+	var thread struct{ Items []desk.Message }
+	e.do("GET", path+"/messages", e.agentA, "", 200, &thread)
+	if len(thread.Items) != 1 {
+		t.Fatalf("a refused send sent: %+v", thread.Items)
+	}
+	e.do("PATCH", path, e.agentA, `{"form_values":{"reason":"fixed"}}`, 200, nil)
+	var res struct {
+		Conversation desk.Conversation
+		Message      desk.Message
+	}
+	e.do("POST", path+"/draft/send", e.agentA, `{"status":"solved"}`, 200, &res)
+	if res.Conversation.Status != "solved" || res.Message.Text != "All fixed" {
+		t.Fatalf("sent: %+v", res)
+	}
+	e.do("GET", path+"/draft", e.agentA, "", 404, nil)
+}

@@ -1,0 +1,98 @@
+package storetest
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+func testSurveys(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	cs := f.channels()
+	on, off := f.MustQueue("Surveyed"), f.MustQueue("Quiet")
+	yes := true
+	if _, err := f.s.UpdateQueue(f.sys, on.ID, desk.QueueUpdate{SurveyEnabled: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	wa := f.MustChannel("15550200")
+	agent := f.MustAgent("a@example.com", desk.RoleAgent, on.ID, off.ID)
+	ctx := f.as(agent)
+	ingest := func(from, ext, text string, q desk.ID) *desk.IngestResult {
+		t.Helper()
+		res, err := f.s.IngestMessage(f.sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: from, To: "15550200", Text: text, ExternalID: ext, QueueID: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	setStatus := func(id desk.ID, st string) *desk.Conversation {
+		t.Helper()
+		c, err := f.s.UpdateConversation(ctx, id, desk.ConversationUpdate{Status: &st})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	// Solving in a surveyed queue sends one survey through the outbox.
+	c := ingest("15551111", "w1", "help", on.ID).Conversation
+	changes := f.recordChanges()
+	solved := setStatus(c.ID, desk.ConversationSolved)
+	if solved.Survey == nil || solved.Survey.Rating != nil {
+		t.Fatalf("survey: %+v", solved.Survey)
+	}
+	if got := changes(); len(got) != 2 || got[1].Type != desk.ChangeMessageCreated {
+		t.Fatalf("changes: %+v", got)
+	}
+	jobs, err := cs.ClaimSendJobs(f.sys, 10, time.Minute)
+	if err != nil || len(jobs) != 1 || jobs[0].ChannelID != wa.ID || !strings.Contains(jobs[0].Message.Text, "1 (poor) to 5") {
+		t.Fatalf("survey job: %+v %v", jobs, err)
+	}
+	token := jobs[0].Message.Text[strings.LastIndex(jobs[0].Message.Text, "/")+1:]
+	// Once per conversation: reopening and closing sends none.
+	setStatus(c.ID, desk.ConversationOpen)
+	setStatus(c.ID, desk.ConversationClosed)
+	if jobs, _ := cs.ClaimSendJobs(f.sys, 10, time.Minute); len(jobs) != 0 {
+		t.Fatalf("second survey: %+v", jobs)
+	}
+	// Answers: rating checked, unknown token, then stored once.
+	wantCode(t, f.s.AnswerSurvey(f.sys, token, 6), desk.EINVALID)
+	wantCode(t, f.s.AnswerSurvey(f.sys, "nope", 3), desk.ENOTFOUND)
+	if err := f.s.AnswerSurvey(f.sys, token, 4); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, f.s.AnswerSurvey(f.sys, token, 5), "survey_answered")
+	if got, _ := f.s.FindConversationByID(ctx, c.ID); got.Survey == nil || got.Survey.Rating == nil || *got.Survey.Rating != 4 || got.Survey.AnsweredAt == nil {
+		t.Fatalf("answer: %+v", got.Survey)
+	}
+	// A queue without surveys sends none.
+	q := ingest("15552222", "w2", "hi", off.ID).Conversation
+	if got := setStatus(q.ID, desk.ConversationSolved); got.Survey != nil {
+		t.Fatalf("quiet queue surveyed: %+v", got.Survey)
+	}
+	// A reply of 1-5 answers the customer's pending survey.
+	c2 := ingest("15553333", "w3", "hello", on.ID).Conversation
+	setStatus(c2.ID, desk.ConversationSolved)
+	cs.ClaimSendJobs(f.sys, 10, time.Minute)
+	if r := ingest("15553333", "w4", " 5 ", on.ID); r.Conversation.ID != c2.ID {
+		t.Fatalf("reply threaded into %v", r.Conversation.ID)
+	}
+	if got, _ := f.s.FindConversationByID(ctx, c2.ID); got.Survey.Rating == nil || *got.Survey.Rating != 5 {
+		t.Fatalf("reply answer: %+v", got.Survey)
+	}
+	// Merge keeps only the most recent survey (C8).
+	old := ingest("15554444", "w5", "first", on.ID).Conversation
+	setStatus(old.ID, desk.ConversationClosed)
+	f.clock.Add(time.Hour)
+	cur := ingest("15554444", "w6", "second", on.ID).Conversation
+	setStatus(cur.ID, desk.ConversationSolved)
+	merged, err := f.s.MergeConversations(ctx, cur.ID, old.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, _ := f.s.FindConversationByID(ctx, old.ID)
+	if merged.ID != cur.ID || merged.Survey == nil || !merged.Survey.SentAt.Equal(f.clock.Now().UTC().Truncate(time.Microsecond)) || gone.Survey != nil {
+		t.Fatalf("surveys after merge: kept %+v, older %+v", merged.Survey, gone.Survey)
+	}
+}
