@@ -65,6 +65,7 @@ type Store interface {
 	EventService
 	TagService
 	SessionService
+	SearchService
 	// Ping checks that the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the store's connections.

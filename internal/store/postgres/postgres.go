@@ -42,7 +42,7 @@ func Open(ctx context.Context, url string, clock desk.Clock) (*sqlstore.Store, e
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s, err := sqlstore.New(ctx, db, db, sqlstore.Dialect{Name: "postgres", IsUniqueViolation: isUniqueViolation}, clock)
+	s, err := sqlstore.New(ctx, db, db, sqlstore.Dialect{Name: "postgres", IsUniqueViolation: isUniqueViolation, Search: tsSearch{}}, clock)
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -28,6 +28,8 @@ type Dialect struct {
 	// SingleWriter says writes are serialized anyway (SQLite), so inbound
 	// messages arriving together are written in one transaction.
 	SingleWriter bool
+	// Search is how the database's full-text index is queried and rebuilt.
+	Search SearchSQL
 }
 
 // Store implements desk.Store.

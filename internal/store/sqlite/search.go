@@ -1,0 +1,69 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/search"
+)
+
+// ftsSearch queries the FTS5 external-content indexes of migration
+// 010_search (messages_fts, conversations_fts, customers_fts). Joining from
+// the index and ordering by its rowid lets FTS5 walk its matches newest
+// first and stop at the window.
+type ftsSearch struct{}
+
+// Source implements sqlstore.SearchSQL.
+func (ftsSearch) Source(group string) (from, match, id string) {
+	switch group {
+	case desk.SearchMessages:
+		return `messages_fts f JOIN messages m ON m.id = f.rowid`, `messages_fts MATCH ?`, `f.rowid`
+	case desk.SearchConversations:
+		return `conversations_fts f JOIN conversations c ON c.id = f.rowid`, `conversations_fts MATCH ?`, `f.rowid`
+	}
+	return `customers_fts f JOIN customers cu ON cu.id = f.rowid`, `customers_fts MATCH ?`, `f.rowid`
+}
+
+// Expr writes q as an FTS5 expression: every word a quoted string (so
+// nothing the user typed is syntax), prefix words with *, all of them
+// required; a phone number's digits as an alternative prefix.
+func (ftsSearch) Expr(q search.Query) string {
+	return Expr(q)
+}
+
+// Expr is ftsSearch.Expr, exported for tests of its safety.
+func Expr(q search.Query) string {
+	quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+	terms := make([]string, 0, len(q.Terms))
+	for _, t := range q.Terms {
+		e := quote(t.Text)
+		if t.Prefix {
+			e += "*"
+		}
+		terms = append(terms, e)
+	}
+	all := strings.Join(terms, " AND ")
+	switch {
+	case q.Phone == "":
+		return all
+	case all == "":
+		return quote(q.Phone) + "*"
+	}
+	return "(" + quote(q.Phone) + "*) OR (" + all + ")"
+}
+
+// Reindex rebuilds the three indexes from their content tables and merges
+// their segments.
+func (ftsSearch) Reindex(ctx context.Context, db *sql.DB) error {
+	for _, t := range []string{"messages_fts", "customers_fts", "conversations_fts"} {
+		if _, err := db.ExecContext(ctx, `INSERT INTO `+t+`(`+t+`) VALUES ('rebuild')`); err != nil {
+			return err
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO `+t+`(`+t+`) VALUES ('optimize')`); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,157 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"sort"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/search"
+)
+
+// SearchSQL is the part of search that differs between databases: how a
+// group's records are matched by its full-text index, how a parsed query
+// is written in the index's syntax, and how the indexes are rebuilt. The
+// sqlite and postgres packages implement it.
+type SearchSQL interface {
+	// Source returns, for a group (desk.Search*), the FROM clause joining
+	// the group's table (aliased m for messages, c for conversations, cu
+	// for customers) to its index, the condition matching a query given as
+	// the argument ?, and the expression of the indexed row's ID, by which
+	// candidates are taken newest first.
+	Source(group string) (from, match, id string)
+	// Expr writes a non-empty parsed query in the index's syntax. Every
+	// word is quoted, so no input can be a syntax error.
+	Expr(q search.Query) string
+	// Reindex rebuilds the indexes from the stored records.
+	Reindex(ctx context.Context, db *sql.DB) error
+}
+
+// searchWindow is how many candidates a group takes from its index at a
+// time: the newest matches the actor may see, which are then ranked by
+// relevance and recency. Bounding the window bounds the work of a query on
+// a common word however many records match; paging past a window moves to
+// the next older one.
+const searchWindow = 200
+
+// searchCursor is the position in a group's results: the window (matches
+// with an ID below Before; 0 for the newest) and the offset in its ranking.
+type searchCursor struct {
+	Group  string `json:"g"`
+	Before int64  `json:"b,omitempty"`
+	Offset int    `json:"o,omitempty"`
+}
+
+func (c searchCursor) encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeSearchCursor(s string) (searchCursor, error) {
+	var c searchCursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	valid := c.Group == desk.SearchConversations || c.Group == desk.SearchMessages || c.Group == desk.SearchCustomers
+	if err != nil || !valid || c.Before < 0 || c.Offset < 0 || c.Offset >= searchWindow {
+		return c, desk.FieldErrorf("cursor", "cursor is not valid")
+	}
+	return c, nil
+}
+
+// candidate is a record of a window with what ranks it.
+type candidate[T any] struct {
+	item   T
+	id     int64
+	score  int
+	recent int64 // last activity or creation, unix microseconds
+}
+
+// rankPage sorts a window's candidates (taken newest first) by relevance,
+// then recency, and returns the page at the cursor with the next cursor.
+func rankPage[T any](group string, cands []candidate[T], cur searchCursor, n int) ([]T, string) {
+	out := []T{}
+	if len(cands) == 0 {
+		return out, ""
+	}
+	oldest := cands[len(cands)-1].id
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.score != b.score {
+			return a.score > b.score
+		} else if a.recent != b.recent {
+			return a.recent > b.recent
+		}
+		return a.id > b.id
+	})
+	start := min(cur.Offset, len(cands))
+	end := min(start+n, len(cands))
+	for _, c := range cands[start:end] {
+		out = append(out, c.item)
+	}
+	switch {
+	case end < len(cands):
+		return out, searchCursor{Group: group, Before: cur.Before, Offset: end}.encode()
+	case len(cands) == searchWindow:
+		return out, searchCursor{Group: group, Before: oldest}.encode()
+	}
+	return out, ""
+}
+
+// Search runs a global search (G1): each requested group takes its window
+// of candidates from the full-text index, with queue access applied in
+// the same query, and ranks it in Go with package search, so that both
+// stores order results the same way.
+func (s *Store) Search(ctx context.Context, q desk.SearchQuery) (*desk.SearchResult, error) {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	var cur searchCursor
+	if q.Cursor != "" {
+		if cur, err = decodeSearchCursor(q.Cursor); err != nil {
+			return nil, err
+		} else if q.Type != "" && q.Type != cur.Group {
+			return nil, desk.FieldErrorf("cursor", "the cursor belongs to the %s group", cur.Group)
+		}
+		q.Type = cur.Group
+	}
+	res := &desk.SearchResult{
+		Conversations: desk.ConversationHits{Items: []*desk.Conversation{}},
+		Messages:      desk.MessageHits{Items: []*desk.MessageHit{}},
+		Customers:     desk.CustomerHits{Items: []*desk.Customer{}},
+	}
+	pq := search.Parse(q.Text)
+	if pq.Empty() {
+		return res, nil
+	}
+	gs := groupSearch{s: s, actor: actor, q: pq, expr: s.dialect.Search.Expr(pq), n: min(limit(q.Limit), searchWindow)}
+	at := func(group string) searchCursor {
+		if cur.Group == group {
+			return cur
+		}
+		return searchCursor{Group: group}
+	}
+	if q.Type == "" || q.Type == desk.SearchConversations {
+		if res.Conversations.Items, res.Conversations.NextCursor, err = gs.conversations(ctx, at(desk.SearchConversations)); err != nil {
+			return nil, err
+		}
+	}
+	if q.Type == "" || q.Type == desk.SearchMessages {
+		if res.Messages.Items, res.Messages.NextCursor, err = gs.messages(ctx, at(desk.SearchMessages)); err != nil {
+			return nil, err
+		}
+	}
+	if q.Type == "" || q.Type == desk.SearchCustomers {
+		if res.Customers.Items, res.Customers.NextCursor, err = gs.customers(ctx, at(desk.SearchCustomers)); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}

@@ -1,0 +1,137 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/search"
+)
+
+// groupSearch runs one Search's group queries.
+type groupSearch struct {
+	s     *Store
+	actor *desk.Actor
+	q     search.Query
+	expr  string // q in the index's syntax
+	n     int    // page size
+}
+
+// window builds the WHERE clause of a group's window: the index match,
+// below the cursor's window, and (for conversations and messages) the
+// actor's queue access.
+func (g *groupSearch) window(group string, cur searchCursor, restricted bool) (from, cond, order string, args []any) {
+	from, match, id := g.s.dialect.Search.Source(group)
+	var w where
+	w.add(match, g.expr)
+	if cur.Before > 0 {
+		w.add(id+` < ?`, cur.Before)
+	}
+	if restricted {
+		restrict(&w, g.actor)
+	}
+	return from, w.sql(), ` ORDER BY ` + id + ` DESC LIMIT ` + itoa(searchWindow), w.args
+}
+
+// messages is the messages group: each hit with a highlighted snippet and
+// its conversation.
+func (g *groupSearch) messages(ctx context.Context, cur searchCursor) ([]*desk.MessageHit, string, error) {
+	from, cond, order, args := g.window(desk.SearchMessages, cur, true)
+	rows, err := g.s.rd.QueryContext(ctx, `SELECT m.id, m.kind, m.direction, m.channel, m.text, m.created_at,
+		c.id, c.channel, c.status, c.topic, COALESCE(c.customer_id, 0), COALESCE(NULLIF(cu.name, ''), c.contact_address)
+		FROM `+from+` JOIN conversations c ON c.id = m.conversation_id LEFT JOIN customers cu ON cu.id = c.customer_id`+cond+order, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var cands []candidate[*desk.MessageHit]
+	texts := map[desk.ID]string{}
+	for rows.Next() {
+		var h desk.MessageHit
+		var text string
+		var at int64
+		if err := rows.Scan(&h.ID, &h.Kind, &h.Direction, &h.Channel, &text, &at, &h.Conversation.ID, &h.Conversation.Channel,
+			&h.Conversation.Status, &h.Conversation.Topic, &h.Conversation.CustomerID, &h.Conversation.CustomerName); err != nil {
+			return nil, "", err
+		}
+		h.CreatedAt = fromMicros(at)
+		texts[h.ID] = text
+		cands = append(cands, candidate[*desk.MessageHit]{item: &h, id: int64(h.ID), score: g.q.Score(search.Tokenize(text)), recent: at})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	page, next := rankPage(desk.SearchMessages, cands, cur, g.n)
+	for _, h := range page {
+		h.Snippet, h.Highlights = search.Snippet(texts[h.ID], g.q)
+		if h.Highlights == nil {
+			h.Highlights = []desk.Span{}
+		}
+	}
+	return page, next, nil
+}
+
+// conversations is the conversations group: matched by topic or by their
+// customer's name, addresses and phone numbers.
+func (g *groupSearch) conversations(ctx context.Context, cur searchCursor) ([]*desk.Conversation, string, error) {
+	from, cond, order, args := g.window(desk.SearchConversations, cur, true)
+	joins := strings.TrimPrefix(conversationFrom, ` FROM conversations c`)
+	rows, err := g.s.rd.QueryContext(ctx, conversationSelect+`, COALESCE(cu.search_terms, '') FROM `+from+joins+cond+order, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var cands []candidate[*desk.Conversation]
+	for rows.Next() {
+		var terms string
+		c, err := scanConversation(rows, &terms)
+		if err != nil {
+			return nil, "", err
+		}
+		recent := c.CreatedAt
+		if c.LastMessageAt != nil {
+			recent = *c.LastMessageAt
+		}
+		score := g.q.Score(search.Tokenize(c.Topic + " " + terms))
+		cands = append(cands, candidate[*desk.Conversation]{item: c, id: int64(c.ID), score: score, recent: micros(recent)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	page, next := rankPage(desk.SearchConversations, cands, cur, g.n)
+	return page, next, nil
+}
+
+// searchCustomerColumns are customerColumns qualified for joins with an
+// index, plus the indexed terms.
+const searchCustomerColumns = `cu.id, cu.name, cu.gender, cu.city, cu.country, cu.attributes, cu.tags, cu.contacts,
+	cu.created_at, cu.updated_at, cu.last_activity_at, cu.search_terms`
+
+// customers is the customers group. People are visible to every actor, as
+// in FindCustomers.
+func (g *groupSearch) customers(ctx context.Context, cur searchCursor) ([]*desk.Customer, string, error) {
+	from, cond, order, args := g.window(desk.SearchCustomers, cur, false)
+	rows, err := g.s.rd.QueryContext(ctx, `SELECT `+searchCustomerColumns+` FROM `+from+cond+order, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var cands []candidate[*desk.Customer]
+	for rows.Next() {
+		var terms string
+		c, err := scanCustomer(rows, &terms)
+		if err != nil {
+			return nil, "", err
+		}
+		recent := c.CreatedAt
+		if c.LastActivityAt != nil {
+			recent = *c.LastActivityAt
+		}
+		cands = append(cands, candidate[*desk.Customer]{item: c, id: int64(c.ID), score: g.q.Score(search.Tokenize(terms)), recent: micros(recent)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	page, next := rankPage(desk.SearchCustomers, cands, cur, g.n)
+	return page, next, nil
+}
