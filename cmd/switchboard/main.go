@@ -1,5 +1,5 @@
 // Command switchboard is the Switchboard contact-center server and its
-// command-line tools: serve, user create, bench.
+// command-line tools: serve, user create, reindex, bench.
 package main
 
 import (
@@ -17,7 +17,9 @@ const usage = `usage: switchboard <command> [flags]
 commands:
   serve         run the server (SQLite in --data by default, PostgreSQL with --db)
   user create   create an account: --email E --password P --role admin|supervisor|agent
+  reindex       rebuild the search indexes (--data or --db)
   bench ingest  load-test POST /api/v1/inbound and print messages/s and latency
+  bench search  seed 1M messages and measure search latency (--data or --db)
   version       print the version
 
 Flags also come from SWITCHBOARD_* environment variables (e.g. SWITCHBOARD_ADDR).
@@ -56,12 +58,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errUsage
 		}
 		return runUserCreate(ctx, args[2:], stdout, stderr)
+	case "reindex":
+		return runReindex(ctx, args[1:], stdout, stderr)
 	case "bench":
-		if len(args) < 2 || args[1] != "ingest" {
-			fmt.Fprint(stderr, "usage: switchboard bench ingest [flags]\n")
-			return errUsage
+		switch {
+		case len(args) >= 2 && args[1] == "ingest":
+			return runBenchIngest(ctx, args[2:], stdout, stderr)
+		case len(args) >= 2 && args[1] == "search":
+			return runBenchSearch(ctx, args[2:], stdout, stderr)
 		}
-		return runBenchIngest(ctx, args[2:], stdout, stderr)
+		fmt.Fprint(stderr, "usage: switchboard bench ingest|search [flags]\n")
+		return errUsage
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return nil

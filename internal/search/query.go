@@ -13,9 +13,11 @@ const MaxTerms = 8
 // number, and the shortest phone suffix indexed.
 const MinPhoneDigits = 5
 
-// Term is one word of a query. Prefix terms match any word starting with
-// them (as-you-type); single characters match whole words only, since a
-// one-letter prefix matches a large part of any index.
+// Term is one word of a query. The last word typed is a prefix (as you
+// type, it is usually unfinished) and matches any word starting with it;
+// the words before it were finished and match whole words, which keeps
+// queries on common words cheap. A single character matches whole words
+// only, since a one-letter prefix matches a large part of any index.
 type Term struct {
 	Text   string
 	Prefix bool
@@ -40,10 +42,14 @@ func Parse(s string) Query {
 			continue
 		}
 		seen[t.Text] = true
-		q.Terms = append(q.Terms, Term{Text: t.Text, Prefix: utf8.RuneCountInString(t.Text) > 1})
+		q.Terms = append(q.Terms, Term{Text: t.Text})
 		if len(q.Terms) == MaxTerms {
 			break
 		}
+	}
+	if n := len(q.Terms); n > 0 {
+		last := &q.Terms[n-1]
+		last.Prefix = utf8.RuneCountInString(last.Text) > 1
 	}
 	q.Phone = PhoneQuery(s)
 	return q

@@ -52,21 +52,41 @@ func Expr(q search.Query) string {
 	return "(" + quote(q.Phone) + ":*) | (" + all + ")"
 }
 
+// searchIndexes are the GIN indexes of migration 010_search.
+var searchIndexes = []struct{ name, table string }{
+	{"messages_search", "messages"}, {"customers_search", "customers"}, {"conversations_search", "conversations"},
+}
+
 // Reindex recomputes the conversations' vectors (they copy their
-// customer's terms) and rebuilds the GIN indexes. The messages' and
-// customers' vectors are generated columns, always in step with their
-// text.
+// customer's terms), builds each GIN index anew (creating it if a bulk
+// load dropped it) and refreshes the planner's statistics. The messages'
+// and customers' vectors are generated columns, always in step with their
+// text. Each index is swapped in its own transaction, during which its
+// table is locked: run it when traffic is low.
 func (tsSearch) Reindex(ctx context.Context, db *sql.DB) error {
-	stmts := []string{
-		`UPDATE conversations SET topic = topic`,
-		`REINDEX INDEX messages_search`,
-		`REINDEX INDEX customers_search`,
-		`REINDEX INDEX conversations_search`,
+	if _, err := db.ExecContext(ctx, `UPDATE conversations SET topic = topic`); err != nil {
+		return err
 	}
-	for _, q := range stmts {
-		if _, err := db.ExecContext(ctx, q); err != nil {
+	for _, ix := range searchIndexes {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `SET LOCAL maintenance_work_mem = '256MB'`)
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `DROP INDEX IF EXISTS `+ix.name)
+		}
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `CREATE INDEX `+ix.name+` ON `+ix.table+` USING gin (search)`)
+		}
+		if err == nil {
+			err = tx.Commit()
+		}
+		if err != nil {
+			tx.Rollback()
 			return err
 		}
 	}
-	return nil
+	_, err := db.ExecContext(ctx, `ANALYZE customers, conversations, messages`)
+	return err
 }

@@ -70,14 +70,30 @@ type candidate[T any] struct {
 	recent int64 // last activity or creation, unix microseconds
 }
 
+// window is what a group's index query returned: the candidates that
+// match the exact query, how many rows it read and the oldest row's ID.
+type window[T any] struct {
+	cands  []candidate[T]
+	rows   int
+	oldest int64
+}
+
+// add records a row read; the row is a candidate if the exact query
+// matches it (an index may match wider, see SearchSQL.Expr).
+func (w *window[T]) add(q search.Query, toks []search.Token, c candidate[T]) {
+	w.rows++
+	w.oldest = c.id
+	if _, ok := q.Spans(toks); ok {
+		c.score = q.Score(toks)
+		w.cands = append(w.cands, c)
+	}
+}
+
 // rankPage sorts a window's candidates (taken newest first) by relevance,
 // then recency, and returns the page at the cursor with the next cursor.
-func rankPage[T any](group string, cands []candidate[T], cur searchCursor, n int) ([]T, string) {
+func rankPage[T any](group string, w *window[T], cur searchCursor, n int) ([]T, string) {
 	out := []T{}
-	if len(cands) == 0 {
-		return out, ""
-	}
-	oldest := cands[len(cands)-1].id
+	cands := w.cands
 	sort.SliceStable(cands, func(i, j int) bool {
 		a, b := cands[i], cands[j]
 		if a.score != b.score {
@@ -95,8 +111,8 @@ func rankPage[T any](group string, cands []candidate[T], cur searchCursor, n int
 	switch {
 	case end < len(cands):
 		return out, searchCursor{Group: group, Before: cur.Before, Offset: end}.encode()
-	case len(cands) == searchWindow:
-		return out, searchCursor{Group: group, Before: oldest}.encode()
+	case w.rows == searchWindow:
+		return out, searchCursor{Group: group, Before: w.oldest}.encode()
 	}
 	return out, ""
 }

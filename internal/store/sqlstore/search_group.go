@@ -44,7 +44,7 @@ func (g *groupSearch) messages(ctx context.Context, cur searchCursor) ([]*desk.M
 		return nil, "", err
 	}
 	defer rows.Close()
-	var cands []candidate[*desk.MessageHit]
+	var win window[*desk.MessageHit]
 	texts := map[desk.ID]string{}
 	for rows.Next() {
 		var h desk.MessageHit
@@ -56,12 +56,12 @@ func (g *groupSearch) messages(ctx context.Context, cur searchCursor) ([]*desk.M
 		}
 		h.CreatedAt = fromMicros(at)
 		texts[h.ID] = text
-		cands = append(cands, candidate[*desk.MessageHit]{item: &h, id: int64(h.ID), score: g.q.Score(search.Tokenize(text)), recent: at})
+		win.add(g.q, search.Tokenize(text), candidate[*desk.MessageHit]{item: &h, id: int64(h.ID), recent: at})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
-	page, next := rankPage(desk.SearchMessages, cands, cur, g.n)
+	page, next := rankPage(desk.SearchMessages, &win, cur, g.n)
 	for _, h := range page {
 		h.Snippet, h.Highlights = search.Snippet(texts[h.ID], g.q)
 		if h.Highlights == nil {
@@ -81,7 +81,7 @@ func (g *groupSearch) conversations(ctx context.Context, cur searchCursor) ([]*d
 		return nil, "", err
 	}
 	defer rows.Close()
-	var cands []candidate[*desk.Conversation]
+	var win window[*desk.Conversation]
 	for rows.Next() {
 		var terms string
 		c, err := scanConversation(rows, &terms)
@@ -92,13 +92,12 @@ func (g *groupSearch) conversations(ctx context.Context, cur searchCursor) ([]*d
 		if c.LastMessageAt != nil {
 			recent = *c.LastMessageAt
 		}
-		score := g.q.Score(search.Tokenize(c.Topic + " " + terms))
-		cands = append(cands, candidate[*desk.Conversation]{item: c, id: int64(c.ID), score: score, recent: micros(recent)})
+		win.add(g.q, search.Tokenize(c.Topic+" "+terms), candidate[*desk.Conversation]{item: c, id: int64(c.ID), recent: micros(recent)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
-	page, next := rankPage(desk.SearchConversations, cands, cur, g.n)
+	page, next := rankPage(desk.SearchConversations, &win, cur, g.n)
 	return page, next, nil
 }
 
@@ -116,7 +115,7 @@ func (g *groupSearch) customers(ctx context.Context, cur searchCursor) ([]*desk.
 		return nil, "", err
 	}
 	defer rows.Close()
-	var cands []candidate[*desk.Customer]
+	var win window[*desk.Customer]
 	for rows.Next() {
 		var terms string
 		c, err := scanCustomer(rows, &terms)
@@ -127,11 +126,11 @@ func (g *groupSearch) customers(ctx context.Context, cur searchCursor) ([]*desk.
 		if c.LastActivityAt != nil {
 			recent = *c.LastActivityAt
 		}
-		cands = append(cands, candidate[*desk.Customer]{item: c, id: int64(c.ID), score: g.q.Score(search.Tokenize(terms)), recent: micros(recent)})
+		win.add(g.q, search.Tokenize(terms), candidate[*desk.Customer]{item: c, id: int64(c.ID), recent: micros(recent)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
-	page, next := rankPage(desk.SearchCustomers, cands, cur, g.n)
+	page, next := rankPage(desk.SearchCustomers, &win, cur, g.n)
 	return page, next, nil
 }

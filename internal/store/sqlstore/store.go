@@ -70,6 +70,10 @@ func New(ctx context.Context, w, r *sql.DB, d Dialect, clock desk.Clock) (*Store
 	return s, nil
 }
 
+// DB returns the writer pool, for bulk tools (the search benchmark's
+// seeding) that write through SQL rather than the services.
+func (s *Store) DB() *sql.DB { return s.w }
+
 // Ping checks both pools.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.w.PingContext(ctx); err != nil {
