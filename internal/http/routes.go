@@ -55,6 +55,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/conversations/{id}/messages", accessAgent, s.handleMessageList},
 		{"POST", "/api/v1/conversations/{id}/messages", accessAgent, s.handleMessageCreate},
 		{"GET", "/api/v1/conversations/{id}/events", accessAgent, s.handleEventList},
+		{"GET", "/api/v1/conversations/{id}/search", accessAgent, s.handleConversationSearch},
+
+		{"GET", "/api/v1/search", accessAgent, s.handleSearch},
 
 		{"GET", "/api/v1/tags", accessAgent, s.handleTagList},
 		{"POST", "/api/v1/tags", accessAgent, s.handleTagCreate},
