@@ -62,7 +62,7 @@ func Search(ctx context.Context, store desk.Store, db *sql.DB, cfg SearchConfig,
 	}
 	fmt.Fprintf(out, "seeding %d messages, %d conversations, %d customers over %d queues (%s)\n",
 		cfg.Seed.Messages, cfg.Seed.Conversations, cfg.Seed.Customers, cfg.Queues, cfg.Dialect)
-	info, err := SeedSearch(ctx, db, cfg.Seed, queueIDs, out)
+	info, err := SeedSearch(ctx, db, cfg.Dialect, cfg.Seed, queueIDs, out)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}

@@ -48,11 +48,15 @@ type bulkTx struct {
 	db   *sql.DB
 	tx   *sql.Tx
 	inTx int
+	// params is how many arguments a statement carries: SQLite's driver
+	// slows down on very long statements, PostgreSQL pays a round trip
+	// per statement.
+	params int
 }
 
 func (t *bulkTx) newBulk(table string, cols ...string) *bulkInsert {
 	return &bulkInsert{bulkTx: t, prefix: `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES `,
-		cols: len(cols), perStmt: 400 / len(cols)}
+		cols: len(cols), perStmt: t.params / len(cols)}
 }
 
 // add queues one row, writing a statement when enough are queued.
@@ -114,14 +118,17 @@ func (b *bulkInsert) flush(commit bool) error {
 // database, bypassing the API: five messages a conversation over a year,
 // text from textGen. IDs are given explicitly so rows can be written
 // without reading anything back.
-func SeedSearch(ctx context.Context, db *sql.DB, cfg SeedConfig, queueIDs []int64, progress io.Writer) (*SeedInfo, error) {
+func SeedSearch(ctx context.Context, db *sql.DB, dialect string, cfg SeedConfig, queueIDs []int64, progress io.Writer) (*SeedInfo, error) {
 	start := time.Now()
 	g := newTextGen(cfg.Seed)
 	info := &SeedInfo{Rare: g.rare[:200]}
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	span := 365 * 24 * time.Hour
 
-	btx := &bulkTx{ctx: ctx, db: db}
+	btx := &bulkTx{ctx: ctx, db: db, params: 400}
+	if dialect == "postgres" {
+		btx.params = 12000
+	}
 	cust := btx.newBulk("customers", "id", "name", "sort_name", "contacts", "search_terms", "created_at", "updated_at", "last_activity_at")
 	cont := btx.newBulk("contacts", "channel", "address", "customer_id", "position")
 	cont.parent = cust

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"sort"
+	"sync"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/search"
@@ -154,20 +156,31 @@ func (s *Store) Search(ctx context.Context, q desk.SearchQuery) (*desk.SearchRes
 		}
 		return searchCursor{Group: group}
 	}
-	if q.Type == "" || q.Type == desk.SearchConversations {
-		if res.Conversations.Items, res.Conversations.NextCursor, err = gs.conversations(ctx, at(desk.SearchConversations)); err != nil {
-			return nil, err
+	// The groups are independent queries: run them side by side, so a
+	// search costs its slowest group rather than the sum.
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	run := func(i int, group string, fn func() error) {
+		if q.Type == "" || q.Type == group {
+			wg.Add(1)
+			go func() { defer wg.Done(); errs[i] = fn() }()
 		}
 	}
-	if q.Type == "" || q.Type == desk.SearchMessages {
-		if res.Messages.Items, res.Messages.NextCursor, err = gs.messages(ctx, at(desk.SearchMessages)); err != nil {
-			return nil, err
-		}
-	}
-	if q.Type == "" || q.Type == desk.SearchCustomers {
-		if res.Customers.Items, res.Customers.NextCursor, err = gs.customers(ctx, at(desk.SearchCustomers)); err != nil {
-			return nil, err
-		}
+	run(0, desk.SearchConversations, func() (err error) {
+		res.Conversations.Items, res.Conversations.NextCursor, err = gs.conversations(ctx, at(desk.SearchConversations))
+		return err
+	})
+	run(1, desk.SearchMessages, func() (err error) {
+		res.Messages.Items, res.Messages.NextCursor, err = gs.messages(ctx, at(desk.SearchMessages))
+		return err
+	})
+	run(2, desk.SearchCustomers, func() (err error) {
+		res.Customers.Items, res.Customers.NextCursor, err = gs.customers(ctx, at(desk.SearchCustomers))
+		return err
+	})
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return res, nil
 }
