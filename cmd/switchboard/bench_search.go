@@ -38,6 +38,7 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.IntVar(&cfg.Seed.Customers, "customers", 100000, "customers to seed")
 	fs.IntVar(&cfg.Queries, "queries", 2000, "searches to measure")
 	fs.IntVar(&cfg.Limit, "limit", 20, "page size of each result group")
+	fs.BoolVar(&cfg.Reuse, "reuse", false, "measure queries on the data set of an earlier run (--data or --db), skipping seeding")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	var err error
 	if db != "" {
 		cfg.Dialect = "postgres"
-		u, err := benchSchemaURL(ctx, db)
+		u, err := benchSchemaURL(ctx, db, !cfg.Reuse)
 		if err != nil {
 			return err
 		}
@@ -55,15 +56,19 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 			return err
 		}
 	} else {
-		if data == "" {
+		if data == "" && cfg.Reuse {
+			return fmt.Errorf("--reuse needs --data (or --db)")
+		} else if data == "" {
 			if data, err = os.MkdirTemp("", "switchboard-bench-search-"); err != nil {
 				return err
 			}
 			defer os.RemoveAll(data)
 		}
 		path := filepath.Join(data, "search-bench.db")
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			os.Remove(path + suffix)
+		if !cfg.Reuse {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(path + suffix)
+			}
 		}
 		if store, err = sqlite.Open(ctx, path, desk.SystemClock{}); err != nil {
 			return err
@@ -74,18 +79,21 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	return bench.Search(ctx, store, store.DB(), cfg, stdout)
 }
 
-// benchSchemaURL recreates the benchmark's schema in the database of dbURL
-// and returns a URL whose connections use it.
-func benchSchemaURL(ctx context.Context, dbURL string) (string, error) {
+// benchSchemaURL creates the benchmark's schema in the database of dbURL
+// (anew when fresh, else keeping an earlier run's data) and returns a URL
+// whose connections use it.
+func benchSchemaURL(ctx context.Context, dbURL string, fresh bool) (string, error) {
 	admin, err := sql.Open("pgx", dbURL)
 	if err != nil {
 		return "", err
 	}
 	defer admin.Close()
-	if _, err := admin.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+benchSearchSchema+` CASCADE`); err != nil {
-		return "", fmt.Errorf("postgres: %w", err)
+	if fresh {
+		if _, err := admin.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+benchSearchSchema+` CASCADE`); err != nil {
+			return "", fmt.Errorf("postgres: %w", err)
+		}
 	}
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+benchSearchSchema); err != nil {
+	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+benchSearchSchema); err != nil {
 		return "", fmt.Errorf("postgres: %w", err)
 	}
 	u, err := url.Parse(dbURL)

@@ -25,6 +25,9 @@ type SearchConfig struct {
 	// searching belongs to AgentQueues of them (and the Default queue,
 	// which holds none).
 	Queues, AgentQueues int
+	// Reuse measures queries on a data set seeded by an earlier run,
+	// skipping seeding and the index build.
+	Reuse bool
 }
 
 // searchCase is one query of the mix.
@@ -37,56 +40,83 @@ type searchCase struct {
 // through the store as an agent who sees a subset of the queues, and
 // reports latency percentiles per kind of query and overall.
 func Search(ctx context.Context, store desk.Store, db *sql.DB, cfg SearchConfig, out io.Writer) error {
+	var agent *desk.Agent
+	var info *SeedInfo
+	var err error
+	if cfg.Reuse {
+		sys := desk.NewContextWithActor(ctx, desk.SystemActor)
+		if agent, err = store.FindAgentByEmail(sys, benchAgentEmail); err != nil {
+			return fmt.Errorf("--reuse needs a data set seeded by an earlier run: %w", err)
+		}
+		if info, err = loadSeedInfo(ctx, db); err != nil {
+			return err
+		}
+	} else if agent, info, err = seedAndIndex(ctx, store, db, cfg, out); err != nil {
+		return err
+	}
+	return measure(ctx, store, agent, info, cfg, out)
+}
+
+// benchAgentEmail is the account the queries run as.
+const benchAgentEmail = "search-bench@example.com"
+
+// seedAndIndex creates the queues and the agent, seeds the data set with
+// index maintenance suspended, and rebuilds the indexes (timed).
+func seedAndIndex(ctx context.Context, store desk.Store, db *sql.DB, cfg SearchConfig, out io.Writer) (*desk.Agent, *SeedInfo, error) {
 	sys := desk.NewContextWithActor(ctx, desk.SystemActor)
-	var queueIDs, agentQueues []int64
+	var queueIDs []int64
 	var agentQueueIDs []desk.ID
 	for i := 1; i <= cfg.Queues; i++ {
 		q := &desk.Queue{Name: fmt.Sprintf("Queue %d", i)}
 		if err := store.CreateQueue(sys, q); err != nil {
-			return err
+			return nil, nil, err
 		}
 		queueIDs = append(queueIDs, int64(q.ID))
 		if i <= cfg.AgentQueues {
-			agentQueues, agentQueueIDs = append(agentQueues, int64(q.ID)), append(agentQueueIDs, q.ID)
+			agentQueueIDs = append(agentQueueIDs, q.ID)
 		}
 	}
-	agent := &desk.Agent{Email: "search-bench@example.com", Role: desk.RoleAgent, Capacity: 5, QueueIDs: agentQueueIDs}
+	agent := &desk.Agent{Email: benchAgentEmail, Role: desk.RoleAgent, Capacity: 5, QueueIDs: agentQueueIDs}
 	if err := store.CreateAgent(sys, agent); err != nil {
-		return err
+		return nil, nil, err
 	}
 	// The search indexes are built once after seeding (timed below), as a
 	// bulk load would; maintaining them row by row is slower.
 	restore, err := suspendIndexing(ctx, db, cfg.Dialect)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	fmt.Fprintf(out, "seeding %d messages, %d conversations, %d customers over %d queues (%s)\n",
 		cfg.Seed.Messages, cfg.Seed.Conversations, cfg.Seed.Customers, cfg.Queues, cfg.Dialect)
 	info, err := SeedSearch(ctx, db, cfg.Dialect, cfg.Seed, queueIDs, out)
 	if err != nil {
-		return fmt.Errorf("seed: %w", err)
+		return nil, nil, fmt.Errorf("seed: %w", err)
 	}
 	if err := restore(); err != nil {
-		return err
+		return nil, nil, err
 	}
 	fmt.Fprintf(out, "seed: %s (rows only%s)\n", info.Elapsed.Round(time.Millisecond),
 		map[bool]string{true: ", with their generated tsvector columns", false: ""}[cfg.Dialect == "postgres"])
 	if cfg.Dialect == "postgres" {
 		for _, t := range []string{"customers", "conversations", "messages"} {
 			if _, err := db.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), (SELECT max(id) FROM `+t+`))`); err != nil {
-				return err
+				return nil, nil, err
 			}
 		}
 	}
 	start := time.Now()
 	if err := store.ReindexSearch(sys); err != nil {
-		return fmt.Errorf("reindex: %w", err)
+		return nil, nil, fmt.Errorf("reindex: %w", err)
 	}
 	fmt.Fprintf(out, "index build (switchboard reindex): %s\n", time.Since(start).Round(time.Millisecond))
 	if err := reportDisk(ctx, db, cfg.Dialect, out); err != nil {
 		fmt.Fprintf(out, "disk size: %v\n", err)
 	}
+	return agent, info, nil
+}
 
+// measure runs the query mix as the agent and prints the percentiles.
+func measure(ctx context.Context, store desk.Store, agent *desk.Agent, info *SeedInfo, cfg SearchConfig, out io.Writer) error {
 	cases := searchCases(info)
 	actx := desk.NewContextWithActor(ctx, &desk.Actor{AgentID: agent.ID, Name: agent.Name, Role: agent.Role})
 	for i := 0; i < cfg.Queries/10; i++ {

@@ -221,3 +221,29 @@ func SeedSearch(ctx context.Context, db *sql.DB, dialect string, cfg SeedConfig,
 	info.Elapsed = time.Since(start)
 	return info, nil
 }
+
+// loadSeedInfo reads back from a seeded database what the queries need
+// (the same customers SeedSearch samples), for runs that reuse it.
+func loadSeedInfo(ctx context.Context, db *sql.DB) (*SeedInfo, error) {
+	info := &SeedInfo{Rare: newTextGen(7).rare[:200]}
+	rows, err := db.QueryContext(ctx, `SELECT cu.name, ct.address FROM customers cu JOIN contacts ct ON ct.customer_id = cu.id
+		WHERE cu.id % 997 = 0 AND ct.channel = 'sms' ORDER BY cu.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, phone string
+		if err := rows.Scan(&name, &phone); err != nil {
+			return nil, err
+		}
+		info.Phones = append(info.Phones, phone)
+		if name != "" {
+			info.Names = append(info.Names, name)
+		}
+	}
+	if len(info.Phones) == 0 {
+		return nil, fmt.Errorf("--reuse: the database holds no seeded customers")
+	}
+	return info, rows.Err()
+}
