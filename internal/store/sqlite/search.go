@@ -73,6 +73,10 @@ func prefixKey(t string) string {
 	return t
 }
 
+// Args implements sqlstore.SearchSQL: SQLite plans FTS5 queries the same
+// way whatever the words, so statements stay prepared.
+func (ftsSearch) Args(args []any) []any { return args }
+
 // Reindex rebuilds the three indexes from their content tables and merges
 // their segments.
 func (ftsSearch) Reindex(ctx context.Context, db *sql.DB) error {

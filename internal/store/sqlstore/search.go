@@ -27,6 +27,11 @@ type SearchSQL interface {
 	// Expr writes a non-empty parsed query in the index's syntax. Every
 	// word is quoted, so no input can be a syntax error.
 	Expr(q search.Query) string
+	// Args returns the arguments of a search query as the driver should
+	// get them. PostgreSQL must plan each search with its query in hand:
+	// a cached generic plan picks one strategy for common and rare words
+	// alike, and is slow for one or the other.
+	Args(args []any) []any
 	// Reindex rebuilds the indexes from the stored records.
 	Reindex(ctx context.Context, db *sql.DB) error
 }
@@ -36,7 +41,7 @@ type SearchSQL interface {
 // relevance and recency. Bounding the window bounds the work of a query on
 // a common word however many records match; paging past a window moves to
 // the next older one.
-const searchWindow = 200
+const searchWindow = 100
 
 // searchCursor is the position in a group's results: the window (matches
 // with an ID below Before; 0 for the newest) and the offset in its ranking.
