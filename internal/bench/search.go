@@ -231,14 +231,15 @@ func reportDisk(ctx context.Context, db *sql.DB, dialect string, out io.Writer) 
 	mb := func(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/1e6) }
 	if dialect == "postgres" {
 		var total, idx, vec int64
-		err := db.QueryRowContext(ctx, `SELECT pg_database_size(current_database()),
+		err := db.QueryRowContext(ctx, `SELECT (SELECT sum(pg_total_relation_size(c.oid))::bigint FROM pg_class c
+			JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'),
 			pg_relation_size('messages_search') + pg_relation_size('customers_search') + pg_relation_size('conversations_search'),
 			(SELECT COALESCE(sum(pg_column_size(search)), 0) FROM messages) + (SELECT COALESCE(sum(pg_column_size(search)), 0) FROM conversations)
 			+ (SELECT COALESCE(sum(pg_column_size(search)), 0) FROM customers)`).Scan(&total, &idx, &vec)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "disk: database %s; search: GIN indexes %s + tsvector columns %s\n", mb(total), mb(idx), mb(vec))
+		fmt.Fprintf(out, "disk: schema's tables with indexes %s; search: GIN indexes %s + tsvector columns %s\n", mb(total), mb(idx), mb(vec))
 		return nil
 	}
 	var pages, size int64
