@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -15,15 +16,23 @@ import (
 // first and stop at the window.
 type ftsSearch struct{}
 
-// Source implements sqlstore.SearchSQL.
-func (ftsSearch) Source(group string) (from, match, id string) {
-	switch group {
-	case desk.SearchMessages:
-		return `messages_fts f JOIN messages m ON m.id = f.rowid`, `messages_fts MATCH ?`, `f.rowid`
-	case desk.SearchConversations:
-		return `conversations_fts f JOIN conversations c ON c.id = f.rowid`, `conversations_fts MATCH ?`, `f.rowid`
-	}
-	return `customers_fts f JOIN customers cu ON cu.id = f.rowid`, `customers_fts MATCH ?`, `f.rowid`
+// ftsTables names each group's index.
+var ftsTables = map[string]string{
+	desk.SearchMessages: "messages_fts", desk.SearchConversations: "conversations_fts", desk.SearchCustomers: "customers_fts",
+}
+
+// Matches implements sqlstore.SearchSQL: FTS5 walks its matches by rowid
+// newest first and stops at the limit.
+func (ftsSearch) Matches(group string) string {
+	t := ftsTables[group]
+	return `SELECT rowid FROM ` + t + ` WHERE ` + t + ` MATCH $1 AND rowid < $2 ORDER BY rowid DESC LIMIT $3`
+}
+
+// InIDs implements sqlstore.SearchSQL with a JSON array, one argument
+// whatever the number of IDs, so the statement stays prepared.
+func (ftsSearch) InIDs(col string, ids []int64) (string, any) {
+	b, _ := json.Marshal(ids)
+	return col + ` IN (SELECT value FROM json_each(?))`, string(b)
 }
 
 // Expr writes q as an FTS5 expression: every word a quoted string (so

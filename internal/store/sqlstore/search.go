@@ -14,19 +14,20 @@ import (
 )
 
 // SearchSQL is the part of search that differs between databases: how a
-// group's records are matched by its full-text index, how a parsed query
-// is written in the index's syntax, and how the indexes are rebuilt. The
-// sqlite and postgres packages implement it.
+// group's full-text index lists matching IDs, how a parsed query is
+// written in the index's syntax, how a list of IDs is passed, and how the
+// indexes are rebuilt. The sqlite and postgres packages implement it.
 type SearchSQL interface {
-	// Source returns, for a group (desk.Search*), the FROM clause joining
-	// the group's table (aliased m for messages, c for conversations, cu
-	// for customers) to its index, the condition matching a query given as
-	// the argument ?, and the expression of the indexed row's ID, by which
-	// candidates are taken newest first.
-	Source(group string) (from, match, id string)
+	// Matches returns the query listing the IDs of a group's (desk.Search*)
+	// records matching $1 (a query from Expr) with IDs below $2, newest
+	// first, at most $3.
+	Matches(group string) string
 	// Expr writes a non-empty parsed query in the index's syntax. Every
 	// word is quoted, so no input can be a syntax error.
 	Expr(q search.Query) string
+	// InIDs returns a condition that col is one of ids, with ? standing for
+	// the one argument it returns.
+	InIDs(col string, ids []int64) (cond string, arg any)
 	// Args returns the arguments of a search query as the driver should
 	// get them. PostgreSQL must plan each search with its query in hand:
 	// a cached generic plan picks one strategy for common and rare words
@@ -36,12 +37,20 @@ type SearchSQL interface {
 	Reindex(ctx context.Context, db *sql.DB) error
 }
 
-// searchWindow is how many candidates a group takes from its index at a
-// time: the newest matches the actor may see, which are then ranked by
-// relevance and recency. Bounding the window bounds the work of a query on
-// a common word however many records match; paging past a window moves to
-// the next older one.
-const searchWindow = 100
+// A group's results are read in windows: the index lists the newest
+// candidateWindow matches below the cursor (cheap for any word: FTS5 walks
+// its matches newest first, PostgreSQL walks the primary key for a common
+// word and reads GIN for a rare one), then one query reads those records
+// with the actor's queue access applied. Windows are read until
+// wantVisible visible matches are in hand or maxWindows were read; those
+// are ranked by relevance, then recency, and paged. Bounding the windows
+// bounds the work of a query on a common word however many records match,
+// and keeps the access check to a few hundred rows.
+const (
+	candidateWindow = 250
+	maxWindows      = 4
+	wantVisible     = 100
+)
 
 // searchCursor is the position in a group's results: the window (matches
 // with an ID below Before; 0 for the newest) and the offset in its ranking.
@@ -63,7 +72,7 @@ func decodeSearchCursor(s string) (searchCursor, error) {
 		err = json.Unmarshal(b, &c)
 	}
 	valid := c.Group == desk.SearchConversations || c.Group == desk.SearchMessages || c.Group == desk.SearchCustomers
-	if err != nil || !valid || c.Before < 0 || c.Offset < 0 || c.Offset >= searchWindow {
+	if err != nil || !valid || c.Before < 0 || c.Offset < 0 || c.Offset >= candidateWindow*maxWindows {
 		return c, desk.FieldErrorf("cursor", "cursor is not valid")
 	}
 	return c, nil
@@ -77,19 +86,18 @@ type candidate[T any] struct {
 	recent int64 // last activity or creation, unix microseconds
 }
 
-// window is what a group's index query returned: the candidates that
-// match the exact query, how many rows it read and the oldest row's ID.
+// window is what a group's windows held: the visible candidates that
+// match the exact query, whether older matches may remain, and the oldest
+// match read.
 type window[T any] struct {
 	cands  []candidate[T]
-	rows   int
+	more   bool
 	oldest int64
 }
 
-// add records a row read; the row is a candidate if the exact query
+// add records a visible record read; it is a candidate if the exact query
 // matches it (an index may match wider, see SearchSQL.Expr).
 func (w *window[T]) add(q search.Query, toks []search.Token, c candidate[T]) {
-	w.rows++
-	w.oldest = c.id
 	if _, ok := q.Spans(toks); ok {
 		c.score = q.Score(toks)
 		w.cands = append(w.cands, c)
@@ -118,7 +126,7 @@ func rankPage[T any](group string, w *window[T], cur searchCursor, n int) ([]T, 
 	switch {
 	case end < len(cands):
 		return out, searchCursor{Group: group, Before: cur.Before, Offset: end}.encode()
-	case w.rows == searchWindow:
+	case w.more:
 		return out, searchCursor{Group: group, Before: w.oldest}.encode()
 	}
 	return out, ""
@@ -154,7 +162,7 @@ func (s *Store) Search(ctx context.Context, q desk.SearchQuery) (*desk.SearchRes
 	if pq.Empty() {
 		return res, nil
 	}
-	gs := groupSearch{s: s, actor: actor, q: pq, expr: s.dialect.Search.Expr(pq), n: min(limit(q.Limit), searchWindow)}
+	gs := groupSearch{s: s, actor: actor, q: pq, expr: s.dialect.Search.Expr(pq), n: min(limit(q.Limit), wantVisible)}
 	at := func(group string) searchCursor {
 		if cur.Group == group {
 			return cur

@@ -3,7 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"strings"
+	"math"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/search"
@@ -18,43 +18,85 @@ type groupSearch struct {
 	n     int    // page size
 }
 
-// collect reads a group's window — the newest searchWindow matches the
-// actor may see below the cursor — with the query sel (SELECT ... FROM,
-// ending in the index's FROM clause and joins) and passes each row to
-// scan, newest first.
-func (g *groupSearch) collect(ctx context.Context, group string, cur searchCursor, restricted bool, sel string, scan func(*sql.Rows) error) error {
-	_, match, id := g.s.dialect.Search.Source(group)
-	var w where
-	w.add(match, g.expr)
-	if cur.Before > 0 {
-		w.add(id+` < ?`, cur.Before)
+// collect reads a group's windows below the cursor (see candidateWindow):
+// the index's matching IDs, then the records among them the actor may see
+// through sel (SELECT ... FROM the group's table and joins), whose rows
+// go to scan. It returns
+// whether older matches may remain and the oldest match read.
+func (g *groupSearch) collect(ctx context.Context, group string, cur searchCursor, restricted bool, sel, idCol string, scan func(*sql.Rows) error) (more bool, oldest int64, err error) {
+	before := cur.Before
+	if before == 0 {
+		before = math.MaxInt64
 	}
-	if restricted {
-		restrict(&w, g.actor)
-	}
-	rows, err := g.s.rd.QueryContext(ctx, sel+w.sql()+` ORDER BY `+id+` DESC LIMIT `+itoa(searchWindow), g.s.dialect.Search.Args(w.args)...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
+	visible := 0
+	for w := 0; w < maxWindows; w++ {
+		ids, err := g.matchIDs(ctx, group, before)
+		if err != nil || len(ids) == 0 {
+			return false, oldest, err
+		}
+		cond, arg := g.s.dialect.Search.InIDs(idCol, ids)
+		var wh where
+		wh.add(cond, arg)
+		if restricted {
+			restrict(&wh, g.actor)
+		}
+		rows, err := g.s.rd.QueryContext(ctx, sel+wh.sql(), g.s.dialect.Search.Args(wh.args)...)
+		if err != nil {
+			return false, oldest, err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return false, oldest, err
+			}
+			visible++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return false, oldest, err
+		}
+		oldest, before = ids[len(ids)-1], ids[len(ids)-1]
+		if len(ids) < candidateWindow {
+			return false, oldest, nil
+		} else if visible >= wantVisible {
+			break
 		}
 	}
-	return rows.Err()
+	return true, oldest, nil
+}
+
+// matchIDs lists the IDs of the group's newest candidateWindow matches
+// below before, newest first.
+func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64) ([]int64, error) {
+	args := g.s.dialect.Search.Args([]any{g.expr, before, candidateWindow})
+	rows, err := g.s.rd.QueryContext(ctx, g.s.dialect.Search.Matches(group), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := make([]int64, 0, candidateWindow)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if len(ids) < candidateWindow {
+			ids = append(ids, id)
+		}
+	}
+	return ids, rows.Err()
 }
 
 // messages is the messages group: each hit with a highlighted snippet and
 // its conversation.
 func (g *groupSearch) messages(ctx context.Context, cur searchCursor) ([]*desk.MessageHit, string, error) {
-	from, _, _ := g.s.dialect.Search.Source(desk.SearchMessages)
 	sel := `SELECT m.id, m.kind, m.direction, m.channel, m.text, m.created_at,
 		c.id, c.channel, c.status, c.topic, COALESCE(c.customer_id, 0), COALESCE(NULLIF(cu.name, ''), c.contact_address)
-		FROM ` + from + ` JOIN conversations c ON c.id = m.conversation_id LEFT JOIN customers cu ON cu.id = c.customer_id`
+		FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN customers cu ON cu.id = c.customer_id`
 	var win window[*desk.MessageHit]
 	texts := map[desk.ID]string{}
-	err := g.collect(ctx, desk.SearchMessages, cur, true, sel, func(rows *sql.Rows) error {
+	var err error
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchMessages, cur, true, sel, "m.id", func(rows *sql.Rows) error {
 		var h desk.MessageHit
 		var text string
 		var at int64
@@ -83,11 +125,10 @@ func (g *groupSearch) messages(ctx context.Context, cur searchCursor) ([]*desk.M
 // conversations is the conversations group: matched by topic or by their
 // customer's name, addresses and phone numbers.
 func (g *groupSearch) conversations(ctx context.Context, cur searchCursor) ([]*desk.Conversation, string, error) {
-	from, _, _ := g.s.dialect.Search.Source(desk.SearchConversations)
-	joins := strings.TrimPrefix(conversationFrom, ` FROM conversations c`)
-	sel := conversationSelect + `, COALESCE(cu.search_terms, '') FROM ` + from + joins
+	sel := conversationSelect + `, COALESCE(cu.search_terms, '')` + conversationFrom
 	var win window[*desk.Conversation]
-	err := g.collect(ctx, desk.SearchConversations, cur, true, sel, func(rows *sql.Rows) error {
+	var err error
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchConversations, cur, true, sel, "c.id", func(rows *sql.Rows) error {
 		var terms string
 		c, err := scanConversation(rows, &terms)
 		if err != nil {
@@ -115,9 +156,9 @@ const searchCustomerColumns = `cu.id, cu.name, cu.gender, cu.city, cu.country, c
 // customers is the customers group. People are visible to every actor, as
 // in FindCustomers.
 func (g *groupSearch) customers(ctx context.Context, cur searchCursor) ([]*desk.Customer, string, error) {
-	from, _, _ := g.s.dialect.Search.Source(desk.SearchCustomers)
 	var win window[*desk.Customer]
-	err := g.collect(ctx, desk.SearchCustomers, cur, false, `SELECT `+searchCustomerColumns+` FROM `+from, func(rows *sql.Rows) error {
+	var err error
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchCustomers, cur, false, `SELECT `+searchCustomerColumns+` FROM customers cu`, "cu.id", func(rows *sql.Rows) error {
 		var terms string
 		c, err := scanCustomer(rows, &terms)
 		if err != nil {
