@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -348,5 +349,37 @@ func testSearchInput(t *testing.T, open Opener) {
 		if _, err := f.s.SearchInConversation(sup, f.annaConv.ID, q); err != nil && desk.ErrorField(err) != "q" {
 			t.Fatalf("in-conversation %q: %v", q, err)
 		}
+	}
+}
+
+// testSearchWindows pages through more matches than one index window
+// holds, as an agent who sees half of them: every visible match comes
+// exactly once, nothing else does.
+func testSearchWindows(t *testing.T, open Opener) {
+	f := newSearchFixture(t, open)
+	const each = 140
+	for i := 0; i < each; i++ {
+		f.MustIngest("+4915123456789", fmt.Sprintf("w%d", i), fmt.Sprintf("yak number %d", i), f.sales.ID)
+		f.MustIngest("80010020000", fmt.Sprintf("v%d", i), fmt.Sprintf("yak number %d", i), f.support.ID)
+	}
+	seen := map[desk.ID]bool{}
+	cursor := ""
+	for page := 0; page < 20; page++ {
+		res, err := f.s.Search(f.as(f.salesA), desk.SearchQuery{Text: "yak", Type: desk.SearchMessages, Limit: 50, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range res.Messages.Items {
+			if seen[m.ID] || m.Conversation.ID != f.annaConv.ID {
+				t.Fatalf("message %s seen twice or not visible (conversation %s)", m.ID, m.Conversation.ID)
+			}
+			seen[m.ID] = true
+		}
+		if cursor = res.Messages.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if len(seen) != each {
+		t.Fatalf("paged through %d of %d visible matches", len(seen), each)
 	}
 }

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SearchIndexUpkeep", func(t *testing.T) { testSearchIndexUpkeep(t, open) })
 	t.Run("SearchHighlights", func(t *testing.T) { testSearchHighlights(t, open) })
 	t.Run("SearchInput", func(t *testing.T) { testSearchInput(t, open) })
+	t.Run("SearchWindows", func(t *testing.T) { testSearchWindows(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
