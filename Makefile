@@ -7,7 +7,7 @@ BIN := bin/switchboard
 ADDR ?= 127.0.0.1:8080
 DATA ?= ./data
 
-.PHONY: run build web test test-go test-e2e deps bench-ingest bench-ingest-pg bench-search bench-search-pg clean
+.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg clean
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -24,11 +24,22 @@ web:
 deps:
 	scripts/ensure-services.sh
 
-test: deps build test-go test-e2e
+test: deps build test-go test-fuzz test-e2e
 
 test-go:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 15m ./...
+
+# Each fuzz target briefly, beyond its committed corpus (testdata/fuzz),
+# which `go test` already runs as ordinary tests.
+FUZZTIME ?= 5s
+FUZZ_TARGETS := ./internal/desk:FuzzStripPhone ./internal/desk:FuzzNormalizeAddress ./internal/http:FuzzInboundDecode
+test-fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; fn=$${t##*:}; \
+	  echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
 
 test-e2e: build
 	@if [ -f web/package.json ] && grep -q '"test:e2e"' web/package.json; then \
@@ -53,5 +64,31 @@ bench-search-pg: build
 	$(BIN) bench search --queries 2000 \
 	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
+# Replies through the outbox to a local fake WhatsApp provider; signed
+# WhatsApp webhooks against the API channel on one server.
+bench-outbound: build
+	$(BIN) bench outbound --conns 32 --conversations 200 --duration 10s
+
+bench-outbound-pg: build
+	$(BIN) bench outbound --conns 32 --conversations 200 --duration 10s \
+	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+bench-webhook: build
+	$(BIN) bench webhook --conns 32 --customers 1000 --duration 10s
+
 clean:
 	rm -rf bin web/dist/assets web/dist/index.html
+
+bench-assign: build
+	$(BIN) bench assign --agents 500 --conversations 50000 --rate 500 --duration 5s
+
+bench-assign-pg: build
+	$(BIN) bench assign --agents 500 --conversations 50000 --rate 500 --duration 5s \
+	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+bench-ws: build
+	$(BIN) bench ws --conns 10000 --queues 1000 --rate 2000 --duration 10s
+
+bench-ws-nodes: build
+	$(BIN) bench ws --nodes 3 --conns 10000 --queues 1000 --rate 2000 --duration 10s \
+	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable" --nats nats://127.0.0.1:4222

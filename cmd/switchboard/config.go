@@ -16,9 +16,31 @@ type Config struct {
 	Addr            string
 	Data            string
 	DB              string
+	NATSPrefix      string
 	NATS            string
 	LogLevel        string
 	ShutdownTimeout time.Duration
+	// Outbox tunes the send workers.
+	OutboxSenders int
+	OutboxLease   time.Duration
+	OutboxPoll    time.Duration
+	// BaseURL is the public URL of the workspace; https makes cookies Secure.
+	BaseURL string
+	// OutboundAllow lists private networks outbound requests may reach
+	// (comma-separated addresses or CIDR prefixes; see internal/safehttp).
+	OutboundAllow string
+	// SecretKey seals TOTP secrets at rest; set it through the environment
+	// (SWITCHBOARD_SECRET_KEY), not the command line, which others can see.
+	SecretKey string
+	// PhoneRegion is the country assumed for phone numbers typed without
+	// "+" (C3), e.g. "US"; empty keeps their digits as typed.
+	PhoneRegion string
+	// SMTPAddr is where the inbound SMTP listener of email channels
+	// listens; empty runs none.
+	SMTPAddr string
+	// IMAPPoll is how often email channels with an IMAP mailbox are
+	// polled; 0 turns polling off.
+	IMAPPoll time.Duration
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -32,8 +54,18 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
 	c.storeFlags(fs)
 	fs.StringVar(&c.NATS, "nats", "", "NATS URL for several server nodes (nats://...)")
+	fs.StringVar(&c.NATSPrefix, "nats-prefix", "switchboard", "NATS subject and stream prefix (one per deployment)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of the workspace (https://... makes session cookies Secure behind a TLS proxy)")
+	fs.StringVar(&c.OutboundAllow, "outbound-allow", "", "private networks outbound requests (context cards, webhooks) may reach, e.g. 10.0.0.0/8,192.168.1.5")
+	fs.StringVar(&c.SecretKey, "secret-key", "", "key (32+ characters) sealing TOTP secrets at rest; prefer SWITCHBOARD_SECRET_KEY")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long graceful shutdown waits for in-flight work")
+	fs.IntVar(&c.OutboxSenders, "outbox-senders", 32, "concurrent outbound sends")
+	fs.DurationVar(&c.OutboxLease, "outbox-lease", 30*time.Second, "how long a claimed send is held before another worker may retry it")
+	fs.StringVar(&c.PhoneRegion, "phone-region", "", "country (ISO 3166, e.g. US) assumed for phone numbers typed without +; empty = none")
+	fs.DurationVar(&c.OutboxPoll, "outbox-poll", time.Second, "how often workers look for due sends (new replies wake them at once)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "inbound SMTP listener for email channels (host:port, e.g. :2525); empty = none")
+	fs.DurationVar(&c.IMAPPoll, "imap-poll", time.Minute, "how often email channels with imap_addr are polled (0 = never)")
 }
 
 // parseFlags applies SWITCHBOARD_<FLAG> environment variables as defaults,

@@ -20,6 +20,10 @@ commands:
   reindex       rebuild the search indexes (--data or --db)
   bench ingest  load-test POST /api/v1/inbound and print messages/s and latency
   bench search  seed 1M messages and measure search latency (--data or --db)
+  bench assign  measure automatic assignment: latency and assignments/s
+  bench ws      live feed: server memory per socket, commit→socket latency
+  bench outbound  replies through the outbox to a local fake provider: messages/s, latency
+  bench webhook   signed WhatsApp webhooks vs the API channel: inbound messages/s
   version       print the version
 
 Flags also come from SWITCHBOARD_* environment variables (e.g. SWITCHBOARD_ADDR).
@@ -61,14 +65,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "reindex":
 		return runReindex(ctx, args[1:], stdout, stderr)
 	case "bench":
-		switch {
-		case len(args) >= 2 && args[1] == "ingest":
-			return runBenchIngest(ctx, args[2:], stdout, stderr)
-		case len(args) >= 2 && args[1] == "search":
-			return runBenchSearch(ctx, args[2:], stdout, stderr)
+		benches := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+			"ingest":   runBenchIngest,
+			"assign":   runBenchAssign,
+			"ws":       runBenchWS,
+			"outbound": runBenchOutbound,
+			"webhook":  runBenchWebhook,
+			"search":   runBenchSearch,
 		}
-		fmt.Fprint(stderr, "usage: switchboard bench ingest|search [flags]\n")
-		return errUsage
+		if len(args) < 2 || benches[args[1]] == nil {
+			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws|search [flags]\n")
+			return errUsage
+		}
+		return benches[args[1]](ctx, args[2:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return nil

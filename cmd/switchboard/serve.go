@@ -9,12 +9,20 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/blob"
+	"github.com/switchboard-cc/switchboard/internal/channel/livechat"
+	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
+	"github.com/switchboard-cc/switchboard/internal/outbound"
+	"github.com/switchboard-cc/switchboard/internal/phone"
+	"github.com/switchboard-cc/switchboard/internal/safehttp"
 	"github.com/switchboard-cc/switchboard/web"
 )
 
@@ -32,12 +40,62 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if !phone.ValidRegion(c.PhoneRegion) {
+		return fmt.Errorf("--phone-region: unknown country %q", c.PhoneRegion)
+	}
+	// Note attachments live under the data folder, whichever database.
+	blobs, err := blob.NewDisk(filepath.Join(c.Data, "attachments"))
+	if err != nil {
+		return err
+	}
+
+	allow, err := safehttp.ParseAllowList(c.OutboundAllow)
+	if err != nil {
+		return err
+	}
+
+	var secrets *auth.SecretBox
+	if c.SecretKey != "" {
+		if secrets, err = auth.NewSecretBox(c.SecretKey); err != nil {
+			return fmt.Errorf("--secret-key: %w", err)
+		}
+	} else {
+		logger.Warn("no secret key: TOTP secrets are stored unencrypted (set SWITCHBOARD_SECRET_KEY)")
+	}
 
 	store, err := openStore(ctx, &c)
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
 	defer store.Close()
+
+	// The live feed: the bus carries committed changes to every node's hub.
+	hub, evbus, err := startRealtime(ctx, &c, store, logger)
+	if err != nil {
+		return fmt.Errorf("realtime: %w", err)
+	}
+	defer evbus.Close()
+
+	adapters := registry.New(nil)
+	var worker *outbound.Worker
+	if cs, ok := store.(desk.ChannelStore); ok {
+		worker = outbound.NewWorker(cs, adapters, desk.SystemClock{}, logger,
+			outbound.WorkerConfig{Senders: c.OutboxSenders, Lease: c.OutboxLease, Poll: c.OutboxPoll})
+		// Replies committed here go straight to the worker, without a
+		// claim transaction; the store wakes it for those it cannot take.
+		if d, ok := store.(interface{ SetSendDispatcher(desk.SendDispatcher) }); ok {
+			d.SetSendDispatcher(worker)
+		}
+	}
+	outboundClient := safehttp.NewClient(safehttp.Config{Allow: allow})
+	bots := newBots(store, adapters, notifier(store, worker), outboundClient, logger)
+	botCtx, stopBots := context.WithCancel(context.WithoutCancel(ctx))
+	go bots.Run(botCtx)
+	defer stopBots()
+
+	// Background workers stop before the store closes (deferred above).
+	wk := startWorkers(context.WithoutCancel(ctx), store, logger, evbus.Publish, bots.HandleChanges)
+	defer wk.stop()
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -48,6 +106,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Logger:   logger,
 		Registry: reg,
 		Assets:   web.Assets(),
+		Router:   wk.router.Route,
+		Channels: adapters,
+		Realtime: hub,
+		BaseURL:  c.BaseURL,
+		Secrets:  secrets,
+		Outbound: outboundClient,
+		// A revoked session's sockets close on every node (A8).
+		SessionObserver: desk.SessionObserverFunc(func(id desk.ID) {
+			hub.RevokeSessions([]desk.ID{id}, "this session ended: signed in elsewhere, signed out or password changed")
+		}),
+
+		DefaultRegion: c.PhoneRegion,
+		Blobs:         blobs,
+		Notify:        notifier(store, worker),
+		Widget:        livechat.WidgetJS,
 	})
 
 	ln, err := net.Listen("tcp", c.Addr)
@@ -62,6 +135,30 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "store", storeKind(&c), "version", version)
 
+	// The outbox workers stop after the HTTP server: replies accepted
+	// during shutdown are still committed, and what is not sent by then
+	// stays in the outbox for the next start.
+	wctx, stopWorkers := context.WithCancel(context.Background())
+	defer stopWorkers()
+	workersDone := make(chan struct{})
+	go func() {
+		defer close(workersDone)
+		if worker != nil {
+			worker.Run(wctx)
+		}
+	}()
+	defer func() { stopWorkers(); <-workersDone }()
+
+	if c.SMTPAddr != "" {
+		stopSMTP, err := startSMTP(c.SMTPAddr, store, srv, logger, stdout)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopSMTP()
+	}
+	defer startIMAP(c.IMAPPoll, store, srv, logger)()
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
@@ -74,6 +171,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down", "timeout", c.ShutdownTimeout.String())
+	hub.Close() // live sockets are hijacked: Shutdown does not wait for them
 	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
@@ -81,6 +179,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// notifier wakes the worker after a reply commits, if there is one and the
+// store does not hand it the jobs itself.
+func notifier(store desk.Store, w *outbound.Worker) func() {
+	if _, ok := store.(interface{ SetSendDispatcher(desk.SendDispatcher) }); ok || w == nil {
+		return nil
+	}
+	return w.Notify
 }
 
 func storeKind(c *Config) string {

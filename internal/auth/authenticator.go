@@ -2,6 +2,9 @@ package auth
 
 import (
 	"context"
+	"crypto/rand"
+	"io"
+	"log/slog"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -10,15 +13,34 @@ import (
 // Store is what the authenticator needs of the store.
 type Store interface {
 	desk.SessionService
+	desk.TwoFactorService
+	desk.AuditService
 	FindAgentByEmail(ctx context.Context, email string) (*desk.Agent, error)
+	FindAgentByID(ctx context.Context, id desk.ID) (*desk.Agent, error)
+	UpdateAgent(ctx context.Context, id desk.ID, upd desk.AgentUpdate) (*desk.Agent, error)
 }
 
-// Authenticator logs agents in and resolves tokens to actors.
+// Authenticator signs agents in and out, resolves tokens to actors, and
+// owns the second factor, the one-session rule (A8) and the audit of all
+// of it.
 type Authenticator struct {
 	Store Store
 	Clock desk.Clock
 	// IdleTimeout ends a session unused for this long (sliding).
 	IdleTimeout time.Duration
+	// MaxAge ends a session this long after sign-in however active it is;
+	// 0 means no absolute limit.
+	MaxAge time.Duration
+	// Throttle limits failed attempts; nil allows any number.
+	Throttle *Throttle
+	// Observer is told about every revoked session; may be nil.
+	Observer desk.SessionObserver
+	// Logger receives security events (never secrets); nil discards.
+	Logger *slog.Logger
+	// Rand is the source of TOTP secrets; nil uses crypto/rand.
+	Rand io.Reader
+	// Secrets seals TOTP secrets at rest; nil stores them in the clear.
+	Secrets *SecretBox
 }
 
 // Session is a successful login.
@@ -26,30 +48,9 @@ type Session struct {
 	Token   string
 	Agent   *desk.Agent
 	Expires time.Time
-}
-
-// errInvalidCredentials is deliberately the same for an unknown email and a
-// wrong password.
-var errInvalidCredentials = desk.CodedErrorf(desk.EUNAUTHENTICATED, "invalid_credentials", "invalid credentials")
-
-// Login checks email and password and opens a session.
-func (a *Authenticator) Login(ctx context.Context, email, password, client string) (*Session, error) {
-	agent, err := a.Store.FindAgentByEmail(ctx, email)
-	if desk.ErrorKind(err) == desk.ENOTFOUND {
-		VerifyPassword(dummyHash, password)
-		return nil, errInvalidCredentials
-	} else if err != nil {
-		return nil, err
-	}
-	if !VerifyPassword(agent.PasswordHash, password) {
-		return nil, errInvalidCredentials
-	}
-	tok := NewToken(SessionPrefix)
-	s := &desk.Session{AgentID: agent.ID, TokenHash: HashToken(tok), Client: client, ExpiresAt: a.Clock.Now().Add(a.IdleTimeout)}
-	if err := a.Store.CreateSession(ctx, s); err != nil {
-		return nil, err
-	}
-	return &Session{Token: tok, Agent: agent, Expires: s.ExpiresAt}, nil
+	// EnrollRequired says the agent must enroll in 2FA before anything
+	// else (the role's policy requires it).
+	EnrollRequired bool
 }
 
 // Identity is a resolved token.
@@ -60,6 +61,8 @@ type Identity struct {
 	// Integration is true for integration tokens, which may only post
 	// inbound messages.
 	Integration bool
+	// EnrollRequired restricts the session to 2FA enrollment.
+	EnrollRequired bool
 }
 
 // Resolve maps a token to its identity or EUNAUTHENTICATED. Session use
@@ -85,15 +88,102 @@ func (a *Authenticator) Resolve(ctx context.Context, token string) (*Identity, e
 		return nil, err
 	}
 	now := a.Clock.Now()
+	if a.MaxAge > 0 && now.Sub(s.CreatedAt) > a.MaxAge {
+		a.revoke(ctx, s.ID)
+		return nil, unauth
+	}
 	if now.Sub(s.LastSeenAt) > time.Minute {
 		if err := a.Store.TouchSession(ctx, s.ID, now, now.Add(a.IdleTimeout)); err != nil {
 			return nil, err
 		}
 	}
-	return &Identity{SessionID: s.ID, Actor: &desk.Actor{AgentID: agent.ID, Name: agent.Name, Role: agent.Role}}, nil
+	return &Identity{SessionID: s.ID, EnrollRequired: s.EnrollRequired,
+		Actor: &desk.Actor{AgentID: agent.ID, Name: agent.Name, Role: agent.Role}}, nil
 }
 
-// Logout revokes a session.
+// Logout revokes the session of the context's identity.
 func (a *Authenticator) Logout(ctx context.Context, sessionID desk.ID) error {
-	return a.Store.DeleteSession(ctx, sessionID)
+	if err := a.Store.DeleteSession(ctx, sessionID); err != nil {
+		return err
+	}
+	a.notify(sessionID)
+	actor := desk.ActorFromContext(ctx)
+	if actor != nil {
+		a.Audit(ctx, &desk.AuditEntry{Type: desk.AuditLogout, ActorID: &actor.AgentID, AgentID: &actor.AgentID})
+	}
+	return nil
+}
+
+// RevokeAgentSessions revokes every session of an agent except keep (0
+// keeps none) and tells the observer.
+func (a *Authenticator) RevokeAgentSessions(ctx context.Context, agentID, keep desk.ID) ([]desk.ID, error) {
+	ids, err := a.Store.DeleteAgentSessions(ctx, agentID, keep)
+	for _, id := range ids {
+		a.notify(id)
+	}
+	return ids, err
+}
+
+// revoke deletes one session, best effort (it is refused anyway).
+func (a *Authenticator) revoke(ctx context.Context, id desk.ID) {
+	if err := a.Store.DeleteSession(ctx, id); err != nil {
+		a.logger().Warn("revoke session", "session_id", id.String(), "err", err)
+		return
+	}
+	a.notify(id)
+}
+
+func (a *Authenticator) notify(id desk.ID) {
+	if a.Observer != nil {
+		a.Observer.SessionRevoked(id)
+	}
+}
+
+// Audit appends a security event, filling the client address from the
+// context. A failed write is logged, not returned: the action it records
+// has already happened.
+func (a *Authenticator) Audit(ctx context.Context, e *desk.AuditEntry) {
+	if e.IP == "" {
+		e.IP = ClientIPFromContext(ctx)
+	}
+	if err := a.Store.CreateAuditEntry(ctx, e); err != nil {
+		a.logger().Error("audit write failed", "type", e.Type, "err", err)
+		return
+	}
+	a.logger().Info("security event", "type", e.Type, "agent_id", idString(e.AgentID), "actor_id", idString(e.ActorID), "ip", e.IP)
+}
+
+func idString(id *desk.ID) string {
+	if id == nil {
+		return ""
+	}
+	return id.String()
+}
+
+func (a *Authenticator) logger() *slog.Logger {
+	if a.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return a.Logger
+}
+
+func (a *Authenticator) rand() io.Reader {
+	if a.Rand == nil {
+		return rand.Reader
+	}
+	return a.Rand
+}
+
+type clientIPKey struct{}
+
+// NewContextWithClientIP returns ctx carrying the client's address, which
+// throttling and the audit log use.
+func NewContextWithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey{}, ip)
+}
+
+// ClientIPFromContext returns the client address of ctx, or "".
+func ClientIPFromContext(ctx context.Context) string {
+	ip, _ := ctx.Value(clientIPKey{}).(string)
+	return ip
 }

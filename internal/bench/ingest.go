@@ -23,6 +23,11 @@ type IngestConfig struct {
 	Warmup    time.Duration // unmeasured period before it
 	Channel   string        // channel name in the payload
 	RunID     string        // makes external IDs unique across runs
+	// Path and Payload replace the API channel's request, e.g. with a
+	// provider's webhook; Sign adds its signature header.
+	Path    string
+	Payload func(b []byte, n int64) []byte
+	Sign    func(r *http.Request, body []byte)
 }
 
 // IngestResult is what a run measured.
@@ -61,6 +66,13 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 	}
 	defer client.CloseIdleConnections()
 	url := cfg.Target + "/api/v1/inbound"
+	if cfg.Path != "" {
+		url = cfg.Target + cfg.Path
+	}
+	payload := func(b []byte, n int64) []byte { return appendPayload(b, cfg, n) }
+	if cfg.Payload != nil {
+		payload = cfg.Payload
+	}
 
 	var seq atomic.Int64
 	var measuring atomic.Bool
@@ -83,9 +95,9 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 				default:
 				}
 				n := seq.Add(1)
-				buf = appendPayload(buf[:0], cfg, n)
+				buf = payload(buf[:0], n)
 				start := time.Now()
-				err := post(ctx, client, url, cfg.Token, buf)
+				err := post(ctx, client, url, cfg.Token, buf, cfg.Sign)
 				d := time.Since(start)
 				if err != nil {
 					errs.Add(1)
@@ -139,13 +151,16 @@ func appendPayload(b []byte, cfg IngestConfig, n int64) []byte {
 	return b
 }
 
-func post(ctx context.Context, c *http.Client, url, token string, body []byte) error {
+func post(ctx context.Context, c *http.Client, url, token string, body []byte, sign func(*http.Request, []byte)) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
+	if sign != nil {
+		sign(req, body)
+	}
 	resp, err := c.Do(req)
 	if err != nil {
 		return err

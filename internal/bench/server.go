@@ -89,3 +89,21 @@ func Login(ctx context.Context, baseURL, email, password string) (string, error)
 	}
 	return out.Token, nil
 }
+
+// RSS returns the server process's resident memory in bytes (Linux).
+func (s *Server) RSS() (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			var kb int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmRSS:")), "%d kB", &kb); err != nil {
+				return 0, err
+			}
+			return kb * 1024, nil
+		}
+	}
+	return 0, fmt.Errorf("bench: no VmRSS for pid %d", s.cmd.Process.Pid)
+}

@@ -29,9 +29,20 @@ type Agent struct {
 	// Default queue (B1).
 	QueueIDs []ID `json:"queue_ids"`
 	// Status is the presence the agent set (A2/A4).
-	Status    string    `json:"status"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Status          string     `json:"status"`
+	StatusChangedAt *time.Time `json:"status_changed_at"`
+	// AutoStatus is derived (A3): idle, under_capacity or full_capacity
+	// while Available, or the call state; "" otherwise.
+	AutoStatus string `json:"auto_status"`
+	// CallState is ringing, in_call or wrap_up while a call runs (I1).
+	CallState string `json:"call_state"`
+	// Load counts the agent's assigned open and waiting conversations.
+	Load int `json:"load"`
+	// AcceptsWork says automatic assignment may give the agent work now.
+	AcceptsWork bool       `json:"accepts_work"`
+	LastSeenAt  *time.Time `json:"last_seen_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
 
 	// PasswordHash is the encoded password hash; never serialized.
 	PasswordHash string `json:"-"`
@@ -91,7 +102,6 @@ type AgentUpdate struct {
 	Capacity        *int            `json:"capacity"`
 	ChannelCapacity *map[string]int `json:"channel_capacity"`
 	QueueIDs        *[]ID           `json:"queue_ids"`
-	Status          *string         `json:"-"`
 	PasswordHash    *string         `json:"-"`
 }
 

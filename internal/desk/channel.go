@@ -118,9 +118,15 @@ type OutboundMessage struct {
 	Type           string
 	Text           string
 	Subject        string // email
-	Attachments    []Attachment
-	Location       *Location
-	Template       *TemplateCall
+	// CC, BCC, InReplyTo and References are email's (H1): the store fills
+	// the thread's Message-IDs so the customer's client threads the reply.
+	CC          []string
+	BCC         []string
+	InReplyTo   string
+	References  []string
+	Attachments []Attachment
+	Location    *Location
+	Template    *TemplateCall
 }
 
 // SendResult is the provider's answer to a send.
@@ -130,11 +136,15 @@ type SendResult struct {
 
 // Attachment is a file carried by a message.
 type Attachment struct {
+	// ID is set on files stored by Switchboard (note attachments, D3).
+	ID          ID     `json:"id,omitempty"`
 	Name        string `json:"name"`
 	ContentType string `json:"content_type"`
 	Size        int64  `json:"size"`
 	// URL is where the provider or the workspace fetches it.
 	URL string `json:"url"`
+	// BlobKey locates a stored file's bytes in the blob store.
+	BlobKey string `json:"-"`
 }
 
 // Location is a shared place (D7).
@@ -150,4 +160,20 @@ type TemplateCall struct {
 	Name      string   `json:"name"`
 	Language  string   `json:"language"`
 	Variables []string `json:"variables"`
+}
+
+// ChannelInbound is the server's inbound pipeline as seen by adapters that
+// run their own listeners (email's SMTP server, Live Chat's WebSockets)
+// instead of webhooks. ctx carries the system actor.
+type ChannelInbound interface {
+	// Deliver validates, routes and ingests a channel's messages and
+	// applies its receipts, like a webhook's.
+	Deliver(ctx context.Context, cfg *ChannelConfig, res *WebhookResult) error
+	// ApplyReceipt applies one receipt; ENOTFOUND when no message has its
+	// external ID (yet).
+	ApplyReceipt(ctx context.Context, r *Receipt) (*Message, error)
+	// Thread returns what a contact may read of their ongoing conversation
+	// on the channel: its messages (never notes) on that channel, oldest
+	// first; empty when there is none.
+	Thread(ctx context.Context, cfg *ChannelConfig, address string) ([]*Message, error)
 }

@@ -65,6 +65,10 @@ type Conversation struct {
 	// MergedIntoID points a closed conversation at the one it was merged
 	// into (C8).
 	MergedIntoID *ID `json:"merged_into_id"`
+	// Subject, CC and BCC are what an email conversation carries (C2, H1).
+	Subject string   `json:"subject"`
+	CC      []string `json:"cc"`
+	BCC     []string `json:"bcc"`
 
 	CreatedAt             time.Time  `json:"created_at"`
 	UpdatedAt             time.Time  `json:"updated_at"`
@@ -76,6 +80,9 @@ type Conversation struct {
 	CustomerName string `json:"customer_name"`
 	QueueName    string `json:"queue_name"`
 	AssigneeName string `json:"assignee_name"`
+	// Bot names the bot holding the conversation before agents (C6); ""
+	// once handed off or for queues without a bot.
+	Bot string `json:"bot,omitempty"`
 }
 
 // Validate checks and defaults a new conversation's fields.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Customer is a person in People (F1). A customer created from an inbound
@@ -124,11 +125,17 @@ func NormalizeAddress(channel, address string) (string, error) {
 }
 
 // StripPhone removes the separators people type in phone numbers (C3):
-// spaces, dots, dashes and brackets. "(800) 100-20000" becomes "80010020000".
+// white space of any kind (a pasted non-breaking space too), dots, dashes
+// and brackets. "(800) 100-20000" becomes "80010020000". Removing every
+// space, not only ASCII ones, keeps normalization idempotent: "(\n0" must
+// not become "\n0", which a second pass would trim to "0".
 func StripPhone(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch r {
-		case ' ', '.', '-', '(', ')', '\t':
+		case '.', '-', '(', ')':
+			return -1
+		}
+		if unicode.IsSpace(r) {
 			return -1
 		}
 		return r

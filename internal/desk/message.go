@@ -73,6 +73,12 @@ type Message struct {
 	DeliveryState string    `json:"delivery_state,omitempty"`
 	FailureReason string    `json:"failure_reason,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
+	// Attachments are the files stored with a note (D3), served at their
+	// URL to agents who may see the conversation.
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// Send, when set on an outbound message, makes CreateMessage enqueue
+	// its send job in the same transaction (the outbox).
+	Send *SendRequest `json:"-"`
 }
 
 // Validate checks and defaults an agent-written message or note.
@@ -87,7 +93,7 @@ func (m *Message) Validate() error {
 	} else if !ValidMessageType(m.Type) {
 		return FieldErrorf("type", "unknown message type %q", m.Type)
 	}
-	if m.Text == "" {
+	if m.Text == "" && len(m.Attachments) == 0 {
 		return FieldErrorf("text", "text is required")
 	} else if !utf8.ValidString(m.Text) {
 		return FieldErrorf("text", "text is not valid UTF-8")
@@ -111,6 +117,20 @@ type InboundMessage struct {
 	Text       string
 	Type       string
 	ExternalID string
+	// Name is the customer's profile name where the channel tells it.
+	Name string
+	// Attachments and Location are what media and location messages carry
+	// (D1, D7), as the provider described them.
+	Attachments []Attachment
+	Location    *Location
+	// Subject, CC and ThreadRefs are email's (H1): the subject becomes a new
+	// conversation's topic; ThreadRefs are the Message-IDs of In-Reply-To
+	// and References, which thread the message into the open conversation
+	// holding any of them before the sender's own ongoing one (so a CC'd
+	// colleague's reply joins the thread).
+	Subject    string
+	CC         []string
+	ThreadRefs []string
 	// QueueID is where a new conversation goes; zero means the Default
 	// queue. Routing (B2) decides it before ingestion.
 	QueueID ID

@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -21,8 +22,12 @@ type Queue struct {
 	// DefaultSenders maps a channel to the sender address used for new
 	// conversations of this queue (E4).
 	DefaultSenders map[string]string `json:"default_senders"`
-	CreatedAt      time.Time         `json:"created_at"`
-	UpdatedAt      time.Time         `json:"updated_at"`
+	// BotURL, if set, is the bot that new conversations of the queue go to
+	// first (C6 "All chatbots"); BotSecret signs the requests to it.
+	BotURL    string    `json:"bot_url"`
+	BotSecret string    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // DefaultQueueName is the name of the system queue.
@@ -39,6 +44,15 @@ func (q *Queue) Validate() error {
 	for ch := range q.DefaultSenders {
 		if !ValidChannel(ch) {
 			return FieldErrorf("default_senders", "unknown channel %q", ch)
+		}
+	}
+	if q.BotURL != "" {
+		u, err := url.Parse(q.BotURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(q.BotURL) > 2000 {
+			return FieldErrorf("bot_url", "bot_url must be an http(s) URL")
+		}
+		if len(q.BotSecret) < 16 {
+			return FieldErrorf("bot_secret", "a bot needs a secret of at least 16 characters to sign its requests")
 		}
 	}
 	return nil
@@ -58,6 +72,8 @@ type QueueUpdate struct {
 	AutoAssign      *bool              `json:"auto_assign"`
 	ReturnOnOffline *bool              `json:"return_on_offline"`
 	DefaultSenders  *map[string]string `json:"default_senders"`
+	BotURL          *string            `json:"bot_url"`
+	BotSecret       *string            `json:"bot_secret"`
 }
 
 // QueueService manages queues and their membership.

@@ -15,7 +15,25 @@ type Session struct {
 	CreatedAt  time.Time `json:"created_at"`
 	LastSeenAt time.Time `json:"last_seen_at"`
 	ExpiresAt  time.Time `json:"expires_at"`
+	// EnrollRequired restricts the session to 2FA enrollment: its agent's
+	// role requires 2FA and the agent has not enrolled yet.
+	EnrollRequired bool `json:"enroll_required"`
 }
+
+// SessionObserver is told about revoked sessions, so that the real-time
+// layer can close their connections (A8: a login elsewhere ends the other
+// client's session at once, not at its next request).
+type SessionObserver interface {
+	// SessionRevoked is called after the session was revoked. It must not
+	// block: hand the ID to a goroutine or a buffered channel.
+	SessionRevoked(sessionID ID)
+}
+
+// SessionObserverFunc adapts a function to SessionObserver.
+type SessionObserverFunc func(sessionID ID)
+
+// SessionRevoked calls f.
+func (f SessionObserverFunc) SessionRevoked(sessionID ID) { f(sessionID) }
 
 // IntegrationToken lets an integration post to the API channel
 // (POST /api/v1/inbound). Only its hash is stored.
@@ -61,11 +79,24 @@ type Store interface {
 	QueueService
 	CustomerService
 	ConversationService
+	ConversationStarter
+	AttachmentService
+	TemplateService
+	MacroService
+	ConversationMerger
 	MessageService
 	EventService
 	TagService
 	SessionService
 	SearchService
+	PresenceService
+	RoutingService
+	AutoAssignService
+	BotService
+	// SetChangeHandler installs the handler told of committed changes.
+	SetChangeHandler(h ChangeHandler)
+	TwoFactorService
+	AuditService
 	// Ping checks that the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the store's connections.

@@ -88,7 +88,11 @@ func (s *Server) handleAgentUpdate(w http.ResponseWriter, r *http.Request) error
 	if err := s.decode(r, &req); err != nil {
 		return err
 	}
+	actor := desk.ActorFromContext(r.Context())
 	if req.Password != nil {
+		if id == actor.AgentID {
+			return desk.FieldErrorf("password", "change your own password with PUT /api/v1/me/password")
+		}
 		if len(*req.Password) < auth.MinPasswordLength {
 			return desk.FieldErrorf("password", "password must be at least %d characters", auth.MinPasswordLength)
 		}
@@ -98,9 +102,26 @@ func (s *Server) handleAgentUpdate(w http.ResponseWriter, r *http.Request) error
 		}
 		req.PasswordHash = &h
 	}
+	before, err := s.cfg.Store.FindAgentByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
 	a, err := s.cfg.Store.UpdateAgent(r.Context(), id, req.AgentUpdate)
 	if err != nil {
 		return err
+	}
+	if a.Role != before.Role {
+		s.auth.Audit(r.Context(), &desk.AuditEntry{Type: desk.AuditRoleChanged, ActorID: &actor.AgentID, AgentID: &a.ID,
+			Detail: map[string]any{"from": string(before.Role), "to": string(a.Role)}})
+	}
+	if req.Password != nil {
+		// Whoever knew the old password is signed out everywhere.
+		revoked, err := s.auth.RevokeAgentSessions(r.Context(), a.ID, 0)
+		if err != nil {
+			return err
+		}
+		s.auth.Audit(r.Context(), &desk.AuditEntry{Type: desk.AuditPasswordChanged, ActorID: &actor.AgentID, AgentID: &a.ID,
+			Detail: map[string]any{"by_admin": true, "revoked_sessions": len(revoked)}})
 	}
 	writeJSON(w, http.StatusOK, a)
 	return nil

@@ -3,6 +3,7 @@ package http
 import (
 	"net/http"
 
+	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
@@ -13,8 +14,9 @@ type loginRequest struct {
 	Client   string `json:"client"`
 }
 
-// handleLogin checks credentials, returns a bearer token and sets the
-// browser's HttpOnly session cookie.
+// handleLogin checks credentials (and the second factor once enrolled),
+// returns a bearer token and sets the browser's HttpOnly session cookie.
+// The agent's other session is revoked (A8).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	var req loginRequest
 	if err := s.decode(r, &req); err != nil {
@@ -24,53 +26,56 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		return desk.FieldErrorf("email", "email is required")
 	} else if req.Password == "" {
 		return desk.FieldErrorf("password", "password is required")
+	} else if len(req.Client) > 100 {
+		return desk.FieldErrorf("client", "client is longer than 100 characters")
 	}
-	sess, err := s.auth.Login(r.Context(), req.Email, req.Password, req.Client)
+	sess, err := s.auth.Login(r.Context(), auth.LoginRequest{Email: req.Email, Password: req.Password, TOTPCode: req.TOTPCode, Client: req.Client})
 	if err != nil {
-		if desk.ErrorKind(err) == desk.EUNAUTHENTICATED {
-			s.cfg.Logger.Info("login failed", "remote", r.RemoteAddr)
-		}
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, Expires: sess.Expires})
-	writeJSON(w, http.StatusOK, map[string]any{"token": sess.Token, "agent": sess.Agent, "expires_at": sess.Expires})
+	s.setSessionCookie(w, r, sess.Token, sess.Expires)
+	writeJSON(w, http.StatusOK, map[string]any{"token": sess.Token, "agent": sess.Agent, "expires_at": sess.Expires,
+		"enroll_required": sess.EnrollRequired})
 	return nil
 }
 
-// handleLogout revokes the session and clears the cookie.
+// handleLogout revokes the session, sets the agent Offline (A7: logging
+// out ends the shift) and clears the cookie.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	if err := s.auth.Logout(r.Context(), identity(r.Context()).SessionID); err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1})
+	if _, err := s.cfg.Store.SetAgentStatus(r.Context(), desk.ActorFromContext(r.Context()).AgentID, desk.StatusOffline); err != nil {
+		return err
+	}
+	s.clearSessionCookie(w, r)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleMePassword changes the agent's own password given the current
+// one; every session of the agent ends, this one included.
+func (s *Server) handleMePassword(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		CurrentPassword string `json:"current_password"`
+		NewPassword     string `json:"new_password"`
+	}
+	if err := s.decode(r, &req); err != nil {
+		return err
+	}
+	if req.CurrentPassword == "" {
+		return desk.FieldErrorf("current_password", "current_password is required")
+	}
+	if err := s.auth.ChangePassword(r.Context(), req.CurrentPassword, req.NewPassword); err != nil {
+		return err
+	}
+	s.clearSessionCookie(w, r)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.cfg.Store.FindAgentByID(r.Context(), desk.ActorFromContext(r.Context()).AgentID)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, a)
-	return nil
-}
-
-// handleMeStatus sets the agent's own presence (A2).
-func (s *Server) handleMeStatus(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		Status string `json:"status"`
-	}
-	if err := s.decode(r, &req); err != nil {
-		return err
-	}
-	switch req.Status {
-	case desk.StatusAvailable, desk.StatusBusy, desk.StatusAway, desk.StatusOffline:
-	default:
-		return desk.FieldErrorf("status", "status must be available, busy, away or offline")
-	}
-	a, err := s.cfg.Store.UpdateAgent(r.Context(), desk.ActorFromContext(r.Context()).AgentID, desk.AgentUpdate{Status: &req.Status})
 	if err != nil {
 		return err
 	}

@@ -3,21 +3,36 @@ package http
 import (
 	"net/http"
 
+	"github.com/switchboard-cc/switchboard/internal/compose"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/outbound"
 )
 
+// conversationCreateRequest is a new outbound conversation (C2): From is
+// channel + sender_address; To is customer_id (+ contact_address when the
+// customer has several contacts on the channel) or a typed address in to.
+// The first message is text, or type with template, location or
+// attachments.
 type conversationCreateRequest struct {
-	Channel        string   `json:"channel"`
-	CustomerID     desk.ID  `json:"customer_id"`
-	QueueID        desk.ID  `json:"queue_id"`
-	AssigneeID     *desk.ID `json:"assignee_id"`
-	Status         string   `json:"status"`
-	Priority       string   `json:"priority"`
-	Tags           []string `json:"tags"`
-	Topic          string   `json:"topic"`
-	Summary        string   `json:"summary"`
-	ContactAddress string   `json:"contact_address"`
-	SenderAddress  string   `json:"sender_address"`
+	Channel        string             `json:"channel"`
+	SenderAddress  string             `json:"sender_address"`
+	CustomerID     desk.ID            `json:"customer_id"`
+	ContactAddress string             `json:"contact_address"`
+	To             string             `json:"to"`
+	CC             []string           `json:"cc"`
+	BCC            []string           `json:"bcc"`
+	QueueID        desk.ID            `json:"queue_id"`
+	AssigneeID     *desk.ID           `json:"assignee_id"`
+	Status         string             `json:"status"`
+	Priority       string             `json:"priority"`
+	Tags           []string           `json:"tags"`
+	Subject        string             `json:"subject"`
+	Topic          string             `json:"topic"`
+	Type           string             `json:"type"`
+	Text           string             `json:"text"`
+	Template       *desk.TemplateCall `json:"template"`
+	Location       *desk.Location     `json:"location"`
+	Attachments    []desk.Attachment  `json:"attachments"`
 }
 
 func (s *Server) handleConversationList(w http.ResponseWriter, r *http.Request) error {
@@ -41,18 +56,22 @@ func (s *Server) handleConversationList(w http.ResponseWriter, r *http.Request) 
 	return nil
 }
 
+// handleConversationCreate starts an outbound conversation: 201, or 409
+// ongoing_conversation / ongoing_with_other_agent (C4).
 func (s *Server) handleConversationCreate(w http.ResponseWriter, r *http.Request) error {
 	var req conversationCreateRequest
 	if err := s.decode(r, &req); err != nil {
 		return err
 	}
-	c := &desk.Conversation{Channel: req.Channel, CustomerID: req.CustomerID, QueueID: req.QueueID, AssigneeID: req.AssigneeID,
-		Status: req.Status, Priority: req.Priority, Tags: req.Tags, Topic: req.Topic, Summary: req.Summary,
-		ContactAddress: req.ContactAddress, SenderAddress: req.SenderAddress}
-	if err := s.cfg.Store.CreateConversation(r.Context(), c); err != nil {
+	res, err := s.compose.Start(r.Context(), compose.Request{Channel: req.Channel, Sender: req.SenderAddress,
+		CustomerID: req.CustomerID, ContactAddress: req.ContactAddress, To: req.To, CC: req.CC, BCC: req.BCC,
+		QueueID: req.QueueID, AssigneeID: req.AssigneeID, Status: req.Status, Priority: req.Priority, Tags: req.Tags,
+		Subject: req.Subject, Topic: req.Topic, Message: &outbound.ReplyRequest{Type: req.Type, Text: req.Text,
+			Template: req.Template, Location: req.Location, Attachments: req.Attachments}})
+	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, c)
+	writeJSON(w, http.StatusCreated, res)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -40,6 +41,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if kind == desk.EINTERNAL {
 		s.metrics.storeErrors.Inc()
 		s.cfg.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if e, ok := err.(*desk.Error); ok && status == http.StatusTooManyRequests {
+		if secs, ok := e.Detail["retry_after"].(int); ok {
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+		}
 	}
 	body := errorBody{Error: errorDetail{Code: desk.ErrorCode(err), Message: desk.ErrorMessage(err), Field: desk.ErrorField(err)}}
 	if e, ok := err.(*desk.Error); ok {

@@ -2,11 +2,13 @@ package http
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
@@ -15,10 +17,11 @@ const (
 	accessPublic      = iota // no credentials
 	accessAgent              // a signed-in agent (roles checked by services)
 	accessIntegration        // an integration token or an admin's session
+	// accessEnroll is a signed-in agent, also while the session is
+	// restricted to 2FA enrollment (the role requires 2FA, not yet set up):
+	// own profile, logout and the enrollment routes.
+	accessEnroll
 )
-
-// sessionCookie is the browser's session cookie.
-const sessionCookie = "switchboard_session"
 
 type statusWriter struct {
 	http.ResponseWriter
@@ -26,6 +29,10 @@ type statusWriter struct {
 }
 
 func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
+
+// Unwrap lets http.ResponseController (WebSocket hijacking, flushing)
+// reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // wrap adds metrics, authentication and CSRF checks to a route's handler.
 func (s *Server) wrap(rt route) http.Handler {
@@ -36,6 +43,7 @@ func (s *Server) wrap(rt route) http.Handler {
 		defer func() {
 			s.metrics.latency.WithLabelValues(label, strconv.Itoa(sw.status)).Observe(time.Since(start).Seconds())
 		}()
+		r = r.WithContext(auth.NewContextWithClientIP(r.Context(), clientIP(r)))
 		if rt.Access != accessPublic {
 			ctx, err := s.authenticate(r, rt.Access)
 			if err != nil {
@@ -69,6 +77,8 @@ func (s *Server) authenticate(r *http.Request, access int) (context.Context, err
 		return nil, desk.CodedErrorf(desk.EFORBIDDEN, "csrf", "cross-site request refused; send X-Requested-With from the workspace")
 	}
 	switch {
+	case id.EnrollRequired && access != accessEnroll:
+		return nil, desk.CodedErrorf(desk.EFORBIDDEN, "totp_enrollment_required", "set up two-factor sign-in first: your role requires it")
 	case id.Integration && access != accessIntegration:
 		return nil, desk.Errorf(desk.EFORBIDDEN, "integration tokens may only post inbound messages")
 	case access == accessIntegration && !id.Integration && !id.Actor.Can(desk.RoleAdmin):
@@ -76,6 +86,16 @@ func (s *Server) authenticate(r *http.Request, access int) (context.Context, err
 	}
 	ctx := desk.NewContextWithActor(r.Context(), id.Actor)
 	return withIdentity(ctx, id), nil
+}
+
+// clientIP is the peer address of the connection. Forwarded headers are
+// not trusted: a client could name any address to dodge throttling.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 func bearer(r *http.Request) string {
@@ -100,14 +120,28 @@ func sameOrigin(r *http.Request) bool {
 	return r.Header.Get("X-Requested-With") != ""
 }
 
-// securityHeaders sets headers every response carries.
-func securityHeaders(next http.Handler) http.Handler {
+// contentSecurityPolicy allows only the server's own scripts, styles and
+// connections: no inline script or style, no eval, no plugins, no framing,
+// no <base> rewriting. Message content is rendered as text; should an XSS
+// slip through anyway, injected inline script does not run. Images and
+// media may also be data:/blob: URLs (attachment previews, QR codes).
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; frame-src 'none'; " +
+	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// securityHeaders sets headers every response carries; HSTS when the site
+// is served over https.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		if s.secureCookies(r) {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -23,14 +23,38 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/openapi.json", accessPublic, s.handleOpenAPI},
 
 		{"POST", "/api/v1/auth/login", accessPublic, s.handleLogin},
-		{"POST", "/api/v1/auth/logout", accessAgent, s.handleLogout},
-		{"GET", "/api/v1/me", accessAgent, s.handleMe},
+		{"POST", "/api/v1/auth/logout", accessEnroll, s.handleLogout},
+		{"GET", "/api/v1/auth/totp", accessEnroll, s.handleTOTPStatus},
+		{"POST", "/api/v1/auth/totp/enroll", accessEnroll, s.handleTOTPEnroll},
+		{"POST", "/api/v1/auth/totp/confirm", accessEnroll, s.handleTOTPConfirm},
+		{"POST", "/api/v1/auth/totp/disable", accessAgent, s.handleTOTPDisable},
+		{"GET", "/api/v1/me", accessEnroll, s.handleMe},
 		{"PUT", "/api/v1/me/status", accessAgent, s.handleMeStatus},
+		{"POST", "/api/v1/me/heartbeat", accessAgent, s.handleMeHeartbeat},
+		{"GET", "/api/v1/ws", accessAgent, s.handleWS},
+		{"PUT", "/api/v1/me/password", accessAgent, s.handleMePassword},
 
 		{"GET", "/api/v1/agents", accessAgent, s.handleAgentList},
 		{"POST", "/api/v1/agents", accessAgent, s.handleAgentCreate},
 		{"GET", "/api/v1/agents/{id}", accessAgent, s.handleAgentGet},
 		{"PATCH", "/api/v1/agents/{id}", accessAgent, s.handleAgentUpdate},
+		{"PUT", "/api/v1/agents/{id}/status", accessAgent, s.handleAgentStatus},
+
+		{"GET", "/api/v1/statuses", accessAgent, s.handleStatusList},
+		{"POST", "/api/v1/statuses", accessAgent, s.handleStatusCreate},
+		{"PATCH", "/api/v1/statuses/{id}", accessAgent, s.handleStatusUpdate},
+		{"DELETE", "/api/v1/statuses/{id}", accessAgent, s.handleStatusDelete},
+		{"GET", "/api/v1/reports/utilization", accessAgent, s.handleUtilization},
+
+		{"GET", "/api/v1/routing-rules", accessAgent, s.handleRoutingRuleList},
+		{"POST", "/api/v1/routing-rules", accessAgent, s.handleRoutingRuleCreate},
+		{"PATCH", "/api/v1/routing-rules/{id}", accessAgent, s.handleRoutingRuleUpdate},
+		{"DELETE", "/api/v1/routing-rules/{id}", accessAgent, s.handleRoutingRuleDelete},
+		{"DELETE", "/api/v1/agents/{id}/totp", accessAgent, s.handleAgentTOTPReset},
+
+		{"GET", "/api/v1/settings/two-factor", accessAgent, s.handleTwoFactorPolicyGet},
+		{"PUT", "/api/v1/settings/two-factor", accessAgent, s.handleTwoFactorPolicyUpdate},
+		{"GET", "/api/v1/audit", accessAgent, s.handleAuditList},
 
 		{"GET", "/api/v1/queues", accessAgent, s.handleQueueList},
 		{"POST", "/api/v1/queues", accessAgent, s.handleQueueCreate},
@@ -52,12 +76,33 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/conversations/{id}/assign", accessAgent, s.handleConversationAssign},
 		{"POST", "/api/v1/conversations/{id}/unassign", accessAgent, s.handleConversationUnassign},
 		{"POST", "/api/v1/conversations/{id}/transfer", accessAgent, s.handleConversationTransfer},
+		{"POST", "/api/v1/conversations/{id}/handoff", accessAgent, s.handleConversationHandoff},
 		{"GET", "/api/v1/conversations/{id}/messages", accessAgent, s.handleMessageList},
 		{"POST", "/api/v1/conversations/{id}/messages", accessAgent, s.handleMessageCreate},
 		{"GET", "/api/v1/conversations/{id}/events", accessAgent, s.handleEventList},
 		{"GET", "/api/v1/conversations/{id}/search", accessAgent, s.handleConversationSearch},
 
 		{"GET", "/api/v1/search", accessAgent, s.handleSearch},
+		{"POST", "/api/v1/conversations/{id}/merge", accessAgent, s.handleConversationMerge},
+		{"GET", "/api/v1/attachments/{id}", accessAgent, s.handleAttachmentGet},
+		{"POST", "/api/v1/conversations/{id}/macros/{macro_id}/apply", accessAgent, s.handleMacroApply},
+		{"POST", "/api/v1/conversations/{id}/macros/{macro_id}/preview", accessAgent, s.handleMacroPreview},
+
+		{"GET", "/api/v1/templates", accessAgent, s.handleTemplateList},
+		{"POST", "/api/v1/templates", accessAgent, s.handleTemplateCreate},
+		{"GET", "/api/v1/templates/{id}", accessAgent, s.handleTemplateGet},
+		{"PATCH", "/api/v1/templates/{id}", accessAgent, s.handleTemplateUpdate},
+		{"DELETE", "/api/v1/templates/{id}", accessAgent, s.handleTemplateDelete},
+		{"POST", "/api/v1/templates/{id}/render", accessAgent, s.handleTemplateRender},
+
+		{"GET", "/api/v1/macros", accessAgent, s.handleMacroList},
+		{"POST", "/api/v1/macros", accessAgent, s.handleMacroCreate},
+		{"GET", "/api/v1/macros/{id}", accessAgent, s.handleMacroGet},
+		{"PATCH", "/api/v1/macros/{id}", accessAgent, s.handleMacroUpdate},
+		{"DELETE", "/api/v1/macros/{id}", accessAgent, s.handleMacroDelete},
+		{"POST", "/api/v1/macros/{id}/draft", accessAgent, s.handleMacroDraftApply},
+		{"POST", "/api/v1/macros/{id}/draft/remove", accessAgent, s.handleMacroDraftRemove},
+		{"POST", "/api/v1/conversations/{id}/seen", accessAgent, s.handleConversationSeen},
 
 		{"GET", "/api/v1/tags", accessAgent, s.handleTagList},
 		{"POST", "/api/v1/tags", accessAgent, s.handleTagCreate},
@@ -68,5 +113,17 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/integration-tokens/{id}", accessAgent, s.handleTokenDelete},
 
 		{"POST", "/api/v1/inbound", accessIntegration, s.handleInbound},
+
+		{"GET", "/api/v1/channels", accessAgent, s.handleChannelList},
+		{"POST", "/api/v1/channels", accessAgent, s.handleChannelCreate},
+		{"GET", "/api/v1/channels/{id}", accessAgent, s.handleChannelGet},
+		{"PATCH", "/api/v1/channels/{id}", accessAgent, s.handleChannelUpdate},
+		{"DELETE", "/api/v1/channels/{id}", accessAgent, s.handleChannelDelete},
+		{"GET", "/api/v1/dead-letters", accessAgent, s.handleDeadLetterList},
+		{"GET", "/webhooks/{provider}/{channel_id}", accessPublic, s.handleWebhook},
+		{"POST", "/webhooks/{provider}/{channel_id}", accessPublic, s.handleWebhook},
+
+		{"GET", "/widget.js", accessPublic, s.handleWidget},
+		{"GET", "/api/v1/livechat/{channel_id}/ws", accessPublic, s.handleLiveChatSocket},
 	}
 }

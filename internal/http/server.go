@@ -14,7 +14,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/compose"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/macro"
+	"github.com/switchboard-cc/switchboard/internal/outbound"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 // Config wires the server.
@@ -30,18 +34,54 @@ type Config struct {
 	BodyLimit int64
 	// SessionIdle ends sessions unused this long (default 12 h).
 	SessionIdle time.Duration
+	// SessionMaxAge ends sessions this long after sign-in (default 7 days).
+	SessionMaxAge time.Duration
+	// BaseURL is the public URL the workspace is served at; an https URL
+	// makes cookies Secure even when TLS ends at a proxy.
+	BaseURL string
+	// Throttle limits failed sign-ins; zero fields take auth.DefaultThrottle.
+	Throttle auth.ThrottleConfig
+	// Secrets seals TOTP secrets at rest (auth.NewSecretBox); nil stores
+	// them in the clear.
+	Secrets *auth.SecretBox
+	// Outbound is the client for requests the server makes to configured
+	// URLs (context cards, bot webhooks): an internal/safehttp client, so
+	// they cannot reach internal addresses (SSRF). Nil means none is made.
+	Outbound *http.Client
+	// SessionObserver is told about every revoked session (the real-time
+	// layer closes its connections); may be nil.
+	SessionObserver desk.SessionObserver
 	// Router picks the queue of a new inbound conversation (B2); nil sends
 	// everything to the Default queue.
 	Router func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error)
+	// Channels builds channel adapters (webhooks, channel checks); nil
+	// turns the channel API off.
+	Channels ChannelAdapters
+	// Realtime serves the live feed at /api/v1/ws; nil answers 404.
+	Realtime Realtime
+	// Notify wakes the send workers after a reply is committed; nil
+	// leaves the jobs to the workers' polling.
+	Notify func()
+	// DefaultRegion is the country assumed for phone numbers typed without
+	// "+" (C3), e.g. "US"; empty keeps their digits.
+	DefaultRegion string
+	// Blobs stores note attachments (D3); nil refuses uploads.
+	Blobs desk.BlobStore
+	// Widget is the Live Chat widget script served at /widget.js; nil
+	// serves none.
+	Widget []byte
 }
 
 // Server is the HTTP front of Switchboard.
 type Server struct {
-	cfg     Config
-	auth    *auth.Authenticator
-	metrics *metrics
-	mux     *http.ServeMux
-	srv     *http.Server
+	cfg      Config
+	auth     *auth.Authenticator
+	metrics  *metrics
+	mux      *http.ServeMux
+	srv      *http.Server
+	outbound *outbound.Service
+	compose  *compose.Service
+	drafts   *macro.Service
 }
 
 // NewServer builds the server and registers every route.
@@ -61,12 +101,22 @@ func NewServer(cfg Config) *Server {
 	if cfg.SessionIdle <= 0 {
 		cfg.SessionIdle = 12 * time.Hour
 	}
+	if cfg.SessionMaxAge <= 0 {
+		cfg.SessionMaxAge = 7 * 24 * time.Hour
+	}
 	s := &Server{
-		cfg:     cfg,
-		auth:    &auth.Authenticator{Store: cfg.Store, Clock: cfg.Clock, IdleTimeout: cfg.SessionIdle},
+		cfg: cfg,
+		auth: &auth.Authenticator{Store: cfg.Store, Clock: cfg.Clock, IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge,
+			Throttle: auth.NewThrottle(cfg.Throttle, cfg.Clock), Observer: cfg.SessionObserver, Logger: cfg.Logger, Secrets: cfg.Secrets},
 		metrics: newMetrics(cfg.Registry),
 		mux:     http.NewServeMux(),
 	}
+	s.outbound = &outbound.Service{Store: cfg.Store, Clock: cfg.Clock, Notify: cfg.Notify}
+	if cs, ok := cfg.Store.(desk.ChannelStore); ok && cfg.Channels != nil {
+		s.outbound.Channels, s.outbound.Adapters = cs, cfg.Channels
+	}
+	s.compose = &compose.Service{Store: cfg.Store, Outbound: s.outbound, Phones: phone.Normalizer{DefaultRegion: cfg.DefaultRegion}}
+	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
@@ -81,7 +131,7 @@ func NewServer(cfg Config) *Server {
 }
 
 // Handler returns the root handler.
-func (s *Server) Handler() http.Handler { return securityHeaders(s.mux) }
+func (s *Server) Handler() http.Handler { return s.securityHeaders(s.mux) }
 
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.srv.Serve(ln) }

@@ -5,13 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/blob"
+	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
 )
@@ -22,19 +27,39 @@ type env struct {
 	url                        string
 	store                      desk.Store
 	admin, sup, agentA, agentB string // bearer tokens
-	idA, idB                   desk.ID
+	idA, idB, idSup, idAdmin   desk.ID
 	convA, convB               desk.ID
 	queueA, queueB             desk.ID
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, Config{BodyLimit: 4096})
+}
+
+// newEnvWith is newEnv with a server configuration (its Store is set here).
+func newEnvWith(t *testing.T, cfg Config) *env {
+	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv := httptest.NewServer(NewServer(Config{Store: st, BodyLimit: 4096}).Handler())
+	blobs, err := blob.NewDisk(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Blobs == nil {
+		cfg.Blobs = blobs
+	}
+	cfg.Store = st
+	if cfg.Channels == nil {
+		cfg.Channels = registry.New(nil)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	srv := httptest.NewServer(NewServer(cfg).Handler())
 	t.Cleanup(srv.Close)
 	e := &env{t: t, url: srv.URL, store: st}
 	sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
@@ -43,17 +68,21 @@ func newEnv(t *testing.T) *env {
 	st.CreateQueue(sys, qb)
 	e.queueA, e.queueB = qa.ID, qb.ID
 	mk := func(email string, role desk.Role, queues ...desk.ID) (string, desk.ID) {
-		h, _ := auth.HashPassword("password1")
-		a := &desk.Agent{Email: email, Role: role, Capacity: 5, QueueIDs: queues, PasswordHash: h}
+		a := &desk.Agent{Email: email, Role: role, Capacity: 5, QueueIDs: queues, PasswordHash: testPasswordHash()}
 		if err := st.CreateAgent(sys, a); err != nil {
 			t.Fatal(err)
 		}
-		var out struct{ Token string }
-		e.do("POST", "/api/v1/auth/login", "", `{"email":"`+email+`","password":"password1"}`, 200, &out)
-		return out.Token, a.ID
+		// Sessions are opened directly: argon2id verification of four logins
+		// per env would dominate the suite; login itself has its own tests.
+		tok := auth.NewToken(auth.SessionPrefix)
+		se := &desk.Session{AgentID: a.ID, TokenHash: auth.HashToken(tok), Client: "test", ExpiresAt: time.Now().Add(time.Hour)}
+		if err := st.CreateSession(sys, se); err != nil {
+			t.Fatal(err)
+		}
+		return tok, a.ID
 	}
-	e.admin, _ = mk("admin@example.com", desk.RoleAdmin)
-	e.sup, _ = mk("sup@example.com", desk.RoleSupervisor)
+	e.admin, e.idAdmin = mk("admin@example.com", desk.RoleAdmin)
+	e.sup, e.idSup = mk("sup@example.com", desk.RoleSupervisor)
 	e.agentA, e.idA = mk("a@example.com", desk.RoleAgent, qa.ID)
 	e.agentB, e.idB = mk("b@example.com", desk.RoleAgent, qb.ID)
 	ra, _ := st.IngestMessage(sys, &desk.InboundMessage{Channel: "sms", From: "+15550001", Text: "in A", ExternalID: "a", QueueID: qa.ID})
@@ -61,6 +90,16 @@ func newEnv(t *testing.T) *env {
 	e.convA, e.convB = ra.Conversation.ID, rb.Conversation.ID
 	return e
 }
+
+// testPasswordHash is the hash of "password1", computed once: argon2id is
+// deliberately slow and every env has four accounts.
+var testPasswordHash = sync.OnceValue(func() string {
+	h, err := auth.HashPassword("password1")
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
 
 // do sends a request and checks the status; out receives the JSON body.
 func (e *env) do(method, path, token, body string, want int, out any) []byte {

@@ -29,6 +29,8 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error
 	if err := s.cfg.Store.CreateIntegrationToken(r.Context(), t); err != nil {
 		return err
 	}
+	s.auth.Audit(r.Context(), &desk.AuditEntry{Type: desk.AuditTokenCreated, ActorID: &t.CreatedBy,
+		Detail: map[string]any{"token_id": t.ID.String(), "name": t.Name}})
 	writeJSON(w, http.StatusCreated, map[string]any{"id": t.ID, "name": t.Name, "token": plain, "created_at": t.CreatedAt})
 	return nil
 }
@@ -41,6 +43,9 @@ func (s *Server) handleTokenDelete(w http.ResponseWriter, r *http.Request) error
 	if err := s.cfg.Store.DeleteIntegrationToken(r.Context(), id); err != nil {
 		return err
 	}
+	actor := desk.ActorFromContext(r.Context())
+	s.auth.Audit(r.Context(), &desk.AuditEntry{Type: desk.AuditTokenDeleted, ActorID: &actor.AgentID,
+		Detail: map[string]any{"token_id": id.String()}})
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

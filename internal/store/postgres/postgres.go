@@ -42,12 +42,25 @@ func Open(ctx context.Context, url string, clock desk.Clock) (*sqlstore.Store, e
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s, err := sqlstore.New(ctx, db, db, sqlstore.Dialect{Name: "postgres", IsUniqueViolation: isUniqueViolation, Search: tsSearch{}}, clock)
+	s, err := sqlstore.New(ctx, db, db, sqlstore.Dialect{Name: "postgres",
+		IsUniqueViolation: isUniqueViolation, IsTransient: isTransient, IngestLanes: ingestLanes, RowLocks: true,
+		LockQueue: `SELECT pg_advisory_xact_lock(1936942445, ($1 % 2147483647)::int)`, Search: tsSearch{}}, clock)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// ingestLanes is how many transactions ingest inbound messages in parallel,
+// each committing whatever queued while the previous commit ran.
+const ingestLanes = 8
+
+// isTransient reports a deadlock or serialization failure: the transaction
+// met another and may be run again.
+func isTransient(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 func isUniqueViolation(err error) bool {

@@ -8,16 +8,21 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-const agentColumns = `id, email, name, role, capacity, channel_capacity, status, password_hash, created_at, updated_at`
+const agentColumns = `id, email, name, role, capacity, channel_capacity, status, password_hash, created_at, updated_at,
+	status_changed_at, last_seen_at, call_state, active_load, accepts_work`
 
 func scanAgent(row interface{ Scan(...any) error }) (*desk.Agent, error) {
 	var a desk.Agent
 	var cc string
 	var created, updated int64
-	if err := row.Scan(&a.ID, &a.Email, &a.Name, &a.Role, &a.Capacity, &cc, &a.Status, &a.PasswordHash, &created, &updated); err != nil {
+	var changed, seen sql.NullInt64
+	if err := row.Scan(&a.ID, &a.Email, &a.Name, &a.Role, &a.Capacity, &cc, &a.Status, &a.PasswordHash, &created, &updated,
+		&changed, &seen, &a.CallState, &a.Load, &a.AcceptsWork); err != nil {
 		return nil, err
 	}
 	a.CreatedAt, a.UpdatedAt = fromMicros(created), fromMicros(updated)
+	a.StatusChangedAt, a.LastSeenAt = nullTime(changed), nullTime(seen)
+	a.AutoStatus = desk.DeriveAutoStatus(a.Status, a.CallState, a.Load, a.Capacity)
 	a.ChannelCapacity = map[string]int{}
 	return &a, scanJSON(cc, &a.ChannelCapacity)
 }
@@ -33,20 +38,23 @@ func (s *Store) CreateAgent(ctx context.Context, a *desk.Agent) error {
 	if a.ChannelCapacity == nil {
 		a.ChannelCapacity = map[string]int{}
 	}
-	if a.Status == "" {
-		a.Status = desk.StatusOffline
-	}
+	// Status is set through the PresenceService; a new agent is Offline.
+	a.Status = desk.StatusOffline
 	now := s.now()
 	a.CreatedAt, a.UpdatedAt = now, now
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO agents (email, name, role, capacity, channel_capacity, status, password_hash, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
+		err := tx.QueryRowContext(ctx, `INSERT INTO agents (email, name, role, capacity, channel_capacity, status, password_hash, created_at, updated_at, status_changed_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) RETURNING id`,
 			a.Email, a.Name, string(a.Role), a.Capacity, mustJSON(a.ChannelCapacity), a.Status, a.PasswordHash, micros(now)).Scan(&a.ID)
 		if err != nil && s.dialect.IsUniqueViolation(err) {
 			return &desk.Error{Kind: desk.ECONFLICT, Code: "email_taken", Field: "email", Message: "an account with this email exists"}
 		} else if err != nil {
 			return err
 		}
+		if err := openStatusPeriodTx(ctx, tx, a.ID, a.Status, micros(now)); err != nil {
+			return err
+		}
+		a.StatusChangedAt = &now
 		ids := append([]desk.ID{s.defaultQueue}, a.QueueIDs...)
 		if err := setMembershipTx(ctx, tx, a.ID, ids); err != nil {
 			return err
@@ -219,9 +227,6 @@ func (s *Store) UpdateAgent(ctx context.Context, id desk.ID, upd desk.AgentUpdat
 		if upd.ChannelCapacity != nil {
 			a.ChannelCapacity = *upd.ChannelCapacity
 		}
-		if upd.Status != nil {
-			a.Status = *upd.Status
-		}
 		if upd.PasswordHash != nil {
 			a.PasswordHash = *upd.PasswordHash
 		}
@@ -232,6 +237,7 @@ func (s *Store) UpdateAgent(ctx context.Context, id desk.ID, upd desk.AgentUpdat
 			a.ChannelCapacity = map[string]int{}
 		}
 		a.UpdatedAt = s.now()
+		a.AutoStatus = desk.DeriveAutoStatus(a.Status, a.CallState, a.Load, a.Capacity)
 		if _, err := tx.ExecContext(ctx, `UPDATE agents SET name = $1, role = $2, capacity = $3, channel_capacity = $4, status = $5, password_hash = $6, updated_at = $7 WHERE id = $8`,
 			a.Name, string(a.Role), a.Capacity, mustJSON(a.ChannelCapacity), a.Status, a.PasswordHash, micros(a.UpdatedAt), int64(id)); err != nil {
 			return err
@@ -244,5 +250,10 @@ func (s *Store) UpdateAgent(ctx context.Context, id desk.ID, upd desk.AgentUpdat
 		a.QueueIDs, err = membershipTx(ctx, tx, id)
 		return err
 	})
-	return a, err
+	if err != nil {
+		return nil, err
+	}
+	// New capacity or new queues may let the agent take waiting work.
+	s.publish(desk.Change{Type: desk.ChangeAgentUpdated, AgentID: a.ID, QueueIDs: a.QueueIDs, Status: a.Status, At: a.UpdatedAt})
+	return a, nil
 }

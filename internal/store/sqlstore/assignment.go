@@ -30,7 +30,11 @@ func (s *Store) AssignConversation(ctx context.Context, id, agentID desk.ID) (*d
 	if _, err := s.findConversation(ctx, s.rd, actor, id); err != nil {
 		return nil, err
 	}
+	assigned := false
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockAgentsTx(ctx, tx, &agentID); err != nil {
+			return err
+		}
 		// A holder can let go between a failed update and the look at why it
 		// failed; then the update is simply tried again.
 		for attempt := 0; ; attempt++ {
@@ -44,6 +48,10 @@ func (s *Store) AssignConversation(ctx context.Context, id, agentID desk.ID) (*d
 				if err := tx.QueryRowContext(ctx, `SELECT name FROM agents WHERE id = $1`, int64(agentID)).Scan(&name); err != nil {
 					return err
 				}
+				if err := refreshLoadTx(ctx, tx, &agentID); err != nil {
+					return err
+				}
+				assigned = true
 				return s.insertEventTx(ctx, tx, id, desk.EventAssigned, actor, now, map[string]any{"agent_id": agentID.String(), "agent_name": name})
 			}
 			if err := s.assignConflictTx(ctx, tx, id, agentID); err != errRetryAssign || attempt == 3 {
@@ -54,7 +62,11 @@ func (s *Store) AssignConversation(ctx context.Context, id, agentID desk.ID) (*d
 	if err != nil {
 		return nil, err
 	}
-	return s.findConversation(ctx, s.rd, desk.SystemActor, id)
+	c, err := s.findConversation(ctx, s.rd, desk.SystemActor, id)
+	if err == nil && assigned {
+		s.publish(s.conversationChange(desk.ChangeConversationAssigned, c))
+	}
+	return c, err
 }
 
 // errRetryAssign says the conditional assignment may succeed if run again.
@@ -110,8 +122,11 @@ func (s *Store) UnassignConversation(ctx context.Context, id desk.ID) (*desk.Con
 		return nil, desk.Errorf(desk.EFORBIDDEN, "only the assignee or a supervisor can unassign")
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockAgentsTx(ctx, tx, c.AssigneeID); err != nil {
+			return err
+		}
 		now := micros(s.now())
-		res, err := tx.ExecContext(ctx, `UPDATE conversations SET assignee_id = NULL, updated_at = $1 WHERE id = $2 AND assignee_id = $3`,
+		res, err := tx.ExecContext(ctx, `UPDATE conversations SET assignee_id = NULL, updated_at = $1, waiting_since = $1 WHERE id = $2 AND assignee_id = $3`,
 			now, int64(id), int64(*c.AssigneeID))
 		if err != nil {
 			return err
@@ -119,12 +134,22 @@ func (s *Store) UnassignConversation(ctx context.Context, id desk.ID) (*desk.Con
 		if n, _ := res.RowsAffected(); n == 0 {
 			return desk.CodedErrorf(desk.ECONFLICT, "assignment_changed", "the assignment changed meanwhile; reload")
 		}
+		if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
+			return err
+		}
 		return s.insertEventTx(ctx, tx, id, desk.EventUnassigned, actor, now, map[string]any{"agent_id": c.AssigneeID.String()})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.findConversation(ctx, s.rd, desk.SystemActor, id)
+	fresh, err := s.findConversation(ctx, s.rd, desk.SystemActor, id)
+	if err != nil {
+		return nil, err
+	}
+	ch := s.conversationChange(desk.ChangeConversationUnassigned, fresh)
+	ch.FreedAgentID = *c.AssigneeID
+	s.publish(ch)
+	return fresh, nil
 }
 
 // TransferConversation moves a conversation to an agent or a queue (B5).
@@ -148,6 +173,9 @@ func (s *Store) TransferConversation(ctx context.Context, id desk.ID, t desk.Tra
 		return nil, desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed")
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockAgentsTx(ctx, tx, c.AssigneeID, t.AgentID); err != nil {
+			return err
+		}
 		now := micros(s.now())
 		data := map[string]any{"from_queue_id": c.QueueID.String()}
 		if c.AssigneeID != nil {
@@ -159,7 +187,7 @@ func (s *Store) TransferConversation(ctx context.Context, id desk.ID, t desk.Tra
 				return desk.FieldErrorf("queue_id", "unknown queue")
 			}
 			data["to_queue_id"] = t.QueueID.String()
-			res, err = tx.ExecContext(ctx, `UPDATE conversations SET queue_id = $1, assignee_id = NULL, updated_at = $2 WHERE id = $3 AND `+sameHolder(c),
+			res, err = tx.ExecContext(ctx, `UPDATE conversations SET queue_id = $1, assignee_id = NULL, updated_at = $2, waiting_since = $2 WHERE id = $3 AND `+sameHolder(c),
 				append([]any{int64(*t.QueueID), now, int64(id)}, holderArg(c)...)...)
 		} else {
 			var name string
@@ -178,12 +206,24 @@ func (s *Store) TransferConversation(ctx context.Context, id desk.ID, t desk.Tra
 		if n, _ := res.RowsAffected(); n == 0 {
 			return desk.CodedErrorf(desk.ECONFLICT, "assignment_changed", "the assignment changed meanwhile; reload")
 		}
+		if err := refreshLoadTx(ctx, tx, c.AssigneeID, t.AgentID); err != nil {
+			return err
+		}
 		return s.insertEventTx(ctx, tx, id, desk.EventTransferred, actor, now, data)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.findConversation(ctx, s.rd, desk.SystemActor, id)
+	fresh, err := s.findConversation(ctx, s.rd, desk.SystemActor, id)
+	if err != nil {
+		return nil, err
+	}
+	ch := s.conversationChange(desk.ChangeConversationTransferred, fresh)
+	if c.AssigneeID != nil && (fresh.AssigneeID == nil || *fresh.AssigneeID != *c.AssigneeID) {
+		ch.FreedAgentID = *c.AssigneeID
+	}
+	s.publish(ch)
+	return fresh, nil
 }
 
 // sameHolder guards an update on the holder seen when it was decided, so a

@@ -11,7 +11,7 @@ import (
 const conversationSelect = `SELECT c.id, c.channel, c.customer_id, c.status, c.priority, c.topic, c.summary,
 	c.queue_id, c.assignee_id, c.contact_address, c.sender_address, c.merged_into_id,
 	c.created_at, c.updated_at, c.last_message_at, c.last_customer_message_at, c.closed_at, c.tags,
-	COALESCE(NULLIF(cu.name, ''), c.contact_address), q.name, COALESCE(a.name, '')`
+	c.subject, c.cc, c.bcc, COALESCE(NULLIF(cu.name, ''), c.contact_address), q.name, COALESCE(a.name, ''), COALESCE(c.bot, '')`
 
 const conversationFrom = ` FROM conversations c
 	JOIN queues q ON q.id = c.queue_id
@@ -22,10 +22,10 @@ func scanConversation(row interface{ Scan(...any) error }, extra ...any) (*desk.
 	var c desk.Conversation
 	var customer, assignee, merged, lastMsg, lastCust, closed sql.NullInt64
 	var created, updated int64
-	var tags string
+	var tags, cc, bcc string
 	dest := []any{&c.ID, &c.Channel, &customer, &c.Status, &c.Priority, &c.Topic, &c.Summary,
 		&c.QueueID, &assignee, &c.ContactAddress, &c.SenderAddress, &merged,
-		&created, &updated, &lastMsg, &lastCust, &closed, &tags, &c.CustomerName, &c.QueueName, &c.AssigneeName}
+		&created, &updated, &lastMsg, &lastCust, &closed, &tags, &c.Subject, &cc, &bcc, &c.CustomerName, &c.QueueName, &c.AssigneeName, &c.Bot}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -33,7 +33,13 @@ func scanConversation(row interface{ Scan(...any) error }, extra ...any) (*desk.
 	c.AssigneeID, c.MergedIntoID = nullID(assignee), nullID(merged)
 	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
 	c.LastMessageAt, c.LastCustomerMessageAt, c.ClosedAt = nullTime(lastMsg), nullTime(lastCust), nullTime(closed)
-	c.Tags = []string{}
+	c.Tags, c.CC, c.BCC = []string{}, []string{}, []string{}
+	if err := scanJSON(cc, &c.CC); err != nil {
+		return nil, err
+	}
+	if err := scanJSON(bcc, &c.BCC); err != nil {
+		return nil, err
+	}
 	return &c, scanJSON(tags, &c.Tags)
 }
 
@@ -82,52 +88,77 @@ func (s *Store) CreateConversation(ctx context.Context, c *desk.Conversation) er
 	if c.QueueID == 0 {
 		c.QueueID = s.defaultQueue
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := existsTx(ctx, tx, "queues", c.QueueID, "queue"); err != nil {
-			return desk.FieldErrorf("queue_id", "unknown queue")
-		}
-		if !actor.SeesAllQueues() {
-			var one int
-			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM queue_members WHERE queue_id = $1 AND agent_id = $2`, int64(c.QueueID), int64(actor.AgentID)).Scan(&one); err != nil {
-				return desk.FieldErrorf("queue_id", "you are not a member of this queue")
-			}
-		}
-		var customer any
-		if c.CustomerID != 0 {
-			if err := existsTx(ctx, tx, "customers", c.CustomerID, "customer"); err != nil {
-				return desk.FieldErrorf("customer_id", "unknown customer")
-			}
-			customer = int64(c.CustomerID)
-		}
-		if c.AssigneeID != nil {
-			if err := existsTx(ctx, tx, "agents", *c.AssigneeID, "agent"); err != nil {
-				return desk.FieldErrorf("assignee_id", "unknown agent")
-			}
-		}
-		now := micros(s.now())
-		var closed any
-		if c.Status == desk.ConversationClosed {
-			closed = now
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO conversations (channel, customer_id, status, priority, topic, summary, queue_id, assignee_id,
-			contact_address, sender_address, created_at, updated_at, closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id`,
-			c.Channel, customer, c.Status, c.Priority, c.Topic, c.Summary, int64(c.QueueID), idArg(c.AssigneeID),
-			c.ContactAddress, c.SenderAddress, now, closed).Scan(&c.ID); err != nil {
-			return err
-		}
-		if err := setTagsTx(ctx, tx, "conversations", c.ID, c.Tags); err != nil {
-			return err
-		}
-		return s.insertEventTx(ctx, tx, c.ID, desk.EventCreated, actor, now, map[string]any{"channel": c.Channel, "queue_id": c.QueueID.String()})
-	})
+	err = s.inTx(ctx, func(tx *sql.Tx) error { return s.createConversationTx(ctx, tx, actor, c, nil) })
 	if err != nil {
 		return err
 	}
 	fresh, err := s.findConversation(ctx, s.rd, desk.SystemActor, c.ID)
 	if err == nil {
 		*c = *fresh
+		s.publish(s.conversationChange(desk.ChangeConversationCreated, c))
 	}
 	return err
+}
+
+// createConversationTx inserts c with its tags, the assignee's recounted
+// load and a created event (extra adds to the event's data). The queue
+// must exist and an agent must belong to it; the assignee must exist.
+func (s *Store) createConversationTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, extra map[string]any) error {
+	if err := existsTx(ctx, tx, "queues", c.QueueID, "queue"); err != nil {
+		return desk.FieldErrorf("queue_id", "unknown queue")
+	}
+	if !actor.SeesAllQueues() {
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM queue_members WHERE queue_id = $1 AND agent_id = $2`, int64(c.QueueID), int64(actor.AgentID)).Scan(&one); err != nil {
+			return desk.FieldErrorf("queue_id", "you are not a member of this queue")
+		}
+	}
+	var customer any
+	if c.CustomerID != 0 {
+		if err := existsTx(ctx, tx, "customers", c.CustomerID, "customer"); err != nil {
+			return desk.FieldErrorf("customer_id", "unknown customer")
+		}
+		customer = int64(c.CustomerID)
+	}
+	if c.AssigneeID != nil {
+		if err := existsTx(ctx, tx, "agents", *c.AssigneeID, "agent"); err != nil {
+			return desk.FieldErrorf("assignee_id", "unknown agent")
+		}
+		if err := s.lockAgentsTx(ctx, tx, c.AssigneeID); err != nil {
+			return err
+		}
+	}
+	now := micros(s.now())
+	var closed any
+	if c.Status == desk.ConversationClosed {
+		closed = now
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO conversations (channel, customer_id, status, priority, topic, summary, queue_id, assignee_id,
+		contact_address, sender_address, created_at, updated_at, closed_at, priority_rank, waiting_since, subject, cc, bcc)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $11, $14, $15, $16) RETURNING id`,
+		c.Channel, customer, c.Status, c.Priority, c.Topic, c.Summary, int64(c.QueueID), idArg(c.AssigneeID),
+		c.ContactAddress, c.SenderAddress, now, closed, desk.PriorityRank(c.Priority), c.Subject, jsonList(c.CC), jsonList(c.BCC)).Scan(&c.ID); err != nil {
+		return err
+	}
+	if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
+		return err
+	}
+	if err := setTagsTx(ctx, tx, "conversations", c.ID, c.Tags); err != nil {
+		return err
+	}
+	data := map[string]any{"channel": c.Channel, "queue_id": c.QueueID.String()}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return s.insertEventTx(ctx, tx, c.ID, desk.EventCreated, actor, now, data)
+}
+
+// jsonList stores a string list, never as null.
+func jsonList(l []string) string {
+	if l == nil {
+		return "[]"
+	}
+	return mustJSON(l)
 }
 
 // FindConversations lists one view (C6) with keyset pagination.

@@ -44,6 +44,11 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 		return nil, err
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if c.Status != old.Status {
+			if err := s.lockAgentsTx(ctx, tx, c.AssigneeID); err != nil {
+				return err
+			}
+		}
 		now := micros(s.now())
 		closedAt := any(nil)
 		if c.Status == desk.ConversationClosed {
@@ -52,9 +57,15 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 				closedAt = micros(*old.ClosedAt)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET status = $1, priority = $2, topic = $3, summary = $4, updated_at = $5, closed_at = $6 WHERE id = $7`,
-			c.Status, c.Priority, c.Topic, c.Summary, now, closedAt, int64(id)); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET status = $1, priority = $2, topic = $3, summary = $4, updated_at = $5,
+			closed_at = $6, priority_rank = $7 WHERE id = $8`,
+			c.Status, c.Priority, c.Topic, c.Summary, now, closedAt, desk.PriorityRank(c.Priority), int64(id)); err != nil {
 			return err
+		}
+		if holdsCapacity(c.Status) != holdsCapacity(old.Status) {
+			if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
+				return err
+			}
 		}
 		if upd.Tags != nil {
 			if err := setTagsTx(ctx, tx, "conversations", id, c.Tags); err != nil {
@@ -74,5 +85,14 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 	if err != nil {
 		return nil, err
 	}
-	return s.findConversation(ctx, s.rd, desk.SystemActor, id)
+	c, err = s.findConversation(ctx, s.rd, desk.SystemActor, id)
+	if err != nil {
+		return nil, err
+	}
+	ch := s.conversationChange(desk.ChangeConversationUpdated, c)
+	if c.AssigneeID != nil && holdsCapacity(old.Status) && !holdsCapacity(c.Status) {
+		ch.FreedAgentID = *c.AssigneeID
+	}
+	s.publish(ch)
+	return c, nil
 }

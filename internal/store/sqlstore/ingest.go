@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -21,9 +22,9 @@ const (
 	qIngestNewCustomer = `INSERT INTO customers (sort_name, contacts, search_terms, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, $4, $4, $4) RETURNING id`
 	qIngestNewContact  = `INSERT INTO contacts (channel, address, customer_id) VALUES ($1, $2, $3)`
 	qIngestOngoing     = conversationSelect + conversationFrom + ` WHERE c.customer_id = $1 AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`
-	qIngestQueueName   = `SELECT name FROM queues WHERE id = $1`
-	qIngestNewConv     = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address,
-		created_at, updated_at, last_message_at, last_customer_message_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $8) RETURNING id`
+	qIngestQueueName   = `SELECT name, bot_url <> '' FROM queues WHERE id = $1`
+	qIngestNewConv     = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address, topic,
+		created_at, updated_at, last_message_at, last_customer_message_at, waiting_since, bot) VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8, $8, $8, $8, $10) RETURNING id`
 	qIngestTouchConv = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1, status = $2 WHERE id = $3`
 	qIngestMessage   = `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
@@ -33,6 +34,7 @@ const (
 var hotWrites = []string{
 	qIngestDup, qIngestTouchCustomer, qIngestNewCustomer, qIngestNewContact, qIngestOngoing,
 	qIngestQueueName, qIngestNewConv, qIngestTouchConv, qIngestMessage, qInsertEvent,
+	qReplyMessage, qReplyTouchNote, qReplyTouchConv, qReplySwitchConv, qOutboxInsert,
 }
 
 // IngestMessage stores an inbound customer message in one transaction (C5):
@@ -52,10 +54,25 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	if s.batcher != nil {
-		return s.batcher.ingest(ctx, in)
+	var res *desk.IngestResult
+	if len(s.lanes) > 0 {
+		res, err = s.lanes[laneOf(in, len(s.lanes))].ingest(ctx, in)
+	} else {
+		res, err = s.ingestAlone(ctx, in)
 	}
-	return s.ingestAlone(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if !res.Duplicate {
+		msg := s.conversationChange(desk.ChangeMessageCreated, res.Conversation)
+		msg.MessageID = res.Message.ID
+		if res.NewConversation {
+			s.publish(s.conversationChange(desk.ChangeConversationCreated, res.Conversation), msg)
+		} else {
+			s.publish(msg)
+		}
+	}
+	return res, nil
 }
 
 // ingestAlone ingests one message in its own transaction. With several
@@ -71,7 +88,7 @@ func (s *Store) ingestAlone(ctx context.Context, in *desk.InboundMessage) (*desk
 			res, err = s.ingestTx(ctx, tx, in)
 			return err
 		})
-		if err == nil || attempt == 3 || !s.dialect.IsUniqueViolation(err) {
+		if err == nil || attempt == 3 || !s.retryable(err) {
 			break
 		}
 	}
@@ -111,7 +128,16 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 	cu.LastActivityAt = &now
 	res.Customer = cu
 
-	c, err := scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(cu.ID)))
+	var c *desk.Conversation
+	if len(in.ThreadRefs) > 0 {
+		c, err = s.threadByRefsTx(ctx, tx, in.ThreadRefs)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if c == nil {
+		c, err = scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(cu.ID)))
+	}
 	if isNoRows(err) {
 		if c, err = s.openConversationTx(ctx, tx, in, cu, now); err != nil {
 			return nil, err
@@ -126,6 +152,11 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 		}
 		if _, err := s.txExec(ctx, tx, qIngestTouchConv, at, c.Status, int64(c.ID)); err != nil {
 			return nil, err
+		}
+		if reopen && c.AssigneeID != nil {
+			if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
+				return nil, err
+			}
 		}
 		if reopen {
 			if err := s.insertEventTx(ctx, tx, c.ID, desk.EventReopened, desk.SystemActor, at,
@@ -156,19 +187,25 @@ func (s *Store) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.Inb
 		queueID = s.defaultQueue
 	}
 	c := &desk.Conversation{Channel: in.Channel, CustomerID: cu.ID, Status: desk.ConversationOpen, Priority: desk.PriorityNormal,
-		Tags: []string{}, QueueID: queueID, ContactAddress: in.From, SenderAddress: in.To, CreatedAt: now, UpdatedAt: now,
+		Tags: []string{}, CC: []string{}, BCC: []string{}, QueueID: queueID, ContactAddress: in.From, SenderAddress: in.To, Topic: topicOf(in.Subject), CreatedAt: now, UpdatedAt: now,
 		LastMessageAt: &now, LastCustomerMessageAt: &now, CustomerName: cu.Name}
 	if c.CustomerName == "" {
 		c.CustomerName = in.From
 	}
-	if err := s.txRow(ctx, tx, qIngestQueueName, int64(queueID)).Scan(&c.QueueName); isNoRows(err) {
+	var hasBot bool
+	if err := s.txRow(ctx, tx, qIngestQueueName, int64(queueID)).Scan(&c.QueueName, &hasBot); isNoRows(err) {
 		return nil, desk.FieldErrorf("queue_id", "unknown queue %s", queueID)
 	} else if err != nil {
 		return nil, err
 	}
 	at := micros(now)
+	// A queue with a bot hands the conversation to it first (C6).
+	var bot any
+	if hasBot {
+		c.Bot, bot = desk.QueueBot, desk.QueueBot
+	}
 	if err := s.txRow(ctx, tx, qIngestNewConv, c.Channel, int64(c.CustomerID), c.Status, c.Priority, int64(c.QueueID),
-		c.ContactAddress, c.SenderAddress, at).Scan(&c.ID); err != nil {
+		c.ContactAddress, c.SenderAddress, at, c.Topic, bot).Scan(&c.ID); err != nil {
 		return nil, err
 	}
 	err := s.insertEventTx(ctx, tx, c.ID, desk.EventCreated, desk.SystemActor, at, map[string]any{"channel": c.Channel, "queue_id": c.QueueID.String()})
@@ -190,4 +227,23 @@ func (s *Store) duplicateTx(ctx context.Context, tx *sql.Tx, msgID desk.ID) (*de
 		res.Customer, err = scanCustomer(tx.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, int64(res.Conversation.CustomerID)))
 	}
 	return res, err
+}
+
+// topicOf makes an email subject a conversation topic: reply and forward
+// prefixes dropped, at most 500 bytes.
+func topicOf(subject string) string {
+	t := strings.TrimSpace(subject)
+	for cut := true; cut; {
+		cut = false
+		for _, p := range []string{"re:", "fwd:", "fw:", "aw:", "wg:", "sv:"} {
+			if len(t) >= len(p) && strings.EqualFold(t[:len(p)], p) {
+				t, cut = strings.TrimSpace(t[len(p):]), true
+				break
+			}
+		}
+	}
+	if len(t) > 500 {
+		t = strings.ToValidUTF8(t[:500], "")
+	}
+	return t
 }

@@ -4,21 +4,25 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"hash/fnv"
 	"sync"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-// maxIngestBatch bounds how many inbound messages share one transaction.
+// maxIngestBatch bounds how many writes share one transaction.
 const maxIngestBatch = 128
 
 // errClosed answers calls made while or after the store closes.
 var errClosed = errors.New("sqlstore: store is closed")
 
-// ingestBatcher is group commit for a single-writer database (SQLite):
-// concurrent IngestMessage calls queue here and one goroutine writes
-// whatever has queued in one transaction, so the commit (the WAL write and
-// the locks around it, most of the cost of a small transaction) is shared.
+// ingestBatcher is group commit: concurrent IngestMessage and CreateMessage
+// calls (inbound messages, replies and notes) queue here
+// and one goroutine writes whatever has queued in one transaction, so the
+// commit (the WAL write and fsync and the locks around it, most of the cost
+// of a small transaction) is shared. SQLite has one lane (it has one writer
+// anyway); PostgreSQL several, which commit in parallel. Messages of one
+// contact always take the same lane, so lanes rarely contend for a row.
 // It never waits to fill a batch: a lone message is written at once, and
 // batches grow only while the writer is busy. If any message of a batch
 // fails, the batch is rolled back and each message is retried in its own
@@ -31,12 +35,15 @@ type ingestBatcher struct {
 	once  sync.Once
 }
 
-// ingestJob is one queued message and, once done is closed, its outcome.
+// ingestJob is one queued write and, once done is closed, its outcome.
+// inTx does the write inside the batch's transaction; alone does it in a
+// transaction of its own (with the retries it needs) when the batch failed.
+// Both record their results in the closures' variables.
 type ingestJob struct {
-	in   *desk.InboundMessage
-	res  *desk.IngestResult
-	err  error
-	done chan struct{}
+	inTx  func(ctx context.Context, tx *sql.Tx) error
+	alone func(ctx context.Context) error
+	err   error
+	done  chan struct{}
 }
 
 func newIngestBatcher(s *Store) *ingestBatcher {
@@ -51,19 +58,36 @@ func newIngestBatcher(s *Store) *ingestBatcher {
 // stored, which a retry with the same external ID then reports as a
 // duplicate.
 func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
-	job := &ingestJob{in: in, done: make(chan struct{})}
+	var res *desk.IngestResult
+	err := b.do(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
+		res, err = b.s.ingestTx(ctx, tx, in)
+		return err
+	}, func(ctx context.Context) (err error) {
+		res, err = b.s.ingestAlone(ctx, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// do queues one write and waits for its outcome; see ingest for what a
+// caller that gives up gets.
+func (b *ingestBatcher) do(ctx context.Context, inTx func(context.Context, *sql.Tx) error, alone func(context.Context) error) error {
+	job := &ingestJob{inTx: inTx, alone: alone, done: make(chan struct{})}
 	select {
 	case b.queue <- job:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	case <-b.stop:
-		return nil, errClosed
+		return errClosed
 	}
 	select {
 	case <-job.done:
-		return job.res, job.err
+		return job.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
 }
 
@@ -117,8 +141,7 @@ func (b *ingestBatcher) write(batch []*ingestJob) {
 	ctx := context.Background()
 	err := b.s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, job := range batch {
-			var err error
-			if job.res, err = b.s.ingestTx(ctx, tx, job.in); err != nil {
+			if err := job.inTx(ctx, tx); err != nil {
 				return err
 			}
 		}
@@ -126,11 +149,28 @@ func (b *ingestBatcher) write(batch []*ingestJob) {
 	})
 	if err == nil {
 		return
-	} else if len(batch) == 1 && !b.s.dialect.IsUniqueViolation(err) {
-		batch[0].res, batch[0].err = nil, err
+	} else if len(batch) == 1 && !b.s.retryable(err) {
+		batch[0].err = err
 		return
 	}
 	for _, job := range batch {
-		job.res, job.err = b.s.ingestAlone(ctx, job.in)
+		job.err = job.alone(ctx)
 	}
+}
+
+// laneOf picks the lane of a message by its sender contact.
+func laneOf(in *desk.InboundMessage, lanes int) int { return laneOfContact(in.Channel, in.From, lanes) }
+
+// laneOfContact picks the lane of a customer contact: inbound messages and
+// replies of one contact share a lane, so lanes rarely contend for the
+// conversation's row.
+func laneOfContact(channel, address string, lanes int) int {
+	if lanes == 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(channel))
+	h.Write([]byte{0})
+	h.Write([]byte(address))
+	return int(h.Sum32() % uint32(lanes))
 }

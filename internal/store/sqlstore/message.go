@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -22,8 +23,27 @@ func scanMessage(row interface{ Scan(...any) error }) (*desk.Message, error) {
 	return &m, nil
 }
 
+// The reply statements, prepared on the writer with the ingest ones.
+const (
+	qReplyMessage = `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, author_id, delivery_state, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`
+	qReplyTouchNote = `UPDATE conversations SET updated_at = $1 WHERE id = $2`
+	qReplyTouchConv = `UPDATE conversations SET last_message_at = $1, updated_at = $1 WHERE id = $2`
+	// qReplySwitchConv moves the conversation to the channel and contact a
+	// reply used (C7): the last used channel is the one preselected next.
+	qReplySwitchConv = `UPDATE conversations SET last_message_at = $1, updated_at = $1, channel = $2, contact_address = $3, sender_address = $4 WHERE id = $5`
+	qOutboxInsert    = `INSERT INTO outbox (message_id, channel_id, idempotency_key, next_attempt_at, payload, locked_until, attempts, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $4, $4) RETURNING id`
+)
+
 // CreateMessage adds an agent's reply or internal note to a visible
-// conversation. Replies start Queued for the channel's sender.
+// conversation. Replies start Queued and go out from the conversation's
+// sender to its contact, unless the caller set m.Channel, m.From and m.To
+// (a reply on another of the customer's contacts, C7, which the outbound
+// service has checked); the conversation then follows that channel. On a
+// database with ingest lanes concurrent messages share commits with each
+// other and with inbound messages (group commit, see ingestBatcher).
+// Publishes message.created after commit.
 func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
@@ -40,30 +60,94 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 		return desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed; start a new one")
 	}
 	now := s.now()
-	m.Direction, m.Channel, m.CreatedAt = desk.DirectionOut, c.Channel, now
-	m.From, m.To, m.DeliveryState = c.SenderAddress, c.ContactAddress, ""
+	switched := m.Kind == desk.KindMessage && m.Channel != "" && m.To != "" &&
+		(m.Channel != c.Channel || m.To != c.ContactAddress || m.From != c.SenderAddress)
+	if !switched {
+		m.Channel, m.From, m.To = c.Channel, c.SenderAddress, c.ContactAddress
+	}
+	m.Direction, m.CreatedAt, m.DeliveryState = desk.DirectionOut, now, ""
 	if m.Kind == desk.KindMessage {
 		m.DeliveryState = desk.DeliveryQueued
 	} else {
-		m.From, m.To = "", ""
+		m.Channel, m.From, m.To = c.Channel, "", ""
 	}
 	if !actor.System {
 		id := actor.AgentID
 		m.AuthorID = &id
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, author_id, delivery_state, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			int64(m.ConversationID), m.Kind, m.Direction, m.Type, m.Text, m.Channel, m.From, m.To, idArg(m.AuthorID), m.DeliveryState, micros(now)).Scan(&m.ID); err != nil {
-			return err
-		}
-		if m.Kind == desk.KindNote {
-			_, err := tx.ExecContext(ctx, `UPDATE conversations SET updated_at = $1 WHERE id = $2`, micros(now), int64(m.ConversationID))
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE conversations SET last_message_at = $1, updated_at = $1 WHERE id = $2`, micros(now), int64(m.ConversationID))
+	// A reply is handed to this node's send workers after commit when they
+	// have room (see desk.SendDispatcher).
+	var lease time.Duration
+	reserved := false
+	if m.Kind == desk.KindMessage && m.Send != nil && s.dispatcher != nil {
+		lease, reserved = s.dispatcher.Reserve()
+	}
+	var job *desk.SendJob
+	write := func(ctx context.Context, tx *sql.Tx) (err error) {
+		job, err = s.createMessageTx(ctx, tx, m, switched, micros(now), lease)
 		return err
-	})
+	}
+	if len(s.lanes) > 0 {
+		err = s.lanes[laneOfContact(c.Channel, c.ContactAddress, len(s.lanes))].do(ctx, write, func(ctx context.Context) error {
+			return s.inTx(ctx, func(tx *sql.Tx) error { return write(ctx, tx) })
+		})
+	} else {
+		err = s.inTx(ctx, func(tx *sql.Tx) error { return write(ctx, tx) })
+	}
+	if err != nil {
+		if reserved {
+			s.dispatcher.Release()
+		}
+		return err
+	}
+	switch {
+	case reserved:
+		s.dispatcher.Dispatch(job)
+	case job != nil && s.dispatcher != nil:
+		s.dispatcher.Notify()
+	}
+	if switched {
+		c.Channel, c.ContactAddress, c.SenderAddress = m.Channel, m.To, m.From
+	}
+	ch := s.conversationChange(desk.ChangeMessageCreated, c)
+	ch.MessageID = m.ID
+	s.publish(ch)
+	return nil
+}
+
+// createMessageTx inserts an agent's message, its send job (returned, if
+// any) and touches the conversation inside tx.
+func (s *Store) createMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message, switched bool, at int64, lease time.Duration) (*desk.SendJob, error) {
+	if err := s.txRow(ctx, tx, qReplyMessage, int64(m.ConversationID), m.Kind, m.Direction, m.Type, m.Text, m.Channel, m.From, m.To,
+		idArg(m.AuthorID), m.DeliveryState, at).Scan(&m.ID); err != nil {
+		return nil, err
+	}
+	if err := s.insertAttachmentsTx(ctx, tx, m, fromMicros(at)); err != nil {
+		return nil, err
+	}
+	if m.Kind == desk.KindNote {
+		_, err := s.txExec(ctx, tx, qReplyTouchNote, at, int64(m.ConversationID))
+		return nil, err
+	}
+	var job *desk.SendJob
+	if m.Send != nil {
+		var err error
+		if m.Channel == desk.ChannelEmail {
+			if err := s.emailThreadTx(ctx, tx, m); err != nil {
+				return nil, err
+			}
+		}
+		if job, err = s.enqueueSendTx(ctx, tx, m, at, lease); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	if switched {
+		_, err = s.txExec(ctx, tx, qReplySwitchConv, at, m.Channel, m.To, m.From, int64(m.ConversationID))
+	} else {
+		_, err = s.txExec(ctx, tx, qReplyTouchConv, at, int64(m.ConversationID))
+	}
+	return job, err
 }
 
 // FindMessages returns a visible conversation's thread, oldest first.
@@ -101,6 +185,9 @@ func (s *Store) FindMessages(ctx context.Context, conversationID desk.ID, f desk
 	if len(out) > n {
 		out = out[:n]
 		next = cursor{ID: int64(out[n-1].ID)}.encode()
+	}
+	if err := s.fillAttachments(ctx, out); err != nil {
+		return nil, "", err
 	}
 	return out, next, nil
 }

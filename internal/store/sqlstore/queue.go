@@ -9,7 +9,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at`
+const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, bot_url, bot_secret`
 
 // ensureDefaultQueue creates the system Default queue on first start (B1).
 func (s *Store) ensureDefaultQueue(ctx context.Context) error {
@@ -34,7 +34,7 @@ func scanQueue(row interface{ Scan(...any) error }, extra ...any) (*desk.Queue, 
 	var q desk.Queue
 	var senders string
 	var created, updated int64
-	dest := []any{&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated}
+	dest := []any{&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated, &q.BotURL, &q.BotSecret}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -152,6 +152,12 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 	if upd.ReturnOnOffline != nil {
 		q.ReturnOnOffline = *upd.ReturnOnOffline
 	}
+	if upd.BotURL != nil {
+		q.BotURL = strings.TrimSpace(*upd.BotURL)
+	}
+	if upd.BotSecret != nil {
+		q.BotSecret = *upd.BotSecret
+	}
 	if upd.DefaultSenders != nil {
 		q.DefaultSenders = *upd.DefaultSenders
 		if q.DefaultSenders == nil {
@@ -162,12 +168,17 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 		return nil, err
 	}
 	q.UpdatedAt = s.now()
-	_, err = s.w.ExecContext(ctx, `UPDATE queues SET name = $1, auto_assign = $2, return_on_offline = $3, default_senders = $4, updated_at = $5 WHERE id = $6`,
-		q.Name, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(q.UpdatedAt), int64(id))
+	_, err = s.w.ExecContext(ctx, `UPDATE queues SET name = $1, auto_assign = $2, return_on_offline = $3, default_senders = $4, updated_at = $5,
+		bot_url = $6, bot_secret = $7 WHERE id = $8`,
+		q.Name, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(q.UpdatedAt), q.BotURL, q.BotSecret, int64(id))
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return nil, &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
+	} else if err != nil {
+		return nil, err
 	}
-	return q, err
+	// Turning automatic assignment on starts it on what waits (B3).
+	s.publish(desk.Change{Type: desk.ChangeQueueUpdated, QueueID: id, At: q.UpdatedAt})
+	return q, nil
 }
 
 // DeleteQueue removes an empty, non-default queue (supervisor+).
@@ -205,7 +216,7 @@ func (s *Store) AddQueueMember(ctx context.Context, queueID, agentID desk.ID) er
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := existsTx(ctx, tx, "queues", queueID, "queue"); err != nil {
 			return err
 		}
@@ -215,6 +226,11 @@ func (s *Store) AddQueueMember(ctx context.Context, queueID, agentID desk.ID) er
 		_, err := tx.ExecContext(ctx, `INSERT INTO queue_members (queue_id, agent_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, int64(queueID), int64(agentID))
 		return err
 	})
+	if err == nil {
+		// A new member may take the queue's waiting work (B3).
+		s.publish(desk.Change{Type: desk.ChangeQueueMembers, QueueID: queueID, AgentID: agentID, At: s.now()})
+	}
+	return err
 }
 
 // RemoveQueueMember removes a membership; the Default queue keeps everyone.

@@ -78,8 +78,8 @@ func decodeSearchCursor(s string) (searchCursor, error) {
 	return c, nil
 }
 
-// candidate is a record of a window with what ranks it.
-type candidate[T any] struct {
+// searchHit is a record of a window with what ranks it.
+type searchHit[T any] struct {
 	item   T
 	id     int64
 	score  int
@@ -90,14 +90,14 @@ type candidate[T any] struct {
 // match the exact query, whether older matches may remain, and the oldest
 // match read.
 type window[T any] struct {
-	cands  []candidate[T]
+	cands  []searchHit[T]
 	more   bool
 	oldest int64
 }
 
 // add records a visible record read; it is a candidate if the exact query
 // matches it (an index may match wider, see SearchSQL.Expr).
-func (w *window[T]) add(q search.Query, toks []search.Token, c candidate[T]) {
+func (w *window[T]) add(q search.Query, toks []search.Token, c searchHit[T]) {
 	if _, ok := q.Spans(toks); ok {
 		c.score = q.Score(toks)
 		w.cands = append(w.cands, c)

@@ -106,7 +106,7 @@ func (g *groupSearch) messages(ctx context.Context, cur searchCursor) ([]*desk.M
 		}
 		h.CreatedAt = fromMicros(at)
 		texts[h.ID] = text
-		win.add(g.q, search.Tokenize(text), candidate[*desk.MessageHit]{item: &h, id: int64(h.ID), recent: at})
+		win.add(g.q, search.Tokenize(text), searchHit[*desk.MessageHit]{item: &h, id: int64(h.ID), recent: at})
 		return nil
 	})
 	if err != nil {
@@ -138,7 +138,7 @@ func (g *groupSearch) conversations(ctx context.Context, cur searchCursor) ([]*d
 		if c.LastMessageAt != nil {
 			recent = *c.LastMessageAt
 		}
-		win.add(g.q, search.Tokenize(c.Topic+" "+terms), candidate[*desk.Conversation]{item: c, id: int64(c.ID), recent: micros(recent)})
+		win.add(g.q, search.Tokenize(c.Topic+" "+terms), searchHit[*desk.Conversation]{item: c, id: int64(c.ID), recent: micros(recent)})
 		return nil
 	})
 	if err != nil {
@@ -168,7 +168,7 @@ func (g *groupSearch) customers(ctx context.Context, cur searchCursor) ([]*desk.
 		if c.LastActivityAt != nil {
 			recent = *c.LastActivityAt
 		}
-		win.add(g.q, search.Tokenize(terms), candidate[*desk.Customer]{item: c, id: int64(c.ID), recent: micros(recent)})
+		win.add(g.q, search.Tokenize(terms), searchHit[*desk.Customer]{item: c, id: int64(c.ID), recent: micros(recent)})
 		return nil
 	})
 	if err != nil {

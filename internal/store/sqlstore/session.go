@@ -11,16 +11,16 @@ import (
 func (s *Store) CreateSession(ctx context.Context, se *desk.Session) error {
 	now := s.now()
 	se.CreatedAt, se.LastSeenAt = now, now
-	return s.w.QueryRowContext(ctx, `INSERT INTO sessions (agent_id, token_hash, client, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5) RETURNING id`,
-		int64(se.AgentID), se.TokenHash, se.Client, micros(now), micros(se.ExpiresAt)).Scan(&se.ID)
+	return s.w.QueryRowContext(ctx, `INSERT INTO sessions (agent_id, token_hash, client, created_at, last_seen_at, expires_at, enroll_required) VALUES ($1, $2, $3, $4, $4, $5, $6) RETURNING id`,
+		int64(se.AgentID), se.TokenHash, se.Client, micros(now), micros(se.ExpiresAt), se.EnrollRequired).Scan(&se.ID)
 }
 
 // FindSessionByTokenHash returns an unexpired session and its agent.
 func (s *Store) FindSessionByTokenHash(ctx context.Context, hash string) (*desk.Session, *desk.Agent, error) {
 	var se desk.Session
 	var created, seen, expires int64
-	err := s.rd.QueryRowContext(ctx, `SELECT id, agent_id, client, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1`, hash).
-		Scan(&se.ID, &se.AgentID, &se.Client, &created, &seen, &expires)
+	err := s.rd.QueryRowContext(ctx, `SELECT id, agent_id, client, created_at, last_seen_at, expires_at, enroll_required FROM sessions WHERE token_hash = $1`, hash).
+		Scan(&se.ID, &se.AgentID, &se.Client, &created, &seen, &expires, &se.EnrollRequired)
 	if isNoRows(err) {
 		return nil, nil, notFound("session")
 	} else if err != nil {

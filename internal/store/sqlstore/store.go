@@ -21,13 +21,26 @@ type Dialect struct {
 	Name string
 	// IsUniqueViolation reports whether err is a unique-constraint failure.
 	IsUniqueViolation func(err error) bool
+	// IsTransient reports whether a transaction failed only because it met
+	// another one (deadlock, serialization failure) and may simply be run
+	// again. Nil when the database serializes writers.
+	IsTransient func(err error) bool
+	// RowLocks says the database has SELECT ... FOR UPDATE and several
+	// writers, so agent rows are locked before their load is counted.
+	RowLocks bool
+	// LockQueue, if set, is run first in an automatic-assignment
+	// transaction with the queue's ID: nodes then work one queue one at a
+	// time, so each pick sees the loads the previous one left (fairness).
+	LockQueue string
 	// Prepare caches prepared statements in the store. SQLite needs it (its
 	// driver parses every statement anew); pgx caches statements per
 	// connection by itself.
 	Prepare bool
-	// SingleWriter says writes are serialized anyway (SQLite), so inbound
-	// messages arriving together are written in one transaction.
-	SingleWriter bool
+	// IngestLanes is how many group-commit writers ingest inbound messages
+	// (see ingestBatcher): 1 for a single-writer database (SQLite), a few
+	// for PostgreSQL, where lanes commit in parallel. 0 writes each message
+	// in its own transaction.
+	IngestLanes int
 	// Search is how the database's full-text index is queried and rebuilt.
 	Search SearchSQL
 }
@@ -44,11 +57,19 @@ type Store struct {
 	rd     reader
 	rstmts *stmtCache
 	wstmts map[string]*sql.Stmt
-	// batcher groups concurrent ingests into one commit (SingleWriter).
-	batcher *ingestBatcher
+	// lanes group concurrent ingests into shared commits; a customer's
+	// contact always maps to the same lane.
+	lanes []*ingestBatcher
+	// hook is told of committed changes.
+	hook changeHook
+	// dispatcher takes committed send jobs straight to this node's workers.
+	dispatcher desk.SendDispatcher
 }
 
-var _ desk.Store = (*Store)(nil)
+var (
+	_ desk.Store        = (*Store)(nil)
+	_ desk.ChannelStore = (*Store)(nil)
+)
 
 // New wraps migrated connections and makes sure the Default queue exists.
 func New(ctx context.Context, w, r *sql.DB, d Dialect, clock desk.Clock) (*Store, error) {
@@ -64,8 +85,8 @@ func New(ctx context.Context, w, r *sql.DB, d Dialect, clock desk.Clock) (*Store
 			return nil, err
 		}
 	}
-	if d.SingleWriter {
-		s.batcher = newIngestBatcher(s)
+	for range d.IngestLanes {
+		s.lanes = append(s.lanes, newIngestBatcher(s))
 	}
 	return s, nil
 }
@@ -84,8 +105,8 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (s *Store) Close() error {
-	if s.batcher != nil {
-		s.batcher.close()
+	for _, b := range s.lanes {
+		b.close()
 	}
 	s.closeStmts()
 	err := s.w.Close()
@@ -102,6 +123,12 @@ func (s *Store) closeStmts() {
 	for _, st := range s.wstmts {
 		st.Close()
 	}
+}
+
+// retryable reports whether a failed write transaction may succeed when run
+// again: it lost a race on a unique index or met another transaction.
+func (s *Store) retryable(err error) bool {
+	return s.dialect.IsUniqueViolation(err) || (s.dialect.IsTransient != nil && s.dialect.IsTransient(err))
 }
 
 // now returns the clock's time truncated to the stored precision.

@@ -112,3 +112,29 @@ func testSearchWindows(t *testing.T, open Opener) {
 		t.Fatalf("paged through %d of %d visible matches", len(seen), each)
 	}
 }
+
+// testSearchMerge checks that a merge (C8) moves messages in the index's
+// eyes too: they are found through the survivor's queue.
+func testSearchMerge(t *testing.T, open Opener) {
+	f := newSearchFixture(t, open)
+	closed := desk.ConversationClosed
+	if _, err := f.s.UpdateConversation(f.sys, f.annaConv.ID, desk.ConversationUpdate{Status: &closed}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(time.Minute)
+	later := f.MustIngest("+4915123456789", "m1", "A walrus ate my parcel", f.support.ID).Conversation
+	count := func(a *desk.Agent, q string) int {
+		_, msgs, _ := f.search(f.as(a), q)
+		return len(msgs)
+	}
+	if count(f.salesA, "delayed") != 1 || count(f.supportA, "delayed") != 0 || count(f.supportA, "walrus") != 1 {
+		t.Fatal("before the merge, each queue sees its own conversation's messages")
+	}
+	if _, err := f.s.MergeConversations(f.sys, later.ID, f.annaConv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if count(f.salesA, "delayed") != 0 || count(f.supportA, "delayed") != 1 || count(f.supportA, "parcel") != 2 {
+		t.Fatalf("after the merge: sales sees %d, support %d delayed, support %d parcel",
+			count(f.salesA, "delayed"), count(f.supportA, "delayed"), count(f.supportA, "parcel"))
+	}
+}

@@ -1,0 +1,30 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/switchboard-cc/switchboard/internal/bus"
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/realtime"
+)
+
+// startRealtime opens the bus (NATS with --nats, else in process) and the
+// hub it feeds. The store's changes reach the bus through the returned
+// handler.
+func startRealtime(ctx context.Context, c *Config, store desk.Store, log *slog.Logger) (*realtime.Hub, bus.Bus, error) {
+	var b bus.Bus = bus.NewLocal()
+	if c.NATS != "" {
+		nb, err := bus.DialNATS(ctx, c.NATS, c.NATSPrefix, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		b = nb
+	}
+	hub := realtime.NewHub(store, b, log, realtime.Config{})
+	if err := b.Start(hub, 10000); err != nil {
+		b.Close()
+		return nil, nil, err
+	}
+	return hub, b, nil
+}

@@ -1,0 +1,140 @@
+package email
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// Listener is the inbound SMTP server (--smtp-addr): it accepts mail for
+// the addresses of configured email channels, parses it and hands each
+// channel what it carried. Delivery is synchronous: the sending server gets
+// 250 only once the message is stored, a temporary 451 when storing failed
+// (it will retry; ingestion is idempotent on the Message-ID) and a
+// permanent 554 for a message that cannot be parsed.
+type Listener struct {
+	// Resolve returns the email channel of a recipient address; ENOTFOUND
+	// refuses the recipient (550), so the listener is no open relay.
+	Resolve func(ctx context.Context, rcpt string) (*desk.ChannelConfig, error)
+	// Deliver ingests a parsed message or applies a bounce's receipt.
+	Deliver func(ctx context.Context, cfg *desk.ChannelConfig, res *desk.WebhookResult) error
+	// Domain is announced in the greeting (default "switchboard").
+	Domain string
+	// MaxBytes bounds a message (default 25 MiB).
+	MaxBytes int64
+	Logger   *slog.Logger
+
+	srv *smtp.Server
+}
+
+// Serve accepts SMTP connections on ln until Close.
+func (l *Listener) Serve(ln net.Listener) error {
+	if l.Logger == nil {
+		l.Logger = slog.Default()
+	}
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = 25 << 20
+	}
+	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return &session{l: l, remote: c.Conn().RemoteAddr().String()}, nil
+	}))
+	s.Domain = l.Domain
+	if s.Domain == "" {
+		s.Domain = "switchboard"
+	}
+	s.MaxMessageBytes, s.MaxRecipients = l.MaxBytes, 50
+	s.ReadTimeout, s.WriteTimeout = 2*time.Minute, 2*time.Minute
+	s.ErrorLog = slog.NewLogLogger(l.Logger.Handler(), slog.LevelWarn)
+	l.srv = s
+	err := s.Serve(ln)
+	if errors.Is(err, smtp.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Close stops the listener and its connections.
+func (l *Listener) Close() error {
+	if l.srv == nil {
+		return nil
+	}
+	return l.srv.Close()
+}
+
+// session is one SMTP connection's transaction state.
+type session struct {
+	l      *Listener
+	remote string
+	from   string
+	rcpts  []string
+	chans  []*desk.ChannelConfig
+}
+
+func (s *session) Reset()        { s.from, s.rcpts, s.chans = "", nil, nil }
+func (s *session) Logout() error { return nil }
+
+func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	s.from = from
+	if from == "" {
+		s.from = "<>" // the null reverse path of bounces and auto-replies
+	}
+	return nil
+}
+
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	to = strings.ToLower(strings.TrimSpace(to))
+	cfg, err := s.l.Resolve(context.Background(), to)
+	if desk.ErrorKind(err) == desk.ENOTFOUND {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox here"}
+	} else if err != nil {
+		s.l.Logger.Error("smtp recipient lookup failed", "err", err)
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
+	for _, c := range s.chans {
+		if c.ID == cfg.ID {
+			return nil // one delivery per channel
+		}
+	}
+	s.rcpts, s.chans = append(s.rcpts, to), append(s.chans, cfg)
+	return nil
+}
+
+func (s *session) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	ctx := desk.NewContextWithActor(context.Background(), desk.SystemActor)
+	for i, cfg := range s.chans {
+		p, err := Parse(raw, s.from, s.rcpts[i])
+		if err != nil {
+			s.l.Logger.Warn("smtp message refused", "remote", s.remote, "reason", desk.ErrorMessage(err))
+			return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: desk.ErrorMessage(err)}
+		}
+		res := &desk.WebhookResult{}
+		switch {
+		case p.Message != nil:
+			res.Messages = append(res.Messages, *p.Message)
+		case p.Receipt != nil:
+			res.Receipts = append(res.Receipts, *p.Receipt)
+		default:
+			s.l.Logger.Info("email not threaded", "kind", p.Kind, "channel_id", cfg.ID.String(), "envelope_from", s.from)
+			continue
+		}
+		if err := s.l.Deliver(ctx, cfg, res); desk.ErrorKind(err) == desk.EINVALID {
+			return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: desk.ErrorMessage(err)}
+		} else if err != nil {
+			s.l.Logger.Error("email delivery failed", "channel_id", cfg.ID.String(), "err", err)
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+package livechat
+
+import (
+	"sync"
+	"time"
+)
+
+// Event types of the widget protocol (both directions).
+const (
+	EventHello     = "hello"     // visitor → server, first frame: {token?}
+	EventSession   = "session"   // server → visitor: {token, visitor_id}
+	EventHistory   = "history"   // server → visitor: {messages}
+	EventMessage   = "message"   // both ways: {id, text}
+	EventAck       = "ack"       // server → visitor: {id} of the visitor's message, stored
+	EventDelivered = "delivered" // visitor → server: {ids} of agent messages shown
+	EventSeen      = "seen"      // visitor → server: {ids} read; server → visitor: the agent read the thread
+	EventError     = "error"     // server → visitor: {id?, code, message}
+)
+
+// MaxText is Live Chat's text limit (D4).
+const MaxText = 4096
+
+// Event is one frame of the widget protocol.
+type Event struct {
+	Type      string    `json:"type"`
+	ID        string    `json:"id,omitempty"`
+	IDs       []string  `json:"ids,omitempty"`
+	Direction string    `json:"direction,omitempty"`
+	Text      string    `json:"text,omitempty"`
+	State     string    `json:"state,omitempty"`
+	At        time.Time `json:"at,omitzero"`
+	Token     string    `json:"token,omitempty"`
+	VisitorID string    `json:"visitor_id,omitempty"`
+	Messages  []Event   `json:"messages,omitempty"`
+	Code      string    `json:"code,omitempty"`
+	Message   string    `json:"message,omitempty"`
+}
+
+// sendBuffer bounds the events waiting for one socket: a socket that falls
+// this far behind is closed (the widget reconnects and reloads the
+// history) instead of holding up the sender.
+const sendBuffer = 64
+
+// Hub keeps this node's visitor sockets by visitor. Visitor IDs are random
+// and unique across channels, so a reply reaches its visitor whichever
+// Live Chat channel's adapter sends it (several widgets may share one
+// sender address).
+type Hub struct {
+	mu      sync.Mutex
+	sockets map[string]map[*client]struct{}
+}
+
+// client is one open socket's outgoing queue.
+type client struct {
+	out  chan Event
+	slow chan struct{} // closed when out overflowed
+	once sync.Once
+}
+
+// NewHub returns an empty hub.
+func NewHub() *Hub { return &Hub{sockets: map[string]map[*client]struct{}{}} }
+
+// register adds a socket of the visitor.
+func (h *Hub) register(visitor string) *client {
+	c := &client{out: make(chan Event, sendBuffer), slow: make(chan struct{})}
+	k := visitor
+	h.mu.Lock()
+	if h.sockets[k] == nil {
+		h.sockets[k] = map[*client]struct{}{}
+	}
+	h.sockets[k][c] = struct{}{}
+	h.mu.Unlock()
+	return c
+}
+
+// unregister removes a socket.
+func (h *Hub) unregister(visitor string, c *client) {
+	k := visitor
+	h.mu.Lock()
+	delete(h.sockets[k], c)
+	if len(h.sockets[k]) == 0 {
+		delete(h.sockets, k)
+	}
+	h.mu.Unlock()
+}
+
+// Push queues an event for every open socket of the visitor (a visitor may
+// have several tabs) and reports how many took it. It never blocks.
+func (h *Hub) Push(visitor string, e Event) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for c := range h.sockets[visitor] {
+		select {
+		case c.out <- e:
+			n++
+		default:
+			c.once.Do(func() { close(c.slow) })
+		}
+	}
+	return n
+}
+
+// PushSeen tells the visitor's sockets the agent has read the thread.
+func (h *Hub) PushSeen(visitor string) int {
+	return h.Push(visitor, Event{Type: EventSeen, At: time.Now().UTC()})
+}

@@ -1,0 +1,85 @@
+// Package livechat is Switchboard's own web chat (K): an embeddable widget
+// script (widget.js) opens a WebSocket to the server; visitors hold a
+// signed session token (kept in the browser's localStorage) that survives
+// page reloads; messages flow both ways, with delivered and seen receipts
+// both ways; texts are limited to 4096 characters (D4).
+//
+// The Hub keeps the visitors' open sockets of this node; the adapter's Send
+// pushes an agent's reply to them (a visitor who is away reads it in the
+// history sent when they reconnect).
+//
+// Secrets: session_secret (signs visitor sessions, at least 16 bytes).
+// Settings: allowed_origins (comma-separated host patterns of the pages
+// that may embed the widget, e.g. "shop.example.com,*.example.org"; empty
+// allows any page).
+package livechat
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// Channel is one Live Chat widget configuration; it implements
+// desk.Channel.
+type Channel struct {
+	id       desk.ID
+	hub      *Hub
+	sessions Sessions
+	origins  []string
+	now      func() time.Time
+}
+
+var _ desk.Channel = (*Channel)(nil)
+
+// New builds the adapter of cfg on the hub (a registry.Factory once bound
+// to a hub, see Hub.Factory).
+func New(hub *Hub, cfg *desk.ChannelConfig) (*Channel, error) {
+	secret := cfg.Secrets["session_secret"]
+	if len(secret) < 16 {
+		return nil, desk.FieldErrorf("secrets", "livechat needs a session_secret of at least 16 characters")
+	}
+	c := &Channel{id: cfg.ID, hub: hub, sessions: Sessions{Secret: []byte(secret), ChannelID: cfg.ID}, now: time.Now}
+	for _, o := range strings.Split(cfg.Settings["allowed_origins"], ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.origins = append(c.origins, o)
+		}
+	}
+	return c, nil
+}
+
+// Kind returns desk.ChannelLiveChat.
+func (c *Channel) Kind() string { return desk.ChannelLiveChat }
+
+// Capabilities returns Live Chat's entry of the capability table.
+func (c *Channel) Capabilities() desk.Capabilities { return desk.CapabilitiesOf(desk.ChannelLiveChat) }
+
+// HandleWebhook refuses: visitors talk over the WebSocket, not webhooks.
+func (c *Channel) HandleWebhook(context.Context, *desk.WebhookRequest) (*desk.WebhookResult, error) {
+	return nil, desk.Errorf(desk.ENOTFOUND, "live chat visitors connect over the WebSocket, not webhooks")
+}
+
+// Send pushes an agent's message to the visitor's open sockets on this
+// node. It succeeds whether or not the visitor is connected: the message
+// is in the thread they receive on (re)connecting, and their widget's
+// delivered and seen receipts move it on.
+func (c *Channel) Send(_ context.Context, m *desk.OutboundMessage) (*desk.SendResult, error) {
+	id := "lc-" + m.IdempotencyKey
+	text := m.Text
+	for _, a := range m.Attachments {
+		text += "\n" + a.Name + ": " + a.URL
+	}
+	c.hub.Push(m.To, Event{Type: EventMessage, ID: id, Direction: desk.DirectionOut, Text: text, At: c.now().UTC()})
+	return &desk.SendResult{ExternalID: id}, nil
+}
+
+// Sessions returns the channel's session signer.
+func (c *Channel) Sessions() Sessions { return c.sessions }
+
+// Factory returns the registry factory of Live Chat adapters on this hub.
+func (h *Hub) Factory() func(cfg *desk.ChannelConfig, _ *http.Client) (desk.Channel, error) {
+	return func(cfg *desk.ChannelConfig, _ *http.Client) (desk.Channel, error) { return New(h, cfg) }
+}

@@ -1,0 +1,72 @@
+package livechat
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+func TestSessions(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	s := Sessions{Secret: []byte("0123456789abcdef"), ChannelID: 7}
+	visitor := NewVisitorID()
+	tok := s.Issue(visitor, now)
+	payload, sig, _ := strings.Cut(tok, ".")
+	tests := []struct {
+		name  string
+		s     Sessions
+		token string
+		at    time.Time
+		ok    bool
+	}{
+		{"valid", s, tok, now.Add(time.Hour), true},
+		{"after a reload a month later", s, tok, now.Add(30 * 24 * time.Hour), true},
+		{"expired", s, tok, now.Add(MaxSessionAge + time.Hour), false},
+		{"other channel", Sessions{Secret: s.Secret, ChannelID: 8}, tok, now, false},
+		{"other secret", Sessions{Secret: []byte("fedcba9876543210"), ChannelID: 7}, tok, now, false},
+		{"forged payload", s, Sessions{Secret: []byte("attacker-secret!"), ChannelID: 7}.Issue("v-victim", now), now, false},
+		{"tampered signature", s, payload + "." + strings.ToUpper(sig), now, false},
+		{"garbage", s, "not-a-token", now, false},
+		{"empty", s, "", now, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.s.Verify(tt.token, tt.at)
+			if tt.ok && (err != nil || got != visitor) {
+				t.Fatalf("Verify = %q, %v; want %q", got, err, visitor)
+			} else if !tt.ok && desk.ErrorKind(err) != desk.EUNAUTHENTICATED {
+				t.Fatalf("Verify = %q, %v; want EUNAUTHENTICATED", got, err)
+			}
+		})
+	}
+}
+
+func TestNewRequiresSecret(t *testing.T) {
+	if _, err := New(NewHub(), &desk.ChannelConfig{Kind: desk.ChannelLiveChat, Secrets: map[string]string{"session_secret": "short"}}); desk.ErrorKind(err) != desk.EINVALID {
+		t.Fatalf("short secret: %v", err)
+	}
+}
+
+func TestHubDropsSlowSockets(t *testing.T) {
+	h := NewHub()
+	c := h.register("v-a")
+	for i := 0; i < sendBuffer; i++ {
+		if h.Push("v-a", Event{Type: EventMessage}) != 1 {
+			t.Fatal("push refused before the buffer was full")
+		}
+	}
+	if h.Push("v-a", Event{Type: EventMessage}) != 0 {
+		t.Fatal("push past the buffer was taken")
+	}
+	select {
+	case <-c.slow:
+	default:
+		t.Fatal("slow socket not flagged")
+	}
+	h.unregister("v-a", c)
+	if h.Push("v-a", Event{}) != 0 {
+		t.Fatal("push after unregister")
+	}
+}

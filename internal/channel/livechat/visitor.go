@@ -1,0 +1,164 @@
+package livechat
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// maxFrame bounds one frame from a visitor (a 4096-character text in JSON
+// is at most ~25 KB).
+const maxFrame = 64 << 10
+
+// PushSeen tells the visitor's open widgets that the agent has read the
+// thread; it returns how many sockets took it.
+func (c *Channel) PushSeen(visitor string) int { return c.hub.PushSeen(visitor) }
+
+// ServeVisitor upgrades the request to a WebSocket and runs one visitor's
+// connection until it closes. The first frame is hello with the token
+// kept by the widget (none, or an invalid one, starts a new visitor); the
+// server answers with a fresh token and the visitor's thread, then
+// relays messages and receipts both ways. Any page may embed the widget
+// unless allowed_origins restricts it; the token, not the origin,
+// authenticates the visitor.
+func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk.ChannelConfig, in desk.ChannelInbound) error {
+	opts := &websocket.AcceptOptions{OriginPatterns: c.origins, InsecureSkipVerify: len(c.origins) == 0}
+	conn, err := websocket.Accept(w, r, opts)
+	if err != nil {
+		return nil // Accept has answered the request
+	}
+	defer conn.CloseNow()
+	conn.SetReadLimit(maxFrame)
+	ctx := desk.NewContextWithActor(r.Context(), desk.SystemActor)
+
+	hctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	var hello Event
+	err = wsjson.Read(hctx, conn, &hello)
+	cancel()
+	if err != nil || hello.Type != EventHello {
+		conn.Close(websocket.StatusPolicyViolation, "the first frame is hello")
+		return nil
+	}
+	visitor := ""
+	if hello.Token != "" {
+		visitor, _ = c.sessions.Verify(hello.Token, c.now())
+	}
+	if visitor == "" {
+		visitor = NewVisitorID()
+	}
+	// Registered before the thread is read, so nothing sent meanwhile is
+	// lost; the widget drops duplicates by ID.
+	cl := c.hub.register(visitor)
+	defer c.hub.unregister(visitor, cl)
+	thread, err := in.Thread(ctx, cfg, visitor)
+	if err != nil {
+		conn.Close(websocket.StatusInternalError, "internal error; reconnect")
+		return nil
+	}
+	hist := Event{Type: EventHistory, Messages: []Event{}}
+	for _, m := range thread {
+		hist.Messages = append(hist.Messages, Event{Type: EventMessage, ID: m.ExternalID, Direction: m.Direction, Text: m.Text, State: m.DeliveryState, At: m.CreatedAt})
+	}
+	if wsjson.Write(ctx, conn, Event{Type: EventSession, Token: c.sessions.Issue(visitor, c.now()), VisitorID: visitor}) != nil ||
+		wsjson.Write(ctx, conn, hist) != nil {
+		return nil
+	}
+	go c.writeLoop(ctx, conn, cl)
+
+	for {
+		var e Event
+		if err := wsjson.Read(ctx, conn, &e); err != nil {
+			return nil
+		}
+		var reply *Event
+		switch e.Type {
+		case EventMessage:
+			reply = c.receive(ctx, cfg, in, visitor, e)
+		case EventDelivered, EventSeen:
+			c.receipts(ctx, in, e)
+		default:
+			reply = &Event{Type: EventError, Code: "unknown_event", Message: "unknown event type " + e.Type}
+		}
+		if reply != nil && wsjson.Write(ctx, conn, reply) != nil {
+			return nil
+		}
+	}
+}
+
+// writeLoop sends what the hub queues for this socket; a socket that
+// cannot keep up is closed, and its widget reconnects.
+func (c *Channel) writeLoop(ctx context.Context, conn *websocket.Conn, cl *client) {
+	for {
+		select {
+		case e := <-cl.out:
+			if wsjson.Write(ctx, conn, e) != nil {
+				return
+			}
+		case <-cl.slow:
+			conn.Close(websocket.StatusTryAgainLater, "too slow; reconnect")
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// receive ingests a visitor's message: its ID (chosen by the widget) makes
+// a resend after a lost ack idempotent.
+func (c *Channel) receive(ctx context.Context, cfg *desk.ChannelConfig, in desk.ChannelInbound, visitor string, e Event) *Event {
+	fail := func(code, msg string) *Event { return &Event{Type: EventError, ID: e.ID, Code: code, Message: msg} }
+	text := strings.TrimSpace(e.Text)
+	switch {
+	case e.ID == "" || len(e.ID) > 64:
+		return fail("invalid", "a message needs an id of at most 64 characters")
+	case text == "":
+		return fail("invalid", "the text is empty")
+	case !utf8.ValidString(text):
+		return fail("invalid", "the text is not valid UTF-8")
+	case utf8.RuneCountInString(text) > MaxText:
+		return fail("text_too_long", "messages are limited to 4096 characters")
+	}
+	msg := desk.InboundMessage{Channel: desk.ChannelLiveChat, From: visitor, Text: text, Type: desk.TypeText,
+		ExternalID: "lc-in-" + visitor + "-" + e.ID}
+	if err := in.Deliver(ctx, cfg, &desk.WebhookResult{Messages: []desk.InboundMessage{msg}}); err != nil {
+		if desk.ErrorKind(err) == desk.EINTERNAL {
+			return fail("internal", "internal error; send it again")
+		}
+		return fail(desk.ErrorCode(err), desk.ErrorMessage(err))
+	}
+	return &Event{Type: EventAck, ID: e.ID, At: c.now().UTC()}
+}
+
+// receipts applies a visitor's delivered/seen receipts. The widget can
+// answer before the send's outcome (and its external ID) is recorded, so a
+// receipt that finds no message is tried again for a few seconds.
+func (c *Channel) receipts(ctx context.Context, in desk.ChannelInbound, e Event) {
+	state := desk.DeliveryDelivered
+	if e.Type == EventSeen {
+		state = desk.DeliverySeen
+	}
+	for i, id := range e.IDs {
+		if i == 100 || !strings.HasPrefix(id, "lc-") {
+			break
+		}
+		r := &desk.Receipt{Channel: desk.ChannelLiveChat, ExternalID: id, State: state, At: c.now().UTC()}
+		if _, err := in.ApplyReceipt(ctx, r); desk.ErrorKind(err) == desk.ENOTFOUND {
+			go func() {
+				sys := desk.NewContextWithActor(context.WithoutCancel(ctx), desk.SystemActor)
+				for range 20 {
+					time.Sleep(250 * time.Millisecond)
+					if _, err := in.ApplyReceipt(sys, r); desk.ErrorKind(err) != desk.ENOTFOUND {
+						return
+					}
+				}
+			}()
+		}
+	}
+}

@@ -1,0 +1,155 @@
+// Switchboard Live Chat widget. Embed with
+//   <script src="https://DESK/widget.js" data-channel="CHANNEL_ID" async></script>
+// It opens a WebSocket to DESK/api/v1/livechat/CHANNEL_ID/ws, keeps the
+// visitor's signed session token in localStorage (so the chat survives
+// reloads), resends unacknowledged messages after a reconnect (same IDs:
+// the server stores each once) and sends delivered/seen receipts.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !script.dataset.channel) { return; }
+  var channel = script.dataset.channel;
+  var origin = new URL(script.src, location.href).origin;
+  var wsURL = origin.replace(/^http/, "ws") + "/api/v1/livechat/" + encodeURIComponent(channel) + "/ws";
+  var storeKey = "switchboard-livechat-" + channel;
+  var MAX = 4096;
+
+  var ws = null, backoff = 1000, open = false, connected = false;
+  var shown = {};     // message id → element
+  var pending = {};   // our unacknowledged messages: id → text
+  var unseen = [];    // agent message ids not yet reported seen
+
+  // The UI lives in a shadow root so the host page's CSS cannot reach it.
+  var host = document.createElement("div");
+  host.id = "switchboard-livechat";
+  var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+  root.innerHTML =
+    "<style>" +
+    ".btn{position:fixed;right:20px;bottom:20px;z-index:2147483000;border:0;border-radius:24px;padding:12px 18px;background:#2563eb;color:#fff;font:600 14px system-ui;cursor:pointer}" +
+    ".panel{position:fixed;right:20px;bottom:76px;z-index:2147483000;width:320px;max-width:calc(100vw - 40px);height:420px;display:none;flex-direction:column;background:#fff;border:1px solid #d1d5db;border-radius:12px;box-shadow:0 8px 24px rgba(0,0,0,.15);font:14px system-ui;color:#111}" +
+    ".panel.open{display:flex}.log{flex:1;overflow-y:auto;padding:10px}.m{margin:6px 0;padding:8px 10px;border-radius:10px;max-width:80%;white-space:pre-wrap;word-wrap:break-word}" +
+    ".in{background:#2563eb;color:#fff;margin-left:auto}.out{background:#f3f4f6}.st{font-size:11px;opacity:.7;text-align:right}" +
+    ".bar{display:flex;border-top:1px solid #e5e7eb}.bar textarea{flex:1;border:0;padding:10px;resize:none;font:inherit}.bar button{border:0;background:none;color:#2563eb;font-weight:600;padding:0 14px;cursor:pointer}" +
+    ".note{font-size:12px;color:#6b7280;padding:4px 10px}" +
+    "</style>" +
+    "<button class='btn' part='button'>Chat</button>" +
+    "<div class='panel' role='dialog' aria-label='Chat'><div class='log' aria-live='polite'></div><div class='note'></div>" +
+    "<div class='bar'><textarea rows='2' maxlength='" + MAX + "' placeholder='Write a message…' aria-label='Message'></textarea><button>Send</button></div></div>";
+  var btn = root.querySelector(".btn"), panel = root.querySelector(".panel"), log = root.querySelector(".log");
+  var note = root.querySelector(".note"), input = root.querySelector("textarea"), sendBtn = root.querySelector(".bar button");
+
+  function frame(e) { if (ws && connected) { ws.send(JSON.stringify(e)); } }
+
+  function show(id, direction, text, state) {
+    var el = shown[id];
+    if (!el) {
+      el = document.createElement("div");
+      el.className = "m " + (direction === "in" ? "in" : "out");
+      el.dataset.id = id;
+      el.appendChild(document.createElement("div"));
+      var st = document.createElement("div");
+      st.className = "st";
+      el.appendChild(st);
+      log.appendChild(el);
+      shown[id] = el;
+      if (direction === "out") { unseen.push(id); frame({ type: "delivered", ids: [id] }); }
+    }
+    el.firstChild.textContent = text;
+    if (state !== undefined) { el.lastChild.textContent = state; }
+    log.scrollTop = log.scrollHeight;
+    reportSeen();
+  }
+
+  // Agent messages count as seen once the panel is open on a visible page.
+  function reportSeen() {
+    if (open && document.visibilityState === "visible" && unseen.length && connected) {
+      frame({ type: "seen", ids: unseen.splice(0) });
+    }
+  }
+
+  function send(text) {
+    text = (text || "").trim();
+    if (!text) { return false; }
+    if (text.length > MAX) { note.textContent = "Messages are limited to " + MAX + " characters."; return false; }
+    var id = "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+    pending[id] = text;
+    show(id, "in", text, "sending…");
+    frame({ type: "message", id: id, text: text });
+    return true;
+  }
+
+  function onEvent(e) {
+    switch (e.type) {
+      case "session":
+        try { localStorage.setItem(storeKey, e.token); } catch (err) { /* private mode: session lasts the page */ }
+        break;
+      case "history":
+        (e.messages || []).forEach(function (m) { show(m.id, m.direction, m.text, m.direction === "in" ? "" : undefined); });
+        Object.keys(pending).forEach(function (id) { frame({ type: "message", id: id, text: pending[id] }); });
+        break;
+      case "message":
+        show(e.id, e.direction, e.text);
+        break;
+      case "ack":
+        delete pending[e.id];
+        if (shown[e.id]) { shown[e.id].lastChild.textContent = "sent"; }
+        break;
+      case "seen":
+        Object.keys(shown).forEach(function (id) {
+          var el = shown[id];
+          if (el.classList.contains("in") && !pending[id]) { el.lastChild.textContent = "seen"; }
+        });
+        break;
+      case "error":
+        if (e.id && shown[e.id]) { delete pending[e.id]; shown[e.id].lastChild.textContent = "not sent: " + e.message; }
+        else { note.textContent = e.message; }
+        break;
+    }
+  }
+
+  function connect() {
+    var token = null;
+    try { token = localStorage.getItem(storeKey); } catch (err) { /* ignore */ }
+    ws = new WebSocket(wsURL);
+    ws.onopen = function () {
+      connected = true; backoff = 1000; note.textContent = "";
+      ws.send(JSON.stringify({ type: "hello", token: token || "" }));
+      reportSeen();
+    };
+    ws.onmessage = function (m) { try { onEvent(JSON.parse(m.data)); } catch (err) { /* ignore bad frames */ } };
+    ws.onclose = function () {
+      connected = false;
+      note.textContent = "Reconnecting…";
+      setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, 30000);
+    };
+  }
+
+  function setOpen(v) {
+    open = v;
+    panel.classList.toggle("open", v);
+    if (v) { input.focus(); reportSeen(); }
+  }
+  btn.addEventListener("click", function () { setOpen(!open); });
+  sendBtn.addEventListener("click", function () { if (send(input.value)) { input.value = ""; } });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); if (send(input.value)) { input.value = ""; } }
+  });
+  document.addEventListener("visibilitychange", reportSeen);
+
+  function start() { document.body.appendChild(host); connect(); }
+  if (document.body) { start(); } else { document.addEventListener("DOMContentLoaded", start); }
+
+  // A small API for the host page (and tests).
+  window.SwitchboardChat = {
+    open: function () { setOpen(true); },
+    close: function () { setOpen(false); },
+    send: send,
+    messages: function () {
+      return Object.keys(shown).map(function (id) {
+        var el = shown[id];
+        return { id: id, direction: el.classList.contains("in") ? "in" : "out", text: el.firstChild.textContent, state: el.lastChild.textContent };
+      });
+    }
+  };
+})();

@@ -1,0 +1,59 @@
+package desk
+
+import "time"
+
+// Change types: what a committed write did, announced after commit to
+// whoever listens in the process (automatic assignment, the real-time
+// hub, the event bus to other nodes).
+const (
+	ChangeConversationCreated     = "conversation.created"
+	ChangeConversationUpdated     = "conversation.updated"
+	ChangeConversationAssigned    = "conversation.assigned"
+	ChangeConversationUnassigned  = "conversation.unassigned"
+	ChangeConversationTransferred = "conversation.transferred"
+	ChangeMessageCreated          = "message.created"
+	ChangeAgentStatus             = "agent.status"
+	ChangeAgentUpdated            = "agent.updated"
+	ChangeQueueMembers            = "queue.members"
+	ChangeQueueUpdated            = "queue.updated"
+	ChangeRoutingRules            = "routing.rules"
+	ChangeConversationHandedOff   = "conversation.handed_off"
+)
+
+// Change describes one committed write. IDs that do not apply are zero.
+type Change struct {
+	Type           string `json:"type"`
+	ConversationID ID     `json:"conversation_id,omitempty"`
+	MessageID      ID     `json:"message_id,omitempty"`
+	// QueueID is the conversation's queue (after a transfer, the new one),
+	// or the queue whose members changed.
+	QueueID ID `json:"queue_id,omitempty"`
+	// AgentID is the agent concerned: the new assignee, or the agent whose
+	// status or profile changed.
+	AgentID ID `json:"agent_id,omitempty"`
+	// FreedAgentID is an agent who may have capacity again: the previous
+	// assignee of an unassigned, transferred, solved or closed conversation.
+	FreedAgentID ID `json:"freed_agent_id,omitempty"`
+	// QueueIDs are the agent's queues, for agent changes.
+	QueueIDs []ID `json:"queue_ids,omitempty"`
+	// Bot says a bot holds the conversation (C6).
+	Bot bool `json:"bot,omitempty"`
+	// Status is the new conversation or agent status where it changed.
+	Status string    `json:"status,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// ChangeHandler receives the changes of each committed write, in commit
+// order per store. It runs on the writer's goroutine: it must not block.
+type ChangeHandler func(changes []Change)
+
+// ChangeHandlers joins handlers into one that calls each in turn.
+func ChangeHandlers(hs ...ChangeHandler) ChangeHandler {
+	return func(changes []Change) {
+		for _, h := range hs {
+			if h != nil {
+				h(changes)
+			}
+		}
+	}
+}

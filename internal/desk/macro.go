@@ -1,0 +1,130 @@
+package desk
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Macro is a named, tagged list of actions (E2) an agent applies to an
+// open conversation or to a new-conversation draft (E3).
+type Macro struct {
+	ID        ID           `json:"id"`
+	Name      string       `json:"name"`
+	Tags      []string     `json:"tags"`
+	Actions   MacroActions `json:"actions"`
+	CreatedAt time.Time    `json:"created_at"`
+	UpdatedAt time.Time    `json:"updated_at"`
+}
+
+// MacroActions are what a macro sets; nil or empty actions do nothing.
+// Tags are added to the conversation's. To maps a channel to the recipient
+// address the macro fills in for it.
+type MacroActions struct {
+	Subject    *string           `json:"subject,omitempty"`
+	Body       *string           `json:"body,omitempty"`
+	Sender     *string           `json:"sender,omitempty"`
+	Topic      *string           `json:"topic,omitempty"`
+	QueueID    *ID               `json:"queue_id,omitempty"`
+	AssigneeID *ID               `json:"assignee_id,omitempty"`
+	Status     *string           `json:"status,omitempty"`
+	Priority   *string           `json:"priority,omitempty"`
+	Tags       []string          `json:"tags,omitempty"`
+	TemplateID *ID               `json:"template_id,omitempty"`
+	To         map[string]string `json:"to,omitempty"`
+}
+
+// Validate checks a macro's name, tags and actions.
+func (m *Macro) Validate() error {
+	m.Name = strings.TrimSpace(m.Name)
+	if m.Name == "" {
+		return FieldErrorf("name", "name is required")
+	} else if len(m.Name) > 200 {
+		return FieldErrorf("name", "name is longer than 200 characters")
+	}
+	tags, err := NormalizeTags(m.Tags)
+	if err != nil {
+		return err
+	}
+	m.Tags = tags
+	a := &m.Actions
+	if a.Status != nil && !ValidConversationStatus(*a.Status) {
+		return FieldErrorf("actions.status", "status must be open, waiting, solved or closed")
+	}
+	if a.Priority != nil && PriorityRank(*a.Priority) == 0 {
+		return FieldErrorf("actions.priority", "priority must be low, normal, high or urgent")
+	}
+	if a.Tags, err = NormalizeTags(a.Tags); err != nil {
+		return FieldErrorf("actions.tags", "%s", ErrorMessage(err))
+	}
+	for ch, addr := range a.To {
+		norm, err := NormalizeAddress(ch, addr)
+		if !ValidChannel(ch) || err != nil {
+			return FieldErrorf("actions.to", "the recipient for %q is not a valid address", ch)
+		}
+		a.To[ch] = norm
+	}
+	return nil
+}
+
+// MacroFilter selects macros: Query matches the name; Tag filters by tag;
+// ToChannel keeps the macros that set To for that channel (E3, To empty).
+type MacroFilter struct {
+	Query     string
+	Tag       string
+	ToChannel string
+	Cursor    string
+	Limit     int
+}
+
+// MacroUpdate changes a macro; nil fields are left alone, Actions and Tags
+// replace the whole.
+type MacroUpdate struct {
+	Name    *string       `json:"name"`
+	Tags    *[]string     `json:"tags"`
+	Actions *MacroActions `json:"actions"`
+}
+
+// MacroChange is one field a macro changes, from and to.
+type MacroChange struct {
+	Field string `json:"field"`
+	From  any    `json:"from"`
+	To    any    `json:"to"`
+}
+
+// MacroResult is what applying (or previewing) a macro on a conversation
+// does: the conversation after it, the changes, and the composer's
+// pre-filled parts (body, sender, template), which change no stored data.
+type MacroResult struct {
+	Conversation *Conversation `json:"conversation"`
+	Changes      []MacroChange `json:"changes"`
+	Composer     MacroComposer `json:"composer"`
+	Macro        *Macro        `json:"macro"`
+}
+
+// MacroComposer is what a macro puts into the reply composer.
+type MacroComposer struct {
+	Body       *string `json:"body,omitempty"`
+	Sender     *string `json:"sender,omitempty"`
+	TemplateID *ID     `json:"template_id,omitempty"`
+}
+
+// MacroService manages and applies macros: everyone reads and applies,
+// supervisors write.
+type MacroService interface {
+	// CreateMacro stores a macro (supervisor).
+	CreateMacro(ctx context.Context, m *Macro) error
+	// FindMacroByID returns ENOTFOUND if there is none.
+	FindMacroByID(ctx context.Context, id ID) (*Macro, error)
+	// FindMacros lists macros by name.
+	FindMacros(ctx context.Context, f MacroFilter) ([]*Macro, string, error)
+	// UpdateMacro changes a macro (supervisor).
+	UpdateMacro(ctx context.Context, id ID, upd MacroUpdate) (*Macro, error)
+	// DeleteMacro removes a macro (supervisor).
+	DeleteMacro(ctx context.Context, id ID) error
+	// ApplyMacro runs a macro's actions on a visible, not closed
+	// conversation in one transaction with one macro_applied event; with
+	// preview set nothing is written. ECONFLICT conversation_closed for a
+	// closed conversation.
+	ApplyMacro(ctx context.Context, conversationID, macroID ID, preview bool) (*MacroResult, error)
+}

@@ -1,0 +1,172 @@
+// Package macro applies macros to new-conversation drafts (E3), which live
+// in the agent's composer until the conversation is started: nothing is
+// stored, so each call takes the draft and returns it changed, with a
+// record of what every applied macro changed so it can be removed again.
+package macro
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// Draft is a new conversation being composed.
+type Draft struct {
+	Channel    string   `json:"channel"`
+	Sender     string   `json:"sender"`
+	To         string   `json:"to"`
+	QueueID    *desk.ID `json:"queue_id"`
+	AssigneeID *desk.ID `json:"assignee_id"`
+	Tags       []string `json:"tags"`
+	Subject    string   `json:"subject"`
+	Topic      string   `json:"topic"`
+	Status     string   `json:"status"`
+	Priority   string   `json:"priority"`
+	Body       string   `json:"body"`
+	TemplateID *desk.ID `json:"template_id"`
+	// Applied lists the macros applied, oldest first, with the values
+	// they replaced.
+	Applied []Applied `json:"applied"`
+}
+
+// Applied records one macro applied to a draft.
+type Applied struct {
+	MacroID desk.ID `json:"macro_id"`
+	Name    string  `json:"name"`
+	// Before holds the draft as it was before the macro, to undo it.
+	Before Draft `json:"before"`
+	// Skipped names actions that did not run (E3): "to" when the channel
+	// does not match, "template" when the WhatsApp session has expired.
+	Skipped []string `json:"skipped"`
+}
+
+// Offered reports whether m may be applied to d (E3): with To empty only
+// macros that set To for the From channel; with To filled, any macro.
+func Offered(m *desk.Macro, d *Draft) bool {
+	return d.To != "" || m.Actions.To[d.Channel] != ""
+}
+
+// Apply runs m's actions on d. The To action runs only for d's channel;
+// the template action is skipped when the session has expired (only a
+// registered template may be sent then, which the agent picks).
+func Apply(m *desk.Macro, d *Draft, sessionExpired bool) (*Draft, error) {
+	if !Offered(m, d) {
+		return nil, desk.CodedErrorf(desk.EINVALID, "macro_not_offered", "with To empty, only macros that set To for %s apply", d.Channel)
+	}
+	for _, a := range d.Applied {
+		if a.MacroID == m.ID {
+			return nil, desk.CodedErrorf(desk.ECONFLICT, "macro_already_applied", "the macro %s is already applied", m.Name)
+		}
+	}
+	before := *d
+	before.Applied = nil
+	out := *d
+	out.Applied = slices.Clone(d.Applied)
+	a := m.Actions
+	rec := Applied{MacroID: m.ID, Name: m.Name, Before: before, Skipped: []string{}}
+	if to, ok := a.To[d.Channel]; ok {
+		out.To = to
+	} else if len(a.To) > 0 {
+		rec.Skipped = append(rec.Skipped, "to")
+	}
+	for dst, v := range map[*string]*string{&out.Subject: a.Subject, &out.Topic: a.Topic, &out.Status: a.Status,
+		&out.Priority: a.Priority, &out.Body: a.Body, &out.Sender: a.Sender} {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	if a.QueueID != nil {
+		out.QueueID = a.QueueID
+	}
+	if a.AssigneeID != nil {
+		out.AssigneeID = a.AssigneeID
+	}
+	if len(a.Tags) > 0 {
+		tags, err := desk.NormalizeTags(append(slices.Clone(d.Tags), a.Tags...))
+		if err != nil {
+			return nil, err
+		}
+		out.Tags = tags
+	}
+	if a.TemplateID != nil {
+		if sessionExpired {
+			rec.Skipped = append(rec.Skipped, "template")
+		} else {
+			out.TemplateID = a.TemplateID
+		}
+	}
+	out.Applied = append(out.Applied, rec)
+	return &out, nil
+}
+
+// Remove undoes an applied macro: the draft returns to what it was before
+// it, with the macros applied after it applied again on top.
+func Remove(macroID desk.ID, d *Draft, macros map[desk.ID]*desk.Macro, sessionExpired bool) (*Draft, error) {
+	i := slices.IndexFunc(d.Applied, func(a Applied) bool { return a.MacroID == macroID })
+	if i < 0 {
+		return nil, desk.Errorf(desk.ENOTFOUND, "the macro is not applied to this draft")
+	}
+	out := d.Applied[i].Before
+	out.Applied = slices.Clone(d.Applied[:i])
+	for _, later := range d.Applied[i+1:] {
+		m := macros[later.MacroID]
+		if m == nil {
+			continue // deleted since: its changes go with it
+		}
+		next, err := Apply(m, &out, sessionExpired)
+		if err != nil {
+			continue // no longer offered once To is gone
+		}
+		out = *next
+	}
+	return &out, nil
+}
+
+// Service applies stored macros to drafts.
+type Service struct {
+	Store desk.Store
+	Clock desk.Clock
+}
+
+// ApplyToDraft loads the macro and applies it to d.
+func (s *Service) ApplyToDraft(ctx context.Context, macroID desk.ID, d *Draft) (*Draft, error) {
+	m, err := s.Store.FindMacroByID(ctx, macroID)
+	if err != nil {
+		return nil, err
+	}
+	return Apply(m, d, s.sessionExpired(ctx, d))
+}
+
+// RemoveFromDraft undoes a macro applied to d.
+func (s *Service) RemoveFromDraft(ctx context.Context, macroID desk.ID, d *Draft) (*Draft, error) {
+	macros := map[desk.ID]*desk.Macro{}
+	for _, a := range d.Applied {
+		if m, err := s.Store.FindMacroByID(ctx, a.MacroID); err == nil {
+			macros[m.ID] = m
+		}
+	}
+	return Remove(macroID, d, macros, s.sessionExpired(ctx, d))
+}
+
+// sessionExpired tells whether the channel's customer-care window (D6)
+// is closed for the draft's recipient: no message from them within it.
+func (s *Service) sessionExpired(ctx context.Context, d *Draft) bool {
+	caps := desk.CapabilitiesOf(d.Channel)
+	if caps.SessionWindowHours == 0 {
+		return false
+	}
+	if d.To == "" {
+		return true
+	}
+	cu, err := s.Store.FindCustomerByContact(ctx, d.Channel, d.To)
+	if err != nil || cu.LastActivityAt == nil {
+		return true
+	}
+	now := time.Now()
+	if s.Clock != nil {
+		now = s.Clock.Now()
+	}
+	return now.Sub(*cu.LastActivityAt) > time.Duration(caps.SessionWindowHours)*time.Hour
+}

@@ -1,0 +1,59 @@
+package outbound
+
+import "unicode/utf16"
+
+// SMS encodings.
+const (
+	EncodingGSM7 = "gsm7"
+	EncodingUCS2 = "ucs2"
+)
+
+// gsmBasic is the GSM 03.38 default alphabet; gsmExtended holds the
+// characters sent as an escape plus one septet, so they count twice.
+const (
+	gsmBasic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
+		"¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+	gsmExtended = "^{}\\[~]|€\f"
+)
+
+var gsmBasicSet, gsmExtSet = runeSet(gsmBasic), runeSet(gsmExtended)
+
+func runeSet(s string) map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range s {
+		m[r] = true
+	}
+	return m
+}
+
+// Segments counts the SMS segments text needs (D4): GSM-7 when every
+// character is in the GSM alphabet (160 septets in one segment, 153 in
+// each of several, the rest being the concatenation header), else UCS-2
+// (70 UTF-16 units, 67 each of several). It returns the count, the
+// encoding and the length in that encoding's units.
+func Segments(text string) (n int, encoding string, units int) {
+	gsm := true
+	for _, r := range text {
+		switch {
+		case gsmBasicSet[r]:
+			units++
+		case gsmExtSet[r]:
+			units += 2
+		default:
+			gsm = false
+		}
+		if !gsm {
+			break
+		}
+	}
+	single, multi := 160, 153
+	encoding = EncodingGSM7
+	if !gsm {
+		encoding, single, multi = EncodingUCS2, 70, 67
+		units = len(utf16.Encode([]rune(text)))
+	}
+	if units <= single {
+		return 1, encoding, units
+	}
+	return (units + multi - 1) / multi, encoding, units
+}

@@ -1,0 +1,182 @@
+package outbound
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// Adapters builds the adapter of a configured channel.
+type Adapters interface {
+	Adapter(cfg *desk.ChannelConfig) (desk.Channel, error)
+}
+
+// Service turns an agent's reply into a stored message and, when the
+// conversation's channel is configured, a send job in the same transaction.
+type Service struct {
+	Store    desk.Store
+	Channels desk.ChannelService // nil: no channel is configured anywhere
+	Adapters Adapters
+	Clock    desk.Clock
+	// Notify wakes the send workers after a commit; optional.
+	Notify func()
+
+	// senders caches channel lookups by kind and sender for a few seconds,
+	// so a burst of replies does not read the channel table each time.
+	senders senderCache
+}
+
+// ReplyRequest is an agent's reply or internal note.
+type ReplyRequest struct {
+	ConversationID desk.ID
+	Note           bool
+	// Channel, To and From pick another of the customer's contacts and our
+	// sender (C7, E4); empty keeps the conversation's.
+	Channel string
+	To      string
+	From    string
+	// Subject, CC and BCC are email's (H1); the subject defaults to
+	// "Re: " and the conversation's topic.
+	Subject     string
+	CC          []string
+	BCC         []string
+	Type        string
+	Text        string
+	Template    *desk.TemplateCall
+	Location    *desk.Location
+	Attachments []desk.Attachment
+}
+
+// Reply is the stored message and what the rules found (SMS segments).
+type Reply struct {
+	*desk.Message
+	Verdict
+}
+
+// Reply checks the channel's rules (nothing is stored when they refuse),
+// then stores the message and its send job together.
+func (s *Service) Reply(ctx context.Context, req ReplyRequest) (*Reply, error) {
+	if req.Note {
+		m := &desk.Message{ConversationID: req.ConversationID, Kind: desk.KindNote, Type: desk.TypeText, Text: req.Text, Attachments: req.Attachments}
+		if err := s.Store.CreateMessage(ctx, m); err != nil {
+			return nil, err
+		}
+		return &Reply{Message: m}, nil
+	}
+	c, err := s.Store.FindConversationByID(ctx, req.ConversationID)
+	if err != nil {
+		return nil, err
+	}
+	rt, err := s.routeOf(ctx, c, req)
+	if err != nil {
+		return nil, err
+	}
+	cfg, caps, err := s.channelOf(ctx, rt)
+	if err != nil {
+		return nil, err
+	}
+	out := &desk.OutboundMessage{Channel: rt.Channel, Type: req.Type, Text: req.Text, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
+	v, err := Check(rt.Channel, caps, out, c.LastCustomerMessageAt, s.now())
+	if err != nil {
+		return nil, err
+	}
+	m := &desk.Message{ConversationID: c.ID, Type: req.Type, Text: displayText(req), Channel: rt.Channel, From: rt.From, To: rt.To}
+	if cfg != nil {
+		m.Send = &desk.SendRequest{ChannelID: cfg.ID, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
+		if rt.Channel == desk.ChannelEmail {
+			if err := emailParts(m.Send, c, req); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := s.Store.CreateMessage(ctx, m); err != nil {
+		return nil, err
+	}
+	if m.Send != nil && s.Notify != nil {
+		s.Notify()
+	}
+	return &Reply{Message: m, Verdict: v}, nil
+}
+
+// channelOf finds the configured channel a conversation replies through
+// and its capabilities; without one, the kind's table entry applies and
+// nothing is sent (the API channel's integrations read the thread).
+func (s *Service) channelOf(ctx context.Context, c route) (*desk.ChannelConfig, desk.Capabilities, error) {
+	caps := desk.CapabilitiesOf(c.Channel)
+	if s.Channels == nil || s.Adapters == nil {
+		return nil, caps, nil
+	}
+	e, err := s.senders.get(c.Channel, c.From, func() (*desk.ChannelConfig, desk.Channel, error) {
+		sys := desk.NewContextWithActor(ctx, desk.SystemActor)
+		cfg, err := s.Channels.FindChannelBySender(sys, c.Channel, c.From)
+		if desk.ErrorKind(err) == desk.ENOTFOUND {
+			return nil, nil, nil
+		} else if err != nil {
+			return nil, nil, err
+		}
+		ch, err := s.Adapters.Adapter(cfg)
+		return cfg, ch, err
+	})
+	if err != nil || e.cfg == nil {
+		return nil, caps, err
+	}
+	return e.cfg, e.ch.Capabilities(), nil
+}
+
+// emailParts fills an email reply's subject and copies: the subject
+// defaults to "Re: " and the topic (the first email's subject); addresses
+// are checked and normalized.
+func emailParts(send *desk.SendRequest, c *desk.Conversation, req ReplyRequest) error {
+	send.Subject = strings.TrimSpace(req.Subject)
+	if send.Subject == "" && c.Topic != "" {
+		send.Subject = "Re: " + c.Topic
+	}
+	if len(send.Subject) > 998 || strings.ContainsAny(send.Subject, "\r\n") {
+		return desk.FieldErrorf("subject", "a subject is one line of at most 998 characters")
+	}
+	for _, l := range []struct {
+		field string
+		in    []string
+		out   *[]string
+	}{{"cc", req.CC, &send.CC}, {"bcc", req.BCC, &send.BCC}} {
+		if len(l.in) > 50 {
+			return desk.FieldErrorf(l.field, "at most 50 addresses")
+		}
+		for _, a := range l.in {
+			norm, err := desk.NormalizeAddress(desk.ChannelEmail, a)
+			if err != nil {
+				return desk.FieldErrorf(l.field, "%s", desk.ErrorMessage(err))
+			}
+			*l.out = append(*l.out, norm)
+		}
+	}
+	return nil
+}
+
+// displayText is what the thread shows for messages that carry no text.
+func displayText(req ReplyRequest) string {
+	if req.Text != "" {
+		return req.Text
+	}
+	switch {
+	case req.Template != nil:
+		return "[template " + req.Template.Name + ": " + strings.Join(req.Template.Variables, ", ") + "]"
+	case req.Location != nil:
+		if req.Location.Name != "" {
+			return "[location " + req.Location.Name + "]"
+		}
+		return "[location]"
+	case len(req.Attachments) > 0:
+		return "[" + req.Attachments[0].Name + "]"
+	}
+	return ""
+}
+
+func (s *Service) now() time.Time {
+	if s.Clock == nil {
+		return desk.SystemClock{}.Now()
+	}
+	return s.Clock.Now()
+}

@@ -1,0 +1,229 @@
+package outbound
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// WorkerConfig tunes the send workers; zero fields take the defaults.
+type WorkerConfig struct {
+	Senders      int           // concurrent sends (default 32)
+	Batch        int           // jobs claimed at once (default 64)
+	Lease        time.Duration // how long a claim holds a job (default 30 s)
+	Poll         time.Duration // claim interval without notifications (default 1 s)
+	SendTimeout  time.Duration // one provider call (default 10 s)
+	MaxAttempts  int           // then the message fails (default 8)
+	BaseBackoff  time.Duration // first retry delay, doubled each time (default 1 s)
+	MaxBackoff   time.Duration // cap of the delay (default 5 min)
+	AdapterCache time.Duration // how long a channel's adapter is reused (default 5 s)
+}
+
+func (c *WorkerConfig) defaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if c.Senders <= 0 {
+		c.Senders = 32
+	}
+	if c.Batch <= 0 {
+		c.Batch = 64
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 8
+	}
+	def(&c.Lease, 30*time.Second)
+	def(&c.Poll, time.Second)
+	def(&c.SendTimeout, 10*time.Second)
+	def(&c.BaseBackoff, time.Second)
+	def(&c.MaxBackoff, 5*time.Minute)
+	def(&c.AdapterCache, 5*time.Second)
+	if c.SendTimeout >= c.Lease {
+		// A send must end before its lease, or another worker may take the
+		// job while it is still in flight.
+		c.SendTimeout = c.Lease / 2
+	}
+}
+
+// Worker delivers the outbox: it claims due jobs, sends each through its
+// channel's adapter with the job's idempotency key, and records outcomes in
+// batches. Notify wakes it after a commit, so a reply leaves at once
+// instead of at the next poll; polling covers other nodes' commits and
+// jobs left behind by a crash (claimed again when their lease ends).
+type Worker struct {
+	store    desk.ChannelStore
+	adapters Adapters
+	clock    desk.Clock
+	log      *slog.Logger
+	cfg      WorkerConfig
+	wake     chan struct{}
+	// jobs feeds the senders; slots bounds claimed-but-unfinished jobs (a
+	// claim or a reservation takes one, a recorded outcome frees it), so
+	// jobs never blocks a holder of a slot and a claim never takes more
+	// than the senders can start before the lease runs down.
+	jobs  chan *desk.SendJob
+	slots chan struct{}
+
+	mu       sync.Mutex
+	stopping bool // set when Run ends: no more dispatches
+	cache    map[desk.ID]cachedAdapter
+}
+
+var _ desk.SendDispatcher = (*Worker)(nil)
+
+type cachedAdapter struct {
+	ch  desk.Channel
+	err error
+	at  time.Time
+}
+
+// NewWorker returns a worker; Run starts it.
+func NewWorker(store desk.ChannelStore, adapters Adapters, clock desk.Clock, log *slog.Logger, cfg WorkerConfig) *Worker {
+	cfg.defaults()
+	if clock == nil {
+		clock = desk.SystemClock{}
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	n := cfg.Senders + cfg.Batch
+	return &Worker{store: store, adapters: adapters, clock: clock, log: log, cfg: cfg, wake: make(chan struct{}, 1),
+		jobs: make(chan *desk.SendJob, n), slots: make(chan struct{}, n), cache: map[desk.ID]cachedAdapter{}}
+}
+
+// Reserve takes a place for a job the store is about to commit already
+// leased to this worker; false when every place is taken or the worker is
+// stopping (desk.SendDispatcher).
+func (w *Worker) Reserve() (time.Duration, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stopping {
+		return 0, false
+	}
+	select {
+	case w.slots <- struct{}{}:
+		return w.cfg.Lease, true
+	default:
+		return 0, false
+	}
+}
+
+// Release gives back a reserved place whose transaction failed.
+func (w *Worker) Release() { <-w.slots }
+
+// Dispatch hands a committed, leased job to the senders; it never blocks.
+// After Run has ended the job stays in the outbox, claimed again when its
+// lease ends.
+func (w *Worker) Dispatch(j *desk.SendJob) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stopping {
+		<-w.slots
+		return
+	}
+	w.jobs <- j
+}
+
+// Notify tells the worker new jobs are committed; it never blocks.
+func (w *Worker) Notify() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run works until ctx ends, then finishes the sends in hand, records their
+// outcomes and returns. Jobs not yet claimed stay in the outbox.
+func (w *Worker) Run(ctx context.Context) {
+	sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
+	jobs, slots := w.jobs, w.slots
+	outcomes := make(chan desk.SendOutcome, cap(slots))
+	var senders sync.WaitGroup
+	for i := 0; i < w.cfg.Senders; i++ {
+		senders.Add(1)
+		go func() {
+			defer senders.Done()
+			for j := range jobs {
+				outcomes <- w.send(sys, j)
+			}
+		}()
+	}
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		w.finish(sys, outcomes, slots)
+	}()
+
+	w.claimLoop(ctx, sys, jobs, slots)
+	w.mu.Lock()
+	w.stopping = true
+	close(jobs)
+	w.mu.Unlock()
+	senders.Wait()
+	close(outcomes)
+	<-finished
+}
+
+// claimLoop claims while there are due jobs and free slots, then waits for
+// a notification, a freed slot or the poll interval.
+func (w *Worker) claimLoop(ctx, sys context.Context, jobs chan<- *desk.SendJob, slots chan struct{}) {
+	tick := time.NewTicker(w.cfg.Poll)
+	defer tick.Stop()
+	for {
+		free := cap(slots) - len(slots)
+		if n := min(free, w.cfg.Batch); n > 0 && ctx.Err() == nil {
+			claimed, err := w.store.ClaimSendJobs(sys, n, w.cfg.Lease)
+			if err != nil {
+				w.log.Error("outbox claim failed", "err", err)
+			}
+			for _, j := range claimed {
+				slots <- struct{}{}
+				jobs <- j
+			}
+			if len(claimed) == n {
+				continue // maybe more are due
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// finish records outcomes in batches: whatever has arrived while the last
+// batch was written goes in the next transaction.
+func (w *Worker) finish(sys context.Context, outcomes <-chan desk.SendOutcome, slots chan struct{}) {
+	batch := make([]desk.SendOutcome, 0, 256)
+	for o := range outcomes {
+		batch = append(batch[:0], o)
+	fill:
+		for len(batch) < cap(batch) {
+			select {
+			case o, ok := <-outcomes:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, o)
+			default:
+				break fill
+			}
+		}
+		if err := w.store.FinishSendJobs(sys, batch); err != nil {
+			// The jobs stay claimed until their lease ends, then are sent
+			// again with the same idempotency keys.
+			w.log.Error("outbox finish failed", "jobs", len(batch), "err", err)
+		}
+		for range batch {
+			<-slots
+		}
+		w.Notify()
+	}
+}

@@ -1,0 +1,151 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/switchboard-cc/switchboard/internal/bus"
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// maxClientMessage bounds what a client may send in one frame.
+const maxClientMessage = 4096
+
+// touchEvery is how often client activity is written as the agent's
+// heartbeat (A5); the store ignores more frequent touches anyway.
+const touchEvery = 15 * time.Second
+
+// clientMessage is what a client sends: ping (activity), subscribe and
+// unsubscribe (typing indicators of an open conversation), typing.
+type clientMessage struct {
+	Type           string  `json:"type"`
+	ConversationID desk.ID `json:"conversation_id"`
+}
+
+// Serve upgrades an authenticated request to the live feed. ?since=SEQ asks
+// for the events after SEQ first (or a refetch notice). The caller has
+// authenticated the request; actor and sessionID come from that.
+func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *desk.Actor, sessionID desk.ID) error {
+	var since uint64
+	catchUp := false
+	if v := r.URL.Query().Get("since"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return desk.FieldErrorf("since", "since must be an event sequence number")
+		}
+		since, catchUp = n, true
+	}
+	ctx := desk.NewContextWithActor(context.WithoutCancel(r.Context()), actor)
+	agent, err := h.store.FindAgentByID(ctx, actor.AgentID)
+	if err != nil {
+		return err
+	}
+	// Same-origin only (the library checks Origin against Host), which
+	// stops other sites from riding a session cookie.
+	conn, err := websocket.Accept(w, r, nil)
+	if err != nil {
+		return nil // Accept has answered the request
+	}
+	conn.SetReadLimit(maxClientMessage)
+	c := newClient(agent, actor, sessionID, h.cfg.Buffer)
+	if !h.join(c, since, catchUp) {
+		conn.Close(closeGoingAway, "server shutting down")
+		return nil
+	}
+	_ = h.store.TouchAgent(ctx, actor.AgentID)
+	// Both loops get fresh goroutines and the request's goroutine, whose
+	// stack grew deep in the HTTP stack, ends: a socket then costs two
+	// small stacks (the connection is hijacked, so net/http lets go of it).
+	go h.readLoop(ctx, conn, c, actor)
+	go func() {
+		defer h.leave(c)
+		h.writeLoop(ctx, conn, c)
+	}()
+	return nil
+}
+
+// writeLoop sends queued frames until the client is kicked or the socket
+// fails, then closes with the reason.
+func (h *Hub) writeLoop(ctx context.Context, conn *websocket.Conn, c *client) {
+	ping := time.NewTicker(h.cfg.PingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case data := <-c.send:
+			wctx, cancel := context.WithTimeout(ctx, h.cfg.WriteTimeout)
+			err := conn.Write(wctx, websocket.MessageText, data)
+			cancel()
+			if err != nil {
+				c.kick(websocket.StatusAbnormalClosure, "write failed")
+			}
+		case <-ping.C:
+			pctx, cancel := context.WithTimeout(ctx, h.cfg.WriteTimeout)
+			err := conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				c.kick(websocket.StatusAbnormalClosure, "ping failed")
+			}
+		case <-c.done:
+			if c.code == closeTooSlow || c.code == closeRevoked || c.code == closeGoingAway {
+				h.log.Info("realtime: disconnecting client", "agent", c.agentID, "reason", c.reason)
+			}
+			if c.code == websocket.StatusAbnormalClosure {
+				conn.CloseNow()
+			} else {
+				conn.Close(c.code, c.reason)
+			}
+			return
+		}
+	}
+}
+
+// readLoop handles client messages; any of them counts as activity.
+func (h *Hub) readLoop(ctx context.Context, conn *websocket.Conn, c *client, actor *desk.Actor) {
+	var touched time.Time
+	for {
+		_, data, err := conn.Read(ctx)
+		if err != nil {
+			var ce websocket.CloseError
+			if errors.As(err, &ce) {
+				c.kick(websocket.StatusNormalClosure, "closed by client")
+			} else {
+				c.kick(websocket.StatusAbnormalClosure, "read failed")
+			}
+			return
+		}
+		if time.Since(touched) > touchEvery {
+			touched = time.Now()
+			_ = h.store.TouchAgent(ctx, actor.AgentID)
+		}
+		var m clientMessage
+		if json.Unmarshal(data, &m) != nil {
+			c.push(mustJSON(map[string]any{"type": "error", "code": "bad_message", "message": "messages are JSON objects with a type"}))
+			continue
+		}
+		switch m.Type {
+		case "ping":
+			c.push([]byte(`{"type":"pong"}`))
+		case "subscribe", "typing":
+			// Only conversations the agent may see (J2).
+			if _, err := h.store.FindConversationByID(ctx, m.ConversationID); err != nil {
+				c.push(mustJSON(map[string]any{"type": "error", "code": "not_found", "message": "conversation not found", "conversation_id": m.ConversationID}))
+				continue
+			}
+			if m.Type == "subscribe" {
+				c.subscribe(m.ConversationID, true)
+			} else {
+				h.bus.Signal(bus.Signal{Type: bus.SignalTyping, ConversationID: m.ConversationID, AgentID: actor.AgentID, AgentName: actor.Name})
+			}
+		case "unsubscribe":
+			c.subscribe(m.ConversationID, false)
+		default:
+			c.push(mustJSON(map[string]any{"type": "error", "code": "unknown_type", "message": "unknown message type " + strconv.Quote(m.Type)}))
+		}
+	}
+}

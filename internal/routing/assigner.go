@@ -1,0 +1,197 @@
+package routing
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// assignStore is what the Assigner needs of the store.
+type assignStore interface {
+	AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]desk.Assignment, error)
+	FindAgentByID(ctx context.Context, id desk.ID) (*desk.Agent, error)
+	FindQueues(ctx context.Context, f desk.QueueFilter) ([]*desk.Queue, string, error)
+}
+
+// Assigner runs automatic assignment (B3). It learns from the store's
+// committed changes which queues may have new matches — a conversation
+// started waiting, an agent became able to take work, capacity was freed,
+// an agent joined — and works those queues until nothing more can be
+// assigned. The store makes each assignment atomic and capacity-safe, so
+// several nodes' Assigners may work one queue at once. A slow safety sweep
+// re-checks every queue in case a change was missed (a crash between
+// commit and kick); it is not the mechanism.
+type Assigner struct {
+	store assignStore
+	log   *slog.Logger
+	// Sweep is the safety sweep's interval; 0 turns it off.
+	Sweep time.Duration
+	// OnAssign, if set, is told of each automatic assignment.
+	OnAssign func(a desk.Assignment)
+
+	wake chan struct{}
+	mu   sync.Mutex
+	cond *sync.Cond
+	// Queues and agents (whose queues are then worked) to look at.
+	queues, agents map[desk.ID]struct{}
+	// requested counts kicks; done is the count fully worked off.
+	requested, taken, done uint64
+}
+
+// NewAssigner returns an Assigner over store; call Run to start it.
+func NewAssigner(store assignStore, log *slog.Logger) *Assigner {
+	a := &Assigner{store: store, log: log, Sweep: time.Minute, wake: make(chan struct{}, 1),
+		queues: map[desk.ID]struct{}{}, agents: map[desk.ID]struct{}{}}
+	a.cond = sync.NewCond(&a.mu)
+	return a
+}
+
+// HandleChanges is the store's change handler: it notes what to look at
+// and wakes the worker, never blocking the writer.
+func (a *Assigner) HandleChanges(changes []desk.Change) {
+	a.mu.Lock()
+	n := a.requested
+	for _, ch := range changes {
+		switch ch.Type {
+		case desk.ChangeConversationCreated, desk.ChangeConversationUpdated, desk.ChangeConversationUnassigned,
+			desk.ChangeConversationTransferred, desk.ChangeConversationHandedOff, desk.ChangeQueueMembers, desk.ChangeQueueUpdated:
+			a.queues[ch.QueueID] = struct{}{}
+			a.requested++
+		case desk.ChangeAgentStatus, desk.ChangeAgentUpdated:
+			for _, q := range ch.QueueIDs {
+				a.queues[q] = struct{}{}
+			}
+			a.requested++
+		}
+		if ch.FreedAgentID != 0 {
+			a.agents[ch.FreedAgentID] = struct{}{}
+			a.requested++
+		}
+	}
+	kicked := a.requested != n
+	a.mu.Unlock()
+	if kicked {
+		a.signal()
+	}
+}
+
+// KickAll asks for every queue to be looked at.
+func (a *Assigner) KickAll(ctx context.Context) error {
+	queues, _, err := a.store.FindQueues(desk.NewContextWithActor(ctx, desk.SystemActor), desk.QueueFilter{Limit: 200})
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	for _, q := range queues {
+		if q.AutoAssign {
+			a.queues[q.ID] = struct{}{}
+		}
+	}
+	a.requested++
+	a.mu.Unlock()
+	a.signal()
+	return nil
+}
+
+func (a *Assigner) signal() {
+	select {
+	case a.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run works kicks until ctx ends.
+func (a *Assigner) Run(ctx context.Context) {
+	var sweep <-chan time.Time
+	if a.Sweep > 0 {
+		t := time.NewTicker(a.Sweep)
+		defer t.Stop()
+		sweep = t.C
+	}
+	if err := a.KickAll(ctx); err != nil && ctx.Err() == nil {
+		a.log.Error("assigner: first sweep", "err", err)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			a.mu.Lock()
+			a.done = a.requested // nobody will work them now; free Sync
+			a.cond.Broadcast()
+			a.mu.Unlock()
+			return
+		case <-sweep:
+			if err := a.KickAll(ctx); err != nil && ctx.Err() == nil {
+				a.log.Error("assigner: sweep", "err", err)
+			}
+		case <-a.wake:
+			a.drain(ctx)
+		}
+	}
+}
+
+// Sync waits until every kick made before the call has been worked off.
+func (a *Assigner) Sync() {
+	a.mu.Lock()
+	target := a.requested
+	for a.done < target {
+		a.cond.Wait()
+	}
+	a.mu.Unlock()
+}
+
+// drain works the noted queues until none is left.
+func (a *Assigner) drain(ctx context.Context) {
+	sys := desk.NewContextWithActor(ctx, desk.SystemActor)
+	for ctx.Err() == nil {
+		a.mu.Lock()
+		if len(a.queues) == 0 && len(a.agents) == 0 {
+			a.done = a.taken
+			a.cond.Broadcast()
+			a.mu.Unlock()
+			return
+		}
+		queues, agents := a.queues, a.agents
+		a.queues, a.agents = map[desk.ID]struct{}{}, map[desk.ID]struct{}{}
+		a.taken = a.requested
+		a.mu.Unlock()
+		for id := range agents {
+			ag, err := a.store.FindAgentByID(sys, id)
+			if err != nil {
+				continue // deleted meanwhile: nothing to free
+			}
+			for _, q := range ag.QueueIDs {
+				queues[q] = struct{}{}
+			}
+		}
+		for q := range queues {
+			a.work(sys, q)
+		}
+	}
+}
+
+// batch is how many assignments share one transaction.
+const batch = 32
+
+// work assigns in one queue until nothing more matches.
+func (a *Assigner) work(ctx context.Context, queueID desk.ID) {
+	for ctx.Err() == nil {
+		got, err := a.store.AutoAssign(ctx, queueID, batch)
+		if err != nil {
+			if ctx.Err() == nil {
+				a.log.Error("assigner: assign", "queue", queueID, "err", err)
+			}
+			return
+		}
+		if a.OnAssign != nil {
+			for _, as := range got {
+				a.OnAssign(as)
+			}
+		}
+		if len(got) < batch {
+			return
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// ApplyMacro runs a macro on a conversation (E2): every action in one
+// transaction, one macro_applied event naming the macro and listing the
+// changes, loads recounted for the agents concerned. A preview computes
+// the same result and writes nothing.
+func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview bool) (*desk.MacroResult, error) {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.findConversation(ctx, s.rd, actor, convID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.FindMacroByID(ctx, macroID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status == desk.ConversationClosed {
+		return nil, desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed")
+	}
+	after, changes, composer := m.Plan(c)
+	res := &desk.MacroResult{Conversation: after, Changes: changes, Composer: composer, Macro: m}
+	if res.Changes == nil {
+		res.Changes = []desk.MacroChange{}
+	}
+	if preview {
+		return res, nil
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockAgentsTx(ctx, tx, c.AssigneeID, after.AssigneeID); err != nil {
+			return err
+		}
+		if after.QueueID != c.QueueID {
+			if err := existsTx(ctx, tx, "queues", after.QueueID, "queue"); err != nil {
+				return desk.FieldErrorf("actions.queue_id", "the macro's queue no longer exists")
+			}
+		}
+		if after.AssigneeID != nil && (c.AssigneeID == nil || *after.AssigneeID != *c.AssigneeID) {
+			var one int
+			err := tx.QueryRowContext(ctx, `SELECT 1 FROM queue_members WHERE queue_id = $1 AND agent_id = $2`, int64(after.QueueID), int64(*after.AssigneeID)).Scan(&one)
+			if isNoRows(err) {
+				return desk.FieldErrorf("actions.assignee_id", "the macro's assignee is not a member of the conversation's queue")
+			} else if err != nil {
+				return err
+			}
+		}
+		now := micros(s.now())
+		var closedAt any
+		if after.Status == desk.ConversationClosed {
+			closedAt = now
+		}
+		upd, err := tx.ExecContext(ctx, `UPDATE conversations SET subject = $1, topic = $2, status = $3, priority = $4, priority_rank = $5,
+			queue_id = $6, assignee_id = $7, closed_at = $8, updated_at = $9,
+			waiting_since = CASE WHEN $10 THEN $9 ELSE waiting_since END WHERE id = $11 AND `+sameHolderAt(c, 12),
+			append([]any{after.Subject, after.Topic, after.Status, after.Priority, desk.PriorityRank(after.Priority),
+				int64(after.QueueID), idArg(after.AssigneeID), closedAt, now, after.QueueID != c.QueueID, int64(convID)}, holderArg(c)...)...)
+		if err != nil {
+			return err
+		}
+		if n, _ := upd.RowsAffected(); n == 0 {
+			return desk.CodedErrorf(desk.ECONFLICT, "assignment_changed", "the assignment changed meanwhile; reload")
+		}
+		if err := setTagsTx(ctx, tx, "conversations", convID, after.Tags); err != nil {
+			return err
+		}
+		if err := refreshLoadTx(ctx, tx, c.AssigneeID, after.AssigneeID); err != nil {
+			return err
+		}
+		return s.insertEventTx(ctx, tx, convID, desk.EventMacroApplied, actor, now,
+			map[string]any{"macro_id": m.ID.String(), "macro_name": m.Name, "changes": res.Changes})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if res.Conversation, err = s.findConversation(ctx, s.rd, desk.SystemActor, convID); err != nil {
+		return nil, err
+	}
+	ch := s.conversationChange(desk.ChangeConversationUpdated, res.Conversation)
+	if c.AssigneeID != nil && holdsCapacity(c.Status) &&
+		(res.Conversation.AssigneeID == nil || *res.Conversation.AssigneeID != *c.AssigneeID || !holdsCapacity(res.Conversation.Status)) {
+		ch.FreedAgentID = *c.AssigneeID
+	}
+	s.publish(ch)
+	return res, nil
+}
+
+// sameHolderAt is sameHolder with the holder's placeholder number n.
+func sameHolderAt(c *desk.Conversation, n int) string {
+	if c.AssigneeID == nil {
+		return `assignee_id IS NULL`
+	}
+	return `assignee_id = $` + itoa(n)
+}

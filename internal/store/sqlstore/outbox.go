@@ -1,0 +1,193 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// enqueueSendTx adds the send job of a just-inserted outbound message to
+// the outbox, in the message's transaction. The idempotency key is random
+// plus the message ID, unique across databases and restores. With lease > 0
+// the job is written already claimed by this node (see desk.SendDispatcher)
+// and returned for dispatch after commit.
+func (s *Store) enqueueSendTx(ctx context.Context, tx *sql.Tx, m *desk.Message, at int64, lease time.Duration) (*desk.SendJob, error) {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	key := "sb-" + hex.EncodeToString(b[:]) + "-" + m.ID.String()
+	var lockedUntil int64
+	attempts := 0
+	if lease > 0 {
+		lockedUntil, attempts = at+lease.Microseconds(), 1
+	}
+	var id int64
+	err := s.txRow(ctx, tx, qOutboxInsert, int64(m.ID), int64(m.Send.ChannelID), key, at, mustJSON(m.Send), lockedUntil, attempts).Scan(&id)
+	if err != nil && (strings.Contains(err.Error(), "FOREIGN KEY") || isFKViolation(err)) {
+		return nil, desk.FieldErrorf("channel_id", "unknown channel %s", m.Send.ChannelID)
+	} else if err != nil {
+		return nil, err
+	}
+	j := &desk.SendJob{ID: desk.ID(id), MessageID: m.ID, ChannelID: m.Send.ChannelID, Attempts: attempts,
+		Message: desk.OutboundMessage{IdempotencyKey: key, Channel: m.Channel, From: m.From, To: m.To, Type: m.Type, Text: m.Text}}
+	m.Send.Fill(&j.Message)
+	return j, nil
+}
+
+// SetSendDispatcher installs the in-process send workers that take jobs
+// straight after commit (see desk.SendDispatcher). Set it before serving.
+func (s *Store) SetSendDispatcher(d desk.SendDispatcher) { s.dispatcher = d }
+
+// isFKViolation recognizes PostgreSQL's foreign-key error by its SQLSTATE.
+func isFKViolation(err error) bool {
+	var sqlState interface{ SQLState() string }
+	return errors.As(err, &sqlState) && sqlState.SQLState() == "23503"
+}
+
+// ClaimSendJobs leases up to limit due jobs: one conditional UPDATE moves
+// their lease forward, so two workers (or nodes) never hold a job at once;
+// PostgreSQL skips rows another claim has locked instead of waiting.
+func (s *Store) ClaimSendJobs(ctx context.Context, n int, lease time.Duration) ([]*desk.SendJob, error) {
+	if err := requireSystem(ctx); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	skip := ""
+	if s.dialect.Name == "postgres" {
+		skip = " FOR UPDATE SKIP LOCKED"
+	}
+	var jobs []*desk.SendJob
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET locked_until = $1, attempts = attempts + 1, updated_at = $2
+			WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $2 AND locked_until <= $2
+				ORDER BY next_attempt_at, id LIMIT $3`+skip+`)
+			RETURNING id, message_id, channel_id, idempotency_key, attempts, payload`,
+			micros(now.Add(lease)), micros(now), n)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		byMsg := map[desk.ID]*desk.SendJob{}
+		for rows.Next() {
+			j := &desk.SendJob{}
+			var payload string
+			var send desk.SendRequest
+			if err := rows.Scan(&j.ID, &j.MessageID, &j.ChannelID, &j.Message.IdempotencyKey, &j.Attempts, &payload); err != nil {
+				return err
+			}
+			if err := scanJSON(payload, &send); err != nil {
+				return err
+			}
+			send.Fill(&j.Message)
+			jobs = append(jobs, j)
+			byMsg[j.MessageID] = j
+		}
+		if err := rows.Err(); err != nil || len(jobs) == 0 {
+			return err
+		}
+		rows.Close()
+		return s.loadJobMessagesTx(ctx, tx, byMsg)
+	})
+	return jobs, err
+}
+
+// loadJobMessagesTx fills the jobs' outbound messages from their rows.
+func (s *Store) loadJobMessagesTx(ctx context.Context, tx *sql.Tx, byMsg map[desk.ID]*desk.SendJob) error {
+	var b strings.Builder
+	args := make([]any, 0, len(byMsg))
+	for id := range byMsg {
+		if len(args) > 0 {
+			b.WriteByte(',')
+		}
+		args = append(args, int64(id))
+		b.WriteString("$" + itoa(len(args)))
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, channel, from_addr, to_addr, type, text FROM messages WHERE id IN (`+b.String()+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id desk.ID
+		var m desk.OutboundMessage
+		if err := rows.Scan(&id, &m.Channel, &m.From, &m.To, &m.Type, &m.Text); err != nil {
+			return err
+		}
+		j := byMsg[id]
+		// Keep what the payload filled; take the rest from the row.
+		j.Message.Channel, j.Message.From, j.Message.To, j.Message.Type, j.Message.Text = m.Channel, m.From, m.To, m.Type, m.Text
+	}
+	return rows.Err()
+}
+
+// FinishSendJobs records outcomes in one transaction (workers batch them,
+// so on SQLite many sends share a commit). If the batch fails, each outcome
+// is written alone so one bad row cannot hold back the others.
+func (s *Store) FinishSendJobs(ctx context.Context, outcomes []desk.SendOutcome) error {
+	if err := requireSystem(ctx); err != nil {
+		return err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, o := range outcomes {
+			if err := s.finishTx(ctx, tx, o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil || len(outcomes) == 1 {
+		return err
+	}
+	var errs []error
+	for _, o := range outcomes {
+		errs = append(errs, s.inTx(ctx, func(tx *sql.Tx) error { return s.finishTx(ctx, tx, o) }))
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Store) finishTx(ctx context.Context, tx *sql.Tx, o desk.SendOutcome) error {
+	at := micros(s.now())
+	switch o.Result {
+	case desk.SendSent:
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent', locked_until = 0, updated_at = $1 WHERE id = $2`, at, int64(o.JobID)); err != nil {
+			return err
+		}
+		var ext any
+		if o.ExternalID != "" {
+			ext = o.ExternalID
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE messages SET external_id = COALESCE($1, external_id),
+			delivery_state = CASE WHEN delivery_state IN ('', 'queued', 'failed') THEN 'sent' ELSE delivery_state END, failure_reason = ''
+			WHERE id = $2`, ext, int64(o.MessageID))
+		return err
+	case desk.SendRetry:
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET locked_until = 0, next_attempt_at = $1, last_error = $2, updated_at = $3 WHERE id = $4 AND state = 'pending'`,
+			micros(o.NextAttemptAt), o.Reason, at, int64(o.JobID))
+		return err
+	case desk.SendFailed:
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'failed', locked_until = 0, last_error = $1, updated_at = $2 WHERE id = $3`,
+			o.Reason, at, int64(o.JobID)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE messages SET delivery_state = $1, failure_reason = $2 WHERE id = $3 AND delivery_state IN ('', 'queued')`,
+			desk.DeliveryFailed, o.Reason, int64(o.MessageID))
+		return err
+	}
+	return desk.Errorf(desk.EINVALID, "unknown send outcome %q", o.Result)
+}
+
+// requireSystem allows only the server's own work.
+func requireSystem(ctx context.Context) error {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return err
+	} else if !actor.System {
+		return desk.Errorf(desk.EFORBIDDEN, "only the server may do this")
+	}
+	return nil
+}

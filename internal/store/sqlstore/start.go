@@ -1,0 +1,207 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/search"
+)
+
+// StartConversation creates an agent-started conversation (C2) after the
+// one-ongoing-conversation check (C4), with its first message, in one
+// transaction. The customer's row is locked first, so two agents starting
+// a conversation with the same contact at once are serialized: the second
+// sees the first's conversation.
+func (s *Store) StartConversation(ctx context.Context, n *desk.NewConversation) (*desk.Conversation, error) {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	if n.AssigneeID != nil && !actor.SeesAllQueues() && *n.AssigneeID != actor.AgentID {
+		return nil, desk.Errorf(desk.EFORBIDDEN, "agents can only assign a new conversation to themselves")
+	}
+	var c *desk.Conversation
+	for attempt := 0; ; attempt++ {
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			c, err = s.startTx(ctx, tx, actor, n)
+			return err
+		})
+		// A concurrent first conversation with a new address loses on the
+		// contacts index; running again finds the winner's customer.
+		if err == nil || attempt == 3 || !s.retryable(err) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	fresh, err := s.findConversation(ctx, s.rd, desk.SystemActor, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	changes := []desk.Change{s.conversationChange(desk.ChangeConversationCreated, fresh)}
+	if n.Message != nil {
+		ch := s.conversationChange(desk.ChangeMessageCreated, fresh)
+		ch.MessageID = n.Message.ID
+		changes = append(changes, ch)
+	}
+	s.publish(changes...)
+	return fresh, nil
+}
+
+// startTx does StartConversation's work inside tx.
+func (s *Store) startTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, n *desk.NewConversation) (*desk.Conversation, error) {
+	customerID, contact, err := s.resolveRecipientTx(ctx, tx, n)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ongoingCheckTx(ctx, tx, actor, customerID, n.Channel, contact, n.Sender); err != nil {
+		return nil, err
+	}
+	if n.QueueID == 0 {
+		n.QueueID = s.defaultQueue
+	}
+	if n.AssigneeID != nil {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM queue_members WHERE queue_id = $1 AND agent_id = $2`, int64(n.QueueID), int64(*n.AssigneeID)).Scan(&one)
+		if isNoRows(err) {
+			return nil, desk.FieldErrorf("assignee_id", "the assignee is not a member of the queue")
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	c := &desk.Conversation{Channel: n.Channel, CustomerID: customerID, Status: n.Status, Priority: n.Priority, Tags: n.Tags,
+		Topic: n.Topic, QueueID: n.QueueID, AssigneeID: n.AssigneeID, ContactAddress: contact, SenderAddress: n.Sender,
+		Subject: n.Subject, CC: n.CC, BCC: n.BCC}
+	if err := s.createConversationTx(ctx, tx, actor, c, map[string]any{"started_by_agent": !actor.System}); err != nil {
+		return nil, err
+	}
+	if m := n.Message; m != nil {
+		now := s.now()
+		m.ConversationID, m.Kind, m.Direction, m.Channel, m.CreatedAt = c.ID, desk.KindMessage, desk.DirectionOut, c.Channel, now
+		m.From, m.To, m.DeliveryState = c.SenderAddress, c.ContactAddress, desk.DeliveryQueued
+		if !actor.System {
+			id := actor.AgentID
+			m.AuthorID = &id
+		}
+		// The send job is left to the workers' wake-up (the compose service
+		// notifies them after commit) rather than reserved for this node.
+		if _, err := s.createMessageTx(ctx, tx, m, false, micros(now), 0); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// resolveRecipientTx finds the customer and contact address of To and
+// locks the customer's row: a chosen contact of a People customer, the
+// only contact on the channel, or the owner of a raw address (an unknown
+// customer is created for a new address).
+func (s *Store) resolveRecipientTx(ctx context.Context, tx *sql.Tx, n *desk.NewConversation) (desk.ID, string, error) {
+	if n.CustomerID == 0 {
+		addr, err := desk.NormalizeAddress(n.Channel, n.ContactAddress)
+		if err != nil {
+			return 0, "", desk.FieldErrorf("contact_address", "%s", desk.ErrorMessage(err))
+		}
+		var id desk.ID
+		err = tx.QueryRowContext(ctx, `SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2`, n.Channel, addr).Scan(&id)
+		if isNoRows(err) {
+			now := s.now()
+			cu := &desk.Customer{Contacts: []desk.Contact{{Channel: n.Channel, Address: addr}}}
+			if err := tx.QueryRowContext(ctx, qIngestNewCustomer, sortName(cu), mustJSON(cu.Contacts), search.CustomerTerms("", cu.Contacts), micros(now)).Scan(&id); err != nil {
+				return 0, "", err
+			}
+			if _, err := tx.ExecContext(ctx, qIngestNewContact, n.Channel, addr, int64(id)); err != nil {
+				return 0, "", err
+			}
+		} else if err != nil {
+			return 0, "", err
+		}
+		return id, addr, s.lockCustomerTx(ctx, tx, id)
+	}
+	if err := s.lockCustomerTx(ctx, tx, n.CustomerID); isNoRows(err) {
+		return 0, "", desk.FieldErrorf("customer_id", "unknown customer")
+	} else if err != nil {
+		return 0, "", err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT address FROM contacts WHERE customer_id = $1 AND channel = $2 ORDER BY position, address`, int64(n.CustomerID), n.Channel)
+	if err != nil {
+		return 0, "", err
+	}
+	var addrs []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			rows.Close()
+			return 0, "", err
+		}
+		addrs = append(addrs, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, "", err
+	}
+	if n.ContactAddress != "" {
+		addr, err := desk.NormalizeAddress(n.Channel, n.ContactAddress)
+		if err != nil {
+			return 0, "", desk.FieldErrorf("contact_address", "%s", desk.ErrorMessage(err))
+		}
+		for _, a := range addrs {
+			if a == addr {
+				return n.CustomerID, a, nil
+			}
+		}
+		return 0, "", desk.FieldErrorf("contact_address", "the customer has no %s contact %s", n.Channel, addr)
+	}
+	switch len(addrs) {
+	case 0:
+		return 0, "", desk.FieldErrorf("contact_address", "the customer has no %s contact", n.Channel)
+	case 1:
+		return n.CustomerID, addrs[0], nil
+	}
+	return 0, "", &desk.Error{Kind: desk.EINVALID, Code: desk.CodeContactRequired, Field: "contact_address",
+		Message: "the customer has several " + n.Channel + " contacts: choose one", Detail: map[string]any{"contacts": addrs}}
+}
+
+// lockCustomerTx takes the customer's row lock (a no-op update: both
+// databases lock the row for the rest of the transaction); sql.ErrNoRows
+// if there is no such customer.
+func (s *Store) lockCustomerTx(ctx context.Context, tx *sql.Tx, id desk.ID) error {
+	res, err := tx.ExecContext(ctx, `UPDATE customers SET updated_at = updated_at WHERE id = $1`, int64(id))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return sql.ErrNoRows
+	}
+	return nil
+}
+
+// ongoingCheckTx applies C4: an ongoing (not closed) conversation between
+// the contact and the sender is offered for continuing when unassigned or
+// the actor's, and refused naming its agent otherwise.
+func (s *Store) ongoingCheckTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, customerID desk.ID, channel, contact, sender string) error {
+	c, err := scanConversation(tx.QueryRowContext(ctx, conversationSelect+conversationFrom+` WHERE c.customer_id = $1 AND c.channel = $2
+		AND c.contact_address = $3 AND c.sender_address = $4 AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`,
+		int64(customerID), channel, contact, sender))
+	if isNoRows(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if c.AssigneeID == nil || (!actor.System && *c.AssigneeID == actor.AgentID) {
+		return &desk.Error{Kind: desk.ECONFLICT, Code: desk.CodeOngoingConversation,
+			Message: "an ongoing conversation with this contact exists: continue it",
+			Detail:  map[string]any{"conversation_id": c.ID.String(), "conversation": c}}
+	}
+	return &desk.Error{Kind: desk.ECONFLICT, Code: desk.CodeOngoingWithOtherAgent,
+		Message: c.AssigneeName + " is already in a conversation with this contact",
+		Detail:  map[string]any{"conversation_id": c.ID.String(), "agent_id": c.AssigneeID.String(), "agent_name": c.AssigneeName}}
+}

@@ -1,0 +1,56 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// Utilization sums, per agent and status, the part of each logged status
+// period that falls inside [from, to) (A6). A period still running ends at
+// now. Periods are stored as instants, so days, midnights and time zones
+// need no special handling.
+func (s *Store) Utilization(ctx context.Context, from, to time.Time) ([]*desk.Utilization, error) {
+	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
+		return nil, err
+	}
+	if !to.After(from) {
+		return nil, desk.FieldErrorf("to", "to must be after from")
+	}
+	f, t, now := micros(from), micros(to), micros(s.now())
+	rows, err := s.rd.QueryContext(ctx, `SELECT l.agent_id, a.name, l.status, l.started_at, l.ended_at
+		FROM agent_status_log l JOIN agents a ON a.id = l.agent_id
+		WHERE l.started_at < $1 AND (l.ended_at IS NULL OR l.ended_at > $2) ORDER BY l.agent_id, l.id`, t, f)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*desk.Utilization{}
+	for rows.Next() {
+		var id desk.ID
+		var name, status string
+		var start int64
+		var end sql.NullInt64
+		if err := rows.Scan(&id, &name, &status, &start, &end); err != nil {
+			return nil, err
+		}
+		stop := now
+		if end.Valid {
+			stop = end.Int64
+		}
+		span := min(stop, t) - max(start, f)
+		if span <= 0 {
+			continue
+		}
+		if len(out) == 0 || out[len(out)-1].AgentID != id {
+			out = append(out, &desk.Utilization{AgentID: id, AgentName: name, Seconds: map[string]float64{}})
+		}
+		u := out[len(out)-1]
+		sec := float64(span) / 1e6
+		u.Seconds[status] += sec
+		u.Total += sec
+	}
+	return out, rows.Err()
+}
