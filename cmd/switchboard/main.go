@@ -1,5 +1,5 @@
 // Command switchboard is the Switchboard contact-center server and its
-// command-line tools: serve, user create, bench.
+// command-line tools: serve, user create, reindex, bench.
 package main
 
 import (
@@ -17,7 +17,9 @@ const usage = `usage: switchboard <command> [flags]
 commands:
   serve         run the server (SQLite in --data by default, PostgreSQL with --db)
   user create   create an account: --email E --password P --role admin|supervisor|agent
+  reindex       rebuild the search indexes (--data or --db)
   bench ingest  load-test POST /api/v1/inbound and print messages/s and latency
+  bench search  seed 1M messages and measure search latency (--data or --db)
   bench assign  measure automatic assignment: latency and assignments/s
   bench ws      live feed: server memory per socket, commit→socket latency
   bench outbound  replies through the outbox to a local fake provider: messages/s, latency
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errUsage
 		}
 		return runUserCreate(ctx, args[2:], stdout, stderr)
+	case "reindex":
+		return runReindex(ctx, args[1:], stdout, stderr)
 	case "bench":
 		benches := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 			"ingest":   runBenchIngest,
@@ -69,9 +73,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			"outbound": runBenchOutbound,
 			"webhook":  runBenchWebhook,
 			"calls":    runBenchCalls,
+			"search":   runBenchSearch,
 		}
 		if len(args) < 2 || benches[args[1]] == nil {
-			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws|calls [flags]\n")
+			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws|calls|search [flags]\n")
 			return errUsage
 		}
 		return benches[args[1]](ctx, args[2:], stdout, stderr)

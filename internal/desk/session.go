@@ -94,6 +94,7 @@ type Store interface {
 	EventService
 	TagService
 	SessionService
+	SearchService
 	PresenceService
 	RoutingService
 	AutoAssignService

@@ -89,6 +89,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/conversations/{id}/messages", accessAgent, s.handleMessageList},
 		{"POST", "/api/v1/conversations/{id}/messages", accessAgent, s.handleMessageCreate},
 		{"GET", "/api/v1/conversations/{id}/events", accessAgent, s.handleEventList},
+		{"GET", "/api/v1/conversations/{id}/search", accessAgent, s.handleConversationSearch},
+
+		{"GET", "/api/v1/search", accessAgent, s.handleSearch},
 		{"POST", "/api/v1/conversations/{id}/merge", accessAgent, s.handleConversationMerge},
 		{"GET", "/api/v1/conversations/{id}/draft", accessAgent, s.handleDraftGet},
 		{"PUT", "/api/v1/conversations/{id}/draft", accessAgent, s.handleDraftSave},

@@ -319,3 +319,57 @@ func TestCookieSessionCSRF(t *testing.T) {
 		t.Fatalf("same-origin write: %d", code)
 	}
 }
+
+func TestSearch(t *testing.T) {
+	e := newEnv(t)
+	cA := "/api/v1/conversations/" + e.convA.String()
+	bad := []struct {
+		name, path, token string
+		status            int
+		code, field       string
+	}{
+		{"empty q", "/api/v1/search?q=", e.agentA, 400, "query_required", "q"},
+		{"blank q", "/api/v1/search?q=%20%20", e.agentA, 400, "query_required", "q"},
+		{"too long", "/api/v1/search?q=" + strings.Repeat("x", 201), e.agentA, 400, "query_too_long", "q"},
+		{"bad type", "/api/v1/search?q=x&type=agents", e.agentA, 400, "invalid", "type"},
+		{"bad cursor", "/api/v1/search?q=x&cursor=zz", e.agentA, 400, "invalid", "cursor"},
+		{"bad limit", "/api/v1/search?q=x&limit=0", e.agentA, 400, "invalid", "limit"},
+		{"anonymous", "/api/v1/search?q=x", "", 401, "unauthenticated", ""},
+		{"in conversation, empty q", cA + "/search", e.agentA, 400, "query_required", "q"},
+		{"in other queue's conversation", "/api/v1/conversations/" + e.convB.String() + "/search?q=in", e.agentA, 404, "not_found", ""},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			var got apiError
+			e.t = t
+			e.do("GET", tc.path, tc.token, "", tc.status, &got)
+			if got.Error.Code != tc.code || got.Error.Field != tc.field {
+				t.Fatalf("error = %+v, want code %q field %q", got.Error, tc.code, tc.field)
+			}
+		})
+	}
+	e.t = t
+	var res struct {
+		Conversations, Customers struct {
+			Items      []map[string]any
+			NextCursor *string `json:"next_cursor"`
+		}
+		Messages struct {
+			Items      []desk.MessageHit
+			NextCursor *string `json:"next_cursor"`
+		}
+	}
+	e.do("GET", "/api/v1/search?q=%22in%22%20*%20(", e.agentA, "", 200, &res)
+	if len(res.Messages.Items) != 1 || res.Messages.Items[0].Conversation.ID != e.convA || res.Messages.NextCursor == nil {
+		t.Fatalf("agent A's search: %+v", res)
+	}
+	e.do("GET", "/api/v1/search?q=555%200001", e.agentA, "", 200, &res)
+	if len(res.Customers.Items) != 1 || len(res.Conversations.Items) != 1 {
+		t.Fatalf("phone search: %+v", res)
+	}
+	var matches struct{ Items []desk.MessageMatch }
+	e.do("GET", cA+"/search?q=IN", e.agentA, "", 200, &matches)
+	if len(matches.Items) != 1 || len(matches.Items[0].Spans) != 1 || matches.Items[0].Spans[0] != (desk.Span{Start: 0, End: 2}) {
+		t.Fatalf("in-conversation search: %+v", matches)
+	}
+}

@@ -61,7 +61,7 @@ func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, 
 		r.Close()
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
-	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1}, clock)
+	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: ftsSearch{}}, clock)
 	if err != nil {
 		w.Close()
 		r.Close()

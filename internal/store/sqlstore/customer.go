@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/search"
 )
 
 const customerColumns = `id, name, gender, city, country, attributes, tags, contacts, created_at, updated_at, last_activity_at`
@@ -31,7 +32,8 @@ func scanCustomer(row interface{ Scan(...any) error }, extra ...any) (*desk.Cust
 }
 
 // writeCustomerPartsTx replaces contacts and tags, and their copies on the
-// customer row; a contact owned by another customer is ECONFLICT
+// customer row with its search terms (the full-text index follows them by
+// trigger); a contact owned by another customer is ECONFLICT
 // contact_taken.
 func (s *Store) writeCustomerPartsTx(ctx context.Context, tx *sql.Tx, c *desk.Customer) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE customer_id = $1`, int64(c.ID)); err != nil {
@@ -49,8 +51,8 @@ func (s *Store) writeCustomerPartsTx(ctx context.Context, tx *sql.Tx, c *desk.Cu
 	if err := setTagsTx(ctx, tx, "customers", c.ID, c.Tags); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE customers SET sort_name = $1, contacts = $2 WHERE id = $3`,
-		sortName(c), mustJSON(c.Contacts), int64(c.ID))
+	_, err := tx.ExecContext(ctx, `UPDATE customers SET sort_name = $1, contacts = $2, search_terms = $3 WHERE id = $4`,
+		sortName(c), mustJSON(c.Contacts), search.CustomerTerms(c.Name, c.Contacts), int64(c.ID))
 	return err
 }
 

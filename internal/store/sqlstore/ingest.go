@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/search"
 )
 
 // The ingest statements. Where the dialect prepares they are prepared once
@@ -18,7 +19,7 @@ const (
 	// two messages of one customer cannot both open a conversation.
 	qIngestTouchCustomer = `UPDATE customers SET last_activity_at = $1
 		WHERE id = (SELECT customer_id FROM contacts WHERE channel = $2 AND address = $3) RETURNING ` + customerColumns
-	qIngestNewCustomer = `INSERT INTO customers (sort_name, contacts, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, $3, $3) RETURNING id`
+	qIngestNewCustomer = `INSERT INTO customers (sort_name, contacts, search_terms, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, $4, $4, $4) RETURNING id`
 	qIngestNewContact  = `INSERT INTO contacts (channel, address, customer_id) VALUES ($1, $2, $3)`
 	qIngestOngoing     = conversationSelect + conversationFrom + ` WHERE c.customer_id = $1 AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`
 	qIngestQueueName   = `SELECT name, bot_url <> '' FROM queues WHERE id = $1`
@@ -116,7 +117,7 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 		res.NewCustomer = true
 		cu = &desk.Customer{Attributes: map[string]string{}, Tags: []string{},
 			Contacts: []desk.Contact{{Channel: in.Channel, Address: in.From}}, CreatedAt: now, UpdatedAt: now}
-		if err := s.txRow(ctx, tx, qIngestNewCustomer, sortName(cu), mustJSON(cu.Contacts), at).Scan(&cu.ID); err != nil {
+		if err := s.txRow(ctx, tx, qIngestNewCustomer, sortName(cu), mustJSON(cu.Contacts), search.CustomerTerms("", cu.Contacts), at).Scan(&cu.ID); err != nil {
 			return nil, err
 		}
 		if _, err := s.txExec(ctx, tx, qIngestNewContact, in.Channel, in.From, int64(cu.ID)); err != nil {

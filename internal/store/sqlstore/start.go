@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/search"
 )
 
 // StartConversation creates an agent-started conversation (C2) after the
@@ -112,7 +113,7 @@ func (s *Store) resolveRecipientTx(ctx context.Context, tx *sql.Tx, n *desk.NewC
 		if isNoRows(err) {
 			now := s.now()
 			cu := &desk.Customer{Contacts: []desk.Contact{{Channel: n.Channel, Address: addr}}}
-			if err := tx.QueryRowContext(ctx, qIngestNewCustomer, sortName(cu), mustJSON(cu.Contacts), micros(now)).Scan(&id); err != nil {
+			if err := tx.QueryRowContext(ctx, qIngestNewCustomer, sortName(cu), mustJSON(cu.Contacts), search.CustomerTerms("", cu.Contacts), micros(now)).Scan(&id); err != nil {
 				return 0, "", err
 			}
 			if _, err := tx.ExecContext(ctx, qIngestNewContact, n.Channel, addr, int64(id)); err != nil {

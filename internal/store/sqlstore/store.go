@@ -41,6 +41,8 @@ type Dialect struct {
 	// for PostgreSQL, where lanes commit in parallel. 0 writes each message
 	// in its own transaction.
 	IngestLanes int
+	// Search is how the database's full-text index is queried and rebuilt.
+	Search SearchSQL
 }
 
 // Store implements desk.Store.
@@ -88,6 +90,10 @@ func New(ctx context.Context, w, r *sql.DB, d Dialect, clock desk.Clock) (*Store
 	}
 	return s, nil
 }
+
+// DB returns the writer pool, for bulk tools (the search benchmark's
+// seeding) that write through SQL rather than the services.
+func (s *Store) DB() *sql.DB { return s.w }
 
 // Ping checks both pools.
 func (s *Store) Ping(ctx context.Context) error {

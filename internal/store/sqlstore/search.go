@@ -1,0 +1,199 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"sort"
+	"sync"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/search"
+)
+
+// SearchSQL is the part of search that differs between databases: how a
+// group's full-text index lists matching IDs, how a parsed query is
+// written in the index's syntax, how a list of IDs is passed, and how the
+// indexes are rebuilt. The sqlite and postgres packages implement it.
+type SearchSQL interface {
+	// Matches returns the query listing the IDs of a group's (desk.Search*)
+	// records matching $1 (a query from Expr) with IDs below $2, newest
+	// first, at most $3.
+	Matches(group string) string
+	// Expr writes a non-empty parsed query in the index's syntax. Every
+	// word is quoted, so no input can be a syntax error.
+	Expr(q search.Query) string
+	// InIDs returns a condition that col is one of ids, with ? standing for
+	// the one argument it returns.
+	InIDs(col string, ids []int64) (cond string, arg any)
+	// Args returns the arguments of a search query as the driver should
+	// get them. PostgreSQL must plan each search with its query in hand:
+	// a cached generic plan picks one strategy for common and rare words
+	// alike, and is slow for one or the other.
+	Args(args []any) []any
+	// Reindex rebuilds the indexes from the stored records.
+	Reindex(ctx context.Context, db *sql.DB) error
+}
+
+// A group's results are read in windows: the index lists the newest
+// candidateWindow matches below the cursor (cheap for any word: FTS5 walks
+// its matches newest first, PostgreSQL walks the primary key for a common
+// word and reads GIN for a rare one), then one query reads those records
+// with the actor's queue access applied. Windows are read until
+// wantVisible visible matches are in hand or maxWindows were read; those
+// are ranked by relevance, then recency, and paged. Bounding the windows
+// bounds the work of a query on a common word however many records match,
+// and keeps the access check to a few hundred rows.
+const (
+	candidateWindow = 250
+	maxWindows      = 4
+	wantVisible     = 100
+)
+
+// searchCursor is the position in a group's results: the window (matches
+// with an ID below Before; 0 for the newest) and the offset in its ranking.
+type searchCursor struct {
+	Group  string `json:"g"`
+	Before int64  `json:"b,omitempty"`
+	Offset int    `json:"o,omitempty"`
+}
+
+func (c searchCursor) encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeSearchCursor(s string) (searchCursor, error) {
+	var c searchCursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	valid := c.Group == desk.SearchConversations || c.Group == desk.SearchMessages || c.Group == desk.SearchCustomers
+	if err != nil || !valid || c.Before < 0 || c.Offset < 0 || c.Offset >= candidateWindow*maxWindows {
+		return c, desk.FieldErrorf("cursor", "cursor is not valid")
+	}
+	return c, nil
+}
+
+// searchHit is a record of a window with what ranks it.
+type searchHit[T any] struct {
+	item   T
+	id     int64
+	score  int
+	recent int64 // last activity or creation, unix microseconds
+}
+
+// window is what a group's windows held: the visible candidates that
+// match the exact query, whether older matches may remain, and the oldest
+// match read.
+type window[T any] struct {
+	cands  []searchHit[T]
+	more   bool
+	oldest int64
+}
+
+// add records a visible record read; it is a candidate if the exact query
+// matches it (an index may match wider, see SearchSQL.Expr).
+func (w *window[T]) add(q search.Query, toks []search.Token, c searchHit[T]) {
+	if _, ok := q.Spans(toks); ok {
+		c.score = q.Score(toks)
+		w.cands = append(w.cands, c)
+	}
+}
+
+// rankPage sorts a window's candidates (taken newest first) by relevance,
+// then recency, and returns the page at the cursor with the next cursor.
+func rankPage[T any](group string, w *window[T], cur searchCursor, n int) ([]T, string) {
+	out := []T{}
+	cands := w.cands
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.score != b.score {
+			return a.score > b.score
+		} else if a.recent != b.recent {
+			return a.recent > b.recent
+		}
+		return a.id > b.id
+	})
+	start := min(cur.Offset, len(cands))
+	end := min(start+n, len(cands))
+	for _, c := range cands[start:end] {
+		out = append(out, c.item)
+	}
+	switch {
+	case end < len(cands):
+		return out, searchCursor{Group: group, Before: cur.Before, Offset: end}.encode()
+	case w.more:
+		return out, searchCursor{Group: group, Before: w.oldest}.encode()
+	}
+	return out, ""
+}
+
+// Search runs a global search (G1): each requested group takes its window
+// of candidates from the full-text index, with queue access applied in
+// the same query, and ranks it in Go with package search, so that both
+// stores order results the same way.
+func (s *Store) Search(ctx context.Context, q desk.SearchQuery) (*desk.SearchResult, error) {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	var cur searchCursor
+	if q.Cursor != "" {
+		if cur, err = decodeSearchCursor(q.Cursor); err != nil {
+			return nil, err
+		} else if q.Type != "" && q.Type != cur.Group {
+			return nil, desk.FieldErrorf("cursor", "the cursor belongs to the %s group", cur.Group)
+		}
+		q.Type = cur.Group
+	}
+	res := &desk.SearchResult{
+		Conversations: desk.ConversationHits{Items: []*desk.Conversation{}},
+		Messages:      desk.MessageHits{Items: []*desk.MessageHit{}},
+		Customers:     desk.CustomerHits{Items: []*desk.Customer{}},
+	}
+	pq := search.Parse(q.Text)
+	if pq.Empty() {
+		return res, nil
+	}
+	gs := groupSearch{s: s, actor: actor, q: pq, expr: s.dialect.Search.Expr(pq), n: min(limit(q.Limit), wantVisible)}
+	at := func(group string) searchCursor {
+		if cur.Group == group {
+			return cur
+		}
+		return searchCursor{Group: group}
+	}
+	// The groups are independent queries: run them side by side, so a
+	// search costs its slowest group rather than the sum.
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	run := func(i int, group string, fn func() error) {
+		if q.Type == "" || q.Type == group {
+			wg.Add(1)
+			go func() { defer wg.Done(); errs[i] = fn() }()
+		}
+	}
+	run(0, desk.SearchConversations, func() (err error) {
+		res.Conversations.Items, res.Conversations.NextCursor, err = gs.conversations(ctx, at(desk.SearchConversations))
+		return err
+	})
+	run(1, desk.SearchMessages, func() (err error) {
+		res.Messages.Items, res.Messages.NextCursor, err = gs.messages(ctx, at(desk.SearchMessages))
+		return err
+	})
+	run(2, desk.SearchCustomers, func() (err error) {
+		res.Customers.Items, res.Customers.NextCursor, err = gs.customers(ctx, at(desk.SearchCustomers))
+		return err
+	})
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return res, nil
+}

@@ -1,0 +1,179 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"math"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/search"
+)
+
+// groupSearch runs one Search's group queries.
+type groupSearch struct {
+	s     *Store
+	actor *desk.Actor
+	q     search.Query
+	expr  string // q in the index's syntax
+	n     int    // page size
+}
+
+// collect reads a group's windows below the cursor (see candidateWindow):
+// the index's matching IDs, then the records among them the actor may see
+// through sel (SELECT ... FROM the group's table and joins), whose rows
+// go to scan. It returns
+// whether older matches may remain and the oldest match read.
+func (g *groupSearch) collect(ctx context.Context, group string, cur searchCursor, restricted bool, sel, idCol string, scan func(*sql.Rows) error) (more bool, oldest int64, err error) {
+	before := cur.Before
+	if before == 0 {
+		before = math.MaxInt64
+	}
+	visible := 0
+	for w := 0; w < maxWindows; w++ {
+		ids, err := g.matchIDs(ctx, group, before)
+		if err != nil || len(ids) == 0 {
+			return false, oldest, err
+		}
+		cond, arg := g.s.dialect.Search.InIDs(idCol, ids)
+		var wh where
+		wh.add(cond, arg)
+		if restricted {
+			restrict(&wh, g.actor)
+		}
+		rows, err := g.s.rd.QueryContext(ctx, sel+wh.sql(), g.s.dialect.Search.Args(wh.args)...)
+		if err != nil {
+			return false, oldest, err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return false, oldest, err
+			}
+			visible++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return false, oldest, err
+		}
+		oldest, before = ids[len(ids)-1], ids[len(ids)-1]
+		if len(ids) < candidateWindow {
+			return false, oldest, nil
+		} else if visible >= wantVisible {
+			break
+		}
+	}
+	return true, oldest, nil
+}
+
+// matchIDs lists the IDs of the group's newest candidateWindow matches
+// below before, newest first.
+func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64) ([]int64, error) {
+	args := g.s.dialect.Search.Args([]any{g.expr, before, candidateWindow})
+	rows, err := g.s.rd.QueryContext(ctx, g.s.dialect.Search.Matches(group), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := make([]int64, 0, candidateWindow)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if len(ids) < candidateWindow {
+			ids = append(ids, id)
+		}
+	}
+	return ids, rows.Err()
+}
+
+// messages is the messages group: each hit with a highlighted snippet and
+// its conversation.
+func (g *groupSearch) messages(ctx context.Context, cur searchCursor) ([]*desk.MessageHit, string, error) {
+	sel := `SELECT m.id, m.kind, m.direction, m.channel, m.text, m.created_at,
+		c.id, c.channel, c.status, c.topic, COALESCE(c.customer_id, 0), COALESCE(NULLIF(cu.name, ''), c.contact_address)
+		FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN customers cu ON cu.id = c.customer_id`
+	var win window[*desk.MessageHit]
+	texts := map[desk.ID]string{}
+	var err error
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchMessages, cur, true, sel, "m.id", func(rows *sql.Rows) error {
+		var h desk.MessageHit
+		var text string
+		var at int64
+		if err := rows.Scan(&h.ID, &h.Kind, &h.Direction, &h.Channel, &text, &at, &h.Conversation.ID, &h.Conversation.Channel,
+			&h.Conversation.Status, &h.Conversation.Topic, &h.Conversation.CustomerID, &h.Conversation.CustomerName); err != nil {
+			return err
+		}
+		h.CreatedAt = fromMicros(at)
+		texts[h.ID] = text
+		win.add(g.q, search.Tokenize(text), searchHit[*desk.MessageHit]{item: &h, id: int64(h.ID), recent: at})
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	page, next := rankPage(desk.SearchMessages, &win, cur, g.n)
+	for _, h := range page {
+		h.Snippet, h.Highlights = search.Snippet(texts[h.ID], g.q)
+		if h.Highlights == nil {
+			h.Highlights = []desk.Span{}
+		}
+	}
+	return page, next, nil
+}
+
+// conversations is the conversations group: matched by topic or by their
+// customer's name, addresses and phone numbers.
+func (g *groupSearch) conversations(ctx context.Context, cur searchCursor) ([]*desk.Conversation, string, error) {
+	sel := conversationSelect + `, COALESCE(cu.search_terms, '')` + conversationFrom
+	var win window[*desk.Conversation]
+	var err error
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchConversations, cur, true, sel, "c.id", func(rows *sql.Rows) error {
+		var terms string
+		c, err := scanConversation(rows, &terms)
+		if err != nil {
+			return err
+		}
+		recent := c.CreatedAt
+		if c.LastMessageAt != nil {
+			recent = *c.LastMessageAt
+		}
+		win.add(g.q, search.Tokenize(c.Topic+" "+terms), searchHit[*desk.Conversation]{item: c, id: int64(c.ID), recent: micros(recent)})
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	page, next := rankPage(desk.SearchConversations, &win, cur, g.n)
+	return page, next, nil
+}
+
+// searchCustomerColumns are customerColumns qualified for joins with an
+// index, plus the indexed terms.
+const searchCustomerColumns = `cu.id, cu.name, cu.gender, cu.city, cu.country, cu.attributes, cu.tags, cu.contacts,
+	cu.created_at, cu.updated_at, cu.last_activity_at, cu.search_terms`
+
+// customers is the customers group. People are visible to every actor, as
+// in FindCustomers.
+func (g *groupSearch) customers(ctx context.Context, cur searchCursor) ([]*desk.Customer, string, error) {
+	var win window[*desk.Customer]
+	var err error
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchCustomers, cur, false, `SELECT `+searchCustomerColumns+` FROM customers cu`, "cu.id", func(rows *sql.Rows) error {
+		var terms string
+		c, err := scanCustomer(rows, &terms)
+		if err != nil {
+			return err
+		}
+		recent := c.CreatedAt
+		if c.LastActivityAt != nil {
+			recent = *c.LastActivityAt
+		}
+		win.add(g.q, search.Tokenize(terms), searchHit[*desk.Customer]{item: c, id: int64(c.ID), recent: micros(recent)})
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	page, next := rankPage(desk.SearchCustomers, &win, cur, g.n)
+	return page, next, nil
+}
