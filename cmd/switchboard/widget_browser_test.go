@@ -55,6 +55,9 @@ wait(function () { return window.SwitchboardChat; }, function (chat) {
 // reload the same visitor gets the thread back from the stored session.
 func TestWidgetInChromium(t *testing.T) {
 	if _, err := os.Stat(chromium); err != nil || testing.Short() {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("headless Chromium is missing at %s (scripts/ensure-services.sh installs it): %v", chromium, err)
+		}
 		t.Skip("no headless Chromium here")
 	}
 	dir := t.TempDir()
