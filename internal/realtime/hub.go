@@ -58,7 +58,7 @@ type Hub struct {
 	log   *slog.Logger
 
 	mu      sync.RWMutex
-	ring    []frame // the last Backlog events, oldest first
+	ring    *ring // the last Backlog events
 	last    uint64
 	clients map[*client]struct{}
 	closed  bool
@@ -76,7 +76,7 @@ type frame struct {
 // NewHub returns a hub; start the bus with the hub as handler.
 func NewHub(store hubStore, b bus.Bus, log *slog.Logger, cfg Config) *Hub {
 	cfg.defaults()
-	return &Hub{cfg: cfg, store: store, bus: b, log: log, clients: map[*client]struct{}{}}
+	return &Hub{cfg: cfg, store: store, bus: b, log: log, ring: newRing(cfg.Backlog), clients: map[*client]struct{}{}}
 }
 
 // OnEvent is the bus handler: remember the event, send it to every client
@@ -89,11 +89,7 @@ func (h *Hub) OnEvent(ev bus.Event) {
 		return // replayed twice (a reconnecting consumer): once per socket
 	}
 	h.last = ev.Seq
-	if len(h.ring) == h.cfg.Backlog {
-		copy(h.ring, h.ring[1:])
-		h.ring = h.ring[:len(h.ring)-1]
-	}
-	h.ring = append(h.ring, f)
+	h.ring.add(f)
 	clients := make([]*client, 0, len(h.clients))
 	for c := range h.clients {
 		clients = append(clients, c)
@@ -171,18 +167,18 @@ func (h *Hub) join(c *client, since uint64, catchUp bool) bool {
 	if catchUp && since < h.last {
 		// The catch-up may exceed the live buffer: the queue grows to hold
 		// it (the writer has not started, nothing else holds the channel).
-		c.send = make(chan []byte, cap(c.send)+len(h.ring)+2)
+		c.send = make(chan []byte, cap(c.send)+h.ring.len()+2)
 	}
 	c.push(mustJSON(map[string]any{"type": "hello", "seq": h.last}))
 	if catchUp && since < h.last {
-		if len(h.ring) == 0 || h.ring[0].ev.Seq > since+1 {
+		if h.ring.len() == 0 || h.ring.oldest().ev.Seq > since+1 {
 			c.push(mustJSON(map[string]any{"type": "refetch", "reason": "missed events are no longer kept", "seq": h.last}))
 		} else {
-			for _, f := range h.ring {
+			h.ring.each(func(f frame) {
 				if f.ev.Seq > since && c.sees(f.ev.Change) {
 					c.push(f.data)
 				}
-			}
+			})
 		}
 	}
 	h.clients[c] = struct{}{}
