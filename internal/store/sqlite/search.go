@@ -97,5 +97,7 @@ func (ftsSearch) Reindex(ctx context.Context, db *sql.DB) error {
 			return err
 		}
 	}
-	return nil
+	// Everything is indexed now (see migration 070).
+	_, err := db.ExecContext(ctx, `UPDATE messages_fts_mark SET last_id = (SELECT COALESCE(MAX(id), 0) FROM messages)`)
+	return err
 }

@@ -61,7 +61,8 @@ func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, 
 		r.Close()
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
-	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: ftsSearch{}}, clock)
+	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: ftsSearch{},
+		AfterWrite: indexNewMessages}, clock)
 	if err != nil {
 		w.Close()
 		r.Close()
@@ -72,4 +73,12 @@ func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, 
 
 func isUniqueViolation(err error) bool {
 	return err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || strings.Contains(err.Error(), "constraint failed: UNIQUE"))
+}
+
+// indexNewMessages index the messages a write transaction added, in one
+// statement (migration 070): FTS5 flushes at every statement, so indexing
+// per row in a trigger cost a flush per message.
+var indexNewMessages = []string{
+	`INSERT INTO messages_fts(rowid, text) SELECT id, text FROM messages WHERE id > (SELECT last_id FROM messages_fts_mark)`,
+	`UPDATE messages_fts_mark SET last_id = (SELECT MAX(id) FROM messages) WHERE last_id < (SELECT COALESCE(MAX(id), 0) FROM messages)`,
 }

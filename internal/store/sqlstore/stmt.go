@@ -67,7 +67,7 @@ func (c *stmtCache) close() {
 // front, before any transaction can hold its connection.
 func (s *Store) prepareWriter(ctx context.Context) error {
 	s.wstmts = make(map[string]*sql.Stmt, len(hotWrites))
-	for _, q := range hotWrites {
+	for _, q := range append(append([]string{}, hotWrites...), s.dialect.AfterWrite...) {
 		st, err := s.w.PrepareContext(ctx, q)
 		if err != nil {
 			return fmt.Errorf("prepare %q: %w", q, err)

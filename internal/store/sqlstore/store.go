@@ -43,6 +43,10 @@ type Dialect struct {
 	IngestLanes int
 	// Search is how the database's full-text index is queried and rebuilt.
 	Search SearchSQL
+	// AfterWrite are statements run at the end of every write transaction,
+	// before commit (SQLite indexes the transaction's new messages for
+	// search in one go).
+	AfterWrite []string
 }
 
 // Store implements desk.Store.
@@ -143,6 +147,11 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err
+	}
+	for _, q := range s.dialect.AfterWrite {
+		if _, err := s.txExec(ctx, tx, q); err != nil {
+			return fmt.Errorf("after write: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
