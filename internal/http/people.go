@@ -8,20 +8,11 @@ import (
 
 // handleCustomerMerge unites other_id into the customer (F1, supervisors).
 func (s *Server) handleCustomerMerge(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, other, err := s.mergeRequest(r)
 	if err != nil {
 		return err
 	}
-	var req struct {
-		OtherID desk.ID `json:"other_id"`
-	}
-	if err := s.decode(r, &req); err != nil {
-		return err
-	}
-	if req.OtherID == 0 {
-		return desk.FieldErrorf("other_id", "other_id is required")
-	}
-	c, err := s.cfg.Store.MergeCustomers(r.Context(), id, req.OtherID)
+	c, err := s.cfg.Store.MergeCustomers(r.Context(), id, other)
 	if err != nil {
 		return err
 	}
