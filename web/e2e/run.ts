@@ -302,7 +302,15 @@ async function scenarios(browser: Browser, server: Server) {
     await waitFor(async () => (await notes()).some((n) => n.title === 'New conversation assigned to you' && n.body === 'Nora Notify'), 'assignment notified', 3000)
     await admin.inbound('customer-notify', 'Are you there?')
     await waitFor(async () => (await notes()).some((n) => n.title === 'New message from Nora Notify'), 'customer message notified', 3000)
-    const before = (await notes()).length
+    // Let notifications of the events above settle (an event can arrive
+    // twice: its own frame and a refetch), then count.
+    let before = (await notes()).length
+    for (let stable = 0; stable < 4; ) {
+      await pe.waitForTimeout(250)
+      const n = (await notes()).length
+      stable = n === before ? stable + 1 : 0
+      before = n
+    }
     await visibility('visible')
     await admin.inbound('customer-notify', 'Visible tab: no notification')
     await pe.waitForTimeout(1500)
