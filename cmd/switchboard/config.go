@@ -52,6 +52,8 @@ type Config struct {
 	SIPListen   string
 	SIPTrunk    string
 	HoldMusic   string
+	// DebugAddr serves the Go profiler (loopback only); empty = off.
+	DebugAddr string
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -66,6 +68,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	c.storeFlags(fs)
 	fs.StringVar(&c.NATS, "nats", "", "NATS URL for several server nodes (nats://...)")
 	fs.StringVar(&c.NATSPrefix, "nats-prefix", "switchboard", "NATS subject and stream prefix (one per deployment)")
+	fs.StringVar(&c.DebugAddr, "debug-addr", "", "loopback address serving the Go profiler at /debug/pprof/ (empty = off)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of the workspace (https://... makes session cookies Secure behind a TLS proxy)")
 	fs.StringVar(&c.OutboundAllow, "outbound-allow", "", "private networks outbound requests (context cards, webhooks) may reach, e.g. 10.0.0.0/8,192.168.1.5")

@@ -167,6 +167,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer startIMAP(c.IMAPPoll, store, srv, logger)()
 
+	stopDebug, err := startDebug(c.DebugAddr, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopDebug()
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 

@@ -14,11 +14,13 @@ import (
 // on the writer (see hotWrites), so the hot path parses no SQL.
 const (
 	qIngestDup = `SELECT id FROM messages WHERE channel = $1 AND external_id = $2`
-	// qIngestTouchCustomer finds the owner of a contact address and records
-	// its activity in one statement; on PostgreSQL it also locks the row, so
-	// two messages of one customer cannot both open a conversation.
-	qIngestTouchCustomer = `UPDATE customers SET last_activity_at = $1
-		WHERE id = (SELECT customer_id FROM contacts WHERE channel = $2 AND address = $3) RETURNING ` + customerColumns
+	// qIngestFindCustomer finds the owner of a contact address. Where the
+	// database has several writers (qIngestLockCustomer) it also locks the
+	// row, so two messages of one customer cannot both open a conversation.
+	qIngestFindCustomer = `SELECT ` + customerColumns + ` FROM customers
+		WHERE id = (SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2)`
+	qIngestLockCustomer  = qIngestFindCustomer + ` FOR UPDATE`
+	qIngestTouchCustomer = `UPDATE customers SET last_activity_at = $1 WHERE id = $2`
 	qIngestNewCustomer = `INSERT INTO customers (sort_name, contacts, search_terms, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, $4, $4, $4) RETURNING id`
 	qIngestNewContact  = `INSERT INTO contacts (channel, address, customer_id) VALUES ($1, $2, $3)`
 	qIngestOngoing     = conversationSelect + conversationFrom + ` WHERE c.customer_id = $1 AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`
@@ -32,7 +34,7 @@ const (
 
 // hotWrites are the statements prepared on the writer connection up front.
 var hotWrites = []string{
-	qIngestDup, qIngestTouchCustomer, qIngestNewCustomer, qIngestNewContact, qIngestOngoing,
+	qIngestDup, qIngestFindCustomer, qIngestTouchCustomer, qIngestNewCustomer, qIngestNewContact, qIngestOngoing,
 	qIngestQueueName, qIngestNewConv, qIngestTouchConv, qIngestMessage, qInsertEvent,
 	qReplyMessage, qReplyTouchNote, qReplyTouchConv, qReplySwitchConv, qOutboxInsert,
 }
@@ -112,11 +114,21 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 	now := s.now()
 	at := micros(now)
 
-	cu, err := scanCustomer(s.txRow(ctx, tx, qIngestTouchCustomer, at, in.Channel, in.From))
+	findCustomer := qIngestFindCustomer
+	if s.dialect.RowLocks {
+		findCustomer = qIngestLockCustomer
+	}
+	cu, err := scanCustomer(s.txRow(ctx, tx, findCustomer, in.Channel, in.From))
+	if err == nil && activityStale(cu.LastActivityAt, now) {
+		if _, err := s.txExec(ctx, tx, qIngestTouchCustomer, at, int64(cu.ID)); err != nil {
+			return nil, err
+		}
+		cu.LastActivityAt = &now
+	}
 	if isNoRows(err) {
 		res.NewCustomer = true
 		cu = &desk.Customer{Attributes: map[string]string{}, Tags: []string{},
-			Contacts: []desk.Contact{{Channel: in.Channel, Address: in.From}}, CreatedAt: now, UpdatedAt: now}
+			Contacts: []desk.Contact{{Channel: in.Channel, Address: in.From}}, CreatedAt: now, UpdatedAt: now, LastActivityAt: &now}
 		if err := s.txRow(ctx, tx, qIngestNewCustomer, sortName(cu), mustJSON(cu.Contacts), search.CustomerTerms("", cu.Contacts), at).Scan(&cu.ID); err != nil {
 			return nil, err
 		}
@@ -126,7 +138,6 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 	} else if err != nil {
 		return nil, err
 	}
-	cu.LastActivityAt = &now
 	res.Customer = cu
 
 	var c *desk.Conversation
@@ -228,6 +239,16 @@ func (s *Store) duplicateTx(ctx context.Context, tx *sql.Tx, msgID desk.ID) (*de
 		res.Customer, err = scanCustomer(tx.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, int64(res.Conversation.CustomerID)))
 	}
 	return res, err
+}
+
+// customerActivityStep is the precision of a customer's last activity: a
+// message moves it only when it is older than this, which spares the
+// customer's row (and its page in the log) a write on every message of a
+// conversation in full flow. Conversations keep their exact times.
+const customerActivityStep = time.Minute
+
+func activityStale(last *time.Time, now time.Time) bool {
+	return last == nil || now.Sub(*last) >= customerActivityStep
 }
 
 // topicOf makes an email subject a conversation topic: reply and forward

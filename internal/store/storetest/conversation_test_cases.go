@@ -53,6 +53,29 @@ func testIngest(t *testing.T, open Opener) {
 	if fmt.Sprint(types) != "[created status_changed reopened status_changed]" {
 		t.Fatalf("timeline = %v", types)
 	}
+	// A customer's last activity moves with their messages, to the minute.
+	lastActivity := func() time.Time {
+		t.Helper()
+		cu, err := f.s.FindCustomerByID(f.sys, r1.Customer.ID)
+		if err != nil || cu.LastActivityAt == nil {
+			t.Fatalf("customer: %+v, %v", cu, err)
+		}
+		return *cu.LastActivityAt
+	}
+	before := lastActivity()
+	f.clock.Add(30 * time.Second)
+	if r := f.MustIngest("+15550001", "m5", "within the minute", 0); !r.Customer.LastActivityAt.Equal(before) {
+		t.Fatalf("result's last activity %v, stored %v", r.Customer.LastActivityAt, before)
+	}
+	if got := lastActivity(); !got.Equal(before) {
+		t.Fatalf("last activity moved within its minute: %v -> %v", before, got)
+	}
+	f.clock.Add(31 * time.Second)
+	r6 := f.MustIngest("+15550001", "m6", "a minute later", 0)
+	if got := lastActivity(); !got.Equal(f.clock.Now()) || !r6.Customer.LastActivityAt.Equal(got) {
+		t.Fatalf("last activity %v (result %v), want %v", got, r6.Customer.LastActivityAt, f.clock.Now())
+	}
+
 	_, err = f.s.IngestMessage(f.sys, &desk.InboundMessage{Channel: "sms", From: "+1555", Text: "x"})
 	wantCode(t, err, desk.EINVALID)
 	_, err = f.s.IngestMessage(f.as(f.MustAgent("a@example.com", desk.RoleAdmin)), &desk.InboundMessage{Channel: "sms", From: "+1555", Text: "x", ExternalID: "e"})
