@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/bus"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
@@ -12,7 +13,7 @@ import (
 // startRealtime opens the bus (NATS with --nats, else in process) and the
 // hub it feeds. The store's changes reach the bus through the returned
 // handler.
-func startRealtime(ctx context.Context, c *Config, store desk.Store, log *slog.Logger) (*realtime.Hub, bus.Bus, error) {
+func startRealtime(ctx context.Context, c *Config, store desk.Store, tokens *auth.SessionCache, log *slog.Logger) (*realtime.Hub, bus.Bus, error) {
 	var b bus.Bus = bus.NewLocal()
 	if c.NATS != "" {
 		nb, err := bus.DialNATS(ctx, c.NATS, c.NATSPrefix, log)
@@ -22,9 +23,31 @@ func startRealtime(ctx context.Context, c *Config, store desk.Store, log *slog.L
 		b = nb
 	}
 	hub := realtime.NewHub(store, b, log, realtime.Config{})
-	if err := b.Start(hub, 10000); err != nil {
+	if err := b.Start(tokenDropper{Handler: hub, tokens: tokens}, 10000); err != nil {
 		b.Close()
 		return nil, nil, err
 	}
 	return hub, b, nil
+}
+
+// tokenDropper passes what the bus delivers to the hub and keeps this
+// node's token cache honest: sessions revoked and agents changed on any
+// node are forgotten here too.
+type tokenDropper struct {
+	bus.Handler
+	tokens *auth.SessionCache
+}
+
+func (d tokenDropper) OnEvent(ev bus.Event) {
+	if ev.Type == desk.ChangeAgentUpdated {
+		d.tokens.DropAgent(ev.AgentID)
+	}
+	d.Handler.OnEvent(ev)
+}
+
+func (d tokenDropper) OnSignal(sig bus.Signal) {
+	if sig.Type == bus.SignalSessionRevoked {
+		d.tokens.DropSessions(sig.SessionIDs)
+	}
+	d.Handler.OnSignal(sig)
 }

@@ -70,7 +70,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer store.Close()
 
 	// The live feed: the bus carries committed changes to every node's hub.
-	hub, evbus, err := startRealtime(ctx, &c, store, logger)
+	// Resolved tokens are cached briefly; the bus tells every node's cache
+	// of revoked sessions and changed agents.
+	tokens := auth.NewSessionCache(sbhttp.DefaultTokenCacheTTL, 0)
+	hub, evbus, err := startRealtime(ctx, &c, store, tokens, logger)
 	if err != nil {
 		return fmt.Errorf("realtime: %w", err)
 	}
@@ -105,6 +108,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("calls: %w", err)
 	}
 	srv := sbhttp.NewServer(sbhttp.Config{
+		Tokens:   tokens,
 		Store:    store,
 		Clock:    desk.SystemClock{},
 		Logger:   logger,

@@ -41,6 +41,9 @@ type Authenticator struct {
 	Rand io.Reader
 	// Secrets seals TOTP secrets at rest; nil stores them in the clear.
 	Secrets *SecretBox
+	// Cache remembers resolved tokens briefly; nil reads the store on
+	// every request.
+	Cache *SessionCache
 }
 
 // Session is a successful login.
@@ -72,33 +75,56 @@ func (a *Authenticator) Resolve(ctx context.Context, token string) (*Identity, e
 	if token == "" {
 		return nil, desk.Errorf(desk.EUNAUTHENTICATED, "authentication required")
 	}
-	if IsIntegrationToken(token) {
-		t, err := a.Store.FindIntegrationTokenByHash(ctx, HashToken(token))
-		if desk.ErrorKind(err) == desk.ENOTFOUND {
+	hash := HashToken(token)
+	now := a.Clock.Now()
+	e, ok := a.Cache.get(hash, now)
+	if !ok {
+		var err error
+		if e, err = a.lookup(ctx, token, hash); desk.ErrorKind(err) == desk.ENOTFOUND {
 			return nil, unauth
 		} else if err != nil {
 			return nil, err
 		}
-		return &Identity{Integration: true, Actor: &desk.Actor{Name: "integration:" + t.Name}}, nil
+		e.fetched = now
+		a.Cache.put(hash, e)
 	}
-	s, agent, err := a.Store.FindSessionByTokenHash(ctx, HashToken(token))
-	if desk.ErrorKind(err) == desk.ENOTFOUND {
+	if e.integration != nil {
+		return &Identity{Integration: true, Actor: &desk.Actor{Name: "integration:" + e.integration.Name}}, nil
+	}
+	s, agent := &e.session, e.agent
+	if !now.Before(s.ExpiresAt) {
+		a.Cache.DropSessions([]desk.ID{s.ID})
 		return nil, unauth
-	} else if err != nil {
-		return nil, err
 	}
-	now := a.Clock.Now()
 	if a.MaxAge > 0 && now.Sub(s.CreatedAt) > a.MaxAge {
 		a.revoke(ctx, s.ID)
 		return nil, unauth
 	}
 	if now.Sub(s.LastSeenAt) > time.Minute {
-		if err := a.Store.TouchSession(ctx, s.ID, now, now.Add(a.IdleTimeout)); err != nil {
+		expires := now.Add(a.IdleTimeout)
+		if err := a.Store.TouchSession(ctx, s.ID, now, expires); err != nil {
 			return nil, err
 		}
+		a.Cache.touched(hash, now, expires)
 	}
 	return &Identity{SessionID: s.ID, EnrollRequired: s.EnrollRequired,
 		Actor: &desk.Actor{AgentID: agent.ID, Name: agent.Name, Role: agent.Role}}, nil
+}
+
+// lookup reads a token from the store.
+func (a *Authenticator) lookup(ctx context.Context, token, hash string) (cachedToken, error) {
+	if IsIntegrationToken(token) {
+		t, err := a.Store.FindIntegrationTokenByHash(ctx, hash)
+		if err != nil {
+			return cachedToken{}, err
+		}
+		return cachedToken{integration: t}, nil
+	}
+	s, agent, err := a.Store.FindSessionByTokenHash(ctx, hash)
+	if err != nil {
+		return cachedToken{}, err
+	}
+	return cachedToken{session: *s, agent: agent}, nil
 }
 
 // Logout revokes the session of the context's identity.
@@ -124,6 +150,10 @@ func (a *Authenticator) RevokeAgentSessions(ctx context.Context, agentID, keep d
 	return ids, err
 }
 
+// AgentChanged drops what the cache holds of an agent whose record (role,
+// name) changed; other nodes hear of it through the bus.
+func (a *Authenticator) AgentChanged(id desk.ID) { a.Cache.DropAgent(id) }
+
 // revoke deletes one session, best effort (it is refused anyway).
 func (a *Authenticator) revoke(ctx context.Context, id desk.ID) {
 	if err := a.Store.DeleteSession(ctx, id); err != nil {
@@ -134,6 +164,7 @@ func (a *Authenticator) revoke(ctx context.Context, id desk.ID) {
 }
 
 func (a *Authenticator) notify(id desk.ID) {
+	a.Cache.DropSessions([]desk.ID{id})
 	if a.Observer != nil {
 		a.Observer.SessionRevoked(id)
 	}

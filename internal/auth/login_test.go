@@ -38,7 +38,9 @@ func newFixture(t *testing.T, role desk.Role) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	f := &fixture{t: t, st: st, clock: clock, ctx: auth.NewContextWithClientIP(context.Background(), "192.0.2.7")}
-	f.a = &auth.Authenticator{Store: st, Clock: clock, IdleTimeout: time.Hour,
+	// Every test runs with the token cache the server uses: revocations
+	// must take effect through it at once.
+	f.a = &auth.Authenticator{Store: st, Clock: clock, IdleTimeout: time.Hour, Cache: auth.NewSessionCache(10*time.Second, 0),
 		Throttle: auth.NewThrottle(auth.ThrottleConfig{}, clock),
 		Observer: desk.SessionObserverFunc(func(id desk.ID) { f.mu.Lock(); f.revoked = append(f.revoked, id); f.mu.Unlock() })}
 	h, _ := auth.HashPassword("password1")

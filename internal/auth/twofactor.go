@@ -113,6 +113,7 @@ func (a *Authenticator) ConfirmTOTP(ctx context.Context, code string) ([]string,
 	if err := a.Store.ConfirmTwoFactor(ctx, actor.AgentID, step, hashes); err != nil {
 		return nil, err
 	}
+	a.Cache.DropAgent(actor.AgentID) // its sessions are no longer limited to enrollment
 	a.Audit(ctx, &desk.AuditEntry{Type: desk.AuditTOTPEnrolled, ActorID: &actor.AgentID, AgentID: &actor.AgentID})
 	return codes, nil
 }

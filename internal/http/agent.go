@@ -110,6 +110,7 @@ func (s *Server) handleAgentUpdate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	s.auth.AgentChanged(a.ID)
 	if a.Role != before.Role {
 		s.auth.Audit(r.Context(), &desk.AuditEntry{Type: desk.AuditRoleChanged, ActorID: &actor.AgentID, AgentID: &a.ID,
 			Detail: map[string]any{"from": string(before.Role), "to": string(a.Role)}})

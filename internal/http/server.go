@@ -49,6 +49,10 @@ type Config struct {
 	// URLs (context cards, bot webhooks): an internal/safehttp client, so
 	// they cannot reach internal addresses (SSRF). Nil means none is made.
 	Outbound *http.Client
+	// Tokens caches resolved tokens briefly (auth.SessionCache); nil makes
+	// a 10-second cache for this server. Several nodes must feed it what
+	// the bus reports (revoked sessions, updated agents).
+	Tokens *auth.SessionCache
 	// SessionObserver is told about every revoked session (the real-time
 	// layer closes its connections); may be nil.
 	SessionObserver desk.SessionObserver
@@ -74,6 +78,11 @@ type Config struct {
 	// serves none.
 	Widget []byte
 }
+
+// DefaultTokenCacheTTL is how long a resolved token is trusted without
+// reading the store again (revocations drop it at once; see
+// auth.SessionCache).
+const DefaultTokenCacheTTL = 10 * time.Second
 
 // Server is the HTTP front of Switchboard.
 type Server struct {
@@ -105,13 +114,16 @@ func NewServer(cfg Config) *Server {
 	if cfg.SessionIdle <= 0 {
 		cfg.SessionIdle = 12 * time.Hour
 	}
+	if cfg.Tokens == nil {
+		cfg.Tokens = auth.NewSessionCache(DefaultTokenCacheTTL, 0)
+	}
 	if cfg.SessionMaxAge <= 0 {
 		cfg.SessionMaxAge = 7 * 24 * time.Hour
 	}
 	s := &Server{
 		cfg: cfg,
 		auth: &auth.Authenticator{Store: cfg.Store, Clock: cfg.Clock, IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge,
-			Throttle: auth.NewThrottle(cfg.Throttle, cfg.Clock), Observer: cfg.SessionObserver, Logger: cfg.Logger, Secrets: cfg.Secrets},
+			Throttle: auth.NewThrottle(cfg.Throttle, cfg.Clock), Observer: cfg.SessionObserver, Logger: cfg.Logger, Secrets: cfg.Secrets, Cache: cfg.Tokens},
 		metrics: newMetrics(cfg.Registry),
 		mux:     http.NewServeMux(),
 	}

@@ -43,6 +43,7 @@ func (s *Server) handleTokenDelete(w http.ResponseWriter, r *http.Request) error
 	if err := s.cfg.Store.DeleteIntegrationToken(r.Context(), id); err != nil {
 		return err
 	}
+	s.cfg.Tokens.DropIntegrationToken(id)
 	actor := desk.ActorFromContext(r.Context())
 	s.auth.Audit(r.Context(), &desk.AuditEntry{Type: desk.AuditTokenDeleted, ActorID: &actor.AgentID,
 		Detail: map[string]any{"token_id": id.String()}})

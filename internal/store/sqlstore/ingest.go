@@ -21,11 +21,11 @@ const (
 		WHERE id = (SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2)`
 	qIngestLockCustomer  = qIngestFindCustomer + ` FOR UPDATE`
 	qIngestTouchCustomer = `UPDATE customers SET last_activity_at = $1 WHERE id = $2`
-	qIngestNewCustomer = `INSERT INTO customers (sort_name, contacts, search_terms, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, $4, $4, $4) RETURNING id`
-	qIngestNewContact  = `INSERT INTO contacts (channel, address, customer_id) VALUES ($1, $2, $3)`
-	qIngestOngoing     = conversationSelect + conversationFrom + ` WHERE c.customer_id = $1 AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`
-	qIngestQueueName   = `SELECT name, bot_url <> '' FROM queues WHERE id = $1`
-	qIngestNewConv     = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address, topic,
+	qIngestNewCustomer   = `INSERT INTO customers (sort_name, contacts, search_terms, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, $4, $4, $4) RETURNING id`
+	qIngestNewContact    = `INSERT INTO contacts (channel, address, customer_id) VALUES ($1, $2, $3)`
+	qIngestOngoing       = conversationSelect + conversationFrom + ` WHERE c.customer_id = $1 AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`
+	qIngestQueueName     = `SELECT name, bot_url <> '' FROM queues WHERE id = $1`
+	qIngestNewConv       = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address, topic,
 		created_at, updated_at, last_message_at, last_customer_message_at, waiting_since, bot) VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8, $8, $8, $8, $10) RETURNING id`
 	qIngestTouchConv = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1, status = $2 WHERE id = $3`
 	qIngestMessage   = `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
