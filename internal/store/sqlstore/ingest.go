@@ -17,7 +17,9 @@ const (
 	// qIngestFindCustomer finds the owner of a contact address. Where the
 	// database has several writers (qIngestLockCustomer) it also locks the
 	// row, so two messages of one customer cannot both open a conversation.
-	qIngestFindCustomer = `SELECT ` + customerColumns + ` FROM customers
+	// It also answers whether the message was seen before, so the usual
+	// case (a known customer, a new message) takes one statement.
+	qIngestFindCustomer = `SELECT ` + customerColumns + `, (SELECT id FROM messages WHERE channel = $1 AND external_id = $3) FROM customers
 		WHERE id = (SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2)`
 	qIngestLockCustomer  = qIngestFindCustomer + ` FOR UPDATE`
 	qIngestTouchCustomer = `UPDATE customers SET last_activity_at = $1 WHERE id = $2`
@@ -103,22 +105,25 @@ func (s *Store) ingestAlone(ctx context.Context, in *desk.InboundMessage) (*desk
 
 // ingestTx does the work of IngestMessage inside tx.
 func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage) (*desk.IngestResult, error) {
-	var msgID int64
-	err := s.txRow(ctx, tx, qIngestDup, in.Channel, in.ExternalID).Scan(&msgID)
-	if err == nil {
-		return s.duplicateTx(ctx, tx, desk.ID(msgID))
-	} else if !isNoRows(err) {
-		return nil, err
-	}
-	res := &desk.IngestResult{}
-	now := s.now()
-	at := micros(now)
-
 	findCustomer := qIngestFindCustomer
 	if s.dialect.RowLocks {
 		findCustomer = qIngestLockCustomer
 	}
-	cu, err := scanCustomer(s.txRow(ctx, tx, findCustomer, in.Channel, in.From))
+	var seen sql.NullInt64
+	cu, err := scanCustomer(s.txRow(ctx, tx, findCustomer, in.Channel, in.From, in.ExternalID), &seen)
+	if isNoRows(err) {
+		// An unknown sender may still repeat a stored message (its contact
+		// removed from the customer since).
+		if err := s.txRow(ctx, tx, qIngestDup, in.Channel, in.ExternalID).Scan(&seen); err != nil && !isNoRows(err) {
+			return nil, err
+		}
+	}
+	if seen.Valid {
+		return s.duplicateTx(ctx, tx, desk.ID(seen.Int64))
+	}
+	res := &desk.IngestResult{}
+	now := s.now()
+	at := micros(now)
 	if err == nil && activityStale(cu.LastActivityAt, now) {
 		if _, err := s.txExec(ctx, tx, qIngestTouchCustomer, at, int64(cu.ID)); err != nil {
 			return nil, err

@@ -76,6 +76,15 @@ func testIngest(t *testing.T, open Opener) {
 		t.Fatalf("last activity %v (result %v), want %v", got, r6.Customer.LastActivityAt, f.clock.Now())
 	}
 
+	// A repeat whose sender is no longer anyone's contact is still a repeat.
+	other := []desk.Contact{{Channel: r1.Message.Channel, Address: "+15550999"}}
+	if _, err := f.s.UpdateCustomer(f.sys, r1.Customer.ID, desk.CustomerUpdate{Contacts: &other}); err != nil {
+		t.Fatal(err)
+	}
+	if again := f.MustIngest("+15550001", "m6", "a minute later", 0); !again.Duplicate || again.Message.ID != r6.Message.ID {
+		t.Fatalf("repeat from a removed contact: %+v", again)
+	}
+
 	_, err = f.s.IngestMessage(f.sys, &desk.InboundMessage{Channel: "sms", From: "+1555", Text: "x"})
 	wantCode(t, err, desk.EINVALID)
 	_, err = f.s.IngestMessage(f.as(f.MustAgent("a@example.com", desk.RoleAdmin)), &desk.InboundMessage{Channel: "sms", From: "+1555", Text: "x", ExternalID: "e"})
