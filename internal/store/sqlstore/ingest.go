@@ -30,7 +30,12 @@ const (
 	qIngestNewConv       = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address, topic,
 		created_at, updated_at, last_message_at, last_customer_message_at, waiting_since, bot) VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8, $8, $8, $8, $10) RETURNING id`
 	qIngestTouchConv = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1, status = $2 WHERE id = $3`
-	qIngestMessage   = `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
+	// qIngestTouchAndMessage is qIngestTouchConv and qIngestMessage in one
+	// statement, where the database runs data-modifying WITH clauses.
+	qIngestTouchAndMessage = `WITH touched AS (UPDATE conversations SET last_message_at = $10, last_customer_message_at = $10, updated_at = $10 WHERE id = $1)
+		INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
+	qIngestMessage = `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
 )
 
@@ -146,6 +151,7 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 	res.Customer = cu
 
 	var c *desk.Conversation
+	insertMessage := qIngestMessage
 	if len(in.ThreadRefs) > 0 {
 		c, err = s.threadByRefsTx(ctx, tx, in.ThreadRefs)
 		if err != nil {
@@ -167,8 +173,12 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 		if reopen {
 			c.Status = desk.ConversationOpen
 		}
-		if _, err := s.txExec(ctx, tx, qIngestTouchConv, at, c.Status, int64(c.ID)); err != nil {
-			return nil, err
+		if reopen || !s.dialect.WritableCTE {
+			if _, err := s.txExec(ctx, tx, qIngestTouchConv, at, c.Status, int64(c.ID)); err != nil {
+				return nil, err
+			}
+		} else {
+			insertMessage = qIngestTouchAndMessage // touches it while storing the message
 		}
 		if reopen && c.AssigneeID != nil {
 			if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
@@ -187,7 +197,7 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 
 	m := &desk.Message{ConversationID: c.ID, Kind: desk.KindMessage, Direction: desk.DirectionIn, Type: in.Type, Text: in.Text,
 		Channel: in.Channel, From: in.From, To: in.To, ExternalID: in.ExternalID, CreatedAt: now}
-	if err := s.txRow(ctx, tx, qIngestMessage, int64(c.ID), m.Kind, m.Direction, m.Type, m.Text, m.Channel, m.From, m.To,
+	if err := s.txRow(ctx, tx, insertMessage, int64(c.ID), m.Kind, m.Direction, m.Type, m.Text, m.Channel, m.From, m.To,
 		m.ExternalID, at).Scan(&m.ID); err != nil {
 		return nil, err
 	}

@@ -32,6 +32,10 @@ type Dialect struct {
 	// transaction with the queue's ID: nodes then work one queue one at a
 	// time, so each pick sees the loads the previous one left (fairness).
 	LockQueue string
+	// WritableCTE says the database runs data-modifying statements in
+	// WITH clauses (PostgreSQL), which lets the ingest hot path touch a
+	// conversation and store its message in one round trip.
+	WritableCTE bool
 	// Prepare caches prepared statements in the store. SQLite needs it (its
 	// driver parses every statement anew); pgx caches statements per
 	// connection by itself.

@@ -76,6 +76,11 @@ func testIngest(t *testing.T, open Opener) {
 		t.Fatalf("last activity %v (result %v), want %v", got, r6.Customer.LastActivityAt, f.clock.Now())
 	}
 
+	if c, err := f.s.FindConversationByID(f.sys, r6.Conversation.ID); err != nil {
+		t.Fatal(err)
+	} else if now := f.clock.Now(); c.LastMessageAt == nil || !c.LastMessageAt.Equal(now) || !c.LastCustomerMessageAt.Equal(now) || !c.UpdatedAt.Equal(now) {
+		t.Fatalf("conversation not touched by its message at %v: %+v", now, c)
+	}
 	// A repeat whose sender is no longer anyone's contact is still a repeat.
 	other := []desk.Contact{{Channel: r1.Message.Channel, Address: "+15550999"}}
 	if _, err := f.s.UpdateCustomer(f.sys, r1.Customer.ID, desk.CustomerUpdate{Contacts: &other}); err != nil {
