@@ -150,32 +150,39 @@ func (s *Store) FinishSendJobs(ctx context.Context, outcomes []desk.SendOutcome)
 	return errors.Join(errs...)
 }
 
+// The statements recording a send's outcome, prepared on the writer (see
+// hotWrites): every reply ends with one of them.
+const (
+	qFinishSent        = `UPDATE outbox SET state = 'sent', locked_until = 0, updated_at = $1 WHERE id = $2`
+	qFinishSentMessage = `UPDATE messages SET external_id = COALESCE($1, external_id),
+		delivery_state = CASE WHEN delivery_state IN ('', 'queued', 'failed') THEN 'sent' ELSE delivery_state END, failure_reason = ''
+		WHERE id = $2`
+	qFinishRetry         = `UPDATE outbox SET locked_until = 0, next_attempt_at = $1, last_error = $2, updated_at = $3 WHERE id = $4 AND state = 'pending'`
+	qFinishFailed        = `UPDATE outbox SET state = 'failed', locked_until = 0, last_error = $1, updated_at = $2 WHERE id = $3`
+	qFinishFailedMessage = `UPDATE messages SET delivery_state = $1, failure_reason = $2 WHERE id = $3 AND delivery_state IN ('', 'queued')`
+)
+
 func (s *Store) finishTx(ctx context.Context, tx *sql.Tx, o desk.SendOutcome) error {
 	at := micros(s.now())
 	switch o.Result {
 	case desk.SendSent:
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent', locked_until = 0, updated_at = $1 WHERE id = $2`, at, int64(o.JobID)); err != nil {
+		if _, err := s.txExec(ctx, tx, qFinishSent, at, int64(o.JobID)); err != nil {
 			return err
 		}
 		var ext any
 		if o.ExternalID != "" {
 			ext = o.ExternalID
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE messages SET external_id = COALESCE($1, external_id),
-			delivery_state = CASE WHEN delivery_state IN ('', 'queued', 'failed') THEN 'sent' ELSE delivery_state END, failure_reason = ''
-			WHERE id = $2`, ext, int64(o.MessageID))
+		_, err := s.txExec(ctx, tx, qFinishSentMessage, ext, int64(o.MessageID))
 		return err
 	case desk.SendRetry:
-		_, err := tx.ExecContext(ctx, `UPDATE outbox SET locked_until = 0, next_attempt_at = $1, last_error = $2, updated_at = $3 WHERE id = $4 AND state = 'pending'`,
-			micros(o.NextAttemptAt), o.Reason, at, int64(o.JobID))
+		_, err := s.txExec(ctx, tx, qFinishRetry, micros(o.NextAttemptAt), o.Reason, at, int64(o.JobID))
 		return err
 	case desk.SendFailed:
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'failed', locked_until = 0, last_error = $1, updated_at = $2 WHERE id = $3`,
-			o.Reason, at, int64(o.JobID)); err != nil {
+		if _, err := s.txExec(ctx, tx, qFinishFailed, o.Reason, at, int64(o.JobID)); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE messages SET delivery_state = $1, failure_reason = $2 WHERE id = $3 AND delivery_state IN ('', 'queued')`,
-			desk.DeliveryFailed, o.Reason, int64(o.MessageID))
+		_, err := s.txExec(ctx, tx, qFinishFailedMessage, desk.DeliveryFailed, o.Reason, int64(o.MessageID))
 		return err
 	}
 	return desk.Errorf(desk.EINVALID, "unknown send outcome %q", o.Result)
