@@ -9,13 +9,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
-	"github.com/switchboard-cc/switchboard/internal/blob"
 	"github.com/switchboard-cc/switchboard/internal/channel/livechat"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -43,8 +41,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !phone.ValidRegion(c.PhoneRegion) {
 		return fmt.Errorf("--phone-region: unknown country %q", c.PhoneRegion)
 	}
-	// Note attachments live under the data folder, whichever database.
-	blobs, err := blob.NewDisk(filepath.Join(c.Data, "attachments"))
+	blobs, err := openBlobs(ctx, &c, "attachments", logger)
 	if err != nil {
 		return err
 	}
