@@ -17,11 +17,25 @@ func TestDraftSend(t *testing.T) {
 	var form desk.Form
 	e.do("POST", "/api/v1/forms", e.sup, `{"name":"F","fields":[{"name":"reason","type":"text","required":true}]}`, 201, &form)
 	e.do("PATCH", path, e.agentA, `{"form_id":"`+form.ID.String()+`"}`, 200, nil)
-	e.do("POST", path+"/draft/send", e.agentA, `{"status":"solved"}`, 409, nil)
+	var apiErr apiError
+	e.do("POST", path+"/draft/send", e.agentA, `{"status":"solved"}`, 409, &apiErr)
+	if apiErr.Error.Code != desk.CodeFormIncomplete {
+		t.Fatalf("error: %+v", apiErr)
+	}
 	var thread struct{ Items []desk.Message }
 	e.do("GET", path+"/messages", e.agentA, "", 200, &thread)
 	if len(thread.Items) != 1 {
 		t.Fatalf("a refused send sent: %+v", thread.Items)
+	}
+	var kept desk.Draft
+	e.do("GET", path+"/draft", e.agentA, "", 200, &kept)
+	if kept.Text != "All fixed" {
+		t.Fatalf("the draft was not kept: %+v", kept)
+	}
+	var conv desk.Conversation
+	e.do("GET", path, e.agentA, "", 200, &conv)
+	if conv.Status != desk.ConversationOpen {
+		t.Fatalf("status changed by a refused send: %s", conv.Status)
 	}
 	e.do("PATCH", path, e.agentA, `{"form_values":{"reason":"fixed"}}`, 200, nil)
 	var res struct {

@@ -77,6 +77,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("InternalConversations", func(t *testing.T) { testInternalConversations(t, open) })
 	t.Run("Surveys", func(t *testing.T) { testSurveys(t, open) })
 	t.Run("Drafts", func(t *testing.T) { testDrafts(t, open) })
+	t.Run("DraftSend", func(t *testing.T) { testDraftSend(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
