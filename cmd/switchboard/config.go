@@ -87,7 +87,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.WrapUp, "wrap-up", 30*time.Second, "after-call wrap-up time (agents may add 10 s)")
 	fs.StringVar(&c.Recordings, "recordings", "", "folder of call recordings (default DATA/recordings)")
 	fs.StringVar(&c.CallSecret, "call-secret", "", "secret signing call links (the same on every node)")
-	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL of call links (default: the request's host)")
+	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL of links sent to customers: surveys, call links (default: --base-url; unset: surveys carry no link, call links use the request's host)")
 	fs.StringVar(&c.RTPPorts, "rtp-ports", "", "UDP port range of call media, MIN-MAX (default: any)")
 	fs.StringVar(&c.HoldMusic, "hold-music", "", "folder of music on hold per queue: QUEUE_ID.ul or default.ul (8 kHz mu-law); default a built-in tone")
 	fs.StringVar(&c.SIPListen, "sip-listen", "", "local SIP/UDP address for the trunk (host:port; empty: no SIP)")

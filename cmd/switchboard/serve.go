@@ -41,6 +41,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !phone.ValidRegion(c.PhoneRegion) {
 		return fmt.Errorf("--phone-region: unknown country %q", c.PhoneRegion)
 	}
+	publicURL, err := customerURL(&c, logger)
+	if err != nil {
+		return err
+	}
 	blobs, err := openBlobs(ctx, &c, "attachments", logger)
 	if err != nil {
 		return err
@@ -65,6 +69,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("open store: %w", err)
 	}
 	defer store.Close()
+	setPublicURL(store, publicURL)
 
 	// The live feed: the bus carries committed changes to every node's hub.
 	hub, evbus, err := startRealtime(ctx, &c, store, logger)
