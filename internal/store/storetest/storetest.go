@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Attachments", func(t *testing.T) { testAttachments(t, open) })
 	t.Run("Templates", func(t *testing.T) { testTemplates(t, open) })
 	t.Run("Macros", func(t *testing.T) { testMacros(t, open) })
+	t.Run("MacroCompose", func(t *testing.T) { testMacroCompose(t, open) })
 	t.Run("Merge", func(t *testing.T) { testMerge(t, open) })
 	t.Run("EmailThreading", func(t *testing.T) { testEmailThreading(t, open) })
 	t.Run("ReplyChannelSwitch", func(t *testing.T) { testReplyChannelSwitch(t, open) })
