@@ -74,6 +74,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Calls", func(t *testing.T) { testCalls(t, open) })
 	t.Run("Forms", func(t *testing.T) { testForms(t, open) })
 	t.Run("People", func(t *testing.T) { testPeople(t, open) })
+	t.Run("HistoryCap", func(t *testing.T) { testHistoryCap(t, open) })
 	t.Run("Cards", func(t *testing.T) { testCards(t, open) })
 	t.Run("InternalConversations", func(t *testing.T) { testInternalConversations(t, open) })
 	t.Run("Surveys", func(t *testing.T) { testSurveys(t, open) })
