@@ -48,3 +48,20 @@ func TestDraftSend(t *testing.T) {
 	}
 	e.do("GET", path+"/draft", e.agentA, "", 404, nil)
 }
+
+// TestDraftSurvivesLogout saves a draft, signs out (the session is
+// revoked), signs in again and finds the draft as it was (H2).
+func TestDraftSurvivesLogout(t *testing.T) {
+	e := newEnv(t)
+	path := "/api/v1/conversations/" + e.convA.String() + "/draft"
+	e.do("PUT", path, e.agentA, `{"text":"Half-written answer","subject":"Re: order","cc":["boss@example.com"]}`, 200, nil)
+	e.do("POST", "/api/v1/auth/logout", e.agentA, "", 204, nil)
+	e.do("GET", path, e.agentA, "", 401, nil)
+	var login struct{ Token string }
+	e.do("POST", "/api/v1/auth/login", "", `{"email":"a@example.com","password":"password1"}`, 200, &login)
+	var d desk.Draft
+	e.do("GET", path, login.Token, "", 200, &d)
+	if d.Text != "Half-written answer" || d.Subject != "Re: order" || len(d.CC) != 1 || d.CC[0] != "boss@example.com" {
+		t.Fatalf("draft after signing in again: %+v", d)
+	}
+}
