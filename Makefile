@@ -7,7 +7,7 @@ BIN := bin/switchboard
 ADDR ?= 127.0.0.1:8080
 DATA ?= ./data
 
-.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg clean
+.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-blobs clean
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -53,6 +53,11 @@ bench-ingest: build
 bench-ingest-pg: build
 	$(BIN) bench ingest --conns 32 --customers 1000 --duration 10s \
 	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+# Uploaded-file stores: the data folder and the S3-compatible store that
+# scripts/ensure-services.sh starts (versitygw), put and read MB/s.
+bench-blobs: deps
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./internal/blob/
 
 # Search at scale (issue 7): seeds 1M messages, 200k conversations and 100k
 # customers through SQL, times the index build, then measures query latency.

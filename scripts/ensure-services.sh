@@ -2,7 +2,10 @@
 # Starts or installs what the test suite needs when it is missing:
 # PostgreSQL (127.0.0.1:5432, trust auth, database "test"), NATS with
 # JetStream (127.0.0.1:4222), Debian's Chromium for the browser tests and
-# sipp (package sip-tester) as the far end of the SIP trunk tests.
+# sipp (package sip-tester) as the far end of the SIP trunk tests, and an
+# S3-compatible object store for the blob store tests: versitygw (Apache
+# 2.0, Go) at a pinned version, built into tools/bin with `go install`,
+# serving a folder under /var/lib on 127.0.0.1:7070 with the tests' keys.
 # Safe to run repeatedly; fails loudly when something cannot be provided.
 set -euo pipefail
 
@@ -52,5 +55,23 @@ if ! command -v sipp >/dev/null; then
   apt_install sip-tester
 fi
 
+VERSITYGW_VERSION=v1.8.0
+S3_DIR=/var/lib/switchboard-test-s3
+if ! port_open 7070; then
+  echo "ensure-services: starting versitygw (S3-compatible store) on 127.0.0.1:7070"
+  tools="$(cd "$(dirname "$0")/.." && pwd)/tools/bin"
+  # go install leaves no version in the binary: a stamp file records it.
+  if [ ! -x "$tools/versitygw" ] || [ "$(cat "$tools/versitygw.version" 2>/dev/null)" != "$VERSITYGW_VERSION" ]; then
+    echo "ensure-services: building versitygw $VERSITYGW_VERSION (several minutes, once)"
+    GOBIN="$tools" go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
+    echo "$VERSITYGW_VERSION" > "$tools/versitygw.version"
+  fi
+  as_root mkdir -p "$S3_DIR/data"
+  # The keys are the tests' own (internal/blob/s3_test.go), not secrets.
+  as_root start-stop-daemon --start --oknodo --background --exec "$tools/versitygw" -- \
+    --port 127.0.0.1:7070 --access switchboard --secret switchboard-test-secret --quiet posix "$S3_DIR/data"
+  wait_port 7070
+fi
+
 command -v npm >/dev/null || { echo "ensure-services: npm is required to build the web workspace" >&2; exit 1; }
-echo "ensure-services: PostgreSQL, NATS$( [ -x /usr/bin/chromium ] && echo ', Chromium'), sipp ready"
+echo "ensure-services: PostgreSQL, NATS$( [ -x /usr/bin/chromium ] && echo ', Chromium'), sipp, versitygw ready"

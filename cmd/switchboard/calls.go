@@ -79,7 +79,7 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 		svc.SetDialer(tr)
 	}
 	go svc.Run(ctx, 250*time.Millisecond)
-	return sbhttp.Calls{Service: svc, Media: mh, Links: &calls.Links{Secret: secret, Clock: desk.SystemClock{}}, PublicURL: c.PublicURL}, nil
+	return sbhttp.Calls{Service: svc, Media: mh, Links: &calls.Links{Secret: secret, Clock: desk.SystemClock{}}, PublicURL: c.customerBase()}, nil
 }
 
 // holdMusic reads a queue's music on hold and announcement (I2, B6) from

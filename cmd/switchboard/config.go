@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/blob"
 )
 
 // Config is the server's configuration, from flags and SWITCHBOARD_*
@@ -54,6 +56,9 @@ type Config struct {
 	HoldMusic   string
 	// DebugAddr serves the Go profiler (loopback only); empty = off.
 	DebugAddr string
+	// S3 is the S3-compatible store of uploaded files; when it has no
+	// endpoint, files stay under the data folder.
+	S3 blob.S3Config
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -85,10 +90,15 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.WrapUp, "wrap-up", 30*time.Second, "after-call wrap-up time (agents may add 10 s)")
 	fs.StringVar(&c.Recordings, "recordings", "", "folder of call recordings (default DATA/recordings)")
 	fs.StringVar(&c.CallSecret, "call-secret", "", "secret signing call links (the same on every node)")
-	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL of call links (default: the request's host)")
+	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL of links sent to customers: surveys, call links (default: --base-url; unset: surveys carry no link, call links use the request's host)")
 	fs.StringVar(&c.RTPPorts, "rtp-ports", "", "UDP port range of call media, MIN-MAX (default: any)")
 	fs.StringVar(&c.HoldMusic, "hold-music", "", "folder of music on hold per queue: QUEUE_ID.ul or default.ul (8 kHz mu-law); default a built-in tone")
 	fs.StringVar(&c.SIPListen, "sip-listen", "", "local SIP/UDP address for the trunk (host:port; empty: no SIP)")
+	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", "", "S3-compatible store for uploaded files, http(s)://host[:port]; empty = the data folder")
+	fs.StringVar(&c.S3.Bucket, "s3-bucket", "", "bucket of uploaded files (created if missing)")
+	fs.StringVar(&c.S3.AccessKey, "s3-access-key", "", "S3 access key")
+	fs.StringVar(&c.S3.SecretKey, "s3-secret-key", "", "S3 secret key; prefer SWITCHBOARD_S3_SECRET_KEY (never logged)")
+	fs.StringVar(&c.S3.Region, "s3-region", "", "S3 region (empty: discovered)")
 	fs.StringVar(&c.SIPTrunk, "sip-trunk", "", "SIP trunk address (host:port) that external transfers dial")
 }
 

@@ -9,13 +9,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
-	"github.com/switchboard-cc/switchboard/internal/blob"
 	"github.com/switchboard-cc/switchboard/internal/channel/livechat"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -43,8 +41,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !phone.ValidRegion(c.PhoneRegion) {
 		return fmt.Errorf("--phone-region: unknown country %q", c.PhoneRegion)
 	}
-	// Note attachments live under the data folder, whichever database.
-	blobs, err := blob.NewDisk(filepath.Join(c.Data, "attachments"))
+	publicURL, err := customerURL(&c, logger)
+	if err != nil {
+		return err
+	}
+	blobs, err := openBlobs(ctx, &c, "attachments", logger)
 	if err != nil {
 		return err
 	}
@@ -68,6 +69,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("open store: %w", err)
 	}
 	defer store.Close()
+	setPublicURL(store, publicURL)
 
 	// The live feed: the bus carries committed changes to every node's hub.
 	// Resolved tokens are cached briefly; the bus tells every node's cache

@@ -14,6 +14,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
+	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
 )
 
@@ -21,11 +22,18 @@ import (
 // checked, payload carrying conversation and customer), and failing ones
 // that must become error cards; then edits write back.
 func TestCards(t *testing.T) {
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	t.Run("sqlite", func(t *testing.T) {
+		st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		testCards(t, st)
+	})
+	t.Run("postgres", func(t *testing.T) { testCards(t, pgtest.Open(t, desk.SystemClock{})) })
+}
+
+func testCards(t *testing.T, st desk.Store) {
 	sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 	qa := &desk.Queue{Name: "A"}
 	if err := st.CreateQueue(sys, qa); err != nil {

@@ -48,4 +48,13 @@ type DraftService interface {
 	FindDraft(ctx context.Context, conversationID ID) (*Draft, error)
 	// DeleteDraft removes the caller's draft; none is not an error.
 	DeleteDraft(ctx context.Context, conversationID ID) error
+	// SendDraft sends the caller's draft of m.ConversationID as the reply
+	// m (built and checked by the outbound service) and, when status is
+	// set, marks the conversation waiting, solved or closed: the message,
+	// its send job, the status change (with its survey and timeline
+	// events) and the draft's removal in one transaction. ENOTFOUND when
+	// there is no draft; EINVALID (field status) for another status;
+	// form_incomplete when the form lacks required values; nothing is
+	// sent and the draft is kept whenever it fails.
+	SendDraft(ctx context.Context, m *Message, status string) (*Conversation, error)
 }

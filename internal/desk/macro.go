@@ -97,16 +97,21 @@ type MacroChange struct {
 }
 
 // MacroResult is what applying (or previewing) a macro on a conversation
-// does: the conversation after it, the changes, and the composer's
-// pre-filled parts (body, sender, template), which change no stored data.
+// does: the conversation after it, the changes (conversation fields, and
+// "draft.text" / "draft.subject" for the agent's reply draft), the
+// agent's reply draft after it (nil when the macro has no body or subject
+// action), and the composer's parts (body, sender, template) for the UI.
 type MacroResult struct {
 	Conversation *Conversation `json:"conversation"`
 	Changes      []MacroChange `json:"changes"`
+	Draft        *Draft        `json:"draft"`
 	Composer     MacroComposer `json:"composer"`
 	Macro        *Macro        `json:"macro"`
 }
 
-// MacroComposer is what a macro puts into the reply composer.
+// MacroComposer is what a macro puts into the reply composer: the body
+// and sender are also stored (the reply draft, the conversation's sender);
+// the template is picked in the composer, where its variables are filled.
 type MacroComposer struct {
 	Body       *string `json:"body,omitempty"`
 	Sender     *string `json:"sender,omitempty"`
@@ -127,8 +132,12 @@ type MacroService interface {
 	// DeleteMacro removes a macro (supervisor).
 	DeleteMacro(ctx context.Context, id ID) error
 	// ApplyMacro runs a macro's actions on a visible, not closed
-	// conversation in one transaction with one macro_applied event; with
-	// preview set nothing is written. ECONFLICT conversation_closed for a
-	// closed conversation.
+	// conversation in one transaction with one macro_applied event: the
+	// conversation's fields, its sender (E4: the queue's default sender
+	// only, when the queue has one for the channel: EFORBIDDEN
+	// sender_not_allowed; else a configured sender of the channel:
+	// EINVALID unknown_sender), and the body (and an email's subject) into
+	// the caller's reply draft. With preview set nothing is written.
+	// ECONFLICT conversation_closed for a closed conversation.
 	ApplyMacro(ctx context.Context, conversationID, macroID ID, preview bool) (*MacroResult, error)
 }

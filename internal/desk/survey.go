@@ -15,12 +15,22 @@ type Survey struct {
 	AnsweredAt *time.Time `json:"answered_at"`
 }
 
-// SurveyQuestion is the text the survey message carries; the link (a path
-// when baseURL is empty) lets the customer answer on the web, whose page
-// posts to /api/v1/surveys/{token}; a reply of 1 to 5 works as well.
-func SurveyQuestion(baseURL, token string) string {
+// SurveyQuestion is the text the survey message carries. With the
+// server's public base URL (--public-url) it links to the survey page
+// /survey/{token}, where the customer answers on the web; without one it
+// carries no link (a bare path is no use to a customer), and a reply of
+// 1 to 5 answers it on any channel.
+func SurveyQuestion(publicURL, token string) string {
 	q := "How would you rate our help? Reply with a number from 1 (poor) to 5 (excellent)."
-	return q + " Or answer at " + strings.TrimRight(baseURL, "/") + "/survey/" + token
+	if publicURL == "" {
+		return q
+	}
+	return q + " Or answer at " + SurveyURL(publicURL, token)
+}
+
+// SurveyURL is the survey page of a token under the public base URL.
+func SurveyURL(publicURL, token string) string {
+	return strings.TrimRight(publicURL, "/") + "/survey/" + token
 }
 
 // SurveyRating parses a customer's reply as a rating: "1".."5", spaces

@@ -209,6 +209,8 @@ var accessTable = map[string]accessCase{
 
 	// Public: the token is the credential; an unknown one is 404 for all.
 	"POST /api/v1/surveys/{token}": {"/api/v1/surveys/unknown", `{"rating":5}`, [5]int{404, 404, 404, 404, 404}},
+	"GET /survey/{token}":          {"/survey/unknown", "", [5]int{200, 200, 200, 200, 200}},
+	"POST /survey/{token}":         {"/survey/unknown", "rating=5", [5]int{400, 400, 400, 400, 400}},
 
 	// Drafts are per agent: nobody has one here, so reading or sending is
 	// 404 even where the conversation is visible.

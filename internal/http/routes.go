@@ -161,6 +161,8 @@ func (s *Server) routes() []route {
 
 		{"POST", "/api/v1/inbound", accessIntegration, s.handleInbound},
 		{"POST", "/api/v1/surveys/{token}", accessPublic, s.handleSurveyAnswer},
+		{"GET", "/survey/{token}", accessPublic, s.handleSurveyPage},
+		{"POST", "/survey/{token}", accessPublic, s.handleSurveyPageAnswer},
 
 		{"GET", "/api/v1/channels", accessAgent, s.handleChannelList},
 		{"POST", "/api/v1/channels", accessAgent, s.handleChannelCreate},

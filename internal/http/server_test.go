@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/blob"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
 )
 
@@ -37,14 +38,32 @@ func newEnv(t *testing.T) *env {
 	return newEnvWith(t, Config{BodyLimit: 4096})
 }
 
-// newEnvWith is newEnv with a server configuration (its Store is set here).
+// newPGEnv is newEnv on a PostgreSQL store of its own.
+func newPGEnv(t *testing.T) *env {
+	t.Helper()
+	return newEnvWith(t, Config{BodyLimit: 4096, Store: pgtest.Open(t, desk.SystemClock{})})
+}
+
+// bothStores runs an API scenario on SQLite and on PostgreSQL; run builds
+// its server with the newEnv it is given.
+func bothStores(t *testing.T, run func(t *testing.T, newEnv func(*testing.T) *env)) {
+	t.Run("sqlite", func(t *testing.T) { run(t, newEnv) })
+	t.Run("postgres", func(t *testing.T) { run(t, newPGEnv) })
+}
+
+// newEnvWith is newEnv with a server configuration; its Store is a fresh
+// SQLite one unless cfg names one.
 func newEnvWith(t *testing.T, cfg Config, configure ...func(cfg *Config)) *env {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
+	st := cfg.Store
+	if st == nil {
+		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		st = s
 	}
-	t.Cleanup(func() { st.Close() })
 	blobs, err := blob.NewDisk(filepath.Join(t.TempDir(), "blobs"))
 	if err != nil {
 		t.Fatal(err)

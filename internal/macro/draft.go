@@ -48,10 +48,27 @@ func Offered(m *desk.Macro, d *Draft) bool {
 	return d.To != "" || m.Actions.To[d.Channel] != ""
 }
 
-// Apply runs m's actions on d. The To action runs only for d's channel;
-// the template action is skipped when the session has expired (only a
-// registered template may be sent then, which the agent picks).
-func Apply(m *desk.Macro, d *Draft, sessionExpired bool) (*Draft, error) {
+// Env is what applying a macro to a draft needs to know besides the
+// draft: whether the channel's session with the recipient has expired,
+// and the default sender of a queue for a channel (E4; "" for none; a nil
+// queue is the Default queue).
+type Env struct {
+	SessionExpired bool
+	QueueSender    func(queueID *desk.ID, channel string) string
+}
+
+// Apply runs m's actions on d (E3):
+//   - To runs only for d's channel;
+//   - subject and topic are one field in the composer: the subject on
+//     email (the topic action fills the hidden topic), the topic on other
+//     channels (the subject action fills it when the macro sets no topic);
+//   - the body fills the message;
+//   - the sender follows E4: a queue with a default sender for the
+//     channel sends from it (a queue action switches the draft to it) and
+//     a sender action naming another one is skipped ("sender");
+//   - the template action is skipped when the session has expired (only
+//     a registered template may be sent then, which the agent picks).
+func Apply(m *desk.Macro, d *Draft, env Env) (*Draft, error) {
 	if !Offered(m, d) {
 		return nil, desk.CodedErrorf(desk.EINVALID, "macro_not_offered", "with To empty, only macros that set To for %s apply", d.Channel)
 	}
@@ -71,8 +88,13 @@ func Apply(m *desk.Macro, d *Draft, sessionExpired bool) (*Draft, error) {
 	} else if len(a.To) > 0 {
 		rec.Skipped = append(rec.Skipped, "to")
 	}
-	for dst, v := range map[*string]*string{&out.Subject: a.Subject, &out.Topic: a.Topic, &out.Status: a.Status,
-		&out.Priority: a.Priority, &out.Body: a.Body, &out.Sender: a.Sender} {
+	topic := a.Topic
+	if d.Channel == desk.ChannelEmail && a.Subject != nil {
+		out.Subject = *a.Subject
+	} else if topic == nil {
+		topic = a.Subject
+	}
+	for dst, v := range map[*string]*string{&out.Topic: topic, &out.Status: a.Status, &out.Priority: a.Priority, &out.Body: a.Body} {
 		if v != nil {
 			*dst = *v
 		}
@@ -83,6 +105,20 @@ func Apply(m *desk.Macro, d *Draft, sessionExpired bool) (*Draft, error) {
 	if a.AssigneeID != nil {
 		out.AssigneeID = a.AssigneeID
 	}
+	queueSender := ""
+	if env.QueueSender != nil && (a.QueueID != nil || a.Sender != nil) {
+		queueSender = env.QueueSender(out.QueueID, d.Channel)
+	}
+	if a.QueueID != nil && queueSender != "" {
+		out.Sender = queueSender
+	}
+	if a.Sender != nil {
+		if queueSender != "" && *a.Sender != queueSender {
+			rec.Skipped = append(rec.Skipped, "sender")
+		} else {
+			out.Sender = *a.Sender
+		}
+	}
 	if len(a.Tags) > 0 {
 		tags, err := desk.NormalizeTags(append(slices.Clone(d.Tags), a.Tags...))
 		if err != nil {
@@ -91,7 +127,7 @@ func Apply(m *desk.Macro, d *Draft, sessionExpired bool) (*Draft, error) {
 		out.Tags = tags
 	}
 	if a.TemplateID != nil {
-		if sessionExpired {
+		if env.SessionExpired {
 			rec.Skipped = append(rec.Skipped, "template")
 		} else {
 			out.TemplateID = a.TemplateID
@@ -103,7 +139,7 @@ func Apply(m *desk.Macro, d *Draft, sessionExpired bool) (*Draft, error) {
 
 // Remove undoes an applied macro: the draft returns to what it was before
 // it, with the macros applied after it applied again on top.
-func Remove(macroID desk.ID, d *Draft, macros map[desk.ID]*desk.Macro, sessionExpired bool) (*Draft, error) {
+func Remove(macroID desk.ID, d *Draft, macros map[desk.ID]*desk.Macro, env Env) (*Draft, error) {
 	i := slices.IndexFunc(d.Applied, func(a Applied) bool { return a.MacroID == macroID })
 	if i < 0 {
 		return nil, desk.Errorf(desk.ENOTFOUND, "the macro is not applied to this draft")
@@ -115,7 +151,7 @@ func Remove(macroID desk.ID, d *Draft, macros map[desk.ID]*desk.Macro, sessionEx
 		if m == nil {
 			continue // deleted since: its changes go with it
 		}
-		next, err := Apply(m, &out, sessionExpired)
+		next, err := Apply(m, &out, env)
 		if err != nil {
 			continue // no longer offered once To is gone
 		}
@@ -136,7 +172,7 @@ func (s *Service) ApplyToDraft(ctx context.Context, macroID desk.ID, d *Draft) (
 	if err != nil {
 		return nil, err
 	}
-	return Apply(m, d, s.sessionExpired(ctx, d))
+	return Apply(m, d, s.env(ctx, d))
 }
 
 // RemoveFromDraft undoes a macro applied to d.
@@ -147,7 +183,36 @@ func (s *Service) RemoveFromDraft(ctx context.Context, macroID desk.ID, d *Draft
 			macros[m.ID] = m
 		}
 	}
-	return Remove(macroID, d, macros, s.sessionExpired(ctx, d))
+	return Remove(macroID, d, macros, s.env(ctx, d))
+}
+
+// env looks up what Apply needs for d.
+func (s *Service) env(ctx context.Context, d *Draft) Env {
+	return Env{SessionExpired: s.sessionExpired(ctx, d), QueueSender: func(id *desk.ID, channel string) string {
+		q, err := s.queue(ctx, id)
+		if err != nil {
+			return ""
+		}
+		return q.DefaultSenders[channel]
+	}}
+}
+
+// queue finds a queue by ID, or the Default queue for nil.
+func (s *Service) queue(ctx context.Context, id *desk.ID) (*desk.Queue, error) {
+	sys := desk.NewContextWithActor(ctx, desk.SystemActor)
+	if id != nil {
+		return s.Store.FindQueueByID(sys, *id)
+	}
+	qs, _, err := s.Store.FindQueues(sys, desk.QueueFilter{Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range qs {
+		if q.IsDefault {
+			return q, nil
+		}
+	}
+	return nil, desk.Errorf(desk.ENOTFOUND, "no Default queue")
 }
 
 // sessionExpired tells whether the channel's customer-care window (D6)

@@ -58,11 +58,24 @@ type Reply struct {
 // Reply checks the channel's rules (nothing is stored when they refuse),
 // then stores the message and its send job together.
 func (s *Service) Reply(ctx context.Context, req ReplyRequest) (*Reply, error) {
+	rep, err := s.build(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.CreateMessage(ctx, rep.Message); err != nil {
+		return nil, err
+	}
+	if rep.Send != nil && s.Notify != nil {
+		s.Notify()
+	}
+	return rep, nil
+}
+
+// build turns req into the message to store, checked against the route
+// (C7, E4) and the channel's rules; it stores nothing.
+func (s *Service) build(ctx context.Context, req ReplyRequest) (*Reply, error) {
 	if req.Note {
 		m := &desk.Message{ConversationID: req.ConversationID, Kind: desk.KindNote, Type: desk.TypeText, Text: req.Text, Attachments: req.Attachments}
-		if err := s.Store.CreateMessage(ctx, m); err != nil {
-			return nil, err
-		}
 		return &Reply{Message: m}, nil
 	}
 	c, err := s.Store.FindConversationByID(ctx, req.ConversationID)
@@ -74,11 +87,7 @@ func (s *Service) Reply(ctx context.Context, req ReplyRequest) (*Reply, error) {
 		if req.Type != "" && req.Type != desk.TypeText {
 			return nil, desk.FieldErrorf("type", "internal conversations carry text")
 		}
-		m := &desk.Message{ConversationID: c.ID, Type: desk.TypeText, Text: req.Text}
-		if err := s.Store.CreateMessage(ctx, m); err != nil {
-			return nil, err
-		}
-		return &Reply{Message: m}, nil
+		return &Reply{Message: &desk.Message{ConversationID: c.ID, Type: desk.TypeText, Text: req.Text}}, nil
 	}
 	rt, err := s.routeOf(ctx, c, req)
 	if err != nil {
@@ -101,12 +110,6 @@ func (s *Service) Reply(ctx context.Context, req ReplyRequest) (*Reply, error) {
 				return nil, err
 			}
 		}
-	}
-	if err := s.Store.CreateMessage(ctx, m); err != nil {
-		return nil, err
-	}
-	if m.Send != nil && s.Notify != nil {
-		s.Notify()
 	}
 	return &Reply{Message: m, Verdict: v}, nil
 }

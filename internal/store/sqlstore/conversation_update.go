@@ -19,6 +19,27 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 		return nil, err
 	}
 	old := *c
+	if err := planUpdate(c, upd); err != nil {
+		return nil, err
+	}
+	var surveyMsg desk.ID
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		surveyMsg, err = s.updateConversationTx(ctx, tx, actor, c, &old, upd)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	c, err = s.findConversation(ctx, s.rd, desk.SystemActor, id)
+	if err != nil {
+		return nil, err
+	}
+	s.publish(s.updateChanges(c, &old, surveyMsg)...)
+	return c, nil
+}
+
+// planUpdate applies upd to c in memory and validates the result.
+func planUpdate(c *desk.Conversation, upd desk.ConversationUpdate) error {
 	if upd.Status != nil {
 		c.Status = *upd.Status
 	}
@@ -35,81 +56,82 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 		c.Summary = *upd.Summary
 	}
 	if upd.Status != nil && *upd.Status == "" {
-		return nil, desk.FieldErrorf("status", "status must be open, waiting, solved or closed")
+		return desk.FieldErrorf("status", "status must be open, waiting, solved or closed")
 	}
 	if upd.Priority != nil && *upd.Priority == "" {
-		return nil, desk.FieldErrorf("priority", "priority must be low, normal, high or urgent")
+		return desk.FieldErrorf("priority", "priority must be low, normal, high or urgent")
 	}
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	var surveyMsg desk.ID
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		form, err := s.applyFormTx(ctx, tx, c, upd.FormID, upd.FormValues)
-		if err != nil {
-			return err
-		}
-		if err := checkFormComplete(form, c, old.Status); err != nil {
-			return err
-		}
-		if c.Status != old.Status {
-			if err := s.lockAgentsTx(ctx, tx, c.AssigneeID); err != nil {
-				return err
-			}
-		}
-		now := micros(s.now())
-		closedAt := any(nil)
-		if c.Status == desk.ConversationClosed {
-			closedAt = now
-			if old.ClosedAt != nil && old.Status == desk.ConversationClosed {
-				closedAt = micros(*old.ClosedAt)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET status = $1, priority = $2, topic = $3, summary = $4, updated_at = $5,
-			closed_at = $6, priority_rank = $7, form_id = $8, form_values = $9 WHERE id = $10`,
-			c.Status, c.Priority, c.Topic, c.Summary, now, closedAt, desk.PriorityRank(c.Priority), idArg(c.FormID), mustJSON(c.FormValues), int64(id)); err != nil {
-			return err
-		}
-		if holdsCapacity(c.Status) != holdsCapacity(old.Status) {
-			if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
-				return err
-			}
-		}
-		if upd.Tags != nil {
-			if err := setTagsTx(ctx, tx, "conversations", id, c.Tags); err != nil {
-				return err
-			}
-		}
-		if surveyMsg, err = s.sendSurveyTx(ctx, tx, actor, c, old.Status, fromMicros(now)); err != nil {
-			return err
-		}
-		if c.Status != old.Status {
-			if err := s.insertEventTx(ctx, tx, id, desk.EventStatusChanged, actor, now, map[string]any{"from": old.Status, "to": c.Status}); err != nil {
-				return err
-			}
-		}
-		if c.Priority != old.Priority {
-			return s.insertEventTx(ctx, tx, id, desk.EventPriorityChanged, actor, now, map[string]any{"from": old.Priority, "to": c.Priority})
-		}
-		return nil
-	})
+	return c.Validate()
+}
+
+// updateConversationTx writes c (planned from old by planUpdate) inside
+// tx: the form (required fields enforced on solving/closing), loads, tags,
+// the survey when it is solved or closed, and the timeline events. It
+// returns the survey message's ID, or 0.
+func (s *Store) updateConversationTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c, old *desk.Conversation, upd desk.ConversationUpdate) (desk.ID, error) {
+	id := c.ID
+	form, err := s.applyFormTx(ctx, tx, c, upd.FormID, upd.FormValues)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	c, err = s.findConversation(ctx, s.rd, desk.SystemActor, id)
+	if err := checkFormComplete(form, c, old.Status); err != nil {
+		return 0, err
+	}
+	if c.Status != old.Status {
+		if err := s.lockAgentsTx(ctx, tx, c.AssigneeID); err != nil {
+			return 0, err
+		}
+	}
+	now := micros(s.now())
+	closedAt := any(nil)
+	if c.Status == desk.ConversationClosed {
+		closedAt = now
+		if old.ClosedAt != nil && old.Status == desk.ConversationClosed {
+			closedAt = micros(*old.ClosedAt)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET status = $1, priority = $2, topic = $3, summary = $4, updated_at = $5,
+		closed_at = $6, priority_rank = $7, form_id = $8, form_values = $9 WHERE id = $10`,
+		c.Status, c.Priority, c.Topic, c.Summary, now, closedAt, desk.PriorityRank(c.Priority), idArg(c.FormID), mustJSON(c.FormValues), int64(id)); err != nil {
+		return 0, err
+	}
+	if holdsCapacity(c.Status) != holdsCapacity(old.Status) {
+		if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
+			return 0, err
+		}
+	}
+	if upd.Tags != nil {
+		if err := setTagsTx(ctx, tx, "conversations", id, c.Tags); err != nil {
+			return 0, err
+		}
+	}
+	surveyMsg, err := s.sendSurveyTx(ctx, tx, actor, c, old.Status, fromMicros(now))
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
+	if c.Status != old.Status {
+		if err := s.insertEventTx(ctx, tx, id, desk.EventStatusChanged, actor, now, map[string]any{"from": old.Status, "to": c.Status}); err != nil {
+			return 0, err
+		}
+	}
+	if c.Priority != old.Priority {
+		return surveyMsg, s.insertEventTx(ctx, tx, id, desk.EventPriorityChanged, actor, now, map[string]any{"from": old.Priority, "to": c.Priority})
+	}
+	return surveyMsg, nil
+}
+
+// updateChanges are the changes to publish after an update of old into c
+// commits: conversation.updated (freeing the assignee's capacity when it
+// no longer holds it) and the survey's message.created.
+func (s *Store) updateChanges(c, old *desk.Conversation, surveyMsg desk.ID) []desk.Change {
 	ch := s.conversationChange(desk.ChangeConversationUpdated, c)
 	if c.AssigneeID != nil && holdsCapacity(old.Status) && !holdsCapacity(c.Status) {
 		ch.FreedAgentID = *c.AssigneeID
 	}
-	if surveyMsg != 0 {
-		msg := s.conversationChange(desk.ChangeMessageCreated, c)
-		msg.MessageID = surveyMsg
-		s.publish(ch, msg)
-	} else {
-		s.publish(ch)
+	if surveyMsg == 0 {
+		return []desk.Change{ch}
 	}
-	return c, nil
+	msg := s.conversationChange(desk.ChangeMessageCreated, c)
+	msg.MessageID = surveyMsg
+	return []desk.Change{ch, msg}
 }

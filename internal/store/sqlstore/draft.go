@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -19,7 +20,14 @@ func (s *Store) SaveDraft(ctx context.Context, d *desk.Draft) error {
 		return err
 	}
 	d.AgentID, d.UpdatedAt = actor.AgentID, s.now()
-	_, err = s.w.ExecContext(ctx, `INSERT INTO drafts (conversation_id, agent_id, text, subject, cc, bcc, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+	return upsertDraftTx(ctx, s.w, d)
+}
+
+// upsertDraftTx stores d, replacing the agent's draft of the conversation.
+func upsertDraftTx(ctx context.Context, tx interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, d *desk.Draft) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO drafts (conversation_id, agent_id, text, subject, cc, bcc, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (conversation_id, agent_id) DO UPDATE SET text = excluded.text, subject = excluded.subject, cc = excluded.cc, bcc = excluded.bcc,
 		updated_at = excluded.updated_at`,
 		int64(d.ConversationID), int64(d.AgentID), d.Text, d.Subject, jsonList(d.CC), jsonList(d.BCC), micros(d.UpdatedAt))

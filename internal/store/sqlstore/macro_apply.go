@@ -28,7 +28,14 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 		return nil, desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed")
 	}
 	after, changes, composer := m.Plan(c)
-	res := &desk.MacroResult{Conversation: after, Changes: changes, Composer: composer, Macro: m}
+	if err := s.checkMacroSender(ctx, c, after, m); err != nil {
+		return nil, err
+	}
+	draft, draftChanges, err := s.planMacroDraft(ctx, actor, c, m)
+	if err != nil {
+		return nil, err
+	}
+	res := &desk.MacroResult{Conversation: after, Changes: append(changes, draftChanges...), Draft: draft, Composer: composer, Macro: m}
 	if res.Changes == nil {
 		res.Changes = []desk.MacroChange{}
 	}
@@ -68,10 +75,11 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 		}
 		upd, err := tx.ExecContext(ctx, `UPDATE conversations SET subject = $1, topic = $2, status = $3, priority = $4, priority_rank = $5,
 			queue_id = $6, assignee_id = $7, closed_at = $8, updated_at = $9,
-			waiting_since = CASE WHEN $10 THEN $9 ELSE waiting_since END, form_id = $11, form_values = $12 WHERE id = $13 AND `+sameHolderAt(c, 14),
+			waiting_since = CASE WHEN $10 THEN $9 ELSE waiting_since END, form_id = $11, form_values = $12, sender_address = $13
+			WHERE id = $14 AND `+sameHolderAt(c, 15),
 			append([]any{after.Subject, after.Topic, after.Status, after.Priority, desk.PriorityRank(after.Priority),
 				int64(after.QueueID), idArg(after.AssigneeID), closedAt, now, after.QueueID != c.QueueID,
-				idArg(after.FormID), mustJSON(after.FormValues), int64(convID)}, holderArg(c)...)...)
+				idArg(after.FormID), mustJSON(after.FormValues), after.SenderAddress, int64(convID)}, holderArg(c)...)...)
 		if err != nil {
 			return err
 		}
@@ -83,6 +91,11 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 		}
 		if err := refreshLoadTx(ctx, tx, c.AssigneeID, after.AssigneeID); err != nil {
 			return err
+		}
+		if draft != nil {
+			if err := upsertDraftTx(ctx, tx, draft); err != nil {
+				return err
+			}
 		}
 		if surveyMsg, err = s.sendSurveyTx(ctx, tx, actor, after, c.Status, fromMicros(now)); err != nil {
 			return err

@@ -72,6 +72,9 @@ type Store struct {
 	hook changeHook
 	// dispatcher takes committed send jobs straight to this node's workers.
 	dispatcher desk.SendDispatcher
+	// publicURL prefixes links sent to customers (surveys); see
+	// SetPublicURL.
+	publicURL string
 }
 
 var (

@@ -31,7 +31,7 @@ func (s *Store) sendSurveyTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor,
 	_, _ = rand.Read(b[:])
 	token := hex.EncodeToString(b[:])
 	m := &desk.Message{ConversationID: c.ID, Kind: desk.KindMessage, Direction: desk.DirectionOut, Type: desk.TypeText,
-		Text: desk.SurveyQuestion("", token), Channel: c.Channel, From: c.SenderAddress, To: c.ContactAddress,
+		Text: desk.SurveyQuestion(s.publicURL, token), Channel: c.Channel, From: c.SenderAddress, To: c.ContactAddress,
 		DeliveryState: desk.DeliveryQueued, CreatedAt: now}
 	var channelID int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM channels WHERE kind = $1 AND sender = $2 ORDER BY id LIMIT 1`, c.Channel, c.SenderAddress).Scan(&channelID)
@@ -48,6 +48,11 @@ func (s *Store) sendSurveyTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor,
 	}
 	return m.ID, s.insertEventTx(ctx, tx, c.ID, desk.EventSurveySent, actor, micros(now), map[string]any{"message_id": m.ID.String()})
 }
+
+// SetPublicURL sets the public base URL (https://desk.example.com) that
+// links sent to customers start with; empty sends survey messages without
+// a web link (customers answer by replying 1-5). Call it before serving.
+func (s *Store) SetPublicURL(u string) { s.publicURL = u }
 
 // AnswerSurvey stores the rating for the survey with the token; the token
 // is the credential, so no actor is needed (the public survey page).

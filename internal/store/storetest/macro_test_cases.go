@@ -46,7 +46,7 @@ func testMacros(t *testing.T, open Opener) {
 	ctx := f.as(agent)
 	// Preview changes nothing.
 	pre, err := f.s.ApplyMacro(ctx, conv.ID, escalate.ID, true)
-	if err != nil || pre.Conversation.QueueID != qb.ID || len(pre.Changes) != 6 || *pre.Composer.Body != "We are on it." {
+	if err != nil || pre.Conversation.QueueID != qb.ID || len(pre.Changes) != 7 || *pre.Composer.Body != "We are on it." || pre.Draft == nil || pre.Draft.Text != "We are on it." {
 		t.Fatalf("preview: %+v %v", pre, err)
 	}
 	if same, _ := f.s.FindConversationByID(f.sys, conv.ID); same.QueueID != qa.ID || same.Priority != desk.PriorityNormal {

@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Attachments", func(t *testing.T) { testAttachments(t, open) })
 	t.Run("Templates", func(t *testing.T) { testTemplates(t, open) })
 	t.Run("Macros", func(t *testing.T) { testMacros(t, open) })
+	t.Run("MacroCompose", func(t *testing.T) { testMacroCompose(t, open) })
 	t.Run("Merge", func(t *testing.T) { testMerge(t, open) })
 	t.Run("EmailThreading", func(t *testing.T) { testEmailThreading(t, open) })
 	t.Run("ReplyChannelSwitch", func(t *testing.T) { testReplyChannelSwitch(t, open) })
@@ -73,10 +74,12 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Calls", func(t *testing.T) { testCalls(t, open) })
 	t.Run("Forms", func(t *testing.T) { testForms(t, open) })
 	t.Run("People", func(t *testing.T) { testPeople(t, open) })
+	t.Run("HistoryCap", func(t *testing.T) { testHistoryCap(t, open) })
 	t.Run("Cards", func(t *testing.T) { testCards(t, open) })
 	t.Run("InternalConversations", func(t *testing.T) { testInternalConversations(t, open) })
 	t.Run("Surveys", func(t *testing.T) { testSurveys(t, open) })
 	t.Run("Drafts", func(t *testing.T) { testDrafts(t, open) })
+	t.Run("DraftSend", func(t *testing.T) { testDraftSend(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.

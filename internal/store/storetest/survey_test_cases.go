@@ -35,6 +35,12 @@ func testSurveys(t *testing.T, open Opener) {
 		}
 		return c
 	}
+	// The survey link starts with the server's public URL (--public-url).
+	pub, ok := f.s.(interface{ SetPublicURL(string) })
+	if !ok {
+		t.Fatalf("%T cannot be given a public URL", f.s)
+	}
+	pub.SetPublicURL("https://desk.example.com/")
 	// Solving in a surveyed queue sends one survey through the outbox.
 	c := ingest("15551111", "w1", "help", on.ID).Conversation
 	changes := f.recordChanges()
@@ -49,7 +55,11 @@ func testSurveys(t *testing.T, open Opener) {
 	if err != nil || len(jobs) != 1 || jobs[0].ChannelID != wa.ID || !strings.Contains(jobs[0].Message.Text, "1 (poor) to 5") {
 		t.Fatalf("survey job: %+v %v", jobs, err)
 	}
-	token := jobs[0].Message.Text[strings.LastIndex(jobs[0].Message.Text, "/")+1:]
+	text := jobs[0].Message.Text
+	token := text[strings.LastIndex(text, "/")+1:]
+	if !strings.Contains(text, " Or answer at https://desk.example.com/survey/"+token) || len(token) != 32 {
+		t.Fatalf("survey text %q: want a link to https://desk.example.com/survey/TOKEN", text)
+	}
 	// Once per conversation: reopening and closing sends none.
 	setStatus(c.ID, desk.ConversationOpen)
 	setStatus(c.ID, desk.ConversationClosed)
@@ -71,10 +81,15 @@ func testSurveys(t *testing.T, open Opener) {
 	if got := setStatus(q.ID, desk.ConversationSolved); got.Survey != nil {
 		t.Fatalf("quiet queue surveyed: %+v", got.Survey)
 	}
-	// A reply of 1-5 answers the customer's pending survey.
+	// Without a public URL the survey carries no link (a bare path is of
+	// no use to a customer): a reply of 1-5 answers it.
+	pub.SetPublicURL("")
 	c2 := ingest("15553333", "w3", "hello", on.ID).Conversation
 	setStatus(c2.ID, desk.ConversationSolved)
-	cs.ClaimSendJobs(f.sys, 10, time.Minute)
+	if jobs, _ := cs.ClaimSendJobs(f.sys, 10, time.Minute); len(jobs) != 1 || strings.Contains(jobs[0].Message.Text, "/survey/") ||
+		!strings.HasSuffix(jobs[0].Message.Text, "1 (poor) to 5 (excellent).") {
+		t.Fatalf("survey without a public URL: %+v", jobs)
+	}
 	if r := ingest("15553333", "w4", " 5 ", on.ID); r.Conversation.ID != c2.ID {
 		t.Fatalf("reply threaded into %v", r.Conversation.ID)
 	}
