@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -15,23 +16,43 @@ import (
 // 010_search.
 type tsSearch struct{}
 
-// Matches implements sqlstore.SearchSQL. Planned with its words (see
-// Args), a common word walks the primary key newest first and stops at
-// the limit, a rare one reads its GIN posting list. Customers match few
-// rows but the planner misjudges prefix words on their vectors of names,
-// addresses and phone suffixes, and would walk the table testing every
-// row; ordering by an expression the key cannot serve keeps it on GIN.
-// (Testing a fixed number of newest rows first, then GIN, was measured
-// slower: the common case paid for the bounded scan.)
-func (tsSearch) Matches(group string) string {
-	switch group {
-	case desk.SearchMessages:
-		return `SELECT id FROM messages WHERE search @@ to_tsquery('simple', $1) AND id < $2 ORDER BY id DESC LIMIT $3`
-	case desk.SearchConversations:
-		return `SELECT id FROM conversations WHERE search @@ to_tsquery('simple', $1) AND id < $2 ORDER BY id DESC LIMIT $3`
+// searchTables and bucketShifts name each group's table and the size of
+// the recency buckets its vectors carry (migration 090_search_buckets: the
+// lexeme '~' || id >> shift).
+var (
+	searchTables = map[string]string{
+		desk.SearchMessages: "messages", desk.SearchConversations: "conversations", desk.SearchCustomers: "customers",
 	}
-	return `SELECT id FROM customers WHERE search @@ to_tsquery('simple', $1) AND id < $2 ORDER BY id + 0 DESC LIMIT $3`
+	bucketShifts = map[string]int{desk.SearchMessages: 14, desk.SearchConversations: 12, desk.SearchCustomers: 11}
+)
+
+// Matches implements sqlstore.SearchSQL. GIN returns a word's matches in
+// no useful order, so an unbounded query fetches every match from the
+// heap before the newest can be picked: a word with a few thousand
+// matches cost thousands of page visits. A bounded query also asks for the
+// recency buckets of IDs $4 to $2 - 1 (sb_buckets, folded to a constant
+// when planned with the arguments), which GIN intersects with the words
+// inside the index, so only that range's matches reach the heap; for a
+// common word the planner rather walks the primary key newest first and
+// stops at the limit. Planned with its words (see Args). Customers order
+// by an expression the key cannot serve: the planner misjudges prefix
+// words on their vectors of names, addresses and phone suffixes and would
+// walk the table testing every row.
+func (tsSearch) Matches(group string, bounded bool) string {
+	t := searchTables[group]
+	order := "id"
+	if group == desk.SearchCustomers {
+		order = "id + 0"
+	}
+	if !bounded {
+		return `SELECT id FROM ` + t + ` WHERE search @@ to_tsquery('simple', $1) AND id < $2 ORDER BY ` + order + ` DESC LIMIT $3`
+	}
+	return `SELECT id FROM ` + t + ` WHERE search @@ (to_tsquery('simple', $1) && sb_buckets($4, $2, ` +
+		strconv.Itoa(bucketShifts[group]) + `)) AND id < $2 AND id >= $4 ORDER BY ` + order + ` DESC LIMIT $3`
 }
+
+// Span implements sqlstore.SearchSQL: one bucket of the group.
+func (tsSearch) Span(group string) int64 { return 1 << bucketShifts[group] }
 
 // InIDs implements sqlstore.SearchSQL with an array argument.
 func (tsSearch) InIDs(col string, ids []int64) (string, any) { return col + ` = ANY(?)`, ids }

@@ -23,10 +23,16 @@ var ftsTables = map[string]string{
 
 // Matches implements sqlstore.SearchSQL: FTS5 walks its matches by rowid
 // newest first and stops at the limit.
-func (ftsSearch) Matches(group string) string {
+func (ftsSearch) Matches(group string, bounded bool) string {
 	t := ftsTables[group]
+	if bounded {
+		return `SELECT rowid FROM ` + t + ` WHERE ` + t + ` MATCH $1 AND rowid < $2 AND rowid >= $4 ORDER BY rowid DESC LIMIT $3`
+	}
 	return `SELECT rowid FROM ` + t + ` WHERE ` + t + ` MATCH $1 AND rowid < $2 ORDER BY rowid DESC LIMIT $3`
 }
+
+// Span implements sqlstore.SearchSQL: FTS5 needs no ranges.
+func (ftsSearch) Span(string) int64 { return 0 }
 
 // InIDs implements sqlstore.SearchSQL with a JSON array, one argument
 // whatever the number of IDs, so the statement stays prepared.

@@ -20,8 +20,12 @@ import (
 type SearchSQL interface {
 	// Matches returns the query listing the IDs of a group's (desk.Search*)
 	// records matching $1 (a query from Expr) with IDs below $2, newest
-	// first, at most $3.
-	Matches(group string) string
+	// first, at most $3; bounded, only those with IDs from $4 on.
+	Matches(group string, bounded bool) string
+	// Span is the width of the ID ranges a group's matches are best listed
+	// in, newest range first (see groupSearch.matchIDs), or 0 if the index
+	// lists any word's matches newest first by itself.
+	Span(group string) int64
 	// Expr writes a non-empty parsed query in the index's syntax. Every
 	// word is quoted, so no input can be a syntax error.
 	Expr(q search.Query) string
