@@ -103,18 +103,30 @@ func TestConcurrentOpen(t *testing.T) {
 // matches fall into many recency buckets (migration 090) with empty ones
 // between them.
 func TestSearchRanges(t *testing.T) {
+	var u string
 	open := func(t *testing.T, clock desk.Clock) desk.Store {
-		s, err := postgres.Open(context.Background(), freshSchema(t), clock)
+		u = freshSchema(t)
+		s, err := postgres.Open(context.Background(), u, clock)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
 		return s
 	}
+	db := func(s desk.Store) *sql.DB { return s.(interface{ DB() *sql.DB }).DB() }
 	storetest.SearchRanges(t, open, func(t *testing.T, s desk.Store, table string, next int64) {
-		db := s.(interface{ DB() *sql.DB }).DB()
-		if _, err := db.Exec(`SELECT setval(pg_get_serial_sequence($1, 'id'), $2)`, table, next); err != nil {
+		if _, err := db(s).Exec(`SELECT setval(pg_get_serial_sequence($1, 'id'), $2)`, table, next); err != nil {
 			t.Fatal(err)
 		}
+	}, func(t *testing.T, s desk.Store) desk.Store {
+		if _, err := db(s).Exec(`ANALYZE messages, conversations, customers`); err != nil {
+			t.Fatal(err)
+		}
+		s2, err := postgres.Open(context.Background(), u, desk.SystemClock{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s2.Close() })
+		return s2
 	})
 }

@@ -54,5 +54,5 @@ func TestSearchRanges(t *testing.T) {
 		}
 		t.Cleanup(func() { s.Close() })
 		return s
-	}, func(*testing.T, desk.Store, string, int64) {})
+	}, func(*testing.T, desk.Store, string, int64) {}, func(_ *testing.T, s desk.Store) desk.Store { return s })
 }

@@ -85,7 +85,12 @@ const maxRanges = 4
 func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64) ([]int64, error) {
 	span := g.s.dialect.Search.Span(group)
 	if span == 0 {
-		return g.matchRange(ctx, group, 0, before, candidateWindow, nil)
+		return g.matchRange(ctx, group, ListIndex, 0, before, candidateWindow, nil)
+	}
+	if common, err := g.s.dialect.Search.Common(ctx, g.s.r, group, g.q); err != nil {
+		return nil, err
+	} else if common {
+		return g.matchRange(ctx, group, ListWalk, 0, before, candidateWindow, nil)
 	}
 	if before == math.MaxInt64 {
 		var top int64
@@ -102,7 +107,11 @@ func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64) 
 			lo = 0
 		}
 		var err error
-		if ids, err = g.matchRange(ctx, group, lo, before, candidateWindow-len(ids), ids); err != nil {
+		how := ListRange
+		if lo == 0 {
+			how = ListIndex
+		}
+		if ids, err = g.matchRange(ctx, group, how, lo, before, candidateWindow-len(ids), ids); err != nil {
 			return nil, err
 		} else if len(ids) >= candidateWindow || lo == 0 {
 			return ids, nil
@@ -119,13 +128,14 @@ func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64) 
 }
 
 // matchRange appends to ids the IDs of at most n of the group's matches
-// with IDs in [lo, before), newest first (lo 0: all below before).
-func (g *groupSearch) matchRange(ctx context.Context, group string, lo, before int64, n int, ids []int64) ([]int64, error) {
+// below before, newest first, listed as how says (ListRange: only those
+// from lo on).
+func (g *groupSearch) matchRange(ctx context.Context, group string, how Listing, lo, before int64, n int, ids []int64) ([]int64, error) {
 	args := []any{g.expr, before, n}
-	if lo > 0 {
+	if how == ListRange {
 		args = append(args, lo)
 	}
-	rows, err := g.s.rd.QueryContext(ctx, g.s.dialect.Search.Matches(group, lo > 0), g.s.dialect.Search.Args(args)...)
+	rows, err := g.s.rd.QueryContext(ctx, g.s.dialect.Search.Matches(group, how), g.s.dialect.Search.Args(args)...)
 	if err != nil {
 		return nil, err
 	}

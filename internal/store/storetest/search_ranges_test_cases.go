@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -11,13 +12,21 @@ import (
 // its sequence), or does nothing where IDs cannot jump (SQLite).
 type IDJump func(t *testing.T, s desk.Store, table string, next int64)
 
+// Settle returns the store to search the seeded data with: PostgreSQL
+// refreshes the planner's statistics, so that a word in every record is
+// known to be common, and opens the store anew, so that the new
+// frequencies are read.
+type Settle func(t *testing.T, s desk.Store) desk.Store
+
 // SearchRanges checks search over a wide, thinly filled ID space, as a
 // store whose index lists matches range by range (SearchSQL.Span) sees it:
 // clusters of matches tens of thousands of IDs apart, empty ranges between
 // them, visible and hidden matches mixed. Paging through each group as an
 // agent must return every visible match exactly once and nothing hidden,
-// and a word found only in the oldest cluster must still be found.
-func SearchRanges(t *testing.T, open Opener, jump IDJump) {
+// and a word found only in the oldest cluster must still be found; both
+// before and after settle, so with "yak" (in every record) rare to the
+// store and then common.
+func SearchRanges(t *testing.T, open Opener, jump IDJump, settle Settle) {
 	f := newFixture(t, open)
 	sales, support := f.MustQueue("Sales"), f.MustQueue("Support")
 	agent := f.MustAgent("sales@example.com", desk.RoleAgent, sales.ID)
@@ -56,12 +65,19 @@ func SearchRanges(t *testing.T, open Opener, jump IDJump) {
 			wantCusts[f.mustCustomerNamed(fmt.Sprintf("Yakov Cluster%d", c)).ID] = true
 		}
 	}
-	ctx := f.as(agent)
+	checkSearchRanges(t, f.s, f.as(agent), wantMsgs, wantConvs, wantCusts)
+	checkSearchRanges(t, settle(t, f.s), f.as(agent), wantMsgs, wantConvs, wantCusts)
+}
+
+// checkSearchRanges pages through each group's matches of "yak" and looks
+// for "zebra" (see SearchRanges).
+func checkSearchRanges(t *testing.T, s desk.Store, ctx context.Context, wantMsgs, wantConvs, wantCusts map[desk.ID]bool) {
+	t.Helper()
 	for _, group := range []string{desk.SearchMessages, desk.SearchConversations, desk.SearchCustomers} {
 		seen := map[desk.ID]bool{}
 		cursor := ""
 		for page := 0; page < 50; page++ {
-			res, err := f.s.Search(ctx, desk.SearchQuery{Text: "yak", Type: group, Limit: 50, Cursor: cursor})
+			res, err := s.Search(ctx, desk.SearchQuery{Text: "yak", Type: group, Limit: 50, Cursor: cursor})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +119,7 @@ func SearchRanges(t *testing.T, open Opener, jump IDJump) {
 			t.Fatalf("%s: paged through %d of %d visible matches", group, len(seen), len(want))
 		}
 	}
-	res, err := f.s.Search(ctx, desk.SearchQuery{Text: "zebra", Type: desk.SearchMessages})
+	res, err := s.Search(ctx, desk.SearchQuery{Text: "zebra", Type: desk.SearchMessages})
 	if err != nil {
 		t.Fatal(err)
 	} else if len(res.Messages.Items) != 5 {
