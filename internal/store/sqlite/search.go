@@ -36,7 +36,9 @@ func (ftsSearch) Matches(group string, how sqlstore.Listing) string {
 func (ftsSearch) Span(string) int64 { return 0 }
 
 // Common implements sqlstore.SearchSQL; never asked, as Span is 0.
-func (ftsSearch) Common(context.Context, *sql.DB, string, search.Query) (bool, error) { return false, nil }
+func (ftsSearch) Common(context.Context, *sql.DB, string, search.Query) (bool, error) {
+	return false, nil
+}
 
 // InIDs implements sqlstore.SearchSQL with a JSON array, one argument
 // whatever the number of IDs, so the statement stays prepared.
