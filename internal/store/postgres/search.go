@@ -44,29 +44,16 @@ var (
 // asks for the recency buckets of IDs $4 to $2 - 1 (sb_buckets, folded to
 // a constant when planned with the arguments), which GIN intersects with
 // the words inside the index, so only that range's matches reach the heap.
-// The actor's access joins a message's conversation.
-func (*tsSearch) Matches(group string, how sqlstore.Listing, access string) string {
-	from, a := searchTables[group]+" t", "t."
-	switch {
-	case group == desk.SearchConversations:
-		from, a = "conversations c", "c."
-	case access != "":
-		from += " JOIN conversations c ON c.id = t.conversation_id"
-	}
-	if access != "" {
-		access = " AND " + access
-	}
+func (*tsSearch) Matches(group string, how sqlstore.Listing) string {
+	t := searchTables[group]
 	switch how {
 	case sqlstore.ListWalk:
-		return `SELECT ` + a + `id FROM ` + from + ` WHERE ts_match_vq(` + a + `search, to_tsquery('simple', $1)) AND ` + a + `id < $2` +
-			access + ` ORDER BY ` + a + `id DESC LIMIT $3`
+		return `SELECT id FROM ` + t + ` WHERE ts_match_vq(search, to_tsquery('simple', $1)) AND id < $2 ORDER BY id DESC LIMIT $3`
 	case sqlstore.ListRange:
-		return `SELECT ` + a + `id FROM ` + from + ` WHERE ` + a + `search @@ (to_tsquery('simple', $1) && sb_buckets($4, $2, ` +
-			strconv.Itoa(bucketShifts[group]) + `)) AND ` + a + `id + 0 < $2 AND ` + a + `id + 0 >= $4` + access +
-			` ORDER BY ` + a + `id + 0 DESC LIMIT $3`
+		return `SELECT id FROM ` + t + ` WHERE search @@ (to_tsquery('simple', $1) && sb_buckets($4, $2, ` +
+			strconv.Itoa(bucketShifts[group]) + `)) AND id + 0 < $2 AND id + 0 >= $4 ORDER BY id + 0 DESC LIMIT $3`
 	}
-	return `SELECT ` + a + `id FROM ` + from + ` WHERE ` + a + `search @@ to_tsquery('simple', $1) AND ` + a + `id + 0 < $2` +
-		access + ` ORDER BY ` + a + `id + 0 DESC LIMIT $3`
+	return `SELECT id FROM ` + t + ` WHERE search @@ to_tsquery('simple', $1) AND id + 0 < $2 ORDER BY id + 0 DESC LIMIT $3`
 }
 
 // Common implements sqlstore.SearchSQL from the frequencies of the

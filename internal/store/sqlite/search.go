@@ -24,7 +24,7 @@ var ftsTables = map[string]string{
 
 // Matches implements sqlstore.SearchSQL: FTS5 walks its matches by rowid
 // newest first and stops at the limit, so every listing is one query on it.
-func (ftsSearch) Matches(group string, how sqlstore.Listing, _ string) string {
+func (ftsSearch) Matches(group string, how sqlstore.Listing) string {
 	t := ftsTables[group]
 	if how == sqlstore.ListRange {
 		return `SELECT rowid FROM ` + t + ` WHERE ` + t + ` MATCH $1 AND rowid < $2 AND rowid >= $4 ORDER BY rowid DESC LIMIT $3`

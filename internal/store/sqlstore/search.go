@@ -21,10 +21,7 @@ type SearchSQL interface {
 	// Matches returns the query listing the IDs of a group's (desk.Search*)
 	// records matching $1 (a query from Expr) with IDs below $2, newest
 	// first, at most $3; for ListRange, only those with IDs from $4 on.
-	// A non-empty access is a further condition on the conversation (alias
-	// c) of each match, whose arguments follow; it is only given if Span
-	// is not 0.
-	Matches(group string, how Listing, access string) string
+	Matches(group string, how Listing) string
 	// Span is the width of the ID ranges a group's matches are best listed
 	// in, newest range first (see groupSearch.matchIDs), or 0 if the index
 	// lists any word's matches newest first by itself.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"math"
-	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/search"
@@ -29,17 +28,9 @@ func (g *groupSearch) collect(ctx context.Context, group string, cur searchCurso
 	if before == 0 {
 		before = math.MaxInt64
 	}
-	// Where the index lists matches range by range, the match queries
-	// apply the actor's queue access themselves, so a window needs only
-	// wantVisible matches rather than enough candidates to leave that
-	// many visible.
-	size, filtered := candidateWindow, false
-	if restricted && !g.actor.SeesAllQueues() && g.s.dialect.Search.Span(group) > 0 {
-		size, filtered = wantVisible, true
-	}
 	visible := 0
 	for w := 0; w < maxWindows; w++ {
-		ids, err := g.matchIDs(ctx, group, before, size, filtered)
+		ids, err := g.matchIDs(ctx, group, before)
 		if err != nil || len(ids) == 0 {
 			return false, oldest, err
 		}
@@ -65,7 +56,7 @@ func (g *groupSearch) collect(ctx context.Context, group string, cur searchCurso
 			return false, oldest, err
 		}
 		oldest, before = ids[len(ids)-1], ids[len(ids)-1]
-		if len(ids) < size {
+		if len(ids) < candidateWindow {
 			return false, oldest, nil
 		} else if visible >= wantVisible {
 			break
@@ -83,23 +74,23 @@ var searchTables = map[string]string{
 // down to the oldest record.
 const maxRanges = 4
 
-// matchIDs lists the IDs of the group's newest size matches below before,
-// newest first (filtered: only those the actor may see). If the index lists matches cheaply only
+// matchIDs lists the IDs of the group's newest candidateWindow matches
+// below before, newest first. If the index lists matches cheaply only
 // within ID ranges (SearchSQL.Span), it asks range by range, newest first:
 // the first a span or two wide, each next one as wide as the density of
 // matches seen so far says the missing ones need (with a margin), and the
 // last, or one that would reach the oldest records anyway, unbounded. The
 // ranges are disjoint and consecutive, so the IDs come newest first and
 // none is skipped.
-func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64, size int, filtered bool) ([]int64, error) {
+func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64) ([]int64, error) {
 	span := g.s.dialect.Search.Span(group)
 	if span == 0 {
-		return g.matchRange(ctx, group, ListIndex, 0, before, size, filtered, nil)
+		return g.matchRange(ctx, group, ListIndex, 0, before, candidateWindow, nil)
 	}
 	if common, err := g.s.dialect.Search.Common(ctx, g.s.r, group, g.q); err != nil {
 		return nil, err
 	} else if common {
-		return g.matchRange(ctx, group, ListWalk, 0, before, size, filtered, nil)
+		return g.matchRange(ctx, group, ListWalk, 0, before, candidateWindow, nil)
 	}
 	if before == math.MaxInt64 {
 		var top int64
@@ -108,7 +99,7 @@ func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64, 
 		}
 		before = top + 1
 	}
-	ids := make([]int64, 0, size)
+	ids := make([]int64, 0, candidateWindow)
 	width, covered := span, int64(0)
 	for r := 0; ; r++ {
 		lo := max(before-width, 0) / span * span
@@ -120,9 +111,9 @@ func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64, 
 		if lo == 0 {
 			how = ListIndex
 		}
-		if ids, err = g.matchRange(ctx, group, how, lo, before, size-len(ids), filtered, ids); err != nil {
+		if ids, err = g.matchRange(ctx, group, how, lo, before, candidateWindow-len(ids), ids); err != nil {
 			return nil, err
-		} else if len(ids) >= size || lo == 0 {
+		} else if len(ids) >= candidateWindow || lo == 0 {
 			return ids, nil
 		}
 		covered += before - lo
@@ -130,7 +121,7 @@ func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64, 
 		if len(ids) == 0 {
 			width = covered * 8
 		} else {
-			need := float64(size-len(ids)) * float64(covered) / float64(len(ids))
+			need := float64(candidateWindow-len(ids)) * float64(covered) / float64(len(ids))
 			width = max(int64(need*1.5), span)
 		}
 	}
@@ -138,19 +129,13 @@ func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64, 
 
 // matchRange appends to ids the IDs of at most n of the group's matches
 // below before, newest first, listed as how says (ListRange: only those
-// from lo on; filtered: only those the actor may see).
-func (g *groupSearch) matchRange(ctx context.Context, group string, how Listing, lo, before int64, n int, filtered bool, ids []int64) ([]int64, error) {
+// from lo on).
+func (g *groupSearch) matchRange(ctx context.Context, group string, how Listing, lo, before int64, n int, ids []int64) ([]int64, error) {
 	args := []any{g.expr, before, n}
 	if how == ListRange {
 		args = append(args, lo)
 	}
-	access := ""
-	if filtered {
-		w := where{args: args}
-		restrict(&w, g.actor)
-		access, args = strings.Join(w.conds, " AND "), w.args
-	}
-	rows, err := g.s.rd.QueryContext(ctx, g.s.dialect.Search.Matches(group, how, access), g.s.dialect.Search.Args(args)...)
+	rows, err := g.s.rd.QueryContext(ctx, g.s.dialect.Search.Matches(group, how), g.s.dialect.Search.Args(args)...)
 	if err != nil {
 		return nil, err
 	}
