@@ -29,8 +29,9 @@ func (g *groupSearch) collect(ctx context.Context, group string, cur searchCurso
 		before = math.MaxInt64
 	}
 	visible := 0
+	var width int64 // of the ID range the last window took (see matchIDs)
 	for w := 0; w < maxWindows; w++ {
-		ids, err := g.matchIDs(ctx, group, before)
+		ids, err := g.matchIDs(ctx, group, before, &width)
 		if err != nil || len(ids) == 0 {
 			return false, oldest, err
 		}
@@ -81,8 +82,10 @@ const maxRanges = 4
 // matches seen so far says the missing ones need (with a margin), and the
 // last, or one that would reach the oldest records anyway, unbounded. The
 // ranges are disjoint and consecutive, so the IDs come newest first and
-// none is skipped.
-func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64) ([]int64, error) {
+// none is skipped. *width is the width of IDs the previous window of the
+// search took (0 for the first), where this one starts, and is set to
+// what this one took.
+func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64, width *int64) ([]int64, error) {
 	span := g.s.dialect.Search.Span(group)
 	if span == 0 {
 		return g.matchRange(ctx, group, ListIndex, 0, before, candidateWindow, nil)
@@ -100,9 +103,10 @@ func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64) 
 		before = top + 1
 	}
 	ids := make([]int64, 0, candidateWindow)
-	width, covered := span, int64(0)
+	next, covered := max(*width, span), int64(0)
+	defer func() { *width = covered }()
 	for r := 0; ; r++ {
-		lo := max(before-width, 0) / span * span
+		lo := max(before-next, 0) / span * span
 		if r == maxRanges-1 || lo < span {
 			lo = 0
 		}
@@ -113,16 +117,17 @@ func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64) 
 		}
 		if ids, err = g.matchRange(ctx, group, how, lo, before, candidateWindow-len(ids), ids); err != nil {
 			return nil, err
-		} else if len(ids) >= candidateWindow || lo == 0 {
-			return ids, nil
 		}
 		covered += before - lo
+		if len(ids) >= candidateWindow || lo == 0 {
+			return ids, nil
+		}
 		before = lo
 		if len(ids) == 0 {
-			width = covered * 8
+			next = covered * 8
 		} else {
 			need := float64(candidateWindow-len(ids)) * float64(covered) / float64(len(ids))
-			width = max(int64(need*1.5), span)
+			next = max(int64(need*1.5), span)
 		}
 	}
 }
