@@ -44,7 +44,7 @@ func Open(ctx context.Context, url string, clock desk.Clock) (*sqlstore.Store, e
 	}
 	s, err := sqlstore.New(ctx, db, db, sqlstore.Dialect{Name: "postgres",
 		IsUniqueViolation: isUniqueViolation, IsTransient: isTransient, IngestLanes: ingestLanes, RowLocks: true, WritableCTE: true,
-		LockQueue: `SELECT pg_advisory_xact_lock(1936942445, ($1 % 2147483647)::int)`, Search: tsSearch{}}, clock)
+		LockQueue: `SELECT pg_advisory_xact_lock(1936942445, ($1 % 2147483647)::int)`, Search: &tsSearch{}}, clock)
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -3,38 +3,71 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/search"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // tsSearch queries the tsvector columns and GIN indexes of migration
 // 010_search.
-type tsSearch struct{}
-
-// Matches implements sqlstore.SearchSQL. Planned with its words (see
-// Args), a common word walks the primary key newest first and stops at
-// the limit, a rare one reads its GIN posting list. Customers match few
-// rows but the planner misjudges prefix words on their vectors of names,
-// addresses and phone suffixes, and would walk the table testing every
-// row; ordering by an expression the key cannot serve keeps it on GIN.
-// (Testing a fixed number of newest rows first, then GIN, was measured
-// slower: the common case paid for the bounded scan.)
-func (tsSearch) Matches(group string) string {
-	switch group {
-	case desk.SearchMessages:
-		return `SELECT id FROM messages WHERE search @@ to_tsquery('simple', $1) AND id < $2 ORDER BY id DESC LIMIT $3`
-	case desk.SearchConversations:
-		return `SELECT id FROM conversations WHERE search @@ to_tsquery('simple', $1) AND id < $2 ORDER BY id DESC LIMIT $3`
-	}
-	return `SELECT id FROM customers WHERE search @@ to_tsquery('simple', $1) AND id < $2 ORDER BY id + 0 DESC LIMIT $3`
+type tsSearch struct {
+	freqs lexemeFreqs
 }
 
+// searchTables and bucketShifts name each group's table and the size of
+// the recency buckets its vectors carry (migration 090_search_buckets: the
+// lexeme '~' || id >> shift).
+var (
+	searchTables = map[string]string{
+		desk.SearchMessages: "messages", desk.SearchConversations: "conversations", desk.SearchCustomers: "customers",
+	}
+	bucketShifts = map[string]int{desk.SearchMessages: 14, desk.SearchConversations: 12, desk.SearchCustomers: 11}
+)
+
+// Matches implements sqlstore.SearchSQL. Which listing suits a query is
+// decided here (Common), not by the planner: it estimates a prefix it
+// knows nothing about (the last word typed always is one) at 0.5 % of the
+// rows and walks the primary key for it, testing the whole table when the
+// prefix matches nothing (2.5 s at a million messages). So a walk (for a
+// query most records match) is written as a function call, which no index
+// serves, and tests the records newest first through the primary key,
+// stopping at the limit; an index or range listing compares id + 0, which
+// the key cannot serve, so it always reads GIN. GIN returns a word's
+// matches in no useful order, so an unbounded listing fetches every match
+// from the heap before the newest can be picked: a word with a few
+// thousand matches costs thousands of page visits. A range listing also
+// asks for the recency buckets of IDs $4 to $2 - 1 (sb_buckets, folded to
+// a constant when planned with the arguments), which GIN intersects with
+// the words inside the index, so only that range's matches reach the heap.
+func (*tsSearch) Matches(group string, how sqlstore.Listing) string {
+	t := searchTables[group]
+	switch how {
+	case sqlstore.ListWalk:
+		return `SELECT id FROM ` + t + ` WHERE ts_match_vq(search, to_tsquery('simple', $1)) AND id < $2 ORDER BY id DESC LIMIT $3`
+	case sqlstore.ListRange:
+		return `SELECT id FROM ` + t + ` WHERE search @@ (to_tsquery('simple', $1) && sb_buckets($4, $2, ` +
+			strconv.Itoa(bucketShifts[group]) + `)) AND id + 0 < $2 AND id + 0 >= $4 ORDER BY id + 0 DESC LIMIT $3`
+	}
+	return `SELECT id FROM ` + t + ` WHERE search @@ to_tsquery('simple', $1) AND id + 0 < $2 ORDER BY id + 0 DESC LIMIT $3`
+}
+
+// Common implements sqlstore.SearchSQL from the frequencies of the
+// table's most common lexemes (see lexemeFreqs.share).
+func (s *tsSearch) Common(ctx context.Context, db *sql.DB, group string, q search.Query) (bool, error) {
+	share, err := s.freqs.share(ctx, db, searchTables[group], q)
+	return share >= commonShare, err
+}
+
+// Span implements sqlstore.SearchSQL: one bucket of the group.
+func (*tsSearch) Span(group string) int64 { return 1 << bucketShifts[group] }
+
 // InIDs implements sqlstore.SearchSQL with an array argument.
-func (tsSearch) InIDs(col string, ids []int64) (string, any) { return col + ` = ANY(?)`, ids }
+func (*tsSearch) InIDs(col string, ids []int64) (string, any) { return col + ` = ANY(?)`, ids }
 
 // Args implements sqlstore.SearchSQL: the query runs as an unnamed
 // statement, planned with its arguments, never from pgx's statement cache.
@@ -43,10 +76,10 @@ func (tsSearch) InIDs(col string, ids []int64) (string, any) { return col + ` = 
 // one; a generic plan cannot tell the two apart (measured at a million
 // messages: 1-10 ms per query planned with its words, over 300 ms with
 // the cached plan).
-func (tsSearch) Args(args []any) []any { return append([]any{pgx.QueryExecModeExec}, args...) }
+func (*tsSearch) Args(args []any) []any { return append([]any{pgx.QueryExecModeExec}, args...) }
 
 // Expr implements sqlstore.SearchSQL.
-func (tsSearch) Expr(q search.Query) string { return Expr(q) }
+func (*tsSearch) Expr(q search.Query) string { return Expr(q) }
 
 // Expr writes q as tsquery text: every word a quoted lexeme (so nothing the
 // user typed is an operator), prefix words with :*, all of them required
@@ -84,7 +117,7 @@ var searchIndexes = []struct{ name, table string }{
 // and customers' vectors are generated columns, always in step with their
 // text. Each index is swapped in its own transaction, during which its
 // table is locked: run it when traffic is low.
-func (tsSearch) Reindex(ctx context.Context, db *sql.DB) error {
+func (*tsSearch) Reindex(ctx context.Context, db *sql.DB) error {
 	if _, err := db.ExecContext(ctx, `UPDATE conversations SET topic = topic`); err != nil {
 		return err
 	}

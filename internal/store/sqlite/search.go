@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/search"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // ftsSearch queries the FTS5 external-content indexes of migration
@@ -22,10 +23,21 @@ var ftsTables = map[string]string{
 }
 
 // Matches implements sqlstore.SearchSQL: FTS5 walks its matches by rowid
-// newest first and stops at the limit.
-func (ftsSearch) Matches(group string) string {
+// newest first and stops at the limit, so every listing is one query on it.
+func (ftsSearch) Matches(group string, how sqlstore.Listing) string {
 	t := ftsTables[group]
+	if how == sqlstore.ListRange {
+		return `SELECT rowid FROM ` + t + ` WHERE ` + t + ` MATCH $1 AND rowid < $2 AND rowid >= $4 ORDER BY rowid DESC LIMIT $3`
+	}
 	return `SELECT rowid FROM ` + t + ` WHERE ` + t + ` MATCH $1 AND rowid < $2 ORDER BY rowid DESC LIMIT $3`
+}
+
+// Span implements sqlstore.SearchSQL: FTS5 needs no ranges.
+func (ftsSearch) Span(string) int64 { return 0 }
+
+// Common implements sqlstore.SearchSQL; never asked, as Span is 0.
+func (ftsSearch) Common(context.Context, *sql.DB, string, search.Query) (bool, error) {
+	return false, nil
 }
 
 // InIDs implements sqlstore.SearchSQL with a JSON array, one argument

@@ -43,3 +43,16 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Fatalf("after reopen: default %v→%v, %d queues", def.ID, def2.ID, len(qs))
 	}
 }
+
+// TestSearchRanges runs the paging checks of the range-by-range search on
+// SQLite too, with dense IDs (its FTS5 indexes need no ranges).
+func TestSearchRanges(t *testing.T) {
+	storetest.SearchRanges(t, func(t *testing.T, clock desk.Clock) desk.Store {
+		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}, func(*testing.T, desk.Store, string, int64) {}, func(_ *testing.T, s desk.Store) desk.Store { return s })
+}

@@ -20,8 +20,16 @@ import (
 type SearchSQL interface {
 	// Matches returns the query listing the IDs of a group's (desk.Search*)
 	// records matching $1 (a query from Expr) with IDs below $2, newest
-	// first, at most $3.
-	Matches(group string) string
+	// first, at most $3; for ListRange, only those with IDs from $4 on.
+	Matches(group string, how Listing) string
+	// Span is the width of the ID ranges a group's matches are best listed
+	// in, newest range first (see groupSearch.matchIDs), or 0 if the index
+	// lists any word's matches newest first by itself.
+	Span(group string) int64
+	// Common reports whether q matches so large a share of the group's
+	// records that testing the newest ones one by one (ListWalk) finds a
+	// window fastest. Only asked if Span is not 0.
+	Common(ctx context.Context, db *sql.DB, group string, q search.Query) (bool, error)
 	// Expr writes a non-empty parsed query in the index's syntax. Every
 	// word is quoted, so no input can be a syntax error.
 	Expr(q search.Query) string
@@ -36,6 +44,19 @@ type SearchSQL interface {
 	// Reindex rebuilds the indexes from the stored records.
 	Reindex(ctx context.Context, db *sql.DB) error
 }
+
+// Listing is how a match query lists a group's matches.
+type Listing int
+
+const (
+	// ListIndex asks the index for all matches below an ID.
+	ListIndex Listing = iota
+	// ListRange asks the index for the matches in a range of IDs.
+	ListRange
+	// ListWalk tests the records below an ID one by one, newest first,
+	// without the index: fastest for a query most records match.
+	ListWalk
+)
 
 // A group's results are read in windows: the index lists the newest
 // candidateWindow matches below the cursor (cheap for any word: FTS5 walks

@@ -29,8 +29,9 @@ func (g *groupSearch) collect(ctx context.Context, group string, cur searchCurso
 		before = math.MaxInt64
 	}
 	visible := 0
+	var width int64 // of the ID range the last window took (see matchIDs)
 	for w := 0; w < maxWindows; w++ {
-		ids, err := g.matchIDs(ctx, group, before)
+		ids, err := g.matchIDs(ctx, group, before, &width)
 		if err != nil || len(ids) == 0 {
 			return false, oldest, err
 		}
@@ -65,24 +66,94 @@ func (g *groupSearch) collect(ctx context.Context, group string, cur searchCurso
 	return true, oldest, nil
 }
 
+// searchTables are the groups' tables.
+var searchTables = map[string]string{
+	desk.SearchMessages: "messages", desk.SearchConversations: "conversations", desk.SearchCustomers: "customers",
+}
+
+// maxRanges bounds the range queries of one window; the last one reaches
+// down to the oldest record.
+const maxRanges = 4
+
 // matchIDs lists the IDs of the group's newest candidateWindow matches
-// below before, newest first.
-func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64) ([]int64, error) {
-	args := g.s.dialect.Search.Args([]any{g.expr, before, candidateWindow})
-	rows, err := g.s.rd.QueryContext(ctx, g.s.dialect.Search.Matches(group), args...)
+// below before, newest first. If the index lists matches cheaply only
+// within ID ranges (SearchSQL.Span), it asks range by range, newest first:
+// the first a span or two wide, each next one as wide as the density of
+// matches seen so far says the missing ones need (with a margin), and the
+// last, or one that would reach the oldest records anyway, unbounded. The
+// ranges are disjoint and consecutive, so the IDs come newest first and
+// none is skipped. *width is the width of IDs the previous window of the
+// search took (0 for the first), where this one starts, and is set to
+// what this one took.
+func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64, width *int64) ([]int64, error) {
+	span := g.s.dialect.Search.Span(group)
+	if span == 0 {
+		return g.matchRange(ctx, group, ListIndex, 0, before, candidateWindow, nil)
+	}
+	if common, err := g.s.dialect.Search.Common(ctx, g.s.r, group, g.q); err != nil {
+		return nil, err
+	} else if common {
+		return g.matchRange(ctx, group, ListWalk, 0, before, candidateWindow, nil)
+	}
+	if before == math.MaxInt64 {
+		var top int64
+		if err := g.s.rd.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM `+searchTables[group]).Scan(&top); err != nil {
+			return nil, err
+		}
+		before = top + 1
+	}
+	ids := make([]int64, 0, candidateWindow)
+	next, covered := max(*width, span), int64(0)
+	defer func() { *width = covered }()
+	for r := 0; ; r++ {
+		lo := max(before-next, 0) / span * span
+		if r == maxRanges-1 || lo < span {
+			lo = 0
+		}
+		var err error
+		how := ListRange
+		if lo == 0 {
+			how = ListIndex
+		}
+		if ids, err = g.matchRange(ctx, group, how, lo, before, candidateWindow-len(ids), ids); err != nil {
+			return nil, err
+		}
+		covered += before - lo
+		if len(ids) >= candidateWindow || lo == 0 {
+			return ids, nil
+		}
+		before = lo
+		if len(ids) == 0 {
+			next = covered * 8
+		} else {
+			need := float64(candidateWindow-len(ids)) * float64(covered) / float64(len(ids))
+			next = max(int64(need*1.5), span)
+		}
+	}
+}
+
+// matchRange appends to ids the IDs of at most n of the group's matches
+// below before, newest first, listed as how says (ListRange: only those
+// from lo on).
+func (g *groupSearch) matchRange(ctx context.Context, group string, how Listing, lo, before int64, n int, ids []int64) ([]int64, error) {
+	args := []any{g.expr, before, n}
+	if how == ListRange {
+		args = append(args, lo)
+	}
+	rows, err := g.s.rd.QueryContext(ctx, g.s.dialect.Search.Matches(group, how), g.s.dialect.Search.Args(args)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	ids := make([]int64, 0, candidateWindow)
+	if ids == nil {
+		ids = make([]int64, 0, n)
+	}
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		if len(ids) < candidateWindow {
-			ids = append(ids, id)
-		}
+		ids = append(ids, id)
 	}
 	return ids, rows.Err()
 }
