@@ -32,6 +32,10 @@ type Dialect struct {
 	// transaction with the queue's ID: nodes then work one queue one at a
 	// time, so each pick sees the loads the previous one left (fairness).
 	LockQueue string
+	// Arrays says the driver takes Go slices as array parameters (unnest),
+	// so a batch of assignments is written in a few statements rather than
+	// a few per assignment.
+	Arrays bool
 	// Prepare caches prepared statements in the store. SQLite needs it (its
 	// driver parses every statement anew); pgx caches statements per
 	// connection by itself.

@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Utilization", func(t *testing.T) { testUtilization(t, open) })
 	t.Run("RoutingRules", func(t *testing.T) { testRoutingRules(t, open) })
 	t.Run("AutoAssignNext", func(t *testing.T) { testAutoAssignNext(t, open) })
+	t.Run("AutoAssignBatch", func(t *testing.T) { testAutoAssignBatch(t, open) })
 	t.Run("Assigner", func(t *testing.T) { testAssigner(t, open) })
 	t.Run("AssignFairness", func(t *testing.T) { testAssignFairness(t, open) })
 	t.Run("Channels", func(t *testing.T) { testChannels(t, open) })
