@@ -26,9 +26,9 @@ var migrations embed.FS
 // migrations and returns the store.
 func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, error) {
 	pragmas := []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(ON)", "synchronous(NORMAL)"}
-	dsn := func(txlock string) string {
+	dsn := func(txlock string, extra ...string) string {
 		q := url.Values{}
-		for _, p := range pragmas {
+		for _, p := range append(pragmas[:len(pragmas):len(pragmas)], extra...) {
 			q.Add("_pragma", p)
 		}
 		if txlock != "" {
@@ -36,7 +36,8 @@ func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, 
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	w, err := sql.Open("sqlite", dsn("immediate"))
+	// The writer never checkpoints inside a commit; see checkpointer.
+	w, err := sql.Open("sqlite", dsn("immediate", "wal_autocheckpoint(0)"))
 	if err != nil {
 		return nil, err
 	}
@@ -61,9 +62,11 @@ func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, 
 		r.Close()
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
+	ckpt := newCheckpointer(r)
 	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: ftsSearch{},
-		AfterWrite: indexNewMessages}, clock)
+		AfterWrite: indexNewMessages, AfterCommit: ckpt.committed, Close: ckpt.close}, clock)
 	if err != nil {
+		ckpt.close()
 		w.Close()
 		r.Close()
 		return nil, err
