@@ -13,21 +13,20 @@ const (
 	qNextWaiting = `SELECT c.id, c.channel, c.waiting_since FROM conversations c JOIN queues q ON q.id = c.queue_id
 		WHERE c.queue_id = $1 AND q.auto_assign AND c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ('open', 'waiting')
 		ORDER BY c.priority_rank DESC, c.waiting_since, c.id LIMIT $2`
-	qAnyEligible = `SELECT 1 FROM queue_members m JOIN agents a ON a.id = m.agent_id
-		WHERE m.queue_id = $1 AND a.accepts_work AND a.active_load < a.capacity LIMIT 1`
+	// qMayAssign: is anything waiting, and is anyone able to take it?
+	qMayAssign = `SELECT EXISTS (SELECT 1 FROM conversations c JOIN queues q ON q.id = c.queue_id
+			WHERE c.queue_id = $1 AND q.auto_assign AND c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ('open', 'waiting'))
+		AND EXISTS (SELECT 1 FROM queue_members m JOIN agents a ON a.id = m.agent_id
+			WHERE m.queue_id = $1 AND a.accepts_work AND a.active_load < a.capacity)`
 	// qEligibleAgents reads the first $2 agents in the order work is
-	// offered; qLockEligible (several writers) takes the same agents' row
-	// locks, in ID order, and re-reads them under the lock, so loads and
-	// channel counts the plan uses are current.
+	// offered. With several writers (PostgreSQL) the read takes no locks;
+	// qLockPlanned then locks just the agents the plan chose, in ID order,
+	// and the plan stands only if they are as read (see lockPlannedTx).
 	qEligibleAgents = `SELECT a.id, a.name, a.channel_capacity, a.active_load, a.capacity, COALESCE(a.last_assigned_at, 0)
 		FROM queue_members m JOIN agents a ON a.id = m.agent_id
 		WHERE m.queue_id = $1 AND a.accepts_work AND a.active_load < a.capacity
 		ORDER BY a.active_load, COALESCE(a.last_assigned_at, 0), a.id LIMIT $2`
-	qLockEligible = `SELECT a.id, a.name, a.channel_capacity, a.active_load, a.capacity, COALESCE(a.last_assigned_at, 0)
-		FROM agents a WHERE a.id IN (SELECT m.agent_id FROM queue_members m JOIN agents e ON e.id = m.agent_id
-			WHERE m.queue_id = $1 AND e.accepts_work AND e.active_load < e.capacity
-			ORDER BY e.active_load, COALESCE(e.last_assigned_at, 0), e.id LIMIT $2)
-		AND a.accepts_work AND a.active_load < a.capacity ORDER BY a.id FOR UPDATE OF a`
+	qLockPlanned = `SELECT id, accepts_work, active_load, capacity FROM agents WHERE id = ANY($1) ORDER BY id FOR UPDATE`
 	qChannelLoad = `SELECT count(*) FROM conversations WHERE assignee_id = $1 AND channel = $2 AND status IN ` + activeStatuses
 
 	// One assignment at a time (prepared on a single writer).
@@ -36,17 +35,21 @@ const (
 	qAgentAssigned = `UPDATE agents SET last_assigned_at = $1, active_load = (SELECT count(*) FROM conversations c
 		WHERE c.assignee_id = agents.id AND c.status IN ` + activeStatuses + `) WHERE id = $2`
 
-	// A whole batch in three statements (PostgreSQL arrays).
-	qAutoAssignMany = `UPDATE conversations SET assignee_id = v.agent, updated_at = v.at
-		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS v(conv, agent, at)
-		WHERE conversations.id = v.conv AND conversations.assignee_id IS NULL AND conversations.bot IS NULL
-		AND conversations.status IN ` + activeStatuses
-	qAgentsAssigned = `UPDATE agents SET last_assigned_at = v.at, active_load = (SELECT count(*) FROM conversations c
-		WHERE c.assignee_id = agents.id AND c.status IN ` + activeStatuses + `)
-		FROM unnest($1::bigint[], $2::bigint[]) AS v(id, at) WHERE agents.id = v.id`
-	qAssignedEvents = `INSERT INTO events (conversation_id, type, actor_id, actor_name, data, created_at)
-		SELECT v.conv, $1, NULL, $2, v.data, v.at FROM unnest($3::bigint[], $4::text[], $5::bigint[]) WITH ORDINALITY AS v(conv, data, at, n)
-		ORDER BY v.n`
+	// A whole batch in one statement (PostgreSQL arrays): the
+	// conditional update of the conversations, the events of those it
+	// updated, and the agents' loads recounted — from the statement's
+	// snapshot, where the new assignments are not yet visible, plus them.
+	qAssignMany = `WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[]) WITH ORDINALITY AS v(conv, agent, at, data, n)),
+		upd AS (UPDATE conversations c SET assignee_id = v.agent, updated_at = v.at FROM v
+			WHERE c.id = v.conv AND c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ` + activeStatuses + `
+			RETURNING c.id, c.assignee_id),
+		ev AS (INSERT INTO events (conversation_id, type, actor_id, actor_name, data, created_at)
+			SELECT v.conv, $5, NULL, $6, v.data, v.at FROM v JOIN upd ON upd.id = v.conv ORDER BY v.n),
+		ag AS (UPDATE agents a SET last_assigned_at = l.at,
+			active_load = (SELECT count(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status IN ` + activeStatuses + `)
+				+ (SELECT count(*) FROM upd WHERE upd.assignee_id = a.id)
+			FROM (SELECT agent, max(at) AS at FROM v GROUP BY agent) l WHERE a.id = l.agent)
+		SELECT count(*) FROM upd`
 )
 
 // autoAssignWrites are prepared on the writer up front (see hotWrites).
@@ -66,8 +69,10 @@ var errLostRace = errors.New("auto-assign: lost a race")
 // queue where nothing can happen costs no write transaction. Then one
 // transaction reads the head of the waiting queue and the eligible agents
 // once, plans the batch in Go (planAssignments) and writes it: on
-// PostgreSQL in three statements under the queue's advisory lock and the
-// agents' row locks, on SQLite with prepared statements.
+// PostgreSQL under the queue's advisory lock (nodes take turns per queue,
+// so each plan sees the loads the last one left) and the chosen agents'
+// row locks, in one statement; on SQLite, the single writer, with
+// prepared statements.
 func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]desk.Assignment, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
@@ -105,6 +110,11 @@ func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]des
 			if plan, err = planAssignments(convs, cands, count, func() int64 { return micros(s.now()) }); err != nil || len(plan) == 0 {
 				return err
 			}
+			if s.dialect.RowLocks {
+				if err := lockPlannedTx(ctx, tx, plan); err != nil {
+					return err
+				}
+			}
 			if s.dialect.Arrays {
 				return s.applyManyTx(ctx, tx, plan)
 			}
@@ -131,20 +141,9 @@ func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]des
 // mayAssign reports, from the readers, whether the queue has a waiting
 // conversation and an agent who could take one.
 func (s *Store) mayAssign(ctx context.Context, queueID desk.ID) (bool, error) {
-	var id, since sql.NullInt64
-	var channel string
-	if err := s.rd.QueryRowContext(ctx, qNextWaiting, int64(queueID), 1).Scan(&id, &channel, &since); isNoRows(err) {
-		return false, nil
-	} else if err != nil {
-		return false, err
-	}
-	var one int
-	if err := s.rd.QueryRowContext(ctx, qAnyEligible, int64(queueID)).Scan(&one); isNoRows(err) {
-		return false, nil
-	} else if err != nil {
-		return false, err
-	}
-	return true, nil
+	var ok bool
+	err := s.rd.QueryRowContext(ctx, qMayAssign, int64(queueID)).Scan(&ok)
+	return ok, err
 }
 
 // waitingTx reads the first max conversations of the waiting queue.
@@ -167,14 +166,9 @@ func (s *Store) waitingTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max 
 	return out, rows.Err()
 }
 
-// eligibleTx reads the first n agents who may take work in the queue,
-// locking their rows where the database has several writers.
+// eligibleTx reads the first n agents who may take work in the queue.
 func (s *Store) eligibleTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, n int) ([]*candidate, error) {
-	q := qEligibleAgents
-	if s.dialect.RowLocks {
-		q = qLockEligible
-	}
-	rows, err := s.txQuery(ctx, tx, q, int64(queueID), n)
+	rows, err := s.txQuery(ctx, tx, qEligibleAgents, int64(queueID), n)
 	if err != nil {
 		return nil, err
 	}
@@ -186,12 +180,56 @@ func (s *Store) eligibleTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, n i
 		if err := rows.Scan(&c.id, &c.name, &caps, &c.load, &c.capacity, &c.lastAssigned); err != nil {
 			return nil, err
 		}
+		c.readLoad = c.load
 		if err := scanJSON(caps, &c.channels); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// lockPlannedTx takes the row locks of the agents a plan chose, in ID
+// order (agents before conversations, as every path that changes
+// assignments does), and checks each is as the plan read it: still
+// accepting work, same capacity and same load. Any change to an agent's
+// assignments changes its load under this same lock, so an unchanged load
+// also means unchanged per-channel counts; a changed agent means the plan
+// is redone (errLostRace).
+func lockPlannedTx(ctx context.Context, tx *sql.Tx, plan []plannedAssignment) error {
+	byID := map[int64]*candidate{}
+	ids := make([]int64, 0, len(plan))
+	for _, p := range plan {
+		if byID[int64(p.agent.id)] == nil {
+			byID[int64(p.agent.id)] = p.agent
+			ids = append(ids, int64(p.agent.id))
+		}
+	}
+	rows, err := tx.QueryContext(ctx, qLockPlanned, ids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id int64
+		var accepts bool
+		var load, capacity int
+		if err := rows.Scan(&id, &accepts, &load, &capacity); err != nil {
+			return err
+		}
+		c := byID[id]
+		if c == nil || !accepts || load != c.readLoad || capacity != c.capacity {
+			return errLostRace
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	} else if n != len(ids) {
+		return errLostRace // deleted meanwhile
+	}
+	return nil
 }
 
 // applyEachTx writes a plan with prepared statements, a few per
@@ -218,31 +256,22 @@ func (s *Store) applyEachTx(ctx context.Context, tx *sql.Tx, plan []plannedAssig
 	return nil
 }
 
-// applyManyTx writes a plan in three statements.
+// applyManyTx writes a plan in one statement; if any conversation was
+// taken meanwhile, the whole plan is redone.
 func (s *Store) applyManyTx(ctx context.Context, tx *sql.Tx, plan []plannedAssignment) error {
 	convs, agents, ats := make([]int64, len(plan)), make([]int64, len(plan)), make([]int64, len(plan))
 	data := make([]string, len(plan))
-	last := map[int64]int64{}
 	for i, p := range plan {
 		convs[i], agents[i], ats[i] = int64(p.conv.id), int64(p.agent.id), p.at
 		data[i] = mustJSON(assignedEventData(p.agent))
-		last[int64(p.agent.id)] = p.at
 	}
-	res, err := tx.ExecContext(ctx, qAutoAssignMany, convs, agents, ats)
-	if err != nil {
+	var n int
+	if err := tx.QueryRowContext(ctx, qAssignMany, convs, agents, ats, data, desk.EventAssigned, "system").Scan(&n); err != nil {
 		return err
-	} else if n, _ := res.RowsAffected(); n != int64(len(plan)) {
+	} else if n != len(plan) {
 		return errLostRace
 	}
-	ids, lastAt := make([]int64, 0, len(last)), make([]int64, 0, len(last))
-	for id, at := range last {
-		ids, lastAt = append(ids, id), append(lastAt, at)
-	}
-	if _, err := tx.ExecContext(ctx, qAgentsAssigned, ids, lastAt); err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, qAssignedEvents, desk.EventAssigned, "system", convs, data, ats)
-	return err
+	return nil
 }
 
 // assignedEventData is the timeline record of an automatic assignment.
