@@ -17,8 +17,8 @@ type candidate struct {
 	id           desk.ID
 	name         string
 	channels     map[string]int // per-channel caps
-	load         int // as planned so far
-	readLoad     int // as read
+	load         int            // as planned so far
+	readLoad     int            // as read
 	capacity     int
 	lastAssigned int64
 	// onChannel counts the agent's active conversations per capped
