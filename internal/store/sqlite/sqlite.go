@@ -26,9 +26,9 @@ var migrations embed.FS
 // migrations and returns the store.
 func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, error) {
 	pragmas := []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(ON)", "synchronous(NORMAL)"}
-	dsn := func(txlock string, extra ...string) string {
+	dsn := func(txlock string) string {
 		q := url.Values{}
-		for _, p := range append(pragmas[:len(pragmas):len(pragmas)], extra...) {
+		for _, p := range pragmas {
 			q.Add("_pragma", p)
 		}
 		if txlock != "" {
@@ -36,8 +36,7 @@ func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, 
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	// The writer never checkpoints inside a commit; see checkpointer.
-	w, err := sql.Open("sqlite", dsn("immediate", "wal_autocheckpoint(0)"))
+	w, err := sql.Open("sqlite", dsn("immediate"))
 	if err != nil {
 		return nil, err
 	}
@@ -62,11 +61,9 @@ func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, 
 		r.Close()
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
-	ckpt := newCheckpointer(r)
 	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: ftsSearch{},
-		AfterWrite: indexNewMessages, AfterCommit: ckpt.committed, Close: ckpt.close}, clock)
+		AfterWrite: indexNewMessages}, clock)
 	if err != nil {
-		ckpt.close()
 		w.Close()
 		r.Close()
 		return nil, err

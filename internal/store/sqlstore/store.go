@@ -51,11 +51,6 @@ type Dialect struct {
 	// before commit (SQLite indexes the transaction's new messages for
 	// search in one go).
 	AfterWrite []string
-	// AfterCommit, if set, is called after each committed write
-	// transaction (SQLite counts them to checkpoint its WAL off the
-	// writer's path); Close, if set, when the store closes, before its
-	// pools.
-	AfterCommit, Close func()
 }
 
 // Store implements desk.Store.
@@ -121,9 +116,6 @@ func (s *Store) Close() error {
 	for _, b := range s.lanes {
 		b.close()
 	}
-	if s.dialect.Close != nil {
-		s.dialect.Close()
-	}
 	s.closeStmts()
 	err := s.w.Close()
 	if s.r != s.w {
@@ -167,9 +159,6 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
-	}
-	if s.dialect.AfterCommit != nil {
-		s.dialect.AfterCommit()
 	}
 	return nil
 }
