@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -20,6 +22,9 @@ type AssignConfig struct {
 	Rate          int           // arrivals and solves per second in the latency phases
 	Duration      time.Duration // length of each latency phase
 	Writers       int           // goroutines creating the backlog
+	// CPUProfile, if set, is a file name prefix: each phase's CPU profile
+	// goes to CPUProfile+".arrival", ".drain" and ".freed".
+	CPUProfile string
 }
 
 // AssignResult is what a run measured.
@@ -80,10 +85,15 @@ func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignRes
 		return nil, err
 	}
 	arrivals := cfg.Rate * int(cfg.Duration/time.Second)
+	stop, err := r.profile("arrival")
+	if err != nil {
+		return nil, err
+	}
 	if err = r.paced(arrivals, func(i int) error { return r.ingest(i) }); err != nil {
 		return nil, err
 	}
 	r.waitAssigned(arrivals)
+	stop()
 	res.Arrival = r.takeSamples()
 
 	// Drain: a backlog up to Conversations, then everyone Available.
@@ -94,12 +104,16 @@ func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignRes
 	if err = r.parallel(arrivals, cfg.Conversations); err != nil {
 		return nil, err
 	}
+	if stop, err = r.profile("drain"); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	if err = r.setStatus(desk.StatusAvailable); err != nil {
 		return nil, err
 	}
 	r.waitAssigned(cfg.Conversations)
 	res.Drained, res.DrainTime = backlog, time.Since(start)
+	stop()
 	r.takeSamples()
 
 	// Freed: everyone is full (Conversations = Agents × Capacity); a
@@ -116,6 +130,9 @@ func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignRes
 	r.freedMode = true
 	r.mu.Unlock()
 	solved := desk.ConversationSolved
+	if stop, err = r.profile("freed"); err != nil {
+		return nil, err
+	}
 	if err = r.paced(len(full), func(i int) error {
 		c := full[i]
 		r.mu.Lock()
@@ -127,8 +144,26 @@ func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignRes
 		return nil, err
 	}
 	r.waitAssigned(cfg.Conversations + len(full))
+	stop()
 	res.Freed = r.takeSamples()
 	return res, nil
+}
+
+// profile starts a CPU profile of one phase when asked to; the returned
+// func stops it.
+func (r *assignRun) profile(phase string) (func(), error) {
+	if r.cfg.CPUProfile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(r.cfg.CPUProfile + "." + phase)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func (r *assignRun) setup() error {
