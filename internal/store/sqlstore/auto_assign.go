@@ -13,9 +13,13 @@ const (
 	qNextWaiting = `SELECT c.id, c.channel, c.waiting_since FROM conversations c JOIN queues q ON q.id = c.queue_id
 		WHERE c.queue_id = $1 AND q.auto_assign AND c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ('open', 'waiting')
 		ORDER BY c.priority_rank DESC, c.waiting_since, c.id LIMIT $2`
-	// qMayAssign: is anything waiting, and is anyone able to take it?
-	qMayAssign = `SELECT EXISTS (SELECT 1 FROM conversations c JOIN queues q ON q.id = c.queue_id
-			WHERE c.queue_id = $1 AND q.auto_assign AND c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ('open', 'waiting'))
+	// qMayAssign: is anything waiting, and is anyone able to take it? The
+	// first half is qNextWaiting, whose ORDER BY keeps the planners on the
+	// waiting index (an EXISTS alone made SQLite walk the queue's open
+	// conversations, assigned ones included).
+	qMayAssign = `SELECT (SELECT c.id FROM conversations c JOIN queues q ON q.id = c.queue_id
+			WHERE c.queue_id = $1 AND q.auto_assign AND c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ('open', 'waiting')
+			ORDER BY c.priority_rank DESC, c.waiting_since, c.id LIMIT 1) IS NOT NULL
 		AND EXISTS (SELECT 1 FROM queue_members m JOIN agents a ON a.id = m.agent_id
 			WHERE m.queue_id = $1 AND a.accepts_work AND a.active_load < a.capacity)`
 	// qEligibleAgents reads the first $2 agents in the order work is
