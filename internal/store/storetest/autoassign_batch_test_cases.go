@@ -111,3 +111,50 @@ func testAutoAssignBatch(t *testing.T, open Opener) {
 		t.Fatalf("freed room: %+v %v", got, err)
 	}
 }
+
+// testAssignerFreedAfterJoin: capacity freed by an agent is offered in
+// every queue the agent belongs to now, also one joined after the
+// Assigner last looked the agent's queues up.
+func testAssignerFreedAfterJoin(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	q1, q2 := f.MustQueue("One"), f.MustQueue("Two")
+	f.setAuto(q1.ID, false)
+	f.setAuto(q2.ID, false)
+	ann := f.MustAgent("ann@example.com", desk.RoleAgent, q1.ID)
+	one := 1
+	if _, err := f.s.UpdateAgent(f.sys, ann.ID, desk.AgentUpdate{Capacity: &one}); err != nil {
+		t.Fatal(err)
+	}
+	settle := f.startAssigners(1)
+	f.available(ann)
+	solved := desk.ConversationSolved
+	c1 := f.MustIngest("+15550501", "j1", "hi", q1.ID).Conversation
+	settle()
+	if f.assignee(c1.ID) != ann.ID {
+		t.Fatal("c1 not assigned")
+	}
+	if _, err := f.s.UpdateConversation(f.sys, c1.ID, desk.ConversationUpdate{Status: &solved}); err != nil {
+		t.Fatal(err)
+	}
+	settle() // Ann's queues looked up: Default and One
+	c2 := f.MustIngest("+15550502", "j2", "hi", q1.ID).Conversation
+	c3 := f.MustIngest("+15550503", "j3", "hi", q2.ID).Conversation
+	settle()
+	if f.assignee(c2.ID) != ann.ID || f.assignee(c3.ID) != 0 {
+		t.Fatal("c2 should be Ann's, c3 (nobody in Two) waiting")
+	}
+	if err := f.s.AddQueueMember(f.sys, q2.ID, ann.ID); err != nil {
+		t.Fatal(err)
+	}
+	settle()
+	if f.assignee(c3.ID) != 0 {
+		t.Fatal("Ann is full, yet got c3")
+	}
+	if _, err := f.s.UpdateConversation(f.sys, c2.ID, desk.ConversationUpdate{Status: &solved}); err != nil {
+		t.Fatal(err)
+	}
+	settle()
+	if f.assignee(c3.ID) != ann.ID {
+		t.Fatal("capacity freed in One should pull the waiting conversation of Two, which Ann joined since")
+	}
+}

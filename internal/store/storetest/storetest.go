@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AutoAssignNext", func(t *testing.T) { testAutoAssignNext(t, open) })
 	t.Run("AutoAssignBatch", func(t *testing.T) { testAutoAssignBatch(t, open) })
 	t.Run("Assigner", func(t *testing.T) { testAssigner(t, open) })
+	t.Run("AssignerFreedAfterJoin", func(t *testing.T) { testAssignerFreedAfterJoin(t, open) })
 	t.Run("AssignFairness", func(t *testing.T) { testAssignFairness(t, open) })
 	t.Run("Channels", func(t *testing.T) { testChannels(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
