@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -20,11 +22,15 @@ type AssignConfig struct {
 	Rate          int           // arrivals and solves per second in the latency phases
 	Duration      time.Duration // length of each latency phase
 	Writers       int           // goroutines creating the backlog
+	// CPUProfile, if set, is a file name prefix: each phase's CPU profile
+	// goes to CPUProfile+".arrival", ".drain" and ".freed".
+	CPUProfile string
 }
 
 // AssignResult is what a run measured.
 type AssignResult struct {
 	Arrival   Latencies     // conversation waiting → assigned, at Rate
+	Committed Latencies     // the same from the arrival's commit: the assigner's share
 	Freed     Latencies     // capacity freed (solve) → next waiting assigned, at Rate
 	Drained   int           // backlog assigned in the drain phase
 	DrainTime time.Duration // from the first agent Available to the last assignment
@@ -33,6 +39,7 @@ type AssignResult struct {
 // Fprint writes a human-readable report.
 func (r *AssignResult) Fprint(w io.Writer) {
 	r.Arrival.Fprint(w, "waiting→assigned")
+	r.Committed.Fprint(w, "  of which commit→assigned")
 	r.Freed.Fprint(w, "freed→assigned")
 	fmt.Fprintf(w, "drain: %d assignments in %.2f s = %.0f assignments/s\n", r.Drained, r.DrainTime.Seconds(),
 		float64(r.Drained)/r.DrainTime.Seconds())
@@ -46,12 +53,15 @@ type assignRun struct {
 	queue  desk.ID
 	agents []desk.ID
 
-	mu        sync.Mutex
-	assigned  int
-	cond      *sync.Cond
-	samples   []time.Duration
-	freedAt   map[desk.ID][]time.Time // per agent, when its room was freed
-	freedMode bool
+	mu       sync.Mutex
+	assigned int
+	cond     *sync.Cond
+	samples  []time.Duration
+	freedAt  map[desk.ID][]time.Time // per agent, when its room was freed
+	// per arrival, when its ingest returned (committed) and when it was
+	// assigned (either may come first)
+	committedAt, assignedAt map[desk.ID]time.Time
+	freedMode               bool
 }
 
 // Assign runs three phases on a fresh store: (1) conversations arrive at
@@ -61,7 +71,8 @@ type assignRun struct {
 // waiting, conversations are solved at Rate — latency from capacity freed
 // to the next assignment. The Assigner is the server's own, in process.
 func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignResult, error) {
-	r := &assignRun{cfg: cfg, store: store, sys: desk.NewContextWithActor(ctx, desk.SystemActor), freedAt: map[desk.ID][]time.Time{}}
+	r := &assignRun{cfg: cfg, store: store, sys: desk.NewContextWithActor(ctx, desk.SystemActor), freedAt: map[desk.ID][]time.Time{},
+		committedAt: map[desk.ID]time.Time{}, assignedAt: map[desk.ID]time.Time{}}
 	r.cond = sync.NewCond(&r.mu)
 	if err := r.setup(); err != nil {
 		return nil, err
@@ -80,11 +91,17 @@ func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignRes
 		return nil, err
 	}
 	arrivals := cfg.Rate * int(cfg.Duration/time.Second)
+	stop, err := r.profile("arrival")
+	if err != nil {
+		return nil, err
+	}
 	if err = r.paced(arrivals, func(i int) error { return r.ingest(i) }); err != nil {
 		return nil, err
 	}
 	r.waitAssigned(arrivals)
+	stop()
 	res.Arrival = r.takeSamples()
+	res.Committed = r.commitToAssign()
 
 	// Drain: a backlog up to Conversations, then everyone Available.
 	if err = r.setStatus(desk.StatusBusy); err != nil {
@@ -94,12 +111,16 @@ func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignRes
 	if err = r.parallel(arrivals, cfg.Conversations); err != nil {
 		return nil, err
 	}
+	if stop, err = r.profile("drain"); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	if err = r.setStatus(desk.StatusAvailable); err != nil {
 		return nil, err
 	}
 	r.waitAssigned(cfg.Conversations)
 	res.Drained, res.DrainTime = backlog, time.Since(start)
+	stop()
 	r.takeSamples()
 
 	// Freed: everyone is full (Conversations = Agents × Capacity); a
@@ -116,6 +137,9 @@ func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignRes
 	r.freedMode = true
 	r.mu.Unlock()
 	solved := desk.ConversationSolved
+	if stop, err = r.profile("freed"); err != nil {
+		return nil, err
+	}
 	if err = r.paced(len(full), func(i int) error {
 		c := full[i]
 		r.mu.Lock()
@@ -127,8 +151,26 @@ func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignRes
 		return nil, err
 	}
 	r.waitAssigned(cfg.Conversations + len(full))
+	stop()
 	res.Freed = r.takeSamples()
 	return res, nil
+}
+
+// profile starts a CPU profile of one phase when asked to; the returned
+// func stops it.
+func (r *assignRun) profile(phase string) (func(), error) {
+	if r.cfg.CPUProfile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(r.cfg.CPUProfile + "." + phase)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func (r *assignRun) setup() error {
@@ -157,9 +199,34 @@ func (r *assignRun) setStatus(status string) error {
 }
 
 func (r *assignRun) ingest(i int) error {
-	_, err := r.store.IngestMessage(r.sys, &desk.InboundMessage{Channel: desk.ChannelSMS, From: fmt.Sprintf("+1888%07d", i),
+	res, err := r.store.IngestMessage(r.sys, &desk.InboundMessage{Channel: desk.ChannelSMS, From: fmt.Sprintf("+1888%07d", i),
 		To: "bench", Text: "hello", ExternalID: fmt.Sprint("assign-", i), QueueID: r.queue})
-	return err
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	r.mu.Lock()
+	if r.committedAt != nil {
+		r.committedAt[res.Conversation.ID] = now
+	}
+	r.mu.Unlock()
+	return nil
+}
+
+// commitToAssign summarizes, for the arrivals, the time from the return of
+// their ingest (its commit) to their assignment, 0 when the assignment was
+// seen first, and stops recording them.
+func (r *assignRun) commitToAssign() Latencies {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var samples []time.Duration
+	for id, at := range r.assignedAt {
+		if c, ok := r.committedAt[id]; ok {
+			samples = append(samples, max(0, at.Sub(c)))
+		}
+	}
+	r.committedAt, r.assignedAt = nil, nil
+	return Summarize(samples)
 }
 
 // paced runs fn(0..n-1) at cfg.Rate per second.
@@ -211,6 +278,9 @@ func (r *assignRun) onAssign(a desk.Assignment) {
 		}
 	} else {
 		r.samples = append(r.samples, now.Sub(a.WaitingSince))
+		if r.assignedAt != nil {
+			r.assignedAt[a.ConversationID] = now
+		}
 	}
 	r.cond.Broadcast()
 }

@@ -39,12 +39,17 @@ type Assigner struct {
 	queues, agents map[desk.ID]struct{}
 	// requested counts kicks; done is the count fully worked off.
 	requested, taken, done uint64
+	// memberOf caches freed agents' queues, so freed capacity costs no
+	// agent lookup; any membership or agent change empties it and bumps
+	// memberGen, so a lookup that raced with a change is not cached.
+	memberOf  map[desk.ID][]desk.ID
+	memberGen uint64
 }
 
 // NewAssigner returns an Assigner over store; call Run to start it.
 func NewAssigner(store assignStore, log *slog.Logger) *Assigner {
 	a := &Assigner{store: store, log: log, Sweep: time.Minute, wake: make(chan struct{}, 1),
-		queues: map[desk.ID]struct{}{}, agents: map[desk.ID]struct{}{}}
+		queues: map[desk.ID]struct{}{}, agents: map[desk.ID]struct{}{}, memberOf: map[desk.ID][]desk.ID{}}
 	a.cond = sync.NewCond(&a.mu)
 	return a
 }
@@ -55,6 +60,10 @@ func (a *Assigner) HandleChanges(changes []desk.Change) {
 	a.mu.Lock()
 	n := a.requested
 	for _, ch := range changes {
+		if ch.Type == desk.ChangeQueueMembers || ch.Type == desk.ChangeAgentUpdated {
+			clear(a.memberOf)
+			a.memberGen++
+		}
 		switch ch.Type {
 		case desk.ChangeConversationCreated, desk.ChangeConversationUpdated, desk.ChangeConversationUnassigned,
 			desk.ChangeConversationTransferred, desk.ChangeConversationHandedOff, desk.ChangeQueueMembers, desk.ChangeQueueUpdated:
@@ -158,11 +167,7 @@ func (a *Assigner) drain(ctx context.Context) {
 		a.taken = a.requested
 		a.mu.Unlock()
 		for id := range agents {
-			ag, err := a.store.FindAgentByID(sys, id)
-			if err != nil {
-				continue // deleted meanwhile: nothing to free
-			}
-			for _, q := range ag.QueueIDs {
+			for _, q := range a.queuesOf(sys, id) {
 				queues[q] = struct{}{}
 			}
 		}
@@ -170,6 +175,27 @@ func (a *Assigner) drain(ctx context.Context) {
 			a.work(sys, q)
 		}
 	}
+}
+
+// queuesOf returns a freed agent's queues, from the cache when it can.
+func (a *Assigner) queuesOf(ctx context.Context, agentID desk.ID) []desk.ID {
+	a.mu.Lock()
+	qs, ok := a.memberOf[agentID]
+	gen := a.memberGen
+	a.mu.Unlock()
+	if ok {
+		return qs
+	}
+	ag, err := a.store.FindAgentByID(ctx, agentID)
+	if err != nil {
+		return nil // deleted meanwhile: nothing to free
+	}
+	a.mu.Lock()
+	if a.memberGen == gen {
+		a.memberOf[agentID] = ag.QueueIDs
+	}
+	a.mu.Unlock()
+	return ag.QueueIDs
 }
 
 // batch is how many assignments share one transaction.

@@ -43,7 +43,7 @@ func Open(ctx context.Context, url string, clock desk.Clock) (*sqlstore.Store, e
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	s, err := sqlstore.New(ctx, db, db, sqlstore.Dialect{Name: "postgres",
-		IsUniqueViolation: isUniqueViolation, IsTransient: isTransient, IngestLanes: ingestLanes, RowLocks: true, WritableCTE: true,
+		IsUniqueViolation: isUniqueViolation, IsTransient: isTransient, IngestLanes: ingestLanes, RowLocks: true, WritableCTE: true, Arrays: true,
 		LockQueue: `SELECT pg_advisory_xact_lock(1936942445, ($1 % 2147483647)::int)`, Search: &tsSearch{}}, clock)
 	if err != nil {
 		db.Close()

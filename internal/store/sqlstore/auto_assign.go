@@ -12,29 +12,71 @@ import (
 const (
 	qNextWaiting = `SELECT c.id, c.channel, c.waiting_since FROM conversations c JOIN queues q ON q.id = c.queue_id
 		WHERE c.queue_id = $1 AND q.auto_assign AND c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ('open', 'waiting')
-		ORDER BY c.priority_rank DESC, c.waiting_since, c.id LIMIT 1`
-	qEligibleAgents = `SELECT a.id, a.name, a.channel_capacity FROM queue_members m JOIN agents a ON a.id = m.agent_id
+		ORDER BY c.priority_rank DESC, c.waiting_since, c.id LIMIT $2`
+	// qMayAssign: is anything waiting, and is anyone able to take it? The
+	// first half is qNextWaiting, whose ORDER BY keeps the planners on the
+	// waiting index (an EXISTS alone made SQLite walk the queue's open
+	// conversations, assigned ones included).
+	qMayAssign = `SELECT (SELECT c.id FROM conversations c JOIN queues q ON q.id = c.queue_id
+			WHERE c.queue_id = $1 AND q.auto_assign AND c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ('open', 'waiting')
+			ORDER BY c.priority_rank DESC, c.waiting_since, c.id LIMIT 1) IS NOT NULL
+		AND EXISTS (SELECT 1 FROM queue_members m JOIN agents a ON a.id = m.agent_id
+			WHERE m.queue_id = $1 AND a.accepts_work AND a.active_load < a.capacity)`
+	// qEligibleAgents reads the first $2 agents in the order work is
+	// offered. With several writers (PostgreSQL) the read takes no locks;
+	// qLockPlanned then locks just the agents the plan chose, in ID order,
+	// and the plan stands only if they are as read (see lockPlannedTx).
+	qEligibleAgents = `SELECT a.id, a.name, a.channel_capacity, a.active_load, a.capacity, COALESCE(a.last_assigned_at, 0)
+		FROM queue_members m JOIN agents a ON a.id = m.agent_id
 		WHERE m.queue_id = $1 AND a.accepts_work AND a.active_load < a.capacity
-		ORDER BY a.active_load, COALESCE(a.last_assigned_at, 0), a.id LIMIT 25`
-	qAnyEligible = `SELECT 1 FROM queue_members m JOIN agents a ON a.id = m.agent_id
-		WHERE m.queue_id = $1 AND a.accepts_work AND a.active_load < a.capacity LIMIT 1`
+		ORDER BY a.active_load, COALESCE(a.last_assigned_at, 0), a.id LIMIT $2`
+	qLockPlanned = `SELECT id, accepts_work, active_load, capacity FROM agents WHERE id = ANY($1) ORDER BY id FOR UPDATE`
+	qChannelLoad = `SELECT count(*) FROM conversations WHERE assignee_id = $1 AND channel = $2 AND status IN ` + activeStatuses
+
+	// One assignment at a time (prepared on a single writer).
 	qAutoAssign = `UPDATE conversations SET assignee_id = $1, updated_at = $2
-		WHERE id = $3 AND assignee_id IS NULL AND bot IS NULL AND status IN ('open', 'waiting')`
+		WHERE id = $3 AND assignee_id IS NULL AND bot IS NULL AND status IN ` + activeStatuses
+	qAgentAssigned = `UPDATE agents SET last_assigned_at = $1, active_load = (SELECT count(*) FROM conversations c
+		WHERE c.assignee_id = agents.id AND c.status IN ` + activeStatuses + `) WHERE id = $2`
+
+	// A whole batch in one statement (PostgreSQL arrays): the
+	// conditional update of the conversations, the events of those it
+	// updated, and the agents' loads recounted — from the statement's
+	// snapshot, where the new assignments are not yet visible, plus them.
+	qAssignMany = `WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[]) WITH ORDINALITY AS v(conv, agent, at, data, n)),
+		upd AS (UPDATE conversations c SET assignee_id = v.agent, updated_at = v.at FROM v
+			WHERE c.id = v.conv AND c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ` + activeStatuses + `
+			RETURNING c.id, c.assignee_id),
+		ev AS (INSERT INTO events (conversation_id, type, actor_id, actor_name, data, created_at)
+			SELECT v.conv, $5, NULL, $6, v.data, v.at FROM v JOIN upd ON upd.id = v.conv ORDER BY v.n),
+		ag AS (UPDATE agents a SET last_assigned_at = l.at,
+			active_load = (SELECT count(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status IN ` + activeStatuses + `)
+				+ (SELECT count(*) FROM upd WHERE upd.assignee_id = a.id)
+			FROM (SELECT agent, max(at) AS at FROM v GROUP BY agent) l WHERE a.id = l.agent)
+		SELECT count(*) FROM upd`
 )
+
+// autoAssignWrites are prepared on the writer up front (see hotWrites).
+var autoAssignWrites = []string{qNextWaiting, qEligibleAgents, qChannelLoad, qAutoAssign, qAgentAssigned}
+
+// spareCandidates is how many agents beyond the batch size are read: with
+// k assignments planned, at least this many read agents are untouched, and
+// none unread comes before them, so the plan's choices are those of a full
+// read unless per-channel caps pass over that many.
+const spareCandidates = 25
 
 // errLostRace says another transaction changed what this one decided on.
 var errLostRace = errors.New("auto-assign: lost a race")
 
-// candidate is an agent who may take a conversation.
-type candidate struct {
-	id       desk.ID
-	name     string
-	channels map[string]int
-}
-
 // AutoAssign assigns up to max waiting conversations of a queue (B3); see
 // desk.AutoAssignService. A cheap look on the readers comes first, so a
-// queue where nothing can happen costs no write transaction.
+// queue where nothing can happen costs no write transaction. Then one
+// transaction reads the head of the waiting queue and the eligible agents
+// once, plans the batch in Go (planAssignments) and writes it: on
+// PostgreSQL under the queue's advisory lock (nodes take turns per queue,
+// so each plan sees the loads the last one left) and the chosen agents'
+// row locks, in one statement; on SQLite, the single writer, with
+// prepared statements.
 func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]desk.Assignment, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
@@ -42,36 +84,58 @@ func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]des
 	} else if !actor.System {
 		return nil, desk.Errorf(desk.EFORBIDDEN, "automatic assignment is the server's")
 	}
+	if max <= 0 {
+		return nil, nil
+	}
 	if ok, err := s.mayAssign(ctx, queueID); err != nil || !ok {
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
-		var got []desk.Assignment
+		var plan []plannedAssignment
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
-			got = got[:0]
+			plan = nil
 			if s.dialect.LockQueue != "" {
 				if _, err := tx.ExecContext(ctx, s.dialect.LockQueue, int64(queueID)); err != nil {
 					return err
 				}
 			}
-			for len(got) < max {
-				a, err := s.autoAssignTx(ctx, tx, queueID)
-				if err != nil || a == nil {
+			convs, err := s.waitingTx(ctx, tx, queueID, max)
+			if err != nil || len(convs) == 0 {
+				return err
+			}
+			cands, err := s.eligibleTx(ctx, tx, queueID, len(convs)+spareCandidates)
+			if err != nil || len(cands) == 0 {
+				return err
+			}
+			count := func(agent desk.ID, channel string) (n int, err error) {
+				err = s.txRow(ctx, tx, qChannelLoad, int64(agent), channel).Scan(&n)
+				return n, err
+			}
+			if plan, err = planAssignments(convs, cands, count, func() int64 { return micros(s.now()) }); err != nil || len(plan) == 0 {
+				return err
+			}
+			if s.dialect.RowLocks {
+				if err := lockPlannedTx(ctx, tx, plan); err != nil {
 					return err
 				}
-				got = append(got, *a)
 			}
-			return nil
+			if s.dialect.Arrays {
+				return s.applyManyTx(ctx, tx, plan)
+			}
+			return s.applyEachTx(ctx, tx, plan)
 		})
 		if (errors.Is(err, errLostRace) || (err != nil && s.retryable(err))) && attempt < 5 {
 			continue
 		} else if err != nil {
 			return nil, err
 		}
-		changes := make([]desk.Change, len(got))
-		for i, a := range got {
-			changes[i] = desk.Change{Type: desk.ChangeConversationAssigned, ConversationID: a.ConversationID, QueueID: queueID,
-				AgentID: a.AgentID, Status: desk.ConversationOpen, At: a.AssignedAt}
+		got := make([]desk.Assignment, len(plan))
+		changes := make([]desk.Change, len(plan))
+		for i, p := range plan {
+			got[i] = desk.Assignment{ConversationID: p.conv.id, QueueID: queueID, AgentID: p.agent.id,
+				WaitingSince: fromMicros(p.conv.since), AssignedAt: fromMicros(p.at)}
+			changes[i] = desk.Change{Type: desk.ChangeConversationAssigned, ConversationID: p.conv.id, QueueID: queueID,
+				AgentID: p.agent.id, Status: desk.ConversationOpen, At: got[i].AssignedAt}
 		}
 		s.publish(changes...)
 		return got, nil
@@ -81,82 +145,47 @@ func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]des
 // mayAssign reports, from the readers, whether the queue has a waiting
 // conversation and an agent who could take one.
 func (s *Store) mayAssign(ctx context.Context, queueID desk.ID) (bool, error) {
-	var id, since sql.NullInt64
-	var channel string
-	if err := s.rd.QueryRowContext(ctx, qNextWaiting, int64(queueID)).Scan(&id, &channel, &since); isNoRows(err) {
-		return false, nil
-	} else if err != nil {
-		return false, err
-	}
-	var one int
-	if err := s.rd.QueryRowContext(ctx, qAnyEligible, int64(queueID)).Scan(&one); isNoRows(err) {
-		return false, nil
-	} else if err != nil {
-		return false, err
-	}
-	return true, nil
+	var ok bool
+	err := s.rd.QueryRowContext(ctx, qMayAssign, int64(queueID)).Scan(&ok)
+	return ok, err
 }
 
-// autoAssignTx picks and assigns one conversation inside tx; nil when
-// nothing can be done.
-func (s *Store) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID) (*desk.Assignment, error) {
-	var convID desk.ID
-	var channel string
-	var since sql.NullInt64
-	if err := tx.QueryRowContext(ctx, qNextWaiting, int64(queueID)).Scan(&convID, &channel, &since); isNoRows(err) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	cands, err := eligibleAgentsTx(ctx, tx, queueID)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range cands {
-		if err := s.lockAgentsTx(ctx, tx, &a.id); err != nil {
-			return nil, err
-		}
-		ok, err := canTakeTx(ctx, tx, a, channel)
-		if err != nil {
-			return nil, err
-		} else if !ok {
-			continue
-		}
-		now := micros(s.now())
-		res, err := tx.ExecContext(ctx, qAutoAssign, int64(a.id), now, int64(convID))
-		if err != nil {
-			return nil, err
-		} else if n, _ := res.RowsAffected(); n == 0 {
-			return nil, errLostRace
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE agents SET last_assigned_at = $1, active_load = (SELECT count(*) FROM conversations c
-			WHERE c.assignee_id = agents.id AND c.status IN `+activeStatuses+`) WHERE id = $2`, now, int64(a.id)); err != nil {
-			return nil, err
-		}
-		if err := s.insertEventTx(ctx, tx, convID, desk.EventAssigned, desk.SystemActor, now,
-			map[string]any{"agent_id": a.id.String(), "agent_name": a.name, "automatic": true}); err != nil {
-			return nil, err
-		}
-		return &desk.Assignment{ConversationID: convID, QueueID: queueID, AgentID: a.id,
-			WaitingSince: fromMicros(since.Int64), AssignedAt: fromMicros(now)}, nil
-	}
-	return nil, nil
-}
-
-func eligibleAgentsTx(ctx context.Context, tx *sql.Tx, queueID desk.ID) ([]candidate, error) {
-	rows, err := tx.QueryContext(ctx, qEligibleAgents, int64(queueID))
+// waitingTx reads the first max conversations of the waiting queue.
+func (s *Store) waitingTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int) ([]waitingConv, error) {
+	rows, err := s.txQuery(ctx, tx, qNextWaiting, int64(queueID), max)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []candidate
+	out := make([]waitingConv, 0, max)
 	for rows.Next() {
-		var c candidate
-		var cc string
-		if err := rows.Scan(&c.id, &c.name, &cc); err != nil {
+		var c waitingConv
+		var since sql.NullInt64
+		if err := rows.Scan(&c.id, &c.channel, &since); err != nil {
 			return nil, err
 		}
-		if err := scanJSON(cc, &c.channels); err != nil {
+		c.since = since.Int64
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// eligibleTx reads the first n agents who may take work in the queue.
+func (s *Store) eligibleTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, n int) ([]*candidate, error) {
+	rows, err := s.txQuery(ctx, tx, qEligibleAgents, int64(queueID), n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*candidate
+	for rows.Next() {
+		c := &candidate{}
+		var caps string
+		if err := rows.Scan(&c.id, &c.name, &caps, &c.load, &c.capacity, &c.lastAssigned); err != nil {
+			return nil, err
+		}
+		c.readLoad = c.load
+		if err := scanJSON(caps, &c.channels); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
@@ -164,19 +193,92 @@ func eligibleAgentsTx(ctx context.Context, tx *sql.Tx, queueID desk.ID) ([]candi
 	return out, rows.Err()
 }
 
-// canTakeTx checks, with the agent's row locked where that matters, that
-// the agent still accepts work and has room overall and on the channel.
-func canTakeTx(ctx context.Context, tx *sql.Tx, a candidate, channel string) (bool, error) {
-	var ok bool
-	if err := tx.QueryRowContext(ctx, `SELECT accepts_work AND active_load < capacity FROM agents WHERE id = $1`, int64(a.id)).Scan(&ok); err != nil || !ok {
-		return false, err
+// lockPlannedTx takes the row locks of the agents a plan chose, in ID
+// order (agents before conversations, as every path that changes
+// assignments does), and checks each is as the plan read it: still
+// accepting work, same capacity and same load. Any change to an agent's
+// assignments changes its load under this same lock, so an unchanged load
+// also means unchanged per-channel counts; a changed agent means the plan
+// is redone (errLostRace).
+func lockPlannedTx(ctx context.Context, tx *sql.Tx, plan []plannedAssignment) error {
+	byID := map[int64]*candidate{}
+	ids := make([]int64, 0, len(plan))
+	for _, p := range plan {
+		if byID[int64(p.agent.id)] == nil {
+			byID[int64(p.agent.id)] = p.agent
+			ids = append(ids, int64(p.agent.id))
+		}
 	}
-	limit, capped := a.channels[channel]
-	if !capped {
-		return true, nil
+	rows, err := tx.QueryContext(ctx, qLockPlanned, ids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id int64
+		var accepts bool
+		var load, capacity int
+		if err := rows.Scan(&id, &accepts, &load, &capacity); err != nil {
+			return err
+		}
+		c := byID[id]
+		if c == nil || !accepts || load != c.readLoad || capacity != c.capacity {
+			return errLostRace
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	} else if n != len(ids) {
+		return errLostRace // deleted meanwhile
+	}
+	return nil
+}
+
+// applyEachTx writes a plan with prepared statements, a few per
+// assignment (a single-writer database, where a statement is cheap).
+func (s *Store) applyEachTx(ctx context.Context, tx *sql.Tx, plan []plannedAssignment) error {
+	last := map[*candidate]int64{}
+	for _, p := range plan {
+		res, err := s.txExec(ctx, tx, qAutoAssign, int64(p.agent.id), p.at, int64(p.conv.id))
+		if err != nil {
+			return err
+		} else if n, _ := res.RowsAffected(); n == 0 {
+			return errLostRace
+		}
+		if err := s.insertEventTx(ctx, tx, p.conv.id, desk.EventAssigned, desk.SystemActor, p.at, assignedEventData(p.agent)); err != nil {
+			return err
+		}
+		last[p.agent] = p.at
+	}
+	for a, at := range last {
+		if _, err := s.txExec(ctx, tx, qAgentAssigned, at, int64(a.id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyManyTx writes a plan in one statement; if any conversation was
+// taken meanwhile, the whole plan is redone.
+func (s *Store) applyManyTx(ctx context.Context, tx *sql.Tx, plan []plannedAssignment) error {
+	convs, agents, ats := make([]int64, len(plan)), make([]int64, len(plan)), make([]int64, len(plan))
+	data := make([]string, len(plan))
+	for i, p := range plan {
+		convs[i], agents[i], ats[i] = int64(p.conv.id), int64(p.agent.id), p.at
+		data[i] = mustJSON(assignedEventData(p.agent))
 	}
 	var n int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM conversations WHERE assignee_id = $1 AND channel = $2 AND status IN `+activeStatuses,
-		int64(a.id), channel).Scan(&n)
-	return n < limit, err
+	if err := tx.QueryRowContext(ctx, qAssignMany, convs, agents, ats, data, desk.EventAssigned, "system").Scan(&n); err != nil {
+		return err
+	} else if n != len(plan) {
+		return errLostRace
+	}
+	return nil
+}
+
+// assignedEventData is the timeline record of an automatic assignment.
+func assignedEventData(a *candidate) map[string]any {
+	return map[string]any{"agent_id": a.id.String(), "agent_name": a.name, "automatic": true}
 }

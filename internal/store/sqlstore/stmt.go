@@ -66,8 +66,9 @@ func (c *stmtCache) close() {
 // prepareWriter prepares the hot write statements on the writer pool up
 // front, before any transaction can hold its connection.
 func (s *Store) prepareWriter(ctx context.Context) error {
-	s.wstmts = make(map[string]*sql.Stmt, len(hotWrites))
-	for _, q := range append(append([]string{}, hotWrites...), s.dialect.AfterWrite...) {
+	all := append(append(append([]string{}, hotWrites...), autoAssignWrites...), s.dialect.AfterWrite...)
+	s.wstmts = make(map[string]*sql.Stmt, len(all))
+	for _, q := range all {
 		st, err := s.w.PrepareContext(ctx, q)
 		if err != nil {
 			return fmt.Errorf("prepare %q: %w", q, err)
@@ -112,4 +113,12 @@ func (s *Store) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (
 		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
 	return tx.ExecContext(ctx, q, args...)
+}
+
+// txQuery runs a query inside tx, prepared if it is a hot write.
+func (s *Store) txQuery(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+	if st := s.wstmts[q]; st != nil {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, q, args...)
 }

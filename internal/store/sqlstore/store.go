@@ -36,6 +36,10 @@ type Dialect struct {
 	// WITH clauses (PostgreSQL), which lets the ingest hot path touch a
 	// conversation and store its message in one round trip.
 	WritableCTE bool
+	// Arrays says the driver takes Go slices as array parameters (unnest),
+	// so a batch of assignments is written in a few statements rather than
+	// a few per assignment.
+	Arrays bool
 	// Prepare caches prepared statements in the store. SQLite needs it (its
 	// driver parses every statement anew); pgx caches statements per
 	// connection by itself.

@@ -1,0 +1,139 @@
+package sqlstore
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// planOf runs the planner with a clock that ticks once per assignment and
+// returns conversation → agent in plan order.
+func planOf(t *testing.T, convs []waitingConv, cands []*candidate, onChannel map[desk.ID]map[string]int) ([][2]desk.ID, map[desk.ID]int) {
+	t.Helper()
+	asked := map[desk.ID]int{}
+	clock := int64(1000)
+	plan, err := planAssignments(convs, cands, func(agent desk.ID, channel string) (int, error) {
+		asked[agent]++
+		return onChannel[agent][channel], nil
+	}, func() int64 { clock++; return clock })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][2]desk.ID
+	for i, p := range plan {
+		if p.at != int64(1001+i) {
+			t.Fatalf("assignment %d stamped %d", i, p.at)
+		}
+		out = append(out, [2]desk.ID{p.conv.id, p.agent.id})
+	}
+	return out, asked
+}
+
+func sms(ids ...desk.ID) []waitingConv {
+	out := make([]waitingConv, len(ids))
+	for i, id := range ids {
+		out[i] = waitingConv{id: id, channel: desk.ChannelSMS}
+	}
+	return out
+}
+
+func TestPlanLeastLoadedThenLongestIdle(t *testing.T) {
+	cands := []*candidate{
+		{id: 1, load: 2, capacity: 10, lastAssigned: 10},
+		{id: 2, load: 0, capacity: 10, lastAssigned: 50},
+		{id: 3, load: 0, capacity: 10, lastAssigned: 20},
+		{id: 4, load: 1, capacity: 10, lastAssigned: 0},
+	}
+	got, _ := planOf(t, sms(101, 102, 103, 104, 105, 106, 107), cands, nil)
+	// Agents 3 and 2 (load 0; 3 idle longer), then 4, 3, 2 at load 1 (4
+	// never since; 3 before 2 as it got its first earlier), then 1 and 4
+	// at load 2 (1 idle since 10; 4 was given work in this plan).
+	want := [][2]desk.ID{{101, 3}, {102, 2}, {103, 4}, {104, 3}, {105, 2}, {106, 1}, {107, 4}}
+	if len(got) != len(want) {
+		t.Fatalf("plan %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("plan %v, want %v", got, want)
+		}
+	}
+	if cands[0].load != 3 || cands[1].load != 2 || cands[2].load != 2 || cands[3].load != 3 {
+		t.Fatalf("loads after the plan: %d %d %d %d", cands[0].load, cands[1].load, cands[2].load, cands[3].load)
+	}
+}
+
+func TestPlanEqualStampsKeepPlanOrder(t *testing.T) {
+	cands := []*candidate{{id: 1, capacity: 5}, {id: 2, capacity: 5}, {id: 3, capacity: 5}}
+	plan, err := planAssignments(sms(1, 2, 3, 4, 5, 6), cands, nil, func() int64 { return 7 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range plan {
+		if want := desk.ID(i%3 + 1); p.agent.id != want {
+			t.Fatalf("assignment %d to %s, want %s (a frozen clock must not reorder who is idle longer)", i, p.agent.id, want)
+		}
+	}
+}
+
+func TestPlanNeverAboveCapacity(t *testing.T) {
+	cands := []*candidate{{id: 1, load: 1, capacity: 2}, {id: 2, load: 0, capacity: 1}}
+	got, _ := planOf(t, sms(1, 2, 3, 4), cands, nil)
+	// Room for two: agent 2 (load 0) then agent 1; the rest waits.
+	if len(got) != 2 || got[0] != [2]desk.ID{1, 2} || got[1] != [2]desk.ID{2, 1} {
+		t.Fatalf("plan %v", got)
+	}
+	if cands[0].load != 2 || cands[1].load != 1 {
+		t.Fatalf("loads %d %d", cands[0].load, cands[1].load)
+	}
+	if got, _ := planOf(t, sms(5), cands, nil); len(got) != 0 {
+		t.Fatalf("everyone full, yet planned %v", got)
+	}
+}
+
+func TestPlanChannelCaps(t *testing.T) {
+	// Agent 1 is least loaded but may hold 2 SMS and already holds 1; it
+	// takes one SMS, is passed over for the next, and still takes email.
+	cands := []*candidate{
+		{id: 1, load: 1, capacity: 10, channels: map[string]int{desk.ChannelSMS: 2}},
+		{id: 2, load: 3, capacity: 10},
+	}
+	convs := []waitingConv{{id: 1, channel: desk.ChannelSMS}, {id: 2, channel: desk.ChannelSMS}, {id: 3, channel: desk.ChannelSMS},
+		{id: 4, channel: desk.ChannelEmail}}
+	got, asked := planOf(t, convs, cands, map[desk.ID]map[string]int{1: {desk.ChannelSMS: 1}})
+	want := [][2]desk.ID{{1, 1}, {2, 2}, {3, 2}, {4, 1}}
+	if len(got) != len(want) {
+		t.Fatalf("plan %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("plan %v, want %v", got, want)
+		}
+	}
+	if asked[1] != 1 || asked[2] != 0 {
+		t.Fatalf("channel loads asked %v; want once for the capped agent only", asked)
+	}
+}
+
+func TestPlanStopsAtFirstConversationNobodyTakes(t *testing.T) {
+	// The only agent may take no SMS: the email behind the SMS waits too,
+	// so a later conversation never overtakes an earlier one.
+	cands := []*candidate{{id: 1, capacity: 10, channels: map[string]int{desk.ChannelSMS: 0}}}
+	convs := []waitingConv{{id: 1, channel: desk.ChannelSMS}, {id: 2, channel: desk.ChannelEmail}}
+	if got, _ := planOf(t, convs, cands, nil); len(got) != 0 {
+		t.Fatalf("plan %v", got)
+	}
+	convs = []waitingConv{{id: 2, channel: desk.ChannelEmail}, {id: 1, channel: desk.ChannelSMS}}
+	if got, _ := planOf(t, convs, cands, nil); len(got) != 1 || got[0] != [2]desk.ID{2, 1} {
+		t.Fatalf("plan %v", got)
+	}
+}
+
+func TestPlanCountError(t *testing.T) {
+	boom := errors.New("boom")
+	cands := []*candidate{{id: 1, capacity: 10, channels: map[string]int{desk.ChannelSMS: 3}}}
+	_, err := planAssignments(sms(1), cands, func(desk.ID, string) (int, error) { return 0, boom }, func() int64 { return 1 })
+	if !errors.Is(err, boom) {
+		t.Fatalf("err %v", err)
+	}
+}
