@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -88,6 +89,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	outboundClient := safehttp.NewClient(safehttp.Config{Allow: allow})
+	// Customers' media come from provider URLs a webhook names: guarded
+	// like any other, with room for WhatsApp's 100 MB documents (each
+	// channel's own limit applies when storing).
+	mediaClient := safehttp.NewClient(safehttp.Config{Allow: allow, Timeout: 2 * time.Minute, MaxBodyBytes: 100<<20 + 1})
 	bots := newBots(store, adapters, notifier(store, worker), outboundClient, logger)
 	botCtx, stopBots := context.WithCancel(context.WithoutCancel(ctx))
 	go bots.Run(botCtx)
@@ -123,6 +128,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 		DefaultRegion: c.PhoneRegion,
 		Blobs:         blobs,
+		MediaClient:   mediaClient,
 		Notify:        notifier(store, worker),
 		Widget:        livechat.WidgetJS,
 		Calls:         calls,

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
@@ -136,11 +137,38 @@ func (s *Server) ingestWebhookMessage(ctx context.Context, cfg *desk.ChannelConf
 		}
 		in.QueueID = q
 	}
+	stored := s.storeMedia(ctx, cfg, in)
 	res, err := s.cfg.Store.IngestMessage(ctx, in)
+	if err != nil || res.Duplicate {
+		// A repeat keeps the files of its first delivery.
+		s.media.Discard(context.WithoutCancel(ctx), stored)
+	}
 	if err == nil && !res.Duplicate {
 		s.metrics.ingested.Inc()
 	}
 	return err
+}
+
+// storeMedia fetches, checks and stores the files of an inbound message
+// (issue 5) before it is ingested; see attach.Inbound. It returns what was
+// stored.
+func (s *Server) storeMedia(ctx context.Context, cfg *desk.ChannelConfig, in *desk.InboundMessage) []desk.Attachment {
+	if len(in.Attachments) == 0 {
+		return nil
+	}
+	if s.media == nil {
+		for i := range in.Attachments {
+			if a := &in.Attachments[i]; a.BlobKey == "" {
+				a.Refused, a.Content = attach.RefusedUnavailable, nil
+			}
+		}
+		return nil
+	}
+	ch, err := s.cfg.Channels.Adapter(cfg)
+	if err != nil {
+		ch = nil
+	}
+	return s.media.Store(ctx, ch, in)
 }
 
 // deadLetter keeps a refused payload for inspection and answers 400.
