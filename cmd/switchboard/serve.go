@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -15,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/blob"
 	"github.com/switchboard-cc/switchboard/internal/channel/livechat"
@@ -88,6 +93,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			d.SetSendDispatcher(worker)
 		}
 	}
+	links := mediaLinks(&c, logger)
+	if worker != nil {
+		if as, ok := store.(desk.AttachmentService); ok {
+			worker.SetMedia(&attach.Outbound{Attachments: as, Blobs: blobs, Links: links})
+		}
+	}
 	outboundClient := safehttp.NewClient(safehttp.Config{Allow: allow})
 	// Customers' media come from provider URLs a webhook names: guarded
 	// like any other, with room for WhatsApp's 100 MB documents (each
@@ -129,6 +140,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		DefaultRegion: c.PhoneRegion,
 		Blobs:         blobs,
 		MediaClient:   mediaClient,
+		MediaLinks:    links,
 		Notify:        notifier(store, worker),
 		Widget:        livechat.WidgetJS,
 		Calls:         calls,
@@ -193,6 +205,30 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// mediaLinks signs the public links through which providers and Live Chat
+// visitors fetch the files agents send. The key derives from the secret
+// key, so every node honours every node's links; without one it is random
+// and links only work on the node that made them.
+func mediaLinks(c *Config, logger *slog.Logger) *attach.Links {
+	base := c.PublicURL
+	if base == "" {
+		base = c.BaseURL
+	}
+	if base == "" {
+		logger.Warn("no --base-url or --public-url: providers cannot fetch the files agents send")
+	}
+	var key []byte
+	if c.SecretKey != "" {
+		m := hmac.New(sha256.New, []byte(c.SecretKey))
+		m.Write([]byte("switchboard media links"))
+		key = m.Sum(nil)
+	} else {
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+	}
+	return &attach.Links{BaseURL: base, Secret: key}
 }
 
 // notifier wakes the worker after a reply commits, if there is one and the

@@ -57,10 +57,9 @@ var inboundTypes = func() map[string]bool {
 
 // Store stores or refuses every attachment of in: each gets a BlobKey, or
 // a Refused reason. ch is the message's adapter (its MediaFetcher fetches
-// provider-hosted files). It returns the keys written, for Discard when the
-// message turns out to be a repeat.
-func (s *Inbound) Store(ctx context.Context, ch desk.Channel, in *desk.InboundMessage) []desk.Attachment {
-	var stored []desk.Attachment
+// provider-hosted files). Discard removes them again when the message
+// turns out to be a repeat.
+func (s *Inbound) Store(ctx context.Context, ch desk.Channel, in *desk.InboundMessage) {
 	for i := range in.Attachments {
 		a := &in.Attachments[i]
 		if a.BlobKey != "" || a.Refused != "" {
@@ -70,14 +69,11 @@ func (s *Inbound) Store(ctx context.Context, ch desk.Channel, in *desk.InboundMe
 			a.Refused = refusal(err)
 			s.logger().Warn("inbound media refused", "channel", in.Channel, "external_id", in.ExternalID,
 				"name", a.Name, "reason", a.Refused, "detail", desk.ErrorMessage(err))
-			continue
 		}
-		stored = append(stored, *a)
 	}
-	return stored
 }
 
-// Discard removes stored files whose message was not kept.
+// Discard removes the stored files of a message that was not kept.
 func (s *Inbound) Discard(ctx context.Context, atts []desk.Attachment) {
 	for _, a := range atts {
 		if a.BlobKey != "" {
@@ -148,8 +144,10 @@ func typeAllowed(mt *mimetype.MIME, allowed []string) bool {
 		}
 		return false
 	}
-	for m := mt; m != nil; m = m.Parent() {
-		if inboundTypes[m.String()] {
+	// Exact matches only (aliases included): an HTML page is text, but
+	// not text/plain, so it is refused.
+	for t := range inboundTypes {
+		if mt.Is(t) {
 			return true
 		}
 	}

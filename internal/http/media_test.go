@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -13,8 +14,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/blob"
+	"github.com/switchboard-cc/switchboard/internal/channel/livechat"
 	"github.com/switchboard-cc/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
@@ -199,5 +202,81 @@ func TestInboundMediaBlocked(t *testing.T) {
 	thread := e.threadOf("whatsapp", "16505551234")
 	if fetched != 0 || len(thread) != 1 || len(thread[0].Attachments) != 1 || thread[0].Attachments[0].Refused != "media_unavailable" {
 		t.Fatalf("fetched %d, thread %+v", fetched, thread)
+	}
+}
+
+// visitorUpload posts a Live Chat visitor's file.
+func (e *env) visitorUpload(channelID desk.ID, fields map[string]string, name string, content []byte) (int, []byte) {
+	e.t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for _, k := range []string{"token", "id", "text"} {
+		if v, ok := fields[k]; ok {
+			mw.WriteField(k, v)
+		}
+	}
+	if name != "" {
+		w, _ := mw.CreateFormFile("file", name)
+		w.Write(content)
+	}
+	mw.Close()
+	resp, err := http.Post(e.url+"/api/v1/livechat/"+channelID.String()+"/files", mw.FormDataContentType(), &b)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body
+}
+
+// TestLiveChatFile: a visitor's upload is authenticated by their session,
+// checked by name and content, stored once per widget message ID, and
+// threaded as their message with the file served to the queue's agents.
+func TestLiveChatFile(t *testing.T) {
+	e := newEnvWith(t, Config{BodyLimit: 1 << 20})
+	var c channelView
+	e.do("POST", "/api/v1/channels", e.admin, `{"kind":"livechat","name":"Web","sender":"web","queue_id":"`+e.queueA.String()+`",
+		"secrets":{"session_secret":"0123456789abcdef-secret"}}`, 201, &c)
+	visitor := livechat.NewVisitorID()
+	token := livechat.Sessions{Secret: []byte("0123456789abcdef-secret"), ChannelID: c.ID}.Issue(visitor, time.Now())
+	forged := livechat.Sessions{Secret: []byte("another-secret-0123456"), ChannelID: c.ID}.Issue(visitor, time.Now())
+	tests := []struct {
+		name    string
+		fields  map[string]string
+		file    string
+		content []byte
+		status  int
+		code    string
+	}{
+		{"file", map[string]string{"token": token, "id": "f1", "text": "my receipt"}, "receipt.png", pngHead, 201, ""},
+		{"resent after a lost answer", map[string]string{"token": token, "id": "f1", "text": "my receipt"}, "receipt.png", pngHead, 201, ""},
+		{"forged session", map[string]string{"token": forged, "id": "f2"}, "receipt.png", pngHead, 401, "unauthenticated"},
+		{"no session", map[string]string{"id": "f2"}, "receipt.png", pngHead, 401, "unauthenticated"},
+		{"executable named png", map[string]string{"token": token, "id": "f3"}, "receipt.png", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"), 400, "attachment_content_mismatch"},
+		{"no file", map[string]string{"token": token, "id": "f4"}, "", nil, 400, "invalid"},
+		{"no id", map[string]string{"token": token}, "receipt.png", pngHead, 400, "invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.t = t
+			status, body := e.visitorUpload(c.ID, tt.fields, tt.file, tt.content)
+			var got apiError
+			json.Unmarshal(body, &got)
+			if status != tt.status || got.Error.Code != tt.code {
+				t.Fatalf("status %d %s, want %d %q", status, body, tt.status, tt.code)
+			}
+		})
+	}
+	e.t = t
+	thread := e.threadOf("livechat", visitor)
+	if len(thread) != 1 || thread[0].Type != desk.TypeImage || thread[0].Text != "my receipt" || len(thread[0].Attachments) != 1 {
+		t.Fatalf("thread = %+v", thread)
+	}
+	a := thread[0].Attachments[0]
+	if status, b, _ := e.get(a.URL, e.agentA); status != 200 || !bytes.Equal(b, pngHead) {
+		t.Fatalf("agent of the queue: %d", status)
+	}
+	if status, _, _ := e.get(a.URL, e.agentB); status != 404 {
+		t.Fatalf("agent of another queue: %d, want 404", status)
 	}
 }

@@ -5,7 +5,6 @@ package http
 
 import (
 	"context"
-	"github.com/switchboard-cc/switchboard/internal/attach"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/card"
 	"github.com/switchboard-cc/switchboard/internal/compose"
@@ -76,6 +76,10 @@ type Config struct {
 	// largest channel limit. Nil keeps provider-hosted media unfetched
 	// (refused as media_unavailable); inline files (email) are stored.
 	MediaClient *http.Client
+	// MediaLinks signs the public links of the files agents send, served
+	// at /media/{token} to providers and Live Chat visitors; nil serves
+	// none.
+	MediaLinks *attach.Links
 	// Widget is the Live Chat widget script served at /widget.js; nil
 	// serves none.
 	Widget []byte

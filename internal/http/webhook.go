@@ -137,11 +137,11 @@ func (s *Server) ingestWebhookMessage(ctx context.Context, cfg *desk.ChannelConf
 		}
 		in.QueueID = q
 	}
-	stored := s.storeMedia(ctx, cfg, in)
+	s.storeMedia(ctx, cfg, in)
 	res, err := s.cfg.Store.IngestMessage(ctx, in)
-	if err != nil || res.Duplicate {
+	if (err != nil || res.Duplicate) && s.media != nil {
 		// A repeat keeps the files of its first delivery.
-		s.media.Discard(context.WithoutCancel(ctx), stored)
+		s.media.Discard(context.WithoutCancel(ctx), in.Attachments)
 	}
 	if err == nil && !res.Duplicate {
 		s.metrics.ingested.Inc()
@@ -150,11 +150,10 @@ func (s *Server) ingestWebhookMessage(ctx context.Context, cfg *desk.ChannelConf
 }
 
 // storeMedia fetches, checks and stores the files of an inbound message
-// (issue 5) before it is ingested; see attach.Inbound. It returns what was
-// stored.
-func (s *Server) storeMedia(ctx context.Context, cfg *desk.ChannelConfig, in *desk.InboundMessage) []desk.Attachment {
+// (issue 5) before it is ingested; see attach.Inbound.
+func (s *Server) storeMedia(ctx context.Context, cfg *desk.ChannelConfig, in *desk.InboundMessage) {
 	if len(in.Attachments) == 0 {
-		return nil
+		return
 	}
 	if s.media == nil {
 		for i := range in.Attachments {
@@ -162,13 +161,13 @@ func (s *Server) storeMedia(ctx context.Context, cfg *desk.ChannelConfig, in *de
 				a.Refused, a.Content = attach.RefusedUnavailable, nil
 			}
 		}
-		return nil
+		return
 	}
 	ch, err := s.cfg.Channels.Adapter(cfg)
 	if err != nil {
 		ch = nil
 	}
-	return s.media.Store(ctx, ch, in)
+	s.media.Store(ctx, ch, in)
 }
 
 // deadLetter keeps a refused payload for inspection and answers 400.

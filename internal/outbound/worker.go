@@ -69,6 +69,10 @@ type Worker struct {
 	jobs  chan *desk.SendJob
 	slots chan struct{}
 
+	// media prepares the files of a message before each attempt; nil
+	// sends attachments as they are.
+	media MediaPreparer
+
 	mu       sync.Mutex
 	stopping bool // set when Run ends: no more dispatches
 	cache    map[desk.ID]cachedAdapter
@@ -81,6 +85,15 @@ type cachedAdapter struct {
 	err error
 	at  time.Time
 }
+
+// MediaPreparer readies a message's stored files for its adapter (public
+// links, a way to open the bytes): see attach.Outbound.
+type MediaPreparer interface {
+	PrepareMedia(ctx context.Context, m *desk.OutboundMessage)
+}
+
+// SetMedia installs the media preparer; call it before Run.
+func (w *Worker) SetMedia(m MediaPreparer) { w.media = m }
 
 // NewWorker returns a worker; Run starts it.
 func NewWorker(store desk.ChannelStore, adapters Adapters, clock desk.Clock, log *slog.Logger, cfg WorkerConfig) *Worker {

@@ -83,3 +83,9 @@ func (c *Channel) Sessions() Sessions { return c.sessions }
 func (h *Hub) Factory() func(cfg *desk.ChannelConfig, _ *http.Client) (desk.Channel, error) {
 	return func(cfg *desk.ChannelConfig, _ *http.Client) (desk.Channel, error) { return New(h, cfg) }
 }
+
+// VisitorOf returns the visitor a session token names on this channel, or
+// EUNAUTHENTICATED (for HTTP requests of the widget, such as uploads).
+func (c *Channel) VisitorOf(token string) (string, error) {
+	return c.sessions.Verify(token, c.now())
+}
