@@ -176,7 +176,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer func() { stopWorkers(); <-workersDone }()
 
 	if c.SMTPAddr != "" {
-		stopSMTP, err := startSMTP(c.SMTPAddr, store, srv, logger, stdout)
+		stopSMTP, err := startSMTP(&c, store, srv, logger, stdout)
 		if err != nil {
 			ln.Close()
 			return err
