@@ -12,7 +12,7 @@ import (
 // startRealtime opens the bus (NATS with --nats, else in process) and the
 // hub it feeds. The store's changes reach the bus through the returned
 // handler.
-func startRealtime(ctx context.Context, c *Config, store desk.Store, log *slog.Logger) (*realtime.Hub, bus.Bus, error) {
+func startRealtime(ctx context.Context, c *Config, store desk.Store, log *slog.Logger, also ...func(bus.Signal)) (*realtime.Hub, bus.Bus, error) {
 	var b bus.Bus = bus.NewLocal()
 	if c.NATS != "" {
 		nb, err := bus.DialNATS(ctx, c.NATS, c.NATSPrefix, log)
@@ -22,9 +22,24 @@ func startRealtime(ctx context.Context, c *Config, store desk.Store, log *slog.L
 		b = nb
 	}
 	hub := realtime.NewHub(store, b, log, realtime.Config{})
-	if err := b.Start(hub, 10000); err != nil {
+	if err := b.Start(signalTee{Handler: hub, also: also}, 10000); err != nil {
 		b.Close()
 		return nil, nil, err
 	}
 	return hub, b, nil
+}
+
+// signalTee hands the bus's signals to other listeners too (Live Chat's
+// relay); events go to the hub alone.
+type signalTee struct {
+	bus.Handler
+	also []func(bus.Signal)
+}
+
+// OnSignal delivers sig to the hub, then to each listener.
+func (t signalTee) OnSignal(sig bus.Signal) {
+	t.Handler.OnSignal(sig)
+	for _, f := range t.also {
+		f(sig)
+	}
 }

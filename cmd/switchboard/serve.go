@@ -76,13 +76,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer store.Close()
 
 	// The live feed: the bus carries committed changes to every node's hub.
-	hub, evbus, err := startRealtime(ctx, &c, store, logger)
+	// Live Chat visitors' sockets live on one node; the relay carries
+	// replies, seen receipts and typing to them from any node.
+	adapters := registry.New(nil)
+	relay := newLiveChatRelay(adapters.LiveChatHub(), store, logger)
+	hub, evbus, err := startRealtime(ctx, &c, store, logger, relay.OnSignal)
 	if err != nil {
 		return fmt.Errorf("realtime: %w", err)
 	}
 	defer evbus.Close()
-
-	adapters := registry.New(nil)
+	relay.bus = evbus
 	var worker *outbound.Worker
 	if cs, ok := store.(desk.ChannelStore); ok {
 		worker = outbound.NewWorker(cs, adapters, desk.SystemClock{}, logger,
