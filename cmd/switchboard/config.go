@@ -46,6 +46,9 @@ type Config struct {
 	// AUTH PLAIN/LOGIN, over TLS only) before sending; give it through
 	// SWITCHBOARD_SMTP_AUTH. Empty accepts mail from any server.
 	SMTPAuth string
+	// CPUProfile, when set, writes the server's CPU profile there until it
+	// stops (for go tool pprof during benchmarks).
+	CPUProfile string
 	// IMAPPoll is how often email channels with an IMAP mailbox are
 	// polled; 0 turns polling off.
 	IMAPPoll time.Duration
@@ -87,6 +90,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPTLSCert, "smtp-tls-cert", "", "PEM certificate the SMTP listener offers with STARTTLS")
 	fs.StringVar(&c.SMTPTLSKey, "smtp-tls-key", "", "PEM private key of --smtp-tls-cert")
 	fs.StringVar(&c.SMTPAuth, "smtp-auth", "", "user:password[,user:password] accounts required to authenticate (AUTH PLAIN/LOGIN over TLS) before sending to the SMTP listener; prefer SWITCHBOARD_SMTP_AUTH")
+	fs.StringVar(&c.CPUProfile, "cpu-profile", "", "write a CPU profile of the server to this file until it stops (benchmarks)")
 	fs.DurationVar(&c.IMAPPoll, "imap-poll", time.Minute, "how often email channels with imap_addr are polled (0 = never)")
 	fs.BoolVar(&c.CallsOff, "calls-off", false, "turn voice calls off")
 	fs.DurationVar(&c.RingTimeout, "ring-timeout", 20*time.Second, "how long a call rings an agent before it goes to the next one")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -62,6 +63,11 @@ type Worker struct {
 	log      *slog.Logger
 	cfg      WorkerConfig
 	wake     chan struct{}
+	// due says jobs may be waiting in the outbox for a claim: a commit
+	// could not hand its job over (Notify), or a claim came back full.
+	// Finished sends wake the claim loop only then, so a burst of directly
+	// dispatched replies does not cost a claim transaction per batch.
+	due atomic.Bool
 	// jobs feeds the senders; slots bounds claimed-but-unfinished jobs (a
 	// claim or a reservation takes one, a recorded outcome frees it), so
 	// jobs never blocks a holder of a slot and a claim never takes more
@@ -144,6 +150,12 @@ func (w *Worker) Dispatch(j *desk.SendJob) {
 
 // Notify tells the worker new jobs are committed; it never blocks.
 func (w *Worker) Notify() {
+	w.due.Store(true)
+	w.wake1()
+}
+
+// wake1 wakes the claim loop without marking jobs due.
+func (w *Worker) wake1() {
 	select {
 	case w.wake <- struct{}{}:
 	default:
@@ -190,6 +202,7 @@ func (w *Worker) claimLoop(ctx, sys context.Context, jobs chan<- *desk.SendJob, 
 	for {
 		free := cap(slots) - len(slots)
 		if n := min(free, w.cfg.Batch); n > 0 && ctx.Err() == nil {
+			w.due.Store(false)
 			claimed, err := w.store.ClaimSendJobs(sys, n, w.cfg.Lease)
 			if err != nil {
 				w.log.Error("outbox claim failed", "err", err)
@@ -199,6 +212,7 @@ func (w *Worker) claimLoop(ctx, sys context.Context, jobs chan<- *desk.SendJob, 
 				jobs <- j
 			}
 			if len(claimed) == n {
+				w.due.Store(true)
 				continue // maybe more are due
 			}
 		}
@@ -237,6 +251,8 @@ func (w *Worker) finish(sys context.Context, outcomes <-chan desk.SendOutcome, s
 		for range batch {
 			<-slots
 		}
-		w.Notify()
+		if w.due.Load() {
+			w.wake1() // places are free for jobs waiting in the outbox
+		}
 	}
 }

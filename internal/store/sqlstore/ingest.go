@@ -35,6 +35,7 @@ var hotWrites = []string{
 	qIngestDup, qIngestTouchCustomer, qIngestNewCustomer, qIngestNewContact, qIngestOngoing,
 	qIngestQueueName, qIngestNewConv, qIngestTouchConv, qIngestMessage, qInsertEvent,
 	qReplyMessage, qReplyTouchNote, qReplyTouchConv, qReplySwitchConv, qOutboxInsert,
+	qFinishSentJob, qFinishSentMessage,
 }
 
 // IngestMessage stores an inbound customer message in one transaction (C5):

@@ -132,38 +132,56 @@ func (s *Store) FinishSendJobs(ctx context.Context, outcomes []desk.SendOutcome)
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	all := func(ctx context.Context, tx *sql.Tx) error {
 		for _, o := range outcomes {
 			if err := s.finishTx(ctx, tx, o); err != nil {
 				return err
 			}
 		}
 		return nil
-	})
-	if err == nil || len(outcomes) == 1 {
-		return err
 	}
-	var errs []error
-	for _, o := range outcomes {
-		errs = append(errs, s.inTx(ctx, func(tx *sql.Tx) error { return s.finishTx(ctx, tx, o) }))
+	// One by one when the batch fails, so one bad outcome cannot hold up
+	// the others.
+	alone := func(ctx context.Context) error {
+		err := s.inTx(ctx, func(tx *sql.Tx) error { return all(ctx, tx) })
+		if err == nil || len(outcomes) == 1 {
+			return err
+		}
+		var errs []error
+		for _, o := range outcomes {
+			errs = append(errs, s.inTx(ctx, func(tx *sql.Tx) error { return s.finishTx(ctx, tx, o) }))
+		}
+		return errors.Join(errs...)
 	}
-	return errors.Join(errs...)
+	if len(s.lanes) == 1 {
+		// SQLite's one writer: the outcomes share the commit of the
+		// replies and inbound messages queued meanwhile (group commit).
+		return s.lanes[0].do(ctx, all, alone)
+	}
+	return alone(ctx)
 }
+
+// The statements recording a sent message, prepared on the writer with
+// the other hot writes.
+const (
+	qFinishSentJob     = `UPDATE outbox SET state = 'sent', locked_until = 0, updated_at = $1 WHERE id = $2`
+	qFinishSentMessage = `UPDATE messages SET external_id = COALESCE($1, external_id),
+			delivery_state = CASE WHEN delivery_state IN ('', 'queued', 'failed') THEN 'sent' ELSE delivery_state END, failure_reason = ''
+			WHERE id = $2`
+)
 
 func (s *Store) finishTx(ctx context.Context, tx *sql.Tx, o desk.SendOutcome) error {
 	at := micros(s.now())
 	switch o.Result {
 	case desk.SendSent:
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent', locked_until = 0, updated_at = $1 WHERE id = $2`, at, int64(o.JobID)); err != nil {
+		if _, err := s.txExec(ctx, tx, qFinishSentJob, at, int64(o.JobID)); err != nil {
 			return err
 		}
 		var ext any
 		if o.ExternalID != "" {
 			ext = o.ExternalID
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE messages SET external_id = COALESCE($1, external_id),
-			delivery_state = CASE WHEN delivery_state IN ('', 'queued', 'failed') THEN 'sent' ELSE delivery_state END, failure_reason = ''
-			WHERE id = $2`, ext, int64(o.MessageID))
+		_, err := s.txExec(ctx, tx, qFinishSentMessage, ext, int64(o.MessageID))
 		return err
 	case desk.SendRetry:
 		_, err := tx.ExecContext(ctx, `UPDATE outbox SET locked_until = 0, next_attempt_at = $1, last_error = $2, updated_at = $3 WHERE id = $4 AND state = 'pending'`,
