@@ -77,8 +77,10 @@ type fakeRelay struct {
 	typing    []string
 }
 
-func (f *fakeRelay) Publish(visitor string, e Event) { f.published = append(f.published, visitor+":"+e.Type) }
-func (f *fakeRelay) VisitorTyping(visitor string)    { f.typing = append(f.typing, visitor) }
+func (f *fakeRelay) Publish(visitor string, e Event) {
+	f.published = append(f.published, visitor+":"+e.Type)
+}
+func (f *fakeRelay) VisitorTyping(visitor string) { f.typing = append(f.typing, visitor) }
 
 // TestHubRelays: Send pushes locally and relays to the other nodes (whose
 // hubs Push, without relaying again); a visitor's typing is relayed.
