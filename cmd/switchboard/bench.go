@@ -65,9 +65,17 @@ func runBenchIngest(ctx context.Context, args []string, stdout, stderr io.Writer
 // startBenchServer creates an admin and starts a server child process on a
 // temporary data folder (or the given PostgreSQL URL).
 func startBenchServer(ctx context.Context, db string, stderr io.Writer) (*bench.Server, func(), error) {
-	bin, err := os.Executable()
-	if err != nil {
-		return nil, nil, err
+	return startBenchServerBin(ctx, "", db, stderr)
+}
+
+// startBenchServerBin is startBenchServer running bin (empty: this
+// executable) as the server.
+func startBenchServerBin(ctx context.Context, bin, db string, stderr io.Writer) (*bench.Server, func(), error) {
+	if bin == "" {
+		var err error
+		if bin, err = os.Executable(); err != nil {
+			return nil, nil, err
+		}
 	}
 	dir, err := os.MkdirTemp("", "switchboard-bench-")
 	if err != nil {

@@ -26,16 +26,18 @@ func runBenchOutbound(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs.IntVar(&cfg.Conversations, "conversations", 200, "conversations replied to round-robin")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "measured period")
 	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "warm-up before measuring")
+	var serverBin string
+	fs.StringVar(&serverBin, "server-bin", "", "switchboard binary to run as the server (default: this one), to compare builds under one load generator")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	cfg.RunID = runID()
-	srv, cleanup, err := startBenchServer(ctx, db, stderr)
+	srv, cleanup, err := startBenchServerBin(ctx, serverBin, db, stderr)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	cfg.Target = srv.URL
+	cfg.Target, cfg.ServerCPU = srv.URL, srv.CPU
 	if cfg.Token, err = bench.Login(ctx, srv.URL, "bench@example.com", "bench-password"); err != nil {
 		return err
 	}

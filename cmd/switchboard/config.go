@@ -40,6 +40,17 @@ type Config struct {
 	// SMTPAddr is where the inbound SMTP listener of email channels
 	// listens; empty runs none.
 	SMTPAddr string
+	// SMTPTLSCert and SMTPTLSKey are the PEM files of the certificate the
+	// listener offers with STARTTLS; empty offers none.
+	SMTPTLSCert string
+	SMTPTLSKey  string
+	// SMTPAuth lists user:password accounts that must authenticate (SMTP
+	// AUTH PLAIN/LOGIN, over TLS only) before sending; give it through
+	// SWITCHBOARD_SMTP_AUTH. Empty accepts mail from any server.
+	SMTPAuth string
+	// CPUProfile, when set, writes the server's CPU profile there until it
+	// stops (for go tool pprof during benchmarks).
+	CPUProfile string
 	// IMAPPoll is how often email channels with an IMAP mailbox are
 	// polled; 0 turns polling off.
 	IMAPPoll time.Duration
@@ -84,6 +95,10 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.PhoneRegion, "phone-region", "", "country (ISO 3166, e.g. US) assumed for phone numbers typed without +; empty = none")
 	fs.DurationVar(&c.OutboxPoll, "outbox-poll", time.Second, "how often workers look for due sends (new replies wake them at once)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "inbound SMTP listener for email channels (host:port, e.g. :2525); empty = none")
+	fs.StringVar(&c.SMTPTLSCert, "smtp-tls-cert", "", "PEM certificate the SMTP listener offers with STARTTLS")
+	fs.StringVar(&c.SMTPTLSKey, "smtp-tls-key", "", "PEM private key of --smtp-tls-cert")
+	fs.StringVar(&c.SMTPAuth, "smtp-auth", "", "user:password[,user:password] accounts required to authenticate (AUTH PLAIN/LOGIN over TLS) before sending to the SMTP listener; prefer SWITCHBOARD_SMTP_AUTH")
+	fs.StringVar(&c.CPUProfile, "cpu-profile", "", "write a CPU profile of the server to this file until it stops (benchmarks)")
 	fs.DurationVar(&c.IMAPPoll, "imap-poll", time.Minute, "how often email channels with imap_addr are polled (0 = never)")
 	fs.BoolVar(&c.CallsOff, "calls-off", false, "turn voice calls off")
 	fs.DurationVar(&c.RingTimeout, "ring-timeout", 20*time.Second, "how long a call rings an agent before it goes to the next one")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -38,18 +39,38 @@ func startIMAP(interval time.Duration, store desk.Store, srv *sbhttp.Server, log
 // delivering through the server's inbound pipeline (routing, ingest,
 // receipts). It prints its address like the HTTP listener, for --smtp-addr
 // with port 0. The returned function stops it.
-func startSMTP(addr string, store desk.Store, srv *sbhttp.Server, logger *slog.Logger, stdout io.Writer) (func(), error) {
+func startSMTP(c *Config, store desk.Store, srv *sbhttp.Server, logger *slog.Logger, stdout io.Writer) (func(), error) {
+	addr := c.SMTPAddr
 	cs, ok := store.(desk.ChannelStore)
 	if !ok {
 		return nil, fmt.Errorf("--smtp-addr: the store keeps no channels")
+	}
+	var tlsCfg *tls.Config
+	if c.SMTPTLSCert != "" || c.SMTPTLSKey != "" {
+		cert, err := tls.LoadX509KeyPair(c.SMTPTLSCert, c.SMTPTLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("--smtp-tls-cert/--smtp-tls-key: %w", err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	var auth *email.Credentials
+	if c.SMTPAuth != "" {
+		var err error
+		if auth, err = email.ParseCredentials(c.SMTPAuth); err != nil {
+			return nil, fmt.Errorf("--smtp-auth: %w", err)
+		} else if tlsCfg == nil {
+			return nil, fmt.Errorf("--smtp-auth needs --smtp-tls-cert and --smtp-tls-key: passwords never cross in plaintext")
+		}
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("--smtp-addr: %w", err)
 	}
 	l := &email.Listener{
-		Logger:  logger,
-		Deliver: srv.Deliver,
+		TLSConfig: tlsCfg,
+		Auth:      auth,
+		Logger:    logger,
+		Deliver:   srv.Deliver,
 		Resolve: func(ctx context.Context, rcpt string) (*desk.ChannelConfig, error) {
 			sys := desk.NewContextWithActor(ctx, desk.SystemActor)
 			cfg, err := cs.FindChannelBySender(sys, desk.ChannelEmail, rcpt)

@@ -13,7 +13,7 @@ import (
 // startRealtime opens the bus (NATS with --nats, else in process) and the
 // hub it feeds. The store's changes reach the bus through the returned
 // handler.
-func startRealtime(ctx context.Context, c *Config, store desk.Store, tokens *auth.SessionCache, log *slog.Logger) (*realtime.Hub, bus.Bus, error) {
+func startRealtime(ctx context.Context, c *Config, store desk.Store, tokens *auth.SessionCache, log *slog.Logger, also ...func(bus.Signal)) (*realtime.Hub, bus.Bus, error) {
 	var b bus.Bus = bus.NewLocal()
 	if c.NATS != "" {
 		nb, err := bus.DialNATS(ctx, c.NATS, c.NATSPrefix, log)
@@ -23,7 +23,7 @@ func startRealtime(ctx context.Context, c *Config, store desk.Store, tokens *aut
 		b = nb
 	}
 	hub := realtime.NewHub(store, b, log, realtime.Config{})
-	if err := b.Start(tokenDropper{Handler: hub, tokens: tokens}, 10000); err != nil {
+	if err := b.Start(tokenDropper{Handler: signalTee{Handler: hub, also: also}, tokens: tokens}, 10000); err != nil {
 		b.Close()
 		return nil, nil, err
 	}
@@ -50,4 +50,19 @@ func (d tokenDropper) OnSignal(sig bus.Signal) {
 		d.tokens.DropSessions(sig.SessionIDs)
 	}
 	d.Handler.OnSignal(sig)
+}
+
+// signalTee hands the bus's signals to other listeners too (Live Chat's
+// relay); events go to the hub alone.
+type signalTee struct {
+	bus.Handler
+	also []func(bus.Signal)
+}
+
+// OnSignal delivers sig to the hub, then to each listener.
+func (t signalTee) OnSignal(sig bus.Signal) {
+	t.Handler.OnSignal(sig)
+	for _, f := range t.also {
+		f(sig)
+	}
 }

@@ -2,17 +2,24 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/channel/livechat"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
@@ -37,6 +44,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger, err := newLogger(stderr, c.LogLevel)
 	if err != nil {
 		return err
+	}
+	if c.CPUProfile != "" {
+		f, err := os.Create(c.CPUProfile)
+		if err != nil {
+			return fmt.Errorf("--cpu-profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("--cpu-profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if !phone.ValidRegion(c.PhoneRegion) {
 		return fmt.Errorf("--phone-region: unknown country %q", c.PhoneRegion)
@@ -75,13 +93,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Resolved tokens are cached briefly; the bus tells every node's cache
 	// of revoked sessions and changed agents.
 	tokens := auth.NewSessionCache(sbhttp.DefaultTokenCacheTTL, 0)
-	hub, evbus, err := startRealtime(ctx, &c, store, tokens, logger)
+	// Live Chat visitors' sockets live on one node; the relay carries
+	// replies, seen receipts and typing to them from any node.
+	adapters := registry.New(nil)
+	relay := newLiveChatRelay(adapters.LiveChatHub(), store, logger)
+	hub, evbus, err := startRealtime(ctx, &c, store, tokens, logger, relay.OnSignal)
 	if err != nil {
 		return fmt.Errorf("realtime: %w", err)
 	}
 	defer evbus.Close()
-
-	adapters := registry.New(nil)
+	relay.bus = evbus
 	var worker *outbound.Worker
 	if cs, ok := store.(desk.ChannelStore); ok {
 		worker = outbound.NewWorker(cs, adapters, desk.SystemClock{}, logger,
@@ -92,7 +113,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			d.SetSendDispatcher(worker)
 		}
 	}
+	links := mediaLinks(&c, logger)
+	if worker != nil {
+		if as, ok := store.(desk.AttachmentService); ok {
+			worker.SetMedia(&attach.Outbound{Attachments: as, Blobs: blobs, Links: links})
+		}
+	}
 	outboundClient := safehttp.NewClient(safehttp.Config{Allow: allow})
+	// Customers' media come from provider URLs a webhook names: guarded
+	// like any other, with room for WhatsApp's 100 MB documents (each
+	// channel's own limit applies when storing).
+	mediaClient := safehttp.NewClient(safehttp.Config{Allow: allow, Timeout: 2 * time.Minute, MaxBodyBytes: 100<<20 + 1})
 	bots := newBots(store, adapters, notifier(store, worker), outboundClient, logger)
 	botCtx, stopBots := context.WithCancel(context.WithoutCancel(ctx))
 	go bots.Run(botCtx)
@@ -129,6 +160,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 		DefaultRegion: c.PhoneRegion,
 		Blobs:         blobs,
+		MediaClient:   mediaClient,
+		MediaLinks:    links,
 		Notify:        notifier(store, worker),
 		Widget:        livechat.WidgetJS,
 		Calls:         calls,
@@ -164,7 +197,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer func() { stopWorkers(); <-workersDone }()
 
 	if c.SMTPAddr != "" {
-		stopSMTP, err := startSMTP(c.SMTPAddr, store, srv, logger, stdout)
+		stopSMTP, err := startSMTP(&c, store, srv, logger, stdout)
 		if err != nil {
 			ln.Close()
 			return err
@@ -200,6 +233,30 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// mediaLinks signs the public links through which providers and Live Chat
+// visitors fetch the files agents send. The key derives from the secret
+// key, so every node honours every node's links; without one it is random
+// and links only work on the node that made them.
+func mediaLinks(c *Config, logger *slog.Logger) *attach.Links {
+	base := c.PublicURL
+	if base == "" {
+		base = c.BaseURL
+	}
+	if base == "" {
+		logger.Warn("no --base-url or --public-url: providers cannot fetch the files agents send")
+	}
+	var key []byte
+	if c.SecretKey != "" {
+		m := hmac.New(sha256.New, []byte(c.SecretKey))
+		m.Write([]byte("switchboard media links"))
+		key = m.Sum(nil)
+	} else {
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+	}
+	return &attach.Links{BaseURL: base, Secret: key}
 }
 
 // notifier wakes the worker after a reply commits, if there is one and the

@@ -22,6 +22,9 @@ type OutboundConfig struct {
 	Duration      time.Duration
 	Warmup        time.Duration
 	RunID         string
+	// ServerCPU, when set, reads the server's CPU time, to report its
+	// cost per reply.
+	ServerCPU func() (time.Duration, error)
 }
 
 // OutboundResult is what an outbound run measured: latency from the API
@@ -32,6 +35,8 @@ type OutboundResult struct {
 	Errors    int
 	Elapsed   time.Duration
 	Latency   Latencies
+	// ServerCPU is the server's CPU time during the measured period.
+	ServerCPU time.Duration
 }
 
 // Fprint writes a human-readable report.
@@ -39,6 +44,10 @@ func (r *OutboundResult) Fprint(w io.Writer) {
 	fmt.Fprintf(w, "outbound: %d replies in %.2f s, %d reached the provider = %.0f messages/s, %d errors\n",
 		r.Replies, r.Elapsed.Seconds(), r.Delivered, float64(r.Delivered)/r.Elapsed.Seconds(), r.Errors)
 	r.Latency.Fprint(w, "API call → provider")
+	if r.ServerCPU > 0 && r.Replies > 0 {
+		fmt.Fprintf(w, "server CPU: %.2f s in the measured period = %.3f ms per reply\n",
+			r.ServerCPU.Seconds(), float64(r.ServerCPU.Microseconds())/1000/float64(r.Replies))
+	}
 }
 
 // Outbound opens cfg.Conversations WhatsApp conversations through signed
@@ -97,15 +106,23 @@ func Outbound(ctx context.Context, cfg OutboundConfig) (*OutboundResult, error) 
 	}
 	sleep(ctx, cfg.Warmup)
 	errs.Store(0)
+	var cpu0 time.Duration
+	if cfg.ServerCPU != nil {
+		cpu0, _ = cfg.ServerCPU()
+	}
 	measuring.Store(true)
 	begin := time.Now()
 	sleep(ctx, cfg.Duration)
 	measuring.Store(false)
 	elapsed := time.Since(begin)
+	var cpu1 time.Duration
+	if cfg.ServerCPU != nil {
+		cpu1, _ = cfg.ServerCPU()
+	}
 	close(stop)
 	wg.Wait()
 
-	res := &OutboundResult{Errors: int(errs.Load()), Elapsed: elapsed}
+	res := &OutboundResult{Errors: int(errs.Load()), Elapsed: elapsed, ServerCPU: cpu1 - cpu0}
 	var lat []time.Duration
 	deadline := time.Now().Add(15 * time.Second)
 	for _, ss := range samples {

@@ -25,12 +25,19 @@ type Signal struct {
 	AgentName      string    `json:"agent_name,omitempty"`
 	SessionIDs     []desk.ID `json:"session_ids,omitempty"`
 	Reason         string    `json:"reason,omitempty"`
+	// Visitor and Payload carry a Live Chat widget event to the node
+	// holding the visitor's socket; Origin is the sending node, which
+	// has delivered it itself.
+	Visitor string          `json:"visitor,omitempty"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+	Origin  string          `json:"origin,omitempty"`
 }
 
 // Signal types.
 const (
 	SignalTyping         = "typing"
 	SignalSessionRevoked = "session.revoked"
+	SignalLiveChat       = "livechat"
 )
 
 // Handler receives what the bus delivers. Events arrive in Seq order on one

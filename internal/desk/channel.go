@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -127,6 +128,16 @@ type OutboundMessage struct {
 	Attachments []Attachment
 	Location    *Location
 	Template    *TemplateCall
+	// Media opens the bytes of the attachments Switchboard stores (their
+	// ID set), for adapters that carry files inline (email); nil when the
+	// server has no blob store.
+	Media MediaOpener
+}
+
+// MediaOpener opens a stored attachment's bytes.
+type MediaOpener interface {
+	// OpenMedia returns the bytes of a; ENOTFOUND when none are stored.
+	OpenMedia(ctx context.Context, a Attachment) (io.ReadCloser, error)
 }
 
 // SendResult is the provider's answer to a send.
@@ -145,6 +156,13 @@ type Attachment struct {
 	URL string `json:"url"`
 	// BlobKey locates a stored file's bytes in the blob store.
 	BlobKey string `json:"-"`
+	// Refused says why an inbound file the customer sent was not stored
+	// (media_too_large, media_type_not_allowed, media_unavailable): the
+	// message is kept, the file is not served.
+	Refused string `json:"refused,omitempty"`
+	// Content holds the bytes an adapter received inline with the message
+	// (email MIME parts) until the server stores them.
+	Content []byte `json:"-"`
 }
 
 // Location is a shared place (D7).

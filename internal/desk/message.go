@@ -79,6 +79,10 @@ type Message struct {
 	// Send, when set on an outbound message, makes CreateMessage enqueue
 	// its send job in the same transaction (the outbox).
 	Send *SendRequest `json:"-"`
+	// Conversation, when set, is the conversation as the caller read it
+	// for the same actor just before (the outbound service does, for the
+	// channel rules): CreateMessage then skips reading it again.
+	Conversation *Conversation `json:"-"`
 }
 
 // Validate checks and defaults an agent-written message or note.

@@ -164,8 +164,12 @@ var accessTable = map[string]accessCase{
 	// Live Chat is public: the widget script (not configured in this env)
 	// and a visitor socket for an unknown channel are 404 for everyone;
 	// internal/channel/livechat and the cmd tests cover the real thing.
-	"GET /widget.js":                       {"/widget.js", "", [5]int{404, 404, 404, 404, 404}},
-	"GET /api/v1/livechat/{channel_id}/ws": {"/api/v1/livechat/999999/ws", "", [5]int{404, 404, 404, 404, 404}},
+	"GET /widget.js":                           {"/widget.js", "", [5]int{404, 404, 404, 404, 404}},
+	"GET /api/v1/livechat/{channel_id}/ws":     {"/api/v1/livechat/999999/ws", "", [5]int{404, 404, 404, 404, 404}},
+	"POST /api/v1/livechat/{channel_id}/files": {"/api/v1/livechat/999999/files", "", [5]int{404, 404, 404, 404, 404}},
+	// Media links are public and signed; a forged one is 404 for everyone
+	// (internal/http/media_test.go covers real links).
+	"GET /media/{token}": {"/media/1.99999999999.forged", "", [5]int{404, 404, 404, 404, 404}},
 
 	// Calls are off in this env (no media hub): signed-in callers get 404,
 	// anonymous ones 401; internal/http/call_test.go walks the feature with

@@ -2,10 +2,12 @@ package http
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -15,11 +17,19 @@ import (
 // maxNoteFiles bounds the files of one note upload.
 const maxNoteFiles = 10
 
-// handleNoteUpload takes a multipart note (D3): field "type" = note,
-// optional "text", and files (any file part, usually "files"). Each file
-// is checked and stored before the note; if anything fails, the files
-// already stored are removed.
-func (s *Server) handleNoteUpload(w http.ResponseWriter, r *http.Request, convID desk.ID) error {
+// maxReplyFileBytes is the largest file a reply may carry: the largest
+// channel limit (WhatsApp documents, D4); each channel's own limit is
+// checked on the sniffed content before anything is stored or sent.
+const maxReplyFileBytes = 100 << 20
+
+// handleMessageUpload takes a multipart note (D3) or reply with files:
+// field "type" (note, or a reply's message type; empty derives it from the
+// first file's sniffed content), optional "text", and files (any file
+// part, usually "files"). Each file is sniffed and stored before the
+// message; a reply is then held to its channel's media limits (D4) by the
+// sniffed type and real size. If anything fails, the files already stored
+// are removed.
+func (s *Server) handleMessageUpload(w http.ResponseWriter, r *http.Request, convID desk.ID) error {
 	if s.cfg.Blobs == nil {
 		return desk.CodedErrorf(desk.EINVALID, "attachments_disabled", "this server stores no attachments")
 	}
@@ -27,12 +37,12 @@ func (s *Server) handleNoteUpload(w http.ResponseWriter, r *http.Request, convID
 	if _, err := s.cfg.Store.FindConversationByID(r.Context(), convID); err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxNoteFiles*(desk.MaxAttachmentBytes+64<<10)+s.cfg.BodyLimit)
+	r.Body = http.MaxBytesReader(w, r.Body, maxNoteFiles*(maxReplyFileBytes+64<<10)+s.cfg.BodyLimit)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return desk.CodedErrorf(desk.EINVALID, "invalid_multipart", "the body is not valid multipart/form-data")
 	}
-	up := &attach.Uploader{Blobs: s.cfg.Blobs}
+	up := &attach.Uploader{Blobs: s.cfg.Blobs, Max: maxReplyFileBytes}
 	var typ, text string
 	var files []desk.Attachment
 	fail := func(err error) error {
@@ -66,7 +76,7 @@ func (s *Server) handleNoteUpload(w http.ResponseWriter, r *http.Request, convID
 			continue
 		}
 		if len(files) == maxNoteFiles {
-			return fail(desk.FieldErrorf("files", "at most %d files per note", maxNoteFiles))
+			return fail(desk.FieldErrorf("files", "at most %d files per message", maxNoteFiles))
 		}
 		a, err := up.Save(r.Context(), part.FileName(), part)
 		if err != nil {
@@ -74,15 +84,42 @@ func (s *Server) handleNoteUpload(w http.ResponseWriter, r *http.Request, convID
 		}
 		files = append(files, a)
 	}
-	if typ != desk.KindNote {
-		return fail(desk.FieldErrorf("type", "only notes (type note) carry uploaded files; replies send attachments by URL"))
+	var reply *outbound.Reply
+	if typ == desk.KindNote {
+		for _, a := range files {
+			if a.Size > desk.MaxAttachmentBytes {
+				return fail(&desk.Error{Kind: desk.ETOOLARGE, Code: "attachment_too_large", Field: "files",
+					Message: fmt.Sprintf("a file may be at most %d MB", desk.MaxAttachmentBytes>>20), Detail: map[string]any{"max_bytes": desk.MaxAttachmentBytes}})
+			}
+		}
+		reply, err = s.outbound.Reply(r.Context(), outbound.ReplyRequest{ConversationID: convID, Note: true, Text: text, Attachments: files})
+	} else {
+		if len(files) == 0 {
+			return fail(desk.FieldErrorf("files", "a multipart reply carries files; send text replies as JSON"))
+		}
+		if typ == "" {
+			typ = mediaTypeOf(files[0].ContentType)
+		}
+		reply, err = s.outbound.Reply(r.Context(), outbound.ReplyRequest{ConversationID: convID, Type: typ, Text: text, Attachments: files})
 	}
-	reply, err := s.outbound.Reply(r.Context(), outbound.ReplyRequest{ConversationID: convID, Note: true, Text: text, Attachments: files})
 	if err != nil {
 		return fail(err)
 	}
 	writeJSON(w, http.StatusCreated, reply)
 	return nil
+}
+
+// mediaTypeOf is the message type (D1) of a file by its sniffed type.
+func mediaTypeOf(contentType string) string {
+	switch {
+	case strings.HasPrefix(contentType, "image/"):
+		return desk.TypeImage
+	case strings.HasPrefix(contentType, "video/"):
+		return desk.TypeVideo
+	case strings.HasPrefix(contentType, "audio/"):
+		return desk.TypeAudio
+	}
+	return desk.TypeFile
 }
 
 // handleAttachmentGet serves a stored attachment to an agent who may see
@@ -96,6 +133,30 @@ func (s *Server) handleAttachmentGet(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
+	return s.serveAttachment(w, r, a)
+}
+
+// handleMediaLink serves a file an agent sent to whoever holds its signed,
+// expiring link (attach.Links): the provider fetching a reply's media, or
+// a Live Chat visitor. A bad or expired link is 404.
+func (s *Server) handleMediaLink(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.MediaLinks == nil {
+		return desk.Errorf(desk.ENOTFOUND, "file not found")
+	}
+	id, err := s.cfg.MediaLinks.Verify(r.PathValue("token"), s.cfg.Clock.Now())
+	if err != nil {
+		return err
+	}
+	a, err := s.cfg.Store.FindAttachmentByID(desk.NewContextWithActor(r.Context(), desk.SystemActor), id)
+	if err != nil {
+		return err
+	}
+	return s.serveAttachment(w, r, a)
+}
+
+// serveAttachment writes a stored file as a download with its sniffed
+// type, never cached by shared caches.
+func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, a *desk.StoredAttachment) error {
 	if s.cfg.Blobs == nil {
 		return desk.Errorf(desk.ENOTFOUND, "attachment not found")
 	}

@@ -44,8 +44,8 @@ func (s *Server) handleMessageList(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// handleMessageCreate hands a multipart note with files to
-// handleNoteUpload; otherwise it hands the reply to the outbound service, which checks
+// handleMessageCreate hands a multipart note or reply with files to
+// handleMessageUpload; otherwise it hands the reply to the outbound service, which checks
 // the channel's rules and stores the message with its send job.
 func (s *Server) handleMessageCreate(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
@@ -53,7 +53,7 @@ func (s *Server) handleMessageCreate(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-		return s.handleNoteUpload(w, r, id)
+		return s.handleMessageUpload(w, r, id)
 	}
 	var req messageCreateRequest
 	if err := s.decode(r, &req); err != nil {

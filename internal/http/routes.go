@@ -175,5 +175,7 @@ func (s *Server) routes() []route {
 
 		{"GET", "/widget.js", accessPublic, s.handleWidget},
 		{"GET", "/api/v1/livechat/{channel_id}/ws", accessPublic, s.handleLiveChatSocket},
+		{"POST", "/api/v1/livechat/{channel_id}/files", accessPublic, s.handleLiveChatFile},
+		{"GET", "/media/{token}", accessPublic, s.handleMediaLink},
 	}
 }

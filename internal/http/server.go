@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/card"
 	"github.com/switchboard-cc/switchboard/internal/compose"
@@ -74,6 +75,15 @@ type Config struct {
 	DefaultRegion string
 	// Blobs stores note attachments (D3); nil refuses uploads.
 	Blobs desk.BlobStore
+	// MediaClient fetches the media customers send from their providers
+	// (issue 5): an internal/safehttp client whose size cap fits the
+	// largest channel limit. Nil keeps provider-hosted media unfetched
+	// (refused as media_unavailable); inline files (email) are stored.
+	MediaClient *http.Client
+	// MediaLinks signs the public links of the files agents send, served
+	// at /media/{token} to providers and Live Chat visitors; nil serves
+	// none.
+	MediaLinks *attach.Links
 	// Widget is the Live Chat widget script served at /widget.js; nil
 	// serves none.
 	Widget []byte
@@ -95,6 +105,7 @@ type Server struct {
 	compose  *compose.Service
 	drafts   *macro.Service
 	cards    *card.Service
+	media    *attach.Inbound
 }
 
 // NewServer builds the server and registers every route.
@@ -134,6 +145,9 @@ func NewServer(cfg Config) *Server {
 	s.compose = &compose.Service{Store: cfg.Store, Outbound: s.outbound, Phones: phone.Normalizer{DefaultRegion: cfg.DefaultRegion}}
 	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
 	s.cards = &card.Service{Store: cfg.Store, Client: cfg.Outbound, Clock: cfg.Clock}
+	if cfg.Blobs != nil {
+		s.media = &attach.Inbound{Blobs: cfg.Blobs, Client: cfg.MediaClient, Logger: cfg.Logger}
+	}
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}

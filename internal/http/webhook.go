@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
@@ -136,11 +137,37 @@ func (s *Server) ingestWebhookMessage(ctx context.Context, cfg *desk.ChannelConf
 		}
 		in.QueueID = q
 	}
+	s.storeMedia(ctx, cfg, in)
 	res, err := s.cfg.Store.IngestMessage(ctx, in)
+	if (err != nil || res.Duplicate) && s.media != nil {
+		// A repeat keeps the files of its first delivery.
+		s.media.Discard(context.WithoutCancel(ctx), in.Attachments)
+	}
 	if err == nil && !res.Duplicate {
 		s.metrics.ingested.Inc()
 	}
 	return err
+}
+
+// storeMedia fetches, checks and stores the files of an inbound message
+// (issue 5) before it is ingested; see attach.Inbound.
+func (s *Server) storeMedia(ctx context.Context, cfg *desk.ChannelConfig, in *desk.InboundMessage) {
+	if len(in.Attachments) == 0 {
+		return
+	}
+	if s.media == nil {
+		for i := range in.Attachments {
+			if a := &in.Attachments[i]; a.BlobKey == "" {
+				a.Refused, a.Content = attach.RefusedUnavailable, nil
+			}
+		}
+		return
+	}
+	ch, err := s.cfg.Channels.Adapter(cfg)
+	if err != nil {
+		ch = nil
+	}
+	s.media.Store(ctx, ch, in)
 }
 
 // deadLetter keeps a refused payload for inspection and answers 400.

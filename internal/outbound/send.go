@@ -18,6 +18,9 @@ func (w *Worker) send(sys context.Context, j *desk.SendJob) desk.SendOutcome {
 	ch, err := w.adapter(sys, j.ChannelID)
 	if err == nil {
 		ctx, cancel := context.WithTimeout(sys, w.cfg.SendTimeout)
+		if w.media != nil && len(j.Message.Attachments) > 0 {
+			w.media.PrepareMedia(ctx, &j.Message)
+		}
 		var res *desk.SendResult
 		res, err = ch.Send(ctx, &j.Message)
 		cancel()

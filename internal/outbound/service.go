@@ -97,12 +97,28 @@ func (s *Service) build(ctx context.Context, req ReplyRequest) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	uploaded := false
+	for i := range req.Attachments {
+		a := &req.Attachments[i]
+		if a.BlobKey == "" {
+			// Only files uploaded with this reply are Switchboard's to
+			// send: an ID typed into a JSON reply names nothing.
+			a.ID, a.Refused, a.Content = 0, "", nil
+		} else {
+			uploaded = true
+		}
+	}
 	out := &desk.OutboundMessage{Channel: rt.Channel, Type: req.Type, Text: req.Text, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
 	v, err := Check(rt.Channel, caps, out, c.LastCustomerMessageAt, s.now())
 	if err != nil {
 		return nil, err
 	}
-	m := &desk.Message{ConversationID: c.ID, Type: req.Type, Text: displayText(req), Channel: rt.Channel, From: rt.From, To: rt.To}
+	m := &desk.Message{ConversationID: c.ID, Type: req.Type, Text: displayText(req), Channel: rt.Channel, From: rt.From, To: rt.To, Conversation: c}
+	if uploaded {
+		// The message and its send job share the slice: storing the files
+		// gives them the IDs the send job then carries (see attach.Outbound).
+		m.Attachments = req.Attachments
+	}
 	if cfg != nil {
 		m.Send = &desk.SendRequest{ChannelID: cfg.ID, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
 		if rt.Channel == desk.ChannelEmail {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -62,12 +63,21 @@ type Worker struct {
 	log      *slog.Logger
 	cfg      WorkerConfig
 	wake     chan struct{}
+	// due says jobs may be waiting in the outbox for a claim: a commit
+	// could not hand its job over (Notify), or a claim came back full.
+	// Finished sends wake the claim loop only then, so a burst of directly
+	// dispatched replies does not cost a claim transaction per batch.
+	due atomic.Bool
 	// jobs feeds the senders; slots bounds claimed-but-unfinished jobs (a
 	// claim or a reservation takes one, a recorded outcome frees it), so
 	// jobs never blocks a holder of a slot and a claim never takes more
 	// than the senders can start before the lease runs down.
 	jobs  chan *desk.SendJob
 	slots chan struct{}
+
+	// media prepares the files of a message before each attempt; nil
+	// sends attachments as they are.
+	media MediaPreparer
 
 	mu       sync.Mutex
 	stopping bool // set when Run ends: no more dispatches
@@ -81,6 +91,15 @@ type cachedAdapter struct {
 	err error
 	at  time.Time
 }
+
+// MediaPreparer readies a message's stored files for its adapter (public
+// links, a way to open the bytes): see attach.Outbound.
+type MediaPreparer interface {
+	PrepareMedia(ctx context.Context, m *desk.OutboundMessage)
+}
+
+// SetMedia installs the media preparer; call it before Run.
+func (w *Worker) SetMedia(m MediaPreparer) { w.media = m }
 
 // NewWorker returns a worker; Run starts it.
 func NewWorker(store desk.ChannelStore, adapters Adapters, clock desk.Clock, log *slog.Logger, cfg WorkerConfig) *Worker {
@@ -131,6 +150,12 @@ func (w *Worker) Dispatch(j *desk.SendJob) {
 
 // Notify tells the worker new jobs are committed; it never blocks.
 func (w *Worker) Notify() {
+	w.due.Store(true)
+	w.wake1()
+}
+
+// wake1 wakes the claim loop without marking jobs due.
+func (w *Worker) wake1() {
 	select {
 	case w.wake <- struct{}{}:
 	default:
@@ -177,6 +202,7 @@ func (w *Worker) claimLoop(ctx, sys context.Context, jobs chan<- *desk.SendJob, 
 	for {
 		free := cap(slots) - len(slots)
 		if n := min(free, w.cfg.Batch); n > 0 && ctx.Err() == nil {
+			w.due.Store(false)
 			claimed, err := w.store.ClaimSendJobs(sys, n, w.cfg.Lease)
 			if err != nil {
 				w.log.Error("outbox claim failed", "err", err)
@@ -186,6 +212,7 @@ func (w *Worker) claimLoop(ctx, sys context.Context, jobs chan<- *desk.SendJob, 
 				jobs <- j
 			}
 			if len(claimed) == n {
+				w.due.Store(true)
 				continue // maybe more are due
 			}
 		}
@@ -224,6 +251,8 @@ func (w *Worker) finish(sys context.Context, outcomes <-chan desk.SendOutcome, s
 		for range batch {
 			<-slots
 		}
-		w.Notify()
+		if w.due.Load() {
+			w.wake1() // places are free for jobs waiting in the outbox
+		}
 	}
 }

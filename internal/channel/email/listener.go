@@ -2,6 +2,7 @@ package email
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -30,7 +32,14 @@ type Listener struct {
 	Domain string
 	// MaxBytes bounds a message (default 25 MiB).
 	MaxBytes int64
-	Logger   *slog.Logger
+	// TLSConfig, when set, offers STARTTLS with its certificate.
+	TLSConfig *tls.Config
+	// Auth, when set, requires SMTP AUTH (PLAIN or LOGIN, offered only
+	// over TLS) before a client may send: 530 until it authenticates, 535
+	// on wrong credentials, 523 on AUTH over a plaintext connection. It
+	// needs TLSConfig.
+	Auth   *Credentials
+	Logger *slog.Logger
 
 	srv *smtp.Server
 }
@@ -43,9 +52,13 @@ func (l *Listener) Serve(ln net.Listener) error {
 	if l.MaxBytes <= 0 {
 		l.MaxBytes = 25 << 20
 	}
+	if l.Auth != nil && l.TLSConfig == nil {
+		return errors.New("smtp: AUTH needs TLS (a certificate and key), passwords never cross in plaintext")
+	}
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		return &session{l: l, remote: c.Conn().RemoteAddr().String()}, nil
 	}))
+	s.TLSConfig = l.TLSConfig
 	s.Domain = l.Domain
 	if s.Domain == "" {
 		s.Domain = "switchboard"
@@ -76,12 +89,37 @@ type session struct {
 	from   string
 	rcpts  []string
 	chans  []*desk.ChannelConfig
+	// user is who authenticated (SMTP AUTH), if anyone.
+	user string
+}
+
+// AuthMechanisms offers PLAIN and LOGIN when accounts are configured;
+// go-smtp advertises and accepts them only over TLS.
+func (s *session) AuthMechanisms() []string {
+	if s.l.Auth == nil {
+		return nil
+	}
+	return authMechanisms
+}
+
+// Auth runs one mechanism against the configured accounts.
+func (s *session) Auth(mech string) (sasl.Server, error) {
+	if s.l.Auth == nil {
+		return nil, smtp.ErrAuthUnsupported
+	}
+	return s.l.Auth.authServer(mech, func(user string) {
+		s.user = user
+		s.l.Logger.Info("smtp client authenticated", "remote", s.remote, "user", user)
+	})
 }
 
 func (s *session) Reset()        { s.from, s.rcpts, s.chans = "", nil, nil }
 func (s *session) Logout() error { return nil }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	if s.l.Auth != nil && s.user == "" {
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "authentication required"}
+	}
 	s.from = from
 	if from == "" {
 		s.from = "<>" // the null reverse path of bounces and auto-replies

@@ -83,7 +83,7 @@ func Parse(raw []byte, envelopeFrom, rcpt string) (*Parsed, error) {
 		} else if err != nil {
 			return nil, desk.Errorf(desk.EINVALID, "malformed MIME: %v", err)
 		}
-		body, _ := io.ReadAll(io.LimitReader(part.Body, maxPartBytes))
+		body, _ := io.ReadAll(io.LimitReader(part.Body, maxPartBytes+1))
 		switch ph := part.Header.(type) {
 		case *mail.InlineHeader:
 			pct, _, _ := ph.ContentType()
@@ -94,7 +94,7 @@ func Parse(raw []byte, envelopeFrom, rcpt string) (*Parsed, error) {
 			case pct == "text/html" && html == "":
 				html = string(body)
 			case !strings.HasPrefix(pct, "text/"):
-				in.Attachments = append(in.Attachments, desk.Attachment{ContentType: pct, Size: int64(len(body))})
+				in.Attachments = append(in.Attachments, partFile("", pct, body))
 			}
 		case *mail.AttachmentHeader:
 			name, _ := ph.Filename()
@@ -102,7 +102,7 @@ func Parse(raw []byte, envelopeFrom, rcpt string) (*Parsed, error) {
 			if bounce && report.read(pct, body) {
 				continue
 			}
-			in.Attachments = append(in.Attachments, desk.Attachment{Name: name, ContentType: pct, Size: int64(len(body))})
+			in.Attachments = append(in.Attachments, partFile(name, pct, body))
 		}
 	}
 	switch {
@@ -131,6 +131,15 @@ func Parse(raw []byte, envelopeFrom, rcpt string) (*Parsed, error) {
 	}
 	p.Message = in
 	return p, nil
+}
+
+// partFile is an attachment part with its bytes, which the server sniffs
+// and stores; a part past maxPartBytes is kept as refused, without them.
+func partFile(name, contentType string, body []byte) desk.Attachment {
+	if len(body) > maxPartBytes {
+		return desk.Attachment{Name: name, ContentType: contentType, Refused: "media_too_large"}
+	}
+	return desk.Attachment{Name: name, ContentType: contentType, Size: int64(len(body)), Content: body}
 }
 
 // truncate cuts s to at most n runes.

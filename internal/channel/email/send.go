@@ -24,7 +24,7 @@ import (
 // (EINVALID); network failures and 4xx are retried by the outbox.
 func (c *Channel) Send(ctx context.Context, m *desk.OutboundMessage) (*desk.SendResult, error) {
 	id := strings.ToLower(m.IdempotencyKey) + "@" + domainOf(c.from)
-	raw, err := c.compose(m, id)
+	raw, err := c.compose(ctx, m, id)
 	if err != nil {
 		return nil, err
 	}
@@ -35,10 +35,11 @@ func (c *Channel) Send(ctx context.Context, m *desk.OutboundMessage) (*desk.Send
 	return &desk.SendResult{ExternalID: id}, nil
 }
 
-// compose writes the message: a text/plain body (attachments listed as
-// links, the outbox carries no file contents), threading headers from the
+// compose writes the message: a text/plain body, the files Switchboard
+// stores as MIME attachments (multipart/mixed, read through m.Media; files
+// only known by URL are listed as links), threading headers from the
 // store, BCC kept out of the headers.
-func (c *Channel) compose(m *desk.OutboundMessage, id string) ([]byte, error) {
+func (c *Channel) compose(ctx context.Context, m *desk.OutboundMessage, id string) ([]byte, error) {
 	var h mail.Header
 	h.SetDate(c.now())
 	h.SetAddressList("From", []*mail.Address{{Address: c.from}})
@@ -62,23 +63,76 @@ func (c *Channel) compose(m *desk.OutboundMessage, id string) ([]byte, error) {
 	if len(m.References) > 0 {
 		h.SetMsgIDList("References", m.References)
 	}
-	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
 	text := m.Text
+	var files []desk.Attachment
 	for _, a := range m.Attachments {
-		text += "\n\n" + a.Name + ": " + a.URL
+		if a.ID != 0 && m.Media != nil {
+			files = append(files, a)
+		} else {
+			text += "\n\n" + a.Name + ": " + a.URL
+		}
 	}
+	text = strings.ReplaceAll(text, "\r\n", "\n")
 	var buf bytes.Buffer
-	w, err := mail.CreateSingleInlineWriter(&buf, h)
+	if len(files) == 0 {
+		h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+		w, err := mail.CreateSingleInlineWriter(&buf, h)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.WriteString(w, text); err != nil {
+			return nil, err
+		}
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	}
+	mw, err := mail.CreateWriter(&buf, h)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := io.WriteString(w, strings.ReplaceAll(text, "\r\n", "\n")); err != nil {
+	var th mail.InlineHeader
+	th.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+	tw, err := mw.CreateSingleInline(th)
+	if err != nil {
 		return nil, err
 	}
-	if err := w.Close(); err != nil {
+	if _, err := io.WriteString(tw, text); err != nil {
+		return nil, err
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	for _, a := range files {
+		if err := attachFile(ctx, mw, m.Media, a); err != nil {
+			return nil, err
+		}
+	}
+	if err := mw.Close(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// attachFile adds one stored file as a base64 attachment part.
+func attachFile(ctx context.Context, mw *mail.Writer, media desk.MediaOpener, a desk.Attachment) error {
+	rc, err := media.OpenMedia(ctx, a)
+	if err != nil {
+		return fmt.Errorf("email attachment %s: %w", a.Name, err)
+	}
+	defer rc.Close()
+	var ah mail.AttachmentHeader
+	ah.SetContentType(a.ContentType, nil)
+	ah.SetFilename(a.Name)
+	aw, err := mw.CreateAttachment(ah)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(aw, rc); err != nil {
+		return err
+	}
+	return aw.Close()
 }
 
 // deliver runs one SMTP transaction with the relay under ctx's deadline.

@@ -14,6 +14,7 @@ const (
 	EventAck       = "ack"       // server → visitor: {id} of the visitor's message, stored
 	EventDelivered = "delivered" // visitor → server: {ids} of agent messages shown
 	EventSeen      = "seen"      // visitor → server: {ids} read; server → visitor: the agent read the thread
+	EventTyping    = "typing"    // both ways: the visitor, or an agent, is typing
 	EventError     = "error"     // server → visitor: {id?, code, message}
 )
 
@@ -48,6 +49,58 @@ const sendBuffer = 64
 type Hub struct {
 	mu      sync.Mutex
 	sockets map[string]map[*client]struct{}
+	relay   Relay
+}
+
+// Relay carries the widget's traffic between server nodes (over the bus):
+// a visitor's socket is on one node, the agent who answers may be on
+// another. Events are ephemeral: a visitor who misses one reads the thread
+// when reconnecting.
+type Relay interface {
+	// Publish hands an event for a visitor to the other nodes, whose hubs
+	// push it to the visitor's sockets there (Hub.Push).
+	Publish(visitor string, e Event)
+	// VisitorTyping tells the agents watching the visitor's conversation,
+	// on every node, that the visitor is typing.
+	VisitorTyping(visitor string)
+}
+
+// SetRelay joins the hub to the other nodes; call it before serving.
+func (h *Hub) SetRelay(r Relay) {
+	h.mu.Lock()
+	h.relay = r
+	h.mu.Unlock()
+}
+
+// Send pushes an event to the visitor's sockets on this node and, through
+// the relay, on every other node; it returns how many local sockets took
+// it.
+func (h *Hub) Send(visitor string, e Event) int {
+	n := h.Push(visitor, e)
+	h.mu.Lock()
+	r := h.relay
+	h.mu.Unlock()
+	if r != nil {
+		r.Publish(visitor, e)
+	}
+	return n
+}
+
+// Connected reports whether any visitor has a socket on this node.
+func (h *Hub) Connected() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.sockets) > 0
+}
+
+// visitorTyping relays that the visitor is typing, if there is a relay.
+func (h *Hub) visitorTyping(visitor string) {
+	h.mu.Lock()
+	r := h.relay
+	h.mu.Unlock()
+	if r != nil {
+		r.VisitorTyping(visitor)
+	}
 }
 
 // client is one open socket's outgoing queue.
@@ -101,7 +154,8 @@ func (h *Hub) Push(visitor string, e Event) int {
 	return n
 }
 
-// PushSeen tells the visitor's sockets the agent has read the thread.
+// PushSeen tells the visitor's sockets, on every node, that the agent has
+// read the thread.
 func (h *Hub) PushSeen(visitor string) int {
-	return h.Push(visitor, Event{Type: EventSeen, At: time.Now().UTC()})
+	return h.Send(visitor, Event{Type: EventSeen, At: time.Now().UTC()})
 }

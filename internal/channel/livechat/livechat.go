@@ -63,7 +63,7 @@ func (c *Channel) HandleWebhook(context.Context, *desk.WebhookRequest) (*desk.We
 }
 
 // Send pushes an agent's message to the visitor's open sockets on this
-// node. It succeeds whether or not the visitor is connected: the message
+// node and, through the hub's relay, on every other node. It succeeds whether or not the visitor is connected: the message
 // is in the thread they receive on (re)connecting, and their widget's
 // delivered and seen receipts move it on.
 func (c *Channel) Send(_ context.Context, m *desk.OutboundMessage) (*desk.SendResult, error) {
@@ -72,7 +72,7 @@ func (c *Channel) Send(_ context.Context, m *desk.OutboundMessage) (*desk.SendRe
 	for _, a := range m.Attachments {
 		text += "\n" + a.Name + ": " + a.URL
 	}
-	c.hub.Push(m.To, Event{Type: EventMessage, ID: id, Direction: desk.DirectionOut, Text: text, At: c.now().UTC()})
+	c.hub.Send(m.To, Event{Type: EventMessage, ID: id, Direction: desk.DirectionOut, Text: text, At: c.now().UTC()})
 	return &desk.SendResult{ExternalID: id}, nil
 }
 
@@ -82,4 +82,10 @@ func (c *Channel) Sessions() Sessions { return c.sessions }
 // Factory returns the registry factory of Live Chat adapters on this hub.
 func (h *Hub) Factory() func(cfg *desk.ChannelConfig, _ *http.Client) (desk.Channel, error) {
 	return func(cfg *desk.ChannelConfig, _ *http.Client) (desk.Channel, error) { return New(h, cfg) }
+}
+
+// VisitorOf returns the visitor a session token names on this channel, or
+// EUNAUTHENTICATED (for HTTP requests of the widget, such as uploads).
+func (c *Channel) VisitorOf(token string) (string, error) {
+	return c.sessions.Verify(token, c.now())
 }

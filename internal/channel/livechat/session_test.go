@@ -70,3 +70,41 @@ func TestHubDropsSlowSockets(t *testing.T) {
 		t.Fatal("push after unregister")
 	}
 }
+
+// fakeRelay records what the hub relays to other nodes.
+type fakeRelay struct {
+	published []string
+	typing    []string
+}
+
+func (f *fakeRelay) Publish(visitor string, e Event) {
+	f.published = append(f.published, visitor+":"+e.Type)
+}
+func (f *fakeRelay) VisitorTyping(visitor string) { f.typing = append(f.typing, visitor) }
+
+// TestHubRelays: Send pushes locally and relays to the other nodes (whose
+// hubs Push, without relaying again); a visitor's typing is relayed.
+func TestHubRelays(t *testing.T) {
+	h := NewHub()
+	c := h.register("v-a")
+	if h.Send("v-a", Event{Type: EventMessage}) != 1 || len(c.out) != 1 {
+		t.Fatal("no local push without a relay")
+	}
+	r := &fakeRelay{}
+	h.SetRelay(r)
+	if h.Send("v-b", Event{Type: EventMessage}) != 0 || h.PushSeen("v-a") != 1 {
+		t.Fatal("local pushes")
+	}
+	h.Push("v-a", Event{Type: EventTyping})
+	h.visitorTyping("v-a")
+	if strings.Join(r.published, ",") != "v-b:message,v-a:seen" || strings.Join(r.typing, ",") != "v-a" {
+		t.Fatalf("relayed %v, typing %v", r.published, r.typing)
+	}
+	if !h.Connected() {
+		t.Fatal("not connected")
+	}
+	h.unregister("v-a", c)
+	if h.Connected() {
+		t.Fatal("connected after the last socket left")
+	}
+}

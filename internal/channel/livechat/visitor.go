@@ -17,6 +17,9 @@ import (
 // is at most ~25 KB).
 const maxFrame = 64 << 10
 
+// typingEvery bounds how often a visitor's typing reaches the agents.
+const typingEvery = 2 * time.Second
+
 // PushSeen tells the visitor's open widgets that the agent has read the
 // thread; it returns how many sockets took it.
 func (c *Channel) PushSeen(visitor string) int { return c.hub.PushSeen(visitor) }
@@ -71,7 +74,7 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 		return nil
 	}
 	go c.writeLoop(ctx, conn, cl)
-
+	var typedAt time.Time
 	for {
 		var e Event
 		if err := wsjson.Read(ctx, conn, &e); err != nil {
@@ -83,6 +86,13 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 			reply = c.receive(ctx, cfg, in, visitor, e)
 		case EventDelivered, EventSeen:
 			c.receipts(ctx, in, e)
+		case EventTyping:
+			// At most one indicator every two seconds per socket: the
+			// widget sends one per keystroke burst.
+			if now := time.Now(); now.Sub(typedAt) >= typingEvery {
+				typedAt = now
+				c.hub.visitorTyping(visitor)
+			}
 		default:
 			reply = &Event{Type: EventError, Code: "unknown_event", Message: "unknown event type " + e.Type}
 		}

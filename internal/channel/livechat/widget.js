@@ -78,6 +78,7 @@
     return true;
   }
 
+  var typingTimer, typedAt = 0;
   function onEvent(e) {
     switch (e.type) {
       case "session":
@@ -99,6 +100,12 @@
           var el = shown[id];
           if (el.classList.contains("in") && !pending[id]) { el.lastChild.textContent = "seen"; }
         });
+        break;
+      case "typing":
+        // An agent is typing: say so for a few seconds.
+        note.textContent = "Agent is typing\u2026";
+        clearTimeout(typingTimer);
+        typingTimer = setTimeout(function () { if (note.textContent === "Agent is typing\u2026") { note.textContent = ""; } }, 4000);
         break;
       case "error":
         if (e.id && shown[e.id]) { delete pending[e.id]; shown[e.id].lastChild.textContent = "not sent: " + e.message; }
@@ -135,6 +142,11 @@
   input.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); if (send(input.value)) { input.value = ""; } }
   });
+  input.addEventListener("input", function () {
+    // The agent sees the visitor typing; at most one frame every 2 s.
+    var now = Date.now();
+    if (input.value && now - typedAt >= 2000) { typedAt = now; frame({ type: "typing" }); }
+  });
   document.addEventListener("visibilitychange", reportSeen);
 
   function start() { document.body.appendChild(host); connect(); }
@@ -145,6 +157,7 @@
     open: function () { setOpen(true); },
     close: function () { setOpen(false); },
     send: send,
+    status: function () { return note.textContent; },
     messages: function () {
       return Object.keys(shown).map(function (id) {
         var el = shown[id];

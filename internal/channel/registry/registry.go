@@ -27,6 +27,7 @@ type Registry struct {
 	factories map[string]Factory
 	kinds     map[string][]string // provider → the channel kinds it serves
 	client    *http.Client
+	liveChat  *livechat.Hub
 }
 
 // New returns a registry of every adapter sharing one HTTP client (nil: a
@@ -37,7 +38,7 @@ func New(client *http.Client) *Registry {
 			MaxIdleConns: 256, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second,
 		}}
 	}
-	r := &Registry{factories: map[string]Factory{}, kinds: map[string][]string{}, client: client}
+	r := &Registry{factories: map[string]Factory{}, kinds: map[string][]string{}, client: client, liveChat: livechat.NewHub()}
 	r.Register("whatsapp", whatsapp.New, desk.ChannelWhatsApp)
 	r.Register("twilio", twilio.New, desk.ChannelSMS)
 	r.Register("viber", viber.New, desk.ChannelViber)
@@ -45,10 +46,14 @@ func New(client *http.Client) *Registry {
 	r.Register("instagram", messenger.New, desk.ChannelInstagram)
 	r.Register("smtp", email.New, desk.ChannelEmail)
 	// Live Chat adapters share one hub: the visitors' sockets of this node.
-	r.Register("livechat", livechat.NewHub().Factory(), desk.ChannelLiveChat)
+	r.Register("livechat", r.liveChat.Factory(), desk.ChannelLiveChat)
 	r.Register("signed", signed.New, desk.ChannelApple, desk.ChannelGoogle, desk.ChannelKakao, desk.ChannelLiveChat)
 	return r
 }
+
+// LiveChatHub returns the hub of this node's Live Chat visitors, to join
+// it to the other nodes (Hub.SetRelay).
+func (r *Registry) LiveChatHub() *livechat.Hub { return r.liveChat }
 
 // Register adds a provider serving the given channel kinds.
 func (r *Registry) Register(provider string, f Factory, kinds ...string) {

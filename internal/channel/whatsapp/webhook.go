@@ -131,7 +131,7 @@ func inbound(m message) (desk.InboundMessage, error) {
 			return desk.Errorf(desk.EINVALID, "%s message without its %s object", m.Type, m.Type)
 		}
 		in.Type, in.Text = typ, md.Caption
-		in.Attachments = []desk.Attachment{{Name: md.Filename, ContentType: md.MimeType, URL: "whatsapp-media:" + md.ID}}
+		in.Attachments = []desk.Attachment{{Name: md.Filename, ContentType: md.MimeType, URL: mediaPrefix + md.ID}}
 		return nil
 	}
 	var err error

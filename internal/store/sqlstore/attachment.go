@@ -9,31 +9,36 @@ import (
 )
 
 // insertAttachmentsTx records the stored files of a message (those with a
-// blob key; a reply's provider-hosted media are only in its send job).
+// blob key) and the inbound files that were refused (with the reason); a
+// reply's provider-hosted media are only in its send job.
 func (s *Store) insertAttachmentsTx(ctx context.Context, tx *sql.Tx, m *desk.Message, now time.Time) error {
 	for i := range m.Attachments {
 		a := &m.Attachments[i]
-		if a.BlobKey == "" {
+		if a.BlobKey == "" && a.Refused == "" {
 			continue
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO attachments (message_id, conversation_id, name, content_type, size, blob_key, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, int64(m.ID), int64(m.ConversationID), a.Name, a.ContentType, a.Size, a.BlobKey, micros(now)).Scan(&a.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO attachments (message_id, conversation_id, name, content_type, size, blob_key, refused, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, int64(m.ID), int64(m.ConversationID), a.Name, a.ContentType, a.Size, a.BlobKey, a.Refused, micros(now)).Scan(&a.ID); err != nil {
 			return err
 		}
-		a.URL = desk.AttachmentURL(a.ID)
+		a.URL = ""
+		if a.Refused == "" {
+			a.URL = desk.AttachmentURL(a.ID)
+		}
 	}
 	return nil
 }
 
 // FindAttachmentByID returns a stored attachment of a conversation the
-// actor may see (J2); anything else is ENOTFOUND.
+// actor may see (J2); anything else, and a refused file (no bytes), is
+// ENOTFOUND.
 func (s *Store) FindAttachmentByID(ctx context.Context, id desk.ID) (*desk.StoredAttachment, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var a desk.StoredAttachment
-	err = s.rd.QueryRowContext(ctx, `SELECT id, message_id, conversation_id, name, content_type, size, blob_key FROM attachments WHERE id = $1`, int64(id)).
+	err = s.rd.QueryRowContext(ctx, `SELECT id, message_id, conversation_id, name, content_type, size, blob_key FROM attachments WHERE id = $1 AND refused = ''`, int64(id)).
 		Scan(&a.ID, &a.MessageID, &a.ConversationID, &a.Name, &a.ContentType, &a.Size, &a.BlobKey)
 	if isNoRows(err) {
 		return nil, notFound("attachment")
@@ -58,7 +63,7 @@ func (s *Store) fillAttachments(ctx context.Context, msgs []*desk.Message) error
 	for _, m := range msgs {
 		byID[m.ID] = m
 	}
-	rows, err := s.rd.QueryContext(ctx, `SELECT id, message_id, name, content_type, size FROM attachments
+	rows, err := s.rd.QueryContext(ctx, `SELECT id, message_id, name, content_type, size, refused FROM attachments
 		WHERE conversation_id = $1 AND message_id BETWEEN $2 AND $3 ORDER BY id`,
 		int64(msgs[0].ConversationID), int64(msgs[0].ID), int64(msgs[len(msgs)-1].ID))
 	if err != nil {
@@ -68,10 +73,12 @@ func (s *Store) fillAttachments(ctx context.Context, msgs []*desk.Message) error
 	for rows.Next() {
 		var a desk.Attachment
 		var msgID desk.ID
-		if err := rows.Scan(&a.ID, &msgID, &a.Name, &a.ContentType, &a.Size); err != nil {
+		if err := rows.Scan(&a.ID, &msgID, &a.Name, &a.ContentType, &a.Size, &a.Refused); err != nil {
 			return err
 		}
-		a.URL = desk.AttachmentURL(a.ID)
+		if a.Refused == "" {
+			a.URL = desk.AttachmentURL(a.ID)
+		}
 		if m := byID[msgID]; m != nil {
 			m.Attachments = append(m.Attachments, a)
 		}

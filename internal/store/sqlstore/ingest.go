@@ -202,6 +202,16 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 		m.ExternalID, at).Scan(&m.ID); err != nil {
 		return nil, err
 	}
+	if len(in.Attachments) > 0 {
+		// Files the server stored (or refused) before ingesting (issue 5).
+		m.Attachments = append([]desk.Attachment(nil), in.Attachments...)
+		for i := range m.Attachments {
+			m.Attachments[i].Content = nil
+		}
+		if err := s.insertAttachmentsTx(ctx, tx, m, now); err != nil {
+			return nil, err
+		}
+	}
 	res.Message = m
 	return res, nil
 }

@@ -52,10 +52,13 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	c, err := s.findConversation(ctx, s.rd, actor, m.ConversationID)
-	if err != nil {
-		return err
+	c := m.Conversation
+	if c == nil || c.ID != m.ConversationID {
+		if c, err = s.findConversation(ctx, s.rd, actor, m.ConversationID); err != nil {
+			return err
+		}
 	}
+	m.Conversation = nil
 	if m.Kind == desk.KindMessage && c.Status == desk.ConversationClosed {
 		return desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed; start a new one")
 	}

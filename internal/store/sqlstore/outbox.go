@@ -132,22 +132,33 @@ func (s *Store) FinishSendJobs(ctx context.Context, outcomes []desk.SendOutcome)
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	all := func(ctx context.Context, tx *sql.Tx) error {
 		for _, o := range outcomes {
 			if err := s.finishTx(ctx, tx, o); err != nil {
 				return err
 			}
 		}
 		return nil
-	})
-	if err == nil || len(outcomes) == 1 {
-		return err
 	}
-	var errs []error
-	for _, o := range outcomes {
-		errs = append(errs, s.inTx(ctx, func(tx *sql.Tx) error { return s.finishTx(ctx, tx, o) }))
+	// One by one when the batch fails, so one bad outcome cannot hold up
+	// the others.
+	alone := func(ctx context.Context) error {
+		err := s.inTx(ctx, func(tx *sql.Tx) error { return all(ctx, tx) })
+		if err == nil || len(outcomes) == 1 {
+			return err
+		}
+		var errs []error
+		for _, o := range outcomes {
+			errs = append(errs, s.inTx(ctx, func(tx *sql.Tx) error { return s.finishTx(ctx, tx, o) }))
+		}
+		return errors.Join(errs...)
 	}
-	return errors.Join(errs...)
+	if len(s.lanes) == 1 {
+		// SQLite's one writer: the outcomes share the commit of the
+		// replies and inbound messages queued meanwhile (group commit).
+		return s.lanes[0].do(ctx, all, alone)
+	}
+	return alone(ctx)
 }
 
 // The statements recording a send's outcome, prepared on the writer (see

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -19,8 +21,9 @@ func (s *Store) CreateSession(ctx context.Context, se *desk.Session) error {
 func (s *Store) FindSessionByTokenHash(ctx context.Context, hash string) (*desk.Session, *desk.Agent, error) {
 	var se desk.Session
 	var created, seen, expires int64
-	err := s.rd.QueryRowContext(ctx, `SELECT id, agent_id, client, created_at, last_seen_at, expires_at, enroll_required FROM sessions WHERE token_hash = $1`, hash).
-		Scan(&se.ID, &se.AgentID, &se.Client, &created, &seen, &expires, &se.EnrollRequired)
+	// One read for the session and its agent: this runs on every request.
+	row := s.rd.QueryRowContext(ctx, qSessionWithAgent, hash)
+	a, err := scanAgent(prefixScan{row: row, pre: []any{&se.ID, &se.AgentID, &se.Client, &created, &seen, &expires, &se.EnrollRequired}})
 	if isNoRows(err) {
 		return nil, nil, notFound("session")
 	} else if err != nil {
@@ -30,14 +33,30 @@ func (s *Store) FindSessionByTokenHash(ctx context.Context, hash string) (*desk.
 	if !s.now().Before(se.ExpiresAt) {
 		return nil, nil, notFound("session")
 	}
-	a, err := scanAgent(s.rd.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE id = $1`, int64(se.AgentID)))
-	if isNoRows(err) {
-		return nil, nil, notFound("session")
-	} else if err != nil {
-		return nil, nil, err
-	}
 	return &se, a, nil
 }
+
+// qSessionWithAgent reads a session by token hash with its agent's columns.
+var qSessionWithAgent = `SELECT se.id, se.agent_id, se.client, se.created_at, se.last_seen_at, se.expires_at, se.enroll_required, ` +
+	prefixColumns("a", agentColumns) + ` FROM sessions se JOIN agents a ON a.id = se.agent_id WHERE se.token_hash = $1`
+
+// prefixColumns qualifies a column list with a table alias.
+func prefixColumns(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// prefixScan scans a row whose first columns go to pre, the rest to the
+// destinations a scan function passes (scanAgent after the session's).
+type prefixScan struct {
+	row *sql.Row
+	pre []any
+}
+
+func (p prefixScan) Scan(dest ...any) error { return p.row.Scan(append(p.pre, dest...)...) }
 
 // TouchSession moves last-seen and expiry forward.
 func (s *Store) TouchSession(ctx context.Context, id desk.ID, seen, expires time.Time) error {

@@ -52,3 +52,46 @@ func testAttachments(t *testing.T, open Opener) {
 		})
 	}
 }
+
+// testInboundAttachments: a customer's files stored before ingest are
+// linked to the message (IDs, URLs) and served like notes' files; refused
+// ones are kept with the reason and no URL, and can never be opened; a
+// repeated message stores nothing again.
+func testInboundAttachments(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	qa, qb := f.MustQueue("A"), f.MustQueue("B")
+	agentA, agentB := f.MustAgent("a@example.com", desk.RoleAgent, qa.ID), f.MustAgent("b@example.com", desk.RoleAgent, qb.ID)
+	in := &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: "16505551234", To: "biz", Type: desk.TypeImage, Text: "the crack",
+		ExternalID: "wamid.A1", QueueID: qa.ID, Attachments: []desk.Attachment{
+			{Name: "photo.jpg", ContentType: "image/jpeg", Size: 2048, BlobKey: "in1", Content: []byte("bytes are not stored in the database")},
+			{Name: "virus.exe", ContentType: "image/jpeg", Refused: "media_type_not_allowed"},
+		}}
+	res, err := f.s.IngestMessage(f.sys, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Message.Attachments[0].ID == 0 || res.Message.Attachments[0].URL != desk.AttachmentURL(res.Message.Attachments[0].ID) {
+		t.Fatalf("stored: %+v", res.Message.Attachments)
+	}
+	if res.Message.Attachments[1].ID == 0 || res.Message.Attachments[1].URL != "" {
+		t.Fatalf("refused: %+v", res.Message.Attachments[1])
+	}
+	again := *in
+	again.Attachments = []desk.Attachment{{Name: "photo.jpg", ContentType: "image/jpeg", Size: 2048, BlobKey: "in2"}}
+	if dup, err := f.s.IngestMessage(f.sys, &again); err != nil || !dup.Duplicate {
+		t.Fatalf("repeat: %+v %v", dup, err)
+	}
+	msgs, _, err := f.s.FindMessages(f.as(agentA), res.Conversation.ID, desk.MessageFilter{})
+	if err != nil || len(msgs) != 1 || len(msgs[0].Attachments) != 2 {
+		t.Fatalf("thread: %+v %v", msgs, err)
+	}
+	got := msgs[0].Attachments
+	if got[0].Name != "photo.jpg" || got[0].Size != 2048 || got[0].Refused != "" || got[1].Refused != "media_type_not_allowed" || got[1].URL != "" {
+		t.Fatalf("listed: %+v", got)
+	}
+	if a, err := f.s.FindAttachmentByID(f.as(agentA), got[0].ID); err != nil || a.BlobKey != "in1" || a.MessageID != msgs[0].ID {
+		t.Fatalf("open stored: %+v %v", a, err)
+	}
+	wantCode(t, func() error { _, err := f.s.FindAttachmentByID(f.as(agentB), got[0].ID); return err }(), desk.ENOTFOUND)
+	wantCode(t, func() error { _, err := f.s.FindAttachmentByID(f.as(agentA), got[1].ID); return err }(), desk.ENOTFOUND)
+}
