@@ -4,7 +4,8 @@
 # JetStream (127.0.0.1:4222), Debian's Chromium for the browser tests and
 # sipp (package sip-tester) as the far end of the SIP trunk tests, and an
 # S3-compatible object store for the blob store tests: versitygw (Apache
-# 2.0, Go) at a pinned version, built into tools/bin with `go install`,
+# 2.0, Go) at a pinned version, built with `go install` into a cache folder
+# outside the checkout (so fresh clones reuse it),
 # serving a folder under /var/lib on 127.0.0.1:7070 with the tests' keys.
 # Safe to run repeatedly; fails loudly when something cannot be provided.
 set -euo pipefail
@@ -59,7 +60,8 @@ VERSITYGW_VERSION=v1.8.0
 S3_DIR=/var/lib/switchboard-test-s3
 if ! port_open 7070; then
   echo "ensure-services: starting versitygw (S3-compatible store) on 127.0.0.1:7070"
-  tools="$(cd "$(dirname "$0")/.." && pwd)/tools/bin"
+  tools="${XDG_CACHE_HOME:-$HOME/.cache}/switchboard/tools"
+  mkdir -p "$tools"
   # go install leaves no version in the binary: a stamp file records it.
   if [ ! -x "$tools/versitygw" ] || [ "$(cat "$tools/versitygw.version" 2>/dev/null)" != "$VERSITYGW_VERSION" ]; then
     echo "ensure-services: building versitygw $VERSITYGW_VERSION (several minutes, once)"
