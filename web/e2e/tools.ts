@@ -115,10 +115,79 @@ async function scenarios(browser: Browser, server: Server) {
     assert(c.customer_id === grace.id && c.contact_address === '+12025550102', `to Grace's second number: ${JSON.stringify(c)}`)
   })
 
+  // ---- Global search (G1, G2) and in-thread search (D8) ----
+  const inv = await admin.inbound('customer-invoice', 'My invoice number INV-2044 is wrong')
+  const invID = inv.conversation.id
+  const invCustomer = (await admin.call('GET', `/conversations/${invID}`)).customer_id
+  await admin.call('PATCH', `/customers/${invCustomer}`, { name: 'Iris Invoice' })
+  await admin.inbound('customer-invoice', `invoice ${xss}`)
+  for (let i = 1; i <= 11; i++) await admin.inbound('customer-invoice', `Invoice reminder number ${i}`)
+
+  await step('global search: three groups, highlighted snippets as text, paging', async () => {
+    await page.getByTestId('global-search').fill('invoice')
+    await page.getByTestId('global-search').press('Enter')
+    await page.waitForURL('**/search?q=invoice')
+    const msgs = page.getByTestId('search-messages')
+    await msgs.getByTestId('message-hit').first().waitFor()
+    await page.getByTestId('search-conversations').getByRole('link', { name: /Iris Invoice/ }).first().waitFor()
+    await page.getByTestId('search-customers').getByRole('link', { name: /Iris Invoice/ }).waitFor()
+    const marks = await msgs.locator('mark').allTextContents()
+    assert(marks.length > 0 && marks.every((m) => m.toLowerCase() === 'invoice'), `highlighted words: ${marks.join(',')}`)
+    const before = await msgs.getByTestId('message-hit').count()
+    assert(before === 10, `first page of messages: ${before}`)
+    await msgs.getByRole('button', { name: 'More messages' }).click()
+    await waitFor(async () => (await msgs.getByTestId('message-hit').count()) === 13, 'second page appended')
+    const hostile = msgs.getByTestId('snippet').filter({ hasText: '<img' })
+    await hostile.waitFor()
+    assert((await msgs.locator('img, b, script').count()) === 0, 'no element injected from a snippet')
+    assert((await page.evaluate(() => (window as any).__xss)) === undefined, 'no script ran')
+    await shot(page, 'search-results')
+  })
+
+  await step('global search: a message hit opens its conversation at that message', async () => {
+    const hit = page.getByTestId('search-messages').getByTestId('message-hit').filter({ hasText: 'INV-2044' })
+    await hit.click()
+    await page.waitForURL(new RegExp(`/work/all/${invID}\\?message=\\d+`))
+    const target = page.locator('[data-testid=message][data-current=true]')
+    await target.waitFor()
+    assert(((await target.textContent()) ?? '').includes('INV-2044'), 'the hit is the current message')
+    await waitFor(() => target.isVisible(), 'jumped into view')
+  })
+
+  await step('in-thread search: as you type, marked matches, previous/next jump', async () => {
+    await page.getByTestId('thread-search-open').click()
+    await page.getByTestId('thread-search').fill('REMINDER')
+    const status = page.getByTestId('thread-search-status')
+    await waitFor(async () => (await status.textContent())?.trim() === '11 of 11', 'eleven matches, newest current')
+    assert((await page.getByTestId('thread').locator('mark').count()) === 11, 'every match marked')
+    await page.getByRole('button', { name: 'Previous match' }).click()
+    await waitFor(async () => (await status.textContent())?.trim() === '10 of 11', 'stepped back')
+    const cur = page.locator('[data-testid=message][data-current=true]')
+    assert(((await cur.textContent()) ?? '').includes('Invoice reminder number 10'), 'jumped to the 10th reminder')
+    await waitFor(() => cur.isVisible(), 'current match in view')
+    await page.getByTestId('thread-search').fill('nothing-like-this')
+    await waitFor(async () => (await status.textContent())?.trim() === 'No matches', 'no matches said')
+    await shot(page, 'thread-search')
+  })
+
+  await step('phone 390x844: search from the menu, results in one column', async () => {
+    const pctx = await newContext(browser, server.url, { width: 390, height: 844 })
+    const p = await pctx.newPage()
+    await login(p, 'carol@example.com')
+    await p.getByRole('button', { name: 'Menu' }).click()
+    await p.getByTestId('global-search').fill('reminder')
+    await p.getByTestId('global-search').press('Enter')
+    await p.getByTestId('search-messages').getByTestId('message-hit').first().waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal scroll on the results')
+    await shot(p, 'phone-search')
+    await p.getByTestId('search-messages').getByTestId('message-hit').first().click()
+    await p.locator('[data-testid=message][data-current=true]').waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal scroll in the conversation')
+    await pctx.close()
+  })
+
   assert(browserErrors.length === 0, 'no errors in the browser: ' + browserErrors.join('; '))
   await ctx.close()
-  void xss
-  void overflow
 }
 
 async function main() {

@@ -11,6 +11,7 @@ export const router = createRouter({
     { path: '/login', name: 'login', component: LoginPage, meta: { public: true, title: 'Sign in' } },
     { path: '/', redirect: '/work/mine' },
     { path: '/work/:view(mine|all|unassigned|bots|history)/:id?', name: 'work', component: WorkPage, meta: { title: 'Conversations' } },
+    { path: '/search', name: 'search', component: () => import('./pages/SearchPage.vue'), meta: { title: 'Search' } },
     { path: '/people', name: 'people', component: () => import('./pages/PeoplePage.vue'), meta: { title: 'People' } },
     { path: '/people/:id', name: 'person', component: () => import('./pages/CustomerProfilePage.vue'), meta: { title: 'Profile' } },
     { path: '/admin/agents', name: 'agents', component: () => import('./pages/AgentsPage.vue'), meta: { title: 'Agents', role: 'supervisor' } },
