@@ -334,6 +334,196 @@ async function scenarios(browser: Browser, server: Server) {
     await d.getByRole('button', { name: 'Cancel' }).click()
   })
 
+  // ---- Forms (C10) ----
+  const returnForm = await admin.call('POST', '/forms', {
+    name: 'Return',
+    fields: [
+      { name: 'order_no', label: 'Order number', type: 'text', required: true },
+      { name: 'amount', label: 'Amount', type: 'number' },
+      { name: 'reason', label: 'Reason', type: 'select', options: ['damaged', 'late'], required: true },
+      { name: 'agreed', label: 'Customer agreed', type: 'checkbox' },
+    ],
+  })
+  let formConv = ''
+  await step('forms: fill the conversation form with field errors; solving with required fields missing is refused at the fields', async () => {
+    const r = await admin.inbound('customer-form', 'My parcel arrived broken')
+    formConv = r.conversation.id
+    await page.goto(`/work/all/${formConv}`)
+    const f = page.getByTestId('conversation-form')
+    await f.getByTestId('form-select').selectOption({ label: 'Return' })
+    await f.getByTestId('form-field-amount').waitFor()
+    await f.getByLabel('Amount').fill('lots')
+    await f.getByRole('button', { name: 'Save form' }).click()
+    await f.getByTestId('form-field-amount').getByTestId('form-field-error').filter({ hasText: 'must be a number' }).waitFor()
+    assert((await f.getByLabel('Amount').getAttribute('aria-invalid')) === 'true', 'Amount marked invalid')
+    await f.getByLabel('Amount').fill('12.5')
+    await f.getByLabel('Customer agreed').check()
+    await f.getByRole('button', { name: 'Save form' }).click()
+    await f.getByRole('status').filter({ hasText: 'Saved' }).waitFor()
+    await page.getByTestId('status').selectOption('solved')
+    await f.getByTestId('form-field-order_no').getByTestId('form-field-error').filter({ hasText: 'required to solve or close' }).waitFor()
+    await f.getByTestId('form-field-reason').getByTestId('form-field-error').filter({ hasText: 'required to solve or close' }).waitFor()
+    assert((await f.getByTestId('form-field-amount').getByTestId('form-field-error').textContent())?.trim() === '', 'no error on a filled field')
+    await shot(page, 'form-incomplete')
+    assert((await admin.call('GET', `/conversations/${formConv}`)).status === 'open', 'not solved')
+    await f.getByLabel('Order number').fill('A-7')
+    await f.getByLabel('Reason').selectOption('damaged')
+    await f.getByRole('button', { name: 'Save form' }).click()
+    await f.getByRole('status').filter({ hasText: 'Saved' }).waitFor()
+    await page.getByTestId('status').selectOption('solved')
+    await waitFor(async () => (await admin.call('GET', `/conversations/${formConv}`)).status === 'solved', 'solved once complete')
+    const c = await admin.call('GET', `/conversations/${formConv}`)
+    assert(c.form_id === returnForm.id && c.form_values.amount === 12.5 && c.form_values.agreed === true, `values: ${JSON.stringify(c.form_values)}`)
+  })
+
+  // ---- Note attachments (D3) ----
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+    'base64',
+  )
+  let noteConv = ''
+  await step('attachments: a note with an image uploads, previews and downloads', async () => {
+    const r = await admin.inbound('customer-files', 'Here is what I received')
+    noteConv = r.conversation.id
+    await page.goto(`/work/all/${noteConv}`)
+    await page.getByRole('radio', { name: 'Internal note' }).check()
+    await page.getByTestId('note-files').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png })
+    await page.getByTestId('composer-text').fill('Photo of the damage')
+    await page.getByTestId('composer-send').click()
+    const note = page.getByTestId('note').filter({ hasText: 'Photo of the damage' })
+    await note.waitFor()
+    const link = note.getByTestId('attachment-link')
+    assert((await link.textContent()) === 'photo.png', 'download link named')
+    const href = (await link.getAttribute('href')) ?? ''
+    assert(/^\/api\/v1\/attachments\/\d+$/.test(href), `download href: ${href}`)
+    const img = note.getByTestId('attachment-preview')
+    await waitFor(() => img.evaluate((e) => (e as HTMLImageElement).complete && (e as HTMLImageElement).naturalWidth === 2), 'image preview loaded')
+    const res = await page.request.get(href)
+    assert(res.status() === 200 && res.headers()['content-type'] === 'image/png' && /attachment/.test(res.headers()['content-disposition']), 'served as a download')
+    await shot(page, 'note-attachment')
+  })
+
+  await step('attachments: wrong type, disguised content and oversize files are refused at the field', async () => {
+    const err = page.getByTestId('note-files-error')
+    await page.getByRole('radio', { name: 'Internal note' }).check()
+    await page.getByTestId('note-files').setInputFiles({ name: 'tool.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') })
+    await err.filter({ hasText: '.exe cannot be attached' }).waitFor()
+    // 26 MB made in the page (sending it over the protocol is slow).
+    await page.getByTestId('note-files').evaluate((input) => {
+      const dt = new DataTransfer()
+      dt.items.add(new File([new Uint8Array(26 << 20)], 'big.pdf', { type: 'application/pdf' }))
+      ;(input as HTMLInputElement).files = dt.files
+      input.dispatchEvent(new Event('change', { bubbles: true }))
+    })
+    await err.filter({ hasText: 'larger than 25 MB' }).waitFor()
+    // Named .txt, but HTML inside: only the server's sniffing can tell.
+    await page.getByTestId('note-files').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('<html><script>alert(1)</script></html>') })
+    assert((await err.textContent())?.trim() === '', 'passes the client check')
+    await page.getByTestId('composer-send').click()
+    await err.filter({ hasText: 'text/html' }).waitFor()
+    const notes = (await admin.call('GET', `/conversations/${noteConv}/messages`)).items.filter((m: any) => m.kind === 'note')
+    assert(notes.length === 1, 'nothing stored for the refused upload')
+    await shot(page, 'note-attachment-refused')
+  })
+
+  // ---- Merge (C8) ----
+  await step('merge: two conversations of one customer become one thread; another customer is refused clearly', async () => {
+    // Another sender is another conversation with the same customer (C4).
+    const laterConv = await admin.call('POST', '/conversations', {
+      channel: 'sms', sender_address: 'brand-2', customer_id: grace.id, contact_address: '+12025550101', text: 'Also, one more thing',
+    })
+    const older = (await admin.call('GET', `/conversations?view=all&customer_id=${grace.id}`)).items.find((c: any) => c.id !== laterConv.id)
+    await page.goto(`/work/all/${laterConv.id}`)
+    const m = page.getByTestId('merge')
+    await m.getByRole('button', { name: `#${older.id}` }).click()
+    page.once('dialog', (d) => d.accept())
+    await m.getByRole('button', { name: 'Merge' }).click()
+    await m.getByRole('status').filter({ hasText: 'merged into this one' }).waitFor()
+    await page.getByTestId('message').filter({ hasText: 'Your order shipped' }).waitFor()
+    await page.getByTestId('message').filter({ hasText: 'one more thing' }).waitFor()
+    const gone = await admin.call('GET', `/conversations/${older.id}`)
+    assert(gone.merged_into_id === laterConv.id && gone.status === 'closed', `older points at the survivor: ${JSON.stringify(gone)}`)
+    await m.getByLabel('Conversation to merge into this one').fill(invID)
+    page.once('dialog', (d) => d.accept())
+    await m.getByRole('button', { name: 'Merge' }).click()
+    await m.getByTestId('merge-error').filter({ hasText: 'different customers' }).waitFor()
+    await shot(page, 'merge-refused')
+  })
+
+  await step('merge: a duplicate customer merged into a profile (contacts united)', async () => {
+    await admin.call('POST', '/customers', { name: 'Grace H. (dup)', contacts: [{ channel: 'email', address: 'grace@example.com' }] })
+    await page.goto(`/people/${grace.id}`)
+    const m = page.getByTestId('customer-merge')
+    await m.getByLabel('Find the customer to merge into this one').fill('Grace H.')
+    page.once('dialog', (d) => d.accept())
+    await m.getByRole('button', { name: 'Merge Grace H. (dup) into this customer' }).click()
+    await m.getByRole('status').filter({ hasText: 'merged into this profile' }).waitFor()
+    await waitFor(async () => (await page.getByRole('textbox', { name: 'Address' }).evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).includes('grace@example.com'), 'contact shown on the profile')
+    const g = await admin.call('GET', `/customers/${grace.id}`)
+    assert(g.contacts.some((c: any) => c.address === 'grace@example.com'), 'contacts united')
+  })
+
+  // ---- Email drafts (H2) ----
+  await step('email drafts: saved as you type, kept when the conversation is closed, sent with "send and wait"', async () => {
+    const r = await admin.inbound('mary@example.com', 'Question about my bill', 'email')
+    const id = r.conversation.id
+    await page.goto(`/work/all/${id}`)
+    await page.getByTestId('composer-text').pressSequentially('Dear Mary, thanks for writing.', { delay: 5 })
+    await page.getByTestId('draft-state').filter({ hasText: 'Draft saved' }).waitFor()
+    const d = await admin.call('GET', `/conversations/${id}/draft`, undefined, [200, 404])
+    void d // the admin's own draft: drafts are per agent
+    await page.getByRole('link', { name: 'My Work' }).click()
+    await page.goto(`/work/all/${id}`)
+    await waitFor(async () => (await page.getByTestId('composer-text').inputValue()) === 'Dear Mary, thanks for writing.', 'draft restored')
+    await page.getByTestId('email-subject').fill('Your bill')
+    await page.getByTestId('draft-state').filter({ hasText: 'Draft saved' }).waitFor()
+    await shot(page, 'email-draft')
+    await page.getByRole('button', { name: 'Send and wait' }).click()
+    await page.getByTestId('message').filter({ hasText: 'Dear Mary' }).waitFor()
+    await waitFor(async () => (await admin.call('GET', `/conversations/${id}`)).status === 'waiting', 'status waiting')
+    assert((await page.getByTestId('composer-text').inputValue()) === '', 'composer cleared')
+    const res = await page.request.get(`/api/v1/conversations/${id}/draft`)
+    assert(res.status() === 404, `draft dropped after sending: ${res.status()}`)
+  })
+
+  await step('email drafts: "send and solve" with required form fields missing is refused before sending', async () => {
+    const r = await admin.inbound('mary@example.com', 'One more question', 'email')
+    const id = r.conversation.id
+    await admin.call('PATCH', `/conversations/${id}`, { form_id: returnForm.id })
+    await page.goto(`/work/all/${id}`)
+    await page.getByTestId('composer-text').fill('All sorted, closing this.')
+    await page.getByRole('button', { name: 'Send and solve' }).click()
+    await page.getByRole('alert').filter({ hasText: 'required fields' }).first().waitFor()
+    await page.getByTestId('form-field-order_no').getByTestId('form-field-error').filter({ hasText: 'required to solve or close' }).waitFor()
+    const out = (await admin.call('GET', `/conversations/${id}/messages`)).items.filter((m: any) => m.text.includes('All sorted'))
+    assert(out.length === 0, 'nothing sent')
+    assert((await admin.call('GET', `/conversations/${id}`)).status !== 'solved', 'not solved')
+    assert((await page.getByTestId('composer-text').inputValue()) === 'All sorted, closing this.', 'text kept')
+  })
+
+  await step('phone 390x844: new conversation dialog, note with image, details with form and merge', async () => {
+    const pctx = await newContext(browser, server.url, { width: 390, height: 844 })
+    const p = await pctx.newPage()
+    await login(p, 'carol@example.com')
+    const d = await openNewConversation(p)
+    assert((await overflow(p)) <= 0, 'no horizontal scroll with the dialog open')
+    await d.getByLabel('To', { exact: true }).fill('+1 202 555 0188')
+    await d.getByLabel('First message').fill('Hello from a phone')
+    await shot(p, 'phone-new-conversation')
+    await d.getByRole('button', { name: 'Start conversation' }).click()
+    await p.waitForURL(/\/work\/all\/\d+$/)
+    await p.getByTestId('message').filter({ hasText: 'Hello from a phone' }).waitFor()
+    await p.goto(`/work/all/${noteConv}`)
+    await p.getByTestId('attachment-preview').first().waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal scroll with an image note')
+    await p.getByRole('button', { name: 'Details' }).click()
+    await p.getByTestId('conversation-form').waitFor()
+    await p.getByTestId('merge').waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal scroll in details')
+    await shot(p, 'phone-details-form-merge')
+    await pctx.close()
+  })
+
   assert(browserErrors.length === 0, 'no errors in the browser: ' + browserErrors.join('; '))
   await ctx.close()
 }
