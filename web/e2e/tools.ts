@@ -364,6 +364,7 @@ async function scenarios(browser: Browser, server: Server) {
     await f.getByTestId('form-field-order_no').getByTestId('form-field-error').filter({ hasText: 'required to solve or close' }).waitFor()
     await f.getByTestId('form-field-reason').getByTestId('form-field-error').filter({ hasText: 'required to solve or close' }).waitFor()
     assert((await f.getByTestId('form-field-amount').getByTestId('form-field-error').textContent())?.trim() === '', 'no error on a filled field')
+    await waitFor(async () => (await page.getByTestId('status').inputValue()) === 'open', 'the status select shows the stored status again')
     await shot(page, 'form-incomplete')
     assert((await admin.call('GET', `/conversations/${formConv}`)).status === 'open', 'not solved')
     await f.getByLabel('Order number').fill('A-7')
