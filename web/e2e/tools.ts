@@ -377,6 +377,31 @@ async function scenarios(browser: Browser, server: Server) {
     assert(c.form_id === returnForm.id && c.form_values.amount === 12.5 && c.form_values.agreed === true, `values: ${JSON.stringify(c.form_values)}`)
   })
 
+  await step('new conversation: email with CC (checked at the field), subject, form, assignee, status and tags', async () => {
+    await page.goto('/work/mine')
+    const d = await openNewConversation(page)
+    await d.getByLabel('Channel').selectOption('email')
+    await d.getByLabel('To', { exact: true }).fill('new.person@example.com')
+    await d.getByLabel('CC', { exact: true }).fill('boss-at-example')
+    await d.getByLabel('Subject').fill('Your quote')
+    await d.getByLabel('Form').selectOption({ label: 'Return' })
+    await d.getByLabel('Assignee').selectOption({ label: 'Bob Agent' })
+    await d.getByLabel('Status').selectOption('waiting')
+    const tag = d.getByRole('combobox', { name: 'Add a tag' })
+    await tag.fill('quote')
+    await tag.press('Enter')
+    await d.getByLabel('First message').fill('Please find the quote below.')
+    await d.getByRole('button', { name: 'Start conversation' }).click()
+    await waitFor(async () => (await d.getByLabel('CC', { exact: true }).getAttribute('aria-invalid')) === 'true', 'CC marked invalid')
+    await d.getByLabel('CC', { exact: true }).fill('boss@example.com')
+    await d.getByRole('button', { name: 'Start conversation' }).click()
+    await page.waitForURL(/\/work\/all\/\d+$/)
+    await waitFor(async () => (await admin.call('GET', `/conversations/${convIDOf(page)}`)).form_id === returnForm.id, 'form set on the new conversation')
+    const c = await admin.call('GET', `/conversations/${convIDOf(page)}`)
+    assert(c.channel === 'email' && c.contact_address === 'new.person@example.com' && c.sender_address === 'help@brand.example', `email: ${JSON.stringify(c)}`)
+    assert(c.assignee_id === bob.agentID && c.status === 'waiting' && c.tags.includes('quote'), `fields: ${JSON.stringify(c)}`)
+  })
+
   // ---- Note attachments (D3) ----
   const png = Buffer.from(
     'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
