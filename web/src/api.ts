@@ -127,6 +127,9 @@ export interface Conversation {
   last_message_at: string | null
   last_customer_message_at: string | null
   closed_at: string | null
+  /** The conversation's form and its values (C10). */
+  form_id?: ID | null
+  form_values?: Record<string, unknown> | null
   customer_name: string
   queue_name: string
   assignee_name: string
@@ -146,7 +149,17 @@ export interface Message {
   external_id?: string
   delivery_state?: string
   failure_reason?: string
+  /** Files stored with a note (D3), downloadable at url. */
+  attachments?: Attachment[] | null
   created_at: string
+}
+
+export interface Attachment {
+  id?: ID
+  name: string
+  content_type: string
+  size: number
+  url: string
 }
 
 export interface TimelineEvent {
@@ -243,6 +256,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** The error's detail object (e.g. the conversation to continue, C4). */
+    readonly detail?: Record<string, any>,
   ) {
     super(message)
     this.name = 'ApiError'
@@ -272,16 +287,18 @@ function withQuery(path: string, q?: Query): string {
  * what the server's CSRF check wants on cookie-authenticated unsafe
  * requests (internal/http/middleware.go); it is harmless on reads.
  */
-async function request<T>(method: string, path: string, body?: unknown, q?: Query): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, q?: Query): Promise<T> {
   const headers: Record<string, string> = { 'X-Requested-With': 'switchboard-web', Accept: 'application/json' }
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  // A FormData body (uploads) sets its own multipart Content-Type.
+  const form = body instanceof FormData
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json'
   let res: Response
   try {
     res = await fetch(withQuery('/api/v1' + path, q), {
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
     })
   } catch {
     throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection and try again.')
@@ -291,7 +308,7 @@ async function request<T>(method: string, path: string, body?: unknown, q?: Quer
   if (!res.ok) {
     const e = data?.error
     if (res.status === 401 && path !== '/auth/login') onUnauthenticated?.()
-    throw new ApiError(res.status, e?.code ?? 'http_' + res.status, e?.message ?? `Request failed (${res.status})`, e?.field)
+    throw new ApiError(res.status, e?.code ?? 'http_' + res.status, e?.message ?? `Request failed (${res.status})`, e?.field, e?.detail)
   }
   return data as T
 }

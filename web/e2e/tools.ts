@@ -1,0 +1,581 @@
+// End-to-end scenarios of the conversation tools against a real server:
+// new conversation dialog (C2–C4), global and in-thread search (G1, D8),
+// templates and macros (E1–E3), forms (C10), note attachments (D3), merge
+// (C8) and email drafts (H2), on desktop and phone.
+//   tsx e2e/tools.ts   (part of npm run test:e2e)
+import type { Browser, Page } from 'playwright-core'
+import {
+  Api, assert, browserErrors, createUser, freshDataDir, launchBrowser, newContext, password, removeDir, shot, startServer, step, waitFor,
+  type Server,
+} from './harness.ts'
+
+const xss = `<img src=x onerror="window.__xss=1"><b>bold</b>`
+
+async function login(page: Page, email: string) {
+  await page.goto('/login')
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL('**/work/mine')
+}
+
+const overflow = (p: Page) => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+const convIDOf = (p: Page) => new URL(p.url()).pathname.split('/').pop() ?? ''
+
+async function openNewConversation(p: Page) {
+  await p.getByTestId('new-conversation-open').click()
+  const d = p.getByRole('dialog', { name: 'New conversation' })
+  await d.waitFor()
+  return d
+}
+
+async function scenarios(browser: Browser, server: Server) {
+  const admin = await Api.login(server.url, 'root@example.com')
+  const bob = await Api.login(server.url, 'bob@example.com')
+  const queues = (await admin.call('GET', '/queues')).items
+  const defaultQueue = queues.find((q: any) => q.is_default)
+  await admin.call('PATCH', `/queues/${defaultQueue.id}`, { default_senders: { sms: 'brand', whatsapp: 'brand-wa', email: 'help@brand.example' } })
+  const grace = await admin.call('POST', '/customers', {
+    name: 'Grace Hopper',
+    contacts: [
+      { channel: 'sms', address: '+12025550101' },
+      { channel: 'sms', address: '+12025550102' },
+    ],
+  })
+
+  const ctx = await newContext(browser, server.url)
+  const page = await ctx.newPage()
+  await login(page, 'ada@example.com')
+
+  let firstID = ''
+  await step('new conversation: an invalid number gets an error at To', async () => {
+    const d = await openNewConversation(page)
+    await d.getByLabel('To', { exact: true }).fill('800-CALL-NOW')
+    await d.getByLabel('First message').fill('Hello from the desk')
+    await d.getByRole('button', { name: 'Start conversation' }).click()
+    const err = d.getByTestId('error-to')
+    await waitFor(async () => ((await err.textContent()) ?? '').trim().length > 0, 'error shown under To')
+    assert((await d.getByLabel('To', { exact: true }).getAttribute('aria-invalid')) === 'true', 'To marked invalid')
+    await shot(page, 'new-conversation-error')
+  })
+
+  await step('new conversation: a typed number in brackets creates it (C3: stripped)', async () => {
+    const d = page.getByRole('dialog', { name: 'New conversation' })
+    await d.getByLabel('To', { exact: true }).fill('(800) 100-20000')
+    await d.getByLabel('Priority').selectOption('high')
+    await d.getByRole('button', { name: 'Start conversation' }).click()
+    await page.waitForURL(/\/work\/all\/\d+$/)
+    firstID = convIDOf(page)
+    await page.getByTestId('message').filter({ hasText: 'Hello from the desk' }).waitFor()
+    const c = await admin.call('GET', `/conversations/${firstID}`)
+    assert(c.contact_address === '80010020000' && c.sender_address === 'brand' && c.priority === 'high', `created: ${JSON.stringify(c)}`)
+  })
+
+  await step('new conversation: the same number with dashes offers to continue it (C4)', async () => {
+    await page.goto('/work/mine')
+    const d = await openNewConversation(page)
+    await d.getByLabel('To', { exact: true }).fill('800-100-20000')
+    await d.getByRole('button', { name: 'Start conversation' }).click()
+    await d.getByTestId('ongoing').waitFor()
+    await shot(page, 'new-conversation-ongoing')
+    await d.getByRole('button', { name: 'Continue the conversation' }).click()
+    await page.waitForURL(`**/work/all/${firstID}`)
+    await page.getByTestId('message').filter({ hasText: 'Hello from the desk' }).waitFor()
+  })
+
+  await step("new conversation: another agent's ongoing conversation is refused, naming them (C4)", async () => {
+    await admin.call('POST', `/conversations/${firstID}/assign`, { agent_id: bob.agentID })
+    await page.goto('/work/mine')
+    const d = await openNewConversation(page)
+    await d.getByLabel('To', { exact: true }).fill('80010020000')
+    await d.getByRole('button', { name: 'Start conversation' }).click()
+    const refused = d.getByTestId('refused')
+    await refused.waitFor()
+    assert(((await refused.textContent()) ?? '').includes('Bob Agent'), 'refusal names Bob')
+    assert((await d.getByRole('button', { name: 'Continue the conversation' }).count()) === 0, 'nothing to continue')
+    await shot(page, 'new-conversation-refused')
+    await d.getByRole('button', { name: 'Cancel' }).click()
+  })
+
+  await step('new conversation: To as a People customer with two contacts asks which one', async () => {
+    const d = await openNewConversation(page)
+    await d.getByLabel('To', { exact: true }).fill('Grace')
+    await d.getByRole('option').filter({ hasText: 'Grace Hopper' }).getByRole('button').click()
+    await d.getByTestId('to-customer').filter({ hasText: 'Grace Hopper' }).waitFor()
+    const contact = d.getByLabel('Contact')
+    await contact.waitFor()
+    assert((await contact.locator('option').count()) === 3, 'two contacts to choose from')
+    await d.getByLabel('First message').fill('Your order shipped')
+    await d.getByRole('button', { name: 'Start conversation' }).click()
+    await d.getByTestId('error-contact').filter({ hasText: /several/ }).waitFor()
+    await contact.selectOption('+12025550102')
+    await d.getByRole('button', { name: 'Start conversation' }).click()
+    await page.waitForURL(/\/work\/all\/\d+$/)
+    const c = await admin.call('GET', `/conversations/${convIDOf(page)}`)
+    assert(c.customer_id === grace.id && c.contact_address === '+12025550102', `to Grace's second number: ${JSON.stringify(c)}`)
+  })
+
+  // ---- Global search (G1, G2) and in-thread search (D8) ----
+  const inv = await admin.inbound('customer-invoice', 'My invoice number INV-2044 is wrong')
+  const invID = inv.conversation.id
+  const invCustomer = (await admin.call('GET', `/conversations/${invID}`)).customer_id
+  await admin.call('PATCH', `/customers/${invCustomer}`, { name: 'Iris Invoice' })
+  await admin.inbound('customer-invoice', `invoice ${xss}`)
+  for (let i = 1; i <= 11; i++) await admin.inbound('customer-invoice', `Invoice reminder number ${i}`)
+
+  await step('global search: three groups, highlighted snippets as text, paging', async () => {
+    await page.getByTestId('global-search').fill('invoice')
+    await page.getByTestId('global-search').press('Enter')
+    await page.waitForURL('**/search?q=invoice')
+    const msgs = page.getByTestId('search-messages')
+    await msgs.getByTestId('message-hit').first().waitFor()
+    await page.getByTestId('search-conversations').getByRole('link', { name: /Iris Invoice/ }).first().waitFor()
+    await page.getByTestId('search-customers').getByRole('link', { name: /Iris Invoice/ }).waitFor()
+    const marks = await msgs.locator('mark').allTextContents()
+    assert(marks.length > 0 && marks.every((m) => m.toLowerCase() === 'invoice'), `highlighted words: ${marks.join(',')}`)
+    const before = await msgs.getByTestId('message-hit').count()
+    assert(before === 10, `first page of messages: ${before}`)
+    await msgs.getByRole('button', { name: 'More messages' }).click()
+    await waitFor(async () => (await msgs.getByTestId('message-hit').count()) === 13, 'second page appended')
+    const hostile = msgs.getByTestId('snippet').filter({ hasText: '<img' })
+    await hostile.waitFor()
+    assert((await msgs.locator('img, b, script').count()) === 0, 'no element injected from a snippet')
+    assert((await page.evaluate(() => (window as any).__xss)) === undefined, 'no script ran')
+    await shot(page, 'search-results')
+  })
+
+  await step('global search: a message hit opens its conversation at that message', async () => {
+    const hit = page.getByTestId('search-messages').getByTestId('message-hit').filter({ hasText: 'INV-2044' })
+    await hit.click()
+    await page.waitForURL(new RegExp(`/work/all/${invID}\\?message=\\d+`))
+    const target = page.locator('[data-testid=message][data-current=true]')
+    await target.waitFor()
+    assert(((await target.textContent()) ?? '').includes('INV-2044'), 'the hit is the current message')
+    await waitFor(() => target.isVisible(), 'jumped into view')
+  })
+
+  await step('in-thread search: as you type, marked matches, previous/next jump', async () => {
+    await page.getByTestId('thread-search-open').click()
+    await page.getByTestId('thread-search').fill('REMINDER')
+    const status = page.getByTestId('thread-search-status')
+    await waitFor(async () => (await status.textContent())?.trim() === '11 of 11', 'eleven matches, newest current')
+    assert((await page.getByTestId('thread').locator('mark').count()) === 11, 'every match marked')
+    await page.getByRole('button', { name: 'Previous match' }).click()
+    await waitFor(async () => (await status.textContent())?.trim() === '10 of 11', 'stepped back')
+    const cur = page.locator('[data-testid=message][data-current=true]')
+    assert(((await cur.textContent()) ?? '').includes('Invoice reminder number 10'), 'jumped to the 10th reminder')
+    await waitFor(() => cur.isVisible(), 'current match in view')
+    await page.getByTestId('thread-search').fill('nothing-like-this')
+    await waitFor(async () => (await status.textContent())?.trim() === 'No matches', 'no matches said')
+    await shot(page, 'thread-search')
+  })
+
+  await step('phone 390x844: search from the menu, results in one column', async () => {
+    const pctx = await newContext(browser, server.url, { width: 390, height: 844 })
+    const p = await pctx.newPage()
+    await login(p, 'carol@example.com')
+    await p.getByRole('button', { name: 'Menu' }).click()
+    await p.getByTestId('global-search').fill('reminder')
+    await p.getByTestId('global-search').press('Enter')
+    await p.getByTestId('search-messages').getByTestId('message-hit').first().waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal scroll on the results')
+    await shot(p, 'phone-search')
+    await p.getByTestId('search-messages').getByTestId('message-hit').first().click()
+    await p.locator('[data-testid=message][data-current=true]').waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal scroll in the conversation')
+    await pctx.close()
+  })
+
+  // ---- Templates and macros (E1–E3) ----
+  await step('templates page: create a text and a WhatsApp template, edit one', async () => {
+    await page.getByRole('link', { name: 'Templates' }).click()
+    await page.getByRole('heading', { name: 'Templates' }).waitFor()
+    const form = page.getByRole('form', { name: 'New template' })
+    await form.getByLabel('Template name').fill('Greeting')
+    await form.getByLabel('Template text').fill('Hello! How can we help you today?')
+    await form.getByRole('button', { name: 'Create template' }).click()
+    await page.getByTestId('template-Greeting').waitFor()
+    await form.getByLabel('Template name').fill('order_update')
+    await form.getByLabel('Kind').selectOption('whatsapp')
+    await form.getByLabel('Template text').fill('Your order {{1}} ships on {{2}}.')
+    await form.getByRole('button', { name: 'Create template' }).click()
+    await form.locator('.field-error').filter({ hasText: /language/i }).waitFor()
+    await form.getByLabel('Language').fill('en')
+    await form.getByRole('button', { name: 'Create template' }).click()
+    await page.getByTestId('template-order_update').filter({ hasText: '2 variables' }).waitFor()
+    await page.getByRole('button', { name: 'Edit Greeting' }).click()
+    const edit = page.getByRole('form', { name: 'Edit template' })
+    await edit.getByLabel('Template text').fill('Hello! How can I help?')
+    await edit.getByRole('button', { name: 'Save template' }).click()
+    await page.getByTestId('template-Greeting').filter({ hasText: 'How can I help?' }).waitFor()
+    await shot(page, 'admin-templates')
+  })
+
+  await step('macros page: create with actions and tags, search and filter by tag', async () => {
+    await page.getByRole('link', { name: 'Macros' }).click()
+    const form = page.getByRole('form', { name: 'New macro' })
+    await form.getByLabel('Macro name').fill('Refund')
+    await form.getByLabel('Macro tags').fill('billing')
+    await form.getByLabel('Set priority').selectOption('urgent')
+    await form.getByLabel('Add tags').fill('refund')
+    await form.getByLabel('Set body').fill('We have refunded your order.')
+    await form.getByRole('button', { name: 'Create macro' }).click()
+    await page.getByTestId('macro-row-Refund').filter({ hasText: 'Priority: urgent' }).waitFor()
+    await form.getByLabel('Macro name').fill('Welcome by SMS')
+    await form.getByLabel('Macro tags').fill('sales')
+    await form.getByLabel('Recipient channel').selectOption('sms')
+    await form.getByLabel('Set recipient (To)').fill('+12025550199')
+    await form.getByLabel('Set topic').fill('Welcome')
+    await form.getByRole('button', { name: 'Create macro' }).click()
+    await page.getByTestId('macro-row-Welcome by SMS').filter({ hasText: 'To (SMS): +12025550199' }).waitFor()
+    await page.getByLabel('Filter by tag').selectOption('billing')
+    await waitFor(async () => (await page.getByTestId('macro-row-Welcome by SMS').count()) === 0, 'filtered by tag')
+    await page.getByTestId('macro-row-Refund').waitFor()
+    await page.getByLabel('Filter by tag').selectOption('')
+    await page.getByLabel('Search macros').fill('welc')
+    await waitFor(async () => (await page.getByTestId('macro-row-Refund').count()) === 0, 'searched by name')
+    await shot(page, 'admin-macros')
+  })
+
+  let macroConv = ''
+  await step('composer: "/" quick pick inserts a text template, editable before sending', async () => {
+    const r = await admin.inbound('customer-templates', 'Hi, I have a question')
+    macroConv = r.conversation.id
+    await page.goto(`/work/all/${macroConv}`)
+    const box = page.getByTestId('composer-text')
+    await box.fill('/gre')
+    const pick = page.getByRole('listbox', { name: 'Templates' })
+    await pick.getByRole('option', { name: /Greeting/ }).waitFor()
+    assert((await pick.getByRole('option', { name: /order_update/ }).count()) === 0, 'WhatsApp templates only on WhatsApp')
+    await box.press('Enter')
+    await waitFor(async () => (await box.inputValue()) === 'Hello! How can I help?', 'template text inserted')
+    await box.press('End')
+    await box.pressSequentially(' Ada here.')
+    await box.press('Control+Enter')
+    await page.getByTestId('message').filter({ hasText: 'Hello! How can I help? Ada here.' }).waitFor()
+  })
+
+  await step('composer: a WhatsApp template needs every variable filled', async () => {
+    const r = await admin.inbound('+12025550177', 'Where is my order?', 'whatsapp')
+    await page.goto(`/work/all/${r.conversation.id}`)
+    const box = page.getByTestId('composer-text')
+    await box.fill('/order')
+    await page.getByRole('listbox', { name: 'Templates' }).getByRole('option', { name: /order_update/ }).click()
+    const vars = page.getByTestId('template-variables')
+    await vars.waitFor()
+    await page.getByTestId('composer-send').click()
+    await vars.getByText('Fill in variable 1').waitFor()
+    await vars.getByText('Fill in variable 2').waitFor()
+    await vars.getByLabel('Variable 1').fill('A-1')
+    await vars.getByLabel('Variable 2').fill('Monday')
+    assert((await page.getByTestId('template-preview').textContent()) === 'Your order A-1 ships on Monday.', 'preview filled')
+    await shot(page, 'whatsapp-template')
+    await page.getByTestId('composer-send').click()
+    await page.getByTestId('message').filter({ hasText: 'order_update' }).waitFor()
+    const msgs = (await admin.call('GET', `/conversations/${r.conversation.id}/messages`)).items
+    assert(msgs.some((m: any) => m.type === 'template' && m.direction === 'out'), 'sent as a template message')
+  })
+
+  await step('macros in a conversation: search, filter by tag, preview, apply (event, composer text)', async () => {
+    await page.goto(`/work/all/${macroConv}`)
+    await page.getByTestId('macros-open').click()
+    const d = page.getByRole('dialog', { name: 'Choose a macro' })
+    await d.getByTestId('macro-Refund').waitFor()
+    await d.getByLabel('Filter by tag').selectOption('sales')
+    await waitFor(async () => (await d.getByTestId('macro-Refund').count()) === 0, 'tag filter')
+    await d.getByTestId('macro-Welcome by SMS').waitFor()
+    await d.getByLabel('Filter by tag').selectOption('')
+    await d.getByLabel('Search macros').fill('refu')
+    await waitFor(async () => (await d.getByTestId('macro-Welcome by SMS').count()) === 0, 'search')
+    await d.getByRole('button', { name: 'Preview Refund' }).click()
+    const preview = d.getByTestId('macro-preview')
+    await preview.getByText('Priority: normal → urgent').waitFor()
+    await shot(page, 'macro-preview')
+    assert((await admin.call('GET', `/conversations/${macroConv}`)).priority === 'normal', 'preview changes nothing')
+    await preview.getByRole('button', { name: 'Apply macro' }).click()
+    await d.waitFor({ state: 'detached' })
+    await waitFor(async () => (await page.getByTestId('composer-text').inputValue()) === 'We have refunded your order.', 'composer takes the body')
+    await page.getByTestId('timeline-event').filter({ hasText: 'Macro “Refund” applied' }).waitFor()
+    const c = await admin.call('GET', `/conversations/${macroConv}`)
+    assert(c.priority === 'urgent' && c.tags.includes('refund'), `macro applied: ${JSON.stringify(c)}`)
+    await page.getByTestId('composer-text').fill('')
+  })
+
+  await step('macros on a new conversation (E3): only To-setting macros with To empty; remove undoes it', async () => {
+    await page.goto('/work/mine')
+    const d = await openNewConversation(page)
+    await d.getByRole('button', { name: 'Choose a macro' }).click()
+    const pickr = page.getByRole('dialog', { name: 'Choose a macro' })
+    await pickr.getByTestId('macro-Welcome by SMS').waitFor()
+    assert((await pickr.getByTestId('macro-Refund').count()) === 0, 'Refund sets no To: not offered with To empty')
+    await pickr.getByRole('button', { name: 'Apply Welcome by SMS' }).click()
+    await pickr.waitFor({ state: 'detached' })
+    await d.getByTestId('applied-macro').filter({ hasText: 'Welcome by SMS' }).waitFor()
+    assert((await d.getByLabel('To', { exact: true }).inputValue()) === '+12025550199', 'To filled by the macro')
+    assert((await d.getByLabel('Topic').inputValue()) === 'Welcome', 'topic filled')
+    await d.getByRole('button', { name: 'Choose a macro' }).click()
+    await pickr.getByTestId('macro-Refund').waitFor() // To filled: any macro
+    await pickr.getByRole('button', { name: 'Apply Refund' }).click()
+    await pickr.waitFor({ state: 'detached' })
+    assert((await d.getByLabel('First message').inputValue()) === 'We have refunded your order.', 'body from Refund')
+    assert((await d.getByLabel('Priority').inputValue()) === 'urgent', 'priority from Refund')
+    page.once('dialog', (x) => x.accept())
+    await d.getByRole('button', { name: 'Remove macro Refund' }).click()
+    await waitFor(async () => (await d.getByTestId('applied-macro').count()) === 1, 'one macro left')
+    assert((await d.getByLabel('First message').inputValue()) === '', 'body undone')
+    assert((await d.getByLabel('Priority').inputValue()) === 'normal', 'priority undone')
+    assert((await d.getByLabel('To', { exact: true }).inputValue()) === '+12025550199', 'the earlier macro stays')
+    await shot(page, 'new-conversation-macros')
+    page.once('dialog', (x) => x.accept())
+    await d.getByRole('button', { name: 'Remove macro Welcome by SMS' }).click()
+    await waitFor(async () => (await d.getByTestId('applied-macro').count()) === 0, 'no macro left')
+    assert((await d.getByLabel('To', { exact: true }).inputValue()) === '', 'To undone')
+    assert((await d.getByLabel('Topic').inputValue()) === '', 'topic undone')
+    await d.getByRole('button', { name: 'Cancel' }).click()
+  })
+
+  // ---- Forms (C10) ----
+  const returnForm = await admin.call('POST', '/forms', {
+    name: 'Return',
+    fields: [
+      { name: 'order_no', label: 'Order number', type: 'text', required: true },
+      { name: 'amount', label: 'Amount', type: 'number' },
+      { name: 'reason', label: 'Reason', type: 'select', options: ['damaged', 'late'], required: true },
+      { name: 'agreed', label: 'Customer agreed', type: 'checkbox' },
+    ],
+  })
+  let formConv = ''
+  await step('forms: fill the conversation form with field errors; solving with required fields missing is refused at the fields', async () => {
+    const r = await admin.inbound('customer-form', 'My parcel arrived broken')
+    formConv = r.conversation.id
+    await page.goto(`/work/all/${formConv}`)
+    const f = page.getByTestId('conversation-form')
+    await f.getByTestId('form-select').selectOption({ label: 'Return' })
+    await f.getByTestId('form-field-amount').waitFor()
+    await f.getByLabel('Amount').fill('lots')
+    await f.getByRole('button', { name: 'Save form' }).click()
+    await f.getByTestId('form-field-amount').getByTestId('form-field-error').filter({ hasText: 'must be a number' }).waitFor()
+    assert((await f.getByLabel('Amount').getAttribute('aria-invalid')) === 'true', 'Amount marked invalid')
+    await f.getByLabel('Amount').fill('12.5')
+    await f.getByLabel('Customer agreed').check()
+    await f.getByRole('button', { name: 'Save form' }).click()
+    await f.getByRole('status').filter({ hasText: 'Saved' }).waitFor()
+    await page.getByTestId('status').selectOption('solved')
+    await f.getByTestId('form-field-order_no').getByTestId('form-field-error').filter({ hasText: 'required to solve or close' }).waitFor()
+    await f.getByTestId('form-field-reason').getByTestId('form-field-error').filter({ hasText: 'required to solve or close' }).waitFor()
+    assert((await f.getByTestId('form-field-amount').getByTestId('form-field-error').textContent())?.trim() === '', 'no error on a filled field')
+    await waitFor(async () => (await page.getByTestId('status').inputValue()) === 'open', 'the status select shows the stored status again')
+    await shot(page, 'form-incomplete')
+    assert((await admin.call('GET', `/conversations/${formConv}`)).status === 'open', 'not solved')
+    await f.getByLabel('Order number').fill('A-7')
+    await f.getByLabel('Reason').selectOption('damaged')
+    await f.getByRole('button', { name: 'Save form' }).click()
+    await f.getByRole('status').filter({ hasText: 'Saved' }).waitFor()
+    await page.getByTestId('status').selectOption('solved')
+    await waitFor(async () => (await admin.call('GET', `/conversations/${formConv}`)).status === 'solved', 'solved once complete')
+    const c = await admin.call('GET', `/conversations/${formConv}`)
+    assert(c.form_id === returnForm.id && c.form_values.amount === 12.5 && c.form_values.agreed === true, `values: ${JSON.stringify(c.form_values)}`)
+  })
+
+  await step('new conversation: email with CC (checked at the field), subject, form, assignee, status and tags', async () => {
+    await page.goto('/work/mine')
+    const d = await openNewConversation(page)
+    await d.getByLabel('Channel').selectOption('email')
+    await d.getByLabel('To', { exact: true }).fill('new.person@example.com')
+    await d.getByLabel('CC', { exact: true }).fill('boss-at-example')
+    await d.getByLabel('Subject').fill('Your quote')
+    await d.getByLabel('Form').selectOption({ label: 'Return' })
+    await d.getByLabel('Assignee').selectOption({ label: 'Bob Agent' })
+    await d.getByLabel('Status').selectOption('waiting')
+    const tag = d.getByRole('combobox', { name: 'Add a tag' })
+    await tag.fill('quote')
+    await tag.press('Enter')
+    await d.getByLabel('First message').fill('Please find the quote below.')
+    await d.getByRole('button', { name: 'Start conversation' }).click()
+    await waitFor(async () => (await d.getByLabel('CC', { exact: true }).getAttribute('aria-invalid')) === 'true', 'CC marked invalid')
+    await d.getByLabel('CC', { exact: true }).fill('boss@example.com')
+    await d.getByRole('button', { name: 'Start conversation' }).click()
+    await page.waitForURL(/\/work\/all\/\d+$/)
+    await waitFor(async () => (await admin.call('GET', `/conversations/${convIDOf(page)}`)).form_id === returnForm.id, 'form set on the new conversation')
+    const c = await admin.call('GET', `/conversations/${convIDOf(page)}`)
+    assert(c.channel === 'email' && c.contact_address === 'new.person@example.com' && c.sender_address === 'help@brand.example', `email: ${JSON.stringify(c)}`)
+    assert(c.assignee_id === bob.agentID && c.status === 'waiting' && c.tags.includes('quote'), `fields: ${JSON.stringify(c)}`)
+  })
+
+  // ---- Note attachments (D3) ----
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+    'base64',
+  )
+  let noteConv = ''
+  await step('attachments: a note with an image uploads, previews and downloads', async () => {
+    const r = await admin.inbound('customer-files', 'Here is what I received')
+    noteConv = r.conversation.id
+    await page.goto(`/work/all/${noteConv}`)
+    await page.getByRole('radio', { name: 'Internal note' }).check()
+    await page.getByTestId('note-files').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png })
+    await page.getByTestId('composer-text').fill('Photo of the damage')
+    await page.getByTestId('composer-send').click()
+    const note = page.getByTestId('note').filter({ hasText: 'Photo of the damage' })
+    await note.waitFor()
+    const link = note.getByTestId('attachment-link')
+    assert((await link.textContent()) === 'photo.png', 'download link named')
+    const href = (await link.getAttribute('href')) ?? ''
+    assert(/^\/api\/v1\/attachments\/\d+$/.test(href), `download href: ${href}`)
+    const img = note.getByTestId('attachment-preview')
+    await waitFor(() => img.evaluate((e) => (e as HTMLImageElement).complete && (e as HTMLImageElement).naturalWidth === 2), 'image preview loaded')
+    const res = await page.request.get(href)
+    assert(res.status() === 200 && res.headers()['content-type'] === 'image/png' && /attachment/.test(res.headers()['content-disposition']), 'served as a download')
+    await shot(page, 'note-attachment')
+  })
+
+  await step('attachments: wrong type, disguised content and oversize files are refused at the field', async () => {
+    const err = page.getByTestId('note-files-error')
+    await page.getByRole('radio', { name: 'Internal note' }).check()
+    await page.getByTestId('note-files').setInputFiles({ name: 'tool.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') })
+    await err.filter({ hasText: '.exe cannot be attached' }).waitFor()
+    // 26 MB made in the page (sending it over the protocol is slow).
+    await page.getByTestId('note-files').evaluate((input) => {
+      const dt = new DataTransfer()
+      dt.items.add(new File([new Uint8Array(26 << 20)], 'big.pdf', { type: 'application/pdf' }))
+      ;(input as HTMLInputElement).files = dt.files
+      input.dispatchEvent(new Event('change', { bubbles: true }))
+    })
+    await err.filter({ hasText: 'larger than 25 MB' }).waitFor()
+    // Named .txt, but HTML inside: only the server's sniffing can tell.
+    await page.getByTestId('note-files').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('<html><script>alert(1)</script></html>') })
+    assert((await err.textContent())?.trim() === '', 'passes the client check')
+    await page.getByTestId('composer-send').click()
+    await err.filter({ hasText: 'text/html' }).waitFor()
+    const notes = (await admin.call('GET', `/conversations/${noteConv}/messages`)).items.filter((m: any) => m.kind === 'note')
+    assert(notes.length === 1, 'nothing stored for the refused upload')
+    await shot(page, 'note-attachment-refused')
+  })
+
+  // ---- Merge (C8) ----
+  await step('merge: two conversations of one customer become one thread; another customer is refused clearly', async () => {
+    // Another sender is another conversation with the same customer (C4).
+    const laterConv = await admin.call('POST', '/conversations', {
+      channel: 'sms', sender_address: 'brand-2', customer_id: grace.id, contact_address: '+12025550101', text: 'Also, one more thing',
+    })
+    const older = (await admin.call('GET', `/conversations?view=all&customer_id=${grace.id}`)).items.find((c: any) => c.id !== laterConv.id)
+    await page.goto(`/work/all/${laterConv.id}`)
+    const m = page.getByTestId('merge')
+    await m.getByRole('button', { name: `#${older.id}` }).click()
+    page.once('dialog', (d) => d.accept())
+    await m.getByRole('button', { name: 'Merge' }).click()
+    await m.getByRole('status').filter({ hasText: 'merged into this one' }).waitFor()
+    await page.getByTestId('message').filter({ hasText: 'Your order shipped' }).waitFor()
+    await page.getByTestId('message').filter({ hasText: 'one more thing' }).waitFor()
+    const gone = await admin.call('GET', `/conversations/${older.id}`)
+    assert(gone.merged_into_id === laterConv.id && gone.status === 'closed', `older points at the survivor: ${JSON.stringify(gone)}`)
+    await m.getByLabel('Conversation to merge into this one').fill(invID)
+    page.once('dialog', (d) => d.accept())
+    await m.getByRole('button', { name: 'Merge' }).click()
+    await m.getByTestId('merge-error').filter({ hasText: 'different customers' }).waitFor()
+    await shot(page, 'merge-refused')
+  })
+
+  await step('merge: a duplicate customer merged into a profile (contacts united)', async () => {
+    await admin.call('POST', '/customers', { name: 'Grace H. (dup)', contacts: [{ channel: 'email', address: 'grace@example.com' }] })
+    await page.goto(`/people/${grace.id}`)
+    const m = page.getByTestId('customer-merge')
+    await m.getByLabel('Find the customer to merge into this one').fill('Grace H.')
+    page.once('dialog', (d) => d.accept())
+    await m.getByRole('button', { name: 'Merge Grace H. (dup) into this customer' }).click()
+    await m.getByRole('status').filter({ hasText: 'merged into this profile' }).waitFor()
+    await waitFor(async () => (await page.getByRole('textbox', { name: 'Address' }).evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).includes('grace@example.com'), 'contact shown on the profile')
+    const g = await admin.call('GET', `/customers/${grace.id}`)
+    assert(g.contacts.some((c: any) => c.address === 'grace@example.com'), 'contacts united')
+  })
+
+  // ---- Email drafts (H2) ----
+  await step('email drafts: saved as you type, kept when the conversation is closed, sent with "send and wait"', async () => {
+    const r = await admin.inbound('mary@example.com', 'Question about my bill', 'email')
+    const id = r.conversation.id
+    await page.goto(`/work/all/${id}`)
+    await page.getByTestId('composer-text').pressSequentially('Dear Mary, thanks for writing.', { delay: 5 })
+    await page.getByTestId('draft-state').filter({ hasText: 'Draft saved' }).waitFor()
+    const d = await admin.call('GET', `/conversations/${id}/draft`, undefined, [200, 404])
+    void d // the admin's own draft: drafts are per agent
+    await page.getByRole('link', { name: 'My Work' }).click()
+    await page.goto(`/work/all/${id}`)
+    await waitFor(async () => (await page.getByTestId('composer-text').inputValue()) === 'Dear Mary, thanks for writing.', 'draft restored')
+    await page.getByTestId('email-subject').fill('Your bill')
+    await page.getByTestId('draft-state').filter({ hasText: 'Draft saved' }).waitFor()
+    await shot(page, 'email-draft')
+    await page.getByRole('button', { name: 'Send and wait' }).click()
+    await page.getByTestId('message').filter({ hasText: 'Dear Mary' }).waitFor()
+    await waitFor(async () => (await admin.call('GET', `/conversations/${id}`)).status === 'waiting', 'status waiting')
+    assert((await page.getByTestId('composer-text').inputValue()) === '', 'composer cleared')
+    const res = await page.request.get(`/api/v1/conversations/${id}/draft`)
+    assert(res.status() === 404, `draft dropped after sending: ${res.status()}`)
+  })
+
+  await step('email drafts: "send and solve" with required form fields missing is refused before sending', async () => {
+    const r = await admin.inbound('mary@example.com', 'One more question', 'email')
+    const id = r.conversation.id
+    await admin.call('PATCH', `/conversations/${id}`, { form_id: returnForm.id })
+    await page.goto(`/work/all/${id}`)
+    await page.getByTestId('composer-text').fill('All sorted, closing this.')
+    await page.getByRole('button', { name: 'Send and solve' }).click()
+    await page.getByRole('alert').filter({ hasText: 'required fields' }).first().waitFor()
+    await page.getByTestId('form-field-order_no').getByTestId('form-field-error').filter({ hasText: 'required to solve or close' }).waitFor()
+    const out = (await admin.call('GET', `/conversations/${id}/messages`)).items.filter((m: any) => m.text.includes('All sorted'))
+    assert(out.length === 0, 'nothing sent')
+    assert((await admin.call('GET', `/conversations/${id}`)).status !== 'solved', 'not solved')
+    assert((await page.getByTestId('composer-text').inputValue()) === 'All sorted, closing this.', 'text kept')
+  })
+
+  await step('phone 390x844: new conversation dialog, note with image, details with form and merge', async () => {
+    const pctx = await newContext(browser, server.url, { width: 390, height: 844 })
+    const p = await pctx.newPage()
+    await login(p, 'carol@example.com')
+    const d = await openNewConversation(p)
+    assert((await overflow(p)) <= 0, 'no horizontal scroll with the dialog open')
+    await d.getByLabel('To', { exact: true }).fill('+1 202 555 0188')
+    await d.getByLabel('First message').fill('Hello from a phone')
+    await shot(p, 'phone-new-conversation')
+    await d.getByRole('button', { name: 'Start conversation' }).click()
+    await p.waitForURL(/\/work\/all\/\d+$/)
+    await p.getByTestId('message').filter({ hasText: 'Hello from a phone' }).waitFor()
+    await p.goto(`/work/all/${noteConv}`)
+    await p.getByTestId('attachment-preview').first().waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal scroll with an image note')
+    await p.getByRole('button', { name: 'Details' }).click()
+    await p.getByTestId('conversation-form').waitFor()
+    await p.getByTestId('merge').waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal scroll in details')
+    await shot(p, 'phone-details-form-merge')
+    await pctx.close()
+  })
+
+  assert(browserErrors.length === 0, 'no errors in the browser: ' + browserErrors.join('; '))
+  await ctx.close()
+}
+
+async function main() {
+  const browser = await launchBrowser()
+  if (!browser) return
+  const data = freshDataDir()
+  createUser(data, 'root@example.com', 'admin', 'Root Admin')
+  createUser(data, 'ada@example.com', 'admin', 'Ada Admin')
+  createUser(data, 'bob@example.com', 'agent', 'Bob Agent')
+  createUser(data, 'carol@example.com', 'agent', 'Carol Agent')
+  const server = await startServer(data)
+  console.log(`switchboard at ${server.url}, data in ${data}`)
+  const t0 = performance.now()
+  try {
+    await scenarios(browser, server)
+    console.log(`e2e (conversation tools) passed in ${Math.round((performance.now() - t0) / 1000)} s`)
+  } finally {
+    await browser.close()
+    await server.stop()
+    removeDir(data)
+  }
+}
+
+main().catch((e) => {
+  console.error('\nE2E FAILED:', e instanceof Error ? e.stack : e)
+  process.exit(1)
+})

@@ -1,0 +1,210 @@
+// Typed calls of the conversation tools: new conversations (C2–C4), global
+// and in-thread search (G1, D8), templates and macros (E1–E3), forms
+// (C10), merge (C8), note attachments (D3) and email drafts (H2). They go
+// through api.ts's request, so session, CSRF header and errors are the same.
+import { request, type Conversation, type Customer, type ID, type Message, type Page, type Priority } from './api'
+
+const enc = encodeURIComponent
+
+export interface NewConversation {
+  channel: string
+  sender_address?: string
+  customer_id?: ID
+  contact_address?: string
+  to?: string
+  cc?: string[]
+  bcc?: string[]
+  queue_id?: ID
+  assignee_id?: ID
+  status?: string
+  priority?: Priority | ''
+  tags?: string[]
+  subject?: string
+  topic?: string
+  type?: string
+  text?: string
+  template?: TemplateCall
+}
+
+export interface TemplateCall {
+  name: string
+  language: string
+  variables: string[]
+}
+
+/** A span of matched characters: code point offsets, end exclusive. */
+export interface Span {
+  start: number
+  end: number
+}
+
+export interface MessageHit {
+  id: ID
+  kind: string
+  direction: string
+  channel: string
+  snippet: string
+  highlights: Span[] | null
+  created_at: string
+  conversation: { id: ID; channel: string; status: string; topic: string; customer_id: ID; customer_name: string }
+}
+
+export interface Hits<T> {
+  items: T[] | null
+  next_cursor: string
+}
+
+export interface SearchResult {
+  conversations: Hits<Conversation>
+  messages: Hits<MessageHit>
+  customers: Hits<Customer>
+}
+
+export type SearchGroup = 'conversations' | 'messages' | 'customers'
+
+export interface MessageMatch {
+  message_id: ID
+  spans: Span[] | null
+}
+
+export interface Template {
+  id: ID
+  name: string
+  kind: 'text' | 'whatsapp'
+  text: string
+  language: string
+  variables: number
+  created_at: string
+  updated_at: string
+}
+
+export interface MacroActions {
+  subject?: string
+  body?: string
+  sender?: string
+  topic?: string
+  queue_id?: ID
+  assignee_id?: ID
+  status?: string
+  priority?: string
+  tags?: string[]
+  template_id?: ID
+  to?: Record<string, string>
+  form_id?: ID
+  form_values?: Record<string, unknown>
+}
+
+export interface Macro {
+  id: ID
+  name: string
+  tags: string[] | null
+  actions: MacroActions
+  created_at: string
+  updated_at: string
+}
+
+export interface MacroResult {
+  conversation: Conversation
+  changes: { field: string; from: unknown; to: unknown }[] | null
+  composer: { body?: string; sender?: string; template_id?: ID }
+  macro: Macro
+}
+
+/** A new conversation being composed, as the macro endpoints see it (E3). */
+export interface MacroDraft {
+  channel: string
+  sender: string
+  to: string
+  queue_id: ID | null
+  assignee_id: ID | null
+  tags: string[]
+  subject: string
+  topic: string
+  status: string
+  priority: string
+  body: string
+  template_id: ID | null
+  applied: { macro_id: ID; name: string; before: unknown; skipped: string[] | null }[]
+}
+
+export type FieldType = 'text' | 'number' | 'date' | 'select' | 'checkbox'
+
+export interface FormField {
+  name: string
+  label: string
+  type: FieldType
+  options?: string[]
+  required: boolean
+}
+
+export interface Form {
+  id: ID
+  name: string
+  fields: FormField[]
+}
+
+export interface Draft {
+  conversation_id: ID
+  text: string
+  subject: string
+  cc: string[]
+  bcc: string[]
+  updated_at: string
+}
+
+export const deskApi = {
+  startConversation: (n: NewConversation) => request<Conversation & { message?: Message }>('POST', '/conversations', n),
+
+  search: (q: string, type?: SearchGroup, cursor?: string, limit = 10) =>
+    request<SearchResult>('GET', '/search', undefined, { q, type, cursor, limit }),
+  searchConversation: (id: ID, q: string) => request<Page<MessageMatch>>('GET', `/conversations/${enc(id)}/search`, undefined, { q }),
+
+  templates: (q?: string) => request<Page<Template>>('GET', '/templates', undefined, { q, limit: 50 }),
+  createTemplate: (t: { name: string; kind: string; text: string; language?: string }) => request<Template>('POST', '/templates', t),
+  updateTemplate: (id: ID, p: { name?: string; text?: string; language?: string }) => request<Template>('PATCH', `/templates/${enc(id)}`, p),
+  deleteTemplate: (id: ID) => request<void>('DELETE', `/templates/${enc(id)}`),
+  renderTemplate: (id: ID, variables: string[]) =>
+    request<{ text: string; template: Template }>('POST', `/templates/${enc(id)}/render`, { variables }),
+
+  macros: (q?: { q?: string; tag?: string; to_channel?: string }) => request<Page<Macro>>('GET', '/macros', undefined, { ...q, limit: 100 }),
+  createMacro: (m: { name: string; tags: string[]; actions: MacroActions }) => request<Macro>('POST', '/macros', m),
+  updateMacro: (id: ID, p: { name?: string; tags?: string[]; actions?: MacroActions }) => request<Macro>('PATCH', `/macros/${enc(id)}`, p),
+  deleteMacro: (id: ID) => request<void>('DELETE', `/macros/${enc(id)}`),
+  previewMacro: (conv: ID, macro: ID) => request<MacroResult>('POST', `/conversations/${enc(conv)}/macros/${enc(macro)}/preview`),
+  applyMacro: (conv: ID, macro: ID) => request<MacroResult>('POST', `/conversations/${enc(conv)}/macros/${enc(macro)}/apply`),
+  applyMacroToDraft: (macro: ID, d: MacroDraft) => request<MacroDraft>('POST', `/macros/${enc(macro)}/draft`, d),
+  removeMacroFromDraft: (macro: ID, d: MacroDraft) => request<MacroDraft>('POST', `/macros/${enc(macro)}/draft/remove`, d),
+
+  forms: () => request<Page<Form>>('GET', '/forms'),
+  setForm: (conv: ID, formID: ID | null, values?: Record<string, unknown>) =>
+    request<Conversation>('PATCH', `/conversations/${enc(conv)}`, { form_id: formID, ...(values ? { form_values: values } : {}) }),
+  setFormValues: (conv: ID, values: Record<string, unknown>) =>
+    request<Conversation>('PATCH', `/conversations/${enc(conv)}`, { form_values: values }),
+
+  mergeConversations: (id: ID, other: ID) => request<Conversation>('POST', `/conversations/${enc(id)}/merge`, { other_id: other }),
+  mergeCustomers: (id: ID, other: ID) => request<Customer>('POST', `/customers/${enc(id)}/merge`, { other_id: other }),
+  customerConversations: (id: ID) => request<Page<Conversation>>('GET', `/customers/${enc(id)}/conversations`, undefined, { limit: 50 }),
+
+  /** sendNote posts a note with files as multipart (D3). */
+  sendNote: (conv: ID, text: string, files: File[]) => {
+    const body = new FormData()
+    body.append('type', 'note')
+    if (text) body.append('text', text)
+    for (const f of files) body.append('files', f, f.name)
+    return request<Message>('POST', `/conversations/${enc(conv)}/messages`, body)
+  },
+  sendTemplate: (conv: ID, template: TemplateCall) =>
+    request<Message>('POST', `/conversations/${enc(conv)}/messages`, { type: 'template', template }),
+
+  draft: (conv: ID) => request<Draft>('GET', `/conversations/${enc(conv)}/draft`),
+  saveDraft: (conv: ID, d: { text: string; subject: string; cc: string[]; bcc: string[] }) =>
+    request<Draft>('PUT', `/conversations/${enc(conv)}/draft`, d),
+  deleteDraft: (conv: ID) => request<void>('DELETE', `/conversations/${enc(conv)}/draft`),
+  sendDraft: (conv: ID, status: '' | 'solved' | 'waiting' | 'closed') =>
+    request<{ conversation: Conversation; message: Message }>('POST', `/conversations/${enc(conv)}/draft/send`, status ? { status } : {}),
+}
+
+/** fieldOf maps a server error field to a form control's key. */
+export function fieldOf(e: unknown): string {
+  return (e as { field?: string })?.field ?? ''
+}
