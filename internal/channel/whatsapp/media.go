@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/safehttp"
 )
 
 // mediaPrefix marks an inbound attachment's URL as a Cloud API media ID.
@@ -43,18 +44,7 @@ func (c *Channel) FetchMedia(ctx context.Context, client *http.Client, a *desk.A
 // mediaGet GETs url with the access token and returns the body of a 2xx
 // answer.
 func (c *Channel) mediaGet(ctx context.Context, client *http.Client, url string) (io.ReadCloser, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.accessToken)
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("whatsapp media: %w", err)
-	}
-	if resp.StatusCode/100 != 2 {
-		resp.Body.Close()
-		return nil, fmt.Errorf("whatsapp media: HTTP %d", resp.StatusCode)
-	}
-	return resp.Body, nil
+	return safehttp.Fetch(ctx, client, url, "whatsapp media", func(req *http.Request) {
+		req.Header.Set("Authorization", "Bearer "+c.accessToken)
+	})
 }
