@@ -452,6 +452,22 @@ async function scenarios(browser: Browser, server: Server) {
     await shot(page, 'note-attachment-refused')
   })
 
+  await step('attachments: a reply carries a file to the customer, shown in the thread with its download link', async () => {
+    await page.goto(`/work/all/${noteConv}`)
+    await page.getByRole('radio', { name: 'Reply' }).check()
+    await page.getByTestId('note-files').setInputFiles({ name: 'label.png', mimeType: 'image/png', buffer: png })
+    await page.getByTestId('composer-text').fill('Your return label')
+    await page.getByTestId('composer-send').click()
+    const msg = page.getByTestId('message').filter({ hasText: 'Your return label' })
+    await msg.waitFor()
+    const link = msg.getByTestId('attachment-link')
+    assert((await link.textContent()) === 'label.png', 'reply file linked')
+    const sent = (await admin.call('GET', `/conversations/${noteConv}/messages`)).items.find((m: any) => m.text === 'Your return label')
+    assert(sent && sent.kind === 'message' && sent.direction === 'out' && sent.type === 'image' && sent.attachments?.[0]?.content_type === 'image/png',
+      `stored as an outbound image message: ${JSON.stringify(sent)}`)
+    await shot(page, 'reply-attachment')
+  })
+
   // ---- Merge (C8) ----
   await step('merge: two conversations of one customer become one thread; another customer is refused clearly', async () => {
     // Another sender is another conversation with the same customer (C4).

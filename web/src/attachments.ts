@@ -7,10 +7,19 @@ export const allowedExtensions = (
   'gzip gz ogg moov mov json heic heif ico'
 ).split(' ')
 
-/** checkFiles returns why the files cannot be attached, or ''. */
-export function checkFiles(files: File[]): string {
-  if (files.length > maxFiles) return `At most ${maxFiles} files per note.`
+/** The largest file a reply may carry (WhatsApp documents, D4); each
+ * channel's own limits are checked by the server on the real content. */
+export const maxReplyFileBytes = 100 << 20
+
+/** checkFiles returns why the files cannot be attached, or ''. Notes keep
+ * to D3's list and 25 MB; replies only to the largest channel limit. */
+export function checkFiles(files: File[], kind: 'note' | 'reply' = 'note'): string {
+  if (files.length > maxFiles) return `At most ${maxFiles} files per ${kind === 'note' ? 'note' : 'message'}.`
   for (const f of files) {
+    if (kind === 'reply') {
+      if (f.size > maxReplyFileBytes) return `${f.name} is larger than 100 MB.`
+      continue
+    }
     const ext = f.name.includes('.') ? f.name.split('.').pop()!.toLowerCase() : ''
     if (!allowedExtensions.includes(ext)) return `${f.name}: files of type ${ext ? '.' + ext : 'without extension'} cannot be attached.`
     if (f.size > maxAttachmentBytes) return `${f.name} is larger than 25 MB.`

@@ -193,6 +193,15 @@ export const deskApi = {
     for (const f of files) body.append('files', f, f.name)
     return request<Message>('POST', `/conversations/${enc(conv)}/messages`, body)
   },
+  /** sendReplyFiles posts a reply with files as multipart; the server
+   * derives the message type from the first file's content and holds the
+   * files to the channel's media limits (D4). */
+  sendReplyFiles: (conv: ID, text: string, files: File[]) => {
+    const body = new FormData()
+    if (text) body.append('text', text)
+    for (const f of files) body.append('files', f, f.name)
+    return request<Message>('POST', `/conversations/${enc(conv)}/messages`, body)
+  },
   sendTemplate: (conv: ID, template: TemplateCall) =>
     request<Message>('POST', `/conversations/${enc(conv)}/messages`, { type: 'template', template }),
 
