@@ -52,7 +52,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *desk.Actor, s
 	}
 	// Same-origin only (the library checks Origin against Host), which
 	// stops other sites from riding a session cookie.
-	conn, err := websocket.Accept(w, r, nil)
+	conn, err := websocket.Accept(smallBuffers{w}, r, nil)
 	if err != nil {
 		return nil // Accept has answered the request
 	}
