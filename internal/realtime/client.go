@@ -36,13 +36,13 @@ type client struct {
 	// by several index entries is sent once.
 	queues []desk.ID
 	mark   uint64
+	subs   map[desk.ID]bool // conversations watched for typing; nil while none
 
 	mu      sync.Mutex
 	out     [][]byte // frames waiting; nil while none
 	writing bool     // a writer goroutine runs
 	code    websocket.StatusCode
 	reason  string
-	subs    map[desk.ID]bool // conversations watched for typing; nil while none
 }
 
 func newClient(conn *websocket.Conn, a *desk.Agent, actor *desk.Actor, sessionID desk.ID, cfg *Config, log *slog.Logger) *client {
@@ -76,25 +76,6 @@ func (c *client) sees(ch desk.Change) bool {
 		return true
 	}
 	return ch.QueueID != 0 && c.inQueue(ch.QueueID)
-}
-
-func (c *client) subscribed(conv desk.ID) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.subs[conv]
-}
-
-func (c *client) subscribe(conv desk.ID, on bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if on {
-		if c.subs == nil {
-			c.subs = map[desk.ID]bool{}
-		}
-		c.subs[conv] = true
-	} else {
-		delete(c.subs, conv)
-	}
 }
 
 // push queues a frame without waiting; a full queue means the client

@@ -92,3 +92,39 @@ func TestHeartbeatActivity(t *testing.T) {
 		t.Fatalf("activity recorded %d times after a heartbeat, want 2", n)
 	}
 }
+
+// TestSubscriptionLimit: a socket watches at most 100 conversations for
+// typing; the next subscription is refused with a code, and unsubscribing
+// makes room.
+func TestSubscriptionLimit(t *testing.T) {
+	e := newEnv(t, realtime.Config{Buffer: 256})
+	tok, _ := e.login("sup@example.com", desk.RoleSupervisor)
+	var convs []desk.ID
+	for range 101 {
+		convs = append(convs, e.conversationTo(e.qa))
+	}
+	c := e.dial(tok, "")
+	send := func(typ string, id desk.ID) {
+		if err := c.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"`+typ+`","conversation_id":"`+id.String()+`"}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range convs {
+		send("subscribe", id)
+	}
+	if f, _ := c.until("error"); f.ConversationID != convs[100] {
+		t.Fatalf("refused %+v, want the 101st conversation", f)
+	}
+	send("unsubscribe", convs[0])
+	send("subscribe", convs[100])
+	if err := c.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"ping"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, skipped := c.until("pong"); len(skipped) > 0 {
+		for _, f := range skipped {
+			if f.Type == "error" {
+				t.Fatalf("subscription after unsubscribing refused: %+v", f)
+			}
+		}
+	}
+}

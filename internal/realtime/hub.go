@@ -77,6 +77,7 @@ type Hub struct {
 	wide    clientSet                   // clients that see every queue
 	byQueue map[desk.ID]clientSet       // other clients, by the queues they belong to
 	byAgent map[desk.ID]clientSet       // every client, by agent
+	watch   map[desk.ID]clientSet       // clients by the conversations they watch for typing
 	counts  map[desk.ID]desk.QueueCount // the queue counts last sent
 	closed  bool
 	// callOffers answers call.offer frames (see call.go); nil when calls
@@ -100,7 +101,7 @@ func NewHub(store HubStore, b bus.Bus, log *slog.Logger, cfg Config) *Hub {
 	cfg.defaults()
 	h := &Hub{cfg: cfg, store: store, bus: b, log: log, ring: newRing(cfg.Backlog),
 		clients: clientSet{}, wide: clientSet{}, byQueue: map[desk.ID]clientSet{}, byAgent: map[desk.ID]clientSet{},
-		counts: map[desk.ID]desk.QueueCount{}, stop: make(chan struct{})}
+		watch: map[desk.ID]clientSet{}, counts: map[desk.ID]desk.QueueCount{}, stop: make(chan struct{})}
 	h.counter = newQueueCounter(h, cfg.CountInterval)
 	go h.counter.run()
 	go h.pingLoop()
@@ -169,8 +170,8 @@ func (h *Hub) OnSignal(sig bus.Signal) {
 	switch sig.Type {
 	case bus.SignalTyping:
 		data := mustJSON(sig)
-		for c := range h.clients {
-			if c.agentID != sig.AgentID && c.subscribed(sig.ConversationID) {
+		for c := range h.watch[sig.ConversationID] {
+			if c.agentID != sig.AgentID {
 				c.push(data)
 			}
 		}
@@ -198,7 +199,7 @@ func (h *Hub) Close() {
 	h.mu.Lock()
 	h.closed = true
 	clients := h.clients
-	h.clients, h.wide, h.byQueue, h.byAgent = clientSet{}, clientSet{}, map[desk.ID]clientSet{}, map[desk.ID]clientSet{}
+	h.clients, h.wide, h.byQueue, h.byAgent, h.watch = clientSet{}, clientSet{}, map[desk.ID]clientSet{}, map[desk.ID]clientSet{}, map[desk.ID]clientSet{}
 	h.mu.Unlock()
 	for c := range clients {
 		c.kick(closeGoingAway, "server shutting down")
@@ -274,6 +275,39 @@ func (h *Hub) unindex(c *client) {
 	for _, q := range c.queues {
 		remove(h.byQueue, q, c)
 	}
+	for conv := range c.subs {
+		remove(h.watch, conv, c)
+	}
+}
+
+// maxWatched bounds the conversations one socket watches for typing.
+const maxWatched = 100
+
+// subscribe starts or stops c watching a conversation for typing; false
+// when c already watches maxWatched conversations.
+func (h *Hub) subscribe(c *client, conv desk.ID, on bool) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.clients[c]; !ok {
+		return true // gone meanwhile
+	}
+	if !on {
+		delete(c.subs, conv)
+		remove(h.watch, conv, c)
+		return true
+	}
+	if c.subs[conv] {
+		return true
+	}
+	if len(c.subs) >= maxWatched {
+		return false
+	}
+	if c.subs == nil {
+		c.subs = map[desk.ID]bool{}
+	}
+	c.subs[conv] = true
+	add(h.watch, conv, c)
+	return true
 }
 
 func add(m map[desk.ID]clientSet, id desk.ID, c *client) {

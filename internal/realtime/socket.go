@@ -115,12 +115,14 @@ func (h *Hub) readLoop(ctx context.Context, conn *websocket.Conn, c *client, act
 				continue
 			}
 			if m.Type == "subscribe" {
-				c.subscribe(m.ConversationID, true)
+				if !h.subscribe(c, m.ConversationID, true) {
+					c.push(mustJSON(map[string]any{"type": "error", "code": "too_many_subscriptions", "message": "unsubscribe from conversations first", "conversation_id": m.ConversationID}))
+				}
 			} else {
 				h.bus.Signal(bus.Signal{Type: bus.SignalTyping, ConversationID: m.ConversationID, AgentID: actor.AgentID, AgentName: actor.Name})
 			}
 		case "unsubscribe":
-			c.subscribe(m.ConversationID, false)
+			h.subscribe(c, m.ConversationID, false)
 		case "call.offer":
 			h.handleCallOffer(ctx, c, actor, data)
 		default:
