@@ -117,15 +117,32 @@ func (q *queueCounter) count(ids []desk.ID) bool {
 		q.hub.log.Error("realtime: count queues", "queues", len(ids), "err", err)
 		return false
 	}
-	q.hub.publishCounts(list)
+	q.hub.publishCounts(ids, list)
 	return true
 }
 
 // publishCounts sends each count that differs from the last one sent to
-// the clients that may see its queue.
-func (h *Hub) publishCounts(list []desk.QueueCount) {
+// the clients that may see its queue. A queue asked for (every queue when
+// asked is nil) but not counted was deleted: it is forgotten.
+func (h *Hub) publishCounts(asked []desk.ID, list []desk.QueueCount) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	counted := make(map[desk.ID]bool, len(list))
+	for _, n := range list {
+		counted[n.QueueID] = true
+	}
+	if asked == nil {
+		for id := range h.counts {
+			if !counted[id] {
+				delete(h.counts, id)
+			}
+		}
+	}
+	for _, id := range asked {
+		if !counted[id] {
+			delete(h.counts, id)
+		}
+	}
 	for _, n := range list {
 		if old, ok := h.counts[n.QueueID]; ok && old == n {
 			continue

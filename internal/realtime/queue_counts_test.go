@@ -112,6 +112,33 @@ func TestQueueCounts(t *testing.T) {
 			t.Fatalf("queue A on connect: %+v", n)
 		}
 	}
+
+	// A new queue is counted at once; a deleted one is forgotten. (Queue
+	// E is created after the deletion, so its count proves the deletion
+	// was handled; D keeps SQLite from giving E the deleted queue's id.)
+	qc, qd, qe := &desk.Queue{Name: "C"}, &desk.Queue{Name: "D"}, &desk.Queue{Name: "E"}
+	for _, q := range []*desk.Queue{qc, qd} {
+		if err := e.store.CreateQueue(e.sys, q); err != nil {
+			t.Fatal(err)
+		}
+		sup.countsOf(q.ID, desk.QueueCount{})
+	}
+	if err := e.store.DeleteQueue(e.sys, qc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.CreateQueue(e.sys, qe); err != nil {
+		t.Fatal(err)
+	}
+	sup.countsOf(qe.ID, desk.QueueCount{})
+	f = e.dial(tokSup, "").next()
+	for _, n := range f.Queues {
+		if n.QueueID == qc.ID {
+			t.Fatalf("deleted queue still counted: %+v", f)
+		}
+	}
+	if len(f.Queues) != 5 { // Default, A, B, D, E
+		t.Fatalf("counts on connect after a queue was deleted: %+v", f)
+	}
 }
 
 // TestQueueCountsCoalesced: a burst of inbound conversations while a count
