@@ -30,6 +30,7 @@ type client struct {
 	limit     int           // most frames that may wait
 	timeout   time.Duration // bounds one write
 	log       *slog.Logger
+	metrics   *metrics
 
 	// Guarded by the hub's lock: the queues the agent belongs to (what it
 	// may see, J2) and the last event sent, so an event reaching a client
@@ -45,9 +46,9 @@ type client struct {
 	reason  string
 }
 
-func newClient(conn *websocket.Conn, a *desk.Agent, actor *desk.Actor, sessionID desk.ID, cfg *Config, log *slog.Logger) *client {
+func newClient(conn *websocket.Conn, a *desk.Agent, actor *desk.Actor, sessionID desk.ID, cfg *Config, log *slog.Logger, m *metrics) *client {
 	return &client{agentID: a.ID, sessionID: sessionID, allQueues: actor.SeesAllQueues(), conn: conn,
-		limit: cfg.Buffer, timeout: cfg.WriteTimeout, log: log, queues: a.QueueIDs}
+		limit: cfg.Buffer, timeout: cfg.WriteTimeout, log: log, metrics: m, queues: a.QueueIDs}
 }
 
 // inQueue reports membership; the caller holds the hub's lock.
@@ -96,6 +97,7 @@ func (c *client) enqueue(data []byte, bounded bool) {
 		return
 	}
 	c.out = append(c.out, data)
+	c.metrics.frames.Inc()
 	start := !c.writing
 	c.writing = true
 	c.mu.Unlock()
@@ -137,6 +139,7 @@ func (c *client) write() {
 		if c.code != 0 {
 			code, reason := c.code, c.reason
 			c.mu.Unlock()
+			c.metrics.disconnects.WithLabelValues(reasonLabel(code)).Inc()
 			if code == closeTooSlow || code == closeRevoked || code == closeGoingAway {
 				c.log.Info("realtime: disconnecting client", "agent", c.agentID, "reason", reason)
 			}

@@ -85,6 +85,7 @@ type Hub struct {
 	callOffers CallOfferFunc
 
 	counter  *queueCounter
+	metrics  *metrics
 	stop     chan struct{}
 	stopOnce sync.Once
 }
@@ -101,7 +102,7 @@ func NewHub(store HubStore, b bus.Bus, log *slog.Logger, cfg Config) *Hub {
 	cfg.defaults()
 	h := &Hub{cfg: cfg, store: store, bus: b, log: log, ring: newRing(cfg.Backlog),
 		clients: clientSet{}, wide: clientSet{}, byQueue: map[desk.ID]clientSet{}, byAgent: map[desk.ID]clientSet{},
-		watch: map[desk.ID]clientSet{}, counts: map[desk.ID]desk.QueueCount{}, stop: make(chan struct{})}
+		watch: map[desk.ID]clientSet{}, counts: map[desk.ID]desk.QueueCount{}, metrics: newMetrics(), stop: make(chan struct{})}
 	h.counter = newQueueCounter(h, cfg.CountInterval)
 	go h.counter.run()
 	go h.pingLoop()

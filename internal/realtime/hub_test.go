@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/bus"
@@ -204,6 +205,9 @@ func TestVisibility(t *testing.T) {
 	tokA, _ := e.login("a@example.com", desk.RoleAgent, e.qa)
 	tokSup, _ := e.login("sup@example.com", desk.RoleSupervisor)
 	a, sup := e.dial(tokA, ""), e.dial(tokSup, "")
+	if n := metric(t, e.hub, "switchboard_ws_sockets", ""); n != 2 { // joined before their hello
+		t.Fatalf("sockets gauge %v, want 2", n)
+	}
 	inB := e.ingest("+15550002", "b1", e.qb).Conversation
 	inA := e.ingest("+15550001", "a1", e.qa).Conversation
 	// The supervisor sees both; agent A only queue A's, never B's.
@@ -325,6 +329,9 @@ func TestStalledClientDropped(t *testing.T) {
 			if ce.Code != 4008 {
 				t.Fatalf("close code %d (%s), want 4008", ce.Code, ce.Reason)
 			}
+			if n := metric(t, e.hub, "switchboard_ws_disconnects_total", "too_slow"); n != 1 {
+				t.Fatalf("too_slow disconnects counted %v, want 1", n)
+			}
 			return
 		} else if err != nil {
 			t.Fatalf("stalled client: %v, want a close frame", err)
@@ -373,4 +380,28 @@ func TestTypingAndRevocation(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// metric reads one of the hub's Prometheus metrics (summed over the
+// series whose first label is label, or all when label is empty).
+func metric(t *testing.T, h *realtime.Hub, name, label string) float64 {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(h.Collectors()...)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v float64
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if label == "" || (len(m.GetLabel()) > 0 && m.GetLabel()[0].GetValue() == label) {
+				v += m.GetCounter().GetValue() + m.GetGauge().GetValue()
+			}
+		}
+	}
+	return v
 }

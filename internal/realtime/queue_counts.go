@@ -112,6 +112,7 @@ func (q *queueCounter) run() {
 func (q *queueCounter) count(ids []desk.ID) bool {
 	ctx, cancel := context.WithTimeout(desk.NewContextWithActor(context.Background(), desk.SystemActor), 10*time.Second)
 	defer cancel()
+	q.hub.metrics.countRounds.Inc()
 	list, err := q.hub.store.CountQueues(ctx, ids)
 	if err != nil {
 		q.hub.log.Error("realtime: count queues", "queues", len(ids), "err", err)

@@ -57,7 +57,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *desk.Actor, s
 		return nil // Accept has answered the request
 	}
 	conn.SetReadLimit(maxClientMessage)
-	c := newClient(conn, agent, actor, sessionID, &h.cfg, h.log)
+	c := newClient(conn, agent, actor, sessionID, &h.cfg, h.log, h.metrics)
 	if !h.join(c, since, catchUp) {
 		conn.Close(closeGoingAway, "server shutting down")
 		return nil
