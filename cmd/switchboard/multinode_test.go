@@ -98,6 +98,11 @@ type feedFrame struct {
 	Seq            uint64 `json:"seq"`
 	ConversationID string `json:"conversation_id"`
 	AgentID        string `json:"agent_id"`
+	Queues         []struct {
+		QueueID    string `json:"queue_id"`
+		Unassigned int    `json:"unassigned"`
+		Assigned   int    `json:"assigned"`
+	} `json:"queues"`
 }
 
 func dialFeed(t *testing.T, base, token, query string) (*feed, uint64) {
@@ -147,6 +152,25 @@ func (f *feed) waitFor(typ, conv string) feedFrame {
 	return feedFrame{}
 }
 
+// waitForCounts reads until a queue.counts frame gives a queue (the only
+// one: Default) these counts.
+func (f *feed) waitForCounts(unassigned, assigned int) {
+	f.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		fr, err := f.read(time.Until(deadline))
+		if err != nil {
+			f.t.Fatalf("waiting for queue counts %d/%d: %v", unassigned, assigned, err)
+		}
+		for _, q := range fr.Queues {
+			if fr.Type == "queue.counts" && q.Unassigned == unassigned && q.Assigned == assigned {
+				return
+			}
+		}
+	}
+	f.t.Fatalf("no queue counts %d unassigned, %d assigned", unassigned, assigned)
+}
+
 // TestThreeNodes runs three real `switchboard serve` processes on one
 // PostgreSQL and NATS: events cross nodes, a take race across nodes has one
 // winner per conversation, and after a node is SIGKILLed nothing it
@@ -184,6 +208,7 @@ func TestThreeNodes(t *testing.T) {
 	// message that arrived on node 1 and its assignment made on node 2.
 	agentFeed, _ := dialFeed(t, nodes[1].url, tokens[1], "")
 	adminFeed, _ := dialFeed(t, nodes[2].url, admin, "")
+	countFeed, _ := dialFeed(t, nodes[2].url, tokens[2], "") // queue counts, on a third node
 	if code := post(nodes[0], "0000001"); code != 201 {
 		t.Fatalf("inbound: %d", code)
 	}
@@ -194,6 +219,9 @@ func TestThreeNodes(t *testing.T) {
 		t.Fatalf("take: %d", code)
 	}
 	adminFeed.waitFor("conversation.assigned", conv)
+	// Node 3 counts the Default queue after the changes made on nodes 1
+	// and 2 (the unassigned state between them may be coalesced away).
+	countFeed.waitForCounts(0, 1)
 
 	// 50 agents on three nodes race for 10 conversations.
 	var convs []string

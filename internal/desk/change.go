@@ -28,6 +28,9 @@ type Change struct {
 	// QueueID is the conversation's queue (after a transfer, the new one),
 	// or the queue whose members changed.
 	QueueID ID `json:"queue_id,omitempty"`
+	// FromQueueID is the conversation's queue before a change that moved
+	// it (transfer, macro, merge), so both queues' counts are refreshed.
+	FromQueueID ID `json:"from_queue_id,omitempty"`
 	// AgentID is the agent concerned: the new assignee, or the agent whose
 	// status or profile changed.
 	AgentID ID `json:"agent_id,omitempty"`

@@ -77,6 +77,7 @@ type SessionService interface {
 type Store interface {
 	AgentService
 	QueueService
+	QueueCountService
 	CustomerService
 	ConversationService
 	ConversationStarter

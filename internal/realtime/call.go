@@ -34,10 +34,8 @@ func (h *Hub) NotifyAgent(agentID desk.ID, frame any) {
 	data := mustJSON(frame)
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	for c := range h.clients {
-		if c.agentID == agentID {
-			c.push(data)
-		}
+	for c := range h.byAgent[agentID] {
+		c.push(data)
 	}
 }
 

@@ -2,7 +2,9 @@ package realtime
 
 import (
 	"context"
+	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -16,51 +18,57 @@ const (
 	closeTooSlow   = websocket.StatusCode(4008) // the client could not keep up
 )
 
-// client is one connected socket.
+// client is one connected socket. It costs one goroutine (the reader) while
+// idle: frames are written by a goroutine started when there is something
+// to send, which ends once the queue is empty, and the queue itself is
+// allocated only while frames wait (issue 4: memory per socket).
 type client struct {
 	agentID   desk.ID
 	sessionID desk.ID
 	allQueues bool
-	send      chan []byte
+	conn      *websocket.Conn
+	limit     int           // most frames that may wait
+	timeout   time.Duration // bounds one write
+	log       *slog.Logger
+	metrics   *metrics
 
-	mu     sync.Mutex
-	queues map[desk.ID]bool
-	subs   map[desk.ID]bool // conversations watched for typing
+	// Guarded by the hub's lock: the queues the agent belongs to (what it
+	// may see, J2) and the last event sent, so an event reaching a client
+	// by several index entries is sent once.
+	queues []desk.ID
+	mark   uint64
+	subs   map[desk.ID]bool // conversations watched for typing; nil while none
 
-	once   sync.Once
-	done   chan struct{}
-	code   websocket.StatusCode
-	reason string
+	mu      sync.Mutex
+	out     [][]byte // frames waiting; nil while none
+	writing bool     // a writer goroutine runs
+	code    websocket.StatusCode
+	reason  string
 }
 
-func newClient(a *desk.Agent, actor *desk.Actor, sessionID desk.ID, buffer int) *client {
-	c := &client{agentID: a.ID, sessionID: sessionID, allQueues: actor.SeesAllQueues(), send: make(chan []byte, buffer),
-		subs: map[desk.ID]bool{}, done: make(chan struct{})}
-	c.setQueues(a.QueueIDs)
-	return c
+func newClient(conn *websocket.Conn, a *desk.Agent, actor *desk.Actor, sessionID desk.ID, cfg *Config, log *slog.Logger, m *metrics) *client {
+	return &client{agentID: a.ID, sessionID: sessionID, allQueues: actor.SeesAllQueues(), conn: conn,
+		limit: cfg.Buffer, timeout: cfg.WriteTimeout, log: log, metrics: m, queues: a.QueueIDs}
 }
 
-func (c *client) setQueues(ids []desk.ID) {
-	m := make(map[desk.ID]bool, len(ids))
-	for _, id := range ids {
-		m[id] = true
+// inQueue reports membership; the caller holds the hub's lock.
+func (c *client) inQueue(q desk.ID) bool {
+	for _, id := range c.queues {
+		if id == q {
+			return true
+		}
 	}
-	c.mu.Lock()
-	c.queues = m
-	c.mu.Unlock()
+	return false
 }
 
-// reloadQueues refreshes the agent's queues after a membership change.
-func (c *client) reloadQueues(s hubStore) {
-	a, err := s.FindAgentByID(desk.NewContextWithActor(context.Background(), desk.SystemActor), c.agentID)
-	if err == nil {
-		c.setQueues(a.QueueIDs)
-	}
-}
+// seesQueue reports whether the client may see a queue's conversations and
+// counts; the caller holds the hub's lock.
+func (c *client) seesQueue(q desk.ID) bool { return c.allQueues || c.inQueue(q) }
 
 // sees applies the queue access of the REST API (J2) to an event: agents
 // see their queues' conversations and what concerns them; presence and
-// configuration changes are for everyone.
+// configuration changes are for everyone. The caller holds the hub's lock.
+// The hub's index (hub.recipients) must select the same clients.
 func (c *client) sees(ch desk.Change) bool {
 	if c.allQueues || ch.AgentID == c.agentID || ch.FreedAgentID == c.agentID {
 		return true
@@ -68,42 +76,97 @@ func (c *client) sees(ch desk.Change) bool {
 	if ch.ConversationID == 0 && ch.QueueID == 0 {
 		return true
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.queues[ch.QueueID]
-}
-
-func (c *client) subscribed(conv desk.ID) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.subs[conv]
-}
-
-func (c *client) subscribe(conv desk.ID, on bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if on {
-		c.subs[conv] = true
-	} else {
-		delete(c.subs, conv)
-	}
+	return ch.QueueID != 0 && c.inQueue(ch.QueueID)
 }
 
 // push queues a frame without waiting; a full queue means the client
 // cannot keep up, and it is dropped rather than stall the hub.
-func (c *client) push(data []byte) {
-	select {
-	case <-c.done:
-	case c.send <- data:
-	default:
+func (c *client) push(data []byte) { c.enqueue(data, true) }
+
+// enqueue adds a frame and starts the writer if none runs. Unbounded is for
+// the catch-up of a joining client, which may exceed the live limit.
+func (c *client) enqueue(data []byte, bounded bool) {
+	c.mu.Lock()
+	if c.code != 0 {
+		c.mu.Unlock()
+		return
+	}
+	if bounded && len(c.out) >= c.limit {
+		c.mu.Unlock()
 		c.kick(closeTooSlow, "client too slow: events were not read in time")
+		return
+	}
+	c.out = append(c.out, data)
+	c.metrics.frames.Inc()
+	start := !c.writing
+	c.writing = true
+	c.mu.Unlock()
+	if start {
+		go c.write()
 	}
 }
 
-// kick ends the connection with a reason; the first reason stands.
+// kick ends the connection with a reason; the first reason stands. The
+// writer closes the socket once its current write is done.
 func (c *client) kick(code websocket.StatusCode, reason string) {
-	c.once.Do(func() {
-		c.code, c.reason = code, reason
-		close(c.done)
-	})
+	c.mu.Lock()
+	if c.code != 0 {
+		c.mu.Unlock()
+		return
+	}
+	c.code, c.reason = code, reason
+	c.out = nil
+	start := !c.writing
+	c.writing = true
+	c.mu.Unlock()
+	if start {
+		go c.write()
+	}
+}
+
+// kicked reports the close code, zero while the client is connected.
+func (c *client) kicked() websocket.StatusCode {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.code
+}
+
+// write sends the queued frames, then ends; after a kick it closes the
+// socket with the reason instead.
+func (c *client) write() {
+	for {
+		c.mu.Lock()
+		if c.code != 0 {
+			code, reason := c.code, c.reason
+			c.mu.Unlock()
+			c.metrics.disconnects.WithLabelValues(reasonLabel(code)).Inc()
+			if code == closeTooSlow || code == closeRevoked || code == closeGoingAway {
+				c.log.Info("realtime: disconnecting client", "agent", c.agentID, "reason", reason)
+			}
+			if code == websocket.StatusAbnormalClosure {
+				c.conn.CloseNow()
+			} else {
+				c.conn.Close(code, reason)
+			}
+			return // writing stays true: nothing is written after the close
+		}
+		if len(c.out) == 0 {
+			c.out = nil // the queue's memory goes while the client is idle
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		// One frame at a time: what waits in out is what the client has
+		// not been handed yet, the measure of a slow client.
+		data := c.out[0]
+		c.out[0] = nil
+		c.out = c.out[1:]
+		c.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+		err := c.conn.Write(ctx, websocket.MessageText, data)
+		cancel()
+		if err != nil {
+			c.kick(websocket.StatusAbnormalClosure, "write failed")
+		}
+	}
 }

@@ -15,11 +15,12 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-// hubStore is what the hub needs of the store.
-type hubStore interface {
+// HubStore is what the hub needs of the store (desk.Store has it).
+type HubStore interface {
 	FindAgentByID(ctx context.Context, id desk.ID) (*desk.Agent, error)
 	FindConversationByID(ctx context.Context, id desk.ID) (*desk.Conversation, error)
 	TouchAgent(ctx context.Context, agentID desk.ID) error
+	CountQueues(ctx context.Context, ids []desk.ID) ([]desk.QueueCount, error)
 }
 
 // Config tunes the hub.
@@ -31,8 +32,12 @@ type Config struct {
 	Buffer int
 	// WriteTimeout bounds one frame's write.
 	WriteTimeout time.Duration
-	// PingInterval is how often the server pings a quiet socket.
+	// PingInterval is how often the server pings each socket, to find
+	// dead connections (pongs are not agent activity, see socket.go).
 	PingInterval time.Duration
+	// CountInterval is the least time between two rounds of queue counts:
+	// the changes of a burst are counted together (see queue_counts.go).
+	CountInterval time.Duration
 }
 
 func (c *Config) defaults() {
@@ -48,23 +53,41 @@ func (c *Config) defaults() {
 	if c.PingInterval <= 0 {
 		c.PingInterval = 30 * time.Second
 	}
+	if c.CountInterval <= 0 {
+		c.CountInterval = 250 * time.Millisecond
+	}
 }
 
-// Hub fans events out to connected clients.
+// clientSet is a set of clients.
+type clientSet map[*client]struct{}
+
+// Hub fans events out to connected clients. Clients are indexed by queue
+// and by agent, so an event costs the clients that may see it, not every
+// client.
 type Hub struct {
 	cfg   Config
-	store hubStore
+	store HubStore
 	bus   bus.Bus
 	log   *slog.Logger
 
 	mu      sync.RWMutex
 	ring    *ring // the last Backlog events
 	last    uint64
-	clients map[*client]struct{}
+	clients clientSet
+	wide    clientSet                   // clients that see every queue
+	byQueue map[desk.ID]clientSet       // other clients, by the queues they belong to
+	byAgent map[desk.ID]clientSet       // every client, by agent
+	watch   map[desk.ID]clientSet       // clients by the conversations they watch for typing
+	counts  map[desk.ID]desk.QueueCount // the queue counts last sent
 	closed  bool
 	// callOffers answers call.offer frames (see call.go); nil when calls
 	// are off.
 	callOffers CallOfferFunc
+
+	counter  *queueCounter
+	metrics  *metrics
+	stop     chan struct{}
+	stopOnce sync.Once
 }
 
 // frame is an event encoded once for every client that receives it.
@@ -73,35 +96,70 @@ type frame struct {
 	data []byte
 }
 
-// NewHub returns a hub; start the bus with the hub as handler.
-func NewHub(store hubStore, b bus.Bus, log *slog.Logger, cfg Config) *Hub {
+// NewHub returns a hub; start the bus with the hub as handler. Close stops
+// its background work (pings, queue counts).
+func NewHub(store HubStore, b bus.Bus, log *slog.Logger, cfg Config) *Hub {
 	cfg.defaults()
-	return &Hub{cfg: cfg, store: store, bus: b, log: log, ring: newRing(cfg.Backlog), clients: map[*client]struct{}{}}
+	h := &Hub{cfg: cfg, store: store, bus: b, log: log, ring: newRing(cfg.Backlog),
+		clients: clientSet{}, wide: clientSet{}, byQueue: map[desk.ID]clientSet{}, byAgent: map[desk.ID]clientSet{},
+		watch: map[desk.ID]clientSet{}, counts: map[desk.ID]desk.QueueCount{}, metrics: newMetrics(), stop: make(chan struct{})}
+	h.counter = newQueueCounter(h, cfg.CountInterval)
+	go h.counter.run()
+	go h.pingLoop()
+	return h
 }
 
 // OnEvent is the bus handler: remember the event, send it to every client
 // that may see it. It never blocks on a client.
 func (h *Hub) OnEvent(ev bus.Event) {
-	f := frame{ev: ev, data: mustJSON(ev)}
+	data := mustJSON(ev)
+	var reload []*client
 	h.mu.Lock()
 	if ev.Seq <= h.last {
 		h.mu.Unlock()
 		return // replayed twice (a reconnecting consumer): once per socket
 	}
 	h.last = ev.Seq
-	h.ring.add(f)
-	clients := make([]*client, 0, len(h.clients))
-	for c := range h.clients {
-		clients = append(clients, c)
+	h.ring.add(frame{ev: ev, data: data})
+	h.recipients(ev, func(c *client) { c.push(data) })
+	if ev.Type == desk.ChangeAgentUpdated || ev.Type == desk.ChangeQueueMembers {
+		for c := range h.byAgent[ev.AgentID] {
+			reload = append(reload, c)
+		}
 	}
 	h.mu.Unlock()
-	for _, c := range clients {
-		if c.sees(ev.Change) {
-			c.push(f.data)
+	for _, c := range reload {
+		go h.reloadQueues(c)
+	}
+	h.counter.touch(ev.Change)
+}
+
+// recipients calls fn once for every client that may see ev (client.sees),
+// found through the indexes. The caller holds the lock.
+func (h *Hub) recipients(ev bus.Event, fn func(c *client)) {
+	if ev.ConversationID == 0 && ev.QueueID == 0 {
+		for c := range h.clients {
+			fn(c)
 		}
-		if c.agentID == ev.AgentID && (ev.Type == desk.ChangeAgentUpdated || ev.Type == desk.ChangeQueueMembers) {
-			go c.reloadQueues(h.store)
+		return
+	}
+	visit := func(set clientSet) {
+		for c := range set {
+			if c.mark != ev.Seq {
+				c.mark = ev.Seq
+				fn(c)
+			}
 		}
+	}
+	visit(h.wide)
+	if ev.QueueID != 0 {
+		visit(h.byQueue[ev.QueueID])
+	}
+	if ev.AgentID != 0 {
+		visit(h.byAgent[ev.AgentID])
+	}
+	if ev.FreedAgentID != 0 {
+		visit(h.byAgent[ev.FreedAgentID])
 	}
 }
 
@@ -113,8 +171,8 @@ func (h *Hub) OnSignal(sig bus.Signal) {
 	switch sig.Type {
 	case bus.SignalTyping:
 		data := mustJSON(sig)
-		for c := range h.clients {
-			if c.agentID != sig.AgentID && c.subscribed(sig.ConversationID) {
+		for c := range h.watch[sig.ConversationID] {
+			if c.agentID != sig.AgentID {
 				c.push(data)
 			}
 		}
@@ -136,16 +194,21 @@ func (h *Hub) RevokeSessions(ids []desk.ID, reason string) {
 	}
 }
 
-// Close disconnects every client (going away) and refuses new ones.
+// Close disconnects every client (going away), refuses new ones and stops
+// the background work.
 func (h *Hub) Close() {
 	h.mu.Lock()
 	h.closed = true
 	clients := h.clients
-	h.clients = map[*client]struct{}{}
+	h.clients, h.wide, h.byQueue, h.byAgent, h.watch = clientSet{}, clientSet{}, map[desk.ID]clientSet{}, map[desk.ID]clientSet{}, map[desk.ID]clientSet{}
 	h.mu.Unlock()
 	for c := range clients {
 		c.kick(closeGoingAway, "server shutting down")
 	}
+	h.stopOnce.Do(func() {
+		close(h.stop)
+		<-h.counter.done
+	})
 }
 
 // Clients reports how many sockets are connected.
@@ -156,39 +219,132 @@ func (h *Hub) Clients() int {
 }
 
 // join registers c after queueing what it missed since `since` (or a
-// refetch notice when that is no longer kept), under the lock, so the
-// client gets every event exactly once and in order.
+// refetch notice when that is no longer kept) and the counts of the
+// queues it may see, under the lock, so the client gets every event
+// exactly once and in order.
 func (h *Hub) join(c *client, since uint64, catchUp bool) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return false
 	}
-	if catchUp && since < h.last {
-		// The catch-up may exceed the live buffer: the queue grows to hold
-		// it (the writer has not started, nothing else holds the channel).
-		c.send = make(chan []byte, cap(c.send)+h.ring.len()+2)
-	}
-	c.push(mustJSON(map[string]any{"type": "hello", "seq": h.last}))
+	// The catch-up may exceed the live limit: it is queued unbounded.
+	c.enqueue(mustJSON(map[string]any{"type": "hello", "seq": h.last}), false)
 	if catchUp && since < h.last {
 		if h.ring.len() == 0 || h.ring.oldest().ev.Seq > since+1 {
-			c.push(mustJSON(map[string]any{"type": "refetch", "reason": "missed events are no longer kept", "seq": h.last}))
+			c.enqueue(mustJSON(map[string]any{"type": "refetch", "reason": "missed events are no longer kept", "seq": h.last}), false)
 		} else {
 			h.ring.each(func(f frame) {
 				if f.ev.Seq > since && c.sees(f.ev.Change) {
-					c.push(f.data)
+					c.enqueue(f.data, false)
 				}
 			})
 		}
 	}
-	h.clients[c] = struct{}{}
+	h.sendCounts(c, false)
+	h.index(c)
 	return true
 }
 
 func (h *Hub) leave(c *client) {
 	h.mu.Lock()
-	delete(h.clients, c)
+	h.unindex(c)
 	h.mu.Unlock()
+}
+
+// index adds c to the indexes; the caller holds the lock.
+func (h *Hub) index(c *client) {
+	h.clients[c] = struct{}{}
+	add(h.byAgent, c.agentID, c)
+	if c.allQueues {
+		h.wide[c] = struct{}{}
+		return
+	}
+	for _, q := range c.queues {
+		add(h.byQueue, q, c)
+	}
+}
+
+// unindex removes c from the indexes; the caller holds the lock.
+func (h *Hub) unindex(c *client) {
+	if _, ok := h.clients[c]; !ok {
+		return
+	}
+	delete(h.clients, c)
+	remove(h.byAgent, c.agentID, c)
+	delete(h.wide, c)
+	for _, q := range c.queues {
+		remove(h.byQueue, q, c)
+	}
+	for conv := range c.subs {
+		remove(h.watch, conv, c)
+	}
+}
+
+// maxWatched bounds the conversations one socket watches for typing.
+const maxWatched = 100
+
+// subscribe starts or stops c watching a conversation for typing; false
+// when c already watches maxWatched conversations.
+func (h *Hub) subscribe(c *client, conv desk.ID, on bool) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.clients[c]; !ok {
+		return true // gone meanwhile
+	}
+	if !on {
+		delete(c.subs, conv)
+		remove(h.watch, conv, c)
+		return true
+	}
+	if c.subs[conv] {
+		return true
+	}
+	if len(c.subs) >= maxWatched {
+		return false
+	}
+	if c.subs == nil {
+		c.subs = map[desk.ID]bool{}
+	}
+	c.subs[conv] = true
+	add(h.watch, conv, c)
+	return true
+}
+
+func add(m map[desk.ID]clientSet, id desk.ID, c *client) {
+	set := m[id]
+	if set == nil {
+		set = clientSet{}
+		m[id] = set
+	}
+	set[c] = struct{}{}
+}
+
+func remove(m map[desk.ID]clientSet, id desk.ID, c *client) {
+	if set := m[id]; set != nil {
+		delete(set, c)
+		if len(set) == 0 {
+			delete(m, id)
+		}
+	}
+}
+
+// reloadQueues refreshes a client's queues after a membership change and
+// sends it the counts of the queues it may now see.
+func (h *Hub) reloadQueues(c *client) {
+	a, err := h.store.FindAgentByID(desk.NewContextWithActor(context.Background(), desk.SystemActor), c.agentID)
+	if err != nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.clients[c]; !ok {
+		return
+	}
+	h.unindex(c)
+	c.queues = a.QueueIDs
+	h.index(c)
+	h.sendCounts(c, true)
 }
 
 func mustJSON(v any) []byte {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/bus"
@@ -36,6 +37,12 @@ type env struct {
 }
 
 func newEnv(t *testing.T, cfg realtime.Config) *env {
+	return newEnvWith(t, cfg, func(s desk.Store) realtime.HubStore { return s })
+}
+
+// newEnvWith gives the hub the store as wrap returns it: a real store with
+// some calls observed or held (see queue_counts_test.go).
+func newEnvWith(t *testing.T, cfg realtime.Config, wrap func(desk.Store) realtime.HubStore) *env {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
 	if err != nil {
@@ -43,7 +50,7 @@ func newEnv(t *testing.T, cfg realtime.Config) *env {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	b := bus.NewLocal()
-	hub := realtime.NewHub(st, b, log, cfg)
+	hub := realtime.NewHub(wrap(st), b, log, cfg)
 	if err := b.Start(hub, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +66,37 @@ func newEnv(t *testing.T, cfg realtime.Config) *env {
 	}
 	e.qa, e.qb = qa.ID, qb.ID
 	return e
+}
+
+// secondNode starts another hub and server on the same database, fed every
+// change by the bus as a second node is by NATS.
+func (e *env) secondNode() *env {
+	e.t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hub2 := realtime.NewHub(e.store, e.bus, log, realtime.Config{})
+	if err := e.bus.Start(nodes{e.hub, hub2}, 0); err != nil {
+		e.t.Fatal(err)
+	}
+	srv := httptest.NewServer(sbhttp.NewServer(sbhttp.Config{Store: e.store, Logger: log, Realtime: hub2}).Handler())
+	e.t.Cleanup(func() { hub2.Close(); srv.Close() })
+	n := *e
+	n.url, n.hub = srv.URL, hub2
+	return &n
+}
+
+// nodes hands what the bus delivers to every node's hub.
+type nodes []*realtime.Hub
+
+func (ns nodes) OnEvent(ev bus.Event) {
+	for _, h := range ns {
+		h.OnEvent(ev)
+	}
+}
+
+func (ns nodes) OnSignal(sig bus.Signal) {
+	for _, h := range ns {
+		h.OnSignal(sig)
+	}
 }
 
 // login creates an agent and returns a session token.
@@ -94,6 +132,8 @@ type frame struct {
 	ConversationID desk.ID `json:"conversation_id"`
 	QueueID        desk.ID `json:"queue_id"`
 	AgentID        desk.ID `json:"agent_id"`
+	// Queues are the counts of a queue.counts frame.
+	Queues []desk.QueueCount `json:"queues"`
 }
 
 func (e *env) dial(token, query string) *conn {
@@ -165,6 +205,9 @@ func TestVisibility(t *testing.T) {
 	tokA, _ := e.login("a@example.com", desk.RoleAgent, e.qa)
 	tokSup, _ := e.login("sup@example.com", desk.RoleSupervisor)
 	a, sup := e.dial(tokA, ""), e.dial(tokSup, "")
+	if n := metric(t, e.hub, "switchboard_ws_sockets", ""); n != 2 { // joined before their hello
+		t.Fatalf("sockets gauge %v, want 2", n)
+	}
 	inB := e.ingest("+15550002", "b1", e.qb).Conversation
 	inA := e.ingest("+15550001", "a1", e.qa).Conversation
 	// The supervisor sees both; agent A only queue A's, never B's.
@@ -200,6 +243,9 @@ func TestCatchUpWithSince(t *testing.T) {
 	c2 := e.dial(tok, fmt.Sprintf("?since=%d", first.Seq))
 	for seq := first.Seq + 1; ; seq++ {
 		f, err := c2.read(300 * time.Millisecond)
+		for err == nil && f.Type == "queue.counts" { // state, not events: no seq
+			f, err = c2.read(300 * time.Millisecond)
+		}
 		if err != nil {
 			break
 		}
@@ -283,6 +329,9 @@ func TestStalledClientDropped(t *testing.T) {
 			if ce.Code != 4008 {
 				t.Fatalf("close code %d (%s), want 4008", ce.Code, ce.Reason)
 			}
+			if n := metric(t, e.hub, "switchboard_ws_disconnects_total", "too_slow"); n != 1 {
+				t.Fatalf("too_slow disconnects counted %v, want 1", n)
+			}
 			return
 		} else if err != nil {
 			t.Fatalf("stalled client: %v, want a close frame", err)
@@ -331,4 +380,28 @@ func TestTypingAndRevocation(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// metric reads one of the hub's Prometheus metrics (summed over the
+// series whose first label is label, or all when label is empty).
+func metric(t *testing.T, h *realtime.Hub, name, label string) float64 {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(h.Collectors()...)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v float64
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if label == "" || (len(m.GetLabel()) > 0 && m.GetLabel()[0].GetValue() == label) {
+				v += m.GetCounter().GetValue() + m.GetGauge().GetValue()
+			}
+		}
+	}
+	return v
 }

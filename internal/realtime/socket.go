@@ -43,71 +43,46 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *desk.Actor, s
 		}
 		since, catchUp = n, true
 	}
-	ctx := desk.NewContextWithActor(context.WithoutCancel(r.Context()), actor)
+	// A fresh context: the request's would keep the request alive as long
+	// as the socket.
+	ctx := desk.NewContextWithActor(context.Background(), actor)
 	agent, err := h.store.FindAgentByID(ctx, actor.AgentID)
 	if err != nil {
 		return err
 	}
 	// Same-origin only (the library checks Origin against Host), which
 	// stops other sites from riding a session cookie.
-	conn, err := websocket.Accept(w, r, nil)
+	conn, err := websocket.Accept(smallBuffers{w}, r, nil)
 	if err != nil {
 		return nil // Accept has answered the request
 	}
 	conn.SetReadLimit(maxClientMessage)
-	c := newClient(agent, actor, sessionID, h.cfg.Buffer)
+	c := newClient(conn, agent, actor, sessionID, &h.cfg, h.log, h.metrics)
 	if !h.join(c, since, catchUp) {
 		conn.Close(closeGoingAway, "server shutting down")
 		return nil
 	}
 	_ = h.store.TouchAgent(ctx, actor.AgentID)
-	// Both loops get fresh goroutines and the request's goroutine, whose
-	// stack grew deep in the HTTP stack, ends: a socket then costs two
-	// small stacks (the connection is hijacked, so net/http lets go of it).
-	go h.readLoop(ctx, conn, c, actor)
+	// The reader gets a fresh goroutine and the request's goroutine, whose
+	// stack grew deep in the HTTP stack, ends (the connection is hijacked,
+	// so net/http lets go of it). Writers start only while frames wait.
 	go func() {
 		defer h.leave(c)
-		h.writeLoop(ctx, conn, c)
+		h.readLoop(ctx, conn, c, actor)
 	}()
 	return nil
 }
 
-// writeLoop sends queued frames until the client is kicked or the socket
-// fails, then closes with the reason.
-func (h *Hub) writeLoop(ctx context.Context, conn *websocket.Conn, c *client) {
-	ping := time.NewTicker(h.cfg.PingInterval)
-	defer ping.Stop()
-	for {
-		select {
-		case data := <-c.send:
-			wctx, cancel := context.WithTimeout(ctx, h.cfg.WriteTimeout)
-			err := conn.Write(wctx, websocket.MessageText, data)
-			cancel()
-			if err != nil {
-				c.kick(websocket.StatusAbnormalClosure, "write failed")
-			}
-		case <-ping.C:
-			pctx, cancel := context.WithTimeout(ctx, h.cfg.WriteTimeout)
-			err := conn.Ping(pctx)
-			cancel()
-			if err != nil {
-				c.kick(websocket.StatusAbnormalClosure, "ping failed")
-			}
-		case <-c.done:
-			if c.code == closeTooSlow || c.code == closeRevoked || c.code == closeGoingAway {
-				h.log.Info("realtime: disconnecting client", "agent", c.agentID, "reason", c.reason)
-			}
-			if c.code == websocket.StatusAbnormalClosure {
-				conn.CloseNow()
-			} else {
-				conn.Close(c.code, c.reason)
-			}
-			return
-		}
-	}
-}
-
-// readLoop handles client messages; any of them counts as activity.
+// readLoop handles client messages until the socket closes.
+//
+// Activity (A5): every message the client sends counts, the explicit
+// {"type":"ping"} heartbeat included; protocol-level pongs do not. A pong
+// is answered by the browser's network stack even when the workspace is
+// hung or crashed, so it proves a connection, not a working client: a
+// socket that only answers pings is kept open but its agent goes Offline
+// after InactivityTimeout, which is what A5 asks ("no work is assigned to
+// a ghost"). The web client sends its heartbeat from a worker timer, which
+// keeps running in a background tab (A7: backgrounding is no logout).
 func (h *Hub) readLoop(ctx context.Context, conn *websocket.Conn, c *client, actor *desk.Actor) {
 	var touched time.Time
 	for {
@@ -140,12 +115,14 @@ func (h *Hub) readLoop(ctx context.Context, conn *websocket.Conn, c *client, act
 				continue
 			}
 			if m.Type == "subscribe" {
-				c.subscribe(m.ConversationID, true)
+				if !h.subscribe(c, m.ConversationID, true) {
+					c.push(mustJSON(map[string]any{"type": "error", "code": "too_many_subscriptions", "message": "unsubscribe from conversations first", "conversation_id": m.ConversationID}))
+				}
 			} else {
 				h.bus.Signal(bus.Signal{Type: bus.SignalTyping, ConversationID: m.ConversationID, AgentID: actor.AgentID, AgentName: actor.Name})
 			}
 		case "unsubscribe":
-			c.subscribe(m.ConversationID, false)
+			h.subscribe(c, m.ConversationID, false)
 		case "call.offer":
 			h.handleCallOffer(ctx, c, actor, data)
 		default:

@@ -219,6 +219,9 @@ func (s *Store) TransferConversation(ctx context.Context, id desk.ID, t desk.Tra
 		return nil, err
 	}
 	ch := s.conversationChange(desk.ChangeConversationTransferred, fresh)
+	if fresh.QueueID != c.QueueID {
+		ch.FromQueueID = c.QueueID
+	}
 	if c.AssigneeID != nil && (fresh.AssigneeID == nil || *fresh.AssigneeID != *c.AssigneeID) {
 		ch.FreedAgentID = *c.AssigneeID
 	}

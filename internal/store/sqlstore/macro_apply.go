@@ -110,6 +110,9 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 		return nil, err
 	}
 	ch := s.conversationChange(desk.ChangeConversationUpdated, res.Conversation)
+	if res.Conversation.QueueID != c.QueueID {
+		ch.FromQueueID = c.QueueID
+	}
 	if c.AssigneeID != nil && holdsCapacity(c.Status) &&
 		(res.Conversation.AssigneeID == nil || *res.Conversation.AssigneeID != *c.AssigneeID || !holdsCapacity(res.Conversation.Status)) {
 		ch.FreedAgentID = *c.AssigneeID

@@ -95,6 +95,9 @@ func (s *Store) MergeConversations(ctx context.Context, id, otherID desk.ID) (*d
 		return nil, err
 	}
 	chs := []desk.Change{s.conversationChange(desk.ChangeConversationUpdated, fresh), s.conversationChange(desk.ChangeConversationUpdated, closed)}
+	if survivor.QueueID != fresh.QueueID {
+		chs[0].FromQueueID = survivor.QueueID
+	}
 	for _, prev := range []*desk.Conversation{cur, other} {
 		if prev.AssigneeID != nil && (fresh.AssigneeID == nil || *fresh.AssigneeID != *prev.AssigneeID) {
 			chs[1].FreedAgentID = *prev.AssigneeID

@@ -64,8 +64,11 @@ func (s *Store) CreateQueue(ctx context.Context, q *desk.Queue) error {
 		q.Name, false, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(now), q.SurveyEnabled).Scan(&q.ID)
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
+	} else if err != nil {
+		return err
 	}
-	return err
+	s.publish(desk.Change{Type: desk.ChangeQueueUpdated, QueueID: q.ID, At: now})
+	return nil
 }
 
 // FindQueueByID returns one queue; every authenticated actor may read queues.
@@ -189,7 +192,7 @@ func (s *Store) DeleteQueue(ctx context.Context, id desk.ID) error {
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var isDefault bool
 		if err := tx.QueryRowContext(ctx, `SELECT is_default FROM queues WHERE id = $1`, int64(id)).Scan(&isDefault); isNoRows(err) {
 			return notFound("queue")
@@ -212,6 +215,11 @@ func (s *Store) DeleteQueue(ctx context.Context, id desk.ID) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM queues WHERE id = $1`, int64(id))
 		return err
 	})
+	if err == nil {
+		// Clients drop the queue from their lists and counts.
+		s.publish(desk.Change{Type: desk.ChangeQueueUpdated, QueueID: id, At: s.now()})
+	}
+	return err
 }
 
 // AddQueueMember makes an agent a member (supervisor+); idempotent.
