@@ -468,6 +468,16 @@ async function scenarios(browser: Browser, server: Server) {
     await shot(page, 'reply-attachment')
   })
 
+  await step('queue counts: the sidebar counts a new conversation in its queue, live (queue.counts)', async () => {
+    await page.goto('/work/all')
+    const row = page.getByTestId('queue-counts').locator(`li[data-queue="${defaultQueue.id}"]`)
+    await row.waitFor()
+    const total = async () => Number(await row.getAttribute('data-unassigned')) + Number(await row.getAttribute('data-assigned'))
+    const before = await total()
+    await admin.inbound('+12025550998', 'Counting on you')
+    await waitFor(async () => (await total()) === before + 1, `queue count ${before} → ${before + 1}`)
+  })
+
   // ---- Merge (C8) ----
   await step('merge: two conversations of one customer become one thread; another customer is refused clearly', async () => {
     // Another sender is another conversation with the same customer (C4).

@@ -118,6 +118,14 @@ function every(ms: number, fn: () => void): () => void {
 }
 
 /** The connection as the UI shows it. */
+/** The live queue counts (queue.counts frames) by queue ID. */
+export interface QueueCount {
+  unassigned: number
+  assigned: number
+  bots: number
+}
+export const queueCounts = reactive(new Map<string, QueueCount>())
+
 export const liveState = reactive<{ mode: 'off' | 'connecting' | 'socket' | 'polling'; seq: number }>({ mode: 'off', seq: 0 })
 
 /**
@@ -268,6 +276,11 @@ export class SocketSource implements LiveSource {
         break
       case 'typing':
         this.emit({ type: 'typing', conversationId: String(f.conversation_id), agentId: String(f.agent_id), agentName: f.agent_name ?? '' })
+        break
+      case 'queue.counts':
+        for (const q of Array.isArray(f.queues) ? f.queues : []) {
+          queueCounts.set(String(q.queue_id), { unassigned: Number(q.unassigned) || 0, assigned: Number(q.assigned) || 0, bots: Number(q.bots) || 0 })
+        }
         break
       case 'pong':
       case 'error':
