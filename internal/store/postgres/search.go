@@ -57,10 +57,9 @@ func (*tsSearch) Matches(group string, how sqlstore.Listing) string {
 }
 
 // Common implements sqlstore.SearchSQL from the frequencies of the
-// table's most common lexemes (see lexemeFreqs.share).
-func (s *tsSearch) Common(ctx context.Context, db *sql.DB, group string, q search.Query) (bool, error) {
-	share, err := s.freqs.share(ctx, db, searchTables[group], q)
-	return share >= commonShare, err
+// table's most common lexemes (see lexemeFreqs.walk).
+func (s *tsSearch) Common(ctx context.Context, db *sql.DB, group string, q search.Query, want int) (bool, error) {
+	return s.freqs.walk(ctx, db, searchTables[group], q, want)
 }
 
 // Span implements sqlstore.SearchSQL: one bucket of the group.

@@ -90,7 +90,7 @@ func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64, 
 	if span == 0 {
 		return g.matchRange(ctx, group, ListIndex, 0, before, candidateWindow, nil)
 	}
-	if common, err := g.s.dialect.Search.Common(ctx, g.s.r, group, g.q); err != nil {
+	if common, err := g.s.dialect.Search.Common(ctx, g.s.r, group, g.q, candidateWindow); err != nil {
 		return nil, err
 	} else if common {
 		return g.matchRange(ctx, group, ListWalk, 0, before, candidateWindow, nil)
