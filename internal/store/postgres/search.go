@@ -13,8 +13,9 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
-// tsSearch queries the tsvector columns and GIN indexes of migration
-// 010_search.
+// tsSearch queries the tsvector columns and GIN indexes of migrations
+// 010_search and 090_search_buckets, choosing per query between a walk
+// and GIN from the tables' lexeme frequencies.
 type tsSearch struct {
 	freqs lexemeFreqs
 }
@@ -57,10 +58,9 @@ func (*tsSearch) Matches(group string, how sqlstore.Listing) string {
 }
 
 // Common implements sqlstore.SearchSQL from the frequencies of the
-// table's most common lexemes (see lexemeFreqs.share).
-func (s *tsSearch) Common(ctx context.Context, db *sql.DB, group string, q search.Query) (bool, error) {
-	share, err := s.freqs.share(ctx, db, searchTables[group], q)
-	return share >= commonShare, err
+// table's most common lexemes (see lexemeFreqs.walk).
+func (s *tsSearch) Common(ctx context.Context, db *sql.DB, group string, q search.Query, want int) (bool, error) {
+	return s.freqs.walk(ctx, db, searchTables[group], q, want)
 }
 
 // Span implements sqlstore.SearchSQL: one bucket of the group.
@@ -70,12 +70,10 @@ func (*tsSearch) Span(group string) int64 { return 1 << bucketShifts[group] }
 func (*tsSearch) InIDs(col string, ids []int64) (string, any) { return col + ` = ANY(?)`, ids }
 
 // Args implements sqlstore.SearchSQL: the query runs as an unnamed
-// statement, planned with its arguments, never from pgx's statement cache.
-// With the words known, the planner walks the primary key newest first for
-// a common word and stops at the window, and reads the GIN index for a rare
-// one; a generic plan cannot tell the two apart (measured at a million
-// messages: 1-10 ms per query planned with its words, over 300 ms with
-// the cached plan).
+// statement, planned with its arguments, never from pgx's statement cache,
+// so that sb_buckets is folded to a constant tsquery and the plan sees the
+// words (a cached generic plan walked the table for rare words: over
+// 300 ms at a million messages). Walk or GIN is chosen by Matches' text.
 func (*tsSearch) Args(args []any) []any { return append([]any{pgx.QueryExecModeExec}, args...) }
 
 // Expr implements sqlstore.SearchSQL.

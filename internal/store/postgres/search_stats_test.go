@@ -9,34 +9,49 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/search"
 )
 
-// TestLexemeShare checks the estimate that picks a walk or GIN: whole
+// TestLexemeShare checks the estimates that pick a walk or GIN: whole
 // words take their frequency, a prefix the sum over the common lexemes it
-// starts, terms multiply, and unknown words and phone numbers are rare.
+// starts, terms multiply into the share and add up into GIN's postings,
+// and unknown words and phone numbers are rare.
 func TestLexemeShare(t *testing.T) {
-	l := &lexemeFreqs{tables: map[string]*lexemeStats{"messages": {read: time.Now(), freq: map[string]float64{
-		"refund": 0.2, "payment": 0.3, "pay": 0.05, "paypal": 0.01, "please": 0.5, "~61": 0.016,
-	}}}}
+	st := &lexemeStats{read: time.Now(), rows: 1e6, freq: map[string]float64{
+		"refund": 0.2, "payment": 0.3, "pay": 0.05, "paypal": 0.01, "please": 0.5, "still": 0.135, "waiting": 0.129, "~61": 0.016,
+	}}
 	for _, c := range []struct {
-		q    string
-		want float64
+		q               string
+		share, postings float64
 	}{
-		{"refund pay", 0.2 * 0.36}, // "pay" is typed last: a prefix
-		{"pay refund", 0.05 * 0.2}, // "pay" finished: the whole word
-		{"please", 0.5},            // prefix of itself only
-		{"zendal", 0},              // not among the common lexemes
-		{"refund zendal", 0},       // one rare term makes the query rare
-		{"+49 151 2345 6789", 0},   // phone numbers are rare
-		{"paym", 0.3},              // prefix
+		{"refund pay", 0.2 * 0.36, 0.56}, // "pay" is typed last: a prefix
+		{"pay refund", 0.05 * 0.2, 0.25}, // "pay" finished: the whole word
+		{"please", 0.5, 0.5},             // prefix of itself only
+		{"zendal", 0, 0},                 // not among the common lexemes
+		{"refund zendal", 0, 0.2},        // one rare term makes the query rare
+		{"paym", 0.3, 0.3},               // prefix
 	} {
-		got, err := l.share(context.Background(), nil, "messages", search.Parse(c.q))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if math.Abs(got-c.want) > 1e-9 {
-			t.Errorf("share(%q) = %v, want %v", c.q, got, c.want)
+		share, postings := st.share(search.Parse(c.q))
+		if math.Abs(share-c.share) > 1e-9 || math.Abs(postings-c.postings) > 1e-9 {
+			t.Errorf("share(%q) = %v, %v; want %v, %v", c.q, share, postings, c.share, c.postings)
 		}
 	}
-	if got, _ := l.share(context.Background(), nil, "messages", search.Parse("refund please")); got < commonShare {
-		t.Errorf("two common words (%v) should be walked", got)
+	l := &lexemeFreqs{tables: map[string]*lexemeStats{"messages": st}}
+	for q, want := range map[string]bool{
+		"still waiting":     true,  // 1.7 %: 14,000 records walked against 264,000 postings
+		"refund please":     true,  // common
+		"zendal":            false, // rare: GIN
+		"refund zendal":     false, // one rare word: GIN
+		"+49 151 2345 6789": false, // phone numbers: GIN
+	} {
+		got, err := l.walk(context.Background(), nil, "messages", search.Parse(q), 250)
+		if err != nil {
+			t.Fatal(err)
+		} else if got != want {
+			t.Errorf("walk(%q) = %v, want %v", q, got, want)
+		}
+	}
+	// The same word in a small table: GIN reads fewer postings than a walk
+	// tests records.
+	small := &lexemeFreqs{tables: map[string]*lexemeStats{"customers": {read: time.Now(), rows: 2000, freq: map[string]float64{"muller": 0.06}}}}
+	if got, _ := small.walk(context.Background(), nil, "customers", search.Parse("muller"), 250); got {
+		t.Error("walk(muller) on 2,000 customers: want GIN")
 	}
 }

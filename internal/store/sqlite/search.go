@@ -36,7 +36,7 @@ func (ftsSearch) Matches(group string, how sqlstore.Listing) string {
 func (ftsSearch) Span(string) int64 { return 0 }
 
 // Common implements sqlstore.SearchSQL; never asked, as Span is 0.
-func (ftsSearch) Common(context.Context, *sql.DB, string, search.Query) (bool, error) {
+func (ftsSearch) Common(context.Context, *sql.DB, string, search.Query, int) (bool, error) {
 	return false, nil
 }
 

@@ -28,8 +28,8 @@ type SearchSQL interface {
 	Span(group string) int64
 	// Common reports whether q matches so large a share of the group's
 	// records that testing the newest ones one by one (ListWalk) finds a
-	// window fastest. Only asked if Span is not 0.
-	Common(ctx context.Context, db *sql.DB, group string, q search.Query) (bool, error)
+	// window of want matches fastest. Only asked if Span is not 0.
+	Common(ctx context.Context, db *sql.DB, group string, q search.Query, want int) (bool, error)
 	// Expr writes a non-empty parsed query in the index's syntax. Every
 	// word is quoted, so no input can be a syntax error.
 	Expr(q search.Query) string

@@ -87,10 +87,12 @@ const maxRanges = 4
 // what this one took.
 func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64, width *int64) ([]int64, error) {
 	span := g.s.dialect.Search.Span(group)
-	if span == 0 {
+	// A phone number's digits match a few records in any group: one index
+	// query lists them, where ranges would ask up to maxRanges times.
+	if span == 0 || g.q.Phone != "" {
 		return g.matchRange(ctx, group, ListIndex, 0, before, candidateWindow, nil)
 	}
-	if common, err := g.s.dialect.Search.Common(ctx, g.s.r, group, g.q); err != nil {
+	if common, err := g.s.dialect.Search.Common(ctx, g.s.r, group, g.q, candidateWindow); err != nil {
 		return nil, err
 	} else if common {
 		return g.matchRange(ctx, group, ListWalk, 0, before, candidateWindow, nil)
