@@ -21,7 +21,7 @@ import (
 
 // startCalls wires the voice feature (issue 10): the media hub, the call
 // lifecycle service ticking until ctx ends, and signed call links.
-func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.Hub, log *slog.Logger) (sbhttp.Calls, error) {
+func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.Hub, route calls.Router, log *slog.Logger) (sbhttp.Calls, error) {
 	if c.CallsOff {
 		return sbhttp.Calls{}, nil
 	}
@@ -69,7 +69,10 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 	}
 	svc = calls.NewService(store, mh, hub, calls.Config{RingTimeout: c.RingTimeout, WrapUp: c.WrapUp, Log: log})
 	if c.SIPListen != "" && c.SIPTrunk != "" {
-		tr, err := trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Log: log}, mh)
+		// Calls arriving from the trunk open Voice conversations routed
+		// like messages (B2) and ring the queue's agents.
+		svc.SetIntake(store, route)
+		tr, err := trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Calls: svc, Log: log}, mh)
 		if err != nil {
 			return sbhttp.Calls{}, err
 		}

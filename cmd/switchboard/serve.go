@@ -100,7 +100,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	calls, err := startCalls(ctx, &c, store, hub, logger)
+	calls, err := startCalls(ctx, &c, store, hub, wk.router.Route, logger)
 	if err != nil {
 		return fmt.Errorf("calls: %w", err)
 	}

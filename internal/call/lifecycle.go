@@ -85,6 +85,11 @@ type Call struct {
 	Recording string
 	// External is the E.164 number the call was transferred to (I3).
 	External string
+	// Trunk is set when the customer's own leg runs over the SIP trunk
+	// (a call from or to a phone number): hanging up sends them BYE.
+	Trunk bool
+	// Number is the customer's number an outbound call dials.
+	Number string
 }
 
 // HoldTime is the time on hold including a hold still running at now.

@@ -91,6 +91,32 @@ func (h *Hub) ConnectCustomer(ctx context.Context, callID, offer string) (string
 	if err != nil {
 		return "", err
 	}
+	b, err := h.open(callID, codec)
+	if err != nil {
+		return "", err
+	}
+	l, answer, err := h.newLeg(ctx, offer, codec, b.fromCustomerRTP, func() { h.customerGone(callID) })
+	if err != nil {
+		h.End(callID)
+		return "", err
+	}
+	b.mu.Lock()
+	b.customer = l
+	b.mu.Unlock()
+	return answer, nil
+}
+
+// Open creates a call's bridge before either party connects: an outbound
+// call over the SIP trunk, where the agent's browser connects first and
+// the dialed customer's RTP joins on answer (AttachCustomerRTP).
+func (h *Hub) Open(callID string, codec Codec) error {
+	_, err := h.open(callID, codec)
+	return err
+}
+
+// open creates a call's bridge in codec with its queue's hold music and
+// starts the hub's clock.
+func (h *Hub) open(callID string, codec Codec) (*bridge, error) {
 	// The music is looked up before taking the hub's lock: the lookup may
 	// read a file and ask the call service, which calls into the hub.
 	var music []int16
@@ -101,9 +127,9 @@ func (h *Hub) ConnectCustomer(ctx context.Context, callID, offer string) (string
 		music = Tone()
 	}
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	if h.bridges[callID] != nil {
-		h.mu.Unlock()
-		return "", fmt.Errorf("media: call %s has a customer already", callID)
+		return nil, fmt.Errorf("media: call %s has a customer already", callID)
 	}
 	b := newBridge(callID, codec, music)
 	h.bridges[callID] = b
@@ -111,16 +137,7 @@ func (h *Hub) ConnectCustomer(ctx context.Context, callID, offer string) (string
 		h.clockOn = true
 		go h.run()
 	}
-	h.mu.Unlock()
-	l, answer, err := h.newLeg(ctx, offer, codec, b.fromCustomerRTP, func() { h.customerGone(callID) })
-	if err != nil {
-		h.End(callID)
-		return "", err
-	}
-	b.mu.Lock()
-	b.customer = l
-	b.mu.Unlock()
-	return answer, nil
+	return b, nil
 }
 
 // ConnectAgent answers an agent's SDP offer for a call and bridges the
