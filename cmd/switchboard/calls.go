@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -48,6 +49,10 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 		_, _ = rand.Read(secret)
 		log.Warn("calls: no --call-secret; call links will not survive a restart nor work across nodes")
 	}
+	ice, err := iceConfig(c)
+	if err != nil {
+		return sbhttp.Calls{}, err
+	}
 	var svc *calls.Service
 	music := func(callID string) []int16 {
 		if c.HoldMusic == "" {
@@ -59,7 +64,11 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 		}
 		return holdMusic(c.HoldMusic, queue, log)
 	}
-	mh, err := media.NewHub(media.Config{RecordDir: recDir, PortMin: portMin, PortMax: portMax, Log: log, Music: music,
+	var publicIPs []string
+	if c.MediaIP != "" {
+		publicIPs = []string{c.MediaIP}
+	}
+	mh, err := media.NewHub(media.Config{RecordDir: recDir, PortMin: portMin, PortMax: portMax, Log: log, Music: music, ICE: ice, PublicIPs: publicIPs,
 		IncludeLoopback: strings.HasPrefix(c.Addr, "127.") || strings.HasPrefix(c.Addr, "localhost"),
 		OnCustomerGone: func(id string) {
 			_, _ = svc.Hangup(context.Background(), id, 0, calls.ByCustomer)
@@ -98,4 +107,17 @@ func holdMusic(dir, queue string, log *slog.Logger) []int16 {
 		}
 	}
 	return nil
+}
+
+// iceConfig reads the STUN/TURN flags; TURN credentials come from a REST
+// secret (short-lived, preferred) or a static username and password.
+func iceConfig(c *Config) (media.ICE, error) {
+	urls, err := media.ParseICEURLs(c.ICEServers)
+	if err != nil {
+		return media.ICE{}, fmt.Errorf("--ice-servers: %w", err)
+	}
+	if c.MediaIP != "" && net.ParseIP(c.MediaIP) == nil {
+		return media.ICE{}, fmt.Errorf("--media-public-ip: %q is not an IP address", c.MediaIP)
+	}
+	return media.ICE{URLs: urls, Secret: c.TURNSecret, Username: c.TURNUser, Password: c.TURNPassword}, nil
 }

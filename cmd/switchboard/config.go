@@ -52,6 +52,12 @@ type Config struct {
 	SIPListen   string
 	SIPTrunk    string
 	HoldMusic   string
+	// STUN/TURN for the media of calls (see docs/calls.md).
+	ICEServers   string
+	TURNSecret   string
+	TURNUser     string
+	TURNPassword string
+	MediaIP      string
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -86,7 +92,12 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.RTPPorts, "rtp-ports", "", "UDP port range of call media, MIN-MAX (default: any)")
 	fs.StringVar(&c.HoldMusic, "hold-music", "", "folder of music on hold per queue: QUEUE_ID.ul or default.ul (8 kHz mu-law); default a built-in tone")
 	fs.StringVar(&c.SIPListen, "sip-listen", "", "local SIP/UDP address for the trunk (host:port; empty: no SIP)")
-	fs.StringVar(&c.SIPTrunk, "sip-trunk", "", "SIP trunk address (host:port) that external transfers dial")
+	fs.StringVar(&c.SIPTrunk, "sip-trunk", "", "SIP trunk address (host:port): outbound calls and external transfers dial it, calls from it ring agents")
+	fs.StringVar(&c.ICEServers, "ice-servers", "", "STUN/TURN URLs for call media, comma-separated (stun:host:3478,turn:host:3478?transport=udp), given to the server's and the browsers' peer connections")
+	fs.StringVar(&c.TURNSecret, "turn-secret", "", "TURN REST shared secret (coturn static-auth-secret): short-lived TURN credentials per call; prefer SWITCHBOARD_TURN_SECRET")
+	fs.StringVar(&c.TURNUser, "turn-username", "", "static TURN username (when no --turn-secret)")
+	fs.StringVar(&c.TURNPassword, "turn-password", "", "static TURN password; prefer SWITCHBOARD_TURN_PASSWORD")
+	fs.StringVar(&c.MediaIP, "media-public-ip", "", "public IP of this node behind a 1:1 NAT, announced in its ICE candidates")
 }
 
 // parseFlags applies SWITCHBOARD_<FLAG> environment variables as defaults,

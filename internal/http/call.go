@@ -331,3 +331,25 @@ func (s *Server) CallOffer(ctx context.Context, actor *desk.Actor, callID, offer
 func agentConnected(c *call.Call) bool {
 	return c.State == call.InCall || c.State == call.OnHold || (c.State == call.Dialing && c.Direction == desk.CallOutbound)
 }
+
+// iceServers are the STUN/TURN servers browsers' peer connections use
+// (fresh TURN credentials per request), empty without media.
+func (s *Server) iceServers() []media.ICEServer {
+	if s.cfg.Calls.Media == nil {
+		return []media.ICEServer{}
+	}
+	if v := s.cfg.Calls.Media.ICEServers(); v != nil {
+		return v
+	}
+	return []media.ICEServer{}
+}
+
+// handleCallICEServers gives the workspace its RTCPeerConnection
+// configuration for calls.
+func (s *Server) handleCallICEServers(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.calls(); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ice_servers": s.iceServers()})
+	return nil
+}

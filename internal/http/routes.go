@@ -119,6 +119,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/conversations/{id}/call-link", accessAgent, s.handleCallLinkCreate},
 
 		{"POST", "/api/v1/calls", accessAgent, s.handleCallCreate},
+		{"GET", "/api/v1/calls/ice-servers", accessAgent, s.handleCallICEServers},
 		{"GET", "/api/v1/calls/{id}", accessAgent, s.handleCallGet},
 		{"POST", "/api/v1/calls/{id}/answer", accessAgent, s.handleCallAnswer},
 		{"POST", "/api/v1/calls/{id}/media", accessAgent, s.handleCallMedia},

@@ -29,6 +29,13 @@ type Config struct {
 	IncludeLoopback bool
 	// PortMin and PortMax bound the UDP ports of media (0: any).
 	PortMin, PortMax uint16
+	// ICE are the STUN/TURN servers of the hub's peer connections (and,
+	// through the HTTP layer, of the browsers').
+	ICE ICE
+	// PublicIPs are the hub's public addresses when it sits behind a 1:1
+	// NAT (a cloud VM): host candidates carry them instead of the private
+	// address.
+	PublicIPs []string
 	// OnCustomerGone is told when a customer's connection fails or closes,
 	// so the call can end.
 	OnCustomerGone func(callID string)
@@ -73,6 +80,11 @@ func NewHub(cfg Config) (*Hub, error) {
 	// as peer-reflexive when their checks arrive.
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	se.SetIncludeLoopbackCandidate(cfg.IncludeLoopback)
+	if len(cfg.PublicIPs) > 0 {
+		if err := se.SetICEAddressRewriteRules(webrtc.ICEAddressRewriteRule{External: cfg.PublicIPs, AsCandidateType: webrtc.ICECandidateTypeHost, Mode: webrtc.ICEAddressRewriteReplace}); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.PortMin != 0 {
 		if err := se.SetEphemeralUDPPortRange(cfg.PortMin, cfg.PortMax); err != nil {
 			return nil, err
@@ -248,6 +260,10 @@ func (h *Hub) Recording(callID string) string {
 	defer h.mu.Unlock()
 	return h.paths[callID]
 }
+
+// ICEServers returns the STUN/TURN servers browsers should use, with
+// fresh credentials.
+func (h *Hub) ICEServers() []ICEServer { return h.cfg.ICE.Servers(time.Now()) }
 
 // Calls reports how many calls have media on this node.
 func (h *Hub) Calls() int {
