@@ -157,6 +157,19 @@ func (s *Service) ActiveOn(conversationID desk.ID) *Call {
 	return nil
 }
 
+// CallOf returns a copy of the live call ringing for or connected to
+// agent (the workspace's call panel), or nil.
+func (s *Service) CallOf(agent desk.ID) *Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.calls {
+		if c.AgentID == agent && c.State != Ended && c.State != Queued {
+			return c.snapshot()
+		}
+	}
+	return nil
+}
+
 // SetRecording links the call's recording file (I4) to its record.
 func (s *Service) SetRecording(ctx context.Context, id, path string) {
 	s.mu.Lock()

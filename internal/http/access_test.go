@@ -174,6 +174,7 @@ var accessTable = map[string]accessCase{
 	"GET /api/v1/calls/ice-servers":             {"/api/v1/calls/ice-servers", "", [5]int{401, 404, 404, 404, 404}},
 	"GET /api/v1/calls/{id}/recording":          {"/api/v1/calls/1/recording", "", [5]int{401, 404, 404, 404, 404}},
 	"GET /api/v1/me/wrap-up":                    {"/api/v1/me/wrap-up", "", [5]int{401, 404, 404, 404, 404}},
+	"GET /api/v1/me/call":                       {"/api/v1/me/call", "", [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/calls":                        {"/api/v1/calls", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/calls/{id}/answer":            {"/api/v1/calls/1/answer", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/calls/{id}/decline":           {"/api/v1/calls/1/decline", `{}`, [5]int{401, 404, 404, 404, 404}},

@@ -130,6 +130,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/calls/{id}/hangup", accessAgent, s.callAction(hangupByAgent)},
 		{"GET", "/api/v1/calls/{id}/recording", accessAgent, s.handleCallRecording},
 		{"GET", "/api/v1/me/wrap-up", accessAgent, s.handleWrapUpGet},
+		{"GET", "/api/v1/me/call", accessAgent, s.handleMyCall},
 		{"POST", "/api/v1/me/wrap-up/extend", accessAgent, s.handleWrapUpExtend},
 		{"POST", "/api/v1/me/wrap-up/finish", accessAgent, s.handleWrapUpFinish},
 		{"GET", "/call/app.js", accessPublic, s.handleCallPageScript},
