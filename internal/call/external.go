@@ -129,7 +129,7 @@ func (c *Call) ExternalFailed(reason string, now time.Time) ([]Effect, error) {
 	if c.ReturnTo == 0 {
 		return c.Hangup(BySystem, now)
 	}
-	c.AgentID, c.ReturnTo, c.State, c.RingingSince = c.ReturnTo, 0, Ringing, now
+	c.AgentID, c.ReturnTo, c.State, c.RingingSince, c.TransferFailed = c.ReturnTo, 0, Ringing, now, reason
 	return []Effect{presence(c.AgentID, desk.CallRinging),
 		event(c, "transfer_failed", "agent_id", c.AgentID.String(), "number", number, "reason", reason)}, nil
 }

@@ -144,5 +144,8 @@ func TestCallTransferExternal(t *testing.T) {
 	if last.Data["action"] != "transfer_failed" || last.Data["reason"] != "busy" {
 		t.Fatalf("last event %+v", last)
 	}
+	if v := e.callState(e.agentA, id2).Call; v.TransferFailed != "busy" {
+		t.Fatalf("the agent's call view does not say why: %+v", v)
+	}
 	e.do("POST", "/api/v1/calls/"+id2+"/answer", e.agentA, "", 200, nil)
 }
