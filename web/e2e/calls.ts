@@ -1,13 +1,15 @@
 // The calls scenario of issue 10 with two headless Chromium instances and
-// fake microphones: the customer on the call link page, the agents in the
-// other browser answering through the REST API with their own
-// RTCPeerConnection. Server-side packet counters and the browsers' own
-// WebRTC stats show audio flowing both ways, music on hold, the bridge
-// restored, and the transfer; the recording lasts until the transfer.
+// fake microphones: the customer on the call link page, the agents signed
+// in to the workspace in the other browser, driving its call dock (answer,
+// hold, resume, transfer, wrap-up). Server-side packet counters and the
+// browsers' own WebRTC stats show audio flowing both ways, music on hold,
+// the bridge restored, and the transfer; the recording lasts until the
+// transfer; the conversation's timeline shows the call.
 //   tsx e2e/calls.ts   (SWITCHBOARD_BIN points at the binary)
 import { chromium, type Browser, type Page } from 'playwright-core'
 import {
-  Api, assert, chromiumPath, createUser, freshDataDir, removeDir, startServer, step, waitFor, type Server,
+  Api, assert, browserErrors, chromiumPath, createUser, freshDataDir, newContext, password, removeDir, shot, startServer, step, waitFor,
+  type Server,
 } from './harness.ts'
 
 const mediaArgs = [
@@ -23,60 +25,54 @@ function launch(): Promise<Browser> {
 
 interface Stats { sent: number; received: number }
 
-/** agentAnswer answers a call from an agent page with its fake microphone. */
-async function agentAnswer(page: Page, token: string, callID: string): Promise<void> {
-  const err = await page.evaluate(async ({ token, callID }) => {
-    const mic = await navigator.mediaDevices.getUserMedia({ audio: true })
-    const pc = new RTCPeerConnection()
-    mic.getTracks().forEach((t) => pc.addTrack(t, mic))
-    ;(window as any).pc = pc
-    await pc.setLocalDescription(await pc.createOffer())
-    await new Promise<void>((res) => {
-      if (pc.iceGatheringState === 'complete') return res()
-      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && res())
-      setTimeout(res, 3000)
-    })
-    const r = await fetch(`/api/v1/calls/${callID}/answer`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ sdp: pc.localDescription!.sdp }),
-    })
-    const body = await r.json()
-    if (!r.ok) return JSON.stringify(body)
-    await pc.setRemoteDescription({ type: 'answer', sdp: body.sdp })
-    return ''
-  }, { token, callID })
-  assert(err === '', `answer failed: ${err}`)
+async function login(page: Page, email: string) {
+  await page.goto('/login')
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL('**/work/mine')
 }
 
-/** rtpStats reads a page's audio packet counters (its pc, or the call page's). */
-function rtpStats(page: Page): Promise<Stats> {
-  return page.evaluate(async () => {
-    const w = window as any
-    if (w.switchboardCall) return w.switchboardCall.stats()
-    const out = { sent: 0, received: 0 }
-    ;(await (w.pc as RTCPeerConnection).getStats()).forEach((r: any) => {
-      if (r.type === 'outbound-rtp' && r.kind === 'audio') out.sent += r.packetsSent
-      if (r.type === 'inbound-rtp' && r.kind === 'audio') out.received += r.packetsReceived
+/** pageCall is an API call with the page's session cookie. */
+async function pageCall(page: Page, method: string, path: string, body?: unknown): Promise<any> {
+  const r = await page.evaluate(async ({ method, path, body }) => {
+    const res = await fetch('/api/v1' + path, {
+      method,
+      headers: { 'X-Requested-With': 'switchboard-web', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     })
-    return out
+    return { status: res.status, text: await res.text() }
+  }, { method, path, body })
+  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`)
+  return r.text ? JSON.parse(r.text) : undefined
+}
+
+/** rtpStats reads a page's audio packet counters (the call page's or the workspace phone's). */
+function rtpStats(page: Page): Promise<Stats> {
+  return page.evaluate(() => {
+    const w = window as any
+    return (w.switchboardCall ?? w.switchboardPhone).stats()
   })
 }
 
 async function scenario(server: Server, customerBrowser: Browser, agentBrowser: Browser) {
   const admin = await Api.login(server.url, 'ada@example.com')
-  const bob = await Api.login(server.url, 'bob@example.com')
-  const carol = await Api.login(server.url, 'carol@example.com')
-  for (const a of [bob, carol]) await a.call('PUT', '/me/status', { status: 'available' })
-  const conv = (await admin.inbound('+15550100', 'Can you call me?')).conversation
-  await bob.call('POST', `/conversations/${conv.id}/assign`, { agent_id: bob.agentID })
-  const media = async (id: string) => (await bob.call('GET', `/calls/${id}`)).media
-
   const customer = await (await customerBrowser.newContext()).newPage()
-  const bobPage = await (await agentBrowser.newContext({ baseURL: server.url })).newPage()
-  const carolPage = await (await agentBrowser.newContext({ baseURL: server.url })).newPage()
-  await bobPage.goto('/healthz')
-  await carolPage.goto('/healthz')
+  // The agents work in the workspace; signing in there ends any other
+  // session of theirs (A8), so their API calls go through their pages.
+  const bobPage = await (await newContext(agentBrowser, server.url)).newPage()
+  const carolPage = await (await newContext(agentBrowser, server.url)).newPage()
+  await login(bobPage, 'bob@example.com')
+  await login(carolPage, 'carol@example.com')
+  const bob = { call: (method: string, path: string, body?: unknown) => pageCall(bobPage, method, path, body) }
+  const carol = { call: (method: string, path: string, body?: unknown) => pageCall(carolPage, method, path, body) }
+  for (const a of [bob, carol]) await a.call('PUT', '/me/status', { status: 'available' })
+  const bobID = (await bob.call('GET', '/me')).id
+  const conv = (await admin.inbound('+15550100', 'Can you call me?')).conversation
+  await admin.call('POST', `/conversations/${conv.id}/assign`, { agent_id: bobID })
+  const media = async (id: string) => (await bob.call('GET', `/calls/${id}`)).media
+  const bobDock = bobPage.getByTestId('call-dock')
+  const carolDock = carolPage.getByTestId('call-dock')
   let callID = ''
   let answeredAt = 0
   let transferredAt = 0
@@ -90,10 +86,14 @@ async function scenario(server: Server, customerBrowser: Browser, agentBrowser: 
     const me = await bob.call('GET', '/me')
     assert(me.call_state === 'ringing', `bob is ${me.call_state}`)
     assert((await media(callID)).music > 0, 'the waiting customer hears music')
+    await bobDock.getByRole('status').filter({ hasText: 'Incoming call from' }).waitFor()
+    await bobDock.getByRole('button', { name: 'Decline' }).waitFor()
+    await shot(bobPage, 'call-ringing')
   })
 
   await step('answer → RTP flows both ways (browser and server counters)', async () => {
-    await agentAnswer(bobPage, bob.token, callID)
+    await bobDock.getByRole('button', { name: 'Answer' }).click()
+    await bobDock.getByRole('status').filter({ hasText: 'In a call with' }).waitFor()
     answeredAt = Date.now()
     await customer.getByRole('status').filter({ hasText: 'Connected' }).waitFor()
     await waitFor(async () => {
@@ -107,8 +107,9 @@ async function scenario(server: Server, customerBrowser: Browser, agentBrowser: 
   })
 
   await step('hold → the customer receives the music packets, the agent nothing', async () => {
-    await bob.call('POST', `/calls/${callID}/hold`)
+    await bobDock.getByRole('button', { name: 'Hold' }).click()
     await customer.getByRole('status').filter({ hasText: 'On hold' }).waitFor()
+    await bobDock.getByRole('status').filter({ hasText: 'On hold with' }).waitFor()
     const m0 = await media(callID)
     const c0 = await rtpStats(customer)
     await new Promise((r) => setTimeout(r, 1000))
@@ -121,8 +122,9 @@ async function scenario(server: Server, customerBrowser: Browser, agentBrowser: 
   })
 
   await step('resume → the bridge carries audio again', async () => {
-    await bob.call('POST', `/calls/${callID}/resume`)
     const m0 = await media(callID)
+    await bobDock.getByRole('button', { name: 'Resume' }).click()
+    await bobDock.getByRole('status').filter({ hasText: 'In a call with' }).waitFor()
     await waitFor(async () => {
       const m = await media(callID)
       return m.to_agent - m0.to_agent > 25 && m.to_customer - m0.to_customer > 25
@@ -130,20 +132,30 @@ async function scenario(server: Server, customerBrowser: Browser, agentBrowser: 
   })
 
   await step('blind transfer to a second agent, who answers', async () => {
-    await bob.call('POST', `/calls/${callID}/transfer`, { agent_id: carol.agentID })
+    await bobDock.getByRole('button', { name: 'Transfer' }).click()
+    await bobDock.getByRole('tab', { name: 'Agents' }).click()
+    await bobDock.getByRole('button', { name: 'Transfer to Carol' }).click()
     transferredAt = Date.now()
     assert((await carol.call('GET', '/me')).call_state === 'ringing', 'carol rings')
     assert((await bob.call('GET', '/me')).call_state === 'wrap_up', 'bob wraps up')
-    await agentAnswer(carolPage, carol.token, callID)
+    await bobDock.getByRole('form', { name: 'Wrap-up' }).waitFor()
+    await carolDock.getByRole('button', { name: 'Answer' }).click()
+    await carolDock.getByRole('status').filter({ hasText: 'In a call with' }).waitFor()
     const f0 = (await media(callID)).from_agent
     await waitFor(async () => (await rtpStats(carolPage)).received > 50 && (await media(callID)).from_agent - f0 > 50, 'audio with carol')
   })
 
   await step('wrap-up with +10 s and a summary → Available', async () => {
     const w0 = await bob.call('GET', '/me/wrap-up')
-    const w1 = await bob.call('POST', '/me/wrap-up/extend')
-    assert(w1.remaining_seconds > w0.remaining_seconds + 9, `extended ${w0.remaining_seconds} → ${w1.remaining_seconds}`)
-    await bob.call('POST', '/me/wrap-up/finish', { summary: 'Billing question, sent to Carol' })
+    await bobDock.getByRole('button', { name: '+10 seconds' }).click()
+    await waitFor(async () => (await bob.call('GET', '/me/wrap-up')).extensions === 1, 'the wrap-up extended')
+    const w1 = await bob.call('GET', '/me/wrap-up')
+    assert(w1.remaining_seconds > w0.remaining_seconds + 5, `extended ${w0.remaining_seconds} → ${w1.remaining_seconds}`)
+    const left = Number(await bobDock.getByTestId('wrap-up-left').textContent())
+    assert(left > 30, `the dock shows ${left} s left after +10 s`)
+    await bobDock.getByLabel('Call summary').fill('Billing question, sent to Carol')
+    await bobDock.getByRole('button', { name: 'Done' }).click()
+    await bobDock.waitFor({ state: 'detached' })
     const me = await bob.call('GET', '/me')
     assert(me.call_state === '' && me.status === 'available', `bob ${me.status}/${me.call_state}`)
   })
@@ -152,7 +164,7 @@ async function scenario(server: Server, customerBrowser: Browser, agentBrowser: 
     await customer.getByRole('button', { name: 'Hang up' }).click()
     await customer.getByRole('status').filter({ hasText: 'Call ended' }).waitFor()
     await waitFor(async () => (await carol.call('GET', '/me')).call_state === 'wrap_up', 'carol wraps up')
-    const res = await fetch(`${server.url}/api/v1/calls/${callID}/recording`, { headers: { Authorization: `Bearer ${bob.token}` } })
+    const res = await fetch(`${server.url}/api/v1/calls/${callID}/recording`, { headers: { Authorization: `Bearer ${admin.token}` } })
     assert(res.ok, `recording: ${res.status}`)
     const bytes = (await res.arrayBuffer()).byteLength
     const seconds = (bytes - 58) / 2 / 8000
@@ -163,6 +175,12 @@ async function scenario(server: Server, customerBrowser: Browser, agentBrowser: 
     for (const a of ['ringing', 'answered', 'hold', 'resumed', 'transferred', 'wrap_up_extended', 'wrap_up_done', 'ended']) {
       assert(actions.includes(a), `timeline lacks ${a}: ${actions.join(' ')}`)
     }
+    await bobPage.goto(`/work/all/${conv.id}`)
+    for (const line of ['Ringing Bob', 'Call on hold by Bob', 'Call transferred to Carol', 'Call summary: Billing question, sent to Carol']) {
+      await bobPage.getByTestId('timeline-event').filter({ hasText: line }).first().waitFor()
+    }
+    await shot(bobPage, 'call-timeline')
+    assert(browserErrors.length === 0, `browser errors: ${browserErrors.join('\n')}`)
     console.log(`\n  recording ${seconds.toFixed(2)} s for ${want.toFixed(2)} s answer→transfer; timeline: ${actions.join(' ')}`)
   })
 }

@@ -272,7 +272,7 @@ function withQuery(path: string, q?: Query): string {
  * what the server's CSRF check wants on cookie-authenticated unsafe
  * requests (internal/http/middleware.go); it is harmless on reads.
  */
-async function request<T>(method: string, path: string, body?: unknown, q?: Query): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, q?: Query): Promise<T> {
   const headers: Record<string, string> = { 'X-Requested-With': 'switchboard-web', Accept: 'application/json' }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   let res: Response
