@@ -6,6 +6,8 @@
 // the bridge restored, and the transfer; the recording lasts until the
 // transfer; the conversation's timeline shows the call.
 //   tsx e2e/calls.ts   (SWITCHBOARD_BIN points at the binary)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { createSocket } from 'node:dgram'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import {
   Api, assert, browserErrors, chromiumPath, createUser, freshDataDir, newContext, password, removeDir, shot, startServer, step, waitFor,
@@ -52,6 +54,83 @@ function rtpStats(page: Page): Promise<Stats> {
   return page.evaluate(() => {
     const w = window as any
     return (w.switchboardCall ?? w.switchboardPhone).stats()
+  })
+}
+
+/** freeUDPPort returns a UDP port nobody listens on right now. */
+function freeUDPPort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createSocket('udp4')
+    s.bind(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => res(port))
+    })
+  })
+}
+
+/** sipp runs sipp (Debian sip-tester) with a scenario of internal/trunk/testdata ("uas": its own answering one), echoing RTP. */
+function sipp(scenario: string, port: number, target?: string): { proc: ChildProcess; done: Promise<number> } {
+  const sf = scenario === 'uas' ? ['-sn', 'uas'] : ['-sf', `../internal/trunk/testdata/${scenario}`]
+  const args = [...(target ? [target] : []), ...sf, '-i', '127.0.0.1', '-p', String(port), '-mi', '127.0.0.1', '-mp', String(port + 2),
+    '-rtp_echo', '-m', '1', '-nostdin', '-timeout', '30s']
+  const proc = spawn('sipp', args, { stdio: 'ignore' })
+  const done = new Promise<number>((res) => proc.on('exit', (code) => res(code ?? -1)))
+  return { proc, done }
+}
+
+const haveSipp = spawnSync('sipp', ['-v']).error === undefined
+
+/** sipScenario: calls from and to the SIP trunk in the workspace, sipp as the phone network. */
+async function sipScenario(server: Server, agentBrowser: Browser, sip: { listen: number; trunk: number }) {
+  const admin = await Api.login(server.url, 'ada@example.com')
+  const bobPage = await (await newContext(agentBrowser, server.url)).newPage()
+  await login(bobPage, 'bob@example.com')
+  const bob = { call: (method: string, path: string, body?: unknown) => pageCall(bobPage, method, path, body) }
+  await bob.call('PUT', '/me/status', { status: 'available' })
+  const bobDock = bobPage.getByTestId('call-dock')
+  const stats = () => rtpStats(bobPage)
+
+  await step('a call from the SIP trunk rings the agent in the workspace; answered, audio both ways; the caller hangs up', async () => {
+    const caller = sipp('inbound_answered.xml', await freeUDPPort(), `127.0.0.1:${sip.listen}`)
+    try {
+      await bobDock.getByRole('status').filter({ hasText: 'Incoming call from +15550123' }).waitFor()
+      await bobDock.getByRole('button', { name: 'Answer' }).click()
+      await bobDock.getByRole('status').filter({ hasText: 'In a call with' }).waitFor()
+      // The caller (sipp) echoes what it hears: the agent's own audio comes back.
+      await waitFor(async () => { const s = await stats(); return s.sent > 50 && s.received > 50 }, 'audio both ways over the trunk')
+      const { call } = await bob.call('GET', '/me/call')
+      const m = (await admin.call('GET', `/calls/${call.id}`)).media
+      assert(m.to_customer > 50 && m.from_customer > 50, `trunk leg counters ${JSON.stringify(m)}`)
+      assert(await caller.done === 0, 'sipp caller failed')
+    } finally {
+      caller.proc.kill()
+    }
+    await bobDock.getByRole('form', { name: 'Wrap-up' }).waitFor()
+    await bobDock.getByRole('button', { name: 'Done' }).click()
+    await bobDock.waitFor({ state: 'detached' })
+  })
+
+  await step('the agent dials a number from the conversation over the trunk; sipp answers; the agent hangs up (BYE)', async () => {
+    const callee = sipp('uas', sip.trunk)
+    try {
+      await new Promise((r) => setTimeout(r, 300)) // sipp binds its port
+      const conv = (await admin.inbound('+15550177', 'Please call me back')).conversation
+      await bobPage.goto(`/work/all/${conv.id}`)
+      await bobPage.getByRole('button', { name: 'Call', exact: true }).click()
+      await bobPage.getByLabel('Number').fill('+1 555 0199')
+      await bobPage.getByRole('button', { name: 'Start a call' }).click()
+      await bobDock.getByRole('status').filter({ hasText: 'In a call with' }).waitFor()
+      await waitFor(async () => (await stats()).received > 25, 'the far side\'s audio (its echo of ours)')
+      await shot(bobPage, 'call-outbound')
+      await bobDock.getByRole('button', { name: 'Hang up' }).click()
+      assert(await callee.done === 0, 'sipp did not get our BYE')
+      const events = await admin.call('GET', `/conversations/${conv.id}/events`)
+      const actions = events.items.filter((e: any) => e.type === 'call').map((e: any) => `${e.data.action}${e.data.number ? ':' + e.data.number : ''}`)
+      for (const a of ['dialing', 'dialing_number:+15550199', 'answered', 'ended']) assert(actions.includes(a), `timeline lacks ${a}: ${actions}`)
+    } finally {
+      callee.proc.kill()
+    }
+    await bobDock.getByRole('button', { name: 'Done' }).click()
   })
 }
 
@@ -182,6 +261,9 @@ async function scenario(server: Server, customerBrowser: Browser, agentBrowser: 
     await shot(bobPage, 'call-timeline')
     assert(browserErrors.length === 0, `browser errors: ${browserErrors.join('\n')}`)
     console.log(`\n  recording ${seconds.toFixed(2)} s for ${want.toFixed(2)} s answer→transfer; timeline: ${actions.join(' ')}`)
+    // Carol takes no more calls: the SIP scenario's calls ring Bob.
+    await carol.call('POST', '/me/wrap-up/finish', { summary: '' })
+    await carol.call('PUT', '/me/status', { status: 'away' })
   })
 }
 
@@ -190,12 +272,21 @@ async function main() {
   createUser(data, 'ada@example.com', 'admin', 'Ada')
   createUser(data, 'bob@example.com', 'agent', 'Bob')
   createUser(data, 'carol@example.com', 'agent', 'Carol')
-  const server = await startServer(data)
+  if (!haveSipp && process.env.CI) throw new Error('sipp is missing (apt-get install sip-tester)')
+  const sip = { listen: await freeUDPPort(), trunk: await freeUDPPort() }
+  const server = await startServer(data, ['--sip-listen', `127.0.0.1:${sip.listen}`, '--sip-trunk', `127.0.0.1:${sip.trunk}`])
   const browsers: Browser[] = []
   try {
     browsers.push(await launch(), await launch())
     await scenario(server, browsers[0], browsers[1])
-    console.log('calls e2e: 7 passed, 0 failed')
+    let steps = 7
+    if (haveSipp) {
+      await sipScenario(server, browsers[1], sip)
+      steps += 2
+    } else {
+      console.log('  (sipp not installed: the two SIP trunk steps did not run)')
+    }
+    console.log(`calls e2e: ${steps} passed, 0 failed`)
   } finally {
     for (const b of browsers) await b.close()
     await server.stop()
