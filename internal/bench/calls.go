@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"sync"
 	"syscall"
@@ -22,6 +23,10 @@ type CallsConfig struct {
 	Duration time.Duration
 	// Record records every call as in production.
 	Record bool
+	// SIPCustomers makes each customer a plain RTP caller, as calls from
+	// the SIP trunk are (no ICE, DTLS nor SRTP on that leg); the agents
+	// stay WebRTC.
+	SIPCustomers bool
 }
 
 // CallsResult is what the calls benchmark measured.
@@ -38,18 +43,23 @@ type CallsResult struct {
 	// receiving phones, at the end of the period.
 	JitterMean, JitterMax time.Duration
 	// CPU is the process's CPU time over the period, as a share of one core.
-	CPU      float64
-	Duration time.Duration
-	Recorded bool
+	CPU          float64
+	Duration     time.Duration
+	Recorded     bool
+	SIPCustomers bool
 }
 
 // Fprint writes the result.
 func (r *CallsResult) Fprint(w io.Writer) {
-	fmt.Fprintf(w, "concurrent bridged calls: %d (G.711, recording %v)\n", r.Calls, r.Recorded)
+	legs := "WebRTC customers"
+	if r.SIPCustomers {
+		legs = "plain RTP (SIP trunk) customers"
+	}
+	fmt.Fprintf(w, "concurrent bridged calls: %d (G.711, %s, WebRTC agents, recording %v)\n", r.Calls, legs, r.Recorded)
 	r.Setup.Fprint(w, "answer → first bridged packet")
 	fmt.Fprintf(w, "frames in %s: sent %d, received %d, loss %.3f%%\n", r.Duration, r.Sent, r.Received, 100*r.Loss)
 	fmt.Fprintf(w, "jitter at the receivers: mean %.2f ms, max %.2f ms\n", ms(r.JitterMean), ms(r.JitterMax))
-	fmt.Fprintf(w, "CPU: %.0f%% of one core (hub and all %d softphones in this process)\n", 100*r.CPU, 2*r.Calls)
+	fmt.Fprintf(w, "CPU: %.0f%% of one core (hub and all %d phones in this process)\n", 100*r.CPU, 2*r.Calls)
 }
 
 // callPair is one bridged call: the customer's and the agent's phones.
@@ -94,7 +104,12 @@ func Calls(ctx context.Context, cfg CallsConfig) (*CallsResult, error) {
 		}
 		next := time.Now().Add(every)
 		id := fmt.Sprint("bench-", i)
-		c, err := connect(ctx, markCustomer, func(offer string) (string, error) { return hub.ConnectCustomer(ctx, id, offer) })
+		var c *media.Softphone
+		if cfg.SIPCustomers {
+			c, err = connectRTP(hub, id)
+		} else {
+			c, err = connect(ctx, markCustomer, func(offer string) (string, error) { return hub.ConnectCustomer(ctx, id, offer) })
+		}
 		if err != nil {
 			return nil, fmt.Errorf("call %d customer: %w", i, err)
 		}
@@ -127,7 +142,7 @@ func Calls(ctx context.Context, cfg CallsConfig) (*CallsResult, error) {
 	}
 	elapsed := time.Since(start)
 	sent1, recv1 := totals(pairs)
-	res := &CallsResult{Calls: len(pairs), Recorded: cfg.Record, Sent: sent1 - sent0, Received: recv1 - recv0, Duration: elapsed,
+	res := &CallsResult{Calls: len(pairs), Recorded: cfg.Record, SIPCustomers: cfg.SIPCustomers, Sent: sent1 - sent0, Received: recv1 - recv0, Duration: elapsed,
 		CPU: float64(cpuTime()-cpu0) / float64(elapsed), Setup: Summarize(setups.take())}
 	if res.Sent > 0 {
 		res.Loss = max(0, 1-float64(res.Received)/float64(res.Sent))
@@ -178,6 +193,27 @@ func connect(ctx context.Context, mark byte, exchange func(offer string) (string
 		p.Close()
 		return nil, err
 	}
+	return p, nil
+}
+
+// connectRTP makes a plain RTP caller the customer of call id, as the
+// SIP trunk does for a call arriving from the provider.
+func connectRTP(hub *media.Hub, id string) (*media.Softphone, error) {
+	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		return nil, err
+	}
+	_ = conn.SetReadBuffer(1 << 20)
+	p, err := media.NewRTPPhone(markCustomer, conn.LocalAddr().(*net.UDPAddr))
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if err := hub.ConnectCustomerRTP(id, media.PCMU, conn, p.Addr()); err != nil {
+		p.Close()
+		return nil, err
+	}
+	p.Start()
 	return p, nil
 }
 
