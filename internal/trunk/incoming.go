@@ -15,7 +15,8 @@ import (
 // the caller hears the queue's music while agents are rung. A caller who
 // hangs up (BYE) ends the call.
 func (t *Trunk) onInvite(req *sip.Request, tx sip.ServerTransaction) {
-	if t.cfg.Calls == nil {
+	if t.cfg.Calls == nil || !t.fromTrunk(req.Source()) {
+		t.cfg.Log.Info("trunk: refusing an INVITE", "source", req.Source())
 		_ = tx.Respond(sip.NewResponseFromRequest(req, sip.StatusForbidden, "Forbidden", nil))
 		return
 	}
@@ -59,4 +60,27 @@ func (t *Trunk) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		_ = dialog.Close()
 		gone()
 	}
+}
+
+// fromTrunk reports whether a request's source address (host:port) is the
+// trunk's: only the provider may place calls into the contact center, not
+// whoever reaches the SIP port.
+func (t *Trunk) fromTrunk(source string) bool {
+	host, _, err := net.SplitHostPort(source)
+	if err != nil {
+		return false
+	}
+	if host == t.proxy.Host {
+		return true
+	}
+	addrs, err := net.LookupHost(t.proxy.Host)
+	if err != nil {
+		return false
+	}
+	for _, a := range addrs {
+		if a == host {
+			return true
+		}
+	}
+	return false
 }

@@ -176,3 +176,18 @@ func TestHangupSendsBye(t *testing.T) {
 	case <-time.After(200 * time.Millisecond):
 	}
 }
+
+// Only the trunk places calls: an INVITE from another address is refused
+// (source checked against the proxy's host, names resolved).
+func TestFromTrunk(t *testing.T) {
+	tr, err := New(Config{Listen: "127.0.0.1:0", Proxy: "localhost:5060"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	for source, want := range map[string]bool{"127.0.0.1:5060": true, "127.0.0.1:40000": true, "10.1.2.3:5060": false, "garbage": false} {
+		if got := tr.fromTrunk(source); got != want {
+			t.Errorf("fromTrunk(%q) = %v", source, got)
+		}
+	}
+}
