@@ -57,8 +57,11 @@ func (t *Trunk) dial(ctx context.Context, callID, number string, ev call.Externa
 		conn.Close()
 		return "unreachable", err
 	}
+	// A hang-up while it rings cancels the wait, which sends CANCEL.
 	wctx, cancel := context.WithTimeout(ctx, t.cfg.RingTimeout)
+	stop := t.pending(callID, cancel)
 	err = dialog.WaitAnswer(wctx, sipgo.AnswerOptions{})
+	stop()
 	cancel()
 	if err != nil {
 		conn.Close()

@@ -76,6 +76,8 @@ type Trunk struct {
 	// sessions are the SIP legs of each call: the caller or dialed
 	// customer, and the external party of a transfer.
 	sessions map[string][]*session
+	// ringing cancels the INVITEs of a call still waiting for an answer.
+	ringing map[string][]*context.CancelFunc
 }
 
 // session is one SIP leg of a call, placed or answered.
@@ -117,7 +119,7 @@ func New(cfg Config, m Media) (*Trunk, error) {
 		return nil, err
 	}
 	t := &Trunk{cfg: cfg, media: m, host: host, port: port, proxy: sip.Uri{Host: phost, Port: pp}, ua: ua, srv: srv,
-		sessions: map[string][]*session{}}
+		sessions: map[string][]*session{}, ringing: map[string][]*context.CancelFunc{}}
 	contact := sip.ContactHeader{Address: sip.Uri{User: "switchboard", Host: host, Port: port}}
 	t.dialogs = sipgo.NewDialogClientCache(client, contact)
 	t.answered = sipgo.NewDialogServerCache(client, contact)
@@ -184,6 +186,10 @@ func (t *Trunk) Hangup(callID string) {
 	for _, s := range legs {
 		s.hungUp = true
 	}
+	for _, cancel := range t.ringing[callID] {
+		(*cancel)() // CANCEL to a number still ringing
+	}
+	delete(t.ringing, callID)
 	t.mu.Unlock()
 	// In the background: the call service calls this under its lock, and
 	// a BYE waits for the far side's answer.
@@ -196,6 +202,31 @@ func (t *Trunk) Hangup(callID string) {
 			}
 			_ = s.close()
 		}()
+	}
+}
+
+// pending registers the cancel of an INVITE waiting for an answer, until
+// the returned func runs.
+func (t *Trunk) pending(callID string, cancel context.CancelFunc) func() {
+	p := &cancel
+	t.mu.Lock()
+	t.ringing[callID] = append(t.ringing[callID], p)
+	t.mu.Unlock()
+	return func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		list := t.ringing[callID]
+		for i, v := range list {
+			if v == p {
+				list = append(list[:i:i], list[i+1:]...)
+				break
+			}
+		}
+		if len(list) == 0 {
+			delete(t.ringing, callID)
+		} else {
+			t.ringing[callID] = list
+		}
 	}
 }
 

@@ -191,3 +191,21 @@ func TestFromTrunk(t *testing.T) {
 		}
 	}
 }
+
+// Hanging up while the number still rings sends CANCEL (sipp's scenario
+// only completes on it) and reports no answer.
+func TestHangupWhileRingingCancels(t *testing.T) {
+	port := freePort(t)
+	sipp := startSipp(t, "ring_then_cancel.xml", port)
+	_, _, tr := setup(t, port)
+	ev, cb := newEvents()
+	tr.DialCustomer(context.Background(), "c1", "+15550100", cb)
+	time.Sleep(300 * time.Millisecond) // let it ring (sipgo waits for the 180 before CANCEL anyway)
+	tr.Hangup("c1")
+	if r := wait(t, "the dial to fail", ev.failed); r == "" {
+		t.Fatal("no reason")
+	}
+	if err := wait(t, "sipp to finish", sipp); err != nil {
+		t.Fatalf("sipp (no CANCEL?): %v", err)
+	}
+}
