@@ -36,6 +36,9 @@ type Config struct {
 	// NAT (a cloud VM): host candidates carry them instead of the private
 	// address.
 	PublicIPs []string
+	// RTPTimeout ends a call whose plain RTP customer (a SIP caller) sent
+	// nothing for that long (default 30 s; negative: never).
+	RTPTimeout time.Duration
 	// OnCustomerGone is told when a customer's connection fails or closes,
 	// so the call can end.
 	OnCustomerGone func(callID string)

@@ -3,9 +3,11 @@ package media
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/pion/rtp"
 )
@@ -42,12 +44,21 @@ func (l *rtpLeg) write(payload []byte) error {
 
 func (l *rtpLeg) close() { l.once.Do(func() { _ = l.conn.Close() }) }
 
-// read delivers the payloads of the call's codec until the socket closes.
-func (l *rtpLeg) read(onRTP func([]byte)) {
+// read delivers the payloads of the call's codec until the socket closes,
+// or until nothing arrived for idle (0: no limit): then onIdle runs, as a
+// SIP caller who vanished without BYE must not hold the call forever.
+func (l *rtpLeg) read(onRTP func([]byte), idle time.Duration, onIdle func()) {
 	buf := make([]byte, 1500)
 	for {
+		if idle > 0 {
+			_ = l.conn.SetReadDeadline(time.Now().Add(idle))
+		}
 		n, _, err := l.conn.ReadFromUDP(buf)
 		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() && onIdle != nil {
+				onIdle()
+			}
 			return
 		}
 		var pkt rtp.Packet
@@ -107,7 +118,14 @@ func (h *Hub) AttachCustomerRTP(callID string, conn *net.UDPConn, remote *net.UD
 	if old != nil {
 		old.close()
 	}
-	go l.read(b.fromCustomerRTP)
+	idle := h.cfg.RTPTimeout
+	if idle == 0 {
+		idle = 30 * time.Second
+	}
+	go l.read(b.fromCustomerRTP, idle, func() {
+		h.cfg.Log.Info("media: no RTP from the caller, ending the call", "call", callID, "after", idle)
+		h.customerGone(callID)
+	})
 	return nil
 }
 
@@ -127,7 +145,7 @@ func (h *Hub) ConnectRTP(callID string, conn *net.UDPConn, remote *net.UDPAddr) 
 		return fmt.Errorf("media: no media for call %s", callID)
 	}
 	l := newRTPLeg(conn, remote, b.codec)
-	go l.read(func(p []byte) { b.fromAgentRTP(l, p) })
+	go l.read(func(p []byte) { b.fromAgentRTP(l, p) }, 0, nil)
 	h.attachAgent(b, l)
 	return nil
 }
