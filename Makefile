@@ -7,7 +7,7 @@ BIN := bin/switchboard
 ADDR ?= 127.0.0.1:8080
 DATA ?= ./data
 
-.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-blobs clean
+.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-blobs bench-calls clean
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -64,6 +64,16 @@ bench-blobs: deps
 # Seeding takes minutes. The PostgreSQL run uses its own schema of the database.
 bench-search: build
 	$(BIN) bench search --queries 2000
+
+# 200 concurrent bridged G.711 calls (issue 10): WebRTC customers (call
+# links), then plain RTP customers (calls from the SIP trunk); load average
+# printed alongside, the machine being shared.
+bench-calls: build
+	@uptime
+	$(BIN) bench calls --calls 200 --duration 10s
+	@uptime
+	$(BIN) bench calls --calls 200 --duration 10s --sip
+	@uptime
 
 bench-search-pg: build
 	$(BIN) bench search --queries 2000 \

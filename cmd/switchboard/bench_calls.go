@@ -22,6 +22,7 @@ func runBenchCalls(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.IntVar(&cfg.Rate, "rate", 20, "call setups per second while ramping up")
 	fs.DurationVar(&cfg.Duration, "duration", 20*time.Second, "measured period once all calls are up")
 	fs.BoolVar(&cfg.Record, "record", true, "record every call (as in production)")
+	fs.BoolVar(&cfg.SIPCustomers, "sip", false, "customers as plain RTP callers (calls from the SIP trunk); agents stay WebRTC")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured run to this file")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,7 +22,7 @@ import (
 
 // startCalls wires the voice feature (issue 10): the media hub, the call
 // lifecycle service ticking until ctx ends, and signed call links.
-func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.Hub, log *slog.Logger) (sbhttp.Calls, error) {
+func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.Hub, route calls.Router, log *slog.Logger) (sbhttp.Calls, error) {
 	if c.CallsOff {
 		return sbhttp.Calls{}, nil
 	}
@@ -48,6 +49,10 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 		_, _ = rand.Read(secret)
 		log.Warn("calls: no --call-secret; call links will not survive a restart nor work across nodes")
 	}
+	ice, err := iceConfig(c)
+	if err != nil {
+		return sbhttp.Calls{}, err
+	}
 	var svc *calls.Service
 	music := func(callID string) []int16 {
 		if c.HoldMusic == "" {
@@ -59,7 +64,11 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 		}
 		return holdMusic(c.HoldMusic, queue, log)
 	}
-	mh, err := media.NewHub(media.Config{RecordDir: recDir, PortMin: portMin, PortMax: portMax, Log: log, Music: music,
+	var publicIPs []string
+	if c.MediaIP != "" {
+		publicIPs = []string{c.MediaIP}
+	}
+	mh, err := media.NewHub(media.Config{RecordDir: recDir, PortMin: portMin, PortMax: portMax, Log: log, Music: music, ICE: ice, PublicIPs: publicIPs,
 		IncludeLoopback: strings.HasPrefix(c.Addr, "127.") || strings.HasPrefix(c.Addr, "localhost"),
 		OnCustomerGone: func(id string) {
 			_, _ = svc.Hangup(context.Background(), id, 0, calls.ByCustomer)
@@ -69,7 +78,10 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 	}
 	svc = calls.NewService(store, mh, hub, calls.Config{RingTimeout: c.RingTimeout, WrapUp: c.WrapUp, Log: log})
 	if c.SIPListen != "" && c.SIPTrunk != "" {
-		tr, err := trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Log: log}, mh)
+		// Calls arriving from the trunk open Voice conversations routed
+		// like messages (B2) and ring the queue's agents.
+		svc.SetIntake(store, route)
+		tr, err := trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Calls: svc, Log: log}, mh)
 		if err != nil {
 			return sbhttp.Calls{}, err
 		}
@@ -95,4 +107,17 @@ func holdMusic(dir, queue string, log *slog.Logger) []int16 {
 		}
 	}
 	return nil
+}
+
+// iceConfig reads the STUN/TURN flags; TURN credentials come from a REST
+// secret (short-lived, preferred) or a static username and password.
+func iceConfig(c *Config) (media.ICE, error) {
+	urls, err := media.ParseICEURLs(c.ICEServers)
+	if err != nil {
+		return media.ICE{}, fmt.Errorf("--ice-servers: %w", err)
+	}
+	if c.MediaIP != "" && net.ParseIP(c.MediaIP) == nil {
+		return media.ICE{}, fmt.Errorf("--media-public-ip: %q is not an IP address", c.MediaIP)
+	}
+	return media.ICE{URLs: urls, Secret: c.TURNSecret, Username: c.TURNUser, Password: c.TURNPassword}, nil
 }

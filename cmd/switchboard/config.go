@@ -70,6 +70,12 @@ type Config struct {
 	// S3 is the S3-compatible store of uploaded files; when it has no
 	// endpoint, files stay under the data folder.
 	S3 blob.S3Config
+	// STUN/TURN for the media of calls (see docs/calls.md).
+	ICEServers   string
+	TURNSecret   string
+	TURNUser     string
+	TURNPassword string
+	MediaIP      string
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -114,7 +120,12 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.S3.AccessKey, "s3-access-key", "", "S3 access key")
 	fs.StringVar(&c.S3.SecretKey, "s3-secret-key", "", "S3 secret key; prefer SWITCHBOARD_S3_SECRET_KEY (never logged)")
 	fs.StringVar(&c.S3.Region, "s3-region", "", "S3 region (empty: discovered)")
-	fs.StringVar(&c.SIPTrunk, "sip-trunk", "", "SIP trunk address (host:port) that external transfers dial")
+	fs.StringVar(&c.SIPTrunk, "sip-trunk", "", "SIP trunk address (host:port): outbound calls and external transfers dial it, calls from it ring agents")
+	fs.StringVar(&c.ICEServers, "ice-servers", "", "STUN/TURN URLs for call media, comma-separated (stun:host:3478,turn:host:3478?transport=udp), given to the server's and the browsers' peer connections")
+	fs.StringVar(&c.TURNSecret, "turn-secret", "", "TURN REST shared secret (coturn static-auth-secret): short-lived TURN credentials per call; prefer SWITCHBOARD_TURN_SECRET")
+	fs.StringVar(&c.TURNUser, "turn-username", "", "static TURN username (when no --turn-secret)")
+	fs.StringVar(&c.TURNPassword, "turn-password", "", "static TURN password; prefer SWITCHBOARD_TURN_PASSWORD")
+	fs.StringVar(&c.MediaIP, "media-public-ip", "", "public IP of this node behind a 1:1 NAT, announced in its ICE candidates")
 }
 
 // parseFlags applies SWITCHBOARD_<FLAG> environment variables as defaults,

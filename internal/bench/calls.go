@@ -2,8 +2,10 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"sync"
 	"syscall"
@@ -22,11 +24,17 @@ type CallsConfig struct {
 	Duration time.Duration
 	// Record records every call as in production.
 	Record bool
+	// SIPCustomers makes each customer a plain RTP caller, as calls from
+	// the SIP trunk are (no ICE, DTLS nor SRTP on that leg); the agents
+	// stay WebRTC.
+	SIPCustomers bool
 }
 
 // CallsResult is what the calls benchmark measured.
 type CallsResult struct {
 	Calls int
+	// Failed counts calls whose setup failed (they are not in Calls).
+	Failed int
 	// Setup is the time from an agent's answer (the SDP offer sent) to the
 	// first bridged packet from the agent at the customer.
 	Setup Latencies
@@ -34,26 +42,37 @@ type CallsResult struct {
 	// directions; Loss is 1 - Received/Sent.
 	Sent, Received int64
 	Loss           float64
+	// GapLoss is the share of frames missing by RTP sequence gaps at the
+	// receivers in the period.
+	GapLoss float64
 	// JitterMean and JitterMax are RFC 3550 interarrival jitter at the
 	// receiving phones, at the end of the period.
 	JitterMean, JitterMax time.Duration
 	// CPU is the process's CPU time over the period, as a share of one core.
-	CPU      float64
-	Duration time.Duration
-	Recorded bool
+	CPU          float64
+	Duration     time.Duration
+	Recorded     bool
+	SIPCustomers bool
 }
 
 // Fprint writes the result.
 func (r *CallsResult) Fprint(w io.Writer) {
-	fmt.Fprintf(w, "concurrent bridged calls: %d (G.711, recording %v)\n", r.Calls, r.Recorded)
+	legs := "WebRTC customers"
+	if r.SIPCustomers {
+		legs = "plain RTP (SIP trunk) customers"
+	}
+	fmt.Fprintf(w, "concurrent bridged calls: %d, %d failed to set up (G.711, %s, WebRTC agents, recording %v)\n", r.Calls, r.Failed, legs, r.Recorded)
 	r.Setup.Fprint(w, "answer → first bridged packet")
-	fmt.Fprintf(w, "frames in %s: sent %d, received %d, loss %.3f%%\n", r.Duration, r.Sent, r.Received, 100*r.Loss)
+	fmt.Fprintf(w, "frames in %s: sent %d, received %d, loss %.3f%% (by sequence gaps %.3f%%)\n", r.Duration, r.Sent, r.Received, 100*r.Loss, 100*r.GapLoss)
 	fmt.Fprintf(w, "jitter at the receivers: mean %.2f ms, max %.2f ms\n", ms(r.JitterMean), ms(r.JitterMax))
-	fmt.Fprintf(w, "CPU: %.0f%% of one core (hub and all %d softphones in this process)\n", 100*r.CPU, 2*r.Calls)
+	fmt.Fprintf(w, "CPU: %.0f%% of one core (hub and all %d phones in this process)\n", 100*r.CPU, 2*r.Calls)
 }
 
 // callPair is one bridged call: the customer's and the agent's phones.
-type callPair struct{ customer, agent *media.Softphone }
+type callPair struct {
+	id              string
+	customer, agent *media.Softphone
+}
 
 const (
 	markCustomer = 0x43
@@ -80,13 +99,17 @@ func Calls(ctx context.Context, cfg CallsConfig) (*CallsResult, error) {
 	}
 	pairs := make([]callPair, 0, cfg.Calls)
 	defer func() {
-		for i, p := range pairs {
-			hub.End(fmt.Sprint("bench-", i))
+		for _, p := range pairs {
+			hub.End(p.id)
 			p.customer.Close()
 			p.agent.Close()
 		}
 	}()
 	var setups samples
+	// A setup that fails (ICE gathering starved on a loaded machine) is
+	// counted and the run goes on with the calls that connected; more than
+	// a quarter failing ends it.
+	var failed []error
 	every := time.Second / time.Duration(max(cfg.Rate, 1))
 	for i := 0; i < cfg.Calls; i++ {
 		if ctx.Err() != nil {
@@ -94,17 +117,31 @@ func Calls(ctx context.Context, cfg CallsConfig) (*CallsResult, error) {
 		}
 		next := time.Now().Add(every)
 		id := fmt.Sprint("bench-", i)
-		c, err := connect(ctx, markCustomer, func(offer string) (string, error) { return hub.ConnectCustomer(ctx, id, offer) })
+		var c *media.Softphone
+		if cfg.SIPCustomers {
+			c, err = connectRTP(hub, id)
+		} else {
+			c, err = connect(ctx, markCustomer, func(offer string) (string, error) { return hub.ConnectCustomer(ctx, id, offer) })
+		}
 		if err != nil {
-			return nil, fmt.Errorf("call %d customer: %w", i, err)
+			if failed = append(failed, fmt.Errorf("call %d customer: %w", i, err)); len(failed) > cfg.Calls/4 {
+				return nil, errors.Join(failed...)
+			}
+			time.Sleep(time.Until(next))
+			continue
 		}
 		answered := time.Now()
 		a, err := connect(ctx, markAgent, func(offer string) (string, error) { return hub.ConnectAgent(ctx, id, offer) })
 		if err != nil {
 			c.Close()
-			return nil, fmt.Errorf("call %d agent: %w", i, err)
+			hub.End(id)
+			if failed = append(failed, fmt.Errorf("call %d agent: %w", i, err)); len(failed) > cfg.Calls/4 {
+				return nil, errors.Join(failed...)
+			}
+			time.Sleep(time.Until(next))
+			continue
 		}
-		pairs = append(pairs, callPair{c, a})
+		pairs = append(pairs, callPair{id, c, a})
 		go func() {
 			for t0 := time.Now(); time.Since(t0) < 10*time.Second; time.Sleep(5 * time.Millisecond) {
 				if first := c.FirstFrom(markAgent); !first.IsZero() {
@@ -118,6 +155,7 @@ func Calls(ctx context.Context, cfg CallsConfig) (*CallsResult, error) {
 	time.Sleep(2 * time.Second) // settle: last calls connect, jitter estimates converge
 
 	sent0, recv0 := totals(pairs)
+	gaps0, all0 := gapTotals(pairs)
 	cpu0 := cpuTime()
 	start := time.Now()
 	select {
@@ -127,10 +165,17 @@ func Calls(ctx context.Context, cfg CallsConfig) (*CallsResult, error) {
 	}
 	elapsed := time.Since(start)
 	sent1, recv1 := totals(pairs)
-	res := &CallsResult{Calls: len(pairs), Recorded: cfg.Record, Sent: sent1 - sent0, Received: recv1 - recv0, Duration: elapsed,
+	gaps1, all1 := gapTotals(pairs)
+	res := &CallsResult{Calls: len(pairs), Failed: len(failed), Recorded: cfg.Record, SIPCustomers: cfg.SIPCustomers, Sent: sent1 - sent0, Received: recv1 - recv0, Duration: elapsed,
 		CPU: float64(cpuTime()-cpu0) / float64(elapsed), Setup: Summarize(setups.take())}
 	if res.Sent > 0 {
 		res.Loss = max(0, 1-float64(res.Received)/float64(res.Sent))
+	}
+	// Frames sent before the period can arrive in it (a backlog draining),
+	// which hides loss in the ratio: sequence gaps at the receivers count
+	// what never came.
+	if got := (all1 - all0) + (gaps1 - gaps0); got > 0 {
+		res.GapLoss = float64(gaps1-gaps0) / float64(got)
 	}
 	var sum time.Duration
 	for _, p := range pairs {
@@ -181,6 +226,27 @@ func connect(ctx context.Context, mark byte, exchange func(offer string) (string
 	return p, nil
 }
 
+// connectRTP makes a plain RTP caller the customer of call id, as the
+// SIP trunk does for a call arriving from the provider.
+func connectRTP(hub *media.Hub, id string) (*media.Softphone, error) {
+	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		return nil, err
+	}
+	_ = conn.SetReadBuffer(1 << 20)
+	p, err := media.NewRTPPhone(markCustomer, conn.LocalAddr().(*net.UDPAddr))
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if err := hub.ConnectCustomerRTP(id, media.PCMU, conn, p.Addr()); err != nil {
+		p.Close()
+		return nil, err
+	}
+	p.Start()
+	return p, nil
+}
+
 // totals sums frames sent by every phone and frames received from the
 // other party (not music) by every phone.
 func totals(pairs []callPair) (sent, received int64) {
@@ -189,6 +255,19 @@ func totals(pairs []callPair) (sent, received int64) {
 		received += p.customer.Received(markAgent) + p.agent.Received(markCustomer)
 	}
 	return sent, received
+}
+
+// gapTotals sums, over every phone, frames missing by sequence gaps and
+// frames received (music included).
+func gapTotals(pairs []callPair) (lost, received int64) {
+	for _, p := range pairs {
+		for _, ph := range []*media.Softphone{p.customer, p.agent} {
+			r, l, _, _ := ph.Quality()
+			received += r
+			lost += l
+		}
+	}
+	return lost, received
 }
 
 // cpuTime is the process's user+system CPU time.

@@ -150,7 +150,7 @@ func (s *Service) Hangup(ctx context.Context, id string, agent desk.ID, by strin
 		if s.media != nil {
 			s.media.End(c.ID)
 		}
-		if c.External != "" && s.dialer != nil && by != ByExternal {
+		if (c.External != "" || c.Trunk) && s.dialer != nil {
 			s.dialer.Hangup(c.ID)
 		}
 		if talking && c.AgentID != 0 {

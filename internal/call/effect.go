@@ -58,11 +58,15 @@ type View struct {
 	State          State   `json:"state"`
 	AgentID        desk.ID `json:"agent_id"`
 	HoldSeconds    float64 `json:"hold_seconds"`
+	// TransferFailed is why a transfer came back to this agent, if it did.
+	TransferFailed string `json:"transfer_failed,omitempty"`
+	// Number is the number an outbound call dials.
+	Number string `json:"number,omitempty"`
 }
 
 func (c *Call) view() View {
 	return View{ID: c.ID, ConversationID: c.ConversationID, QueueID: c.QueueID, Direction: c.Direction,
-		State: c.State, AgentID: c.AgentID, HoldSeconds: seconds(c.Held)}
+		State: c.State, AgentID: c.AgentID, HoldSeconds: seconds(c.Held), TransferFailed: c.TransferFailed, Number: c.Number}
 }
 
 // View returns the call as clients see it, hold time counted up to now.

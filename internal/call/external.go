@@ -21,10 +21,14 @@ type ExternalEvents struct {
 
 // Dialer places calls to external numbers over a SIP trunk.
 type Dialer interface {
-	// Dial calls number for the call and reports through ev; it returns at
-	// once.
+	// Dial calls number for a transfer of the call (the answered number
+	// replaces the agent) and reports through ev; it returns at once.
 	Dial(ctx context.Context, callID, number string, ev ExternalEvents)
-	// Hangup ends the external leg of a call, if any.
+	// DialCustomer calls the customer's number for an agent's outbound
+	// call (the answered number is the customer) and reports through ev;
+	// it returns at once.
+	DialCustomer(ctx context.Context, callID, number string, ev ExternalEvents)
+	// Hangup ends every SIP leg of a call still up, if any.
 	Hangup(callID string)
 }
 
@@ -43,8 +47,8 @@ func (s *Service) SetDialer(d Dialer) {
 // hears music while the number is dialed. A failed dial rings the agent
 // again with the reason.
 func (s *Service) TransferExternal(ctx context.Context, id string, agent desk.ID, number string) (*Call, error) {
-	if !e164.MatchString(number) {
-		return nil, desk.FieldErrorf("number", "number must be in E.164 form, like +14155550100")
+	if err := ValidNumber("number", number); err != nil {
+		return nil, err
 	}
 	var dialer Dialer
 	c, err := s.do(ctx, id, func(c *Call, now time.Time) ([]Effect, error) {
@@ -125,7 +129,7 @@ func (c *Call) ExternalFailed(reason string, now time.Time) ([]Effect, error) {
 	if c.ReturnTo == 0 {
 		return c.Hangup(BySystem, now)
 	}
-	c.AgentID, c.ReturnTo, c.State, c.RingingSince = c.ReturnTo, 0, Ringing, now
+	c.AgentID, c.ReturnTo, c.State, c.RingingSince, c.TransferFailed = c.ReturnTo, 0, Ringing, now, reason
 	return []Effect{presence(c.AgentID, desk.CallRinging),
 		event(c, "transfer_failed", "agent_id", c.AgentID.String(), "number", number, "reason", reason)}, nil
 }

@@ -85,6 +85,14 @@ type Call struct {
 	Recording string
 	// External is the E.164 number the call was transferred to (I3).
 	External string
+	// Trunk is set when the customer's own leg runs over the SIP trunk
+	// (a call from or to a phone number): hanging up sends them BYE.
+	Trunk bool
+	// Number is the customer's number an outbound call dials.
+	Number string
+	// TransferFailed is why a blind transfer came back to the agent
+	// ringing again (busy, no_answer, ...), for their call view (I3).
+	TransferFailed string
 }
 
 // HoldTime is the time on hold including a hold still running at now.
@@ -123,7 +131,7 @@ func (c *Call) Answer(agent desk.ID, now time.Time) ([]Effect, error) {
 	if agent != c.AgentID {
 		return nil, ErrNotYours
 	}
-	c.State, c.AnsweredAt, c.ReturnTo, c.Tried = InCall, now, 0, nil
+	c.State, c.AnsweredAt, c.ReturnTo, c.Tried, c.TransferFailed = InCall, now, 0, nil, ""
 	return []Effect{presence(agent, desk.CallInCall),
 		event(c, "answered", "agent_id", agent.String(), "wait_seconds", seconds(now.Sub(c.RingingSince)))}, nil
 }
@@ -138,7 +146,7 @@ func (c *Call) Miss(reason string, now time.Time) ([]Effect, error) {
 	missed := c.AgentID
 	effs := []Effect{presence(missed, ""), event(c, "not_answered", "agent_id", missed.String(), "reason", reason)}
 	if back := c.ReturnTo; back != 0 && back != missed {
-		c.ReturnTo, c.AgentID, c.RingingSince = 0, back, now
+		c.ReturnTo, c.AgentID, c.RingingSince, c.TransferFailed = 0, back, now, reason
 		return append(effs, presence(back, desk.CallRinging),
 			event(c, "transfer_failed", "agent_id", back.String(), "reason", reason)), nil
 	}

@@ -56,6 +56,8 @@ type Service struct {
 	media  Media
 	notify Notifier
 	dialer Dialer
+	intake IntakeStore
+	router Router
 
 	mu      sync.Mutex
 	calls   map[string]*Call
@@ -94,12 +96,23 @@ func (s *Service) SetMedia(m Media) {
 func (s *Service) Inbound(ctx context.Context, conversationID, queueID, prefer desk.ID) (*Call, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.inbound(ctx, newID(), conversationID, queueID, prefer, false), nil
+}
+
+// inbound starts call id and routes it; trunk marks a caller on the SIP
+// trunk, whose leg the Dialer hangs up. Called with the lock held.
+func (s *Service) inbound(ctx context.Context, id string, conversationID, queueID, prefer desk.ID, trunk bool) *Call {
 	now := s.cfg.Clock.Now()
-	c := &Call{ID: newID(), ConversationID: conversationID, QueueID: queueID, Direction: desk.CallInbound, State: Queued, CreatedAt: now, Prefer: prefer}
+	c := &Call{ID: id, ConversationID: conversationID, QueueID: queueID, Direction: desk.CallInbound, State: Queued, CreatedAt: now,
+		Prefer: prefer, Trunk: trunk}
 	s.calls[c.ID] = c
-	s.apply(ctx, c, []Effect{event(c, "incoming", "queue_id", queueID.String())})
+	kv := []any{"queue_id", queueID.String()}
+	if trunk {
+		kv = append(kv, "via", "sip")
+	}
+	s.apply(ctx, c, []Effect{event(c, "incoming", kv...)})
 	s.route(ctx, c, now)
-	return c.snapshot(), nil
+	return c.snapshot()
 }
 
 // Outbound starts agent's call to the customer of a conversation.
@@ -138,6 +151,19 @@ func (s *Service) ActiveOn(conversationID desk.ID) *Call {
 	defer s.mu.Unlock()
 	for _, c := range s.calls {
 		if c.ConversationID == conversationID && c.State != Ended {
+			return c.snapshot()
+		}
+	}
+	return nil
+}
+
+// CallOf returns a copy of the live call ringing for or connected to
+// agent (the workspace's call panel), or nil.
+func (s *Service) CallOf(agent desk.ID) *Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.calls {
+		if c.AgentID == agent && c.State != Ended && c.State != Queued {
 			return c.snapshot()
 		}
 	}

@@ -175,8 +175,10 @@ var accessTable = map[string]accessCase{
 	// anonymous ones 401; internal/http/call_test.go walks the feature with
 	// calls on (roles, visibility of recordings, the customer page).
 	"GET /api/v1/calls/{id}":                    {"/api/v1/calls/1", "", [5]int{401, 404, 404, 404, 404}},
+	"GET /api/v1/calls/ice-servers":             {"/api/v1/calls/ice-servers", "", [5]int{401, 404, 404, 404, 404}},
 	"GET /api/v1/calls/{id}/recording":          {"/api/v1/calls/1/recording", "", [5]int{401, 404, 404, 404, 404}},
 	"GET /api/v1/me/wrap-up":                    {"/api/v1/me/wrap-up", "", [5]int{401, 404, 404, 404, 404}},
+	"GET /api/v1/me/call":                       {"/api/v1/me/call", "", [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/calls":                        {"/api/v1/calls", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/calls/{id}/answer":            {"/api/v1/calls/1/answer", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/calls/{id}/decline":           {"/api/v1/calls/1/decline", `{}`, [5]int{401, 404, 404, 404, 404}},

@@ -31,8 +31,12 @@ type callResponse struct {
 	Media *media.Stats `json:"media,omitempty"`
 }
 
+// callCreateRequest starts an outbound call: the number (E.164) defaults
+// to the Voice conversation's contact; sdp is the agent's WebRTC offer.
 type callCreateRequest struct {
 	ConversationID desk.ID `json:"conversation_id"`
+	Number         string  `json:"number"`
+	SDP            string  `json:"sdp"`
 }
 
 type sdpRequest struct {
@@ -58,8 +62,9 @@ func (s *Server) respondCall(w http.ResponseWriter, status int, c *call.Call, sd
 	writeJSON(w, status, res)
 }
 
-// handleCallCreate starts an outbound call from a visible conversation
-// (the customer side is dialed over SIP, see the closing note of issue 10).
+// handleCallCreate starts an outbound call from a visible conversation:
+// the agent's offer connects their audio, then the customer's number is
+// dialed over the SIP trunk and bridged when it answers.
 func (s *Server) handleCallCreate(w http.ResponseWriter, r *http.Request) error {
 	svc, err := s.calls()
 	if err != nil {
@@ -80,11 +85,40 @@ func (s *Server) handleCallCreate(w http.ResponseWriter, r *http.Request) error 
 	if conv.Status == desk.ConversationClosed {
 		return desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed")
 	}
+	if req.Number == "" && conv.Channel == desk.ChannelVoice {
+		req.Number = conv.ContactAddress
+	}
+	if err := call.ValidNumber("number", desk.StripPhone(req.Number)); err != nil {
+		return err
+	}
+	if !svc.HasTrunk() {
+		return &desk.Error{Kind: desk.EINVALID, Code: "no_trunk", Field: "number", Message: "no SIP trunk is configured"}
+	}
+	codec := media.PCMU
+	if req.SDP != "" {
+		if codec, err = media.OfferedCodec(req.SDP); err != nil {
+			return &desk.Error{Kind: desk.EINVALID, Code: "media_failed", Field: "sdp", Message: err.Error()}
+		}
+	}
 	c, err := svc.Outbound(r.Context(), conv.ID, conv.QueueID, actor.AgentID)
 	if err != nil {
 		return err
 	}
-	s.respondCall(w, http.StatusCreated, c, "")
+	var answer string
+	if m := s.cfg.Calls.Media; m != nil {
+		err = m.Open(c.ID, codec)
+		if err == nil {
+			answer, err = s.connectAgent(r.Context(), c, req.SDP)
+		}
+	}
+	if err == nil {
+		c, err = svc.DialOut(r.Context(), c.ID, actor.AgentID, desk.StripPhone(req.Number))
+	}
+	if err != nil {
+		_, _ = svc.Hangup(r.Context(), c.ID, actor.AgentID, call.BySystem)
+		return err
+	}
+	s.respondCall(w, http.StatusCreated, c, answer)
 	return nil
 }
 
@@ -178,7 +212,7 @@ func (s *Server) handleCallMedia(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	actor, _ := desk.RequireActor(r.Context())
-	if c.AgentID != actor.AgentID || (c.State != call.InCall && c.State != call.OnHold) {
+	if c.AgentID != actor.AgentID || !agentConnected(c) {
 		return desk.CodedErrorf(desk.ECONFLICT, "call_state", "only the agent in the call connects its audio")
 	}
 	sdp, err := s.connectAgent(r.Context(), c, req.SDP)
@@ -286,8 +320,36 @@ func (s *Server) CallOffer(ctx context.Context, actor *desk.Actor, callID, offer
 		_, answer, err := s.answerCall(ctx, actor, callID, offer)
 		return answer, err
 	}
-	if c.AgentID != actor.AgentID || (c.State != call.InCall && c.State != call.OnHold) {
+	if c.AgentID != actor.AgentID || !agentConnected(c) {
 		return "", desk.CodedErrorf(desk.ECONFLICT, "call_state", "only the agent in the call connects its audio")
 	}
 	return s.connectAgent(ctx, c, offer)
+}
+
+// agentConnected reports whether the call's agent is on the line: talking,
+// holding, or dialing a number.
+func agentConnected(c *call.Call) bool {
+	return c.State == call.InCall || c.State == call.OnHold || (c.State == call.Dialing && c.Direction == desk.CallOutbound)
+}
+
+// iceServers are the STUN/TURN servers browsers' peer connections use
+// (fresh TURN credentials per request), empty without media.
+func (s *Server) iceServers() []media.ICEServer {
+	if s.cfg.Calls.Media == nil {
+		return []media.ICEServer{}
+	}
+	if v := s.cfg.Calls.Media.ICEServers(); v != nil {
+		return v
+	}
+	return []media.ICEServer{}
+}
+
+// handleCallICEServers gives the workspace its RTCPeerConnection
+// configuration for calls.
+func (s *Server) handleCallICEServers(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.calls(); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ice_servers": s.iceServers()})
+	return nil
 }

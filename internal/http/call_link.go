@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"html/template"
 	"net/http"
 	"strings"
@@ -102,7 +103,8 @@ func (s *Server) handleCallPage(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Permissions-Policy", "microphone=(self)")
 	w.WriteHeader(status)
-	return callPage.Execute(w, map[string]string{"Token": r.PathValue("token"), "Error": msg})
+	ice, _ := json.Marshal(s.iceServers())
+	return callPage.Execute(w, map[string]string{"Token": r.PathValue("token"), "Error": msg, "ICE": string(ice)})
 }
 
 // handleCallPageScript serves the call page's script.

@@ -60,7 +60,7 @@
     statusEl.textContent = 'Connecting…';
     try {
       const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
-      pc = new RTCPeerConnection();
+      pc = new RTCPeerConnection({ iceServers: JSON.parse(document.getElementById('app').dataset.ice || '[]') });
       mic.getTracks().forEach((t) => pc.addTrack(t, mic));
       pc.ontrack = (e) => { document.getElementById('remote').srcObject = e.streams[0] || new MediaStream([e.track]); };
       await pc.setLocalDescription(await pc.createOffer());

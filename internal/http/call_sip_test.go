@@ -15,8 +15,8 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/trunk"
 )
 
-// runSipp starts sipp with a scenario of internal/trunk/testdata as the
-// external party on a free port and returns that port and its exit.
+// runSipp starts sipp with a scenario of internal/trunk/testdata ("uas":
+// sipp's built-in answering one) as the external party on a free port and returns that port and its exit.
 func runSipp(t *testing.T, scenario string) (int, chan error) {
 	t.Helper()
 	bin, err := exec.LookPath("sipp")
@@ -27,8 +27,12 @@ func runSipp(t *testing.T, scenario string) (int, chan error) {
 		t.Skip("sipp not installed")
 	}
 	port, mport := udpPort(t), udpPort(t)
-	cmd := exec.Command(bin, "-sf", "../trunk/testdata/"+scenario, "-i", "127.0.0.1", "-p", strconv.Itoa(port), "-mi", "127.0.0.1",
-		"-mp", strconv.Itoa(mport), "-rtp_echo", "-m", "1", "-nostdin", "-timeout", "30s")
+	sf := []string{"-sf", "../trunk/testdata/" + scenario}
+	if scenario == "uas" { // sipp's own: answers, waits for our BYE
+		sf = []string{"-sn", "uas"}
+	}
+	cmd := exec.Command(bin, append(sf, "-i", "127.0.0.1", "-p", strconv.Itoa(port), "-mi", "127.0.0.1",
+		"-mp", strconv.Itoa(mport), "-rtp_echo", "-m", "1", "-nostdin", "-timeout", "30s")...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -139,6 +143,9 @@ func TestCallTransferExternal(t *testing.T) {
 	last := evs.Items[len(evs.Items)-1]
 	if last.Data["action"] != "transfer_failed" || last.Data["reason"] != "busy" {
 		t.Fatalf("last event %+v", last)
+	}
+	if v := e.callState(e.agentA, id2).Call; v.TransferFailed != "busy" {
+		t.Fatalf("the agent's call view does not say why: %+v", v)
 	}
 	e.do("POST", "/api/v1/calls/"+id2+"/answer", e.agentA, "", 200, nil)
 }

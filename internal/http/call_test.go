@@ -21,8 +21,14 @@ type callEnv struct {
 	svc *call.Service
 }
 
-func newCallEnv(t *testing.T) *callEnv {
+// newCallEnv builds the env; cc, if given, tunes the call service (its
+// wrap-up defaults to 30 s).
+func newCallEnv(t *testing.T, cc ...call.Config) *callEnv {
 	t.Helper()
+	ccfg := call.Config{WrapUp: 30 * time.Second}
+	if len(cc) > 0 {
+		ccfg = cc[0]
+	}
 	hub, err := media.NewHub(media.Config{RecordDir: t.TempDir(), IncludeLoopback: true})
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +36,7 @@ func newCallEnv(t *testing.T) *callEnv {
 	ce := &callEnv{hub: hub}
 	ce.env = newEnvWith(t, Config{}, func(cfg *Config) {
 		cfg.BodyLimit = 1 << 20
-		ce.svc = call.NewService(cfg.Store.(call.Store), hub, nil, call.Config{WrapUp: 30 * time.Second})
+		ce.svc = call.NewService(cfg.Store.(call.Store), hub, nil, ccfg)
 		cfg.Calls = Calls{Service: ce.svc, Media: hub, Links: &call.Links{Secret: []byte("test"), Clock: desk.SystemClock{}}}
 	})
 	return ce

@@ -80,3 +80,23 @@ func (s *Server) handleWrapUpFinish(w http.ResponseWriter, r *http.Request) erro
 		Extensions: wu.Extensions, Summary: wu.Summary})
 	return nil
 }
+
+// handleMyCall returns the caller's live call (ringing, dialing, in a
+// call, on hold) with its media counters, or 404: the workspace's call
+// panel reads it when a call frame arrives or the socket is down.
+func (s *Server) handleMyCall(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.calls()
+	if err != nil {
+		return err
+	}
+	actor, err := desk.RequireActor(r.Context())
+	if err != nil {
+		return err
+	}
+	c := svc.CallOf(actor.AgentID)
+	if c == nil {
+		return desk.Errorf(desk.ENOTFOUND, "no call")
+	}
+	s.respondCall(w, http.StatusOK, c, "")
+	return nil
+}

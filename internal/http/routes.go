@@ -119,6 +119,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/conversations/{id}/call-link", accessAgent, s.handleCallLinkCreate},
 
 		{"POST", "/api/v1/calls", accessAgent, s.handleCallCreate},
+		{"GET", "/api/v1/calls/ice-servers", accessAgent, s.handleCallICEServers},
 		{"GET", "/api/v1/calls/{id}", accessAgent, s.handleCallGet},
 		{"POST", "/api/v1/calls/{id}/answer", accessAgent, s.handleCallAnswer},
 		{"POST", "/api/v1/calls/{id}/media", accessAgent, s.handleCallMedia},
@@ -129,6 +130,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/calls/{id}/hangup", accessAgent, s.callAction(hangupByAgent)},
 		{"GET", "/api/v1/calls/{id}/recording", accessAgent, s.handleCallRecording},
 		{"GET", "/api/v1/me/wrap-up", accessAgent, s.handleWrapUpGet},
+		{"GET", "/api/v1/me/call", accessAgent, s.handleMyCall},
 		{"POST", "/api/v1/me/wrap-up/extend", accessAgent, s.handleWrapUpExtend},
 		{"POST", "/api/v1/me/wrap-up/finish", accessAgent, s.handleWrapUpFinish},
 		{"GET", "/call/app.js", accessPublic, s.handleCallPageScript},

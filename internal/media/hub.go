@@ -29,6 +29,16 @@ type Config struct {
 	IncludeLoopback bool
 	// PortMin and PortMax bound the UDP ports of media (0: any).
 	PortMin, PortMax uint16
+	// ICE are the STUN/TURN servers of the hub's peer connections (and,
+	// through the HTTP layer, of the browsers').
+	ICE ICE
+	// PublicIPs are the hub's public addresses when it sits behind a 1:1
+	// NAT (a cloud VM): host candidates carry them instead of the private
+	// address.
+	PublicIPs []string
+	// RTPTimeout ends a call whose plain RTP customer (a SIP caller) sent
+	// nothing for that long (default 30 s; negative: never).
+	RTPTimeout time.Duration
 	// OnCustomerGone is told when a customer's connection fails or closes,
 	// so the call can end.
 	OnCustomerGone func(callID string)
@@ -73,6 +83,11 @@ func NewHub(cfg Config) (*Hub, error) {
 	// as peer-reflexive when their checks arrive.
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	se.SetIncludeLoopbackCandidate(cfg.IncludeLoopback)
+	if len(cfg.PublicIPs) > 0 {
+		if err := se.SetICEAddressRewriteRules(webrtc.ICEAddressRewriteRule{External: cfg.PublicIPs, AsCandidateType: webrtc.ICECandidateTypeHost, Mode: webrtc.ICEAddressRewriteReplace}); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.PortMin != 0 {
 		if err := se.SetEphemeralUDPPortRange(cfg.PortMin, cfg.PortMax); err != nil {
 			return nil, err
@@ -91,6 +106,32 @@ func (h *Hub) ConnectCustomer(ctx context.Context, callID, offer string) (string
 	if err != nil {
 		return "", err
 	}
+	b, err := h.open(callID, codec)
+	if err != nil {
+		return "", err
+	}
+	l, answer, err := h.newLeg(ctx, offer, codec, b.fromCustomerRTP, func() { h.customerGone(callID) })
+	if err != nil {
+		h.End(callID)
+		return "", err
+	}
+	b.mu.Lock()
+	b.customer = l
+	b.mu.Unlock()
+	return answer, nil
+}
+
+// Open creates a call's bridge before either party connects: an outbound
+// call over the SIP trunk, where the agent's browser connects first and
+// the dialed customer's RTP joins on answer (AttachCustomerRTP).
+func (h *Hub) Open(callID string, codec Codec) error {
+	_, err := h.open(callID, codec)
+	return err
+}
+
+// open creates a call's bridge in codec with its queue's hold music and
+// starts the hub's clock.
+func (h *Hub) open(callID string, codec Codec) (*bridge, error) {
 	// The music is looked up before taking the hub's lock: the lookup may
 	// read a file and ask the call service, which calls into the hub.
 	var music []int16
@@ -101,9 +142,9 @@ func (h *Hub) ConnectCustomer(ctx context.Context, callID, offer string) (string
 		music = Tone()
 	}
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	if h.bridges[callID] != nil {
-		h.mu.Unlock()
-		return "", fmt.Errorf("media: call %s has a customer already", callID)
+		return nil, fmt.Errorf("media: call %s has a customer already", callID)
 	}
 	b := newBridge(callID, codec, music)
 	h.bridges[callID] = b
@@ -111,16 +152,7 @@ func (h *Hub) ConnectCustomer(ctx context.Context, callID, offer string) (string
 		h.clockOn = true
 		go h.run()
 	}
-	h.mu.Unlock()
-	l, answer, err := h.newLeg(ctx, offer, codec, b.fromCustomerRTP, func() { h.customerGone(callID) })
-	if err != nil {
-		h.End(callID)
-		return "", err
-	}
-	b.mu.Lock()
-	b.customer = l
-	b.mu.Unlock()
-	return answer, nil
+	return b, nil
 }
 
 // ConnectAgent answers an agent's SDP offer for a call and bridges the
@@ -231,6 +263,10 @@ func (h *Hub) Recording(callID string) string {
 	defer h.mu.Unlock()
 	return h.paths[callID]
 }
+
+// ICEServers returns the STUN/TURN servers browsers should use, with
+// fresh credentials.
+func (h *Hub) ICEServers() []ICEServer { return h.cfg.ICE.Servers(time.Now()) }
 
 // Calls reports how many calls have media on this node.
 func (h *Hub) Calls() int {

@@ -75,7 +75,7 @@ func offeredCodec(offer string, want Codec) (Codec, error) {
 // closes. Candidates are gathered before answering (no trickle ICE), so one
 // request-response carries the whole negotiation.
 func (h *Hub) newLeg(ctx context.Context, offer string, codec Codec, onRTP func([]byte), onGone func()) (*leg, string, error) {
-	pc, err := h.api.NewPeerConnection(webrtc.Configuration{})
+	pc, err := h.api.NewPeerConnection(webrtc.Configuration{ICEServers: h.cfg.ICE.webrtcServers(time.Now())})
 	if err != nil {
 		return nil, "", err
 	}

@@ -3,9 +3,11 @@ package media
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/pion/rtp"
 )
@@ -42,12 +44,21 @@ func (l *rtpLeg) write(payload []byte) error {
 
 func (l *rtpLeg) close() { l.once.Do(func() { _ = l.conn.Close() }) }
 
-// read delivers the payloads of the call's codec until the socket closes.
-func (l *rtpLeg) read(onRTP func([]byte)) {
+// read delivers the payloads of the call's codec until the socket closes,
+// or until nothing arrived for idle (0: no limit): then onIdle runs, as a
+// SIP caller who vanished without BYE must not hold the call forever.
+func (l *rtpLeg) read(onRTP func([]byte), idle time.Duration, onIdle func()) {
 	buf := make([]byte, 1500)
 	for {
+		if idle > 0 {
+			_ = l.conn.SetReadDeadline(time.Now().Add(idle))
+		}
 		n, _, err := l.conn.ReadFromUDP(buf)
 		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() && onIdle != nil {
+				onIdle()
+			}
 			return
 		}
 		var pkt rtp.Packet
@@ -75,6 +86,55 @@ func (h *Hub) Codec(callID string) (Codec, bool) {
 	return b.codec, true
 }
 
+// OfferedCodec returns the first G.711 codec of an SDP offer (a browser's
+// or a SIP caller's), in the offerer's order of preference.
+func OfferedCodec(offer string) (Codec, error) { return offeredCodec(offer, "") }
+
+// ConnectCustomerRTP creates a call's bridge with a plain RTP customer: a
+// caller arriving from the SIP trunk, who hears the queue's music until an
+// agent connects. The hub owns conn from now on.
+func (h *Hub) ConnectCustomerRTP(callID string, codec Codec, conn *net.UDPConn, remote *net.UDPAddr) error {
+	if _, err := h.open(callID, codec); err != nil {
+		conn.Close()
+		return err
+	}
+	return h.AttachCustomerRTP(callID, conn, remote)
+}
+
+// AttachCustomerRTP makes a plain RTP endpoint the customer of an open
+// call: the number an agent dialed over the SIP trunk, once it answered.
+// The hub owns conn from now on.
+func (h *Hub) AttachCustomerRTP(callID string, conn *net.UDPConn, remote *net.UDPAddr) error {
+	b := h.bridge(callID)
+	if b == nil {
+		conn.Close()
+		return fmt.Errorf("media: no media for call %s", callID)
+	}
+	l := newRTPLeg(conn, remote, b.codec)
+	b.mu.Lock()
+	old := b.customer
+	b.customer = l
+	b.mu.Unlock()
+	if old != nil {
+		old.close()
+	}
+	idle := h.cfg.RTPTimeout
+	if idle == 0 {
+		idle = 30 * time.Second
+	}
+	go l.read(b.fromCustomerRTP, idle, func() {
+		h.cfg.Log.Info("media: no RTP from the caller, ending the call", "call", callID, "after", idle)
+		h.customerGone(callID)
+	})
+	return nil
+}
+
+func newRTPLeg(conn *net.UDPConn, remote *net.UDPAddr, codec Codec) *rtpLeg {
+	var ssrc [4]byte
+	_, _ = rand.Read(ssrc[:])
+	return &rtpLeg{conn: conn, remote: remote, pt: codec.PayloadType(), ssrc: binary.BigEndian.Uint32(ssrc[:])}
+}
+
 // ConnectRTP makes a plain RTP endpoint the call's far side (in place of
 // an agent): conn is the local socket offered in SIP, remote the address
 // the trunk answered with. The hub owns conn from now on.
@@ -84,10 +144,8 @@ func (h *Hub) ConnectRTP(callID string, conn *net.UDPConn, remote *net.UDPAddr) 
 		conn.Close()
 		return fmt.Errorf("media: no media for call %s", callID)
 	}
-	var ssrc [4]byte
-	_, _ = rand.Read(ssrc[:])
-	l := &rtpLeg{conn: conn, remote: remote, pt: b.codec.PayloadType(), ssrc: binary.BigEndian.Uint32(ssrc[:])}
-	go l.read(func(p []byte) { b.fromAgentRTP(l, p) })
+	l := newRTPLeg(conn, remote, b.codec)
+	go l.read(func(p []byte) { b.fromAgentRTP(l, p) }, 0, nil)
 	h.attachAgent(b, l)
 	return nil
 }

@@ -3,6 +3,7 @@ package media
 import (
 	"fmt"
 	"math"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,9 +20,12 @@ import (
 type Softphone struct {
 	pc    *webrtc.PeerConnection
 	track *webrtc.TrackLocalStaticRTP
-	mark  byte
-	stop  chan struct{}
-	once  sync.Once
+	// conn is a plain RTP phone's socket (NewRTPPhone), to remote.
+	conn   *net.UDPConn
+	remote *net.UDPAddr
+	mark   byte
+	stop   chan struct{}
+	once   sync.Once
 
 	sent atomic.Int64
 
@@ -131,7 +135,7 @@ func (p *Softphone) send() {
 		for due := int64(time.Since(start) / (20 * time.Millisecond)); n < due; n++ {
 			seq++
 			ts += frameBytes
-			if p.track.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: ts}, Payload: payload}) == nil {
+			if p.write(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: ts}, Payload: payload}) == nil {
 				p.sent.Add(1)
 			}
 		}
@@ -188,10 +192,60 @@ func (p *Softphone) Quality() (received, lost int64, jitter time.Duration, first
 	return p.total, p.lost, time.Duration(p.jitter / 8000 * float64(time.Second)), p.first
 }
 
+// write sends one packet on the phone's track or RTP socket.
+func (p *Softphone) write(pkt *rtp.Packet) error {
+	if p.conn == nil {
+		return p.track.WriteRTP(pkt)
+	}
+	buf, err := pkt.Marshal()
+	if err != nil {
+		return err
+	}
+	_, err = p.conn.WriteToUDP(buf, p.remote)
+	return err
+}
+
 // Close hangs up.
 func (p *Softphone) Close() {
 	p.once.Do(func() {
 		close(p.stop)
-		_ = p.pc.Close()
+		if p.pc != nil {
+			_ = p.pc.Close()
+		}
+		if p.conn != nil {
+			_ = p.conn.Close()
+		}
 	})
 }
+
+// NewRTPPhone is a Softphone on plain RTP, as a caller from a SIP trunk
+// is: it sends to remote (PCMU) once Start runs; Addr is where it
+// receives.
+func NewRTPPhone(mark byte, remote *net.UDPAddr) (*Softphone, error) {
+	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		return nil, err
+	}
+	_ = conn.SetReadBuffer(1 << 20)
+	p := &Softphone{conn: conn, remote: remote, mark: mark, stop: make(chan struct{}), byMark: map[byte]int64{}, firstBy: map[byte]time.Time{}}
+	go func() {
+		buf := make([]byte, 1500)
+		for {
+			n, _, err := conn.ReadFromUDP(buf)
+			if err != nil {
+				return
+			}
+			var pkt rtp.Packet
+			if pkt.Unmarshal(buf[:n]) == nil {
+				p.received(&pkt, time.Now())
+			}
+		}
+	}()
+	return p, nil
+}
+
+// Addr is where a plain RTP phone receives.
+func (p *Softphone) Addr() *net.UDPAddr { return p.conn.LocalAddr().(*net.UDPAddr) }
+
+// Start begins sending on a plain RTP phone.
+func (p *Softphone) Start() { go p.send() }

@@ -22,12 +22,32 @@ func sdpOffer(host string, port int, codec media.Codec) []byte {
 		"m=audio %d RTP/AVP %d\r\na=rtpmap:%d %s/8000\r\na=ptime:20\r\na=sendrecv\r\n", sess, host, host, port, pt, pt, codec)
 }
 
+// sdpOfferMedia is the codec (the caller's first G.711) and RTP address of
+// an INVITE's SDP offer.
+func sdpOfferMedia(body []byte) (media.Codec, *net.UDPAddr, error) {
+	codec, err := media.OfferedCodec(string(body))
+	if err != nil {
+		return "", nil, err
+	}
+	var sd sdp.SessionDescription
+	if err := sd.Unmarshal(body); err != nil {
+		return "", nil, fmt.Errorf("trunk: bad SDP offer: %w", err)
+	}
+	addr, err := sdpAudioAddr(&sd)
+	return codec, addr, err
+}
+
 // sdpAnswerAddr is where the far side receives RTP, from its SDP answer.
 func sdpAnswerAddr(body []byte) (*net.UDPAddr, error) {
 	var sd sdp.SessionDescription
 	if err := sd.Unmarshal(body); err != nil {
 		return nil, fmt.Errorf("trunk: bad SDP answer: %w", err)
 	}
+	return sdpAudioAddr(&sd)
+}
+
+// sdpAudioAddr is the RTP address of a description's first audio stream.
+func sdpAudioAddr(sd *sdp.SessionDescription) (*net.UDPAddr, error) {
 	for _, m := range sd.MediaDescriptions {
 		if m.MediaName.Media != "audio" || m.MediaName.Port.Value == 0 {
 			continue
@@ -37,13 +57,13 @@ func sdpAnswerAddr(body []byte) (*net.UDPAddr, error) {
 			conn = m.ConnectionInformation
 		}
 		if conn == nil || conn.Address == nil {
-			return nil, fmt.Errorf("trunk: SDP answer without a connection address")
+			return nil, fmt.Errorf("trunk: SDP without a connection address")
 		}
 		ip := net.ParseIP(conn.Address.Address)
 		if ip == nil {
-			return nil, fmt.Errorf("trunk: SDP answer address %q is not an IP", conn.Address.Address)
+			return nil, fmt.Errorf("trunk: SDP address %q is not an IP", conn.Address.Address)
 		}
 		return &net.UDPAddr{IP: ip, Port: m.MediaName.Port.Value}, nil
 	}
-	return nil, fmt.Errorf("trunk: SDP answer has no audio")
+	return nil, fmt.Errorf("trunk: SDP has no audio")
 }

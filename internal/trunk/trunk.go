@@ -1,8 +1,10 @@
-// Package trunk is Switchboard's SIP trunk client (I3): it dials external
-// E.164 numbers over SIP/UDP with sipgo, offers the call's G.711 codec on a
-// plain RTP socket, and hands the answered media to the hub, so the
-// customer's WebRTC leg bridges to the trunk without transcoding. It
-// implements call.Dialer.
+// Package trunk is Switchboard's SIP trunk (I1, I3): over SIP/UDP with
+// sipgo it takes calls arriving from the provider (INVITE → a call routed
+// to the agents), dials customers' numbers for agents' outbound calls, and
+// dials external E.164 numbers for blind transfers. Every SIP leg offers
+// the call's G.711 codec on a plain RTP socket handed to the media hub, so
+// it bridges to the agents' WebRTC legs without transcoding. It implements
+// call.Dialer.
 package trunk
 
 import (
@@ -19,6 +21,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/switchboard-cc/switchboard/internal/call"
+	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/media"
 )
 
@@ -31,13 +34,29 @@ type Config struct {
 	Proxy string
 	// RingTimeout bounds the wait for an answer (default 30 s).
 	RingTimeout time.Duration
-	Log         *slog.Logger
+	// Calls takes calls arriving from the trunk; nil refuses them (403).
+	Calls Incoming
+	Log   *slog.Logger
+}
+
+// Incoming is the call service as calls arriving from the trunk need it.
+type Incoming interface {
+	// IncomingSIP starts a call from number from to our number to;
+	// connect hooks the caller's media to the call's ID before it rings.
+	IncomingSIP(ctx context.Context, from, to string, connect func(callID string) error) (string, error)
+	// Hangup ends a call (the caller's BYE: agent 0, by "customer").
+	Hangup(ctx context.Context, id string, agent desk.ID, by string) (*call.Call, error)
 }
 
 // Media is what the trunk needs of the media hub.
 type Media interface {
 	Codec(callID string) (media.Codec, bool)
+	// ConnectRTP makes conn the far side of a transfer (the agent's side).
 	ConnectRTP(callID string, conn *net.UDPConn, remote *net.UDPAddr) error
+	// ConnectCustomerRTP creates a call's media with a caller from the trunk.
+	ConnectCustomerRTP(callID string, codec media.Codec, conn *net.UDPConn, remote *net.UDPAddr) error
+	// AttachCustomerRTP makes conn the customer of an outbound call.
+	AttachCustomerRTP(callID string, conn *net.UDPConn, remote *net.UDPAddr) error
 }
 
 // Trunk places calls to a SIP trunk.
@@ -50,14 +69,22 @@ type Trunk struct {
 	ua      *sipgo.UserAgent
 	srv     *sipgo.Server
 	dialogs *sipgo.DialogClientCache
+	// answered are the dialogs of calls that arrived from the trunk.
+	answered *sipgo.DialogServerCache
 
-	mu       sync.Mutex
-	sessions map[string]*session
+	mu sync.Mutex
+	// sessions are the SIP legs of each call: the caller or dialed
+	// customer, and the external party of a transfer.
+	sessions map[string][]*session
+	// ringing cancels the INVITEs of a call still waiting for an answer.
+	ringing map[string][]*context.CancelFunc
 }
 
-// session is one external leg.
+// session is one SIP leg of a call, placed or answered.
 type session struct {
-	dialog *sipgo.DialogClientSession
+	bye    func(ctx context.Context) error
+	close  func() error
+	done   <-chan struct{}
 	hungUp bool
 }
 
@@ -92,10 +119,18 @@ func New(cfg Config, m Media) (*Trunk, error) {
 		return nil, err
 	}
 	t := &Trunk{cfg: cfg, media: m, host: host, port: port, proxy: sip.Uri{Host: phost, Port: pp}, ua: ua, srv: srv,
-		sessions: map[string]*session{}}
-	t.dialogs = sipgo.NewDialogClientCache(client, sip.ContactHeader{Address: sip.Uri{User: "switchboard", Host: host, Port: port}})
+		sessions: map[string][]*session{}, ringing: map[string][]*context.CancelFunc{}}
+	contact := sip.ContactHeader{Address: sip.Uri{User: "switchboard", Host: host, Port: port}}
+	t.dialogs = sipgo.NewDialogClientCache(client, contact)
+	t.answered = sipgo.NewDialogServerCache(client, contact)
+	srv.OnInvite(t.onInvite)
+	srv.OnAck(func(req *sip.Request, tx sip.ServerTransaction) { _ = t.answered.ReadAck(req, tx) })
 	srv.OnBye(func(req *sip.Request, tx sip.ServerTransaction) {
-		if err := t.dialogs.ReadBye(req, tx); err != nil {
+		err := t.dialogs.ReadBye(req, tx)
+		if errors.Is(err, sipgo.ErrDialogDoesNotExists) {
+			err = t.answered.ReadBye(req, tx)
+		}
+		if err != nil {
 			_ = tx.Respond(sip.NewResponseFromRequest(req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist", nil))
 		}
 	})
@@ -123,101 +158,6 @@ func (t *Trunk) Start(ctx context.Context) error {
 // Close stops the user agent.
 func (t *Trunk) Close() error { return t.ua.Close() }
 
-// Dial calls number for callID in the background (call.Dialer).
-func (t *Trunk) Dial(ctx context.Context, callID, number string, ev call.ExternalEvents) {
-	go func() {
-		if reason, err := t.dial(ctx, callID, number, ev); err != nil {
-			t.cfg.Log.Info("trunk: external call failed", "call", callID, "number", number, "reason", reason, "err", err)
-			ev.Failed(reason)
-		}
-	}()
-}
-
-// Hangup sends BYE on a call's external leg (call.Dialer); it returns at
-// once.
-func (t *Trunk) Hangup(callID string) {
-	t.mu.Lock()
-	s := t.sessions[callID]
-	delete(t.sessions, callID)
-	if s != nil {
-		s.hungUp = true
-	}
-	t.mu.Unlock()
-	if s == nil {
-		return
-	}
-	// In the background: the call service calls this under its lock, and
-	// a BYE waits for the far side's answer.
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := s.dialog.Bye(ctx); err != nil {
-			t.cfg.Log.Info("trunk: BYE failed", "call", callID, "err", err)
-		}
-		_ = s.dialog.Close()
-	}()
-}
-
-// dial runs one INVITE transaction to the end: on 2xx it ACKs, bridges the
-// media and watches for the far side's BYE; otherwise it returns the
-// reason for the agent (busy, no_answer, rejected, unreachable).
-func (t *Trunk) dial(ctx context.Context, callID, number string, ev call.ExternalEvents) (string, error) {
-	codec, ok := t.media.Codec(callID)
-	if !ok {
-		return "unreachable", fmt.Errorf("no media for the call")
-	}
-	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.ParseIP(t.host)})
-	if err != nil {
-		return "unreachable", err
-	}
-	offer := sdpOffer(t.host, conn.LocalAddr().(*net.UDPAddr).Port, codec)
-	to := t.proxy
-	to.User = number
-	dialog, err := t.dialogs.Invite(ctx, to, offer, sip.NewHeader("Content-Type", "application/sdp"))
-	if err != nil {
-		conn.Close()
-		return "unreachable", err
-	}
-	wctx, cancel := context.WithTimeout(ctx, t.cfg.RingTimeout)
-	err = dialog.WaitAnswer(wctx, sipgo.AnswerOptions{})
-	cancel()
-	if err != nil {
-		conn.Close()
-		_ = dialog.Close()
-		return failReason(err, wctx.Err() != nil), err
-	}
-	if err := dialog.Ack(ctx); err != nil {
-		conn.Close()
-		_ = dialog.Close()
-		return "unreachable", err
-	}
-	remote, err := sdpAnswerAddr(dialog.InviteResponse.Body())
-	if err == nil {
-		err = t.media.ConnectRTP(callID, conn, remote)
-	}
-	if err != nil {
-		_ = dialog.Bye(ctx)
-		_ = dialog.Close()
-		return "rejected", err
-	}
-	s := &session{dialog: dialog}
-	t.mu.Lock()
-	t.sessions[callID] = s
-	t.mu.Unlock()
-	ev.Answered()
-	go func() {
-		<-dialog.Context().Done() // the far side's BYE, or ours
-		t.mu.Lock()
-		ours := s.hungUp
-		delete(t.sessions, callID)
-		t.mu.Unlock()
-		if !ours {
-			ev.Ended()
-		}
-	}()
-	return "", nil
-}
-
 // failReason maps a failed INVITE to what the agent's call view shows.
 func failReason(err error, timedOut bool) string {
 	var dr *sipgo.ErrDialogResponse
@@ -235,4 +175,87 @@ func failReason(err error, timedOut bool) string {
 		return "no_answer"
 	}
 	return "unreachable"
+}
+
+// Hangup sends BYE on every SIP leg of a call still up (call.Dialer); it
+// returns at once.
+func (t *Trunk) Hangup(callID string) {
+	t.mu.Lock()
+	legs := t.sessions[callID]
+	delete(t.sessions, callID)
+	for _, s := range legs {
+		s.hungUp = true
+	}
+	for _, cancel := range t.ringing[callID] {
+		(*cancel)() // CANCEL to a number still ringing
+	}
+	delete(t.ringing, callID)
+	t.mu.Unlock()
+	// In the background: the call service calls this under its lock, and
+	// a BYE waits for the far side's answer.
+	for _, s := range legs {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := s.bye(ctx); err != nil {
+				t.cfg.Log.Info("trunk: BYE failed", "call", callID, "err", err)
+			}
+			_ = s.close()
+		}()
+	}
+}
+
+// pending registers the cancel of an INVITE waiting for an answer, until
+// the returned func runs.
+func (t *Trunk) pending(callID string, cancel context.CancelFunc) func() {
+	p := &cancel
+	t.mu.Lock()
+	t.ringing[callID] = append(t.ringing[callID], p)
+	t.mu.Unlock()
+	return func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		list := t.ringing[callID]
+		for i, v := range list {
+			if v == p {
+				list = append(list[:i:i], list[i+1:]...)
+				break
+			}
+		}
+		if len(list) == 0 {
+			delete(t.ringing, callID)
+		} else {
+			t.ringing[callID] = list
+		}
+	}
+}
+
+// track registers a call's SIP leg and runs gone when the far side ends
+// it (its BYE), not when we hung up.
+func (t *Trunk) track(callID string, s *session, gone func()) {
+	t.mu.Lock()
+	t.sessions[callID] = append(t.sessions[callID], s)
+	t.mu.Unlock()
+	go func() {
+		<-s.done
+		t.mu.Lock()
+		ours := s.hungUp
+		legs := t.sessions[callID]
+		for i, v := range legs {
+			if v == s {
+				legs = append(legs[:i:i], legs[i+1:]...)
+				break
+			}
+		}
+		if len(legs) == 0 {
+			delete(t.sessions, callID)
+		} else {
+			t.sessions[callID] = legs
+		}
+		t.mu.Unlock()
+		_ = s.close()
+		if !ours {
+			gone()
+		}
+	}()
 }

@@ -176,3 +176,36 @@ func TestHangupSendsBye(t *testing.T) {
 	case <-time.After(200 * time.Millisecond):
 	}
 }
+
+// Only the trunk places calls: an INVITE from another address is refused
+// (source checked against the proxy's host, names resolved).
+func TestFromTrunk(t *testing.T) {
+	tr, err := New(Config{Listen: "127.0.0.1:0", Proxy: "localhost:5060"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	for source, want := range map[string]bool{"127.0.0.1:5060": true, "127.0.0.1:40000": true, "10.1.2.3:5060": false, "garbage": false} {
+		if got := tr.fromTrunk(source); got != want {
+			t.Errorf("fromTrunk(%q) = %v", source, got)
+		}
+	}
+}
+
+// Hanging up while the number still rings sends CANCEL (sipp's scenario
+// only completes on it) and reports no answer.
+func TestHangupWhileRingingCancels(t *testing.T) {
+	port := freePort(t)
+	sipp := startSipp(t, "ring_then_cancel.xml", port)
+	_, _, tr := setup(t, port)
+	ev, cb := newEvents()
+	tr.DialCustomer(context.Background(), "c1", "+15550100", cb)
+	time.Sleep(300 * time.Millisecond) // let it ring (sipgo waits for the 180 before CANCEL anyway)
+	tr.Hangup("c1")
+	if r := wait(t, "the dial to fail", ev.failed); r == "" {
+		t.Fatal("no reason")
+	}
+	if err := wait(t, "sipp to finish", sipp); err != nil {
+		t.Fatalf("sipp (no CANCEL?): %v", err)
+	}
+}

@@ -32,8 +32,8 @@ export function createUser(data: string, email: string, role: string, name: stri
 }
 
 /** startServer runs serve on port 0 and reads the address it prints. */
-export async function startServer(data: string): Promise<Server> {
-  const proc = spawn(bin(), ['serve', '--addr', '127.0.0.1:0', '--data', data, '--log-level', 'warn'], {
+export async function startServer(data: string, extraArgs: string[] = []): Promise<Server> {
+  const proc = spawn(bin(), ['serve', '--addr', '127.0.0.1:0', '--data', data, '--log-level', 'warn', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''

@@ -21,6 +21,7 @@ export interface ServerEvent {
     | 'queue.members'
     | 'queue.updated'
     | 'routing.rules'
+    | 'call.event'
   conversation_id?: string
   message_id?: string
   queue_id?: string
@@ -41,6 +42,8 @@ export type LiveEvent =
   | { type: 'agent'; id: string; change: ServerEvent }
   /** Queues, their members or the routing rules changed. */
   | { type: 'config'; change: ServerEvent }
+  /** A call frame for this agent (call.ringing, call.ended, call.answer). */
+  | { type: 'call'; frame: { type: string; call?: unknown } }
   /** Another agent is typing in a conversation this client subscribed to. */
   | { type: 'typing'; conversationId: string; agentId: string; agentName: string }
 
@@ -282,6 +285,11 @@ export class SocketSource implements LiveSource {
           queueCounts.set(String(q.queue_id), { unassigned: Number(q.unassigned) || 0, assigned: Number(q.assigned) || 0, bots: Number(q.bots) || 0 })
         }
         break
+      case 'call.ringing':
+      case 'call.ended':
+      case 'call.answer':
+        this.emit({ type: 'call', frame: f })
+        break
       case 'pong':
       case 'error':
         break
@@ -294,7 +302,7 @@ export class SocketSource implements LiveSource {
   }
 
   private dispatch(ev: ServerEvent): void {
-    if (ev.type.startsWith('conversation.') || ev.type === 'message.created') {
+    if (ev.type.startsWith('conversation.') || ev.type === 'message.created' || ev.type === 'call.event') {
       if (ev.conversation_id) this.emit({ type: 'conversation', id: ev.conversation_id, change: ev })
       // An assignment changes the agents' load (and automatic status) too.
       for (const id of [ev.agent_id, ev.freed_agent_id]) {
