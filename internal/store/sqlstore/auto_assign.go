@@ -65,6 +65,10 @@ var autoAssignWrites = []string{qNextWaiting, qEligibleAgents, qChannelLoad, qAu
 // read unless per-channel caps pass over that many.
 const spareCandidates = 25
 
+// maxReplans bounds the plans made again in one transaction because a
+// chosen agent changed before its row was locked.
+const maxReplans = 8
+
 // errLostRace says another transaction changed what this one decided on.
 var errLostRace = errors.New("auto-assign: lost a race")
 
@@ -103,19 +107,28 @@ func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]des
 			if err != nil || len(convs) == 0 {
 				return err
 			}
-			cands, err := s.eligibleTx(ctx, tx, queueID, len(convs)+spareCandidates)
-			if err != nil || len(cands) == 0 {
-				return err
-			}
 			count := func(agent desk.ID, channel string) (n int, err error) {
 				err = s.txRow(ctx, tx, qChannelLoad, int64(agent), channel).Scan(&n)
 				return n, err
 			}
-			if plan, err = planAssignments(convs, cands, count, func() int64 { return micros(s.now()) }); err != nil || len(plan) == 0 {
-				return err
-			}
-			if s.dialect.RowLocks {
-				if err := lockPlannedTx(ctx, tx, plan); err != nil {
+			// With row locks, an agent changed between the read and its
+			// lock means planning again in this transaction: agents
+			// already locked cannot change, so this settles quickly.
+			for round := 0; ; round++ {
+				cands, err := s.eligibleTx(ctx, tx, queueID, len(convs)+spareCandidates)
+				if err != nil || len(cands) == 0 {
+					plan = nil
+					return err
+				}
+				if plan, err = planAssignments(convs, cands, count, func() int64 { return micros(s.now()) }); err != nil || len(plan) == 0 {
+					return err
+				}
+				if !s.dialect.RowLocks {
+					break
+				}
+				if err := lockPlannedTx(ctx, tx, plan); err == nil {
+					break
+				} else if !errors.Is(err, errLostRace) || round == maxReplans {
 					return err
 				}
 			}
