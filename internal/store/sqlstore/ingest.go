@@ -14,14 +14,15 @@ import (
 // on the writer (see hotWrites), so the hot path parses no SQL.
 const (
 	qIngestDup = `SELECT id FROM messages WHERE channel = $1 AND external_id = $2`
-	// qIngestFindCustomer finds the owner of a contact address. Where the
-	// database has several writers (qIngestLockCustomer) it also locks the
-	// row, so two messages of one customer cannot both open a conversation.
-	// It also answers whether the message was seen before, so the usual
-	// case (a known customer, a new message) takes one statement.
+	// qIngestFindCustomer finds the owner of a contact address. It also
+	// answers whether the message was seen before, so the usual case (a
+	// known customer, a new message) takes one statement.
 	qIngestFindCustomer = `SELECT ` + customerColumns + `, (SELECT id FROM messages WHERE channel = $1 AND external_id = $3) FROM customers
 		WHERE id = (SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2)`
-	qIngestLockCustomer  = qIngestFindCustomer + ` FOR UPDATE`
+	// qIngestLockCustomer locks a customer's row where the database has
+	// several writers, before a message opens a conversation for them: two
+	// messages of one customer cannot both open one.
+	qIngestLockCustomer  = `SELECT id FROM customers WHERE id = $1 FOR UPDATE`
 	qIngestTouchCustomer = `UPDATE customers SET last_activity_at = $1 WHERE id = $2`
 	qIngestNewCustomer   = `INSERT INTO customers (sort_name, contacts, search_terms, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, $4, $4, $4) RETURNING id`
 	qIngestNewContact    = `INSERT INTO contacts (channel, address, customer_id) VALUES ($1, $2, $3)`
@@ -111,12 +112,8 @@ func (s *Store) ingestAlone(ctx context.Context, in *desk.InboundMessage) (*desk
 
 // ingestTx does the work of IngestMessage inside tx.
 func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage) (*desk.IngestResult, error) {
-	findCustomer := qIngestFindCustomer
-	if s.dialect.RowLocks {
-		findCustomer = qIngestLockCustomer
-	}
 	var seen sql.NullInt64
-	cu, err := scanCustomer(s.txRow(ctx, tx, findCustomer, in.Channel, in.From, in.ExternalID), &seen)
+	cu, err := scanCustomer(s.txRow(ctx, tx, qIngestFindCustomer, in.Channel, in.From, in.ExternalID), &seen)
 	if isNoRows(err) {
 		// An unknown sender may still repeat a stored message (its contact
 		// removed from the customer since).
@@ -161,6 +158,16 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 	}
 	if c == nil {
 		c, err = scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(cu.ID)))
+		if isNoRows(err) && s.dialect.RowLocks && !res.NewCustomer {
+			// About to open one: lock the customer, then look again (a
+			// message of theirs on another lane may have just opened it).
+			// Threading into an ongoing conversation, the usual case,
+			// takes no lock.
+			if _, err := s.txExec(ctx, tx, qIngestLockCustomer, int64(cu.ID)); err != nil {
+				return nil, err
+			}
+			c, err = scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(cu.ID)))
+		}
 	}
 	if isNoRows(err) {
 		if c, err = s.openConversationTx(ctx, tx, in, cu, now); err != nil {

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Agents", func(t *testing.T) { testAgents(t, open) })
 	t.Run("Customers", func(t *testing.T) { testCustomers(t, open) })
 	t.Run("Ingest", func(t *testing.T) { testIngest(t, open) })
+	t.Run("IngestOneConversation", func(t *testing.T) { testIngestOneConversation(t, open) })
 	t.Run("Access", func(t *testing.T) { testAccess(t, open) })
 	t.Run("Views", func(t *testing.T) { testViews(t, open) })
 	t.Run("Assignment", func(t *testing.T) { testAssignment(t, open) })
