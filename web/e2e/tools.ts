@@ -3,6 +3,8 @@
 // templates and macros (E1–E3), forms (C10), note attachments (D3), merge
 // (C8) and email drafts (H2), on desktop and phone.
 //   tsx e2e/tools.ts   (part of npm run test:e2e)
+import { createServer, type Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import {
   Api, assert, browserErrors, createUser, freshDataDir, launchBrowser, newContext, password, removeDir, shot, startServer, step, waitFor,
@@ -27,6 +29,30 @@ async function openNewConversation(p: Page) {
   const d = p.getByRole('dialog', { name: 'New conversation' })
   await d.waitFor()
   return d
+}
+
+/** cardEndpoint is a context-card system (F4) on loopback: /crm answers
+ * fields and keeps edits; anything else fails with 500. */
+function cardEndpoint(): Promise<{ url: string; updates: any[]; close: () => void }> {
+  const updates: any[] = []
+  let note = 'first call'
+  const srv: HttpServer = createServer((req, res) => {
+    let body = ''
+    req.on('data', (c) => (body += c))
+    req.on('end', () => {
+      if (req.url !== '/crm') return res.writeHead(500).end('boom')
+      const p = JSON.parse(body)
+      if (p.action === 'update') {
+        updates.push(p.values)
+        note = String(p.values.note)
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify({ fields: { plan: 'Gold ' + xss, balance: 12.5, note } }))
+    })
+  })
+  return new Promise((ok) =>
+    srv.listen(0, '127.0.0.1', () => ok({ url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, updates, close: () => srv.close() })),
+  )
 }
 
 async function scenarios(browser: Browser, server: Server) {
@@ -662,6 +688,71 @@ async function scenarios(browser: Browser, server: Server) {
     await shot(page, 'channels-page')
   })
 
+  let histConv = ''
+  let linus: any = null
+  await step('details: link a customer (F2), history newest 5, "show more", channel filter (F3), unlink', async () => {
+    linus = await admin.call('POST', '/customers', { name: 'Linus ' + xss, contacts: [{ channel: 'sms', address: '+12025550177' }] })
+    const ids: string[] = []
+    for (let i = 0; i < 6; i++) ids.push((await admin.inbound(`history-${i}`, `history message ${i}`)).conversation.id)
+    const sms = await admin.call('POST', '/conversations', { channel: 'sms', to: '+12025550177', text: 'history by sms' })
+    for (const id of ids.slice(1)) await admin.call('PUT', `/conversations/${id}/customer`, { customer_id: linus.id })
+    histConv = ids[0]
+    await page.goto(`/work/all/${histConv}`)
+    const link = page.getByTestId('customer-link')
+    await link.getByRole('button', { name: /^Link (customer|another)$/ }).click()
+    await link.getByLabel('Find customer').fill('Linus')
+    await link.getByRole('button', { name: 'Find' }).click()
+    await link.getByTestId('customer-candidates').getByRole('button', { name: /^Link Linus/ }).click()
+    await page.getByTestId('customer-card').filter({ hasText: 'Linus' }).waitFor()
+    assert((await admin.call('GET', `/conversations/${histConv}`)).customer_id === linus.id, 'linked on the server')
+    const hist = page.getByTestId('customer-history')
+    const items = hist.getByTestId('history-item')
+    await waitFor(async () => (await items.count()) === 5, 'newest 5 in the history')
+    await hist.getByRole('button', { name: 'Show more' }).click()
+    await waitFor(async () => (await items.count()) === 7, 'all 7 after show more')
+    assert((await hist.getByRole('button', { name: 'Show more' }).count()) === 0, 'no more to show')
+    await hist.getByLabel('Channel of history').selectOption('sms')
+    await waitFor(async () => (await items.count()) === 1, 'one SMS conversation')
+    assert((await items.first().getByRole('link').getAttribute('href')) === `/work/all/${sms.id}`, 'the SMS conversation listed')
+    assert((await page.evaluate(() => (window as any).__xss)) === undefined, 'customer name rendered as text')
+    await shot(page, 'details-history')
+    await link.getByRole('button', { name: 'Unlink customer' }).click()
+    await link.getByText('Not linked to a customer.').waitFor()
+    await page.getByTestId('customer-history').waitFor({ state: 'detached' })
+    assert((await admin.call('GET', `/conversations/${histConv}`)).customer_id === '0', 'unlinked on the server')
+  })
+
+  await step('details: context cards show fields as text, write edits back, and a failing endpoint is an error card (F4)', async () => {
+    const ep = await cardEndpoint()
+    try {
+      await admin.call('POST', '/cards', {
+        name: 'CRM', url: ep.url + '/crm',
+        fields: [{ name: 'plan', label: 'Plan' }, { name: 'balance', label: 'Balance' }, { name: 'note', label: 'Note', editable: true }],
+      })
+      await admin.call('POST', '/cards', { name: 'Billing', url: ep.url + '/down', fields: [{ name: 'total', label: 'Total' }] })
+      await page.goto(`/work/all/${histConv}`)
+      const crm = page.getByTestId('context-card-CRM')
+      await crm.waitFor()
+      assert((await crm.getByTestId('card-field-plan').textContent()) === 'Gold ' + xss, 'plan shown as text')
+      assert((await crm.getByTestId('card-field-balance').textContent()) === '12.5', 'balance shown')
+      const note = crm.getByLabel('Note (CRM)')
+      assert((await note.inputValue()) === 'first call', 'editable value filled')
+      await note.fill('called back <i>today</i>')
+      await crm.getByRole('button', { name: 'Save CRM' }).click()
+      await waitFor(() => ep.updates.length === 1, 'the edit reached the endpoint')
+      assert(ep.updates[0].note === 'called back <i>today</i>' && Object.keys(ep.updates[0]).join() === 'note', `update: ${JSON.stringify(ep.updates)}`)
+      await waitFor(async () => (await crm.getByRole('button', { name: 'Save CRM' }).isDisabled()), 'saved, nothing pending')
+      assert((await note.inputValue()) === 'called back <i>today</i>', 'the endpoint answer shown')
+      const billing = page.getByTestId('context-card-Billing')
+      await billing.getByTestId('card-error').waitFor()
+      assert(((await billing.getByTestId('card-error').textContent()) ?? '').includes('could not be loaded'), 'error card says so')
+      assert((await page.evaluate(() => (window as any).__xss)) === undefined, 'card values rendered as text')
+      await shot(page, 'details-context-cards')
+    } finally {
+      ep.close()
+    }
+  })
+
   assert(browserErrors.length === 0, 'no errors in the browser: ' + browserErrors.join('; '))
   await ctx.close()
 }
@@ -674,7 +765,8 @@ async function main() {
   createUser(data, 'ada@example.com', 'admin', 'Ada Admin')
   createUser(data, 'bob@example.com', 'agent', 'Bob Agent')
   createUser(data, 'carol@example.com', 'agent', 'Carol Agent')
-  const server = await startServer(data)
+  // Context cards (F4) call an endpoint on loopback, private unless allowed.
+  const server = await startServer(data, ['--outbound-allow', '127.0.0.1'])
   console.log(`switchboard at ${server.url}, data in ${data}`)
   const t0 = performance.now()
   try {
