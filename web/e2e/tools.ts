@@ -3,6 +3,7 @@
 // templates and macros (E1–E3), forms (C10), note attachments (D3), merge
 // (C8) and email drafts (H2), on desktop and phone.
 //   tsx e2e/tools.ts   (part of npm run test:e2e)
+import { createHmac } from 'node:crypto'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
@@ -12,6 +13,10 @@ import {
 } from './harness.ts'
 
 const xss = `<img src=x onerror="window.__xss=1"><b>bold</b>`
+// The WhatsApp channel's app secret (channels page step), which signs webhooks.
+const waSecret = 'sk-very-secret-app-secret-0123456789'
+// A tiny MP3 (ID3 tag and MPEG-1 layer III frame headers): sniffed as audio/mpeg.
+const mp3 = Buffer.concat([Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x00', 'latin1'), ...Array.from({ length: 8 }, () => Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(413)]))])
 
 async function login(page: Page, email: string) {
   await page.goto('/login')
@@ -647,7 +652,7 @@ async function scenarios(browser: Browser, server: Server) {
   })
 
   await step('channels page: create a WhatsApp channel; secrets are write-only, never shown back; edit and remove a secret', async () => {
-    const secret = 'sk-very-secret-app-secret-0123456789'
+    const secret = waSecret
     await page.goto('/admin/channels')
     const ed = page.getByRole('form', { name: 'New channel' })
     await ed.getByLabel('Kind').selectOption('whatsapp')
@@ -751,6 +756,60 @@ async function scenarios(browser: Browser, server: Server) {
     } finally {
       ep.close()
     }
+  })
+
+  let waConv = ''
+  await step('thread: a WhatsApp location (signed webhook) shows coordinates and an OpenStreetMap link, as text, no embed (D7)', async () => {
+    const ch = ((await admin.call('GET', '/channels')).items as any[]).find((c) => c.kind === 'whatsapp')
+    // Sends go to a closed loopback port: the reply below fails to deliver, but is stored.
+    await admin.call('PATCH', `/channels/${ch.id}`, { settings: { phone_number_id: '998877', base_url: 'http://127.0.0.1:9' } })
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: '1', changes: [{ field: 'messages', value: {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: '15550001111', phone_number_id: '998877' },
+        contacts: [{ profile: { name: 'Wanda' }, wa_id: '4915112345678' }],
+        messages: [{ from: '4915112345678', id: 'wamid.location-1', timestamp: String(Math.floor(Date.now() / 1000)), type: 'location',
+          location: { latitude: 52.52, longitude: 13.405, name: 'HQ ' + xss } }],
+      } }] }],
+    })
+    const res = await fetch(`${server.url}/webhooks/whatsapp/${ch.id}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': 'sha256=' + createHmac('sha256', waSecret).update(body).digest('hex') },
+      body,
+    })
+    assert(res.ok, `webhook accepted: ${res.status}`)
+    const conv = await waitFor(async () => ((await admin.call('GET', '/conversations?view=all&limit=100')).items as any[])
+      .find((c) => c.channel === 'whatsapp' && c.contact_address.includes('4915112345678')), 'the WhatsApp conversation exists')
+    waConv = conv.id
+    await page.goto(`/work/all/${waConv}`)
+    const loc = page.getByTestId('location')
+    await loc.waitFor()
+    assert((await loc.getByTestId('location-coords').textContent()) === '52.52, 13.405', 'coordinates shown')
+    assert((await loc.getByTestId('location-name').textContent()) === 'HQ ' + xss, 'place name as text')
+    const a = loc.getByTestId('location-link')
+    assert((await a.getAttribute('href')) === 'https://www.openstreetmap.org/?mlat=52.52&mlon=13.405#map=16/52.52/13.405', 'OpenStreetMap link')
+    assert((await a.getAttribute('rel'))?.includes('noopener') && (await a.getAttribute('target')) === '_blank', 'opens apart, without opener')
+    assert((await page.locator('iframe').count()) === 0, 'no embedded map')
+    assert((await page.evaluate(() => (window as any).__xss)) === undefined, 'location rendered as text')
+    await shot(page, 'thread-location')
+  })
+
+  await step('thread: an audio reply is shown with an <audio controls> player and its download link', async () => {
+    await page.goto(`/work/all/${waConv}`)
+    await page.getByRole('radio', { name: 'Reply' }).check()
+    await page.getByTestId('note-files').setInputFiles({ name: 'greeting.mp3', mimeType: 'audio/mpeg', buffer: mp3 })
+    await page.getByTestId('composer-send').click()
+    const player = page.getByTestId('message').getByTestId('audio-player')
+    await player.waitFor()
+    assert((await player.getAttribute('controls')) !== null, 'player has controls')
+    assert((await page.getByTestId('message').filter({ has: page.getByTestId('audio-player') }).getByTestId('attachment-link').textContent()) === 'greeting.mp3', 'download link next to the player')
+    const sent = ((await admin.call('GET', `/conversations/${waConv}/messages`)).items as any[]).find((m) => m.direction === 'out' && m.type === 'audio')
+    assert(sent?.attachments?.[0]?.content_type === 'audio/mpeg', `stored as an audio message: ${JSON.stringify(sent)}`)
+    assert((await player.getAttribute('src')) === sent.attachments[0].url, 'player plays the stored file')
+    const file = await page.evaluate(async (u) => { const r = await fetch(u); return { ok: r.ok, n: (await r.arrayBuffer()).byteLength } }, sent.attachments[0].url)
+    assert(file.ok && file.n === mp3.length, `the file is served to the player: ${JSON.stringify(file)}`)
+    await shot(page, 'thread-audio')
   })
 
   assert(browserErrors.length === 0, 'no errors in the browser: ' + browserErrors.join('; '))
