@@ -812,6 +812,55 @@ async function scenarios(browser: Browser, server: Server) {
     await shot(page, 'thread-audio')
   })
 
+  await step('composer: an expired WhatsApp session allows only templates, and says so; an open one does not warn', async () => {
+    const c = await admin.call('POST', '/conversations', {
+      channel: 'whatsapp', to: '+12025550166', type: 'template', template: { name: 'order_update', language: 'en', variables: ['X-9', 'Friday'] },
+    })
+    await page.goto(`/work/all/${c.id}`)
+    const warn = page.getByTestId('session-expired')
+    await warn.waitFor()
+    assert(((await warn.textContent()) ?? '').includes('only a registered template can be sent'), 'the warning says templates only')
+    await page.getByTestId('composer-text').fill('Are you still there?')
+    assert(await page.getByTestId('composer-send').isDisabled(), 'free text cannot be sent')
+    assert((await page.getByTestId('note-files').count()) === 0, 'no files either')
+    await shot(page, 'whatsapp-session-expired')
+    await page.getByTestId('composer-text').fill('/order')
+    await page.getByRole('listbox', { name: 'Templates' }).getByRole('option', { name: /order_update/ }).click()
+    const vars = page.getByTestId('template-variables')
+    await vars.getByLabel('Variable 1').fill('B-2')
+    await vars.getByLabel('Variable 2').fill('Tuesday')
+    await page.getByTestId('composer-send').click()
+    await waitFor(async () => ((await admin.call('GET', `/conversations/${c.id}/messages`)).items as any[]).filter((m) => m.type === 'template').length === 2, 'the template went out')
+    await page.goto(`/work/all/${waConv}`)
+    await page.getByTestId('reply-route').waitFor()
+    assert((await page.getByTestId('session-expired').count()) === 0, 'no warning while the customer wrote within 24 hours')
+  })
+
+  await step('composer: the last channel is preselected; a reply on the customer\'s other channel goes there from the queue\'s sender (C7, E4)', async () => {
+    const mia = await admin.call('POST', '/customers', {
+      name: 'Mia', contacts: [{ channel: 'whatsapp', address: '+4915199990000' }, { channel: 'sms', address: '+12025550155' }],
+    })
+    const r = await admin.inbound('+4915199990000', 'hi from whatsapp', 'whatsapp')
+    const conv = await admin.call('GET', `/conversations/${r.conversation.id}`)
+    if (conv.customer_id !== mia.id) await admin.call('PUT', `/conversations/${conv.id}/customer`, { customer_id: mia.id })
+    await page.goto(`/work/all/${conv.id}`)
+    const ch = page.getByTestId('reply-channel')
+    await ch.locator('option[value="sms"]').waitFor({ state: 'attached' })
+    assert((await ch.inputValue()) === 'whatsapp', 'the last channel (WhatsApp) preselected')
+    await ch.selectOption('sms')
+    assert((await page.getByTestId('reply-to').inputValue()) === '+12025550155', "the customer's SMS number picked")
+    await waitFor(async () => (await page.getByTestId('reply-from').inputValue()) === 'brand', "the queue's SMS sender picked")
+    await page.getByTestId('composer-text').fill('Switching to SMS')
+    await page.getByTestId('composer-send').click()
+    await page.getByTestId('message').filter({ hasText: 'Switching to SMS' }).waitFor()
+    const sent = ((await admin.call('GET', `/conversations/${conv.id}/messages`)).items as any[]).find((m) => m.text === 'Switching to SMS')
+    assert(sent.channel === 'sms' && sent.to === '+12025550155' && sent.from === 'brand', `sent on SMS: ${JSON.stringify(sent)}`)
+    await page.reload()
+    await page.getByTestId('reply-channel').locator('option[value="sms"]').waitFor({ state: 'attached' })
+    assert((await page.getByTestId('reply-channel').inputValue()) === 'sms', 'SMS, now the last channel, preselected')
+    await shot(page, 'composer-channel-picker')
+  })
+
   assert(browserErrors.length === 0, 'no errors in the browser: ' + browserErrors.join('; '))
   await ctx.close()
 }
