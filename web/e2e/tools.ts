@@ -836,6 +836,7 @@ async function scenarios(browser: Browser, server: Server) {
     assert((await page.getByTestId('session-expired').count()) === 0, 'no warning while the customer wrote within 24 hours')
   })
 
+  let miaConv = ''
   await step('composer: the last channel is preselected; a reply on the customer\'s other channel goes there from the queue\'s sender (C7, E4)', async () => {
     const mia = await admin.call('POST', '/customers', {
       name: 'Mia', contacts: [{ channel: 'whatsapp', address: '+4915199990000' }, { channel: 'sms', address: '+12025550155' }],
@@ -843,6 +844,7 @@ async function scenarios(browser: Browser, server: Server) {
     const r = await admin.inbound('+4915199990000', 'hi from whatsapp', 'whatsapp')
     const conv = await admin.call('GET', `/conversations/${r.conversation.id}`)
     if (conv.customer_id !== mia.id) await admin.call('PUT', `/conversations/${conv.id}/customer`, { customer_id: mia.id })
+    miaConv = conv.id
     await page.goto(`/work/all/${conv.id}`)
     const ch = page.getByTestId('reply-channel')
     await ch.locator('option[value="sms"]').waitFor({ state: 'attached' })
@@ -859,6 +861,21 @@ async function scenarios(browser: Browser, server: Server) {
     await page.getByTestId('reply-channel').locator('option[value="sms"]').waitFor({ state: 'attached' })
     assert((await page.getByTestId('reply-channel').inputValue()) === 'sms', 'SMS, now the last channel, preselected')
     await shot(page, 'composer-channel-picker')
+  })
+
+  await step('composer: voice recording is offered on WhatsApp only (D5), and Chromium is told it cannot record Ogg/Opus', async () => {
+    await page.goto(`/work/all/${waConv}`)
+    const rec = page.getByTestId('voice-recorder')
+    await rec.waitFor()
+    const ogg = await page.evaluate(() => MediaRecorder.isTypeSupported('audio/ogg;codecs=opus'))
+    if (!ogg) assert(((await rec.getByTestId('voice-unsupported').textContent()) ?? '').includes('Ogg/Opus'), 'says why it cannot record')
+    else assert((await rec.getByRole('button', { name: /Record voice message/ }).count()) === 1, 'record button')
+    await page.getByRole('radio', { name: 'Internal note' }).check()
+    assert((await page.getByTestId('voice-recorder').count()) === 0, 'no recorder for notes')
+    await page.goto(`/work/all/${miaConv}`)
+    await page.getByTestId('reply-channel').locator('option[value="sms"]').waitFor({ state: 'attached' })
+    assert((await page.getByTestId('reply-channel').inputValue()) === 'sms', 'SMS preselected')
+    assert((await page.getByTestId('voice-recorder').count()) === 0, 'no recorder on SMS')
   })
 
   assert(browserErrors.length === 0, 'no errors in the browser: ' + browserErrors.join('; '))

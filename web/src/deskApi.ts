@@ -196,8 +196,9 @@ export const deskApi = {
   /** sendReplyFiles posts a reply with files as multipart; the server
    * derives the message type from the first file's content and holds the
    * files to the channel's media limits (D4). */
-  sendReplyFiles: (conv: ID, text: string, files: File[]) => {
+  sendReplyFiles: (conv: ID, text: string, files: File[], type?: 'voice') => {
     const body = new FormData()
+    if (type) body.append('type', type)
     if (text) body.append('text', text)
     for (const f of files) body.append('files', f, f.name)
     return request<Message>('POST', `/conversations/${enc(conv)}/messages`, body)
