@@ -899,6 +899,25 @@ async function scenarios(browser: Browser, server: Server) {
     }
   })
 
+  await step('phone 390x844: reply route picker, customer history, context cards and the Channels page fit without sideways scrolling', async () => {
+    const pctx = await newContext(browser, server.url, { width: 390, height: 844 })
+    const p = await pctx.newPage()
+    await login(p, 'ada@example.com')
+    await p.goto(`/work/all/${miaConv}`)
+    await p.getByTestId('reply-route').waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal scroll with the reply route picker')
+    await p.getByRole('button', { name: 'Details' }).click()
+    await p.getByTestId('customer-history').getByTestId('history-item').first().waitFor()
+    await p.getByTestId('context-card-Billing').waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal scroll in details with history and cards')
+    await shot(p, 'phone-details-history-cards')
+    await p.goto('/admin/channels')
+    await p.getByTestId('channels').waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal page scroll on the Channels page')
+    await shot(p, 'phone-channels')
+    await pctx.close()
+  })
+
   assert(browserErrors.length === 0, 'no errors in the browser: ' + browserErrors.join('; '))
   await ctx.close()
 }
