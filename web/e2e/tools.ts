@@ -3,13 +3,20 @@
 // templates and macros (E1–E3), forms (C10), note attachments (D3), merge
 // (C8) and email drafts (H2), on desktop and phone.
 //   tsx e2e/tools.ts   (part of npm run test:e2e)
-import type { Browser, Page } from 'playwright-core'
+import { createHmac } from 'node:crypto'
+import { createServer, type Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import {
-  Api, assert, browserErrors, createUser, freshDataDir, launchBrowser, newContext, password, removeDir, shot, startServer, step, waitFor,
+  Api, assert, browserErrors, chromiumPath, createUser, freshDataDir, launchBrowser, newContext, password, removeDir, shot, startServer, step, waitFor,
   type Server,
 } from './harness.ts'
 
 const xss = `<img src=x onerror="window.__xss=1"><b>bold</b>`
+// The WhatsApp channel's app secret (channels page step), which signs webhooks.
+const waSecret = 'sk-very-secret-app-secret-0123456789'
+// A tiny MP3 (ID3 tag and MPEG-1 layer III frame headers): sniffed as audio/mpeg.
+const mp3 = Buffer.concat([Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x00', 'latin1'), ...Array.from({ length: 8 }, () => Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(413)]))])
 
 async function login(page: Page, email: string) {
   await page.goto('/login')
@@ -27,6 +34,30 @@ async function openNewConversation(p: Page) {
   const d = p.getByRole('dialog', { name: 'New conversation' })
   await d.waitFor()
   return d
+}
+
+/** cardEndpoint is a context-card system (F4) on loopback: /crm answers
+ * fields and keeps edits; anything else fails with 500. */
+function cardEndpoint(): Promise<{ url: string; updates: any[]; close: () => void }> {
+  const updates: any[] = []
+  let note = 'first call'
+  const srv: HttpServer = createServer((req, res) => {
+    let body = ''
+    req.on('data', (c) => (body += c))
+    req.on('end', () => {
+      if (req.url !== '/crm') return res.writeHead(500).end('boom')
+      const p = JSON.parse(body)
+      if (p.action === 'update') {
+        updates.push(p.values)
+        note = String(p.values.note)
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify({ fields: { plan: 'Gold ' + xss, balance: 12.5, note } }))
+    })
+  })
+  return new Promise((ok) =>
+    srv.listen(0, '127.0.0.1', () => ok({ url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, updates, close: () => srv.close() })),
+  )
 }
 
 async function scenarios(browser: Browser, server: Server) {
@@ -576,6 +607,317 @@ async function scenarios(browser: Browser, server: Server) {
     await pctx.close()
   })
 
+  await step('forms page: create a typed form, a bad field key is refused at its row, edit, delete', async () => {
+    await page.goto('/admin/forms')
+    const ed = page.getByRole('form', { name: 'New form' })
+    await ed.getByLabel('Form name').fill('Returns ' + xss)
+    const row0 = ed.getByTestId('field-row-0')
+    await row0.getByLabel('Key').fill('Order ID')
+    await row0.getByLabel('Label').fill('Order')
+    await ed.getByRole('button', { name: 'Add field' }).click()
+    const row1 = ed.getByTestId('field-row-1')
+    await row1.getByLabel('Key').fill('reason')
+    await row1.getByLabel('Label').fill('Reason')
+    await row1.getByLabel('Type').selectOption('select')
+    await row1.getByLabel('Options').fill('broken, late')
+    await row1.getByLabel('Required').check()
+    await ed.getByRole('button', { name: 'Create form' }).click()
+    await ed.getByTestId('field-error-0').waitFor()
+    assert((await row0.getByLabel('Key').getAttribute('aria-invalid')) === 'true', 'row 0 key marked invalid')
+    await row0.getByLabel('Key').fill('order_id')
+    await row0.getByLabel('Type').selectOption('number')
+    await ed.getByRole('button', { name: 'Create form' }).click()
+    const listed = page.getByTestId('forms').locator('tr', { hasText: 'Returns' })
+    await listed.waitFor()
+    assert((await listed.textContent())?.includes('Reason (select, required)'), 'fields listed with type and required')
+    const forms = (await admin.call('GET', '/forms')).items
+    const f = forms.find((x: any) => x.name.startsWith('Returns'))
+    assert(f && f.name === 'Returns ' + xss, 'name stored as typed')
+    assert(f.fields.length === 2 && f.fields[0].type === 'number' && f.fields[1].options.join('|') === 'broken|late' && f.fields[1].required, `stored: ${JSON.stringify(f.fields)}`)
+    assert((await page.evaluate(() => (window as any).__xss)) === undefined, 'form name rendered as text')
+    await listed.getByRole('button', { name: /^Edit/ }).click()
+    const edit = page.getByRole('form', { name: 'Edit form' })
+    await edit.getByLabel('Form name').fill('Returns v2')
+    await edit.getByTestId('field-row-0').getByRole('button', { name: 'Remove field 1' }).click()
+    await edit.getByRole('button', { name: 'Save form' }).click()
+    await page.getByTestId('form-Returns v2').waitFor()
+    const g = await admin.call('GET', `/forms/${f.id}`)
+    assert(g.name === 'Returns v2' && g.fields.length === 1 && g.fields[0].name === 'reason', `edited: ${JSON.stringify(g)}`)
+    await shot(page, 'forms-page')
+    page.once('dialog', (d) => d.accept())
+    await page.getByTestId('form-Returns v2').getByRole('button', { name: /^Delete/ }).click()
+    await page.getByTestId('form-Returns v2').waitFor({ state: 'detached' })
+    const after = (await admin.call('GET', '/forms')).items
+    assert(!after.some((x: any) => x.id === f.id), 'form deleted on the server')
+  })
+
+  await step('channels page: create a WhatsApp channel; secrets are write-only, never shown back; edit and remove a secret', async () => {
+    const secret = waSecret
+    await page.goto('/admin/channels')
+    const ed = page.getByRole('form', { name: 'New channel' })
+    await ed.getByLabel('Kind').selectOption('whatsapp')
+    await ed.getByLabel('Name', { exact: true }).fill('Brand WA ' + xss)
+    await ed.getByLabel('Sender').fill('+15550001111')
+    await ed.getByRole('button', { name: 'Create channel' }).click()
+    // The adapter needs phone_number_id and app_secret: refused, nothing stored.
+    await ed.getByTestId('channel-error').waitFor()
+    assert(((await admin.call('GET', '/channels')).items as any[]).length === 0, 'refused channel not stored')
+    await ed.getByLabel('Settings (one key=value a line)').fill('phone_number_id=998877')
+    await ed.getByLabel('Secret name').fill('app_secret')
+    await ed.getByLabel('Secret value').fill(secret)
+    await ed.getByRole('button', { name: 'Add secret' }).click()
+    await ed.getByLabel('Secret name').nth(1).fill('access_token')
+    await ed.getByLabel('Secret value').nth(1).fill('tok-abcdefghijklmnop-9999')
+    await ed.getByRole('button', { name: 'Create channel' }).click()
+    const row = page.getByTestId('channels').locator('tr', { hasText: 'Brand WA' })
+    await row.waitFor()
+    assert((await row.getByTestId('secret-keys').textContent())?.trim() === 'access_token: set, app_secret: set', 'secret keys shown as set')
+    const html = await page.content()
+    assert(!html.includes(secret) && !html.includes('****'), 'no secret (nor its masked tail) in the page')
+    assert((await page.evaluate(() => (window as any).__xss)) === undefined, 'channel name rendered as text')
+    const ch = ((await admin.call('GET', '/channels')).items as any[])[0]
+    assert(ch.kind === 'whatsapp' && ch.provider === 'whatsapp' && ch.settings.phone_number_id === '998877', `stored: ${JSON.stringify(ch)}`)
+    assert((await row.textContent())?.includes(`/webhooks/whatsapp/${ch.id}`), 'webhook path shown')
+    await row.getByRole('button', { name: /^Edit/ }).click()
+    const edit = page.getByRole('form', { name: 'Edit channel' })
+    assert((await edit.getByLabel('Secret value').inputValue()) === '', 'secret values are not filled back in')
+    assert(!(await page.content()).includes(secret), 'no secret in the edit form')
+    await edit.getByLabel('Name', { exact: true }).fill('Brand WhatsApp')
+    await edit.getByLabel('Remove access_token (set)').check()
+    await edit.getByRole('button', { name: 'Save channel' }).click()
+    const renamed = page.getByTestId('channel-Brand WhatsApp')
+    await renamed.waitFor()
+    assert((await renamed.getByTestId('secret-keys').textContent())?.trim() === 'app_secret: set', 'removed secret gone, kept one still set')
+    const after = await admin.call('GET', `/channels/${ch.id}`)
+    assert(after.name === 'Brand WhatsApp' && Object.keys(after.secrets).join() === 'app_secret', `updated: ${JSON.stringify(Object.keys(after.secrets))}`)
+    await shot(page, 'channels-page')
+  })
+
+  let histConv = ''
+  let linus: any = null
+  await step('details: link a customer (F2), history newest 5, "show more", channel filter (F3), unlink', async () => {
+    linus = await admin.call('POST', '/customers', { name: 'Linus ' + xss, contacts: [{ channel: 'sms', address: '+12025550177' }] })
+    const ids: string[] = []
+    for (let i = 0; i < 6; i++) ids.push((await admin.inbound(`history-${i}`, `history message ${i}`)).conversation.id)
+    const sms = await admin.call('POST', '/conversations', { channel: 'sms', to: '+12025550177', text: 'history by sms' })
+    for (const id of ids.slice(1)) await admin.call('PUT', `/conversations/${id}/customer`, { customer_id: linus.id })
+    histConv = ids[0]
+    await page.goto(`/work/all/${histConv}`)
+    const link = page.getByTestId('customer-link')
+    await link.getByRole('button', { name: /^Link (customer|another)$/ }).click()
+    await link.getByLabel('Find customer').fill('Linus')
+    await link.getByRole('button', { name: 'Find' }).click()
+    await link.getByTestId('customer-candidates').getByRole('button', { name: /^Link Linus/ }).click()
+    await page.getByTestId('customer-card').filter({ hasText: 'Linus' }).waitFor()
+    assert((await admin.call('GET', `/conversations/${histConv}`)).customer_id === linus.id, 'linked on the server')
+    const hist = page.getByTestId('customer-history')
+    const items = hist.getByTestId('history-item')
+    await waitFor(async () => (await items.count()) === 5, 'newest 5 in the history')
+    await hist.getByRole('button', { name: 'Show more' }).click()
+    await waitFor(async () => (await items.count()) === 7, 'all 7 after show more')
+    assert((await hist.getByRole('button', { name: 'Show more' }).count()) === 0, 'no more to show')
+    await hist.getByLabel('Channel of history').selectOption('sms')
+    await waitFor(async () => (await items.count()) === 1, 'one SMS conversation')
+    assert((await items.first().getByRole('link').getAttribute('href')) === `/work/all/${sms.id}`, 'the SMS conversation listed')
+    assert((await page.evaluate(() => (window as any).__xss)) === undefined, 'customer name rendered as text')
+    await shot(page, 'details-history')
+    await link.getByRole('button', { name: 'Unlink customer' }).click()
+    await link.getByText('Not linked to a customer.').waitFor()
+    await page.getByTestId('customer-history').waitFor({ state: 'detached' })
+    assert((await admin.call('GET', `/conversations/${histConv}`)).customer_id === '0', 'unlinked on the server')
+  })
+
+  await step('details: context cards show fields as text, write edits back, and a failing endpoint is an error card (F4)', async () => {
+    const ep = await cardEndpoint()
+    try {
+      await admin.call('POST', '/cards', {
+        name: 'CRM', url: ep.url + '/crm',
+        fields: [{ name: 'plan', label: 'Plan' }, { name: 'balance', label: 'Balance' }, { name: 'note', label: 'Note', editable: true }],
+      })
+      await admin.call('POST', '/cards', { name: 'Billing', url: ep.url + '/down', fields: [{ name: 'total', label: 'Total' }] })
+      await page.goto(`/work/all/${histConv}`)
+      const crm = page.getByTestId('context-card-CRM')
+      await crm.waitFor()
+      assert((await crm.getByTestId('card-field-plan').textContent()) === 'Gold ' + xss, 'plan shown as text')
+      assert((await crm.getByTestId('card-field-balance').textContent()) === '12.5', 'balance shown')
+      const note = crm.getByLabel('Note (CRM)')
+      assert((await note.inputValue()) === 'first call', 'editable value filled')
+      await note.fill('called back <i>today</i>')
+      await crm.getByRole('button', { name: 'Save CRM' }).click()
+      await waitFor(() => ep.updates.length === 1, 'the edit reached the endpoint')
+      assert(ep.updates[0].note === 'called back <i>today</i>' && Object.keys(ep.updates[0]).join() === 'note', `update: ${JSON.stringify(ep.updates)}`)
+      await waitFor(async () => (await crm.getByRole('button', { name: 'Save CRM' }).isDisabled()), 'saved, nothing pending')
+      assert((await note.inputValue()) === 'called back <i>today</i>', 'the endpoint answer shown')
+      const billing = page.getByTestId('context-card-Billing')
+      await billing.getByTestId('card-error').waitFor()
+      assert(((await billing.getByTestId('card-error').textContent()) ?? '').includes('could not be loaded'), 'error card says so')
+      assert((await page.evaluate(() => (window as any).__xss)) === undefined, 'card values rendered as text')
+      await shot(page, 'details-context-cards')
+    } finally {
+      ep.close()
+    }
+  })
+
+  let waConv = ''
+  await step('thread: a WhatsApp location (signed webhook) shows coordinates and an OpenStreetMap link, as text, no embed (D7)', async () => {
+    const ch = ((await admin.call('GET', '/channels')).items as any[]).find((c) => c.kind === 'whatsapp')
+    // Sends go to a closed loopback port: the reply below fails to deliver, but is stored.
+    await admin.call('PATCH', `/channels/${ch.id}`, { settings: { phone_number_id: '998877', base_url: 'http://127.0.0.1:9' } })
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: '1', changes: [{ field: 'messages', value: {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: '15550001111', phone_number_id: '998877' },
+        contacts: [{ profile: { name: 'Wanda' }, wa_id: '4915112345678' }],
+        messages: [{ from: '4915112345678', id: 'wamid.location-1', timestamp: String(Math.floor(Date.now() / 1000)), type: 'location',
+          location: { latitude: 52.52, longitude: 13.405, name: 'HQ ' + xss } }],
+      } }] }],
+    })
+    const res = await fetch(`${server.url}/webhooks/whatsapp/${ch.id}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': 'sha256=' + createHmac('sha256', waSecret).update(body).digest('hex') },
+      body,
+    })
+    assert(res.ok, `webhook accepted: ${res.status}`)
+    const conv = await waitFor(async () => ((await admin.call('GET', '/conversations?view=all&limit=100')).items as any[])
+      .find((c) => c.channel === 'whatsapp' && c.contact_address.includes('4915112345678')), 'the WhatsApp conversation exists')
+    waConv = conv.id
+    await page.goto(`/work/all/${waConv}`)
+    const loc = page.getByTestId('location')
+    await loc.waitFor()
+    assert((await loc.getByTestId('location-coords').textContent()) === '52.52, 13.405', 'coordinates shown')
+    assert((await loc.getByTestId('location-name').textContent()) === 'HQ ' + xss, 'place name as text')
+    const a = loc.getByTestId('location-link')
+    assert((await a.getAttribute('href')) === 'https://www.openstreetmap.org/?mlat=52.52&mlon=13.405#map=16/52.52/13.405', 'OpenStreetMap link')
+    assert((await a.getAttribute('rel'))?.includes('noopener') && (await a.getAttribute('target')) === '_blank', 'opens apart, without opener')
+    assert((await page.locator('iframe').count()) === 0, 'no embedded map')
+    assert((await page.evaluate(() => (window as any).__xss)) === undefined, 'location rendered as text')
+    await shot(page, 'thread-location')
+  })
+
+  await step('thread: an audio reply is shown with an <audio controls> player and its download link', async () => {
+    await page.goto(`/work/all/${waConv}`)
+    await page.getByRole('radio', { name: 'Reply' }).check()
+    await page.getByTestId('note-files').setInputFiles({ name: 'greeting.mp3', mimeType: 'audio/mpeg', buffer: mp3 })
+    await page.getByTestId('composer-send').click()
+    const player = page.getByTestId('message').getByTestId('audio-player')
+    await player.waitFor()
+    assert((await player.getAttribute('controls')) !== null, 'player has controls')
+    assert((await page.getByTestId('message').filter({ has: page.getByTestId('audio-player') }).getByTestId('attachment-link').textContent()) === 'greeting.mp3', 'download link next to the player')
+    const sent = ((await admin.call('GET', `/conversations/${waConv}/messages`)).items as any[]).find((m) => m.direction === 'out' && m.type === 'audio')
+    assert(sent?.attachments?.[0]?.content_type === 'audio/mpeg', `stored as an audio message: ${JSON.stringify(sent)}`)
+    assert((await player.getAttribute('src')) === sent.attachments[0].url, 'player plays the stored file')
+    const file = await page.evaluate(async (u) => { const r = await fetch(u); return { ok: r.ok, n: (await r.arrayBuffer()).byteLength } }, sent.attachments[0].url)
+    assert(file.ok && file.n === mp3.length, `the file is served to the player: ${JSON.stringify(file)}`)
+    await shot(page, 'thread-audio')
+  })
+
+  await step('composer: an expired WhatsApp session allows only templates, and says so; an open one does not warn', async () => {
+    const c = await admin.call('POST', '/conversations', {
+      channel: 'whatsapp', to: '+12025550166', type: 'template', template: { name: 'order_update', language: 'en', variables: ['X-9', 'Friday'] },
+    })
+    await page.goto(`/work/all/${c.id}`)
+    const warn = page.getByTestId('session-expired')
+    await warn.waitFor()
+    assert(((await warn.textContent()) ?? '').includes('only a registered template can be sent'), 'the warning says templates only')
+    await page.getByTestId('composer-text').fill('Are you still there?')
+    assert(await page.getByTestId('composer-send').isDisabled(), 'free text cannot be sent')
+    assert((await page.getByTestId('note-files').count()) === 0, 'no files either')
+    await shot(page, 'whatsapp-session-expired')
+    await page.getByTestId('composer-text').fill('/order')
+    await page.getByRole('listbox', { name: 'Templates' }).getByRole('option', { name: /order_update/ }).click()
+    const vars = page.getByTestId('template-variables')
+    await vars.getByLabel('Variable 1').fill('B-2')
+    await vars.getByLabel('Variable 2').fill('Tuesday')
+    await page.getByTestId('composer-send').click()
+    await waitFor(async () => ((await admin.call('GET', `/conversations/${c.id}/messages`)).items as any[]).filter((m) => m.type === 'template').length === 2, 'the template went out')
+    await page.goto(`/work/all/${waConv}`)
+    await page.getByTestId('reply-route').waitFor()
+    assert((await page.getByTestId('session-expired').count()) === 0, 'no warning while the customer wrote within 24 hours')
+  })
+
+  let miaConv = ''
+  await step('composer: the last channel is preselected; a reply on the customer\'s other channel goes there from the queue\'s sender (C7, E4)', async () => {
+    const mia = await admin.call('POST', '/customers', {
+      name: 'Mia', contacts: [{ channel: 'whatsapp', address: '+4915199990000' }, { channel: 'sms', address: '+12025550155' }],
+    })
+    const r = await admin.inbound('+4915199990000', 'hi from whatsapp', 'whatsapp')
+    const conv = await admin.call('GET', `/conversations/${r.conversation.id}`)
+    if (conv.customer_id !== mia.id) await admin.call('PUT', `/conversations/${conv.id}/customer`, { customer_id: mia.id })
+    miaConv = conv.id
+    await page.goto(`/work/all/${conv.id}`)
+    const ch = page.getByTestId('reply-channel')
+    await ch.locator('option[value="sms"]').waitFor({ state: 'attached' })
+    assert((await ch.inputValue()) === 'whatsapp', 'the last channel (WhatsApp) preselected')
+    await ch.selectOption('sms')
+    assert((await page.getByTestId('reply-to').inputValue()) === '+12025550155', "the customer's SMS number picked")
+    await waitFor(async () => (await page.getByTestId('reply-from').inputValue()) === 'brand', "the queue's SMS sender picked")
+    await page.getByTestId('composer-text').fill('Switching to SMS')
+    await page.getByTestId('composer-send').click()
+    await page.getByTestId('message').filter({ hasText: 'Switching to SMS' }).waitFor()
+    const sent = ((await admin.call('GET', `/conversations/${conv.id}/messages`)).items as any[]).find((m) => m.text === 'Switching to SMS')
+    assert(sent.channel === 'sms' && sent.to === '+12025550155' && sent.from === 'brand', `sent on SMS: ${JSON.stringify(sent)}`)
+    await page.reload()
+    await page.getByTestId('reply-channel').locator('option[value="sms"]').waitFor({ state: 'attached' })
+    assert((await page.getByTestId('reply-channel').inputValue()) === 'sms', 'SMS, now the last channel, preselected')
+    await shot(page, 'composer-channel-picker')
+  })
+
+  await step('composer: a voice message recorded with the (fake) microphone goes out on WhatsApp as Ogg/Opus voice (D5); no recorder elsewhere', async () => {
+    // A browser with a fake microphone (as in calls.ts).
+    const mic = await chromium.launch({ executablePath: chromiumPath, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] })
+    try {
+      const mctx = await newContext(mic, server.url)
+      const p = await mctx.newPage()
+      await login(p, 'ada@example.com')
+      await p.goto(`/work/all/${waConv}`)
+      const rec = p.getByTestId('voice-recorder')
+      await rec.getByRole('button', { name: /Record voice message/ }).click()
+      await rec.getByRole('button', { name: /Stop recording/ }).waitFor()
+      await p.waitForTimeout(1500) // some sound to record; nothing timed is asserted
+      await rec.getByRole('button', { name: /Stop recording/ }).click()
+      await rec.getByTestId('voice-preview').waitFor()
+      await rec.getByRole('button', { name: 'Attach recording' }).click()
+      await p.getByTestId('composer-send').click()
+      const player = p.getByTestId('message').filter({ hasText: 'voice-message' }).getByTestId('audio-player')
+      await player.waitFor()
+      const sent = ((await admin.call('GET', `/conversations/${waConv}/messages`)).items as any[]).find((m) => m.type === 'voice')
+      assert(sent?.direction === 'out' && sent.channel === 'whatsapp' && sent.attachments?.[0]?.content_type === 'audio/ogg', `stored as a voice message: ${JSON.stringify(sent)}`)
+      const head = await p.evaluate(async (u) => new TextDecoder('latin1').decode((await (await fetch(u)).arrayBuffer()).slice(0, 36)), sent.attachments[0].url)
+      assert(head.startsWith('OggS') && head.slice(28, 36) === 'OpusHead', 'the stored file is Ogg/Opus')
+      await shot(p, 'composer-voice-message')
+      await p.getByRole('radio', { name: 'Internal note' }).check()
+      assert((await p.getByTestId('voice-recorder').count()) === 0, 'no recorder for notes')
+      await p.goto(`/work/all/${miaConv}`)
+      await p.getByTestId('reply-channel').locator('option[value="sms"]').waitFor({ state: 'attached' })
+      assert((await p.getByTestId('reply-channel').inputValue()) === 'sms', 'SMS preselected')
+      assert((await p.getByTestId('voice-recorder').count()) === 0, 'no recorder on SMS')
+      await mctx.close()
+    } finally {
+      await mic.close()
+    }
+  })
+
+  await step('phone 390x844: reply route picker, customer history, context cards and the Channels page fit without sideways scrolling', async () => {
+    const pctx = await newContext(browser, server.url, { width: 390, height: 844 })
+    const p = await pctx.newPage()
+    await login(p, 'ada@example.com')
+    await p.goto(`/work/all/${miaConv}`)
+    await p.getByTestId('reply-route').waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal scroll with the reply route picker')
+    await p.getByRole('button', { name: 'Details' }).click()
+    await p.getByTestId('customer-history').getByTestId('history-item').first().waitFor()
+    await p.getByTestId('context-card-Billing').waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal scroll in details with history and cards')
+    await shot(p, 'phone-details-history-cards')
+    await p.goto('/admin/channels')
+    await p.getByTestId('channels').waitFor()
+    assert((await overflow(p)) <= 0, 'no horizontal page scroll on the Channels page')
+    await shot(p, 'phone-channels')
+    await pctx.close()
+  })
+
   assert(browserErrors.length === 0, 'no errors in the browser: ' + browserErrors.join('; '))
   await ctx.close()
 }
@@ -588,7 +930,8 @@ async function main() {
   createUser(data, 'ada@example.com', 'admin', 'Ada Admin')
   createUser(data, 'bob@example.com', 'agent', 'Bob Agent')
   createUser(data, 'carol@example.com', 'agent', 'Carol Agent')
-  const server = await startServer(data)
+  // Context cards (F4) call an endpoint on loopback, private unless allowed.
+  const server = await startServer(data, ['--outbound-allow', '127.0.0.1'])
   console.log(`switchboard at ${server.url}, data in ${data}`)
   const t0 = performance.now()
   try {

@@ -196,14 +196,18 @@ export const deskApi = {
   /** sendReplyFiles posts a reply with files as multipart; the server
    * derives the message type from the first file's content and holds the
    * files to the channel's media limits (D4). */
-  sendReplyFiles: (conv: ID, text: string, files: File[]) => {
+  sendReplyFiles: (conv: ID, text: string, files: File[], type?: 'voice') => {
     const body = new FormData()
+    if (type) body.append('type', type)
     if (text) body.append('text', text)
     for (const f of files) body.append('files', f, f.name)
     return request<Message>('POST', `/conversations/${enc(conv)}/messages`, body)
   },
-  sendTemplate: (conv: ID, template: TemplateCall) =>
-    request<Message>('POST', `/conversations/${enc(conv)}/messages`, { type: 'template', template }),
+  sendTemplate: (conv: ID, template: TemplateCall, route?: { channel?: string; to?: string; from?: string }) =>
+    request<Message>('POST', `/conversations/${enc(conv)}/messages`, { type: 'template', template, ...route }),
+  /** sendText replies with text, on another channel, address or sender when route says (C7, E4). */
+  sendText: (conv: ID, text: string, route: { channel?: string; to?: string; from?: string }) =>
+    request<Message>('POST', `/conversations/${enc(conv)}/messages`, { text, ...route }),
 
   draft: (conv: ID) => request<Draft>('GET', `/conversations/${enc(conv)}/draft`),
   saveDraft: (conv: ID, d: { text: string; subject: string; cc: string[]; bcc: string[] }) =>

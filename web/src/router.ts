@@ -22,6 +22,8 @@ export const router = createRouter({
     { path: '/admin/templates', name: 'templates', component: () => import('./pages/TemplatesPage.vue'), meta: { title: 'Templates', role: 'supervisor' } },
     { path: '/admin/macros', name: 'macros', component: () => import('./pages/MacrosPage.vue'), meta: { title: 'Macros', role: 'supervisor' } },
     { path: '/admin/tags', name: 'tags', component: () => import('./pages/TagsPage.vue'), meta: { title: 'Tags', role: 'supervisor' } },
+    { path: '/admin/forms', name: 'forms', component: () => import('./pages/FormsPage.vue'), meta: { title: 'Forms', role: 'supervisor' } },
+    { path: '/admin/channels', name: 'channels', component: () => import('./pages/ChannelsPage.vue'), meta: { title: 'Channels', role: 'supervisor' } },
     { path: '/admin/tokens', name: 'tokens', component: () => import('./pages/TokensPage.vue'), meta: { title: 'Integration tokens', role: 'admin' } },
     { path: '/:rest(.*)*', redirect: '/work/mine' },
   ],
