@@ -725,6 +725,7 @@ async function scenarios(browser: Browser, server: Server) {
     await link.getByText('Not linked to a customer.').waitFor()
     await page.getByTestId('customer-history').waitFor({ state: 'detached' })
     assert((await admin.call('GET', `/conversations/${histConv}`)).customer_id === '0', 'unlinked on the server')
+    await page.getByTestId('timeline-event').filter({ hasText: 'Customer unlinked' }).waitFor()
   })
 
   await step('details: context cards show fields as text, write edits back, and a failing endpoint is an error card (F4)', async () => {
