@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -22,7 +23,7 @@ import (
 
 // startCalls wires the voice feature (issue 10): the media hub, the call
 // lifecycle service ticking until ctx ends, and signed call links.
-func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.Hub, route calls.Router, log *slog.Logger) (sbhttp.Calls, error) {
+func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.Hub, route calls.Router, blobs desk.BlobStore, log *slog.Logger) (sbhttp.Calls, error) {
 	if c.CallsOff {
 		return sbhttp.Calls{}, nil
 	}
@@ -54,12 +55,21 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 		return sbhttp.Calls{}, err
 	}
 	var svc *calls.Service
+	// Music on hold: the queue's own, set through the API (stored with
+	// the other files, so every node has it), else the --hold-music
+	// folder, else the built-in tone.
 	music := func(callID string) []int16 {
+		call, err := svc.Find(callID)
+		if err == nil && blobs != nil {
+			if m := queueHoldMusic(ctx, blobs, call.QueueID, log); m != nil {
+				return m
+			}
+		}
 		if c.HoldMusic == "" {
 			return nil
 		}
 		queue := "default"
-		if call, err := svc.Find(callID); err == nil {
+		if err == nil {
 			queue = call.QueueID.String()
 		}
 		return holdMusic(c.HoldMusic, queue, log)
@@ -92,6 +102,24 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 	}
 	go svc.Run(ctx, 250*time.Millisecond)
 	return sbhttp.Calls{Service: svc, Media: mh, Links: &calls.Links{Secret: secret, Clock: desk.SystemClock{}}, PublicURL: c.customerBase()}, nil
+}
+
+// queueHoldMusic reads the music on hold a supervisor set for a queue
+// (PUT /api/v1/queues/{id}/hold-music); nil when there is none.
+func queueHoldMusic(ctx context.Context, blobs desk.BlobStore, queueID desk.ID, log *slog.Logger) []int16 {
+	rc, err := blobs.Open(ctx, sbhttp.HoldMusicKey(queueID))
+	if err != nil {
+		if desk.ErrorKind(err) != desk.ENOTFOUND {
+			log.Warn("calls: reading the queue's music on hold", "queue_id", queueID.String(), "err", err)
+		}
+		return nil
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil || len(data) == 0 {
+		return nil
+	}
+	return media.MusicFromULaw(data)
 }
 
 // holdMusic reads a queue's music on hold and announcement (I2, B6) from

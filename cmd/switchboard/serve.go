@@ -137,7 +137,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(hub.Collectors()...)
 
-	calls, err := startCalls(ctx, &c, store, hub, wk.router.Route, logger)
+	calls, err := startCalls(ctx, &c, store, hub, wk.router.Route, blobs, logger)
 	if err != nil {
 		return fmt.Errorf("calls: %w", err)
 	}

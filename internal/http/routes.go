@@ -65,6 +65,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/queues/{id}", accessAgent, s.handleQueueGet},
 		{"PATCH", "/api/v1/queues/{id}", accessAgent, s.handleQueueUpdate},
 		{"DELETE", "/api/v1/queues/{id}", accessAgent, s.handleQueueDelete},
+		{"GET", "/api/v1/queues/{id}/hold-music", accessAgent, s.handleHoldMusicGet},
+		{"PUT", "/api/v1/queues/{id}/hold-music", accessAgent, s.handleHoldMusicPut},
+		{"DELETE", "/api/v1/queues/{id}/hold-music", accessAgent, s.handleHoldMusicDelete},
 		{"PUT", "/api/v1/queues/{id}/members/{agent_id}", accessAgent, s.handleQueueMemberAdd},
 		{"DELETE", "/api/v1/queues/{id}/members/{agent_id}", accessAgent, s.handleQueueMemberRemove},
 

@@ -509,6 +509,30 @@ async function scenarios(browser: Browser, server: Server) {
     await waitFor(async () => (await total()) === before + 1, `queue count ${before} → ${before + 1}`)
   })
 
+  await step('queues page: music on hold per queue from a WAV (checked by content), back to the default', async () => {
+    const wav = (seconds: number) => {
+      const n = 8000 * seconds
+      const b = Buffer.alloc(44 + 2 * n)
+      b.write('RIFF', 0); b.writeUInt32LE(36 + 2 * n, 4); b.write('WAVEfmt ', 8); b.writeUInt32LE(16, 16)
+      b.writeUInt16LE(1, 20); b.writeUInt16LE(1, 22); b.writeUInt32LE(8000, 24); b.writeUInt32LE(16000, 28)
+      b.writeUInt16LE(2, 32); b.writeUInt16LE(16, 34); b.write('data', 36); b.writeUInt32LE(2 * n, 40)
+      for (let i = 0; i < n; i++) b.writeInt16LE(Math.round(4000 * Math.sin(i / 10)), 44 + 2 * i)
+      return b
+    }
+    await page.goto('/admin/queues')
+    const hold = page.getByTestId(`hold-music-${defaultQueue.id}`)
+    await hold.getByTestId('hold-music-state').filter({ hasText: 'Default music' }).waitFor()
+    await hold.getByTestId('hold-music-file').setInputFiles({ name: 'tune.mp3', mimeType: 'audio/mpeg', buffer: Buffer.from('ID3\x04 not a wav') })
+    await hold.getByTestId('hold-music-error').filter({ hasText: 'WAV' }).waitFor()
+    await hold.getByTestId('hold-music-file').setInputFiles({ name: 'tune.wav', mimeType: 'audio/wav', buffer: wav(3) })
+    await hold.getByTestId('hold-music-state').filter({ hasText: 'Own music, 3 s' }).waitFor()
+    const info = await admin.call('GET', `/queues/${defaultQueue.id}/hold-music`)
+    assert(info.custom === true && info.seconds === 3, `stored on the server: ${JSON.stringify(info)}`)
+    await shot(page, 'queues-hold-music')
+    await hold.getByRole('button', { name: /Use default/ }).click()
+    await hold.getByTestId('hold-music-state').filter({ hasText: 'Default music' }).waitFor()
+  })
+
   // ---- Merge (C8) ----
   await step('merge: two conversations of one customer become one thread; another customer is refused clearly', async () => {
     // Another sender is another conversation with the same customer (C4).

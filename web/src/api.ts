@@ -289,16 +289,18 @@ function withQuery(path: string, q?: Query): string {
  */
 export async function request<T>(method: string, path: string, body?: unknown, q?: Query): Promise<T> {
   const headers: Record<string, string> = { 'X-Requested-With': 'switchboard-web', Accept: 'application/json' }
-  // A FormData body (uploads) sets its own multipart Content-Type.
-  const form = body instanceof FormData
-  if (body !== undefined && !form) headers['Content-Type'] = 'application/json'
+  // A FormData body (uploads) sets its own multipart Content-Type; a Blob
+  // (a file sent as the whole body) goes as it is, with its own type.
+  const form = body instanceof FormData || body instanceof Blob
+  if (body instanceof Blob) headers['Content-Type'] = body.type || 'application/octet-stream'
+  else if (body !== undefined && !form) headers['Content-Type'] = 'application/json'
   let res: Response
   try {
     res = await fetch(withQuery('/api/v1' + path, q), {
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : form ? (body as BodyInit) : JSON.stringify(body),
     })
   } catch {
     throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection and try again.')

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/switchboard-cc/switchboard/internal/blob"
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
+)
+
+// TestQueueHoldMusic: the music a supervisor stored for a queue is what
+// its callers on hold hear; a queue without any falls back (nil).
+func TestQueueHoldMusic(t *testing.T) {
+	blobs, err := blob.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ul := []byte{0xff, 0x7f, 0x00, 0x80} // μ-law: 0, 0, -32124, 32124
+	if _, err := blobs.Put(context.Background(), sbhttp.HoldMusicKey(desk.ID(7)), bytes.NewReader(ul), 100); err != nil {
+		t.Fatal(err)
+	}
+	got := queueHoldMusic(context.Background(), blobs, 7, log)
+	if len(got) != 4 || got[0] != 0 || got[2] >= -30000 || got[3] <= 30000 {
+		t.Fatalf("queue 7 plays %v", got)
+	}
+	if got := queueHoldMusic(context.Background(), blobs, 8, log); got != nil {
+		t.Fatalf("queue 8 has no music of its own, got %d samples", len(got))
+	}
+}
