@@ -36,6 +36,21 @@ const (
 	qIngestTouchAndMessage = `WITH touched AS (UPDATE conversations SET last_message_at = $10, last_customer_message_at = $10, updated_at = $10 WHERE id = $1)
 		INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
+	// qIngestThread threads a message into the customer's ongoing, not
+	// solved conversation in one statement where the database runs
+	// data-modifying WITH clauses: finds and touches the conversation,
+	// stores the message, and returns the conversation with the message's
+	// ID. No row: there is none (or it is solved), and the usual path runs.
+	qIngestThread = `WITH c AS (
+		UPDATE conversations SET last_message_at = $10, last_customer_message_at = $10, updated_at = $10
+		WHERE id = (SELECT id FROM conversations WHERE customer_id = $1 AND status <> 'closed' ORDER BY id DESC LIMIT 1) AND status <> 'solved'
+		RETURNING *),
+	m AS (INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
+		SELECT c.id, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM c RETURNING id)
+	` + conversationSelect + `, (SELECT id FROM m) FROM c
+	JOIN queues q ON q.id = c.queue_id
+	LEFT JOIN customers cu ON cu.id = c.customer_id
+	LEFT JOIN agents a ON a.id = c.assignee_id`
 	qIngestMessage = `INSERT INTO messages (conversation_id, kind, direction, type, text, channel, from_addr, to_addr, external_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
 )
@@ -153,6 +168,20 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 	if len(in.ThreadRefs) > 0 {
 		c, err = s.threadByRefsTx(ctx, tx, in.ThreadRefs)
 		if err != nil {
+			return nil, err
+		}
+	}
+	if c == nil && s.dialect.WritableCTE && !res.NewCustomer {
+		m := &desk.Message{Kind: desk.KindMessage, Direction: desk.DirectionIn, Type: in.Type, Text: in.Text,
+			Channel: in.Channel, From: in.From, To: in.To, ExternalID: in.ExternalID, CreatedAt: now}
+		var msgID int64
+		c, err := scanConversation(s.txRow(ctx, tx, qIngestThread, int64(cu.ID), m.Kind, m.Direction, m.Type, m.Text, m.Channel,
+			m.From, m.To, m.ExternalID, at), &msgID)
+		if err == nil {
+			m.ID, m.ConversationID = desk.ID(msgID), c.ID
+			res.Conversation, res.Message = c, m
+			return res, nil
+		} else if !isNoRows(err) {
 			return nil, err
 		}
 	}
