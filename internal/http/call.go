@@ -51,6 +51,20 @@ func (s *Server) calls() (*call.Service, error) {
 	return s.cfg.Calls.Service, nil
 }
 
+// agentCalls is the call service and the signed-in caller of a request
+// on the caller's own calls.
+func (s *Server) agentCalls(r *http.Request) (*call.Service, *desk.Actor, error) {
+	svc, err := s.calls()
+	if err != nil {
+		return nil, nil, err
+	}
+	actor, err := desk.RequireActor(r.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	return svc, actor, nil
+}
+
 // respondCall renders a call for the caller, with media counters.
 func (s *Server) respondCall(w http.ResponseWriter, status int, c *call.Call, sdp string) {
 	res := callResponse{Call: s.cfg.Calls.Service.View(c), SDP: sdp}
@@ -66,11 +80,7 @@ func (s *Server) respondCall(w http.ResponseWriter, status int, c *call.Call, sd
 // the agent's offer connects their audio, then the customer's number is
 // dialed over the SIP trunk and bridged when it answers.
 func (s *Server) handleCallCreate(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.calls()
-	if err != nil {
-		return err
-	}
-	actor, err := desk.RequireActor(r.Context())
+	svc, actor, err := s.agentCalls(r)
 	if err != nil {
 		return err
 	}

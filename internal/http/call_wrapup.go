@@ -22,11 +22,7 @@ type wrapUpResponse struct {
 
 // handleWrapUpGet returns the caller's running wrap-up (I1), 404 if none.
 func (s *Server) handleWrapUpGet(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.calls()
-	if err != nil {
-		return err
-	}
-	actor, err := desk.RequireActor(r.Context())
+	svc, actor, err := s.agentCalls(r)
 	if err != nil {
 		return err
 	}
@@ -41,11 +37,7 @@ func (s *Server) handleWrapUpGet(w http.ResponseWriter, r *http.Request) error {
 
 // handleWrapUpExtend adds ten seconds to the caller's wrap-up.
 func (s *Server) handleWrapUpExtend(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.calls()
-	if err != nil {
-		return err
-	}
-	actor, err := desk.RequireActor(r.Context())
+	svc, actor, err := s.agentCalls(r)
 	if err != nil {
 		return err
 	}
@@ -60,11 +52,7 @@ func (s *Server) handleWrapUpExtend(w http.ResponseWriter, r *http.Request) erro
 
 // handleWrapUpFinish ends the caller's wrap-up with the call summary.
 func (s *Server) handleWrapUpFinish(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.calls()
-	if err != nil {
-		return err
-	}
-	actor, err := desk.RequireActor(r.Context())
+	svc, actor, err := s.agentCalls(r)
 	if err != nil {
 		return err
 	}
@@ -85,11 +73,7 @@ func (s *Server) handleWrapUpFinish(w http.ResponseWriter, r *http.Request) erro
 // call, on hold) with its media counters, or 404: the workspace's call
 // panel reads it when a call frame arrives or the socket is down.
 func (s *Server) handleMyCall(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.calls()
-	if err != nil {
-		return err
-	}
-	actor, err := desk.RequireActor(r.Context())
+	svc, actor, err := s.agentCalls(r)
 	if err != nil {
 		return err
 	}
