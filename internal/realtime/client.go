@@ -39,11 +39,12 @@ type client struct {
 	mark   uint64
 	subs   map[desk.ID]bool // conversations watched for typing; nil while none
 
-	mu      sync.Mutex
-	out     [][]byte // frames waiting; nil while none
-	writing bool     // a writer goroutine runs
-	code    websocket.StatusCode
-	reason  string
+	mu       sync.Mutex
+	out      [][]byte // frames waiting; nil while none
+	writing  bool     // a writer goroutine runs
+	code     websocket.StatusCode
+	reason   string
+	closeNow bool // the close frame cannot be written (see abort)
 }
 
 func newClient(conn *websocket.Conn, a *desk.Agent, actor *desk.Actor, sessionID desk.ID, cfg *Config, log *slog.Logger, m *metrics) *client {
@@ -124,6 +125,18 @@ func (c *client) kick(code websocket.StatusCode, reason string) {
 	}
 }
 
+// abort is kick for a connection that can no longer carry a close frame:
+// the reason is counted and logged, and the socket is closed at once.
+func (c *client) abort(code websocket.StatusCode, reason string) {
+	c.mu.Lock()
+	if c.code == 0 {
+		c.code, c.reason = code, reason
+	}
+	c.out = nil
+	c.closeNow = true
+	c.mu.Unlock()
+}
+
 // kicked reports the close code, zero while the client is connected.
 func (c *client) kicked() websocket.StatusCode {
 	c.mu.Lock()
@@ -137,13 +150,13 @@ func (c *client) write() {
 	for {
 		c.mu.Lock()
 		if c.code != 0 {
-			code, reason := c.code, c.reason
+			code, reason, now := c.code, c.reason, c.closeNow
 			c.mu.Unlock()
 			c.metrics.disconnects.WithLabelValues(reasonLabel(code)).Inc()
 			if code == closeTooSlow || code == closeRevoked || code == closeGoingAway {
 				c.log.Info("realtime: disconnecting client", "agent", c.agentID, "reason", reason)
 			}
-			if code == websocket.StatusAbnormalClosure {
+			if now || code == websocket.StatusAbnormalClosure {
 				c.conn.CloseNow()
 			} else {
 				c.conn.Close(code, reason)
@@ -164,8 +177,16 @@ func (c *client) write() {
 		c.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 		err := c.conn.Write(ctx, websocket.MessageText, data)
+		timedOut := ctx.Err() != nil
 		cancel()
-		if err != nil {
+		switch {
+		case err != nil && timedOut:
+			// The client stopped reading until its TCP buffers filled: too
+			// slow, like a full queue, but no close frame can reach it now
+			// (the library has dropped the connection); it sees the socket
+			// end and reconnects with since.
+			c.abort(closeTooSlow, "client too slow: a write did not complete in time")
+		case err != nil:
 			c.kick(websocket.StatusAbnormalClosure, "write failed")
 		}
 	}

@@ -321,21 +321,36 @@ func TestStalledClientDropped(t *testing.T) {
 			got = c
 		}
 	}
-	// The stalled one was cut off with the slow-client code.
+	// The stalled one was cut off as too slow: with the slow-client close
+	// code when its queue filled while the socket could still take the
+	// close frame, or by dropping the connection when a write could not
+	// complete in time (its TCP buffers full: no frame reaches it then).
+	// Which comes first depends on scheduling; both count as too_slow.
 	for {
 		_, err := stalled.read(30 * time.Second)
-		var ce websocket.CloseError
-		if errors.As(err, &ce) {
-			if ce.Code != 4008 {
-				t.Fatalf("close code %d (%s), want 4008", ce.Code, ce.Reason)
-			}
-			if n := metric(t, e.hub, "switchboard_ws_disconnects_total", "too_slow"); n != 1 {
-				t.Fatalf("too_slow disconnects counted %v, want 1", n)
-			}
-			return
-		} else if err != nil {
-			t.Fatalf("stalled client: %v, want a close frame", err)
+		if err == nil {
+			continue
 		}
+		var ce websocket.CloseError
+		if errors.As(err, &ce) && ce.Code != 4008 {
+			t.Fatalf("close code %d (%s), want 4008", ce.Code, ce.Reason)
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("stalled client was never disconnected: %v", err)
+		}
+		break
+	}
+	// The library drops a connection whose write timed out before the hub
+	// counts the reason, so the count may trail the client's EOF a little.
+	deadline := time.Now().Add(10 * time.Second)
+	for metric(t, e.hub, "switchboard_ws_disconnects_total", "too_slow") == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := metric(t, e.hub, "switchboard_ws_disconnects_total", "too_slow"); n != 1 {
+		t.Fatalf("too_slow disconnects counted %v, want 1", n)
+	}
+	if n := metric(t, e.hub, "switchboard_ws_disconnects_total", "failed"); n != 0 {
+		t.Fatalf("failed disconnects counted %v, want 0", n)
 	}
 }
 
