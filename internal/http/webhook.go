@@ -100,7 +100,7 @@ func (s *Server) Deliver(ctx context.Context, cfg *desk.ChannelConfig, res *desk
 	}
 	for i := range res.Messages {
 		in := &res.Messages[i]
-		in.Channel = cfg.Kind
+		in.Channel, in.ChannelID = cfg.Kind, cfg.ID
 		if cfg.Sender != "" {
 			in.To = cfg.Sender
 		}

@@ -25,7 +25,13 @@ func Fetch(ctx context.Context, client *http.Client, url, what string, prepare f
 	}
 	if resp.StatusCode/100 != 2 {
 		resp.Body.Close()
-		return nil, fmt.Errorf("%s: HTTP %d", what, resp.StatusCode)
+		return nil, fmt.Errorf("%s: %w", what, &StatusError{Status: resp.StatusCode})
 	}
 	return resp.Body, nil
 }
+
+// StatusError is a non-2xx answer to Fetch; callers tell a provider's
+// passing trouble (5xx, 429) from a refusal (other 4xx) by Status.
+type StatusError struct{ Status int }
+
+func (e *StatusError) Error() string { return fmt.Sprintf("HTTP %d", e.Status) }
