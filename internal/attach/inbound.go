@@ -50,13 +50,16 @@ type Inbound struct {
 }
 
 // inboundTypes are the content types stored from customers: those of
-// D3's list, so nothing a browser would run (HTML, SVG, scripts,
-// executables) is ever served back from Switchboard.
+// D3's list and the channel media formats (3GPP video), so nothing a
+// browser would run (HTML, SVG, scripts, executables) is ever served back
+// from Switchboard.
 var inboundTypes = func() map[string]bool {
 	m := map[string]bool{}
-	for _, types := range formats {
-		for _, t := range types {
-			m[t] = true
+	for _, list := range []map[string][]string{formats, mediaFormats} {
+		for _, types := range list {
+			for _, t := range types {
+				m[t] = true
+			}
 		}
 	}
 	return m
