@@ -93,7 +93,10 @@ func (s *Store) FinishMediaJob(ctx context.Context, o desk.MediaOutcome) error {
 	at := micros(s.now())
 	var attID, msgID, convID desk.ID
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT attachment_id, message_id, conversation_id FROM media_jobs WHERE id = $1 AND state = 'pending'`,
+		// The conversation is the attachment's now: a merge (C8) may have
+		// moved the message since the job was written.
+		err := tx.QueryRowContext(ctx, `SELECT j.attachment_id, j.message_id, a.conversation_id FROM media_jobs j
+			JOIN attachments a ON a.id = j.attachment_id WHERE j.id = $1 AND j.state = 'pending'`,
 			int64(o.JobID)).Scan(&attID, &msgID, &convID)
 		if isNoRows(err) {
 			return notFound("media job")

@@ -127,3 +127,49 @@ func testMediaJobs(t *testing.T, open Opener) {
 		t.Fatalf("no channel: %+v %v", r3, err)
 	}
 }
+
+// testMediaJobMerge: a pending file's job follows its message when the
+// conversation is merged (C8): the claim names the surviving conversation
+// and the workspace is told about that one.
+func testMediaJobMerge(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	cs := f.channels()
+	qa := f.MustQueue("A")
+	agent := f.MustAgent("a@example.com", desk.RoleAgent, qa.ID)
+	wa := f.MustChannel("15550200")
+	cu := &desk.Customer{Name: "Ann", Contacts: []desk.Contact{{Channel: desk.ChannelWhatsApp, Address: "16505551234"}, {Channel: "email", Address: "ann@example.com"}}}
+	if err := f.s.CreateCustomer(f.sys, cu); err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.s.IngestMessage(f.sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, ChannelID: wa.ID, From: "16505551234", To: "15550200",
+		Type: desk.TypeImage, ExternalID: "wamid.M1", QueueID: qa.ID, Attachments: []desk.Attachment{{Name: "a.jpg", URL: "whatsapp-media:1", Pending: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer, err := f.s.StartConversation(f.as(agent), &desk.NewConversation{Channel: "email", Sender: "help@brand.example", CustomerID: cu.ID,
+		QueueID: qa.ID, Message: &desk.Message{Text: "email reply"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err := f.s.MergeConversations(f.as(agent), r.Conversation.ID, newer.ID)
+	if err != nil || merged.ID != newer.ID {
+		t.Fatalf("merge: %+v %v", merged, err)
+	}
+	var changes []desk.Change
+	f.s.SetChangeHandler(func(ch []desk.Change) { changes = append(changes, ch...) })
+	t.Cleanup(func() { f.s.SetChangeHandler(nil) })
+	jobs, err := cs.ClaimMediaJobs(f.sys, 10, time.Minute)
+	if err != nil || len(jobs) != 1 || jobs[0].ConversationID != newer.ID {
+		t.Fatalf("claim after the merge: %+v %v", jobs, err)
+	}
+	if err := cs.FinishMediaJob(f.sys, desk.MediaOutcome{JobID: jobs[0].ID, Result: desk.MediaStored,
+		Attachment: desk.Attachment{Name: "a.jpg", ContentType: "image/jpeg", Size: 1, BlobKey: "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 1 || changes[0].ConversationID != newer.ID {
+		t.Fatalf("changes: %+v", changes)
+	}
+	if a, err := f.s.FindAttachmentByID(f.as(agent), jobs[0].AttachmentID); err != nil || a.ConversationID != newer.ID {
+		t.Fatalf("attachment: %+v %v", a, err)
+	}
+}
