@@ -164,10 +164,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Blobs:         blobs,
 		MediaClient:   mediaClient,
 		MediaRetry:    mediaRetry,
-		MediaLinks:    links,
-		Notify:        notifier(store, worker),
-		Widget:        livechat.WidgetJS,
-		Calls:         calls,
+		// Providers wait seconds, not minutes, for a webhook's answer
+		// (Twilio 15 s): a slower file is left to its media job.
+		MediaFirstAttempt: 10 * time.Second,
+		MediaLinks:        links,
+		Notify:            notifier(store, worker),
+		Widget:            livechat.WidgetJS,
+		Calls:             calls,
 	})
 	if calls.Service != nil {
 		hub.SetCallOffers(srv.CallOffer)

@@ -47,6 +47,11 @@ type Inbound struct {
 	Retry *RetryConfig
 	// Clock schedules the first retry; nil is the system clock.
 	Clock desk.Clock
+	// FirstAttempt, if set (with Retry), bounds the download made while
+	// the provider's webhook waits: providers give up on slow webhooks
+	// (and send them again), so a slow file is left to its media job,
+	// whose downloads have the client's whole timeout.
+	FirstAttempt time.Duration
 }
 
 // inboundTypes are the content types stored from customers: those of
@@ -75,7 +80,7 @@ func (s *Inbound) Store(ctx context.Context, ch desk.Channel, in *desk.InboundMe
 		if a.BlobKey != "" || a.Refused != "" {
 			continue // stored by the adapter's own upload (Live Chat)
 		}
-		err := s.storeOne(ctx, ch, in.Channel, in.Type, a)
+		err := s.storeFirst(ctx, ch, in, a)
 		if err != nil && isPassing(err) && s.Retry != nil && s.Retry.withDefaults().Attempts > 1 && in.ChannelID != 0 {
 			// Stored at once without its bytes; a media job fetches them.
 			a.Pending, a.RetryAt = true, s.now().Add(s.Retry.withDefaults().delay(1))
@@ -89,6 +94,16 @@ func (s *Inbound) Store(ctx context.Context, ch desk.Channel, in *desk.InboundMe
 				"name", a.Name, "reason", a.Refused, "detail", desk.ErrorMessage(err))
 		}
 	}
+}
+
+// storeFirst is storeOne within FirstAttempt when retries are on.
+func (s *Inbound) storeFirst(ctx context.Context, ch desk.Channel, in *desk.InboundMessage, a *desk.Attachment) error {
+	if s.FirstAttempt > 0 && s.Retry != nil && in.ChannelID != 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.FirstAttempt)
+		defer cancel()
+	}
+	return s.storeOne(ctx, ch, in.Channel, in.Type, a)
 }
 
 // Discard removes the stored files of a message that was not kept.

@@ -28,7 +28,8 @@ type flakyGraph struct {
 	files  map[string][]byte
 	fails  map[string]int
 	status map[string]int
-	gets   map[string]int // GETs of each media ID
+	slow   map[string]time.Duration // a delay before answering
+	gets   map[string]int           // GETs of each media ID
 }
 
 func startFlakyGraph(t *testing.T, g *flakyGraph) *httptest.Server {
@@ -36,6 +37,13 @@ func startFlakyGraph(t *testing.T, g *flakyGraph) *httptest.Server {
 	g.gets = map[string]int{}
 	var srv *httptest.Server
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d := g.slow[strings.TrimPrefix(r.URL.Path, "/")]; d > 0 {
+			select {
+			case <-time.After(d):
+			case <-r.Context().Done():
+				return
+			}
+		}
 		g.mu.Lock()
 		defer g.mu.Unlock()
 		if id, ok := strings.CutPrefix(r.URL.Path, "/files/"); ok {
@@ -189,5 +197,40 @@ func TestInboundMediaRetry(t *testing.T) {
 		if u.ConversationID != convID || u.QueueID != e.queueA || u.MessageID == 0 {
 			t.Fatalf("change %+v", u)
 		}
+	}
+}
+
+// TestInboundMediaSlowFirstAttempt: the download made while the provider's
+// webhook waits is bounded (MediaFirstAttempt); a slower provider leaves
+// the file pending, and its media job, with the client's whole timeout,
+// stores it.
+func TestInboundMediaSlowFirstAttempt(t *testing.T) {
+	photo := append(append([]byte{}, jpegHead...), 1, 2, 3)
+	g := &flakyGraph{files: map[string][]byte{"m-slow": photo}, slow: map[string]time.Duration{"m-slow": 400 * time.Millisecond}}
+	graph := startFlakyGraph(t, g)
+	blobs, err := blob.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	retry := &attach.RetryConfig{Attempts: 2, Base: time.Nanosecond}
+	adapters := registry.New(nil)
+	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Blobs: blobs, Channels: adapters, MediaClient: loopbackMediaClient(),
+		MediaRetry: retry, MediaFirstAttempt: 20 * time.Millisecond})
+	var c channelView
+	e.do("POST", "/api/v1/channels", e.admin, `{"kind":"whatsapp","name":"WA","sender":"15550783881","queue_id":"`+e.queueA.String()+`",
+		"settings":{"phone_number_id":"106540352242922","base_url":"`+graph.URL+`"},"secrets":{"app_secret":"`+waSecret+`","access_token":"tok"}}`, 201, &c)
+	body, sig := waImage(t, "wamid.SLOW", "m-slow")
+	e.webhook(c.WebhookPath, body, sig, 200)
+	if a := e.threadOf("whatsapp", "16505551234")[0].Attachments[0]; !a.Pending {
+		t.Fatalf("after the webhook: %+v", a)
+	}
+	retrier := &attach.Retrier{Jobs: e.store.(attach.MediaJobStore), Adapters: adapters,
+		Inbound: &attach.Inbound{Blobs: blobs, Client: loopbackMediaClient(), Retry: retry}}
+	// Due a nanosecond after the webhook.
+	if n, err := retrier.RunOnce(context.Background()); err != nil || n != 1 {
+		t.Fatalf("retried %d jobs, %v", n, err)
+	}
+	if a := e.threadOf("whatsapp", "16505551234")[0].Attachments[0]; a.Pending || a.Refused != "" || a.Size != int64(len(photo)) {
+		t.Fatalf("after the job: %+v", a)
 	}
 }

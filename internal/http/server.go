@@ -84,6 +84,9 @@ type Config struct {
 	// for a passing reason pending, for an attach.Retrier to fetch again;
 	// nil refuses it at once.
 	MediaRetry *attach.RetryConfig
+	// MediaFirstAttempt bounds the download made while a provider's
+	// webhook waits, with MediaRetry (zero: the client's timeout).
+	MediaFirstAttempt time.Duration
 	// MediaLinks signs the public links of the files agents send, served
 	// at /media/{token} to providers and Live Chat visitors; nil serves
 	// none.
@@ -150,7 +153,8 @@ func NewServer(cfg Config) *Server {
 	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
 	s.cards = &card.Service{Store: cfg.Store, Client: cfg.Outbound, Clock: cfg.Clock}
 	if cfg.Blobs != nil {
-		s.media = &attach.Inbound{Blobs: cfg.Blobs, Client: cfg.MediaClient, Logger: cfg.Logger, Retry: cfg.MediaRetry, Clock: cfg.Clock}
+		s.media = &attach.Inbound{Blobs: cfg.Blobs, Client: cfg.MediaClient, Logger: cfg.Logger, Retry: cfg.MediaRetry, Clock: cfg.Clock,
+			FirstAttempt: cfg.MediaFirstAttempt}
 	}
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
