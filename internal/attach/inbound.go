@@ -80,8 +80,11 @@ func (s *Inbound) Store(ctx context.Context, ch desk.Channel, in *desk.InboundMe
 		if a.BlobKey != "" || a.Refused != "" {
 			continue // stored by the adapter's own upload (Live Chat)
 		}
+		// Only files fetched from the provider can be fetched again; bytes
+		// that came inline (email) are not kept for a job.
+		fetched := a.Content == nil && a.URL != ""
 		err := s.storeFirst(ctx, ch, in, a)
-		if err != nil && isPassing(err) && s.Retry != nil && s.Retry.withDefaults().Attempts > 1 && in.ChannelID != 0 {
+		if err != nil && fetched && isPassing(err) && s.Retry != nil && s.Retry.withDefaults().Attempts > 1 && in.ChannelID != 0 {
 			// Stored at once without its bytes; a media job fetches them.
 			a.Pending, a.RetryAt = true, s.now().Add(s.Retry.withDefaults().delay(1))
 			s.logger().Info("inbound media pending a retry", "channel", in.Channel, "external_id", in.ExternalID,
