@@ -113,6 +113,8 @@ type Server struct {
 	drafts   *macro.Service
 	cards    *card.Service
 	media    *attach.Inbound
+	// webhookChannels caches channels for the webhook path.
+	webhookChannels channelCache
 }
 
 // NewServer builds the server and registers every route.
