@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,6 +15,9 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/blob"
+	"github.com/switchboard-cc/switchboard/internal/channel/messenger"
+	"github.com/switchboard-cc/switchboard/internal/channel/twilio"
+	"github.com/switchboard-cc/switchboard/internal/channel/viber"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
@@ -233,4 +237,87 @@ func TestInboundMediaSlowFirstAttempt(t *testing.T) {
 	if a := e.threadOf("whatsapp", "16505551234")[0].Attachments[0]; a.Pending || a.Refused != "" || a.Size != int64(len(photo)) {
 		t.Fatalf("after the job: %+v", a)
 	}
+}
+
+// TestInboundMediaRetryProviders: the retry works alike for the providers
+// whose payloads carry a media URL (Twilio MMS, Viber, Messenger): the
+// media host answers 503 once, the file is pending, the first retry
+// stores it.
+func TestInboundMediaRetryProviders(t *testing.T) {
+	photo := append(append([]byte{}, jpegHead...), 4, 5, 6)
+	var mu sync.Mutex
+	fails := map[string]int{"/twilio.jpg": 1, "/viber.jpg": 1, "/messenger.jpg": 1}
+	media := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if fails[r.URL.Path] > 0 {
+			fails[r.URL.Path]--
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write(photo)
+	}))
+	t.Cleanup(media.Close)
+	clock := storetest.NewClock()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	blobs, err := blob.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	retry := &attach.RetryConfig{Attempts: 3, Base: time.Minute}
+	adapters := registry.New(nil)
+	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Store: st, Clock: clock, Blobs: blobs, Channels: adapters,
+		MediaClient: loopbackMediaClient(), MediaRetry: retry})
+	post := func(path, body, header, sig string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", e.url+path, strings.NewReader(body))
+		req.Header.Set(header, sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("webhook %s: %v %v", path, resp, err)
+		}
+		resp.Body.Close()
+	}
+	create := func(body string) channelView {
+		var c channelView
+		e.do("POST", "/api/v1/channels", e.admin, body, 201, &c)
+		return c
+	}
+	tw := create(`{"kind":"sms","provider":"twilio","name":"SMS","sender":"+15557122661","queue_id":"` + e.queueA.String() + `",
+		"settings":{"account_sid":"AC1"},"secrets":{"auth_token":"twilio-token"}}`)
+	form := url.Values{"MessageSid": {"MM1"}, "AccountSid": {"AC1"}, "From": {"+15017122661"}, "To": {"+15557122661"},
+		"NumMedia": {"1"}, "MediaContentType0": {"image/jpeg"}, "MediaUrl0": {media.URL + "/twilio.jpg"}}
+	post(tw.WebhookPath, form.Encode(), "X-Twilio-Signature", twilio.Sign("twilio-token", e.url+tw.WebhookPath, form))
+
+	vb := create(`{"kind":"viber","name":"Viber","sender":"bot","queue_id":"` + e.queueA.String() + `","secrets":{"auth_token":"viber-token"}}`)
+	vbody := `{"event":"message","timestamp":1457764197627,"message_token":4912661846655238145,"sender":{"id":"01234567890A=","name":"Ann"},
+		"message":{"type":"picture","media":"` + media.URL + `/viber.jpg"}}`
+	post(vb.WebhookPath, vbody, "X-Viber-Content-Signature", viber.Sign("viber-token", []byte(vbody)))
+
+	ms := create(`{"kind":"messenger","name":"FB","sender":"682498302938465","queue_id":"` + e.queueA.String() + `","secrets":{"app_secret":"fb-app-secret"}}`)
+	mbody := `{"object":"page","entry":[{"id":"682498302938465","time":1458692752478,"messaging":[{"sender":{"id":"1254459154682919"},
+		"recipient":{"id":"682498302938465"},"timestamp":1458692752478,"message":{"mid":"mid.IMG","attachments":[{"type":"image","payload":{"url":"` + media.URL + `/messenger.jpg"}}]}}]}]}`
+	post(ms.WebhookPath, mbody, "X-Hub-Signature-256", messenger.Sign("fb-app-secret", []byte(mbody)))
+
+	senders := map[string]string{"sms": "+15017122661", "viber": "01234567890A=", "messenger": "1254459154682919"}
+	check := func(pending bool) {
+		t.Helper()
+		for channel, from := range senders {
+			a := e.threadOf(channel, from)[0].Attachments[0]
+			if a.Pending != pending || a.Refused != "" || (!pending && a.Size != int64(len(photo))) {
+				t.Fatalf("%s: %+v, want pending %v", channel, a, pending)
+			}
+		}
+	}
+	check(true)
+	clock.Add(time.Minute)
+	retrier := &attach.Retrier{Jobs: st, Adapters: adapters, Inbound: &attach.Inbound{Blobs: blobs, Client: loopbackMediaClient(), Retry: retry, Clock: clock}}
+	if n, err := retrier.RunOnce(context.Background()); err != nil || n != 3 {
+		t.Fatalf("retried %d, %v", n, err)
+	}
+	check(false)
 }
