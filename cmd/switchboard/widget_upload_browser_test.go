@@ -1,18 +1,13 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // uploadPage picks files in the widget like a visitor would: through its
@@ -60,21 +55,8 @@ wait(function () { return window.SwitchboardChat && shadow() && localStorage.get
 // on the message; a file over Live Chat's 25 MB is refused before
 // uploading, with a clear message.
 func TestWidgetUploadInChromium(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil || testing.Short() {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("headless Chromium is missing at %s (scripts/ensure-services.sh installs it): %v", chromium, err)
-		}
-		t.Skip("no headless Chromium here")
-	}
-	dir := t.TempDir()
-	MustRun(t, "user", "create", "--email", "admin@example.com", "--password", "admin-password", "--role", "admin", "--data", dir)
-	p := MustServe(t, "--data", dir)
-	token := login(t, p.url, "admin@example.com", "admin-password")
-	var ch struct{ ID string }
-	if code := call(t, "POST", p.url+"/api/v1/channels", token, map[string]any{"kind": "livechat", "name": "Web chat",
-		"secrets": map[string]string{"session_secret": "a-long-random-session-secret"}}, &ch); code != 201 {
-		t.Fatalf("create channel: %d", code)
-	}
+	mustChromium(t)
+	p, token, ch := liveChatServer(t)
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde")
 	nums := make([]string, len(png))
 	for i, b := range png {
@@ -103,15 +85,7 @@ func TestWidgetUploadInChromium(t *testing.T) {
 	}))
 	defer site.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	browser := exec.CommandContext(ctx, chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--no-first-run", "--user-data-dir="+t.TempDir(), site.URL+"/")
-	browser.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := browser.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = syscall.Kill(-browser.Process.Pid, syscall.SIGKILL); _ = browser.Wait() }()
+	ctx := openInChromium(t, site.URL+"/")
 	select {
 	case b := <-reports:
 		if err := json.Unmarshal(b, &got); err != nil {

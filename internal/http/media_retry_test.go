@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/channel/viber"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 	"github.com/switchboard-cc/switchboard/internal/store/storetest"
 )
 
@@ -73,6 +74,28 @@ func startFlakyGraph(t *testing.T, g *flakyGraph) *httptest.Server {
 
 func (g *flakyGraph) count(id string) int { g.mu.Lock(); defer g.mu.Unlock(); return g.gets[id] }
 
+// newRetryEnv is a server with inbound media retries on, and a Retrier
+// of its jobs, whose store, server and retrier share a settable clock.
+func newRetryEnv(t *testing.T, retry *attach.RetryConfig) (*env, *sqlstore.Store, *storetest.Clock, *attach.Retrier) {
+	t.Helper()
+	clock := storetest.NewClock()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	blobs, err := blob.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	adapters := registry.New(nil)
+	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Store: st, Clock: clock, Blobs: blobs, Channels: adapters,
+		MediaClient: loopbackMediaClient(), MediaRetry: retry})
+	retrier := &attach.Retrier{Jobs: st, Adapters: adapters,
+		Inbound: &attach.Inbound{Blobs: blobs, Client: loopbackMediaClient(), Retry: retry, Clock: clock}}
+	return e, st, clock, retrier
+}
+
 // TestInboundMediaRetry: a customer's file whose provider answers 503 is
 // stored with its message at once, pending, and fetched again by the
 // durable media job with exponential backoff: the first retry brings it
@@ -87,22 +110,7 @@ func TestInboundMediaRetry(t *testing.T) {
 		status: map[string]int{"m-gone": http.StatusNotFound},
 	}
 	graph := startFlakyGraph(t, g)
-	clock := storetest.NewClock()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	blobs, err := blob.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	retry := &attach.RetryConfig{Attempts: 3, Base: time.Minute}
-	adapters := registry.New(nil)
-	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Store: st, Clock: clock, Blobs: blobs, Channels: adapters,
-		MediaClient: loopbackMediaClient(), MediaRetry: retry})
-	retrier := &attach.Retrier{Jobs: st, Adapters: adapters,
-		Inbound: &attach.Inbound{Blobs: blobs, Client: loopbackMediaClient(), Retry: retry, Clock: clock}}
+	e, st, clock, retrier := newRetryEnv(t, &attach.RetryConfig{Attempts: 3, Base: time.Minute})
 	var mu sync.Mutex
 	var updated []desk.Change
 	st.SetChangeHandler(func(chs []desk.Change) {
@@ -258,20 +266,7 @@ func TestInboundMediaRetryProviders(t *testing.T) {
 		w.Write(photo)
 	}))
 	t.Cleanup(media.Close)
-	clock := storetest.NewClock()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	blobs, err := blob.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	retry := &attach.RetryConfig{Attempts: 3, Base: time.Minute}
-	adapters := registry.New(nil)
-	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Store: st, Clock: clock, Blobs: blobs, Channels: adapters,
-		MediaClient: loopbackMediaClient(), MediaRetry: retry})
+	e, _, clock, retrier := newRetryEnv(t, &attach.RetryConfig{Attempts: 3, Base: time.Minute})
 	post := func(path, body, header, sig string) {
 		t.Helper()
 		req, _ := http.NewRequest("POST", e.url+path, strings.NewReader(body))
@@ -315,7 +310,6 @@ func TestInboundMediaRetryProviders(t *testing.T) {
 	}
 	check(true)
 	clock.Add(time.Minute)
-	retrier := &attach.Retrier{Jobs: st, Adapters: adapters, Inbound: &attach.Inbound{Blobs: blobs, Client: loopbackMediaClient(), Retry: retry, Clock: clock}}
 	if n, err := retrier.RunOnce(context.Background()); err != nil || n != 3 {
 		t.Fatalf("retried %d, %v", n, err)
 	}
