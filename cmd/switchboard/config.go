@@ -26,6 +26,11 @@ type Config struct {
 	OutboxSenders int
 	OutboxLease   time.Duration
 	OutboxPoll    time.Duration
+	// MediaRetries and MediaRetryBase tune the retries of customers'
+	// files whose download failed for a passing reason.
+	MediaRetries   int
+	MediaRetryBase time.Duration
+	MediaLease     time.Duration
 	// BaseURL is the public URL of the workspace; https makes cookies Secure.
 	BaseURL string
 	// OutboundAllow lists private networks outbound requests may reach
@@ -99,6 +104,9 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.OutboxSenders, "outbox-senders", 32, "concurrent outbound sends")
 	fs.DurationVar(&c.OutboxLease, "outbox-lease", 30*time.Second, "how long a claimed send is held before another worker may retry it")
 	fs.StringVar(&c.PhoneRegion, "phone-region", "", "country (ISO 3166, e.g. US) assumed for phone numbers typed without +; empty = none")
+	fs.IntVar(&c.MediaRetries, "media-retries", 6, "downloads tried in all for a customer's file whose provider fails for a passing reason (5xx, timeout, refused connection) before it is refused")
+	fs.DurationVar(&c.MediaRetryBase, "media-retry-base", 30*time.Second, "wait before the first retry of a customer's file, doubled before each next one (at most 30 min)")
+	fs.DurationVar(&c.MediaLease, "media-retry-lease", 5*time.Minute, "how long a claimed retry of a customer's file is held before another node (or this one after a restart) may take it")
 	fs.DurationVar(&c.OutboxPoll, "outbox-poll", time.Second, "how often workers look for due sends (new replies wake them at once)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "inbound SMTP listener for email channels (host:port, e.g. :2525); empty = none")
 	fs.StringVar(&c.SMTPTLSCert, "smtp-tls-cert", "", "PEM certificate the SMTP listener offers with STARTTLS")

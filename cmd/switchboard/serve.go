@@ -124,6 +124,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// like any other, with room for WhatsApp's 100 MB documents (each
 	// channel's own limit applies when storing).
 	mediaClient := safehttp.NewClient(safehttp.Config{Allow: allow, Timeout: 2 * time.Minute, MaxBodyBytes: 100<<20 + 1})
+	mediaRetry := &attach.RetryConfig{Attempts: c.MediaRetries, Base: c.MediaRetryBase, Lease: c.MediaLease, Poll: min(5*time.Second, max(c.MediaRetryBase, 10*time.Millisecond))}
 	bots := newBots(store, adapters, notifier(store, worker), outboundClient, logger)
 	botCtx, stopBots := context.WithCancel(context.WithoutCancel(ctx))
 	go bots.Run(botCtx)
@@ -162,10 +163,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		DefaultRegion: c.PhoneRegion,
 		Blobs:         blobs,
 		MediaClient:   mediaClient,
-		MediaLinks:    links,
-		Notify:        notifier(store, worker),
-		Widget:        livechat.WidgetJS,
-		Calls:         calls,
+		MediaRetry:    mediaRetry,
+		// Providers wait seconds, not minutes, for a webhook's answer
+		// (Twilio 15 s): a slower file is left to its media job.
+		MediaFirstAttempt: 10 * time.Second,
+		MediaLinks:        links,
+		Notify:            notifier(store, worker),
+		Widget:            livechat.WidgetJS,
+		Calls:             calls,
 	})
 	if calls.Service != nil {
 		hub.SetCallOffers(srv.CallOffer)
@@ -195,6 +200,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			worker.Run(wctx)
 		}
 	}()
+	// Customers' files whose download failed for a passing reason are
+	// fetched again from the jobs in the store; stopped like the outbox.
+	if js, ok := store.(attach.MediaJobStore); ok && blobs != nil {
+		retrier := &attach.Retrier{Jobs: js, Adapters: adapters,
+			Inbound: &attach.Inbound{Blobs: blobs, Client: mediaClient, Logger: logger, Retry: mediaRetry}}
+		retriesDone := make(chan struct{})
+		go func() { defer close(retriesDone); retrier.Run(wctx) }()
+		defer func() { stopWorkers(); <-retriesDone }()
+	}
 	defer func() { stopWorkers(); <-workersDone }()
 
 	if c.SMTPAddr != "" {

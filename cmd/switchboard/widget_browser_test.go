@@ -54,21 +54,8 @@ wait(function () { return window.SwitchboardChat; }, function (chat) {
 // API, the visitor's widget shows it (and reports it seen), and after a
 // reload the same visitor gets the thread back from the stored session.
 func TestWidgetInChromium(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil || testing.Short() {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("headless Chromium is missing at %s (scripts/ensure-services.sh installs it): %v", chromium, err)
-		}
-		t.Skip("no headless Chromium here")
-	}
-	dir := t.TempDir()
-	MustRun(t, "user", "create", "--email", "admin@example.com", "--password", "admin-password", "--role", "admin", "--data", dir)
-	p := MustServe(t, "--data", dir)
-	token := login(t, p.url, "admin@example.com", "admin-password")
-	var ch struct{ ID string }
-	if code := call(t, "POST", p.url+"/api/v1/channels", token, map[string]any{"kind": "livechat", "name": "Web chat",
-		"secrets": map[string]string{"session_secret": "a-long-random-session-secret"}}, &ch); code != 201 {
-		t.Fatalf("create channel: %d", code)
-	}
+	mustChromium(t)
+	p, token, ch := liveChatServer(t)
 
 	type shown struct{ ID, Direction, Text, State string }
 	reports := make(chan struct {
@@ -91,16 +78,7 @@ func TestWidgetInChromium(t *testing.T) {
 	}))
 	defer site.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	browser := exec.CommandContext(ctx, chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--no-first-run", "--user-data-dir="+t.TempDir(), site.URL+"/")
-	// Its own process group, so its renderer and helper processes end with it.
-	browser.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := browser.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = syscall.Kill(-browser.Process.Pid, syscall.SIGKILL); _ = browser.Wait() }()
+	ctx := openInChromium(t, site.URL+"/")
 
 	next := func(step string) []shown {
 		t.Helper()
@@ -156,4 +134,49 @@ func TestWidgetInChromium(t *testing.T) {
 	if len(thread.Items) != 2 || thread.Items[1].DeliveryState != "seen" {
 		t.Fatalf("the reply was not reported seen by the open widget: %+v", thread.Items)
 	}
+}
+
+// mustChromium skips a browser test where Debian's Chromium is missing,
+// and fails it instead when CI is set.
+func mustChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromium); err != nil || testing.Short() {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("headless Chromium is missing at %s (scripts/ensure-services.sh installs it): %v", chromium, err)
+		}
+		t.Skip("no headless Chromium here")
+	}
+}
+
+// liveChatServer starts a server with an admin and a Live Chat channel,
+// and returns it, the admin's token and the channel's ID.
+func liveChatServer(t *testing.T) (*proc, string, struct{ ID string }) {
+	t.Helper()
+	dir := t.TempDir()
+	MustRun(t, "user", "create", "--email", "admin@example.com", "--password", "admin-password", "--role", "admin", "--data", dir)
+	p := MustServe(t, "--data", dir)
+	token := login(t, p.url, "admin@example.com", "admin-password")
+	var ch struct{ ID string }
+	if code := call(t, "POST", p.url+"/api/v1/channels", token, map[string]any{"kind": "livechat", "name": "Web chat",
+		"secrets": map[string]string{"session_secret": "a-long-random-session-secret"}}, &ch); code != 201 {
+		t.Fatalf("create channel: %d", code)
+	}
+	return p, token, ch
+}
+
+// openInChromium opens url in headless Chromium for at most 90 s; the
+// returned context ends then. The browser (its own process group, so its
+// renderer and helper processes end with it) is killed at cleanup.
+func openInChromium(t *testing.T, url string) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	browser := exec.CommandContext(ctx, chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--no-first-run", "--user-data-dir="+t.TempDir(), url)
+	browser.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := browser.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(-browser.Process.Pid, syscall.SIGKILL); _ = browser.Wait(); cancel() })
+	return ctx
 }

@@ -66,6 +66,13 @@ var formats = map[string][]string{
 	"moov": {"video/quicktime"},
 }
 
+// mediaFormats are the formats channels carry beyond D3's list: WhatsApp
+// video may be 3GPP (D4), the format many phones record in. Replies and
+// customers' files may be these; notes keep to D3.
+var mediaFormats = map[string][]string{
+	"3gp": {"video/3gpp"},
+}
+
 // Extensions lists the allowed extensions, sorted (for error messages and
 // the API document).
 func Extensions() []string {
@@ -83,8 +90,28 @@ func Extensions() []string {
 // attachment_type_not_allowed for an extension off the list,
 // attachment_content_mismatch when the content is something else.
 func Check(name string, head []byte) (string, error) {
+	return check(name, head, false)
+}
+
+// CheckMedia is Check for the files of a reply: D3's formats and the
+// channel media formats (3GPP video).
+func CheckMedia(name string, head []byte) (string, error) {
+	return check(name, head, true)
+}
+
+// NoteFormat reports whether name has one of D3's extensions, the only
+// ones a note may carry.
+func NoteFormat(name string) bool {
+	_, ok := formats[strings.ToLower(strings.TrimPrefix(filepath.Ext(name), "."))]
+	return ok
+}
+
+func check(name string, head []byte, media bool) (string, error) {
 	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(name), "."))
 	allowed, ok := formats[ext]
+	if !ok && media {
+		allowed, ok = mediaFormats[ext]
+	}
 	if !ok {
 		return "", &desk.Error{Kind: desk.EINVALID, Code: "attachment_type_not_allowed", Field: "files",
 			Message: "files of type ." + ext + " cannot be attached; allowed: " + strings.Join(Extensions(), ", ")}

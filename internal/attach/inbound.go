@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -40,16 +41,30 @@ type Inbound struct {
 	Blobs  desk.BlobStore
 	Client *http.Client
 	Logger *slog.Logger
+	// Retry, if set, keeps a file whose download failed for a passing
+	// reason (Transient) pending on its message, fetched again by media
+	// jobs (see Retrier); nil refuses it at once.
+	Retry *RetryConfig
+	// Clock schedules the first retry; nil is the system clock.
+	Clock desk.Clock
+	// FirstAttempt, if set (with Retry), bounds the download made while
+	// the provider's webhook waits: providers give up on slow webhooks
+	// (and send them again), so a slow file is left to its media job,
+	// whose downloads have the client's whole timeout.
+	FirstAttempt time.Duration
 }
 
 // inboundTypes are the content types stored from customers: those of
-// D3's list, so nothing a browser would run (HTML, SVG, scripts,
-// executables) is ever served back from Switchboard.
+// D3's list and the channel media formats (3GPP video), so nothing a
+// browser would run (HTML, SVG, scripts, executables) is ever served back
+// from Switchboard.
 var inboundTypes = func() map[string]bool {
 	m := map[string]bool{}
-	for _, types := range formats {
-		for _, t := range types {
-			m[t] = true
+	for _, list := range []map[string][]string{formats, mediaFormats} {
+		for _, types := range list {
+			for _, t := range types {
+				m[t] = true
+			}
 		}
 	}
 	return m
@@ -65,12 +80,33 @@ func (s *Inbound) Store(ctx context.Context, ch desk.Channel, in *desk.InboundMe
 		if a.BlobKey != "" || a.Refused != "" {
 			continue // stored by the adapter's own upload (Live Chat)
 		}
-		if err := s.storeOne(ctx, ch, in.Channel, in.Type, a); err != nil {
+		// Only files fetched from the provider can be fetched again; bytes
+		// that came inline (email) are not kept for a job.
+		fetched := a.Content == nil && a.URL != ""
+		err := s.storeFirst(ctx, ch, in, a)
+		if err != nil && fetched && isPassing(err) && s.Retry != nil && s.Retry.withDefaults().Attempts > 1 && in.ChannelID != 0 {
+			// Stored at once without its bytes; a media job fetches them.
+			a.Pending, a.RetryAt = true, s.now().Add(s.Retry.withDefaults().delay(1))
+			s.logger().Info("inbound media pending a retry", "channel", in.Channel, "external_id", in.ExternalID,
+				"name", a.Name, "detail", desk.ErrorMessage(err))
+			continue
+		}
+		if err != nil {
 			a.Refused = refusal(err)
 			s.logger().Warn("inbound media refused", "channel", in.Channel, "external_id", in.ExternalID,
 				"name", a.Name, "reason", a.Refused, "detail", desk.ErrorMessage(err))
 		}
 	}
+}
+
+// storeFirst is storeOne within FirstAttempt when retries are on.
+func (s *Inbound) storeFirst(ctx context.Context, ch desk.Channel, in *desk.InboundMessage, a *desk.Attachment) error {
+	if s.FirstAttempt > 0 && s.Retry != nil && in.ChannelID != 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.FirstAttempt)
+		defer cancel()
+	}
+	return s.storeOne(ctx, ch, in.Channel, in.Type, a)
 }
 
 // Discard removes the stored files of a message that was not kept.
@@ -91,7 +127,7 @@ func (s *Inbound) storeOne(ctx context.Context, ch desk.Channel, kind, msgType s
 	case ok && a.URL != "" && s.Client != nil:
 		var err error
 		if rc, err = f.FetchMedia(ctx, s.Client, a); err != nil {
-			return unavailable(err)
+			return fetchFailed(err)
 		}
 	default:
 		return desk.CodedErrorf(desk.EINVALID, RefusedUnavailable, "the file's bytes cannot be fetched")
@@ -109,7 +145,7 @@ func (s *Inbound) storeOne(ctx context.Context, ch desk.Channel, kind, msgType s
 	br := bufio.NewReaderSize(rc, sniffLen)
 	head, err := br.Peek(sniffLen)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return unavailable(err)
+		return fetchFailed(err)
 	} else if len(head) == 0 {
 		return desk.CodedErrorf(desk.EINVALID, RefusedUnavailable, "the file is empty")
 	}
@@ -127,7 +163,7 @@ func (s *Inbound) storeOne(ctx context.Context, ch desk.Channel, kind, msgType s
 	if desk.ErrorKind(err) == desk.ETOOLARGE {
 		return &desk.Error{Kind: desk.ETOOLARGE, Code: RefusedTooLarge, Message: desk.ErrorMessage(err)}
 	} else if err != nil {
-		return unavailable(err)
+		return fetchFailed(err)
 	}
 	a.BlobKey, a.Size, a.URL = key, n, ""
 	return nil
@@ -173,6 +209,13 @@ func refusal(err error) string {
 		return c
 	}
 	return RefusedUnavailable
+}
+
+func (s *Inbound) now() time.Time {
+	if s.Clock == nil {
+		return time.Now().UTC()
+	}
+	return s.Clock.Now()
 }
 
 func (s *Inbound) logger() *slog.Logger {

@@ -21,6 +21,9 @@ type Uploader struct {
 	Blobs desk.BlobStore
 	// Max is the largest file in bytes; zero means desk.MaxAttachmentBytes.
 	Max int64
+	// Media also accepts the channel media formats (CheckMedia): replies
+	// may carry them, notes may not (see NoteFormat).
+	Media bool
 }
 
 // Save checks a file by name and content and stores it, returning the
@@ -39,7 +42,7 @@ func (u *Uploader) Save(ctx context.Context, name string, r io.Reader) (desk.Att
 	if len(head) == 0 {
 		return desk.Attachment{}, desk.FieldErrorf("files", "%s is empty", name)
 	}
-	ct, err := Check(name, head)
+	ct, err := check(name, head, u.Media)
 	if err != nil {
 		return desk.Attachment{}, err
 	}

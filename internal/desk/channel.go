@@ -160,6 +160,12 @@ type Attachment struct {
 	// (media_too_large, media_type_not_allowed, media_unavailable): the
 	// message is kept, the file is not served.
 	Refused string `json:"refused,omitempty"`
+	// Pending says an inbound file's download failed for a passing reason
+	// and is being retried (a media job): it gets its bytes, or a Refused
+	// reason after the last attempt; until then it has no URL.
+	Pending bool `json:"pending,omitempty"`
+	// RetryAt is when a pending file's first retry is due (ingest only).
+	RetryAt time.Time `json:"-"`
 	// Content holds the bytes an adapter received inline with the message
 	// (email MIME parts) until the server stores them.
 	Content []byte `json:"-"`

@@ -138,6 +138,9 @@ type InboundMessage struct {
 	// QueueID is where a new conversation goes; zero means the Default
 	// queue. Routing (B2) decides it before ingestion.
 	QueueID ID
+	// ChannelID is the configured channel the message came through; a
+	// pending attachment's media job fetches through its adapter.
+	ChannelID ID
 }
 
 // Validate checks and normalizes an inbound message.

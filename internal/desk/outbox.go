@@ -84,6 +84,7 @@ type ChannelStore interface {
 	DeadLetterService
 	OutboxService
 	ReceiptService
+	MediaJobService
 }
 
 // DeliveryRank orders delivery states so receipts only move forward;

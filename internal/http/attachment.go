@@ -42,7 +42,7 @@ func (s *Server) handleMessageUpload(w http.ResponseWriter, r *http.Request, con
 	if err != nil {
 		return desk.CodedErrorf(desk.EINVALID, "invalid_multipart", "the body is not valid multipart/form-data")
 	}
-	up := &attach.Uploader{Blobs: s.cfg.Blobs, Max: maxReplyFileBytes}
+	up := &attach.Uploader{Blobs: s.cfg.Blobs, Max: maxReplyFileBytes, Media: true}
 	var typ, text string
 	var files []desk.Attachment
 	fail := func(err error) error {
@@ -87,6 +87,10 @@ func (s *Server) handleMessageUpload(w http.ResponseWriter, r *http.Request, con
 	var reply *outbound.Reply
 	if typ == desk.KindNote {
 		for _, a := range files {
+			if !attach.NoteFormat(a.Name) {
+				return fail(&desk.Error{Kind: desk.EINVALID, Code: "attachment_type_not_allowed", Field: "files",
+					Message: a.Name + " cannot be attached to a note; allowed: " + strings.Join(attach.Extensions(), ", ")})
+			}
 			if a.Size > desk.MaxAttachmentBytes {
 				return fail(&desk.Error{Kind: desk.ETOOLARGE, Code: "attachment_too_large", Field: "files",
 					Message: fmt.Sprintf("a file may be at most %d MB", desk.MaxAttachmentBytes>>20), Detail: map[string]any{"max_bytes": desk.MaxAttachmentBytes}})

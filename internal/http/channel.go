@@ -127,6 +127,7 @@ func (s *Server) handleChannelUpdate(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	c, err := cs.UpdateChannel(r.Context(), id, upd)
+	s.webhookChannels.forget(id)
 	if err != nil {
 		return err
 	}
@@ -143,7 +144,9 @@ func (s *Server) handleChannelDelete(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if err := cs.DeleteChannel(r.Context(), id); err != nil {
+	err = cs.DeleteChannel(r.Context(), id)
+	s.webhookChannels.forget(id)
+	if err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -26,8 +26,12 @@ const maxLiveChatFile = desk.MaxAttachmentBytes
 // resend is idempotent), optional "text", then one file part. The file is
 // checked by name and sniffed content like a note's (D3), stored, and the
 // message ingested like one sent over the socket; the agent's reply reaches
-// the widget as usual.
+// the widget as usual. The widget's attach button posts here.
 func (s *Server) handleLiveChatFile(w http.ResponseWriter, r *http.Request) error {
+	// The widget posts from the customer's site: any origin may read the
+	// answer (and its error), since the request carries no cookies and is
+	// authenticated by the session token in its body.
+	w.Header().Set("Access-Control-Allow-Origin", "*")
 	cfg, ch, err := s.liveChat(r.Context(), r, "channel_id")
 	if err != nil {
 		return err

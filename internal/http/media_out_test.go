@@ -108,6 +108,11 @@ func TestOutboundMedia(t *testing.T) {
 	pdf := []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
 	webp := []byte("RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00\x30\x01\x00\x9d\x01\x2a\x01\x00\x01\x00")
 	mp4 := append([]byte("\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41"), make([]byte, 16<<20)...)
+	// WhatsApp video may be 3GPP (D4): a real 3GP header (ftyp 3gp4).
+	threeGP, err := os.ReadFile("../attach/testdata/sample.3gp")
+	if err != nil {
+		t.Fatal(err)
+	}
 	refusals := []struct {
 		name   string
 		fields map[string]string
@@ -118,6 +123,8 @@ func TestOutboundMedia(t *testing.T) {
 		{"webp is no WhatsApp image", nil, map[string][]byte{"pic.webp": webp}, 400, "media_type_not_allowed"},
 		{"a PNG is no WhatsApp document", map[string]string{"type": "file"}, map[string][]byte{"shot.png": png}, 400, "media_type_not_allowed"},
 		{"video over 16 MB", nil, map[string][]byte{"clip.mp4": mp4}, 413, "media_too_large"},
+		{"3gp is no note format (D3)", map[string]string{"type": "note"}, map[string][]byte{"clip.3gp": threeGP}, 400, "attachment_type_not_allowed"},
+		{"mp4 content named 3gp", nil, map[string][]byte{"clip.3gp": mp4[:4096]}, 400, "attachment_content_mismatch"},
 		{"executable named pdf", nil, map[string][]byte{"invoice.pdf": []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff")}, 400, "attachment_content_mismatch"},
 		{"another queue's agent", nil, map[string][]byte{"shot.png": png}, 404, "not_found"},
 	}
@@ -150,15 +157,27 @@ func TestOutboundMedia(t *testing.T) {
 	if status, body := e.upload(msgs, e.agentA, nil, map[string][]byte{"invoice.pdf": pdf}); status != 201 {
 		t.Fatalf("document reply: %d %s", status, body)
 	}
+	status, body = e.upload(msgs, e.agentA, nil, map[string][]byte{"clip.3gp": threeGP})
+	var vid desk.Message
+	json.Unmarshal(body, &vid)
+	if status != 201 || vid.Type != desk.TypeVideo || len(vid.Attachments) != 1 || vid.Attachments[0].ContentType != "video/3gpp" {
+		t.Fatalf("3gp video reply: %d %s", status, body)
+	}
 
 	var sent []waSent
-	for deadline := time.Now().Add(30 * time.Second); len(sent) < 2 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); len(sent) < 3 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		sent = received()
 	}
-	if len(sent) != 2 {
-		t.Fatalf("provider received %d messages, want 2", len(sent))
+	if len(sent) != 3 {
+		t.Fatalf("provider received %d messages, want 3", len(sent))
 	}
-	byType := map[string]waSent{sent[0].Type: sent[0], sent[1].Type: sent[1]}
+	byType := map[string]waSent{}
+	for _, s := range sent {
+		byType[s.Type] = s
+	}
+	if v := byType["video"]; !bytes.Equal(v.Bytes, threeGP) {
+		t.Fatalf("3gp video sent = %+v", v.Type)
+	}
 	if s := byType["image"]; !bytes.Equal(s.Bytes, png) || s.Caption != "Here it is" || !strings.HasPrefix(s.Link, e.url+"/media/") {
 		t.Fatalf("image sent = %+v", s)
 	}
@@ -178,7 +197,7 @@ func TestOutboundMedia(t *testing.T) {
 		}
 		return nil
 	})
-	if files != 2 {
-		t.Fatalf("%d blobs stored, want 2", files)
+	if files != 3 {
+		t.Fatalf("%d blobs stored, want 3", files)
 	}
 }

@@ -80,6 +80,13 @@ type Config struct {
 	// largest channel limit. Nil keeps provider-hosted media unfetched
 	// (refused as media_unavailable); inline files (email) are stored.
 	MediaClient *http.Client
+	// MediaRetry, if set, keeps a customer's file whose download failed
+	// for a passing reason pending, for an attach.Retrier to fetch again;
+	// nil refuses it at once.
+	MediaRetry *attach.RetryConfig
+	// MediaFirstAttempt bounds the download made while a provider's
+	// webhook waits, with MediaRetry (zero: the client's timeout).
+	MediaFirstAttempt time.Duration
 	// MediaLinks signs the public links of the files agents send, served
 	// at /media/{token} to providers and Live Chat visitors; nil serves
 	// none.
@@ -106,6 +113,8 @@ type Server struct {
 	drafts   *macro.Service
 	cards    *card.Service
 	media    *attach.Inbound
+	// webhookChannels caches channels for the webhook path.
+	webhookChannels channelCache
 }
 
 // NewServer builds the server and registers every route.
@@ -146,7 +155,8 @@ func NewServer(cfg Config) *Server {
 	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
 	s.cards = &card.Service{Store: cfg.Store, Client: cfg.Outbound, Clock: cfg.Clock}
 	if cfg.Blobs != nil {
-		s.media = &attach.Inbound{Blobs: cfg.Blobs, Client: cfg.MediaClient, Logger: cfg.Logger}
+		s.media = &attach.Inbound{Blobs: cfg.Blobs, Client: cfg.MediaClient, Logger: cfg.Logger, Retry: cfg.MediaRetry, Clock: cfg.Clock,
+			FirstAttempt: cfg.MediaFirstAttempt}
 	}
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

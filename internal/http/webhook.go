@@ -33,15 +33,18 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := desk.NewContextWithActor(r.Context(), desk.SystemActor)
-	cfg, err := cs.FindChannelByID(ctx, id)
+	cfg, ch, err := s.webhookChannels.get(id, func() (*desk.ChannelConfig, desk.Channel, error) {
+		cfg, err := cs.FindChannelByID(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		ch, err := s.cfg.Channels.Adapter(cfg)
+		return cfg, ch, err
+	})
 	if err != nil {
 		return err
 	} else if cfg.Provider != r.PathValue("provider") {
 		return desk.Errorf(desk.ENOTFOUND, "channel not found")
-	}
-	ch, err := s.cfg.Channels.Adapter(cfg)
-	if err != nil {
-		return err
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.BodyLimit))
 	var tooBig *http.MaxBytesError
@@ -100,7 +103,7 @@ func (s *Server) Deliver(ctx context.Context, cfg *desk.ChannelConfig, res *desk
 	}
 	for i := range res.Messages {
 		in := &res.Messages[i]
-		in.Channel = cfg.Kind
+		in.Channel, in.ChannelID = cfg.Kind, cfg.ID
 		if cfg.Sender != "" {
 			in.To = cfg.Sender
 		}

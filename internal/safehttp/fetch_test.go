@@ -2,10 +2,13 @@ package safehttp
 
 import (
 	"context"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -36,5 +39,20 @@ func TestFetch(t *testing.T) {
 		if _, err := Fetch(context.Background(), client, u, "test media", auth); err == nil || !strings.Contains(err.Error(), "bad URL") {
 			t.Fatalf("%s: %v", u, err)
 		}
+	}
+}
+
+// TestFetchErrorsHideTheQuery: a failed fetch names the URL without its
+// (often signed) query, and keeps the cause for errors.Is.
+func TestFetchErrorsHideTheQuery(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, err = Fetch(context.Background(), &http.Client{}, "http://"+addr+"/media/1?signature=SECRET-SIG", "test media", nil)
+	if err == nil || strings.Contains(err.Error(), "SECRET-SIG") || !strings.Contains(err.Error(), addr+"/media/1") || !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("error %v", err)
 	}
 }

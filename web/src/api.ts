@@ -160,6 +160,11 @@ export interface Attachment {
   content_type: string
   size: number
   url: string
+  // A customer's file that was not stored (media_too_large,
+  // media_type_not_allowed, media_unavailable), or whose download is being
+  // retried (a message.updated event follows).
+  refused?: string
+  pending?: boolean
 }
 
 export interface TimelineEvent {

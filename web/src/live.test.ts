@@ -69,9 +69,11 @@ test('events, ping, reconnect with since, polling while down', () => {
     last().frame({ type: 'hello', seq: 7 })
     last().frame({ seq: 8, type: 'message.created', conversation_id: '42', message_id: '9', queue_id: '1', at: '' })
     last().frame({ seq: 9, type: 'conversation.assigned', conversation_id: '42', agent_id: '3', at: '' })
+    // A customer's retried file arrived: the open thread reloads.
+    last().frame({ seq: 10, type: 'message.updated', conversation_id: '42', message_id: '9', queue_id: '1', at: '' })
     assert.deepEqual(
       events.map((e) => e.type + ('id' in e ? ':' + e.id : '')),
-      ['refresh', 'conversation:42', 'conversation:42', 'agent:3'],
+      ['refresh', 'conversation:42', 'conversation:42', 'agent:3', 'conversation:42'],
     )
     mock.timers.tick(20000)
     assert.equal(last().sent.filter((m) => m.type === 'ping').length, 2, 'pings every 20 s')
@@ -82,13 +84,13 @@ test('events, ping, reconnect with since, polling while down', () => {
     assert.equal(events[events.length - 1].type, 'refresh', 'refetch on falling back')
     mock.timers.tick(1000)
     assert.equal(FakeSocket.all.length, 2)
-    assert.equal(last().url, 'ws://desk.test/api/v1/ws?since=9')
+    assert.equal(last().url, 'ws://desk.test/api/v1/ws?since=10')
     last().open()
     assert.equal(liveState.mode, 'socket')
     // Replayed events after hello (whose seq is the newest) still count.
     last().frame({ type: 'hello', seq: 12 })
-    last().frame({ seq: 10, type: 'conversation.created', conversation_id: '50', at: '' })
-    assert.deepEqual(events[events.length - 1], { type: 'conversation', id: '50', change: { seq: 10, type: 'conversation.created', conversation_id: '50', at: '' } })
+    last().frame({ seq: 11, type: 'conversation.created', conversation_id: '50', at: '' })
+    assert.deepEqual(events[events.length - 1], { type: 'conversation', id: '50', change: { seq: 11, type: 'conversation.created', conversation_id: '50', at: '' } })
     src.stop()
     assert.equal(liveState.mode, 'off')
   } finally {

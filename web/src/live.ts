@@ -16,6 +16,7 @@ export interface ServerEvent {
     | 'conversation.unassigned'
     | 'conversation.transferred'
     | 'message.created'
+    | 'message.updated'
     | 'agent.status'
     | 'agent.updated'
     | 'queue.members'
@@ -302,7 +303,7 @@ export class SocketSource implements LiveSource {
   }
 
   private dispatch(ev: ServerEvent): void {
-    if (ev.type.startsWith('conversation.') || ev.type === 'message.created' || ev.type === 'call.event') {
+    if (ev.type.startsWith('conversation.') || ev.type.startsWith('message.') || ev.type === 'call.event') {
       if (ev.conversation_id) this.emit({ type: 'conversation', id: ev.conversation_id, change: ev })
       // An assignment changes the agents' load (and automatic status) too.
       for (const id of [ev.agent_id, ev.freed_agent_id]) {

@@ -180,7 +180,7 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 		if err == nil {
 			m.ID, m.ConversationID = desk.ID(msgID), c.ID
 			res.Conversation, res.Message = c, m
-			return res, nil
+			return res, s.ingestFilesTx(ctx, tx, in, m, now)
 		} else if !isNoRows(err) {
 			return nil, err
 		}
@@ -238,18 +238,33 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 		m.ExternalID, at).Scan(&m.ID); err != nil {
 		return nil, err
 	}
-	if len(in.Attachments) > 0 {
-		// Files the server stored (or refused) before ingesting (issue 5).
-		m.Attachments = append([]desk.Attachment(nil), in.Attachments...)
-		for i := range m.Attachments {
-			m.Attachments[i].Content = nil
-		}
-		if err := s.insertAttachmentsTx(ctx, tx, m, now); err != nil {
-			return nil, err
-		}
+	if err := s.ingestFilesTx(ctx, tx, in, m, now); err != nil {
+		return nil, err
 	}
 	res.Message = m
 	return res, nil
+}
+
+// ingestFilesTx records the files the server stored, refused or left
+// pending before ingesting (issue 5), with a media job for each pending
+// one, in the message's transaction.
+func (s *Store) ingestFilesTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, m *desk.Message, now time.Time) error {
+	if len(in.Attachments) == 0 {
+		return nil
+	}
+	m.Attachments = append([]desk.Attachment(nil), in.Attachments...)
+	for i := range m.Attachments {
+		a := &m.Attachments[i]
+		a.Content = nil
+		if a.Pending && in.ChannelID == 0 {
+			// No channel to fetch it again through.
+			a.Pending, a.Refused = false, "media_unavailable"
+		}
+	}
+	if err := s.insertAttachmentsTx(ctx, tx, m, now); err != nil {
+		return err
+	}
+	return s.enqueueMediaTx(ctx, tx, in, m, now)
 }
 
 // openConversationTx opens the conversation of a customer's first message

@@ -52,6 +52,9 @@ func (s *Store) MergeConversations(ctx context.Context, id, otherID desk.ID) (*d
 		if _, err := tx.ExecContext(ctx, `UPDATE attachments SET conversation_id = $1 WHERE conversation_id = $2`, int64(survivor.ID), int64(older.ID)); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE media_jobs SET conversation_id = $1 WHERE conversation_id = $2`, int64(survivor.ID), int64(older.ID)); err != nil {
+			return err
+		}
 		// The survivor takes the current conversation's queue, assignee,
 		// summary, topic and priority, and the latest activity of both.
 		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET queue_id = $1, assignee_id = $2, summary = $3, topic = $4, priority = $5,
