@@ -153,6 +153,14 @@ func (s *Store) DeleteChannel(ctx context.Context, id desk.ID) error {
 			desk.DeliveryFailed, "the channel was deleted", int64(id)); err != nil {
 			return err
 		}
+		// Customers' files still waiting for a retried download through
+		// this channel can no longer be fetched: refused, not pending for
+		// good once the jobs go with the channel.
+		if _, err := tx.ExecContext(ctx, `UPDATE attachments SET refused = $1, pending = 0
+			WHERE id IN (SELECT attachment_id FROM media_jobs WHERE channel_id = $2 AND state = 'pending')`,
+			"media_unavailable", int64(id)); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM channels WHERE id = $1`, int64(id))
 		if err != nil {
 			return err

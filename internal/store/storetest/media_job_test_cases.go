@@ -173,3 +173,34 @@ func testMediaJobMerge(t *testing.T, open Opener) {
 		t.Fatalf("attachment: %+v %v", a, err)
 	}
 }
+
+// testMediaJobChannelDeleted: deleting a channel refuses the files still
+// waiting for a retried download through it (no job is left to fetch
+// them), and leaves stored files alone.
+func testMediaJobChannelDeleted(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	cs := f.channels()
+	qa := f.MustQueue("A")
+	agent := f.MustAgent("a@example.com", desk.RoleAgent, qa.ID)
+	admin := f.MustAgent("admin@example.com", desk.RoleAdmin)
+	wa := f.MustChannel("15550200")
+	r, err := f.s.IngestMessage(f.sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, ChannelID: wa.ID, From: "16505551234", To: "15550200",
+		Type: desk.TypeImage, ExternalID: "wamid.D1", QueueID: qa.ID, Attachments: []desk.Attachment{{Name: "a.jpg", URL: "whatsapp-media:1", Pending: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cs.DeleteChannel(f.as(admin), wa.ID); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _, err := f.s.FindMessages(f.as(agent), r.Conversation.ID, desk.MessageFilter{})
+	if err != nil || len(msgs) != 1 || len(msgs[0].Attachments) != 1 {
+		t.Fatalf("thread: %+v %v", msgs, err)
+	}
+	if a := msgs[0].Attachments[0]; a.Pending || a.Refused != "media_unavailable" {
+		t.Fatalf("after the channel went: %+v", a)
+	}
+	f.clock.Add(24 * time.Hour)
+	if jobs, err := cs.ClaimMediaJobs(f.sys, 10, time.Minute); err != nil || len(jobs) != 0 {
+		t.Fatalf("jobs left: %d %v", len(jobs), err)
+	}
+}

@@ -71,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("InboundAttachments", func(t *testing.T) { testInboundAttachments(t, open) })
 	t.Run("MediaJobs", func(t *testing.T) { testMediaJobs(t, open) })
 	t.Run("MediaJobMerge", func(t *testing.T) { testMediaJobMerge(t, open) })
+	t.Run("MediaJobChannelDeleted", func(t *testing.T) { testMediaJobChannelDeleted(t, open) })
 	t.Run("Templates", func(t *testing.T) { testTemplates(t, open) })
 	t.Run("Macros", func(t *testing.T) { testMacros(t, open) })
 	t.Run("MacroCompose", func(t *testing.T) { testMacroCompose(t, open) })
