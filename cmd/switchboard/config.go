@@ -64,6 +64,10 @@ type Config struct {
 	RTPPorts    string
 	SIPListen   string
 	SIPTrunk    string
+	// SIPUsername and SIPPassword answer the trunk's digest challenge;
+	// give the password through SWITCHBOARD_SIP_PASSWORD (never logged).
+	SIPUsername string
+	SIPPassword string
 	HoldMusic   string
 	// DebugAddr serves the Go profiler (loopback only); empty = off.
 	DebugAddr string
@@ -121,6 +125,8 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.S3.SecretKey, "s3-secret-key", "", "S3 secret key; prefer SWITCHBOARD_S3_SECRET_KEY (never logged)")
 	fs.StringVar(&c.S3.Region, "s3-region", "", "S3 region (empty: discovered)")
 	fs.StringVar(&c.SIPTrunk, "sip-trunk", "", "SIP trunk address (host:port): outbound calls and external transfers dial it, calls from it ring agents")
+	fs.StringVar(&c.SIPUsername, "sip-username", "", "username answering the SIP trunk's digest challenge (401/407) to our INVITEs")
+	fs.StringVar(&c.SIPPassword, "sip-password", "", "password of --sip-username; prefer SWITCHBOARD_SIP_PASSWORD (never logged)")
 	fs.StringVar(&c.ICEServers, "ice-servers", "", "STUN/TURN URLs for call media, comma-separated (stun:host:3478,turn:host:3478?transport=udp), given to the server's and the browsers' peer connections")
 	fs.StringVar(&c.TURNSecret, "turn-secret", "", "TURN REST shared secret (coturn static-auth-secret): short-lived TURN credentials per call; prefer SWITCHBOARD_TURN_SECRET")
 	fs.StringVar(&c.TURNUser, "turn-username", "", "static TURN username (when no --turn-secret)")

@@ -60,13 +60,22 @@ func (t *Trunk) dial(ctx context.Context, callID, number string, ev call.Externa
 	// A hang-up while it rings cancels the wait, which sends CANCEL.
 	wctx, cancel := context.WithTimeout(ctx, t.cfg.RingTimeout)
 	stop := t.pending(callID, cancel)
-	err = dialog.WaitAnswer(wctx, sipgo.AnswerOptions{})
+	// A trunk that answers 401/407 gets the INVITE again with digest
+	// credentials (sipgo retries once more on a stale nonce).
+	var challenged bool
+	err = dialog.WaitAnswer(wctx, sipgo.AnswerOptions{Username: t.cfg.Username, Password: t.cfg.Password,
+		OnResponse: func(res *sip.Response) error {
+			if res.StatusCode == sip.StatusUnauthorized || res.StatusCode == sip.StatusProxyAuthRequired {
+				challenged = true
+			}
+			return nil
+		}})
 	stop()
 	cancel()
 	if err != nil {
 		conn.Close()
 		_ = dialog.Close()
-		return failReason(err, wctx.Err() != nil), err
+		return failReason(err, wctx.Err() != nil, challenged), err
 	}
 	if err := dialog.Ack(ctx); err != nil {
 		conn.Close()
