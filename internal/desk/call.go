@@ -46,4 +46,11 @@ type CallService interface {
 	// RecordCallEvent appends a call event (EventCall with data) to a
 	// conversation's timeline and announces ChangeCallEvent (system only).
 	RecordCallEvent(ctx context.Context, conversationID ID, data map[string]any) error
+	// FindLiveCalls returns the calls not ended, oldest first (system
+	// only): the sweeper looks among them for calls of nodes that died.
+	FindLiveCalls(ctx context.Context) ([]*CallRecord, error)
+	// EndCall marks a call ended at at, unless it is already (system
+	// only). Returns the call as it was before, ECONFLICT if it had ended
+	// already (another node swept it first), ENOTFOUND if missing.
+	EndCall(ctx context.Context, id string, at time.Time) (*CallRecord, error)
 }
