@@ -92,6 +92,34 @@ func (f *fakeStore) FindCallByID(ctx context.Context, id string) (*desk.CallReco
 	return f.records[id], nil
 }
 
+func (f *fakeStore) FindLiveCalls(ctx context.Context) ([]*desk.CallRecord, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []*desk.CallRecord
+	for _, r := range f.records {
+		if r.State != string(Ended) {
+			cp := *r
+			out = append(out, &cp)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeStore) EndCall(ctx context.Context, id string, at time.Time) (*desk.CallRecord, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r := f.records[id]
+	if r == nil {
+		return nil, desk.Errorf(desk.ENOTFOUND, "call not found")
+	}
+	if r.State == string(Ended) {
+		return nil, desk.Errorf(desk.ECONFLICT, "the call has ended already")
+	}
+	before := *r
+	r.State, r.EndedAt = string(Ended), &at
+	return &before, nil
+}
+
 func (f *fakeStore) RecordCallEvent(ctx context.Context, conv desk.ID, data map[string]any) error {
 	f.mu.Lock()
 	f.events = append(f.events, data)

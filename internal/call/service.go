@@ -46,6 +46,9 @@ type Config struct {
 	WrapUp time.Duration
 	Clock  desk.Clock
 	Log    *slog.Logger
+	// Node is this node's ID, the prefix of the IDs of the calls it owns
+	// (docs/calls-across-nodes.md); empty makes unprefixed IDs.
+	Node string
 }
 
 // Service runs the calls of one node. One lock orders every transition
@@ -96,7 +99,7 @@ func (s *Service) SetMedia(m Media) {
 func (s *Service) Inbound(ctx context.Context, conversationID, queueID, prefer desk.ID) (*Call, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.inbound(ctx, newID(), conversationID, queueID, prefer, false), nil
+	return s.inbound(ctx, s.newID(), conversationID, queueID, prefer, false), nil
 }
 
 // inbound starts call id and routes it; trunk marks a caller on the SIP
@@ -123,7 +126,7 @@ func (s *Service) Outbound(ctx context.Context, conversationID, queueID, agent d
 		return nil, desk.Errorf(desk.ECONFLICT, "finish the wrap-up of your last call first")
 	}
 	now := s.cfg.Clock.Now()
-	c := &Call{ID: newID(), ConversationID: conversationID, QueueID: queueID, State: Queued, CreatedAt: now}
+	c := &Call{ID: s.newID(), ConversationID: conversationID, QueueID: queueID, State: Queued, CreatedAt: now}
 	effs, err := c.Dial(agent, now)
 	if err != nil {
 		return nil, stateError(err)
