@@ -3,6 +3,9 @@ package realtime
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+
+	"github.com/switchboard-cc/switchboard/internal/bus"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -28,15 +31,47 @@ func (h *Hub) SetCallOffers(fn CallOfferFunc) {
 }
 
 // NotifyAgent pushes a frame (call.ringing, call.ended, ...) to every
-// socket of one agent on this node. Calls run on one node, so the frame
-// needs no bus; a client that cannot keep up is dropped as for events.
+// socket of one agent, on this node at once and on the others over the
+// bus: a call lives on one node, its agent's workspace may be connected to
+// any. A client that cannot keep up is dropped as for events.
 func (h *Hub) NotifyAgent(agentID desk.ID, frame any) {
 	data := mustJSON(frame)
+	h.deliverToAgent(agentID, data)
+	if h.bus != nil {
+		h.bus.Signal(bus.Signal{Type: bus.SignalCall, AgentID: agentID, Payload: data, Origin: h.node})
+	}
+}
+
+// deliverToAgent pushes an encoded frame to this node's sockets of agent.
+func (h *Hub) deliverToAgent(agentID desk.ID, data []byte) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for c := range h.byAgent[agentID] {
 		c.push(data)
 	}
+}
+
+// credentialsKey keys the socket's credentials in its context.
+type credentialsKey struct{}
+
+// Credentials returns the headers that authenticated the socket of ctx
+// (Authorization and Cookie), so a call.offer for a call on another node
+// is sent there as the same agent's request, which that node checks again
+// (role and queue access, a session revoked since). Nil outside a socket.
+func Credentials(ctx context.Context) http.Header {
+	h, _ := ctx.Value(credentialsKey{}).(http.Header)
+	return h
+}
+
+// withCredentials keeps the request's credentials for Credentials.
+func withCredentials(ctx context.Context, r *http.Request) context.Context {
+	h := http.Header{}
+	for _, k := range []string{"Authorization", "Cookie"} {
+		if v := r.Header.Values(k); len(v) > 0 {
+			h[k] = append([]string(nil), v...)
+		}
+	}
+	return context.WithValue(ctx, credentialsKey{}, h)
 }
 
 // handleCallOffer answers a call.offer frame off the read loop (ICE
