@@ -69,6 +69,14 @@ type Config struct {
 	SIPUsername string
 	SIPPassword string
 	HoldMusic   string
+	// NodeID names this node: the prefix of the calls it owns and its key
+	// in the directory of nodes (default: random per start). NodeURL is
+	// the URL other nodes reach it at (default: http:// + the listening
+	// address); NodeTTL how soon a node that stopped refreshing its
+	// directory entry counts as gone (docs/calls-across-nodes.md).
+	NodeID  string
+	NodeURL string
+	NodeTTL time.Duration
 	// DebugAddr serves the Go profiler (loopback only); empty = off.
 	DebugAddr string
 	// S3 is the S3-compatible store of uploaded files; when it has no
@@ -94,6 +102,9 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	c.storeFlags(fs)
 	fs.StringVar(&c.NATS, "nats", "", "NATS URL for several server nodes (nats://...)")
 	fs.StringVar(&c.NATSPrefix, "nats-prefix", "switchboard", "NATS subject and stream prefix (one per deployment)")
+	fs.StringVar(&c.NodeID, "node-id", "", "this node's ID among several (letters, digits, - or _; default random per start): it prefixes the IDs of the calls it owns")
+	fs.StringVar(&c.NodeURL, "node-url", "", "URL the other nodes reach this one at, for call actions (default http:// + the listening address, the host name if it listens on all addresses)")
+	fs.DurationVar(&c.NodeTTL, "node-ttl", 15*time.Second, "how soon the other nodes count a node that stopped answering as gone and end its calls")
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "loopback address serving the Go profiler at /debug/pprof/ (empty = off)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of the workspace (https://... makes session cookies Secure behind a TLS proxy)")

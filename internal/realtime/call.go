@@ -12,7 +12,11 @@ import (
 
 // CallOfferFunc answers an agent's SDP offer for a call's audio (answering
 // a ringing call, or reconnecting one in progress) with the SDP answer.
-type CallOfferFunc func(ctx context.Context, actor *desk.Actor, callID, offer string) (answer string, err error)
+// creds are the headers that authenticated the socket (Authorization,
+// Cookie), so an offer for a call on another node is sent there as the
+// same agent's request, which that node checks again (role and queue
+// access, a session revoked since).
+type CallOfferFunc func(ctx context.Context, actor *desk.Actor, creds http.Header, callID, offer string) (answer string, err error)
 
 // callFrame is the client's call signaling frame:
 // {"type":"call.offer","call_id":"...","sdp":"..."}.
@@ -54,16 +58,13 @@ func (h *Hub) deliverToAgent(agentID desk.ID, data []byte) {
 // credentialsKey keys the socket's credentials in its context.
 type credentialsKey struct{}
 
-// Credentials returns the headers that authenticated the socket of ctx
-// (Authorization and Cookie), so a call.offer for a call on another node
-// is sent there as the same agent's request, which that node checks again
-// (role and queue access, a session revoked since). Nil outside a socket.
-func Credentials(ctx context.Context) http.Header {
+// credentials returns the headers that authenticated the socket of ctx.
+func credentials(ctx context.Context) http.Header {
 	h, _ := ctx.Value(credentialsKey{}).(http.Header)
-	return h
+	return h.Clone()
 }
 
-// withCredentials keeps the request's credentials for Credentials.
+// withCredentials keeps the request's credentials for call offers.
 func withCredentials(ctx context.Context, r *http.Request) context.Context {
 	h := http.Header{}
 	for _, k := range []string{"Authorization", "Cookie"} {
@@ -87,7 +88,7 @@ func (h *Hub) handleCallOffer(ctx context.Context, c *client, actor *desk.Actor,
 		return
 	}
 	go func() {
-		answer, err := fn(ctx, actor, f.CallID, f.SDP)
+		answer, err := fn(ctx, actor, credentials(ctx), f.CallID, f.SDP)
 		if err != nil {
 			c.push(mustJSON(map[string]any{"type": "error", "code": desk.ErrorCode(err), "message": desk.ErrorMessage(err), "call_id": f.CallID}))
 			return

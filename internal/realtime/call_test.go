@@ -2,6 +2,7 @@ package realtime_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -19,7 +20,10 @@ func TestCallFrames(t *testing.T) {
 	e := newEnv(t, realtime.Config{})
 	tokA, idA := e.login("a@example.com", desk.RoleAgent, e.qa)
 	tokB, _ := e.login("b@example.com", desk.RoleAgent, e.qa)
-	e.hub.SetCallOffers(func(ctx context.Context, actor *desk.Actor, callID, offer string) (string, error) {
+	e.hub.SetCallOffers(func(ctx context.Context, actor *desk.Actor, creds http.Header, callID, offer string) (string, error) {
+		if creds.Get("Authorization") != "Bearer "+tokA {
+			return "", desk.Errorf(desk.EUNAUTHENTICATED, "the socket's credentials are missing")
+		}
 		if callID != "c1" {
 			return "", desk.Errorf(desk.ENOTFOUND, "call not found")
 		}
