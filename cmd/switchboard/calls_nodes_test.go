@@ -192,7 +192,9 @@ func TestCallsAcrossNodes(t *testing.T) {
 	}
 	carol := login(t, b.url, "carol@example.com", "carol-password")
 	for _, path := range []string{"/hold", "/hangup"} {
-		var e struct{ Error struct{ Code, Message string } }
+		var e struct {
+			Error struct{ Code, Message string }
+		}
 		if code := call(t, "POST", b.url+"/api/v1/calls/"+id+path, carol, nil, &e); code != 404 {
 			t.Fatalf("%s by an agent of another queue through B: %d %+v", path, code, e)
 		}
