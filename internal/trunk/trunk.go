@@ -62,6 +62,9 @@ type Media interface {
 	ConnectCustomerRTP(callID string, codec media.Codec, conn *net.UDPConn, remote *net.UDPAddr) error
 	// AttachCustomerRTP makes conn the customer of an outbound call.
 	AttachCustomerRTP(callID string, conn *net.UDPConn, remote *net.UDPAddr) error
+	// SetCustomerEvents sets the telephone-event payload type the SIP
+	// customer negotiated (0: none), for the agent's key presses.
+	SetCustomerEvents(callID string, pt uint8)
 }
 
 // Trunk places calls to a SIP trunk.
