@@ -150,7 +150,10 @@ func (f *fakeStore) lastEvent(action string) map[string]any {
 }
 
 // fakeMedia records what the service asked of the media.
-type fakeMedia struct{ calls []string }
+type fakeMedia struct {
+	calls  []string
+	noDTMF bool
+}
 
 func (m *fakeMedia) Hold(id string, on bool) {
 	if on {
@@ -161,6 +164,13 @@ func (m *fakeMedia) Hold(id string, on bool) {
 }
 func (m *fakeMedia) DropAgent(id string) { m.calls = append(m.calls, "drop") }
 func (m *fakeMedia) End(id string)       { m.calls = append(m.calls, "end") }
+func (m *fakeMedia) SendDTMF(id, digits string) error {
+	if m.noDTMF {
+		return ErrNoDTMF
+	}
+	m.calls = append(m.calls, "dtmf:"+digits)
+	return nil
+}
 
 func mustNoErr(tb testing.TB, err error) {
 	tb.Helper()

@@ -29,6 +29,9 @@ type Media interface {
 	DropAgent(callID string)
 	// End tears the call's media down.
 	End(callID string)
+	// SendDTMF queues the agent's keys for the customer; ErrNoDTMF (or
+	// an error wrapping it) when their leg takes none.
+	SendDTMF(callID, digits string) error
 }
 
 // Notifier pushes a call frame to one agent's clients (ringing, a

@@ -288,6 +288,23 @@ func (s *Server) handleCallTransfer(w http.ResponseWriter, r *http.Request) erro
 	})(w, r)
 }
 
+// callDTMFRequest carries the keys the agent pressed in the call dock.
+type callDTMFRequest struct {
+	Digits string `json:"digits"`
+}
+
+// handleCallDTMF sends the agent's key presses to a customer on the SIP
+// trunk (RFC 4733 telephone-events), e.g. to an IVR's menu.
+func (s *Server) handleCallDTMF(w http.ResponseWriter, r *http.Request) error {
+	var req callDTMFRequest
+	if err := s.decode(r, &req); err != nil {
+		return err
+	}
+	return s.callAction(func(svc *call.Service, ctx context.Context, id string, agent desk.ID) (*call.Call, error) {
+		return svc.DTMF(ctx, id, agent, req.Digits)
+	})(w, r)
+}
+
 // handleCallRecording streams a call's recording (I4) to whoever may see
 // its conversation.
 func (s *Server) handleCallRecording(w http.ResponseWriter, r *http.Request) error {

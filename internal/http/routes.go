@@ -133,6 +133,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/calls/{id}/resume", accessAgent, s.ownedCall("id", s.callAction((*call.Service).Resume))},
 		{"POST", "/api/v1/calls/{id}/transfer", accessAgent, s.ownedCall("id", s.handleCallTransfer)},
 		{"POST", "/api/v1/calls/{id}/hangup", accessAgent, s.ownedCall("id", s.callAction(hangupByAgent))},
+		{"POST", "/api/v1/calls/{id}/dtmf", accessAgent, s.ownedCall("id", s.handleCallDTMF)},
 		{"GET", "/api/v1/calls/{id}/recording", accessAgent, s.ownedCall("id", s.handleCallRecording)},
 		{"GET", "/api/v1/me/wrap-up", accessAgent, s.onAgentsNode(hasWrapUp, s.handleWrapUpGet)},
 		{"GET", "/api/v1/me/call", accessAgent, s.onAgentsNode(hasCall, s.handleMyCall)},

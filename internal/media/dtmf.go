@@ -2,7 +2,6 @@ package media
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"time"
 
@@ -16,7 +15,16 @@ import (
 
 // ErrNoDTMF is returned when the call's customer cannot take key presses:
 // a browser (call link) or a SIP leg that did not negotiate telephone-event.
-var ErrNoDTMF = errors.New("media: the customer's leg takes no telephone-events")
+// Its NoDTMF method lets the call service recognise it without importing
+// this package.
+var ErrNoDTMF error = noDTMFError{}
+
+type noDTMFError struct{}
+
+func (noDTMFError) Error() string { return "media: the customer's leg takes no telephone-events" }
+
+// NoDTMF marks the error for errors.As.
+func (noDTMFError) NoDTMF() bool { return true }
 
 // DefaultEventPT is the dynamic payload type Switchboard offers for
 // telephone-event/8000 in its own SDP offers.
