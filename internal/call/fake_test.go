@@ -53,7 +53,7 @@ func (f *fakeStore) FindAgents(ctx context.Context, flt desk.AgentFilter) ([]*de
 	defer f.mu.Unlock()
 	var out []*desk.Agent
 	for _, a := range f.agents {
-		if flt.QueueID == nil || contains(a.QueueIDs, *flt.QueueID) {
+		if (flt.QueueID == nil || contains(a.QueueIDs, *flt.QueueID)) && (flt.ID == nil || *flt.ID == a.ID) {
 			cp := *a
 			out = append(out, &cp)
 		}
@@ -118,6 +118,26 @@ func (f *fakeStore) EndCall(ctx context.Context, id string, at time.Time) (*desk
 	before := *r
 	r.State, r.EndedAt = string(Ended), &at
 	return &before, nil
+}
+
+func (f *fakeStore) FindWrapUps(ctx context.Context) ([]desk.AgentCall, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []desk.AgentCall
+	for _, a := range f.agents {
+		if a.CallState != desk.CallWrapUp {
+			continue
+		}
+		ac := desk.AgentCall{AgentID: a.ID}
+		var latest time.Time
+		for _, r := range f.records {
+			if r.AgentID != nil && *r.AgentID == a.ID && !r.CreatedAt.Before(latest) {
+				ac.CallID, ac.ConversationID, latest = r.ID, r.ConversationID, r.CreatedAt
+			}
+		}
+		out = append(out, ac)
+	}
+	return out, nil
 }
 
 func (f *fakeStore) RecordCallEvent(ctx context.Context, conv desk.ID, data map[string]any) error {

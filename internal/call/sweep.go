@@ -43,8 +43,12 @@ func (s *Service) newID() string {
 // lost, but their rows would stay live and their agents "In a call"
 // forever. Each such call is marked ended (by the system, reason
 // node_lost) on its timeline, its agent's call state is cleared, and the
-// agent's clients get call.ended. Several nodes may sweep at once: the
-// store lets one win per call. Returns how many calls it ended.
+// agent's clients get call.ended. Agents wrapping up after a call of a
+// gone node are freed the same way (the wrap-up lived in its memory). A
+// row of this node's own prefix that its state machine does not know (an
+// earlier run with the same --node-id) counts as lost too. Several nodes
+// may sweep at once: the store lets one win per call. Returns how many
+// calls and wrap-ups it ended.
 func (s *Service) Sweep(ctx context.Context, dir NodeDirectory) int {
 	sys := desk.NewContextWithActor(context.WithoutCancel(ctx), desk.SystemActor)
 	live, err := s.store.FindLiveCalls(sys)
@@ -53,28 +57,59 @@ func (s *Service) Sweep(ctx context.Context, dir NodeDirectory) int {
 		return 0
 	}
 	alive := map[string]bool{}
-	ended := 0
-	for _, r := range live {
-		owner := NodeOf(r.ID)
+	gone := func(callID string, known func() bool) bool {
+		owner := NodeOf(callID)
 		if owner != "" && owner == s.cfg.Node {
-			continue // ours: the state machine ends it
+			return !known()
 		}
-		up, known := alive[owner]
-		if !known {
+		up, seen := alive[owner]
+		if !seen {
+			var err error
 			if up, err = dir.Alive(ctx, owner); err != nil {
 				s.cfg.Log.Warn("call: sweeper: cannot tell whether a node runs", "node", owner, "err", err)
-				continue
+				return false
 			}
 			alive[owner] = up
 		}
-		if up {
-			continue
+		return !up
+	}
+	ended := 0
+	for _, r := range live {
+		if gone(r.ID, func() bool { _, err := s.Find(r.ID); return err == nil }) && s.endLost(sys, r) {
+			ended++
 		}
-		if s.endLost(sys, r) {
+	}
+	ups, err := s.store.FindWrapUps(sys)
+	if err != nil {
+		s.cfg.Log.Error("call: sweeper: listing wrap-ups", "err", err)
+		return ended
+	}
+	for _, u := range ups {
+		if u.CallID != "" && gone(u.CallID, func() bool { return s.WrapUpOf(u.AgentID) != nil }) && s.endLostWrapUp(sys, u) {
 			ended++
 		}
 	}
 	return ended
+}
+
+// endLostWrapUp frees an agent whose wrap-up was on a node that is gone;
+// false when they are no longer wrapping up or the store failed.
+func (s *Service) endLostWrapUp(sys context.Context, u desk.AgentCall) bool {
+	// Read again: the wrap-up may have finished and the agent been rung
+	// since the list was read.
+	if agents, _, err := s.store.FindAgents(sys, desk.AgentFilter{ID: &u.AgentID, Limit: 1}); err != nil || len(agents) == 0 || agents[0].CallState != desk.CallWrapUp {
+		return false
+	}
+	s.cfg.Log.Warn("call: ended a wrap-up whose node is gone", "agent", u.AgentID, "call", u.CallID)
+	if _, err := s.store.SetCallState(sys, u.AgentID, ""); err != nil {
+		s.cfg.Log.Error("call: sweeper: freeing the agent", "agent", u.AgentID, "err", err)
+		return false
+	}
+	ev := map[string]any{"action": "wrap_up_done", "call_id": u.CallID, "agent_id": u.AgentID.String(), "reason": ReasonNodeLost}
+	if err := s.store.RecordCallEvent(sys, u.ConversationID, ev); err != nil {
+		s.cfg.Log.Error("call: sweeper: recording the end of a wrap-up", "conversation", u.ConversationID, "err", err)
+	}
+	return true
 }
 
 // endLost ends one call of a node that is gone; false when another node

@@ -81,3 +81,47 @@ func TestSweepEndsCallsOfLostNodes(t *testing.T) {
 		t.Fatalf("b swept its own call: %+v, agent 8 %q", st.records[own.ID], st.state(8))
 	}
 }
+
+// A wrap-up lives in its node's memory: when that node is gone the agent
+// is freed (wrap_up_done, reason node_lost), not before. A node restarted
+// with the same ID ends the live rows of its earlier run, which its state
+// machine does not know, but never a call it runs.
+func TestSweepWrapUpsAndEarlierRuns(t *testing.T) {
+	ctx := context.Background()
+	st, clk := newFakeStore(7, 8), newClock()
+	a := NewService(st, nil, nil, Config{Clock: clk, Node: "a"})
+	b := NewService(st, nil, nil, Config{Clock: clk, Node: "b"})
+	c, err := a.Inbound(ctx, 100, 1, 7)
+	mustNoErr(t, err)
+	_, err = a.Answer(ctx, c.ID, 7)
+	mustNoErr(t, err)
+	clk.advance(time.Second) // the next call is the newer
+	_, err = a.Hangup(ctx, c.ID, 0, ByCustomer)
+	mustNoErr(t, err)
+	if st.state(7) != desk.CallWrapUp {
+		t.Fatalf("agent 7 %q", st.state(7))
+	}
+	running := directory{up: map[string]bool{"a": true}}
+	if n := b.Sweep(ctx, running); n != 0 || st.state(7) != desk.CallWrapUp {
+		t.Fatalf("swept %d while a runs; agent 7 %q", n, st.state(7))
+	}
+	if n := a.Sweep(ctx, running); n != 0 || st.state(7) != desk.CallWrapUp {
+		t.Fatalf("a swept its own wrap-up: %d; agent 7 %q", n, st.state(7))
+	}
+	ringing, err := a.Inbound(ctx, 101, 1, 8)
+	mustNoErr(t, err)
+	if n := a.Sweep(ctx, running); n != 0 {
+		t.Fatalf("a swept %d of its own", n)
+	}
+	// a restarts as "a": neither the wrap-up nor the ringing call is known.
+	a2 := NewService(st, nil, nil, Config{Clock: clk, Node: "a"})
+	if n := a2.Sweep(ctx, running); n != 2 {
+		t.Fatalf("the restarted node swept %d, want the call and the wrap-up", n)
+	}
+	if st.state(7) != "" || st.state(8) != "" || st.records[ringing.ID].State != string(Ended) {
+		t.Fatalf("agents %q %q, call %+v", st.state(7), st.state(8), st.records[ringing.ID])
+	}
+	if ev := st.lastEvent("wrap_up_done"); ev["reason"] != ReasonNodeLost || ev["agent_id"] != "7" || ev["call_id"] != c.ID {
+		t.Fatalf("wrap-up event %v", ev)
+	}
+}

@@ -136,3 +136,30 @@ func timeArg(t *time.Time) any {
 	}
 	return micros(*t)
 }
+
+// FindWrapUps returns the agents wrapping up with their latest call
+// (system only).
+func (s *Store) FindWrapUps(ctx context.Context) ([]desk.AgentCall, error) {
+	if err := requireSystem(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := s.rd.QueryContext(ctx, `SELECT a.id, c.id, c.conversation_id FROM agents a
+		LEFT JOIN calls c ON c.id = (SELECT l.id FROM calls l WHERE l.agent_id = a.id ORDER BY l.created_at DESC, l.id DESC LIMIT 1)
+		WHERE a.call_state = 'wrap_up' ORDER BY a.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []desk.AgentCall
+	for rows.Next() {
+		var ac desk.AgentCall
+		var callID sql.NullString
+		var conv sql.NullInt64
+		if err := rows.Scan(&ac.AgentID, &callID, &conv); err != nil {
+			return nil, err
+		}
+		ac.CallID, ac.ConversationID = callID.String, desk.ID(conv.Int64)
+		out = append(out, ac)
+	}
+	return out, rows.Err()
+}

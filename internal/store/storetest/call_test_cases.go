@@ -111,4 +111,18 @@ func testLiveCalls(t *testing.T, f *fixture, conv, queue desk.ID, a *desk.Agent)
 	if live, _ = f.s.FindLiveCalls(f.sys); len(live) != 1 || live[0].ID != "n1.live2" {
 		t.Fatalf("live after end = %+v", live)
 	}
+
+	// Wrap-ups: only agents in wrap_up, each with their latest call.
+	_, err = f.s.FindWrapUps(f.as(a))
+	wantCode(t, err, desk.EFORBIDDEN)
+	if ups, err := f.s.FindWrapUps(f.sys); err != nil || len(ups) != 0 {
+		t.Fatalf("wrap-ups while on hold: %+v %v", ups, err)
+	}
+	if _, err := f.s.SetCallState(f.sys, a.ID, desk.CallWrapUp); err != nil {
+		t.Fatal(err)
+	}
+	ups, err := f.s.FindWrapUps(f.sys)
+	if err != nil || len(ups) != 1 || ups[0].AgentID != a.ID || ups[0].CallID != "n1.live2" || ups[0].ConversationID != conv {
+		t.Fatalf("wrap-ups = %+v %v", ups, err)
+	}
 }
