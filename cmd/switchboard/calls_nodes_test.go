@@ -229,6 +229,16 @@ func TestCallsAcrossNodes(t *testing.T) {
 
 	// Second call, answered with the socket's call.offer frame on B.
 	customer2, id2 := dialIn()
+	// One call per conversation, whichever node the page reaches.
+	busy, offerB, err := media.NewSoftphone(0x44)
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy.Close()
+	var conflict struct{ Error struct{ Code string } }
+	if code := call(t, "POST", b.url+"/call/"+link.Token+"/offer", "", map[string]string{"sdp": offerB}, &conflict); code != 409 || conflict.Error.Code != "call_in_progress" {
+		t.Fatalf("a second call on B while A has one: %d %+v", code, conflict)
+	}
 	agent2, offer2, err := media.NewSoftphone(0x41)
 	if err != nil {
 		t.Fatal(err)
@@ -245,6 +255,11 @@ func TestCallsAcrossNodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	bothWays(customer2, agent2)
+	// The customer's page polling B reads the call on A.
+	var page struct{ State string }
+	if code := call(t, "GET", b.url+"/call/"+link.Token+"/calls/"+id2, "", nil, &page); code != 200 || page.State != "in_call" {
+		t.Fatalf("the call page's state through B: %d %q", code, page.State)
+	}
 	if s := agentState(); s != "in_call" {
 		t.Fatalf("Bob is %q in the second call", s)
 	}

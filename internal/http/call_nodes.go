@@ -108,6 +108,33 @@ func (s *Server) forward(w http.ResponseWriter, r *http.Request, base string) er
 	return nil
 }
 
+// callElsewhere reports whether another running node has a live call on
+// the conversation (one call at a time per conversation, whichever node
+// the customer's page reached). A call of a node that is gone does not
+// count: the sweeper is ending it.
+func (s *Server) callElsewhere(ctx context.Context, conv desk.ID) bool {
+	nodes := s.cfg.Calls.Nodes
+	if nodes == nil {
+		return false
+	}
+	sys := desk.NewContextWithActor(ctx, desk.SystemActor)
+	live, err := s.cfg.Store.FindLiveCalls(sys)
+	if err != nil {
+		s.cfg.Logger.Warn("calls: listing live calls", "err", err)
+		return false
+	}
+	for _, c := range live {
+		owner := call.NodeOf(c.ID)
+		if c.ConversationID != conv || owner == nodes.Self() {
+			continue
+		}
+		if _, ok, err := nodes.URL(ctx, owner); ok || err != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // onAgentsNode serves the caller's own call or wrap-up (GET /me/call,
 // /me/wrap-up...) on the node holding it: here when here says so, else
 // the peer that answers other than 404. Peers are asked only while the
