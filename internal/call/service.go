@@ -128,6 +128,11 @@ func (s *Service) Outbound(ctx context.Context, conversationID, queueID, agent d
 	if w := s.wrapups[agent]; w != nil {
 		return nil, desk.Errorf(desk.ECONFLICT, "finish the wrap-up of your last call first")
 	}
+	// A call or wrap-up of this agent on another node shows in the store.
+	sys := desk.NewContextWithActor(ctx, desk.SystemActor)
+	if as, _, err := s.store.FindAgents(sys, desk.AgentFilter{ID: &agent, Limit: 1}); err == nil && len(as) == 1 && as[0].CallState != "" {
+		return nil, desk.CodedErrorf(desk.ECONFLICT, "call_state", "finish your current call or its wrap-up first")
+	}
 	now := s.cfg.Clock.Now()
 	c := &Call{ID: s.newID(), ConversationID: conversationID, QueueID: queueID, State: Queued, CreatedAt: now}
 	effs, err := c.Dial(agent, now)
