@@ -68,7 +68,7 @@ func TestCallsAcrossNodes(t *testing.T) {
 	db, prefix := pgSchema(t), natsPrefix(t)
 	MustRun(t, "user", "create", "--email", "admin@example.com", "--password", "admin-password", "--role", "admin", "--db", db)
 	flags := []string{"--db", db, "--nats", testNATS, "--nats-prefix", prefix, "--call-secret", "a-shared-call-secret",
-		"--node-ttl", "3s", "--ring-timeout", "2m", "--wrap-up", "5m"}
+		"--node-ttl", "6s", "--ring-timeout", "2m", "--wrap-up", "5m"}
 	a := MustServe(t, append(flags, "--node-id", "na", "--data", t.TempDir())...)
 	b := MustServe(t, append(flags, "--node-id", "nb", "--data", t.TempDir())...)
 	admin := login(t, b.url, "admin@example.com", "admin-password")
