@@ -86,12 +86,12 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 	if err != nil {
 		return sbhttp.Calls{}, err
 	}
-	svc = calls.NewService(store, mh, hub, calls.Config{RingTimeout: c.RingTimeout, WrapUp: c.WrapUp, Log: log})
+	svc = calls.NewService(store, mh, hub, calls.Config{RingTimeout: c.RingTimeout, WrapUp: c.WrapUp, Log: log, Node: c.NodeID})
 	if c.SIPListen != "" && c.SIPTrunk != "" {
 		// Calls arriving from the trunk open Voice conversations routed
 		// like messages (B2) and ring the queue's agents.
 		svc.SetIntake(store, route)
-		tr, err := trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Calls: svc, Log: log}, mh)
+		tr, err := trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Username: c.SIPUsername, Password: c.SIPPassword, Calls: svc, Log: log}, mh)
 		if err != nil {
 			return sbhttp.Calls{}, err
 		}

@@ -69,7 +69,19 @@ type Config struct {
 	RTPPorts    string
 	SIPListen   string
 	SIPTrunk    string
+	// SIPUsername and SIPPassword answer the trunk's digest challenge;
+	// give the password through SWITCHBOARD_SIP_PASSWORD (never logged).
+	SIPUsername string
+	SIPPassword string
 	HoldMusic   string
+	// NodeID names this node: the prefix of the calls it owns and its key
+	// in the directory of nodes (default: random per start). NodeURL is
+	// the URL other nodes reach it at (default: http:// + the listening
+	// address); NodeTTL how soon a node that stopped refreshing its
+	// directory entry counts as gone (docs/calls-across-nodes.md).
+	NodeID  string
+	NodeURL string
+	NodeTTL time.Duration
 	// DebugAddr serves the Go profiler (loopback only); empty = off.
 	DebugAddr string
 	// S3 is the S3-compatible store of uploaded files; when it has no
@@ -95,6 +107,9 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	c.storeFlags(fs)
 	fs.StringVar(&c.NATS, "nats", "", "NATS URL for several server nodes (nats://...)")
 	fs.StringVar(&c.NATSPrefix, "nats-prefix", "switchboard", "NATS subject and stream prefix (one per deployment)")
+	fs.StringVar(&c.NodeID, "node-id", "", "this node's ID among several (letters, digits, - or _; default random per start): it prefixes the IDs of the calls it owns")
+	fs.StringVar(&c.NodeURL, "node-url", "", "URL the other nodes reach this one at, for call actions (default http:// + the listening address, the host name if it listens on all addresses)")
+	fs.DurationVar(&c.NodeTTL, "node-ttl", 15*time.Second, "how soon the other nodes count a node that stopped answering as gone and end its calls")
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "loopback address serving the Go profiler at /debug/pprof/ (empty = off)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of the workspace (https://... makes session cookies Secure behind a TLS proxy)")
@@ -129,6 +144,8 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.S3.SecretKey, "s3-secret-key", "", "S3 secret key; prefer SWITCHBOARD_S3_SECRET_KEY (never logged)")
 	fs.StringVar(&c.S3.Region, "s3-region", "", "S3 region (empty: discovered)")
 	fs.StringVar(&c.SIPTrunk, "sip-trunk", "", "SIP trunk address (host:port): outbound calls and external transfers dial it, calls from it ring agents")
+	fs.StringVar(&c.SIPUsername, "sip-username", "", "username answering the SIP trunk's digest challenge (401/407) to our INVITEs")
+	fs.StringVar(&c.SIPPassword, "sip-password", "", "password of --sip-username; prefer SWITCHBOARD_SIP_PASSWORD (never logged)")
 	fs.StringVar(&c.ICEServers, "ice-servers", "", "STUN/TURN URLs for call media, comma-separated (stun:host:3478,turn:host:3478?transport=udp), given to the server's and the browsers' peer connections")
 	fs.StringVar(&c.TURNSecret, "turn-secret", "", "TURN REST shared secret (coturn static-auth-secret): short-lived TURN credentials per call; prefer SWITCHBOARD_TURN_SECRET")
 	fs.StringVar(&c.TURNUser, "turn-username", "", "static TURN username (when no --turn-secret)")

@@ -82,6 +82,7 @@ func natsPrefix(t *testing.T) string {
 		defer nc.Close()
 		if js, err := jetstream.New(nc); err == nil {
 			_ = js.DeleteStream(context.Background(), strings.ToUpper(prefix)+"_EVENTS")
+			_ = js.DeleteKeyValue(context.Background(), prefix+"_nodes") // the directory of nodes
 		}
 	})
 	return prefix

@@ -56,6 +56,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if err := setNodeID(&c); err != nil {
+		return err
+	}
 	if !phone.ValidRegion(c.PhoneRegion) {
 		return fmt.Errorf("--phone-region: unknown country %q", c.PhoneRegion)
 	}
@@ -142,6 +145,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("calls: %w", err)
 	}
+	// Several nodes: a call's actions go to the node owning it.
+	nodes, err := openNodes(ctx, &c, evbus)
+	if err != nil {
+		return err
+	}
+	if nodes != nil && calls.Service != nil {
+		calls.Nodes = nodes
+	}
 	srv := sbhttp.NewServer(sbhttp.Config{
 		Tokens:   tokens,
 		Store:    store,
@@ -187,6 +198,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		_ = f.Sync()
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "store", storeKind(&c), "version", version)
+	if err := startNodes(ctx, &c, nodes, calls.Service, ln, logger); err != nil {
+		ln.Close()
+		return err
+	}
 
 	// The outbox workers stop after the HTTP server: replies accepted
 	// during shutdown are still committed, and what is not sent by then

@@ -38,6 +38,10 @@ const (
 	SignalTyping         = "typing"
 	SignalSessionRevoked = "session.revoked"
 	SignalLiveChat       = "livechat"
+	// SignalCall carries a call frame (call.ringing, call.ended, ...) in
+	// Payload to the sockets of agent AgentID on every node; Origin is
+	// the sending node's hub, which has delivered it itself.
+	SignalCall = "call"
 )
 
 // Handler receives what the bus delivers. Events arrive in Seq order on one

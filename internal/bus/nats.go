@@ -24,6 +24,7 @@ type NATS struct {
 	stream  jetstream.Stream
 	subject string
 	signals string
+	prefix  string
 	log     *slog.Logger
 
 	mu   sync.Mutex
@@ -38,7 +39,7 @@ func DialNATS(ctx context.Context, url, prefix string, log *slog.Logger) (*NATS,
 	if err != nil {
 		return nil, fmt.Errorf("nats: %w", err)
 	}
-	b := &NATS{nc: nc, subject: prefix + ".events", signals: prefix + ".signals", log: log}
+	b := &NATS{nc: nc, subject: prefix + ".events", signals: prefix + ".signals", prefix: prefix, log: log}
 	b.js, err = jetstream.New(nc, jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, _ *nats.Msg, err error) {
 		log.Error("bus: publish", "err", err)
 	}))

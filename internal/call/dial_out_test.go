@@ -70,3 +70,17 @@ func TestDialOut(t *testing.T) {
 		t.Fatalf("hangups %v", d.hangup)
 	}
 }
+
+// An agent busy with a call of another node (the store's call state) may
+// not start an outbound call here.
+func TestOutboundRefusedWhileBusyElsewhere(t *testing.T) {
+	ctx := context.Background()
+	s, st, _, _ := newTestService(7)
+	st.agents[7].CallState = desk.CallInCall
+	if _, err := s.Outbound(ctx, 100, 1, 7); desk.ErrorKind(err) != desk.ECONFLICT {
+		t.Fatalf("outbound while in a call elsewhere: %v", err)
+	}
+	st.agents[7].CallState = ""
+	_, err := s.Outbound(ctx, 100, 1, 7)
+	mustNoErr(t, err)
+}

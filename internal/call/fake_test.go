@@ -53,7 +53,7 @@ func (f *fakeStore) FindAgents(ctx context.Context, flt desk.AgentFilter) ([]*de
 	defer f.mu.Unlock()
 	var out []*desk.Agent
 	for _, a := range f.agents {
-		if flt.QueueID == nil || contains(a.QueueIDs, *flt.QueueID) {
+		if (flt.QueueID == nil || contains(a.QueueIDs, *flt.QueueID)) && (flt.ID == nil || *flt.ID == a.ID) {
 			cp := *a
 			out = append(out, &cp)
 		}
@@ -92,6 +92,54 @@ func (f *fakeStore) FindCallByID(ctx context.Context, id string) (*desk.CallReco
 	return f.records[id], nil
 }
 
+func (f *fakeStore) FindLiveCalls(ctx context.Context) ([]*desk.CallRecord, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []*desk.CallRecord
+	for _, r := range f.records {
+		if r.State != string(Ended) {
+			cp := *r
+			out = append(out, &cp)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeStore) EndCall(ctx context.Context, id string, at time.Time) (*desk.CallRecord, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r := f.records[id]
+	if r == nil {
+		return nil, desk.Errorf(desk.ENOTFOUND, "call not found")
+	}
+	if r.State == string(Ended) {
+		return nil, desk.Errorf(desk.ECONFLICT, "the call has ended already")
+	}
+	before := *r
+	r.State, r.EndedAt = string(Ended), &at
+	return &before, nil
+}
+
+func (f *fakeStore) FindWrapUps(ctx context.Context) ([]desk.AgentCall, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []desk.AgentCall
+	for _, a := range f.agents {
+		if a.CallState != desk.CallWrapUp {
+			continue
+		}
+		ac := desk.AgentCall{AgentID: a.ID}
+		var latest time.Time
+		for _, r := range f.records {
+			if r.AgentID != nil && *r.AgentID == a.ID && !r.CreatedAt.Before(latest) {
+				ac.CallID, ac.ConversationID, latest = r.ID, r.ConversationID, r.CreatedAt
+			}
+		}
+		out = append(out, ac)
+	}
+	return out, nil
+}
+
 func (f *fakeStore) RecordCallEvent(ctx context.Context, conv desk.ID, data map[string]any) error {
 	f.mu.Lock()
 	f.events = append(f.events, data)
@@ -122,7 +170,10 @@ func (f *fakeStore) lastEvent(action string) map[string]any {
 }
 
 // fakeMedia records what the service asked of the media.
-type fakeMedia struct{ calls []string }
+type fakeMedia struct {
+	calls  []string
+	noDTMF bool
+}
 
 func (m *fakeMedia) Hold(id string, on bool) {
 	if on {
@@ -133,6 +184,13 @@ func (m *fakeMedia) Hold(id string, on bool) {
 }
 func (m *fakeMedia) DropAgent(id string) { m.calls = append(m.calls, "drop") }
 func (m *fakeMedia) End(id string)       { m.calls = append(m.calls, "end") }
+func (m *fakeMedia) SendDTMF(id, digits string) error {
+	if m.noDTMF {
+		return ErrNoDTMF
+	}
+	m.calls = append(m.calls, "dtmf:"+digits)
+	return nil
+}
 
 func mustNoErr(tb testing.TB, err error) {
 	tb.Helper()

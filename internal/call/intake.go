@@ -47,7 +47,7 @@ func (s *Service) IncomingSIP(ctx context.Context, from, to string, connect func
 	if err != nil {
 		return "", err
 	}
-	id := newID()
+	id := s.newID()
 	if err := connect(id); err != nil {
 		return "", err
 	}

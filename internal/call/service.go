@@ -29,6 +29,9 @@ type Media interface {
 	DropAgent(callID string)
 	// End tears the call's media down.
 	End(callID string)
+	// SendDTMF queues the agent's keys for the customer; ErrNoDTMF (or
+	// an error wrapping it) when their leg takes none.
+	SendDTMF(callID, digits string) error
 }
 
 // Notifier pushes a call frame to one agent's clients (ringing, a
@@ -46,6 +49,9 @@ type Config struct {
 	WrapUp time.Duration
 	Clock  desk.Clock
 	Log    *slog.Logger
+	// Node is this node's ID, the prefix of the IDs of the calls it owns
+	// (docs/calls-across-nodes.md); empty makes unprefixed IDs.
+	Node string
 }
 
 // Service runs the calls of one node. One lock orders every transition
@@ -96,7 +102,7 @@ func (s *Service) SetMedia(m Media) {
 func (s *Service) Inbound(ctx context.Context, conversationID, queueID, prefer desk.ID) (*Call, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.inbound(ctx, newID(), conversationID, queueID, prefer, false), nil
+	return s.inbound(ctx, s.newID(), conversationID, queueID, prefer, false), nil
 }
 
 // inbound starts call id and routes it; trunk marks a caller on the SIP
@@ -122,8 +128,13 @@ func (s *Service) Outbound(ctx context.Context, conversationID, queueID, agent d
 	if w := s.wrapups[agent]; w != nil {
 		return nil, desk.Errorf(desk.ECONFLICT, "finish the wrap-up of your last call first")
 	}
+	// A call or wrap-up of this agent on another node shows in the store.
+	sys := desk.NewContextWithActor(ctx, desk.SystemActor)
+	if as, _, err := s.store.FindAgents(sys, desk.AgentFilter{ID: &agent, Limit: 1}); err == nil && len(as) == 1 && as[0].CallState != "" {
+		return nil, desk.CodedErrorf(desk.ECONFLICT, "call_state", "finish your current call or its wrap-up first")
+	}
 	now := s.cfg.Clock.Now()
-	c := &Call{ID: newID(), ConversationID: conversationID, QueueID: queueID, State: Queued, CreatedAt: now}
+	c := &Call{ID: s.newID(), ConversationID: conversationID, QueueID: queueID, State: Queued, CreatedAt: now}
 	effs, err := c.Dial(agent, now)
 	if err != nil {
 		return nil, stateError(err)

@@ -46,4 +46,23 @@ type CallService interface {
 	// RecordCallEvent appends a call event (EventCall with data) to a
 	// conversation's timeline and announces ChangeCallEvent (system only).
 	RecordCallEvent(ctx context.Context, conversationID ID, data map[string]any) error
+	// FindLiveCalls returns the calls not ended, oldest first (system
+	// only): the sweeper looks among them for calls of nodes that died.
+	FindLiveCalls(ctx context.Context) ([]*CallRecord, error)
+	// EndCall marks a call ended at at, unless it is already (system
+	// only). Returns the call as it was before, ECONFLICT if it had ended
+	// already (another node swept it first), ENOTFOUND if missing.
+	EndCall(ctx context.Context, id string, at time.Time) (*CallRecord, error)
+	// FindWrapUps returns the agents whose call state is wrap_up, each
+	// with their latest call (system only): a wrap-up lives in the memory
+	// of the node that owned that call, so the sweeper frees the agents
+	// whose node is gone.
+	FindWrapUps(ctx context.Context) ([]AgentCall, error)
+}
+
+// AgentCall is an agent with their latest call (CallID empty when none).
+type AgentCall struct {
+	AgentID        ID
+	CallID         string
+	ConversationID ID
 }

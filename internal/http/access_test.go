@@ -187,6 +187,7 @@ var accessTable = map[string]accessCase{
 	"POST /api/v1/calls/{id}/decline":           {"/api/v1/calls/1/decline", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/calls/{id}/hangup":            {"/api/v1/calls/1/hangup", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/calls/{id}/hold":              {"/api/v1/calls/1/hold", `{}`, [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/calls/{id}/dtmf":              {"/api/v1/calls/1/dtmf", `{"digits":"1"}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/calls/{id}/media":             {"/api/v1/calls/1/media", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/calls/{id}/resume":            {"/api/v1/calls/1/resume", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/calls/{id}/transfer":          {"/api/v1/calls/1/transfer", `{}`, [5]int{401, 404, 404, 404, 404}},

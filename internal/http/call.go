@@ -21,6 +21,8 @@ type Calls struct {
 	// PublicURL prefixes call links (https://desk.example.com); empty uses
 	// the request's host.
 	PublicURL string
+	// Nodes finds the owners of other nodes' calls; nil on one node.
+	Nodes CallNodes
 }
 
 // callResponse is a call with its media: the SDP answer to an offer the
@@ -286,6 +288,23 @@ func (s *Server) handleCallTransfer(w http.ResponseWriter, r *http.Request) erro
 	})(w, r)
 }
 
+// callDTMFRequest carries the keys the agent pressed in the call dock.
+type callDTMFRequest struct {
+	Digits string `json:"digits"`
+}
+
+// handleCallDTMF sends the agent's key presses to a customer on the SIP
+// trunk (RFC 4733 telephone-events), e.g. to an IVR's menu.
+func (s *Server) handleCallDTMF(w http.ResponseWriter, r *http.Request) error {
+	var req callDTMFRequest
+	if err := s.decode(r, &req); err != nil {
+		return err
+	}
+	return s.callAction(func(svc *call.Service, ctx context.Context, id string, agent desk.ID) (*call.Call, error) {
+		return svc.DTMF(ctx, id, agent, req.Digits)
+	})(w, r)
+}
+
 // handleCallRecording streams a call's recording (I4) to whoever may see
 // its conversation.
 func (s *Server) handleCallRecording(w http.ResponseWriter, r *http.Request) error {
@@ -317,14 +336,19 @@ func hangupByAgent(svc *call.Service, ctx context.Context, id string, agent desk
 // CallOffer answers an agent's SDP offer sent over the workspace socket
 // (realtime.CallOfferFunc): it answers a call ringing for the agent, or
 // reconnects the audio of the agent's call in progress.
-func (s *Server) CallOffer(ctx context.Context, actor *desk.Actor, callID, offer string) (string, error) {
+func (s *Server) CallOffer(ctx context.Context, actor *desk.Actor, creds http.Header, callID, offer string) (string, error) {
 	ctx = desk.NewContextWithActor(ctx, actor)
+	if offer == "" {
+		return "", desk.FieldErrorf("sdp", "sdp is required")
+	}
+	if base, err := s.callOwnerURL(ctx, callID); err != nil {
+		return "", err
+	} else if base != "" {
+		return s.remoteCallOffer(ctx, base, creds, callID, offer)
+	}
 	c, err := s.findVisibleCall(ctx, callID)
 	if err != nil {
 		return "", err
-	}
-	if offer == "" {
-		return "", desk.FieldErrorf("sdp", "sdp is required")
 	}
 	if c.State == call.Ringing {
 		_, answer, err := s.answerCall(ctx, actor, callID, offer)
@@ -335,6 +359,11 @@ func (s *Server) CallOffer(ctx context.Context, actor *desk.Actor, callID, offer
 	}
 	return s.connectAgent(ctx, c, offer)
 }
+
+// hasCall and hasWrapUp tell whether this node holds agent's live call or
+// wrap-up (see onAgentsNode).
+func hasCall(svc *call.Service, agent desk.ID) bool   { return svc.CallOf(agent) != nil }
+func hasWrapUp(svc *call.Service, agent desk.ID) bool { return svc.WrapUpOf(agent) != nil }
 
 // agentConnected reports whether the call's agent is on the line: talking,
 // holding, or dialing a number.

@@ -130,7 +130,7 @@ func (s *Server) handleCallLinkOffer(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	svc := s.cfg.Calls.Service
-	if svc.ActiveOn(conv.ID) != nil {
+	if svc.ActiveOn(conv.ID) != nil || s.callElsewhere(r.Context(), conv.ID) {
 		return desk.CodedErrorf(desk.ECONFLICT, "call_in_progress", "a call is already in progress")
 	}
 	var prefer desk.ID

@@ -24,12 +24,24 @@ type rtpLeg struct {
 	seq  uint16
 	ts   uint32
 	ssrc uint32
-	once sync.Once
+	// event is the telephone-event payload type the far side negotiated
+	// (0: none); keys queues DTMF keys for it, muted holds the audio
+	// while one plays (see dtmf.go).
+	event uint8
+	keys  chan byte
+	muted bool
+	done  chan struct{}
+	once  sync.Once
 }
 
-// write sends one payload to the remote RTP address.
+// write sends one payload to the remote RTP address; nothing while a DTMF
+// event plays.
 func (l *rtpLeg) write(payload []byte) error {
 	l.mu.Lock()
+	if l.muted {
+		l.mu.Unlock()
+		return nil
+	}
 	l.seq++
 	l.ts += uint32(len(payload))
 	pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: l.pt, SequenceNumber: l.seq, Timestamp: l.ts, SSRC: l.ssrc}, Payload: payload}
@@ -42,7 +54,12 @@ func (l *rtpLeg) write(payload []byte) error {
 	return err
 }
 
-func (l *rtpLeg) close() { l.once.Do(func() { _ = l.conn.Close() }) }
+func (l *rtpLeg) close() {
+	l.once.Do(func() {
+		close(l.done)
+		_ = l.conn.Close()
+	})
+}
 
 // read delivers the payloads of the call's codec until the socket closes,
 // or until nothing arrived for idle (0: no limit): then onIdle runs, as a
@@ -132,7 +149,7 @@ func (h *Hub) AttachCustomerRTP(callID string, conn *net.UDPConn, remote *net.UD
 func newRTPLeg(conn *net.UDPConn, remote *net.UDPAddr, codec Codec) *rtpLeg {
 	var ssrc [4]byte
 	_, _ = rand.Read(ssrc[:])
-	return &rtpLeg{conn: conn, remote: remote, pt: codec.PayloadType(), ssrc: binary.BigEndian.Uint32(ssrc[:])}
+	return &rtpLeg{conn: conn, remote: remote, pt: codec.PayloadType(), ssrc: binary.BigEndian.Uint32(ssrc[:]), done: make(chan struct{})}
 }
 
 // ConnectRTP makes a plain RTP endpoint the call's far side (in place of

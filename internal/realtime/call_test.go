@@ -2,11 +2,13 @@ package realtime_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/coder/websocket"
 
+	"github.com/switchboard-cc/switchboard/internal/bus"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 )
@@ -18,7 +20,10 @@ func TestCallFrames(t *testing.T) {
 	e := newEnv(t, realtime.Config{})
 	tokA, idA := e.login("a@example.com", desk.RoleAgent, e.qa)
 	tokB, _ := e.login("b@example.com", desk.RoleAgent, e.qa)
-	e.hub.SetCallOffers(func(ctx context.Context, actor *desk.Actor, callID, offer string) (string, error) {
+	e.hub.SetCallOffers(func(ctx context.Context, actor *desk.Actor, creds http.Header, callID, offer string) (string, error) {
+		if creds.Get("Authorization") != "Bearer "+tokA {
+			return "", desk.Errorf(desk.EUNAUTHENTICATED, "the socket's credentials are missing")
+		}
 		if callID != "c1" {
 			return "", desk.Errorf(desk.ENOTFOUND, "call not found")
 		}
@@ -46,6 +51,35 @@ func TestCallFrames(t *testing.T) {
 		for _, f := range seen {
 			if f.Type == "call.ringing" {
 				t.Fatal("another agent got the ringing frame")
+			}
+		}
+	}
+}
+
+// Call frames cross nodes: NotifyAgent delivers here once (its own signal,
+// handed back by the bus, is skipped), and another node's call signal
+// reaches this node's sockets of that agent only.
+func TestCallFramesAcrossNodes(t *testing.T) {
+	e := newEnv(t, realtime.Config{Node: "here"})
+	tokA, idA := e.login("a@example.com", desk.RoleAgent, e.qa)
+	tokB, _ := e.login("b@example.com", desk.RoleAgent, e.qa)
+	a, b := e.dial(tokA, ""), e.dial(tokB, "")
+
+	e.hub.NotifyAgent(idA, map[string]any{"type": "call.ringing", "agent_id": idA})
+	a.until("call.ringing")
+	e.hub.OnSignal(bus.Signal{Type: bus.SignalCall, AgentID: idA, Payload: []byte(`{"type":"call.ended","agent_id":"` + idA.String() + `"}`), Origin: "there"})
+	_, seen := a.until("call.ended")
+	for _, c := range []*conn{a, b} {
+		if err := c.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"ping"}`)); err != nil {
+			t.Fatal(err)
+		}
+		_, more := c.until("pong")
+		if c == b {
+			seen = nil
+		}
+		for _, f := range append(seen, more...) {
+			if strings.HasPrefix(f.Type, "call.") {
+				t.Fatalf("unexpected call frame %+v (delivered twice, or to another agent)", f)
 			}
 		}
 	}

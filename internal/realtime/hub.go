@@ -6,6 +6,8 @@ package realtime
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"log/slog"
 	"sync"
@@ -38,6 +40,9 @@ type Config struct {
 	// CountInterval is the least time between two rounds of queue counts:
 	// the changes of a burst are counted together (see queue_counts.go).
 	CountInterval time.Duration
+	// Node names this hub in the signals it sends, so it skips its own
+	// when the bus hands them back (default: random).
+	Node string
 }
 
 func (c *Config) defaults() {
@@ -56,6 +61,11 @@ func (c *Config) defaults() {
 	if c.CountInterval <= 0 {
 		c.CountInterval = 250 * time.Millisecond
 	}
+	if c.Node == "" {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		c.Node = hex.EncodeToString(b[:])
+	}
 }
 
 // clientSet is a set of clients.
@@ -69,6 +79,7 @@ type Hub struct {
 	store HubStore
 	bus   bus.Bus
 	log   *slog.Logger
+	node  string
 
 	mu      sync.RWMutex
 	ring    *ring // the last Backlog events
@@ -100,7 +111,7 @@ type frame struct {
 // its background work (pings, queue counts).
 func NewHub(store HubStore, b bus.Bus, log *slog.Logger, cfg Config) *Hub {
 	cfg.defaults()
-	h := &Hub{cfg: cfg, store: store, bus: b, log: log, ring: newRing(cfg.Backlog),
+	h := &Hub{cfg: cfg, store: store, bus: b, log: log, node: cfg.Node, ring: newRing(cfg.Backlog),
 		clients: clientSet{}, wide: clientSet{}, byQueue: map[desk.ID]clientSet{}, byAgent: map[desk.ID]clientSet{},
 		watch: map[desk.ID]clientSet{}, counts: map[desk.ID]desk.QueueCount{}, metrics: newMetrics(), stop: make(chan struct{})}
 	h.counter = newQueueCounter(h, cfg.CountInterval)
@@ -174,6 +185,12 @@ func (h *Hub) OnSignal(sig bus.Signal) {
 		for c := range h.watch[sig.ConversationID] {
 			if c.agentID != sig.AgentID {
 				c.push(data)
+			}
+		}
+	case bus.SignalCall:
+		if sig.Origin != h.node {
+			for c := range h.byAgent[sig.AgentID] {
+				c.push(sig.Payload)
 			}
 		}
 	case bus.SignalSessionRevoked:

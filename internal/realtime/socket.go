@@ -45,7 +45,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *desk.Actor, s
 	}
 	// A fresh context: the request's would keep the request alive as long
 	// as the socket.
-	ctx := desk.NewContextWithActor(context.Background(), actor)
+	ctx := withCredentials(desk.NewContextWithActor(context.Background(), actor), r)
 	agent, err := h.store.FindAgentByID(ctx, actor.AgentID)
 	if err != nil {
 		return err

@@ -52,9 +52,12 @@ func (t *Trunk) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		_ = dialog.Close()
 		return
 	}
+	// The caller's telephone-event, if offered, carries the agent's keys.
+	event := telephoneEvent(req.Body())
+	t.media.SetCustomerEvents(callID, event)
 	gone := func() { _, _ = t.cfg.Calls.Hangup(ctx, callID, 0, call.ByCustomer) }
 	t.track(callID, &session{bye: dialog.Bye, close: dialog.Close, done: dialog.Context().Done()}, gone)
-	if err := dialog.RespondSDP(sdpOffer(t.host, port, codec)); err != nil {
+	if err := dialog.RespondSDP(sdpOffer(t.host, port, codec, event)); err != nil {
 		// No ACK: the caller is gone.
 		t.cfg.Log.Info("trunk: answering a call", "call", callID, "err", err)
 		_ = dialog.Close()

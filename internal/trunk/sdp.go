@@ -5,21 +5,48 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net"
+	"strconv"
+	"strings"
 
 	"github.com/pion/sdp/v3"
 
 	"github.com/switchboard-cc/switchboard/internal/media"
 )
 
-// sdpOffer is the SDP of an INVITE: one audio stream in the call's G.711
-// codec on a plain RTP port (the trunk side carries no SRTP).
-func sdpOffer(host string, port int, codec media.Codec) []byte {
+// sdpOffer is the SDP of an INVITE or of our answer: one audio stream in
+// the call's G.711 codec on a plain RTP port (the trunk side carries no
+// SRTP), with telephone-event (RFC 4733, the agent's key presses) at
+// payload type event unless it is 0.
+func sdpOffer(host string, port int, codec media.Codec, event uint8) []byte {
 	var id [4]byte
 	_, _ = rand.Read(id[:])
 	sess := binary.BigEndian.Uint32(id[:])
 	pt := codec.PayloadType()
+	fmts := strconv.Itoa(int(pt))
+	events := ""
+	if event != 0 {
+		fmts += " " + strconv.Itoa(int(event))
+		events = fmt.Sprintf("a=rtpmap:%d telephone-event/8000\r\na=fmtp:%d 0-15\r\n", event, event)
+	}
 	return fmt.Appendf(nil, "v=0\r\no=switchboard %d 1 IN IP4 %s\r\ns=Switchboard\r\nc=IN IP4 %s\r\nt=0 0\r\n"+
-		"m=audio %d RTP/AVP %d\r\na=rtpmap:%d %s/8000\r\na=ptime:20\r\na=sendrecv\r\n", sess, host, host, port, pt, pt, codec)
+		"m=audio %d RTP/AVP %s\r\na=rtpmap:%d %s/8000\r\n%sa=ptime:20\r\na=sendrecv\r\n", sess, host, host, port, fmts, pt, codec, events)
+}
+
+// telephoneEvent is the payload type a SIP party's SDP gives
+// telephone-event/8000, 0 when it has none (no RFC 4733 key presses).
+func telephoneEvent(body []byte) uint8 {
+	for _, line := range strings.Split(string(body), "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "a=rtpmap:")
+		if !ok {
+			continue
+		}
+		pt, enc, ok := strings.Cut(rest, " ")
+		n, err := strconv.Atoi(pt)
+		if ok && err == nil && n >= 96 && n <= 127 && strings.HasPrefix(strings.ToLower(enc), "telephone-event/8000") {
+			return uint8(n)
+		}
+	}
+	return 0
 }
 
 // sdpOfferMedia is the codec (the caller's first G.711) and RTP address of

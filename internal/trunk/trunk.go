@@ -32,6 +32,11 @@ type Config struct {
 	Listen string
 	// Proxy is the trunk's SIP address (host:port) calls are sent to.
 	Proxy string
+	// Username and Password answer the trunk's digest challenge (401/407)
+	// to our INVITEs; empty Password sends none. The password is never
+	// logged.
+	Username string
+	Password string
 	// RingTimeout bounds the wait for an answer (default 30 s).
 	RingTimeout time.Duration
 	// Calls takes calls arriving from the trunk; nil refuses them (403).
@@ -57,6 +62,9 @@ type Media interface {
 	ConnectCustomerRTP(callID string, codec media.Codec, conn *net.UDPConn, remote *net.UDPAddr) error
 	// AttachCustomerRTP makes conn the customer of an outbound call.
 	AttachCustomerRTP(callID string, conn *net.UDPConn, remote *net.UDPAddr) error
+	// SetCustomerEvents sets the telephone-event payload type the SIP
+	// customer negotiated (0: none), for the agent's key presses.
+	SetCustomerEvents(callID string, pt uint8)
 }
 
 // Trunk places calls to a SIP trunk.
@@ -159,10 +167,15 @@ func (t *Trunk) Start(ctx context.Context) error {
 func (t *Trunk) Close() error { return t.ua.Close() }
 
 // failReason maps a failed INVITE to what the agent's call view shows.
-func failReason(err error, timedOut bool) string {
+// challenged tells that the trunk asked for digest credentials: a final
+// 401/407, or a 403 to the INVITE that carried them, is auth_failed (a
+// wrong or missing trunk username/password), not a generic rejection.
+func failReason(err error, timedOut, challenged bool) string {
 	var dr *sipgo.ErrDialogResponse
 	if errors.As(err, &dr) {
 		switch code := dr.Res.StatusCode; {
+		case code == 401 || code == 407 || (code == 403 && challenged):
+			return "auth_failed"
 		case code == 486 || code == 600:
 			return "busy"
 		case code == 408 || code == 480 || code == 487:

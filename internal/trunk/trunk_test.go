@@ -40,7 +40,7 @@ func freePort(t *testing.T) int {
 
 // startSipp runs sipp as the external party with a scenario ("" for the
 // built-in uas that answers and waits for our BYE), echoing RTP.
-func startSipp(t *testing.T, scenario string, port int) chan error {
+func startSipp(t *testing.T, scenario string, port int, extra ...string) chan error {
 	t.Helper()
 	args := []string{"-i", "127.0.0.1", "-p", strconv.Itoa(port), "-mi", "127.0.0.1", "-mp", strconv.Itoa(freePort(t)),
 		"-rtp_echo", "-m", "1", "-nostdin", "-timeout", "30s", "-trace_err", "-error_file", filepath.Join(t.TempDir(), "sipp.err")}
@@ -49,6 +49,7 @@ func startSipp(t *testing.T, scenario string, port int) chan error {
 	} else {
 		args = append(args, "-sf", filepath.Join("testdata", scenario))
 	}
+	args = append(args, extra...)
 	cmd := exec.Command(sippPath(t), args...)
 	cmd.Dir = "."
 	if err := cmd.Start(); err != nil {

@@ -90,8 +90,8 @@ async function sipScenario(server: Server, agentBrowser: Browser, sip: { listen:
   const bobDock = bobPage.getByTestId('call-dock')
   const stats = () => rtpStats(bobPage)
 
-  await step('a call from the SIP trunk rings the agent in the workspace; answered, audio both ways; the caller hangs up', async () => {
-    const caller = sipp('inbound_answered.xml', await freeUDPPort(), `127.0.0.1:${sip.listen}`)
+  await step('a call from the SIP trunk rings the agent in the workspace; answered, audio both ways, keys sent as DTMF; the caller hangs up', async () => {
+    const caller = sipp('inbound_with_events.xml', await freeUDPPort(), `127.0.0.1:${sip.listen}`)
     try {
       await bobDock.getByRole('status').filter({ hasText: 'Incoming call from +15550123' }).waitFor()
       await bobDock.getByRole('button', { name: 'Answer' }).click()
@@ -101,6 +101,11 @@ async function sipScenario(server: Server, agentBrowser: Browser, sip: { listen:
       const { call } = await bob.call('GET', '/me/call')
       const m = (await admin.call('GET', `/calls/${call.id}`)).media
       assert(m.to_customer > 50 && m.from_customer > 50, `trunk leg counters ${JSON.stringify(m)}`)
+      // The caller offered telephone-event: the keypad's keys go to its line.
+      await bobDock.getByRole('button', { name: 'Keypad' }).click()
+      await bobDock.getByRole('button', { name: 'Key 5' }).click()
+      await bobDock.getByRole('button', { name: 'Key #' }).click()
+      await bobDock.getByTestId('dial-pad').getByText('Sent: 5#').waitFor()
       assert(await caller.done === 0, 'sipp caller failed')
     } finally {
       caller.proc.kill()

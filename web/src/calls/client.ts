@@ -62,6 +62,8 @@ export const callApi = {
   hold: (id: string) => request<CallResponse>('POST', `/calls/${enc(id)}/hold`),
   resume: (id: string) => request<CallResponse>('POST', `/calls/${enc(id)}/resume`),
   hangup: (id: string) => request<CallResponse>('POST', `/calls/${enc(id)}/hangup`),
+  /** dtmf sends key presses to a customer on the SIP trunk (an IVR menu). */
+  dtmf: (id: string, digits: string) => request<CallResponse>('POST', `/calls/${enc(id)}/dtmf`, { digits }),
   transfer: (id: string, to: TransferTarget) => request<CallResponse>('POST', `/calls/${enc(id)}/transfer`, to),
   dial: (conversationId: ID, number: string, sdp: string) =>
     request<CallResponse>('POST', '/calls', { conversation_id: conversationId, number, sdp }),

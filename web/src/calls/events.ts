@@ -11,6 +11,7 @@ const reasons: Record<string, string> = {
   busy: 'busy',
   rejected: 'rejected',
   unreachable: 'unreachable',
+  auth_failed: 'the SIP trunk refused our credentials',
 }
 
 /** callEventText is the line of one call event; name resolves agent IDs. */

@@ -119,6 +119,23 @@ export const transfer = (to: TransferTarget) => calls.call && run(() => callApi.
 export const extendWrapUp = () => run(() => callApi.extendWrapUp())
 export const finishWrapUp = (summary: string) => run(() => callApi.finishWrapUp(summary))
 
+/**
+ * sendKeys sends key presses (DTMF) to the customer: without the busy
+ * state of other actions, so keys can be typed quickly.
+ */
+export async function sendKeys(keys: string): Promise<boolean> {
+  const c = calls.call
+  if (!c) return false
+  calls.error = ''
+  try {
+    await callApi.dtmf(c.id, keys)
+    return true
+  } catch (e) {
+    calls.error = message(e)
+    return false
+  }
+}
+
 export function mute(on: boolean): void {
   phone?.mute(on)
   calls.muted = on
