@@ -11,14 +11,18 @@ import (
 )
 
 // linksPage runs the widget against a fake socket that plays the server:
-// a history whose files have links of every kind, then a live message.
-// Served from the test's own origin, which is then Switchboard's.
+// a history whose files have links of every kind, then a live message;
+// then the socket drops and the widget reconnects, and gets them again
+// with fresh links (/media/2-...). Served from the test's own origin,
+// which is then Switchboard's.
 const linksPage = `<!doctype html><html><head><title>Shop</title></head><body>
 <script>
 function report(data) { return fetch("/report", {method: "POST", body: JSON.stringify(data)}); }
 var frames = [
   {type: "session", token: "t", visitor_id: "v-1"},
-  {type: "history", messages: [{id: "lc-1", direction: "out", text: "files", files: [
+  {type: "history", messages: [
+   {id: "lc-in-v-1-c1", direction: "in", text: "my receipt", files: [{name: "receipt.png", content_type: "image/png", size: 68, url: "/media/r"}]},
+   {id: "lc-1", direction: "out", text: "files", files: [
     {name: "ok.png", content_type: "image/png", size: 68, url: "/media/ok"},
     {name: "abs.pdf", content_type: "application/pdf", size: 2048, url: location.origin + "/media/abs"},
     {name: "js.pdf", url: "javascript:window.pwned=1"},
@@ -30,11 +34,18 @@ var frames = [
   {type: "message", id: "lc-2", direction: "out", text: "<i>more</i>", files: [{name: "<b>x</b>.txt", size: 3, url: "/media/x"}]}
 ];
 // The widget talks to this instead of a server.
+var conns = 0;
 window.WebSocket = function () {
-  var ws = this;
+  var ws = this, n = ++conns;
   ws.send = function (d) {
     if (JSON.parse(d).type !== "hello") { return; }
-    setTimeout(function () { frames.forEach(function (f) { ws.onmessage({data: JSON.stringify(f)}); }); }, 0);
+    setTimeout(function () {
+      frames.forEach(function (f) {
+        var data = JSON.stringify(f);
+        ws.onmessage({data: n === 1 ? data : data.split("/media/").join("/media/2-")});
+      });
+      if (n === 1) { ws.onclose(); } // the server went away: the widget reconnects
+    }, 0);
   };
   ws.close = function () {};
   setTimeout(function () { ws.onopen(); }, 0);
@@ -44,7 +55,7 @@ window.WebSocket = function () {
 <script>
 var t = setInterval(function () {
   var chat = window.SwitchboardChat;
-  if (!chat || chat.messages().length < 2) { return; }
+  if (!chat || conns < 2 || !chat.messages().some(function (m) { return m.files.some(function (f) { return f.href.indexOf("/media/2-x") > 0; }); })) { return; }
   clearInterval(t);
   var root = document.querySelector("#switchboard-livechat").shadowRoot;
   report({messages: chat.messages(), pwned: !!window.pwned, elements: root.querySelectorAll(".log b, .log i").length,
@@ -62,8 +73,8 @@ func TestWidgetFileLinksInChromium(t *testing.T) {
 	type file struct{ Text, Href, Rel, Target, Preview string }
 	var got struct {
 		Messages []struct {
-			Text  string
-			Files []file
+			ID, Text string
+			Files    []file
 		}
 		Pwned                     bool
 		Elements, Anchors, Images int
@@ -95,21 +106,27 @@ func TestWidgetFileLinksInChromium(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("no report from the browser")
 	}
-	if len(got.Messages) != 2 || len(got.Messages[0].Files) != 8 || len(got.Messages[1].Files) != 1 {
+	// After the reconnect: each message once (the visitor's under the
+	// widget's own ID), every link the fresh one.
+	if len(got.Messages) != 3 || got.Messages[0].ID != "c1" || len(got.Messages[1].Files) != 8 || len(got.Messages[2].Files) != 1 {
 		t.Fatalf("widget shows %+v", got.Messages)
 	}
 	want := []file{
-		{Text: "\U0001F4CE ok.png (68 B)", Href: site.URL + "/media/ok", Preview: site.URL + "/media/ok"},
-		{Text: "\U0001F4CE abs.pdf (2.0 KB)", Href: site.URL + "/media/abs"},
+		{Text: "\U0001F4CE receipt.png (68 B)", Href: site.URL + "/media/2-r", Preview: site.URL + "/media/2-r"},
+		{Text: "\U0001F4CE ok.png (68 B)", Href: site.URL + "/media/2-ok", Preview: site.URL + "/media/2-ok"},
+		{Text: "\U0001F4CE abs.pdf (2.0 KB)", Href: site.URL + "/media/2-abs"},
 		{Text: "\U0001F4CE js.pdf \u2014 not available"},
 		{Text: "\U0001F4CE elsewhere.pdf \u2014 not available"},
 		{Text: "\U0001F4CE proto-relative.pdf \u2014 not available"},
 		{Text: "\U0001F4CE data.png \u2014 not available"},
 		{Text: "\U0001F4CE big.mov \u2014 not delivered: the file is too large"},
 		{Text: "\U0001F4CE later.jpg \u2014 still arriving; reload in a moment"},
-		{Text: "\U0001F4CE <b>x</b>.txt (3 B)", Href: site.URL + "/media/x"},
+		{Text: "\U0001F4CE <b>x</b>.txt (3 B)", Href: site.URL + "/media/2-x"},
 	}
-	files := append(got.Messages[0].Files, got.Messages[1].Files...)
+	var files []file
+	for _, m := range got.Messages {
+		files = append(files, m.Files...)
+	}
 	for i, w := range want {
 		f := files[i]
 		if w.Href != "" {
@@ -119,7 +136,7 @@ func TestWidgetFileLinksInChromium(t *testing.T) {
 			t.Errorf("file %d shown as %+v, want %+v", i, f, w)
 		}
 	}
-	if got.Messages[1].Text != "<i>more</i>" || got.Pwned || got.Elements != 0 || got.Anchors != 3 || got.Images != 1 {
-		t.Fatalf("text %q, pwned %v, markup elements %d, links %d, images %d", got.Messages[1].Text, got.Pwned, got.Elements, got.Anchors, got.Images)
+	if got.Messages[2].Text != "<i>more</i>" || got.Pwned || got.Elements != 0 || got.Anchors != 4 || got.Images != 2 {
+		t.Fatalf("text %q, pwned %v, markup elements %d, links %d, images %d", got.Messages[2].Text, got.Pwned, got.Elements, got.Anchors, got.Images)
 	}
 }
