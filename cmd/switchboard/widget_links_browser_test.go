@@ -79,6 +79,7 @@ func TestWidgetFileLinksInChromium(t *testing.T) {
 		Pwned                     bool
 		Elements, Anchors, Images int
 	}
+	img := tinyPNG(t)
 	reports := make(chan []byte, 1)
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
@@ -88,6 +89,10 @@ func TestWidgetFileLinksInChromium(t *testing.T) {
 			case reports <- b:
 			default:
 			}
+		case "/media/2-ok", "/media/2-r":
+			// Previews the browser draws, so none is removed.
+			w.Header().Set("Content-Type", "image/png")
+			w.Write(img)
 		case "/widget.js":
 			w.Header().Set("Content-Type", "text/javascript")
 			w.Write(livechat.WidgetJS)

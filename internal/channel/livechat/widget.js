@@ -94,6 +94,8 @@
       img.src = href;
       img.alt = "";
       img.loading = "lazy";
+      // A type the browser cannot draw (HEIC, say) keeps just the link.
+      img.addEventListener("error", function () { if (img.parentNode) { img.parentNode.removeChild(img); } });
       a.appendChild(img);
     }
     var s = size(f.size);
