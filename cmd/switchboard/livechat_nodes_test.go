@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
 	"testing"
 	"time"
 
@@ -13,11 +17,16 @@ import (
 // the agent works on node B. The agent's reply, seen receipt and typing
 // reach the widget on A; the visitor's typing reaches the agent's feed on
 // B; the visitor's seen receipt reaches the message's state read on B.
+// The agent's file reaches the widget on A with a link that A serves, and
+// the history's links (signed on A) work on B: the nodes share the secret
+// key and the files (here one data folder).
 func TestLiveChatAcrossNodes(t *testing.T) {
 	db, prefix := pgSchema(t), natsPrefix(t)
 	MustRun(t, "user", "create", "--email", "admin@example.com", "--password", "admin-password", "--role", "admin", "--db", db)
-	a := MustServe(t, "--db", db, "--nats", testNATS, "--nats-prefix", prefix)
-	b := MustServe(t, "--db", db, "--nats", testNATS, "--nats-prefix", prefix)
+	shared := []string{"--db", db, "--nats", testNATS, "--nats-prefix", prefix, "--data", t.TempDir(),
+		"--secret-key", "a-secret-key-of-at-least-32-characters"}
+	a := MustServe(t, shared...)
+	b := MustServe(t, shared...)
 	token := login(t, b.url, "admin@example.com", "admin-password")
 	var ch struct{ ID string }
 	if code := call(t, "POST", b.url+"/api/v1/channels", token, map[string]any{"kind": "livechat", "name": "Web chat",
@@ -26,7 +35,7 @@ func TestLiveChatAcrossNodes(t *testing.T) {
 	}
 
 	v := dialVisitor(t, a.url+"/api/v1/livechat/"+ch.ID+"/ws", "")
-	v.next(livechat.EventSession)
+	session := v.next(livechat.EventSession)
 	v.next(livechat.EventHistory)
 	v.send(livechat.Event{Type: livechat.EventMessage, ID: "m1", Text: "Hello from node A"})
 	v.next(livechat.EventAck)
@@ -83,4 +92,42 @@ func TestLiveChatAcrossNodes(t *testing.T) {
 			t.Fatalf("messages on B: %+v", msgs.Items)
 		}
 	}
+
+	// A file, agent on B → visitor on A, opened through A.
+	pdf := []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("files", "guide.pdf")
+	fw.Write(pdf)
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.url+"/api/v1/conversations/"+conv+"/messages", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Fatalf("file reply on B: %d", resp.StatusCode)
+	}
+	open := func(base string, files []livechat.File) {
+		t.Helper()
+		if len(files) != 1 || files[0].Name != "guide.pdf" || files[0].URL == "" {
+			t.Fatalf("files %+v", files)
+		}
+		resp, err := http.Get(base + files[0].URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if got, _ := io.ReadAll(resp.Body); resp.StatusCode != 200 || !bytes.Equal(got, pdf) {
+			t.Fatalf("GET %s: %d %q", base+files[0].URL, resp.StatusCode, got)
+		}
+	}
+	open(a.url, v.next(livechat.EventMessage).Files)
+	again := dialVisitor(t, a.url+"/api/v1/livechat/"+ch.ID+"/ws", session.Token)
+	again.next(livechat.EventSession)
+	hist := again.next(livechat.EventHistory).Messages
+	open(b.url, hist[len(hist)-1].Files)
 }

@@ -117,6 +117,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	links := mediaLinks(&c, logger)
+	// Live Chat visitors get the same signed links, relative to the server:
+	// the widget resolves them against the origin it was loaded from.
+	adapters.LiveChatHub().SetFileLinks(&attach.Links{Secret: links.Secret, TTL: links.TTL})
 	if worker != nil {
 		if as, ok := store.(desk.AttachmentService); ok {
 			worker.SetMedia(&attach.Outbound{Attachments: as, Blobs: blobs, Links: links})

@@ -155,6 +155,9 @@ func (s *Server) handleMediaLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The Live Chat widget shows image previews from these links on the
+	// customer's site: a page isolated with COEP may embed them too.
+	w.Header().Set("Cross-Origin-Resource-Policy", "cross-origin")
 	return s.serveAttachment(w, r, a)
 }
 

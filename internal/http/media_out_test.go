@@ -185,6 +185,11 @@ func TestOutboundMedia(t *testing.T) {
 	if !bytes.Equal(doc.Bytes, pdf) || doc.Filename != "invoice.pdf" {
 		t.Fatalf("document sent = %+v", doc)
 	}
+	// Anyone holding the link opens it, from any site (the Live Chat
+	// widget previews images from these links on the customer's page).
+	if status, b, h := e.get(doc.Link[len(e.url):], ""); status != 200 || !bytes.Equal(b, pdf) || h.Get("Cross-Origin-Resource-Policy") != "cross-origin" {
+		t.Fatalf("link: %d, CORP %q", status, h.Get("Cross-Origin-Resource-Policy"))
+	}
 	// The link is the provider's only: tampered, it opens nothing.
 	if status, _, _ := e.get(strings.Replace(doc.Link, "/media/", "/media/1", 1)[len(e.url):], ""); status != 404 {
 		t.Fatalf("tampered link: %d, want 404", status)

@@ -10,7 +10,7 @@ const (
 	EventHello     = "hello"     // visitor → server, first frame: {token?}
 	EventSession   = "session"   // server → visitor: {token, visitor_id}
 	EventHistory   = "history"   // server → visitor: {messages}
-	EventMessage   = "message"   // both ways: {id, text}
+	EventMessage   = "message"   // both ways: {id, text}; to the visitor also {files}
 	EventAck       = "ack"       // server → visitor: {id} of the visitor's message, stored
 	EventDelivered = "delivered" // visitor → server: {ids} of agent messages shown
 	EventSeen      = "seen"      // visitor → server: {ids} read; server → visitor: the agent read the thread
@@ -28,6 +28,7 @@ type Event struct {
 	IDs       []string  `json:"ids,omitempty"`
 	Direction string    `json:"direction,omitempty"`
 	Text      string    `json:"text,omitempty"`
+	Files     []File    `json:"files,omitempty"`
 	State     string    `json:"state,omitempty"`
 	At        time.Time `json:"at,omitzero"`
 	Token     string    `json:"token,omitempty"`
@@ -50,6 +51,7 @@ type Hub struct {
 	mu      sync.Mutex
 	sockets map[string]map[*client]struct{}
 	relay   Relay
+	links   FileLinks
 }
 
 // Relay carries the widget's traffic between server nodes (over the bus):
@@ -70,6 +72,22 @@ func (h *Hub) SetRelay(r Relay) {
 	h.mu.Lock()
 	h.relay = r
 	h.mu.Unlock()
+}
+
+// SetFileLinks gives the hub the signer of the links through which
+// visitors download files (both ways); call it before serving. Without
+// one, files are listed without links.
+func (h *Hub) SetFileLinks(l FileLinks) {
+	h.mu.Lock()
+	h.links = l
+	h.mu.Unlock()
+}
+
+// fileLinks returns the hub's link signer, nil if none.
+func (h *Hub) fileLinks() FileLinks {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.links
 }
 
 // Send pushes an event to the visitor's sockets on this node and, through

@@ -63,16 +63,19 @@ func (c *Channel) HandleWebhook(context.Context, *desk.WebhookRequest) (*desk.We
 }
 
 // Send pushes an agent's message to the visitor's open sockets on this
-// node and, through the hub's relay, on every other node. It succeeds whether or not the visitor is connected: the message
+// node and, through the hub's relay, on every other node; its files go as
+// data with fresh links (File). It succeeds whether or not the visitor is
+// connected: the message
 // is in the thread they receive on (re)connecting, and their widget's
 // delivered and seen receipts move it on.
 func (c *Channel) Send(_ context.Context, m *desk.OutboundMessage) (*desk.SendResult, error) {
 	id := "lc-" + m.IdempotencyKey
-	text := m.Text
-	for _, a := range m.Attachments {
-		text += "\n" + a.Name + ": " + a.URL
-	}
-	c.hub.Send(m.To, Event{Type: EventMessage, ID: id, Direction: desk.DirectionOut, Text: text, At: c.now().UTC()})
+	now := c.now().UTC()
+	// The files go as data, with links signed by the hub (relative to the
+	// server, see File.URL), not the provider links m's URLs hold; the
+	// visitor is m.To, so these are files of their own conversation.
+	files := filesOf(m.Attachments, c.hub.fileLinks(), now)
+	c.hub.Send(m.To, Event{Type: EventMessage, ID: id, Direction: desk.DirectionOut, Text: m.Text, Files: files, At: now})
 	return &desk.SendResult{ExternalID: id}, nil
 }
 

@@ -65,10 +65,7 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 		conn.Close(websocket.StatusInternalError, "internal error; reconnect")
 		return nil
 	}
-	hist := Event{Type: EventHistory, Messages: []Event{}}
-	for _, m := range thread {
-		hist.Messages = append(hist.Messages, Event{Type: EventMessage, ID: m.ExternalID, Direction: m.Direction, Text: historyText(m), State: m.DeliveryState, At: m.CreatedAt})
-	}
+	hist := Event{Type: EventHistory, Messages: historyEvents(visitor, thread, c.hub.fileLinks(), c.now())}
 	if wsjson.Write(ctx, conn, Event{Type: EventSession, Token: c.sessions.Issue(visitor, c.now()), VisitorID: visitor}) != nil ||
 		wsjson.Write(ctx, conn, hist) != nil {
 		return nil
@@ -171,21 +168,4 @@ func (c *Channel) receipts(ctx context.Context, in desk.ChannelInbound, e Event)
 			}()
 		}
 	}
-}
-
-// historyText is a message as the widget shows it after a reload: its
-// text, and a line per file (the widget shows a visitor's upload so).
-func historyText(m *desk.Message) string {
-	text := m.Text
-	for _, a := range m.Attachments {
-		line := "\U0001F4CE " + a.Name
-		if text == "" {
-			text = line
-		} else if m.Direction == desk.DirectionIn {
-			text = line + "\n" + text
-		} else {
-			text += "\n" + line
-		}
-	}
-	return text
 }

@@ -6,7 +6,9 @@
 // the server stores each once) and sends delivered/seen receipts. Files go
 // to DESK/api/v1/livechat/CHANNEL_ID/files with the session token; the
 // server sniffs them and holds them to Live Chat's limits (D3/D4), and its
-// refusal is shown on the file's message.
+// refusal is shown on the file's message. Files of messages (both ways)
+// arrive as data {name, content_type, size, url} and show as links (built
+// with DOM APIs, never markup) to Switchboard's origin only.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -19,6 +21,7 @@
   var MAX = 4096;
   var MAXFILE = 25 * 1024 * 1024; // Live Chat's file limit (D3's 25 MB)
   var token = null; // the visitor's session, also kept in localStorage
+  var visitorID = ""; // from the session frame: maps history IDs to ours
 
   var ws = null, backoff = 1000, open = false, connected = false;
   var shown = {};     // message id → element
@@ -38,6 +41,8 @@
     ".bar{display:flex;border-top:1px solid #e5e7eb}.bar textarea{flex:1;border:0;padding:10px;resize:none;font:inherit}.bar button{border:0;background:none;color:#2563eb;font-weight:600;padding:0 14px;cursor:pointer}" +
     ".note{font-size:12px;color:#6b7280;padding:4px 10px}.note.err{color:#b91c1c}.bar .att{padding:0 10px;font-size:18px}.file{position:absolute;width:1px;height:1px;opacity:0;overflow:hidden}" +
     ".m.failed .st{color:#fecaca;opacity:1}" +
+    ".fs:empty{display:none}.f{margin-top:4px}.f a{color:inherit;text-decoration:underline}.f.na{opacity:.8;font-style:italic}" +
+    ".f img{display:block;max-width:100%;max-height:160px;margin-bottom:2px;border-radius:6px}" +
     "</style>" +
     "<button class='btn' part='button'>Chat</button>" +
     "<div class='panel' role='dialog' aria-label='Chat'><div class='log' aria-live='polite'></div><div class='note'></div>" +
@@ -49,13 +54,66 @@
 
   function frame(e) { if (ws && connected) { ws.send(JSON.stringify(e)); } }
 
-  function show(id, direction, text, state) {
+  // safeLink returns a file link as an absolute URL if it is http(s) on
+  // Switchboard's origin (the server sends /media/... links, resolved
+  // against the origin this script came from), else "": a link never
+  // leads elsewhere nor runs script (javascript:, data:).
+  function safeLink(u) {
+    if (typeof u !== "string" || !u) { return ""; }
+    var x;
+    try { x = new URL(u, origin); } catch (err) { return ""; }
+    return (x.protocol === "https:" || x.protocol === "http:") && x.origin === origin ? x.href : "";
+  }
+
+  function size(n) {
+    if (!(n > 0)) { return ""; }
+    if (n < 1024) { return n + " B"; }
+    if (n < 1024 * 1024) { return (n / 1024).toFixed(1) + " KB"; }
+    return (n / 1024 / 1024).toFixed(1) + " MB";
+  }
+
+  // fileLine is one file of a message: a link that opens it (images with
+  // a small preview), or, without a usable link (refused, pending), a plain
+  // line saying why. Names are text, whatever markup they hold.
+  function fileLine(f) {
+    var line = document.createElement("div");
+    line.className = "f";
+    var name = "\uD83D\uDCCE " + String(f.name || "file");
+    var href = safeLink(f.url);
+    if (!href) {
+      line.classList.add("na");
+      line.textContent = name + " \u2014 " + String(f.reason || "not available");
+      return line;
+    }
+    var a = document.createElement("a");
+    a.href = href;
+    a.target = "_blank";
+    a.rel = "noopener";
+    if (/^image\//.test(String(f.content_type || ""))) {
+      var img = document.createElement("img");
+      img.src = href;
+      img.alt = "";
+      img.loading = "lazy";
+      // A type the browser cannot draw (HEIC, say) keeps just the link.
+      img.addEventListener("error", function () { if (img.parentNode) { img.parentNode.removeChild(img); } });
+      a.appendChild(img);
+    }
+    var s = size(f.size);
+    a.appendChild(document.createTextNode(name + (s ? " (" + s + ")" : "")));
+    line.appendChild(a);
+    return line;
+  }
+
+  function show(id, direction, text, state, files) {
     var el = shown[id];
     if (!el) {
       el = document.createElement("div");
       el.className = "m " + (direction === "in" ? "in" : "out");
       el.dataset.id = id;
       el.appendChild(document.createElement("div"));
+      var fs = document.createElement("div");
+      fs.className = "fs";
+      el.appendChild(fs);
       var st = document.createElement("div");
       st.className = "st";
       el.appendChild(st);
@@ -63,7 +121,13 @@
       shown[id] = el;
       if (direction === "out") { unseen.push(id); frame({ type: "delivered", ids: [id] }); }
     }
-    el.firstChild.textContent = text;
+    el.firstChild.textContent = text || "";
+    if (files !== undefined) {
+      // Replaced, not added to: a reconnect's history brings fresh links.
+      var box = el.childNodes[1];
+      while (box.firstChild) { box.removeChild(box.firstChild); }
+      (Array.isArray(files) ? files : []).forEach(function (f) { if (f && typeof f === "object") { box.appendChild(fileLine(f)); } });
+    }
     if (state !== undefined) { el.lastChild.textContent = state; }
     log.scrollTop = log.scrollHeight;
     reportSeen();
@@ -137,14 +201,22 @@
     switch (e.type) {
       case "session":
         token = e.token;
+        visitorID = e.visitor_id || "";
         try { localStorage.setItem(storeKey, e.token); } catch (err) { /* private mode: session lasts the page */ }
         break;
       case "history":
-        (e.messages || []).forEach(function (m) { show(m.id, m.direction, m.text, m.direction === "in" ? "" : undefined); });
+        (e.messages || []).forEach(function (m) {
+          // The server keeps our messages as lc-in-VISITOR-ID: shown under
+          // our ID, a message sent before a reconnect is not shown twice.
+          var id = String(m.id || ""), ours = "lc-in-" + visitorID + "-";
+          if (visitorID && m.direction === "in" && id.indexOf(ours) === 0) { id = id.slice(ours.length); }
+          if (m.direction === "in" && pending[id]) { return; } // resent below
+          show(id, m.direction, m.text, m.direction === "in" ? "" : undefined, m.files || []);
+        });
         Object.keys(pending).forEach(function (id) { frame({ type: "message", id: id, text: pending[id] }); });
         break;
       case "message":
-        show(e.id, e.direction, e.text);
+        show(e.id, e.direction, e.text, undefined, e.files || []);
         break;
       case "ack":
         delete pending[e.id];
@@ -224,7 +296,11 @@
     messages: function () {
       return Object.keys(shown).map(function (id) {
         var el = shown[id];
-        return { id: id, direction: el.classList.contains("in") ? "in" : "out", text: el.firstChild.textContent, state: el.lastChild.textContent };
+        var files = Array.prototype.map.call(el.childNodes[1].childNodes, function (line) {
+          var a = line.querySelector("a"), img = line.querySelector("img");
+          return { text: line.textContent, href: a ? a.href : "", rel: a ? a.rel : "", target: a ? a.target : "", preview: img ? img.src : "" };
+        });
+        return { id: id, direction: el.classList.contains("in") ? "in" : "out", text: el.firstChild.textContent, files: files, state: el.lastChild.textContent };
       });
     }
   };
