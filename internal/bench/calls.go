@@ -38,16 +38,24 @@ type CallsResult struct {
 	// Setup is the time from an agent's answer (the SDP offer sent) to the
 	// first bridged packet from the agent at the customer.
 	Setup Latencies
-	// Sent and Received count frames in the measured period, both
-	// directions; Loss is 1 - Received/Sent.
+	// Sent counts the frames the phones wrote in the measured period,
+	// both directions; Received those of them that arrived within Drain
+	// after it; Loss is 1 - Received/Sent, exact.
 	Sent, Received int64
 	Loss           float64
+	Drain          time.Duration
 	// GapLoss is the share of frames missing by RTP sequence gaps at the
-	// receivers in the period.
+	// receivers between snapshots at both ends of the period (the earlier
+	// runs' second loss figure).
 	GapLoss float64
-	// JitterMean and JitterMax are RFC 3550 interarrival jitter at the
-	// receiving phones, at the end of the period.
-	JitterMean, JitterMax time.Duration
+	// Path is the RFC 3550 jitter of each frame's transit from the moment
+	// its phone wrote it to its arrival: what the hub and the phones'
+	// network stacks add. Pacing is the sending phones' jitter against
+	// their 20 ms schedule. Receiver is the classic receiver jitter
+	// (arrival against RTP timestamp), which counts both.
+	Path, Pacing, Receiver JitterSummary
+	// Transit is the one-way time of every received frame of the period.
+	Transit Latencies
 	// CPU is the process's CPU time over the period, as a share of one core.
 	CPU          float64
 	Duration     time.Duration
@@ -63,8 +71,11 @@ func (r *CallsResult) Fprint(w io.Writer) {
 	}
 	fmt.Fprintf(w, "concurrent bridged calls: %d, %d failed to set up (G.711, %s, WebRTC agents, recording %v)\n", r.Calls, r.Failed, legs, r.Recorded)
 	r.Setup.Fprint(w, "answer → first bridged packet")
-	fmt.Fprintf(w, "frames in %s: sent %d, received %d, loss %.3f%% (by sequence gaps %.3f%%)\n", r.Duration, r.Sent, r.Received, 100*r.Loss, 100*r.GapLoss)
-	fmt.Fprintf(w, "jitter at the receivers: mean %.2f ms, max %.2f ms\n", ms(r.JitterMean), ms(r.JitterMax))
+	fmt.Fprintf(w, "frames sent in %s: %d, received within %s after: %d, loss %.3f%% (sequence gaps %.3f%%)\n", r.Duration, r.Sent, r.Drain, r.Received, 100*r.Loss, 100*r.GapLoss)
+	r.Transit.Fprint(w, "one-way transit (phone write → phone read)")
+	fmt.Fprintf(w, "added jitter (RFC 3550 over transit from the actual send): mean %.2f ms, max %.2f ms\n", ms(r.Path.Mean), ms(r.Path.Max))
+	fmt.Fprintf(w, "sender pacing jitter (send time vs the 20 ms schedule): mean %.2f ms, max %.2f ms\n", ms(r.Pacing.Mean), ms(r.Pacing.Max))
+	fmt.Fprintf(w, "receiver jitter (arrival vs RTP timestamp, pacing included): mean %.2f ms, max %.2f ms\n", ms(r.Receiver.Mean), ms(r.Receiver.Max))
 	fmt.Fprintf(w, "CPU: %.0f%% of one core (hub and all %d phones in this process)\n", 100*r.CPU, 2*r.Calls)
 }
 
@@ -154,41 +165,100 @@ func Calls(ctx context.Context, cfg CallsConfig) (*CallsResult, error) {
 	}
 	time.Sleep(2 * time.Second) // settle: last calls connect, jitter estimates converge
 
-	sent0, recv0 := totals(pairs)
+	// The window is set on every phone before it opens, and frames count
+	// by their send stamp at both ends: a frame sent in the window is sent
+	// and received (or lost) in it, however late it arrives.
+	start := time.Now().Add(100 * time.Millisecond)
+	end := start.Add(cfg.Duration)
+	for _, p := range pairs {
+		p.customer.Measure(start, end, markAgent)
+		p.agent.Measure(start, end, markCustomer)
+	}
+	if err := sleepUntil(ctx, start); err != nil {
+		return nil, err
+	}
 	gaps0, all0 := gapTotals(pairs)
-	cpu0 := cpuTime()
-	start := time.Now()
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-time.After(cfg.Duration):
+	cpu0, t0 := cpuTime(), time.Now()
+	if err := sleepUntil(ctx, end); err != nil {
+		return nil, err
 	}
-	elapsed := time.Since(start)
-	sent1, recv1 := totals(pairs)
+	cpu, elapsed := cpuTime()-cpu0, time.Since(t0)
 	gaps1, all1 := gapTotals(pairs)
-	res := &CallsResult{Calls: len(pairs), Failed: len(failed), Recorded: cfg.Record, SIPCustomers: cfg.SIPCustomers, Sent: sent1 - sent0, Received: recv1 - recv0, Duration: elapsed,
-		CPU: float64(cpuTime()-cpu0) / float64(elapsed), Setup: Summarize(setups.take())}
-	if res.Sent > 0 {
-		res.Loss = max(0, 1-float64(res.Received)/float64(res.Sent))
-	}
-	// Frames sent before the period can arrive in it (a backlog draining),
-	// which hides loss in the ratio: sequence gaps at the receivers count
-	// what never came.
+	res := &CallsResult{Calls: len(pairs), Failed: len(failed), Recorded: cfg.Record, SIPCustomers: cfg.SIPCustomers, Duration: cfg.Duration,
+		CPU: float64(cpu) / float64(elapsed), Setup: Summarize(setups.take()), Drain: callsDrain}
+	// Sequence gaps between the two snapshots, for continuity with the
+	// earlier runs; Loss below is the exact figure.
 	if got := (all1 - all0) + (gaps1 - gaps0); got > 0 {
 		res.GapLoss = float64(gaps1-gaps0) / float64(got)
 	}
-	var sum time.Duration
+	var rx jitterStats
 	for _, p := range pairs {
 		for _, ph := range []*media.Softphone{p.customer, p.agent} {
 			_, _, j, _ := ph.Quality()
-			sum += j
-			res.JitterMax = max(res.JitterMax, j)
+			rx.add(j)
 		}
 	}
-	if len(pairs) > 0 {
-		res.JitterMean = sum / time.Duration(2*len(pairs))
+	res.Receiver = rx.summary()
+	// Frames sent just before the end are still on their way.
+	if err := sleepUntil(ctx, end.Add(callsDrain)); err != nil {
+		return nil, err
+	}
+	var path, pacing jitterStats
+	var transits []time.Duration
+	for _, p := range pairs {
+		for _, ph := range []*media.Softphone{p.customer, p.agent} {
+			w := ph.Window()
+			res.Sent += w.Sent
+			res.Received += w.Received
+			transits = append(transits, w.Transits...)
+			path.add(w.PathJitter)
+			pacing.add(w.PacingJitter)
+		}
+	}
+	res.Path, res.Pacing, res.Transit = path.summary(), pacing.summary(), Summarize(transits)
+	if res.Sent > 0 {
+		res.Loss = 1 - float64(res.Received)/float64(res.Sent)
 	}
 	return res, nil
+}
+
+// callsDrain is how long after the period frames sent in it may still
+// arrive and count as received; later ones are lost, as a phone's
+// jitter buffer would have played out without them.
+const callsDrain = 2 * time.Second
+
+// JitterSummary is one jitter figure over all the phones.
+type JitterSummary struct {
+	Mean, Max time.Duration
+}
+
+// jitterStats collects one jitter figure per phone.
+type jitterStats struct {
+	sum, max time.Duration
+	n        int
+}
+
+func (s *jitterStats) add(j time.Duration) {
+	s.sum += j
+	s.max = max(s.max, j)
+	s.n++
+}
+
+func (s *jitterStats) summary() JitterSummary {
+	if s.n == 0 {
+		return JitterSummary{}
+	}
+	return JitterSummary{Mean: s.sum / time.Duration(s.n), Max: s.max}
+}
+
+// sleepUntil waits until t or the context's end.
+func sleepUntil(ctx context.Context, t time.Time) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(time.Until(t)):
+		return nil
+	}
 }
 
 // samples collects durations from several goroutines.
@@ -245,16 +315,6 @@ func connectRTP(hub *media.Hub, id string) (*media.Softphone, error) {
 	}
 	p.Start()
 	return p, nil
-}
-
-// totals sums frames sent by every phone and frames received from the
-// other party (not music) by every phone.
-func totals(pairs []callPair) (sent, received int64) {
-	for _, p := range pairs {
-		sent += p.customer.Sent() + p.agent.Sent()
-		received += p.customer.Received(markAgent) + p.agent.Received(markCustomer)
-	}
-	return sent, received
 }
 
 // gapTotals sums, over every phone, frames missing by sequence gaps and

@@ -22,8 +22,14 @@ func TestDTMF(t *testing.T) {
 	if desk.ErrorCode(err) != "call_state" {
 		t.Fatalf("keys while ringing: %v", err)
 	}
-	_, err = s.Answer(ctx, c.ID, 7)
+	if s.View(c).DTMF {
+		t.Fatal("the view offers keys while ringing")
+	}
+	c, err = s.Answer(ctx, c.ID, 7)
 	mustNoErr(t, err)
+	if !s.View(c).DTMF {
+		t.Fatal("the view offers no keys in a call whose customer takes them")
+	}
 	events := len(st.actions())
 	for _, bad := range []string{"", "12x", "123456789012345678901234567890123"} {
 		if _, err := s.DTMF(ctx, c.ID, 7, bad); desk.ErrorKind(err) != desk.EINVALID || desk.ErrorField(err) != "digits" {
@@ -39,6 +45,9 @@ func TestDTMF(t *testing.T) {
 		t.Fatalf("media calls %v", m.calls)
 	}
 	m.noDTMF = true
+	if s.View(c).DTMF {
+		t.Fatal("the view offers keys to a customer who takes none")
+	}
 	if _, err := s.DTMF(ctx, c.ID, 7, "1"); desk.ErrorCode(err) != "dtmf_unsupported" || desk.ErrorKind(err) != desk.ECONFLICT {
 		t.Fatalf("a customer without telephone-event: %v", err)
 	}

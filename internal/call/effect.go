@@ -62,6 +62,11 @@ type View struct {
 	TransferFailed string `json:"transfer_failed,omitempty"`
 	// Number is the number an outbound call dials.
 	Number string `json:"number,omitempty"`
+	// DTMF says whether the agent's keys can reach the customer (a SIP
+	// party that negotiated telephone-event; never a browser on a call
+	// link): the call dock shows its keypad only then, rather than let
+	// every key end in a 409 dtmf_unsupported.
+	DTMF bool `json:"dtmf"`
 }
 
 func (c *Call) view() View {
@@ -73,6 +78,10 @@ func (c *Call) view() View {
 func (s *Service) View(c *Call) View {
 	v := c.view()
 	v.HoldSeconds = seconds(c.HoldTime(s.cfg.Clock.Now()))
+	s.mu.Lock()
+	m := s.media
+	s.mu.Unlock()
+	v.DTMF = m != nil && (c.State == InCall || c.State == OnHold) && m.TakesDTMF(c.ID)
 	return v
 }
 

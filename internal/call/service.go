@@ -32,6 +32,9 @@ type Media interface {
 	// SendDTMF queues the agent's keys for the customer; ErrNoDTMF (or
 	// an error wrapping it) when their leg takes none.
 	SendDTMF(callID, digits string) error
+	// TakesDTMF reports whether SendDTMF can reach the customer now, so
+	// clients offer a keypad only then.
+	TakesDTMF(callID string) bool
 }
 
 // Notifier pushes a call frame to one agent's clients (ringing, a

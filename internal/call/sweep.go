@@ -131,12 +131,14 @@ func (s *Service) endLost(sys context.Context, r *desk.CallRecord) bool {
 		if _, err := s.store.SetCallState(sys, agent, ""); err != nil {
 			s.cfg.Log.Error("call: sweeper: freeing the agent", "agent", agent, "err", err)
 		}
-		if s.notify != nil {
-			s.notify.NotifyAgent(agent, map[string]any{"type": "call.ended", "call": view})
-		}
 	}
+	// The timeline first, then call.ended, as apply does: a client that
+	// refreshes on the frame finds the end on the timeline.
 	if err := s.store.RecordCallEvent(sys, r.ConversationID, ev); err != nil {
 		s.cfg.Log.Error("call: sweeper: recording the end", "conversation", r.ConversationID, "err", err)
+	}
+	if before.AgentID != nil && s.notify != nil {
+		s.notify.NotifyAgent(*before.AgentID, map[string]any{"type": "call.ended", "call": view})
 	}
 	return true
 }

@@ -9,8 +9,9 @@ import (
 
 // The agent's keys go to a caller from the SIP trunk whose offer had
 // telephone-event (200); a caller without it is a 409 dtmf_unsupported.
-// Bad keys are a 400 on field digits; keys from someone who is not the
-// call's agent are refused.
+// The call view the dock reads says which beforehand (dtmf). Bad keys are
+// a 400 on field digits; keys from someone who is not the call's agent
+// are refused.
 func TestCallDTMF(t *testing.T) {
 	for _, tc := range []struct {
 		scenario string
@@ -35,6 +36,14 @@ func TestCallDTMF(t *testing.T) {
 			e.do("POST", "/api/v1/calls/"+c.ID+"/answer", e.agentA, jsonBody(sdpRequest{SDP: offer}), 200, &answered)
 			if err := agent.Accept(answered.SDP); err != nil {
 				t.Fatal(err)
+			}
+			if takes := tc.status == 200; answered.Call.DTMF != takes || e.callState(e.agentA, c.ID).Call.DTMF != takes {
+				t.Fatalf("view dtmf %v on answer, want %v", answered.Call.DTMF, takes)
+			}
+			var mine callResponse
+			e.do("GET", "/api/v1/me/call", e.agentA, "", 200, &mine)
+			if mine.Call.ID != c.ID || mine.Call.DTMF != (tc.status == 200) {
+				t.Fatalf("GET /me/call: %+v", mine.Call)
 			}
 			var bad errorBody
 			e.do("POST", "/api/v1/calls/"+c.ID+"/dtmf", e.agentA, `{"digits":"12x"}`, 400, &bad)

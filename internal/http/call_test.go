@@ -126,6 +126,9 @@ func TestCallLinkToWrapUp(t *testing.T) {
 	if err := agent.Accept(answered.SDP); err != nil {
 		t.Fatal(err)
 	}
+	if answered.Call.DTMF {
+		t.Fatal("the view offers keys to a browser on a call link")
+	}
 	waitUntil(t, "audio both ways", func() bool { return customer.Received(0x41) > 20 && agent.Received(0x43) > 20 })
 
 	e.do("POST", "/api/v1/calls/"+id+"/hold", e.agentA, "", 200, nil)

@@ -87,6 +87,25 @@ func (h *Hub) SetCustomerEvents(callID string, pt uint8) {
 	}
 }
 
+// TakesDTMF reports whether SendDTMF can reach the call's customer: a
+// plain RTP leg (the SIP trunk) that negotiated telephone-event. A
+// browser on a call link cannot take keys.
+func (h *Hub) TakesDTMF(callID string) bool {
+	b := h.bridge(callID)
+	if b == nil {
+		return false
+	}
+	b.mu.Lock()
+	l, ok := b.customer.(*rtpLeg)
+	b.mu.Unlock()
+	if !ok {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.event != 0
+}
+
 // SendDTMF queues keys for the call's customer as telephone-events; they
 // play in order in the background. ErrNoDTMF when the customer cannot
 // take them.

@@ -224,13 +224,16 @@ func (h *Hub) DropAgent(callID string) {
 }
 
 // End tears down a call's media, keeping its final stats and recording.
-func (h *Hub) End(callID string) {
+func (h *Hub) End(callID string) { h.end(callID) }
+
+// end tears the call's media down; false when there was none.
+func (h *Hub) end(callID string) bool {
 	h.mu.Lock()
 	b := h.bridges[callID]
 	delete(h.bridges, callID)
 	h.mu.Unlock()
 	if b == nil {
-		return
+		return false
 	}
 	b.close()
 	h.mu.Lock()
@@ -239,6 +242,7 @@ func (h *Hub) End(callID string) {
 		h.paths[callID] = b.recPath
 	}
 	h.mu.Unlock()
+	return true
 }
 
 // Stats returns a call's packet counters (live or final).
@@ -306,12 +310,11 @@ func (h *Hub) bridge(id string) *bridge {
 	return h.bridges[id]
 }
 
+// customerGone ends the call's media, then tells OnCustomerGone: whoever
+// it tells finds the media already ended (its final stats kept), and a
+// second report of the same leg (failed, then closed) finds no bridge.
 func (h *Hub) customerGone(callID string) {
-	if h.bridge(callID) == nil {
-		return
-	}
-	if h.cfg.OnCustomerGone != nil {
+	if h.end(callID) && h.cfg.OnCustomerGone != nil {
 		h.cfg.OnCustomerGone(callID)
 	}
-	h.End(callID)
 }

@@ -28,6 +28,11 @@ type Softphone struct {
 	once   sync.Once
 
 	sent atomic.Int64
+	// win bounds the frames Measure follows, as send stamps; smu guards
+	// the sender's side of it.
+	winFrom, winTo atomic.Int64
+	smu            sync.Mutex
+	win            Window
 
 	mu      sync.Mutex
 	byMark  map[byte]int64
@@ -40,6 +45,10 @@ type Softphone struct {
 	lastTransit float64
 	jitter      float64
 	first       time.Time
+	// peer is the mark whose frames Measure follows; path is the jitter
+	// of their transit (arrival minus send stamp).
+	peer byte
+	path jitter
 }
 
 // NewSoftphone creates a party offering codecs (the first preferred) and
@@ -125,18 +134,24 @@ func (p *Softphone) send() {
 	}
 	var seq uint16
 	var ts uint32
-	start, n := time.Now(), int64(0)
+	const frame = 20 * time.Millisecond
+	start, n := stampNow(), time.Duration(0)
 	for {
 		select {
 		case <-p.stop:
 			return
 		case <-t.C:
 		}
-		for due := int64(time.Since(start) / (20 * time.Millisecond)); n < due; n++ {
+		for due := (stampNow() - start) / frame; n < due; n++ {
 			seq++
 			ts += frameBytes
+			// The stamp is taken at the write, so a late wake-up shows
+			// as pacing jitter here, not as path jitter at the receiver.
+			at := stampNow()
+			putStamp(payload, at)
 			if p.write(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: ts}, Payload: payload}) == nil {
 				p.sent.Add(1)
+				p.sentFrame(at, start+(n+1)*frame)
 			}
 		}
 	}
@@ -164,6 +179,14 @@ func (p *Softphone) received(pkt *rtp.Packet, at time.Time) {
 		p.jitter += (math.Abs(transit-p.lastTransit) - p.jitter) / 16
 	}
 	p.lastTransit = transit
+	if p.peer != 0 && len(pkt.Payload) > 0 && pkt.Payload[0] == p.peer {
+		if sent, ok := readStamp(pkt.Payload); ok && p.inWindow(sent) {
+			tr := at.Sub(clockEpoch) - sent
+			p.win.Received++
+			p.win.Transits = append(p.win.Transits, tr)
+			p.path.add(tr)
+		}
+	}
 }
 
 // Received counts received frames whose first byte is mark.

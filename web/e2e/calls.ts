@@ -101,7 +101,11 @@ async function sipScenario(server: Server, agentBrowser: Browser, sip: { listen:
       const { call } = await bob.call('GET', '/me/call')
       const m = (await admin.call('GET', `/calls/${call.id}`)).media
       assert(m.to_customer > 50 && m.from_customer > 50, `trunk leg counters ${JSON.stringify(m)}`)
-      // The caller offered telephone-event: the keypad's keys go to its line.
+      // The caller offered telephone-event: the call view says keys can go
+      // to its line, and the keypad is on.
+      assert(call.dtmf === true, `call view dtmf ${call.dtmf} for a caller with telephone-event`)
+      await waitFor(() => bobDock.getByRole('button', { name: 'Keypad' }).isEnabled(), 'the keypad offered')
+      assert(await bobDock.getByTestId('no-keys').count() === 0, 'the dock says no keys')
       await bobDock.getByRole('button', { name: 'Keypad' }).click()
       await bobDock.getByRole('button', { name: 'Key 5' }).click()
       await bobDock.getByRole('button', { name: 'Key #' }).click()
@@ -188,6 +192,13 @@ async function scenario(server: Server, customerBrowser: Browser, agentBrowser: 
     const b = await rtpStats(bobPage)
     assert(c.sent > 50 && c.received > 50 && b.sent > 50 && b.received > 50, `browser stats ${JSON.stringify({ c, b })}`)
     assert((await bob.call('GET', '/me')).call_state === 'in_call', 'bob in a call')
+    // A browser on a call link takes no key presses: the call view says so
+    // and the dock offers no keypad (rather than a 409 after each key).
+    const { call } = await bob.call('GET', '/me/call')
+    assert(call.dtmf === false, `call view dtmf ${call.dtmf} for a call link`)
+    assert(await bobDock.getByRole('button', { name: 'Keypad' }).isDisabled(), 'the keypad is offered to a browser caller')
+    await bobDock.getByTestId('no-keys').waitFor()
+    assert(await bobDock.getByTestId('dial-pad').count() === 0, 'a dial pad is shown')
   })
 
   await step('hold → the customer receives the music packets, the agent nothing', async () => {

@@ -17,6 +17,11 @@ export interface Call {
   transfer_failed?: string
   /** The number an outbound call dials. */
   number?: string
+  /**
+   * Whether key presses (DTMF) can reach the customer: a SIP party that
+   * negotiated telephone-event, in a call. Never a browser on a call link.
+   */
+  dtmf: boolean
 }
 
 /** MediaStats are the server's packet counters of a call. */
