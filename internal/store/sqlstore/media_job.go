@@ -51,16 +51,9 @@ func (s *Store) ClaimMediaJobs(ctx context.Context, n int, lease time.Duration) 
 		return nil, err
 	}
 	now := s.now()
-	skip := ""
-	if s.dialect.Name == "postgres" {
-		skip = " FOR UPDATE SKIP LOCKED"
-	}
 	var jobs []*desk.MediaJob
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `UPDATE media_jobs SET locked_until = $1, attempts = attempts + 1, updated_at = $2
-			WHERE id IN (SELECT id FROM media_jobs WHERE state = 'pending' AND next_attempt_at <= $2 AND locked_until <= $2
-				ORDER BY next_attempt_at, id LIMIT $3`+skip+`)
-			RETURNING id, attachment_id, message_id, conversation_id, channel_id, channel, msg_type, attempts, payload`,
+		rows, err := tx.QueryContext(ctx, s.claimSQL("media_jobs", "id, attachment_id, message_id, conversation_id, channel_id, channel, msg_type, attempts, payload"),
 			micros(now.Add(lease)), micros(now), n)
 		if err != nil {
 			return err

@@ -49,6 +49,21 @@ func isFKViolation(err error) bool {
 	return errors.As(err, &sqlState) && sqlState.SQLState() == "23503"
 }
 
+// claimSQL is the one conditional UPDATE that leases up to $3 due jobs of
+// a job table (outbox, media_jobs) until $1 at time $2, counting the
+// attempt, and returns the given columns; PostgreSQL skips rows another
+// claim has locked instead of waiting.
+func (s *Store) claimSQL(table, returning string) string {
+	skip := ""
+	if s.dialect.Name == "postgres" {
+		skip = " FOR UPDATE SKIP LOCKED"
+	}
+	return `UPDATE ` + table + ` SET locked_until = $1, attempts = attempts + 1, updated_at = $2
+		WHERE id IN (SELECT id FROM ` + table + ` WHERE state = 'pending' AND next_attempt_at <= $2 AND locked_until <= $2
+			ORDER BY next_attempt_at, id LIMIT $3` + skip + `)
+		RETURNING ` + returning
+}
+
 // ClaimSendJobs leases up to limit due jobs: one conditional UPDATE moves
 // their lease forward, so two workers (or nodes) never hold a job at once;
 // PostgreSQL skips rows another claim has locked instead of waiting.
@@ -57,16 +72,9 @@ func (s *Store) ClaimSendJobs(ctx context.Context, n int, lease time.Duration) (
 		return nil, err
 	}
 	now := s.now()
-	skip := ""
-	if s.dialect.Name == "postgres" {
-		skip = " FOR UPDATE SKIP LOCKED"
-	}
 	var jobs []*desk.SendJob
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET locked_until = $1, attempts = attempts + 1, updated_at = $2
-			WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $2 AND locked_until <= $2
-				ORDER BY next_attempt_at, id LIMIT $3`+skip+`)
-			RETURNING id, message_id, channel_id, idempotency_key, attempts, payload`,
+		rows, err := tx.QueryContext(ctx, s.claimSQL("outbox", "id, message_id, channel_id, idempotency_key, attempts, payload"),
 			micros(now.Add(lease)), micros(now), n)
 		if err != nil {
 			return err
