@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -79,6 +80,11 @@ type Store struct {
 	// publicURL prefixes links sent to customers (surveys); see
 	// SetPublicURL.
 	publicURL string
+	// inline makes writes that let work be assigned assign it in their
+	// own transaction (single writer only; see SetInlineAssign).
+	inline atomic.Bool
+	// planHook, if set, is told of each assignment plan (tests).
+	planHook atomic.Pointer[PlanHook]
 }
 
 var (
