@@ -26,9 +26,12 @@ const (
 	// offered. With several writers (PostgreSQL) the read takes no locks;
 	// qLockPlanned then locks just the agents the plan chose, in ID order,
 	// and the plan stands only if they are as read (see lockPlannedTx).
+	// CROSS JOIN makes SQLite walk the agents_offer index in that order and
+	// probe membership, stopping at $2 (without statistics it would read
+	// and sort every member); PostgreSQL treats it as a plain join.
 	qEligibleAgents = `SELECT a.id, a.name, a.channel_capacity, a.active_load, a.capacity, COALESCE(a.last_assigned_at, 0)
-		FROM queue_members m JOIN agents a ON a.id = m.agent_id
-		WHERE m.queue_id = $1 AND a.accepts_work AND a.active_load < a.capacity
+		FROM agents a CROSS JOIN queue_members m
+		WHERE m.agent_id = a.id AND m.queue_id = $1 AND a.accepts_work AND a.active_load < a.capacity
 		ORDER BY a.active_load, COALESCE(a.last_assigned_at, 0), a.id LIMIT $2`
 	qLockPlanned = `SELECT id, accepts_work, active_load, capacity FROM agents WHERE id = ANY($1) ORDER BY id FOR UPDATE`
 	qChannelLoad = `SELECT count(*) FROM conversations WHERE assignee_id = $1 AND channel = $2 AND status IN ` + activeStatuses

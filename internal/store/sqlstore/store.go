@@ -56,6 +56,13 @@ type Dialect struct {
 	// before commit (SQLite indexes the transaction's new messages for
 	// search in one go).
 	AfterWrite []string
+	// AfterCommit, if set, is told of every committed write transaction
+	// (SQLite counts them to checkpoint its log in the background). It
+	// must not block.
+	AfterCommit func()
+	// Close, if set, releases what the dialect runs beside the pools; the
+	// store calls it first when it closes.
+	Close func()
 }
 
 // Store implements desk.Store.
@@ -129,6 +136,9 @@ func (s *Store) Close() error {
 	for _, b := range s.lanes {
 		b.close()
 	}
+	if s.dialect.Close != nil {
+		s.dialect.Close()
+	}
 	s.closeStmts()
 	err := s.w.Close()
 	if s.r != s.w {
@@ -172,6 +182,9 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if s.dialect.AfterCommit != nil {
+		s.dialect.AfterCommit()
 	}
 	return nil
 }
