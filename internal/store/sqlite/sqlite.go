@@ -71,7 +71,7 @@ func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, 
 	}
 	cp := newCheckpointer(cdb, nil)
 	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: ftsSearch{},
-		AfterWrite: indexNewMessages, AfterCommit: cp.committed, Close: cp.close}, clock)
+		AfterWrite: indexNewMessages, OrderedAgentScan: true, AfterCommit: cp.committed, Close: cp.close}, clock)
 	if err != nil {
 		cp.close()
 		w.Close()

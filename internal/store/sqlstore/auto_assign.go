@@ -26,10 +26,16 @@ const (
 	// offered. With several writers (PostgreSQL) the read takes no locks;
 	// qLockPlanned then locks just the agents the plan chose, in ID order,
 	// and the plan stands only if they are as read (see lockPlannedTx).
-	// CROSS JOIN makes SQLite walk the agents_offer index in that order and
-	// probe membership, stopping at $2 (without statistics it would read
-	// and sort every member); PostgreSQL treats it as a plain join.
 	qEligibleAgents = `SELECT a.id, a.name, a.channel_capacity, a.active_load, a.capacity, COALESCE(a.last_assigned_at, 0)
+		FROM queue_members m JOIN agents a ON a.id = m.agent_id
+		WHERE m.queue_id = $1 AND a.accepts_work AND a.active_load < a.capacity
+		ORDER BY a.active_load, COALESCE(a.last_assigned_at, 0), a.id LIMIT $2`
+	// qEligibleAgentsOrdered is the same read where the dialect says
+	// OrderedAgentScan (SQLite): CROSS JOIN makes SQLite walk the
+	// agents_offer index (migration 091) in offer order and probe each
+	// agent's membership, stopping at $2, where without statistics it
+	// read and sorted every member of the queue.
+	qEligibleAgentsOrdered = `SELECT a.id, a.name, a.channel_capacity, a.active_load, a.capacity, COALESCE(a.last_assigned_at, 0)
 		FROM agents a CROSS JOIN queue_members m
 		WHERE m.agent_id = a.id AND m.queue_id = $1 AND a.accepts_work AND a.active_load < a.capacity
 		ORDER BY a.active_load, COALESCE(a.last_assigned_at, 0), a.id LIMIT $2`
@@ -60,7 +66,7 @@ const (
 )
 
 // autoAssignWrites are prepared on the writer up front (see hotWrites).
-var autoAssignWrites = []string{qNextWaiting, qEligibleAgents, qChannelLoad, qAutoAssign, qAgentAssigned, qAgentQueues}
+var autoAssignWrites = []string{qNextWaiting, qEligibleAgents, qEligibleAgentsOrdered, qChannelLoad, qAutoAssign, qAgentAssigned, qAgentQueues}
 
 // spareCandidates is how many agents beyond the batch size are read: with
 // k assignments planned, at least this many read agents are untouched, and
@@ -220,7 +226,11 @@ func (s *Store) waitingTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max 
 
 // eligibleTx reads the first n agents who may take work in the queue.
 func (s *Store) eligibleTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, n int) ([]*candidate, error) {
-	rows, err := s.txQuery(ctx, tx, qEligibleAgents, int64(queueID), n)
+	q := qEligibleAgents
+	if s.dialect.OrderedAgentScan {
+		q = qEligibleAgentsOrdered
+	}
+	rows, err := s.txQuery(ctx, tx, q, int64(queueID), n)
 	if err != nil {
 		return nil, err
 	}
