@@ -32,6 +32,7 @@ func runBenchAssign(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.IntVar(&cfg.Rate, "rate", 500, "arrivals and solves per second in the latency phases")
 	fs.DurationVar(&cfg.Duration, "duration", 5*time.Second, "length of each latency phase")
 	fs.IntVar(&cfg.Writers, "writers", 8, "goroutines building the backlog")
+	fs.BoolVar(&cfg.NoInline, "no-inline", false, "leave all assignment to the Assigner (no assignment inside the store's writes), to compare")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write each phase's CPU profile to this prefix + .arrival, .drain, .freed")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err

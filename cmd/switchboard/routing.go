@@ -26,6 +26,9 @@ func startWorkers(ctx context.Context, store desk.Store, log *slog.Logger, extra
 	ctx, cancel := context.WithCancel(ctx)
 	w := &workers{router: routing.NewRouter(store), assigner: routing.NewAssigner(store, log), cancel: cancel}
 	store.SetChangeHandler(desk.ChangeHandlers(append([]desk.ChangeHandler{w.router.HandleChanges, w.assigner.HandleChanges}, extra...)...))
+	if ia, ok := store.(desk.InlineAssigner); ok && ia.SetInlineAssign(true) {
+		log.Info("automatic assignment also runs inside the writes that free work")
+	}
 	sweeper := &presence.Sweeper{Store: store, Log: log, Timeout: desk.InactivityTimeout, Interval: 5 * time.Second}
 	w.wg.Add(2)
 	go func() { defer w.wg.Done(); w.assigner.Run(ctx) }()

@@ -25,22 +25,34 @@ type AssignConfig struct {
 	// CPUProfile, if set, is a file name prefix: each phase's CPU profile
 	// goes to CPUProfile+".arrival", ".drain" and ".freed".
 	CPUProfile string
+	// NoInline leaves all assignment to the Assigner even where the store
+	// can assign inside the write (desk.InlineAssigner), for comparison.
+	NoInline bool
 }
 
-// AssignResult is what a run measured.
+// AssignResult is what a run measured. "Assigned" is when the change
+// stream tells of the assignment, which the store does right after its
+// commit; a "commit" is likewise when the change stream tells of the write
+// that made the conversation waiting or freed the capacity.
 type AssignResult struct {
-	Arrival   Latencies     // conversation waiting → assigned, at Rate
-	Committed Latencies     // the same from the arrival's commit: the assigner's share
-	Freed     Latencies     // capacity freed (solve) → next waiting assigned, at Rate
-	Drained   int           // backlog assigned in the drain phase
-	DrainTime time.Duration // from the first agent Available to the last assignment
+	Inline      bool          // the store assigned inside the writes (desk.InlineAssigner)
+	Arrival     Latencies     // waiting (stamped in the arrival's transaction) → assigned, at Rate
+	Committed   Latencies     // the arrival's commit → assigned: the assignment's own share
+	Called      Latencies     // the arrival's IngestMessage call → assigned: what a caller sees
+	Freed       Latencies     // capacity freed (the solve's commit) → next waiting assigned, at Rate
+	FreedCalled Latencies     // the solve's UpdateConversation call → next assigned
+	Drained     int           // backlog assigned in the drain phase
+	DrainTime   time.Duration // from the first agent Available to the last assignment
 }
 
 // Fprint writes a human-readable report.
 func (r *AssignResult) Fprint(w io.Writer) {
+	fmt.Fprintf(w, "inline assignment: %v\n", r.Inline)
 	r.Arrival.Fprint(w, "waiting→assigned")
-	r.Committed.Fprint(w, "  of which commit→assigned")
-	r.Freed.Fprint(w, "freed→assigned")
+	r.Committed.Fprint(w, "  commit→assigned")
+	r.Called.Fprint(w, "  call→assigned")
+	r.Freed.Fprint(w, "freed→assigned (commit)")
+	r.FreedCalled.Fprint(w, "  freed call→assigned")
 	fmt.Fprintf(w, "drain: %d assignments in %.2f s = %.0f assignments/s\n", r.Drained, r.DrainTime.Seconds(),
 		float64(r.Drained)/r.DrainTime.Seconds())
 }
@@ -56,12 +68,16 @@ type assignRun struct {
 	mu       sync.Mutex
 	assigned int
 	cond     *sync.Cond
-	samples  []time.Duration
-	freedAt  map[desk.ID][]time.Time // per agent, when its room was freed
-	// per arrival, when its ingest returned (committed) and when it was
-	// assigned (either may come first)
-	committedAt, assignedAt map[desk.ID]time.Time
-	freedMode               bool
+	// per agent, when a solve freeing its room was called and when it
+	// committed, oldest first
+	freedCall, freedCommit map[desk.ID][]time.Time
+	freedSamples           [2][]time.Duration // from the commit, from the call
+	// per arrival (while recording): when its ingest was called, when it
+	// started waiting (in its transaction), when it committed and when it
+	// was assigned; the change stream may tell of the last two before
+	// the call returns
+	calledAt, waitingAt, committedAt, assignedAt map[desk.ID]time.Time
+	freedMode                                    bool
 }
 
 // Assign runs three phases on a fresh store: (1) conversations arrive at
@@ -71,21 +87,26 @@ type assignRun struct {
 // waiting, conversations are solved at Rate — latency from capacity freed
 // to the next assignment. The Assigner is the server's own, in process.
 func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignResult, error) {
-	r := &assignRun{cfg: cfg, store: store, sys: desk.NewContextWithActor(ctx, desk.SystemActor), freedAt: map[desk.ID][]time.Time{},
-		committedAt: map[desk.ID]time.Time{}, assignedAt: map[desk.ID]time.Time{}}
+	r := &assignRun{cfg: cfg, store: store, sys: desk.NewContextWithActor(ctx, desk.SystemActor),
+		freedCall: map[desk.ID][]time.Time{}, freedCommit: map[desk.ID][]time.Time{},
+		calledAt: map[desk.ID]time.Time{}, waitingAt: map[desk.ID]time.Time{}, committedAt: map[desk.ID]time.Time{}, assignedAt: map[desk.ID]time.Time{}}
 	r.cond = sync.NewCond(&r.mu)
 	if err := r.setup(); err != nil {
 		return nil, err
 	}
+	// Wired as the server wires it (cmd/switchboard startWorkers).
 	as := routing.NewAssigner(store, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	as.OnAssign = r.onAssign
-	store.SetChangeHandler(as.HandleChanges)
+	store.SetChangeHandler(desk.ChangeHandlers(as.HandleChanges, r.onChanges))
 	defer store.SetChangeHandler(nil)
+	res := &AssignResult{}
+	if ia, ok := store.(desk.InlineAssigner); ok {
+		res.Inline = ia.SetInlineAssign(!cfg.NoInline)
+		defer ia.SetInlineAssign(false)
+	}
 	actx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go as.Run(actx)
 
-	res := &AssignResult{}
 	var err error
 	if err = r.setStatus(desk.StatusAvailable); err != nil {
 		return nil, err
@@ -100,8 +121,7 @@ func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignRes
 	}
 	r.waitAssigned(arrivals)
 	stop()
-	res.Arrival = r.takeSamples()
-	res.Committed = r.commitToAssign()
+	res.Arrival, res.Committed, res.Called = r.arrivalLatencies()
 
 	// Drain: a backlog up to Conversations, then everyone Available.
 	if err = r.setStatus(desk.StatusBusy); err != nil {
@@ -121,7 +141,6 @@ func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignRes
 	r.waitAssigned(cfg.Conversations)
 	res.Drained, res.DrainTime = backlog, time.Since(start)
 	stop()
-	r.takeSamples()
 
 	// Freed: everyone is full (Conversations = Agents × Capacity); a
 	// backlog waits; solving one conversation lets the next in.
@@ -143,7 +162,7 @@ func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignRes
 	if err = r.paced(len(full), func(i int) error {
 		c := full[i]
 		r.mu.Lock()
-		r.freedAt[*c.AssigneeID] = append(r.freedAt[*c.AssigneeID], time.Now())
+		r.freedCall[*c.AssigneeID] = append(r.freedCall[*c.AssigneeID], time.Now())
 		r.mu.Unlock()
 		_, err := store.UpdateConversation(r.sys, c.ID, desk.ConversationUpdate{Status: &solved})
 		return err
@@ -152,7 +171,9 @@ func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignRes
 	}
 	r.waitAssigned(cfg.Conversations + len(full))
 	stop()
-	res.Freed = r.takeSamples()
+	r.mu.Lock()
+	res.Freed, res.FreedCalled = Summarize(r.freedSamples[0]), Summarize(r.freedSamples[1])
+	r.mu.Unlock()
 	return res, nil
 }
 
@@ -199,34 +220,41 @@ func (r *assignRun) setStatus(status string) error {
 }
 
 func (r *assignRun) ingest(i int) error {
+	called := time.Now()
 	res, err := r.store.IngestMessage(r.sys, &desk.InboundMessage{Channel: desk.ChannelSMS, From: fmt.Sprintf("+1888%07d", i),
 		To: "bench", Text: "hello", ExternalID: fmt.Sprint("assign-", i), QueueID: r.queue})
 	if err != nil {
 		return err
 	}
-	now := time.Now()
 	r.mu.Lock()
-	if r.committedAt != nil {
-		r.committedAt[res.Conversation.ID] = now
+	if r.calledAt != nil {
+		// A new conversation starts waiting when it is created.
+		r.calledAt[res.Conversation.ID], r.waitingAt[res.Conversation.ID] = called, res.Conversation.CreatedAt
 	}
 	r.mu.Unlock()
 	return nil
 }
 
-// commitToAssign summarizes, for the arrivals, the time from the return of
-// their ingest (its commit) to their assignment, 0 when the assignment was
-// seen first, and stops recording them.
-func (r *assignRun) commitToAssign() Latencies {
+// arrivalLatencies summarizes the arrivals' time to assignment from when
+// they started waiting, from their commit and from the call, and stops
+// recording arrivals.
+func (r *assignRun) arrivalLatencies() (waiting, committed, called Latencies) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var samples []time.Duration
+	var w, c, a []time.Duration
 	for id, at := range r.assignedAt {
-		if c, ok := r.committedAt[id]; ok {
-			samples = append(samples, max(0, at.Sub(c)))
+		if t, ok := r.waitingAt[id]; ok {
+			w = append(w, at.Sub(t))
+		}
+		if t, ok := r.committedAt[id]; ok {
+			c = append(c, at.Sub(t))
+		}
+		if t, ok := r.calledAt[id]; ok {
+			a = append(a, at.Sub(t))
 		}
 	}
-	r.committedAt, r.assignedAt = nil, nil
-	return Summarize(samples)
+	r.calledAt, r.waitingAt, r.committedAt, r.assignedAt = nil, nil, nil, nil
+	return Summarize(w), Summarize(c), Summarize(a)
 }
 
 // paced runs fn(0..n-1) at cfg.Rate per second.
@@ -266,20 +294,34 @@ func (r *assignRun) parallel(from, to int) error {
 	return <-errs
 }
 
-func (r *assignRun) onAssign(a desk.Assignment) {
+// onChanges watches the store's change stream, as the real-time hub
+// does: creations and freeing solves (their commits), and assignments.
+func (r *assignRun) onChanges(changes []desk.Change) {
 	now := time.Now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.assigned++
-	if r.freedMode {
-		if q := r.freedAt[a.AgentID]; len(q) > 0 {
-			r.samples = append(r.samples, now.Sub(q[0]))
-			r.freedAt[a.AgentID] = q[1:]
-		}
-	} else {
-		r.samples = append(r.samples, now.Sub(a.WaitingSince))
-		if r.assignedAt != nil {
-			r.assignedAt[a.ConversationID] = now
+	for _, ch := range changes {
+		switch {
+		case ch.Type == desk.ChangeConversationCreated && r.committedAt != nil:
+			r.committedAt[ch.ConversationID] = now
+		case ch.FreedAgentID != 0 && r.freedMode:
+			r.freedCommit[ch.FreedAgentID] = append(r.freedCommit[ch.FreedAgentID], now)
+		case ch.Type == desk.ChangeConversationAssigned:
+			r.assigned++
+			if r.assignedAt != nil {
+				r.assignedAt[ch.ConversationID] = now
+			}
+			if !r.freedMode {
+				continue
+			}
+			if q := r.freedCommit[ch.AgentID]; len(q) > 0 {
+				r.freedSamples[0] = append(r.freedSamples[0], now.Sub(q[0]))
+				r.freedCommit[ch.AgentID] = q[1:]
+			}
+			if q := r.freedCall[ch.AgentID]; len(q) > 0 {
+				r.freedSamples[1] = append(r.freedSamples[1], now.Sub(q[0]))
+				r.freedCall[ch.AgentID] = q[1:]
+			}
 		}
 	}
 	r.cond.Broadcast()
@@ -291,14 +333,6 @@ func (r *assignRun) waitAssigned(n int) {
 		r.cond.Wait()
 	}
 	r.mu.Unlock()
-}
-
-func (r *assignRun) takeSamples() Latencies {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	l := Summarize(r.samples)
-	r.samples = nil
-	return l
 }
 
 // assignedConversations returns n open conversations with an assignee.

@@ -21,7 +21,10 @@ type assignStore interface {
 // started waiting, an agent became able to take work, capacity was freed,
 // an agent joined — and works those queues until nothing more can be
 // assigned. The store makes each assignment atomic and capacity-safe, so
-// several nodes' Assigners may work one queue at once. A slow safety sweep
+// several nodes' Assigners may work one queue at once. Where the store also
+// assigns inside the writes themselves (desk.InlineAssigner, SQLite), most
+// kicks find nothing left; the Assigner still takes what those writes do
+// not cover (status changes, joins, a backlog). A slow safety sweep
 // re-checks every queue in case a change was missed (a crash between
 // commit and kick); it is not the mechanism.
 type Assigner struct {

@@ -36,7 +36,9 @@ func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, 
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	w, err := sql.Open("sqlite", dsn("immediate"))
+	// The writer checkpoints only as a safety valve; the checkpointer's
+	// connection does it in the background (see checkpointer).
+	w, err := sql.Open("sqlite", dsn("immediate")+"&_pragma="+url.QueryEscape(fmt.Sprintf("wal_autocheckpoint(%d)", writerAutoCheckpoint)))
 	if err != nil {
 		return nil, err
 	}
@@ -61,9 +63,17 @@ func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, 
 		r.Close()
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
-	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: ftsSearch{},
-		AfterWrite: indexNewMessages}, clock)
+	cdb, err := sql.Open("sqlite", dsn(""))
 	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	cp := newCheckpointer(cdb, nil)
+	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: ftsSearch{},
+		AfterWrite: indexNewMessages, OrderedAgentScan: true, AfterCommit: cp.committed, Close: cp.close}, clock)
+	if err != nil {
+		cp.close()
 		w.Close()
 		r.Close()
 		return nil, err

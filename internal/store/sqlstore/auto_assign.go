@@ -30,6 +30,15 @@ const (
 		FROM queue_members m JOIN agents a ON a.id = m.agent_id
 		WHERE m.queue_id = $1 AND a.accepts_work AND a.active_load < a.capacity
 		ORDER BY a.active_load, COALESCE(a.last_assigned_at, 0), a.id LIMIT $2`
+	// qEligibleAgentsOrdered is the same read where the dialect says
+	// OrderedAgentScan (SQLite): CROSS JOIN makes SQLite walk the
+	// agents_offer index (migration 091) in offer order and probe each
+	// agent's membership, stopping at $2, where without statistics it
+	// read and sorted every member of the queue.
+	qEligibleAgentsOrdered = `SELECT a.id, a.name, a.channel_capacity, a.active_load, a.capacity, COALESCE(a.last_assigned_at, 0)
+		FROM agents a CROSS JOIN queue_members m
+		WHERE m.agent_id = a.id AND m.queue_id = $1 AND a.accepts_work AND a.active_load < a.capacity
+		ORDER BY a.active_load, COALESCE(a.last_assigned_at, 0), a.id LIMIT $2`
 	qLockPlanned = `SELECT id, accepts_work, active_load, capacity FROM agents WHERE id = ANY($1) ORDER BY id FOR UPDATE`
 	qChannelLoad = `SELECT count(*) FROM conversations WHERE assignee_id = $1 AND channel = $2 AND status IN ` + activeStatuses
 
@@ -57,7 +66,7 @@ const (
 )
 
 // autoAssignWrites are prepared on the writer up front (see hotWrites).
-var autoAssignWrites = []string{qNextWaiting, qEligibleAgents, qChannelLoad, qAutoAssign, qAgentAssigned}
+var autoAssignWrites = []string{qNextWaiting, qEligibleAgents, qEligibleAgentsOrdered, qChannelLoad, qAutoAssign, qAgentAssigned, qAgentQueues}
 
 // spareCandidates is how many agents beyond the batch size are read: with
 // k assignments planned, at least this many read agents are untouched, and
@@ -97,62 +106,94 @@ func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]des
 	for attempt := 0; ; attempt++ {
 		var plan []plannedAssignment
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
-			plan = nil
 			if s.dialect.LockQueue != "" {
 				if _, err := tx.ExecContext(ctx, s.dialect.LockQueue, int64(queueID)); err != nil {
 					return err
 				}
 			}
-			convs, err := s.waitingTx(ctx, tx, queueID, max)
-			if err != nil || len(convs) == 0 {
-				return err
-			}
-			count := func(agent desk.ID, channel string) (n int, err error) {
-				err = s.txRow(ctx, tx, qChannelLoad, int64(agent), channel).Scan(&n)
-				return n, err
-			}
-			// With row locks, an agent changed between the read and its
-			// lock means planning again in this transaction: agents
-			// already locked cannot change, so this settles quickly.
-			for round := 0; ; round++ {
-				cands, err := s.eligibleTx(ctx, tx, queueID, len(convs)+spareCandidates)
-				if err != nil || len(cands) == 0 {
-					plan = nil
-					return err
-				}
-				if plan, err = planAssignments(convs, cands, count, func() int64 { return micros(s.now()) }); err != nil || len(plan) == 0 {
-					return err
-				}
-				if !s.dialect.RowLocks {
-					break
-				}
-				if err := lockPlannedTx(ctx, tx, plan); err == nil {
-					break
-				} else if !errors.Is(err, errLostRace) || round == maxReplans {
-					return err
-				}
-			}
-			if s.dialect.Arrays {
-				return s.applyManyTx(ctx, tx, plan)
-			}
-			return s.applyEachTx(ctx, tx, plan)
+			var err error
+			plan, err = s.autoAssignTx(ctx, tx, queueID, max)
+			return err
 		})
 		if (errors.Is(err, errLostRace) || (err != nil && s.retryable(err))) && attempt < 5 {
 			continue
 		} else if err != nil {
 			return nil, err
 		}
-		got := make([]desk.Assignment, len(plan))
-		changes := make([]desk.Change, len(plan))
-		for i, p := range plan {
-			got[i] = desk.Assignment{ConversationID: p.conv.id, QueueID: queueID, AgentID: p.agent.id,
-				WaitingSince: fromMicros(p.conv.since), AssignedAt: fromMicros(p.at)}
-			changes[i] = desk.Change{Type: desk.ChangeConversationAssigned, ConversationID: p.conv.id, QueueID: queueID,
-				AgentID: p.agent.id, Status: desk.ConversationOpen, At: got[i].AssignedAt}
-		}
+		got, changes := assignmentResults(queueID, plan)
 		s.publish(changes...)
 		return got, nil
 	}
+}
+
+// autoAssignTx plans and writes up to max assignments of the queue inside
+// tx: it reads the head of the waiting queue and the eligible agents once,
+// plans the batch in Go (planAssignments) and writes it. With row locks
+// (several writers) the caller holds the queue's lock, and an agent
+// changed between the read and its lock means planning again here: agents
+// already locked cannot change, so this settles quickly. On a single
+// writer the read is exact as it stands.
+func (s *Store) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int) ([]plannedAssignment, error) {
+	convs, err := s.waitingTx(ctx, tx, queueID, max)
+	if err != nil || len(convs) == 0 {
+		return nil, err
+	}
+	count := func(agent desk.ID, channel string) (n int, err error) {
+		err = s.txRow(ctx, tx, qChannelLoad, int64(agent), channel).Scan(&n)
+		return n, err
+	}
+	var plan []plannedAssignment
+	for round := 0; ; round++ {
+		cands, err := s.eligibleTx(ctx, tx, queueID, len(convs)+spareCandidates)
+		if err != nil || len(cands) == 0 {
+			return nil, err
+		}
+		if plan, err = planAssignments(convs, cands, count, func() int64 { return micros(s.now()) }); err != nil || len(plan) == 0 {
+			return nil, err
+		}
+		if h := s.planHook.Load(); h != nil {
+			(*h)(queueID, round, plannedAgents(plan))
+		}
+		if !s.dialect.RowLocks {
+			break
+		}
+		if err := lockPlannedTx(ctx, tx, plan); err == nil {
+			break
+		} else if !errors.Is(err, errLostRace) || round == maxReplans {
+			return nil, err
+		}
+	}
+	if s.dialect.Arrays {
+		return plan, s.applyManyTx(ctx, tx, plan)
+	}
+	return plan, s.applyEachTx(ctx, tx, plan)
+}
+
+// assignmentResults turns a committed plan into what AutoAssign returns
+// and the changes to publish.
+func assignmentResults(queueID desk.ID, plan []plannedAssignment) ([]desk.Assignment, []desk.Change) {
+	got := make([]desk.Assignment, len(plan))
+	changes := make([]desk.Change, len(plan))
+	for i, p := range plan {
+		got[i] = desk.Assignment{ConversationID: p.conv.id, QueueID: queueID, AgentID: p.agent.id,
+			WaitingSince: fromMicros(p.conv.since), AssignedAt: fromMicros(p.at)}
+		changes[i] = desk.Change{Type: desk.ChangeConversationAssigned, ConversationID: p.conv.id, QueueID: queueID,
+			AgentID: p.agent.id, Status: desk.ConversationOpen, At: got[i].AssignedAt}
+	}
+	return got, changes
+}
+
+// plannedAgents lists the agents a plan chose, each once, in plan order.
+func plannedAgents(plan []plannedAssignment) []desk.ID {
+	var out []desk.ID
+	seen := map[desk.ID]bool{}
+	for _, p := range plan {
+		if !seen[p.agent.id] {
+			seen[p.agent.id] = true
+			out = append(out, p.agent.id)
+		}
+	}
+	return out
 }
 
 // mayAssign reports, from the readers, whether the queue has a waiting
@@ -185,7 +226,11 @@ func (s *Store) waitingTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max 
 
 // eligibleTx reads the first n agents who may take work in the queue.
 func (s *Store) eligibleTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, n int) ([]*candidate, error) {
-	rows, err := s.txQuery(ctx, tx, qEligibleAgents, int64(queueID), n)
+	q := qEligibleAgents
+	if s.dialect.OrderedAgentScan {
+		q = qEligibleAgentsOrdered
+	}
+	rows, err := s.txQuery(ctx, tx, q, int64(queueID), n)
 	if err != nil {
 		return nil, err
 	}

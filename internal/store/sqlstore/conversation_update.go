@@ -23,19 +23,27 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 		return nil, err
 	}
 	var surveyMsg desk.ID
+	var assigned []desk.Change
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		surveyMsg, err = s.updateConversationTx(ctx, tx, actor, c, &old, upd)
+		if surveyMsg, err = s.updateConversationTx(ctx, tx, actor, c, &old, upd); err != nil {
+			return err
+		}
+		var k assignKicks
+		if c.AssigneeID != nil && holdsCapacity(old.Status) && !holdsCapacity(c.Status) {
+			k.freed(*c.AssigneeID)
+		} else if c.AssigneeID == nil && c.Bot == "" && holdsCapacity(c.Status) && !holdsCapacity(old.Status) {
+			k.waiting(c.QueueID)
+		}
+		assigned, err = s.assignInlineTx(ctx, tx, &k)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	c, err = s.findConversation(ctx, s.rd, desk.SystemActor, id)
-	if err != nil {
-		return nil, err
-	}
-	s.publish(s.updateChanges(c, &old, surveyMsg)...)
-	return c, nil
+	// Told at once, from what was written: the assignments made inline
+	// are not kept waiting for the read back below.
+	s.publish(append(s.updateChanges(c, &old, surveyMsg), assigned...)...)
+	return s.findConversation(ctx, s.rd, desk.SystemActor, id)
 }
 
 // planUpdate applies upd to c in memory and validates the result.

@@ -89,17 +89,28 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 	if err != nil {
 		return nil, err
 	}
+	if len(s.lanes) == 0 {
+		s.publishIngest(res) // the lanes publish on commit
+	}
 	if !res.Duplicate {
-		msg := s.conversationChange(desk.ChangeMessageCreated, res.Conversation)
-		msg.MessageID, msg.Direction, msg.Kind = res.Message.ID, desk.DirectionIn, desk.KindMessage
-		if res.NewConversation {
-			s.publish(s.conversationChange(desk.ChangeConversationCreated, res.Conversation), msg)
-		} else {
-			s.publish(msg)
-		}
 		s.answerSurveyByReply(ctx, res)
 	}
 	return res, nil
+}
+
+// publishIngest tells of a committed ingest: the new conversation, if it
+// opened one, and the message.
+func (s *Store) publishIngest(res *desk.IngestResult) {
+	if res.Duplicate {
+		return
+	}
+	msg := s.conversationChange(desk.ChangeMessageCreated, res.Conversation)
+	msg.MessageID, msg.Direction, msg.Kind = res.Message.ID, desk.DirectionIn, desk.KindMessage
+	if res.NewConversation {
+		s.publish(s.conversationChange(desk.ChangeConversationCreated, res.Conversation), msg)
+	} else {
+		s.publish(msg)
+	}
 }
 
 // ingestAlone ingests one message in its own transaction. With several

@@ -38,10 +38,16 @@ type ingestBatcher struct {
 // ingestJob is one queued write and, once done is closed, its outcome.
 // inTx does the write inside the batch's transaction; alone does it in a
 // transaction of its own (with the retries it needs) when the batch failed.
-// Both record their results in the closures' variables.
+// Both record their results in the closures' variables. kick, if set,
+// notes in the batch's transaction what the write made assignable (see
+// assignInlineTx); after, if set, publishes the write's changes once it
+// has committed, on the batcher's goroutine, before the batch's inline
+// assignments and before the caller is answered.
 type ingestJob struct {
 	inTx  func(ctx context.Context, tx *sql.Tx) error
 	alone func(ctx context.Context) error
+	kick  func(k *assignKicks)
+	after func()
 	err   error
 	done  chan struct{}
 }
@@ -59,14 +65,18 @@ func newIngestBatcher(s *Store) *ingestBatcher {
 // duplicate.
 func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
 	var res *desk.IngestResult
-	err := b.do(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
+	job := &ingestJob{inTx: func(ctx context.Context, tx *sql.Tx) (err error) {
 		res, err = b.s.ingestTx(ctx, tx, in)
 		return err
-	}, func(ctx context.Context) (err error) {
+	}, alone: func(ctx context.Context) (err error) {
 		res, err = b.s.ingestAlone(ctx, in)
 		return err
-	})
-	if err != nil {
+	}, kick: func(k *assignKicks) {
+		if res.NewConversation && res.Conversation.Bot == "" {
+			k.waiting(res.Conversation.QueueID)
+		}
+	}, after: func() { b.s.publishIngest(res) }}
+	if err := b.queueJob(ctx, job); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -75,7 +85,12 @@ func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage) (*d
 // do queues one write and waits for its outcome; see ingest for what a
 // caller that gives up gets.
 func (b *ingestBatcher) do(ctx context.Context, inTx func(context.Context, *sql.Tx) error, alone func(context.Context) error) error {
-	job := &ingestJob{inTx: inTx, alone: alone, done: make(chan struct{})}
+	return b.queueJob(ctx, &ingestJob{inTx: inTx, alone: alone})
+}
+
+// queueJob queues job and waits for its outcome.
+func (b *ingestBatcher) queueJob(ctx context.Context, job *ingestJob) error {
+	job.done = make(chan struct{})
 	select {
 	case b.queue <- job:
 	case <-ctx.Done():
@@ -135,26 +150,44 @@ func (b *ingestBatcher) run() {
 }
 
 // write stores a batch in one transaction, falling back to one transaction
-// per message when any of them fails. Callers' contexts are not used: a
-// caller giving up must not abort its neighbours' writes.
+// per message when any of them fails, and publishes what committed. Where
+// inline assignment is on, the batch's transaction also assigns what its
+// messages left waiting, and those assignments are published after the
+// messages' own changes. Callers' contexts are not used: a caller giving
+// up must not abort its neighbours' writes.
 func (b *ingestBatcher) write(batch []*ingestJob) {
 	ctx := context.Background()
+	var assigned []desk.Change
 	err := b.s.inTx(ctx, func(tx *sql.Tx) error {
+		var k assignKicks
 		for _, job := range batch {
 			if err := job.inTx(ctx, tx); err != nil {
 				return err
 			}
+			if job.kick != nil {
+				job.kick(&k)
+			}
 		}
-		return nil
+		var err error
+		assigned, err = b.s.assignInlineTx(ctx, tx, &k)
+		return err
 	})
 	if err == nil {
+		for _, job := range batch {
+			if job.after != nil {
+				job.after()
+			}
+		}
+		b.s.publish(assigned...)
 		return
 	} else if len(batch) == 1 && !b.s.retryable(err) {
 		batch[0].err = err
 		return
 	}
 	for _, job := range batch {
-		job.err = job.alone(ctx)
+		if job.err = job.alone(ctx); job.err == nil && job.after != nil {
+			job.after()
+		}
 	}
 }
 

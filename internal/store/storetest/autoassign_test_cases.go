@@ -169,9 +169,15 @@ func (f *fixture) startAssigners(n int) func() {
 	}
 }
 
-// testAssigner checks that assignment follows changes at once (B3).
-func testAssigner(t *testing.T, open Opener) {
+// testAssigner checks that assignment follows changes at once (B3), with
+// the Assigner alone or (inline) also inside the writes where the store
+// can do that.
+func testAssigner(t *testing.T, open Opener, inline bool) {
 	f := newFixture(t, open)
+	if inline && !f.setInline(true) {
+		t.Log("the store does not assign inline; the Assigner-only run covers it")
+		return
+	}
 	q := f.MustQueue("Support")
 	f.setAuto(q.ID, false)
 	ann := f.MustAgent("ann@example.com", desk.RoleAgent, q.ID)
@@ -232,11 +238,16 @@ func testAssigner(t *testing.T, open Opener) {
 
 // testAssignFairness is the invariant of B3/A10: 100 agents of equal
 // capacity, all Available, 5,000 conversations arriving from 8 goroutines
-// while two assigners (two "nodes") work: loads end equal within one and
-// nobody is ever above capacity, also once the queue is saturated and
-// freed room is taken again.
-func testAssignFairness(t *testing.T, open Opener) {
+// while two assigners (two "nodes") work — and, inline, the writes
+// themselves assign too: loads end equal within one and nobody is ever
+// above capacity, also once the queue is saturated and freed room is
+// taken again.
+func testAssignFairness(t *testing.T, open Opener, inline bool) {
 	f := newFixture(t, open)
+	if inline && !f.setInline(true) {
+		t.Log("the store does not assign inline; the Assigner-only run covers it")
+		return
+	}
 	q := f.MustQueue("Busy")
 	f.setAuto(q.ID, false)
 	const agents, capacity = 100, 60
