@@ -182,8 +182,8 @@ func (m *fakeMedia) Hold(id string, on bool) {
 		m.calls = append(m.calls, "resume")
 	}
 }
-func (m *fakeMedia) DropAgent(id string) { m.calls = append(m.calls, "drop") }
-func (m *fakeMedia) End(id string)       { m.calls = append(m.calls, "end") }
+func (m *fakeMedia) DropAgent(id string)      { m.calls = append(m.calls, "drop") }
+func (m *fakeMedia) End(id string)            { m.calls = append(m.calls, "end") }
 func (m *fakeMedia) TakesDTMF(id string) bool { return !m.noDTMF }
 func (m *fakeMedia) SendDTMF(id, digits string) error {
 	if m.noDTMF {
