@@ -47,11 +47,7 @@ func (s *Server) handleMessageUpload(w http.ResponseWriter, r *http.Request, con
 	var files []desk.Attachment
 	fail := func(err error) error {
 		up.Discard(r.Context(), files)
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return desk.CodedErrorf(desk.ETOOLARGE, "too_large", "the upload is too large")
-		}
-		return err
+		return uploadError(err)
 	}
 	for {
 		part, err := mr.NextPart()
@@ -181,4 +177,14 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, a *desk
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.Copy(w, rc)
 	return nil
+}
+
+// uploadError is err, or too_large (413) when a multipart body passed its
+// MaxBytesReader limit.
+func uploadError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return desk.CodedErrorf(desk.ETOOLARGE, "too_large", "the upload is too large")
+	}
+	return err
 }

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -52,11 +51,7 @@ func (s *Server) handleLiveChatFile(w http.ResponseWriter, r *http.Request) erro
 		if file != nil {
 			up.Discard(r.Context(), []desk.Attachment{*file})
 		}
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return desk.CodedErrorf(desk.ETOOLARGE, "too_large", "the upload is too large")
-		}
-		return err
+		return uploadError(err)
 	}
 	for {
 		part, err := mr.NextPart()

@@ -2,59 +2,22 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres"
+	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
 	"github.com/switchboard-cc/switchboard/internal/store/storetest"
 )
 
-// testURL is the PostgreSQL the suite runs against.
-func testURL() string {
-	if u := os.Getenv("SWITCHBOARD_TEST_POSTGRES"); u != "" {
-		return u
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
+// freshSchema and testURL are pgtest's, which the other packages' tests
+// on PostgreSQL share.
+func freshSchema(t *testing.T) string { return pgtest.FreshSchema(t) }
 
-// freshSchema creates an empty schema and returns a URL whose connections
-// use it, dropping it when the test ends. Unreachable PostgreSQL fails the
-// test under CI and skips it (loudly) elsewhere.
-func freshSchema(t *testing.T) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", testURL())
-	if err == nil {
-		err = admin.Ping()
-	}
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL unreachable at %s under CI: %v", testURL(), err)
-		}
-		t.Skipf("SKIPPING PostgreSQL conformance: unreachable at %s: %v", testURL(), err)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "sb_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		admin.Close()
-	})
-	u, _ := url.Parse(testURL())
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+func testURL() string { return pgtest.URL() }
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, clock desk.Clock) desk.Store {
