@@ -93,6 +93,10 @@ type Config struct {
 	TURNUser     string
 	TURNPassword string
 	MediaIP      string
+	// Scheduled backups (SQLite): how often, how many kept, where.
+	BackupEvery time.Duration
+	BackupKeep  int
+	BackupTo    string
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -150,6 +154,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.TURNSecret, "turn-secret", "", "TURN REST shared secret (coturn static-auth-secret): short-lived TURN credentials per call; prefer SWITCHBOARD_TURN_SECRET")
 	fs.StringVar(&c.TURNUser, "turn-username", "", "static TURN username (when no --turn-secret)")
 	fs.StringVar(&c.TURNPassword, "turn-password", "", "static TURN password; prefer SWITCHBOARD_TURN_PASSWORD")
+	c.backupFlags(fs)
 	fs.StringVar(&c.MediaIP, "media-public-ip", "", "public IP of this node behind a 1:1 NAT, announced in its ICE candidates")
 }
 

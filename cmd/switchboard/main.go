@@ -17,6 +17,8 @@ const usage = `usage: switchboard <command> [flags]
 commands:
   serve         run the server (SQLite in --data by default, PostgreSQL with --db)
   user create   create an account: --email E --password P --role admin|supervisor|agent
+  backup        write a backup of a SQLite data folder (file or S3) while it serves
+  restore       restore a backup into an empty data folder
   reindex       rebuild the search indexes (--data or --db)
   bench ingest  load-test POST /api/v1/inbound and print messages/s and latency
   bench search  seed 1M messages and measure search latency (--data or --db)
@@ -63,6 +65,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errUsage
 		}
 		return runUserCreate(ctx, args[2:], stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args[1:], stdout, stderr)
 	case "reindex":
 		return runReindex(ctx, args[1:], stdout, stderr)
 	case "bench":

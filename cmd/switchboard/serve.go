@@ -246,6 +246,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer stopDebug()
 
+	bctx, stopBackups := context.WithCancel(context.WithoutCancel(ctx))
+	backupsDone, err := startBackups(bctx, &c, logger)
+	if err != nil {
+		stopBackups()
+		ln.Close()
+		return err
+	}
+	defer func() { stopBackups(); backupsDone() }()
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
