@@ -98,4 +98,3 @@ func (s *Schedule) Run(ctx context.Context) {
 		}
 	}
 }
-
