@@ -26,6 +26,7 @@ import (
 type env struct {
 	t                          *testing.T
 	url                        string
+	handler                    http.Handler // the server's, unwrapped
 	store                      desk.Store
 	admin, sup, agentA, agentB string // bearer tokens
 	idA, idB, idSup, idAdmin   desk.ID
@@ -81,9 +82,10 @@ func newEnvWith(t *testing.T, cfg Config, configure ...func(cfg *Config)) *env {
 	for _, f := range configure {
 		f(&cfg) // completes the configuration once the store exists
 	}
-	srv := httptest.NewServer(NewServer(cfg).Handler())
+	h := NewServer(cfg).Handler()
+	srv := httptest.NewServer(contractHandler(t, h))
 	t.Cleanup(srv.Close)
-	e := &env{t: t, url: srv.URL, store: st}
+	e := &env{t: t, url: srv.URL, handler: h, store: st}
 	sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 	qa, qb := &desk.Queue{Name: "A"}, &desk.Queue{Name: "B"}
 	st.CreateQueue(sys, qa)
