@@ -336,8 +336,18 @@ func TestCookieSessionCSRF(t *testing.T) {
 	if code := send("PUT", "/api/v1/me/status", map[string]string{"X-Requested-With": "x", "Sec-Fetch-Site": "cross-site"}); code != 403 {
 		t.Fatalf("cross-site write: %d, want 403", code)
 	}
-	if code := send("PUT", "/api/v1/me/status", map[string]string{"X-Requested-With": "switchboard"}); code != 200 {
+	// A browser without Sec-Fetch-Site: its Origin must be this host.
+	if code := send("PUT", "/api/v1/me/status", map[string]string{"X-Requested-With": "x", "Origin": "https://evil.example"}); code != 403 {
+		t.Fatalf("write from another origin: %d, want 403", code)
+	}
+	if code := send("PUT", "/api/v1/me/status", map[string]string{"X-Requested-With": "switchboard", "Origin": e.url}); code != 200 {
+		t.Fatalf("write from this origin: %d", code)
+	}
+	if code := send("PUT", "/api/v1/me/status", map[string]string{"X-Requested-With": "switchboard", "Sec-Fetch-Site": "same-origin"}); code != 200 {
 		t.Fatalf("same-origin write: %d", code)
+	}
+	if code := send("PUT", "/api/v1/me/status", map[string]string{"X-Requested-With": "switchboard"}); code != 200 {
+		t.Fatalf("write from a client that is not a browser: %d", code)
 	}
 }
 
