@@ -52,8 +52,8 @@ func TestCallForwardedToOwner(t *testing.T) {
 		got.mu.Unlock()
 		w.Header().Set("Content-Security-Policy", "default-src 'none'")
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusAccepted)
-		_, _ = w.Write([]byte(`{"from":"owner"}`))
+		w.WriteHeader(http.StatusConflict) // an answer only the owner gives
+		_, _ = w.Write([]byte(`{"error":{"code":"conflict","message":"from owner"}}`))
 	}))
 	defer owner.Close()
 	hub, err := media.NewHub(media.Config{IncludeLoopback: true})
@@ -74,7 +74,7 @@ func TestCallForwardedToOwner(t *testing.T) {
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != http.StatusAccepted || string(body) != `{"from":"owner"}` {
+	if res.StatusCode != http.StatusConflict || string(body) != `{"error":{"code":"conflict","message":"from owner"}}` {
 		t.Fatalf("relayed %d %s", res.StatusCode, body)
 	}
 	if csp := res.Header.Values("Content-Security-Policy"); len(csp) != 1 || csp[0] != "default-src 'none'" {
@@ -113,9 +113,9 @@ func TestCallForwardedToOwner(t *testing.T) {
 	if _, err := e.store.SetCallState(desk.NewContextWithActor(context.Background(), desk.SystemActor), e.idA, desk.CallInCall); err != nil {
 		t.Fatal(err)
 	}
-	var out map[string]string
-	e.do("GET", "/api/v1/me/call", e.agentA, "", 202, &out)
-	if out["from"] != "owner" || got.count() != 2 || got.reqs[1].URL.Path != "/api/v1/me/call" {
+	var out apiError
+	e.do("GET", "/api/v1/me/call", e.agentA, "", 409, &out)
+	if out.Error.Message != "from owner" || got.count() != 2 || got.reqs[1].URL.Path != "/api/v1/me/call" {
 		t.Fatalf("my call from a peer: %v, %d requests", out, got.count())
 	}
 }

@@ -109,6 +109,9 @@ func (s *Server) macroOnConversation(w http.ResponseWriter, r *http.Request, pre
 	if err != nil {
 		return err
 	}
+	if res.Conversation != nil && res.Conversation.Tags == nil {
+		res.Conversation.Tags = []string{} // a conversation's tags are a list, as documented
+	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
 }

@@ -73,7 +73,7 @@ func (s *Server) authenticate(r *http.Request, access int) (context.Context, err
 	if err != nil {
 		return nil, err
 	}
-	if fromCookie && !safeMethod(r.Method) && !sameOrigin(r) {
+	if fromCookie && !sameOrigin(r) {
 		return nil, desk.CodedErrorf(desk.EFORBIDDEN, "csrf", "cross-site request refused; send X-Requested-With from the workspace")
 	}
 	switch {
@@ -106,18 +106,20 @@ func bearer(r *http.Request) string {
 	return ""
 }
 
-func safeMethod(m string) bool {
-	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
-}
+// crossOrigin is the standard library's CSRF defence: a write whose
+// Sec-Fetch-Site is neither same-origin nor none, or (older browsers)
+// whose Origin names another host, is refused.
+var crossOrigin = http.NewCrossOriginProtection()
 
-// sameOrigin is the CSRF defence for cookie sessions: browsers do not let
-// another site set X-Requested-With without a CORS preflight we never
-// grant, and Sec-Fetch-Site tells cross-site requests apart.
+// sameOrigin is the CSRF defence for cookie sessions: reads pass; a write
+// must pass crossOrigin and carry X-Requested-With, which browsers do not
+// let another site set without a CORS preflight we never grant.
 func sameOrigin(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+	if crossOrigin.Check(r) != nil {
 		return false
 	}
-	return r.Header.Get("X-Requested-With") != ""
+	safe := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
+	return safe || r.Header.Get("X-Requested-With") != ""
 }
 
 // contentSecurityPolicy allows only the server's own scripts, styles and

@@ -26,6 +26,7 @@ import (
 type env struct {
 	t                          *testing.T
 	url                        string
+	handler                    http.Handler // the server's, unwrapped
 	store                      desk.Store
 	admin, sup, agentA, agentB string // bearer tokens
 	idA, idB, idSup, idAdmin   desk.ID
@@ -81,9 +82,10 @@ func newEnvWith(t *testing.T, cfg Config, configure ...func(cfg *Config)) *env {
 	for _, f := range configure {
 		f(&cfg) // completes the configuration once the store exists
 	}
-	srv := httptest.NewServer(NewServer(cfg).Handler())
+	h := NewServer(cfg).Handler()
+	srv := httptest.NewServer(contractHandler(t, h))
 	t.Cleanup(srv.Close)
-	e := &env{t: t, url: srv.URL, store: st}
+	e := &env{t: t, url: srv.URL, handler: h, store: st}
 	sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 	qa, qb := &desk.Queue{Name: "A"}, &desk.Queue{Name: "B"}
 	st.CreateQueue(sys, qa)
@@ -334,8 +336,18 @@ func TestCookieSessionCSRF(t *testing.T) {
 	if code := send("PUT", "/api/v1/me/status", map[string]string{"X-Requested-With": "x", "Sec-Fetch-Site": "cross-site"}); code != 403 {
 		t.Fatalf("cross-site write: %d, want 403", code)
 	}
-	if code := send("PUT", "/api/v1/me/status", map[string]string{"X-Requested-With": "switchboard"}); code != 200 {
+	// A browser without Sec-Fetch-Site: its Origin must be this host.
+	if code := send("PUT", "/api/v1/me/status", map[string]string{"X-Requested-With": "x", "Origin": "https://evil.example"}); code != 403 {
+		t.Fatalf("write from another origin: %d, want 403", code)
+	}
+	if code := send("PUT", "/api/v1/me/status", map[string]string{"X-Requested-With": "switchboard", "Origin": e.url}); code != 200 {
+		t.Fatalf("write from this origin: %d", code)
+	}
+	if code := send("PUT", "/api/v1/me/status", map[string]string{"X-Requested-With": "switchboard", "Sec-Fetch-Site": "same-origin"}); code != 200 {
 		t.Fatalf("same-origin write: %d", code)
+	}
+	if code := send("PUT", "/api/v1/me/status", map[string]string{"X-Requested-With": "switchboard"}); code != 200 {
+		t.Fatalf("write from a client that is not a browser: %d", code)
 	}
 }
 
