@@ -36,6 +36,9 @@ type Config struct {
 	// OutboundAllow lists private networks outbound requests may reach
 	// (comma-separated addresses or CIDR prefixes; see internal/safehttp).
 	OutboundAllow string
+	// TrustedProxies lists the reverse proxies (CIDRs) whose forwarded
+	// headers name the client's address.
+	TrustedProxies string
 	// SecretKey seals TOTP secrets at rest; set it through the environment
 	// (SWITCHBOARD_SECRET_KEY), not the command line, which others can see.
 	SecretKey string
@@ -114,6 +117,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of the workspace (https://... makes session cookies Secure behind a TLS proxy)")
 	fs.StringVar(&c.OutboundAllow, "outbound-allow", "", "private networks outbound requests (context cards, webhooks) may reach, e.g. 10.0.0.0/8,192.168.1.5")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For/Forwarded headers name the client's address; empty = the connection's peer is the client")
 	fs.StringVar(&c.SecretKey, "secret-key", "", "key (32+ characters) sealing TOTP secrets at rest; prefer SWITCHBOARD_SECRET_KEY")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long graceful shutdown waits for in-flight work")
 	fs.IntVar(&c.OutboxSenders, "outbox-senders", 32, "concurrent outbound sends")

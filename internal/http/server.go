@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -41,6 +42,10 @@ type Config struct {
 	// BaseURL is the public URL the workspace is served at; an https URL
 	// makes cookies Secure even when TLS ends at a proxy.
 	BaseURL string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// Forwarded headers name the client's address (--trusted-proxies);
+	// empty: the connection's peer is the client.
+	TrustedProxies []netip.Prefix
 	// Throttle limits failed sign-ins; zero fields take auth.DefaultThrottle.
 	Throttle auth.ThrottleConfig
 	// Secrets seals TOTP secrets at rest (auth.NewSecretBox); nil stores
