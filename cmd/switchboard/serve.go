@@ -176,7 +176,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// Client addresses (throttling, audit, limits) come from forwarded
 		// headers only through these proxies.
 		TrustedProxies: proxies,
-		Outbound:       outboundClient,
+		Timeouts: sbhttp.Timeouts{ReadHeader: c.ReadHeaderTimeout, Body: c.BodyTimeout, Upload: c.UploadTimeout,
+			Idle: c.IdleTimeout, AnonPerAddress: c.AnonPerAddress},
+		Outbound: outboundClient,
 		// A revoked session's sockets close on every node (A8).
 		SessionObserver: desk.SessionObserverFunc(func(id desk.ID) {
 			hub.RevokeSessions([]desk.ID{id}, "this session ended: signed in elsewhere, signed out or password changed")

@@ -42,7 +42,16 @@ func (s *Server) wrap(rt route) http.Handler {
 		defer func() {
 			s.metrics.latency.WithLabelValues(label, strconv.Itoa(sw.status)).Observe(time.Since(start).Seconds())
 		}()
-		r = r.WithContext(auth.NewContextWithClientIP(r.Context(), s.clientIP(r)))
+		ip := s.clientIP(r)
+		r = r.WithContext(auth.NewContextWithClientIP(r.Context(), ip))
+		if rt.Access == accessPublic && !isUpgrade(r) {
+			if !s.anon.acquire(ip) {
+				s.writeError(sw, r, errTooManyConnections())
+				return
+			}
+			defer s.anon.release(ip)
+		}
+		body := s.withBodyDeadline(sw, r)
 		if rt.Access != accessPublic {
 			ctx, err := s.authenticate(r, rt.Access)
 			if err != nil {
@@ -52,6 +61,9 @@ func (s *Server) wrap(rt route) http.Handler {
 			r = r.WithContext(ctx)
 		}
 		if err := rt.Handler(sw, r); err != nil {
+			if body != nil && body.expired() {
+				err = errBodyTimeout // whatever the handler made of the cut body
+			}
 			s.writeError(sw, r, err)
 		}
 	})
