@@ -70,7 +70,10 @@ func startSMTP(c *Config, store desk.Store, srv *sbhttp.Server, logger *slog.Log
 		TLSConfig: tlsCfg,
 		Auth:      auth,
 		Logger:    logger,
-		Deliver:   srv.Deliver,
+		// A slow or endless session is cut off (issue 19).
+		CommandTimeout: c.SMTPTimeout,
+		SessionTimeout: c.SMTPSessionTimeout,
+		Deliver:        srv.Deliver,
 		Resolve: func(ctx context.Context, rcpt string) (*desk.ChannelConfig, error) {
 			sys := desk.NewContextWithActor(ctx, desk.SystemActor)
 			cfg, err := cs.FindChannelBySender(sys, desk.ChannelEmail, rcpt)

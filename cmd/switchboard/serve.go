@@ -76,6 +76,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
+	proxies, err := sbhttp.ParseTrustedProxies(c.TrustedProxies)
+	if err != nil {
+		return err
+	}
+
 	var secrets *auth.SecretBox
 	if c.SecretKey != "" {
 		if secrets, err = auth.NewSecretBox(c.SecretKey); err != nil {
@@ -168,6 +173,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Realtime: hub,
 		BaseURL:  c.BaseURL,
 		Secrets:  secrets,
+		// Client addresses (throttling, audit, limits) come from forwarded
+		// headers only through these proxies.
+		TrustedProxies: proxies,
+		Timeouts: sbhttp.Timeouts{ReadHeader: c.ReadHeaderTimeout, Body: c.BodyTimeout, Upload: c.UploadTimeout,
+			Idle: c.IdleTimeout, AnonPerAddress: c.AnonPerAddress},
 		Outbound: outboundClient,
 		// A revoked session's sockets close on every node (A8).
 		SessionObserver: desk.SessionObserverFunc(func(id desk.ID) {

@@ -32,8 +32,9 @@ var (
 func (a *Authenticator) Login(ctx context.Context, req LoginRequest) (*Session, error) {
 	keys := throttleKeys(req.Email, ClientIPFromContext(ctx))
 	if a.Throttle != nil {
-		if wait := a.Throttle.Wait(keys...); wait > 0 {
-			a.Audit(ctx, &desk.AuditEntry{Type: desk.AuditLoginThrottled, Detail: map[string]any{"retry_after_ms": wait.Milliseconds()}})
+		if wait, key := a.Throttle.Wait(keys...); wait > 0 {
+			a.Audit(ctx, &desk.AuditEntry{Type: desk.AuditLoginThrottled, Detail: map[string]any{
+				"retry_after_ms": wait.Milliseconds(), "scope": throttleScope(key)}})
 			return nil, tooManyAttempts(wait)
 		}
 	}
@@ -145,7 +146,9 @@ func (a *Authenticator) ChangePassword(ctx context.Context, current, next string
 	}
 	keys := throttleKeys(agent.Email, ClientIPFromContext(ctx))
 	if a.Throttle != nil {
-		if wait := a.Throttle.Wait(keys...); wait > 0 {
+		if wait, key := a.Throttle.Wait(keys...); wait > 0 {
+			a.Audit(ctx, &desk.AuditEntry{Type: desk.AuditLoginThrottled, ActorID: &agent.ID, AgentID: &agent.ID, Detail: map[string]any{
+				"retry_after_ms": wait.Milliseconds(), "scope": throttleScope(key), "action": "change_password"}})
 			return tooManyAttempts(wait)
 		}
 	}

@@ -134,7 +134,8 @@ func TestTwoFactorLogin(t *testing.T) {
 		t.Fatalf("status = %+v", st)
 	}
 	ctx = f.as(s.Token)
-	for i := 0; i < auth.DefaultThrottle.AccountBurst; i++ {
+	// The wrong code given to confirm counts too.
+	for i := 0; i < auth.DefaultThrottle.PairFree-1; i++ {
 		wantCode(t, f.a.DisableTOTP(ctx, "999999"), "invalid_totp")
 	}
 	// Guessing the code that turns 2FA off is throttled too.
@@ -252,33 +253,94 @@ func TestOneSessionPerAgent(t *testing.T) {
 	}
 }
 
-// TestLoginThrottle: failures per account then per address are limited,
-// with the wait in the error; time refills the bucket.
+// TestLoginThrottle: failures of one account from one address get
+// progressive delays, with the wait in the error; time lets the next
+// attempt through.
 func TestLoginThrottle(t *testing.T) {
 	f := newFixture(t, desk.RoleAgent)
+	attacker := auth.NewContextWithClientIP(context.Background(), "198.51.100.66")
 	bad := auth.LoginRequest{Email: "a@example.com", Password: "nope"}
-	for i := 0; i < auth.DefaultThrottle.AccountBurst; i++ {
-		_, err := f.a.Login(f.ctx, bad)
+	for i := 0; i < auth.DefaultThrottle.PairFree; i++ {
+		_, err := f.a.Login(attacker, bad)
 		wantCode(t, err, "invalid_credentials")
 	}
-	_, err := f.login("") // even the right password waits
-	wantCode(t, err, "too_many_attempts")
-	if e := err.(*desk.Error); e.Detail["retry_after"] != 60 {
-		t.Fatalf("retry_after = %v, want 60", e.Detail["retry_after"])
+	// Each further failure doubles the wait: 1 s, 2 s, 4 s, 8 s.
+	for _, want := range []int{1, 2, 4, 8} {
+		_, err := f.a.Login(attacker, auth.LoginRequest{Email: "a@example.com", Password: "password1"})
+		wantCode(t, err, "too_many_attempts") // the attacker's address waits, even with the right password
+		if e := err.(*desk.Error); e.Detail["retry_after"] != want {
+			t.Fatalf("retry_after = %v, want %d", e.Detail["retry_after"], want)
+		}
+		f.clock.Add(time.Duration(want) * time.Second)
+		_, err = f.a.Login(attacker, bad)
+		wantCode(t, err, "invalid_credentials")
 	}
-	f.clock.Add(time.Minute)
+	// The owner, from an address that has not been failing, signs in.
 	if _, err := f.login(""); err != nil {
-		t.Fatalf("after waiting: %v", err)
+		t.Fatalf("the owner is locked out: %v", err)
 	}
-	// Per address: unknown emails from one address run out its bucket.
+	// The owner's success does not pardon the attacker's address.
+	_, err := f.a.Login(attacker, bad)
+	wantCode(t, err, "too_many_attempts")
+	entries, _, _ := f.st.FindAuditEntries(desk.NewContextWithActor(context.Background(), desk.SystemActor),
+		desk.AuditFilter{Limit: 100, Type: ptr(desk.AuditLoginThrottled)})
+	if len(entries) != 5 || entries[0].IP != "198.51.100.66" || entries[0].Detail["scope"] != "account_address" {
+		t.Fatalf("throttling audit = %+v", entries)
+	}
+}
+
+// TestLoginUnderAttackFromManyAddresses: an account guessed at from many
+// addresses at once is never locked: its owner's correct password (and
+// TOTP code when enrolled) from an address that has not been failing signs
+// in at every moment of the attack.
+func TestLoginUnderAttackFromManyAddresses(t *testing.T) {
+	f := newFixture(t, desk.RoleAgent)
+	s, err := f.login("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, err := f.a.EnrollTOTP(f.as(s.Token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.a.ConfirmTOTP(f.as(s.Token), f.code(en.Secret)); err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 5; round++ {
+		for a := 0; a < 20; a++ {
+			ctx := auth.NewContextWithClientIP(context.Background(), fmt.Sprintf("203.0.113.%d", a))
+			for i := 0; i < 10; i++ {
+				f.a.Login(ctx, auth.LoginRequest{Email: "a@example.com", Password: fmt.Sprintf("guess-%d-%d", round, i)})
+				f.a.Login(ctx, auth.LoginRequest{Email: "a@example.com", Password: "password1", TOTPCode: "000000"})
+			}
+		}
+		f.clock.Add(30 * time.Second) // a fresh TOTP step
+		if _, err := f.login(f.code(en.Secret)); err != nil {
+			t.Fatalf("round %d: the owner is locked out: %v", round, err)
+		}
+	}
+}
+
+// TestLoginAddressCeiling: one address failing on many accounts (password
+// spraying) reaches the address's ceiling; other addresses are untouched.
+func TestLoginAddressCeiling(t *testing.T) {
+	f := newFixture(t, desk.RoleAgent)
 	other := auth.NewContextWithClientIP(context.Background(), "2001:db8::1")
 	for i := 0; i < auth.DefaultThrottle.IPBurst; i++ {
-		f.a.Login(other, auth.LoginRequest{Email: "x" + string(rune('a'+i)) + "@example.com", Password: "nope"})
+		_, err := f.a.Login(other, auth.LoginRequest{Email: fmt.Sprintf("x%d@example.com", i), Password: "nope"})
+		wantCode(t, err, "invalid_credentials")
 	}
-	_, err = f.a.Login(auth.NewContextWithClientIP(context.Background(), "2001:db8::2"), auth.LoginRequest{Email: "a@example.com", Password: "password1"})
+	_, err := f.a.Login(auth.NewContextWithClientIP(context.Background(), "2001:db8::2"), auth.LoginRequest{Email: "a@example.com", Password: "password1"})
 	wantCode(t, err, "too_many_attempts") // same /64
+	if e := err.(*desk.Error); e.Detail["retry_after"] != int(auth.DefaultThrottle.IPEvery/time.Second) {
+		t.Fatalf("retry_after = %v", e.Detail["retry_after"])
+	}
 	if _, err := f.login(""); err != nil {
-		t.Fatalf("another address is not throttled: %v", err)
+		t.Fatalf("another address is throttled: %v", err)
+	}
+	f.clock.Add(auth.DefaultThrottle.IPEvery)
+	if _, err := f.a.Login(other, auth.LoginRequest{Email: "a@example.com", Password: "password1"}); err != nil {
+		t.Fatalf("after the address's wait: %v", err)
 	}
 }
 
@@ -294,3 +356,5 @@ func TestThrottleBounded(t *testing.T) {
 		t.Fatalf("throttle holds %d keys", n)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

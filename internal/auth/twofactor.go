@@ -16,7 +16,9 @@ var errInvalidCode = &desk.Error{Kind: desk.EINVALID, Code: "invalid_totp", Fiel
 func (a *Authenticator) codeAttempt(ctx context.Context, agentID desk.ID) (string, error) {
 	key := "account-id:" + agentID.String()
 	if a.Throttle != nil {
-		if wait := a.Throttle.Wait(key); wait > 0 {
+		if wait, _ := a.Throttle.Wait(key); wait > 0 {
+			a.Audit(ctx, &desk.AuditEntry{Type: desk.AuditLoginThrottled, ActorID: &agentID, AgentID: &agentID, Detail: map[string]any{
+				"retry_after_ms": wait.Milliseconds(), "scope": "agent", "action": "two_factor_code"}})
 			return key, tooManyAttempts(wait)
 		}
 	}

@@ -15,6 +15,7 @@ const (
 	EUNAUTHENTICATED = "unauthenticated"   // no or bad credentials; 401
 	ETOOLARGE        = "too_large"         // body or upload over the limit; 413
 	ETOOMANY         = "too_many_requests" // throttled; 429
+	ETIMEOUT         = "timeout"           // the request was not received in time; 408
 	EINTERNAL        = "internal"          // everything else; 500, logged
 )
 

@@ -16,6 +16,7 @@ var statusOf = map[string]int{
 	desk.EUNAUTHENTICATED: http.StatusUnauthorized,
 	desk.ETOOLARGE:        http.StatusRequestEntityTooLarge,
 	desk.ETOOMANY:         http.StatusTooManyRequests,
+	desk.ETIMEOUT:         http.StatusRequestTimeout,
 	desk.EINTERNAL:        http.StatusInternalServerError,
 }
 
@@ -42,10 +43,18 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.metrics.storeErrors.Inc()
 		s.cfg.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	if e, ok := err.(*desk.Error); ok && status == http.StatusTooManyRequests {
-		if secs, ok := e.Detail["retry_after"].(int); ok {
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
+	if status == http.StatusTooManyRequests {
+		// Every throttled answer says when to try again.
+		secs := 1
+		if e, ok := err.(*desk.Error); ok {
+			if n, ok := e.Detail["retry_after"].(int); ok && n > 0 {
+				secs = n
+			}
 		}
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
+	if status == http.StatusRequestTimeout {
+		w.Header().Set("Connection", "close")
 	}
 	body := errorBody{Error: errorDetail{Code: desk.ErrorCode(err), Message: desk.ErrorMessage(err), Field: desk.ErrorField(err)}}
 	if e, ok := err.(*desk.Error); ok {

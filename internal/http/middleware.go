@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -43,7 +42,16 @@ func (s *Server) wrap(rt route) http.Handler {
 		defer func() {
 			s.metrics.latency.WithLabelValues(label, strconv.Itoa(sw.status)).Observe(time.Since(start).Seconds())
 		}()
-		r = r.WithContext(auth.NewContextWithClientIP(r.Context(), clientIP(r)))
+		ip := s.clientIP(r)
+		r = r.WithContext(auth.NewContextWithClientIP(r.Context(), ip))
+		if rt.Access == accessPublic && !isUpgrade(r) {
+			if !s.anon.acquire(ip) {
+				s.writeError(sw, r, errTooManyConnections())
+				return
+			}
+			defer s.anon.release(ip)
+		}
+		body := s.withBodyDeadline(sw, r)
 		if rt.Access != accessPublic {
 			ctx, err := s.authenticate(r, rt.Access)
 			if err != nil {
@@ -53,6 +61,9 @@ func (s *Server) wrap(rt route) http.Handler {
 			r = r.WithContext(ctx)
 		}
 		if err := rt.Handler(sw, r); err != nil {
+			if body != nil && body.expired() {
+				err = errBodyTimeout // whatever the handler made of the cut body
+			}
 			s.writeError(sw, r, err)
 		}
 	})
@@ -86,16 +97,6 @@ func (s *Server) authenticate(r *http.Request, access int) (context.Context, err
 	}
 	ctx := desk.NewContextWithActor(r.Context(), id.Actor)
 	return withIdentity(ctx, id), nil
-}
-
-// clientIP is the peer address of the connection. Forwarded headers are
-// not trusted: a client could name any address to dodge throttling.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func bearer(r *http.Request) string {

@@ -163,7 +163,7 @@ func TestSessionsAPI(t *testing.T) {
 // TestLoginThrottleAPI: repeated failures get 429 too_many_attempts with
 // Retry-After, the same for a known and an unknown account.
 func TestLoginThrottleAPI(t *testing.T) {
-	e := newEnvWith(t, Config{Throttle: auth.ThrottleConfig{AccountBurst: 2, AccountEvery: time.Hour}})
+	e := newEnvWith(t, Config{Throttle: auth.ThrottleConfig{PairFree: 2, PairDelay: time.Hour}})
 	for _, email := range []string{"a@example.com", "nobody@example.com"} {
 		for i := 0; i < 2; i++ {
 			e.do("POST", "/api/v1/auth/login", "", login(email, "wrong", ""), 401, nil)

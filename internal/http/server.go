@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -41,6 +42,12 @@ type Config struct {
 	// BaseURL is the public URL the workspace is served at; an https URL
 	// makes cookies Secure even when TLS ends at a proxy.
 	BaseURL string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// Forwarded headers name the client's address (--trusted-proxies);
+	// empty: the connection's peer is the client.
+	TrustedProxies []netip.Prefix
+	// Timeouts bound slow clients; zero fields take DefaultTimeouts.
+	Timeouts Timeouts
 	// Throttle limits failed sign-ins; zero fields take auth.DefaultThrottle.
 	Throttle auth.ThrottleConfig
 	// Secrets seals TOTP secrets at rest (auth.NewSecretBox); nil stores
@@ -113,6 +120,8 @@ type Server struct {
 	drafts   *macro.Service
 	cards    *card.Service
 	media    *attach.Inbound
+	timeouts Timeouts
+	anon     *anonLimiter
 	// webhookChannels caches channels for the webhook path.
 	webhookChannels channelCache
 }
@@ -144,9 +153,11 @@ func NewServer(cfg Config) *Server {
 		cfg: cfg,
 		auth: &auth.Authenticator{Store: cfg.Store, Clock: cfg.Clock, IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge,
 			Throttle: auth.NewThrottle(cfg.Throttle, cfg.Clock), Observer: cfg.SessionObserver, Logger: cfg.Logger, Secrets: cfg.Secrets, Cache: cfg.Tokens},
-		metrics: newMetrics(cfg.Registry),
-		mux:     http.NewServeMux(),
+		metrics:  newMetrics(cfg.Registry),
+		mux:      http.NewServeMux(),
+		timeouts: cfg.Timeouts.withDefaults(),
 	}
+	s.anon = &anonLimiter{max: s.timeouts.AnonPerAddress, n: map[string]int{}}
 	s.outbound = &outbound.Service{Store: cfg.Store, Clock: cfg.Clock, Notify: cfg.Notify}
 	if cs, ok := cfg.Store.(desk.ChannelStore); ok && cfg.Channels != nil {
 		s.outbound.Channels, s.outbound.Adapters = cs, cfg.Channels
@@ -164,8 +175,8 @@ func NewServer(cfg Config) *Server {
 	s.registerAssets()
 	s.srv = &http.Server{
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: s.timeouts.ReadHeader,
+		IdleTimeout:       s.timeouts.Idle,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
 	return s

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/attach"
+	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
@@ -59,7 +60,7 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) error {
 	case "":
 	case desk.EUNAUTHENTICATED:
 		s.cfg.Logger.Warn("webhook refused", "channel_id", cfg.ID.String(), "provider", cfg.Provider,
-			"remote", r.RemoteAddr, "reason", desk.ErrorMessage(err))
+			"remote", auth.ClientIPFromContext(r.Context()), "reason", desk.ErrorMessage(err))
 		return err
 	case desk.EINVALID:
 		return s.deadLetter(ctx, cs, cfg, r, body, err)

@@ -40,6 +40,12 @@ type Listener struct {
 	// needs TLSConfig.
 	Auth   *Credentials
 	Logger *slog.Logger
+	// CommandTimeout bounds each read and write of a session (default
+	// 2 min); SessionTimeout bounds a whole connection, however busy
+	// (default 10 min), so a client trickling a line a minute cannot hold
+	// a connection for ever.
+	CommandTimeout time.Duration
+	SessionTimeout time.Duration
 
 	srv *smtp.Server
 }
@@ -64,10 +70,16 @@ func (l *Listener) Serve(ln net.Listener) error {
 		s.Domain = "switchboard"
 	}
 	s.MaxMessageBytes, s.MaxRecipients = l.MaxBytes, 50
-	s.ReadTimeout, s.WriteTimeout = 2*time.Minute, 2*time.Minute
+	if l.CommandTimeout <= 0 {
+		l.CommandTimeout = 2 * time.Minute
+	}
+	if l.SessionTimeout <= 0 {
+		l.SessionTimeout = 10 * time.Minute
+	}
+	s.ReadTimeout, s.WriteTimeout = l.CommandTimeout, l.CommandTimeout
 	s.ErrorLog = slog.NewLogLogger(l.Logger.Handler(), slog.LevelWarn)
 	l.srv = s
-	err := s.Serve(ln)
+	err := s.Serve(&sessionListener{Listener: ln, limit: l.SessionTimeout})
 	if errors.Is(err, smtp.ErrServerClosed) {
 		return nil
 	}
@@ -176,3 +188,37 @@ func (s *session) Data(r io.Reader) error {
 	}
 	return nil
 }
+
+// sessionListener gives every connection a deadline for the whole
+// session: the server's own per-command deadlines never reach past it.
+type sessionListener struct {
+	net.Listener
+	limit time.Duration
+}
+
+func (l *sessionListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	end := time.Now().Add(l.limit)
+	_ = c.SetDeadline(end)
+	return &sessionConn{Conn: c, end: end}, nil
+}
+
+// sessionConn clamps every deadline set on it to the session's end.
+type sessionConn struct {
+	net.Conn
+	end time.Time
+}
+
+func (c *sessionConn) clamp(t time.Time) time.Time {
+	if t.IsZero() || t.After(c.end) {
+		return c.end
+	}
+	return t
+}
+
+func (c *sessionConn) SetDeadline(t time.Time) error      { return c.Conn.SetDeadline(c.clamp(t)) }
+func (c *sessionConn) SetReadDeadline(t time.Time) error  { return c.Conn.SetReadDeadline(c.clamp(t)) }
+func (c *sessionConn) SetWriteDeadline(t time.Time) error { return c.Conn.SetWriteDeadline(c.clamp(t)) }
