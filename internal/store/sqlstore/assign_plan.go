@@ -7,6 +7,7 @@ type waitingConv struct {
 	id      desk.ID
 	channel string
 	since   int64
+	rank    int // priority_rank: the page key with since and id
 }
 
 // candidate is an agent who may take conversations, with what the planner
@@ -42,40 +43,84 @@ type plannedAssignment struct {
 // who takes what, exactly as one-at-a-time assignment would: each
 // conversation in turn goes to the agent with the fewest active
 // conversations, then the longest idle (then the lowest ID), among those
-// below capacity and below their cap on the conversation's channel. It
-// stops at the first conversation nobody can take, so a later one never
-// overtakes it. count returns an agent's active conversations on a channel
-// (asked once per agent and capped channel); now stamps each assignment.
+// below capacity and below their cap on the conversation's channel. A
+// conversation nobody can take (every agent with room is at its cap on
+// that channel) is passed over and waits, so it never holds back the
+// conversations of other channels behind it (A10/B3); the plan ends when
+// every agent is at capacity. count returns an agent's active
+// conversations on a channel (asked once per agent and capped channel);
+// now stamps each assignment.
 func planAssignments(convs []waitingConv, cands []*candidate, count func(agent desk.ID, channel string) (int, error),
 	now func() int64) ([]plannedAssignment, error) {
-	var out []plannedAssignment
-	seq := 0
+	p := newPlanner(cands, count, now)
+	err := p.take(convs, len(convs))
+	return p.out, err
+}
+
+// planner plans a queue's assignments over one or more pages of waiting
+// conversations (see autoAssignTx), carrying the agents' planned loads and
+// the channels nobody can take more of.
+type planner struct {
+	cands []*candidate
+	count func(agent desk.ID, channel string) (int, error)
+	now   func() int64
+	seq   int
+	// blocked lists channels on which no agent has room: loads only grow
+	// within a plan, so every later conversation there waits too.
+	blocked map[string]bool
+	out     []plannedAssignment
+}
+
+func newPlanner(cands []*candidate, count func(agent desk.ID, channel string) (int, error), now func() int64) *planner {
+	return &planner{cands: cands, count: count, now: now, blocked: map[string]bool{}}
+}
+
+// full reports whether every agent is at capacity.
+func (p *planner) full() bool {
+	for _, c := range p.cands {
+		if c.load < c.capacity {
+			return false
+		}
+	}
+	return true
+}
+
+// take plans convs in order until the plan holds max assignments or every
+// agent is full, passing over conversations nobody can take.
+func (p *planner) take(convs []waitingConv, max int) error {
 	for _, cv := range convs {
+		if len(p.out) >= max || p.full() {
+			return nil
+		}
+		if p.blocked[cv.channel] {
+			continue
+		}
 		var best *candidate
-		for _, c := range cands {
+		for _, c := range p.cands {
 			if c.load >= c.capacity || (best != nil && !c.before(best)) {
 				continue
 			}
-			ok, err := c.roomOn(cv.channel, count)
+			ok, err := c.roomOn(cv.channel, p.count)
 			if err != nil {
-				return nil, err
+				return err
 			} else if ok {
 				best = c
 			}
 		}
 		if best == nil {
-			return out, nil
+			p.blocked[cv.channel] = true
+			continue
 		}
-		at := now()
-		seq++
+		at := p.now()
+		p.seq++
 		best.load++
-		best.lastAssigned, best.seq = at, seq
+		best.lastAssigned, best.seq = at, p.seq
 		if _, capped := best.channels[cv.channel]; capped {
 			best.onChannel[cv.channel]++ // counted by roomOn
 		}
-		out = append(out, plannedAssignment{conv: cv, agent: best, at: at})
+		p.out = append(p.out, plannedAssignment{conv: cv, agent: best, at: at})
 	}
-	return out, nil
+	return nil
 }
 
 // before reports whether c comes before o in the order work is offered:

@@ -115,17 +115,19 @@ func TestPlanChannelCaps(t *testing.T) {
 	}
 }
 
-func TestPlanStopsAtFirstConversationNobodyTakes(t *testing.T) {
-	// The only agent may take no SMS: the email behind the SMS waits too,
-	// so a later conversation never overtakes an earlier one.
-	cands := []*candidate{{id: 1, capacity: 10, channels: map[string]int{desk.ChannelSMS: 0}}}
-	convs := []waitingConv{{id: 1, channel: desk.ChannelSMS}, {id: 2, channel: desk.ChannelEmail}}
-	if got, _ := planOf(t, convs, cands, nil); len(got) != 0 {
+func TestPlanPassesOverConversationNobodyTakes(t *testing.T) {
+	// The only agent may take no SMS: the SMS waits, the email and the
+	// chat behind it are taken (A10: one unassignable conversation never
+	// holds back the others), and the SMS behind is not even weighed.
+	cands := []*candidate{{id: 1, capacity: 2, channels: map[string]int{desk.ChannelSMS: 0}}}
+	convs := []waitingConv{{id: 1, channel: desk.ChannelSMS}, {id: 2, channel: desk.ChannelEmail}, {id: 3, channel: desk.ChannelSMS},
+		{id: 4, channel: desk.ChannelLiveChat}, {id: 5, channel: desk.ChannelEmail}}
+	got, asked := planOf(t, convs, cands, nil)
+	if len(got) != 2 || got[0] != [2]desk.ID{2, 1} || got[1] != [2]desk.ID{4, 1} {
 		t.Fatalf("plan %v", got)
 	}
-	convs = []waitingConv{{id: 2, channel: desk.ChannelEmail}, {id: 1, channel: desk.ChannelSMS}}
-	if got, _ := planOf(t, convs, cands, nil); len(got) != 1 || got[0] != [2]desk.ID{2, 1} {
-		t.Fatalf("plan %v", got)
+	if asked[1] != 1 {
+		t.Fatalf("SMS load asked %d times, want once", asked[1])
 	}
 }
 

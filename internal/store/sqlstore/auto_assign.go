@@ -10,7 +10,7 @@ import (
 
 // The waiting queue and the eligible agents of B3, each one indexed read.
 const (
-	qNextWaiting = `SELECT c.id, c.channel, c.waiting_since FROM conversations c JOIN queues q ON q.id = c.queue_id
+	qNextWaiting = `SELECT c.id, c.channel, c.waiting_since, c.priority_rank FROM conversations c JOIN queues q ON q.id = c.queue_id
 		WHERE c.queue_id = $1 AND q.auto_assign AND c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ('open', 'waiting')
 		ORDER BY c.priority_rank DESC, c.waiting_since, c.id LIMIT $2`
 	// qMayAssign: is anything waiting, and is anyone able to take it? The
@@ -134,8 +134,8 @@ func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]des
 // already locked cannot change, so this settles quickly. On a single
 // writer the read is exact as it stands.
 func (s *Store) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int) ([]plannedAssignment, error) {
-	convs, err := s.waitingTx(ctx, tx, queueID, max)
-	if err != nil || len(convs) == 0 {
+	head, err := s.waitingTx(ctx, tx, queueID, max)
+	if err != nil || len(head) == 0 {
 		return nil, err
 	}
 	count := func(agent desk.ID, channel string) (n int, err error) {
@@ -144,11 +144,11 @@ func (s *Store) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, m
 	}
 	var plan []plannedAssignment
 	for round := 0; ; round++ {
-		cands, err := s.eligibleTx(ctx, tx, queueID, len(convs)+spareCandidates)
+		cands, err := s.eligibleTx(ctx, tx, queueID, max+spareCandidates)
 		if err != nil || len(cands) == 0 {
 			return nil, err
 		}
-		if plan, err = planAssignments(convs, cands, count, func() int64 { return micros(s.now()) }); err != nil || len(plan) == 0 {
+		if plan, err = s.planPagesTx(ctx, tx, queueID, max, head, newPlanner(cands, count, func() int64 { return micros(s.now()) })); err != nil || len(plan) == 0 {
 			return nil, err
 		}
 		if h := s.planHook.Load(); h != nil {
@@ -167,6 +167,29 @@ func (s *Store) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, m
 		return plan, s.applyManyTx(ctx, tx, plan)
 	}
 	return plan, s.applyEachTx(ctx, tx, plan)
+}
+
+// planPagesTx plans up to max assignments from the head of the waiting
+// queue, then, while conversations nobody could take left room in the
+// batch, from the next pages of the queue without the channels found
+// blocked (A10: one unassignable conversation never holds back the
+// others). Each page that does not fill the batch blocks a channel more,
+// so this reads at most one page per channel beyond the head.
+func (s *Store) planPagesTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int, page []waitingConv, p *planner) ([]plannedAssignment, error) {
+	limit := max
+	for {
+		if err := p.take(page, max); err != nil {
+			return nil, err
+		}
+		if len(p.out) >= max || p.full() || len(page) < limit {
+			return p.out, nil
+		}
+		limit = max - len(p.out)
+		var err error
+		if page, err = s.waitingAfterTx(ctx, tx, queueID, page[len(page)-1], p.blocked, limit); err != nil {
+			return nil, err
+		}
+	}
 }
 
 // assignmentResults turns a committed plan into what AutoAssign returns
@@ -210,12 +233,37 @@ func (s *Store) waitingTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max 
 	if err != nil {
 		return nil, err
 	}
+	return scanWaiting(rows, max)
+}
+
+// waitingAfterTx reads the next max conversations of the waiting queue
+// after last, leaving out the blocked channels. It runs only when
+// per-channel caps passed conversations over, so it is not prepared.
+func (s *Store) waitingAfterTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, last waitingConv, blocked map[string]bool, max int) ([]waitingConv, error) {
+	args := []any{int64(queueID), last.rank, last.since, int64(last.id), max}
+	q := `SELECT c.id, c.channel, c.waiting_since, c.priority_rank FROM conversations c JOIN queues q ON q.id = c.queue_id
+		WHERE c.queue_id = $1 AND q.auto_assign AND c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ('open', 'waiting')
+		AND (c.priority_rank < $2 OR (c.priority_rank = $2 AND (COALESCE(c.waiting_since, 0) > $3
+			OR (COALESCE(c.waiting_since, 0) = $3 AND c.id > $4))))`
+	for ch := range blocked {
+		args = append(args, ch)
+		q += " AND c.channel <> $" + itoa(len(args))
+	}
+	q += " ORDER BY c.priority_rank DESC, c.waiting_since, c.id LIMIT $5"
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanWaiting(rows, max)
+}
+
+func scanWaiting(rows *sql.Rows, max int) ([]waitingConv, error) {
 	defer rows.Close()
 	out := make([]waitingConv, 0, max)
 	for rows.Next() {
 		var c waitingConv
 		var since sql.NullInt64
-		if err := rows.Scan(&c.id, &c.channel, &since); err != nil {
+		if err := rows.Scan(&c.id, &c.channel, &since, &c.rank); err != nil {
 			return nil, err
 		}
 		c.since = since.Int64

@@ -173,7 +173,14 @@ func (s *Store) FinishSendJobs(ctx context.Context, outcomes []desk.SendOutcome)
 // hotWrites): every reply ends with one of them.
 const (
 	qFinishSent        = `UPDATE outbox SET state = 'sent', locked_until = 0, updated_at = $1 WHERE id = $2`
-	qFinishSentMessage = `UPDATE messages SET external_id = COALESCE($1, external_id),
+	// A provider may answer with an external ID another message of the
+	// channel already holds (a reused or echoed ID): the message keeps its
+	// own ID then, and the send is still recorded as sent. Writing it would
+	// break the unique (channel, external_id) index, fail the whole finish
+	// and leave the job to be sent again when its lease ends, forever.
+	qFinishSentMessage = `UPDATE messages SET external_id = CASE WHEN CAST($1 AS TEXT) IS NULL OR EXISTS (
+			SELECT 1 FROM messages o WHERE o.channel = messages.channel AND o.external_id = CAST($1 AS TEXT) AND o.id <> messages.id)
+		THEN external_id ELSE CAST($1 AS TEXT) END,
 		delivery_state = CASE WHEN delivery_state IN ('', 'queued', 'failed') THEN 'sent' ELSE delivery_state END, failure_reason = ''
 		WHERE id = $2`
 	qFinishRetry         = `UPDATE outbox SET locked_until = 0, next_attempt_at = $1, last_error = $2, updated_at = $3 WHERE id = $4 AND state = 'pending'`

@@ -12,8 +12,8 @@ import (
 // one read chooses exactly as one-at-a-time assignment would (B3, A10):
 // priority then oldest, least loaded then longest idle (also among agents
 // given work in the same batch at the same instant), never above capacity
-// or a per-channel cap, never to an Away agent, and it stops rather than
-// let a later conversation overtake one nobody can take.
+// or a per-channel cap, never to an Away agent; conversations of a channel
+// nobody has room on wait (see testAssignChannelCapSkips for the others).
 func testAutoAssignBatch(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	q := f.MustQueue("Batch")
@@ -65,7 +65,7 @@ func testAutoAssignBatch(t *testing.T, open Opener) {
 	// Waiting order c7 (urgent), c9 (high), c1, c2, ... Cat, Ann, Bob by
 	// idle time at load 0; at load 1 the same order (given in that order,
 	// on the same frozen clock); Bob takes one SMS only; Ann is full at 2,
-	// Cat at 3; then c5 cannot be taken and nothing behind it is.
+	// Cat at 3; then c5 cannot be taken, nor any SMS behind it.
 	want := []struct {
 		conv  *desk.Conversation
 		agent *desk.Agent

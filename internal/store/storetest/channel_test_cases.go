@@ -180,3 +180,66 @@ func testOutbox(t *testing.T, open Opener) {
 		t.Fatalf("message of deleted channel: %+v", last)
 	}
 }
+
+// testOutboxDuplicateExternalID: a provider answering with an external ID
+// another message already holds still records the send, so the job is not
+// claimed and sent again when its lease ends.
+func testOutboxDuplicateExternalID(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	cs := f.channels()
+	a := f.MustAgent("a@example.com", desk.RoleAgent)
+	wa := f.MustChannel("15550200")
+	res, err := f.s.IngestMessage(f.sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: "15551234", To: "15550200", Text: "hi", ExternalID: "wamid.in1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Conversation
+	first := &desk.Message{ConversationID: c.ID, Text: "one", Send: &desk.SendRequest{ChannelID: wa.ID}}
+	dupIn := &desk.Message{ConversationID: c.ID, Text: "two", Send: &desk.SendRequest{ChannelID: wa.ID}}
+	dupOut := &desk.Message{ConversationID: c.ID, Text: "three", Send: &desk.SendRequest{ChannelID: wa.ID}}
+	for _, m := range []*desk.Message{first, dupIn, dupOut} {
+		if err := f.s.CreateMessage(f.as(a), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	jobs, err := cs.ClaimSendJobs(f.sys, 10, time.Minute)
+	if err != nil || len(jobs) != 3 {
+		t.Fatalf("claim: %d %v", len(jobs), err)
+	}
+	byMsg := map[desk.ID]*desk.SendJob{}
+	for _, j := range jobs {
+		byMsg[j.MessageID] = j
+	}
+	// One batch: the first takes wamid.out1; the next two get IDs already
+	// held (the inbound message's, the first reply's).
+	err = cs.FinishSendJobs(f.sys, []desk.SendOutcome{
+		{JobID: byMsg[first.ID].ID, MessageID: first.ID, Result: desk.SendSent, ExternalID: "wamid.out1"},
+		{JobID: byMsg[dupIn.ID].ID, MessageID: dupIn.ID, Result: desk.SendSent, ExternalID: "wamid.in1"},
+		{JobID: byMsg[dupOut.ID].ID, MessageID: dupOut.ID, Result: desk.SendSent, ExternalID: "wamid.out1"},
+	})
+	if err != nil {
+		t.Fatalf("finish with duplicate external IDs: %v", err)
+	}
+	f.clock.Add(10 * time.Minute) // every lease is over
+	if again, err := cs.ClaimSendJobs(f.sys, 10, time.Minute); err != nil || len(again) != 0 {
+		t.Fatalf("sent jobs claimed again: %d %v", len(again), err)
+	}
+	thread, _, _ := f.s.FindMessages(f.as(a), c.ID, desk.MessageFilter{})
+	got := map[desk.ID]*desk.Message{}
+	for _, m := range thread {
+		got[m.ID] = m
+	}
+	if m := got[first.ID]; m.DeliveryState != desk.DeliverySent || m.ExternalID != "wamid.out1" {
+		t.Fatalf("first: %+v", m)
+	}
+	for _, id := range []desk.ID{dupIn.ID, dupOut.ID} {
+		if m := got[id]; m.DeliveryState != desk.DeliverySent || m.ExternalID != "" {
+			t.Fatalf("duplicate: %+v", m)
+		}
+	}
+	// Receipts still reach the message that owns the ID.
+	m, err := cs.ApplyReceipt(f.sys, &desk.Receipt{Channel: desk.ChannelWhatsApp, ExternalID: "wamid.out1", State: desk.DeliveryDelivered})
+	if err != nil || m.ID != first.ID {
+		t.Fatalf("receipt: %+v %v", m, err)
+	}
+}
