@@ -35,11 +35,14 @@ type Request struct {
 	CC, BCC        []string
 	QueueID        desk.ID
 	AssigneeID     *desk.ID
-	Status         string
-	Priority       string
-	Tags           []string
-	Subject        string
-	Topic          string
+	// Unassigned leaves it to the queue; otherwise a nil AssigneeID gives
+	// it to the agent who starts it.
+	Unassigned bool
+	Status     string
+	Priority   string
+	Tags       []string
+	Subject    string
+	Topic      string
 	// Message is the first message; nil or empty starts without one.
 	Message *outbound.ReplyRequest
 }
@@ -58,7 +61,7 @@ func (s *Service) Start(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	n := &desk.NewConversation{Channel: req.Channel, Sender: strings.TrimSpace(req.Sender), CustomerID: req.CustomerID,
-		CC: req.CC, BCC: req.BCC, QueueID: req.QueueID, AssigneeID: req.AssigneeID, Status: req.Status,
+		CC: req.CC, BCC: req.BCC, QueueID: req.QueueID, AssigneeID: req.AssigneeID, Unassigned: req.Unassigned, Status: req.Status,
 		Priority: req.Priority, Tags: req.Tags, Subject: req.Subject, Topic: req.Topic}
 	if !desk.ValidChannel(req.Channel) || req.Channel == desk.ChannelInternal {
 		return nil, desk.FieldErrorf("channel", "unknown channel %q", req.Channel)

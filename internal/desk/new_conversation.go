@@ -21,12 +21,16 @@ type NewConversation struct {
 	ContactAddress string
 	CC, BCC        []string
 	QueueID        ID
-	AssigneeID     *ID
-	Status         string
-	Priority       string
-	Tags           []string
-	Subject        string
-	Topic          string
+	// AssigneeID holds the conversation for that agent. Nil gives it to
+	// the agent who starts it, when they are a member of the queue, unless
+	// Unassigned says the starter chose nobody.
+	AssigneeID *ID
+	Unassigned bool
+	Status     string
+	Priority   string
+	Tags       []string
+	Subject    string
+	Topic      string
 	// Message is the first message, sent through the outbox when its Send
 	// is set; nil starts the conversation without one.
 	Message *Message

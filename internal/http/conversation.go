@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/switchboard-cc/switchboard/internal/compose"
@@ -22,7 +23,7 @@ type conversationCreateRequest struct {
 	CC             []string           `json:"cc"`
 	BCC            []string           `json:"bcc"`
 	QueueID        desk.ID            `json:"queue_id"`
-	AssigneeID     *desk.ID           `json:"assignee_id"`
+	AssigneeID     optionalID         `json:"assignee_id"`
 	Status         string             `json:"status"`
 	Priority       string             `json:"priority"`
 	Tags           []string           `json:"tags"`
@@ -33,6 +34,19 @@ type conversationCreateRequest struct {
 	Template       *desk.TemplateCall `json:"template"`
 	Location       *desk.Location     `json:"location"`
 	Attachments    []desk.Attachment  `json:"attachments"`
+}
+
+// optionalID tells an absent ID (Set false) from an explicit null (Set
+// true, ID nil): a new conversation without assignee_id goes to the agent
+// starting it, with "assignee_id": null to nobody.
+type optionalID struct {
+	Set bool
+	ID  *desk.ID
+}
+
+func (o *optionalID) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	return json.Unmarshal(b, &o.ID)
 }
 
 func (s *Server) handleConversationList(w http.ResponseWriter, r *http.Request) error {
@@ -65,7 +79,7 @@ func (s *Server) handleConversationCreate(w http.ResponseWriter, r *http.Request
 	}
 	res, err := s.compose.Start(r.Context(), compose.Request{Channel: req.Channel, Sender: req.SenderAddress,
 		CustomerID: req.CustomerID, ContactAddress: req.ContactAddress, To: req.To, CC: req.CC, BCC: req.BCC,
-		QueueID: req.QueueID, AssigneeID: req.AssigneeID, Status: req.Status, Priority: req.Priority, Tags: req.Tags,
+		QueueID: req.QueueID, AssigneeID: req.AssigneeID.ID, Unassigned: req.AssigneeID.Set && req.AssigneeID.ID == nil, Status: req.Status, Priority: req.Priority, Tags: req.Tags,
 		Subject: req.Subject, Topic: req.Topic, Message: &outbound.ReplyRequest{Type: req.Type, Text: req.Text,
 			Template: req.Template, Location: req.Location, Attachments: req.Attachments}})
 	if err != nil {

@@ -18,6 +18,7 @@ func TestConversationStart(t *testing.T) {
 			SenderAddress  string `json:"sender_address"`
 			Status         string `json:"status"`
 			Priority       string `json:"priority"`
+			AssigneeID     string `json:"assignee_id"`
 			Message        struct {
 				ID            string `json:"id"`
 				DeliveryState string `json:"delivery_state"`
@@ -34,7 +35,7 @@ func TestConversationStart(t *testing.T) {
 				func(t *testing.T, b []byte) {
 					json.Unmarshal(b, &created)
 					if created.ContactAddress != "80010020000" || created.Status != "open" || created.Priority != "normal" ||
-						created.Message.ID == "" || created.Message.DeliveryState != "queued" || created.Message.Segments != 1 {
+						created.AssigneeID != e.idA.String() || created.Message.ID == "" || created.Message.DeliveryState != "queued" || created.Message.Segments != 1 {
 						t.Fatalf("created: %s", b)
 					}
 				}},
@@ -47,7 +48,6 @@ func TestConversationStart(t *testing.T) {
 						t.Fatalf("detail: %s", b)
 					}
 				}},
-			{"take it", e.agentA, "", 0, "", "", nil},
 			{"bare digits, another agent's: refused naming the agent", e.sup, `{"channel":"sms","sender_address":"brand","to":"80010020000","queue_id":"` + qa + `"}`, 409, "ongoing_with_other_agent", "",
 				func(t *testing.T, b []byte) {
 					var got apiError
@@ -57,7 +57,14 @@ func TestConversationStart(t *testing.T) {
 					}
 				}},
 			{"brackets and dash, mine: continue it", e.agentA, `{"channel":"sms","sender_address":"brand","to":"(800)-100-20000","queue_id":"` + qa + `"}`, 409, "ongoing_conversation", "", nil},
-			{"another sender is another conversation", e.agentA, `{"channel":"sms","sender_address":"other","to":"80010020000","queue_id":"` + qa + `"}`, 201, "", "", nil},
+			{"another sender is another conversation; assignee_id null leaves it to the queue", e.agentA, `{"channel":"sms","sender_address":"other","to":"80010020000","queue_id":"` + qa + `","assignee_id":null}`, 201, "", "",
+				func(t *testing.T, b []byte) {
+					var c map[string]any
+					json.Unmarshal(b, &c)
+					if c["assignee_id"] != nil {
+						t.Fatalf("assignee_id null: %s", b)
+					}
+				}},
 			{"letters in a number", e.agentA, `{"channel":"sms","sender_address":"brand","to":"800-CALL-NOW"}`, 400, "invalid", "to", nil},
 			{"invalid international number", e.agentA, `{"channel":"sms","sender_address":"brand","to":"+1 555"}`, 400, "invalid", "to", nil},
 			{"to missing", e.agentA, `{"channel":"sms","sender_address":"brand"}`, 400, "invalid", "to", nil},
@@ -89,9 +96,6 @@ func TestConversationStart(t *testing.T) {
 			t.Run(st.name, func(t *testing.T) {
 				e.t = t
 				switch st.name {
-				case "take it":
-					e.do("POST", "/api/v1/conversations/"+created.ID+"/assign", e.agentA, `{"agent_id":"`+e.idA.String()+`"}`, 200, nil)
-					return
 				case "set the queue's default sender":
 					e.do("PATCH", "/api/v1/queues/"+qa, e.sup, `{"default_senders":{"sms":"brand"}}`, 200, nil)
 					return

@@ -15,7 +15,8 @@ export interface NewConversation {
   cc?: string[]
   bcc?: string[]
   queue_id?: ID
-  assignee_id?: ID
+  /** absent: the agent who starts it holds it; null: left to the queue. */
+  assignee_id?: ID | null
   status?: string
   priority?: Priority | ''
   tags?: string[]

@@ -35,11 +35,9 @@ func (s *Store) MergeConversations(ctx context.Context, id, otherID desk.ID) (*d
 	if cur.Status == desk.ConversationClosed {
 		return nil, desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed")
 	}
-	// The newer conversation survives, unless the other is closed already.
+	// The conversation the agent is in survives (API: {id} survives); the
+	// other closes pointing at it.
 	survivor, older := cur, other
-	if other.Status != desk.ConversationClosed && other.ID > cur.ID {
-		survivor, older = other, cur
-	}
 	tags, _ := desk.NormalizeTags(append(slices.Clone(cur.Tags), other.Tags...))
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockAgentsTx(ctx, tx, cur.AssigneeID, other.AssigneeID); err != nil {
@@ -55,13 +53,12 @@ func (s *Store) MergeConversations(ctx context.Context, id, otherID desk.ID) (*d
 		if _, err := tx.ExecContext(ctx, `UPDATE media_jobs SET conversation_id = $1 WHERE conversation_id = $2`, int64(survivor.ID), int64(older.ID)); err != nil {
 			return err
 		}
-		// The survivor takes the current conversation's queue, assignee,
-		// summary, topic and priority, and the latest activity of both.
-		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET queue_id = $1, assignee_id = $2, summary = $3, topic = $4, priority = $5,
-			priority_rank = $6, updated_at = $7,
-			last_message_at = (SELECT max(created_at) FROM messages WHERE conversation_id = $8 AND kind = 'message'),
-			last_customer_message_at = (SELECT max(created_at) FROM messages WHERE conversation_id = $8 AND direction = 'in')
-			WHERE id = $8`, int64(cur.QueueID), idArg(cur.AssigneeID), cur.Summary, cur.Topic, cur.Priority, desk.PriorityRank(cur.Priority), now, int64(survivor.ID)); err != nil {
+		// The survivor keeps its queue, assignee, summary, topic and
+		// priority, and takes the latest activity of both.
+		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET updated_at = $1,
+			last_message_at = (SELECT max(created_at) FROM messages WHERE conversation_id = $2 AND kind = 'message'),
+			last_customer_message_at = (SELECT max(created_at) FROM messages WHERE conversation_id = $2 AND direction = 'in')
+			WHERE id = $2`, now, int64(survivor.ID)); err != nil {
 			return err
 		}
 		if err := s.keepLatestSurveyTx(ctx, tx, survivor, older); err != nil {
@@ -98,9 +95,6 @@ func (s *Store) MergeConversations(ctx context.Context, id, otherID desk.ID) (*d
 		return nil, err
 	}
 	chs := []desk.Change{s.conversationChange(desk.ChangeConversationUpdated, fresh), s.conversationChange(desk.ChangeConversationUpdated, closed)}
-	if survivor.QueueID != fresh.QueueID {
-		chs[0].FromQueueID = survivor.QueueID
-	}
 	for _, prev := range []*desk.Conversation{cur, other} {
 		if prev.AssigneeID != nil && (fresh.AssigneeID == nil || *fresh.AssigneeID != *prev.AssigneeID) {
 			chs[1].FreedAgentID = *prev.AssigneeID

@@ -66,7 +66,17 @@ func (s *Store) startTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, n *d
 	if n.QueueID == 0 {
 		n.QueueID = s.defaultQueue
 	}
-	if n.AssigneeID != nil {
+	if n.AssigneeID == nil && !n.Unassigned && actor.AgentID != 0 {
+		// The agent who starts it holds it (API.md), when the queue is theirs.
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM queue_members WHERE queue_id = $1 AND agent_id = $2`, int64(n.QueueID), int64(actor.AgentID)).Scan(&one)
+		if err == nil {
+			id := actor.AgentID
+			n.AssigneeID = &id
+		} else if !isNoRows(err) {
+			return nil, err
+		}
+	} else if n.AssigneeID != nil {
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM queue_members WHERE queue_id = $1 AND agent_id = $2`, int64(n.QueueID), int64(*n.AssigneeID)).Scan(&one)
 		if isNoRows(err) {

@@ -120,16 +120,23 @@ func testStartConversation(t *testing.T, open Opener) {
 		})
 	}
 
-	// The chosen contact, an email with CC, and a new one after close.
+	// The chosen contact, an email with CC left to the queue, and a new one
+	// after close.
 	em, err := f.s.StartConversation(ctx, &desk.NewConversation{Channel: "email", Sender: "help@brand.example", CustomerID: many.ID,
-		QueueID: q.ID, CC: []string{"Boss@Example.com"}, Subject: "Your order", Priority: desk.PriorityHigh, Status: desk.ConversationWaiting})
+		QueueID: q.ID, Unassigned: true, CC: []string{"Boss@Example.com"}, Subject: "Your order", Priority: desk.PriorityHigh, Status: desk.ConversationWaiting})
 	if err != nil || em.ContactAddress != "ann@example.com" || em.Subject != "Your order" || len(em.CC) != 1 || em.CC[0] != "boss@example.com" ||
 		em.Status != desk.ConversationWaiting || em.Priority != desk.PriorityHigh || em.AssigneeID != nil {
 		t.Fatalf("email conversation: %+v %v", em, err)
 	}
 	two, err := f.s.StartConversation(ctx, &desk.NewConversation{Channel: "sms", Sender: "brand", CustomerID: many.ID, ContactAddress: "+1 555 0102", QueueID: q.ID})
-	if err != nil || two.ContactAddress != "+15550102" {
-		t.Fatalf("chosen contact: %+v %v", two, err)
+	if err != nil || two.ContactAddress != "+15550102" || two.AssigneeID == nil || *two.AssigneeID != me.ID {
+		t.Fatalf("chosen contact, held by the agent who started it: %+v %v", two, err)
+	}
+	// A supervisor starting one in a queue they are not a member of
+	// leaves it to the queue.
+	bySup, err := f.s.StartConversation(f.as(sup), &desk.NewConversation{Channel: "sms", Sender: "brand", ContactAddress: "+15550177", QueueID: q.ID})
+	if err != nil || bySup.AssigneeID != nil {
+		t.Fatalf("supervisor outside the queue: %+v %v", bySup, err)
 	}
 	closed := desk.ConversationClosed
 	if _, err := f.s.UpdateConversation(f.sys, c.ID, desk.ConversationUpdate{Status: &closed}); err != nil {
@@ -139,8 +146,8 @@ func testStartConversation(t *testing.T, open Opener) {
 	if err != nil || again.ID == c.ID || again.CustomerID != c.CustomerID {
 		t.Fatalf("after close: %+v %v", again, err)
 	}
-	if a, _ := f.s.FindAgentByID(f.sys, me.ID); a.Load != 0 {
-		t.Fatalf("load after close = %d, want 0", a.Load)
+	if a, _ := f.s.FindAgentByID(f.sys, me.ID); a.Load != 1 {
+		t.Fatalf("load after close = %d, want 1 (two)", a.Load)
 	}
 	evs, _ := f.s.FindEvents(f.sys, again.ID)
 	if len(evs) != 1 || evs[0].Type != desk.EventCreated || evs[0].ActorName != other.Name {

@@ -83,6 +83,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Macros", func(t *testing.T) { testMacros(t, open) })
 	t.Run("MacroCompose", func(t *testing.T) { testMacroCompose(t, open) })
 	t.Run("Merge", func(t *testing.T) { testMerge(t, open) })
+	t.Run("MergeKeepsCurrent", func(t *testing.T) { testMergeKeepsCurrent(t, open) })
 	t.Run("EmailThreading", func(t *testing.T) { testEmailThreading(t, open) })
 	t.Run("ReplyChannelSwitch", func(t *testing.T) { testReplyChannelSwitch(t, open) })
 	t.Run("Dispatch", func(t *testing.T) { testDispatch(t, open) })
