@@ -141,6 +141,13 @@ type InboundMessage struct {
 	// ChannelID is the configured channel the message came through; a
 	// pending attachment's media job fetches through its adapter.
 	ChannelID ID
+	// Account is the provider's ID of our account the message came
+	// through (a phone_number_id, page ID): the server routes by it (see
+	// AccountOwner). Empty where the provider has one account per URL.
+	Account string
+	// Source is the provider's item the message was parsed from, kept as
+	// a dead letter if the message is refused.
+	Source []byte
 }
 
 // Validate checks and normalizes an inbound message.

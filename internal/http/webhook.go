@@ -66,17 +66,8 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return err
 	}
-	for i := range res.Messages {
-		in := &res.Messages[i]
-		in.Channel = cfg.Kind
-		if cfg.Sender != "" {
-			in.To = cfg.Sender
-		}
-		if err := in.Validate(); err != nil {
-			return s.deadLetter(ctx, cs, cfg, r, body, err)
-		}
-	}
-	if err := s.Deliver(ctx, cfg, res); err != nil {
+	counts, err := s.deliverWebhook(ctx, cs, cfg, ch, r, body, res)
+	if err != nil {
 		return err
 	}
 	if rp := res.Reply; rp != nil {
@@ -87,7 +78,7 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) error {
 		_, _ = w.Write(rp.Body)
 		return nil
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"messages": len(res.Messages), "receipts": len(res.Receipts)})
+	writeJSON(w, http.StatusOK, counts)
 	return nil
 }
 
