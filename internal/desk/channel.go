@@ -179,6 +179,10 @@ type Receipt struct {
 	State      string // one of the Delivery* constants
 	Reason     string // for failed
 	At         time.Time
+	// Watermark receipts (Messenger's delivery and read) name no message:
+	// every outbound message to To created at or before At moves.
+	Watermark bool
+	To        string
 }
 
 // OutboundMessage is a message to send on a channel.

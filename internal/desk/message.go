@@ -76,6 +76,8 @@ type Message struct {
 	// Attachments are the files stored with a note (D3), served at their
 	// URL to agents who may see the conversation.
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// Reactions are the customer's reactions to this message.
+	Reactions []MessageReaction `json:"reactions,omitempty"`
 	// Send, when set on an outbound message, makes CreateMessage enqueue
 	// its send job in the same transaction (the outbox).
 	Send *SendRequest `json:"-"`

@@ -108,6 +108,12 @@ func (s *Server) Deliver(ctx context.Context, cfg *desk.ChannelConfig, res *desk
 	for i := range res.Receipts {
 		rc := &res.Receipts[i]
 		rc.Channel = cfg.Kind
+		if rc.Watermark {
+			if _, err := cs.ApplyWatermark(ctx, rc); err != nil {
+				return err
+			}
+			continue
+		}
 		if _, err := cs.ApplyReceipt(ctx, rc); desk.ErrorKind(err) == desk.ENOTFOUND {
 			// Receipts of messages sent outside Switchboard, or of a send
 			// whose provider ID is not recorded yet: nothing to update.
@@ -116,7 +122,7 @@ func (s *Server) Deliver(ctx context.Context, cfg *desk.ChannelConfig, res *desk
 			return err
 		}
 	}
-	return nil
+	return s.applyProviderEvents(ctx, cs, cfg, res)
 }
 
 // ingestWebhookMessage routes (B2) unless the channel names a queue, then

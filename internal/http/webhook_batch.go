@@ -25,6 +25,7 @@ type webhookCounts struct {
 func (s *Server) deliverWebhook(ctx context.Context, cs desk.ChannelStore, cfg *desk.ChannelConfig, ch desk.Channel,
 	r *http.Request, body []byte, res *desk.WebhookResult) (*webhookCounts, error) {
 	counts := &webhookCounts{DeadLetters: []string{}}
+	others := 0
 	var firstBad error
 	reject := func(target *desk.ChannelConfig, source []byte, cause error) error {
 		if len(source) == 0 {
@@ -90,6 +91,33 @@ func (s *Server) deliverWebhook(ctx context.Context, cs desk.ChannelStore, cfg *
 		p := part(target)
 		p.Receipts = append(p.Receipts, rc)
 	}
+	for _, r := range res.Reactions {
+		target, err := rt.route(ctx, r.Account)
+		if err != nil {
+			return nil, err
+		} else if target != nil {
+			p := part(target)
+			p.Reactions = append(p.Reactions, r)
+		}
+	}
+	for _, ev := range res.Events {
+		target, err := rt.route(ctx, ev.Account)
+		if err != nil {
+			return nil, err
+		} else if target != nil {
+			p := part(target)
+			p.Events = append(p.Events, ev)
+		}
+	}
+	for _, in := range res.Echoes {
+		target, err := rt.route(ctx, in.Account)
+		if err != nil {
+			return nil, err
+		} else if target != nil {
+			p := part(target)
+			p.Echoes = append(p.Echoes, in)
+		}
+	}
 	for _, target := range order {
 		p := parts[target.ID]
 		if err := s.Deliver(ctx, target, p); err != nil {
@@ -97,8 +125,9 @@ func (s *Server) deliverWebhook(ctx context.Context, cs desk.ChannelStore, cfg *
 		}
 		counts.Messages += len(p.Messages)
 		counts.Receipts += len(p.Receipts)
+		others += len(p.Reactions) + len(p.Events) + len(p.Echoes)
 	}
-	if firstBad != nil && counts.Messages == 0 && counts.Receipts == 0 && counts.Dropped == 0 {
+	if firstBad != nil && counts.Messages == 0 && counts.Receipts == 0 && counts.Dropped == 0 && others == 0 {
 		return nil, firstBad
 	}
 	return counts, nil
