@@ -98,16 +98,91 @@ type WebhookReply struct {
 type WebhookResult struct {
 	Messages []InboundMessage
 	Receipts []Receipt
-	Reply    *WebhookReply
+	// Rejected are the items of a batch the adapter could not use: the
+	// server keeps each as a dead letter and still stores the others.
+	Rejected []RejectedItem
+	// Reactions are customers' reactions to messages of the thread.
+	Reactions []Reaction
+	// Events are what the provider told about a customer's address
+	// beyond messages: opt-outs, opt-ins, number changes.
+	Events []ContactEvent
+	// Echoes are messages our account sent from another tool (Messenger's
+	// is_echo): stored as outbound in the customer's conversation. From
+	// is the customer's address, To ours.
+	Echoes []InboundMessage
+	Reply  *WebhookReply
+}
+
+// Reaction is a customer's emoji on a message of the thread (WhatsApp,
+// Messenger, Instagram); an empty Emoji takes the reaction back.
+type Reaction struct {
+	Channel string
+	Account string
+	// From is the customer's address.
+	From string
+	// ExternalID is the provider's ID of the message reacted to.
+	ExternalID string
+	Emoji      string
+	At         time.Time
+}
+
+// Contact events (ContactEvent.Kind).
+const (
+	// ContactOptOut: the customer asked not to be sent to (SMS STOP, a
+	// carrier's opt-out error, Viber unsubscribed).
+	ContactOptOut = "opt_out"
+	// ContactOptIn: the customer asked to be sent to again (SMS START,
+	// Viber subscribed / conversation_started).
+	ContactOptIn = "opt_in"
+	// ContactAddressChanged: the customer's address changed (WhatsApp's
+	// user_changed_number); NewAddress is the new one.
+	ContactAddressChanged = "address_changed"
+)
+
+// ContactEvent is what a provider told about a customer's address.
+type ContactEvent struct {
+	Kind       string
+	Channel    string
+	Account    string
+	Address    string
+	NewAddress string
+	// Reason is what triggered it, e.g. "keyword STOP", "error 21610".
+	Reason string
+	At     time.Time
+}
+
+// RejectedItem is one malformed item of a webhook batch.
+type RejectedItem struct {
+	// Reason says what is wrong with it (an EINVALID error).
+	Reason error
+	// Source is the item as the provider sent it; empty: the whole body.
+	Source []byte
+}
+
+// AccountOwner is an adapter whose provider serves several accounts
+// (WhatsApp numbers, Facebook pages, Instagram accounts) through one
+// callback URL: the server routes each message and receipt naming an
+// Account to the configured channel whose adapter owns it.
+type AccountOwner interface {
+	// OwnsAccount reports whether the channel is the provider account id
+	// (a phone_number_id, page ID or Instagram account ID).
+	OwnsAccount(id string) bool
 }
 
 // Receipt reports a delivery state change of an outbound message (D2).
 type Receipt struct {
-	Channel    string
+	Channel string
+	// Account is the provider's ID of our account the receipt came
+	// through (see AccountOwner); empty where the provider has one.
+	Account    string
 	ExternalID string // the provider's ID of our outbound message
 	State      string // one of the Delivery* constants
 	Reason     string // for failed
 	At         time.Time
+	// Watermark receipts (Messenger's delivery and read) name no message:
+	// every outbound message to To created at or before At moves.
+	Watermark bool
+	To        string
 }
 
 // OutboundMessage is a message to send on a channel.
@@ -202,16 +277,25 @@ type ChannelInbound interface {
 	Thread(ctx context.Context, cfg *ChannelConfig, address string) ([]*Message, error)
 }
 
-// Checked validates the messages an adapter parsed: a payload that yields
-// a message the store would refuse is malformed as a whole (EINVALID, so
-// it is dead-lettered), never half ingested. Adapters return through it.
+// Checked validates the messages an adapter parsed: a message the store
+// would refuse moves to Rejected (it is dead-lettered while the rest of the
+// batch is stored). Adapters return through it.
 func (r *WebhookResult) Checked() (*WebhookResult, error) {
+	kept := r.Messages[:0]
 	for i := range r.Messages {
 		m := r.Messages[i] // Validate normalizes; the store validates again
 		if err := m.Validate(); err != nil {
-			return nil, &Error{Kind: EINVALID, Code: "malformed_payload", Field: ErrorField(err),
-				Message: "the payload holds an invalid message: " + ErrorMessage(err)}
+			r.Rejected = append(r.Rejected, RejectedItem{Source: r.Messages[i].Source, Reason: &Error{Kind: EINVALID,
+				Code: "malformed_payload", Field: ErrorField(err), Message: "the payload holds an invalid message: " + ErrorMessage(err)}})
+			continue
 		}
+		kept = append(kept, r.Messages[i])
 	}
+	r.Messages = kept
 	return r, nil
+}
+
+// Reject adds a malformed batch item to Rejected.
+func (r *WebhookResult) Reject(source []byte, format string, args ...any) {
+	r.Rejected = append(r.Rejected, RejectedItem{Source: source, Reason: Errorf(EINVALID, format, args...)})
 }

@@ -76,6 +76,8 @@ type Message struct {
 	// Attachments are the files stored with a note (D3), served at their
 	// URL to agents who may see the conversation.
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// Reactions are the customer's reactions to this message.
+	Reactions []MessageReaction `json:"reactions,omitempty"`
 	// Send, when set on an outbound message, makes CreateMessage enqueue
 	// its send job in the same transaction (the outbox).
 	Send *SendRequest `json:"-"`
@@ -141,6 +143,13 @@ type InboundMessage struct {
 	// ChannelID is the configured channel the message came through; a
 	// pending attachment's media job fetches through its adapter.
 	ChannelID ID
+	// Account is the provider's ID of our account the message came
+	// through (a phone_number_id, page ID): the server routes by it (see
+	// AccountOwner). Empty where the provider has one account per URL.
+	Account string
+	// Source is the provider's item the message was parsed from, kept as
+	// a dead letter if the message is refused.
+	Source []byte
 }
 
 // Validate checks and normalizes an inbound message.

@@ -85,6 +85,7 @@ type ChannelStore interface {
 	OutboxService
 	ReceiptService
 	MediaJobService
+	ProviderEventService
 }
 
 // DeliveryRank orders delivery states so receipts only move forward;

@@ -67,17 +67,8 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return err
 	}
-	for i := range res.Messages {
-		in := &res.Messages[i]
-		in.Channel = cfg.Kind
-		if cfg.Sender != "" {
-			in.To = cfg.Sender
-		}
-		if err := in.Validate(); err != nil {
-			return s.deadLetter(ctx, cs, cfg, r, body, err)
-		}
-	}
-	if err := s.Deliver(ctx, cfg, res); err != nil {
+	counts, err := s.deliverWebhook(ctx, cs, cfg, ch, r, body, res)
+	if err != nil {
 		return err
 	}
 	if rp := res.Reply; rp != nil {
@@ -88,7 +79,7 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) error {
 		_, _ = w.Write(rp.Body)
 		return nil
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"messages": len(res.Messages), "receipts": len(res.Receipts)})
+	writeJSON(w, http.StatusOK, counts)
 	return nil
 }
 
@@ -118,6 +109,12 @@ func (s *Server) Deliver(ctx context.Context, cfg *desk.ChannelConfig, res *desk
 	for i := range res.Receipts {
 		rc := &res.Receipts[i]
 		rc.Channel = cfg.Kind
+		if rc.Watermark {
+			if _, err := cs.ApplyWatermark(ctx, rc); err != nil {
+				return err
+			}
+			continue
+		}
 		if _, err := cs.ApplyReceipt(ctx, rc); desk.ErrorKind(err) == desk.ENOTFOUND {
 			// Receipts of messages sent outside Switchboard, or of a send
 			// whose provider ID is not recorded yet: nothing to update.
@@ -126,7 +123,7 @@ func (s *Server) Deliver(ctx context.Context, cfg *desk.ChannelConfig, res *desk
 			return err
 		}
 	}
-	return nil
+	return s.applyProviderEvents(ctx, cs, cfg, res)
 }
 
 // ingestWebhookMessage routes (B2) unless the channel names a queue, then

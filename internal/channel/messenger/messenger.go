@@ -4,7 +4,9 @@
 // POST {base}/me/messages with the page access token. One package serves
 // both kinds: Instagram messaging is the same API on object "instagram".
 //
-// Settings: base_url (default https://graph.facebook.com/v21.0).
+// Settings: base_url (default https://graph.facebook.com/v21.0), page_id
+// (Instagram: instagram_id) — the account the channel owns when one app
+// serves several pages.
 // Secrets: app_secret, verify_token, page_access_token.
 package messenger
 
@@ -27,7 +29,10 @@ const DefaultBaseURL = "https://graph.facebook.com/v21.0"
 type Channel struct {
 	kind                                       string
 	baseURL, appSecret, verifyToken, pageToken string
-	client                                     *http.Client
+	// account is the page ID (Instagram: the Instagram account ID) the
+	// channel owns; empty: every account on its URL (one-page setups).
+	account string
+	client  *http.Client
 }
 
 var _ desk.Channel = (*Channel)(nil)
@@ -35,7 +40,8 @@ var _ desk.Channel = (*Channel)(nil)
 // New builds the adapter for cfg.Kind (messenger or instagram).
 func New(cfg *desk.ChannelConfig, client *http.Client) (desk.Channel, error) {
 	c := &Channel{kind: cfg.Kind, baseURL: strings.TrimRight(cfg.Setting("base_url", DefaultBaseURL), "/"),
-		appSecret: cfg.Secrets["app_secret"], verifyToken: cfg.Secrets["verify_token"], pageToken: cfg.Secrets["page_access_token"], client: client}
+		appSecret: cfg.Secrets["app_secret"], verifyToken: cfg.Secrets["verify_token"], pageToken: cfg.Secrets["page_access_token"], client: client,
+		account: cfg.Setting("page_id", cfg.Settings["instagram_id"])}
 	if c.kind != desk.ChannelInstagram {
 		c.kind = desk.ChannelMessenger
 	}
@@ -44,6 +50,11 @@ func New(cfg *desk.ChannelConfig, client *http.Client) (desk.Channel, error) {
 	}
 	return c, nil
 }
+
+// OwnsAccount reports whether id is the channel's page (Instagram
+// account); one Meta app calls one URL for all its pages
+// (desk.AccountOwner). A channel configured without one owns them all.
+func (c *Channel) OwnsAccount(id string) bool { return c.account == "" || id == c.account }
 
 // Kind returns messenger or instagram.
 func (c *Channel) Kind() string { return c.kind }

@@ -33,7 +33,10 @@ func TestWebhook(t *testing.T) {
 	}{
 		{"messenger", "message.json", "", "", 1, 0, ""},
 		{"messenger", "image.json", "", "", 1, 0, ""},
-		{"messenger", "delivery.json", "", "", 0, 1, desk.DeliveryDelivered},
+		{"messenger", "delivery.json", "", "", 0, 2, desk.DeliveryDelivered},
+		{"messenger", "read.json", "", "", 0, 1, desk.DeliverySeen},
+		{"messenger", "postback.json", "", "", 1, 0, ""},
+		{"messenger", "quick_reply.json", "", "", 1, 0, ""},
 		{"messenger", "echo.json", "", "", 0, 0, ""},
 		{"instagram", "instagram_read.json", "", "", 0, 1, desk.DeliverySeen},
 		{"messenger", "message.json", "wrong", desk.EUNAUTHENTICATED, 0, 0, ""},

@@ -109,3 +109,7 @@ func Sign(secret string, body []byte) string {
 	mac.Write(body)
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
+
+// OwnsAccount reports whether id is this channel's phone_number_id: one
+// Meta app calls one URL for all its numbers (desk.AccountOwner).
+func (c *Channel) OwnsAccount(id string) bool { return id == c.phoneNumberID }

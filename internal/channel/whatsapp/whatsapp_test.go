@@ -101,7 +101,7 @@ func TestWebhookMessages(t *testing.T) {
 		{"text.json", desk.TypeText, "Does it come in another color?", "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=", ""},
 		{"image.json", desk.TypeImage, "The crack", "wamid.IMG1", "image/jpeg"},
 		{"document.json", desk.TypeFile, "Invoice", "wamid.DOC1", "application/pdf"},
-		{"location.json", desk.TypeLocation, "Main Street Beans (37.483307, -122.148981)", "wamid.LOC1", ""},
+		{"location.json", desk.TypeLocation, "Main Street Beans, 1 Hacker Way, Menlo Park, CA 94025 (37.483307, -122.148981)", "wamid.LOC1", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -137,18 +137,25 @@ func TestWebhookStatuses(t *testing.T) {
 			t.Errorf("receipt %d: %s, want %s", i, r.State, want[i])
 		}
 	}
-	if r := res.Receipts[3]; r.ExternalID != "wamid.OUT2" || r.Reason != "131047 Re-engagement message" {
+	if r := res.Receipts[3]; r.ExternalID != "wamid.OUT2" || r.Reason != "131047 Re-engagement message: Message failed to send because more than 24 hours have passed since the customer last replied to this number." {
 		t.Fatalf("failed receipt = %+v", r)
 	}
 }
 
 func TestWebhookMalformed(t *testing.T) {
 	ch := mustNew(t, "")
-	for _, body := range []string{`{"object":`, `{"object":"page","entry":[]}`, `{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"messages":[{"from":"1","id":"x","type":"image"}]}}]}]}`} {
+	for _, body := range []string{`{"object":`, `{"object":"page","entry":[]}`} {
 		_, err := ch.HandleWebhook(context.Background(), post([]byte(body), Sign(secret, []byte(body))))
 		if desk.ErrorKind(err) != desk.EINVALID {
 			t.Errorf("%s: %v, want invalid", body, err)
 		}
+	}
+	// A malformed message inside a notification is rejected on its own.
+	body := []byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"messages":[{"from":"1","id":"x","type":"image"},{"from":"16505551234","id":"ok","type":"text","text":{"body":"hi"}}]}}]}]}`)
+	res, err := ch.HandleWebhook(context.Background(), post(body, Sign(secret, body)))
+	if err != nil || len(res.Messages) != 1 || res.Messages[0].ExternalID != "ok" || len(res.Rejected) != 1 ||
+		string(res.Rejected[0].Source) != `{"from":"1","id":"x","type":"image"}` {
+		t.Fatalf("%+v %v", res, err)
 	}
 }
 

@@ -195,6 +195,9 @@ func (s *Store) FindMessages(ctx context.Context, conversationID desk.ID, f desk
 	if err := s.fillAttachments(ctx, out); err != nil {
 		return nil, "", err
 	}
+	if err := s.fillReactions(ctx, out); err != nil {
+		return nil, "", err
+	}
 	return out, next, nil
 }
 

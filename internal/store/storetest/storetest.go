@@ -96,6 +96,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Surveys", func(t *testing.T) { testSurveys(t, open) })
 	t.Run("Drafts", func(t *testing.T) { testDrafts(t, open) })
 	t.Run("DraftSend", func(t *testing.T) { testDraftSend(t, open) })
+	t.Run("ProviderEvents", func(t *testing.T) { testProviderEvents(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
