@@ -72,6 +72,9 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) error {
 		if cfg.Sender != "" {
 			in.To = cfg.Sender
 		}
+		if err := s.keyInbound(ctx, cfg, in); err != nil {
+			return s.deadLetter(ctx, cs, cfg, r, body, err)
+		}
 		if err := in.Validate(); err != nil {
 			return s.deadLetter(ctx, cs, cfg, r, body, err)
 		}
@@ -106,6 +109,9 @@ func (s *Server) Deliver(ctx context.Context, cfg *desk.ChannelConfig, res *desk
 		in.Channel, in.ChannelID = cfg.Kind, cfg.ID
 		if cfg.Sender != "" {
 			in.To = cfg.Sender
+		}
+		if err := s.keyInbound(ctx, cfg, in); err != nil {
+			return err
 		}
 		if err := in.Validate(); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/search"
 )
 
@@ -76,6 +77,9 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 		return nil, err
 	} else if !actor.System {
 		return nil, desk.Errorf(desk.EFORBIDDEN, "only the server ingests inbound messages")
+	}
+	if err := keyInbound(in); err != nil {
+		return nil, err
 	}
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -289,8 +293,9 @@ func (s *Store) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.Inb
 	c := &desk.Conversation{Channel: in.Channel, CustomerID: cu.ID, Status: desk.ConversationOpen, Priority: desk.PriorityNormal,
 		Tags: []string{}, CC: []string{}, BCC: []string{}, QueueID: queueID, ContactAddress: in.From, SenderAddress: in.To, Topic: topicOf(in.Subject), CreatedAt: now, UpdatedAt: now,
 		LastMessageAt: &now, LastCustomerMessageAt: &now, CustomerName: cu.Name}
+	c.ContactDisplay = phone.Display(c.ContactAddress)
 	if c.CustomerName == "" {
-		c.CustomerName = in.From
+		c.CustomerName = c.ContactDisplay
 	}
 	var hasBot bool
 	if err := s.txRow(ctx, tx, qIngestQueueName, int64(queueID)).Scan(&c.QueueName, &hasBot); isNoRows(err) {
@@ -356,4 +361,21 @@ func topicOf(subject string) string {
 		t = strings.ToValidUTF8(t[:500], "")
 	}
 	return t
+}
+
+// keyInbound keys the sender of an inbound message (issue 16): the server
+// keyed it with the channel's country already; keying again changes no
+// key, and catches a caller that did not. Our own address (To) is the
+// configured channel's sender, keyed when the channel was saved.
+func keyInbound(in *desk.InboundMessage) error {
+	if !desk.ValidChannel(in.Channel) {
+		return nil // Validate names it
+	}
+	pc := phone.ForChannel(in.Channel, "", "")
+	from, err := phone.Address("from", in.Channel, in.From, pc)
+	if err != nil {
+		return err
+	}
+	in.From = from
+	return nil
 }

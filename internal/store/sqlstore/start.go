@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/search"
 )
 
@@ -104,9 +105,9 @@ func (s *Store) startTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, n *d
 // customer is created for a new address).
 func (s *Store) resolveRecipientTx(ctx context.Context, tx *sql.Tx, n *desk.NewConversation) (desk.ID, string, error) {
 	if n.CustomerID == 0 {
-		addr, err := desk.NormalizeAddress(n.Channel, n.ContactAddress)
+		addr, err := phone.Address("contact_address", n.Channel, n.ContactAddress, phone.Context{})
 		if err != nil {
-			return 0, "", desk.FieldErrorf("contact_address", "%s", desk.ErrorMessage(err))
+			return 0, "", err
 		}
 		var id desk.ID
 		err = tx.QueryRowContext(ctx, `SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2`, n.Channel, addr).Scan(&id)
@@ -147,9 +148,9 @@ func (s *Store) resolveRecipientTx(ctx context.Context, tx *sql.Tx, n *desk.NewC
 		return 0, "", err
 	}
 	if n.ContactAddress != "" {
-		addr, err := desk.NormalizeAddress(n.Channel, n.ContactAddress)
+		addr, err := phone.Address("contact_address", n.Channel, n.ContactAddress, phone.Context{})
 		if err != nil {
-			return 0, "", desk.FieldErrorf("contact_address", "%s", desk.ErrorMessage(err))
+			return 0, "", err
 		}
 		for _, a := range addrs {
 			if a == addr {
