@@ -185,22 +185,34 @@ func (s *Store) lockCustomerTx(ctx context.Context, tx *sql.Tx, id desk.ID) erro
 	return nil
 }
 
+// ongoingTx returns the ongoing conversation between a contact and a
+// sender (C4: there is at most one, conversations_one_ongoing), or
+// sql.ErrNoRows.
+func (s *Store) ongoingTx(ctx context.Context, q *sql.Tx, channel, contact, sender string) (*desk.Conversation, error) {
+	return scanConversation(q.QueryRowContext(ctx, conversationSelect+conversationFrom+` WHERE c.channel = $1
+		AND c.contact_address = $2 AND c.sender_address = $3 AND c.status <> 'closed' AND c.contact_address <> '' ORDER BY c.id DESC LIMIT 1`,
+		channel, contact, sender))
+}
+
+// ongoingConflict is the 409 of C4 naming the conversation to continue.
+func ongoingConflict(c *desk.Conversation) error {
+	return &desk.Error{Kind: desk.ECONFLICT, Code: desk.CodeOngoingConversation,
+		Message: "an ongoing conversation with this contact exists: continue it",
+		Detail:  map[string]any{"conversation_id": c.ID.String(), "conversation": c}}
+}
+
 // ongoingCheckTx applies C4: an ongoing (not closed) conversation between
 // the contact and the sender is offered for continuing when unassigned or
 // the actor's, and refused naming its agent otherwise.
 func (s *Store) ongoingCheckTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, customerID desk.ID, channel, contact, sender string) error {
-	c, err := scanConversation(tx.QueryRowContext(ctx, conversationSelect+conversationFrom+` WHERE c.customer_id = $1 AND c.channel = $2
-		AND c.contact_address = $3 AND c.sender_address = $4 AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`,
-		int64(customerID), channel, contact, sender))
+	c, err := s.ongoingTx(ctx, tx, channel, contact, sender)
 	if isNoRows(err) {
 		return nil
 	} else if err != nil {
 		return err
 	}
 	if c.AssigneeID == nil || (!actor.System && *c.AssigneeID == actor.AgentID) {
-		return &desk.Error{Kind: desk.ECONFLICT, Code: desk.CodeOngoingConversation,
-			Message: "an ongoing conversation with this contact exists: continue it",
-			Detail:  map[string]any{"conversation_id": c.ID.String(), "conversation": c}}
+		return ongoingConflict(c)
 	}
 	return &desk.Error{Kind: desk.ECONFLICT, Code: desk.CodeOngoingWithOtherAgent,
 		Message: c.AssigneeName + " is already in a conversation with this contact",
