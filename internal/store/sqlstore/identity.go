@@ -232,3 +232,8 @@ func (s *Store) rekeyConversationsTx(ctx context.Context, tx *sql.Tx) error {
 	}
 	return nil
 }
+
+// MigrateIdentity runs the identity migration if schema_migrations does
+// not record it: at open, and in the conformance test that seeds split
+// customers into a store and forgets the migration first.
+func (s *Store) MigrateIdentity(ctx context.Context) error { return s.migrateIdentity(ctx) }
