@@ -68,6 +68,7 @@ func (s *Service) Start(ctx context.Context, req Request) (*Result, error) {
 	if err := s.defaultSender(ctx, n); err != nil {
 		return nil, err
 	}
+	n.Sender = phone.Sender(n.Channel, n.Sender, s.Phones.Context(ctx, n.Channel, n.Sender))
 	if err := s.resolveTo(ctx, n, req); err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 // keySenders keys a queue's default senders in place.
 func (s *Server) keySenders(ctx context.Context, senders map[string]string) {
 	for ch, addr := range senders {
-		senders[ch] = phone.Sender(ch, addr, s.phones.Typed(ctx, ch, ""))
+		senders[ch] = phone.Sender(ch, addr, s.phones.Context(ctx, ch, addr))
 	}
 }
 
@@ -33,7 +33,9 @@ func (s *Server) keyRule(ctx context.Context, channel string, sender, receiver *
 		*sender = a
 	}
 	if receiver != nil && *receiver != "" {
-		*receiver = phone.Sender(channel, *receiver, pc)
+		// Our own number: read as the channel reads it (WhatsApp's digits
+		// are international).
+		*receiver = phone.Sender(channel, *receiver, s.phones.Context(ctx, channel, *receiver))
 	}
 	return nil
 }
