@@ -86,7 +86,7 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 	if err != nil {
 		return sbhttp.Calls{}, err
 	}
-	svc = calls.NewService(store, mh, hub, calls.Config{RingTimeout: c.RingTimeout, WrapUp: c.WrapUp, Log: log, Node: c.NodeID})
+	svc = calls.NewService(store, mh, hub, calls.Config{RingTimeout: c.RingTimeout, WrapUp: c.WrapUp, Log: log, Node: c.NodeID, PhoneRegion: c.PhoneRegion})
 	if c.SIPListen != "" && c.SIPTrunk != "" {
 		// Calls arriving from the trunk open Voice conversations routed
 		// like messages (B2) and ring the queue's agents.

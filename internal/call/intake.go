@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 // IntakeStore is what a call arriving from the SIP trunk needs of the
@@ -64,7 +65,7 @@ func (s *Service) IncomingSIP(ctx context.Context, from, to string, connect func
 // voiceConversation returns the caller's ongoing Voice conversation or
 // opens one, creating the caller as an unknown customer if needed.
 func (s *Service) voiceConversation(ctx context.Context, st IntakeStore, route Router, from, to string) (*desk.Conversation, error) {
-	addr, err := desk.NormalizeAddress(desk.ChannelVoice, from)
+	addr, err := phone.Address("from", desk.ChannelVoice, from, phone.Context{Region: s.cfg.PhoneRegion})
 	if err != nil {
 		return nil, err
 	}

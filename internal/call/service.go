@@ -55,6 +55,9 @@ type Config struct {
 	// Node is this node's ID, the prefix of the IDs of the calls it owns
 	// (docs/calls-across-nodes.md); empty makes unprefixed IDs.
 	Node string
+	// PhoneRegion is the server's --phone-region: the country of caller
+	// IDs a trunk sends without their country code (issue 16).
+	PhoneRegion string
 }
 
 // Service runs the calls of one node. One lock orders every transition

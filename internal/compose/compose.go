@@ -18,7 +18,9 @@ import (
 type Service struct {
 	Store    desk.Store
 	Outbound *outbound.Service
-	Phones   phone.Normalizer
+	// Phones reads typed numbers with the sender's channel's country,
+	// else the server's --phone-region.
+	Phones phone.Book
 }
 
 // Request is a new conversation as an agent fills it in.
@@ -66,10 +68,11 @@ func (s *Service) Start(ctx context.Context, req Request) (*Result, error) {
 	if !desk.ValidChannel(req.Channel) || req.Channel == desk.ChannelInternal {
 		return nil, desk.FieldErrorf("channel", "unknown channel %q", req.Channel)
 	}
-	if err := s.resolveTo(ctx, n, req); err != nil {
+	if err := s.defaultSender(ctx, n); err != nil {
 		return nil, err
 	}
-	if err := s.defaultSender(ctx, n); err != nil {
+	n.Sender = phone.Sender(n.Channel, n.Sender, s.Phones.Context(ctx, n.Channel, n.Sender))
+	if err := s.resolveTo(ctx, n, req); err != nil {
 		return nil, err
 	}
 	var verdict outbound.Verdict
@@ -95,44 +98,52 @@ func (s *Service) Start(ctx context.Context, req Request) (*Result, error) {
 }
 
 // resolveTo fills the customer and contact of To. A typed phone number is
-// looked up by its stripped digits first (C3: every format finds the same
-// customer), then validated and normalized to E.164 where a country is
-// known.
+// keyed by package phone with the sender's channel's country (else the
+// server's), so every written form finds the same customer (C3); a new
+// number must be one libphonenumber knows as valid.
 func (s *Service) resolveTo(ctx context.Context, n *desk.NewConversation, req Request) error {
 	to := strings.TrimSpace(req.To)
 	switch {
 	case req.CustomerID != 0 && to != "":
 		return desk.FieldErrorf("to", "give either customer_id or to, not both")
 	case req.CustomerID != 0:
-		n.ContactAddress = req.ContactAddress
-		if phone.IsPhoneChannel(n.Channel) && n.ContactAddress != "" {
-			n.ContactAddress = phone.Strip(n.ContactAddress)
+		n.ContactAddress = strings.TrimSpace(req.ContactAddress)
+		if n.ContactAddress != "" {
+			addr, err := phone.Address("contact_address", n.Channel, n.ContactAddress, s.phoneContext(ctx, n))
+			if err != nil {
+				return err
+			}
+			n.ContactAddress = addr
 		}
 		return nil
 	case to == "":
 		return desk.FieldErrorf("to", "to is required: a customer or a contact address")
 	}
+	addr, err := phone.Address("to", n.Channel, to, s.phoneContext(ctx, n))
+	if err != nil {
+		return err
+	}
 	if !phone.IsPhoneChannel(n.Channel) {
-		addr, err := desk.NormalizeAddress(n.Channel, to)
-		if err != nil {
-			return desk.FieldErrorf("to", "%s", desk.ErrorMessage(err))
-		}
 		n.ContactAddress = addr
 		return nil
 	}
-	stripped := phone.Strip(to)
-	if cu, err := s.Store.FindCustomerByContact(ctx, n.Channel, stripped); err == nil {
-		n.CustomerID, n.ContactAddress = cu.ID, stripped
+	if cu, err := s.Store.FindCustomerByContact(ctx, n.Channel, addr); err == nil {
+		n.CustomerID, n.ContactAddress = cu.ID, addr
 		return nil
 	} else if desk.ErrorKind(err) != desk.ENOTFOUND {
 		return err
 	}
-	addr, err := s.Phones.Normalize("to", to)
-	if err != nil {
-		return err
+	if _, ok := phone.Digits(addr); !ok || !phone.Valid(addr) {
+		return desk.FieldErrorf("to", "%q is not a valid phone number", to)
 	}
 	n.ContactAddress = addr
 	return nil
+}
+
+// phoneContext is how typed numbers are read on the new conversation's
+// channel and sender.
+func (s *Service) phoneContext(ctx context.Context, n *desk.NewConversation) phone.Context {
+	return s.Phones.Typed(ctx, n.Channel, n.Sender)
 }
 
 // defaultSender takes the queue's default sender for the channel when

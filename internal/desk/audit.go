@@ -20,6 +20,8 @@ const (
 	AuditPasswordChanged  = "password_changed"
 	AuditTokenCreated     = "token_created"
 	AuditTokenDeleted     = "token_deleted"
+	// AuditCustomersMerged: a supervisor united two People profiles.
+	AuditCustomersMerged = "customers_merged"
 )
 
 // AuditEntry is one security event. It never holds a secret: no password,

@@ -62,6 +62,9 @@ type Conversation struct {
 	// SenderAddress is our side (the receiver of inbound messages).
 	ContactAddress string `json:"contact_address"`
 	SenderAddress  string `json:"sender_address"`
+	// ContactDisplay is ContactAddress as shown: a phone number formatted
+	// ("+1 202-555-0177"). Read only.
+	ContactDisplay string `json:"contact_display"`
 	// MergedIntoID points a closed conversation at the one it was merged
 	// into (C8).
 	MergedIntoID *ID `json:"merged_into_id"`

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // Customer is a person in People (F1). A customer created from an inbound
@@ -29,6 +28,9 @@ type Customer struct {
 type Contact struct {
 	Channel string `json:"channel"`
 	Address string `json:"address"`
+	// Display is how the address is shown: a phone number formatted
+	// ("+1 202-555-0177"), else the address. Read only.
+	Display string `json:"display,omitempty"`
 }
 
 // DisplayName is the name, else the first contact address: the key the
@@ -88,9 +90,9 @@ func (c *Customer) Validate() error {
 	return nil
 }
 
-// Normalize validates a contact and brings its address to canonical form:
-// emails lower-cased; phone-like channels stripped of spaces, dots, dashes
-// and brackets (C3).
+// Normalize validates a contact and brings its address to canonical form
+// (see NormalizeAddress; phone numbers arrive keyed by package phone). The
+// display form is the store's to fill.
 func (ct *Contact) Normalize() error {
 	if !ValidChannel(ct.Channel) {
 		return FieldErrorf("contacts", "unknown channel %q", ct.Channel)
@@ -99,12 +101,14 @@ func (ct *Contact) Normalize() error {
 	if err != nil {
 		return err
 	}
-	ct.Address = addr
+	ct.Address, ct.Display = addr, ""
 	return nil
 }
 
 // NormalizeAddress returns the canonical form of a contact address on a
-// channel, or a field error naming "address".
+// channel, or a field error naming "address": emails lower-cased, others
+// trimmed. Phone numbers are keyed by package phone (phone.Address), which
+// callers apply first; here they are only trimmed.
 func NormalizeAddress(channel, address string) (string, error) {
 	a := strings.TrimSpace(address)
 	switch channel {
@@ -113,8 +117,6 @@ func NormalizeAddress(channel, address string) (string, error) {
 		if !strings.Contains(a, "@") {
 			return "", FieldErrorf("address", "%q is not an email address", address)
 		}
-	case ChannelSMS, ChannelWhatsApp, ChannelVoice, ChannelViber:
-		a = StripPhone(a)
 	}
 	if a == "" {
 		return "", FieldErrorf("address", "address is required")
@@ -122,24 +124,6 @@ func NormalizeAddress(channel, address string) (string, error) {
 		return "", FieldErrorf("address", "address is longer than 320 characters")
 	}
 	return a, nil
-}
-
-// StripPhone removes the separators people type in phone numbers (C3):
-// white space of any kind (a pasted non-breaking space too), dots, dashes
-// and brackets. "(800) 100-20000" becomes "80010020000". Removing every
-// space, not only ASCII ones, keeps normalization idempotent: "(\n0" must
-// not become "\n0", which a second pass would trim to "0".
-func StripPhone(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case '.', '-', '(', ')':
-			return -1
-		}
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
 }
 
 // CustomerFilter selects customers.

@@ -17,9 +17,12 @@ const (
 	EventMacroApplied    = "macro_applied"
 	EventMerged          = "merged"
 	EventCustomerLinked  = "customer_linked"
-	EventSurveySent      = "survey_sent"
-	EventSurveyAnswered  = "survey_answered"
-	EventCall            = "call"
+	// EventCustomerMerged: the conversation's customer was united with
+	// another (People merge, or one number found written two ways).
+	EventCustomerMerged = "customer_merged"
+	EventSurveySent     = "survey_sent"
+	EventSurveyAnswered = "survey_answered"
+	EventCall           = "call"
 )
 
 // Event is an entry of a conversation's timeline (C11), written in the same

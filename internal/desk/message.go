@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -162,6 +163,16 @@ func (in *InboundMessage) Validate() error {
 		return FieldErrorf("from", "%s", ErrorMessage(err))
 	}
 	in.From = from
+	// A provider's profile name fills an unknown customer's name: kept to
+	// what a profile holds, never refused for it.
+	in.Name = strings.TrimSpace(in.Name)
+	if !utf8.ValidString(in.Name) {
+		in.Name = ""
+	}
+	for len(in.Name) > 200 {
+		_, size := utf8.DecodeLastRuneInString(in.Name)
+		in.Name = in.Name[:len(in.Name)-size]
+	}
 	if len(in.To) > 320 {
 		return FieldErrorf("to", "to is longer than 320 characters")
 	}

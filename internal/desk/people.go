@@ -27,6 +27,11 @@ type PeopleService interface {
 	// Supervisors and admins only (EFORBIDDEN); ENOTFOUND for an unknown
 	// id, EINVALID (field other_id) for an unknown or identical other.
 	MergeCustomers(ctx context.Context, id, otherID ID) (*Customer, error)
+	// FindDuplicateCustomers lists pairs of customers that may be one
+	// person (same name, one address on two channels, same email local
+	// part), for supervisors to merge; at most limit pairs, older first.
+	// Supervisors and admins only (EFORBIDDEN).
+	FindDuplicateCustomers(ctx context.Context, limit int) ([]*DuplicateCustomers, error)
 	// LinkConversation sets (customerID non-nil) or clears the customer of
 	// a visible conversation (F2), with a customer_linked event. Linking
 	// also gives the customer the conversation's contact address when
@@ -38,4 +43,12 @@ type PeopleService interface {
 	// ones: HistoryDefaultLimit by default, at most HistoryMaxTotal in all
 	// pages together. ENOTFOUND for an unknown customer.
 	FindCustomerConversations(ctx context.Context, customerID ID, f HistoryFilter) ([]*Conversation, string, error)
+}
+
+// DuplicateCustomers is a pair of customers that may be one person.
+type DuplicateCustomers struct {
+	Customers []*Customer `json:"customers"`
+	// Reason says why: same_name, same_address (one phone number or
+	// address on two channels), same_email_local_part.
+	Reason string `json:"reason"`
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/call"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/media"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 // Calls wires the voice feature (issue 10) into the server; nil Service
@@ -100,7 +101,11 @@ func (s *Server) handleCallCreate(w http.ResponseWriter, r *http.Request) error 
 	if req.Number == "" && conv.Channel == desk.ChannelVoice {
 		req.Number = conv.ContactAddress
 	}
-	if err := call.ValidNumber("number", desk.StripPhone(req.Number)); err != nil {
+	number, err := phone.Key("number", req.Number, s.phones.Typed(r.Context(), desk.ChannelVoice, ""))
+	if err != nil {
+		return err
+	}
+	if err := call.ValidNumber("number", number); err != nil {
 		return err
 	}
 	if !svc.HasTrunk() {
@@ -124,7 +129,7 @@ func (s *Server) handleCallCreate(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	if err == nil {
-		c, err = svc.DialOut(r.Context(), c.ID, actor.AgentID, desk.StripPhone(req.Number))
+		c, err = svc.DialOut(r.Context(), c.ID, actor.AgentID, number)
 	}
 	if err != nil {
 		_, _ = svc.Hangup(r.Context(), c.ID, actor.AgentID, call.BySystem)
@@ -272,8 +277,12 @@ func (s *Server) handleCallTransfer(w http.ResponseWriter, r *http.Request) erro
 		if req.AgentID != nil || req.QueueID != nil {
 			return desk.FieldErrorf("number", "give one of agent_id, queue_id and number")
 		}
+		number, err := phone.Key("number", req.Number, s.phones.Typed(r.Context(), desk.ChannelVoice, ""))
+		if err != nil {
+			return err
+		}
 		return s.callAction(func(svc *call.Service, ctx context.Context, id string, agent desk.ID) (*call.Call, error) {
-			return svc.TransferExternal(ctx, id, agent, req.Number)
+			return svc.TransferExternal(ctx, id, agent, number)
 		})(w, r)
 	}
 	var toAgent, toQueue desk.ID

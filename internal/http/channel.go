@@ -76,6 +76,9 @@ func (s *Server) handleChannelCreate(w http.ResponseWriter, r *http.Request) err
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	if err := s.keyChannel(c); err != nil {
+		return err
+	}
 	if _, err := s.cfg.Channels.Adapter(c); err != nil {
 		return err
 	}
@@ -123,6 +126,12 @@ func (s *Server) handleChannelUpdate(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	upd.Apply(cur)
+	if err := s.keyChannel(cur); err != nil {
+		return err
+	}
+	if upd.Sender != nil {
+		upd.Sender = &cur.Sender
+	}
 	if _, err := s.cfg.Channels.Adapter(cur); err != nil {
 		return err
 	}

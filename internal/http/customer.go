@@ -38,6 +38,9 @@ func (s *Server) handleCustomerCreate(w http.ResponseWriter, r *http.Request) er
 	}
 	c := &desk.Customer{Name: req.Name, Gender: req.Gender, City: req.City, Country: req.Country,
 		Tags: req.Tags, Attributes: req.Attributes, Contacts: req.Contacts}
+	if err := s.phones.Contacts(r.Context(), c.Contacts); err != nil {
+		return err
+	}
 	if err := s.cfg.Store.CreateCustomer(r.Context(), c); err != nil {
 		return err
 	}
@@ -66,6 +69,11 @@ func (s *Server) handleCustomerUpdate(w http.ResponseWriter, r *http.Request) er
 	var upd desk.CustomerUpdate
 	if err := s.decode(r, &upd); err != nil {
 		return err
+	}
+	if upd.Contacts != nil {
+		if err := s.phones.Contacts(r.Context(), *upd.Contacts); err != nil {
+			return err
+		}
 	}
 	c, err := s.cfg.Store.UpdateCustomer(r.Context(), id, upd)
 	if err != nil {

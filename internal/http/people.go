@@ -16,7 +16,26 @@ func (s *Server) handleCustomerMerge(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
+	if actor, err := desk.RequireActor(r.Context()); err == nil {
+		s.auth.Audit(r.Context(), &desk.AuditEntry{Type: desk.AuditCustomersMerged, ActorID: &actor.AgentID,
+			Detail: map[string]any{"customer_id": id.String(), "merged_id": other.String()}})
+	}
 	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+// handleCustomerDuplicates lists possible duplicate customers for
+// supervisors to merge.
+func (s *Server) handleCustomerDuplicates(w http.ResponseWriter, r *http.Request) error {
+	n, err := queryLimit(r)
+	if err != nil {
+		return err
+	}
+	items, err := s.cfg.Store.FindDuplicateCustomers(r.Context(), n)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newList(items, ""))
 	return nil
 }
 

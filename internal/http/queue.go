@@ -30,6 +30,7 @@ func (s *Server) handleQueueCreate(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	q := &desk.Queue{Name: req.Name, AutoAssign: req.AutoAssign, ReturnOnOffline: req.ReturnOnOffline, DefaultSenders: req.DefaultSenders, SurveyEnabled: req.SurveyEnabled}
+	s.keySenders(r.Context(), q.DefaultSenders)
 	if err := s.cfg.Store.CreateQueue(r.Context(), q); err != nil {
 		return err
 	}
@@ -58,6 +59,9 @@ func (s *Server) handleQueueUpdate(w http.ResponseWriter, r *http.Request) error
 	var upd desk.QueueUpdate
 	if err := s.decode(r, &upd); err != nil {
 		return err
+	}
+	if upd.DefaultSenders != nil {
+		s.keySenders(r.Context(), *upd.DefaultSenders)
 	}
 	q, err := s.cfg.Store.UpdateQueue(r.Context(), id, upd)
 	if err != nil {

@@ -73,6 +73,7 @@ func (s *Server) routes() []route {
 
 		{"GET", "/api/v1/customers", accessAgent, s.handleCustomerList},
 		{"POST", "/api/v1/customers", accessAgent, s.handleCustomerCreate},
+		{"GET", "/api/v1/customers/duplicates", accessAgent, s.handleCustomerDuplicates},
 		{"GET", "/api/v1/customers/{id}", accessAgent, s.handleCustomerGet},
 		{"PATCH", "/api/v1/customers/{id}", accessAgent, s.handleCustomerUpdate},
 		{"POST", "/api/v1/customers/{id}/merge", accessAgent, s.handleCustomerMerge},

@@ -34,6 +34,9 @@ func (s *Server) handleRoutingRuleCreate(w http.ResponseWriter, r *http.Request)
 	}
 	rule := &desk.RoutingRule{Position: req.Position, Name: req.Name, Channel: req.Channel, Sender: req.Sender, Receiver: req.Receiver,
 		Keyword: req.Keyword, AttributeKey: req.AttributeKey, AttributeValue: req.AttributeValue, QueueID: req.QueueID}
+	if err := s.keyRule(r.Context(), rule.Channel, &rule.Sender, &rule.Receiver); err != nil {
+		return err
+	}
 	if err := s.cfg.Store.CreateRoutingRule(r.Context(), rule); err != nil {
 		return err
 	}
@@ -48,6 +51,9 @@ func (s *Server) handleRoutingRuleUpdate(w http.ResponseWriter, r *http.Request)
 	}
 	var upd desk.RoutingRuleUpdate
 	if err := s.decode(r, &upd); err != nil {
+		return err
+	}
+	if err := s.keyRuleUpdate(r.Context(), id, &upd); err != nil {
 		return err
 	}
 	rule, err := s.cfg.Store.UpdateRoutingRule(r.Context(), id, upd)

@@ -117,6 +117,8 @@ type Server struct {
 	srv      *http.Server
 	outbound *outbound.Service
 	compose  *compose.Service
+	// phones keys the phone numbers of requests and inbound traffic.
+	phones   phone.Book
 	drafts   *macro.Service
 	cards    *card.Service
 	media    *attach.Inbound
@@ -162,7 +164,11 @@ func NewServer(cfg Config) *Server {
 	if cs, ok := cfg.Store.(desk.ChannelStore); ok && cfg.Channels != nil {
 		s.outbound.Channels, s.outbound.Adapters = cs, cfg.Channels
 	}
-	s.compose = &compose.Service{Store: cfg.Store, Outbound: s.outbound, Phones: phone.Normalizer{DefaultRegion: cfg.DefaultRegion}}
+	s.phones = phone.Book{Region: cfg.DefaultRegion}
+	if cs, ok := cfg.Store.(desk.ChannelStore); ok {
+		s.phones.Channels = cs.FindChannelBySender
+	}
+	s.compose = &compose.Service{Store: cfg.Store, Outbound: s.outbound, Phones: s.phones}
 	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
 	s.cards = &card.Service{Store: cfg.Store, Client: cfg.Outbound, Clock: cfg.Clock}
 	if cfg.Blobs != nil {

@@ -99,6 +99,9 @@ func (s *Server) Deliver(ctx context.Context, cfg *desk.ChannelConfig, res *desk
 		if cfg.Sender != "" {
 			in.To = cfg.Sender
 		}
+		if err := s.keyInbound(ctx, cfg, in); err != nil {
+			return err
+		}
 		if err := in.Validate(); err != nil {
 			return err
 		}

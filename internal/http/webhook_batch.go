@@ -71,7 +71,11 @@ func (s *Server) deliverWebhook(ctx context.Context, cs desk.ChannelStore, cfg *
 		if target.Sender != "" {
 			in.To = target.Sender
 		}
-		if err := in.Validate(); err != nil {
+		err = s.keyInbound(ctx, target, &in)
+		if err == nil {
+			err = in.Validate()
+		}
+		if err != nil {
 			if err := reject(target, in.Source, err); err != nil {
 				return nil, err
 			}

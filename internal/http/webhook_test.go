@@ -129,7 +129,7 @@ func TestWhatsAppWebhook(t *testing.T) {
 			wa = &convs.Items[i]
 		}
 	}
-	if wa == nil || wa.ContactAddress != "16505551234" || wa.SenderAddress != "15550783881" {
+	if wa == nil || wa.ContactAddress != "+16505551234" || wa.SenderAddress != "+15550783881" || wa.ContactDisplay != "+1 650-555-1234" {
 		t.Fatalf("whatsapp conversation = %+v", wa)
 	}
 	var msgs list[desk.Message]

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 // route is where a reply goes: the channel kind, our sender address and
@@ -71,9 +72,9 @@ func (s *Service) routeOf(ctx context.Context, c *desk.Conversation, req ReplyRe
 // that channel.
 func (s *Service) contactOf(sys context.Context, c *desk.Conversation, channel, want string) (string, error) {
 	if want != "" {
-		norm, err := desk.NormalizeAddress(channel, want)
+		norm, err := phone.Address("to", channel, want, phone.ForChannel(channel, "", ""))
 		if err != nil {
-			return "", desk.FieldErrorf("to", "%s", desk.ErrorMessage(err))
+			return "", err
 		}
 		if channel == c.Channel && norm == c.ContactAddress {
 			return norm, nil

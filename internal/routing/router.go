@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 // ruleStore is what the Router reads.
@@ -96,9 +97,13 @@ func matchMessage(rule *desk.RoutingRule, in *desk.InboundMessage) bool {
 	return true
 }
 
-// sameAddress compares a rule's normalized address with a message's.
+// sameAddress compares a rule's keyed address with a message's (both keyed
+// by package phone where they are numbers; keying again changes no key).
 func sameAddress(channel, ruleAddr, addr string) bool {
-	a, err := desk.NormalizeAddress(channel, addr)
+	if phone.Sender(channel, ruleAddr, phone.Context{}) == phone.Sender(channel, addr, phone.Context{}) {
+		return true
+	}
+	a, err := phone.Address("from", channel, addr, phone.Context{})
 	return err == nil && a == ruleAddr
 }
 

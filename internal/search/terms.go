@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 // PhoneTerms returns the indexed forms of a phone-like address: its digits
@@ -11,14 +12,10 @@ import (
 // with or without country code or trunk prefix finds it by prefix. It
 // returns nil when the address is not a phone number.
 func PhoneTerms(address string) []string {
-	a := strings.TrimPrefix(desk.StripPhone(address), "+")
-	if len(a) < MinPhoneDigits {
+	s, ok := phone.Digits(address)
+	a := strings.TrimPrefix(s, "+")
+	if !ok || len(a) < MinPhoneDigits {
 		return nil
-	}
-	for i := 0; i < len(a); i++ {
-		if a[i] < '0' || a[i] > '9' {
-			return nil
-		}
 	}
 	out := []string{a}
 	for i := 1; len(a)-i >= MinPhoneDigits; i++ {

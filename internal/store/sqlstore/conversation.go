@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 const conversationSelect = `SELECT c.id, c.channel, c.customer_id, c.status, c.priority, c.topic, c.summary,
@@ -33,6 +34,10 @@ func scanConversation(row interface{ Scan(...any) error }, extra ...any) (*desk.
 		return nil, err
 	}
 	c.CustomerID = desk.ID(customer.Int64)
+	c.ContactDisplay = phone.Display(c.ContactAddress)
+	if c.CustomerName == c.ContactAddress {
+		c.CustomerName = c.ContactDisplay // an unknown customer, shown by number
+	}
 	c.AssigneeID, c.MergedIntoID = nullID(assignee), nullID(merged)
 	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
 	c.LastMessageAt, c.LastCustomerMessageAt, c.ClosedAt = nullTime(lastMsg), nullTime(lastCust), nullTime(closed)

@@ -24,7 +24,13 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 	}
 	var surveyMsg desk.ID
 	var assigned []desk.Change
+	reopen := old.Status == desk.ConversationClosed && c.Status != desk.ConversationClosed && c.ContactAddress != ""
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if reopen {
+			if err := s.reopenCheckTx(ctx, tx, c); err != nil {
+				return err
+			}
+		}
 		if surveyMsg, err = s.updateConversationTx(ctx, tx, actor, c, &old, upd); err != nil {
 			return err
 		}
@@ -37,6 +43,12 @@ func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.Con
 		assigned, err = s.assignInlineTx(ctx, tx, &k)
 		return err
 	})
+	if reopen && s.dialect.IsUniqueViolation(err) {
+		// A concurrent write opened one first (conversations_one_ongoing).
+		if cerr := s.inTx(ctx, func(tx *sql.Tx) error { return s.reopenCheckTx(ctx, tx, c) }); cerr != nil {
+			err = cerr
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -142,4 +154,20 @@ func (s *Store) updateChanges(c, old *desk.Conversation, surveyMsg desk.ID) []de
 	msg := s.conversationChange(desk.ChangeMessageCreated, c)
 	msg.MessageID = surveyMsg
 	return []desk.Change{ch, msg}
+}
+
+// reopenCheckTx refuses to reopen a closed conversation while another is
+// ongoing with its contact and sender (C4): 409 ongoing_conversation with
+// the conversation to continue.
+func (s *Store) reopenCheckTx(ctx context.Context, tx *sql.Tx, c *desk.Conversation) error {
+	other, err := s.ongoingTx(ctx, tx, c.Channel, c.ContactAddress, c.SenderAddress)
+	if isNoRows(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if other.ID == c.ID {
+		return nil
+	}
+	return ongoingConflict(other)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/search"
 )
 
@@ -28,7 +29,11 @@ func scanCustomer(row interface{ Scan(...any) error }, extra ...any) (*desk.Cust
 	if err := scanJSON(tags, &c.Tags); err != nil {
 		return nil, err
 	}
-	return &c, scanJSON(contacts, &c.Contacts)
+	if err := scanJSON(contacts, &c.Contacts); err != nil {
+		return nil, err
+	}
+	fillDisplay(&c)
+	return &c, nil
 }
 
 // writeCustomerPartsTx replaces contacts and tags, and their copies on the
@@ -65,6 +70,9 @@ func (s *Store) CreateCustomer(ctx context.Context, c *desk.Customer) error {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return err
 	}
+	if err := keyContacts(c.Contacts); err != nil {
+		return err
+	}
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -82,7 +90,11 @@ func (s *Store) CreateCustomer(ctx context.Context, c *desk.Customer) error {
 		if err != nil {
 			return err
 		}
-		return s.writeCustomerPartsTx(ctx, tx, c)
+		if err := s.writeCustomerPartsTx(ctx, tx, c); err != nil {
+			return err
+		}
+		fillDisplay(c)
+		return nil
 	})
 }
 
@@ -105,7 +117,7 @@ func (s *Store) FindCustomerByContact(ctx context.Context, channel, address stri
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
-	addr, err := desk.NormalizeAddress(channel, address)
+	addr, err := phone.Address("address", channel, address, phone.ForChannel(channel, "", ""))
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +139,7 @@ func (s *Store) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]*de
 	var w where
 	if f.Query != "" {
 		p := likePrefix(strings.ToLower(strings.TrimSpace(f.Query)))
-		w.add(`(sort_name LIKE ? OR lower(name) LIKE ? OR id IN (SELECT customer_id FROM contacts WHERE address LIKE ?))`, p, p, likePrefix(desk.StripPhone(strings.ToLower(f.Query))))
+		w.add(`(sort_name LIKE ? OR lower(name) LIKE ? OR id IN (SELECT customer_id FROM contacts WHERE address LIKE ?))`, p, p, likePrefix(phoneQuery(f.Query)))
 	}
 	if f.Tag != "" {
 		w.add(`id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)`, strings.ToLower(f.Tag))
@@ -200,6 +212,9 @@ func (s *Store) UpdateCustomer(ctx context.Context, id desk.ID, upd desk.Custome
 	}
 	if upd.Contacts != nil {
 		c.Contacts = *upd.Contacts
+		if err := keyContacts(c.Contacts); err != nil {
+			return nil, err
+		}
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -221,5 +236,44 @@ func (s *Store) UpdateCustomer(ctx context.Context, id desk.ID, upd desk.Custome
 	if err != nil {
 		return nil, err
 	}
+	fillDisplay(c)
 	return c, nil
+}
+
+// fillDisplay sets how each contact address is shown.
+func fillDisplay(c *desk.Customer) {
+	for i := range c.Contacts {
+		c.Contacts[i].Display = phone.Display(c.Contacts[i].Address)
+	}
+}
+
+// phoneQuery is what a People query matches contact addresses by: the
+// key of a phone-like query ("+1 (202) 555-0177" finds "+12025550177"),
+// else the query lower-cased.
+func phoneQuery(q string) string {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if _, ok := phone.Digits(q); ok {
+		if k, err := phone.Key("q", q, phone.Context{}); err == nil {
+			return k
+		}
+	}
+	return q
+}
+
+// keyContacts keys the phone contacts of a profile (issue 16), in place:
+// the server keyed what agents typed with the channel's country already;
+// keying again changes no key.
+func keyContacts(contacts []desk.Contact) error {
+	for i := range contacts {
+		ct := &contacts[i]
+		if !desk.ValidChannel(ct.Channel) {
+			continue // Validate names it
+		}
+		a, err := phone.Address("contacts", ct.Channel, ct.Address, phone.ForChannel(ct.Channel, "", ""))
+		if err != nil {
+			return err
+		}
+		ct.Address = a
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/search"
 )
 
@@ -26,7 +27,12 @@ const (
 	qIngestTouchCustomer = `UPDATE customers SET last_activity_at = $1 WHERE id = $2`
 	qIngestNewCustomer   = `INSERT INTO customers (sort_name, contacts, search_terms, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, $4, $4, $4) RETURNING id`
 	qIngestNewContact    = `INSERT INTO contacts (channel, address, customer_id) VALUES ($1, $2, $3)`
-	qIngestOngoing       = conversationSelect + conversationFrom + ` WHERE c.customer_id = $1 AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`
+	// qIngestOngoing finds the conversation a message threads into (C5):
+	// the customer's ongoing one, else the one ongoing with the contact
+	// and sender (C4; linked to another customer, or to none).
+	qIngestOngoing = conversationSelect + conversationFrom + ` WHERE c.status <> 'closed' AND (c.customer_id = $1
+		OR (c.channel = $2 AND c.contact_address = $3 AND c.sender_address = $4 AND c.contact_address <> ''))
+		ORDER BY c.customer_id = $1 DESC, c.id DESC LIMIT 1`
 	qIngestQueueName     = `SELECT name, bot_url <> '' FROM queues WHERE id = $1`
 	qIngestNewConv       = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address, topic,
 		created_at, updated_at, last_message_at, last_customer_message_at, waiting_since, bot) VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8, $8, $8, $8, $10) RETURNING id`
@@ -76,6 +82,9 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 		return nil, err
 	} else if !actor.System {
 		return nil, desk.Errorf(desk.EFORBIDDEN, "only the server ingests inbound messages")
+	}
+	if err := keyInbound(in); err != nil {
+		return nil, err
 	}
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -172,6 +181,11 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 	} else if err != nil {
 		return nil, err
 	}
+	if in.Name != "" && cu.Name == "" {
+		if err := s.fillNameTx(ctx, tx, cu, in.Name); err != nil {
+			return nil, err
+		}
+	}
 	res.Customer = cu
 
 	var c *desk.Conversation
@@ -197,7 +211,7 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 		}
 	}
 	if c == nil {
-		c, err = scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(cu.ID)))
+		c, err = scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(cu.ID), in.Channel, in.From, in.To))
 		if isNoRows(err) && s.dialect.RowLocks && !res.NewCustomer {
 			// About to open one: lock the customer, then look again (a
 			// message of theirs on another lane may have just opened it).
@@ -206,7 +220,7 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 			if _, err := s.txExec(ctx, tx, qIngestLockCustomer, int64(cu.ID)); err != nil {
 				return nil, err
 			}
-			c, err = scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(cu.ID)))
+			c, err = scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(cu.ID), in.Channel, in.From, in.To))
 		}
 	}
 	if isNoRows(err) {
@@ -289,8 +303,9 @@ func (s *Store) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.Inb
 	c := &desk.Conversation{Channel: in.Channel, CustomerID: cu.ID, Status: desk.ConversationOpen, Priority: desk.PriorityNormal,
 		Tags: []string{}, CC: []string{}, BCC: []string{}, QueueID: queueID, ContactAddress: in.From, SenderAddress: in.To, Topic: topicOf(in.Subject), CreatedAt: now, UpdatedAt: now,
 		LastMessageAt: &now, LastCustomerMessageAt: &now, CustomerName: cu.Name}
+	c.ContactDisplay = phone.Display(c.ContactAddress)
 	if c.CustomerName == "" {
-		c.CustomerName = in.From
+		c.CustomerName = c.ContactDisplay
 	}
 	var hasBot bool
 	if err := s.txRow(ctx, tx, qIngestQueueName, int64(queueID)).Scan(&c.QueueName, &hasBot); isNoRows(err) {
@@ -356,4 +371,32 @@ func topicOf(subject string) string {
 		t = strings.ToValidUTF8(t[:500], "")
 	}
 	return t
+}
+
+// keyInbound keys the sender of an inbound message (issue 16): the server
+// keyed it with the channel's country already; keying again changes no
+// key, and catches a caller that did not. Our own address (To) is the
+// configured channel's sender, keyed when the channel was saved.
+func keyInbound(in *desk.InboundMessage) error {
+	if !desk.ValidChannel(in.Channel) {
+		return nil // Validate names it
+	}
+	pc := phone.ForChannel(in.Channel, "", "")
+	from, err := phone.Address("from", in.Channel, in.From, pc)
+	if err != nil {
+		return err
+	}
+	in.From = from
+	return nil
+}
+
+// fillNameTx gives an unknown customer the name the provider sent (a
+// WhatsApp profile name, an email's display name, a Viber sender name):
+// only while the customer has none, so a name an agent set is never
+// overwritten (issue 16).
+func (s *Store) fillNameTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, name string) error {
+	cu.Name = name
+	_, err := tx.ExecContext(ctx, `UPDATE customers SET name = $1, sort_name = $2, search_terms = $3 WHERE id = $4 AND name = ''`,
+		name, sortName(cu), search.CustomerTerms(name, cu.Contacts), int64(cu.ID))
+	return err
 }

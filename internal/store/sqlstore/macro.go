@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 const macroColumns = `id, name, tags, actions, created_at, updated_at`
@@ -28,6 +29,7 @@ func (s *Store) CreateMacro(ctx context.Context, m *desk.Macro) error {
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
 		return err
 	}
+	keyMacro(m)
 	if err := m.Validate(); err != nil {
 		return err
 	}
@@ -89,6 +91,7 @@ func (s *Store) UpdateMacro(ctx context.Context, id desk.ID, upd desk.MacroUpdat
 	if upd.Actions != nil {
 		m.Actions = *upd.Actions
 	}
+	keyMacro(m)
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -104,4 +107,14 @@ func (s *Store) DeleteMacro(ctx context.Context, id desk.ID) error {
 		return err
 	}
 	return deleteByID(ctx, s.w, "macros", id, "macro")
+}
+
+// keyMacro keys the phone numbers a macro sets To (issue 16); what is not
+// a number is left to Validate.
+func keyMacro(m *desk.Macro) {
+	for ch, addr := range m.Actions.To {
+		if a, err := phone.Address("actions.to", ch, addr, phone.ForChannel(ch, "", "")); err == nil {
+			m.Actions.To[ch] = a
+		}
+	}
 }

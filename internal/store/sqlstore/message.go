@@ -149,6 +149,13 @@ func (s *Store) createMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message
 	}
 	var err error
 	if switched {
+		// Moving to another contact and sender that has its own ongoing
+		// conversation would make two (C4): continue that one instead.
+		if other, oerr := s.ongoingTx(ctx, tx, m.Channel, m.To, m.From); oerr == nil && other.ID != m.ConversationID {
+			return nil, ongoingConflict(other)
+		} else if oerr != nil && !isNoRows(oerr) {
+			return nil, oerr
+		}
 		_, err = s.txExec(ctx, tx, qReplySwitchConv, at, m.Channel, m.To, m.From, int64(m.ConversationID))
 	} else {
 		_, err = s.txExec(ctx, tx, qReplyTouchConv, at, int64(m.ConversationID))

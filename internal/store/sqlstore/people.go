@@ -10,23 +10,53 @@ import (
 
 // MergeCustomers unites two customer profiles (F1); see desk.PeopleService.
 func (s *Store) MergeCustomers(ctx context.Context, id, otherID desk.ID) (*desk.Customer, error) {
-	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
+	actor, err := desk.RequireRole(ctx, desk.RoleSupervisor)
+	if err != nil {
 		return nil, err
 	}
 	if id == otherID {
 		return nil, desk.FieldErrorf("other_id", "a customer cannot be merged with itself")
 	}
-	keep, err := s.FindCustomerByID(ctx, id)
-	if err != nil {
+	if _, err := s.FindCustomerByID(ctx, id); err != nil {
 		return nil, err
 	}
-	gone, err := s.FindCustomerByID(ctx, otherID)
-	if desk.ErrorKind(err) == desk.ENOTFOUND {
+	if _, err := s.FindCustomerByID(ctx, otherID); desk.ErrorKind(err) == desk.ENOTFOUND {
 		return nil, desk.FieldErrorf("other_id", "unknown customer")
 	} else if err != nil {
 		return nil, err
 	}
+	var moved []desk.ID
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		moved, err = s.mergeCustomersTx(ctx, tx, actor, id, otherID, "people")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.publishConversations(ctx, moved...)
+	return s.FindCustomerByID(ctx, id)
+}
+
+// mergeCustomersTx unites customer otherID into id inside tx: contacts,
+// conversations, tags and attributes united; id's profile fields win and
+// otherID's fill the empty ones; each moved conversation gets a
+// customer_merged event naming why ("people", "identity"). It returns the
+// moved conversations.
+func (s *Store) mergeCustomersTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, id, otherID desk.ID, why string) ([]desk.ID, error) {
+	keep, err := scanCustomer(tx.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, int64(id)))
+	if err != nil {
+		return nil, err
+	}
+	gone, err := scanCustomer(tx.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, int64(otherID)))
+	if err != nil {
+		return nil, err
+	}
 	keep.Contacts = append(keep.Contacts, gone.Contacts...)
+	if err := keyContacts(keep.Contacts); err != nil {
+		return nil, err
+	}
+	keep.Contacts = uniqueContacts(keep.Contacts)
 	keep.Tags, _ = desk.NormalizeTags(append(slices.Clone(keep.Tags), gone.Tags...))
 	attrs := map[string]string{}
 	for k, v := range gone.Attributes {
@@ -50,47 +80,60 @@ func (s *Store) MergeCustomers(ctx context.Context, id, otherID desk.ID) (*desk.
 		return nil, err
 	}
 	var moved []desk.ID
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM conversations WHERE customer_id = $1`, int64(otherID))
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var cid desk.ID
-			if err := rows.Scan(&cid); err != nil {
-				rows.Close()
-				return err
-			}
-			moved = append(moved, cid)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		now := micros(s.now())
-		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET customer_id = $1, updated_at = $2 WHERE customer_id = $3`, int64(id), now, int64(otherID)); err != nil {
-			return err
-		}
-		// The other's contacts go first, so that the survivor may take them.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE customer_id = $1`, int64(otherID)); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE customers SET name = $1, gender = $2, city = $3, country = $4, attributes = $5, updated_at = $6,
-			last_activity_at = (SELECT max(v) FROM (SELECT last_activity_at AS v FROM customers WHERE id IN ($7, $8)) t) WHERE id = $7`,
-			keep.Name, keep.Gender, keep.City, keep.Country, mustJSON(keep.Attributes), now, int64(id), int64(otherID)); err != nil {
-			return err
-		}
-		if err := s.writeCustomerPartsTx(ctx, tx, keep); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM customers WHERE id = $1`, int64(otherID))
-		return err
-	})
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM conversations WHERE customer_id = $1`, int64(otherID))
 	if err != nil {
 		return nil, err
 	}
-	s.publishConversations(ctx, moved...)
-	return s.FindCustomerByID(ctx, id)
+	for rows.Next() {
+		var cid desk.ID
+		if err := rows.Scan(&cid); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		moved = append(moved, cid)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	now := micros(s.now())
+	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET customer_id = $1, updated_at = $2 WHERE customer_id = $3`, int64(id), now, int64(otherID)); err != nil {
+		return nil, err
+	}
+	// The other's contacts go first, so that the survivor may take them.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE customer_id = $1`, int64(otherID)); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE customers SET name = $1, gender = $2, city = $3, country = $4, attributes = $5, updated_at = $6,
+		last_activity_at = (SELECT max(v) FROM (SELECT last_activity_at AS v FROM customers WHERE id IN ($7, $8)) t) WHERE id = $7`,
+		keep.Name, keep.Gender, keep.City, keep.Country, mustJSON(keep.Attributes), now, int64(id), int64(otherID)); err != nil {
+		return nil, err
+	}
+	if err := s.writeCustomerPartsTx(ctx, tx, keep); err != nil {
+		return nil, err
+	}
+	for _, cid := range moved {
+		if err := s.insertEventTx(ctx, tx, cid, desk.EventCustomerMerged, actor, now,
+			map[string]any{"from": otherID.String(), "to": id.String(), "reason": why}); err != nil {
+			return nil, err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM customers WHERE id = $1`, int64(otherID))
+	return moved, err
+}
+
+// uniqueContacts drops repeated contacts, keeping the first of each.
+func uniqueContacts(cs []desk.Contact) []desk.Contact {
+	seen := map[desk.Contact]bool{}
+	out := cs[:0]
+	for _, c := range cs {
+		c.Display = ""
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // publishConversations announces conversation.updated for conversations

@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 const routingRuleColumns = `id, position, name, channel, sender, receiver, keyword, attribute_key, attribute_value, queue_id, created_at, updated_at`
@@ -23,6 +25,9 @@ func scanRoutingRule(row interface{ Scan(...any) error }) (*desk.RoutingRule, er
 // CreateRoutingRule adds a rule (supervisor+); position 0 appends it.
 func (s *Store) CreateRoutingRule(ctx context.Context, r *desk.RoutingRule) error {
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
+		return err
+	}
+	if err := keyRule(r); err != nil {
 		return err
 	}
 	if err := r.Validate(); err != nil {
@@ -98,6 +103,9 @@ func (s *Store) UpdateRoutingRule(ctx context.Context, id desk.ID, upd desk.Rout
 		if upd.QueueID != nil {
 			r.QueueID = *upd.QueueID
 		}
+		if err := keyRule(r); err != nil {
+			return err
+		}
 		if err := r.Validate(); err != nil {
 			return err
 		}
@@ -135,4 +143,23 @@ func (s *Store) DeleteRoutingRule(ctx context.Context, id desk.ID) error {
 // attempt, even a failed one, which costs only a reload.
 func (s *Store) publishRulesChanged() {
 	s.publish(desk.Change{Type: desk.ChangeRoutingRules, At: s.now()})
+}
+
+// keyRule keys a rule's phone addresses (issue 16) where it names a
+// channel: the server keyed what was typed with the channel's country
+// already; keying again changes no key.
+func keyRule(r *desk.RoutingRule) error {
+	if !desk.ValidChannel(r.Channel) {
+		return nil // Validate names it
+	}
+	pc := phone.ForChannel(r.Channel, "", "")
+	if strings.TrimSpace(r.Sender) != "" {
+		a, err := phone.Address("sender", r.Channel, r.Sender, pc)
+		if err != nil {
+			return err
+		}
+		r.Sender = a
+	}
+	r.Receiver = phone.Sender(r.Channel, r.Receiver, pc)
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/search"
 )
 
@@ -114,9 +115,9 @@ func (s *Store) startTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, n *d
 // customer is created for a new address).
 func (s *Store) resolveRecipientTx(ctx context.Context, tx *sql.Tx, n *desk.NewConversation) (desk.ID, string, error) {
 	if n.CustomerID == 0 {
-		addr, err := desk.NormalizeAddress(n.Channel, n.ContactAddress)
+		addr, err := phone.Address("contact_address", n.Channel, n.ContactAddress, phone.Context{})
 		if err != nil {
-			return 0, "", desk.FieldErrorf("contact_address", "%s", desk.ErrorMessage(err))
+			return 0, "", err
 		}
 		var id desk.ID
 		err = tx.QueryRowContext(ctx, `SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2`, n.Channel, addr).Scan(&id)
@@ -157,9 +158,9 @@ func (s *Store) resolveRecipientTx(ctx context.Context, tx *sql.Tx, n *desk.NewC
 		return 0, "", err
 	}
 	if n.ContactAddress != "" {
-		addr, err := desk.NormalizeAddress(n.Channel, n.ContactAddress)
+		addr, err := phone.Address("contact_address", n.Channel, n.ContactAddress, phone.Context{})
 		if err != nil {
-			return 0, "", desk.FieldErrorf("contact_address", "%s", desk.ErrorMessage(err))
+			return 0, "", err
 		}
 		for _, a := range addrs {
 			if a == addr {
@@ -194,22 +195,34 @@ func (s *Store) lockCustomerTx(ctx context.Context, tx *sql.Tx, id desk.ID) erro
 	return nil
 }
 
+// ongoingTx returns the ongoing conversation between a contact and a
+// sender (C4: there is at most one, conversations_one_ongoing), or
+// sql.ErrNoRows.
+func (s *Store) ongoingTx(ctx context.Context, q *sql.Tx, channel, contact, sender string) (*desk.Conversation, error) {
+	return scanConversation(q.QueryRowContext(ctx, conversationSelect+conversationFrom+` WHERE c.channel = $1
+		AND c.contact_address = $2 AND c.sender_address = $3 AND c.status <> 'closed' AND c.contact_address <> '' ORDER BY c.id DESC LIMIT 1`,
+		channel, contact, sender))
+}
+
+// ongoingConflict is the 409 of C4 naming the conversation to continue.
+func ongoingConflict(c *desk.Conversation) error {
+	return &desk.Error{Kind: desk.ECONFLICT, Code: desk.CodeOngoingConversation,
+		Message: "an ongoing conversation with this contact exists: continue it",
+		Detail:  map[string]any{"conversation_id": c.ID.String(), "conversation": c}}
+}
+
 // ongoingCheckTx applies C4: an ongoing (not closed) conversation between
 // the contact and the sender is offered for continuing when unassigned or
 // the actor's, and refused naming its agent otherwise.
 func (s *Store) ongoingCheckTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, customerID desk.ID, channel, contact, sender string) error {
-	c, err := scanConversation(tx.QueryRowContext(ctx, conversationSelect+conversationFrom+` WHERE c.customer_id = $1 AND c.channel = $2
-		AND c.contact_address = $3 AND c.sender_address = $4 AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`,
-		int64(customerID), channel, contact, sender))
+	c, err := s.ongoingTx(ctx, tx, channel, contact, sender)
 	if isNoRows(err) {
 		return nil
 	} else if err != nil {
 		return err
 	}
 	if c.AssigneeID == nil || (!actor.System && *c.AssigneeID == actor.AgentID) {
-		return &desk.Error{Kind: desk.ECONFLICT, Code: desk.CodeOngoingConversation,
-			Message: "an ongoing conversation with this contact exists: continue it",
-			Detail:  map[string]any{"conversation_id": c.ID.String(), "conversation": c}}
+		return ongoingConflict(c)
 	}
 	return &desk.Error{Kind: desk.ECONFLICT, Code: desk.CodeOngoingWithOtherAgent,
 		Message: c.AssigneeName + " is already in a conversation with this contact",

@@ -119,6 +119,10 @@ func New(ctx context.Context, w, r *sql.DB, d Dialect, clock desk.Clock) (*Store
 			return nil, err
 		}
 	}
+	if err := s.migrateIdentity(ctx); err != nil {
+		s.closeStmts()
+		return nil, fmt.Errorf("%s: %w", identityMigration, err)
+	}
 	for range d.IngestLanes {
 		s.lanes = append(s.lanes, newIngestBatcher(s))
 	}

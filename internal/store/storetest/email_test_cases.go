@@ -129,7 +129,7 @@ func testDispatch(t *testing.T, open Opener) {
 	d.free = 1
 	bad := &desk.Message{ConversationID: res.Conversation.ID, Text: "x", Send: &desk.SendRequest{ChannelID: 999}}
 	wantCode(t, f.s.CreateMessage(f.as(a), bad), desk.EINVALID)
-	if len(d.jobs) != 1 || d.jobs[0].Message.Text != "leased" || d.jobs[0].Attempts != 1 || d.jobs[0].Message.To != "15551234" || d.notified != 1 || d.released != 1 {
+	if len(d.jobs) != 1 || d.jobs[0].Message.Text != "leased" || d.jobs[0].Attempts != 1 || d.jobs[0].Message.To != "+15551234" || d.notified != 1 || d.released != 1 {
 		t.Fatalf("dispatcher saw jobs %d, notified %d, released %d", len(d.jobs), d.notified, d.released)
 	}
 	jobs, err := cs.ClaimSendJobs(f.sys, 10, time.Minute)

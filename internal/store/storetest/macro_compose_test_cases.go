@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -37,9 +38,11 @@ func testMacroCompose(t *testing.T, open Opener) {
 	solveNoForm := mk("Solve with body", desk.MacroActions{Body: ptr("Solved!"), FormID: &form.ID, Status: ptr(desk.ConversationSolved)})
 	refund := mk("Refund email", desk.MacroActions{Subject: ptr("Your refund"), Body: ptr("The refund is on its way.")})
 
+	senders := 0
 	ingest := func(ext string) *desk.Conversation {
 		t.Helper()
-		res, err := f.s.IngestMessage(f.sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: "1555" + ext, To: "15550401", Text: "hi", ExternalID: ext, QueueID: free.ID})
+		senders++ // WhatsApp senders are numbers
+		res, err := f.s.IngestMessage(f.sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: "1555" + strconv.Itoa(1000+senders), To: "15550401", Text: "hi", ExternalID: ext, QueueID: free.ID})
 		if err != nil {
 			t.Fatal(err)
 		}

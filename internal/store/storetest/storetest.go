@@ -97,6 +97,10 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Drafts", func(t *testing.T) { testDrafts(t, open) })
 	t.Run("DraftSend", func(t *testing.T) { testDraftSend(t, open) })
 	t.Run("ProviderEvents", func(t *testing.T) { testProviderEvents(t, open) })
+	t.Run("IdentityForms", func(t *testing.T) { testIdentityForms(t, open) })
+	t.Run("IdentityProfileName", func(t *testing.T) { testIdentityProfileName(t, open) })
+	t.Run("OneOngoingRace", func(t *testing.T) { testOneOngoingRace(t, open) })
+	t.Run("IdentityMigration", func(t *testing.T) { testIdentityMigration(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.

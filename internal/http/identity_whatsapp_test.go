@@ -1,0 +1,63 @@
+package http
+
+import (
+	"os"
+	"testing"
+
+	"github.com/switchboard-cc/switchboard/internal/channel/whatsapp"
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// TestWhatsAppReplyFindsAgentStartedConversation is issue 16 end to end
+// over the API and a signed webhook: an agent starts a WhatsApp
+// conversation to "+1 202 555 0177"; the customer's reply arrives as
+// Meta sends it (from "12025550177", without "+", with a profile name)
+// and lands in that conversation; the customer gets the name, one
+// customer and one conversation in all, the number shown formatted.
+func TestWhatsAppReplyFindsAgentStartedConversation(t *testing.T) {
+	for name, e := range map[string]*env{"sqlite": newEnv(t), "postgres": newPGEnv(t)} {
+		t.Run(name, func(t *testing.T) {
+			c := e.mustWhatsAppChannel()
+			var started desk.Conversation
+			e.do("POST", "/api/v1/conversations", e.agentA, `{"channel":"whatsapp","sender_address":"15550783881","to":"+1 202 555 0177","queue_id":"`+e.queueA.String()+`"}`, 201, &started)
+			if started.ContactAddress != "+12025550177" || started.ContactDisplay != "+1 202-555-0177" || started.SenderAddress != "+15550783881" {
+				t.Fatalf("started = %+v", started)
+			}
+			body, err := os.ReadFile("testdata/whatsapp/reply_12025550177.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.webhook(c.WebhookPath, string(body), whatsapp.Sign(waSecret, body), 200)
+
+			var msgs list[desk.Message]
+			e.do("GET", "/api/v1/conversations/"+started.ID.String()+"/messages", e.agentA, "", 200, &msgs)
+			if len(msgs.Items) != 1 || msgs.Items[0].Text != "Yes, the blue one please." || msgs.Items[0].Direction != desk.DirectionIn {
+				t.Fatalf("the reply is not in the agent's conversation: %+v", msgs.Items)
+			}
+			var convs list[desk.Conversation]
+			e.do("GET", "/api/v1/conversations?view=all", e.admin, "", 200, &convs)
+			n := 0
+			for _, cv := range convs.Items {
+				if cv.Channel == desk.ChannelWhatsApp {
+					n++
+					if cv.ID != started.ID || cv.CustomerName != "Kerry Fisher" {
+						t.Fatalf("whatsapp conversation %+v", cv)
+					}
+				}
+			}
+			if n != 1 {
+				t.Fatalf("%d WhatsApp conversations, want 1", n)
+			}
+			var cu desk.Customer
+			e.do("GET", "/api/v1/customers/"+started.CustomerID.String(), e.agentA, "", 200, &cu)
+			if cu.Name != "Kerry Fisher" || len(cu.Contacts) != 1 || cu.Contacts[0].Display != "+1 202-555-0177" {
+				t.Fatalf("customer = %+v", cu)
+			}
+			var people list[desk.Customer]
+			e.do("GET", "/api/v1/customers?q=Kerry", e.agentA, "", 200, &people)
+			if len(people.Items) != 1 {
+				t.Fatalf("%d customers named Kerry, want 1", len(people.Items))
+			}
+		})
+	}
+}

@@ -1,0 +1,239 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sort"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
+)
+
+// identityMigration names the re-keying of phone contacts (issue 16) in
+// schema_migrations. It runs in Go, after the SQL migrations, because the
+// keys come from libphonenumber (package phone).
+const identityMigration = "100_identity_rekey.go"
+
+// qOneOngoing is the store's guard of C4: one ongoing (not closed)
+// conversation per contact and sender, whatever path writes it.
+const qOneOngoing = `CREATE UNIQUE INDEX IF NOT EXISTS conversations_one_ongoing
+	ON conversations (channel, contact_address, sender_address) WHERE status <> 'closed' AND contact_address <> ''`
+
+// errMigrated: another node recorded the migration first.
+var errMigrated = errors.New("identity migration done elsewhere")
+
+// migrateIdentity re-keys existing data once, in one transaction: every
+// phone contact and conversation address takes its phone key; customers
+// whose contacts turn out to be one number are united (mergeCustomersTx:
+// contacts, conversations, tags and attributes, agent-set fields kept,
+// a customer_merged event on the moved conversations); ongoing
+// conversations that turn out to share a contact and sender are merged
+// by C8's rules, the newest surviving. Then the one-ongoing index is made.
+func (s *Store) migrateIdentity(ctx context.Context) error {
+	var n int
+	if err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = $1`, identityMigration).Scan(&n); err != nil {
+		return err
+	} else if n > 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES ($1)`, identityMigration); err != nil {
+			if s.dialect.IsUniqueViolation(err) {
+				return errMigrated
+			}
+			return err
+		}
+		if err := s.uniteCustomersTx(ctx, tx); err != nil {
+			return err
+		}
+		if err := s.rekeyConversationsTx(ctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, qOneOngoing)
+		return err
+	})
+	if errors.Is(err, errMigrated) {
+		return nil
+	}
+	return err
+}
+
+// migrationKey is the key of a stored address on channel, as the server
+// keys it with no country known; an address that is not a number stays.
+func migrationKey(channel, address string) string {
+	if k, err := phone.Address("address", channel, address, phone.ForChannel(channel, "", "")); err == nil {
+		return k
+	}
+	return address
+}
+
+// uniteCustomersTx re-keys contacts and unites the customers that share a
+// keyed contact, into the oldest of them.
+func (s *Store) uniteCustomersTx(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT channel, address, customer_id FROM contacts ORDER BY customer_id, position, address`)
+	if err != nil {
+		return err
+	}
+	type contact struct {
+		channel, address, key string
+		customer            desk.ID
+	}
+	var all []contact
+	for rows.Next() {
+		var c contact
+		if err := rows.Scan(&c.channel, &c.address, &c.customer); err != nil {
+			rows.Close()
+			return err
+		}
+		c.key = migrationKey(c.channel, c.address)
+		all = append(all, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// Union-find over customers sharing a (channel, key): the root is the
+	// oldest (smallest ID).
+	parent := map[desk.ID]desk.ID{}
+	var find func(desk.ID) desk.ID
+	find = func(id desk.ID) desk.ID {
+		p, ok := parent[id]
+		if !ok || p == id {
+			return id
+		}
+		r := find(p)
+		parent[id] = r
+		return r
+	}
+	owner := map[[2]string]desk.ID{}
+	changed := map[desk.ID]bool{}
+	for _, c := range all {
+		if c.key != c.address {
+			changed[c.customer] = true
+		}
+		k := [2]string{c.channel, c.key}
+		o, ok := owner[k]
+		if !ok {
+			owner[k] = c.customer
+			continue
+		}
+		a, b := find(o), find(c.customer)
+		if a == b {
+			continue
+		}
+		if b < a {
+			a, b = b, a
+		}
+		parent[b] = a
+	}
+	var gone []desk.ID
+	for id := range parent {
+		if find(id) != id {
+			gone = append(gone, id)
+		}
+	}
+	sort.Slice(gone, func(i, j int) bool { return gone[i] < gone[j] })
+	for _, id := range gone {
+		keep := find(id)
+		if _, err := s.mergeCustomersTx(ctx, tx, desk.SystemActor, keep, id, "identity"); err != nil {
+			return err
+		}
+		delete(changed, id)
+		delete(changed, keep) // mergeCustomersTx wrote its keyed contacts
+	}
+	ids := make([]desk.ID, 0, len(changed))
+	for id := range changed {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		cu, err := scanCustomer(tx.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, int64(id)))
+		if err != nil {
+			return err
+		}
+		for i := range cu.Contacts {
+			cu.Contacts[i].Address = migrationKey(cu.Contacts[i].Channel, cu.Contacts[i].Address)
+		}
+		cu.Contacts = uniqueContacts(cu.Contacts)
+		if err := s.writeCustomerPartsTx(ctx, tx, cu); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rekeyConversationsTx keys the contact address of every conversation on a
+// phone-like channel, merging the ongoing ones that turn out to share a
+// contact and sender (and any that did already) by C8's rules.
+func (s *Store) rekeyConversationsTx(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT channel, contact_address FROM conversations WHERE contact_address <> ''`)
+	if err != nil {
+		return err
+	}
+	type addr struct{ channel, address, key string }
+	var rekey []addr
+	for rows.Next() {
+		var a addr
+		if err := rows.Scan(&a.channel, &a.address); err != nil {
+			rows.Close()
+			return err
+		}
+		if a.key = migrationKey(a.channel, a.address); a.key != a.address {
+			rekey = append(rekey, a)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// The ongoing conversations, grouped by what they will be keyed as.
+	crows, err := tx.QueryContext(ctx, conversationSelect+conversationFrom+` WHERE c.status <> 'closed' AND c.contact_address <> '' ORDER BY c.id`)
+	if err != nil {
+		return err
+	}
+	groups := map[[3]string][]*desk.Conversation{}
+	var order [][3]string
+	for crows.Next() {
+		c, err := scanConversation(crows)
+		if err != nil {
+			crows.Close()
+			return err
+		}
+		k := [3]string{c.Channel, migrationKey(c.Channel, c.ContactAddress), c.SenderAddress}
+		if groups[k] == nil {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], c)
+	}
+	crows.Close()
+	if err := crows.Err(); err != nil {
+		return err
+	}
+	for _, k := range order {
+		g := groups[k]
+		// The newest survives; each older one is merged into it in turn.
+		cur := g[len(g)-1]
+		for _, other := range g[:len(g)-1] {
+			if err := s.mergeConversationsTx(ctx, tx, desk.SystemActor, cur, other); err != nil {
+				return err
+			}
+			// Read again: the next merge unites tags with these.
+			if cur, err = scanConversation(tx.QueryRowContext(ctx, conversationSelect+conversationFrom+` WHERE c.id = $1`, int64(cur.ID))); err != nil {
+				return err
+			}
+		}
+	}
+	for _, a := range rekey {
+		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET contact_address = $1 WHERE channel = $2 AND contact_address = $3`,
+			a.key, a.channel, a.address); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MigrateIdentity runs the identity migration if schema_migrations does
+// not record it: at open, and in the conformance test that seeds split
+// customers into a store and forgets the migration first.
+func (s *Store) MigrateIdentity(ctx context.Context) error { return s.migrateIdentity(ctx) }
