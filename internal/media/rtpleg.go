@@ -37,7 +37,7 @@ type rtpLeg struct {
 	paused bool
 	quiet  atomic.Bool
 	done   chan struct{}
-	once  sync.Once
+	once   sync.Once
 }
 
 // errPaused is write's answer while the far side holds the call: nothing
