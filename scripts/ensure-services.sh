@@ -2,7 +2,10 @@
 # Starts or installs what the test suite needs when it is missing:
 # PostgreSQL (127.0.0.1:5432, trust auth, database "test"), NATS with
 # JetStream (127.0.0.1:4222), Debian's Chromium for the browser tests and
-# sipp (package sip-tester) as the far end of the SIP trunk tests, and an
+# sipp (package sip-tester) as the far end of the SIP trunk tests, baresip
+# (package baresip-core, an independent SIP user agent) as a caller that
+# holds, resumes and refreshes its calls, swaks (an independent SMTP
+# client) for the inbound email tests, and an
 # S3-compatible object store for the blob store tests: versitygw (Apache
 # 2.0, Go) at a pinned version, built with `go install` into a cache folder
 # outside the checkout (so fresh clones reuse it),
@@ -56,6 +59,16 @@ if ! command -v sipp >/dev/null; then
   apt_install sip-tester
 fi
 
+if ! command -v baresip >/dev/null; then
+  echo "ensure-services: installing baresip (Debian baresip-core) for the SIP dialog tests"
+  apt_install baresip-core
+fi
+
+if ! command -v swaks >/dev/null; then
+  echo "ensure-services: installing swaks for the inbound SMTP tests"
+  apt_install swaks
+fi
+
 VERSITYGW_VERSION=v1.8.0
 S3_DIR=/var/lib/switchboard-test-s3
 if ! port_open 7070; then
@@ -76,4 +89,4 @@ if ! port_open 7070; then
 fi
 
 command -v npm >/dev/null || { echo "ensure-services: npm is required to build the web workspace" >&2; exit 1; }
-echo "ensure-services: PostgreSQL, NATS$( [ -x /usr/bin/chromium ] && echo ', Chromium'), sipp, versitygw ready"
+echo "ensure-services: PostgreSQL, NATS$( [ -x /usr/bin/chromium ] && echo ', Chromium'), sipp, baresip, swaks, versitygw ready"

@@ -91,7 +91,8 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 		// Calls arriving from the trunk open Voice conversations routed
 		// like messages (B2) and ring the queue's agents.
 		svc.SetIntake(store, route)
-		tr, err := trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Username: c.SIPUsername, Password: c.SIPPassword, Calls: svc, Log: log}, mh)
+		tr, err := trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Username: c.SIPUsername, Password: c.SIPPassword, Calls: svc, Log: log,
+			PortMin: portMin, PortMax: portMax}, mh)
 		if err != nil {
 			return sbhttp.Calls{}, err
 		}

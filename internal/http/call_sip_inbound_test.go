@@ -40,13 +40,23 @@ func sippCaller(t *testing.T, scenario string, trunkPort int) chan error {
 // queue A) and dialing sipp on proxyPort (0: a port nobody listens on).
 func (e *callEnv) trunkFor(t *testing.T, proxyPort int) int {
 	t.Helper()
+	return e.trunkWith(t, proxyPort, nil)
+}
+
+// trunkWith is trunkFor with the trunk's configuration adjusted by with.
+func (e *callEnv) trunkWith(t *testing.T, proxyPort int, with func(*trunk.Config)) int {
+	t.Helper()
 	if proxyPort == 0 {
 		proxyPort = udpPort(t)
 	}
 	queue := e.queueA
 	e.svc.SetIntake(e.store, func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error) { return queue, nil })
 	port := udpPort(t)
-	tr, err := trunk.New(trunk.Config{Listen: "127.0.0.1:" + strconv.Itoa(port), Proxy: "127.0.0.1:" + strconv.Itoa(proxyPort), Calls: e.svc}, e.hub)
+	cfg := trunk.Config{Listen: "127.0.0.1:" + strconv.Itoa(port), Proxy: "127.0.0.1:" + strconv.Itoa(proxyPort), Calls: e.svc}
+	if with != nil {
+		with(&cfg)
+	}
+	tr, err := trunk.New(cfg, e.hub)
 	if err != nil {
 		t.Fatal(err)
 	}

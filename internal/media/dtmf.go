@@ -210,11 +210,12 @@ func (l *rtpLeg) writeEvent(code byte, ts uint32, duration uint16, marker, end b
 	l.mu.Lock()
 	l.seq++
 	pkt := rtp.Packet{Header: rtp.Header{Version: 2, Marker: marker, PayloadType: l.event, SequenceNumber: l.seq, Timestamp: ts, SSRC: l.ssrc}, Payload: payload}
+	remote := l.remote
 	l.mu.Unlock()
 	buf, err := pkt.Marshal()
 	if err != nil {
 		return err
 	}
-	_, err = l.conn.WriteToUDP(buf, l.remote)
+	_, err = l.conn.WriteToUDP(buf, remote)
 	return err
 }

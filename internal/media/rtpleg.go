@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/rtp"
@@ -30,14 +31,27 @@ type rtpLeg struct {
 	event uint8
 	keys  chan byte
 	muted bool
-	done  chan struct{}
-	once  sync.Once
+	// paused holds our audio while the far side put the call on hold
+	// (its re-INVITE said sendonly or inactive); quiet suspends the idle
+	// timeout while it sends nothing by agreement (see rtpdir.go).
+	paused bool
+	quiet  atomic.Bool
+	done   chan struct{}
+	once   sync.Once
 }
 
+// errPaused is write's answer while the far side holds the call: nothing
+// is sent (nor counted as sent).
+var errPaused = errors.New("media: the far side holds the call")
+
 // write sends one payload to the remote RTP address; nothing while a DTMF
-// event plays.
+// event plays or the far side holds the call.
 func (l *rtpLeg) write(payload []byte) error {
 	l.mu.Lock()
+	if l.paused {
+		l.mu.Unlock()
+		return errPaused
+	}
 	if l.muted {
 		l.mu.Unlock()
 		return nil
@@ -45,12 +59,13 @@ func (l *rtpLeg) write(payload []byte) error {
 	l.seq++
 	l.ts += uint32(len(payload))
 	pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: l.pt, SequenceNumber: l.seq, Timestamp: l.ts, SSRC: l.ssrc}, Payload: payload}
+	remote := l.remote
 	l.mu.Unlock()
 	buf, err := pkt.Marshal()
 	if err != nil {
 		return err
 	}
-	_, err = l.conn.WriteToUDP(buf, l.remote)
+	_, err = l.conn.WriteToUDP(buf, remote)
 	return err
 }
 
@@ -73,6 +88,9 @@ func (l *rtpLeg) read(onRTP func([]byte), idle time.Duration, onIdle func()) {
 		n, _, err := l.conn.ReadFromUDP(buf)
 		if err != nil {
 			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() && l.quiet.Load() {
+				continue // on hold by agreement: silence is no hang-up
+			}
 			if errors.As(err, &ne) && ne.Timeout() && onIdle != nil {
 				onIdle()
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
@@ -15,7 +16,7 @@ import (
 // Dial calls number for a blind transfer of callID in the background
 // (call.Dialer): the answered number takes the agent's side of the bridge.
 func (t *Trunk) Dial(ctx context.Context, callID, number string, ev call.ExternalEvents) {
-	t.dialAsync(ctx, callID, number, ev, func(callID string, conn *net.UDPConn, remote *net.UDPAddr, _ []byte) error {
+	t.dialAsync(ctx, callID, number, ev, false, func(callID string, conn *net.UDPConn, remote *net.UDPAddr, _ []byte) error {
 		return t.media.ConnectRTP(callID, conn, remote)
 	})
 }
@@ -24,7 +25,7 @@ func (t *Trunk) Dial(ctx context.Context, callID, number string, ev call.Externa
 // in the background (call.Dialer): the answered number becomes the call's
 // customer, bridged to the agent's browser.
 func (t *Trunk) DialCustomer(ctx context.Context, callID, number string, ev call.ExternalEvents) {
-	t.dialAsync(ctx, callID, number, ev, func(callID string, conn *net.UDPConn, remote *net.UDPAddr, answer []byte) error {
+	t.dialAsync(ctx, callID, number, ev, true, func(callID string, conn *net.UDPConn, remote *net.UDPAddr, answer []byte) error {
 		if err := t.media.AttachCustomerRTP(callID, conn, remote); err != nil {
 			return err
 		}
@@ -35,9 +36,9 @@ func (t *Trunk) DialCustomer(ctx context.Context, callID, number string, ev call
 	})
 }
 
-func (t *Trunk) dialAsync(ctx context.Context, callID, number string, ev call.ExternalEvents, attach attachFunc) {
+func (t *Trunk) dialAsync(ctx context.Context, callID, number string, ev call.ExternalEvents, customer bool, attach attachFunc) {
 	go func() {
-		if reason, err := t.dial(ctx, callID, number, ev, attach); err != nil {
+		if reason, err := t.dial(ctx, callID, number, ev, customer, attach); err != nil {
 			t.cfg.Log.Info("trunk: call failed", "call", callID, "number", number, "reason", reason, "err", err)
 			ev.Failed(reason)
 		}
@@ -49,22 +50,25 @@ func (t *Trunk) dialAsync(ctx context.Context, callID, number string, ev call.Ex
 type attachFunc func(callID string, conn *net.UDPConn, remote *net.UDPAddr, answer []byte) error
 
 // dial runs one INVITE transaction to the end: on 2xx it ACKs, bridges the
-// media with attach and watches for the far side's BYE; otherwise it
-// returns the reason for the agent (busy, no_answer, rejected,
-// unreachable).
-func (t *Trunk) dial(ctx context.Context, callID, number string, ev call.ExternalEvents, attach attachFunc) (string, error) {
+// media with attach and watches for the far side's BYE, re-INVITEs and
+// UPDATEs; otherwise it returns the reason for the agent (busy, declined,
+// invalid_number, no_answer, rejected, unreachable, auth_failed).
+// customer tells the leg is the call's customer (its re-negotiations
+// reach the hub's customer leg).
+func (t *Trunk) dial(ctx context.Context, callID, number string, ev call.ExternalEvents, customer bool, attach attachFunc) (string, error) {
 	codec, ok := t.media.Codec(callID)
 	if !ok {
 		return "unreachable", fmt.Errorf("no media for the call")
 	}
-	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.ParseIP(t.host)})
+	conn, err := t.listenRTP()
 	if err != nil {
 		return "unreachable", err
 	}
-	offer := sdpOffer(t.host, conn.LocalAddr().(*net.UDPAddr).Port, codec, media.DefaultEventPT)
+	local := newLocalSDP(t.host, conn.LocalAddr().(*net.UDPAddr).Port, codec, media.DefaultEventPT)
 	to := t.proxy
 	to.User = number
-	dialog, err := t.dialogs.Invite(ctx, to, offer, sip.NewHeader("Content-Type", "application/sdp"))
+	dialog, err := t.dialogs.Invite(ctx, to, local.marshal(dirSendRecv), sip.NewHeader("Content-Type", "application/sdp"),
+		sip.NewHeader("Allow", allowed))
 	if err != nil {
 		conn.Close()
 		return "unreachable", err
@@ -103,7 +107,22 @@ func (t *Trunk) dial(ctx context.Context, callID, number string, ev call.Externa
 		_ = dialog.Close()
 		return "rejected", err
 	}
-	t.track(callID, &session{bye: dialog.Bye, close: dialog.Close, done: dialog.Context().Done()}, ev.Ended)
+	leg := &session{dialog: dialog.ID, bye: dialog.Bye, close: dialog.Close, done: dialog.Context().Done(),
+		request: dialog.Do, local: local, dir: dirSendRecv}
+	if c := dialog.InviteResponse.Contact(); c != nil {
+		leg.target = c.Address
+	}
+	if customer {
+		leg.update = func(remote *net.UDPAddr, send, recv bool) error {
+			return t.media.UpdateCustomerRTP(callID, remote, send, recv)
+		}
+	}
+	t.track(callID, leg, ev.Ended)
+	// A session timer the trunk's answer set: it refreshes (uas), or asks
+	// us to (uac) though our INVITE did not offer it.
+	if se, refresher, ok := sessionExpires(header(dialog.InviteResponse, "Session-Expires", "x")); ok && se >= time.Second {
+		t.armTimer(leg, se, refresher == "uac")
+	}
 	ev.Answered()
 	return "", nil
 }

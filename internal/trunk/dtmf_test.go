@@ -26,7 +26,7 @@ func TestTelephoneEventSDP(t *testing.T) {
 	if got := telephoneEvent(sdpOffer("127.0.0.1", 4000, media.PCMU, 0)); got != 0 {
 		t.Fatalf("an offer without events has type %d", got)
 	}
-	if got := telephoneEvent([]byte("v=0\r\nm=audio 5 RTP/AVP 0 96\r\na=rtpmap:96 Telephone-Event/8000\r\n")); got != 96 {
+	if got := telephoneEvent([]byte("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 5 RTP/AVP 0 96\r\na=rtpmap:96 Telephone-Event/8000\r\n")); got != 96 {
 		t.Fatalf("case-insensitive: %d", got)
 	}
 }

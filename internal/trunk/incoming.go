@@ -13,11 +13,20 @@ import (
 // offer gets an RTP socket, the call service opens the call (its
 // conversation, routing, ringing), and the INVITE is answered at once so
 // the caller hears the queue's music while agents are rung. A caller who
-// hangs up (BYE) ends the call.
+// hangs up (BYE) ends the call. A CANCEL before the answer ends the
+// attempt (sipgo answers 487 to the INVITE) and the call with it; a
+// Session-Expires asks for RFC 4028 session timers (see timer.go).
 func (t *Trunk) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	if t.cfg.Calls == nil || !t.fromTrunk(req.Source()) {
 		t.cfg.Log.Info("trunk: refusing an INVITE", "source", req.Source())
 		_ = tx.Respond(sip.NewResponseFromRequest(req, sip.StatusForbidden, "Forbidden", nil))
+		return
+	}
+	// A session interval under our minimum is refused before any call
+	// opens (RFC 4028 §9: 422 with Min-SE; the caller retries).
+	timer := negotiateTimer(req, t.minSE())
+	if timer.tooSmall {
+		_ = tx.Respond(tooSmall(req, t.minSE()))
 		return
 	}
 	dialog, err := t.answered.ReadInvite(req, tx)
@@ -33,8 +42,9 @@ func (t *Trunk) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	_ = dialog.Respond(sip.StatusTrying, "Trying", nil)
-	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.ParseIP(t.host)})
+	conn, err := t.listenRTP()
 	if err != nil {
+		t.cfg.Log.Warn("trunk: no RTP port for a call", "err", err)
 		_ = dialog.Respond(sip.StatusServiceUnavailable, "Service Unavailable", nil)
 		_ = dialog.Close()
 		return
@@ -56,13 +66,33 @@ func (t *Trunk) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	event := telephoneEvent(req.Body())
 	t.media.SetCustomerEvents(callID, event)
 	gone := func() { _, _ = t.cfg.Calls.Hangup(ctx, callID, 0, call.ByCustomer) }
-	t.track(callID, &session{bye: dialog.Bye, close: dialog.Close, done: dialog.Context().Done()}, gone)
-	if err := dialog.RespondSDP(sdpOffer(t.host, port, codec, event)); err != nil {
-		// No ACK: the caller is gone.
+	leg := &session{dialog: dialog.ID, bye: dialog.Bye, close: dialog.Close, done: dialog.Context().Done(),
+		request: dialog.Do, local: newLocalSDP(t.host, port, codec, event), dir: dirSendRecv, remoteCSeq: req.CSeq().SeqNo,
+		update: func(remote *net.UDPAddr, send, recv bool) error {
+			return t.media.UpdateCustomerRTP(callID, remote, send, recv)
+		}}
+	if c := req.Contact(); c != nil {
+		leg.target = c.Address
+	}
+	t.track(callID, leg, gone)
+	res := sip.NewSDPResponseFromRequest(dialog.InviteRequest, leg.local.marshal(dirSendRecv))
+	res.AppendHeader(sip.NewHeader("Allow", allowed))
+	res.AppendHeader(sip.NewHeader("Supported", "timer"))
+	for _, h := range timer.headers() {
+		res.AppendHeader(h)
+	}
+	if err := dialog.WriteResponse(res); err != nil {
+		// A CANCEL came first (sipgo answered it and the INVITE 487),
+		// or no ACK came: the caller is gone.
 		t.cfg.Log.Info("trunk: answering a call", "call", callID, "err", err)
 		_ = dialog.Close()
+		t.mu.Lock()
+		leg.hungUp = true
+		t.mu.Unlock()
 		gone()
+		return
 	}
+	t.armTimer(leg, timer.interval, timer.refresher == "uas")
 }
 
 // fromTrunk reports whether a request's source address (host:port) is the

@@ -39,6 +39,12 @@ type Config struct {
 	Password string
 	// RingTimeout bounds the wait for an answer (default 30 s).
 	RingTimeout time.Duration
+	// PortMin and PortMax bound the UDP ports of the trunk's RTP legs
+	// (--rtp-ports; 0: any).
+	PortMin, PortMax uint16
+	// MinSE is the smallest session-timer interval accepted (RFC 4028;
+	// default and floor in production: 90 s).
+	MinSE time.Duration
 	// Calls takes calls arriving from the trunk; nil refuses them (403).
 	Calls Incoming
 	Log   *slog.Logger
@@ -65,6 +71,9 @@ type Media interface {
 	// SetCustomerEvents sets the telephone-event payload type the SIP
 	// customer negotiated (0: none), for the agent's key presses.
 	SetCustomerEvents(callID string, pt uint8)
+	// UpdateCustomerRTP applies a SIP customer's re-negotiation: its new
+	// RTP address (nil: unchanged), whether we send and it sends.
+	UpdateCustomerRTP(callID string, remote *net.UDPAddr, send, recv bool) error
 }
 
 // Trunk places calls to a SIP trunk.
@@ -79,6 +88,7 @@ type Trunk struct {
 	dialogs *sipgo.DialogClientCache
 	// answered are the dialogs of calls that arrived from the trunk.
 	answered *sipgo.DialogServerCache
+	contact  sip.Uri
 
 	mu sync.Mutex
 	// sessions are the SIP legs of each call: the caller or dialed
@@ -86,14 +96,55 @@ type Trunk struct {
 	sessions map[string][]*session
 	// ringing cancels the INVITEs of a call still waiting for an answer.
 	ringing map[string][]*context.CancelFunc
+	// byDialog finds a leg by its SIP dialog's ID, for the requests the
+	// far side sends inside it (re-INVITE, UPDATE).
+	byDialog map[string]*session
 }
 
 // session is one SIP leg of a call, placed or answered.
 type session struct {
+	callID string
+	// dialog is the SIP dialog's ID.
+	dialog string
 	bye    func(ctx context.Context) error
 	close  func() error
 	done   <-chan struct{}
 	hungUp bool
+	// gone ends the call when the far side ended the leg.
+	gone func()
+	// request sends a request inside the dialog to target (the far
+	// side's Contact): our session refresh.
+	request func(ctx context.Context, req *sip.Request) (*sip.Response, error)
+	target  sip.Uri
+	// update applies a re-negotiation to the media (nil: the leg is not
+	// the customer's, nothing to apply).
+	update func(remote *net.UDPAddr, send, recv bool) error
+
+	mu sync.Mutex
+	// local is our description, dir its current direction, remoteCSeq
+	// the far side's last in-dialog request.
+	local      *localSDP
+	dir        string
+	remoteCSeq uint32
+	timer      *time.Timer
+	ended      bool
+}
+
+// stop ends the leg's session timer for good.
+func (s *session) stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ended = true
+	if s.timer != nil {
+		s.timer.Stop()
+		s.timer = nil
+	}
+}
+
+func (s *session) hasTimer() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.timer != nil
 }
 
 // New prepares a trunk; Start begins listening.
@@ -103,6 +154,9 @@ func New(cfg Config, m Media) (*Trunk, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if cfg.PortMin > cfg.PortMax {
+		return nil, fmt.Errorf("trunk: RTP port range %d-%d is empty", cfg.PortMin, cfg.PortMax)
 	}
 	host, portStr, err := net.SplitHostPort(cfg.Listen)
 	if err != nil {
@@ -127,12 +181,22 @@ func New(cfg Config, m Media) (*Trunk, error) {
 		return nil, err
 	}
 	t := &Trunk{cfg: cfg, media: m, host: host, port: port, proxy: sip.Uri{Host: phost, Port: pp}, ua: ua, srv: srv,
-		sessions: map[string][]*session{}, ringing: map[string][]*context.CancelFunc{}}
-	contact := sip.ContactHeader{Address: sip.Uri{User: "switchboard", Host: host, Port: port}}
+		sessions: map[string][]*session{}, ringing: map[string][]*context.CancelFunc{}, byDialog: map[string]*session{}}
+	t.contact = sip.Uri{User: "switchboard", Host: host, Port: port}
+	contact := sip.ContactHeader{Address: t.contact}
 	t.dialogs = sipgo.NewDialogClientCache(client, contact)
 	t.answered = sipgo.NewDialogServerCache(client, contact)
-	srv.OnInvite(t.onInvite)
-	srv.OnAck(func(req *sip.Request, tx sip.ServerTransaction) { _ = t.answered.ReadAck(req, tx) })
+	srv.OnInvite(func(req *sip.Request, tx sip.ServerTransaction) {
+		if inDialog(req) {
+			t.onRenegotiate(req, tx)
+			return
+		}
+		t.onInvite(req, tx)
+	})
+	srv.OnUpdate(t.onRenegotiate)
+	srv.OnOptions(t.onOptions)
+	srv.OnNoRoute(t.onNoRoute)
+	srv.OnAck(t.onAck)
 	srv.OnBye(func(req *sip.Request, tx sip.ServerTransaction) {
 		err := t.dialogs.ReadBye(req, tx)
 		if errors.Is(err, sipgo.ErrDialogDoesNotExists) {
@@ -166,6 +230,13 @@ func (t *Trunk) Start(ctx context.Context) error {
 // Close stops the user agent.
 func (t *Trunk) Close() error { return t.ua.Close() }
 
+func (t *Trunk) minSE() time.Duration {
+	if t.cfg.MinSE > 0 {
+		return t.cfg.MinSE
+	}
+	return DefaultMinSE
+}
+
 // failReason maps a failed INVITE to what the agent's call view shows.
 // challenged tells that the trunk asked for digest credentials: a final
 // 401/407, or a 403 to the INVITE that carried them, is auth_failed (a
@@ -178,6 +249,10 @@ func failReason(err error, timedOut, challenged bool) string {
 			return "auth_failed"
 		case code == 486 || code == 600:
 			return "busy"
+		case code == 603:
+			return "declined"
+		case code == 404 || code == 484 || code == 604:
+			return "invalid_number"
 		case code == 408 || code == 480 || code == 487:
 			return "no_answer"
 		default:
@@ -198,6 +273,7 @@ func (t *Trunk) Hangup(callID string) {
 	delete(t.sessions, callID)
 	for _, s := range legs {
 		s.hungUp = true
+		delete(t.byDialog, s.dialog)
 	}
 	for _, cancel := range t.ringing[callID] {
 		(*cancel)() // CANCEL to a number still ringing
@@ -207,6 +283,7 @@ func (t *Trunk) Hangup(callID string) {
 	// In the background: the call service calls this under its lock, and
 	// a BYE waits for the far side's answer.
 	for _, s := range legs {
+		s.stop()
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
@@ -246,12 +323,20 @@ func (t *Trunk) pending(callID string, cancel context.CancelFunc) func() {
 // track registers a call's SIP leg and runs gone when the far side ends
 // it (its BYE), not when we hung up.
 func (t *Trunk) track(callID string, s *session, gone func()) {
+	s.callID, s.gone = callID, gone
 	t.mu.Lock()
 	t.sessions[callID] = append(t.sessions[callID], s)
+	if s.dialog != "" {
+		t.byDialog[s.dialog] = s
+	}
 	t.mu.Unlock()
 	go func() {
 		<-s.done
+		s.stop()
 		t.mu.Lock()
+		if t.byDialog[s.dialog] == s {
+			delete(t.byDialog, s.dialog)
+		}
 		ours := s.hungUp
 		legs := t.sessions[callID]
 		for i, v := range legs {

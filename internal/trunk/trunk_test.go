@@ -62,6 +62,21 @@ func startSipp(t *testing.T, scenario string, port int, extra ...string) chan er
 	return done
 }
 
+// startSippCaller runs sipp on port as a caller from the trunk, sending
+// the scenario to our SIP port.
+func startSippCaller(t *testing.T, scenario string, ourPort, port int) chan error {
+	t.Helper()
+	cmd := exec.Command(sippPath(t), "127.0.0.1:"+strconv.Itoa(ourPort), "-sf", filepath.Join("testdata", scenario), "-i", "127.0.0.1",
+		"-p", strconv.Itoa(port), "-mi", "127.0.0.1", "-mp", strconv.Itoa(freePort(t)), "-m", "1", "-nostdin", "-timeout", "30s")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	return done
+}
+
 // events turns call.ExternalEvents into channels.
 type events struct {
 	answered, ended chan struct{}

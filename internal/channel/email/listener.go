@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -30,7 +31,12 @@ type Listener struct {
 	Deliver func(ctx context.Context, cfg *desk.ChannelConfig, res *desk.WebhookResult) error
 	// Domain is announced in the greeting (default "switchboard").
 	Domain string
-	// MaxBytes bounds a message (default 25 MiB).
+	// MaxBytes bounds what a message's attachments hold once decoded
+	// (default desk.MaxAttachmentBytes, 25 MiB). The
+	// SMTP SIZE announced and enforced on the wire is larger by the
+	// base64 transfer encoding's overhead (see wireLimit), so a 25 MiB
+	// file is accepted; a message whose decoded parts exceed MaxBytes
+	// gets 552 5.3.4.
 	MaxBytes int64
 	// TLSConfig, when set, offers STARTTLS with its certificate.
 	TLSConfig *tls.Config
@@ -56,7 +62,7 @@ func (l *Listener) Serve(ln net.Listener) error {
 		l.Logger = slog.Default()
 	}
 	if l.MaxBytes <= 0 {
-		l.MaxBytes = 25 << 20
+		l.MaxBytes = desk.MaxAttachmentBytes
 	}
 	if l.Auth != nil && l.TLSConfig == nil {
 		return errors.New("smtp: AUTH needs TLS (a certificate and key), passwords never cross in plaintext")
@@ -69,7 +75,7 @@ func (l *Listener) Serve(ln net.Listener) error {
 	if s.Domain == "" {
 		s.Domain = "switchboard"
 	}
-	s.MaxMessageBytes, s.MaxRecipients = l.MaxBytes, 50
+	s.MaxMessageBytes, s.MaxRecipients = wireLimit(l.MaxBytes), 50
 	if l.CommandTimeout <= 0 {
 		l.CommandTimeout = 2 * time.Minute
 	}
@@ -169,6 +175,11 @@ func (s *session) Data(r io.Reader) error {
 			s.l.Logger.Warn("smtp message refused", "remote", s.remote, "reason", desk.ErrorMessage(err))
 			return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: desk.ErrorMessage(err)}
 		}
+		if n := decodedSize(p); n > s.l.MaxBytes {
+			s.l.Logger.Info("smtp message too large", "remote", s.remote, "decoded_bytes", n)
+			return &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 3, 4},
+				Message: fmt.Sprintf("message too large: its parts hold %d bytes once decoded, the limit is %d", n, s.l.MaxBytes)}
+		}
 		res := &desk.WebhookResult{}
 		switch {
 		case p.Message != nil:
@@ -222,3 +233,27 @@ func (c *sessionConn) clamp(t time.Time) time.Time {
 func (c *sessionConn) SetDeadline(t time.Time) error      { return c.Conn.SetDeadline(c.clamp(t)) }
 func (c *sessionConn) SetReadDeadline(t time.Time) error  { return c.Conn.SetReadDeadline(c.clamp(t)) }
 func (c *sessionConn) SetWriteDeadline(t time.Time) error { return c.Conn.SetWriteDeadline(c.clamp(t)) }
+
+// wireLimit is the SMTP message size that carries decoded bytes: base64
+// turns 3 bytes into 4 and breaks lines every 76 characters (CRLF), plus
+// 1 MiB for headers, text parts and MIME boundaries.
+func wireLimit(decoded int64) int64 {
+	return decoded/3*4*78/76 + 1<<20
+}
+
+// decodedSize is what a parsed message's attachments hold once decoded
+// (a part refused for its size counts as over any limit); its text is
+// bounded by desk.MaxTextLength apart.
+func decodedSize(p *Parsed) int64 {
+	if p.Message == nil {
+		return 0
+	}
+	var n int64
+	for _, a := range p.Message.Attachments {
+		if a.Refused == "media_too_large" {
+			return maxPartBytes + 1
+		}
+		n += int64(len(a.Content))
+	}
+	return n
+}

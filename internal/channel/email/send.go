@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -162,7 +161,17 @@ func (c *Channel) deliver(ctx context.Context, rcpts []string, raw []byte) error
 	}
 	defer cl.Close()
 	if c.username != "" {
-		if err := cl.Auth(sasl.NewPlainClient("", c.username, c.password)); err != nil {
+		// The EHLO answer names the mechanisms; a relay that dropped
+		// the connection first is a retryable failure, not a refusal.
+		if err := cl.Noop(); err != nil {
+			return classify(err)
+		}
+		_, encrypted := cl.TLSConnectionState()
+		mech, err := relayAuth(cl, encrypted, c.username, c.password)
+		if err != nil {
+			return err
+		}
+		if err := cl.Auth(mech); err != nil {
 			return classify(err)
 		}
 	}

@@ -11,6 +11,7 @@ const reasons: Record<string, string> = {
   busy: 'busy',
   rejected: 'rejected',
   unreachable: 'unreachable',
+  invalid_number: 'no such number',
   auth_failed: 'the SIP trunk refused our credentials',
 }
 
