@@ -19,6 +19,7 @@ commands:
   user create   create an account: --email E --password P --role admin|supervisor|agent
   backup        write a backup of a SQLite data folder (file or S3) while it serves
   restore       restore a backup into an empty data folder
+  migrate-store copy a SQLite data folder into PostgreSQL (--from ./data --to postgres://...)
   reindex       rebuild the search indexes (--data or --db)
   bench ingest  load-test POST /api/v1/inbound and print messages/s and latency
   bench search  seed 1M messages and measure search latency (--data or --db)
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runBackup(ctx, args[1:], stdout, stderr)
 	case "restore":
 		return runRestore(ctx, args[1:], stdout, stderr)
+	case "migrate-store":
+		return runMigrateStore(ctx, args[1:], stdout, stderr)
 	case "reindex":
 		return runReindex(ctx, args[1:], stdout, stderr)
 	case "bench":
