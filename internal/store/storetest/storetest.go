@@ -91,6 +91,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Surveys", func(t *testing.T) { testSurveys(t, open) })
 	t.Run("Drafts", func(t *testing.T) { testDrafts(t, open) })
 	t.Run("DraftSend", func(t *testing.T) { testDraftSend(t, open) })
+	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
+	t.Run("Retention", func(t *testing.T) { testRetention(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
