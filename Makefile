@@ -6,6 +6,10 @@ GO ?= go
 BIN := bin/switchboard
 ADDR ?= 127.0.0.1:8080
 DATA ?= ./data
+# Release builds stamp the version (`switchboard version`); the Dockerfile
+# builds with the same flags.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
 
 .PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-migrate bench-blobs bench-calls clean
 
@@ -13,7 +17,7 @@ run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
 
 build: web
-	$(GO) build -o $(BIN) ./cmd/switchboard
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/switchboard
 
 # The web workspace, built into web/dist and embedded in the binary.
 web:

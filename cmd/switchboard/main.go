@@ -28,7 +28,8 @@ commands:
   bench outbound  replies through the outbox to a local fake provider: messages/s, latency
   bench webhook   signed WhatsApp webhooks vs the API channel: inbound messages/s
   bench calls     concurrent bridged G.711 calls: setup time, packet loss, jitter, CPU
-  version       print the version
+  healthcheck   exit 0 if a running server's /readyz answers 200 (container HEALTHCHECK)
+  version       print the version (stamped by release builds: -ldflags "-X main.version=...")
 
 Flags also come from SWITCHBOARD_* environment variables (e.g. SWITCHBOARD_ADDR).
 Run 'switchboard <command> -h' for a command's flags.
@@ -89,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errUsage
 		}
 		return benches[args[1]](ctx, args[2:], stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return nil

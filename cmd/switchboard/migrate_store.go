@@ -90,6 +90,7 @@ func runMigrateStore(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return fmt.Errorf("migrate-store: %w (run it again to resume)", err)
 	}
+	fmt.Fprintf(stdout, "copied in %s, verified in %s\n", rep.Copy.Round(time.Millisecond), rep.Verify.Round(time.Millisecond))
 	if rep.Resumed {
 		fmt.Fprintln(stdout, "resumed an interrupted copy")
 	}
