@@ -6,14 +6,18 @@ GO ?= go
 BIN := bin/switchboard
 ADDR ?= 127.0.0.1:8080
 DATA ?= ./data
+# Release builds stamp the version (`switchboard version`); the Dockerfile
+# builds with the same flags.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-blobs bench-calls clean
+.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-migrate bench-blobs bench-calls clean
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
 
 build: web
-	$(GO) build -o $(BIN) ./cmd/switchboard
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/switchboard
 
 # The web workspace, built into web/dist and embedded in the binary.
 web:
@@ -73,6 +77,19 @@ bench-calls: build
 	$(BIN) bench calls --calls 200 --duration 10s
 	@uptime
 	$(BIN) bench calls --calls 200 --duration 10s --sip
+	@uptime
+
+# SQLite → PostgreSQL (issue 24): seeds the 1M-message search data set
+# into a data folder, then times migrate-store (copy, verify, reindex) into
+# its own database; load average printed alongside.
+BENCH_MIGRATE_DIR ?= /tmp/switchboard-bench-migrate
+bench-migrate: build
+	rm -rf $(BENCH_MIGRATE_DIR) && mkdir -p $(BENCH_MIGRATE_DIR)
+	$(BIN) bench search --data $(BENCH_MIGRATE_DIR) --queries 1
+	mv $(BENCH_MIGRATE_DIR)/search-bench.db $(BENCH_MIGRATE_DIR)/switchboard.db
+	psql -h 127.0.0.1 -U postgres -d postgres -qc 'DROP DATABASE IF EXISTS switchboard_bench_migrate' -c 'CREATE DATABASE switchboard_bench_migrate'
+	@uptime
+	$(BIN) migrate-store --from $(BENCH_MIGRATE_DIR) --to "postgres://postgres@127.0.0.1:5432/switchboard_bench_migrate?sslmode=disable"
 	@uptime
 
 bench-search-pg: build

@@ -108,6 +108,9 @@ type Config struct {
 	BackupEvery time.Duration
 	BackupKeep  int
 	BackupTo    string
+	// RetentionEvery is how often the queues' retention policies are
+	// applied (0: never).
+	RetentionEvery time.Duration
 }
 
 // storeFlags are the flags every command that opens the store shares.
@@ -174,6 +177,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.TURNUser, "turn-username", "", "static TURN username (when no --turn-secret)")
 	fs.StringVar(&c.TURNPassword, "turn-password", "", "static TURN password; prefer SWITCHBOARD_TURN_PASSWORD")
 	c.backupFlags(fs)
+	fs.DurationVar(&c.RetentionEvery, "retention-every", time.Hour, "how often the queues' retention policies delete what is due (0 = never)")
 	fs.StringVar(&c.MediaIP, "media-public-ip", "", "public IP of this node behind a 1:1 NAT, announced in its ICE candidates")
 }
 

@@ -19,6 +19,7 @@ commands:
   user create   create an account: --email E --password P --role admin|supervisor|agent
   backup        write a backup of a SQLite data folder (file or S3) while it serves
   restore       restore a backup into an empty data folder
+  migrate-store copy a SQLite data folder into PostgreSQL (--from ./data --to postgres://...)
   reindex       rebuild the search indexes (--data or --db)
   bench ingest  load-test POST /api/v1/inbound and print messages/s and latency
   bench search  seed 1M messages and measure search latency (--data or --db)
@@ -27,7 +28,8 @@ commands:
   bench outbound  replies through the outbox to a local fake provider: messages/s, latency
   bench webhook   signed WhatsApp webhooks vs the API channel: inbound messages/s
   bench calls     concurrent bridged G.711 calls: setup time, packet loss, jitter, CPU
-  version       print the version
+  healthcheck   exit 0 if a running server's /readyz answers 200 (container HEALTHCHECK)
+  version       print the version (stamped by release builds: -ldflags "-X main.version=...")
 
 Flags also come from SWITCHBOARD_* environment variables (e.g. SWITCHBOARD_ADDR).
 Run 'switchboard <command> -h' for a command's flags.
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runBackup(ctx, args[1:], stdout, stderr)
 	case "restore":
 		return runRestore(ctx, args[1:], stdout, stderr)
+	case "migrate-store":
+		return runMigrateStore(ctx, args[1:], stdout, stderr)
 	case "reindex":
 		return runReindex(ctx, args[1:], stdout, stderr)
 	case "bench":
@@ -86,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errUsage
 		}
 		return benches[args[1]](ctx, args[2:], stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return nil

@@ -161,6 +161,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if nodes != nil && calls.Service != nil {
 		calls.Nodes = nodes
 	}
+	pctx, stopPrivacy := context.WithCancel(context.WithoutCancel(ctx))
+	privacySvc, privacyDone := startPrivacy(pctx, &c, store, blobs, logger)
+	defer func() { stopPrivacy(); privacyDone() }()
 	srv := sbhttp.NewServer(sbhttp.Config{
 		Tokens:   tokens,
 		Store:    store,
@@ -186,6 +189,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 		DefaultRegion: c.PhoneRegion,
 		Blobs:         blobs,
+		Privacy:       privacySvc,
 		MediaClient:   mediaClient,
 		MediaRetry:    mediaRetry,
 		// Providers wait seconds, not minutes, for a webhook's answer

@@ -78,6 +78,10 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/customers/{id}", accessAgent, s.handleCustomerUpdate},
 		{"POST", "/api/v1/customers/{id}/merge", accessAgent, s.handleCustomerMerge},
 		{"GET", "/api/v1/customers/{id}/conversations", accessAgent, s.handleCustomerHistory},
+		{"POST", "/api/v1/customers/{id}/erase", accessAgent, s.handleCustomerErase},
+		{"POST", "/api/v1/customers/{id}/export", accessAgent, s.handleCustomerExport},
+		{"GET", "/api/v1/retention", accessAgent, s.handleRetention},
+		{"PUT", "/api/v1/queues/{id}/retention", accessAgent, s.handleQueueRetention},
 		{"PUT", "/api/v1/conversations/{id}/customer", accessAgent, s.handleConversationLink},
 		{"DELETE", "/api/v1/conversations/{id}/customer", accessAgent, s.handleConversationUnlink},
 

@@ -22,6 +22,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/macro"
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
+	"github.com/switchboard-cc/switchboard/internal/privacy"
 )
 
 // Config wires the server.
@@ -82,6 +83,8 @@ type Config struct {
 	DefaultRegion string
 	// Blobs stores note attachments (D3); nil refuses uploads.
 	Blobs desk.BlobStore
+	// Privacy erases and exports customers' data (issue 24); nil refuses.
+	Privacy *privacy.Service
 	// MediaClient fetches the media customers send from their providers
 	// (issue 5): an internal/safehttp client whose size cap fits the
 	// largest channel limit. Nil keeps provider-hosted media unfetched
