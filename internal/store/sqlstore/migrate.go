@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
-	"strings"
 )
 
 // Migrate applies the numbered *.sql files of dir in fsys that are not yet
-// recorded in schema_migrations, each in its own transaction. lock, if not
+// recorded in schema_migrations, each as one script in its own transaction. lock, if not
 // empty, is run first in each transaction (PostgreSQL passes an advisory
 // lock so several nodes starting at once migrate one at a time).
 func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS, lock string) error {
@@ -70,27 +69,15 @@ func migrateOne(ctx context.Context, db *sql.DB, fsys fs.FS, name, lock string) 
 	if err != nil {
 		return err
 	}
-	for _, stmt := range strings.Split(string(body), ";\n") {
-		if strings.TrimSpace(stripComments(stmt)) == "" {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("%w in: %s", err, strings.TrimSpace(stmt))
-		}
+	// The file is one script: each driver runs every statement of it
+	// (SQLite's exec steps through them; pgx sends a query without
+	// arguments over the simple protocol, which allows several), so no
+	// statement splitter second-guesses triggers, functions or strings.
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES ($1)`, name); err != nil {
 		return err
 	}
 	return tx.Commit()
-}
-
-func stripComments(s string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(s, "\n") {
-		if !strings.HasPrefix(strings.TrimSpace(line), "--") {
-			b.WriteString(line)
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
 }
