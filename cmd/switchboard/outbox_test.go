@@ -173,8 +173,8 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 	// Every message the store holds ends "sent", with the provider's ID.
 	var thread struct {
 		Items []struct {
-			Text          string `json:"text"`
-			Direction     string `json:"direction"`
+			Text           string `json:"text"`
+			Direction      string `json:"direction"`
 			DeliveryState  string `json:"delivery_state"`
 			ExternalID     string `json:"external_id"`
 			MaybeDuplicate bool   `json:"maybe_duplicate"`
