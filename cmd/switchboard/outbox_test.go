@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -64,14 +65,18 @@ func (f *fakeWhatsApp) has(text string) bool {
 // TestOutboxSurvivesSIGKILL sends a burst of replies to a WhatsApp channel
 // whose provider is a local fake, SIGKILLs the server mid-burst, restarts it
 // on the same data and shows every accepted reply reached the provider,
-// each under exactly one idempotency key, and ended up "sent".
+// each under exactly one idempotency key, and ended up "sent"; a provider
+// that ignored the key (as WhatsApp and Twilio do) would have received at
+// most one repeat per sender — the sends in flight at the kill — and each
+// repeated reply is flagged maybe_duplicate.
 func TestOutboxSurvivesSIGKILL(t *testing.T) {
 	fake := newFakeWhatsApp()
 	provider := httptest.NewServer(fake)
 	defer provider.Close()
 	dir := t.TempDir()
 	MustRun(t, "user", "create", "--email", "admin@example.com", "--password", "admin-password", "--role", "admin", "--data", dir)
-	serveArgs := []string{"--data", dir, "--outbox-lease", "2s", "--outbox-poll", "100ms", "--outbox-senders", "8"}
+	const senders = 8
+	serveArgs := []string{"--data", dir, "--outbox-lease", "2s", "--outbox-poll", "100ms", "--outbox-senders", strconv.Itoa(senders)}
 	p := MustServe(t, serveArgs...)
 	token := login(t, p.url, "admin@example.com", "admin-password")
 
@@ -168,22 +173,27 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 	// Every message the store holds ends "sent", with the provider's ID.
 	var thread struct {
 		Items []struct {
-			Text          string `json:"text"`
-			Direction     string `json:"direction"`
-			DeliveryState string `json:"delivery_state"`
-			ExternalID    string `json:"external_id"`
+			Text           string `json:"text"`
+			Direction      string `json:"direction"`
+			DeliveryState  string `json:"delivery_state"`
+			ExternalID     string `json:"external_id"`
+			MaybeDuplicate bool   `json:"maybe_duplicate"`
 		} `json:"items"`
 		NextCursor string `json:"next_cursor"`
 	}
 	for {
 		pending := 0
 		cursor, all := "", 0
+		flagged := map[string]bool{}
 		for {
-			thread.NextCursor = ""
+			thread.NextCursor, thread.Items = "", nil // fields left out (false flags) must not keep older values
 			call(t, "GET", p2.url+msgsURL+"?limit=200&cursor="+cursor, token, nil, &thread)
 			for _, m := range thread.Items {
 				if m.Direction == "out" {
 					all++
+					if m.MaybeDuplicate {
+						flagged[m.Text] = true
+					}
 					if m.DeliveryState != "sent" || !strings.HasPrefix(m.ExternalID, "wamid.sb-") {
 						pending++
 					}
@@ -202,14 +212,22 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 					t.Fatalf("%q reached the provider under %d idempotency keys", text, len(keys))
 				}
 			}
-			for _, a := range fake.attempts {
+			// Only sends in flight at the kill can be repeated — at most one
+			// per sender — and each repeated one is flagged for the agent.
+			for key, a := range fake.attempts {
 				replays += a - 1
+				if a > 1 && !flagged[fake.byKey[key]] {
+					t.Fatalf("%q reached the provider %d times but is not flagged maybe_duplicate", fake.byKey[key], a)
+				}
+			}
+			if replays > senders || len(flagged) > senders {
+				t.Fatalf("%d repeated sends, %d flagged: more than the %d senders had in flight", replays, len(flagged), senders)
 			}
 			if len(fake.byKey) != all {
 				t.Fatalf("provider accepted %d keys for %d stored replies", len(fake.byKey), all)
 			}
-			t.Logf("%d replies accepted before SIGKILL (%d stored), %d delivered before the kill, all %d delivered once per key after restart (%d replays of a key dropped by the provider)",
-				n, all, sentBeforeRestart, len(fake.byKey), replays)
+			t.Logf("%d replies accepted before SIGKILL (%d stored), %d delivered before the kill, all %d delivered once per key after restart (%d repeated sends, %d flagged maybe_duplicate, %d senders)",
+				n, all, sentBeforeRestart, len(fake.byKey), replays, len(flagged), senders)
 			return
 		}
 		if time.Now().After(deadline) {

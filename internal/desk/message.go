@@ -74,6 +74,10 @@ type Message struct {
 	DeliveryState string    `json:"delivery_state,omitempty"`
 	FailureReason string    `json:"failure_reason,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
+	// MaybeDuplicate marks a reply whose send was in flight when the
+	// server stopped (a crash): it was sent again, and the customer may
+	// have received it twice.
+	MaybeDuplicate bool `json:"maybe_duplicate,omitempty"`
 	// Attachments are the files stored with a note (D3), served at their
 	// URL to agents who may see the conversation.
 	Attachments []Attachment `json:"attachments,omitempty"`

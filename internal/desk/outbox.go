@@ -36,7 +36,30 @@ type SendJob struct {
 	ChannelID ID
 	// Attempts counts claims, this one included.
 	Attempts int
-	Message  OutboundMessage
+	// InDoubt is set on a job claimed again whose previous attempt was
+	// marked as being sent and never finished (its worker died during the
+	// provider call): once marked again its message is flagged
+	// MaybeDuplicate.
+	InDoubt bool
+	// Lease identifies this claim (the lease end as the store wrote it):
+	// marking the job as being sent succeeds only while the claim still
+	// holds it, so a copy whose lease ran out and was claimed again is
+	// never sent.
+	Lease   int64
+	Message OutboundMessage
+}
+
+// SendMark asks to mark a claimed job as being sent, extending its lease
+// to Until; Held reports whether the claim still held the job (marked).
+// A held mark of a job InDoubt flags its message MaybeDuplicate: it is
+// about to be sent again.
+type SendMark struct {
+	JobID     ID
+	MessageID ID
+	Lease     int64
+	Until     time.Time
+	InDoubt   bool
+	Held      bool
 }
 
 // Outcomes of a send attempt.
@@ -58,7 +81,10 @@ type SendOutcome struct {
 
 // OutboxService hands send jobs to workers. Claims are leases: a job whose
 // worker died is claimed again once its lease ends, with the same
-// idempotency key, so the provider can drop the repeat.
+// idempotency key, so a provider that honours it can drop the repeat. A
+// job is marked as being sent before its provider call (JournalSendJobs):
+// one claimed again unmarked never left, one claimed again marked was in
+// flight and its message is flagged MaybeDuplicate.
 type OutboxService interface {
 	// ClaimSendJobs leases up to limit due jobs for lease (system only).
 	ClaimSendJobs(ctx context.Context, limit int, lease time.Duration) ([]*SendJob, error)
@@ -66,6 +92,13 @@ type OutboxService interface {
 	// their provider ID and state sent; failed ones state failed with the
 	// reason; retries are rescheduled (system only).
 	FinishSendJobs(ctx context.Context, outcomes []SendOutcome) error
+	// JournalSendJobs records outcomes and marks other jobs as being sent
+	// (before their provider call), all in one transaction: a worker
+	// sends only once its mark is committed, so after a crash only marked
+	// jobs can have reached the provider (system only).
+	// A mark is made only while its claim holds the job; each mark's Held
+	// says whether it was made.
+	JournalSendJobs(ctx context.Context, marks []SendMark, outcomes []SendOutcome) error
 }
 
 // ReceiptService applies delivery receipts (D2).

@@ -15,6 +15,10 @@ import (
 // are exhausted; otherwise retried after an exponential backoff.
 func (w *Worker) send(sys context.Context, j *desk.SendJob) desk.SendOutcome {
 	o := desk.SendOutcome{JobID: j.ID, MessageID: j.MessageID}
+	if j.InDoubt {
+		w.log.Warn("sending a reply again whose last attempt may have reached the provider; flagged maybe_duplicate",
+			"message_id", j.MessageID.String(), "channel_id", j.ChannelID.String(), "attempt", j.Attempts)
+	}
 	ch, err := w.adapter(sys, j.ChannelID)
 	if err == nil {
 		ctx, cancel := context.WithTimeout(sys, w.cfg.SendTimeout)

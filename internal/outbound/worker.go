@@ -2,6 +2,7 @@ package outbound
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -164,24 +165,45 @@ func (w *Worker) wake1() {
 
 // Run works until ctx ends, then finishes the sends in hand, records their
 // outcomes and returns. Jobs not yet claimed stay in the outbox.
+//
+// Each sender marks its job as being sent, and waits for that mark to be
+// committed, before the provider call; its outcome is recorded before (or
+// with) the sender's next mark. So at any moment at most Senders jobs are
+// marked and unfinished: after a crash only those can have reached the
+// provider already, and only those are flagged as maybe sent twice when
+// they are claimed again (desk.OutboxService).
 func (w *Worker) Run(ctx context.Context) {
 	sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 	jobs, slots := w.jobs, w.slots
-	outcomes := make(chan desk.SendOutcome, cap(slots))
+	journal := make(chan journalEntry, cap(slots)+w.cfg.Senders)
 	var senders sync.WaitGroup
 	for i := 0; i < w.cfg.Senders; i++ {
 		senders.Add(1)
 		go func() {
 			defer senders.Done()
+			marked := make(chan error, 1)
 			for j := range jobs {
-				outcomes <- w.send(sys, j)
+				journal <- journalEntry{mark: desk.SendMark{JobID: j.ID, MessageID: j.MessageID, Lease: j.Lease,
+					Until: w.clock.Now().Add(w.cfg.Lease), InDoubt: j.InDoubt}, marked: marked}
+				if err := <-marked; err != nil {
+					// Not marked: not sent. A job whose lease ran out while
+					// it waited here was claimed again (and is sent by that
+					// claim); otherwise it is retried after its lease.
+					if err != errLeaseLost {
+						w.log.Error("outbox: marking a send failed; retried after its lease", "message_id", j.MessageID.String(), "err", err)
+					}
+					journal <- journalEntry{unsent: true}
+					continue
+				}
+				o := w.send(sys, j)
+				journal <- journalEntry{outcome: &o}
 			}
 		}()
 	}
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		w.finish(sys, outcomes, slots)
+		w.journal(sys, journal, slots)
 	}()
 
 	w.claimLoop(ctx, sys, jobs, slots)
@@ -190,8 +212,21 @@ func (w *Worker) Run(ctx context.Context) {
 	close(jobs)
 	w.mu.Unlock()
 	senders.Wait()
-	close(outcomes)
+	close(journal)
 	<-finished
+}
+
+// errLeaseLost answers a mark whose claim no longer holds its job.
+var errLeaseLost = errors.New("outbox: the job's lease ended and it was claimed again")
+
+// journalEntry is a sender's request to the journal: mark a job as being
+// sent (answered on marked once committed), record an outcome, or give
+// back the place of a job left unsent.
+type journalEntry struct {
+	mark    desk.SendMark
+	marked  chan error
+	outcome *desk.SendOutcome
+	unsent  bool
 }
 
 // claimLoop claims while there are due jobs and free slots, then waits for
@@ -225,30 +260,61 @@ func (w *Worker) claimLoop(ctx, sys context.Context, jobs chan<- *desk.SendJob, 
 	}
 }
 
-// finish records outcomes in batches: whatever has arrived while the last
-// batch was written goes in the next transaction.
-func (w *Worker) finish(sys context.Context, outcomes <-chan desk.SendOutcome, slots chan struct{}) {
-	batch := make([]desk.SendOutcome, 0, 256)
-	for o := range outcomes {
-		batch = append(batch[:0], o)
+// journal records marks and outcomes in batches: whatever has arrived
+// while the last batch was written goes in the next transaction, in the
+// order the senders sent it.
+func (w *Worker) journal(sys context.Context, entries <-chan journalEntry, slots chan struct{}) {
+	var marks []desk.SendMark
+	var waiting []chan error
+	outcomes := make([]desk.SendOutcome, 0, 256)
+	for e := range entries {
+		marks, waiting, outcomes = marks[:0], waiting[:0], outcomes[:0]
+		freed := 0
+		add := func(e journalEntry) {
+			switch {
+			case e.marked != nil:
+				marks, waiting = append(marks, e.mark), append(waiting, e.marked)
+			case e.outcome != nil:
+				outcomes = append(outcomes, *e.outcome)
+				freed++
+			case e.unsent:
+				freed++
+			}
+		}
+		add(e)
 	fill:
-		for len(batch) < cap(batch) {
+		for len(outcomes)+len(marks) < 256 {
 			select {
-			case o, ok := <-outcomes:
+			case e, ok := <-entries:
 				if !ok {
 					break fill
 				}
-				batch = append(batch, o)
+				add(e)
 			default:
 				break fill
 			}
 		}
-		if err := w.store.FinishSendJobs(sys, batch); err != nil {
-			// The jobs stay claimed until their lease ends, then are sent
-			// again with the same idempotency keys.
-			w.log.Error("outbox finish failed", "jobs", len(batch), "err", err)
+		var err error
+		if len(marks) > 0 || len(outcomes) > 0 {
+			err = w.store.JournalSendJobs(sys, marks, outcomes)
 		}
-		for range batch {
+		if err != nil {
+			// The finished jobs stay claimed until their lease ends, then
+			// are sent again (flagged as maybe sent twice, their marks
+			// being set) with the same idempotency keys.
+			w.log.Error("outbox journal failed", "marks", len(marks), "outcomes", len(outcomes), "err", err)
+		}
+		for i, c := range waiting {
+			switch {
+			case err != nil:
+				c <- err
+			case !marks[i].Held:
+				c <- errLeaseLost
+			default:
+				c <- nil
+			}
+		}
+		for range freed {
 			<-slots
 		}
 		if w.due.Load() {

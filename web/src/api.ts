@@ -149,6 +149,8 @@ export interface Message {
   external_id?: string
   delivery_state?: string
   failure_reason?: string
+  /** The send was in flight when the server stopped: sent again, maybe received twice. */
+  maybe_duplicate?: boolean
   /** Files stored with a note (D3), downloadable at url. */
   attachments?: Attachment[] | null
   created_at: string

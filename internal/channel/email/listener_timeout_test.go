@@ -21,7 +21,9 @@ func TestListenerSessionTimeout(t *testing.T) {
 	}
 	l := &Listener{SessionTimeout: time.Second, CommandTimeout: time.Minute,
 		Deliver: (&recorder{}).deliver,
-		Resolve: func(context.Context, string) (*desk.ChannelConfig, error) { return nil, desk.Errorf(desk.ENOTFOUND, "none") }}
+		Resolve: func(context.Context, string) (*desk.ChannelConfig, error) {
+			return nil, desk.Errorf(desk.ENOTFOUND, "none")
+		}}
 	go l.Serve(ln)
 	defer l.Close()
 	c, err := net.Dial("tcp", ln.Addr().String())

@@ -66,7 +66,7 @@ var hotWrites = []string{
 	qIngestDup, qIngestFindCustomer, qIngestTouchCustomer, qIngestNewCustomer, qIngestNewContact, qIngestOngoing,
 	qIngestQueueName, qIngestNewConv, qIngestTouchConv, qIngestMessage, qInsertEvent,
 	qReplyMessage, qReplyTouchNote, qReplyTouchConv, qReplySwitchConv, qOutboxInsert,
-	qFinishSent, qFinishSentMessage, qFinishRetry, qFinishFailed, qFinishFailedMessage,
+	qFinishSent, qFinishSentMessage, qFinishRetry, qFinishFailed, qFinishFailedMessage, qMarkSending,
 }
 
 // IngestMessage stores an inbound customer message in one transaction (C5):

@@ -8,7 +8,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-const messageColumns = `id, conversation_id, kind, direction, type, text, channel, from_addr, to_addr, author_id, external_id, delivery_state, failure_reason, created_at`
+const messageColumns = `id, conversation_id, kind, direction, type, text, channel, from_addr, to_addr, author_id, external_id, delivery_state, failure_reason, created_at, maybe_duplicate`
 
 func scanMessage(row interface{ Scan(...any) error }) (*desk.Message, error) {
 	var m desk.Message
@@ -16,7 +16,7 @@ func scanMessage(row interface{ Scan(...any) error }) (*desk.Message, error) {
 	var ext sql.NullString
 	var at int64
 	if err := row.Scan(&m.ID, &m.ConversationID, &m.Kind, &m.Direction, &m.Type, &m.Text, &m.Channel, &m.From, &m.To,
-		&author, &ext, &m.DeliveryState, &m.FailureReason, &at); err != nil {
+		&author, &ext, &m.DeliveryState, &m.FailureReason, &at, &m.MaybeDuplicate); err != nil {
 		return nil, err
 	}
 	m.AuthorID, m.ExternalID, m.CreatedAt = nullID(author), ext.String, fromMicros(at)

@@ -33,7 +33,7 @@ func (s *Store) enqueueSendTx(ctx context.Context, tx *sql.Tx, m *desk.Message, 
 	} else if err != nil {
 		return nil, err
 	}
-	j := &desk.SendJob{ID: desk.ID(id), MessageID: m.ID, ChannelID: m.Send.ChannelID, Attempts: attempts,
+	j := &desk.SendJob{ID: desk.ID(id), MessageID: m.ID, ChannelID: m.Send.ChannelID, Attempts: attempts, Lease: lockedUntil,
 		Message: desk.OutboundMessage{IdempotencyKey: key, Channel: m.Channel, From: m.From, To: m.To, Type: m.Type, Text: m.Text}}
 	m.Send.Fill(&j.Message)
 	return j, nil
@@ -74,7 +74,7 @@ func (s *Store) ClaimSendJobs(ctx context.Context, n int, lease time.Duration) (
 	now := s.now()
 	var jobs []*desk.SendJob
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, s.claimSQL("outbox", "id, message_id, channel_id, idempotency_key, attempts, payload"),
+		rows, err := tx.QueryContext(ctx, s.claimSQL("outbox", "id, message_id, channel_id, idempotency_key, attempts, payload, sending_at"),
 			micros(now.Add(lease)), micros(now), n)
 		if err != nil {
 			return err
@@ -85,9 +85,11 @@ func (s *Store) ClaimSendJobs(ctx context.Context, n int, lease time.Duration) (
 			j := &desk.SendJob{}
 			var payload string
 			var send desk.SendRequest
-			if err := rows.Scan(&j.ID, &j.MessageID, &j.ChannelID, &j.Message.IdempotencyKey, &j.Attempts, &payload); err != nil {
+			var sendingAt int64
+			if err := rows.Scan(&j.ID, &j.MessageID, &j.ChannelID, &j.Message.IdempotencyKey, &j.Attempts, &payload, &sendingAt); err != nil {
 				return err
 			}
+			j.InDoubt, j.Lease = sendingAt != 0, micros(now.Add(lease))
 			if err := scanJSON(payload, &send); err != nil {
 				return err
 			}
@@ -137,6 +139,14 @@ func (s *Store) loadJobMessagesTx(ctx context.Context, tx *sql.Tx, byMsg map[des
 // so on SQLite many sends share a commit). If the batch fails, each outcome
 // is written alone so one bad row cannot hold back the others.
 func (s *Store) FinishSendJobs(ctx context.Context, outcomes []desk.SendOutcome) error {
+	return s.JournalSendJobs(ctx, nil, outcomes)
+}
+
+// JournalSendJobs records outcomes and marks jobs as being sent in one
+// transaction (see desk.OutboxService). If the batch fails, outcomes are
+// written one by one; the marks then fail with it, and their jobs are not
+// sent.
+func (s *Store) JournalSendJobs(ctx context.Context, sending []desk.SendMark, outcomes []desk.SendOutcome) error {
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}
@@ -146,18 +156,46 @@ func (s *Store) FinishSendJobs(ctx context.Context, outcomes []desk.SendOutcome)
 				return err
 			}
 		}
+		if len(sending) > 0 {
+			at := micros(s.now())
+			for i := range sending {
+				m := &sending[i]
+				res, err := s.txExec(ctx, tx, qMarkSending, at, micros(m.Until), int64(m.JobID), m.Lease)
+				if err != nil {
+					return err
+				}
+				n, err := res.RowsAffected()
+				if err != nil {
+					return err
+				}
+				m.Held = n == 1
+				if m.Held && m.InDoubt {
+					// Sent again after an attempt that may have reached
+					// the provider: the agent is told.
+					if _, err := tx.ExecContext(ctx, `UPDATE messages SET maybe_duplicate = $1 WHERE id = $2`, true, int64(m.MessageID)); err != nil {
+						return err
+					}
+				}
+			}
+		}
 		return nil
 	}
 	// One by one when the batch fails, so one bad outcome cannot hold up
 	// the others.
 	alone := func(ctx context.Context) error {
 		err := s.inTx(ctx, func(tx *sql.Tx) error { return all(ctx, tx) })
-		if err == nil || len(outcomes) == 1 {
+		if err == nil || len(outcomes) <= 1 {
 			return err
 		}
 		var errs []error
 		for _, o := range outcomes {
 			errs = append(errs, s.inTx(ctx, func(tx *sql.Tx) error { return s.finishTx(ctx, tx, o) }))
+		}
+		if len(sending) > 0 {
+			errs = append(errs, errMarksLost) // their jobs must not be sent
+			for i := range sending {
+				sending[i].Held = false
+			}
 		}
 		return errors.Join(errs...)
 	}
@@ -183,8 +221,11 @@ const (
 		THEN external_id ELSE CAST($1 AS TEXT) END,
 		delivery_state = CASE WHEN delivery_state IN ('', 'queued', 'failed') THEN 'sent' ELSE delivery_state END, failure_reason = ''
 		WHERE id = $2`
-	qFinishRetry         = `UPDATE outbox SET locked_until = 0, next_attempt_at = $1, last_error = $2, updated_at = $3 WHERE id = $4 AND state = 'pending'`
-	qFinishFailed        = `UPDATE outbox SET state = 'failed', locked_until = 0, last_error = $1, updated_at = $2 WHERE id = $3`
+	qFinishRetry  = `UPDATE outbox SET locked_until = 0, sending_at = 0, next_attempt_at = $1, last_error = $2, updated_at = $3 WHERE id = $4 AND state = 'pending'`
+	qFinishFailed = `UPDATE outbox SET state = 'failed', locked_until = 0, sending_at = 0, last_error = $1, updated_at = $2 WHERE id = $3`
+	// qMarkSending marks a job as being sent, committed before its
+	// provider call.
+	qMarkSending         = `UPDATE outbox SET sending_at = $1, locked_until = $2 WHERE id = $3 AND state = 'pending' AND locked_until = $4`
 	qFinishFailedMessage = `UPDATE messages SET delivery_state = $1, failure_reason = $2 WHERE id = $3 AND delivery_state IN ('', 'queued')`
 )
 
@@ -213,6 +254,9 @@ func (s *Store) finishTx(ctx context.Context, tx *sql.Tx, o desk.SendOutcome) er
 	}
 	return desk.Errorf(desk.EINVALID, "unknown send outcome %q", o.Result)
 }
+
+// errMarksLost tells a journal's caller its marks were not committed.
+var errMarksLost = errors.New("outbox: marks not recorded")
 
 // requireSystem allows only the server's own work.
 func requireSystem(ctx context.Context) error {
