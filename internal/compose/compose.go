@@ -25,7 +25,7 @@ type Service struct {
 type Request struct {
 	Channel string
 	// Sender is From's address; empty takes the queue's default sender
-	// for the channel (E4).
+	// for the channel (E4, see outbound.Service.NewSender).
 	Sender string
 	// CustomerID is To as a People customer; ContactAddress chooses one of
 	// their contacts. To is a typed address instead, for anyone.
@@ -66,9 +66,11 @@ func (s *Service) Start(ctx context.Context, req Request) (*Result, error) {
 	if err := s.resolveTo(ctx, n, req); err != nil {
 		return nil, err
 	}
-	if err := s.defaultSender(ctx, n); err != nil {
+	sender, queueID, err := s.Outbound.NewSender(ctx, n.Channel, n.Sender, n.QueueID)
+	if err != nil {
 		return nil, err
 	}
+	n.Sender, n.QueueID = sender, queueID
 	var verdict outbound.Verdict
 	if m := req.Message; m != nil && (m.Text != "" || m.Template != nil || m.Location != nil || len(m.Attachments) > 0) {
 		msg, v, err := s.Outbound.Prepare(ctx, n.Channel, n.Sender, *m)
@@ -130,42 +132,4 @@ func (s *Service) resolveTo(ctx context.Context, n *desk.NewConversation, req Re
 	}
 	n.ContactAddress = addr
 	return nil
-}
-
-// defaultSender takes the queue's default sender for the channel when
-// From names none (E4).
-func (s *Service) defaultSender(ctx context.Context, n *desk.NewConversation) error {
-	if n.Sender != "" {
-		return nil
-	}
-	var q *desk.Queue
-	var err error
-	if n.QueueID != 0 {
-		q, err = s.Store.FindQueueByID(ctx, n.QueueID)
-	} else {
-		q, err = s.defaultQueue(ctx)
-	}
-	if desk.ErrorKind(err) == desk.ENOTFOUND {
-		return desk.FieldErrorf("queue_id", "unknown queue")
-	} else if err != nil {
-		return err
-	}
-	if n.Sender = q.DefaultSenders[n.Channel]; n.Sender == "" {
-		return desk.FieldErrorf("sender_address", "the queue %s has no default %s sender: choose one", q.Name, n.Channel)
-	}
-	return nil
-}
-
-// defaultQueue finds the Default queue.
-func (s *Service) defaultQueue(ctx context.Context) (*desk.Queue, error) {
-	qs, _, err := s.Store.FindQueues(ctx, desk.QueueFilter{Limit: 1})
-	if err != nil {
-		return nil, err
-	}
-	for _, q := range qs {
-		if q.IsDefault {
-			return q, nil
-		}
-	}
-	return nil, desk.Errorf(desk.ENOTFOUND, "the Default queue is missing")
 }

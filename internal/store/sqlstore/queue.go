@@ -57,6 +57,9 @@ func (s *Store) CreateQueue(ctx context.Context, q *desk.Queue) error {
 	if q.DefaultSenders == nil {
 		q.DefaultSenders = map[string]string{}
 	}
+	if err := s.checkDefaultSenders(ctx, nil, q.DefaultSenders); err != nil {
+		return err
+	}
 	now := s.now()
 	q.CreatedAt, q.UpdatedAt, q.IsDefault = now, now, false
 	err := s.w.QueryRowContext(ctx, `INSERT INTO queues (name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, survey_enabled)
@@ -165,9 +168,13 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 		q.SurveyEnabled = *upd.SurveyEnabled
 	}
 	if upd.DefaultSenders != nil {
+		old := q.DefaultSenders
 		q.DefaultSenders = *upd.DefaultSenders
 		if q.DefaultSenders == nil {
 			q.DefaultSenders = map[string]string{}
+		}
+		if err := s.checkDefaultSenders(ctx, old, q.DefaultSenders); err != nil {
+			return nil, err
 		}
 	}
 	if err := q.Validate(); err != nil {
@@ -270,4 +277,33 @@ func existsTx(ctx context.Context, tx *sql.Tx, table string, id desk.ID, what st
 		return notFound(what)
 	}
 	return err
+}
+
+// checkDefaultSenders refuses a queue default sender (E4) that no channel
+// of its kind owns: a default must be an address Switchboard can send
+// from. Entries unchanged from old pass, so a queue whose channel was
+// deleted can still be saved (the stale default counts as unavailable
+// where it is used, see outbound).
+func (s *Store) checkDefaultSenders(ctx context.Context, old, senders map[string]string) error {
+	for ch, addr := range senders {
+		addr = strings.TrimSpace(addr)
+		if addr == "" {
+			delete(senders, ch)
+			continue
+		}
+		senders[ch] = addr
+		if old != nil && old[ch] == addr {
+			continue
+		}
+		var one int
+		err := s.rd.QueryRowContext(ctx, `SELECT 1 FROM channels WHERE kind = $1 AND sender = $2 LIMIT 1`, ch, addr).Scan(&one)
+		if isNoRows(err) {
+			return &desk.Error{Kind: desk.EINVALID, Code: "unknown_sender", Field: "default_senders",
+				Message: "no " + ch + " channel sends from " + addr + ": a default sender must be a configured channel's address",
+				Detail:  map[string]any{"channel": ch, "sender": addr}}
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -151,5 +152,14 @@ func wantCode(t *testing.T, err error, code string) {
 	t.Helper()
 	if got := desk.ErrorCode(err); got != code {
 		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
+
+// wantField fails unless err has the code and names the field.
+func wantField(t *testing.T, err error, code, field string) {
+	t.Helper()
+	var e *desk.Error
+	if !errors.As(err, &e) || desk.ErrorCode(err) != code || e.Field != field {
+		t.Fatalf("error = %v, want code %q on field %q", err, code, field)
 	}
 }
