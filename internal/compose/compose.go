@@ -71,9 +71,26 @@ func (s *Service) Start(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	n.Sender, n.QueueID = sender, queueID
+	to := n.ContactAddress
+	if to == "" && n.CustomerID != 0 {
+		// The customer's one contact on the channel, whose window (D6)
+		// the first message is checked against; several: the store asks
+		// which (contact_required).
+		if cu, err := s.Store.FindCustomerByID(ctx, n.CustomerID); err == nil {
+			var on []string
+			for _, ct := range cu.Contacts {
+				if ct.Channel == n.Channel {
+					on = append(on, ct.Address)
+				}
+			}
+			if len(on) == 1 {
+				to = on[0]
+			}
+		}
+	}
 	var verdict outbound.Verdict
 	if m := req.Message; m != nil && (m.Text != "" || m.Template != nil || m.Location != nil || len(m.Attachments) > 0) {
-		msg, v, err := s.Outbound.Prepare(ctx, n.Channel, n.Sender, *m)
+		msg, v, err := s.Outbound.Prepare(ctx, n.Channel, n.Sender, to, *m)
 		if err != nil {
 			return nil, err
 		}

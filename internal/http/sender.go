@@ -13,7 +13,7 @@ func (s *Server) handleConversationSenders(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	choice, err := s.outbound.ReplySenders(r.Context(), id, r.URL.Query().Get("channel"))
+	choice, err := s.outbound.ReplySenders(r.Context(), id, r.URL.Query().Get("channel"), r.URL.Query().Get("to"))
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (s *Server) handleNewConversationSenders(w http.ResponseWriter, r *http.Req
 	if q != nil {
 		queueID = *q
 	}
-	choice, err := s.outbound.NewSenders(r.Context(), r.URL.Query().Get("channel"), queueID)
+	choice, err := s.outbound.NewSenders(r.Context(), r.URL.Query().Get("channel"), queueID, r.URL.Query().Get("to"))
 	if err != nil {
 		return err
 	}

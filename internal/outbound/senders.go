@@ -3,6 +3,7 @@ package outbound
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -29,6 +30,25 @@ type SenderChoice struct {
 	Items    []SenderOption `json:"items"`
 	Selected string         `json:"selected"`
 	Warning  string         `json:"warning,omitempty"`
+	// SessionExpired is set on a channel with a customer-care window (D6)
+	// when the recipient's own window is closed: only a registered
+	// template may go; SessionEndsAt is when an open one closes.
+	SessionExpired bool       `json:"session_expired"`
+	SessionEndsAt  *time.Time `json:"session_ends_at,omitempty"`
+}
+
+// session fills the window of recipient to on the choice's channel.
+func (s *Service) session(ctx context.Context, out *SenderChoice, to string) error {
+	caps := desk.CapabilitiesOf(out.Channel)
+	if caps.SessionWindowHours == 0 {
+		return nil
+	}
+	last, err := s.windowOf(ctx, caps, out.Channel, to)
+	if err != nil {
+		return err
+	}
+	out.SessionExpired, out.SessionEndsAt = !desk.SessionOpen(caps, last, s.now()), desk.SessionEnds(caps, last)
+	return nil
 }
 
 // Codes of the sender rules (E4).
@@ -121,18 +141,25 @@ func notMember(ctx context.Context, store desk.Store, q *desk.Queue) (bool, erro
 	return !slices.Contains(a.QueueIDs, q.ID), nil
 }
 
-// ReplySenders is the From picker of a reply on channel (the
-// conversation's when empty): the queue's default sender when it has one
-// a channel owns, else every configured sender of the channel with From
-// left empty; an agent outside the conversation's queue gets a warning
-// and nothing to choose (E4).
-func (s *Service) ReplySenders(ctx context.Context, convID desk.ID, channel string) (*SenderChoice, error) {
+// ReplySenders is the From picker of a reply on channel to contact to
+// (the conversation's own when empty): the queue's default sender when it
+// has one a channel owns, else every configured sender of the channel with
+// From left empty; an agent outside the conversation's queue gets a
+// warning and nothing to choose (E4). It also says whether the contact's
+// customer-care window is closed (D6).
+func (s *Service) ReplySenders(ctx context.Context, convID desk.ID, channel, to string) (*SenderChoice, error) {
 	c, err := s.Store.FindConversationByID(ctx, convID)
 	if err != nil {
 		return nil, err
 	}
 	if channel == "" {
 		channel = c.Channel
+	}
+	if to == "" && channel == c.Channel {
+		to = c.ContactAddress
+	} else if to == "" {
+		// The customer's first contact on the channel, as a reply takes.
+		to, _ = s.contactOf(desk.NewContextWithActor(ctx, desk.SystemActor), c, channel, "")
 	}
 	if !desk.ValidChannel(channel) || channel == desk.ChannelInternal {
 		return nil, desk.FieldErrorf("channel", "unknown channel %q", channel)
@@ -143,6 +170,9 @@ func (s *Service) ReplySenders(ctx context.Context, convID desk.ID, channel stri
 		return nil, err
 	}
 	out := &SenderChoice{Channel: channel, Items: []SenderOption{}}
+	if err := s.session(ctx, out, to); err != nil {
+		return nil, err
+	}
 	if no, err := notMember(ctx, s.Store, q); err != nil {
 		return nil, err
 	} else if no {
@@ -165,13 +195,14 @@ func notInQueueMessage(q *desk.Queue) string {
 	return "this conversation is in queue " + q.Name + ", which you do not belong to: you cannot reply from its senders"
 }
 
-// NewSenders is the From picker of a new conversation on channel: the
+// NewSenders is the From picker of a new conversation on channel (to a
+// contact address, whose customer-care window it reports, D6): the
 // default senders of the caller's queues (each naming its queue), or of
 // queueID alone when given; a queue without an available default offers
 // every configured sender with From left empty. Selected is the default
 // of the queue the conversation would land in (queueID, else the Default
 // queue), if any.
-func (s *Service) NewSenders(ctx context.Context, channel string, queueID desk.ID) (*SenderChoice, error) {
+func (s *Service) NewSenders(ctx context.Context, channel string, queueID desk.ID, to string) (*SenderChoice, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -184,6 +215,9 @@ func (s *Service) NewSenders(ctx context.Context, channel string, queueID desk.I
 		return nil, err
 	}
 	out := &SenderChoice{Channel: channel, Items: []SenderOption{}}
+	if err := s.session(ctx, out, to); err != nil {
+		return nil, err
+	}
 	if queueID != 0 {
 		q, err := s.Store.FindQueueByID(ctx, queueID)
 		if desk.ErrorKind(err) == desk.ENOTFOUND {
