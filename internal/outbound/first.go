@@ -27,6 +27,11 @@ func (s *Service) Prepare(ctx context.Context, kind, sender, to string, req Repl
 		return nil, v, err
 	}
 	m := &desk.Message{Type: req.Type, Text: displayText(req)}
+	if req.Type == desk.TypeTemplate {
+		if m.Text, err = s.registeredTemplate(ctx, req.Template); err != nil {
+			return nil, v, err
+		}
+	}
 	if cfg != nil {
 		m.Send = &desk.SendRequest{ChannelID: cfg.ID, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
 	}

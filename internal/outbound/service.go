@@ -117,7 +117,13 @@ func (s *Service) build(ctx context.Context, req ReplyRequest) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &desk.Message{ConversationID: c.ID, Type: req.Type, Text: displayText(req), Channel: rt.Channel, From: rt.From, To: rt.To, Conversation: c}
+	shown := displayText(req)
+	if req.Type == desk.TypeTemplate {
+		if shown, err = s.registeredTemplate(ctx, req.Template); err != nil {
+			return nil, err
+		}
+	}
+	m := &desk.Message{ConversationID: c.ID, Type: req.Type, Text: shown, Channel: rt.Channel, From: rt.From, To: rt.To, Conversation: c}
 	if uploaded {
 		// The message and its send job share the slice: storing the files
 		// gives them the IDs the send job then carries (see attach.Outbound).
