@@ -35,6 +35,8 @@ type Request struct {
 	CC, BCC        []string
 	QueueID        desk.ID
 	AssigneeID     *desk.ID
+	FormID         *desk.ID
+	FormValues     map[string]any
 	Status         string
 	Priority       string
 	Tags           []string
@@ -58,7 +60,7 @@ func (s *Service) Start(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	n := &desk.NewConversation{Channel: req.Channel, Sender: strings.TrimSpace(req.Sender), CustomerID: req.CustomerID,
-		CC: req.CC, BCC: req.BCC, QueueID: req.QueueID, AssigneeID: req.AssigneeID, Status: req.Status,
+		CC: req.CC, BCC: req.BCC, QueueID: req.QueueID, AssigneeID: req.AssigneeID, FormID: req.FormID, FormValues: req.FormValues, Status: req.Status,
 		Priority: req.Priority, Tags: req.Tags, Subject: req.Subject, Topic: req.Topic}
 	if !desk.ValidChannel(req.Channel) || req.Channel == desk.ChannelInternal {
 		return nil, desk.FieldErrorf("channel", "unknown channel %q", req.Channel)

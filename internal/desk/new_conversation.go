@@ -21,12 +21,18 @@ type NewConversation struct {
 	ContactAddress string
 	CC, BCC        []string
 	QueueID        ID
-	AssigneeID     *ID
-	Status         string
-	Priority       string
-	Tags           []string
-	Subject        string
-	Topic          string
+	// AssigneeID is the agent the conversation is assigned to (C2): the
+	// caller; a colleague of the queue where the queue lets its agents
+	// (Queue.AgentsAssignColleagues); anyone of the queue for supervisors.
+	AssigneeID *ID
+	// FormID and FormValues set the conversation's form (C10) and values.
+	FormID     *ID
+	FormValues map[string]any
+	Status     string
+	Priority   string
+	Tags       []string
+	Subject    string
+	Topic      string
 	// Message is the first message, sent through the outbox when its Send
 	// is set; nil starts the conversation without one.
 	Message *Message

@@ -9,7 +9,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, bot_url, bot_secret, survey_enabled`
+const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, bot_url, bot_secret, survey_enabled, agents_assign_colleagues`
 
 // ensureDefaultQueue creates the system Default queue on first start (B1).
 func (s *Store) ensureDefaultQueue(ctx context.Context) error {
@@ -34,7 +34,7 @@ func scanQueue(row interface{ Scan(...any) error }, extra ...any) (*desk.Queue, 
 	var q desk.Queue
 	var senders string
 	var created, updated int64
-	dest := []any{&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated, &q.BotURL, &q.BotSecret, &q.SurveyEnabled}
+	dest := []any{&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated, &q.BotURL, &q.BotSecret, &q.SurveyEnabled, &q.AgentsAssignColleagues}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -62,9 +62,9 @@ func (s *Store) CreateQueue(ctx context.Context, q *desk.Queue) error {
 	}
 	now := s.now()
 	q.CreatedAt, q.UpdatedAt, q.IsDefault = now, now, false
-	err := s.w.QueryRowContext(ctx, `INSERT INTO queues (name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, survey_enabled)
-		VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id`,
-		q.Name, false, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(now), q.SurveyEnabled).Scan(&q.ID)
+	err := s.w.QueryRowContext(ctx, `INSERT INTO queues (name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, survey_enabled,
+		agents_assign_colleagues) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8) RETURNING id`,
+		q.Name, false, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(now), q.SurveyEnabled, q.AgentsAssignColleagues).Scan(&q.ID)
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
 	} else if err != nil {
@@ -167,6 +167,9 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 	if upd.SurveyEnabled != nil {
 		q.SurveyEnabled = *upd.SurveyEnabled
 	}
+	if upd.AgentsAssignColleagues != nil {
+		q.AgentsAssignColleagues = *upd.AgentsAssignColleagues
+	}
 	if upd.DefaultSenders != nil {
 		old := q.DefaultSenders
 		q.DefaultSenders = *upd.DefaultSenders
@@ -182,8 +185,9 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 	}
 	q.UpdatedAt = s.now()
 	_, err = s.w.ExecContext(ctx, `UPDATE queues SET name = $1, auto_assign = $2, return_on_offline = $3, default_senders = $4, updated_at = $5,
-		bot_url = $6, bot_secret = $7, survey_enabled = $8 WHERE id = $9`,
-		q.Name, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(q.UpdatedAt), q.BotURL, q.BotSecret, q.SurveyEnabled, int64(id))
+		bot_url = $6, bot_secret = $7, survey_enabled = $8, agents_assign_colleagues = $9 WHERE id = $10`,
+		q.Name, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(q.UpdatedAt), q.BotURL, q.BotSecret, q.SurveyEnabled,
+		q.AgentsAssignColleagues, int64(id))
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return nil, &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
 	} else if err != nil {

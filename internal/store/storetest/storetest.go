@@ -76,6 +76,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("TwoFactorPolicy", func(t *testing.T) { testTwoFactorPolicy(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 	t.Run("StartConversation", func(t *testing.T) { testStartConversation(t, open) })
+	t.Run("StartAssigneeAndForm", func(t *testing.T) { testStartAssigneeAndForm(t, open) })
 	t.Run("Attachments", func(t *testing.T) { testAttachments(t, open) })
 	t.Run("InboundAttachments", func(t *testing.T) { testInboundAttachments(t, open) })
 	t.Run("MediaJobs", func(t *testing.T) { testMediaJobs(t, open) })
