@@ -27,7 +27,7 @@ type Service struct {
 type Request struct {
 	Channel string
 	// Sender is From's address; empty takes the queue's default sender
-	// for the channel (E4).
+	// for the channel (E4, see outbound.Service.NewSender).
 	Sender string
 	// CustomerID is To as a People customer; ContactAddress chooses one of
 	// their contacts. To is a typed address instead, for anyone.
@@ -40,6 +40,8 @@ type Request struct {
 	// Unassigned leaves it to the queue; otherwise a nil AssigneeID gives
 	// it to the agent who starts it.
 	Unassigned bool
+	FormID     *desk.ID
+	FormValues map[string]any
 	Status     string
 	Priority   string
 	Tags       []string
@@ -63,21 +65,44 @@ func (s *Service) Start(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	n := &desk.NewConversation{Channel: req.Channel, Sender: strings.TrimSpace(req.Sender), CustomerID: req.CustomerID,
-		CC: req.CC, BCC: req.BCC, QueueID: req.QueueID, AssigneeID: req.AssigneeID, Unassigned: req.Unassigned, Status: req.Status,
+		CC: req.CC, BCC: req.BCC, QueueID: req.QueueID, AssigneeID: req.AssigneeID, Unassigned: req.Unassigned,
+		FormID: req.FormID, FormValues: req.FormValues, Status: req.Status,
 		Priority: req.Priority, Tags: req.Tags, Subject: req.Subject, Topic: req.Topic}
 	if !desk.ValidChannel(req.Channel) || req.Channel == desk.ChannelInternal {
 		return nil, desk.FieldErrorf("channel", "unknown channel %q", req.Channel)
 	}
-	if err := s.defaultSender(ctx, n); err != nil {
+	if n.Sender != "" {
+		n.Sender = phone.Sender(n.Channel, n.Sender, s.Phones.Context(ctx, n.Channel, n.Sender))
+	}
+	// E4: only a sender the queue allows; none given takes its default.
+	sender, queueID, err := s.Outbound.NewSender(ctx, n.Channel, n.Sender, n.QueueID)
+	if err != nil {
 		return nil, err
 	}
-	n.Sender = phone.Sender(n.Channel, n.Sender, s.Phones.Context(ctx, n.Channel, n.Sender))
+	n.Sender, n.QueueID = sender, queueID
 	if err := s.resolveTo(ctx, n, req); err != nil {
 		return nil, err
 	}
+	to := n.ContactAddress
+	if to == "" && n.CustomerID != 0 {
+		// The customer's one contact on the channel, whose window (D6)
+		// the first message is checked against; several: the store asks
+		// which (contact_required).
+		if cu, err := s.Store.FindCustomerByID(ctx, n.CustomerID); err == nil {
+			var on []string
+			for _, ct := range cu.Contacts {
+				if ct.Channel == n.Channel {
+					on = append(on, ct.Address)
+				}
+			}
+			if len(on) == 1 {
+				to = on[0]
+			}
+		}
+	}
 	var verdict outbound.Verdict
 	if m := req.Message; m != nil && (m.Text != "" || m.Template != nil || m.Location != nil || len(m.Attachments) > 0) {
-		msg, v, err := s.Outbound.Prepare(ctx, n.Channel, n.Sender, *m)
+		msg, v, err := s.Outbound.Prepare(ctx, n.Channel, n.Sender, to, *m)
 		if err != nil {
 			return nil, err
 		}
@@ -144,42 +169,4 @@ func (s *Service) resolveTo(ctx context.Context, n *desk.NewConversation, req Re
 // channel and sender.
 func (s *Service) phoneContext(ctx context.Context, n *desk.NewConversation) phone.Context {
 	return s.Phones.Typed(ctx, n.Channel, n.Sender)
-}
-
-// defaultSender takes the queue's default sender for the channel when
-// From names none (E4).
-func (s *Service) defaultSender(ctx context.Context, n *desk.NewConversation) error {
-	if n.Sender != "" {
-		return nil
-	}
-	var q *desk.Queue
-	var err error
-	if n.QueueID != 0 {
-		q, err = s.Store.FindQueueByID(ctx, n.QueueID)
-	} else {
-		q, err = s.defaultQueue(ctx)
-	}
-	if desk.ErrorKind(err) == desk.ENOTFOUND {
-		return desk.FieldErrorf("queue_id", "unknown queue")
-	} else if err != nil {
-		return err
-	}
-	if n.Sender = q.DefaultSenders[n.Channel]; n.Sender == "" {
-		return desk.FieldErrorf("sender_address", "the queue %s has no default %s sender: choose one", q.Name, n.Channel)
-	}
-	return nil
-}
-
-// defaultQueue finds the Default queue.
-func (s *Service) defaultQueue(ctx context.Context) (*desk.Queue, error) {
-	qs, _, err := s.Store.FindQueues(ctx, desk.QueueFilter{Limit: 1})
-	if err != nil {
-		return nil, err
-	}
-	for _, q := range qs {
-		if q.IsDefault {
-			return q, nil
-		}
-	}
-	return nil, desk.Errorf(desk.ENOTFOUND, "the Default queue is missing")
 }

@@ -21,11 +21,16 @@ type NewConversation struct {
 	ContactAddress string
 	CC, BCC        []string
 	QueueID        ID
-	// AssigneeID holds the conversation for that agent. Nil gives it to
-	// the agent who starts it, when they are a member of the queue, unless
-	// Unassigned says the starter chose nobody.
+	// AssigneeID is the agent the conversation is assigned to (C2): the
+	// caller; a colleague of the queue where the queue lets its agents
+	// (Queue.AgentsAssignColleagues); anyone of the queue for supervisors.
+	// Nil gives it to the agent who starts it, when they are a member of
+	// the queue, unless Unassigned says the starter chose nobody.
 	AssigneeID *ID
 	Unassigned bool
+	// FormID and FormValues set the conversation's form (C10) and values.
+	FormID     *ID
+	FormValues map[string]any
 	Status     string
 	Priority   string
 	Tags       []string

@@ -28,9 +28,13 @@ type Queue struct {
 	BotSecret string `json:"-"`
 	// SurveyEnabled sends a CSAT survey when a conversation of the queue
 	// is solved or closed (C12).
-	SurveyEnabled bool      `json:"survey_enabled"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	SurveyEnabled bool `json:"survey_enabled"`
+	// AgentsAssignColleagues lets agents of the queue assign a new
+	// conversation to a colleague of the queue (C2); without it they
+	// assign only themselves. Supervisors and admins assign anyone.
+	AgentsAssignColleagues bool      `json:"agents_assign_colleagues"`
+	CreatedAt              time.Time `json:"created_at"`
+	UpdatedAt              time.Time `json:"updated_at"`
 }
 
 // DefaultQueueName is the name of the system queue.
@@ -78,6 +82,8 @@ type QueueUpdate struct {
 	BotURL          *string            `json:"bot_url"`
 	BotSecret       *string            `json:"bot_secret"`
 	SurveyEnabled   *bool              `json:"survey_enabled"`
+	// AgentsAssignColleagues: see Queue.
+	AgentsAssignColleagues *bool `json:"agents_assign_colleagues"`
 }
 
 // QueueService manages queues and their membership.

@@ -101,6 +101,7 @@ type Store interface {
 	AutoAssignService
 	BotService
 	CallService
+	SessionWindowService
 	// SetChangeHandler installs the handler told of committed changes.
 	SetChangeHandler(h ChangeHandler)
 	TwoFactorService

@@ -102,6 +102,8 @@ var accessTable = map[string]accessCase{
 	"POST /api/v1/conversations/{id}/messages": {"/api/v1/conversations/{convA}/messages", `{"text":"hello"}`, [5]int{401, 404, 201, 201, 201}},
 	"GET /api/v1/conversations/{id}/events":    {"/api/v1/conversations/{convA}/events", "", queueA},
 	"GET /api/v1/conversations/{id}/search":    {"/api/v1/conversations/{convA}/search?q=x", "", queueA},
+	"GET /api/v1/conversations/{id}/senders":   {"/api/v1/conversations/{convA}/senders", "", queueA},
+	"GET /api/v1/senders":                      {"/api/v1/senders?channel=sms", "", signedIn},
 	"GET /api/v1/search":                       {"/api/v1/search?q=x", "", signedIn},
 
 	"GET /api/v1/tags":           {"/api/v1/tags", "", signedIn},

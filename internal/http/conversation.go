@@ -15,25 +15,29 @@ import (
 // The first message is text, or type with template, location or
 // attachments.
 type conversationCreateRequest struct {
-	Channel        string             `json:"channel"`
-	SenderAddress  string             `json:"sender_address"`
-	CustomerID     desk.ID            `json:"customer_id"`
-	ContactAddress string             `json:"contact_address"`
-	To             string             `json:"to"`
-	CC             []string           `json:"cc"`
-	BCC            []string           `json:"bcc"`
-	QueueID        desk.ID            `json:"queue_id"`
-	AssigneeID     optionalID         `json:"assignee_id"`
-	Status         string             `json:"status"`
-	Priority       string             `json:"priority"`
-	Tags           []string           `json:"tags"`
-	Subject        string             `json:"subject"`
-	Topic          string             `json:"topic"`
-	Type           string             `json:"type"`
-	Text           string             `json:"text"`
-	Template       *desk.TemplateCall `json:"template"`
-	Location       *desk.Location     `json:"location"`
-	Attachments    []desk.Attachment  `json:"attachments"`
+	Channel        string     `json:"channel"`
+	SenderAddress  string     `json:"sender_address"`
+	CustomerID     desk.ID    `json:"customer_id"`
+	ContactAddress string     `json:"contact_address"`
+	To             string     `json:"to"`
+	CC             []string   `json:"cc"`
+	BCC            []string   `json:"bcc"`
+	QueueID        desk.ID    `json:"queue_id"`
+	AssigneeID     optionalID `json:"assignee_id"`
+	// AgentID is the guide's "Agent" field: assignee_id by another name.
+	AgentID     *desk.ID           `json:"agent_id"`
+	FormID      *desk.ID           `json:"form_id"`
+	FormValues  map[string]any     `json:"form_values"`
+	Status      string             `json:"status"`
+	Priority    string             `json:"priority"`
+	Tags        []string           `json:"tags"`
+	Subject     string             `json:"subject"`
+	Topic       string             `json:"topic"`
+	Type        string             `json:"type"`
+	Text        string             `json:"text"`
+	Template    *desk.TemplateCall `json:"template"`
+	Location    *desk.Location     `json:"location"`
+	Attachments []desk.Attachment  `json:"attachments"`
 }
 
 // optionalID tells an absent ID (Set false) from an explicit null (Set
@@ -77,9 +81,16 @@ func (s *Server) handleConversationCreate(w http.ResponseWriter, r *http.Request
 	if err := s.decode(r, &req); err != nil {
 		return err
 	}
+	if req.AgentID != nil {
+		if req.AssigneeID.ID != nil && *req.AssigneeID.ID != *req.AgentID {
+			return desk.FieldErrorf("agent_id", "agent_id and assignee_id name different agents")
+		}
+		req.AssigneeID = optionalID{Set: true, ID: req.AgentID}
+	}
 	res, err := s.compose.Start(r.Context(), compose.Request{Channel: req.Channel, Sender: req.SenderAddress,
 		CustomerID: req.CustomerID, ContactAddress: req.ContactAddress, To: req.To, CC: req.CC, BCC: req.BCC,
-		QueueID: req.QueueID, AssigneeID: req.AssigneeID.ID, Unassigned: req.AssigneeID.Set && req.AssigneeID.ID == nil, Status: req.Status, Priority: req.Priority, Tags: req.Tags,
+		QueueID: req.QueueID, AssigneeID: req.AssigneeID.ID, Unassigned: req.AssigneeID.Set && req.AssigneeID.ID == nil,
+		FormID: req.FormID, FormValues: req.FormValues, Status: req.Status, Priority: req.Priority, Tags: req.Tags,
 		Subject: req.Subject, Topic: req.Topic, Message: &outbound.ReplyRequest{Type: req.Type, Text: req.Text,
 			Template: req.Template, Location: req.Location, Attachments: req.Attachments}})
 	if err != nil {

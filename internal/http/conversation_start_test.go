@@ -69,7 +69,7 @@ func TestConversationStart(t *testing.T) {
 			{"invalid international number", e.agentA, `{"channel":"sms","sender_address":"brand","to":"+1 555"}`, 400, "invalid", "to", nil},
 			{"to missing", e.agentA, `{"channel":"sms","sender_address":"brand"}`, 400, "invalid", "to", nil},
 			{"customer and to both", e.agentA, `{"channel":"sms","sender_address":"brand","to":"1234","customer_id":"1"}`, 400, "invalid", "to", nil},
-			{"no sender and no default sender", e.agentA, `{"channel":"sms","to":"+12025550143","queue_id":"` + qa + `"}`, 400, "invalid", "sender_address", nil},
+			{"no sender and no default sender", e.agentA, `{"channel":"sms","to":"+12025550143","queue_id":"` + qa + `"}`, 400, "sender_required", "sender_address", nil},
 			{"set the queue's default sender", e.sup, "", 0, "", "", nil},
 			{"default sender used", e.agentA, `{"channel":"sms","to":"+1 202 555 0143","queue_id":"` + qa + `"}`, 201, "", "",
 				func(t *testing.T, b []byte) {
@@ -97,6 +97,10 @@ func TestConversationStart(t *testing.T) {
 				e.t = t
 				switch st.name {
 				case "set the queue's default sender":
+					// E4: a default sender is an address a channel owns.
+					e.do("PATCH", "/api/v1/queues/"+qa, e.sup, `{"default_senders":{"sms":"brand"}}`, 400, nil)
+					e.do("POST", "/api/v1/channels", e.admin, `{"kind":"sms","provider":"twilio","name":"Brand SMS","sender":"brand",
+						"settings":{"account_sid":"AC1"},"secrets":{"auth_token":"t0k3n"}}`, 201, nil)
 					e.do("PATCH", "/api/v1/queues/"+qa, e.sup, `{"default_senders":{"sms":"brand"}}`, 200, nil)
 					return
 				}

@@ -15,6 +15,8 @@ import (
 func TestMacroComposeActions(t *testing.T) {
 	bothStores(t, func(t *testing.T, newEnv func(*testing.T) *env) {
 		e := newEnv(t)
+		e.do("POST", "/api/v1/channels", e.admin, `{"kind":"whatsapp","name":"WA","sender":"15550400","settings":{"phone_number_id":"1"},
+			"secrets":{"app_secret":"s","verify_token":"v","access_token":"t"}}`, 201, nil)
 		e.do("PATCH", "/api/v1/queues/"+e.queueB.String(), e.admin, `{"default_senders":{"whatsapp":"15550400"}}`, 200, nil)
 		var body, move struct{ ID string }
 		e.do("POST", "/api/v1/macros", e.sup, `{"name":"Greeting","actions":{"body":"Hello there","sender":"support-2"}}`, 201, &body)

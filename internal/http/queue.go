@@ -13,6 +13,8 @@ type queueCreateRequest struct {
 	ReturnOnOffline bool              `json:"return_on_offline"`
 	DefaultSenders  map[string]string `json:"default_senders"`
 	SurveyEnabled   bool              `json:"survey_enabled"`
+	// AgentsAssignColleagues: see desk.Queue (C2).
+	AgentsAssignColleagues bool `json:"agents_assign_colleagues"`
 }
 
 func (s *Server) handleQueueList(w http.ResponseWriter, r *http.Request) error {
@@ -29,7 +31,8 @@ func (s *Server) handleQueueCreate(w http.ResponseWriter, r *http.Request) error
 	if err := s.decode(r, &req); err != nil {
 		return err
 	}
-	q := &desk.Queue{Name: req.Name, AutoAssign: req.AutoAssign, ReturnOnOffline: req.ReturnOnOffline, DefaultSenders: req.DefaultSenders, SurveyEnabled: req.SurveyEnabled}
+	q := &desk.Queue{Name: req.Name, AutoAssign: req.AutoAssign, ReturnOnOffline: req.ReturnOnOffline, DefaultSenders: req.DefaultSenders, SurveyEnabled: req.SurveyEnabled,
+		AgentsAssignColleagues: req.AgentsAssignColleagues}
 	s.keySenders(r.Context(), q.DefaultSenders)
 	if err := s.cfg.Store.CreateQueue(r.Context(), q); err != nil {
 		return err

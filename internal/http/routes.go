@@ -97,6 +97,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/conversations/{id}/messages", accessAgent, s.handleMessageList},
 		{"POST", "/api/v1/conversations/{id}/messages", accessAgent, s.handleMessageCreate},
 		{"GET", "/api/v1/conversations/{id}/events", accessAgent, s.handleEventList},
+		{"GET", "/api/v1/conversations/{id}/senders", accessAgent, s.handleConversationSenders},
+		{"GET", "/api/v1/senders", accessAgent, s.handleNewConversationSenders},
 		{"GET", "/api/v1/conversations/{id}/search", accessAgent, s.handleConversationSearch},
 
 		{"GET", "/api/v1/search", accessAgent, s.handleSearch},

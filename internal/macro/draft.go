@@ -216,7 +216,8 @@ func (s *Service) queue(ctx context.Context, id *desk.ID) (*desk.Queue, error) {
 }
 
 // sessionExpired tells whether the channel's customer-care window (D6)
-// is closed for the draft's recipient: no message from them within it.
+// is closed for the draft's recipient: no message from that contact on the
+// channel within it.
 func (s *Service) sessionExpired(ctx context.Context, d *Draft) bool {
 	caps := desk.CapabilitiesOf(d.Channel)
 	if caps.SessionWindowHours == 0 {
@@ -225,13 +226,13 @@ func (s *Service) sessionExpired(ctx context.Context, d *Draft) bool {
 	if d.To == "" {
 		return true
 	}
-	cu, err := s.Store.FindCustomerByContact(ctx, d.Channel, d.To)
-	if err != nil || cu.LastActivityAt == nil {
+	last, err := s.Store.LastInboundAt(ctx, d.Channel, d.To)
+	if err != nil {
 		return true
 	}
 	now := time.Now()
 	if s.Clock != nil {
 		now = s.Clock.Now()
 	}
-	return now.Sub(*cu.LastActivityAt) > time.Duration(caps.SessionWindowHours)*time.Hour
+	return !desk.SessionOpen(caps, last, now)
 }

@@ -48,21 +48,34 @@ func (s *Service) routeOf(ctx context.Context, c *desk.Conversation, req ReplyRe
 	if err != nil {
 		return r, err
 	}
-	queueSender := q.DefaultSenders[r.Channel]
+	if no, err := notMember(ctx, s.Store, q); err != nil {
+		return r, err
+	} else if no {
+		return r, &desk.Error{Kind: desk.EFORBIDDEN, Code: CodeNotInQueue, Field: "from", Message: notInQueueMessage(q)}
+	}
+	conf, err := s.configured(ctx, r.Channel)
+	if err != nil {
+		return r, err
+	}
+	def, hasDefault := defaultOf(q, r.Channel, conf)
 	switch {
 	case req.From != "":
 		r.From = req.From
-	case queueSender != "":
-		r.From = queueSender
-	case r.From == "" && s.Channels != nil:
-		if cfg, err := s.Channels.FindChannelBySender(sys, r.Channel, ""); err == nil {
-			r.From = cfg.Sender
-		}
+	case hasDefault:
+		r.From = def.Address
+	case len(conf) > 0 && !slices.Contains(addresses(conf), r.From):
+		// The conversation's sender (or none, on a changed channel) is no
+		// channel's: the oldest channel of the kind answers, as before E4
+		// a queue without default senders did.
+		r.From = conf[0].Address
 	}
-	if queueSender != "" && r.From != queueSender {
-		return r, &desk.Error{Kind: desk.EFORBIDDEN, Code: "sender_not_allowed", Field: "from",
-			Message: "replies in queue " + q.Name + " go out from its sender " + queueSender + " only",
-			Detail:  map[string]any{"allowed": []string{queueSender}}}
+	if hasDefault && r.From != def.Address {
+		return r, &desk.Error{Kind: desk.EFORBIDDEN, Code: CodeSenderNotAllowed, Field: "from",
+			Message: "replies in queue " + q.Name + " go out from its sender " + def.Address + " only",
+			Detail:  map[string]any{"allowed": []string{def.Address}}}
+	}
+	if err := checkNamed("from", r.Channel, r.From, conf); err != nil {
+		return r, err
 	}
 	return r, nil
 }

@@ -38,7 +38,7 @@ func TestReplySenderAndChannelChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	ch := &fakeChannel{calls: map[string]int{}, sent: map[string]string{}}
-	svc := &Service{Store: st, Channels: st, Adapters: fakeAdapters{ch}}
+	svc := &Service{Store: st, Channels: st, Adapters: kindAdapters{ch}}
 	setSender := func(sender string) {
 		t.Helper()
 		senders := map[string]string{}
@@ -110,4 +110,20 @@ func TestReplySenderAndChannelChange(t *testing.T) {
 			t.Fatalf("inbound %d: conversation %s (new %v), want %s", i, r.Conversation.ID, r.NewConversation, conv.ID)
 		}
 	}
+}
+
+// kindAdapters gives each channel the fake with its own kind's
+// capabilities (SMS has no session window, WhatsApp does).
+type kindAdapters struct{ ch *fakeChannel }
+
+type kindChannel struct {
+	*fakeChannel
+	kind string
+}
+
+func (k kindChannel) Kind() string                    { return k.kind }
+func (k kindChannel) Capabilities() desk.Capabilities { return desk.CapabilitiesOf(k.kind) }
+
+func (a kindAdapters) Adapter(cfg *desk.ChannelConfig) (desk.Channel, error) {
+	return kindChannel{a.ch, cfg.Kind}, nil
 }

@@ -109,11 +109,21 @@ func (s *Service) build(ctx context.Context, req ReplyRequest) (*Reply, error) {
 		}
 	}
 	out := &desk.OutboundMessage{Channel: rt.Channel, Type: req.Type, Text: req.Text, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
-	v, err := Check(rt.Channel, caps, out, c.LastCustomerMessageAt, s.now())
+	last, err := s.windowOf(ctx, caps, rt.Channel, rt.To)
 	if err != nil {
 		return nil, err
 	}
-	m := &desk.Message{ConversationID: c.ID, Type: req.Type, Text: displayText(req), Channel: rt.Channel, From: rt.From, To: rt.To, Conversation: c}
+	v, err := Check(rt.Channel, caps, out, last, s.now())
+	if err != nil {
+		return nil, err
+	}
+	shown := displayText(req)
+	if req.Type == desk.TypeTemplate {
+		if shown, err = s.registeredTemplate(ctx, req.Template); err != nil {
+			return nil, err
+		}
+	}
+	m := &desk.Message{ConversationID: c.ID, Type: req.Type, Text: shown, Channel: rt.Channel, From: rt.From, To: rt.To, Conversation: c}
 	if uploaded {
 		// The message and its send job share the slice: storing the files
 		// gives them the IDs the send job then carries (see attach.Outbound).
@@ -202,6 +212,16 @@ func displayText(req ReplyRequest) string {
 		return "[" + req.Attachments[0].Name + "]"
 	}
 	return ""
+}
+
+// windowOf returns when the contact last wrote on a channel with a
+// customer-care window (D6: per contact on that channel, not the
+// conversation's last customer message on any channel); nil otherwise.
+func (s *Service) windowOf(ctx context.Context, caps desk.Capabilities, channel, to string) (*time.Time, error) {
+	if caps.SessionWindowHours == 0 || to == "" {
+		return nil, nil
+	}
+	return s.Store.LastInboundAt(desk.NewContextWithActor(ctx, desk.SystemActor), channel, to)
 }
 
 func (s *Service) now() time.Time {

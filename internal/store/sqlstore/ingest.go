@@ -162,6 +162,9 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 	res := &desk.IngestResult{}
 	now := s.now()
 	at := micros(now)
+	if err := s.touchWindowTx(ctx, tx, in, at); err != nil {
+		return nil, err
+	}
 	if err == nil && activityStale(cu.LastActivityAt, now) {
 		if _, err := s.txExec(ctx, tx, qIngestTouchCustomer, at, int64(cu.ID)); err != nil {
 			return nil, err

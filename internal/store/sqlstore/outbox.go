@@ -210,7 +210,7 @@ func (s *Store) JournalSendJobs(ctx context.Context, sending []desk.SendMark, ou
 // The statements recording a send's outcome, prepared on the writer (see
 // hotWrites): every reply ends with one of them.
 const (
-	qFinishSent        = `UPDATE outbox SET state = 'sent', locked_until = 0, updated_at = $1 WHERE id = $2`
+	qFinishSent = `UPDATE outbox SET state = 'sent', locked_until = 0, updated_at = $1 WHERE id = $2`
 	// A provider may answer with an external ID another message of the
 	// channel already holds (a reused or echoed ID): the message keeps its
 	// own ID then, and the send is still recorded as sent. Writing it would

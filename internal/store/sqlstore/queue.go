@@ -9,7 +9,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, bot_url, bot_secret, survey_enabled`
+const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, bot_url, bot_secret, survey_enabled, agents_assign_colleagues`
 
 // ensureDefaultQueue creates the system Default queue on first start (B1).
 func (s *Store) ensureDefaultQueue(ctx context.Context) error {
@@ -34,7 +34,7 @@ func scanQueue(row interface{ Scan(...any) error }, extra ...any) (*desk.Queue, 
 	var q desk.Queue
 	var senders string
 	var created, updated int64
-	dest := []any{&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated, &q.BotURL, &q.BotSecret, &q.SurveyEnabled}
+	dest := []any{&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated, &q.BotURL, &q.BotSecret, &q.SurveyEnabled, &q.AgentsAssignColleagues}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -57,11 +57,14 @@ func (s *Store) CreateQueue(ctx context.Context, q *desk.Queue) error {
 	if q.DefaultSenders == nil {
 		q.DefaultSenders = map[string]string{}
 	}
+	if err := s.checkDefaultSenders(ctx, nil, q.DefaultSenders); err != nil {
+		return err
+	}
 	now := s.now()
 	q.CreatedAt, q.UpdatedAt, q.IsDefault = now, now, false
-	err := s.w.QueryRowContext(ctx, `INSERT INTO queues (name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, survey_enabled)
-		VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id`,
-		q.Name, false, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(now), q.SurveyEnabled).Scan(&q.ID)
+	err := s.w.QueryRowContext(ctx, `INSERT INTO queues (name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, survey_enabled,
+		agents_assign_colleagues) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8) RETURNING id`,
+		q.Name, false, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(now), q.SurveyEnabled, q.AgentsAssignColleagues).Scan(&q.ID)
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
 	} else if err != nil {
@@ -164,10 +167,17 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 	if upd.SurveyEnabled != nil {
 		q.SurveyEnabled = *upd.SurveyEnabled
 	}
+	if upd.AgentsAssignColleagues != nil {
+		q.AgentsAssignColleagues = *upd.AgentsAssignColleagues
+	}
 	if upd.DefaultSenders != nil {
+		old := q.DefaultSenders
 		q.DefaultSenders = *upd.DefaultSenders
 		if q.DefaultSenders == nil {
 			q.DefaultSenders = map[string]string{}
+		}
+		if err := s.checkDefaultSenders(ctx, old, q.DefaultSenders); err != nil {
+			return nil, err
 		}
 	}
 	if err := q.Validate(); err != nil {
@@ -175,8 +185,9 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 	}
 	q.UpdatedAt = s.now()
 	_, err = s.w.ExecContext(ctx, `UPDATE queues SET name = $1, auto_assign = $2, return_on_offline = $3, default_senders = $4, updated_at = $5,
-		bot_url = $6, bot_secret = $7, survey_enabled = $8 WHERE id = $9`,
-		q.Name, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(q.UpdatedAt), q.BotURL, q.BotSecret, q.SurveyEnabled, int64(id))
+		bot_url = $6, bot_secret = $7, survey_enabled = $8, agents_assign_colleagues = $9 WHERE id = $10`,
+		q.Name, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(q.UpdatedAt), q.BotURL, q.BotSecret, q.SurveyEnabled,
+		q.AgentsAssignColleagues, int64(id))
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return nil, &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
 	} else if err != nil {
@@ -270,4 +281,33 @@ func existsTx(ctx context.Context, tx *sql.Tx, table string, id desk.ID, what st
 		return notFound(what)
 	}
 	return err
+}
+
+// checkDefaultSenders refuses a queue default sender (E4) that no channel
+// of its kind owns: a default must be an address Switchboard can send
+// from. Entries unchanged from old pass, so a queue whose channel was
+// deleted can still be saved (the stale default counts as unavailable
+// where it is used, see outbound).
+func (s *Store) checkDefaultSenders(ctx context.Context, old, senders map[string]string) error {
+	for ch, addr := range senders {
+		addr = strings.TrimSpace(addr)
+		if addr == "" {
+			delete(senders, ch)
+			continue
+		}
+		senders[ch] = addr
+		if old != nil && old[ch] == addr {
+			continue
+		}
+		var one int
+		err := s.rd.QueryRowContext(ctx, `SELECT 1 FROM channels WHERE kind = $1 AND sender = $2 LIMIT 1`, ch, addr).Scan(&one)
+		if isNoRows(err) {
+			return &desk.Error{Kind: desk.EINVALID, Code: "unknown_sender", Field: "default_senders",
+				Message: "no " + ch + " channel sends from " + addr + ": a default sender must be a configured channel's address",
+				Detail:  map[string]any{"channel": ch, "sender": addr}}
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
 }

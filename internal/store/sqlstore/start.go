@@ -22,9 +22,6 @@ func (s *Store) StartConversation(ctx context.Context, n *desk.NewConversation) 
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
-	if n.AssigneeID != nil && !actor.SeesAllQueues() && *n.AssigneeID != actor.AgentID {
-		return nil, desk.Errorf(desk.EFORBIDDEN, "agents can only assign a new conversation to themselves")
-	}
 	var c *desk.Conversation
 	for attempt := 0; ; attempt++ {
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
@@ -77,20 +74,31 @@ func (s *Store) startTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, n *d
 		} else if !isNoRows(err) {
 			return nil, err
 		}
-	} else if n.AssigneeID != nil {
-		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM queue_members WHERE queue_id = $1 AND agent_id = $2`, int64(n.QueueID), int64(*n.AssigneeID)).Scan(&one)
-		if isNoRows(err) {
-			return nil, desk.FieldErrorf("assignee_id", "the assignee is not a member of the queue")
-		} else if err != nil {
-			return nil, err
-		}
+	} else if err := s.checkStartAssigneeTx(ctx, tx, actor, n); err != nil {
+		return nil, err
 	}
 	c := &desk.Conversation{Channel: n.Channel, CustomerID: customerID, Status: n.Status, Priority: n.Priority, Tags: n.Tags,
 		Topic: n.Topic, QueueID: n.QueueID, AssigneeID: n.AssigneeID, ContactAddress: contact, SenderAddress: n.Sender,
 		Subject: n.Subject, CC: n.CC, BCC: n.BCC}
+	if n.FormID != nil || len(n.FormValues) > 0 {
+		// The form (C10) is checked before anything is written; solving or
+		// closing at once needs its required fields.
+		form, err := s.applyFormTx(ctx, tx, c, n.FormID, n.FormValues)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkFormComplete(form, c, desk.ConversationOpen); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.createConversationTx(ctx, tx, actor, c, map[string]any{"started_by_agent": !actor.System}); err != nil {
 		return nil, err
+	}
+	if c.FormID != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET form_id = $1, form_values = $2 WHERE id = $3`,
+			int64(*c.FormID), mustJSON(c.FormValues), int64(c.ID)); err != nil {
+			return nil, err
+		}
 	}
 	if m := n.Message; m != nil {
 		now := s.now()
@@ -227,4 +235,27 @@ func (s *Store) ongoingCheckTx(ctx context.Context, tx *sql.Tx, actor *desk.Acto
 	return &desk.Error{Kind: desk.ECONFLICT, Code: desk.CodeOngoingWithOtherAgent,
 		Message: c.AssigneeName + " is already in a conversation with this contact",
 		Detail:  map[string]any{"conversation_id": c.ID.String(), "agent_id": c.AssigneeID.String(), "agent_name": c.AssigneeName}}
+}
+
+// checkStartAssigneeTx applies C2's assignee rule to a new conversation:
+// the assignee must belong to the queue; an agent assigns themselves, or
+// a colleague where the queue lets its agents (agents_assign_colleagues);
+// supervisors and admins assign anyone of the queue.
+func (s *Store) checkStartAssigneeTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, n *desk.NewConversation) error {
+	if n.AssigneeID == nil {
+		return nil
+	}
+	var colleagues bool
+	err := tx.QueryRowContext(ctx, `SELECT q.agents_assign_colleagues FROM queues q
+		JOIN queue_members m ON m.queue_id = q.id AND m.agent_id = $2 WHERE q.id = $1`, int64(n.QueueID), int64(*n.AssigneeID)).Scan(&colleagues)
+	if isNoRows(err) {
+		return desk.FieldErrorf("agent_id", "the agent is not a member of the queue")
+	} else if err != nil {
+		return err
+	}
+	if actor.SeesAllQueues() || *n.AssigneeID == actor.AgentID || colleagues {
+		return nil
+	}
+	return &desk.Error{Kind: desk.EFORBIDDEN, Code: "assign_not_allowed", Field: "agent_id",
+		Message: "agents of this queue can assign a new conversation only to themselves"}
 }

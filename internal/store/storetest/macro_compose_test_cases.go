@@ -15,11 +15,11 @@ import (
 func testMacroCompose(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	free, branded := f.MustQueue("Free"), f.MustQueue("Branded")
+	f.MustChannel("15550400")
+	f.MustChannel("15550401")
 	if _, err := f.s.UpdateQueue(f.sys, branded.ID, desk.QueueUpdate{DefaultSenders: &map[string]string{desk.ChannelWhatsApp: "15550400"}}); err != nil {
 		t.Fatal(err)
 	}
-	f.MustChannel("15550400")
-	f.MustChannel("15550401")
 	agent := f.MustAgent("a@example.com", desk.RoleAgent, free.ID, branded.ID)
 	ctx, sup := f.as(agent), f.as(f.MustAgent("sup@example.com", desk.RoleSupervisor))
 	form := f.MustForm("Wrap", desk.FormField{Name: "reason", Type: "text", Required: true})

@@ -24,9 +24,28 @@ func testQueues(t *testing.T, open Opener) {
 		t.Fatalf("queues = %+v %v", list, err)
 	}
 	on := true
+	// E4: a default sender must be an address a channel of its kind owns.
+	_, err = f.s.UpdateQueue(f.sys, sales.ID, desk.QueueUpdate{DefaultSenders: &map[string]string{"sms": "+15550100"}})
+	wantField(t, err, "unknown_sender", "default_senders")
+	wantField(t, f.s.CreateQueue(f.sys, &desk.Queue{Name: "Branded", DefaultSenders: map[string]string{"sms": "+15550100"}}), "unknown_sender", "default_senders")
+	sms := &desk.ChannelConfig{Kind: desk.ChannelSMS, Provider: "twilio", Name: "SMS", Sender: "+15550100"}
+	if err := f.channels().CreateChannel(f.sys, sms); err != nil {
+		t.Fatal(err)
+	}
+	// The WhatsApp channel's address is no SMS sender.
+	f.MustChannel("+15550199")
+	_, err = f.s.UpdateQueue(f.sys, sales.ID, desk.QueueUpdate{DefaultSenders: &map[string]string{"sms": "+15550199"}})
+	wantField(t, err, "unknown_sender", "default_senders")
 	q, err := f.s.UpdateQueue(f.sys, sales.ID, desk.QueueUpdate{AutoAssign: &on, DefaultSenders: &map[string]string{"sms": "+15550100"}})
 	if err != nil || !q.AutoAssign || q.DefaultSenders["sms"] != "+15550100" {
 		t.Fatalf("update queue: %+v %v", q, err)
+	}
+	// A default kept as it was passes even once its channel is gone.
+	if err := f.channels().DeleteChannel(f.sys, sms.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.UpdateQueue(f.sys, sales.ID, desk.QueueUpdate{DefaultSenders: &map[string]string{"sms": "+15550100"}}); err != nil {
+		t.Fatalf("unchanged stale default: %v", err)
 	}
 	// A queue holding conversations cannot be deleted; an empty one can.
 	res := f.MustIngest("+15550001", "q-1", "hi", sales.ID)

@@ -99,10 +99,10 @@ func testStartConversation(t *testing.T, open Opener) {
 		}, me, desk.EINVALID, "cc", nil},
 		{"agent assigns another", func() *desk.NewConversation {
 			return &desk.NewConversation{Channel: "sms", Sender: "b", ContactAddress: "124", QueueID: q.ID, AssigneeID: &other.ID}
-		}, me, desk.EFORBIDDEN, "", nil},
+		}, me, "assign_not_allowed", "agent_id", nil},
 		{"assignee outside the queue", func() *desk.NewConversation {
 			return &desk.NewConversation{Channel: "sms", Sender: "b", ContactAddress: "125", QueueID: q.ID, AssigneeID: &sup.ID}
-		}, sup, desk.EINVALID, "assignee_id", nil},
+		}, sup, desk.EINVALID, "agent_id", nil},
 		{"queue the agent is not in", func() *desk.NewConversation {
 			return &desk.NewConversation{Channel: "sms", Sender: "b", ContactAddress: "126", QueueID: elsewhere.ID}
 		}, me, desk.EINVALID, "queue_id", nil},

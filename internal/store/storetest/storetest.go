@@ -4,6 +4,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -69,12 +70,14 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AssignFairnessInline", func(t *testing.T) { testAssignFairness(t, open, true) })
 	t.Run("Channels", func(t *testing.T) { testChannels(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
+	t.Run("SessionWindow", func(t *testing.T) { testSessionWindow(t, open) })
 	t.Run("OutboxDuplicateExternalID", func(t *testing.T) { testOutboxDuplicateExternalID(t, open) })
 	t.Run("SendInDoubt", func(t *testing.T) { testSendInDoubt(t, open) })
 	t.Run("TwoFactor", func(t *testing.T) { testTwoFactor(t, open) })
 	t.Run("TwoFactorPolicy", func(t *testing.T) { testTwoFactorPolicy(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 	t.Run("StartConversation", func(t *testing.T) { testStartConversation(t, open) })
+	t.Run("StartAssigneeAndForm", func(t *testing.T) { testStartAssigneeAndForm(t, open) })
 	t.Run("Attachments", func(t *testing.T) { testAttachments(t, open) })
 	t.Run("InboundAttachments", func(t *testing.T) { testInboundAttachments(t, open) })
 	t.Run("MediaJobs", func(t *testing.T) { testMediaJobs(t, open) })
@@ -160,5 +163,14 @@ func wantCode(t *testing.T, err error, code string) {
 	t.Helper()
 	if got := desk.ErrorCode(err); got != code {
 		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
+
+// wantField fails unless err has the code and names the field.
+func wantField(t *testing.T, err error, code, field string) {
+	t.Helper()
+	var e *desk.Error
+	if !errors.As(err, &e) || desk.ErrorCode(err) != code || e.Field != field {
+		t.Fatalf("error = %v, want code %q on field %q", err, code, field)
 	}
 }
