@@ -19,6 +19,9 @@ type Service struct {
 	Store    desk.Store
 	Outbound *outbound.Service
 	Phones   phone.Normalizer
+	// Region, if set, names the country for numbers typed without + when
+	// Phones has none (the organisation's, chosen at first run).
+	Region func(context.Context) string
 }
 
 // Request is a new conversation as an agent fills it in.
@@ -127,7 +130,11 @@ func (s *Service) resolveTo(ctx context.Context, n *desk.NewConversation, req Re
 	} else if desk.ErrorKind(err) != desk.ENOTFOUND {
 		return err
 	}
-	addr, err := s.Phones.Normalize("to", to)
+	phones := s.Phones
+	if phones.DefaultRegion == "" && s.Region != nil {
+		phones.DefaultRegion = s.Region(ctx)
+	}
+	addr, err := phones.Normalize("to", to)
 	if err != nil {
 		return err
 	}

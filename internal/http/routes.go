@@ -27,6 +27,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/openapi.json", accessPublic, s.handleOpenAPI},
 
 		{"POST", "/api/v1/auth/login", accessPublic, s.handleLogin},
+		{"GET", "/api/v1/setup", accessPublic, s.handleSetupGet},
+		{"POST", "/api/v1/setup", accessPublic, s.handleSetup},
+		{"GET", "/api/v1/organisation", accessAgent, s.handleOrganisation},
 		{"POST", "/api/v1/auth/logout", accessEnroll, s.handleLogout},
 		{"GET", "/api/v1/auth/totp", accessEnroll, s.handleTOTPStatus},
 		{"POST", "/api/v1/auth/totp/enroll", accessEnroll, s.handleTOTPEnroll},

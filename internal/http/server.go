@@ -94,6 +94,10 @@ type Config struct {
 	// Widget is the Live Chat widget script served at /widget.js; nil
 	// serves none.
 	Widget []byte
+	// SetupToken, on a data folder without an admin, is the one-time
+	// token of the first-run setup link serve prints; empty turns the
+	// setup endpoint off.
+	SetupToken string
 }
 
 // DefaultTokenCacheTTL is how long a resolved token is trusted without
@@ -115,6 +119,8 @@ type Server struct {
 	media    *attach.Inbound
 	// webhookChannels caches channels for the webhook path.
 	webhookChannels channelCache
+	// setup is the first run's state (setup.go).
+	setup firstRun
 }
 
 // NewServer builds the server and registers every route.
@@ -151,7 +157,8 @@ func NewServer(cfg Config) *Server {
 	if cs, ok := cfg.Store.(desk.ChannelStore); ok && cfg.Channels != nil {
 		s.outbound.Channels, s.outbound.Adapters = cs, cfg.Channels
 	}
-	s.compose = &compose.Service{Store: cfg.Store, Outbound: s.outbound, Phones: phone.Normalizer{DefaultRegion: cfg.DefaultRegion}}
+	s.compose = &compose.Service{Store: cfg.Store, Outbound: s.outbound, Phones: phone.Normalizer{DefaultRegion: cfg.DefaultRegion}, Region: s.orgRegion}
+	s.setup.token.Store(&cfg.SetupToken)
 	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
 	s.cards = &card.Service{Store: cfg.Store, Client: cfg.Outbound, Clock: cfg.Clock}
 	if cfg.Blobs != nil {
