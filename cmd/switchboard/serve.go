@@ -164,6 +164,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	pctx, stopPrivacy := context.WithCancel(context.WithoutCancel(ctx))
 	privacySvc, privacyDone := startPrivacy(pctx, &c, store, blobs, logger)
 	defer func() { stopPrivacy(); privacyDone() }()
+	setupToken, err := firstRunToken(ctx, store)
+	if err != nil {
+		return err
+	}
 	srv := sbhttp.NewServer(sbhttp.Config{
 		Tokens:   tokens,
 		Store:    store,
@@ -199,6 +203,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Notify:            notifier(store, worker),
 		Widget:            livechat.WidgetJS,
 		Calls:             calls,
+		SetupToken:        setupToken,
 	})
 	if calls.Service != nil {
 		hub.SetCallOffers(srv.CallOffer)
@@ -211,6 +216,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// The first stdout line tells scripts and tests where to connect, which
 	// matters with --addr :0.
 	fmt.Fprintf(stdout, "switchboard listening on http://%s\n", ln.Addr())
+	if setupToken != "" {
+		fmt.Fprintf(stdout, "first run: no admin yet; create one in the browser at %s\n", setupLink(c.BaseURL, ln.Addr(), setupToken))
+	}
 	if f, ok := stdout.(*os.File); ok {
 		_ = f.Sync()
 	}

@@ -138,6 +138,10 @@ type ChannelService interface {
 	FindChannelBySender(ctx context.Context, kind, sender string) (*ChannelConfig, error)
 	// FindChannels lists every channel by ID (admin only).
 	FindChannels(ctx context.Context) ([]*ChannelConfig, error)
+	// FindChannelSummaries lists every channel by ID without its settings
+	// and secrets, for any signed-in agent: what the workspace can send on
+	// (channel pickers, the composer's "cannot send" notice).
+	FindChannelSummaries(ctx context.Context) ([]*ChannelConfig, error)
 	// UpdateChannel changes a channel (admin only).
 	UpdateChannel(ctx context.Context, id ID, upd ChannelUpdate) (*ChannelConfig, error)
 	// DeleteChannel removes a channel (admin only); its pending sends fail.

@@ -47,6 +47,9 @@ var accessTable = map[string]accessCase{
 	"GET /api/v1/openapi.json": {"/api/v1/openapi.json", "", all200},
 
 	"POST /api/v1/auth/login":         {"/api/v1/auth/login", `{"email":"nobody@example.com","password":"wrong-password"}`, [5]int{401, 401, 401, 401, 401}},
+	"GET /api/v1/setup":               {"/api/v1/setup", "", all200},
+	"POST /api/v1/setup":              {"/api/v1/setup", `{"token":"x","email":"x@example.com","password":"long-enough","organisation":"O"}`, [5]int{409, 409, 409, 409, 409}},
+	"GET /api/v1/organisation":        {"/api/v1/organisation", "", [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/auth/logout":        {"/api/v1/auth/logout", "", [5]int{401, 204, 204, 204, 204}},
 	"GET /api/v1/auth/totp":           {"/api/v1/auth/totp", "", signedIn},
 	"POST /api/v1/auth/totp/enroll":   {"/api/v1/auth/totp/enroll", "", signedIn},
@@ -132,6 +135,7 @@ var accessTable = map[string]accessCase{
 	"DELETE /api/v1/routing-rules/{id}": {"/api/v1/routing-rules/{newRule}", "", [5]int{401, 403, 403, 204, 204}},
 
 	"GET /api/v1/channels":         {"/api/v1/channels", "", adminOnly},
+	"GET /api/v1/me/channels":      {"/api/v1/me/channels", "", signedIn},
 	"POST /api/v1/channels":        {"/api/v1/channels", `{"kind":"whatsapp","name":"WA {role} {n}","sender":"1555{n}","settings":{"phone_number_id":"{n}"},"secrets":{"app_secret":"s","verify_token":"v","access_token":"t"}}`, [5]int{401, 403, 403, 403, 201}},
 	"GET /api/v1/channels/{id}":    {"/api/v1/channels/{newChannel}", "", adminOnly},
 	"PATCH /api/v1/channels/{id}":  {"/api/v1/channels/{newChannel}", `{"name":"renamed {n}"}`, adminOnly},
@@ -182,8 +186,8 @@ var accessTable = map[string]accessCase{
 	"GET /api/v1/calls/{id}":                    {"/api/v1/calls/1", "", [5]int{401, 404, 404, 404, 404}},
 	"GET /api/v1/calls/ice-servers":             {"/api/v1/calls/ice-servers", "", [5]int{401, 404, 404, 404, 404}},
 	"GET /api/v1/calls/{id}/recording":          {"/api/v1/calls/1/recording", "", [5]int{401, 404, 404, 404, 404}},
-	"GET /api/v1/me/wrap-up":                    {"/api/v1/me/wrap-up", "", [5]int{401, 404, 404, 404, 404}},
-	"GET /api/v1/me/call":                       {"/api/v1/me/call", "", [5]int{401, 404, 404, 404, 404}},
+	"GET /api/v1/me/wrap-up":                    {"/api/v1/me/wrap-up", "", [5]int{401, 204, 204, 204, 204}},
+	"GET /api/v1/me/call":                       {"/api/v1/me/call", "", [5]int{401, 204, 204, 204, 204}},
 	"POST /api/v1/calls":                        {"/api/v1/calls", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/calls/{id}/answer":            {"/api/v1/calls/1/answer", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/calls/{id}/decline":           {"/api/v1/calls/1/decline", `{}`, [5]int{401, 404, 404, 404, 404}},

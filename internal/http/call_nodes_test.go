@@ -106,7 +106,7 @@ func TestCallForwardedToOwner(t *testing.T) {
 
 	// The caller's own call: not here and the store says the agent is
 	// free, so no node is asked; busy, the peers are asked.
-	e.do("GET", "/api/v1/me/call", e.agentA, "", 404, nil)
+	e.do("GET", "/api/v1/me/call", e.agentA, "", 204, nil)
 	if n := got.count(); n != 1 {
 		t.Fatalf("peers asked for an idle agent: %d", n)
 	}

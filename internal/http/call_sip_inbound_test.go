@@ -138,7 +138,7 @@ func TestCallInboundSIPAnswered(t *testing.T) {
 	if mine.Call.ID != c.ID || mine.Call.State != call.Ringing {
 		t.Fatalf("my call %+v", mine.Call)
 	}
-	e.do("GET", "/api/v1/me/call", e.agentB, "", 404, nil)
+	e.do("GET", "/api/v1/me/call", e.agentB, "", 204, nil)
 	var cv desk.Conversation
 	e.do("GET", "/api/v1/conversations/"+conv.String(), e.agentA, "", 200, &cv)
 	if cv.QueueID != e.queueA || cv.ContactAddress != "+15550123" || cv.SenderAddress != "+18005550100" {

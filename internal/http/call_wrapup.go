@@ -28,7 +28,7 @@ func (s *Server) handleWrapUpGet(w http.ResponseWriter, r *http.Request) error {
 	}
 	wu := svc.WrapUpOf(actor.AgentID)
 	if wu == nil {
-		return desk.Errorf(desk.ENOTFOUND, "no wrap-up is running")
+		return s.nothingRunning(w, r, "no wrap-up is running")
 	}
 	writeJSON(w, http.StatusOK, wrapUpResponse{AgentID: wu.AgentID, CallID: wu.CallID, ConversationID: wu.ConversationID,
 		RemainingSeconds: wu.Remaining(s.cfg.Clock.Now()).Seconds(), Extensions: wu.Extensions, Summary: wu.Summary})
@@ -79,8 +79,31 @@ func (s *Server) handleMyCall(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := svc.CallOf(actor.AgentID)
 	if c == nil {
-		return desk.Errorf(desk.ENOTFOUND, "no call")
+		return s.nothingRunning(w, r, "no call")
 	}
 	s.respondCall(w, http.StatusOK, c, "")
 	return nil
+}
+
+// nothingRunning answers "no current call / wrap-up" as an empty answer
+// (204): the workspace polls these, and nothing running is no error. A
+// request another node forwarded gets 404, which tells that node to ask
+// the next one.
+func (s *Server) nothingRunning(w http.ResponseWriter, r *http.Request, what string) error {
+	if r.Header.Get(forwardedHeader) != "" {
+		return desk.Errorf(desk.ENOTFOUND, "%s", what)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// emptyWithoutCalls answers 204 (nothing running) on a server without
+// calls, for the caller's own call and wrap-up.
+func (s *Server) emptyWithoutCalls(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if s.cfg.Calls.Service == nil {
+			return s.nothingRunning(w, r, "calls are not enabled")
+		}
+		return h(w, r)
+	}
 }

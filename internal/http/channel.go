@@ -54,6 +54,34 @@ func (s *Server) handleChannelList(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
+// channelSummary is a channel as every agent sees it: what the workspace
+// can send on, without settings or secrets.
+type channelSummary struct {
+	ID      desk.ID  `json:"id"`
+	Kind    string   `json:"kind"`
+	Name    string   `json:"name"`
+	Sender  string   `json:"sender"`
+	QueueID *desk.ID `json:"queue_id"`
+}
+
+// handleMyChannels lists the configured channels for any signed-in agent
+// (channel pickers; the composer says when a channel cannot send). A
+// server without channel configuration answers an empty list.
+func (s *Server) handleMyChannels(w http.ResponseWriter, r *http.Request) error {
+	out := []channelSummary{}
+	if cs, err := s.channelStore(); err == nil {
+		items, err := cs.FindChannelSummaries(r.Context())
+		if err != nil {
+			return err
+		}
+		for _, c := range items {
+			out = append(out, channelSummary{ID: c.ID, Kind: c.Kind, Name: c.Name, Sender: c.Sender, QueueID: c.QueueID})
+		}
+	}
+	writeJSON(w, http.StatusOK, newList(out, ""))
+	return nil
+}
+
 // handleChannelCreate stores a channel after its adapter accepted the
 // configuration, so a channel that could never work is refused up front.
 func (s *Server) handleChannelCreate(w http.ResponseWriter, r *http.Request) error {

@@ -27,6 +27,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/openapi.json", accessPublic, s.handleOpenAPI},
 
 		{"POST", "/api/v1/auth/login", accessPublic, s.handleLogin},
+		{"GET", "/api/v1/setup", accessPublic, s.handleSetupGet},
+		{"POST", "/api/v1/setup", accessPublic, s.handleSetup},
+		{"GET", "/api/v1/organisation", accessAgent, s.handleOrganisation},
 		{"POST", "/api/v1/auth/logout", accessEnroll, s.handleLogout},
 		{"GET", "/api/v1/auth/totp", accessEnroll, s.handleTOTPStatus},
 		{"POST", "/api/v1/auth/totp/enroll", accessEnroll, s.handleTOTPEnroll},
@@ -142,8 +145,8 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/calls/{id}/hangup", accessAgent, s.ownedCall("id", s.callAction(hangupByAgent))},
 		{"POST", "/api/v1/calls/{id}/dtmf", accessAgent, s.ownedCall("id", s.handleCallDTMF)},
 		{"GET", "/api/v1/calls/{id}/recording", accessAgent, s.ownedCall("id", s.handleCallRecording)},
-		{"GET", "/api/v1/me/wrap-up", accessAgent, s.onAgentsNode(hasWrapUp, s.handleWrapUpGet)},
-		{"GET", "/api/v1/me/call", accessAgent, s.onAgentsNode(hasCall, s.handleMyCall)},
+		{"GET", "/api/v1/me/wrap-up", accessAgent, s.emptyWithoutCalls(s.onAgentsNode(hasWrapUp, s.handleWrapUpGet))},
+		{"GET", "/api/v1/me/call", accessAgent, s.emptyWithoutCalls(s.onAgentsNode(hasCall, s.handleMyCall))},
 		{"POST", "/api/v1/me/wrap-up/extend", accessAgent, s.onAgentsNode(hasWrapUp, s.handleWrapUpExtend)},
 		{"POST", "/api/v1/me/wrap-up/finish", accessAgent, s.onAgentsNode(hasWrapUp, s.handleWrapUpFinish)},
 		{"GET", "/call/app.js", accessPublic, s.handleCallPageScript},
@@ -180,6 +183,7 @@ func (s *Server) routes() []route {
 		{"POST", "/survey/{token}", accessPublic, s.handleSurveyPageAnswer},
 
 		{"GET", "/api/v1/channels", accessAgent, s.handleChannelList},
+		{"GET", "/api/v1/me/channels", accessAgent, s.handleMyChannels},
 		{"POST", "/api/v1/channels", accessAgent, s.handleChannelCreate},
 		{"GET", "/api/v1/channels/{id}", accessAgent, s.handleChannelGet},
 		{"PATCH", "/api/v1/channels/{id}", accessAgent, s.handleChannelUpdate},

@@ -104,6 +104,10 @@ type Config struct {
 	// Widget is the Live Chat widget script served at /widget.js; nil
 	// serves none.
 	Widget []byte
+	// SetupToken, on a data folder without an admin, is the one-time
+	// token of the first-run setup link serve prints; empty turns the
+	// setup endpoint off.
+	SetupToken string
 }
 
 // DefaultTokenCacheTTL is how long a resolved token is trusted without
@@ -129,6 +133,8 @@ type Server struct {
 	anon     *anonLimiter
 	// webhookChannels caches channels for the webhook path.
 	webhookChannels channelCache
+	// setup is the first run's state (setup.go).
+	setup firstRun
 }
 
 // NewServer builds the server and registers every route.
@@ -167,11 +173,12 @@ func NewServer(cfg Config) *Server {
 	if cs, ok := cfg.Store.(desk.ChannelStore); ok && cfg.Channels != nil {
 		s.outbound.Channels, s.outbound.Adapters = cs, cfg.Channels
 	}
-	s.phones = phone.Book{Region: cfg.DefaultRegion}
+	s.phones = phone.Book{Region: cfg.DefaultRegion, OrgRegion: s.orgRegion}
 	if cs, ok := cfg.Store.(desk.ChannelStore); ok {
 		s.phones.Channels = cs.FindChannelBySender
 	}
 	s.compose = &compose.Service{Store: cfg.Store, Outbound: s.outbound, Phones: s.phones}
+	s.setup.token.Store(&cfg.SetupToken)
 	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
 	s.cards = &card.Service{Store: cfg.Store, Client: cfg.Outbound, Clock: cfg.Clock}
 	if cfg.Blobs != nil {

@@ -214,6 +214,9 @@ type Book struct {
 	// Channels finds the channel of a kind sending from an address (else
 	// the oldest of that kind); nil or an error leaves the server's region.
 	Channels func(ctx context.Context, kind, sender string) (*desk.ChannelConfig, error)
+	// OrgRegion, if set, names the country when Region is empty: the
+	// organisation's default chosen at first run.
+	OrgRegion func(context.Context) string
 }
 
 // Context is the context of numbers on a channel kind and sender.
@@ -224,7 +227,11 @@ func (b Book) Context(ctx context.Context, kind, sender string) Context {
 			cfg = c
 		}
 	}
-	return ChannelContext(kind, cfg, b.Region)
+	region := b.Region
+	if region == "" && b.OrgRegion != nil {
+		region = b.OrgRegion(ctx)
+	}
+	return ChannelContext(kind, cfg, region)
 }
 
 // Typed is Context for what an agent types: digits are read as typed, not

@@ -35,6 +35,12 @@ func (s *Store) CreateAgent(ctx context.Context, a *desk.Agent) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.createAgentTx(ctx, tx, a) })
+}
+
+// createAgentTx stores a validated agent, Offline, in the Default queue
+// and its own queues.
+func (s *Store) createAgentTx(ctx context.Context, tx *sql.Tx, a *desk.Agent) error {
 	if a.ChannelCapacity == nil {
 		a.ChannelCapacity = map[string]int{}
 	}
@@ -42,26 +48,24 @@ func (s *Store) CreateAgent(ctx context.Context, a *desk.Agent) error {
 	a.Status = desk.StatusOffline
 	now := s.now()
 	a.CreatedAt, a.UpdatedAt = now, now
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO agents (email, name, role, capacity, channel_capacity, status, password_hash, created_at, updated_at, status_changed_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) RETURNING id`,
-			a.Email, a.Name, string(a.Role), a.Capacity, mustJSON(a.ChannelCapacity), a.Status, a.PasswordHash, micros(now)).Scan(&a.ID)
-		if err != nil && s.dialect.IsUniqueViolation(err) {
-			return &desk.Error{Kind: desk.ECONFLICT, Code: "email_taken", Field: "email", Message: "an account with this email exists"}
-		} else if err != nil {
-			return err
-		}
-		if err := openStatusPeriodTx(ctx, tx, a.ID, a.Status, micros(now)); err != nil {
-			return err
-		}
-		a.StatusChangedAt = &now
-		ids := append([]desk.ID{s.defaultQueue}, a.QueueIDs...)
-		if err := setMembershipTx(ctx, tx, a.ID, ids); err != nil {
-			return err
-		}
-		a.QueueIDs, err = membershipTx(ctx, tx, a.ID)
+	err := tx.QueryRowContext(ctx, `INSERT INTO agents (email, name, role, capacity, channel_capacity, status, password_hash, created_at, updated_at, status_changed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) RETURNING id`,
+		a.Email, a.Name, string(a.Role), a.Capacity, mustJSON(a.ChannelCapacity), a.Status, a.PasswordHash, micros(now)).Scan(&a.ID)
+	if err != nil && s.dialect.IsUniqueViolation(err) {
+		return &desk.Error{Kind: desk.ECONFLICT, Code: "email_taken", Field: "email", Message: "an account with this email exists"}
+	} else if err != nil {
 		return err
-	})
+	}
+	if err := openStatusPeriodTx(ctx, tx, a.ID, a.Status, micros(now)); err != nil {
+		return err
+	}
+	a.StatusChangedAt = &now
+	ids := append([]desk.ID{s.defaultQueue}, a.QueueIDs...)
+	if err := setMembershipTx(ctx, tx, a.ID, ids); err != nil {
+		return err
+	}
+	a.QueueIDs, err = membershipTx(ctx, tx, a.ID)
+	return err
 }
 
 // setMembershipTx replaces an agent's queues with ids (which must exist).

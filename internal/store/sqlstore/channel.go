@@ -109,6 +109,35 @@ func (s *Store) FindChannels(ctx context.Context) ([]*desk.ChannelConfig, error)
 	return out, rows.Err()
 }
 
+// FindChannelSummaries lists every channel by ID without settings and
+// secrets, for any signed-in agent.
+func (s *Store) FindChannelSummaries(ctx context.Context) ([]*desk.ChannelConfig, error) {
+	if _, err := desk.RequireActor(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := s.rd.QueryContext(ctx, `SELECT id, kind, provider, name, sender, queue_id FROM channels ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*desk.ChannelConfig{}
+	for rows.Next() {
+		var c desk.ChannelConfig
+		var id int64
+		var queue sql.NullInt64
+		if err := rows.Scan(&id, &c.Kind, &c.Provider, &c.Name, &c.Sender, &queue); err != nil {
+			return nil, err
+		}
+		c.ID = desk.ID(id)
+		if queue.Valid {
+			q := desk.ID(queue.Int64)
+			c.QueueID = &q
+		}
+		out = append(out, &c)
+	}
+	return out, rows.Err()
+}
+
 // UpdateChannel changes a channel (admin only).
 func (s *Store) UpdateChannel(ctx context.Context, id desk.ID, upd desk.ChannelUpdate) (*desk.ChannelConfig, error) {
 	if _, err := desk.RequireRole(ctx, desk.RoleAdmin); err != nil {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -68,6 +69,16 @@ func testChannels(t *testing.T, open Opener) {
 	if len(all) != 2 {
 		t.Fatalf("%d channels", len(all))
 	}
+	_, err = cs.FindChannels(f.as(agent))
+	wantCode(t, err, desk.EFORBIDDEN)
+	// Any agent sees what can send, never settings or secrets.
+	sum, err := cs.FindChannelSummaries(f.as(agent))
+	if err != nil || len(sum) != 2 || sum[0].ID != sms.ID || sum[0].Kind != "sms" || sum[0].Sender != "+15550100" || sum[0].Name != name ||
+		sum[0].QueueID == nil || *sum[0].QueueID != q.ID || sum[0].Settings != nil || sum[0].Secrets != nil || sum[1].Kind != desk.ChannelWhatsApp {
+		t.Fatalf("summaries: %+v %v", sum, err)
+	}
+	_, err = cs.FindChannelSummaries(context.Background())
+	wantCode(t, err, desk.EUNAUTHENTICATED)
 
 	for i := 0; i < 3; i++ {
 		d := &desk.DeadLetter{ChannelID: wa.ID, Provider: "whatsapp", Reason: "malformed", Body: "{bad\x00\xff", Header: map[string]string{"Content-Type": "application/json"}}

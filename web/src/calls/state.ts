@@ -32,7 +32,8 @@ function message(e: unknown): string {
 
 async function orNull<T>(p: Promise<T>): Promise<T | null> {
   try {
-    return await p
+    // 204: nothing running.
+    return (await p) ?? null
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) return null
     throw e
