@@ -113,6 +113,9 @@ func (s *Service) build(ctx context.Context, req ReplyRequest) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckOptOut(ctx, s.Channels, rt.Channel, rt.To); err != nil {
+		return nil, err
+	}
 	m := &desk.Message{ConversationID: c.ID, Type: req.Type, Text: displayText(req), Channel: rt.Channel, From: rt.From, To: rt.To, Conversation: c}
 	if uploaded {
 		// The message and its send job share the slice: storing the files
