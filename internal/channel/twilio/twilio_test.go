@@ -87,7 +87,7 @@ func TestWebhook(t *testing.T) {
 				if len(res.Receipts) != 1 || res.Receipts[0].State != tt.receipt || res.Receipts[0].ExternalID != "SM5a6b7c8d9e0f" {
 					t.Fatalf("receipts = %+v", res.Receipts)
 				}
-				if tt.receipt == desk.DeliveryFailed && res.Receipts[0].Reason != "undelivered: error 30003" {
+				if tt.receipt == desk.DeliveryFailed && res.Receipts[0].Reason != "undelivered: error 30003 (unreachable destination handset)" {
 					t.Fatalf("reason = %q", res.Receipts[0].Reason)
 				}
 				return
