@@ -89,7 +89,53 @@ func TestViberDocumentedCallbacks(t *testing.T) {
 	e.viberWebhook(c.WebhookPath, fixture(t, dir+"unsubscribed.json"), 200)
 	e.viberWebhook(c.WebhookPath, fixture(t, dir+"subscribed.json"), 200)
 	e.do("POST", reply, e.admin, `{"text":"welcome back"}`, 201, nil)
+
+	// Receipts: delivered then seen; failed keeps Viber's description.
+	e.sendAs(conv.ID, c.ID, "first", "5741311803571721087")
+	e.sendAs(conv.ID, c.ID, "second", "5741311803571721088")
+	states := func() map[string]desk.Message {
+		out := map[string]desk.Message{}
+		for _, m := range e.threadWith("01234567890A=") {
+			out[m.ExternalID] = m
+		}
+		return out
+	}
+	e.viberWebhook(c.WebhookPath, fixture(t, dir+"delivered.json"), 200)
+	if m := states()["5741311803571721087"]; m.DeliveryState != desk.DeliveryDelivered {
+		t.Fatalf("after delivered: %s", m.DeliveryState)
+	}
+	e.viberWebhook(c.WebhookPath, fixture(t, dir+"seen.json"), 200)
+	failed := []byte(strings.Replace(string(fixture(t, dir+"failed.json")), "5741311803571721087", "5741311803571721088", 1))
+	e.viberWebhook(c.WebhookPath, failed, 200)
+	st := states()
+	if m := st["5741311803571721087"]; m.DeliveryState != desk.DeliverySeen {
+		t.Fatalf("after seen: %s", m.DeliveryState)
+	}
+	if m := st["5741311803571721088"]; m.DeliveryState != desk.DeliveryFailed || m.FailureReason != "failure description" {
+		t.Fatalf("after failed: %s %q", m.DeliveryState, m.FailureReason)
+	}
 	// Role and queue access: an agent outside the queue cannot read it.
 	e.do("GET", "/api/v1/conversations/"+e.convA.String()+"/opt-out", e.agentB, "", 404, nil)
 	e.do("GET", "/api/v1/conversations/"+e.convA.String()+"/opt-out", e.agentA, "", 200, nil)
+}
+
+// TestStartConversationOptedOut: a new conversation's first message to a
+// contact that opted out is refused before anything is stored.
+func TestStartConversationOptedOut(t *testing.T) {
+	e := newEnv(t)
+	cs := e.store.(desk.ChannelStore)
+	sys := desk.NewContextWithActor(t.Context(), desk.SystemActor)
+	if err := cs.SetOptOut(sys, desk.ChannelSMS, "+15017122661", true, "keyword STOP"); err != nil {
+		t.Fatal(err)
+	}
+	qa := e.queueA.String()
+	var refused apiError
+	e.do("POST", "/api/v1/conversations", e.agentA, `{"channel":"sms","sender_address":"brand","to":"+1 501 712 2661","queue_id":"`+qa+`","text":"Hello"}`, 400, &refused)
+	if refused.Error.Code != "contact_opted_out" || refused.Error.Field != "to" {
+		t.Fatalf("refused = %+v", refused)
+	}
+	if e.conversationOf("+15017122661") != nil {
+		t.Fatal("a conversation was started")
+	}
+	e.do("POST", "/api/v1/conversations", e.agentA, `{"channel":"sms","sender_address":"brand","to":"+15017122662","queue_id":"`+qa+`","text":"Hello"}`, 201, nil)
 }
