@@ -30,3 +30,15 @@ func CheckOptOut(ctx context.Context, store any, channel, address string) error 
 		Message: "the customer opted out of " + channel + " messages (" + o.Reason + "): nothing can be sent to " + o.Address + " until they opt back in",
 		Detail:  map[string]any{"reason": o.Reason, "since": o.CreatedAt}}
 }
+
+// recordOptOut keeps the opt-out a provider reported when it refused a
+// send (Twilio 21610, Viber notSubscribed): later replies are refused
+// before they reach it.
+func (w *Worker) recordOptOut(sys context.Context, j *desk.SendJob, reason string) {
+	if j.Message.Channel == "" || j.Message.To == "" {
+		return
+	}
+	if err := w.store.SetOptOut(sys, j.Message.Channel, j.Message.To, true, reason); err != nil {
+		w.log.Warn("could not record an opt-out", "message_id", j.MessageID.String(), "error", err)
+	}
+}
