@@ -89,4 +89,11 @@ if ! port_open 7070; then
 fi
 
 command -v npm >/dev/null || { echo "ensure-services: npm is required to build the web workspace" >&2; exit 1; }
+# Twilio's official helper library for the webhook signature test
+# (internal/http TestTwilioSignaturesOfficialLibrary), test-only.
+twilio_npm="$(cd "$(dirname "$0")/.." && pwd)/internal/channel/twilio/testdata/npm"
+if [ ! -d "$twilio_npm/node_modules/twilio" ]; then
+  echo "ensure-services: installing the twilio npm package for the signature test"
+  (cd "$twilio_npm" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 echo "ensure-services: PostgreSQL, NATS$( [ -x /usr/bin/chromium ] && echo ', Chromium'), sipp, baresip, swaks, versitygw ready"

@@ -102,6 +102,11 @@ func (s *Service) Start(ctx context.Context, req Request) (*Result, error) {
 	}
 	var verdict outbound.Verdict
 	if m := req.Message; m != nil && (m.Text != "" || m.Template != nil || m.Location != nil || len(m.Attachments) > 0) {
+		// A customer who opted out of the channel is not written to (SMS
+		// STOP, Viber unsubscribed), before anything is stored.
+		if err := outbound.CheckOptOut(ctx, s.Store, n.Channel, to); err != nil {
+			return nil, err
+		}
 		msg, v, err := s.Outbound.Prepare(ctx, n.Channel, n.Sender, to, *m)
 		if err != nil {
 			return nil, err

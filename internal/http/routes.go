@@ -92,6 +92,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/conversations", accessAgent, s.handleConversationCreate},
 		{"POST", "/api/v1/internal-conversations", accessAgent, s.handleInternalConversationCreate},
 		{"GET", "/api/v1/conversations/{id}", accessAgent, s.handleConversationGet},
+		{"GET", "/api/v1/conversations/{id}/opt-out", accessAgent, s.handleConversationOptOut},
 		{"PATCH", "/api/v1/conversations/{id}", accessAgent, s.handleConversationUpdate},
 		{"POST", "/api/v1/conversations/{id}/assign", accessAgent, s.handleConversationAssign},
 		{"POST", "/api/v1/conversations/{id}/unassign", accessAgent, s.handleConversationUnassign},

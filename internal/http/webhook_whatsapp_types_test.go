@@ -102,6 +102,24 @@ func TestWhatsAppDocumentedTypes(t *testing.T) {
 		}
 	}
 
+	// Statuses: the reply is read; a failed one keeps WhatsApp's code,
+	// title and details.
+	e.sendAs(conv.ID, c.ID, "Still there?", "wamid.OUT2")
+	post("statuses.json")
+	for _, m := range e.threadWith("16505551234") {
+		switch m.ExternalID {
+		case "wamid.OUT1":
+			if m.DeliveryState != desk.DeliverySeen {
+				t.Errorf("first reply: %s, want seen", m.DeliveryState)
+			}
+		case "wamid.OUT2":
+			if m.DeliveryState != desk.DeliveryFailed || m.FailureReason !=
+				"131047 Re-engagement message: Message failed to send because more than 24 hours have passed since the customer last replied to this number." {
+				t.Errorf("failed reply: %s %q", m.DeliveryState, m.FailureReason)
+			}
+		}
+	}
+
 	// The number change is shown and moves the contact: the customer's next
 	// message from the new number joins the same conversation.
 	post("system.json")

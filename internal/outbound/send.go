@@ -37,6 +37,9 @@ func (w *Worker) send(sys context.Context, j *desk.SendJob) desk.SendOutcome {
 	if desk.ErrorKind(err) == desk.EINTERNAL {
 		o.Reason = err.Error() // transport errors: the operator needs them
 	}
+	if desk.ErrorCode(err) == "contact_opted_out" {
+		w.recordOptOut(sys, j, o.Reason)
+	}
 	kind := desk.ErrorKind(err)
 	switch {
 	case kind == desk.EINVALID || kind == desk.ENOTFOUND:

@@ -113,6 +113,9 @@ func (s *Service) build(ctx context.Context, req ReplyRequest) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckOptOut(ctx, s.Channels, rt.Channel, rt.To); err != nil {
+		return nil, err
+	}
 	v, err := Check(rt.Channel, caps, out, last, s.now())
 	if err != nil {
 		return nil, err

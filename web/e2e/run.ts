@@ -1,6 +1,9 @@
 // End-to-end scenarios of the web workspace against a real server:
 //   tsx e2e/run.ts   (npm run test:e2e; SWITCHBOARD_BIN points at the binary)
 // Screenshots of the main views land in e2e/artifacts/.
+import { createHmac } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import type { Browser, Page, WebSocketRoute } from 'playwright-core'
 import {
   Api, assert, browserErrors, createUser, freshDataDir, launchBrowser, newContext, password, removeDir, shot, startServer, step, waitFor,
@@ -141,6 +144,44 @@ async function scenarios(browser: Browser, server: Server) {
     assert((await page.locator('[data-testid=thread] img, [data-testid=thread] script, [data-testid=thread] b').count()) === 0, 'no element injected')
     assert((await page.evaluate(() => (window as any).__xss)) === undefined, 'no script ran')
     await shot(page, 'xss-literal')
+  })
+
+  await step('providers: a WhatsApp reaction shows on its message; a Viber unsubscribe blocks replies', async () => {
+    const fixtures = resolve(import.meta.dirname, '../../internal/channel')
+    const hook = async (path: string, body: string, header: string, sig: string) => {
+      const res = await fetch(server.url + path, { method: 'POST', headers: { 'Content-Type': 'application/json', [header]: sig }, body })
+      assert(res.ok, `webhook ${path}: ${res.status} ${await res.text()}`)
+    }
+    const hmac = (key: string, body: string) => createHmac('sha256', key).update(body).digest('hex')
+    const wa = await admin.call('POST', '/channels', { kind: 'whatsapp', name: 'WA e2e', sender: '15550783881',
+      settings: { phone_number_id: '106540352242922' }, secrets: { app_secret: 'e2e-app-secret', access_token: 'x' } })
+    const text = readFileSync(`${fixtures}/whatsapp/testdata/text.json`, 'utf8')
+    await hook(wa.webhook_path, text, 'X-Hub-Signature-256', 'sha256=' + hmac('e2e-app-secret', text))
+    // The customer reacts to their own message (the fixture's reaction
+    // names another ID): the emoji shows on it.
+    const reaction = readFileSync(`${fixtures}/whatsapp/testdata/reaction.json`, 'utf8')
+      .replace('wamid.OUT1', 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=')
+    await hook(wa.webhook_path, reaction, 'X-Hub-Signature-256', 'sha256=' + hmac('e2e-app-secret', reaction))
+    const convs = (await admin.call('GET', '/conversations?view=all&limit=200')).items
+    const waConv = convs.find((c: any) => c.contact_address === '16505551234')
+    await page.goto(`/work/all/${waConv.id}`)
+    const msg = page.getByTestId('message').filter({ hasText: 'Does it come in another color?' })
+    await msg.getByTestId('message-reactions').filter({ hasText: '👍' }).waitFor()
+
+    const vb = await admin.call('POST', '/channels', { kind: 'viber', name: 'Viber e2e', sender: 'switchboard',
+      secrets: { auth_token: 'e2e-viber-token' } })
+    for (const f of ['message_text.json', 'unsubscribed.json']) {
+      const body = readFileSync(`${fixtures}/viber/testdata/${f}`, 'utf8')
+      await hook(vb.webhook_path, body, 'X-Viber-Content-Signature', hmac('e2e-viber-token', body))
+    }
+    const vConv = (await admin.call('GET', '/conversations?view=all&limit=200')).items.find((c: any) => c.channel === 'viber')
+    await page.goto(`/work/all/${vConv.id}`)
+    await page.getByTestId('message').filter({ hasText: 'a message to the service' }).waitFor()
+    await page.getByRole('radio', { name: 'Reply' }).check()
+    await page.getByTestId('opted-out').filter({ hasText: 'unsubscribed' }).waitFor()
+    await page.getByTestId('composer-text').fill('are you there?')
+    assert(await page.getByTestId('composer-send').isDisabled(), 'send is disabled while the customer is opted out')
+    await shot(page, 'viber-opted-out')
   })
 
   await step('two agents race to take a conversation; the loser sees who won', async () => {

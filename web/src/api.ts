@@ -153,7 +153,24 @@ export interface Message {
   maybe_duplicate?: boolean
   /** Files stored with a note (D3), downloadable at url. */
   attachments?: Attachment[] | null
+  /** The customer's reactions to this message (WhatsApp, Messenger, Instagram). */
+  reactions?: MessageReaction[] | null
   created_at: string
+}
+
+export interface MessageReaction {
+  from: string
+  emoji: string
+  created_at: string
+}
+
+/** Whether a conversation's customer opted out of its channel (SMS STOP, Viber unsubscribed). */
+export interface OptOut {
+  opted_out: boolean
+  channel: string
+  address: string
+  reason?: string
+  since?: string
 }
 
 export interface Attachment {
@@ -377,6 +394,7 @@ export const api = {
   send: (id: ID, text: string, note: boolean) =>
     request<Message>('POST', `/conversations/${enc(id)}/messages`, note ? { type: 'note', text } : { text }),
   events: (id: ID) => request<Page<TimelineEvent>>('GET', `/conversations/${enc(id)}/events`),
+  optOut: (id: ID) => request<OptOut>('GET', `/conversations/${enc(id)}/opt-out`),
 
   tags: () => request<Page<Tag>>('GET', '/tags'),
   createTag: (name: string) => request<Tag>('POST', '/tags', { name }),

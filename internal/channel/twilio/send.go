@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -54,6 +55,9 @@ func (c *Channel) Send(ctx context.Context, m *desk.OutboundMessage) (*desk.Send
 		reason := fmt.Sprintf("twilio %d: %d %s", resp.StatusCode, out.Code, out.Message)
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
 			return nil, fmt.Errorf("%s", reason)
+		}
+		if optOutErrors[strconv.Itoa(out.Code)] {
+			return nil, &desk.Error{Kind: desk.EINVALID, Code: "contact_opted_out", Field: "to", Message: reason}
 		}
 		return nil, desk.Errorf(desk.EINVALID, "%s", reason)
 	}

@@ -78,6 +78,48 @@ func Sign(authToken, fullURL string, params url.Values) string {
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
+// validSignature checks X-Twilio-Signature the way Twilio's own
+// validator (validateRequest of its helper libraries) does: against the
+// URL without its port and with the scheme's default port, since Twilio
+// signs https://host:443/... for some numbers and https://host/... for
+// others, whichever of the two the server saw.
+func (c *Channel) validSignature(sig, rawURL string, params url.Values) bool {
+	if sig == "" {
+		return false
+	}
+	for _, u := range urlVariants(rawURL) {
+		if hmac.Equal([]byte(sig), []byte(Sign(c.authToken, u, params))) {
+			return true
+		}
+	}
+	return false
+}
+
+// urlVariants returns u without its port and with the scheme's default
+// port (443, 80) when it had none; u itself when it cannot be parsed.
+func urlVariants(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return []string{raw}
+	}
+	bare, port := *u, u.Port()
+	bare.Host = u.Hostname()
+	if strings.Contains(bare.Host, ":") { // IPv6 literal
+		bare.Host = "[" + bare.Host + "]"
+	}
+	out := []string{bare.String()}
+	if port != "" {
+		return append(out, u.String())
+	}
+	def := map[string]string{"https": "443", "http": "80"}[u.Scheme]
+	if def != "" {
+		withPort := bare
+		withPort.Host = bare.Host + ":" + def
+		out = append(out, withPort.String())
+	}
+	return out
+}
+
 // HandleWebhook checks the signature and parses an incoming message or a
 // status callback; it answers with empty TwiML, so Twilio sends no reply.
 func (c *Channel) HandleWebhook(ctx context.Context, req *desk.WebhookRequest) (*desk.WebhookResult, error) {
@@ -94,8 +136,7 @@ func (c *Channel) HandleWebhook(ctx context.Context, req *desk.WebhookRequest) (
 	if c.webhookURL != "" {
 		u = c.webhookURL
 	}
-	sig := http.Header(req.Header).Get("X-Twilio-Signature")
-	if sig == "" || !hmac.Equal([]byte(sig), []byte(Sign(c.authToken, u, params))) {
+	if !c.validSignature(http.Header(req.Header).Get("X-Twilio-Signature"), u, params) {
 		return nil, desk.Errorf(desk.EUNAUTHENTICATED, "missing or wrong X-Twilio-Signature")
 	}
 	if params.Get("AccountSid") != "" && params.Get("AccountSid") != c.accountSID {
@@ -116,6 +157,10 @@ func (c *Channel) HandleWebhook(ctx context.Context, req *desk.WebhookRequest) (
 		if ok {
 			res.Receipts = []desk.Receipt{r}
 		}
+		if code := params.Get("ErrorCode"); optOutErrors[code] && params.Get("To") != "" {
+			res.Events = []desk.ContactEvent{{Kind: desk.ContactOptOut, Channel: desk.ChannelSMS, Address: params.Get("To"),
+				Reason: "error " + code, At: r.At}}
+		}
 		return res, nil
 	}
 	in := desk.InboundMessage{Channel: desk.ChannelSMS, From: params.Get("From"), To: params.Get("To"), Text: params.Get("Body"), ExternalID: sid, Type: desk.TypeText}
@@ -130,7 +175,11 @@ func (c *Channel) HandleWebhook(ctx context.Context, req *desk.WebhookRequest) (
 	if len(in.Attachments) > 0 {
 		in.Type = mediaType(in.Attachments[0].ContentType)
 	}
-	return (&desk.WebhookResult{Messages: []desk.InboundMessage{in}, Reply: twiml}).Checked()
+	res := &desk.WebhookResult{Messages: []desk.InboundMessage{in}, Reply: twiml}
+	if ev, ok := keywordEvent(params, time.Now().UTC()); ok {
+		res.Events = []desk.ContactEvent{ev}
+	}
+	return res.Checked()
 }
 
 func mediaType(ct string) string {
@@ -161,6 +210,9 @@ func receipt(sid, status string, p url.Values) (desk.Receipt, bool) {
 		r.State, r.Reason = desk.DeliveryFailed, status
 		if code := p.Get("ErrorCode"); code != "" {
 			r.Reason = status + ": error " + code
+			if t := errorText[code]; t != "" {
+				r.Reason += " (" + t + ")"
+			}
 		}
 	default:
 		return r, false

@@ -87,7 +87,7 @@ func TestWebhook(t *testing.T) {
 				if len(res.Receipts) != 1 || res.Receipts[0].State != tt.receipt || res.Receipts[0].ExternalID != "SM5a6b7c8d9e0f" {
 					t.Fatalf("receipts = %+v", res.Receipts)
 				}
-				if tt.receipt == desk.DeliveryFailed && res.Receipts[0].Reason != "undelivered: error 30003" {
+				if tt.receipt == desk.DeliveryFailed && res.Receipts[0].Reason != "undelivered: error 30003 (unreachable destination handset)" {
 					t.Fatalf("reason = %q", res.Receipts[0].Reason)
 				}
 				return
@@ -106,10 +106,12 @@ func TestSend(t *testing.T) {
 		status int
 		reply  string
 		kind   string
+		code   string
 	}{
-		{"created", 201, "send_response.json", ""},
-		{"invalid number", 400, "error_invalid_to.json", desk.EINVALID},
-		{"throttled", 429, "error_invalid_to.json", desk.EINTERNAL},
+		{"created", 201, "send_response.json", "", ""},
+		{"invalid number", 400, "error_invalid_to.json", desk.EINVALID, "invalid"},
+		{"unsubscribed recipient", 400, "error_unsubscribed.json", desk.EINVALID, "contact_opted_out"},
+		{"throttled", 429, "error_invalid_to.json", desk.EINTERNAL, "internal"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,8 +130,8 @@ func TestSend(t *testing.T) {
 			}))
 			defer srv.Close()
 			res, err := mustNew(t, srv.URL).Send(context.Background(), &desk.OutboundMessage{From: "+15557122661", To: "+15017122661", Text: "Hi there", Type: "text"})
-			if desk.ErrorKind(err) != tt.kind {
-				t.Fatalf("error %v, want kind %q", err, tt.kind)
+			if desk.ErrorKind(err) != tt.kind || (err != nil && desk.ErrorCode(err) != tt.code) {
+				t.Fatalf("error %v (code %q), want kind %q code %q", err, desk.ErrorCode(err), tt.kind, tt.code)
 			} else if err != nil {
 				return
 			}

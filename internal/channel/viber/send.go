@@ -73,6 +73,9 @@ func (c *Channel) Send(ctx context.Context, m *desk.OutboundMessage) (*desk.Send
 		return &desk.SendResult{ExternalID: out.MessageToken.String()}, nil
 	case 12:
 		return nil, fmt.Errorf("viber %d %s", out.Status, out.StatusMessage)
+	case 6: // notSubscribed: the user unsubscribed, perhaps unseen here
+		return nil, &desk.Error{Kind: desk.EINVALID, Code: "contact_opted_out", Field: "to",
+			Message: fmt.Sprintf("viber %d %s", out.Status, out.StatusMessage)}
 	}
 	return nil, desk.Errorf(desk.EINVALID, "viber %d %s", out.Status, out.StatusMessage)
 }

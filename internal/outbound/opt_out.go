@@ -1,0 +1,44 @@
+package outbound
+
+import (
+	"context"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// optOuts is the store's view of contacts that asked not to be sent to.
+type optOuts interface {
+	FindOptOut(ctx context.Context, channel, address string) (*desk.OptOut, error)
+}
+
+// CheckOptOut refuses a message to a contact that opted out of the
+// channel (SMS STOP or a carrier's opt-out error, Viber unsubscribed)
+// before anything is stored or sent: EINVALID contact_opted_out on "to",
+// with the reason and since when.
+func CheckOptOut(ctx context.Context, store any, channel, address string) error {
+	st, ok := store.(optOuts)
+	if !ok || address == "" {
+		return nil
+	}
+	o, err := st.FindOptOut(desk.NewContextWithActor(ctx, desk.SystemActor), channel, address)
+	if desk.ErrorKind(err) == desk.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return &desk.Error{Kind: desk.EINVALID, Code: "contact_opted_out", Field: "to",
+		Message: "the customer opted out of " + channel + " messages (" + o.Reason + "): nothing can be sent to " + o.Address + " until they opt back in",
+		Detail:  map[string]any{"reason": o.Reason, "since": o.CreatedAt}}
+}
+
+// recordOptOut keeps the opt-out a provider reported when it refused a
+// send (Twilio 21610, Viber notSubscribed): later replies are refused
+// before they reach it.
+func (w *Worker) recordOptOut(sys context.Context, j *desk.SendJob, reason string) {
+	if j.Message.Channel == "" || j.Message.To == "" {
+		return
+	}
+	if err := w.store.SetOptOut(sys, j.Message.Channel, j.Message.To, true, reason); err != nil {
+		w.log.Warn("could not record an opt-out", "message_id", j.MessageID.String(), "error", err)
+	}
+}
