@@ -47,7 +47,7 @@ func TestMacroComposeActions(t *testing.T) {
 			Applied []struct{ Skipped []string }
 		}
 		e.do("POST", "/api/v1/macros/"+move.ID+"/draft", e.agentB, `{"channel":"whatsapp","sender":"15550999"}`, 200, &d)
-		if d.Sender != "15550400" || d.To != "+15551234" || len(d.Applied) != 1 || len(d.Applied[0].Skipped) != 1 || d.Applied[0].Skipped[0] != "sender" {
+		if d.Sender != "+15550400" || d.To != "+15551234" || len(d.Applied) != 1 || len(d.Applied[0].Skipped) != 1 || d.Applied[0].Skipped[0] != "sender" {
 			t.Fatalf("draft: %+v", d)
 		}
 	})
@@ -63,7 +63,7 @@ func TestMacroDraftSession(t *testing.T) {
 		e.do("POST", "/api/v1/templates", e.sup, `{"name":"Hello","kind":"whatsapp","language":"en","text":"Hi {{1}}"}`, 201, &tpl)
 		e.do("POST", "/api/v1/macros", e.sup, `{"name":"WA hello","actions":{"template_id":"`+tpl.ID+`","priority":"high"}}`, 201, &m)
 		sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
-		if _, err := e.store.IngestMessage(sys, &desk.InboundMessage{Channel: "whatsapp", From: "15551239999", To: "15550400", Text: "hi", ExternalID: "wa1", QueueID: e.queueA}); err != nil {
+		if _, err := e.store.IngestMessage(sys, &desk.InboundMessage{Channel: "whatsapp", From: "+15551239999", To: "+15550400", Text: "hi", ExternalID: "wa1", QueueID: e.queueA}); err != nil {
 			t.Fatal(err)
 		}
 		var d struct {
@@ -76,7 +76,7 @@ func TestMacroDraftSession(t *testing.T) {
 			t.Fatalf("expired session: %+v", d)
 		}
 		d.TemplateID, d.Applied = nil, nil
-		e.do("POST", "/api/v1/macros/"+m.ID+"/draft", e.agentA, `{"channel":"whatsapp","to":"15551239999"}`, 200, &d)
+		e.do("POST", "/api/v1/macros/"+m.ID+"/draft", e.agentA, `{"channel":"whatsapp","to":"+15551239999"}`, 200, &d)
 		if d.TemplateID == nil || *d.TemplateID != tpl.ID || len(d.Applied[0].Skipped) != 0 {
 			t.Fatalf("open session: %+v", d)
 		}

@@ -52,7 +52,7 @@ func TestWhatsAppWindowPerContact(t *testing.T) {
 		sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 		now := time.Now()
 		clock.Set(now.Add(-25 * time.Hour))
-		wa, err := e.store.IngestMessage(sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: "15551110001", To: "15550400",
+		wa, err := e.store.IngestMessage(sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: "+15551110001", To: "+15550400",
 			Text: "hello on WhatsApp", ExternalID: "wa-1", QueueID: e.queueA})
 		if err != nil {
 			t.Fatal(err)
@@ -82,7 +82,7 @@ func TestWhatsAppWindowPerContact(t *testing.T) {
 			t.Fatalf("SMS has no window: %+v", pick)
 		}
 		var got apiError
-		b := e.do("POST", conv+"/messages", e.agentA, `{"channel":"whatsapp","to":"15551110001","text":"free text"}`, 400, nil)
+		b := e.do("POST", conv+"/messages", e.agentA, `{"channel":"whatsapp","to":"+15551110001","text":"free text"}`, 400, nil)
 		json.Unmarshal(b, &got)
 		if got.Error.Code != "template_required" || got.Error.Field != "type" {
 			t.Fatalf("free text outside the contact's window: %s", b)
@@ -91,7 +91,7 @@ func TestWhatsAppWindowPerContact(t *testing.T) {
 
 		// The customer writes on WhatsApp again: the window opens for 24 h.
 		clock.Set(now)
-		if _, err := e.store.IngestMessage(sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: "15551110001", To: "15550400",
+		if _, err := e.store.IngestMessage(sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: "+15551110001", To: "+15550400",
 			Text: "back on WhatsApp", ExternalID: "wa-2"}); err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +99,7 @@ func TestWhatsAppWindowPerContact(t *testing.T) {
 		if pick.SessionExpired || pick.SessionEndsAt == nil || pick.SessionEndsAt.Sub(now.Add(24*time.Hour)).Abs() > time.Second {
 			t.Fatalf("open window: %+v", pick)
 		}
-		e.do("POST", conv+"/messages", e.agentA, `{"channel":"whatsapp","to":"15551110001","text":"free text now"}`, 201, nil)
+		e.do("POST", conv+"/messages", e.agentA, `{"channel":"whatsapp","to":"+15551110001","text":"free text now"}`, 201, nil)
 
 		// Across conversations: closed, then a new one to the same contact
 		// starts with free text; a contact who never wrote needs a template.
@@ -107,7 +107,7 @@ func TestWhatsAppWindowPerContact(t *testing.T) {
 		if _, err := e.store.UpdateConversation(sys, wa.Conversation.ID, desk.ConversationUpdate{Status: &closed}); err != nil {
 			t.Fatal(err)
 		}
-		e.do("POST", "/api/v1/conversations", e.agentA, `{"channel":"whatsapp","sender_address":"15550400","to":"15551110001","text":"following up"}`, 201, nil)
+		e.do("POST", "/api/v1/conversations", e.agentA, `{"channel":"whatsapp","sender_address":"15550400","to":"+15551110001","text":"following up"}`, 201, nil)
 		b = e.do("POST", "/api/v1/conversations", e.agentA, `{"channel":"whatsapp","sender_address":"15550400","to":"15551119999","text":"cold"}`, 400, nil)
 		json.Unmarshal(b, &got)
 		if got.Error.Code != "template_required" {

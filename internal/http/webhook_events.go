@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 // applyProviderEvents stores what a webhook carried beyond messages and
@@ -29,6 +30,11 @@ func (s *Server) applyProviderEvents(ctx context.Context, cs desk.ChannelStore, 
 		if cfg.Sender != "" {
 			in.To = cfg.Sender
 		}
+		// The customer's address is keyed as every inbound one is (issue 16).
+		if err := s.keyInbound(ctx, cfg, in); err != nil {
+			log.Info("echo with an unreadable address skipped", "external_id", in.ExternalID, "reason", desk.ErrorMessage(err))
+			continue
+		}
 		if _, err := cs.StoreEcho(ctx, in); desk.ErrorKind(err) == desk.ENOTFOUND || desk.ErrorKind(err) == desk.EINVALID {
 			log.Info("echo without a conversation skipped", "external_id", in.ExternalID, "reason", desk.ErrorMessage(err))
 		} else if err != nil {
@@ -37,6 +43,14 @@ func (s *Server) applyProviderEvents(ctx context.Context, cs desk.ChannelStore, 
 	}
 	for _, ev := range res.Events {
 		ev.Channel = cfg.Kind
+		pc := phone.ChannelContext(cfg.Kind, cfg, s.phones.Region)
+		for _, a := range []*string{&ev.Address, &ev.NewAddress} {
+			if *a != "" {
+				if k, err := phone.Address("address", cfg.Kind, *a, pc); err == nil {
+					*a = k
+				}
+			}
+		}
 		var err error
 		switch ev.Kind {
 		case desk.ContactOptOut, desk.ContactOptIn:

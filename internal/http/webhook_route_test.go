@@ -16,7 +16,8 @@ func (e *env) conversationOf(address string) *desk.Conversation {
 	var convs list[desk.Conversation]
 	e.do("GET", "/api/v1/conversations?view=all&limit=200", e.admin, "", 200, &convs)
 	for i := range convs.Items {
-		if convs.Items[i].ContactAddress == address {
+		// WhatsApp's wa_id digits are keyed as E.164 (issue 16).
+		if strings.TrimPrefix(convs.Items[i].ContactAddress, "+") == strings.TrimPrefix(address, "+") {
 			return &convs.Items[i]
 		}
 	}
@@ -86,7 +87,7 @@ func TestWhatsAppSeveralNumbers(t *testing.T) {
 	e.webhook(a.WebhookPath, string(body), whatsapp.Sign(waSecret, body), 200)
 
 	ca, cb := e.conversationOf("16505551234"), e.conversationOf("16505552222")
-	if ca == nil || ca.SenderAddress != "15550783881" || cb == nil || cb.SenderAddress != "15550009999" {
+	if ca == nil || strings.TrimPrefix(ca.SenderAddress, "+") != "15550783881" || cb == nil || strings.TrimPrefix(cb.SenderAddress, "+") != "15550009999" {
 		t.Fatalf("conversations: A %+v, B %+v", ca, cb)
 	}
 	if e.conversationOf("16505553333") != nil || e.conversationOf("16505550001") != nil {
