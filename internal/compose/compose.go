@@ -71,7 +71,19 @@ func (s *Service) Start(ctx context.Context, req Request) (*Result, error) {
 	}
 	var verdict outbound.Verdict
 	if m := req.Message; m != nil && (m.Text != "" || m.Template != nil || m.Location != nil || len(m.Attachments) > 0) {
-		msg, v, err := s.Outbound.Prepare(ctx, n.Channel, n.Sender, *m)
+		first := *m
+		// An email's first message goes out with the conversation's
+		// subject (else its topic), CC and BCC unless it gives its own.
+		if first.Subject == "" {
+			first.Subject = req.Subject
+			if first.Subject == "" {
+				first.Subject = req.Topic
+			}
+		}
+		if first.CC == nil && first.BCC == nil {
+			first.CC, first.BCC = req.CC, req.BCC
+		}
+		msg, v, err := s.Outbound.Prepare(ctx, n.Channel, n.Sender, first)
 		if err != nil {
 			return nil, err
 		}

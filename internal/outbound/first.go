@@ -24,6 +24,13 @@ func (s *Service) Prepare(ctx context.Context, kind, sender string, req ReplyReq
 	m := &desk.Message{Type: req.Type, Text: displayText(req)}
 	if cfg != nil {
 		m.Send = &desk.SendRequest{ChannelID: cfg.ID, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
+		if kind == desk.ChannelEmail {
+			// The first email of a thread carries the subject as given
+			// (no "Re: "), its CC and its BCC.
+			if err := emailFields(m.Send, "", req); err != nil {
+				return nil, v, err
+			}
+		}
 	}
 	return m, v, nil
 }
