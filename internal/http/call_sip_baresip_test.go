@@ -184,14 +184,18 @@ func (b *baresip) answers() (dirs []string, ports []int) {
 // refreshes the session (a re-INVITE as a carrier's refresh), and hangs
 // up. It stays one call on one conversation's timeline, no phantom call
 // rings anyone, the agent is free after the wrap-up, and every media port
-// we offered is in the trunk's --rtp-ports range.
+// we offered (the trunk's RTP leg, the agent's WebRTC leg) is in the
+// --rtp-ports range.
 func TestCallInboundSIPBaresipHoldResume(t *testing.T) {
-	e := newCallEnv(t, call.Config{RingTimeout: 20 * time.Second, WrapUp: 300 * time.Millisecond})
+	// --rtp-ports, for the hub's WebRTC legs and the trunk's RTP legs: 20
+	// ports from a free one (not a fixed range other tests might hold).
+	lo := min(udpPort(t), 65000)
+	hi := lo + 19
+	e := newCallEnvMedia(t, media.Config{PortMin: uint16(lo), PortMax: uint16(hi)}, call.Config{RingTimeout: 20 * time.Second, WrapUp: 300 * time.Millisecond})
 	e.do("PUT", "/api/v1/me/status", e.agentA, `{"status":"available"}`, 200, nil)
 	e.do("PUT", "/api/v1/me/status", e.agentB, `{"status":"available"}`, 200, nil)
 	uaPort := udpTCPPort(t)
-	const lo, hi = 41000, 41019
-	port := e.trunkWith(t, uaPort, func(c *trunk.Config) { c.PortMin, c.PortMax = lo, hi })
+	port := e.trunkWith(t, uaPort, func(c *trunk.Config) { c.PortMin, c.PortMax = uint16(lo), uint16(hi) })
 	ua := startBaresip(t, uaPort)
 	ua.command("dial", "sip:+18005550100@127.0.0.1:"+strconv.Itoa(port))
 
@@ -205,6 +209,17 @@ func TestCallInboundSIPBaresipHoldResume(t *testing.T) {
 	e.do("POST", "/api/v1/calls/"+c.ID+"/answer", e.agentA, jsonBody(sdpRequest{SDP: offer}), 200, &answered)
 	if err := agent.Accept(answered.SDP); err != nil {
 		t.Fatal(err)
+	}
+	// The agent's leg too: every ICE candidate the hub offers is a port
+	// of the range.
+	cands := regexp.MustCompile(`a=candidate:\S+ \d+ udp \d+ \S+ (\d+) typ`).FindAllStringSubmatch(answered.SDP, -1)
+	if len(cands) == 0 {
+		t.Fatalf("no UDP candidates in the hub's answer:\n%s", answered.SDP)
+	}
+	for _, c := range cands {
+		if n, _ := strconv.Atoi(c[1]); n < lo || n > hi {
+			t.Fatalf("the agent's leg offers port %d outside %d-%d", n, lo, hi)
+		}
 	}
 	stats := func() media.Stats { st, _ := e.hub.Stats(c.ID); return st }
 	waitUntil(t, "audio both ways", func() bool { st := stats(); return st.FromCustomer > 50 && st.ToCustomer > 50 })
