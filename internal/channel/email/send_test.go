@@ -3,9 +3,9 @@ package email
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/hmac"
 	"crypto/md5"
+	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"io"
