@@ -270,7 +270,7 @@ func TestSessionTimers(t *testing.T) {
 	hub := newHub(t)
 	calls := newFakeCalls(hub)
 	p := newPeer(t)
-	_, uri := trunkFor(t, p, calls, hub, func(c *Config) { c.MinSE = 2 * time.Second })
+	_, uri := trunkFor(t, p, calls, hub, func(c *Config) { c.MinSE = 3 * time.Second })
 	ctx := context.Background()
 
 	d, err := p.dialogs.Invite(ctx, uri, p.sdp("sendrecv"), sdpHeader(), sip.NewHeader("Session-Expires", "1"), sip.NewHeader("Supported", "timer"))
@@ -279,15 +279,15 @@ func TestSessionTimers(t *testing.T) {
 	}
 	var rerr *sipgo.ErrDialogResponse
 	if err := d.WaitAnswer(ctx, sipgo.AnswerOptions{}); !errors.As(err, &rerr) || rerr.Res.StatusCode != 422 ||
-		rerr.Res.GetHeader("Min-SE") == nil || rerr.Res.GetHeader("Min-SE").Value() != "2" {
+		rerr.Res.GetHeader("Min-SE") == nil || rerr.Res.GetHeader("Min-SE").Value() != "3" {
 		t.Fatalf("Session-Expires under Min-SE: %v", err)
 	}
 	if calls.count() != 0 {
 		t.Fatal("a refused interval opened a call")
 	}
 
-	d, err = p.dialogs.Invite(ctx, uri, p.sdp("sendrecv"), sdpHeader(), sip.NewHeader("Session-Expires", "2;refresher=uac"),
-		sip.NewHeader("Min-SE", "2"), sip.NewHeader("Supported", "timer"))
+	d, err = p.dialogs.Invite(ctx, uri, p.sdp("sendrecv"), sdpHeader(), sip.NewHeader("Session-Expires", "3;refresher=uac"),
+		sip.NewHeader("Min-SE", "3"), sip.NewHeader("Supported", "timer"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,14 +298,14 @@ func TestSessionTimers(t *testing.T) {
 		t.Fatal(err)
 	}
 	se, req := d.InviteResponse.GetHeader("Session-Expires"), d.InviteResponse.GetHeader("Require")
-	if se == nil || se.Value() != "2;refresher=uac" || req == nil || req.Value() != "timer" {
+	if se == nil || se.Value() != "3;refresher=uac" || req == nil || req.Value() != "timer" {
 		t.Fatalf("answer's timer: Session-Expires %v, Require %v", se, req)
 	}
 	up := sip.NewRequest(sip.UPDATE, d.InviteResponse.Contact().Address)
-	up.AppendHeader(sip.NewHeader("Session-Expires", "2;refresher=uac"))
+	up.AppendHeader(sip.NewHeader("Session-Expires", "3;refresher=uac"))
 	up.AppendHeader(sip.NewHeader("Supported", "timer"))
 	res, err := d.Do(ctx, up)
-	if err != nil || res.StatusCode != 200 || res.GetHeader("Session-Expires") == nil || res.GetHeader("Session-Expires").Value() != "2;refresher=uac" {
+	if err != nil || res.StatusCode != 200 || res.GetHeader("Session-Expires") == nil || res.GetHeader("Session-Expires").Value() != "3;refresher=uac" {
 		t.Fatalf("refresh: %v %v", res, err)
 	}
 	// No further refresh: our BYE ends the session and the call.
