@@ -183,8 +183,8 @@ func (b *baresip) answers() (dirs []string, ports []int) {
 	return dirs, ports
 }
 
-// A call from an independent SIP user agent (baresip) through the trunk:
-// it rings the agent, who answers; baresip puts the call on hold
+// A call from an independent SIP user agent (baresip) through the trunk,
+// after its OPTIONS got 200 with Allow: it rings the agent, who answers; baresip puts the call on hold
 // (re-INVITE with a=sendonly), which we answer a=recvonly and stop
 // sending to it, then resumes (a=sendrecv, audio flows again) and
 // refreshes the session (a re-INVITE as a carrier's refresh), and hangs
@@ -203,6 +203,11 @@ func TestCallInboundSIPBaresipHoldResume(t *testing.T) {
 	uaPort := udpTCPPort(t)
 	port := e.trunkWith(t, uaPort, func(c *trunk.Config) { c.PortMin, c.PortMax = uint16(lo), uint16(hi) })
 	ua := startBaresip(t, uaPort)
+	// A keepalive first: OPTIONS gets 200 with Allow naming UPDATE.
+	ua.command("options", "sip:+18005550100@127.0.0.1:"+strconv.Itoa(port))
+	waitUntil(t, "our answer to OPTIONS", func() bool {
+		return regexp.MustCompile(`SIP/2\.0 200 OK\r?\n[^#]*?CSeq: \d+ OPTIONS[^#]*?Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE`).MatchString(ua.out.String())
+	})
 	ua.command("dial", "sip:+18005550100@127.0.0.1:"+strconv.Itoa(port))
 
 	c, conv := e.callerCall(t, call.Ringing)
