@@ -107,7 +107,19 @@ func (s *Service) Start(ctx context.Context, req Request) (*Result, error) {
 		if err := outbound.CheckOptOut(ctx, s.Store, n.Channel, to); err != nil {
 			return nil, err
 		}
-		msg, v, err := s.Outbound.Prepare(ctx, n.Channel, n.Sender, to, *m)
+		first := *m
+		// An email's first message goes out with the conversation's
+		// subject (else its topic), CC and BCC unless it gives its own.
+		if first.Subject == "" {
+			first.Subject = req.Subject
+			if first.Subject == "" {
+				first.Subject = req.Topic
+			}
+		}
+		if first.CC == nil && first.BCC == nil {
+			first.CC, first.BCC = req.CC, req.BCC
+		}
+		msg, v, err := s.Outbound.Prepare(ctx, n.Channel, n.Sender, to, first)
 		if err != nil {
 			return nil, err
 		}

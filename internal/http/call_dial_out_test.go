@@ -93,3 +93,29 @@ func TestCallDialOut(t *testing.T) {
 		t.Fatalf("timeline %v", evs)
 	}
 }
+
+// The trunk's refusals end an outbound call with a reason the timeline
+// and the dock name: 603 declined, 404 invalid_number.
+func TestCallDialOutRefusalReasons(t *testing.T) {
+	e := newCallEnv(t)
+	e.do("PUT", "/api/v1/me/status", e.agentA, `{"status":"available"}`, 200, nil)
+	for _, tc := range []struct{ scenario, reason string }{{"decline.xml", "declined"}, {"not_found.xml", "invalid_number"}} {
+		port, sipp := runSipp(t, tc.scenario)
+		e.trunkFor(t, port)
+		id, _ := e.dialOut(t, "+15550102")
+		waitUntil(t, "the refused call to end", func() bool { c, _ := e.svc.Find(id); return c == nil || c.State == call.Ended })
+		if err := <-sipp; err != nil {
+			t.Fatalf("sipp: %v", err)
+		}
+		var ev map[string]any
+		for _, x := range e.callActions(e.convA) {
+			if x["action"] == "not_answered" && x["call_id"] == id {
+				ev = x
+			}
+		}
+		if ev == nil || ev["reason"] != tc.reason {
+			t.Fatalf("%s: not_answered %v, want reason %s", tc.scenario, ev, tc.reason)
+		}
+		e.do("POST", "/api/v1/me/wrap-up/finish", e.agentA, "", 200, nil)
+	}
+}

@@ -67,7 +67,7 @@ func udpTCPPort(t *testing.T) int {
 
 // startBaresip runs baresip on 127.0.0.1:sipPort as +15550123 (PCMU/PCMA,
 // a sine tone as its microphone, no sound card).
-func startBaresip(t *testing.T, sipPort int) *baresip {
+func startBaresip(t *testing.T, sipPort int, answermode ...string) *baresip {
 	t.Helper()
 	bin, err := exec.LookPath("baresip")
 	if err != nil {
@@ -99,7 +99,11 @@ ctrl_tcp_listen 127.0.0.1:%d
 	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "accounts"), []byte("<sip:+15550123@127.0.0.1>;regint=0;answermode=manual\n"), 0o600); err != nil {
+	mode := "manual"
+	if len(answermode) > 0 {
+		mode = answermode[0]
+	}
+	if err := os.WriteFile(filepath.Join(dir, "accounts"), []byte("<sip:+15550123@127.0.0.1>;regint=0;answermode="+mode+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out := &lockedBuffer{}
@@ -160,7 +164,9 @@ func (b *baresip) command(name, params string) {
 }
 
 // ourAnswer is a 200 to one of baresip's INVITEs with our description.
-var ourAnswer = regexp.MustCompile(`(?s)SIP/2\.0 200 OK\r?\n.*?CSeq: (\d+) INVITE.*?o=switchboard .*?m=audio (\d+) .*?a=(sendrecv|sendonly|recvonly|inactive)`)
+// baresip's trace starts each message with a "#" line; none of the
+// message holds one, so [^#] keeps a match inside one message.
+var ourAnswer = regexp.MustCompile(`SIP/2\.0 200 OK\r?\n[^#]*?CSeq: (\d+) INVITE[^#]*?o=switchboard [^#]*?m=audio (\d+) [^#]*?a=(sendrecv|sendonly|recvonly|inactive)`)
 
 // answers are the directions and ports of our answers to baresip's
 // INVITEs, in order (a retransmitted 200 counted once).
@@ -177,22 +183,31 @@ func (b *baresip) answers() (dirs []string, ports []int) {
 	return dirs, ports
 }
 
-// A call from an independent SIP user agent (baresip) through the trunk:
-// it rings the agent, who answers; baresip puts the call on hold
+// A call from an independent SIP user agent (baresip) through the trunk,
+// after its OPTIONS got 200 with Allow: it rings the agent, who answers; baresip puts the call on hold
 // (re-INVITE with a=sendonly), which we answer a=recvonly and stop
 // sending to it, then resumes (a=sendrecv, audio flows again) and
 // refreshes the session (a re-INVITE as a carrier's refresh), and hangs
 // up. It stays one call on one conversation's timeline, no phantom call
 // rings anyone, the agent is free after the wrap-up, and every media port
-// we offered is in the trunk's --rtp-ports range.
+// we offered (the trunk's RTP leg, the agent's WebRTC leg) is in the
+// --rtp-ports range.
 func TestCallInboundSIPBaresipHoldResume(t *testing.T) {
-	e := newCallEnv(t, call.Config{RingTimeout: 20 * time.Second, WrapUp: 300 * time.Millisecond})
+	// --rtp-ports, for the hub's WebRTC legs and the trunk's RTP legs: 20
+	// ports from a free one (not a fixed range other tests might hold).
+	lo := min(udpPort(t), 65000)
+	hi := lo + 19
+	e := newCallEnvMedia(t, media.Config{PortMin: uint16(lo), PortMax: uint16(hi)}, call.Config{RingTimeout: 20 * time.Second, WrapUp: 300 * time.Millisecond})
 	e.do("PUT", "/api/v1/me/status", e.agentA, `{"status":"available"}`, 200, nil)
 	e.do("PUT", "/api/v1/me/status", e.agentB, `{"status":"available"}`, 200, nil)
 	uaPort := udpTCPPort(t)
-	const lo, hi = 41000, 41019
-	port := e.trunkWith(t, uaPort, func(c *trunk.Config) { c.PortMin, c.PortMax = lo, hi })
+	port := e.trunkWith(t, uaPort, func(c *trunk.Config) { c.PortMin, c.PortMax = uint16(lo), uint16(hi) })
 	ua := startBaresip(t, uaPort)
+	// A keepalive first: OPTIONS gets 200 with Allow naming UPDATE.
+	ua.command("options", "sip:+18005550100@127.0.0.1:"+strconv.Itoa(port))
+	waitUntil(t, "our answer to OPTIONS", func() bool {
+		return regexp.MustCompile(`SIP/2\.0 200 OK\r?\n[^#]*?CSeq: \d+ OPTIONS[^#]*?Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE`).MatchString(ua.out.String())
+	})
 	ua.command("dial", "sip:+18005550100@127.0.0.1:"+strconv.Itoa(port))
 
 	c, conv := e.callerCall(t, call.Ringing)
@@ -205,6 +220,17 @@ func TestCallInboundSIPBaresipHoldResume(t *testing.T) {
 	e.do("POST", "/api/v1/calls/"+c.ID+"/answer", e.agentA, jsonBody(sdpRequest{SDP: offer}), 200, &answered)
 	if err := agent.Accept(answered.SDP); err != nil {
 		t.Fatal(err)
+	}
+	// The agent's leg too: every ICE candidate the hub offers is a port
+	// of the range.
+	cands := regexp.MustCompile(`a=candidate:\S+ \d+ udp \d+ \S+ (\d+) typ`).FindAllStringSubmatch(answered.SDP, -1)
+	if len(cands) == 0 {
+		t.Fatalf("no UDP candidates in the hub's answer:\n%s", answered.SDP)
+	}
+	for _, c := range cands {
+		if n, _ := strconv.Atoi(c[1]); n < lo || n > hi {
+			t.Fatalf("the agent's leg offers port %d outside %d-%d", n, lo, hi)
+		}
 	}
 	stats := func() media.Stats { st, _ := e.hub.Stats(c.ID); return st }
 	waitUntil(t, "audio both ways", func() bool { st := stats(); return st.FromCustomer > 50 && st.ToCustomer > 50 })
@@ -281,4 +307,42 @@ func TestCallInboundSIPBaresipHoldResume(t *testing.T) {
 			t.Fatalf("we offered RTP port %d; --rtp-ports is %d-%d (all: %v)", p, lo, hi, ports)
 		}
 	}
+}
+
+// An agent's outbound call answered by baresip (auto-answer): baresip
+// holds and resumes inside the dialog we opened — answered a=recvonly,
+// then a=sendrecv, on the same call — and its BYE ends the call.
+func TestCallDialOutBaresipHoldResume(t *testing.T) {
+	e := newCallEnv(t, call.Config{RingTimeout: 20 * time.Second, WrapUp: 300 * time.Millisecond})
+	e.do("PUT", "/api/v1/me/status", e.agentA, `{"status":"available"}`, 200, nil)
+	uaPort := udpTCPPort(t)
+	e.trunkFor(t, uaPort)
+	ua := startBaresip(t, uaPort, "auto")
+	id, _ := e.dialOut(t, "+15550123")
+	waitUntil(t, "baresip to answer", func() bool { return e.callState(e.agentA, id).Call.State == call.InCall })
+	stats := func() media.Stats { st, _ := e.hub.Stats(id); return st }
+	waitUntil(t, "audio both ways", func() bool { st := stats(); return st.FromCustomer > 50 && st.ToCustomer > 50 })
+
+	ua.command("hold", "")
+	waitUntil(t, "our answer to the hold", func() bool { d, _ := ua.answers(); return len(d) >= 1 })
+	if d, _ := ua.answers(); d[0] != "recvonly" {
+		t.Fatalf("hold answered a=%s", d[0])
+	}
+	ua.command("resume", "")
+	waitUntil(t, "our answer to the resume", func() bool { d, _ := ua.answers(); return len(d) >= 2 })
+	if d, _ := ua.answers(); d[1] != "sendrecv" {
+		t.Fatalf("resume answered a=%s", d[1])
+	}
+	if st := e.callState(e.agentA, id).Call.State; st != call.InCall {
+		t.Fatalf("call %s after hold and resume", st)
+	}
+	resumed := stats()
+	waitUntil(t, "the agent's audio to baresip again", func() bool { return stats().ToCustomer > resumed.ToCustomer+50 })
+	ua.command("hangup", "")
+	waitUntil(t, "baresip's BYE to end the call", func() bool {
+		var me desk.Agent
+		e.do("GET", "/api/v1/me", e.agentA, "", 200, &me)
+		return me.CallState == "" || me.CallState == desk.CallWrapUp
+	})
+	e.do("GET", "/api/v1/me/call", e.agentA, "", 404, nil)
 }

@@ -25,11 +25,19 @@ type callEnv struct {
 // wrap-up defaults to 30 s).
 func newCallEnv(t *testing.T, cc ...call.Config) *callEnv {
 	t.Helper()
+	return newCallEnvMedia(t, media.Config{}, cc...)
+}
+
+// newCallEnvMedia is newCallEnv with the media hub's configuration (its
+// recordings folder and loopback candidates set here).
+func newCallEnvMedia(t *testing.T, mcfg media.Config, cc ...call.Config) *callEnv {
+	t.Helper()
 	ccfg := call.Config{WrapUp: 30 * time.Second}
 	if len(cc) > 0 {
 		ccfg = cc[0]
 	}
-	hub, err := media.NewHub(media.Config{RecordDir: t.TempDir(), IncludeLoopback: true})
+	mcfg.RecordDir, mcfg.IncludeLoopback = t.TempDir(), true
+	hub, err := media.NewHub(mcfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,13 @@ func (s *Service) Prepare(ctx context.Context, kind, sender, to string, req Repl
 	}
 	if cfg != nil {
 		m.Send = &desk.SendRequest{ChannelID: cfg.ID, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
+		if kind == desk.ChannelEmail {
+			// The first email of a thread carries the subject as given
+			// (no "Re: "), its CC and its BCC.
+			if err := emailFields(m.Send, "", req); err != nil {
+				return nil, v, err
+			}
+		}
 	}
 	return m, v, nil
 }

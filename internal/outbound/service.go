@@ -38,7 +38,7 @@ type ReplyRequest struct {
 	To      string
 	From    string
 	// Subject, CC and BCC are email's (H1); the subject defaults to
-	// "Re: " and the conversation's topic.
+	// "Re: " and the conversation's subject.
 	Subject     string
 	CC          []string
 	BCC         []string
@@ -169,12 +169,32 @@ func (s *Service) channelOf(ctx context.Context, c route) (*desk.ChannelConfig, 
 }
 
 // emailParts fills an email reply's subject and copies: the subject
-// defaults to "Re: " and the topic (the first email's subject); addresses
-// are checked and normalized.
+// defaults to "Re: " and the conversation's subject (the thread's, as the
+// first email or the agent who started it gave it; the topic for older
+// conversations without one); addresses are checked and normalized.
 func emailParts(send *desk.SendRequest, c *desk.Conversation, req ReplyRequest) error {
+	base := c.Subject
+	if base == "" {
+		base = c.Topic
+	}
+	return emailFields(send, replySubject(base), req)
+}
+
+// replySubject is "Re: " and subject, without doubling a reply prefix.
+func replySubject(subject string) string {
+	subject = strings.TrimSpace(subject)
+	if subject == "" || len(subject) >= 3 && strings.EqualFold(subject[:3], "re:") {
+		return subject
+	}
+	return "Re: " + subject
+}
+
+// emailFields checks and sets an email's subject (def when the request
+// gives none), CC and BCC.
+func emailFields(send *desk.SendRequest, def string, req ReplyRequest) error {
 	send.Subject = strings.TrimSpace(req.Subject)
-	if send.Subject == "" && c.Topic != "" {
-		send.Subject = "Re: " + c.Topic
+	if send.Subject == "" {
+		send.Subject = def
 	}
 	if len(send.Subject) > 998 || strings.ContainsAny(send.Subject, "\r\n") {
 		return desk.FieldErrorf("subject", "a subject is one line of at most 998 characters")

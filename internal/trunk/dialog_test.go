@@ -68,6 +68,7 @@ type peer struct {
 	dialogs *sipgo.DialogClientCache
 	port    int
 	byes    chan struct{}
+	updates chan *sip.Request
 	rtp     *net.UDPConn
 }
 
@@ -86,7 +87,7 @@ func newPeer(t *testing.T) *peer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &peer{client: client, port: port, byes: make(chan struct{}, 4)}
+	p := &peer{client: client, port: port, byes: make(chan struct{}, 4), updates: make(chan *sip.Request, 4)}
 	p.dialogs = sipgo.NewDialogClientCache(client, sip.ContactHeader{Address: sip.Uri{User: "+15550123", Host: "127.0.0.1", Port: port}})
 	srv.OnBye(func(req *sip.Request, tx sip.ServerTransaction) {
 		if err := p.dialogs.ReadBye(req, tx); err != nil {
@@ -95,6 +96,17 @@ func newPeer(t *testing.T) *peer {
 		p.byes <- struct{}{}
 	})
 	srv.OnAck(func(*sip.Request, sip.ServerTransaction) {})
+	srv.OnUpdate(func(req *sip.Request, tx sip.ServerTransaction) {
+		res := sip.NewResponseFromRequest(req, 200, "OK", nil)
+		if se := req.GetHeader("Session-Expires"); se != nil {
+			res.AppendHeader(sip.NewHeader("Session-Expires", se.Value()))
+		}
+		_ = tx.Respond(res)
+		select {
+		case p.updates <- req:
+		default:
+		}
+	})
 	conn, err := net.ListenPacket("udp4", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {
 		t.Fatal(err)
@@ -258,7 +270,7 @@ func TestSessionTimers(t *testing.T) {
 	hub := newHub(t)
 	calls := newFakeCalls(hub)
 	p := newPeer(t)
-	_, uri := trunkFor(t, p, calls, hub, func(c *Config) { c.MinSE = 2 * time.Second })
+	_, uri := trunkFor(t, p, calls, hub, func(c *Config) { c.MinSE = 3 * time.Second })
 	ctx := context.Background()
 
 	d, err := p.dialogs.Invite(ctx, uri, p.sdp("sendrecv"), sdpHeader(), sip.NewHeader("Session-Expires", "1"), sip.NewHeader("Supported", "timer"))
@@ -267,15 +279,15 @@ func TestSessionTimers(t *testing.T) {
 	}
 	var rerr *sipgo.ErrDialogResponse
 	if err := d.WaitAnswer(ctx, sipgo.AnswerOptions{}); !errors.As(err, &rerr) || rerr.Res.StatusCode != 422 ||
-		rerr.Res.GetHeader("Min-SE") == nil || rerr.Res.GetHeader("Min-SE").Value() != "2" {
+		rerr.Res.GetHeader("Min-SE") == nil || rerr.Res.GetHeader("Min-SE").Value() != "3" {
 		t.Fatalf("Session-Expires under Min-SE: %v", err)
 	}
 	if calls.count() != 0 {
 		t.Fatal("a refused interval opened a call")
 	}
 
-	d, err = p.dialogs.Invite(ctx, uri, p.sdp("sendrecv"), sdpHeader(), sip.NewHeader("Session-Expires", "2;refresher=uac"),
-		sip.NewHeader("Min-SE", "2"), sip.NewHeader("Supported", "timer"))
+	d, err = p.dialogs.Invite(ctx, uri, p.sdp("sendrecv"), sdpHeader(), sip.NewHeader("Session-Expires", "3;refresher=uac"),
+		sip.NewHeader("Min-SE", "3"), sip.NewHeader("Supported", "timer"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,14 +298,14 @@ func TestSessionTimers(t *testing.T) {
 		t.Fatal(err)
 	}
 	se, req := d.InviteResponse.GetHeader("Session-Expires"), d.InviteResponse.GetHeader("Require")
-	if se == nil || se.Value() != "2;refresher=uac" || req == nil || req.Value() != "timer" {
+	if se == nil || se.Value() != "3;refresher=uac" || req == nil || req.Value() != "timer" {
 		t.Fatalf("answer's timer: Session-Expires %v, Require %v", se, req)
 	}
 	up := sip.NewRequest(sip.UPDATE, d.InviteResponse.Contact().Address)
-	up.AppendHeader(sip.NewHeader("Session-Expires", "2;refresher=uac"))
+	up.AppendHeader(sip.NewHeader("Session-Expires", "3;refresher=uac"))
 	up.AppendHeader(sip.NewHeader("Supported", "timer"))
 	res, err := d.Do(ctx, up)
-	if err != nil || res.StatusCode != 200 || res.GetHeader("Session-Expires") == nil || res.GetHeader("Session-Expires").Value() != "2;refresher=uac" {
+	if err != nil || res.StatusCode != 200 || res.GetHeader("Session-Expires") == nil || res.GetHeader("Session-Expires").Value() != "3;refresher=uac" {
 		t.Fatalf("refresh: %v %v", res, err)
 	}
 	// No further refresh: our BYE ends the session and the call.
@@ -301,6 +313,47 @@ func TestSessionTimers(t *testing.T) {
 	if id := wait(t, "the hang-up", calls.hungUp); id != "c1" {
 		t.Fatalf("hung up %s", id)
 	}
+}
+
+// A carrier whose UAC does not support timers while a proxy asked for one
+// (Session-Expires without Supported: timer) leaves us the refresher: the
+// answer says refresher=uas without Require, and our UPDATE refreshes
+// the session before it expires, refresher=uac in our request.
+func TestSessionTimerWeRefresh(t *testing.T) {
+	hub := newHub(t)
+	calls := newFakeCalls(hub)
+	p := newPeer(t)
+	_, uri := trunkFor(t, p, calls, hub, func(c *Config) { c.MinSE = 2 * time.Second })
+	ctx := context.Background()
+	d, err := p.dialogs.Invite(ctx, uri, p.sdp("sendrecv"), sdpHeader(), sip.NewHeader("Session-Expires", "2"),
+		sip.NewHeader("Allow", "INVITE, ACK, BYE, CANCEL, UPDATE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WaitAnswer(ctx, sipgo.AnswerOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Ack(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if se, req := d.InviteResponse.GetHeader("Session-Expires"), d.InviteResponse.GetHeader("Require"); se == nil || se.Value() != "2;refresher=uas" || req != nil {
+		t.Fatalf("answer's timer: Session-Expires %v, Require %v", se, req)
+	}
+	for i := range 2 {
+		up := wait(t, fmt.Sprintf("our refresh #%d", i+1), p.updates)
+		if se := up.GetHeader("Session-Expires"); se == nil || se.Value() != "2;refresher=uac" {
+			t.Fatalf("our UPDATE's Session-Expires %v", se)
+		}
+	}
+	select {
+	case id := <-calls.hungUp:
+		t.Fatalf("call %s ended though refreshed", id)
+	default:
+	}
+	if err := d.Bye(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, "the hang-up", calls.hungUp)
 }
 
 // A CANCEL while the call is being set up ends the attempt (sipp's
@@ -377,4 +430,20 @@ func TestDialRefusalReasons(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A dialed customer (sipp) holds and resumes with re-INVITEs: our answers
+// say a=recvonly, then a=sendrecv (sipp's scenario checks both), the
+// call stays up through them and ends on the customer's BYE.
+func TestDialCustomerHoldResume(t *testing.T) {
+	port := freePort(t)
+	sipp := startSipp(t, "answer_hold_bye.xml", port)
+	_, _, tr := setup(t, port)
+	ev, cb := newEvents()
+	tr.DialCustomer(context.Background(), "c1", "+15550100", cb)
+	wait(t, "answered", ev.answered)
+	if err := wait(t, "sipp to finish", sipp); err != nil {
+		t.Fatalf("sipp (an answer without the direction it checks?): %v", err)
+	}
+	wait(t, "the customer's BYE", ev.ended)
 }

@@ -3,8 +3,11 @@
 // to the agents), dials customers' numbers for agents' outbound calls, and
 // dials external E.164 numbers for blind transfers. Every SIP leg offers
 // the call's G.711 codec on a plain RTP socket handed to the media hub, so
-// it bridges to the agents' WebRTC legs without transcoding. It implements
-// call.Dialer.
+// it bridges to the agents' WebRTC legs without transcoding; the socket
+// is bound within --rtp-ports. Requests inside a call's dialog
+// (re-INVITE, UPDATE: hold, resume, session refresh; RFC 4028 timers) are
+// handled in that call (dialog.go, timer.go); SDP is built and read with
+// pion/sdp (sdp.go). It implements call.Dialer.
 package trunk
 
 import (

@@ -1,9 +1,11 @@
 package email
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/md5"
+	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -29,6 +31,8 @@ type relay struct {
 	mechs  []string
 	// plaintext offers AUTH without TLS (go-smtp's AllowInsecureAuth).
 	plaintext bool
+	// maxBytes is the SIZE announced and enforced (0: none).
+	maxBytes int64
 }
 
 type relayed struct {
@@ -150,7 +154,7 @@ func MustRelay(tb testing.TB, r *relay) string {
 	tlsCfg := ts.TLS.Clone()
 	ts.Close()
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &relaySession{r: r, c: c}, nil }))
-	srv.Domain, srv.TLSConfig, srv.AllowInsecureAuth = "relay.test", tlsCfg, r.plaintext
+	srv.Domain, srv.TLSConfig, srv.AllowInsecureAuth, srv.MaxMessageBytes = "relay.test", tlsCfg, r.plaintext, r.maxBytes
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -283,5 +287,37 @@ func TestCRAMMD5RFC2195Example(t *testing.T) {
 	got, err := c.Next([]byte("<1896.697170952@postoffice.reston.mci.net>"))
 	if err != nil || string(got) != "tim b913a602c7eda7a495b4e6e7334d3890" {
 		t.Fatalf("response %q %v", got, err)
+	}
+}
+
+// A 25 MiB file goes out whole through a relay that offers only LOGIN
+// and announces a SIZE it fits (go-smtp enforces it), and parses back
+// byte for byte.
+func TestSend25MiBAttachmentThroughLoginRelay(t *testing.T) {
+	r := &relay{mechs: []string{sasl.Login}, maxBytes: wireLimit(desk.MaxAttachmentBytes)}
+	addr := MustRelay(t, r)
+	ch, err := New(&desk.ChannelConfig{Kind: desk.ChannelEmail, Sender: "support@shop.test",
+		Settings: map[string]string{"smtp_addr": addr, "smtp_username": "user", "smtp_tls_skip_verify": "true"},
+		Secrets:  map[string]string{"smtp_password": "secret"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := make([]byte, desk.MaxAttachmentBytes)
+	_, _ = rand.Read(file)
+	m := &desk.OutboundMessage{IdempotencyKey: "k-big", To: "ana@example.com", Text: "The scans.", Subject: "Scans",
+		Attachments: []desk.Attachment{{ID: 9, Name: "scans.zip", ContentType: "application/zip", Size: int64(len(file))}},
+		Media:       files{9: file}}
+	if _, err := ch.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.mails) != 1 || r.mails[0].mech != sasl.Login {
+		t.Fatalf("relay got %d mails", len(r.mails))
+	}
+	p, err := Parse([]byte(r.mails[0].data), "support@shop.test", "ana@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := p.Message.Attachments; len(a) != 1 || a[0].Name != "scans.zip" || !bytes.Equal(a[0].Content, file) {
+		t.Fatalf("attachments %d", len(a))
 	}
 }

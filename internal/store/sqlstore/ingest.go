@@ -35,7 +35,7 @@ const (
 		ORDER BY c.customer_id = $1 DESC, c.id DESC LIMIT 1`
 	qIngestQueueName     = `SELECT name, bot_url <> '' FROM queues WHERE id = $1`
 	qIngestNewConv       = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address, topic,
-		created_at, updated_at, last_message_at, last_customer_message_at, waiting_since, bot) VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8, $8, $8, $8, $10) RETURNING id`
+		created_at, updated_at, last_message_at, last_customer_message_at, waiting_since, bot, subject) VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8, $8, $8, $8, $10, $11) RETURNING id`
 	qIngestTouchConv = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1, status = $2 WHERE id = $3`
 	// qIngestTouchAndMessage is qIngestTouchConv and qIngestMessage in one
 	// statement, where the database runs data-modifying WITH clauses.
@@ -304,7 +304,7 @@ func (s *Store) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.Inb
 		queueID = s.defaultQueue
 	}
 	c := &desk.Conversation{Channel: in.Channel, CustomerID: cu.ID, Status: desk.ConversationOpen, Priority: desk.PriorityNormal,
-		Tags: []string{}, CC: []string{}, BCC: []string{}, QueueID: queueID, ContactAddress: in.From, SenderAddress: in.To, Topic: topicOf(in.Subject), CreatedAt: now, UpdatedAt: now,
+		Tags: []string{}, CC: []string{}, BCC: []string{}, QueueID: queueID, ContactAddress: in.From, SenderAddress: in.To, Topic: topicOf(in.Subject), Subject: topicOf(in.Subject), CreatedAt: now, UpdatedAt: now,
 		LastMessageAt: &now, LastCustomerMessageAt: &now, CustomerName: cu.Name}
 	c.ContactDisplay = phone.Display(c.ContactAddress)
 	if c.CustomerName == "" {
@@ -323,7 +323,7 @@ func (s *Store) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.Inb
 		c.Bot, bot = desk.QueueBot, desk.QueueBot
 	}
 	if err := s.txRow(ctx, tx, qIngestNewConv, c.Channel, int64(c.CustomerID), c.Status, c.Priority, int64(c.QueueID),
-		c.ContactAddress, c.SenderAddress, at, c.Topic, bot).Scan(&c.ID); err != nil {
+		c.ContactAddress, c.SenderAddress, at, c.Topic, bot, c.Subject).Scan(&c.ID); err != nil {
 		return nil, err
 	}
 	err := s.insertEventTx(ctx, tx, c.ID, desk.EventCreated, desk.SystemActor, at, map[string]any{"channel": c.Channel, "queue_id": c.QueueID.String()})

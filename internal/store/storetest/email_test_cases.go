@@ -34,6 +34,11 @@ func testEmailThreading(t *testing.T, open Opener) {
 	if first.Conversation.Topic != "Order 1042" {
 		t.Fatalf("topic %q", first.Conversation.Topic)
 	}
+	// The thread's subject is kept apart from the topic (which agents
+	// may edit): replies say "Re: " and it.
+	if got, err := f.s.FindConversationByID(f.sys, first.Conversation.ID); err != nil || got.Subject != "Order 1042" {
+		t.Fatalf("subject %q %v", got.Subject, err)
+	}
 	reply := &desk.Message{ConversationID: first.Conversation.ID, Text: "It left today.", Send: &desk.SendRequest{ChannelID: em.ID, Subject: "Re: Order 1042"}}
 	if err := f.s.CreateMessage(f.as(a), reply); err != nil {
 		t.Fatal(err)
