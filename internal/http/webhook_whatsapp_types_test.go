@@ -70,6 +70,8 @@ func TestWhatsAppDocumentedTypes(t *testing.T) {
 			"TEL;TYPE=WORK:+1 (940) 555-1234\nEMAIL;TYPE=WORK:bjohnson@whatsapp.com\nURL:https://www.luckyshrub.com\nBDAY:1999-01-23\nEND:VCARD", ""},
 		{"referral.json", desk.TypeText, "Can I get a quote?\n[From ad 120226305854810726: Chat with us — Chat with us to learn more about our products. https://fb.me/3cr4Wqqkv]", ""},
 		{"unsupported.json", desk.TypeText, "Unsupported message (131051 Message type unknown: Message type is currently not supported.)", ""},
+		{"order.json", desk.TypeText, "Love these!\nOrder from catalog 194836987003835:\n2 × di9ozbzfi4 at 7.99 USD", ""},
+		{"flow_reply.json", desk.TypeText, "Sent\n{\"flow_token\": \"AQAAAAACS5FpgQ_cAAAAAD0QI3s.\", \"appointment_date\": \"2025-03-04\"}", ""},
 	}
 	for _, f := range files {
 		post(f.file)

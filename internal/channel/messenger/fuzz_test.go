@@ -3,6 +3,8 @@ package messenger
 import (
 	"context"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -11,6 +13,12 @@ import (
 // FuzzWebhook feeds signed bodies to the Messenger/Instagram parser: no
 // panic, and only valid messages accepted.
 func FuzzWebhook(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.json") // the documented events
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Add([]byte(`{"object":"page","entry":[{"messaging":[{"sender":{"id":"1"},"recipient":{"id":"2"},"timestamp":1,"message":{"mid":"m1","text":"hi"}}]}]}`))
 	f.Add([]byte(`{"object":"instagram","entry":[{"messaging":[{"sender":{"id":"1"},"message":{"mid":"m2","attachments":[{"type":"image","payload":{"url":"https://x/y.png"}}]}}]}]}`))
 	f.Add([]byte(`{"object":"page","entry":[{"messaging":[{"delivery":{"mids":["m1"]}}]}]}`))

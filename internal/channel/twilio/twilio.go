@@ -163,7 +163,10 @@ func (c *Channel) HandleWebhook(ctx context.Context, req *desk.WebhookRequest) (
 		}
 		return res, nil
 	}
-	in := desk.InboundMessage{Channel: desk.ChannelSMS, From: params.Get("From"), To: params.Get("To"), Text: params.Get("Body"), ExternalID: sid, Type: desk.TypeText}
+	// ProfileName is sent for senders with a profile (WhatsApp through
+	// Twilio, RCS); plain SMS has none.
+	in := desk.InboundMessage{Channel: desk.ChannelSMS, From: params.Get("From"), To: params.Get("To"), Text: params.Get("Body"), ExternalID: sid,
+		Type: desk.TypeText, Name: params.Get("ProfileName")}
 	if in.From == "" {
 		return nil, desk.Errorf(desk.EINVALID, "no From")
 	}

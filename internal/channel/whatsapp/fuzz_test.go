@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -12,7 +13,8 @@ import (
 // FuzzWebhook feeds signed bodies to the webhook parser: it must never
 // panic, and whatever it accepts must be messages the store would take.
 func FuzzWebhook(f *testing.F) {
-	for _, name := range []string{"testdata/document.json"} {
+	files, _ := filepath.Glob("testdata/*.json") // the documented notifications
+	for _, name := range files {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(b)
 		}

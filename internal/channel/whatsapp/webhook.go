@@ -100,7 +100,23 @@ type message struct {
 		Type        string `json:"type"`
 		ButtonReply *reply `json:"button_reply"`
 		ListReply   *reply `json:"list_reply"`
+		// NfmReply is a WhatsApp Flow's answer.
+		NfmReply *struct {
+			Name         string `json:"name"`
+			Body         string `json:"body"`
+			ResponseJSON string `json:"response_json"`
+		} `json:"nfm_reply"`
 	} `json:"interactive"`
+	Order *struct {
+		CatalogID    string `json:"catalog_id"`
+		Text         string `json:"text"`
+		ProductItems []struct {
+			ProductRetailerID string  `json:"product_retailer_id"`
+			Quantity          float64 `json:"quantity"`
+			ItemPrice         float64 `json:"item_price"`
+			Currency          string  `json:"currency"`
+		} `json:"product_items"`
+	} `json:"order"`
 	Reaction *struct {
 		MessageID string `json:"message_id"`
 		Emoji     string `json:"emoji"`
@@ -305,6 +321,10 @@ func inbound(m message) (desk.InboundMessage, error) {
 		}
 		in.Text = replyText(m.Button.Text, m.Button.Payload, "")
 	case "interactive":
+		if i := m.Interactive; i != nil && i.Type == "nfm_reply" && i.NfmReply != nil {
+			in.Text = joinNonEmpty("\n", firstOf(i.NfmReply.Body, "Flow "+i.NfmReply.Name+" answered"), i.NfmReply.ResponseJSON)
+			break
+		}
 		var r *reply
 		if i := m.Interactive; i != nil {
 			r = map[string]*reply{"button_reply": i.ButtonReply, "list_reply": i.ListReply}[i.Type]
@@ -313,6 +333,17 @@ func inbound(m message) (desk.InboundMessage, error) {
 			return in, missing()
 		}
 		in.Text = replyText(r.Title, r.ID, r.Description)
+	case "order":
+		if m.Order == nil || len(m.Order.ProductItems) == 0 {
+			return in, missing()
+		}
+		lines := []string{"Order from catalog " + m.Order.CatalogID + ":"}
+		for _, p := range m.Order.ProductItems {
+			lines = append(lines, fmt.Sprintf("%g × %s at %g %s", p.Quantity, p.ProductRetailerID, p.ItemPrice, p.Currency))
+		}
+		in.Text = joinNonEmpty("\n", m.Order.Text, strings.Join(lines, "\n"))
+	case "request_welcome":
+		in.Text = "Opened the chat for the first time"
 	case "system":
 		if m.System == nil {
 			return in, missing()
