@@ -77,7 +77,7 @@ func (s *Store) uniteCustomersTx(ctx context.Context, tx *sql.Tx) error {
 	}
 	type contact struct {
 		channel, address, key string
-		customer            desk.ID
+		customer              desk.ID
 	}
 	var all []contact
 	for rows.Next() {
