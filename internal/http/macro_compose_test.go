@@ -45,7 +45,7 @@ func TestMacroComposeActions(t *testing.T) {
 			Applied []struct{ Skipped []string }
 		}
 		e.do("POST", "/api/v1/macros/"+move.ID+"/draft", e.agentB, `{"channel":"whatsapp","sender":"15550999"}`, 200, &d)
-		if d.Sender != "15550400" || d.To != "+15551234" || len(d.Applied) != 1 || len(d.Applied[0].Skipped) != 1 || d.Applied[0].Skipped[0] != "sender" {
+		if d.Sender != "+15550400" || d.To != "+15551234" || len(d.Applied) != 1 || len(d.Applied[0].Skipped) != 1 || d.Applied[0].Skipped[0] != "sender" {
 			t.Fatalf("draft: %+v", d)
 		}
 	})

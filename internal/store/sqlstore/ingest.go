@@ -373,10 +373,9 @@ func topicOf(subject string) string {
 	return t
 }
 
-// keyInbound keys the sender of an inbound message (issue 16): the server
-// keyed it with the channel's country already; keying again changes no
-// key, and catches a caller that did not. Our own address (To) is the
-// configured channel's sender, keyed when the channel was saved.
+// keyInbound keys the numbers of an inbound message (issue 16): the server
+// keyed them with the channel's country already; keying again changes no
+// key, and catches a caller that did not.
 func keyInbound(in *desk.InboundMessage) error {
 	if !desk.ValidChannel(in.Channel) {
 		return nil // Validate names it
@@ -386,7 +385,7 @@ func keyInbound(in *desk.InboundMessage) error {
 	if err != nil {
 		return err
 	}
-	in.From = from
+	in.From, in.To = from, phone.Sender(in.Channel, in.To, pc)
 	return nil
 }
 

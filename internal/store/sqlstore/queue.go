@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, bot_url, bot_secret, survey_enabled`
@@ -51,6 +52,7 @@ func (s *Store) CreateQueue(ctx context.Context, q *desk.Queue) error {
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
 		return err
 	}
+	keySenders(q.DefaultSenders)
 	if err := q.Validate(); err != nil {
 		return err
 	}
@@ -170,6 +172,7 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 			q.DefaultSenders = map[string]string{}
 		}
 	}
+	keySenders(q.DefaultSenders)
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
@@ -270,4 +273,12 @@ func existsTx(ctx context.Context, tx *sql.Tx, table string, id desk.ID, what st
 		return notFound(what)
 	}
 	return err
+}
+
+// keySenders keys a queue's default senders (E4) as their channels read
+// numbers, like the channels' own senders they name.
+func keySenders(senders map[string]string) {
+	for ch, addr := range senders {
+		senders[ch] = phone.Sender(ch, addr, phone.ForChannel(ch, "", ""))
+	}
 }
