@@ -186,6 +186,11 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 			return nil, err
 		}
 	}
+	if in.Email != "" {
+		if err := s.adoptEmailTx(ctx, tx, cu, in.Email); err != nil {
+			return nil, err
+		}
+	}
 	res.Customer = cu
 
 	var c *desk.Conversation
@@ -398,4 +403,26 @@ func (s *Store) fillNameTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, n
 	_, err := tx.ExecContext(ctx, `UPDATE customers SET name = $1, sort_name = $2, search_terms = $3 WHERE id = $4 AND name = ''`,
 		name, sortName(cu), search.CustomerTerms(name, cu.Contacts), int64(cu.ID))
 	return err
+}
+
+// adoptEmailTx gives the customer an email address they gave (Live Chat's
+// pre-chat form) as a contact, unless they have it or another customer
+// owns it: a typed address never takes over someone else's.
+func (s *Store) adoptEmailTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, email string) error {
+	for _, ct := range cu.Contacts {
+		if ct.Channel == desk.ChannelEmail && ct.Address == email {
+			return nil
+		}
+	}
+	var owner int64
+	err := tx.QueryRowContext(ctx, `SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2`, desk.ChannelEmail, email).Scan(&owner)
+	if err == nil || !isNoRows(err) {
+		return err
+	}
+	cu.Contacts = append(cu.Contacts, desk.Contact{Channel: desk.ChannelEmail, Address: email})
+	if err := s.writeCustomerPartsTx(ctx, tx, cu); err != nil {
+		return err
+	}
+	fillDisplay(cu)
+	return nil
 }
