@@ -308,7 +308,7 @@ func (s *Store) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.Inb
 	c := &desk.Conversation{Channel: in.Channel, CustomerID: cu.ID, Status: desk.ConversationOpen, Priority: desk.PriorityNormal,
 		Tags: []string{}, CC: []string{}, BCC: []string{}, QueueID: queueID, ContactAddress: in.From, SenderAddress: in.To, Topic: topicOf(in.Subject), CreatedAt: now, UpdatedAt: now,
 		LastMessageAt: &now, LastCustomerMessageAt: &now, CustomerName: cu.Name}
-	c.ContactDisplay = phone.Display(c.ContactAddress)
+	c.ContactDisplay = displayAddress(c.Channel, c.ContactAddress)
 	if c.CustomerName == "" {
 		c.CustomerName = c.ContactDisplay
 	}
