@@ -51,7 +51,8 @@ func (s *Service) routeOf(ctx context.Context, c *desk.Conversation, req ReplyRe
 	queueSender := q.DefaultSenders[r.Channel]
 	switch {
 	case req.From != "":
-		r.From = req.From
+		// Keyed as the channel reads numbers, like the queue's sender.
+		r.From = phone.Sender(r.Channel, req.From, phone.ForChannel(r.Channel, "", ""))
 	case queueSender != "":
 		r.From = queueSender
 	case r.From == "" && s.Channels != nil:
