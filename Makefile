@@ -37,7 +37,7 @@ test-go:
 # Each fuzz target briefly, beyond its committed corpus (testdata/fuzz),
 # which `go test` already runs as ordinary tests.
 FUZZTIME ?= 3s
-FUZZ_TARGETS := ./internal/phone:FuzzKey ./internal/desk:FuzzNormalizeAddress ./internal/desk:FuzzTemplateRender ./internal/http:FuzzInboundDecode ./internal/channel/whatsapp:FuzzWebhook ./internal/channel/twilio:FuzzWebhook ./internal/channel/viber:FuzzWebhook ./internal/channel/messenger:FuzzWebhook ./internal/channel/email:FuzzParse
+FUZZ_TARGETS := ./internal/phone:FuzzKey ./internal/store/sqlite:FuzzSameNumberSameCustomer ./internal/desk:FuzzNormalizeAddress ./internal/desk:FuzzTemplateRender ./internal/http:FuzzInboundDecode ./internal/channel/whatsapp:FuzzWebhook ./internal/channel/twilio:FuzzWebhook ./internal/channel/viber:FuzzWebhook ./internal/channel/messenger:FuzzWebhook ./internal/channel/email:FuzzParse
 test-fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; fn=$${t##*:}; \

@@ -130,6 +130,9 @@ type InboundMessage struct {
 	ExternalID string
 	// Name is the customer's profile name where the channel tells it.
 	Name string
+	// Email is an address the customer gave (Live Chat's pre-chat form):
+	// it becomes their email contact if no customer has it.
+	Email string
 	// Attachments and Location are what media and location messages carry
 	// (D1, D7), as the provider described them.
 	Attachments []Attachment
@@ -176,6 +179,11 @@ func (in *InboundMessage) Validate() error {
 	for len(in.Name) > 200 {
 		_, size := utf8.DecodeLastRuneInString(in.Name)
 		in.Name = in.Name[:len(in.Name)-size]
+	}
+	if a, err := NormalizeAddress(ChannelEmail, in.Email); err == nil {
+		in.Email = a
+	} else {
+		in.Email = "" // a hint, never a reason to refuse the message
 	}
 	if len(in.To) > 320 {
 		return FieldErrorf("to", "to is longer than 320 characters")

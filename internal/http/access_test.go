@@ -85,6 +85,8 @@ var accessTable = map[string]accessCase{
 	"PATCH /api/v1/customers/{id}": {"/api/v1/customers/{customerA}", `{"city":"Lyon"}`, signedIn},
 	// Merging profiles moves conversations of every queue: supervisors.
 	"POST /api/v1/customers/{id}/merge": {"/api/v1/customers/{newCustomer}/merge", `{"other_id":"{newCustomer2}"}`, [5]int{401, 403, 403, 200, 200}},
+	// Possible duplicates span every customer: supervisors, like merging.
+	"GET /api/v1/customers/duplicates": {"/api/v1/customers/duplicates", "", [5]int{401, 403, 403, 200, 200}},
 	// Every agent reads People; the history lists only visible queues'
 	// conversations (an empty list for the other queue's agent).
 	"GET /api/v1/customers/{id}/conversations":   {"/api/v1/customers/{customerA}/conversations", "", signedIn},

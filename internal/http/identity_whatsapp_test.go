@@ -61,3 +61,30 @@ func TestWhatsAppReplyFindsAgentStartedConversation(t *testing.T) {
 		})
 	}
 }
+
+// TestReopenWhileOngoing: reopening a closed conversation while another is
+// ongoing with the same contact and sender is 409 ongoing_conversation
+// naming the one to continue (C4); with none ongoing it reopens.
+func TestReopenWhileOngoing(t *testing.T) {
+	e := newEnv(t)
+	var first, second desk.Conversation
+	start := `{"channel":"sms","sender_address":"brand","to":"+1 202 555 0166","queue_id":"` + e.queueA.String() + `"}`
+	e.do("POST", "/api/v1/conversations", e.agentA, start, 201, &first)
+	e.do("PATCH", "/api/v1/conversations/"+first.ID.String(), e.agentA, `{"status":"closed"}`, 200, nil)
+	e.do("POST", "/api/v1/conversations", e.agentA, `{"channel":"sms","sender_address":"brand","to":"001 (202) 555-0166","queue_id":"`+e.queueA.String()+`"}`, 201, &second)
+	if second.CustomerID != first.CustomerID || second.ID == first.ID {
+		t.Fatalf("second = %+v", second)
+	}
+	var conflict struct {
+		Error struct {
+			Code   string
+			Detail map[string]any
+		}
+	}
+	e.do("PATCH", "/api/v1/conversations/"+first.ID.String(), e.agentA, `{"status":"open"}`, 409, &conflict)
+	if conflict.Error.Code != "ongoing_conversation" || conflict.Error.Detail["conversation_id"] != second.ID.String() {
+		t.Fatalf("conflict = %+v", conflict)
+	}
+	e.do("PATCH", "/api/v1/conversations/"+second.ID.String(), e.agentA, `{"status":"closed"}`, 200, nil)
+	e.do("PATCH", "/api/v1/conversations/"+first.ID.String(), e.agentA, `{"status":"open"}`, 200, nil)
+}

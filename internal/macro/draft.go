@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 // Draft is a new conversation being composed.
@@ -113,10 +114,12 @@ func Apply(m *desk.Macro, d *Draft, env Env) (*Draft, error) {
 		out.Sender = queueSender
 	}
 	if a.Sender != nil {
-		if queueSender != "" && *a.Sender != queueSender {
+		// Keyed as the channel reads numbers, like the queue's sender.
+		sender := phone.Sender(d.Channel, *a.Sender, phone.ForChannel(d.Channel, "", ""))
+		if queueSender != "" && sender != queueSender {
 			rec.Skipped = append(rec.Skipped, "sender")
 		} else {
-			out.Sender = *a.Sender
+			out.Sender = sender
 		}
 	}
 	if len(a.Tags) > 0 {

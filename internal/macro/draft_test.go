@@ -88,7 +88,7 @@ func TestDraftSubjectBodySender(t *testing.T) {
 	branded, free := desk.ID(1), desk.ID(2)
 	env := Env{QueueSender: func(q *desk.ID, channel string) string {
 		if q != nil && *q == branded && channel == "whatsapp" {
-			return "15550400"
+			return "+15550400"
 		}
 		return ""
 	}}
@@ -106,13 +106,13 @@ func TestDraftSubjectBodySender(t *testing.T) {
 		{"sms: the topic action wins, no subject", desk.MacroActions{Subject: str("Refund"), Topic: str("billing")},
 			Draft{Channel: "sms", To: "+1555"}, Draft{Topic: "billing"}, nil},
 		{"sender without a queue default applies", desk.MacroActions{Sender: str("15550401")},
-			Draft{Channel: "whatsapp", To: "+1555", Sender: "15550999"}, Draft{Sender: "15550401"}, nil},
+			Draft{Channel: "whatsapp", To: "+1555", Sender: "15550999"}, Draft{Sender: "+15550401"}, nil},
 		{"moving to a queue with a default sender switches to it", desk.MacroActions{QueueID: &branded},
-			Draft{Channel: "whatsapp", To: "+1555", Sender: "15550401"}, Draft{Sender: "15550400"}, nil},
+			Draft{Channel: "whatsapp", To: "+1555", Sender: "15550401"}, Draft{Sender: "+15550400"}, nil},
 		{"another sender than the queue's default is skipped", desk.MacroActions{QueueID: &branded, Sender: str("15550401")},
-			Draft{Channel: "whatsapp", To: "+1555", Sender: "15550999"}, Draft{Sender: "15550400"}, []string{"sender"}},
+			Draft{Channel: "whatsapp", To: "+1555", Sender: "15550999"}, Draft{Sender: "+15550400"}, []string{"sender"}},
 		{"the draft's own queue default also rules the sender action", desk.MacroActions{Sender: str("15550401")},
-			Draft{Channel: "whatsapp", To: "+1555", QueueID: &branded, Sender: "15550400"}, Draft{Sender: "15550400"}, []string{"sender"}},
+			Draft{Channel: "whatsapp", To: "+1555", QueueID: &branded, Sender: "+15550400"}, Draft{Sender: "+15550400"}, []string{"sender"}},
 		{"a queue without default senders keeps the draft's", desk.MacroActions{QueueID: &free},
 			Draft{Channel: "whatsapp", To: "+1555", Sender: "15550401"}, Draft{Sender: "15550401"}, nil},
 	}

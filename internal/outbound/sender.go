@@ -60,7 +60,8 @@ func (s *Service) routeOf(ctx context.Context, c *desk.Conversation, req ReplyRe
 	def, hasDefault := defaultOf(q, r.Channel, conf)
 	switch {
 	case req.From != "":
-		r.From = req.From
+		// Keyed as the channel reads numbers, like the queue's sender.
+		r.From = phone.Sender(r.Channel, req.From, phone.ForChannel(r.Channel, "", ""))
 	case hasDefault:
 		r.From = def.Address
 	case len(conf) > 0 && !slices.Contains(addresses(conf), r.From):

@@ -58,17 +58,17 @@ func TestReplySenderAndChannelChange(t *testing.T) {
 		channel     string
 		from, to    string
 	}{
-		{"default route", "", ReplyRequest{Text: "a"}, "", "whatsapp", "15550001", "+15559999"},
-		{"free choice without queue sender", "", ReplyRequest{Text: "b", From: "15550002"}, "", "whatsapp", "15550002", "+15559999"},
+		{"default route", "", ReplyRequest{Text: "a"}, "", "whatsapp", "+15550001", "+15559999"},
+		{"free choice without queue sender", "", ReplyRequest{Text: "b", From: "15550002"}, "", "whatsapp", "+15550002", "+15559999"},
 		{"queue sender enforced", "15550001", ReplyRequest{Text: "c", From: "15550002"}, "sender_not_allowed", "", "", ""},
-		{"queue sender used", "15550001", ReplyRequest{Text: "d", From: "15550001"}, "", "whatsapp", "15550001", "+15559999"},
-		{"queue sender chosen over the conversation's", "15550002", ReplyRequest{Text: "e"}, "", "whatsapp", "15550002", "+15559999"},
+		{"queue sender used", "15550001", ReplyRequest{Text: "d", From: "15550001"}, "", "whatsapp", "+15550001", "+15559999"},
+		{"queue sender chosen over the conversation's", "15550002", ReplyRequest{Text: "e"}, "", "whatsapp", "+15550002", "+15559999"},
 		{"conversation's sender refused when named", "15550002", ReplyRequest{Text: "e2", From: "15550001"}, "sender_not_allowed", "", "", ""},
 		{"not a contact", "", ReplyRequest{Text: "f", Channel: "sms", To: "15550000"}, "not_a_contact", "", "", ""},
 		{"no contact on channel", "", ReplyRequest{Text: "g", Channel: "viber"}, "not_a_contact", "", "", ""},
 		{"change channel", "", ReplyRequest{Text: "h", Channel: "sms"}, "", "sms", "15557777", "15559998"},
 		{"last used channel kept", "", ReplyRequest{Text: "i"}, "", "sms", "15557777", "15559998"},
-		{"back to whatsapp", "15550001", ReplyRequest{Text: "j", Channel: "whatsapp", To: "15559999"}, "", "whatsapp", "15550001", "+15559999"},
+		{"back to whatsapp", "15550001", ReplyRequest{Text: "j", Channel: "whatsapp", To: "15559999"}, "", "whatsapp", "+15550001", "+15559999"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -97,13 +97,15 @@ func matchMessage(rule *desk.RoutingRule, in *desk.InboundMessage) bool {
 	return true
 }
 
-// sameAddress compares a rule's keyed address with a message's (both keyed
-// by package phone where they are numbers; keying again changes no key).
+// sameAddress compares a rule's address with a message's, both keyed by
+// package phone as the channel reads numbers (the server keyed them with
+// the channel's country already; keying again changes no key).
 func sameAddress(channel, ruleAddr, addr string) bool {
-	if phone.Sender(channel, ruleAddr, phone.Context{}) == phone.Sender(channel, addr, phone.Context{}) {
-		return true
+	if phone.IsPhoneChannel(channel) || channel == desk.ChannelAPI {
+		pc := phone.ForChannel(channel, "", "")
+		return phone.Sender(channel, ruleAddr, pc) == phone.Sender(channel, addr, pc)
 	}
-	a, err := phone.Address("from", channel, addr, phone.Context{})
+	a, err := desk.NormalizeAddress(channel, addr)
 	return err == nil && a == ruleAddr
 }
 

@@ -3,6 +3,8 @@ package search
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 // MaxTerms bounds the words of a query that are searched; the rest are
@@ -58,23 +60,18 @@ func Parse(s string) Query {
 // Empty reports whether the query can match nothing.
 func (q Query) Empty() bool { return len(q.Terms) == 0 && q.Phone == "" }
 
-// PhoneQuery returns the digits of s when s looks like a phone number —
-// only digits, spaces and + - ( ) . / with at least MinPhoneDigits digits —
+// PhoneQuery returns the digits of s when s looks like a phone number
+// (phone.Digits: digits and the separators people type, a leading +) with
+// at least MinPhoneDigits digits,
 // without leading zeros (a trunk "0" or international "00" prefix), so
 // that "0151 2345678" finds +49 151 2345678 through its indexed suffix.
 // Otherwise it returns "".
 func PhoneQuery(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case strings.ContainsRune(" \t+-().//", r):
-		default:
-			return ""
-		}
+	d, ok := phone.Digits(strings.TrimSpace(s))
+	if !ok {
+		return ""
 	}
-	d := strings.TrimLeft(b.String(), "0")
+	d = strings.TrimLeft(strings.TrimPrefix(d, "+"), "0")
 	if len(d) < MinPhoneDigits {
 		return ""
 	}

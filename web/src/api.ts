@@ -92,6 +92,14 @@ export interface Queue {
 export interface Contact {
   channel: string
   address: string
+  /** How the address is shown: a phone number formatted ("+1 202-555-0177"). Read only. */
+  display?: string
+}
+
+/** A pair of customers that may be one person (People, supervisors). */
+export interface DuplicateCustomers {
+  customers: Customer[]
+  reason: 'same_name' | 'same_address' | 'same_email_local_part'
 }
 
 export interface Customer {
@@ -121,6 +129,8 @@ export interface Conversation {
   assignee_id: ID | null
   contact_address: string
   sender_address: string
+  /** contact_address as shown: a phone number formatted. */
+  contact_display?: string
   merged_into_id: ID | null
   created_at: string
   updated_at: string
@@ -379,6 +389,7 @@ export const api = {
   customers: (q?: { q?: string; tag?: string; cursor?: string; limit?: number }) =>
     request<Page<Customer>>('GET', '/customers', undefined, q),
   customer: (id: ID) => request<Customer>('GET', `/customers/${enc(id)}`),
+  duplicateCustomers: () => request<Page<DuplicateCustomers>>('GET', '/customers/duplicates'),
   createCustomer: (c: CustomerPatch) => request<Customer>('POST', '/customers', c),
   updateCustomer: (id: ID, p: CustomerPatch) => request<Customer>('PATCH', `/customers/${enc(id)}`, p),
 

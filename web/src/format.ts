@@ -74,3 +74,13 @@ export interface Filters {
   priority: string
   tag: string
 }
+
+/** contactText: a contact address as shown (a phone number formatted). */
+export function contactText(c: { address: string; display?: string }): string {
+  return c.display || c.address
+}
+
+/** contactsText: a customer's contacts as shown, comma-separated. */
+export function contactsText(cs: { address: string; display?: string }[] | null | undefined): string {
+  return (cs ?? []).map(contactText).join(', ')
+}

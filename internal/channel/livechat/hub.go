@@ -7,8 +7,9 @@ import (
 
 // Event types of the widget protocol (both directions).
 const (
-	EventHello     = "hello"     // visitor → server, first frame: {token?}
-	EventSession   = "session"   // server → visitor: {token, visitor_id}
+	EventHello     = "hello"     // visitor → server, first frame: {token?, user_id?, user_hash?, name?, email?}
+	EventSession   = "session"   // server → visitor: {token, visitor_id, prechat?, verified?}
+	EventProfile   = "profile"   // visitor → server: {name?, email?} from the pre-chat form
 	EventHistory   = "history"   // server → visitor: {messages}
 	EventMessage   = "message"   // both ways: {id, text}; to the visitor also {files}
 	EventAck       = "ack"       // server → visitor: {id} of the visitor's message, stored
@@ -36,6 +37,20 @@ type Event struct {
 	Messages  []Event   `json:"messages,omitempty"`
 	Code      string    `json:"code,omitempty"`
 	Message   string    `json:"message,omitempty"`
+	// UserID and UserHash identify a visitor signed in on the customer's
+	// site (hello): UserHash is the hex HMAC-SHA256 of UserID keyed with
+	// the channel's identity_secret, computed by the site's server.
+	UserID   string `json:"user_id,omitempty"`
+	UserHash string `json:"user_hash,omitempty"`
+	// Name and Email are what the visitor gave in the pre-chat form
+	// (hello, profile).
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+	// Prechat lists the pre-chat form's fields the channel asks for
+	// (session): "name", "email".
+	Prechat []string `json:"prechat,omitempty"`
+	// Verified says the session is a signed-in user's (session).
+	Verified bool `json:"verified,omitempty"`
 }
 
 // sendBuffer bounds the events waiting for one socket: a socket that falls

@@ -8,10 +8,13 @@
 // pushes an agent's reply to them (a visitor who is away reads it in the
 // history sent when they reconnect).
 //
-// Secrets: session_secret (signs visitor sessions, at least 16 bytes).
+// Secrets: session_secret (signs visitor sessions, at least 16 bytes);
+// identity_secret (optional, at least 16 bytes: verifies the user IDs a
+// site signs for its signed-in visitors, see identity.go).
 // Settings: allowed_origins (comma-separated host patterns of the pages
 // that may embed the widget, e.g. "shop.example.com,*.example.org"; empty
-// allows any page).
+// allows any page); prechat (the pre-chat form's fields: "name",
+// "email" or "name,email"; empty: no form).
 package livechat
 
 import (
@@ -31,6 +34,9 @@ type Channel struct {
 	sessions Sessions
 	origins  []string
 	now      func() time.Time
+	// identitySecret verifies signed user IDs; empty: none are.
+	identitySecret []byte
+	prechat        []string
 }
 
 var _ desk.Channel = (*Channel)(nil)
@@ -42,7 +48,14 @@ func New(hub *Hub, cfg *desk.ChannelConfig) (*Channel, error) {
 	if len(secret) < 16 {
 		return nil, desk.FieldErrorf("secrets", "livechat needs a session_secret of at least 16 characters")
 	}
-	c := &Channel{id: cfg.ID, hub: hub, sessions: Sessions{Secret: []byte(secret), ChannelID: cfg.ID}, now: time.Now}
+	c := &Channel{id: cfg.ID, hub: hub, sessions: Sessions{Secret: []byte(secret), ChannelID: cfg.ID}, now: time.Now,
+		prechat: prechatFields(cfg.Settings["prechat"])}
+	if id := cfg.Secrets["identity_secret"]; id != "" {
+		if len(id) < 16 {
+			return nil, desk.FieldErrorf("secrets", "livechat's identity_secret needs at least 16 characters")
+		}
+		c.identitySecret = []byte(id)
+	}
 	for _, o := range strings.Split(cfg.Settings["allowed_origins"], ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			c.origins = append(c.origins, o)

@@ -49,13 +49,21 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 		conn.Close(websocket.StatusPolicyViolation, "the first frame is hello")
 		return nil
 	}
-	visitor := ""
-	if hello.Token != "" {
+	// A signed-in user of the site is one visitor on every device; an
+	// unsigned or wrongly signed user ID is ignored.
+	visitor := c.verifiedVisitor(hello.UserID, hello.UserHash)
+	verified := visitor != ""
+	if visitor == "" && hello.Token != "" {
 		visitor, _ = c.sessions.Verify(hello.Token, c.now())
+		if strings.HasPrefix(visitor, "v-u") {
+			visitor = "" // a user's session on a page that no longer signs them in
+		}
 	}
 	if visitor == "" {
 		visitor = NewVisitorID()
 	}
+	var who profile
+	who.update(hello.Name, hello.Email)
 	// Registered before the thread is read, so nothing sent meanwhile is
 	// lost; the widget drops duplicates by ID.
 	cl := c.hub.register(visitor)
@@ -66,7 +74,8 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 		return nil
 	}
 	hist := Event{Type: EventHistory, Messages: historyEvents(visitor, thread, c.hub.fileLinks(), c.now())}
-	if wsjson.Write(ctx, conn, Event{Type: EventSession, Token: c.sessions.Issue(visitor, c.now()), VisitorID: visitor}) != nil ||
+	if wsjson.Write(ctx, conn, Event{Type: EventSession, Token: c.sessions.Issue(visitor, c.now()), VisitorID: visitor,
+		Prechat: c.prechat, Verified: verified}) != nil ||
 		wsjson.Write(ctx, conn, hist) != nil {
 		return nil
 	}
@@ -80,7 +89,9 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 		var reply *Event
 		switch e.Type {
 		case EventMessage:
-			reply = c.receive(ctx, cfg, in, visitor, e)
+			reply = c.receive(ctx, cfg, in, visitor, who, e)
+		case EventProfile:
+			who.update(e.Name, e.Email)
 		case EventDelivered, EventSeen:
 			c.receipts(ctx, in, e)
 		case EventTyping:
@@ -119,7 +130,7 @@ func (c *Channel) writeLoop(ctx context.Context, conn *websocket.Conn, cl *clien
 
 // receive ingests a visitor's message: its ID (chosen by the widget) makes
 // a resend after a lost ack idempotent.
-func (c *Channel) receive(ctx context.Context, cfg *desk.ChannelConfig, in desk.ChannelInbound, visitor string, e Event) *Event {
+func (c *Channel) receive(ctx context.Context, cfg *desk.ChannelConfig, in desk.ChannelInbound, visitor string, who profile, e Event) *Event {
 	fail := func(code, msg string) *Event { return &Event{Type: EventError, ID: e.ID, Code: code, Message: msg} }
 	text := strings.TrimSpace(e.Text)
 	switch {
@@ -132,8 +143,10 @@ func (c *Channel) receive(ctx context.Context, cfg *desk.ChannelConfig, in desk.
 	case utf8.RuneCountInString(text) > MaxText:
 		return fail("text_too_long", "messages are limited to 4096 characters")
 	}
+	// The pre-chat form's name fills an unknown customer's name; its email
+	// becomes their email contact if nobody has it (issue 16).
 	msg := desk.InboundMessage{Channel: desk.ChannelLiveChat, From: visitor, Text: text, Type: desk.TypeText,
-		ExternalID: "lc-in-" + visitor + "-" + e.ID}
+		ExternalID: "lc-in-" + visitor + "-" + e.ID, Name: who.name, Email: who.email}
 	if err := in.Deliver(ctx, cfg, &desk.WebhookResult{Messages: []desk.InboundMessage{msg}}); err != nil {
 		if desk.ErrorKind(err) == desk.EINTERNAL {
 			return fail("internal", "internal error; send it again")

@@ -9,6 +9,11 @@
 // refusal is shown on the file's message. Files of messages (both ways)
 // arrive as data {name, content_type, size, url} and show as links (built
 // with DOM APIs, never markup) to Switchboard's origin only.
+// A site whose visitors are signed in adds data-user-id and data-user-hash
+// (hex HMAC-SHA256 of the user ID with the channel's identity_secret,
+// computed on the site's server): the user is one visitor on every device.
+// A channel with a pre-chat form (setting prechat) asks for a name and/or
+// an email before the first message; the answers are kept with the session.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -18,6 +23,10 @@
   var wsURL = origin.replace(/^http/, "ws") + "/api/v1/livechat/" + encodeURIComponent(channel) + "/ws";
   var filesURL = origin + "/api/v1/livechat/" + encodeURIComponent(channel) + "/files";
   var storeKey = "switchboard-livechat-" + channel;
+  var profileKey = storeKey + "-profile";
+  var userID = script.dataset.userId || "", userHash = script.dataset.userHash || "";
+  var profile = {}; // what the pre-chat form told: {name?, email?}
+  try { profile = JSON.parse(localStorage.getItem(profileKey) || "{}") || {}; } catch (err) { profile = {}; }
   var MAX = 4096;
   var MAXFILE = 25 * 1024 * 1024; // Live Chat's file limit (D3's 25 MB)
   var token = null; // the visitor's session, also kept in localStorage
@@ -43,14 +52,44 @@
     ".m.failed .st{color:#fecaca;opacity:1}" +
     ".fs:empty{display:none}.f{margin-top:4px}.f a{color:inherit;text-decoration:underline}.f.na{opacity:.8;font-style:italic}" +
     ".f img{display:block;max-width:100%;max-height:160px;margin-bottom:2px;border-radius:6px}" +
+    ".pre{display:none;flex-direction:column;gap:6px;padding:10px;border-top:1px solid #e5e7eb}.pre.on{display:flex}.pre input{padding:8px;border:1px solid #d1d5db;border-radius:6px;font:inherit}" +
+    ".pre button{border:0;border-radius:6px;padding:8px;background:#2563eb;color:#fff;font-weight:600;cursor:pointer}.bar.off{display:none}" +
     "</style>" +
     "<button class='btn' part='button'>Chat</button>" +
     "<div class='panel' role='dialog' aria-label='Chat'><div class='log' aria-live='polite'></div><div class='note'></div>" +
+    "<form class='pre' aria-label='Before we start'><label class='pn'>Your name <input name='name' autocomplete='name' maxlength='200'></label>" +
+    "<label class='pe'>Your email <input name='email' type='email' autocomplete='email' maxlength='320'></label><button type='submit'>Start chat</button></form>" +
     "<div class='bar'><input type='file' class='file' tabindex='-1' aria-hidden='true'><button class='att' title='Attach a file' aria-label='Attach a file'>\uD83D\uDCCE</button>" +
     "<textarea rows='2' maxlength='" + MAX + "' placeholder='Write a message…' aria-label='Message'></textarea><button class='send'>Send</button></div></div>";
   var btn = root.querySelector(".btn"), panel = root.querySelector(".panel"), log = root.querySelector(".log");
   var note = root.querySelector(".note"), input = root.querySelector("textarea"), sendBtn = root.querySelector(".bar .send");
   var attachBtn = root.querySelector(".bar .att"), fileInput = root.querySelector(".file");
+  var pre = root.querySelector(".pre"), bar = root.querySelector(".bar");
+
+  // askProfile shows the pre-chat form for the fields the channel asks
+  // and the visitor has not answered, hiding the message bar until sent.
+  function askProfile(fields, hasHistory) {
+    var missing = (fields || []).filter(function (f) { return !profile[f]; });
+    if (!missing.length || hasHistory) { return; }
+    root.querySelector(".pn").style.display = missing.indexOf("name") >= 0 ? "" : "none";
+    root.querySelector(".pe").style.display = missing.indexOf("email") >= 0 ? "" : "none";
+    pre.elements.name.required = missing.indexOf("name") >= 0;
+    pre.elements.email.required = missing.indexOf("email") >= 0;
+    pre.classList.add("on");
+    bar.classList.add("off");
+  }
+  pre.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var name = pre.elements.name.value.trim(), email = pre.elements.email.value.trim();
+    if (name) { profile.name = name; }
+    if (email) { profile.email = email; }
+    try { localStorage.setItem(profileKey, JSON.stringify(profile)); } catch (err) { /* private mode */ }
+    frame({ type: "profile", name: profile.name || "", email: profile.email || "" });
+    pre.classList.remove("on");
+    bar.classList.remove("off");
+    input.focus();
+  });
+  var prechat = [];
 
   function frame(e) { if (ws && connected) { ws.send(JSON.stringify(e)); } }
 
@@ -202,9 +241,11 @@
       case "session":
         token = e.token;
         visitorID = e.visitor_id || "";
+        prechat = e.prechat || [];
         try { localStorage.setItem(storeKey, e.token); } catch (err) { /* private mode: session lasts the page */ }
         break;
       case "history":
+        askProfile(prechat, (e.messages || []).length > 0);
         (e.messages || []).forEach(function (m) {
           // The server keeps our messages as lc-in-VISITOR-ID: shown under
           // our ID, a message sent before a reconnect is not shown twice.
@@ -246,7 +287,8 @@
     ws = new WebSocket(wsURL);
     ws.onopen = function () {
       connected = true; backoff = 1000; note.textContent = "";
-      ws.send(JSON.stringify({ type: "hello", token: token || "" }));
+      ws.send(JSON.stringify({ type: "hello", token: token || "", user_id: userID, user_hash: userHash,
+        name: profile.name || "", email: profile.email || "" }));
       reportSeen();
     };
     ws.onmessage = function (m) { try { onEvent(JSON.parse(m.data)); } catch (err) { /* ignore bad frames */ } };

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 const channelColumns = `id, kind, provider, name, sender, queue_id, settings, secrets, created_at, updated_at`
@@ -36,6 +37,7 @@ func (s *Store) CreateChannel(ctx context.Context, c *desk.ChannelConfig) error 
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	keyChannelSender(c)
 	now := s.now()
 	c.CreatedAt, c.UpdatedAt = now, now
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -156,6 +158,7 @@ func (s *Store) UpdateChannel(ctx context.Context, id desk.ID, upd desk.ChannelU
 		if err := c.Validate(); err != nil {
 			return err
 		}
+		keyChannelSender(c)
 		if err := s.checkQueueTx(ctx, tx, c.QueueID); err != nil {
 			return err
 		}
@@ -199,4 +202,10 @@ func (s *Store) DeleteChannel(ctx context.Context, id desk.ID) error {
 		}
 		return nil
 	})
+}
+
+// keyChannelSender keys a channel's own number (issue 16) as the channel
+// reads numbers: WhatsApp's digits are international; a name is kept.
+func keyChannelSender(c *desk.ChannelConfig) {
+	c.Sender = phone.Sender(c.Kind, c.Sender, phone.ChannelContext(c.Kind, c, ""))
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
-	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 const conversationSelect = `SELECT c.id, c.channel, c.customer_id, c.status, c.priority, c.topic, c.summary,
@@ -34,7 +33,7 @@ func scanConversation(row interface{ Scan(...any) error }, extra ...any) (*desk.
 		return nil, err
 	}
 	c.CustomerID = desk.ID(customer.Int64)
-	c.ContactDisplay = phone.Display(c.ContactAddress)
+	c.ContactDisplay = displayAddress(c.Channel, c.ContactAddress)
 	if c.CustomerName == c.ContactAddress {
 		c.CustomerName = c.ContactDisplay // an unknown customer, shown by number
 	}

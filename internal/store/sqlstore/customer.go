@@ -243,8 +243,18 @@ func (s *Store) UpdateCustomer(ctx context.Context, id desk.ID, upd desk.Custome
 // fillDisplay sets how each contact address is shown.
 func fillDisplay(c *desk.Customer) {
 	for i := range c.Contacts {
-		c.Contacts[i].Display = phone.Display(c.Contacts[i].Address)
+		c.Contacts[i].Display = displayAddress(c.Contacts[i].Channel, c.Contacts[i].Address)
 	}
+}
+
+// displayAddress is how a contact address is shown: a phone number
+// formatted ("+1 202-555-0177"), a Live Chat visitor's random ID as
+// "Web visitor" and its last characters, anything else as stored.
+func displayAddress(channel, address string) string {
+	if channel == desk.ChannelLiveChat && strings.HasPrefix(address, "v-") && len(address) > 8 {
+		return "Web visitor " + address[len(address)-6:]
+	}
+	return phone.Display(address)
 }
 
 // phoneQuery is what a People query matches contact addresses by: the

@@ -44,6 +44,9 @@ func (s *Store) migrateIdentity(ctx context.Context) error {
 			}
 			return err
 		}
+		if err := s.rekeySendersTx(ctx, tx); err != nil {
+			return err
+		}
 		if err := s.uniteCustomersTx(ctx, tx); err != nil {
 			return err
 		}
@@ -77,7 +80,7 @@ func (s *Store) uniteCustomersTx(ctx context.Context, tx *sql.Tx) error {
 	}
 	type contact struct {
 		channel, address, key string
-		customer            desk.ID
+		customer              desk.ID
 	}
 	var all []contact
 	for rows.Next() {
@@ -167,19 +170,20 @@ func (s *Store) uniteCustomersTx(ctx context.Context, tx *sql.Tx) error {
 // phone-like channel, merging the ongoing ones that turn out to share a
 // contact and sender (and any that did already) by C8's rules.
 func (s *Store) rekeyConversationsTx(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT channel, contact_address FROM conversations WHERE contact_address <> ''`)
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT channel, contact_address, sender_address FROM conversations WHERE contact_address <> ''`)
 	if err != nil {
 		return err
 	}
-	type addr struct{ channel, address, key string }
+	type addr struct{ channel, address, sender, key, senderKey string }
 	var rekey []addr
 	for rows.Next() {
 		var a addr
-		if err := rows.Scan(&a.channel, &a.address); err != nil {
+		if err := rows.Scan(&a.channel, &a.address, &a.sender); err != nil {
 			rows.Close()
 			return err
 		}
-		if a.key = migrationKey(a.channel, a.address); a.key != a.address {
+		a.key, a.senderKey = migrationKey(a.channel, a.address), senderKey(a.channel, a.sender)
+		if a.key != a.address || a.senderKey != a.sender {
 			rekey = append(rekey, a)
 		}
 	}
@@ -200,7 +204,7 @@ func (s *Store) rekeyConversationsTx(ctx context.Context, tx *sql.Tx) error {
 			crows.Close()
 			return err
 		}
-		k := [3]string{c.Channel, migrationKey(c.Channel, c.ContactAddress), c.SenderAddress}
+		k := [3]string{c.Channel, migrationKey(c.Channel, c.ContactAddress), senderKey(c.Channel, c.SenderAddress)}
 		if groups[k] == nil {
 			order = append(order, k)
 		}
@@ -225,9 +229,87 @@ func (s *Store) rekeyConversationsTx(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	for _, a := range rekey {
-		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET contact_address = $1 WHERE channel = $2 AND contact_address = $3`,
-			a.key, a.channel, a.address); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET contact_address = $1, sender_address = $2
+			WHERE channel = $3 AND contact_address = $4 AND sender_address = $5`,
+			a.key, a.senderKey, a.channel, a.address, a.sender); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// senderKey is our own address on a channel as the store now keys it.
+func senderKey(channel, address string) string {
+	return phone.Sender(channel, address, phone.ForChannel(channel, "", ""))
+}
+
+// rekeySendersTx keys the channels' own numbers and the queues' default
+// senders, as CreateChannel and UpdateQueue now do.
+func (s *Store) rekeySendersTx(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, kind, sender FROM channels`)
+	if err != nil {
+		return err
+	}
+	type channel struct {
+		id                desk.ID
+		kind, sender, key string
+	}
+	var chs []channel
+	for rows.Next() {
+		var c channel
+		if err := rows.Scan(&c.id, &c.kind, &c.sender); err != nil {
+			rows.Close()
+			return err
+		}
+		if c.key = senderKey(c.kind, c.sender); c.key != c.sender {
+			chs = append(chs, c)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range chs {
+		if _, err := tx.ExecContext(ctx, `UPDATE channels SET sender = $1 WHERE id = $2`, c.key, int64(c.id)); err != nil {
+			return err
+		}
+	}
+	qrows, err := tx.QueryContext(ctx, `SELECT id, default_senders FROM queues`)
+	if err != nil {
+		return err
+	}
+	type queue struct {
+		id      desk.ID
+		senders string
+	}
+	var qs []queue
+	for qrows.Next() {
+		var q queue
+		if err := qrows.Scan(&q.id, &q.senders); err != nil {
+			qrows.Close()
+			return err
+		}
+		qs = append(qs, q)
+	}
+	qrows.Close()
+	if err := qrows.Err(); err != nil {
+		return err
+	}
+	for _, q := range qs {
+		m := map[string]string{}
+		if err := scanJSON(q.senders, &m); err != nil {
+			return err
+		}
+		changed := false
+		for ch, addr := range m {
+			if k := senderKey(ch, addr); k != addr {
+				m[ch], changed = k, true
+			}
+		}
+		if changed {
+			if _, err := tx.ExecContext(ctx, `UPDATE queues SET default_senders = $1 WHERE id = $2`, mustJSON(m), int64(q.id)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

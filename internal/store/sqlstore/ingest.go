@@ -189,6 +189,11 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 			return nil, err
 		}
 	}
+	if in.Email != "" {
+		if err := s.adoptEmailTx(ctx, tx, cu, in.Email); err != nil {
+			return nil, err
+		}
+	}
 	res.Customer = cu
 
 	var c *desk.Conversation
@@ -306,7 +311,7 @@ func (s *Store) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.Inb
 	c := &desk.Conversation{Channel: in.Channel, CustomerID: cu.ID, Status: desk.ConversationOpen, Priority: desk.PriorityNormal,
 		Tags: []string{}, CC: []string{}, BCC: []string{}, QueueID: queueID, ContactAddress: in.From, SenderAddress: in.To, Topic: topicOf(in.Subject), Subject: topicOf(in.Subject), CreatedAt: now, UpdatedAt: now,
 		LastMessageAt: &now, LastCustomerMessageAt: &now, CustomerName: cu.Name}
-	c.ContactDisplay = phone.Display(c.ContactAddress)
+	c.ContactDisplay = displayAddress(c.Channel, c.ContactAddress)
 	if c.CustomerName == "" {
 		c.CustomerName = c.ContactDisplay
 	}
@@ -376,10 +381,9 @@ func topicOf(subject string) string {
 	return t
 }
 
-// keyInbound keys the sender of an inbound message (issue 16): the server
-// keyed it with the channel's country already; keying again changes no
-// key, and catches a caller that did not. Our own address (To) is the
-// configured channel's sender, keyed when the channel was saved.
+// keyInbound keys the numbers of an inbound message (issue 16): the server
+// keyed them with the channel's country already; keying again changes no
+// key, and catches a caller that did not.
 func keyInbound(in *desk.InboundMessage) error {
 	if !desk.ValidChannel(in.Channel) {
 		return nil // Validate names it
@@ -389,7 +393,7 @@ func keyInbound(in *desk.InboundMessage) error {
 	if err != nil {
 		return err
 	}
-	in.From = from
+	in.From, in.To = from, phone.Sender(in.Channel, in.To, pc)
 	return nil
 }
 
@@ -402,4 +406,26 @@ func (s *Store) fillNameTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, n
 	_, err := tx.ExecContext(ctx, `UPDATE customers SET name = $1, sort_name = $2, search_terms = $3 WHERE id = $4 AND name = ''`,
 		name, sortName(cu), search.CustomerTerms(name, cu.Contacts), int64(cu.ID))
 	return err
+}
+
+// adoptEmailTx gives the customer an email address they gave (Live Chat's
+// pre-chat form) as a contact, unless they have it or another customer
+// owns it: a typed address never takes over someone else's.
+func (s *Store) adoptEmailTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, email string) error {
+	for _, ct := range cu.Contacts {
+		if ct.Channel == desk.ChannelEmail && ct.Address == email {
+			return nil
+		}
+	}
+	var owner int64
+	err := tx.QueryRowContext(ctx, `SELECT customer_id FROM contacts WHERE channel = $1 AND address = $2`, desk.ChannelEmail, email).Scan(&owner)
+	if err == nil || !isNoRows(err) {
+		return err
+	}
+	cu.Contacts = append(cu.Contacts, desk.Contact{Channel: desk.ChannelEmail, Address: email})
+	if err := s.writeCustomerPartsTx(ctx, tx, cu); err != nil {
+		return err
+	}
+	fillDisplay(cu)
+	return nil
 }

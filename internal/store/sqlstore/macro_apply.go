@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 // ApplyMacro runs a macro on a conversation (E2): every action in one
@@ -26,6 +27,13 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 	}
 	if c.Status == desk.ConversationClosed {
 		return nil, desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed")
+	}
+	if m.Actions.Sender != nil {
+		// The sender is a number on phone channels: keyed as the
+		// conversation's channel reads it, like the queue's and the
+		// channels' senders it is checked against (issue 16).
+		k := phone.Sender(c.Channel, *m.Actions.Sender, phone.ForChannel(c.Channel, "", ""))
+		m.Actions.Sender = &k
 	}
 	after, changes, composer := m.Plan(c)
 	if err := s.checkMacroSender(ctx, c, after, m); err != nil {

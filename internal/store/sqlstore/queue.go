@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, bot_url, bot_secret, survey_enabled, agents_assign_colleagues`
@@ -51,6 +52,7 @@ func (s *Store) CreateQueue(ctx context.Context, q *desk.Queue) error {
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
 		return err
 	}
+	keySenders(q.DefaultSenders)
 	if err := q.Validate(); err != nil {
 		return err
 	}
@@ -176,6 +178,7 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 		if q.DefaultSenders == nil {
 			q.DefaultSenders = map[string]string{}
 		}
+		keySenders(q.DefaultSenders)
 		if err := s.checkDefaultSenders(ctx, old, q.DefaultSenders); err != nil {
 			return nil, err
 		}
@@ -310,4 +313,12 @@ func (s *Store) checkDefaultSenders(ctx context.Context, old, senders map[string
 		}
 	}
 	return nil
+}
+
+// keySenders keys a queue's default senders (E4) as their channels read
+// numbers, like the channels' own senders they name.
+func keySenders(senders map[string]string) {
+	for ch, addr := range senders {
+		senders[ch] = phone.Sender(ch, addr, phone.ForChannel(ch, "", ""))
+	}
 }

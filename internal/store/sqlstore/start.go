@@ -19,6 +19,7 @@ func (s *Store) StartConversation(ctx context.Context, n *desk.NewConversation) 
 	if err != nil {
 		return nil, err
 	}
+	n.Sender = phone.Sender(n.Channel, n.Sender, phone.ForChannel(n.Channel, "", ""))
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}

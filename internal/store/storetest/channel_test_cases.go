@@ -128,7 +128,7 @@ func testOutbox(t *testing.T, open Opener) {
 		t.Fatalf("claim: %d jobs, %v", len(jobs), err)
 	}
 	j1, j2 := jobs[0], jobs[1]
-	if j1.MessageID != m1.ID || j1.Message.To != "+15551234" || j1.Message.From != "15550200" || j1.Message.Text != "one" ||
+	if j1.MessageID != m1.ID || j1.Message.To != "+15551234" || j1.Message.From != "+15550200" || j1.Message.Text != "one" ||
 		j1.Message.IdempotencyKey == "" || j1.Attempts != 1 || j2.Message.Template == nil || j2.Message.Template.Variables[0] != "Ann" {
 		t.Fatalf("jobs: %+v %+v", j1, j2)
 	}

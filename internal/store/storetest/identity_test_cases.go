@@ -262,6 +262,10 @@ func testIdentityMigration(t *testing.T, open Opener) {
 	exec(`UPDATE contacts SET address = '+1 (212) 555-0142' WHERE customer_id = $1`, int64(bob.Customer.ID))
 	exec(`UPDATE conversations SET contact_address = '+1 (212) 555-0142' WHERE id = $1`, int64(bob.Conversation.ID))
 	guide := f.MustIngest("80010020000", "s2", "hi", 0) // already its key: untouched
+	// Our own number stored as typed: on the twin's conversation and as the
+	// Default queue's WhatsApp sender.
+	exec(`UPDATE conversations SET sender_address = '15550007000' WHERE id = $1`, int64(twin.Conversation.ID))
+	exec(`UPDATE queues SET default_senders = '{"whatsapp":"15550007000"}' WHERE is_default`)
 
 	if err := raw.MigrateIdentity(f.sys); err != nil {
 		t.Fatal(err)
@@ -281,7 +285,7 @@ func testIdentityMigration(t *testing.T, open Opener) {
 		t.Fatalf("united customer = %+v", cu)
 	}
 	ongoing := f.ongoingFor(cu.ID, desk.ChannelWhatsApp)
-	if len(ongoing) != 1 || ongoing[0].ID != twin.Conversation.ID || ongoing[0].ContactAddress != "+12025550177" {
+	if len(ongoing) != 1 || ongoing[0].ID != twin.Conversation.ID || ongoing[0].ContactAddress != "+12025550177" || ongoing[0].SenderAddress != ourWhatsApp {
 		t.Fatalf("ongoing = %d, want the newer conversation only", len(ongoing))
 	}
 	msgs, _, err := f.s.FindMessages(f.sys, ongoing[0].ID, desk.MessageFilter{Limit: 50})
@@ -311,6 +315,9 @@ func testIdentityMigration(t *testing.T, open Opener) {
 	}
 	if g, err := f.s.FindCustomerByContact(f.sys, desk.ChannelSMS, "80010020000"); err != nil || g.ID != guide.Customer.ID {
 		t.Fatalf("guide number: %+v %v", g, err)
+	}
+	if q, err := f.s.FindDefaultQueue(f.sys); err != nil || q.DefaultSenders[desk.ChannelWhatsApp] != ourWhatsApp {
+		t.Fatalf("queue sender not re-keyed: %+v %v", q, err)
 	}
 	// The index is back: the merged conversation cannot be reopened.
 	reopen := desk.ConversationOpen

@@ -71,20 +71,20 @@ func testMacroCompose(t *testing.T, open Opener) {
 	t.Run("preview shows the sender and the draft, writes nothing", func(t *testing.T) {
 		n := events(c.ID)
 		pre, err := f.s.ApplyMacro(ctx, c.ID, brand.ID, true)
-		if err != nil || !hasChange(pre, "sender_address", "15550400") || !hasChange(pre, "draft.text", "Hello from the brand") ||
-			pre.Conversation.SenderAddress != "15550400" || pre.Draft == nil || pre.Draft.Text != "Hello from the brand" {
+		if err != nil || !hasChange(pre, "sender_address", "+15550400") || !hasChange(pre, "draft.text", "Hello from the brand") ||
+			pre.Conversation.SenderAddress != "+15550400" || pre.Draft == nil || pre.Draft.Text != "Hello from the brand" {
 			t.Fatalf("preview: %+v %v", pre, err)
 		}
 		got, _ := f.s.FindConversationByID(ctx, c.ID)
 		d, _ := f.s.FindDraft(ctx, c.ID)
-		if got.SenderAddress != "15550401" || d.Text != "my own words" || events(c.ID) != n {
+		if got.SenderAddress != "+15550401" || d.Text != "my own words" || events(c.ID) != n {
 			t.Fatalf("preview wrote: sender %s, draft %q", got.SenderAddress, d.Text)
 		}
 	})
 	t.Run("apply: sender, reply draft and one event together", func(t *testing.T) {
 		n := events(c.ID)
 		res, err := f.s.ApplyMacro(ctx, c.ID, brand.ID, false)
-		if err != nil || res.Conversation.SenderAddress != "15550400" {
+		if err != nil || res.Conversation.SenderAddress != "+15550400" {
 			t.Fatalf("apply: %+v %v", res, err)
 		}
 		d, err := f.s.FindDraft(ctx, c.ID)
@@ -126,7 +126,7 @@ func testMacroCompose(t *testing.T, open Opener) {
 			}
 			got, _ := f.s.FindConversationByID(ctx, c.ID)
 			d, _ := f.s.FindDraft(ctx, c.ID)
-			if got.SenderAddress != "15550401" || got.QueueID != free.ID || got.Status != desk.ConversationOpen || d.Text != "keep me" || events(c.ID) != n {
+			if got.SenderAddress != "+15550401" || got.QueueID != free.ID || got.Status != desk.ConversationOpen || d.Text != "keep me" || events(c.ID) != n {
 				t.Fatalf("a refused macro changed something: %+v, draft %q", got, d.Text)
 			}
 		})
@@ -134,7 +134,7 @@ func testMacroCompose(t *testing.T, open Opener) {
 	t.Run("the queue's default sender is accepted", func(t *testing.T) {
 		c := ingest("0002")
 		res, err := f.s.ApplyMacro(ctx, c.ID, move.ID, false)
-		if err != nil || res.Conversation.QueueID != branded.ID || res.Conversation.SenderAddress != "15550400" || res.Draft != nil {
+		if err != nil || res.Conversation.QueueID != branded.ID || res.Conversation.SenderAddress != "+15550400" || res.Draft != nil {
 			t.Fatalf("move: %+v %v", res, err)
 		}
 		if _, err := f.s.FindDraft(ctx, c.ID); desk.ErrorKind(err) != desk.ENOTFOUND {
