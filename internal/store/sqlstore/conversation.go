@@ -161,7 +161,7 @@ func (s *Store) createConversationTx(ctx context.Context, tx *sql.Tx, actor *des
 		c.ContactAddress, c.SenderAddress, now, closed, desk.PriorityRank(c.Priority), c.Subject, jsonList(c.CC), jsonList(c.BCC)).Scan(&c.ID); err != nil {
 		return err
 	}
-	if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
+	if err := s.refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
 		return err
 	}
 	if err := setTagsTx(ctx, tx, "conversations", c.ID, c.Tags); err != nil {

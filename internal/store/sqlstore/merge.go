@@ -78,7 +78,7 @@ func (s *Store) MergeConversations(ctx context.Context, id, otherID desk.ID) (*d
 			closedAt, int64(survivor.ID), now, int64(older.ID)); err != nil {
 			return err
 		}
-		if err := refreshLoadTx(ctx, tx, cur.AssigneeID, other.AssigneeID); err != nil {
+		if err := s.refreshLoadTx(ctx, tx, cur.AssigneeID, other.AssigneeID); err != nil {
 			return err
 		}
 		if err := s.insertEventTx(ctx, tx, survivor.ID, desk.EventMerged, actor, now, map[string]any{"merged_id": older.ID.String()}); err != nil {

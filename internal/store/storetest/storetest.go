@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Presence", func(t *testing.T) { testPresence(t, open) })
 	t.Run("Inactivity", func(t *testing.T) { testInactivity(t, open) })
 	t.Run("Utilization", func(t *testing.T) { testUtilization(t, open) })
+	t.Run("Activity", func(t *testing.T) { testActivity(t, open) })
 	t.Run("RoutingRules", func(t *testing.T) { testRoutingRules(t, open) })
 	t.Run("AutoAssignNext", func(t *testing.T) { testAutoAssignNext(t, open) })
 	t.Run("AutoAssignBatch", func(t *testing.T) { testAutoAssignBatch(t, open) })
