@@ -272,6 +272,9 @@ func (s *Server) handleCallTransfer(w http.ResponseWriter, r *http.Request) erro
 		if req.AgentID != nil || req.QueueID != nil {
 			return desk.FieldErrorf("number", "give one of agent_id, queue_id and number")
 		}
+		if err := call.CheckExternalTarget(r.Context(), s.cfg.Store, req.Number); err != nil {
+			return err
+		}
 		return s.callAction(func(svc *call.Service, ctx context.Context, id string, agent desk.ID) (*call.Call, error) {
 			return svc.TransferExternal(ctx, id, agent, req.Number)
 		})(w, r)

@@ -91,6 +91,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ReplyChannelSwitch", func(t *testing.T) { testReplyChannelSwitch(t, open) })
 	t.Run("Dispatch", func(t *testing.T) { testDispatch(t, open) })
 	t.Run("Calls", func(t *testing.T) { testCalls(t, open) })
+	t.Run("TransferPolicy", func(t *testing.T) { testTransferPolicy(t, open) })
 	t.Run("Forms", func(t *testing.T) { testForms(t, open) })
 	t.Run("People", func(t *testing.T) { testPeople(t, open) })
 	t.Run("HistoryCap", func(t *testing.T) { testHistoryCap(t, open) })
