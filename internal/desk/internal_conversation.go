@@ -41,7 +41,8 @@ func (n *NewInternalConversation) Validate() error {
 type InternalConversationService interface {
 	// CreateInternalConversation stores the conversation, its created event
 	// and its first message in one transaction; any agent may create one
-	// in a queue they belong to (field queue_id otherwise). The linked
+	// in any queue (field queue_id if unknown), and keeps seeing it there;
+	// an assignee must belong to that queue (field assignee_id). The linked
 	// conversation must be visible to the caller (field
 	// linked_conversation_id). Returns the conversation and first message.
 	CreateInternalConversation(ctx context.Context, n *NewInternalConversation) (*Conversation, *Message, error)

@@ -105,6 +105,25 @@ type Utilization struct {
 	Total     float64            `json:"total"`
 }
 
+// AgentActivity is one agent's time in each status of a period (A6): the
+// status the agent was in at each moment — Idle, Under capacity, Full
+// capacity or a call state while Available or in a call, else the status
+// set by hand (Busy, Away, Offline, a custom one).
+type AgentActivity struct {
+	AgentID   ID                 `json:"agent_id"`
+	AgentName string             `json:"agent_name"`
+	Seconds   map[string]float64 `json:"seconds"`
+	Total     float64            `json:"total"`
+	Timeline  []ActivitySpan     `json:"timeline,omitempty"`
+}
+
+// ActivitySpan is one status period of a timeline.
+type ActivitySpan struct {
+	Status string    `json:"status"`
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+}
+
 // PresenceService keeps agents' statuses (A2–A7).
 type PresenceService interface {
 	// SetAgentStatus sets a status by hand: a built-in one or a custom
@@ -138,4 +157,9 @@ type PresenceService interface {
 	// Utilization returns seconds per status per agent within [from, to)
 	// (supervisor+). Periods still running count up to now.
 	Utilization(ctx context.Context, from, to time.Time) ([]*Utilization, error)
+	// Activity returns, per agent, the seconds in every status the agent
+	// passed through within [from, to), the automatic ones (A3) included,
+	// and with timeline the periods themselves, clipped to the range
+	// (supervisor+). agentID, if set, restricts to one agent.
+	Activity(ctx context.Context, from, to time.Time, agentID *ID, timeline bool) ([]*AgentActivity, error)
 }

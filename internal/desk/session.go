@@ -102,6 +102,7 @@ type Store interface {
 	BotService
 	CallService
 	SessionWindowService
+	SettingsService
 	// SetChangeHandler installs the handler told of committed changes.
 	SetChangeHandler(h ChangeHandler)
 	TwoFactorService

@@ -46,21 +46,23 @@ var accessTable = map[string]accessCase{
 	"GET /metrics":             {"/metrics", "", all200},
 	"GET /api/v1/openapi.json": {"/api/v1/openapi.json", "", all200},
 
-	"POST /api/v1/auth/login":         {"/api/v1/auth/login", `{"email":"nobody@example.com","password":"wrong-password"}`, [5]int{401, 401, 401, 401, 401}},
-	"GET /api/v1/setup":               {"/api/v1/setup", "", all200},
-	"POST /api/v1/setup":              {"/api/v1/setup", `{"token":"x","email":"x@example.com","password":"long-enough","organisation":"O"}`, [5]int{409, 409, 409, 409, 409}},
-	"GET /api/v1/organisation":        {"/api/v1/organisation", "", [5]int{401, 404, 404, 404, 404}},
-	"POST /api/v1/auth/logout":        {"/api/v1/auth/logout", "", [5]int{401, 204, 204, 204, 204}},
-	"GET /api/v1/auth/totp":           {"/api/v1/auth/totp", "", signedIn},
-	"POST /api/v1/auth/totp/enroll":   {"/api/v1/auth/totp/enroll", "", signedIn},
-	"POST /api/v1/auth/totp/confirm":  {"/api/v1/auth/totp/confirm", `{"code":"000000"}`, [5]int{401, 404, 404, 404, 404}},
-	"POST /api/v1/auth/totp/disable":  {"/api/v1/auth/totp/disable", `{"code":"000000"}`, [5]int{401, 404, 404, 404, 404}},
-	"GET /api/v1/me":                  {"/api/v1/me", "", signedIn},
-	"PUT /api/v1/me/status":           {"/api/v1/me/status", `{"status":"busy"}`, signedIn},
-	"PUT /api/v1/me/password":         {"/api/v1/me/password", `{"current_password":"wrong-password","new_password":"new-password"}`, [5]int{401, 400, 400, 400, 400}},
-	"GET /api/v1/settings/two-factor": {"/api/v1/settings/two-factor", "", adminOnly},
-	"PUT /api/v1/settings/two-factor": {"/api/v1/settings/two-factor", `{"required_roles":[]}`, adminOnly},
-	"GET /api/v1/audit":               {"/api/v1/audit", "", adminOnly},
+	"POST /api/v1/auth/login":                {"/api/v1/auth/login", `{"email":"nobody@example.com","password":"wrong-password"}`, [5]int{401, 401, 401, 401, 401}},
+	"GET /api/v1/setup":                      {"/api/v1/setup", "", all200},
+	"POST /api/v1/setup":                     {"/api/v1/setup", `{"token":"x","email":"x@example.com","password":"long-enough","organisation":"O"}`, [5]int{409, 409, 409, 409, 409}},
+	"GET /api/v1/organisation":               {"/api/v1/organisation", "", [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/auth/logout":               {"/api/v1/auth/logout", "", [5]int{401, 204, 204, 204, 204}},
+	"GET /api/v1/auth/totp":                  {"/api/v1/auth/totp", "", signedIn},
+	"POST /api/v1/auth/totp/enroll":          {"/api/v1/auth/totp/enroll", "", signedIn},
+	"POST /api/v1/auth/totp/confirm":         {"/api/v1/auth/totp/confirm", `{"code":"000000"}`, [5]int{401, 404, 404, 404, 404}},
+	"POST /api/v1/auth/totp/disable":         {"/api/v1/auth/totp/disable", `{"code":"000000"}`, [5]int{401, 404, 404, 404, 404}},
+	"GET /api/v1/me":                         {"/api/v1/me", "", signedIn},
+	"PUT /api/v1/me/status":                  {"/api/v1/me/status", `{"status":"busy"}`, signedIn},
+	"PUT /api/v1/me/password":                {"/api/v1/me/password", `{"current_password":"wrong-password","new_password":"new-password"}`, [5]int{401, 400, 400, 400, 400}},
+	"GET /api/v1/settings/two-factor":        {"/api/v1/settings/two-factor", "", adminOnly},
+	"PUT /api/v1/settings/two-factor":        {"/api/v1/settings/two-factor", `{"required_roles":[]}`, adminOnly},
+	"GET /api/v1/audit":                      {"/api/v1/audit", "", adminOnly},
+	"GET /api/v1/settings/external-transfer": {"/api/v1/settings/external-transfer", "", signedIn},
+	"PUT /api/v1/settings/external-transfer": {"/api/v1/settings/external-transfer", `{"people_contacts":true,"manual_numbers":true}`, [5]int{401, 403, 403, 200, 200}},
 
 	"GET /api/v1/agents":              {"/api/v1/agents", "", signedIn},
 	"POST /api/v1/agents":             {"/api/v1/agents", `{"email":"{role}@new.example.com","password":"password1","role":"agent"}`, [5]int{401, 403, 403, 403, 201}},
@@ -224,7 +226,8 @@ var accessTable = map[string]accessCase{
 	"PATCH /api/v1/conversations/{id}/cards/{card_id}": {"/api/v1/conversations/{convA}/cards/{newCard}", `{"values":{"plan":"gold"}}`, queueA},
 
 	// Any agent starts internal conversations, in a queue of theirs.
-	"POST /api/v1/internal-conversations": {"/api/v1/internal-conversations", `{"topic":"help","queue_id":"{queueA}","text":"hi"}`, [5]int{401, 400, 201, 201, 201}},
+	"POST /api/v1/internal-conversations": {"/api/v1/internal-conversations", `{"topic":"help","queue_id":"{queueA}","text":"hi"}`, [5]int{401, 201, 201, 201, 201}},
+	// ^ other (queue B only) asks queue A: C9's purpose is asking another queue.
 
 	// Public: the token is the credential; an unknown one is 404 for all.
 	"POST /api/v1/surveys/{token}": {"/api/v1/surveys/unknown", `{"rating":5}`, [5]int{404, 404, 404, 404, 404}},

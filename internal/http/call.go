@@ -281,6 +281,9 @@ func (s *Server) handleCallTransfer(w http.ResponseWriter, r *http.Request) erro
 		if err != nil {
 			return err
 		}
+		if err := call.CheckExternalTarget(r.Context(), s.cfg.Store, number); err != nil {
+			return err
+		}
 		return s.callAction(func(svc *call.Service, ctx context.Context, id string, agent desk.ID) (*call.Call, error) {
 			return svc.TransferExternal(ctx, id, agent, number)
 		})(w, r)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,6 +104,15 @@ func TestCallTransferExternal(t *testing.T) {
 
 	id, customer := e.inCall(t)
 	e.do("POST", "/api/v1/calls/"+id+"/transfer", e.agentA, `{"number":"555-0100"}`, 400, nil)
+	// I3: external transfers are off until set; People contacts only
+	// refuses a typed number no customer has; typed numbers allow it.
+	e.do("POST", "/api/v1/calls/"+id+"/transfer", e.agentA, `{"number":"+15550100"}`, 403, nil)
+	e.do("PUT", "/api/v1/settings/external-transfer", e.agentA, `{"people_contacts":true,"manual_numbers":true}`, 403, nil)
+	e.do("PUT", "/api/v1/settings/external-transfer", e.sup, `{"people_contacts":true,"manual_numbers":false}`, 200, nil)
+	if b := e.do("POST", "/api/v1/calls/"+id+"/transfer", e.agentA, `{"number":"+15550100"}`, 403, nil); !strings.Contains(string(b), "number_not_in_people") {
+		t.Fatalf("people only: %s", b)
+	}
+	e.do("PUT", "/api/v1/settings/external-transfer", e.sup, `{"people_contacts":true,"manual_numbers":true}`, 200, nil)
 	e.do("POST", "/api/v1/calls/"+id+"/transfer", e.agentA, `{"number":"+15550100"}`, 200, nil)
 	waitUntil(t, "the number to answer", func() bool { c, _ := e.svc.Find(id); return c != nil && c.State == call.InCall })
 	echoed := customer.Received(0x43)

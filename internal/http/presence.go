@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/presence"
 )
 
 type statusRequest struct {
@@ -130,10 +131,27 @@ func (s *Server) handleUtilization(w http.ResponseWriter, r *http.Request) error
 	} else if to.Sub(from) > maxReportSpan {
 		return desk.FieldErrorf("to", "a report covers at most 366 days")
 	}
-	items, err := s.cfg.Store.Utilization(r.Context(), from, to)
+	req := presence.ReportRequest{From: from, To: to, Timeline: r.URL.Query().Get("timeline") == "true"}
+	var err error
+	if req.QueueID, err = queryID(r, "queue_id"); err != nil {
+		return err
+	}
+	if req.AgentID, err = queryID(r, "agent_id"); err != nil {
+		return err
+	}
+	format := r.URL.Query().Get("format")
+	if format != "" && format != "json" && format != "csv" {
+		return desk.FieldErrorf("format", "format must be json or csv")
+	}
+	rep, err := presence.BuildReport(r.Context(), s.cfg.Store, req)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "items": items})
+	if format == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="utilization-`+from.UTC().Format("20060102T150405Z")+`.csv"`)
+		return rep.WriteCSV(w, req.Timeline)
+	}
+	writeJSON(w, http.StatusOK, rep)
 	return nil
 }

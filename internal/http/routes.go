@@ -61,6 +61,8 @@ func (s *Server) routes() []route {
 
 		{"GET", "/api/v1/settings/two-factor", accessAgent, s.handleTwoFactorPolicyGet},
 		{"PUT", "/api/v1/settings/two-factor", accessAgent, s.handleTwoFactorPolicyUpdate},
+		{"GET", "/api/v1/settings/external-transfer", accessAgent, s.handleTransferPolicyGet},
+		{"PUT", "/api/v1/settings/external-transfer", accessAgent, s.handleTransferPolicyUpdate},
 		{"GET", "/api/v1/audit", accessAgent, s.handleAuditList},
 
 		{"GET", "/api/v1/queues", accessAgent, s.handleQueueList},

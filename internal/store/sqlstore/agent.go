@@ -242,7 +242,7 @@ func (s *Store) UpdateAgent(ctx context.Context, id desk.ID, upd desk.AgentUpdat
 		}
 		a.UpdatedAt = s.now()
 		a.AutoStatus = desk.DeriveAutoStatus(a.Status, a.CallState, a.Load, a.Capacity)
-		if _, err := tx.ExecContext(ctx, `UPDATE agents SET name = $1, role = $2, capacity = $3, channel_capacity = $4, status = $5, password_hash = $6, updated_at = $7 WHERE id = $8`,
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET name = $1, role = $2, capacity = $3, channel_capacity = $4, status = $5, password_hash = $6, updated_at = $7, activity_at = $7 WHERE id = $8`,
 			a.Name, string(a.Role), a.Capacity, mustJSON(a.ChannelCapacity), a.Status, a.PasswordHash, micros(a.UpdatedAt), int64(id)); err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func (s *Store) AssignConversation(ctx context.Context, id, agentID desk.ID) (*d
 				if err := tx.QueryRowContext(ctx, `SELECT name FROM agents WHERE id = $1`, int64(agentID)).Scan(&name); err != nil {
 					return err
 				}
-				if err := refreshLoadTx(ctx, tx, &agentID); err != nil {
+				if err := s.refreshLoadTx(ctx, tx, &agentID); err != nil {
 					return err
 				}
 				assigned = true
@@ -134,7 +134,7 @@ func (s *Store) UnassignConversation(ctx context.Context, id desk.ID) (*desk.Con
 		if n, _ := res.RowsAffected(); n == 0 {
 			return desk.CodedErrorf(desk.ECONFLICT, "assignment_changed", "the assignment changed meanwhile; reload")
 		}
-		if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
+		if err := s.refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
 			return err
 		}
 		return s.insertEventTx(ctx, tx, id, desk.EventUnassigned, actor, now, map[string]any{"agent_id": c.AssigneeID.String()})
@@ -206,7 +206,7 @@ func (s *Store) TransferConversation(ctx context.Context, id desk.ID, t desk.Tra
 		if n, _ := res.RowsAffected(); n == 0 {
 			return desk.CodedErrorf(desk.ECONFLICT, "assignment_changed", "the assignment changed meanwhile; reload")
 		}
-		if err := refreshLoadTx(ctx, tx, c.AssigneeID, t.AgentID); err != nil {
+		if err := s.refreshLoadTx(ctx, tx, c.AssigneeID, t.AgentID); err != nil {
 			return err
 		}
 		return s.insertEventTx(ctx, tx, id, desk.EventTransferred, actor, now, data)

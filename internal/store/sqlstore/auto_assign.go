@@ -45,7 +45,7 @@ const (
 	// One assignment at a time (prepared on a single writer).
 	qAutoAssign = `UPDATE conversations SET assignee_id = $1, updated_at = $2
 		WHERE id = $3 AND assignee_id IS NULL AND bot IS NULL AND status IN ` + activeStatuses
-	qAgentAssigned = `UPDATE agents SET last_assigned_at = $1, active_load = (SELECT count(*) FROM conversations c
+	qAgentAssigned = `UPDATE agents SET last_assigned_at = $1, activity_at = $1, active_load = (SELECT count(*) FROM conversations c
 		WHERE c.assignee_id = agents.id AND c.status IN ` + activeStatuses + `) WHERE id = $2`
 
 	// A whole batch in one statement (PostgreSQL arrays): the
@@ -58,7 +58,7 @@ const (
 			RETURNING c.id, c.assignee_id),
 		ev AS (INSERT INTO events (conversation_id, type, actor_id, actor_name, data, created_at)
 			SELECT v.conv, $5, NULL, $6, v.data, v.at FROM v JOIN upd ON upd.id = v.conv ORDER BY v.n),
-		ag AS (UPDATE agents a SET last_assigned_at = l.at,
+		ag AS (UPDATE agents a SET last_assigned_at = l.at, activity_at = l.at,
 			active_load = (SELECT count(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status IN ` + activeStatuses + `)
 				+ (SELECT count(*) FROM upd WHERE upd.assignee_id = a.id)
 			FROM (SELECT agent, max(at) AS at FROM v GROUP BY agent) l WHERE a.id = l.agent)

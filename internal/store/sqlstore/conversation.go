@@ -63,10 +63,14 @@ func scanConversation(row interface{ Scan(...any) error }, extra ...any) (*desk.
 }
 
 // restrict adds the queue-access condition for an agent (J2): only
-// conversations of their queues, or assigned to them. Applied in the query.
+// conversations of their queues, assigned to them, or internal ones they
+// opened (C9). Applied in the query.
 func restrict(w *where, actor *desk.Actor) {
 	if !actor.SeesAllQueues() {
-		w.add(`(c.queue_id IN (SELECT queue_id FROM queue_members WHERE agent_id = ?) OR c.assignee_id = ?)`, int64(actor.AgentID), int64(actor.AgentID))
+		// opened_by: the agent who opened an internal conversation in
+		// another queue (C9) keeps seeing it.
+		w.add(`(c.queue_id IN (SELECT queue_id FROM queue_members WHERE agent_id = ?) OR c.assignee_id = ? OR c.opened_by = ?)`,
+			int64(actor.AgentID), int64(actor.AgentID), int64(actor.AgentID))
 	}
 }
 
@@ -126,7 +130,9 @@ func (s *Store) createConversationTx(ctx context.Context, tx *sql.Tx, actor *des
 	if err := existsTx(ctx, tx, "queues", c.QueueID, "queue"); err != nil {
 		return desk.FieldErrorf("queue_id", "unknown queue")
 	}
-	if !actor.SeesAllQueues() {
+	if !actor.SeesAllQueues() && c.Channel != desk.ChannelInternal {
+		// Internal conversations may be opened to any queue (C9: asking
+		// another queue for help).
 		var one int
 		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM queue_members WHERE queue_id = $1 AND agent_id = $2`, int64(c.QueueID), int64(actor.AgentID)).Scan(&one); err != nil {
 			return desk.FieldErrorf("queue_id", "you are not a member of this queue")
@@ -159,7 +165,7 @@ func (s *Store) createConversationTx(ctx context.Context, tx *sql.Tx, actor *des
 		c.ContactAddress, c.SenderAddress, now, closed, desk.PriorityRank(c.Priority), c.Subject, jsonList(c.CC), jsonList(c.BCC)).Scan(&c.ID); err != nil {
 		return err
 	}
-	if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
+	if err := s.refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
 		return err
 	}
 	if err := setTagsTx(ctx, tx, "conversations", c.ID, c.Tags); err != nil {

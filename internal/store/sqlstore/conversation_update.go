@@ -116,7 +116,7 @@ func (s *Store) updateConversationTx(ctx context.Context, tx *sql.Tx, actor *des
 		return 0, err
 	}
 	if holdsCapacity(c.Status) != holdsCapacity(old.Status) {
-		if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
+		if err := s.refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
 			return 0, err
 		}
 	}

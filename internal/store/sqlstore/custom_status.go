@@ -89,10 +89,14 @@ func (s *Store) UpdateCustomStatus(ctx context.Context, id desk.ID, upd desk.Cus
 		} else if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE agents SET status = $1 WHERE status = $2`, c.Name, old); err != nil {
-			return err
+		// The logs are renamed first; the agents' update then opens a
+		// period under the new name (A6), stamped now.
+		for _, log := range []string{"agent_status_log", "agent_activity_log"} {
+			if _, err := tx.ExecContext(ctx, `UPDATE `+log+` SET status = $1 WHERE status = $2`, c.Name, old); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE agent_status_log SET status = $1 WHERE status = $2`, c.Name, old); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET status = $1, activity_at = $3 WHERE status = $2`, c.Name, old, micros(s.now())); err != nil {
 			return err
 		}
 		if err := refreshAcceptsWorkTx(ctx, tx, `status = $1`, c.Name); err != nil {

@@ -251,7 +251,7 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 			insertMessage = qIngestTouchAndMessage // touches it while storing the message
 		}
 		if reopen && c.AssigneeID != nil {
-			if err := refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
+			if err := s.refreshLoadTx(ctx, tx, c.AssigneeID); err != nil {
 				return nil, err
 			}
 		}

@@ -8,7 +8,10 @@ import (
 )
 
 // CreateInternalConversation starts a conversation between agents (C9);
-// see desk.InternalConversationService.
+// see desk.InternalConversationService. Any queue may be asked (that is
+// the purpose: help from another queue); the opener keeps seeing it, and
+// the linked conversation stays as visible as it was (a link, not a
+// grant).
 func (s *Store) CreateInternalConversation(ctx context.Context, n *desk.NewInternalConversation) (*desk.Conversation, *desk.Message, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
@@ -37,6 +40,16 @@ func (s *Store) CreateInternalConversation(ctx context.Context, n *desk.NewInter
 		m.AuthorID = &id
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if c.AssigneeID != nil {
+			// Assigned at once: to an agent of the queue it is opened to.
+			var one int
+			err := tx.QueryRowContext(ctx, `SELECT 1 FROM queue_members WHERE queue_id = $1 AND agent_id = $2`, int64(c.QueueID), int64(*c.AssigneeID)).Scan(&one)
+			if isNoRows(err) {
+				return desk.FieldErrorf("assignee_id", "the agent is not a member of the queue")
+			} else if err != nil {
+				return err
+			}
+		}
 		extra := map[string]any{}
 		if n.LinkedConversationID != nil {
 			extra["linked_conversation_id"] = n.LinkedConversationID.String()
@@ -44,7 +57,12 @@ func (s *Store) CreateInternalConversation(ctx context.Context, n *desk.NewInter
 		if err := s.createConversationTx(ctx, tx, actor, c, extra); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET linked_id = $1 WHERE id = $2`, idArg(n.LinkedConversationID), int64(c.ID)); err != nil {
+		var opener any
+		if !actor.System {
+			opener = int64(actor.AgentID)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET linked_id = $1, opened_by = $2 WHERE id = $3`,
+			idArg(n.LinkedConversationID), opener, int64(c.ID)); err != nil {
 			return err
 		}
 		m.ConversationID = c.ID

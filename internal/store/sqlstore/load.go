@@ -21,13 +21,14 @@ func holdsCapacity(status string) bool {
 // refreshLoadTx recounts the active load of agents inside the transaction
 // that changed their assignments. A recount rather than an increment, so a
 // path that changes assignments cannot drift the figure.
-func refreshLoadTx(ctx context.Context, tx *sql.Tx, agentIDs ...*desk.ID) error {
+func (s *Store) refreshLoadTx(ctx context.Context, tx *sql.Tx, agentIDs ...*desk.ID) error {
+	at := micros(s.now()) // stamps the status change for utilization (A6)
 	for _, id := range agentIDs {
 		if id == nil || *id == 0 {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE agents SET active_load = (SELECT count(*) FROM conversations c
-			WHERE c.assignee_id = agents.id AND c.status IN `+activeStatuses+`) WHERE id = $1`, int64(*id)); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE agents SET activity_at = $2, active_load = (SELECT count(*) FROM conversations c
+			WHERE c.assignee_id = agents.id AND c.status IN `+activeStatuses+`) WHERE id = $1`, int64(*id), at); err != nil {
 			return err
 		}
 	}

@@ -97,7 +97,7 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 		if err := setTagsTx(ctx, tx, "conversations", convID, after.Tags); err != nil {
 			return err
 		}
-		if err := refreshLoadTx(ctx, tx, c.AssigneeID, after.AssigneeID); err != nil {
+		if err := s.refreshLoadTx(ctx, tx, c.AssigneeID, after.AssigneeID); err != nil {
 			return err
 		}
 		if draft != nil {

@@ -111,7 +111,7 @@ func (s *Store) mergeConversationsTx(ctx context.Context, tx *sql.Tx, actor *des
 		closedAt, int64(survivor.ID), now, int64(older.ID)); err != nil {
 		return err
 	}
-	if err := refreshLoadTx(ctx, tx, cur.AssigneeID, other.AssigneeID); err != nil {
+	if err := s.refreshLoadTx(ctx, tx, cur.AssigneeID, other.AssigneeID); err != nil {
 		return err
 	}
 	if err := s.insertEventTx(ctx, tx, survivor.ID, desk.EventMerged, actor, now, map[string]any{"merged_id": older.ID.String()}); err != nil {

@@ -76,7 +76,7 @@ func (s *Store) changeStatusTx(ctx context.Context, tx *sql.Tx, agentID desk.ID,
 	}
 	// Conditional on the status read: when two nodes change the same agent
 	// at once (two inactivity sweepers), one changes it and logs the period.
-	res, err := tx.ExecContext(ctx, `UPDATE agents SET status = $1, status_changed_at = $2, updated_at = $2 WHERE id = $3 AND status = $4`,
+	res, err := tx.ExecContext(ctx, `UPDATE agents SET status = $1, status_changed_at = $2, updated_at = $2, activity_at = $2 WHERE id = $3 AND status = $4`,
 		status, at, int64(agentID), old)
 	if err != nil {
 		return false, err
@@ -130,7 +130,7 @@ func (s *Store) returnToQueuesTx(ctx context.Context, tx *sql.Tx, agentID desk.I
 		}
 	}
 	if len(changes) > 0 {
-		return changes, refreshLoadTx(ctx, tx, &agentID)
+		return changes, s.refreshLoadTx(ctx, tx, &agentID)
 	}
 	return nil, nil
 }
@@ -164,7 +164,7 @@ func (s *Store) SetCallState(ctx context.Context, agentID desk.ID, state string)
 		return nil, desk.FieldErrorf("call_state", "call state must be ringing, in_call, on_hold, wrap_up or empty")
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE agents SET call_state = $1, updated_at = $2 WHERE id = $3`, state, micros(s.now()), int64(agentID))
+		res, err := tx.ExecContext(ctx, `UPDATE agents SET call_state = $1, updated_at = $2, activity_at = $2 WHERE id = $3`, state, micros(s.now()), int64(agentID))
 		if err != nil {
 			return err
 		} else if n, _ := res.RowsAffected(); n == 0 {

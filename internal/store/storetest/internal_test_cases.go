@@ -26,7 +26,8 @@ func testInternalConversations(t *testing.T, open Opener) {
 		{"no topic", desk.NewInternalConversation{QueueID: qb.ID, Text: "x"}, "topic"},
 		{"no text", desk.NewInternalConversation{Topic: "t", QueueID: qb.ID}, "text"},
 		{"no queue", desk.NewInternalConversation{Topic: "t", Text: "x"}, "queue_id"},
-		{"queue not mine", desk.NewInternalConversation{Topic: "t", QueueID: qb.ID, Text: "x"}, "queue_id"},
+		{"unknown queue", desk.NewInternalConversation{Topic: "t", QueueID: 99999, Text: "x"}, "queue_id"},
+		{"assignee outside the queue", desk.NewInternalConversation{Topic: "t", QueueID: qb.ID, Text: "x", AssigneeID: &me.ID}, "assignee_id"},
 		{"link not visible", desk.NewInternalConversation{Topic: "t", QueueID: qa.ID, Text: "x", LinkedConversationID: &hidden.ID}, "linked_conversation_id"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,7 +75,44 @@ func testInternalConversations(t *testing.T, open Opener) {
 	if msgs, _, _ := f.s.FindMessages(f.as(expert), c.ID, desk.MessageFilter{}); len(msgs) != 2 {
 		t.Fatalf("thread: %+v", msgs)
 	}
-	// The creator no longer sees it once it left their queue.
-	_, err = f.s.FindConversationByID(ctx, c.ID)
+	// The opener keeps seeing it in the other queue, and replies there.
+	if _, err = f.s.FindConversationByID(ctx, c.ID); err != nil {
+		t.Fatalf("the opener lost it: %v", err)
+	}
+	if err := f.s.CreateMessage(ctx, &desk.Message{ConversationID: c.ID, Text: "Thanks"}); err != nil {
+		t.Fatal(err)
+	}
+	// Another agent of A does not, and the expert of B does not get the
+	// linked customer conversation through the link.
+	colleague := f.MustAgent("col@example.com", desk.RoleAgent, qa.ID)
+	_, err = f.s.FindConversationByID(f.as(colleague), c.ID)
 	wantCode(t, err, desk.ENOTFOUND)
+	_, err = f.s.FindConversationByID(f.as(expert), customerConv.ID)
+	wantCode(t, err, desk.ENOTFOUND)
+
+	// C9's purpose: ask queue B directly, assigned to its expert at once;
+	// listed in the opener's All Work and the expert's My Work.
+	asked, _, err := f.s.CreateInternalConversation(ctx, &desk.NewInternalConversation{Topic: "VAT on refunds?", QueueID: qb.ID,
+		AssigneeID: &expert.ID, LinkedConversationID: &customerConv.ID, Text: "Does VAT come back too?"})
+	if err != nil {
+		t.Fatalf("asking another queue: %v", err)
+	}
+	if asked.QueueID != qb.ID || asked.AssigneeID == nil || *asked.AssigneeID != expert.ID {
+		t.Fatalf("asked: %+v", asked)
+	}
+	has := func(as *desk.Agent, view string) bool {
+		list, _, err := f.s.FindConversations(f.as(as), desk.ConversationFilter{View: view})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range list {
+			if x.ID == asked.ID {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(me, "all") || !has(expert, "mine") || has(colleague, "all") {
+		t.Fatalf("lists: opener %v expert %v colleague %v", has(me, "all"), has(expert, "mine"), has(colleague, "all"))
+	}
 }
