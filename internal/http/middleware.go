@@ -60,7 +60,11 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 			r = r.WithContext(ctx)
 		}
-		if err := rt.Handler(sw, r); err != nil {
+		h := rt.Handler
+		if idempotentRoutes[label] {
+			h = func(w http.ResponseWriter, r *http.Request) error { return s.idempotent(w, r, rt.Handler) }
+		}
+		if err := h(sw, r); err != nil {
 			if body != nil && body.expired() {
 				err = errBodyTimeout // whatever the handler made of the cut body
 			}
