@@ -67,6 +67,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Channels", func(t *testing.T) { testChannels(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("SendInDoubt", func(t *testing.T) { testSendInDoubt(t, open) })
+	t.Run("TextRule", func(t *testing.T) { testTextRule(t, open) })
 	t.Run("TwoFactor", func(t *testing.T) { testTwoFactor(t, open) })
 	t.Run("TwoFactorPolicy", func(t *testing.T) { testTwoFactorPolicy(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
