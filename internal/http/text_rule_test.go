@@ -38,7 +38,9 @@ func TestTextRuleAPI(t *testing.T) {
 		body := strings.Replace(string(raw), "Does it come in another color?", `Does it\u0000 come in another color?`, 1)
 		body = strings.Replace(body, "Sheena Nelson", `Sheena\u0000 Nelson`, 1)
 		e.webhook(c.WebhookPath, body, whatsapp.Sign(waSecret, []byte(body)), 200)
-		var list struct{ Items []struct{ ID, Channel string } }
+		var list struct {
+			Items []struct{ ID, Channel string }
+		}
 		e.do("GET", "/api/v1/conversations?view=all&channel=whatsapp", e.sup, "", 200, &list)
 		if len(list.Items) != 1 {
 			t.Fatalf("webhook conversation: %+v", list)
