@@ -36,6 +36,8 @@ type Event struct {
 	Messages  []Event   `json:"messages,omitempty"`
 	Code      string    `json:"code,omitempty"`
 	Message   string    `json:"message,omitempty"`
+	// RetryAfter is the seconds a rate-limited visitor waits.
+	RetryAfter int `json:"retry_after,omitempty"`
 }
 
 // sendBuffer bounds the events waiting for one socket: a socket that falls
@@ -52,6 +54,7 @@ type Hub struct {
 	sockets map[string]map[*client]struct{}
 	relay   Relay
 	links   FileLinks
+	limits  limiters
 }
 
 // Relay carries the widget's traffic between server nodes (over the bus):
