@@ -44,7 +44,9 @@ func (s *Server) handleLiveChatFile(w http.ResponseWriter, r *http.Request) erro
 	}
 	// A file is a message: the visitor address's and the channel's
 	// message limits apply before anything is read.
-	if lim, ok := ch.(interface{ Allow(addr string) time.Duration }); ok {
+	if lim, ok := ch.(interface {
+		Allow(addr string) time.Duration
+	}); ok {
 		if wait := lim.Allow(auth.ClientIPFromContext(r.Context())); wait > 0 {
 			e := desk.CodedErrorf(desk.ETOOMANY, "rate_limited", "Too many messages right now; try again shortly.")
 			e.Detail = map[string]any{"retry_after": int(math.Ceil(wait.Seconds()))}
