@@ -124,7 +124,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "loopback address serving the Go profiler at /debug/pprof/ (empty = off)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of the workspace (https://... makes session cookies Secure behind a TLS proxy)")
-	fs.StringVar(&c.OutboundAllow, "outbound-allow", "", "private networks outbound requests (context cards, webhooks) may reach, e.g. 10.0.0.0/8,192.168.1.5")
+	fs.StringVar(&c.OutboundAllow, "outbound-allow", "", "private networks outbound requests (provider APIs, media, context cards, bot webhooks) may reach, e.g. 10.0.0.0/8,192.168.1.5")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For/Forwarded headers name the client's address; empty = the connection's peer is the client")
 	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "time a client has to send a request's headers (WebSocket handshakes included)")
 	fs.DurationVar(&c.BodyTimeout, "body-timeout", 30*time.Second, "time a client has to send a request's whole body, after its headers")
