@@ -47,6 +47,8 @@ type Config struct {
 	AnonPerAddress     int
 	SMTPTimeout        time.Duration
 	SMTPSessionTimeout time.Duration
+	// WSPerSession caps the live sockets of one session per node.
+	WSPerSession int
 	// SecretKey seals TOTP secrets at rest; set it through the environment
 	// (SWITCHBOARD_SECRET_KEY), not the command line, which others can see.
 	SecretKey string
@@ -133,6 +135,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.AnonPerAddress, "anon-requests-per-address", 32, "requests one client address may have in progress at once on routes without credentials (sign-in, webhooks, Live Chat, surveys, call links)")
 	fs.DurationVar(&c.SMTPTimeout, "smtp-timeout", 2*time.Minute, "time an SMTP client has for each command")
 	fs.DurationVar(&c.SMTPSessionTimeout, "smtp-session-timeout", 10*time.Minute, "longest SMTP session, however busy")
+	fs.IntVar(&c.WSPerSession, "ws-per-session", 16, "live-feed WebSockets one session may hold open on a node; more get 429")
 	fs.StringVar(&c.SecretKey, "secret-key", "", "key (32+ characters) sealing TOTP secrets at rest; prefer SWITCHBOARD_SECRET_KEY")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long graceful shutdown waits for in-flight work")
 	fs.IntVar(&c.OutboxSenders, "outbox-senders", 32, "concurrent outbound sends")
