@@ -132,7 +132,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.BodyTimeout, "body-timeout", 30*time.Second, "time a client has to send a request's whole body, after its headers")
 	fs.DurationVar(&c.UploadTimeout, "upload-timeout", 10*time.Minute, "time a client has to send a file upload (multipart, audio) instead of --body-timeout")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 2*time.Minute, "how long a keep-alive connection may wait for its next request")
-	fs.IntVar(&c.AnonPerAddress, "anon-requests-per-address", 32, "requests one client address may have in progress at once on routes without credentials (sign-in, webhooks, Live Chat, surveys, call links)")
+	fs.IntVar(&c.AnonPerAddress, "anon-requests-per-address", 32, "requests one client address may have in progress at once on routes without credentials (sign-in, Live Chat, surveys, call links; provider webhooks count apart, 8 times as many)")
 	fs.DurationVar(&c.SMTPTimeout, "smtp-timeout", 2*time.Minute, "time an SMTP client has for each command")
 	fs.DurationVar(&c.SMTPSessionTimeout, "smtp-session-timeout", 10*time.Minute, "longest SMTP session, however busy")
 	fs.IntVar(&c.WSPerSession, "ws-per-session", 16, "live-feed WebSockets one session may hold open on a node; more get 429")

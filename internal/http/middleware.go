@@ -50,11 +50,15 @@ func (s *Server) wrap(rt route) http.Handler {
 		ip := s.clientIP(r)
 		r = r.WithContext(auth.NewContextWithClientIP(r.Context(), ip))
 		if rt.Access == accessPublic && !isUpgrade(r) {
-			if !s.anon.acquire(ip) {
+			key, limit := ip, s.timeouts.AnonPerAddress
+			if strings.HasPrefix(rt.Path, "/webhooks/") {
+				key, limit = "webhook|"+ip, limit*webhookFactor
+			}
+			if !s.anon.acquire(key, limit) {
 				s.writeError(sw, r, errTooManyConnections())
 				return
 			}
-			defer s.anon.release(ip)
+			defer s.anon.release(key)
 		}
 		body := s.withBodyDeadline(sw, r)
 		if rt.Access != accessPublic {
