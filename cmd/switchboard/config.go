@@ -47,6 +47,8 @@ type Config struct {
 	AnonPerAddress     int
 	SMTPTimeout        time.Duration
 	SMTPSessionTimeout time.Duration
+	// WSPerSession caps the live sockets of one session per node.
+	WSPerSession int
 	// SecretKey seals TOTP secrets at rest; set it through the environment
 	// (SWITCHBOARD_SECRET_KEY), not the command line, which others can see.
 	SecretKey string
@@ -131,15 +133,16 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "loopback address serving the Go profiler at /debug/pprof/ (empty = off)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of the workspace (https://... makes session cookies Secure behind a TLS proxy)")
-	fs.StringVar(&c.OutboundAllow, "outbound-allow", "", "private networks outbound requests (context cards, webhooks) may reach, e.g. 10.0.0.0/8,192.168.1.5")
+	fs.StringVar(&c.OutboundAllow, "outbound-allow", "", "private networks outbound requests (provider APIs, media, context cards, bot webhooks) may reach, e.g. 10.0.0.0/8,192.168.1.5")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For/Forwarded headers name the client's address; empty = the connection's peer is the client")
 	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "time a client has to send a request's headers (WebSocket handshakes included)")
 	fs.DurationVar(&c.BodyTimeout, "body-timeout", 30*time.Second, "time a client has to send a request's whole body, after its headers")
 	fs.DurationVar(&c.UploadTimeout, "upload-timeout", 10*time.Minute, "time a client has to send a file upload (multipart, audio) instead of --body-timeout")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 2*time.Minute, "how long a keep-alive connection may wait for its next request")
-	fs.IntVar(&c.AnonPerAddress, "anon-requests-per-address", 32, "requests one client address may have in progress at once on routes without credentials (sign-in, webhooks, Live Chat, surveys, call links)")
+	fs.IntVar(&c.AnonPerAddress, "anon-requests-per-address", 32, "requests one client address may have in progress at once on routes without credentials (sign-in, Live Chat, surveys, call links; provider webhooks count apart, 8 times as many)")
 	fs.DurationVar(&c.SMTPTimeout, "smtp-timeout", 2*time.Minute, "time an SMTP client has for each command")
 	fs.DurationVar(&c.SMTPSessionTimeout, "smtp-session-timeout", 10*time.Minute, "longest SMTP session, however busy")
+	fs.IntVar(&c.WSPerSession, "ws-per-session", 16, "live-feed WebSockets one session may hold open on a node; more get 429")
 	fs.StringVar(&c.SecretKey, "secret-key", "", "key (32+ characters) sealing TOTP secrets at rest; prefer SWITCHBOARD_SECRET_KEY")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long graceful shutdown waits for in-flight work")
 	fs.IntVar(&c.OutboxSenders, "outbox-senders", 32, "concurrent outbound sends")

@@ -76,7 +76,7 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 	dir := t.TempDir()
 	MustRun(t, "user", "create", "--email", "admin@example.com", "--password", "admin-password", "--role", "admin", "--data", dir)
 	const senders = 8
-	serveArgs := []string{"--data", dir, "--outbox-lease", "2s", "--outbox-poll", "100ms", "--outbox-senders", strconv.Itoa(senders)}
+	serveArgs := []string{"--data", dir, "--outbound-allow", "127.0.0.1", "--outbox-lease", "2s", "--outbox-poll", "100ms", "--outbox-senders", strconv.Itoa(senders)}
 	p := MustServe(t, serveArgs...)
 	token := login(t, p.url, "admin@example.com", "admin-password")
 

@@ -22,7 +22,7 @@ func startRealtime(ctx context.Context, c *Config, store desk.Store, tokens *aut
 		}
 		b = nb
 	}
-	hub := realtime.NewHub(store, b, log, realtime.Config{Node: c.NodeID})
+	hub := realtime.NewHub(store, b, log, realtime.Config{Node: c.NodeID, MaxPerSession: c.WSPerSession})
 	if err := b.Start(tokenDropper{Handler: signalTee{Handler: hub, also: also}, tokens: tokens}, 10000); err != nil {
 		b.Close()
 		return nil, nil, err

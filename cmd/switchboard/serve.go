@@ -103,7 +103,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	tokens := auth.NewSessionCache(sbhttp.DefaultTokenCacheTTL, 0)
 	// Live Chat visitors' sockets live on one node; the relay carries
 	// replies, seen receipts and typing to them from any node.
-	adapters := registry.New(nil)
+	// Provider APIs (their base URLs are set by admins) go through the
+	// SSRF guard like every outbound request: a private address needs
+	// --outbound-allow.
+	adapters := registry.New(safehttp.NewClient(safehttp.Config{Allow: allow, Timeout: 15 * time.Second,
+		MaxIdleConns: 256, MaxIdleConnsPerHost: 64}))
 	relay := newLiveChatRelay(adapters.LiveChatHub(), store, logger)
 	hub, evbus, err := startRealtime(ctx, &c, store, tokens, logger, relay.OnSignal)
 	if err != nil {

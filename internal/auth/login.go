@@ -32,7 +32,11 @@ var (
 func (a *Authenticator) Login(ctx context.Context, req LoginRequest) (*Session, error) {
 	keys := throttleKeys(req.Email, ClientIPFromContext(ctx))
 	if a.Throttle != nil {
-		if wait, key := a.Throttle.Wait(keys...); wait > 0 {
+		check := keys
+		if a.Throttle.Known(keys[0]) {
+			check = keys[:1] // known here: the address's ceiling does not apply
+		}
+		if wait, key := a.Throttle.Wait(check...); wait > 0 {
 			a.Audit(ctx, &desk.AuditEntry{Type: desk.AuditLoginThrottled, Detail: map[string]any{
 				"retry_after_ms": wait.Milliseconds(), "scope": throttleScope(key)}})
 			return nil, tooManyAttempts(wait)
@@ -92,7 +96,7 @@ func (a *Authenticator) Login(ctx context.Context, req LoginRequest) (*Session, 
 		return nil, err
 	}
 	if a.Throttle != nil {
-		a.Throttle.Reset(keys[0])
+		a.Throttle.Succeeded(keys[0])
 	}
 	a.Audit(ctx, &desk.AuditEntry{Type: desk.AuditLoginSucceeded, ActorID: &agent.ID, AgentID: &agent.ID,
 		Detail: map[string]any{"client": req.Client, "second_factor": enrolled, "revoked_sessions": len(revoked)}})

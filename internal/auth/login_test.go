@@ -338,9 +338,24 @@ func TestLoginAddressCeiling(t *testing.T) {
 	if _, err := f.login(""); err != nil {
 		t.Fatalf("another address is throttled: %v", err)
 	}
+	// A colleague who signed in from the spraying address before (behind
+	// the same NAT) is exempt from its ceiling.
+	colleague := auth.NewContextWithClientIP(context.Background(), "2001:db8::3")
+	f.clock.Add(auth.DefaultThrottle.IPEvery)
+	if _, err := f.a.Login(colleague, auth.LoginRequest{Email: "a@example.com", Password: "password1"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 10; i++ {
+		f.a.Login(other, auth.LoginRequest{Email: fmt.Sprintf("y%d@example.com", i), Password: "nope"})
+	}
+	if _, err := f.a.Login(colleague, auth.LoginRequest{Email: "a@example.com", Password: "password1"}); err != nil {
+		t.Fatalf("a known account behind the spraying address: %v", err)
+	}
+	_, err = f.a.Login(colleague, auth.LoginRequest{Email: "b@example.com", Password: "password1"})
+	wantCode(t, err, "too_many_attempts") // not known from there: the ceiling applies
 	f.clock.Add(auth.DefaultThrottle.IPEvery)
 	if _, err := f.a.Login(other, auth.LoginRequest{Email: "a@example.com", Password: "password1"}); err != nil {
-		t.Fatalf("after the address's wait: %v", err)
+		t.Fatalf("known from the address: %v", err)
 	}
 }
 

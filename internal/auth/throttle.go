@@ -24,7 +24,8 @@ import (
 // Each address also has a ceiling across accounts (password spraying): a
 // token bucket of IPBurst failures refilling one every IPEvery. Successful
 // attempts cost nothing, so many agents behind one NAT address can sign
-// in every morning; only an address that has been failing waits.
+// in every morning; only an address that has been failing waits, and an
+// account that signed in from it before is exempt from its ceiling.
 //
 // A pair's failures are forgotten Forget after its last one, and at once
 // after a successful sign-in.
@@ -58,7 +59,16 @@ type Throttle struct {
 	mu      sync.Mutex
 	buckets map[string]*rate.Limiter
 	pairs   map[string]*pairState
+	// known holds the account+address pairs that signed in successfully
+	// lately: they are exempt from their address's ceiling (still held to
+	// their own progressive delays), so colleagues behind one NAT address
+	// keep signing in while someone there sprays passwords.
+	known map[string]time.Time
 }
+
+// knownFor is how long a successful sign-in exempts its pair from the
+// address ceiling.
+const knownFor = 30 * 24 * time.Hour
 
 type pairState struct {
 	fails int
@@ -87,7 +97,7 @@ func NewThrottle(cfg ThrottleConfig, clock desk.Clock) *Throttle {
 	if cfg.Forget <= 0 {
 		cfg.Forget = d.Forget
 	}
-	return &Throttle{cfg: cfg, clock: clock, buckets: map[string]*rate.Limiter{}, pairs: map[string]*pairState{}}
+	return &Throttle{cfg: cfg, clock: clock, buckets: map[string]*rate.Limiter{}, pairs: map[string]*pairState{}, known: map[string]time.Time{}}
 }
 
 // throttleKeys returns the keys of a sign-in attempt: the account (by
@@ -207,6 +217,30 @@ func (t *Throttle) Fail(keys ...string) {
 			p.until = now.Add(d)
 		}
 	}
+}
+
+// Succeeded forgets a pair's failures and remembers it as known.
+func (t *Throttle) Succeeded(pair string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.clock.Now()
+	delete(t.pairs, pair)
+	if len(t.known) >= maxThrottleKeys {
+		for k, at := range t.known {
+			if now.Sub(at) > knownFor || len(t.known) >= maxThrottleKeys*9/10 {
+				delete(t.known, k)
+			}
+		}
+	}
+	t.known[pair] = now
+}
+
+// Known reports whether a pair signed in successfully lately.
+func (t *Throttle) Known(pair string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	at, ok := t.known[pair]
+	return ok && t.clock.Now().Sub(at) < knownFor
 }
 
 // Len returns the number of entries held (for tests and metrics).

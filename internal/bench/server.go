@@ -24,7 +24,12 @@ type Server struct {
 // StartServer runs `bin serve --addr 127.0.0.1:0` with extra args (e.g.
 // --data DIR or --db URL) and waits until it reports its address.
 func StartServer(ctx context.Context, bin string, args ...string) (*Server, error) {
-	cmd := exec.CommandContext(ctx, bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}, args...)...)
+	// The load generator and the fake providers are on loopback: allow it
+	// past the SSRF guard, and past the per-address cap of anonymous
+	// requests (webhooks), which production traffic spreads over many
+	// provider addresses.
+	cmd := exec.CommandContext(ctx, bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn",
+		"--outbound-allow", "127.0.0.0/8", "--anon-requests-per-address", "1000000"}, args...)...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

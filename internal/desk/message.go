@@ -94,6 +94,10 @@ type Message struct {
 
 // Validate checks and defaults an agent-written message or note.
 func (m *Message) Validate() error {
+	m.Text = CleanText(m.Text)
+	if m.Send != nil {
+		CleanStrings(m.Send)
+	}
 	if m.Kind == "" {
 		m.Kind = KindMessage
 	} else if m.Kind != KindMessage && m.Kind != KindNote {
@@ -162,6 +166,7 @@ type InboundMessage struct {
 
 // Validate checks and normalizes an inbound message.
 func (in *InboundMessage) Validate() error {
+	CleanStrings(in)
 	if !ValidChannel(in.Channel) || in.Channel == ChannelInternal {
 		return FieldErrorf("channel", "unknown channel %q", in.Channel)
 	}

@@ -48,6 +48,7 @@ func (s *Server) decode(r *http.Request, v any) error {
 		if dec.More() || dec.Decode(&struct{}{}) != io.EOF {
 			return desk.CodedErrorf(desk.EINVALID, "invalid_json", "the body must hold one JSON object")
 		}
+		desk.CleanStrings(v) // the text rule: no NUL or control characters
 		return nil
 	}
 	var tooBig *http.MaxBytesError

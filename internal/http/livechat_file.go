@@ -2,11 +2,14 @@ package http
 
 import (
 	"io"
+	"math"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/switchboard-cc/switchboard/internal/attach"
+	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
@@ -38,6 +41,17 @@ func (s *Server) handleLiveChatFile(w http.ResponseWriter, r *http.Request) erro
 	vv, ok := ch.(visitorVerifier)
 	if !ok || s.cfg.Blobs == nil {
 		return desk.Errorf(desk.ENOTFOUND, "channel not found")
+	}
+	// A file is a message: the visitor address's and the channel's
+	// message limits apply before anything is read.
+	if lim, ok := ch.(interface {
+		Allow(addr string) time.Duration
+	}); ok {
+		if wait := lim.Allow(auth.ClientIPFromContext(r.Context())); wait > 0 {
+			e := desk.CodedErrorf(desk.ETOOMANY, "rate_limited", "Too many messages right now; try again shortly.")
+			e.Detail = map[string]any{"retry_after": int(math.Ceil(wait.Seconds()))}
+			return e
+		}
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxLiveChatFile+64<<10)
 	mr, err := r.MultipartReader()

@@ -42,14 +42,23 @@ func (s *Server) wrap(rt route) http.Handler {
 		defer func() {
 			s.metrics.latency.WithLabelValues(label, strconv.Itoa(sw.status)).Observe(time.Since(start).Seconds())
 		}()
+		if strings.ContainsFunc(r.URL.Path, func(c rune) bool { return c < 0x20 || c == 0x7f }) {
+			s.writeError(sw, r, desk.Errorf(desk.ENOTFOUND, "not found"))
+			return
+		}
+		cleanQuery(r)
 		ip := s.clientIP(r)
 		r = r.WithContext(auth.NewContextWithClientIP(r.Context(), ip))
 		if rt.Access == accessPublic && !isUpgrade(r) {
-			if !s.anon.acquire(ip) {
+			key, limit := ip, s.timeouts.AnonPerAddress
+			if strings.HasPrefix(rt.Path, "/webhooks/") {
+				key, limit = "webhook|"+ip, limit*webhookFactor
+			}
+			if !s.anon.acquire(key, limit) {
 				s.writeError(sw, r, errTooManyConnections())
 				return
 			}
-			defer s.anon.release(ip)
+			defer s.anon.release(key)
 		}
 		body := s.withBodyDeadline(sw, r)
 		if rt.Access != accessPublic {
@@ -60,7 +69,11 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 			r = r.WithContext(ctx)
 		}
-		if err := rt.Handler(sw, r); err != nil {
+		h := rt.Handler
+		if idempotentRoutes[label] {
+			h = func(w http.ResponseWriter, r *http.Request) error { return s.idempotent(w, r, rt.Handler) }
+		}
+		if err := h(sw, r); err != nil {
 			if body != nil && body.expired() {
 				err = errBodyTimeout // whatever the handler made of the cut body
 			}
@@ -147,4 +160,29 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// cleanQuery applies the text rule (desk.CleanText) to the query string's
+// keys and values.
+func cleanQuery(r *http.Request) {
+	raw := r.URL.RawQuery
+	if !strings.Contains(raw, "%") {
+		return
+	}
+	q := r.URL.Query()
+	changed := false
+	for k, vs := range q {
+		for i, v := range vs {
+			if c := desk.CleanText(v); c != v {
+				vs[i], changed = c, true
+			}
+		}
+		if c := desk.CleanText(k); c != k {
+			q[c], changed = append(q[c], vs...), true
+			delete(q, k)
+		}
+	}
+	if changed {
+		r.URL.RawQuery = q.Encode()
+	}
 }

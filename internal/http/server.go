@@ -168,7 +168,7 @@ func NewServer(cfg Config) *Server {
 		mux:      http.NewServeMux(),
 		timeouts: cfg.Timeouts.withDefaults(),
 	}
-	s.anon = &anonLimiter{max: s.timeouts.AnonPerAddress, n: map[string]int{}}
+	s.anon = &anonLimiter{n: map[string]int{}}
 	s.outbound = &outbound.Service{Store: cfg.Store, Clock: cfg.Clock, Notify: cfg.Notify}
 	if cs, ok := cfg.Store.(desk.ChannelStore); ok && cfg.Channels != nil {
 		s.outbound.Channels, s.outbound.Adapters = cs, cfg.Channels

@@ -27,8 +27,9 @@ type Timeouts struct {
 	// Idle closes keep-alive connections without a request this long.
 	Idle time.Duration
 	// AnonPerAddress caps the requests of one client address in progress
-	// at once on the routes that need no credentials (sign-in, webhooks,
-	// Live Chat, surveys, call links; live sockets have their own caps).
+	// at once on the routes that need no credentials (sign-in, Live Chat,
+	// surveys, call links; provider webhooks count apart with 8 times as
+	// many; live sockets have their own caps).
 	AnonPerAddress int
 }
 
@@ -125,17 +126,21 @@ func (s *Server) withBodyDeadline(w http.ResponseWriter, r *http.Request) *deadl
 }
 
 // anonLimiter counts the anonymous requests in progress per client
-// address.
+// address (and key: provider webhooks count apart).
 type anonLimiter struct {
-	max int
-	mu  sync.Mutex
-	n   map[string]int
+	mu sync.Mutex
+	n  map[string]int
 }
 
-func (l *anonLimiter) acquire(ip string) bool {
+// webhookFactor: a provider sends its webhooks in bursts from a few
+// addresses, so webhooks count apart from other anonymous requests and may
+// have this many times as many in progress.
+const webhookFactor = 8
+
+func (l *anonLimiter) acquire(ip string, max int) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.n[ip] >= l.max {
+	if l.n[ip] >= max {
 		return false
 	}
 	l.n[ip]++

@@ -127,7 +127,7 @@ func TestSlowHeadersCut(t *testing.T) {
 
 // TestAnonymousConcurrencyPerAddress: an address holding the maximum of
 // anonymous requests open gets 429 with Retry-After for the next; signed-in
-// routes are not counted.
+// routes and provider webhooks are not counted with them.
 func TestAnonymousConcurrencyPerAddress(t *testing.T) {
 	addr := servedServer(t, Config{Timeouts: Timeouts{Body: 5 * time.Second, AnonPerAddress: 3}})
 	var conns []net.Conn
@@ -161,6 +161,15 @@ func TestAnonymousConcurrencyPerAddress(t *testing.T) {
 	}
 	if resp == nil || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("no 429 with Retry-After past the cap: %+v", resp)
+	}
+	// Provider webhooks count apart: the held sign-ins do not stop them.
+	wh, err := http.Post("http://"+addr+"/webhooks/twilio/999", "application/x-www-form-urlencoded", strings.NewReader("a=b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wh.Body.Close()
+	if wh.StatusCode != 404 {
+		t.Fatalf("a webhook while sign-ins hold the cap: %d", wh.StatusCode)
 	}
 	r, err := http.Get("http://" + addr + "/api/v1/me")
 	if err != nil {

@@ -67,6 +67,7 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return err
 	}
+	desk.CleanStrings(res) // the text rule: a signed payload with NUL is stored, not refused
 	counts, err := s.deliverWebhook(ctx, cs, cfg, ch, r, body, res)
 	if err != nil {
 		return err
@@ -93,6 +94,7 @@ func (s *Server) Deliver(ctx context.Context, cfg *desk.ChannelConfig, res *desk
 	if err != nil {
 		return err
 	}
+	desk.CleanStrings(res)
 	for i := range res.Messages {
 		in := &res.Messages[i]
 		in.Channel, in.ChannelID = cfg.Kind, cfg.ID

@@ -2,12 +2,14 @@ package outbound
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/safehttp"
 )
 
 // send makes one attempt and classifies it: sent; failed when retrying
@@ -42,6 +44,10 @@ func (w *Worker) send(sys context.Context, j *desk.SendJob) desk.SendOutcome {
 	}
 	kind := desk.ErrorKind(err)
 	switch {
+	case errors.Is(err, safehttp.ErrBlocked):
+		// The provider's URL names an address the SSRF guard refuses:
+		// retrying cannot help until an admin fixes it or allows it.
+		o.Result, o.Reason = desk.SendFailed, "the channel's provider URL is a private address; allow it with --outbound-allow"
 	case kind == desk.EINVALID || kind == desk.ENOTFOUND:
 		o.Result = desk.SendFailed
 	case j.Attempts >= w.cfg.MaxAttempts:

@@ -43,6 +43,9 @@ type Config struct {
 	// Node names this hub in the signals it sends, so it skips its own
 	// when the bus hands them back (default: random).
 	Node string
+	// MaxPerSession caps the live sockets of one session on this node
+	// (default DefaultMaxPerSession); more are refused with 429.
+	MaxPerSession int
 }
 
 func (c *Config) defaults() {
@@ -60,6 +63,9 @@ func (c *Config) defaults() {
 	}
 	if c.CountInterval <= 0 {
 		c.CountInterval = 250 * time.Millisecond
+	}
+	if c.MaxPerSession <= 0 {
+		c.MaxPerSession = DefaultMaxPerSession
 	}
 	if c.Node == "" {
 		var b [8]byte
@@ -97,6 +103,7 @@ type Hub struct {
 
 	counter  *queueCounter
 	metrics  *metrics
+	perSess  sessionCap
 	stop     chan struct{}
 	stopOnce sync.Once
 }

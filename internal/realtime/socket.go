@@ -50,15 +50,22 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *desk.Actor, s
 	if err != nil {
 		return err
 	}
+	// One session may hold only so many sockets (a leaked token cannot
+	// open thousands).
+	if !h.perSess.take(sessionID, h.cfg.MaxPerSession) {
+		return errTooManySockets()
+	}
 	// Same-origin only (the library checks Origin against Host), which
 	// stops other sites from riding a session cookie.
 	conn, err := websocket.Accept(smallBuffers{w}, r, nil)
 	if err != nil {
+		h.perSess.give(sessionID)
 		return nil // Accept has answered the request
 	}
 	conn.SetReadLimit(maxClientMessage)
 	c := newClient(conn, agent, actor, sessionID, &h.cfg, h.log, h.metrics)
 	if !h.join(c, since, catchUp) {
+		h.perSess.give(sessionID)
 		conn.Close(closeGoingAway, "server shutting down")
 		return nil
 	}
@@ -67,6 +74,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *desk.Actor, s
 	// stack grew deep in the HTTP stack, ends (the connection is hijacked,
 	// so net/http lets go of it). Writers start only while frames wait.
 	go func() {
+		defer h.perSess.give(sessionID)
 		defer h.leave(c)
 		h.readLoop(ctx, conn, c, actor)
 	}()

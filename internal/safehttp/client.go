@@ -32,6 +32,11 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxRedirects caps followed redirects (default 3).
 	MaxRedirects int
+	// MaxIdleConns and MaxIdleConnsPerHost size the pool of kept-alive
+	// connections (defaults 20 and Go's 2); the provider APIs' client
+	// keeps more.
+	MaxIdleConns        int
+	MaxIdleConnsPerHost int
 }
 
 // ErrBlocked is returned (wrapped) when the destination address is not
@@ -59,7 +64,8 @@ func NewClient(cfg Config) *http.Client {
 		DialContext:            dialer.DialContext,
 		TLSHandshakeTimeout:    5 * time.Second,
 		ResponseHeaderTimeout:  cfg.Timeout,
-		MaxIdleConns:           20,
+		MaxIdleConns:           max(cfg.MaxIdleConns, 20),
+		MaxIdleConnsPerHost:    cfg.MaxIdleConnsPerHost,
 		IdleConnTimeout:        60 * time.Second,
 		MaxResponseHeaderBytes: 64 << 10,
 	}

@@ -51,6 +51,8 @@ type Event struct {
 	Prechat []string `json:"prechat,omitempty"`
 	// Verified says the session is a signed-in user's (session).
 	Verified bool `json:"verified,omitempty"`
+	// RetryAfter is the seconds a rate-limited visitor waits.
+	RetryAfter int `json:"retry_after,omitempty"`
 }
 
 // sendBuffer bounds the events waiting for one socket: a socket that falls
@@ -67,6 +69,7 @@ type Hub struct {
 	sockets map[string]map[*client]struct{}
 	relay   Relay
 	links   FileLinks
+	limits  limiters
 }
 
 // Relay carries the widget's traffic between server nodes (over the bus):

@@ -14,7 +14,8 @@
 // Settings: allowed_origins (comma-separated host patterns of the pages
 // that may embed the widget, e.g. "shop.example.com,*.example.org"; empty
 // allows any page); prechat (the pre-chat form's fields: "name",
-// "email" or "name,email"; empty: no form).
+// "email" or "name,email"; empty: no form); the rate limits of visitors
+// (see Limits).
 package livechat
 
 import (
@@ -33,6 +34,7 @@ type Channel struct {
 	hub      *Hub
 	sessions Sessions
 	origins  []string
+	limits   Limits
 	now      func() time.Time
 	// identitySecret verifies signed user IDs; empty: none are.
 	identitySecret []byte
@@ -48,7 +50,11 @@ func New(hub *Hub, cfg *desk.ChannelConfig) (*Channel, error) {
 	if len(secret) < 16 {
 		return nil, desk.FieldErrorf("secrets", "livechat needs a session_secret of at least 16 characters")
 	}
-	c := &Channel{id: cfg.ID, hub: hub, sessions: Sessions{Secret: []byte(secret), ChannelID: cfg.ID}, now: time.Now,
+	limits, err := limitsOf(cfg.Settings)
+	if err != nil {
+		return nil, err
+	}
+	c := &Channel{id: cfg.ID, hub: hub, sessions: Sessions{Secret: []byte(secret), ChannelID: cfg.ID}, limits: limits, now: time.Now,
 		prechat: prechatFields(cfg.Settings["prechat"])}
 	if id := cfg.Secrets["identity_secret"]; id != "" {
 		if len(id) < 16 {
@@ -104,4 +110,11 @@ func (h *Hub) Factory() func(cfg *desk.ChannelConfig, _ *http.Client) (desk.Chan
 // EUNAUTHENTICATED (for HTTP requests of the widget, such as uploads).
 func (c *Channel) VisitorOf(token string) (string, error) {
 	return c.sessions.Verify(token, c.now())
+}
+
+// Allow takes one message's (a file's) worth of the visitor address's and
+// the channel's message limits, or returns how long to wait (the HTTP
+// layer's file uploads).
+func (c *Channel) Allow(addr string) time.Duration {
+	return c.hub.limits.allow(c.id, c.limits, limitMessages, addr, c.now())
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
 
+	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
@@ -59,7 +60,16 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 			visitor = "" // a user's session on a page that no longer signs them in
 		}
 	}
+	addr := auth.ClientIPFromContext(r.Context())
 	if visitor == "" {
+		// A new visitor: limited per address and per channel, so a
+		// script cannot open sessions (and then conversations) by the
+		// thousand.
+		if wait := c.hub.limits.allow(c.id, c.limits, limitSessions, addr, c.now()); wait > 0 {
+			_ = wsjson.Write(ctx, conn, rateLimited("", wait))
+			conn.Close(websocket.StatusTryAgainLater, "too many new chats; try again shortly")
+			return nil
+		}
 		visitor = NewVisitorID()
 	}
 	var who profile
@@ -81,6 +91,9 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 	}
 	go c.writeLoop(ctx, conn, cl)
 	var typedAt time.Time
+	// A visitor without a thread starts a conversation with their first
+	// message: that counts against the conversation limits.
+	starts := len(thread) == 0
 	for {
 		var e Event
 		if err := wsjson.Read(ctx, conn, &e); err != nil {
@@ -89,7 +102,22 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 		var reply *Event
 		switch e.Type {
 		case EventMessage:
+			kind := limitMessages
+			if starts {
+				kind = limitConversations
+			}
+			if wait := c.hub.limits.allow(c.id, c.limits, kind, addr, c.now()); wait > 0 {
+				reply = rateLimited(e.ID, wait)
+				break
+			}
+			if starts && kind == limitConversations {
+				// Messages count too once the conversation started.
+				c.hub.limits.allow(c.id, c.limits, limitMessages, addr, c.now())
+			}
 			reply = c.receive(ctx, cfg, in, visitor, who, e)
+			if reply != nil && reply.Type == EventAck {
+				starts = false
+			}
 		case EventProfile:
 			who.update(e.Name, e.Email)
 		case EventDelivered, EventSeen:

@@ -32,7 +32,7 @@
   var token = null; // the visitor's session, also kept in localStorage
   var visitorID = ""; // from the session frame: maps history IDs to ours
 
-  var ws = null, backoff = 1000, open = false, connected = false;
+  var ws = null, backoff = 1000, open = false, connected = false, limitedUntil = 0;
   var shown = {};     // message id → element
   var pending = {};   // our unacknowledged messages: id → text
   var unseen = [];    // agent message ids not yet reported seen
@@ -276,6 +276,14 @@
         typingTimer = setTimeout(function () { if (note.textContent === "Agent is typing\u2026") { note.textContent = ""; } }, 4000);
         break;
       case "error":
+        if (e.code === "rate_limited") {
+          // Too many chats or messages from here: say so, and wait before
+          // reconnecting (the server closes a refused new session).
+          limitedUntil = Date.now() + (e.retry_after || 10) * 1000;
+          if (e.id && shown[e.id]) { delete pending[e.id]; shown[e.id].lastChild.textContent = "not sent: try again shortly"; }
+          note.textContent = "Too many messages right now \u2014 try again shortly.";
+          break;
+        }
         if (e.id && shown[e.id]) { delete pending[e.id]; shown[e.id].lastChild.textContent = "not sent: " + e.message; }
         else { note.textContent = e.message; }
         break;
@@ -294,8 +302,14 @@
     ws.onmessage = function (m) { try { onEvent(JSON.parse(m.data)); } catch (err) { /* ignore bad frames */ } };
     ws.onclose = function () {
       connected = false;
-      note.textContent = "Reconnecting…";
-      setTimeout(connect, backoff);
+      var wait = limitedUntil - Date.now();
+      if (wait > 0) {
+        note.textContent = "Too many messages right now \u2014 try again shortly.";
+        setTimeout(connect, Math.max(wait, backoff));
+      } else {
+        note.textContent = "Reconnecting…";
+        setTimeout(connect, backoff);
+      }
       backoff = Math.min(backoff * 2, 30000);
     };
   }

@@ -30,8 +30,10 @@ type Registry struct {
 	liveChat  *livechat.Hub
 }
 
-// New returns a registry of every adapter sharing one HTTP client (nil: a
-// client with a 15 s timeout and a connection pool sized for the outbox).
+// New returns a registry of every adapter sharing one HTTP client. The
+// server passes an internal/safehttp client (provider base URLs are set by
+// admins: SSRF); nil is an unguarded client with a 15 s timeout and a
+// connection pool sized for the outbox, for tests against local fakes.
 func New(client *http.Client) *Registry {
 	if client == nil {
 		client = &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{

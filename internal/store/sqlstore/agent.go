@@ -219,6 +219,9 @@ func (s *Store) UpdateAgent(ctx context.Context, id desk.ID, upd desk.AgentUpdat
 		} else if err != nil {
 			return err
 		}
+		if !self && a.Role == desk.RoleAdmin && !actor.Can(desk.RoleAdmin) {
+			return desk.Errorf(desk.EFORBIDDEN, "only admins change admins")
+		}
 		if upd.Name != nil {
 			a.Name = *upd.Name
 		}

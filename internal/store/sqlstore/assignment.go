@@ -190,10 +190,8 @@ func (s *Store) TransferConversation(ctx context.Context, id desk.ID, t desk.Tra
 			res, err = tx.ExecContext(ctx, `UPDATE conversations SET queue_id = $1, assignee_id = NULL, updated_at = $2, waiting_since = $2 WHERE id = $3 AND `+sameHolder(c),
 				append([]any{int64(*t.QueueID), now, int64(id)}, holderArg(c)...)...)
 		} else {
-			var name string
-			if err := tx.QueryRowContext(ctx, `SELECT name FROM agents WHERE id = $1`, int64(*t.AgentID)).Scan(&name); isNoRows(err) {
-				return desk.FieldErrorf("agent_id", "unknown agent")
-			} else if err != nil {
+			name, err := mayHoldTx(ctx, tx, *t.AgentID, c.QueueID, "agent_id")
+			if err != nil {
 				return err
 			}
 			data["to_agent_id"], data["to_agent_name"] = t.AgentID.String(), name
@@ -243,4 +241,25 @@ func holderArg(c *desk.Conversation) []any {
 		return nil
 	}
 	return []any{int64(*c.AssigneeID)}
+}
+
+// mayHoldTx checks that an agent may be given a conversation of a queue
+// (queue isolation): a member of the queue, or a supervisor or admin, who
+// see every queue. It returns the agent's name; field names the input at
+// fault.
+func mayHoldTx(ctx context.Context, tx *sql.Tx, agentID, queueID desk.ID, field string) (string, error) {
+	var name string
+	var role desk.Role
+	var member bool
+	err := tx.QueryRowContext(ctx, `SELECT name, role, EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = $2 AND m.agent_id = agents.id)
+		FROM agents WHERE id = $1`, int64(agentID), int64(queueID)).Scan(&name, &role, &member)
+	if isNoRows(err) {
+		return "", desk.FieldErrorf(field, "unknown agent")
+	} else if err != nil {
+		return "", err
+	}
+	if !member && !role.AtLeast(desk.RoleSupervisor) {
+		return "", desk.FieldErrorf(field, "the agent is not a member of the conversation's queue")
+	}
+	return name, nil
 }

@@ -146,8 +146,8 @@ func (s *Store) createConversationTx(ctx context.Context, tx *sql.Tx, actor *des
 		customer = int64(c.CustomerID)
 	}
 	if c.AssigneeID != nil {
-		if err := existsTx(ctx, tx, "agents", *c.AssigneeID, "agent"); err != nil {
-			return desk.FieldErrorf("assignee_id", "unknown agent")
+		if _, err := mayHoldTx(ctx, tx, *c.AssigneeID, c.QueueID, "assignee_id"); err != nil {
+			return err
 		}
 		if err := s.lockAgentsTx(ctx, tx, c.AssigneeID); err != nil {
 			return err

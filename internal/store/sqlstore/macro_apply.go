@@ -60,6 +60,16 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 				return desk.FieldErrorf("actions.queue_id", "the macro's queue no longer exists")
 			}
 		}
+		if after.AssigneeID != nil && c.AssigneeID != nil && *after.AssigneeID == *c.AssigneeID && after.QueueID != c.QueueID {
+			// Queue isolation: moved to a queue its holder cannot see, the
+			// conversation goes back to that queue unassigned, as a
+			// transfer to a queue does.
+			if _, err := mayHoldTx(ctx, tx, *after.AssigneeID, after.QueueID, "actions.queue_id"); desk.ErrorKind(err) == desk.EINVALID {
+				after.AssigneeID = nil
+			} else if err != nil {
+				return err
+			}
+		}
 		if after.AssigneeID != nil && (c.AssigneeID == nil || *after.AssigneeID != *c.AssigneeID) {
 			var one int
 			err := tx.QueryRowContext(ctx, `SELECT 1 FROM queue_members WHERE queue_id = $1 AND agent_id = $2`, int64(after.QueueID), int64(*after.AssigneeID)).Scan(&one)

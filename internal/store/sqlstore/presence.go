@@ -29,6 +29,17 @@ func (s *Store) SetAgentStatus(ctx context.Context, agentID desk.ID, status stri
 	now := s.now()
 	var freed []desk.Change
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if actor.AgentID != agentID && !actor.Can(desk.RoleAdmin) {
+			// Supervisors set their agents' statuses, not admins'.
+			var role desk.Role
+			if err := tx.QueryRowContext(ctx, `SELECT role FROM agents WHERE id = $1`, int64(agentID)).Scan(&role); isNoRows(err) {
+				return notFound("agent")
+			} else if err != nil {
+				return err
+			} else if role == desk.RoleAdmin {
+				return desk.Errorf(desk.EFORBIDDEN, "only admins change admins")
+			}
+		}
 		if !desk.BuiltinStatus(status) {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM custom_statuses WHERE name = $1`, status).Scan(&n); err != nil {

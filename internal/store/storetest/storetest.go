@@ -75,6 +75,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SessionWindow", func(t *testing.T) { testSessionWindow(t, open) })
 	t.Run("OutboxDuplicateExternalID", func(t *testing.T) { testOutboxDuplicateExternalID(t, open) })
 	t.Run("SendInDoubt", func(t *testing.T) { testSendInDoubt(t, open) })
+	t.Run("TextRule", func(t *testing.T) { testTextRule(t, open) })
 	t.Run("TwoFactor", func(t *testing.T) { testTwoFactor(t, open) })
 	t.Run("TwoFactorPolicy", func(t *testing.T) { testTwoFactorPolicy(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
