@@ -47,6 +47,7 @@ var accessTable = map[string]accessCase{
 	"GET /api/v1/openapi.json": {"/api/v1/openapi.json", "", all200},
 
 	"POST /api/v1/auth/login":         {"/api/v1/auth/login", `{"email":"nobody@example.com","password":"wrong-password"}`, [5]int{401, 401, 401, 401, 401}},
+	"GET /api/v1/auth/session":        {"/api/v1/auth/session", "", all200},
 	"GET /api/v1/setup":               {"/api/v1/setup", "", all200},
 	"POST /api/v1/setup":              {"/api/v1/setup", `{"token":"x","email":"x@example.com","password":"long-enough","organisation":"O"}`, [5]int{409, 409, 409, 409, 409}},
 	"GET /api/v1/organisation":        {"/api/v1/organisation", "", [5]int{401, 404, 404, 404, 404}},
@@ -171,6 +172,7 @@ var accessTable = map[string]accessCase{
 	// Live Chat is public: the widget script (not configured in this env)
 	// and a visitor socket for an unknown channel are 404 for everyone;
 	// internal/channel/livechat and the cmd tests cover the real thing.
+	"GET /livechat/preview/{id}":               {"/livechat/preview/999999", "", [5]int{404, 404, 404, 404, 404}},
 	"GET /widget.js":                           {"/widget.js", "", [5]int{404, 404, 404, 404, 404}},
 	"GET /api/v1/livechat/{channel_id}/ws":     {"/api/v1/livechat/999999/ws", "", [5]int{404, 404, 404, 404, 404}},
 	"POST /api/v1/livechat/{channel_id}/files": {"/api/v1/livechat/999999/files", "", [5]int{404, 404, 404, 404, 404}},

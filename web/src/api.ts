@@ -133,6 +133,10 @@ export interface Conversation {
   customer_name: string
   queue_name: string
   assignee_name: string
+  /** The newest message's start (list rows). */
+  last_message?: { direction: 'in' | 'out'; type: string; text: string; delivery_state?: string } | null
+  /** The newest reply failed to send. */
+  last_out_failed?: boolean
 }
 
 export interface Message {
@@ -328,6 +332,7 @@ export const api = {
     request<LoginResult>('POST', '/auth/login', { email, password, client: 'web' }),
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<Agent>('GET', '/me'),
+  session: () => request<{ agent: Agent | null }>('GET', '/auth/session'),
   setStatus: (status: string) => request<Agent>('PUT', '/me/status', { status }),
   heartbeat: () => request<void>('POST', '/me/heartbeat'),
   setAgentStatus: (id: ID, status: string) => request<Agent>('PUT', `/agents/${enc(id)}/status`, { status }),
