@@ -85,6 +85,8 @@ export interface Queue {
   auto_assign: boolean
   return_on_offline: boolean
   default_senders: Record<string, string> | null
+  bot_url?: string
+  survey_enabled?: boolean
   created_at: string
   updated_at: string
 }
@@ -256,6 +258,11 @@ export interface QueuePatch {
   name?: string
   auto_assign?: boolean
   return_on_offline?: boolean
+  /** Replaces the map; a channel left out has no default sender. */
+  default_senders?: Record<string, string>
+  bot_url?: string
+  bot_secret?: string
+  survey_enabled?: boolean
 }
 
 /** ApiError carries the server's error body: code, message and field. */
