@@ -95,7 +95,29 @@ type Conversation struct {
 	// Bot names the bot holding the conversation before agents (C6); ""
 	// once handed off or for queues without a bot.
 	Bot string `json:"bot,omitempty"`
+	// LastMessage previews the newest message for list rows; LastOutFailed
+	// says the newest reply failed to send (the row's failure marker).
+	// Filled by the list and by a fetch by ID.
+	LastMessage   *MessagePreview `json:"last_message,omitempty"`
+	LastOutFailed bool            `json:"last_out_failed"`
 }
+
+// PreviewFiller fills LastMessage and LastOutFailed of conversations the
+// caller may see (FindConversations fills them itself).
+type PreviewFiller interface {
+	FillPreviews(ctx context.Context, convs ...*Conversation) error
+}
+
+// MessagePreview is the start of a conversation's newest message.
+type MessagePreview struct {
+	Direction     string `json:"direction"`
+	Type          string `json:"type"`
+	Text          string `json:"text"`
+	DeliveryState string `json:"delivery_state,omitempty"`
+}
+
+// PreviewLength is how much of a message's text a preview keeps.
+const PreviewLength = 140
 
 // Validate checks and defaults a new conversation's fields.
 func (c *Conversation) Validate() error {

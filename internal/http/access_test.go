@@ -63,6 +63,7 @@ var accessTable = map[string]accessCase{
 	"GET /api/v1/audit":                      {"/api/v1/audit", "", adminOnly},
 	"GET /api/v1/settings/external-transfer": {"/api/v1/settings/external-transfer", "", signedIn},
 	"PUT /api/v1/settings/external-transfer": {"/api/v1/settings/external-transfer", `{"people_contacts":true,"manual_numbers":true}`, [5]int{401, 403, 403, 200, 200}},
+	"GET /api/v1/auth/session":               {"/api/v1/auth/session", "", all200},
 
 	"GET /api/v1/agents":              {"/api/v1/agents", "", signedIn},
 	"POST /api/v1/agents":             {"/api/v1/agents", `{"email":"{role}@new.example.com","password":"password1","role":"agent"}`, [5]int{401, 403, 403, 403, 201}},
@@ -178,6 +179,7 @@ var accessTable = map[string]accessCase{
 	// Live Chat is public: the widget script (not configured in this env)
 	// and a visitor socket for an unknown channel are 404 for everyone;
 	// internal/channel/livechat and the cmd tests cover the real thing.
+	"GET /livechat/preview/{id}":               {"/livechat/preview/999999", "", [5]int{404, 404, 404, 404, 404}},
 	"GET /widget.js":                           {"/widget.js", "", [5]int{404, 404, 404, 404, 404}},
 	"GET /api/v1/livechat/{channel_id}/ws":     {"/api/v1/livechat/999999/ws", "", [5]int{404, 404, 404, 404, 404}},
 	"POST /api/v1/livechat/{channel_id}/files": {"/api/v1/livechat/999999/files", "", [5]int{404, 404, 404, 404, 404}},

@@ -82,3 +82,24 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, a)
 	return nil
 }
+
+// handleSession tells the workspace on load whether its cookie is still a
+// session: {"agent": ...} when it is, {"agent": null} when not (no
+// session, expired, revoked) — an answer, not a 401, so a signed-out page
+// load logs no error.
+func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) error {
+	ctx, err := s.authenticate(r, accessEnroll)
+	if err != nil {
+		if k := desk.ErrorKind(err); k == desk.EUNAUTHENTICATED || k == desk.EFORBIDDEN {
+			writeJSON(w, http.StatusOK, map[string]any{"agent": nil})
+			return nil
+		}
+		return err
+	}
+	a, err := s.cfg.Store.FindAgentByID(ctx, desk.ActorFromContext(ctx).AgentID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"agent": a, "enroll_required": identity(ctx).EnrollRequired})
+	return nil
+}

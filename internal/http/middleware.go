@@ -140,9 +140,10 @@ func sameOrigin(r *http.Request) bool {
 // connections: no inline script or style, no eval, no plugins, no framing,
 // no <base> rewriting. Message content is rendered as text; should an XSS
 // slip through anyway, injected inline script does not run. Images and
-// media may also be data:/blob: URLs (attachment previews, QR codes).
+// media may also be data:/blob: URLs (attachment previews, QR codes). Frames
+// only of our own pages (the Live Chat preview of the set-up checklist).
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-	"media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; frame-src 'none'; " +
+	"media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; frame-src 'self'; " +
 	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 // securityHeaders sets headers every response carries; HSTS when the site

@@ -27,6 +27,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/openapi.json", accessPublic, s.handleOpenAPI},
 
 		{"POST", "/api/v1/auth/login", accessPublic, s.handleLogin},
+		{"GET", "/api/v1/auth/session", accessPublic, s.handleSession},
 		{"GET", "/api/v1/setup", accessPublic, s.handleSetupGet},
 		{"POST", "/api/v1/setup", accessPublic, s.handleSetup},
 		{"GET", "/api/v1/organisation", accessAgent, s.handleOrganisation},
@@ -196,6 +197,7 @@ func (s *Server) routes() []route {
 		{"POST", "/webhooks/{provider}/{channel_id}", accessPublic, s.handleWebhook},
 
 		{"GET", "/widget.js", accessPublic, s.handleWidget},
+		{"GET", "/livechat/preview/{id}", accessPublic, s.handleLiveChatPreview},
 		{"GET", "/api/v1/livechat/{channel_id}/ws", accessPublic, s.handleLiveChatSocket},
 		{"POST", "/api/v1/livechat/{channel_id}/files", accessPublic, s.handleLiveChatFile},
 		{"GET", "/media/{token}", accessPublic, s.handleMediaLink},

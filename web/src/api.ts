@@ -85,6 +85,8 @@ export interface Queue {
   auto_assign: boolean
   return_on_offline: boolean
   default_senders: Record<string, string> | null
+  bot_url?: string
+  survey_enabled?: boolean
   created_at: string
   updated_at: string
 }
@@ -143,6 +145,10 @@ export interface Conversation {
   customer_name: string
   queue_name: string
   assignee_name: string
+  /** The newest message's start (list rows). */
+  last_message?: { direction: 'in' | 'out'; type: string; text: string; delivery_state?: string } | null
+  /** The newest reply failed to send. */
+  last_out_failed?: boolean
 }
 
 export interface Message {
@@ -281,6 +287,11 @@ export interface QueuePatch {
   name?: string
   auto_assign?: boolean
   return_on_offline?: boolean
+  /** Replaces the map; a channel left out has no default sender. */
+  default_senders?: Record<string, string>
+  bot_url?: string
+  bot_secret?: string
+  survey_enabled?: boolean
 }
 
 /** ApiError carries the server's error body: code, message and field. */
@@ -357,6 +368,7 @@ export const api = {
     request<LoginResult>('POST', '/auth/login', { email, password, client: 'web' }),
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<Agent>('GET', '/me'),
+  session: () => request<{ agent: Agent | null }>('GET', '/auth/session'),
   setStatus: (status: string) => request<Agent>('PUT', '/me/status', { status }),
   heartbeat: () => request<void>('POST', '/me/heartbeat'),
   setAgentStatus: (id: ID, status: string) => request<Agent>('PUT', `/agents/${enc(id)}/status`, { status }),

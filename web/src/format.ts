@@ -84,3 +84,15 @@ export function contactText(c: { address: string; display?: string }): string {
 export function contactsText(cs: { address: string; display?: string }[] | null | undefined): string {
   return (cs ?? []).map(contactText).join(', ')
 }
+
+/** waited says how long since iso, for waiting times: "45 s", "12 min", "3 h 5 min", "2 d". */
+export function waited(iso: string | null | undefined, now: number): string {
+  if (!iso) return ''
+  const s = Math.max(0, Math.floor((now - new Date(iso).getTime()) / 1000))
+  if (s < 60) return `${s} s`
+  const m = Math.floor(s / 60)
+  if (m < 60) return `${m} min`
+  const h = Math.floor(m / 60)
+  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`
+  return `${Math.floor(h / 24)} d`
+}

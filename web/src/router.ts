@@ -9,6 +9,7 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: LoginPage, meta: { public: true, title: 'Sign in' } },
+    { path: '/setup', name: 'setup', component: () => import('./pages/SetupPage.vue'), meta: { public: true, title: 'Set up' } },
     { path: '/', redirect: '/work/mine' },
     { path: '/work/:view(mine|all|unassigned|bots|history)/:id?', name: 'work', component: WorkPage, meta: { title: 'Conversations' } },
     { path: '/search', name: 'search', component: () => import('./pages/SearchPage.vue'), meta: { title: 'Search' } },
@@ -24,6 +25,7 @@ export const router = createRouter({
     { path: '/admin/tags', name: 'tags', component: () => import('./pages/TagsPage.vue'), meta: { title: 'Tags', role: 'supervisor' } },
     { path: '/admin/forms', name: 'forms', component: () => import('./pages/FormsPage.vue'), meta: { title: 'Forms', role: 'supervisor' } },
     { path: '/admin/channels', name: 'channels', component: () => import('./pages/ChannelsPage.vue'), meta: { title: 'Channels', role: 'supervisor' } },
+    { path: '/admin/getting-started', name: 'getting-started', component: () => import('./pages/GettingStartedPage.vue'), meta: { title: 'Getting started', role: 'admin' } },
     { path: '/admin/tokens', name: 'tokens', component: () => import('./pages/TokensPage.vue'), meta: { title: 'Integration tokens', role: 'admin' } },
     { path: '/:rest(.*)*', redirect: '/work/mine' },
   ],
@@ -31,7 +33,7 @@ export const router = createRouter({
 
 router.beforeEach(async (to) => {
   if (!session.checked) await restore()
-  if (to.meta.public) return session.agent && to.name === 'login' ? '/work/mine' : true
+  if (to.meta.public) return session.agent && (to.name === 'login' || to.name === 'setup') ? '/work/mine' : true
   if (!session.agent) return { name: 'login', query: to.fullPath !== '/work/mine' ? { next: to.fullPath } : {} }
   const role = to.meta.role as 'supervisor' | 'admin' | undefined
   if (role && !can(role)) return '/work/mine'

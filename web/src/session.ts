@@ -17,7 +17,8 @@ export function can(role: Role): boolean {
 /** restore asks the server who we are (the cookie may still be valid). */
 export async function restore(): Promise<Agent | null> {
   try {
-    session.agent = await api.me()
+    // The probe answers {agent: null} rather than 401 when signed out.
+    session.agent = (await api.session()).agent
   } catch {
     session.agent = null
   }

@@ -283,6 +283,9 @@ func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter
 		out = out[:n]
 		next = cursor{Key: keys[n-1], ID: int64(out[n-1].ID)}.encode()
 	}
+	if err := s.fillPreviews(ctx, out); err != nil {
+		return nil, "", err
+	}
 	return out, next, nil
 }
 

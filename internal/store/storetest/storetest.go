@@ -71,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AssignFairnessInline", func(t *testing.T) { testAssignFairness(t, open, true) })
 	t.Run("Channels", func(t *testing.T) { testChannels(t, open) })
 	t.Run("Setup", func(t *testing.T) { testSetup(t, open) })
+	t.Run("ConversationPreviews", func(t *testing.T) { testConversationPreviews(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("SessionWindow", func(t *testing.T) { testSessionWindow(t, open) })
 	t.Run("OutboxDuplicateExternalID", func(t *testing.T) { testOutboxDuplicateExternalID(t, open) })
