@@ -37,6 +37,9 @@ type SendJob struct {
 	// Attempts counts claims, this one included.
 	Attempts int
 	Message  OutboundMessage
+	// Trace is the W3C traceparent of the write that queued the send, so
+	// the send joins that trace (in-process dispatch only).
+	Trace string
 }
 
 // Outcomes of a send attempt.

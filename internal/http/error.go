@@ -40,7 +40,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if kind == desk.EINTERNAL {
 		s.metrics.storeErrors.Inc()
-		s.cfg.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.cfg.Logger.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if e, ok := err.(*desk.Error); ok && status == http.StatusTooManyRequests {
 		if secs, ok := e.Detail["retry_after"].(int); ok {

@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/trace"
+	"go.opentelemetry.io/otel/attribute"
+	oteltrace "go.opentelemetry.io/otel/trace"
 )
 
 // send makes one attempt and classifies it: sent; failed when retrying
@@ -15,6 +18,14 @@ import (
 // are exhausted; otherwise retried after an exponential backoff.
 func (w *Worker) send(sys context.Context, j *desk.SendJob) desk.SendOutcome {
 	o := desk.SendOutcome{JobID: j.ID, MessageID: j.MessageID}
+	// A send dispatched by the write that queued it joins its trace; the
+	// provider call (the adapters' HTTP transport) is its child.
+	if j.Trace != "" {
+		var span oteltrace.Span
+		sys, span = trace.StartFrom(sys, j.Trace, "outbox.send", oteltrace.WithAttributes(
+			attribute.String("message_id", j.MessageID.String()), attribute.Int("attempt", j.Attempts)))
+		defer func() { span.SetAttributes(attribute.String("result", o.Result)); span.End() }()
+	}
 	ch, err := w.adapter(sys, j.ChannelID)
 	if err == nil {
 		ctx, cancel := context.WithTimeout(sys, w.cfg.SendTimeout)
