@@ -23,9 +23,9 @@ import (
 
 // span is one span as the test collector received it.
 type span struct {
-	Service, Name          string
+	Service, Name         string
 	TraceID, ID, ParentID string
-	Start, End             uint64
+	Start, End            uint64
 }
 
 // collector is a local OTLP/HTTP receiver (POST /v1/traces, protobuf), as
