@@ -69,6 +69,11 @@ if ! command -v swaks >/dev/null; then
   apt_install swaks
 fi
 
+if ! command -v systemd-analyze >/dev/null; then
+  echo "ensure-services: installing systemd (systemd-analyze checks deploy/switchboard.service)"
+  apt_install systemd
+fi
+
 VERSITYGW_VERSION=v1.8.0
 S3_DIR=/var/lib/switchboard-test-s3
 if ! port_open 7070; then

@@ -155,3 +155,37 @@ func runCmd(args ...string) (string, error) {
 	out, err := exec.Command(binPath, args...).CombinedOutput()
 	return string(out), err
 }
+
+// TestScheduledBackups serves with --backup-every and --backup-keep: the
+// backups folder ends up holding the newest two of at least three made,
+// and the newest restores.
+func TestScheduledBackups(t *testing.T) {
+	dir := t.TempDir()
+	to := filepath.Join(t.TempDir(), "backups")
+	MustRun(t, "user", "create", "--email", "admin@example.com", "--password", "admin-password", "--role", "admin", "--data", dir)
+	MustServe(t, "--data", dir, "--backup-every", "150ms", "--backup-keep", "2", "--backup-to", to+"/")
+	var names []string
+	seen := map[string]bool{}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		entries, _ := os.ReadDir(to)
+		names = names[:0]
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".tar.zst") {
+				names = append(names, e.Name())
+				seen[e.Name()] = true
+			}
+		}
+		made := len(seen)
+		if made >= 3 && len(names) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d backups made, %v kept", made, names)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "restored")
+	MustRun(t, "restore", "--from", filepath.Join(to, names[1]), "--data", out)
+	if err := backup.IntegrityCheck(context.Background(), filepath.Join(out, "switchboard.db")); err != nil {
+		t.Fatal(err)
+	}
+}

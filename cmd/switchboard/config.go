@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/blob"
+	"github.com/switchboard-cc/switchboard/internal/trace"
 )
 
 // Config is the server's configuration, from flags and SWITCHBOARD_*
@@ -216,5 +217,6 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("--log-level: %w", err)
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
+	// Lines logged with a request's context carry its request and trace IDs.
+	return slog.New(trace.LogHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))), nil
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
+	"github.com/switchboard-cc/switchboard/internal/trace"
 	"github.com/switchboard-cc/switchboard/web"
 )
 
@@ -55,6 +56,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("--cpu-profile: %w", err)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	// OpenTelemetry traces, when OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set.
+	stopTracing, err := trace.Setup(ctx, version)
+	if err != nil {
+		return fmt.Errorf("tracing: %w", err)
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = stopTracing(sctx)
+	}()
+	if trace.Enabled() {
+		logger.Info("tracing: spans exported over OTLP (OTEL_* variables)")
 	}
 	if err := setNodeID(&c); err != nil {
 		return err

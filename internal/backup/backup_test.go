@@ -187,3 +187,22 @@ func TestS3Location(t *testing.T) {
 		_ = target.Remove(ctx, n)
 	}
 }
+
+// TestS3KeysInManifest: with uploads in an S3-compatible store the
+// manifest lists their keys (the lister's answer) instead of files.
+func TestS3KeysInManifest(t *testing.T) {
+	dir := mustDataFolder(t, 3)
+	var buf bytes.Buffer
+	_, err := Write(context.Background(), &buf, Source{Data: dir, S3Keys: map[string]func(context.Context) ([]string, error){
+		"attachments": func(context.Context) ([]string, error) { return []string{"ka1", "ka2"}, nil }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Restore(context.Background(), &buf, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.S3Keys["attachments"]; len(got) != 2 || got[0] != "ka1" || got[1] != "ka2" {
+		t.Fatalf("manifest keys %v", m.S3Keys)
+	}
+}

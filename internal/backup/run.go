@@ -87,6 +87,9 @@ func (s *Schedule) Run(ctx context.Context) {
 				s.Logger.Info("old backups removed", "target", s.Target.String(), "names", gone)
 			}
 		}
+		if err != nil && ctx.Err() != nil {
+			return // stopped mid-backup: not a failure
+		}
 		if err != nil {
 			s.Logger.Error("scheduled backup failed", "target", s.Target.String(), "err", err)
 		} else {

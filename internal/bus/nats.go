@@ -62,7 +62,12 @@ func DialNATS(ctx context.Context, url, prefix string, log *slog.Logger) (*NATS,
 // Publish appends changes to the stream without waiting for the acks.
 func (b *NATS) Publish(changes []desk.Change) {
 	for _, ch := range changes {
-		if _, err := b.js.PublishAsync(b.subject, encode(ch)); err != nil {
+		m := &nats.Msg{Subject: b.subject, Data: encode(ch)}
+		if ch.Trace != "" {
+			// The trace crosses nodes in the message's headers (W3C).
+			m.Header = nats.Header{"traceparent": []string{ch.Trace}}
+		}
+		if _, err := b.js.PublishMsgAsync(m); err != nil {
 			b.log.Error("bus: publish", "type", ch.Type, "err", err)
 		}
 	}
@@ -106,6 +111,7 @@ func (b *NATS) Start(h Handler, backlog int) error {
 			b.log.Error("bus: bad event", "seq", md.Sequence.Stream, "err", err)
 			return
 		}
+		ch.Trace = m.Headers().Get("traceparent")
 		h.OnEvent(Event{Seq: md.Sequence.Stream, Change: ch})
 	})
 	if err != nil {

@@ -48,6 +48,10 @@ type Change struct {
 	// Status is the new conversation or agent status where it changed.
 	Status string    `json:"status,omitempty"`
 	At     time.Time `json:"at"`
+	// Trace is the W3C traceparent of the span that made the change
+	// (issue 24), so the work it causes joins that trace. It travels in
+	// NATS message headers, not in the JSON.
+	Trace string `json:"-"`
 }
 
 // ChangeHandler receives the changes of each committed write, in commit

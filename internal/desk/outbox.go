@@ -47,6 +47,9 @@ type SendJob struct {
 	// never sent.
 	Lease   int64
 	Message OutboundMessage
+	// Trace is the W3C traceparent of the write that queued the send, so
+	// the send joins that trace (in-process dispatch only).
+	Trace string
 }
 
 // SendMark asks to mark a claimed job as being sent, extending its lease

@@ -90,6 +90,11 @@ var accessTable = map[string]accessCase{
 	"POST /api/v1/customers/{id}/merge": {"/api/v1/customers/{newCustomer}/merge", `{"other_id":"{newCustomer2}"}`, [5]int{401, 403, 403, 200, 200}},
 	// Possible duplicates span every customer: supervisors, like merging.
 	"GET /api/v1/customers/duplicates": {"/api/v1/customers/duplicates", "", [5]int{401, 403, 403, 200, 200}},
+	// Erasing needs the ID repeated: the admin's unconfirmed erase is a 400.
+	"POST /api/v1/customers/{id}/erase":  {"/api/v1/customers/{newCustomer}/erase", `{"confirm":"0"}`, [5]int{401, 403, 403, 403, 400}},
+	"POST /api/v1/customers/{id}/export": {"/api/v1/customers/{customerA}/export", `{"confirm":"{customerA}"}`, adminOnly},
+	"GET /api/v1/retention":              {"/api/v1/retention", "", adminOnly},
+	"PUT /api/v1/queues/{id}/retention":  {"/api/v1/queues/{queueA}/retention", `{"closed_days":0}`, adminOnly},
 	// Every agent reads People; the history lists only visible queues'
 	// conversations (an empty list for the other queue's agent).
 	"GET /api/v1/customers/{id}/conversations":   {"/api/v1/customers/{customerA}/conversations", "", signedIn},

@@ -41,7 +41,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if kind == desk.EINTERNAL {
 		s.metrics.storeErrors.Inc()
-		s.cfg.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.cfg.Logger.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if status == http.StatusTooManyRequests {
 		// Every throttled answer says when to try again.

@@ -9,6 +9,8 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/trace"
+	"go.opentelemetry.io/otel/attribute"
 )
 
 // Access levels of a route.
@@ -39,7 +41,18 @@ func (s *Server) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		// Every request has an ID (the caller's X-Request-ID if sane), in
+		// the answer and in every line logged with its context; and a
+		// server span, continuing the caller's trace.
+		rid := r.Header.Get("X-Request-ID")
+		if !trace.ValidRequestID(rid) {
+			rid = trace.NewRequestID()
+		}
+		w.Header().Set("X-Request-ID", rid)
+		r, span := trace.ServerSpan(r.WithContext(trace.WithRequestID(r.Context(), rid)), label)
 		defer func() {
+			span.SetAttributes(attribute.Int("http.response.status_code", sw.status), attribute.String("http.route", rt.Path))
+			span.End()
 			s.metrics.latency.WithLabelValues(label, strconv.Itoa(sw.status)).Observe(time.Since(start).Seconds())
 		}()
 		if strings.ContainsFunc(r.URL.Path, func(c rune) bool { return c < 0x20 || c == 0x7f }) {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/privacy"
 )
 
 // confirmRequest repeats the customer's ID, so that erasing or exporting
@@ -41,10 +42,11 @@ func (s *Server) handleCustomerErase(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if s.cfg.Privacy == nil {
-		return desk.Errorf(desk.EINVALID, "data protection is not configured")
+	svc, err := s.privacy()
+	if err != nil {
+		return err
 	}
-	er, err := s.cfg.Privacy.Erase(r.Context(), id)
+	er, err := svc.Erase(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -59,12 +61,13 @@ func (s *Server) handleCustomerExport(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if s.cfg.Privacy == nil {
-		return desk.Errorf(desk.EINVALID, "data protection is not configured")
+	svc, err := s.privacy()
+	if err != nil {
+		return err
 	}
 	// Built in memory first, so an error is still a JSON error.
 	var buf bytes.Buffer
-	if err := s.cfg.Privacy.Export(r.Context(), id, &buf); err != nil {
+	if err := svc.Export(r.Context(), id, &buf); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/zip")
@@ -119,6 +122,19 @@ func (s *Server) handleRetention(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": pols, "next_cursor": "", "due": due})
 	return nil
+}
+
+// privacy is the configured data-protection service, or one over the
+// store and blob store (without call recordings) when none is.
+func (s *Server) privacy() (*privacy.Service, error) {
+	if s.cfg.Privacy != nil {
+		return s.cfg.Privacy, nil
+	}
+	ps, ok := s.cfg.Store.(desk.PrivacyStore)
+	if !ok {
+		return nil, desk.Errorf(desk.EINVALID, "this store cannot erase or export customers")
+	}
+	return &privacy.Service{Store: ps, Blobs: s.cfg.Blobs, Logger: s.cfg.Logger}, nil
 }
 
 func (s *Server) privacyStore(r *http.Request) (desk.PrivacyStore, error) {

@@ -24,8 +24,10 @@ func withPrivacy(cfg *Config) {
 // queue and listed with the dry run's counts. On both stores.
 func TestPrivacyAPI(t *testing.T) {
 	for name, mk := range map[string]func(t *testing.T) *env{
-		"sqlite":   func(t *testing.T) *env { return newEnvWith(t, Config{BodyLimit: 4096}, withPrivacy) },
-		"postgres": func(t *testing.T) *env { return newEnvWith(t, Config{BodyLimit: 4096, Store: pgtest.Open(t, desk.SystemClock{})}, withPrivacy) },
+		"sqlite": func(t *testing.T) *env { return newEnvWith(t, Config{BodyLimit: 4096}, withPrivacy) },
+		"postgres": func(t *testing.T) *env {
+			return newEnvWith(t, Config{BodyLimit: 4096, Store: pgtest.Open(t, desk.SystemClock{})}, withPrivacy)
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			e := mk(t)

@@ -10,6 +10,9 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
+	"github.com/switchboard-cc/switchboard/internal/trace"
+	"go.opentelemetry.io/otel/attribute"
+	oteltrace "go.opentelemetry.io/otel/trace"
 )
 
 // send makes one attempt and classifies it: sent; failed when retrying
@@ -20,6 +23,14 @@ func (w *Worker) send(sys context.Context, j *desk.SendJob) desk.SendOutcome {
 	if j.InDoubt {
 		w.log.Warn("sending a reply again whose last attempt may have reached the provider; flagged maybe_duplicate",
 			"message_id", j.MessageID.String(), "channel_id", j.ChannelID.String(), "attempt", j.Attempts)
+	}
+	// A send dispatched by the write that queued it joins its trace; the
+	// provider call (the adapters' HTTP transport) is its child.
+	if j.Trace != "" {
+		var span oteltrace.Span
+		sys, span = trace.StartFrom(sys, j.Trace, "outbox.send", oteltrace.WithAttributes(
+			attribute.String("message_id", j.MessageID.String()), attribute.Int("attempt", j.Attempts)))
+		defer func() { span.SetAttributes(attribute.String("result", o.Result)); span.End() }()
 	}
 	ch, err := w.adapter(sys, j.ChannelID)
 	if err == nil {

@@ -112,7 +112,9 @@ func TestEraseLeavesNoTraceInTheFiles(t *testing.T) {
 	if !bytes.Contains(raw, []byte("keepsakeword")) {
 		t.Error("the other customer's words are gone from the files")
 	}
-	if os.Getenv("KEEP_DB") != "" { exec.Command("cp", dbPath, os.Getenv("KEEP_DB")).Run() }
+	if os.Getenv("KEEP_DB") != "" {
+		exec.Command("cp", dbPath, os.Getenv("KEEP_DB")).Run()
+	}
 	if _, err := blobs.Open(ctx, "erasekey1"); desk.ErrorKind(err) != desk.ENOTFOUND {
 		t.Errorf("the customer's file is still in the blob store: %v", err)
 	}

@@ -15,6 +15,9 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/bus"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/trace"
+	"go.opentelemetry.io/otel/attribute"
+	oteltrace "go.opentelemetry.io/otel/trace"
 )
 
 // HubStore is what the hub needs of the store (desk.Store has it).
@@ -130,6 +133,15 @@ func NewHub(store HubStore, b bus.Bus, log *slog.Logger, cfg Config) *Hub {
 // OnEvent is the bus handler: remember the event, send it to every client
 // that may see it. It never blocks on a client.
 func (h *Hub) OnEvent(ev bus.Event) {
+	// The fan-out joins the trace of the write that made the change (on
+	// another node, through the bus's message headers).
+	var span oteltrace.Span
+	if ev.Trace != "" {
+		_, span = trace.StartFrom(context.Background(), ev.Trace, "ws.fanout",
+			oteltrace.WithAttributes(attribute.String("change", ev.Type), attribute.Int64("seq", int64(ev.Seq))))
+		defer span.End()
+	}
+	sent := 0
 	data := mustJSON(ev)
 	var reload []*client
 	h.mu.Lock()
@@ -139,7 +151,10 @@ func (h *Hub) OnEvent(ev bus.Event) {
 	}
 	h.last = ev.Seq
 	h.ring.add(frame{ev: ev, data: data})
-	h.recipients(ev, func(c *client) { c.push(data) })
+	h.recipients(ev, func(c *client) { c.push(data); sent++ })
+	if span != nil {
+		span.SetAttributes(attribute.Int("sockets", sent))
+	}
 	if ev.Type == desk.ChangeAgentUpdated || ev.Type == desk.ChangeQueueMembers {
 		for c := range h.byAgent[ev.AgentID] {
 			reload = append(reload, c)

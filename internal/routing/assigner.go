@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/trace"
+	"go.opentelemetry.io/otel/attribute"
+	oteltrace "go.opentelemetry.io/otel/trace"
 )
 
 // assignStore is what the Assigner needs of the store.
@@ -40,6 +43,9 @@ type Assigner struct {
 	cond *sync.Cond
 	// Queues and agents (whose queues are then worked) to look at.
 	queues, agents map[desk.ID]struct{}
+	// traces holds, per queue to look at, the traceparent of the latest
+	// change that asked for it: the assignment joins that trace.
+	traces map[desk.ID]string
 	// requested counts kicks; done is the count fully worked off.
 	requested, taken, done uint64
 	// memberOf caches freed agents' queues, so freed capacity costs no
@@ -52,7 +58,7 @@ type Assigner struct {
 // NewAssigner returns an Assigner over store; call Run to start it.
 func NewAssigner(store assignStore, log *slog.Logger) *Assigner {
 	a := &Assigner{store: store, log: log, Sweep: time.Minute, wake: make(chan struct{}, 1),
-		queues: map[desk.ID]struct{}{}, agents: map[desk.ID]struct{}{}, memberOf: map[desk.ID][]desk.ID{}}
+		queues: map[desk.ID]struct{}{}, agents: map[desk.ID]struct{}{}, memberOf: map[desk.ID][]desk.ID{}, traces: map[desk.ID]string{}}
 	a.cond = sync.NewCond(&a.mu)
 	return a
 }
@@ -71,6 +77,9 @@ func (a *Assigner) HandleChanges(changes []desk.Change) {
 		case desk.ChangeConversationCreated, desk.ChangeConversationUpdated, desk.ChangeConversationUnassigned,
 			desk.ChangeConversationTransferred, desk.ChangeConversationHandedOff, desk.ChangeQueueMembers, desk.ChangeQueueUpdated:
 			a.queues[ch.QueueID] = struct{}{}
+			if ch.Trace != "" {
+				a.traces[ch.QueueID] = ch.Trace
+			}
 			a.requested++
 		case desk.ChangeAgentStatus, desk.ChangeAgentUpdated:
 			for _, q := range ch.QueueIDs {
@@ -165,8 +174,8 @@ func (a *Assigner) drain(ctx context.Context) {
 			a.mu.Unlock()
 			return
 		}
-		queues, agents := a.queues, a.agents
-		a.queues, a.agents = map[desk.ID]struct{}{}, map[desk.ID]struct{}{}
+		queues, agents, traces := a.queues, a.agents, a.traces
+		a.queues, a.agents, a.traces = map[desk.ID]struct{}{}, map[desk.ID]struct{}{}, map[desk.ID]string{}
 		a.taken = a.requested
 		a.mu.Unlock()
 		for id := range agents {
@@ -175,7 +184,7 @@ func (a *Assigner) drain(ctx context.Context) {
 			}
 		}
 		for q := range queues {
-			a.work(sys, q)
+			a.work(sys, q, traces[q])
 		}
 	}
 }
@@ -209,7 +218,13 @@ func (a *Assigner) queuesOf(ctx context.Context, agentID desk.ID) []desk.ID {
 const batch, maxBatch = 32, 128
 
 // work assigns in one queue until nothing more matches.
-func (a *Assigner) work(ctx context.Context, queueID desk.ID) {
+// A queue worked for a traced change is a span of that trace.
+func (a *Assigner) work(ctx context.Context, queueID desk.ID, traceParent string) {
+	if traceParent != "" {
+		var span oteltrace.Span
+		ctx, span = trace.StartFrom(ctx, traceParent, "assignment", oteltrace.WithAttributes(attribute.String("queue_id", queueID.String())))
+		defer span.End()
+	}
 	for n := batch; ctx.Err() == nil; n = min(2*n, maxBatch) {
 		got, err := a.store.AutoAssign(ctx, queueID, n)
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/channel/viber"
 	"github.com/switchboard-cc/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/trace"
 )
 
 // Factory builds an adapter from its configuration, or returns an EINVALID
@@ -36,9 +37,10 @@ type Registry struct {
 // connection pool sized for the outbox, for tests against local fakes.
 func New(client *http.Client) *Registry {
 	if client == nil {
-		client = &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{
+		// Each provider call is a client span, its traceparent sent along.
+		client = &http.Client{Timeout: 15 * time.Second, Transport: trace.Transport(&http.Transport{
 			MaxIdleConns: 256, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second,
-		}}
+		})}
 	}
 	r := &Registry{factories: map[string]Factory{}, kinds: map[string][]string{}, client: client, liveChat: livechat.NewHub()}
 	r.Register("whatsapp", whatsapp.New, desk.ChannelWhatsApp)

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/trace"
 )
 
 // The waiting queue and the eligible agents of B3, each one indexed read.
@@ -121,6 +122,11 @@ func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]des
 			return nil, err
 		}
 		got, changes := assignmentResults(queueID, plan)
+		if tp := trace.Parent(ctx); tp != "" {
+			for i := range changes {
+				changes[i].Trace = tp
+			}
+		}
 		s.publish(changes...)
 		return got, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/search"
+	"github.com/switchboard-cc/switchboard/internal/trace"
 )
 
 // The ingest statements. Where the dialect prepares they are prepared once
@@ -89,6 +90,8 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	ctx, span := trace.Start(ctx, "store.ingest")
+	defer span.End()
 	var res *desk.IngestResult
 	if len(s.lanes) > 0 {
 		res, err = s.lanes[laneOf(in, len(s.lanes))].ingest(ctx, in)
@@ -99,7 +102,7 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 		return nil, err
 	}
 	if len(s.lanes) == 0 {
-		s.publishIngest(res) // the lanes publish on commit
+		s.publishIngest(res, trace.Parent(ctx)) // the lanes publish on commit
 	}
 	if !res.Duplicate {
 		s.answerSurveyByReply(ctx, res)
@@ -109,14 +112,16 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 
 // publishIngest tells of a committed ingest: the new conversation, if it
 // opened one, and the message.
-func (s *Store) publishIngest(res *desk.IngestResult) {
+func (s *Store) publishIngest(res *desk.IngestResult, traceParent string) {
 	if res.Duplicate {
 		return
 	}
 	msg := s.conversationChange(desk.ChangeMessageCreated, res.Conversation)
-	msg.MessageID, msg.Direction, msg.Kind = res.Message.ID, desk.DirectionIn, desk.KindMessage
+	msg.MessageID, msg.Direction, msg.Kind, msg.Trace = res.Message.ID, desk.DirectionIn, desk.KindMessage, traceParent
 	if res.NewConversation {
-		s.publish(s.conversationChange(desk.ChangeConversationCreated, res.Conversation), msg)
+		created := s.conversationChange(desk.ChangeConversationCreated, res.Conversation)
+		created.Trace = traceParent
+		s.publish(created, msg)
 	} else {
 		s.publish(msg)
 	}

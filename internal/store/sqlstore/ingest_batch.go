@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/trace"
 )
 
 // maxIngestBatch bounds how many writes share one transaction.
@@ -65,6 +66,7 @@ func newIngestBatcher(s *Store) *ingestBatcher {
 // duplicate.
 func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
 	var res *desk.IngestResult
+	tp := trace.Parent(ctx)
 	job := &ingestJob{inTx: func(ctx context.Context, tx *sql.Tx) (err error) {
 		res, err = b.s.ingestTx(ctx, tx, in)
 		return err
@@ -75,7 +77,7 @@ func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage) (*d
 		if res.NewConversation && res.Conversation.Bot == "" {
 			k.waiting(res.Conversation.QueueID)
 		}
-	}, after: func() { b.s.publishIngest(res) }}
+	}, after: func() { b.s.publishIngest(res, tp) }}
 	if err := b.queueJob(ctx, job); err != nil {
 		return nil, err
 	}

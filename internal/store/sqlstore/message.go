@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/trace"
 )
 
 const messageColumns = `id, conversation_id, kind, direction, type, text, channel, from_addr, to_addr, author_id, external_id, delivery_state, failure_reason, created_at, maybe_duplicate`
@@ -52,6 +53,8 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
+	ctx, span := trace.Start(ctx, "store.message")
+	defer span.End()
 	c := m.Conversation
 	if c == nil || c.ID != m.ConversationID {
 		if c, err = s.findConversation(ctx, s.rd, actor, m.ConversationID); err != nil {
@@ -108,6 +111,7 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 	}
 	switch {
 	case reserved:
+		job.Trace = trace.Parent(ctx)
 		s.dispatcher.Dispatch(job)
 	case job != nil && s.dispatcher != nil:
 		s.dispatcher.Notify()
@@ -116,7 +120,7 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 		c.Channel, c.ContactAddress, c.SenderAddress = m.Channel, m.To, m.From
 	}
 	ch := s.conversationChange(desk.ChangeMessageCreated, c)
-	ch.MessageID, ch.Direction, ch.Kind = m.ID, m.Direction, m.Kind
+	ch.MessageID, ch.Direction, ch.Kind, ch.Trace = m.ID, m.Direction, m.Kind, trace.Parent(ctx)
 	s.publish(ch)
 	return nil
 }
