@@ -5,12 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"path/filepath"
-	"time"
+			"time"
 
 	"github.com/switchboard-cc/switchboard/internal/backup"
-	"github.com/switchboard-cc/switchboard/internal/blob"
+	"github.com/switchboard-cc/switchboard/internal/app"
 )
 
 // backupFlags are serve's scheduled-backup flags.
@@ -28,20 +26,6 @@ func (c *Config) s3Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.S3.AccessKey, "s3-access-key", "", "S3 access key")
 	fs.StringVar(&c.S3.SecretKey, "s3-secret-key", "", "S3 secret key; prefer SWITCHBOARD_S3_SECRET_KEY (never logged)")
 	fs.StringVar(&c.S3.Region, "s3-region", "", "S3 region (empty: discovered)")
-}
-
-// backupSource is what a backup of the data folder copies: with an
-// S3-compatible store of uploads, their keys instead of the files.
-func backupSource(ctx context.Context, c *Config, exclude ...string) (backup.Source, error) {
-	src := backup.Source{Data: c.Data, Version: version, Exclude: exclude}
-	if c.S3.Enabled() && c.S3.Bucket != "" {
-		s, err := blob.NewS3(ctx, c.S3, "attachments/")
-		if err != nil {
-			return src, err
-		}
-		src.S3Keys = map[string]func(context.Context) ([]string, error){"attachments": s.Keys}
-	}
-	return src, nil
 }
 
 const backupUsage = `usage: switchboard backup --to LOCATION [--data ./data] [--s3-* ...]
@@ -77,7 +61,8 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	src, err := backupSource(ctx, &c)
+	c.Version = version
+	src, err := app.BackupSource(ctx, &c.Config)
 	if err != nil {
 		return err
 	}
@@ -135,40 +120,4 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(stdout, "restored backup of %s (%d files) into %s\n", m.Created.Format(time.RFC3339), m.Files, c.Data)
 	return nil
-}
-
-// startBackups runs serve's scheduled backups (--backup-every) until ctx
-// ends; it returns a function waiting for the schedule to stop.
-func startBackups(ctx context.Context, c *Config, logger *slog.Logger) (func(), error) {
-	if c.BackupEvery <= 0 {
-		return func() {}, nil
-	}
-	if c.DB != "" {
-		return nil, fmt.Errorf("--backup-every backs up SQLite; for PostgreSQL schedule pg_dump (docs/operations.md)")
-	}
-	to := c.BackupTo
-	var exclude []string
-	if to == "" {
-		to = filepath.Join(c.Data, "backups") + "/"
-		exclude = []string{"backups"}
-	}
-	t, name, err := backup.ParseLocation(ctx, to, c.S3)
-	if err != nil {
-		return nil, fmt.Errorf("--backup-to: %w", err)
-	}
-	if name != "" {
-		return nil, fmt.Errorf("--backup-to must be a folder or an s3:// prefix ending in /")
-	}
-	if rel, err := filepath.Rel(c.Data, t.String()); err == nil && filepath.IsLocal(rel) {
-		exclude = append(exclude, rel) // backups inside the data folder are not backed up
-	}
-	src, err := backupSource(ctx, c, exclude...)
-	if err != nil {
-		return nil, err
-	}
-	s := &backup.Schedule{Every: c.BackupEvery, Keep: c.BackupKeep, Source: src, Target: t, Logger: logger}
-	done := make(chan struct{})
-	go func() { defer close(done); s.Run(ctx) }()
-	logger.Info("scheduled backups", "every", c.BackupEvery.String(), "keep", c.BackupKeep, "target", t.String())
-	return func() { <-done }, nil
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,6 +23,11 @@ import (
 var binPath string
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		// The fast tier builds no binary: process tests skip (needBinary).
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "switchboard-cmd-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -38,6 +44,15 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// needBinary skips a process test in the fast tier (-short), which builds
+// no binary.
+func needBinary(tb testing.TB) {
+	tb.Helper()
+	if binPath == "" {
+		tb.Skip("process test: not in the fast tier (-short)")
+	}
+}
+
 // proc is a `switchboard serve` child process.
 type proc struct {
 	cmd    *exec.Cmd
@@ -48,6 +63,7 @@ type proc struct {
 // MustServe starts `switchboard serve` on a free port with the given args.
 func MustServe(tb testing.TB, args ...string) *proc {
 	tb.Helper()
+	needBinary(tb)
 	cmd := exec.Command(binPath, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &syncWriter{w: &stderr}
@@ -101,6 +117,7 @@ func (s *syncWriter) Write(b []byte) (int, error) {
 // MustRun runs a switchboard command and returns its stdout.
 func MustRun(tb testing.TB, args ...string) string {
 	tb.Helper()
+	needBinary(tb)
 	out, err := exec.Command(binPath, args...).CombinedOutput()
 	if err != nil {
 		tb.Fatalf("switchboard %v: %v\n%s", args, err, out)
@@ -144,6 +161,7 @@ func login(tb testing.TB, base, email, password string) string {
 }
 
 func TestUserCreateValidates(t *testing.T) {
+	needBinary(t)
 	dir := t.TempDir()
 	out, err := exec.Command(binPath, "user", "create", "--email", "nobody", "--password", "long-enough-pw", "--role", "admin", "--data", dir).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "email") {

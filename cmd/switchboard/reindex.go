@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/switchboard-cc/switchboard/internal/app"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
@@ -18,7 +19,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, &c)
+	store, err := app.OpenStore(ctx, &c.Config)
 	if err != nil {
 		return err
 	}

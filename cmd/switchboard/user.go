@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/switchboard-cc/switchboard/internal/app"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -33,7 +34,7 @@ func runUserCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, &c)
+	store, err := app.OpenStore(ctx, &c.Config)
 	if err != nil {
 		return err
 	}

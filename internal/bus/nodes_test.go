@@ -17,6 +17,9 @@ import (
 // skips elsewhere when NATS is not running.
 func testNATS(t *testing.T) *NATS {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("NATS: not in the fast tier (-short)")
+	}
 	if c, err := net.DialTimeout("tcp", "127.0.0.1:4222", 2*time.Second); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("NATS is not reachable (scripts/ensure-services.sh starts it): %v", err)

@@ -18,6 +18,9 @@ import (
 // scenario's INVITE to our trunk address and echoes the RTP it receives.
 func sippCaller(t *testing.T, scenario string, trunkPort int) chan error {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("sipp: not in the fast tier (-short)")
+	}
 	bin, err := exec.LookPath("sipp")
 	if err != nil {
 		if os.Getenv("CI") != "" {

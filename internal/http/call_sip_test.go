@@ -20,6 +20,9 @@ import (
 // sipp's built-in answering one) as the external party on a free port and returns that port and its exit.
 func runSipp(t *testing.T, scenario string) (int, chan error) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("sipp: not in the fast tier (-short)")
+	}
 	bin, err := exec.LookPath("sipp")
 	if err != nil {
 		if os.Getenv("CI") != "" {

@@ -18,6 +18,9 @@ import (
 // except in CI where scripts/ensure-services.sh installs it.
 func sippPath(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("sipp: not in the fast tier (-short)")
+	}
 	p, err := exec.LookPath("sipp")
 	if err != nil {
 		if os.Getenv("CI") != "" {

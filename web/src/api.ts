@@ -2,6 +2,10 @@
 // internal/http/openapi.json). Every component goes through it, so the
 // session, the CSRF header and error shapes are handled in one place.
 
+import type { components } from './openapi.gen'
+
+type schemas = components['schemas']
+
 export type ID = string
 export type Role = 'admin' | 'supervisor' | 'agent'
 export type AgentStatus = 'available' | 'busy' | 'away' | 'offline'
@@ -19,48 +23,24 @@ export type Sort =
   | 'oldest_closed'
   | 'latest_closed'
 
-export interface Agent {
-  id: ID
-  email: string
-  name: string
-  role: Role
-  capacity: number
-  channel_capacity: Record<string, number> | null
-  queue_ids: ID[] | null
-  /** A built-in status (A2) or a custom status's name (A4). */
-  status: string
-  status_changed_at?: string | null
-  auto_status?: AutoStatus
-  call_state?: string
-  /** Assigned open and waiting conversations. */
-  load?: number
-  accepts_work?: boolean
-  last_seen_at?: string | null
-  created_at: string
-  updated_at: string
-}
+// The API's core types are generated from the OpenAPI document (the
+// contract the server's tests validate every response against): see
+// scripts/gen-api.mjs and src/openapi.gen.ts.
+export type Agent = schemas['Agent']
+export type CustomStatus = schemas['CustomStatus']
+export type RoutingRule = schemas['RoutingRule']
+export type Queue = schemas['Queue']
+export type Contact = schemas['Contact']
+export type Customer = schemas['Customer']
+export type Conversation = schemas['Conversation']
+export type Message = schemas['Message']
+export type Attachment = schemas['Attachment']
+export type TimelineEvent = schemas['Event']
+export type Tag = schemas['Tag']
+export type IntegrationToken = schemas['IntegrationToken']
+export type { ChannelName } from './openapi.gen'
 
-export interface CustomStatus {
-  id: ID
-  name: string
-  allows_work: boolean
-  created_at: string
-}
 
-export interface RoutingRule {
-  id: ID
-  position: number
-  name: string
-  channel: string
-  sender: string
-  receiver: string
-  keyword: string
-  attribute_key: string
-  attribute_value: string
-  queue_id: ID
-  created_at: string
-  updated_at: string
-}
 
 export type RoutingRuleInput = Omit<RoutingRule, 'id' | 'created_at' | 'updated_at'>
 
@@ -78,25 +58,6 @@ export interface UtilizationReport {
   items: UtilizationRow[]
 }
 
-export interface Queue {
-  id: ID
-  name: string
-  is_default: boolean
-  auto_assign: boolean
-  return_on_offline: boolean
-  default_senders: Record<string, string> | null
-  bot_url?: string
-  survey_enabled?: boolean
-  created_at: string
-  updated_at: string
-}
-
-export interface Contact {
-  channel: string
-  address: string
-  /** How the address is shown: a phone number formatted ("+1 202-555-0177"). Read only. */
-  display?: string
-}
 
 /** A pair of customers that may be one person (People, supervisors). */
 export interface DuplicateCustomers {
@@ -104,75 +65,8 @@ export interface DuplicateCustomers {
   reason: 'same_name' | 'same_address' | 'same_email_local_part'
 }
 
-export interface Customer {
-  id: ID
-  name: string
-  gender: string
-  city: string
-  country: string
-  tags: string[] | null
-  attributes: Record<string, string> | null
-  contacts: Contact[] | null
-  created_at: string
-  updated_at: string
-  last_activity_at: string | null
-}
 
-export interface Conversation {
-  id: ID
-  channel: string
-  customer_id: ID
-  status: ConversationStatus
-  priority: Priority
-  tags: string[] | null
-  topic: string
-  summary: string
-  queue_id: ID
-  assignee_id: ID | null
-  contact_address: string
-  sender_address: string
-  /** contact_address as shown: a phone number formatted. */
-  contact_display?: string
-  merged_into_id: ID | null
-  created_at: string
-  updated_at: string
-  last_message_at: string | null
-  last_customer_message_at: string | null
-  closed_at: string | null
-  /** The conversation's form and its values (C10). */
-  form_id?: ID | null
-  form_values?: Record<string, unknown> | null
-  customer_name: string
-  queue_name: string
-  assignee_name: string
-  /** The newest message's start (list rows). */
-  last_message?: { direction: 'in' | 'out'; type: string; text: string; delivery_state?: string } | null
-  /** The newest reply failed to send. */
-  last_out_failed?: boolean
-}
 
-export interface Message {
-  id: ID
-  conversation_id: ID
-  kind: 'message' | 'note'
-  direction: 'in' | 'out'
-  type: string
-  text: string
-  channel: string
-  from: string
-  to: string
-  author_id: ID | null
-  external_id?: string
-  delivery_state?: string
-  failure_reason?: string
-  /** The send was in flight when the server stopped: sent again, maybe received twice. */
-  maybe_duplicate?: boolean
-  /** Files stored with a note (D3), downloadable at url. */
-  attachments?: Attachment[] | null
-  /** The customer's reactions to this message (WhatsApp, Messenger, Instagram). */
-  reactions?: MessageReaction[] | null
-  created_at: string
-}
 
 export interface MessageReaction {
   from: string
@@ -189,42 +83,9 @@ export interface OptOut {
   since?: string
 }
 
-export interface Attachment {
-  id?: ID
-  name: string
-  content_type: string
-  size: number
-  url: string
-  // A customer's file that was not stored (media_too_large,
-  // media_type_not_allowed, media_unavailable), or whose download is being
-  // retried (a message.updated event follows).
-  refused?: string
-  pending?: boolean
-}
 
-export interface TimelineEvent {
-  id: ID
-  conversation_id: ID
-  type: string
-  actor_id: ID | null
-  actor_name: string
-  data: Record<string, unknown> | null
-  created_at: string
-}
 
-export interface Tag {
-  name: string
-  uses: number
-}
 
-export interface IntegrationToken {
-  id: ID
-  name: string
-  created_by?: ID
-  created_at: string
-  /** Only in the creation response: the plaintext, shown once. */
-  token?: string
-}
 
 export interface Page<T> {
   items: T[]

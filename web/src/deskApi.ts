@@ -3,6 +3,9 @@
 // (C10), merge (C8), note attachments (D3) and email drafts (H2). They go
 // through api.ts's request, so session, CSRF header and errors are the same.
 import { request, type Conversation, type Customer, type ID, type Message, type Page, type Priority } from './api'
+import type { components } from './openapi.gen'
+
+type schemas = components['schemas']
 
 const enc = encodeURIComponent
 
@@ -63,21 +66,9 @@ export interface SearchResult {
 
 export type SearchGroup = 'conversations' | 'messages' | 'customers'
 
-export interface MessageMatch {
-  message_id: ID
-  spans: Span[] | null
-}
+export type MessageMatch = schemas['MessageMatch']
 
-export interface Template {
-  id: ID
-  name: string
-  kind: 'text' | 'whatsapp'
-  text: string
-  language: string
-  variables: number
-  created_at: string
-  updated_at: string
-}
+export type Template = schemas['Template']
 
 export interface MacroActions {
   subject?: string
@@ -95,14 +86,7 @@ export interface MacroActions {
   form_values?: Record<string, unknown>
 }
 
-export interface Macro {
-  id: ID
-  name: string
-  tags: string[] | null
-  actions: MacroActions
-  created_at: string
-  updated_at: string
-}
+export type Macro = schemas['Macro']
 
 export interface MacroResult {
   conversation: Conversation
@@ -144,14 +128,7 @@ export interface Form {
   fields: FormField[]
 }
 
-export interface Draft {
-  conversation_id: ID
-  text: string
-  subject: string
-  cc: string[]
-  bcc: string[]
-  updated_at: string
-}
+export type Draft = schemas['ReplyDraft']
 
 export const deskApi = {
   startConversation: (n: NewConversation) => request<Conversation & { message?: Message }>('POST', '/conversations', n),

@@ -243,6 +243,9 @@ func testAssigner(t *testing.T, open Opener, inline bool) {
 // above capacity, also once the queue is saturated and freed room is
 // taken again.
 func testAssignFairness(t *testing.T, open Opener, inline bool) {
+	if testing.Short() {
+		t.Skip("6,200 conversations for 100 agents: not in the fast tier (-short)")
+	}
 	f := newFixture(t, open)
 	if inline && !f.setInline(true) {
 		t.Log("the store does not assign inline; the Assigner-only run covers it")

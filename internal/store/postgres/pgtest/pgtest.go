@@ -29,9 +29,12 @@ func URL() string {
 
 // FreshSchema creates an empty schema and returns a URL whose connections
 // use it, dropping it when the test ends. Unreachable PostgreSQL fails the
-// test under CI and skips it (loudly) elsewhere.
+// test under CI and skips it (loudly) elsewhere; -short skips it.
 func FreshSchema(tb testing.TB) string {
 	tb.Helper()
+	if testing.Short() {
+		tb.Skip("PostgreSQL: not in the fast tier (-short); the full tier runs it")
+	}
 	admin, err := sql.Open("pgx", URL())
 	if err == nil {
 		err = admin.Ping()

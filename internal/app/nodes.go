@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -9,10 +9,8 @@ import (
 	"net"
 	"os"
 	"regexp"
-	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/bus"
-	calls "github.com/switchboard-cc/switchboard/internal/call"
 )
 
 // nodeIDPattern is what a node ID may hold: it prefixes call IDs (up to
@@ -49,18 +47,16 @@ func nodeURL(c *Config, ln net.Listener) string {
 }
 
 // openNodes opens the directory of nodes when the bus is NATS; nil alone.
-func openNodes(ctx context.Context, c *Config, b bus.Bus) (*bus.Nodes, error) {
-	nb, ok := b.(*bus.NATS)
-	if !ok {
+func openNodes(ctx context.Context, c *Config, nats *bus.NATS) (*bus.Nodes, error) {
+	if nats == nil {
 		return nil, nil
 	}
-	return nb.Nodes(ctx, c.NodeID, c.NodeTTL)
+	return nats.Nodes(ctx, c.NodeID, c.NodeTTL)
 }
 
-// startNodes joins the directory, then sweeps the calls of nodes that are
-// gone every third of the TTL. A node alone (no NATS) sweeps once: what
-// its previous run left live (several nodes need --nats).
-func startNodes(ctx context.Context, c *Config, nodes *bus.Nodes, svc *calls.Service, ln net.Listener, log *slog.Logger) error {
+// joinNodes joins the directory of nodes (several nodes, NATS) under the
+// URL the others reach this one at.
+func joinNodes(ctx context.Context, c *Config, nodes *bus.Nodes, ln net.Listener, log *slog.Logger) error {
 	if nodes != nil {
 		u := nodeURL(c, ln)
 		if err := nodes.Join(ctx, u); err != nil {
@@ -68,14 +64,6 @@ func startNodes(ctx context.Context, c *Config, nodes *bus.Nodes, svc *calls.Ser
 		}
 		log.Info("joined the nodes", "node_id", c.NodeID, "node_url", u)
 	}
-	if svc == nil {
-		return nil
-	}
-	if nodes == nil {
-		go svc.Sweep(ctx, aloneDirectory(c.NodeID))
-		return nil
-	}
-	go svc.RunSweeper(ctx, nodes, max(c.NodeTTL/3, time.Second))
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -12,22 +12,21 @@ import (
 
 // startRealtime opens the bus (NATS with --nats, else in process) and the
 // hub it feeds. The store's changes reach the bus through the returned
-// handler.
-func startRealtime(ctx context.Context, c *Config, store desk.Store, tokens *auth.SessionCache, log *slog.Logger, also ...func(bus.Signal)) (*realtime.Hub, bus.Bus, error) {
-	var b bus.Bus = bus.NewLocal()
+// handler. nats is the bus when it is NATS (several nodes), else nil.
+func startRealtime(ctx context.Context, c *Config, store desk.Store, tokens *auth.SessionCache, log *slog.Logger, also ...func(bus.Signal)) (hub *realtime.Hub, b bus.Bus, nats *bus.NATS, err error) {
+	b = bus.NewLocal()
 	if c.NATS != "" {
-		nb, err := bus.DialNATS(ctx, c.NATS, c.NATSPrefix, log)
-		if err != nil {
-			return nil, nil, err
+		if nats, err = bus.DialNATS(ctx, c.NATS, c.NATSPrefix, log); err != nil {
+			return nil, nil, nil, err
 		}
-		b = nb
+		b = nats
 	}
-	hub := realtime.NewHub(store, b, log, realtime.Config{Node: c.NodeID, MaxPerSession: c.WSPerSession})
+	hub = realtime.NewHub(store, b, log, realtime.Config{Node: c.NodeID, MaxPerSession: c.WSPerSession})
 	if err := b.Start(tokenDropper{Handler: signalTee{Handler: hub, also: also}, tokens: tokens}, 10000); err != nil {
 		b.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return hub, b, nil
+	return hub, b, nats, nil
 }
 
 // tokenDropper passes what the bus delivers to the hub and keeps this

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	calls "github.com/switchboard-cc/switchboard/internal/call"
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -21,18 +20,19 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/trunk"
 )
 
-// startCalls wires the voice feature (issue 10): the media hub, the call
-// lifecycle service ticking until ctx ends, and signed call links.
-func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.Hub, route calls.Router, blobs desk.BlobStore, log *slog.Logger) (sbhttp.Calls, error) {
+// newCalls wires the voice feature (issue 10): the media hub, the call
+// lifecycle service, the SIP trunk (when configured) and signed call links.
+// Nothing runs yet: App.Start runs the service's ticks and the trunk.
+func newCalls(c *Config, store desk.Store, hub *realtime.Hub, route calls.Router, blobs desk.BlobStore, log *slog.Logger) (sbhttp.Calls, *trunk.Trunk, error) {
 	if c.CallsOff {
-		return sbhttp.Calls{}, nil
+		return sbhttp.Calls{}, nil, nil
 	}
 	recDir := c.Recordings
 	if recDir == "" {
 		recDir = filepath.Join(c.Data, "recordings")
 	}
 	if err := os.MkdirAll(recDir, 0o750); err != nil {
-		return sbhttp.Calls{}, fmt.Errorf("recordings: %w", err)
+		return sbhttp.Calls{}, nil, fmt.Errorf("recordings: %w", err)
 	}
 	var portMin, portMax uint16
 	if c.RTPPorts != "" {
@@ -40,7 +40,7 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 		a, err1 := strconv.ParseUint(lo, 10, 16)
 		b, err2 := strconv.ParseUint(hi, 10, 16)
 		if !ok || err1 != nil || err2 != nil || a > b {
-			return sbhttp.Calls{}, fmt.Errorf("--rtp-ports: want MIN-MAX, got %q", c.RTPPorts)
+			return sbhttp.Calls{}, nil, fmt.Errorf("--rtp-ports: want MIN-MAX, got %q", c.RTPPorts)
 		}
 		portMin, portMax = uint16(a), uint16(b)
 	}
@@ -52,7 +52,7 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 	}
 	ice, err := iceConfig(c)
 	if err != nil {
-		return sbhttp.Calls{}, err
+		return sbhttp.Calls{}, nil, err
 	}
 	var svc *calls.Service
 	// Music on hold: the queue's own, set through the API (stored with
@@ -61,7 +61,7 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 	music := func(callID string) []int16 {
 		call, err := svc.Find(callID)
 		if err == nil && blobs != nil {
-			if m := queueHoldMusic(ctx, blobs, call.QueueID, log); m != nil {
+			if m := queueHoldMusic(context.Background(), blobs, call.QueueID, log); m != nil {
 				return m
 			}
 		}
@@ -84,25 +84,21 @@ func startCalls(ctx context.Context, c *Config, store desk.Store, hub *realtime.
 			_, _ = svc.Hangup(context.Background(), id, 0, calls.ByCustomer)
 		}})
 	if err != nil {
-		return sbhttp.Calls{}, err
+		return sbhttp.Calls{}, nil, err
 	}
 	svc = calls.NewService(store, mh, hub, calls.Config{RingTimeout: c.RingTimeout, WrapUp: c.WrapUp, Log: log, Node: c.NodeID, PhoneRegion: c.PhoneRegion})
+	var tr *trunk.Trunk
 	if c.SIPListen != "" && c.SIPTrunk != "" {
 		// Calls arriving from the trunk open Voice conversations routed
 		// like messages (B2) and ring the queue's agents.
 		svc.SetIntake(store, route)
-		tr, err := trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Username: c.SIPUsername, Password: c.SIPPassword, Calls: svc, Log: log,
-			PortMin: portMin, PortMax: portMax}, mh)
-		if err != nil {
-			return sbhttp.Calls{}, err
-		}
-		if err := tr.Start(ctx); err != nil {
-			return sbhttp.Calls{}, err
+		if tr, err = trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Username: c.SIPUsername, Password: c.SIPPassword, Calls: svc, Log: log,
+			PortMin: portMin, PortMax: portMax}, mh); err != nil {
+			return sbhttp.Calls{}, nil, err
 		}
 		svc.SetDialer(tr)
 	}
-	go svc.Run(ctx, 250*time.Millisecond)
-	return sbhttp.Calls{Service: svc, Media: mh, Links: &calls.Links{Secret: secret, Clock: desk.SystemClock{}}, PublicURL: c.customerBase()}, nil
+	return sbhttp.Calls{Service: svc, Media: mh, Links: &calls.Links{Secret: secret, Clock: desk.SystemClock{}}, PublicURL: c.customerBase()}, tr, nil
 }
 
 // queueHoldMusic reads the music on hold a supervisor set for a queue

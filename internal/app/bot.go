@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -12,11 +12,8 @@ import (
 
 // newBots returns the bot dispatcher: bots' answers go out like an agent's
 // reply, through the channel rules and the outbox.
-func newBots(store desk.Store, adapters outbound.Adapters, notify func(), client *http.Client, log *slog.Logger) *bot.Dispatcher {
-	svc := &outbound.Service{Store: store, Clock: desk.SystemClock{}, Notify: notify}
-	if cs, ok := store.(desk.ChannelStore); ok && adapters != nil {
-		svc.Channels, svc.Adapters = cs, adapters
-	}
+func newBots(store desk.Store, channels desk.ChannelStore, adapters outbound.Adapters, notify func(), client *http.Client, log *slog.Logger) *bot.Dispatcher {
+	svc := &outbound.Service{Store: store, Clock: desk.SystemClock{}, Notify: notify, Channels: channels, Adapters: adapters}
 	return bot.New(store, func(ctx context.Context, id desk.ID, text string) error {
 		_, err := svc.Reply(ctx, outbound.ReplyRequest{ConversationID: id, Type: desk.TypeText, Text: text})
 		return err

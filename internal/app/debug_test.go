@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"io"
@@ -11,26 +11,27 @@ import (
 func TestDebugListenerLoopbackOnly(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for _, addr := range []string{"0.0.0.0:0", ":0", "192.0.2.1:6060", "nohost"} {
-		if stop, err := startDebug(addr, logger); err == nil {
-			stop()
-			t.Errorf("startDebug(%q) accepted a non-loopback address", addr)
+		if _, ln, err := listenDebug(addr, logger); err == nil {
+			if ln != nil {
+				ln.Close()
+			}
+			t.Errorf("listenDebug(%q) accepted a non-loopback address", addr)
 		}
 	}
-	stop, err := startDebug("", logger)
-	if err != nil {
-		t.Fatal(err)
+	if srv, ln, err := listenDebug("", logger); err != nil || srv != nil || ln != nil {
+		t.Fatalf("no address: %v %v %v", srv, ln, err)
 	}
-	stop()
 }
 
 func TestDebugListenerServesProfiles(t *testing.T) {
 	var logged strings.Builder
 	logger := slog.New(slog.NewTextHandler(&logged, nil))
-	stop, err := startDebug("127.0.0.1:0", logger)
+	srv, ln, err := listenDebug("127.0.0.1:0", logger)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stop()
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
 	i := strings.Index(logged.String(), "addr=")
 	if i < 0 {
 		t.Fatalf("no address logged: %s", logged.String())

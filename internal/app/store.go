@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -10,11 +10,13 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
-// openStore opens PostgreSQL when --db is a postgres URL, else SQLite in the
-// data folder (created if missing). Migrations run on open.
-func openStore(ctx context.Context, c *Config) (desk.Store, error) {
+// OpenStore opens PostgreSQL when --db is a postgres URL, else SQLite in the
+// data folder (created if missing). Migrations run on open. Both are the
+// same SQL store: its capabilities are known at compile time.
+func OpenStore(ctx context.Context, c *Config) (*sqlstore.Store, error) {
 	if c.DB != "" {
 		if !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
 			return nil, fmt.Errorf("--db must be a postgres:// URL")
@@ -25,4 +27,12 @@ func openStore(ctx context.Context, c *Config) (desk.Store, error) {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
 	return sqlite.Open(ctx, filepath.Join(c.Data, "switchboard.db"), desk.SystemClock{})
+}
+
+// StoreKind names the store c selects, for logs.
+func StoreKind(c *Config) string {
+	if c.DB != "" {
+		return "postgres"
+	}
+	return "sqlite"
 }

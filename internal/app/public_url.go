@@ -1,12 +1,10 @@
-package main
+package app
 
 import (
 	"fmt"
 	"log/slog"
 	"net/url"
 	"strings"
-
-	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
 // customerURL checks --public-url and returns the base of links sent to
@@ -32,13 +30,6 @@ func customerURL(c *Config, logger *slog.Logger) (string, error) {
 		logger.Warn("no public URL (--public-url, SWITCHBOARD_PUBLIC_URL): survey messages carry no web link, customers answer them by replying 1-5")
 	}
 	return strings.TrimRight(base, "/"), nil
-}
-
-// setPublicURL gives the store the base of the links it sends customers.
-func setPublicURL(store desk.Store, base string) {
-	if s, ok := store.(interface{ SetPublicURL(string) }); ok {
-		s.SetPublicURL(base)
-	}
 }
 
 // customerBase is the checked base of customer links (see customerURL).

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -13,37 +13,31 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/channel/email"
 	"github.com/switchboard-cc/switchboard/internal/desk"
-	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
 )
 
-// startIMAP polls the IMAP mailboxes of email channels every interval
-// until the returned function is called.
-func startIMAP(interval time.Duration, store desk.Store, srv *sbhttp.Server, logger *slog.Logger) func() {
-	cs, ok := store.(desk.ChannelStore)
-	if !ok || interval <= 0 {
-		return func() {}
+// deliverFunc is the inbound pipeline a mail message goes through.
+type deliverFunc = func(ctx context.Context, cfg *desk.ChannelConfig, res *desk.WebhookResult) error
+
+// imapPoller polls the IMAP mailboxes of email channels every interval
+// (none when interval is 0), delivering through deliver.
+func imapPoller(interval time.Duration, channels desk.ChannelStore, deliver deliverFunc, logger *slog.Logger) func(ctx context.Context) {
+	if interval <= 0 {
+		return nil
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	p := &email.Poller{Deliver: srv.Deliver, Logger: logger}
-	go func() {
-		defer close(done)
+	p := &email.Poller{Deliver: deliver, Logger: logger}
+	return func(ctx context.Context) {
 		p.Run(ctx, interval, func(ctx context.Context) ([]*desk.ChannelConfig, error) {
-			return cs.FindChannels(desk.NewContextWithActor(ctx, desk.SystemActor))
+			return channels.FindChannels(desk.NewContextWithActor(ctx, desk.SystemActor))
 		})
-	}()
-	return func() { cancel(); <-done }
+	}
 }
 
-// startSMTP runs the inbound SMTP listener of email channels on addr,
-// delivering through the server's inbound pipeline (routing, ingest,
-// receipts). It prints its address like the HTTP listener, for --smtp-addr
-// with port 0. The returned function stops it.
-func startSMTP(c *Config, store desk.Store, srv *sbhttp.Server, logger *slog.Logger, stdout io.Writer) (func(), error) {
-	addr := c.SMTPAddr
-	cs, ok := store.(desk.ChannelStore)
-	if !ok {
-		return nil, fmt.Errorf("--smtp-addr: the store keeps no channels")
+// newSMTP builds the inbound SMTP listener of email channels, delivering
+// through the inbound pipeline (routing, ingest, receipts); nil when
+// --smtp-addr is empty. App.Start listens on its address.
+func newSMTP(c *Config, channels desk.ChannelStore, deliver deliverFunc, logger *slog.Logger) (*email.Listener, error) {
+	if c.SMTPAddr == "" {
+		return nil, nil
 	}
 	var tlsCfg *tls.Config
 	if c.SMTPTLSCert != "" || c.SMTPTLSKey != "" {
@@ -62,21 +56,17 @@ func startSMTP(c *Config, store desk.Store, srv *sbhttp.Server, logger *slog.Log
 			return nil, fmt.Errorf("--smtp-auth needs --smtp-tls-cert and --smtp-tls-key: passwords never cross in plaintext")
 		}
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("--smtp-addr: %w", err)
-	}
-	l := &email.Listener{
+	return &email.Listener{
 		TLSConfig: tlsCfg,
 		Auth:      auth,
 		Logger:    logger,
 		// A slow or endless session is cut off (issue 19).
 		CommandTimeout: c.SMTPTimeout,
 		SessionTimeout: c.SMTPSessionTimeout,
-		Deliver:        srv.Deliver,
+		Deliver:        deliver,
 		Resolve: func(ctx context.Context, rcpt string) (*desk.ChannelConfig, error) {
 			sys := desk.NewContextWithActor(ctx, desk.SystemActor)
-			cfg, err := cs.FindChannelBySender(sys, desk.ChannelEmail, rcpt)
+			cfg, err := channels.FindChannelBySender(sys, desk.ChannelEmail, rcpt)
 			if err != nil {
 				return nil, err
 			} else if !strings.EqualFold(cfg.Sender, rcpt) {
@@ -84,17 +74,19 @@ func startSMTP(c *Config, store desk.Store, srv *sbhttp.Server, logger *slog.Log
 			}
 			return cfg, nil
 		},
+	}, nil
+}
+
+// listenSMTP opens the SMTP listener's address and prints it like the HTTP
+// listener's, for --smtp-addr with port 0.
+func listenSMTP(addr string, stdout io.Writer) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--smtp-addr: %w", err)
 	}
 	fmt.Fprintf(stdout, "switchboard smtp listening on %s\n", ln.Addr())
 	if f, ok := stdout.(*os.File); ok {
 		_ = f.Sync()
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := l.Serve(ln); err != nil {
-			logger.Error("smtp listener stopped", "err", err)
-		}
-	}()
-	return func() { _ = l.Close(); <-done }, nil
+	return ln, nil
 }

@@ -1,0 +1,25 @@
+package app
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/presence"
+	"github.com/switchboard-cc/switchboard/internal/routing"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
+)
+
+// newRouting wires routing to the store's changes: the router (B2) and the
+// automatic assigner (B3), then the extra change handlers (the real-time
+// hub, the bots). The assigner and the inactivity sweeper run from
+// App.Start.
+func newRouting(store *sqlstore.Store, log *slog.Logger, extra ...desk.ChangeHandler) (*routing.Router, *routing.Assigner, *presence.Sweeper) {
+	router, assigner := routing.NewRouter(store), routing.NewAssigner(store, log)
+	store.SetChangeHandler(desk.ChangeHandlers(append([]desk.ChangeHandler{router.HandleChanges, assigner.HandleChanges}, extra...)...))
+	if store.SetInlineAssign(true) {
+		log.Info("automatic assignment also runs inside the writes that free work")
+	}
+	sweeper := &presence.Sweeper{Store: store, Log: log, Timeout: desk.InactivityTimeout, Interval: 5 * time.Second}
+	return router, assigner, sweeper
+}
