@@ -250,6 +250,12 @@ func (s *Store) checkStartAssigneeTx(ctx context.Context, tx *sql.Tx, actor *des
 	err := tx.QueryRowContext(ctx, `SELECT q.agents_assign_colleagues FROM queues q
 		JOIN queue_members m ON m.queue_id = q.id AND m.agent_id = $2 WHERE q.id = $1`, int64(n.QueueID), int64(*n.AssigneeID)).Scan(&colleagues)
 	if isNoRows(err) {
+		if !actor.SeesAllQueues() && *n.AssigneeID != actor.AgentID {
+			// Agents assign only within their queue: naming someone
+			// outside it is forbidden, not a typo (queue isolation).
+			return &desk.Error{Kind: desk.EFORBIDDEN, Code: "assign_not_allowed", Field: "agent_id",
+				Message: "agents can assign a new conversation only to themselves or, where the queue allows, its members"}
+		}
 		return desk.FieldErrorf("agent_id", "the agent is not a member of the queue")
 	} else if err != nil {
 		return err
