@@ -88,3 +88,44 @@ func TestReopenWhileOngoing(t *testing.T) {
 	e.do("PATCH", "/api/v1/conversations/"+second.ID.String(), e.agentA, `{"status":"closed"}`, 200, nil)
 	e.do("PATCH", "/api/v1/conversations/"+first.ID.String(), e.agentA, `{"status":"open"}`, 200, nil)
 }
+
+// TestPhoneRegionOneCustomer: with --phone-region US a People contact
+// typed "(202) 555-0188", a typed To "+1 202 555 0188", an inbound SMS
+// from the API channel as "+1 (202) 555-0188" and a routing rule typed
+// nationally are one number; a UK channel (country GB) reads its own
+// national numbers as British.
+func TestPhoneRegionOneCustomer(t *testing.T) {
+	e := newEnvWith(t, Config{BodyLimit: 4096, DefaultRegion: "US"})
+	var cu desk.Customer
+	e.do("POST", "/api/v1/customers", e.agentA, `{"name":"Rita","contacts":[{"channel":"sms","address":"(202) 555-0188"}]}`, 201, &cu)
+	if cu.Contacts[0].Address != "+12025550188" || cu.Contacts[0].Display != "+1 202-555-0188" {
+		t.Fatalf("contact = %+v", cu.Contacts)
+	}
+	var started desk.Conversation
+	e.do("POST", "/api/v1/conversations", e.agentA, `{"channel":"sms","sender_address":"brand","to":"+1 202 555 0188","queue_id":"`+e.queueA.String()+`"}`, 201, &started)
+	if started.CustomerID != cu.ID {
+		t.Fatalf("typed To reached customer %s, want %s", started.CustomerID, cu.ID)
+	}
+	var res desk.IngestResult
+	e.do("POST", "/api/v1/inbound", e.admin, `{"channel":"sms","from":"202.555.0188","to":"brand","text":"hi","external_id":"pr-1"}`, 201, &res)
+	if res.Customer.ID != cu.ID || res.Conversation.ID != started.ID {
+		t.Fatalf("inbound reached %s / %s", res.Customer.ID, res.Conversation.ID)
+	}
+	var rule desk.RoutingRule
+	e.do("POST", "/api/v1/routing-rules", e.sup, `{"name":"Rita","channel":"sms","sender":"(202) 555-0188","queue_id":"`+e.queueB.String()+`"}`, 201, &rule)
+	if rule.Sender != "+12025550188" {
+		t.Fatalf("rule sender = %q", rule.Sender)
+	}
+	var uk channelView
+	e.do("POST", "/api/v1/channels", e.admin, `{"kind":"sms","provider":"twilio","name":"UK","sender":"020 7946 0000",
+		"settings":{"account_sid":"AC123","country":"GB"},"secrets":{"auth_token":"tok-0123456789abcdef"}}`, 201, &uk)
+	if uk.Sender != "+442079460000" {
+		t.Fatalf("UK sender = %q", uk.Sender)
+	}
+	var gb desk.Conversation
+	e.do("POST", "/api/v1/conversations", e.agentA, `{"channel":"sms","sender_address":"+442079460000","to":"020 7946 0958","queue_id":"`+e.queueA.String()+`"}`, 201, &gb)
+	if gb.ContactAddress != "+442079460958" {
+		t.Fatalf("UK national To = %q", gb.ContactAddress)
+	}
+	e.do("POST", "/api/v1/channels", e.admin, `{"kind":"sms","provider":"twilio","name":"XX","settings":{"account_sid":"AC1","country":"XX"},"secrets":{"auth_token":"tok-0123456789abcdef"}}`, 400, nil)
+}

@@ -139,7 +139,12 @@ func (s *Store) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]*de
 	var w where
 	if f.Query != "" {
 		p := likePrefix(strings.ToLower(strings.TrimSpace(f.Query)))
-		w.add(`(sort_name LIKE ? OR lower(name) LIKE ? OR id IN (SELECT customer_id FROM contacts WHERE address LIKE ?))`, p, p, likePrefix(phoneQuery(f.Query)))
+		if addr, digits := phoneQuery(f.Query); digits != "" {
+			w.add(`(sort_name LIKE ? OR lower(name) LIKE ? OR id IN (SELECT customer_id FROM contacts WHERE address LIKE ? OR address LIKE ?))`,
+				p, p, likePrefix(addr), "%"+likePrefix(digits))
+		} else {
+			w.add(`(sort_name LIKE ? OR lower(name) LIKE ? OR id IN (SELECT customer_id FROM contacts WHERE address LIKE ?))`, p, p, likePrefix(addr))
+		}
 	}
 	if f.Tag != "" {
 		w.add(`id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)`, strings.ToLower(f.Tag))
@@ -258,16 +263,18 @@ func displayAddress(channel, address string) string {
 }
 
 // phoneQuery is what a People query matches contact addresses by: the
-// key of a phone-like query ("+1 (202) 555-0177" finds "+12025550177"),
-// else the query lower-cased.
-func phoneQuery(q string) string {
+// key of a phone-like query as a prefix ("+1 (202) 555-0177" finds
+// "+12025550177"), and its digits anywhere in a number (G2: "555 0177" or
+// a national "(202) 555-0177" finds it too); else the query lower-cased,
+// as a prefix only, and no digits.
+func phoneQuery(q string) (key, digits string) {
 	q = strings.ToLower(strings.TrimSpace(q))
 	if _, ok := phone.Digits(q); ok {
 		if k, err := phone.Key("q", q, phone.Context{}); err == nil {
-			return k
+			return k, strings.TrimLeft(strings.TrimPrefix(k, "+"), "0")
 		}
 	}
-	return q
+	return q, ""
 }
 
 // keyContacts keys the phone contacts of a profile (issue 16), in place:

@@ -82,7 +82,7 @@ func testIdentityForms(t *testing.T, open Opener) {
 		t.Fatalf("contacts = %+v, want one +12025550177 shown +1 202-555-0177", cu.Contacts)
 	}
 	// People search finds them by any written form of the number.
-	for _, q := range []string{"+1 202 555 0177", "+1202555", "001 202 555 0177"} {
+	for _, q := range []string{"+1 202 555 0177", "+1202555", "001 202 555 0177", "(202) 555-0177", "555 0177"} {
 		found, _, err := f.s.FindCustomers(f.sys, desk.CustomerFilter{Query: q})
 		if err != nil || len(found) != 1 || found[0].ID != cu.ID {
 			t.Fatalf("FindCustomers(%q) = %d customers, %v", q, len(found), err)
