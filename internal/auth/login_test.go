@@ -3,7 +3,6 @@ package auth_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,7 +12,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
-	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
 	"github.com/switchboard-cc/switchboard/internal/store/storetest"
 )
 
@@ -32,11 +31,7 @@ type fixture struct {
 func newFixture(t *testing.T, role desk.Role) *fixture {
 	t.Helper()
 	clock := storetest.NewClock()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlitetest.Open(t, clock)
 	f := &fixture{t: t, st: st, clock: clock, ctx: auth.NewContextWithClientIP(context.Background(), "192.0.2.7")}
 	// Every test runs with the token cache the server uses: revocations
 	// must take effect through it at once.

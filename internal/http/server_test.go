@@ -19,7 +19,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
-	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
 )
 
 // env is a server on a real SQLite store with accounts of every role.
@@ -58,12 +58,7 @@ func newEnvWith(t *testing.T, cfg Config, configure ...func(cfg *Config)) *env {
 	t.Helper()
 	st := cfg.Store
 	if st == nil {
-		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		st = s
+		st = sqlitetest.Open(t, desk.SystemClock{})
 	}
 	blobs, err := blob.NewDisk(filepath.Join(t.TempDir(), "blobs"))
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +21,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
-	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
 )
 
 // env is a server with the live feed on a real SQLite store.
@@ -44,10 +43,7 @@ func newEnv(t *testing.T, cfg realtime.Config) *env {
 // some calls observed or held (see queue_counts_test.go).
 func newEnvWith(t *testing.T, cfg realtime.Config, wrap func(desk.Store) realtime.HubStore) *env {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := sqlitetest.Open(t, desk.SystemClock{}) // closed when the test ends
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	b := bus.NewLocal()
 	hub := realtime.NewHub(wrap(st), b, log, cfg)
@@ -56,7 +52,7 @@ func newEnvWith(t *testing.T, cfg realtime.Config, wrap func(desk.Store) realtim
 	}
 	st.SetChangeHandler(b.Publish)
 	srv := httptest.NewServer(sbhttp.NewServer(sbhttp.Config{Store: st, Logger: log, Realtime: hub}).Handler())
-	t.Cleanup(func() { hub.Close(); srv.Close(); st.Close() })
+	t.Cleanup(func() { hub.Close(); srv.Close() })
 	e := &env{t: t, url: srv.URL, store: st, hub: hub, bus: b, sys: desk.NewContextWithActor(context.Background(), desk.SystemActor)}
 	qa, qb := &desk.Queue{Name: "A"}, &desk.Queue{Name: "B"}
 	for _, q := range []*desk.Queue{qa, qb} {

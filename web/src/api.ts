@@ -7,12 +7,12 @@ import type { components } from './openapi.gen'
 type schemas = components['schemas']
 
 export type ID = string
-export type Role = 'admin' | 'supervisor' | 'agent'
+export type Role = schemas['Agent']['role']
 export type AgentStatus = 'available' | 'busy' | 'away' | 'offline'
 /** Computed by the server (A3), never set by hand; '' when none applies. */
 export type AutoStatus = '' | 'idle' | 'under_capacity' | 'full_capacity' | 'ringing' | 'in_call' | 'wrap_up'
-export type ConversationStatus = 'open' | 'waiting' | 'solved' | 'closed'
-export type Priority = 'low' | 'normal' | 'high' | 'urgent'
+export type ConversationStatus = schemas['Conversation']['status']
+export type Priority = schemas['Conversation']['priority']
 export type View = 'mine' | 'all' | 'unassigned' | 'bots' | 'history'
 export type Sort =
   | 'oldest_pending'

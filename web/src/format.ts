@@ -1,5 +1,7 @@
 // Small display helpers shared by components.
 
+import { conversationPriorityValues, conversationStatusValues } from './openapi.gen'
+
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 const dateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' })
 const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
@@ -20,8 +22,9 @@ export function capitalize(s: string): string {
   return s ? s[0].toUpperCase() + s.slice(1).replace(/_/g, ' ') : s
 }
 
-export const statuses = ['open', 'waiting', 'solved', 'closed'] as const
-export const priorities = ['low', 'normal', 'high', 'urgent'] as const
+/** A conversation's statuses and priorities, in the OpenAPI document's order. */
+export const statuses = conversationStatusValues
+export const priorities = conversationPriorityValues
 export const agentStatuses = ['available', 'busy', 'away', 'offline'] as const
 
 /** The automatic statuses of A3, as people read them. */

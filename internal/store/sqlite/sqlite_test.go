@@ -7,18 +7,12 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
 	"github.com/switchboard-cc/switchboard/internal/store/storetest"
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, clock desk.Clock) desk.Store {
-		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), clock)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
+	storetest.Run(t, func(t *testing.T, clock desk.Clock) desk.Store { return sqlitetest.Open(t, clock) })
 }
 
 // TestReopenKeepsData shows migrations are idempotent and data persists.
