@@ -228,3 +228,52 @@ func TestTraceAcrossNodes(t *testing.T) {
 		t.Fatalf("the provider got traceparents %v, want %s", provParents, want)
 	}
 }
+
+// TestTraceOneNode follows the inbound path on one SQLite node, where the
+// ingest transaction assigns the conversation itself: POST /api/v1/inbound
+// → store.ingest → assignment (inline) → ws.fanout of the assignment.
+func TestTraceOneNode(t *testing.T) {
+	col := &collector{}
+	cs := httptest.NewServer(col)
+	defer cs.Close()
+	dir := t.TempDir()
+	MustRun(t, "user", "create", "--email", "admin@example.com", "--password", "admin-password", "--role", "admin", "--data", dir)
+	p := serveEnv(t, []string{"OTEL_EXPORTER_OTLP_ENDPOINT=" + cs.URL, "OTEL_SERVICE_NAME=solo", "OTEL_BSP_SCHEDULE_DELAY=100"}, "--data", dir)
+	admin := login(t, p.url, "admin@example.com", "admin-password")
+	var queues struct{ Items []struct{ ID string } }
+	call(t, "GET", p.url+"/api/v1/queues", admin, nil, &queues)
+	call(t, "PATCH", p.url+"/api/v1/queues/"+queues.Items[0].ID, admin, map[string]any{"auto_assign": true}, nil)
+	call(t, "POST", p.url+"/api/v1/agents", admin, map[string]any{"email": "agent@example.com", "password": "agent-password",
+		"role": "agent", "queue_ids": []string{queues.Items[0].ID}}, nil)
+	agent := login(t, p.url, "agent@example.com", "agent-password")
+	if code := call(t, "PUT", p.url+"/api/v1/me/status", agent, map[string]string{"status": "available"}, nil); code != 200 {
+		t.Fatalf("available: %d", code)
+	}
+	feed, _ := dialFeed(t, p.url, agent, "")
+	var in struct{ Conversation struct{ ID string } }
+	if code := call(t, "POST", p.url+"/api/v1/inbound", admin, map[string]string{"channel": "api", "from": "+15550999", "to": "s", "text": "hi", "external_id": "t1"}, &in); code != 201 {
+		t.Fatalf("inbound: %d", code)
+	}
+	feed.waitFor("conversation.assigned", in.Conversation.ID)
+	req := col.find(t, "solo", "POST /api/v1/inbound", "")
+	ingest := col.find(t, "solo", "store.ingest", req.TraceID)
+	assign := col.find(t, "solo", "assignment", req.TraceID)
+	if ingest.ParentID != req.ID || assign.ParentID != ingest.ID || assign.Start < ingest.Start {
+		t.Fatalf("chain: %+v → %+v → %+v", req, ingest, assign)
+	}
+	// The fan-out of the assignment is the assignment's child.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		col.mu.Lock()
+		found := false
+		for _, s := range col.spans {
+			found = found || (s.Name == "ws.fanout" && s.ParentID == assign.ID)
+		}
+		col.mu.Unlock()
+		if found {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no ws.fanout under the assignment")
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/trace"
+	"go.opentelemetry.io/otel/attribute"
+	oteltrace "go.opentelemetry.io/otel/trace"
 )
 
 // maxIngestBatch bounds how many writes share one transaction.
@@ -49,6 +51,9 @@ type ingestJob struct {
 	alone func(ctx context.Context) error
 	kick  func(k *assignKicks)
 	after func()
+	// trace is the traceparent of the write's span: the batch's inline
+	// assignment joins the trace of the first job that has one.
+	trace string
 	err   error
 	done  chan struct{}
 }
@@ -77,7 +82,7 @@ func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage) (*d
 		if res.NewConversation && res.Conversation.Bot == "" {
 			k.waiting(res.Conversation.QueueID)
 		}
-	}, after: func() { b.s.publishIngest(res, tp) }}
+	}, after: func() { b.s.publishIngest(res, tp) }, trace: tp}
 	if err := b.queueJob(ctx, job); err != nil {
 		return nil, err
 	}
@@ -170,8 +175,22 @@ func (b *ingestBatcher) write(batch []*ingestJob) {
 				job.kick(&k)
 			}
 		}
+		actx := ctx
+		for _, job := range batch {
+			if job.trace != "" {
+				var span oteltrace.Span
+				actx, span = trace.StartFrom(ctx, job.trace, "assignment", oteltrace.WithAttributes(attribute.Bool("inline", true)))
+				defer span.End()
+				break
+			}
+		}
 		var err error
-		assigned, err = b.s.assignInlineTx(ctx, tx, &k)
+		assigned, err = b.s.assignInlineTx(actx, tx, &k)
+		if tp := trace.Parent(actx); tp != "" {
+			for i := range assigned {
+				assigned[i].Trace = tp
+			}
+		}
 		return err
 	})
 	if err == nil {
