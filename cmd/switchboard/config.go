@@ -54,7 +54,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.WSPerSession, "ws-per-session", 16, "live-feed WebSockets one session may hold open on a node; more get 429")
 	fs.StringVar(&c.SecretKey, "secret-key", "", "key (32+ characters) sealing TOTP secrets at rest; prefer SWITCHBOARD_SECRET_KEY")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long graceful shutdown waits for in-flight work")
-	fs.IntVar(&c.OutboxSenders, "outbox-senders", 32, "concurrent outbound sends")
+	fs.IntVar(&c.OutboxSenders, "outbox-senders", 64, "concurrent outbound sends; also the most replies that can be sent twice after a crash (flagged maybe_duplicate)")
 	fs.DurationVar(&c.OutboxLease, "outbox-lease", 30*time.Second, "how long a claimed send is held before another worker may retry it")
 	fs.StringVar(&c.PhoneRegion, "phone-region", "", "country (ISO 3166, e.g. US) assumed for phone numbers typed without +; empty = none")
 	fs.IntVar(&c.MediaRetries, "media-retries", 6, "downloads tried in all for a customer's file whose provider fails for a passing reason (5xx, timeout, refused connection) before it is refused")

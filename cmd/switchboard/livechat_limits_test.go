@@ -42,10 +42,17 @@ func TestLiveChatRateLimits(t *testing.T) {
 	if e := extra.next(livechat.EventError); e.Code != "rate_limited" || e.RetryAfter < 1 || e.Message == "" {
 		t.Fatalf("fourth session: %+v", e)
 	}
-	// A returning visitor (valid token) is not a new session.
-	back := dialVisitor(t, wsURL, firstToken)
-	back.next(livechat.EventSession)
-	back.next(livechat.EventHistory)
+	// A returning visitor (valid token) is not a new session, but one
+	// visitor holds at most 8 sockets at once (vs[0] holds one).
+	for i := 0; i < 7; i++ {
+		back := dialVisitor(t, wsURL, firstToken)
+		back.next(livechat.EventSession)
+		back.next(livechat.EventHistory)
+	}
+	ninth := dialVisitor(t, wsURL, firstToken)
+	if e := ninth.next(livechat.EventError); e.Code != "rate_limited" {
+		t.Fatalf("a visitor's ninth socket: %+v", e)
+	}
 	// Conversations: two start, the third visitor's first message waits.
 	for i, v := range vs {
 		v.send(livechat.Event{Type: livechat.EventMessage, ID: "first", Text: "hello"})

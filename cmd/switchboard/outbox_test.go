@@ -68,15 +68,20 @@ func (f *fakeWhatsApp) has(text string) bool {
 // each under exactly one idempotency key, and ended up "sent"; a provider
 // that ignored the key (as WhatsApp and Twilio do) would have received at
 // most one repeat per sender — the sends in flight at the kill — and each
-// repeated reply is flagged maybe_duplicate.
+// repeated reply is flagged maybe_duplicate. On SQLite and PostgreSQL.
 func TestOutboxSurvivesSIGKILL(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testOutboxSIGKILL(t, []string{"--data", t.TempDir()}) })
+	t.Run("postgres", func(t *testing.T) { testOutboxSIGKILL(t, []string{"--db", pgSchema(t), "--data", t.TempDir()}) })
+}
+
+func testOutboxSIGKILL(t *testing.T, storeArgs []string) {
 	fake := newFakeWhatsApp()
 	provider := httptest.NewServer(fake)
 	defer provider.Close()
-	dir := t.TempDir()
-	MustRun(t, "user", "create", "--email", "admin@example.com", "--password", "admin-password", "--role", "admin", "--data", dir)
+	MustRun(t, append([]string{"user", "create", "--email", "admin@example.com", "--password", "admin-password", "--role", "admin"}, storeArgs...)...)
 	const senders = 8
-	serveArgs := []string{"--data", dir, "--outbound-allow", "127.0.0.1", "--outbox-lease", "2s", "--outbox-poll", "100ms", "--outbox-senders", strconv.Itoa(senders)}
+	serveArgs := []string{"--outbound-allow", "127.0.0.1", "--outbox-lease", "2s", "--outbox-poll", "100ms", "--outbox-senders", strconv.Itoa(senders)}
+	serveArgs = append(serveArgs, storeArgs...)
 	p := MustServe(t, serveArgs...)
 	token := login(t, p.url, "admin@example.com", "admin-password")
 

@@ -62,6 +62,8 @@ func (s *Server) wrap(rt route) http.Handler {
 		cleanQuery(r)
 		ip := s.clientIP(r)
 		r = r.WithContext(auth.NewContextWithClientIP(r.Context(), ip))
+		// The body's deadline was set by the root handler (Handler).
+		body, _ := r.Body.(*deadlineBody)
 		if rt.Access == accessPublic && !isUpgrade(r) {
 			key, limit := ip, s.timeouts.AnonPerAddress
 			if strings.HasPrefix(rt.Path, "/webhooks/") {
@@ -73,7 +75,6 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 			defer s.anon.release(key)
 		}
-		body := s.withBodyDeadline(sw, r)
 		if rt.Access != accessPublic {
 			ctx, err := s.authenticate(r, rt.Access)
 			if err != nil {

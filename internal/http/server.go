@@ -199,7 +199,16 @@ func NewServer(cfg Config) *Server {
 }
 
 // Handler returns the root handler.
-func (s *Server) Handler() http.Handler { return s.securityHeaders(s.mux) }
+func (s *Server) Handler() http.Handler {
+	h := s.securityHeaders(s.mux)
+	// Every request's body gets its deadline first, whatever route (or
+	// none) it is for: a refused or unrouted request's body, which the
+	// server drains after answering, is bounded by it too.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.withBodyDeadline(w, r)
+		h.ServeHTTP(w, r)
+	})
+}
 
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.srv.Serve(ln) }

@@ -38,9 +38,10 @@ func servedServer(t *testing.T, cfg Config) string {
 }
 
 // slowPost sends a request announcing a large body and then trickles one
-// byte every 100 ms until the server answers or closes; it returns the
-// status line (empty if the server closed without one) and how long the
-// server took to cut the request off.
+// byte every 100 ms; it returns the status line (empty if the server
+// closed without one) and how long the server took to close the
+// connection (answered or not, a connection still open after a drained
+// body would hold the server's resources).
 func slowPost(t *testing.T, addr, path, contentType string) (string, time.Duration) {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
@@ -50,19 +51,25 @@ func slowPost(t *testing.T, addr, path, contentType string) (string, time.Durati
 	defer c.Close()
 	start := time.Now()
 	fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nContent-Length: 100000\r\n\r\n{", path, contentType)
-	answered := make(chan string, 1)
+	var status string
+	closed := make(chan struct{})
 	go func() {
-		line, _ := bufio.NewReader(c).ReadString('\n')
-		answered <- strings.TrimSpace(line)
+		defer close(closed)
+		br := bufio.NewReader(c)
+		line, err := br.ReadString('\n')
+		status = strings.TrimSpace(line)
+		for err == nil {
+			_, err = br.ReadByte()
+		}
 	}()
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
-	for i := 0; i < 100000; i++ {
+	for i := 0; i < 300; i++ { // 30 s, far past any deadline the tests set
 		select {
-		case line := <-answered:
-			return line, time.Since(start)
+		case <-closed:
+			return status, time.Since(start)
 		case <-tick.C:
-			c.Write([]byte(" ")) // an error once cut: the answer follows
+			c.Write([]byte(" ")) // an error once cut: the close follows
 		}
 	}
 	t.Fatal("the slow body was never cut off")
@@ -84,6 +91,12 @@ func TestSlowBodyCut(t *testing.T) {
 		if took < time.Second || took > 2*time.Second+500*time.Millisecond {
 			t.Fatalf("%s: cut after %v, deadline 1 s", path, took)
 		}
+	}
+	// A route that does not exist, or a request refused before its body is
+	// read: answered at once, and the body the server then drains is
+	// bounded by the same deadline.
+	if line, took := slowPost(t, addr, "/no/such/route", "application/json"); !strings.Contains(line, "404") || took > 2*time.Second+500*time.Millisecond {
+		t.Fatalf("an unrouted slow body: %q, connection held for %v", line, took)
 	}
 	_, took := slowPost(t, addr, "/api/v1/livechat/1/files", "multipart/form-data; boundary=x")
 	if took < 3*time.Second || took > 5*time.Second {

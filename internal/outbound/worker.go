@@ -13,7 +13,7 @@ import (
 
 // WorkerConfig tunes the send workers; zero fields take the defaults.
 type WorkerConfig struct {
-	Senders      int           // concurrent sends (default 32)
+	Senders      int           // concurrent sends (default 64); also the bound of sends in doubt after a crash
 	Batch        int           // jobs claimed at once (default 64)
 	Lease        time.Duration // how long a claim holds a job (default 30 s)
 	Poll         time.Duration // claim interval without notifications (default 1 s)
@@ -31,7 +31,7 @@ func (c *WorkerConfig) defaults() {
 		}
 	}
 	if c.Senders <= 0 {
-		c.Senders = 32
+		c.Senders = 64
 	}
 	if c.Batch <= 0 {
 		c.Batch = 64
@@ -167,8 +167,9 @@ func (w *Worker) wake1() {
 // outcomes and returns. Jobs not yet claimed stay in the outbox.
 //
 // Each sender marks its job as being sent, and waits for that mark to be
-// committed, before the provider call; its outcome is recorded before (or
-// with) the sender's next mark. So at any moment at most Senders jobs are
+// committed, before the provider call; its outcome is recorded with the
+// sender's next mark (one transaction) or alone before the sender waits
+// for more work. So at any moment at most Senders jobs are
 // marked and unfinished: after a crash only those can have reached the
 // provider already, and only those are flagged as maybe sent twice when
 // they are claimed again (desk.OutboxService).
@@ -182,9 +183,33 @@ func (w *Worker) Run(ctx context.Context) {
 		go func() {
 			defer senders.Done()
 			marked := make(chan error, 1)
-			for j := range jobs {
-				journal <- journalEntry{mark: desk.SendMark{JobID: j.ID, MessageID: j.MessageID, Lease: j.Lease,
+			// prev is the outcome not yet handed to the journal: it goes
+			// in the same entry (the same transaction) as this sender's
+			// next mark, or alone when no job is waiting.
+			var prev *desk.SendOutcome
+			for {
+				var j *desk.SendJob
+				var ok bool
+				if prev != nil {
+					select {
+					case j, ok = <-jobs:
+					default:
+						journal <- journalEntry{outcome: prev}
+						prev = nil
+						j, ok = <-jobs
+					}
+				} else {
+					j, ok = <-jobs
+				}
+				if !ok {
+					if prev != nil {
+						journal <- journalEntry{outcome: prev}
+					}
+					return
+				}
+				journal <- journalEntry{outcome: prev, mark: desk.SendMark{JobID: j.ID, MessageID: j.MessageID, Lease: j.Lease,
 					Until: w.clock.Now().Add(w.cfg.Lease), InDoubt: j.InDoubt}, marked: marked}
+				prev = nil
 				if err := <-marked; err != nil {
 					// Not marked: not sent. A job whose lease ran out while
 					// it waited here was claimed again (and is sent by that
@@ -196,14 +221,26 @@ func (w *Worker) Run(ctx context.Context) {
 					continue
 				}
 				o := w.send(sys, j)
-				journal <- journalEntry{outcome: &o}
+				prev = &o
 			}
+		}()
+	}
+	// Several journal writers, so marks need not wait for the previous
+	// journal transaction to end (the store groups concurrent ones into
+	// shared commits); each entry carries a sender's outcome with its next
+	// mark, so order between writers does not matter.
+	var writers sync.WaitGroup
+	for i := 0; i < max(1, w.cfg.Senders/8); i++ {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			w.journal(sys, journal, slots)
 		}()
 	}
 	finished := make(chan struct{})
 	go func() {
-		defer close(finished)
-		w.journal(sys, journal, slots)
+		writers.Wait()
+		close(finished)
 	}()
 
 	w.claimLoop(ctx, sys, jobs, slots)
@@ -220,8 +257,9 @@ func (w *Worker) Run(ctx context.Context) {
 var errLeaseLost = errors.New("outbox: the job's lease ended and it was claimed again")
 
 // journalEntry is a sender's request to the journal: mark a job as being
-// sent (answered on marked once committed), record an outcome, or give
-// back the place of a job left unsent.
+// sent (answered on marked once committed) together with the outcome of
+// the sender's previous job, record an outcome alone, or give back the
+// place of a job left unsent.
 type journalEntry struct {
 	mark    desk.SendMark
 	marked  chan error
@@ -271,13 +309,14 @@ func (w *Worker) journal(sys context.Context, entries <-chan journalEntry, slots
 		marks, waiting, outcomes = marks[:0], waiting[:0], outcomes[:0]
 		freed := 0
 		add := func(e journalEntry) {
-			switch {
-			case e.marked != nil:
+			if e.marked != nil {
 				marks, waiting = append(marks, e.mark), append(waiting, e.marked)
-			case e.outcome != nil:
+			}
+			if e.outcome != nil {
 				outcomes = append(outcomes, *e.outcome)
 				freed++
-			case e.unsent:
+			}
+			if e.unsent {
 				freed++
 			}
 		}

@@ -70,6 +70,7 @@ type Hub struct {
 	relay   Relay
 	links   FileLinks
 	limits  limiters
+	live    liveSockets
 }
 
 // Relay carries the widget's traffic between server nodes (over the bus):

@@ -145,3 +145,48 @@ func rateLimited(id string, wait time.Duration) *Event {
 	}
 	return &Event{Type: EventError, ID: id, Code: "rate_limited", Message: "Too many messages right now; try again shortly.", RetryAfter: secs}
 }
+
+// Open sockets: one visitor may hold a few (tabs), one address more
+// (visitors behind a carrier's NAT), and no more: a valid session token
+// cannot be used to open sockets by the thousand.
+const (
+	maxSocketsPerVisitor = 8
+	maxSocketsPerAddress = 512
+)
+
+// liveSockets counts the open sockets of this node per visitor and per
+// client address.
+type liveSockets struct {
+	mu        sync.Mutex
+	byVisitor map[string]int
+	byAddr    map[string]int
+}
+
+func (l *liveSockets) take(visitor, addr string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.byVisitor == nil {
+		l.byVisitor, l.byAddr = map[string]int{}, map[string]int{}
+	}
+	if l.byVisitor[visitor] >= maxSocketsPerVisitor || (addr != "" && l.byAddr[addr] >= maxSocketsPerAddress) {
+		return false
+	}
+	l.byVisitor[visitor]++
+	if addr != "" {
+		l.byAddr[addr]++
+	}
+	return true
+}
+
+func (l *liveSockets) give(visitor, addr string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.byVisitor[visitor]--; l.byVisitor[visitor] <= 0 {
+		delete(l.byVisitor, visitor)
+	}
+	if addr != "" {
+		if l.byAddr[addr]--; l.byAddr[addr] <= 0 {
+			delete(l.byAddr, addr)
+		}
+	}
+}

@@ -74,6 +74,12 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 	}
 	var who profile
 	who.update(hello.Name, hello.Email)
+	if !c.hub.live.take(visitor, addr) {
+		_ = wsjson.Write(ctx, conn, rateLimited("", 10*time.Second))
+		conn.Close(websocket.StatusTryAgainLater, "too many open chats; try again shortly")
+		return nil
+	}
+	defer c.hub.live.give(visitor, addr)
 	// Registered before the thread is read, so nothing sent meanwhile is
 	// lost; the widget drops duplicates by ID.
 	cl := c.hub.register(visitor)

@@ -132,12 +132,12 @@ func testAccess(t *testing.T, open Opener) {
 	if len(all) != 2 {
 		t.Fatalf("supervisor sees %d conversations, want 2", len(all))
 	}
-	// Assigned to an agent of another queue: visible to that assignee.
-	if _, err := f.s.TransferConversation(f.as(sup), inB.ID, desk.Transfer{AgentID: &agentA.ID}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.s.FindConversationByID(ctx, inB.ID); err != nil {
-		t.Fatalf("assignee cannot see transferred conversation: %v", err)
+	// Queue isolation (issue 19): not even a supervisor hands queue B's
+	// conversation to an agent of queue A only; it stays out of A's sight.
+	_, err = f.s.TransferConversation(f.as(sup), inB.ID, desk.Transfer{AgentID: &agentA.ID})
+	wantCode(t, err, desk.EINVALID)
+	if _, err := f.s.FindConversationByID(ctx, inB.ID); desk.ErrorKind(err) != desk.ENOTFOUND {
+		t.Fatalf("an agent of another queue sees the conversation after a refused transfer: %v", err)
 	}
 	if _, err := f.s.FindConversationByID(desk.NewContextWithActor(t.Context(), nil), inA.ID); desk.ErrorKind(err) != desk.EUNAUTHENTICATED {
 		t.Fatalf("anonymous read: %v", err)
