@@ -16,6 +16,7 @@ export interface NewConversation {
   bcc?: string[]
   queue_id?: ID
   assignee_id?: ID
+  form_id?: ID
   status?: string
   priority?: Priority | ''
   tags?: string[]
