@@ -136,8 +136,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go bots.Run(botCtx)
 	defer stopBots()
 
+	// Web Push (A7): the VAPID key is made on first start and kept.
+	pusher, err := newPusher(ctx, store, outboundClient, logger)
+	if err != nil {
+		return fmt.Errorf("web push: %w", err)
+	}
+	pushCtx, stopPush := context.WithCancel(context.WithoutCancel(ctx))
+	go pusher.Run(pushCtx)
+	defer stopPush()
+
 	// Background workers stop before the store closes (deferred above).
-	wk := startWorkers(context.WithoutCancel(ctx), store, logger, evbus.Publish, bots.HandleChanges)
+	wk := startWorkers(context.WithoutCancel(ctx), store, logger, evbus.Publish, bots.HandleChanges, pusher.HandleChanges)
 	defer wk.stop()
 
 	reg := prometheus.NewRegistry()
@@ -157,18 +166,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		calls.Nodes = nodes
 	}
 	srv := sbhttp.NewServer(sbhttp.Config{
-		Tokens:   tokens,
-		Store:    store,
-		Clock:    desk.SystemClock{},
-		Logger:   logger,
-		Registry: reg,
-		Assets:   web.Assets(),
-		Router:   wk.router.Route,
-		Channels: adapters,
-		Realtime: hub,
-		BaseURL:  c.BaseURL,
-		Secrets:  secrets,
-		Outbound: outboundClient,
+		VAPIDPublicKey: pusher.Sender.VAPID.PublicKey(),
+		Tokens:         tokens,
+		Store:          store,
+		Clock:          desk.SystemClock{},
+		Logger:         logger,
+		Registry:       reg,
+		Assets:         web.Assets(),
+		Router:         wk.router.Route,
+		Channels:       adapters,
+		Realtime:       hub,
+		BaseURL:        c.BaseURL,
+		Secrets:        secrets,
+		Outbound:       outboundClient,
 		// A revoked session's sockets close on every node (A8).
 		SessionObserver: desk.SessionObserverFunc(func(id desk.ID) {
 			hub.RevokeSessions([]desk.ID{id}, "this session ended: signed in elsewhere, signed out or password changed")

@@ -35,6 +35,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/me", accessEnroll, s.handleMe},
 		{"PUT", "/api/v1/me/status", accessAgent, s.handleMeStatus},
 		{"POST", "/api/v1/me/heartbeat", accessAgent, s.handleMeHeartbeat},
+		{"GET", "/api/v1/push/key", accessAgent, s.handlePushKey},
+		{"PUT", "/api/v1/me/push", accessAgent, s.handlePushSubscribe},
+		{"DELETE", "/api/v1/me/push", accessAgent, s.handlePushUnsubscribe},
 		{"GET", "/api/v1/ws", accessAgent, s.handleWS},
 		{"PUT", "/api/v1/me/password", accessAgent, s.handleMePassword},
 

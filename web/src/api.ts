@@ -371,8 +371,9 @@ const enc = encodeURIComponent
 
 /** api groups the calls by resource, mirroring the route table. */
 export const api = {
-  login: (email: string, password: string) =>
-    request<LoginResult>('POST', '/auth/login', { email, password, client: 'web' }),
+  /** client: "mobile" for the installed phone app (A7), else "web". */
+  login: (email: string, password: string, client: 'web' | 'mobile' = 'web') =>
+    request<LoginResult>('POST', '/auth/login', { email, password, client }),
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<Agent>('GET', '/me'),
   setStatus: (status: string) => request<Agent>('PUT', '/me/status', { status }),
