@@ -76,6 +76,9 @@ var accessTable = map[string]accessCase{
 	"GET /api/v1/queues/{id}/hold-music":            {"/api/v1/queues/{queueA}/hold-music", "", [5]int{401, 403, 403, 200, 200}},
 	"PUT /api/v1/queues/{id}/hold-music":            {"/api/v1/queues/{queueA}/hold-music", testWAV, [5]int{401, 403, 403, 200, 200}},
 	"DELETE /api/v1/queues/{id}/hold-music":         {"/api/v1/queues/{queueA}/hold-music", "", [5]int{401, 403, 403, 204, 204}},
+	"GET /api/v1/queues/{id}/hold-announcement":     {"/api/v1/queues/{queueA}/hold-announcement", "", [5]int{401, 403, 403, 200, 200}},
+	"PUT /api/v1/queues/{id}/hold-announcement":     {"/api/v1/queues/{queueA}/hold-announcement", testWAV, [5]int{401, 403, 403, 200, 200}},
+	"DELETE /api/v1/queues/{id}/hold-announcement":  {"/api/v1/queues/{queueA}/hold-announcement", "", [5]int{401, 403, 403, 204, 204}},
 	"DELETE /api/v1/queues/{id}/members/{agent_id}": {"/api/v1/queues/{queueA}/members/{newAgent}", "", [5]int{401, 403, 403, 204, 204}},
 
 	"GET /api/v1/customers":        {"/api/v1/customers", "", signedIn},

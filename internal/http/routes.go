@@ -73,6 +73,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/queues/{id}/hold-music", accessAgent, s.handleHoldMusicGet},
 		{"PUT", "/api/v1/queues/{id}/hold-music", accessAgent, s.handleHoldMusicPut},
 		{"DELETE", "/api/v1/queues/{id}/hold-music", accessAgent, s.handleHoldMusicDelete},
+		{"GET", "/api/v1/queues/{id}/hold-announcement", accessAgent, s.handleAnnouncementGet},
+		{"PUT", "/api/v1/queues/{id}/hold-announcement", accessAgent, s.handleAnnouncementPut},
+		{"DELETE", "/api/v1/queues/{id}/hold-announcement", accessAgent, s.handleAnnouncementDelete},
 		{"PUT", "/api/v1/queues/{id}/members/{agent_id}", accessAgent, s.handleQueueMemberAdd},
 		{"DELETE", "/api/v1/queues/{id}/members/{agent_id}", accessAgent, s.handleQueueMemberRemove},
 
