@@ -24,8 +24,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/switchboard-cc/switchboard/internal/attach"
-	"github.com/switchboard-cc/switchboard/internal/backup"
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/backup"
 	"github.com/switchboard-cc/switchboard/internal/bot"
 	"github.com/switchboard-cc/switchboard/internal/bus"
 	"github.com/switchboard-cc/switchboard/internal/channel/email"
@@ -37,6 +37,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/presence"
 	"github.com/switchboard-cc/switchboard/internal/privacy"
+	"github.com/switchboard-cc/switchboard/internal/push"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 	"github.com/switchboard-cc/switchboard/internal/routing"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
@@ -66,6 +67,7 @@ type App struct {
 	worker   *outbound.Worker
 	retrier  *attach.Retrier
 	bots     *bot.Dispatcher
+	pusher   *push.Notifier
 	assigner *routing.Assigner
 	sweeper  *presence.Sweeper
 	calls    sbhttp.Calls
@@ -173,7 +175,11 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	// The store hands committed replies to the worker itself, so the
 	// services need no wake-up call (Notify nil).
 	a.bots = newBots(store, store, adapters, nil, outboundClient, logger)
-	router, assigner, sweeper := newRouting(store, logger, evbus.Publish, a.bots.HandleChanges)
+	// Web Push (A7): the VAPID key is made on first start and kept.
+	if a.pusher, err = newPusher(ctx, store, outboundClient, logger); err != nil {
+		return nil, fmt.Errorf("web push: %w", err)
+	}
+	router, assigner, sweeper := newRouting(store, logger, evbus.Publish, a.bots.HandleChanges, a.pusher.HandleChanges)
 	a.assigner, a.sweeper = assigner, sweeper
 
 	reg := prometheus.NewRegistry()
@@ -199,17 +205,18 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		return nil, err
 	}
 	a.server = sbhttp.NewServer(sbhttp.Config{
-		Tokens:   tokens,
-		Store:    store,
-		Clock:    desk.SystemClock{},
-		Logger:   logger,
-		Registry: reg,
-		Assets:   web.Assets(),
-		Router:   router.Route,
-		Channels: adapters,
-		Realtime: hub,
-		BaseURL:  c.BaseURL,
-		Secrets:  secrets,
+		VAPIDPublicKey: a.pusher.Sender.VAPID.PublicKey(),
+		Tokens:         tokens,
+		Store:          store,
+		Clock:          desk.SystemClock{},
+		Logger:         logger,
+		Registry:       reg,
+		Assets:         web.Assets(),
+		Router:         router.Route,
+		Channels:       adapters,
+		Realtime:       hub,
+		BaseURL:        c.BaseURL,
+		Secrets:        secrets,
 		// Client addresses (throttling, audit, limits) come from forwarded
 		// headers only through these proxies.
 		TrustedProxies: proxies,
@@ -267,6 +274,7 @@ func (a *App) Start(ctx context.Context, ln net.Listener) (err error) {
 	a.background.run(a.assigner.Run)
 	a.background.run(a.sweeper.Run)
 	a.background.run(a.bots.Run)
+	a.background.run(a.pusher.Run)
 	if a.retention != nil {
 		a.background.run(a.retention.Run)
 	}

@@ -58,21 +58,24 @@ func newCalls(c *Config, store desk.Store, hub *realtime.Hub, route calls.Router
 	// Music on hold: the queue's own, set through the API (stored with
 	// the other files, so every node has it), else the --hold-music
 	// folder, else the built-in tone.
+	// The queue's announcement (I2, B6) plays first, then the music.
 	music := func(callID string) []int16 {
 		call, err := svc.Find(callID)
+		var announcement []int16
 		if err == nil && blobs != nil {
-			if m := queueHoldMusic(context.Background(), blobs, call.QueueID, log); m != nil {
-				return m
+			announcement = queueBlobAudio(context.Background(), blobs, sbhttp.HoldAnnouncementKey(call.QueueID), log)
+			if m := queueBlobAudio(context.Background(), blobs, sbhttp.HoldMusicKey(call.QueueID), log); m != nil {
+				return media.HoldSequence(announcement, m)
 			}
 		}
 		if c.HoldMusic == "" {
-			return nil
+			return media.HoldSequence(announcement, nil)
 		}
 		queue := "default"
 		if err == nil {
 			queue = call.QueueID.String()
 		}
-		return holdMusic(c.HoldMusic, queue, log)
+		return media.HoldSequence(announcement, holdMusic(c.HoldMusic, queue, log))
 	}
 	var publicIPs []string
 	if c.MediaIP != "" {
@@ -101,13 +104,13 @@ func newCalls(c *Config, store desk.Store, hub *realtime.Hub, route calls.Router
 	return sbhttp.Calls{Service: svc, Media: mh, Links: &calls.Links{Secret: secret, Clock: desk.SystemClock{}}, PublicURL: c.customerBase()}, tr, nil
 }
 
-// queueHoldMusic reads the music on hold a supervisor set for a queue
-// (PUT /api/v1/queues/{id}/hold-music); nil when there is none.
-func queueHoldMusic(ctx context.Context, blobs desk.BlobStore, queueID desk.ID, log *slog.Logger) []int16 {
-	rc, err := blobs.Open(ctx, sbhttp.HoldMusicKey(queueID))
+// queueBlobAudio reads a recording a supervisor set for a queue (PUT
+// /api/v1/queues/{id}/hold-music or hold-announcement); nil when none.
+func queueBlobAudio(ctx context.Context, blobs desk.BlobStore, key string, log *slog.Logger) []int16 {
+	rc, err := blobs.Open(ctx, key)
 	if err != nil {
 		if desk.ErrorKind(err) != desk.ENOTFOUND {
-			log.Warn("calls: reading the queue's music on hold", "queue_id", queueID.String(), "err", err)
+			log.Warn("calls: reading a queue's hold audio", "key", key, "err", err)
 		}
 		return nil
 	}

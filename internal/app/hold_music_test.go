@@ -24,11 +24,11 @@ func TestQueueHoldMusic(t *testing.T) {
 	if _, err := blobs.Put(context.Background(), sbhttp.HoldMusicKey(desk.ID(7)), bytes.NewReader(ul), 100); err != nil {
 		t.Fatal(err)
 	}
-	got := queueHoldMusic(context.Background(), blobs, 7, log)
+	got := queueBlobAudio(context.Background(), blobs, sbhttp.HoldMusicKey(7), log)
 	if len(got) != 4 || got[0] != 0 || got[2] >= -30000 || got[3] <= 30000 {
 		t.Fatalf("queue 7 plays %v", got)
 	}
-	if got := queueHoldMusic(context.Background(), blobs, 8, log); got != nil {
+	if got := queueBlobAudio(context.Background(), blobs, sbhttp.HoldMusicKey(8), log); got != nil {
 		t.Fatalf("queue 8 has no music of its own, got %d samples", len(got))
 	}
 }

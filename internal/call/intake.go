@@ -93,7 +93,9 @@ func (s *Service) voiceConversation(ctx context.Context, st IntakeStore, route R
 		}
 	}
 	var queue desk.ID
-	if route != nil {
+	if q, ok := voiceChannelQueue(ctx, st, to); ok {
+		queue = q // the Voice channel of the number called names its queue (K)
+	} else if route != nil {
 		if queue, err = route(ctx, in); err != nil {
 			return nil, err
 		}
@@ -103,4 +105,30 @@ func (s *Service) voiceConversation(ctx context.Context, st IntakeStore, route R
 		return nil, err
 	}
 	return conv, nil
+}
+
+// channelFinder is the store's channel lookup, when it has one.
+type channelFinder interface {
+	FindChannelBySender(ctx context.Context, kind, sender string) (*desk.ChannelConfig, error)
+}
+
+// voiceChannelQueue returns the queue of the Voice channel configured for
+// the number called (K: numbers on the SIP trunk, per queue), if any.
+func voiceChannelQueue(ctx context.Context, st IntakeStore, to string) (desk.ID, bool) {
+	cf, ok := st.(channelFinder)
+	if !ok || to == "" {
+		return 0, false
+	}
+	num, err := desk.NormalizeAddress(desk.ChannelVoice, to)
+	if err != nil {
+		return 0, false
+	}
+	cfg, err := cf.FindChannelBySender(ctx, desk.ChannelVoice, num)
+	if err != nil || cfg.QueueID == nil {
+		return 0, false
+	}
+	if own, err := desk.NormalizeAddress(desk.ChannelVoice, cfg.Sender); err != nil || own != num {
+		return 0, false // the oldest Voice channel, not this number's
+	}
+	return *cfg.QueueID, true
 }

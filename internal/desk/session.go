@@ -103,6 +103,7 @@ type Store interface {
 	CallService
 	SessionWindowService
 	SettingsService
+	PushService
 	// SetChangeHandler installs the handler told of committed changes.
 	SetChangeHandler(h ChangeHandler)
 	TwoFactorService

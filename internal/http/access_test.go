@@ -80,6 +80,9 @@ var accessTable = map[string]accessCase{
 	"GET /api/v1/queues/{id}/hold-music":            {"/api/v1/queues/{queueA}/hold-music", "", [5]int{401, 403, 403, 200, 200}},
 	"PUT /api/v1/queues/{id}/hold-music":            {"/api/v1/queues/{queueA}/hold-music", testWAV, [5]int{401, 403, 403, 200, 200}},
 	"DELETE /api/v1/queues/{id}/hold-music":         {"/api/v1/queues/{queueA}/hold-music", "", [5]int{401, 403, 403, 204, 204}},
+	"GET /api/v1/queues/{id}/hold-announcement":     {"/api/v1/queues/{queueA}/hold-announcement", "", [5]int{401, 403, 403, 200, 200}},
+	"PUT /api/v1/queues/{id}/hold-announcement":     {"/api/v1/queues/{queueA}/hold-announcement", testWAV, [5]int{401, 403, 403, 200, 200}},
+	"DELETE /api/v1/queues/{id}/hold-announcement":  {"/api/v1/queues/{queueA}/hold-announcement", "", [5]int{401, 403, 403, 204, 204}},
 	"DELETE /api/v1/queues/{id}/members/{agent_id}": {"/api/v1/queues/{queueA}/members/{newAgent}", "", [5]int{401, 403, 403, 204, 204}},
 
 	"GET /api/v1/customers":        {"/api/v1/customers", "", signedIn},
@@ -128,7 +131,11 @@ var accessTable = map[string]accessCase{
 	"POST /api/v1/integration-tokens":        {"/api/v1/integration-tokens", `{"name":"crm"}`, [5]int{401, 403, 403, 403, 201}},
 	"DELETE /api/v1/integration-tokens/{id}": {"/api/v1/integration-tokens/{newToken}", "", [5]int{401, 403, 403, 403, 204}},
 
-	"POST /api/v1/me/heartbeat":      {"/api/v1/me/heartbeat", "", [5]int{401, 204, 204, 204, 204}},
+	"POST /api/v1/me/heartbeat": {"/api/v1/me/heartbeat", "", [5]int{401, 204, 204, 204, 204}},
+	// This env has no VAPID key: 404 for whoever signed in.
+	"GET /api/v1/push/key":           {"/api/v1/push/key", "", [5]int{401, 404, 404, 404, 404}},
+	"PUT /api/v1/me/push":            {"/api/v1/me/push", `{"endpoint":"https://push.example.com/{n}","keys":{"p256dh":"BNc","auth":"tBH"}}`, [5]int{401, 204, 204, 204, 204}},
+	"DELETE /api/v1/me/push":         {"/api/v1/me/push", "", [5]int{401, 204, 204, 204, 204}},
 	"PUT /api/v1/agents/{id}/status": {"/api/v1/agents/{idA}/status", `{"status":"busy"}`, [5]int{401, 403, 200, 200, 200}},
 	// Without Upgrade headers the live feed answers after authentication;
 	// this env has no hub (404); internal/realtime tests the upgrade.

@@ -18,6 +18,21 @@ const maxHoldMusicBytes = 10 << 20
 // μ-law; the call service plays it to callers on hold in that queue.
 func HoldMusicKey(queueID desk.ID) string { return "holdmusic-" + queueID.String() }
 
+// HoldAnnouncementKey is the blob key of a queue's announcement (I2, B6),
+// raw 8 kHz μ-law, played before the music on hold.
+func HoldAnnouncementKey(queueID desk.ID) string { return "holdannouncement-" + queueID.String() }
+
+// holdAudio is one of a queue's hold recordings: its blob key and name.
+type holdAudio struct {
+	key  func(desk.ID) string
+	what string
+}
+
+var (
+	holdMusicAudio    = holdAudio{HoldMusicKey, "music on hold"}
+	announcementAudio = holdAudio{HoldAnnouncementKey, "the announcement"}
+)
+
 // holdMusicInfo answers the hold-music routes.
 type holdMusicInfo struct {
 	QueueID desk.ID `json:"queue_id"`
@@ -46,12 +61,41 @@ func (s *Server) holdMusicQueue(r *http.Request) (desk.ID, error) {
 
 // handleHoldMusicGet tells whether a queue has its own music on hold.
 func (s *Server) handleHoldMusicGet(w http.ResponseWriter, r *http.Request) error {
+	return s.holdAudioGet(w, r, holdMusicAudio)
+}
+
+// handleHoldMusicPut sets a queue's music on hold.
+func (s *Server) handleHoldMusicPut(w http.ResponseWriter, r *http.Request) error {
+	return s.holdAudioPut(w, r, holdMusicAudio)
+}
+
+// handleHoldMusicDelete goes back to the default music on hold.
+func (s *Server) handleHoldMusicDelete(w http.ResponseWriter, r *http.Request) error {
+	return s.holdAudioDelete(w, r, holdMusicAudio)
+}
+
+// handleAnnouncementGet tells whether a queue has an announcement.
+func (s *Server) handleAnnouncementGet(w http.ResponseWriter, r *http.Request) error {
+	return s.holdAudioGet(w, r, announcementAudio)
+}
+
+// handleAnnouncementPut sets a queue's announcement.
+func (s *Server) handleAnnouncementPut(w http.ResponseWriter, r *http.Request) error {
+	return s.holdAudioPut(w, r, announcementAudio)
+}
+
+// handleAnnouncementDelete removes it: the music alone plays.
+func (s *Server) handleAnnouncementDelete(w http.ResponseWriter, r *http.Request) error {
+	return s.holdAudioDelete(w, r, announcementAudio)
+}
+
+func (s *Server) holdAudioGet(w http.ResponseWriter, r *http.Request, a holdAudio) error {
 	id, err := s.holdMusicQueue(r)
 	if err != nil {
 		return err
 	}
 	info := holdMusicInfo{QueueID: id}
-	rc, err := s.cfg.Blobs.Open(r.Context(), HoldMusicKey(id))
+	rc, err := s.cfg.Blobs.Open(r.Context(), a.key(id))
 	if err == nil {
 		n, _ := io.Copy(io.Discard, rc)
 		rc.Close()
@@ -63,9 +107,9 @@ func (s *Server) handleHoldMusicGet(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-// handleHoldMusicPut sets a queue's music on hold from a WAV body (8 kHz
-// mono, 16-bit PCM or μ-law), checked by its content.
-func (s *Server) handleHoldMusicPut(w http.ResponseWriter, r *http.Request) error {
+// holdAudioPut sets a queue's recording from a WAV body (8 kHz mono,
+// 16-bit PCM or μ-law), checked by its content.
+func (s *Server) holdAudioPut(w http.ResponseWriter, r *http.Request, a holdAudio) error {
 	id, err := s.holdMusicQueue(r)
 	if err != nil {
 		return err
@@ -73,7 +117,7 @@ func (s *Server) handleHoldMusicPut(w http.ResponseWriter, r *http.Request) erro
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxHoldMusicBytes))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return &desk.Error{Kind: desk.ETOOLARGE, Code: "too_large", Field: "file", Message: "music on hold may be at most 10 MB"}
+		return &desk.Error{Kind: desk.ETOOLARGE, Code: "too_large", Field: "file", Message: a.what + " may be at most 10 MB"}
 	} else if err != nil {
 		return err
 	}
@@ -81,20 +125,19 @@ func (s *Server) handleHoldMusicPut(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return &desk.Error{Kind: desk.EINVALID, Code: "hold_music_format", Field: "file", Message: err.Error()}
 	}
-	if _, err := s.cfg.Blobs.Put(r.Context(), HoldMusicKey(id), bytes.NewReader(ul), int64(len(ul))); err != nil {
+	if _, err := s.cfg.Blobs.Put(r.Context(), a.key(id), bytes.NewReader(ul), int64(len(ul))); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, holdMusicInfo{QueueID: id, Custom: true, Seconds: float64(len(ul)) / 8000})
 	return nil
 }
 
-// handleHoldMusicDelete goes back to the default music on hold.
-func (s *Server) handleHoldMusicDelete(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) holdAudioDelete(w http.ResponseWriter, r *http.Request, a holdAudio) error {
 	id, err := s.holdMusicQueue(r)
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Blobs.Delete(r.Context(), HoldMusicKey(id)); err != nil {
+	if err := s.cfg.Blobs.Delete(r.Context(), a.key(id)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -28,13 +28,24 @@ func wav(rate uint32, channels uint16, n int) string {
 // testWAV is one second of valid music on hold.
 var testWAV = wav(8000, 1, 8000)
 
-// TestHoldMusic: a supervisor sets a queue's music on hold from a WAV,
-// reads it back, is refused a wrong format at the field and an oversized
-// file, and removes it; agents may not.
+// TestHoldMusic: a supervisor sets a queue's music on hold and its
+// announcement (I2, B6) from WAVs, each on its own, reads them back, is
+// refused a wrong format at the field and an oversized file, and removes
+// them; agents may not.
 func TestHoldMusic(t *testing.T) {
+	for _, kind := range []string{"hold-music", "hold-announcement"} {
+		t.Run(kind, func(t *testing.T) { testHoldAudio(t, kind) })
+	}
+}
+
+func testHoldAudio(t *testing.T, kind string) {
 	bothStores(t, func(t *testing.T, newEnv func(*testing.T) *env) {
 		e := newEnv(t)
-		path := "/api/v1/queues/" + e.queueA.String() + "/hold-music"
+		path := "/api/v1/queues/" + e.queueA.String() + "/" + kind
+		other := "/api/v1/queues/" + e.queueA.String() + "/hold-music"
+		if kind == "hold-music" {
+			other = "/api/v1/queues/" + e.queueA.String() + "/hold-announcement"
+		}
 		get := func() holdMusicInfo {
 			t.Helper()
 			st, body := e.send("GET", path, e.sup, "")
@@ -53,6 +64,9 @@ func TestHoldMusic(t *testing.T) {
 		if info := get(); !info.Custom || info.Seconds != 1.5 {
 			t.Fatalf("after put: %+v", info)
 		}
+		if st, body := e.send("GET", other, e.sup, ""); st != 200 || strings.Contains(body, `"custom":true`) {
+			t.Fatalf("music and announcement are separate: %d %s", st, body)
+		}
 		for name, body := range map[string]string{"44.1 kHz": wav(44100, 1, 100), "stereo": wav(8000, 2, 100), "an MP3": "ID3\x04\x00 not a wav", "empty": ""} {
 			st, resp := e.send("PUT", path, e.sup, body)
 			if st != 400 || !strings.Contains(resp, `"code":"hold_music_format"`) || !strings.Contains(resp, `"field":"file"`) {
@@ -68,7 +82,7 @@ func TestHoldMusic(t *testing.T) {
 		if st, body := e.send("PUT", path, e.agentA, testWAV); st != 403 {
 			t.Fatalf("agent: %d %s", st, body)
 		}
-		if st, body := e.send("PUT", "/api/v1/queues/999999/hold-music", e.sup, testWAV); st != 404 {
+		if st, body := e.send("PUT", "/api/v1/queues/999999/"+kind, e.sup, testWAV); st != 404 {
 			t.Fatalf("unknown queue: %d %s", st, body)
 		}
 		if st, body := e.send("DELETE", path, e.sup, ""); st != 204 {

@@ -39,6 +39,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/me", accessEnroll, s.handleMe},
 		{"PUT", "/api/v1/me/status", accessAgent, s.handleMeStatus},
 		{"POST", "/api/v1/me/heartbeat", accessAgent, s.handleMeHeartbeat},
+		{"GET", "/api/v1/push/key", accessAgent, s.handlePushKey},
+		{"PUT", "/api/v1/me/push", accessAgent, s.handlePushSubscribe},
+		{"DELETE", "/api/v1/me/push", accessAgent, s.handlePushUnsubscribe},
 		{"GET", "/api/v1/ws", accessAgent, s.handleWS},
 		{"PUT", "/api/v1/me/password", accessAgent, s.handleMePassword},
 
@@ -74,6 +77,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/queues/{id}/hold-music", accessAgent, s.handleHoldMusicGet},
 		{"PUT", "/api/v1/queues/{id}/hold-music", accessAgent, s.handleHoldMusicPut},
 		{"DELETE", "/api/v1/queues/{id}/hold-music", accessAgent, s.handleHoldMusicDelete},
+		{"GET", "/api/v1/queues/{id}/hold-announcement", accessAgent, s.handleAnnouncementGet},
+		{"PUT", "/api/v1/queues/{id}/hold-announcement", accessAgent, s.handleAnnouncementPut},
+		{"DELETE", "/api/v1/queues/{id}/hold-announcement", accessAgent, s.handleAnnouncementDelete},
 		{"PUT", "/api/v1/queues/{id}/members/{agent_id}", accessAgent, s.handleQueueMemberAdd},
 		{"DELETE", "/api/v1/queues/{id}/members/{agent_id}", accessAgent, s.handleQueueMemberRemove},
 

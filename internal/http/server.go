@@ -27,9 +27,12 @@ import (
 
 // Config wires the server.
 type Config struct {
-	Store  desk.Store
-	Clock  desk.Clock
-	Logger *slog.Logger
+	// VAPIDPublicKey is the Web Push applicationServerKey (A7); empty
+	// turns the push endpoints off.
+	VAPIDPublicKey string
+	Store          desk.Store
+	Clock          desk.Clock
+	Logger         *slog.Logger
 	// Registry receives the server's metrics and is served at /metrics.
 	Registry *prometheus.Registry
 	// Assets is the built web workspace served at /; nil serves none.

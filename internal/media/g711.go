@@ -120,3 +120,17 @@ func MusicFromULaw(data []byte) []int16 {
 	}
 	return out
 }
+
+// HoldSequence is what a caller on hold hears, looped (I2, B6): the
+// queue's announcement, if any, then its music (the built-in Tone when it
+// has none). With neither it is nil: the hub plays the Tone.
+func HoldSequence(announcement, music []int16) []int16 {
+	if len(announcement) == 0 {
+		return music
+	}
+	if len(music) == 0 {
+		music = Tone()
+	}
+	out := make([]int16, 0, len(announcement)+len(music))
+	return append(append(out, announcement...), music...)
+}

@@ -227,8 +227,21 @@ async function scenario(server: Server, customerBrowser: Browser, agentBrowser: 
   })
 
   await step('blind transfer to a second agent, who answers', async () => {
+    const alan = ((await admin.call('GET', '/agents')).items as any[]).find((a) => a.email === 'alan@example.com')
+    await admin.call('PUT', `/agents/${alan.id}/status`, { status: 'busy' })
     await bobDock.getByRole('button', { name: 'Transfer' }).click()
     await bobDock.getByRole('tab', { name: 'Agents' }).click()
+    // I3: available agents first (Carol before Alan, though Alan sorts first by name);
+    // no Numbers tab while the admin has external transfers off (the default).
+    const rows = bobDock.getByTestId('transfer-agent')
+    await rows.filter({ hasText: 'Alan' }).waitFor()
+    const names = (await rows.allTextContents()).map((t) => t.trim())
+    const carolAt = names.findIndex((t) => t.startsWith('Carol'))
+    const alanAt = names.findIndex((t) => t.startsWith('Alan'))
+    assert(carolAt === 0 && alanAt > carolAt, `available agents first: ${JSON.stringify(names)}`)
+    assert(await rows.filter({ hasText: 'Alan' }).getByRole('button').isDisabled(), 'a busy agent cannot be picked')
+    assert((await bobDock.getByRole('tab', { name: 'Number' }).count()) === 0, 'no Numbers tab with external transfers off')
+    await shot(bobPage, 'call-transfer-picker')
     await bobDock.getByRole('button', { name: 'Transfer to Carol' }).click()
     transferredAt = Date.now()
     assert((await carol.call('GET', '/me')).call_state === 'ringing', 'carol rings')
@@ -288,6 +301,8 @@ async function main() {
   createUser(data, 'ada@example.com', 'admin', 'Ada')
   createUser(data, 'bob@example.com', 'agent', 'Bob')
   createUser(data, 'carol@example.com', 'agent', 'Carol')
+  // Busy, and first by name: the transfer picker still lists Carol (available) first (I3).
+  createUser(data, 'alan@example.com', 'agent', 'Alan')
   if (!haveSipp && process.env.CI) throw new Error('sipp is missing (apt-get install sip-tester)')
   const sip = { listen: await freeUDPPort(), trunk: await freeUDPPort() }
   const server = await startServer(data, ['--sip-listen', `127.0.0.1:${sip.listen}`, '--sip-trunk', `127.0.0.1:${sip.trunk}`])

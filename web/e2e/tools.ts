@@ -65,6 +65,15 @@ async function scenarios(browser: Browser, server: Server) {
   const bob = await Api.login(server.url, 'bob@example.com')
   const queues = (await admin.call('GET', '/queues')).items
   const defaultQueue = queues.find((q: any) => q.is_default)
+  // E4: a queue's default senders are channels' addresses. Their sends go
+  // to a closed loopback port (allowed by --outbound-allow): stored, not delivered.
+  await admin.call('POST', '/channels', { kind: 'sms', provider: 'twilio', name: 'Brand SMS', sender: 'brand',
+    settings: { account_sid: 'AC1', base_url: 'http://127.0.0.1:9' }, secrets: { auth_token: 'brand-token' } })
+  await admin.call('POST', '/channels', { kind: 'whatsapp', provider: 'whatsapp', name: 'Preset WhatsApp', sender: 'brand-wa',
+    settings: { phone_number_id: '998877', base_url: 'http://127.0.0.1:9' }, secrets: { app_secret: waSecret, access_token: 'tok-abcdefghijklmnop-0000' } })
+  await admin.call('POST', '/channels', { kind: 'email', provider: 'smtp', name: 'Brand mail', sender: 'help@brand.example',
+    settings: { smtp_addr: '127.0.0.1:9', smtp_tls: 'none' } })
+  let presetChannels = 3 // one more in the merge step
   await admin.call('PATCH', `/queues/${defaultQueue.id}`, { default_senders: { sms: 'brand', whatsapp: 'brand-wa', email: 'help@brand.example' } })
   const grace = await admin.call('POST', '/customers', {
     name: 'Grace Hopper',
@@ -302,7 +311,8 @@ async function scenarios(browser: Browser, server: Server) {
     assert((await page.getByTestId('template-preview').textContent()) === 'Your order A-1 ships on Monday.', 'preview filled')
     await shot(page, 'whatsapp-template')
     await page.getByTestId('composer-send').click()
-    await page.getByTestId('message').filter({ hasText: 'order_update' }).waitFor()
+    // E1: the thread shows the template as the customer reads it.
+    await page.getByTestId('message').filter({ hasText: 'Your order A-1 ships on Monday.' }).waitFor()
     const msgs = (await admin.call('GET', `/conversations/${r.conversation.id}/messages`)).items
     assert(msgs.some((m: any) => m.type === 'template' && m.direction === 'out'), 'sent as a template message')
   })
@@ -535,9 +545,14 @@ async function scenarios(browser: Browser, server: Server) {
 
   // ---- Merge (C8) ----
   await step('merge: two conversations of one customer become one thread; another customer is refused clearly', async () => {
-    // Another sender is another conversation with the same customer (C4).
+    // Another sender is another conversation with the same customer (C4):
+    // the default sender of a second queue (E4: only default senders start one).
+    await admin.call('POST', '/channels', { kind: 'sms', provider: 'twilio', name: 'Brand SMS 2', sender: 'brand-2',
+      settings: { account_sid: 'AC1', base_url: 'http://127.0.0.1:9' }, secrets: { auth_token: 'brand-token' } })
+    presetChannels++
+    const second = await admin.call('POST', '/queues', { name: 'Second line', default_senders: { sms: 'brand-2' } })
     const laterConv = await admin.call('POST', '/conversations', {
-      channel: 'sms', sender_address: 'brand-2', customer_id: grace.id, contact_address: '+12025550101', text: 'Also, one more thing',
+      channel: 'sms', sender_address: 'brand-2', queue_id: second.id, customer_id: grace.id, contact_address: '+12025550101', text: 'Also, one more thing',
     })
     const older = (await admin.call('GET', `/conversations?view=all&customer_id=${grace.id}`)).items.find((c: any) => c.id !== laterConv.id)
     await page.goto(`/work/all/${laterConv.id}`)
@@ -685,7 +700,7 @@ async function scenarios(browser: Browser, server: Server) {
     await ed.getByRole('button', { name: 'Create channel' }).click()
     // The adapter needs phone_number_id and app_secret: refused, nothing stored.
     await ed.getByTestId('channel-error').waitFor()
-    assert(((await admin.call('GET', '/channels')).items as any[]).length === 0, 'refused channel not stored')
+    assert(((await admin.call('GET', '/channels')).items as any[]).length === presetChannels, 'refused channel not stored')
     await ed.getByLabel('Settings (one key=value a line)').fill('phone_number_id=998877')
     await ed.getByLabel('Secret name').fill('app_secret')
     await ed.getByLabel('Secret value').fill(secret)
@@ -699,7 +714,7 @@ async function scenarios(browser: Browser, server: Server) {
     const html = await page.content()
     assert(!html.includes(secret) && !html.includes('****'), 'no secret (nor its masked tail) in the page')
     assert((await page.evaluate(() => (window as any).__xss)) === undefined, 'channel name rendered as text')
-    const ch = ((await admin.call('GET', '/channels')).items as any[])[0]
+    const ch = ((await admin.call('GET', '/channels')).items as any[]).find((c) => c.name.startsWith('Brand WA '))
     assert(ch.kind === 'whatsapp' && ch.provider === 'whatsapp' && ch.settings.phone_number_id === '998877', `stored: ${JSON.stringify(ch)}`)
     assert((await row.textContent())?.includes(`/webhooks/whatsapp/${ch.id}`), 'webhook path shown')
     await row.getByRole('button', { name: /^Edit/ }).click()

@@ -53,3 +53,24 @@ self.addEventListener('fetch', (event) => {
     )
   }
 })
+
+// Web Push (A7, A9): the installed phone app is told of new work while
+// locked or in the background; a tap opens the conversation.
+self.addEventListener('push', (event) => {
+  let msg = { title: 'Switchboard', url: '/work/mine' }
+  try {
+    msg = { ...msg, ...event.data.json() }
+  } catch {}
+  event.waitUntil(self.registration.showNotification(msg.title, { body: msg.body || '', tag: msg.conversation_id || 'switchboard', data: { url: msg.url } }))
+})
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close()
+  const url = (event.notification.data && event.notification.data.url) || '/work/mine'
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((list) => {
+      for (const c of list) if ('focus' in c) return c.navigate(url).then((w) => (w || c).focus())
+      return self.clients.openWindow(url)
+    }),
+  )
+})

@@ -52,10 +52,57 @@ export interface UtilizationRow {
   total: number
 }
 
+export interface ActivitySpan {
+  status: string
+  from: string
+  to: string
+}
+
+/** Every status an agent passed through (A6), automatic ones included. */
+export interface AgentActivity extends UtilizationRow {
+  timeline?: ActivitySpan[]
+}
+
+export interface QueueActivity {
+  queue_id: ID
+  queue_name: string
+  agents: number
+  seconds: Record<string, number>
+  total: number
+}
+
 export interface UtilizationReport {
   from: string
   to: string
+  /** Seconds per status set by hand. */
   items: UtilizationRow[]
+  activity?: AgentActivity[]
+  queues?: QueueActivity[]
+}
+
+/** A From picker (E4): senders offered, the one preselected, a warning. */
+export interface SenderOption {
+  channel: string
+  address: string
+  channel_id?: ID
+  channel_name?: string
+  queue_id?: ID
+  queue_name?: string
+}
+export interface SenderChoice {
+  channel: string
+  items: SenderOption[]
+  selected: string
+  warning?: string
+  /** D6: the recipient's own 24-hour window on this channel is closed. */
+  session_expired: boolean
+  session_ends_at?: string
+}
+
+/** I3: the external numbers a call may be transferred to. */
+export interface TransferPolicy {
+  people_contacts: boolean
+  manual_numbers: boolean
 }
 
 
@@ -225,8 +272,9 @@ const enc = encodeURIComponent
 
 /** api groups the calls by resource, mirroring the route table. */
 export const api = {
-  login: (email: string, password: string) =>
-    request<LoginResult>('POST', '/auth/login', { email, password, client: 'web' }),
+  /** client: "mobile" for the installed phone app (A7), else "web". */
+  login: (email: string, password: string, client: 'web' | 'mobile' = 'web') =>
+    request<LoginResult>('POST', '/auth/login', { email, password, client }),
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<Agent>('GET', '/me'),
   session: () => request<{ agent: Agent | null }>('GET', '/auth/session'),
@@ -238,7 +286,24 @@ export const api = {
   createStatus: (s: { name: string; allows_work: boolean }) => request<CustomStatus>('POST', '/statuses', s),
   updateStatus: (id: ID, p: { name?: string; allows_work?: boolean }) => request<CustomStatus>('PATCH', `/statuses/${enc(id)}`, p),
   deleteStatus: (id: ID) => request<void>('DELETE', `/statuses/${enc(id)}`),
-  utilization: (from: string, to: string) => request<UtilizationReport>('GET', '/reports/utilization', undefined, { from, to }),
+  utilization: (from: string, to: string, q: { queue_id?: ID; timeline?: boolean } = {}) =>
+    request<UtilizationReport>('GET', '/reports/utilization', undefined, {
+      from,
+      to,
+      ...(q.queue_id ? { queue_id: q.queue_id } : {}),
+      ...(q.timeline ? { timeline: 'true' } : {}),
+    }),
+  /** The From picker of a reply (E4) and the contact's window (D6). */
+  replySenders: (conversationID: ID, channel?: string, to?: string) =>
+    request<SenderChoice>('GET', `/conversations/${enc(conversationID)}/senders`, undefined, {
+      ...(channel ? { channel } : {}),
+      ...(to ? { to } : {}),
+    }),
+  /** The From picker of a new conversation (E4). */
+  newSenders: (channel: string, queueID?: ID, to?: string) =>
+    request<SenderChoice>('GET', '/senders', undefined, { channel, ...(queueID ? { queue_id: queueID } : {}), ...(to ? { to } : {}) }),
+  transferPolicy: () => request<TransferPolicy>('GET', '/settings/external-transfer'),
+  setTransferPolicy: (p: TransferPolicy) => request<TransferPolicy>('PUT', '/settings/external-transfer', p),
 
   routingRules: () => request<Page<RoutingRule>>('GET', '/routing-rules'),
   createRoutingRule: (r: Partial<RoutingRuleInput>) => request<RoutingRule>('POST', '/routing-rules', r),

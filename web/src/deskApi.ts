@@ -20,6 +20,7 @@ export interface NewConversation {
   queue_id?: ID
   /** absent: the agent who starts it holds it; null: left to the queue. */
   assignee_id?: ID | null
+  form_id?: ID
   status?: string
   priority?: Priority | ''
   tags?: string[]

@@ -1,5 +1,6 @@
 // The signed-in agent, shared by the whole app. The session itself is the
 // HttpOnly cookie the login sets; this only keeps the agent's profile.
+import { clientName, subscribePush } from './webPush'
 import { reactive } from 'vue'
 import { api, type Agent, type Role } from './api'
 import { live } from './live'
@@ -27,7 +28,9 @@ export async function restore(): Promise<Agent | null> {
 }
 
 export async function login(email: string, password: string): Promise<void> {
-  const res = await api.login(email, password)
+  const res = await api.login(email, password, clientName())
+  // A7: the installed phone app keeps its status through Web Push.
+  subscribePush().catch(() => {})
   session.agent = res.agent
   session.checked = true
   session.notice = ''

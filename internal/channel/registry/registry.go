@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/channel/signed"
 	"github.com/switchboard-cc/switchboard/internal/channel/twilio"
 	"github.com/switchboard-cc/switchboard/internal/channel/viber"
+	"github.com/switchboard-cc/switchboard/internal/channel/voice"
 	"github.com/switchboard-cc/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/trace"
@@ -49,6 +50,7 @@ func New(client *http.Client) *Registry {
 	r.Register("messenger", messenger.New, desk.ChannelMessenger)
 	r.Register("instagram", messenger.New, desk.ChannelInstagram)
 	r.Register("smtp", email.New, desk.ChannelEmail)
+	r.Register("sip", voice.New, desk.ChannelVoice)
 	// Live Chat adapters share one hub: the visitors' sockets of this node.
 	r.Register("livechat", r.liveChat.Factory(), desk.ChannelLiveChat)
 	r.Register("signed", signed.New, desk.ChannelApple, desk.ChannelGoogle, desk.ChannelKakao, desk.ChannelLiveChat)

@@ -213,8 +213,14 @@ func (s *Store) ExpireInactiveAgents(ctx context.Context, timeout time.Duration)
 	var expired []stale
 	var changes []desk.Change
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		// A7: an agent signed in on the installed phone app with a push
+		// subscription keeps their status while the phone is locked or the
+		// app backgrounded (it cannot send activity then); a browser
+		// session keeps the 60 s rule.
 		rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(last_seen_at, status_changed_at, created_at) FROM agents
-			WHERE status = 'available' AND COALESCE(last_seen_at, status_changed_at, created_at) < $1`, cutoff)
+			WHERE status = 'available' AND COALESCE(last_seen_at, status_changed_at, created_at) < $1
+			AND NOT EXISTS (SELECT 1 FROM push_subscriptions p JOIN sessions se ON se.id = p.session_id
+				WHERE p.agent_id = agents.id AND se.client = 'mobile')`, cutoff)
 		if err != nil {
 			return err
 		}
