@@ -42,6 +42,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/routing"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
+	"github.com/switchboard-cc/switchboard/internal/trace"
 	"github.com/switchboard-cc/switchboard/internal/trunk"
 	"github.com/switchboard-cc/switchboard/web"
 )
@@ -143,8 +144,11 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	// Provider APIs (their base URLs are set by admins) go through the
 	// SSRF guard like every outbound request: a private address needs
 	// --outbound-allow.
-	adapters := registry.New(safehttp.NewClient(safehttp.Config{Allow: allow, Timeout: 15 * time.Second,
-		MaxIdleConns: 256, MaxIdleConnsPerHost: 64}))
+	// Each provider call is a client span, its traceparent sent along.
+	providerClient := safehttp.NewClient(safehttp.Config{Allow: allow, Timeout: 15 * time.Second,
+		MaxIdleConns: 256, MaxIdleConnsPerHost: 64})
+	providerClient.Transport = trace.Transport(providerClient.Transport)
+	adapters := registry.New(providerClient)
 	relay := newLiveChatRelay(adapters.LiveChatHub(), store, logger)
 	hub, evbus, nats, err := startRealtime(ctx, &c, store, tokens, logger, relay.OnSignal)
 	if err != nil {

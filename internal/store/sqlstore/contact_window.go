@@ -29,6 +29,9 @@ func (s *Store) LastInboundAt(ctx context.Context, channel, address string) (*ti
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
+	if k, err := keyAddress(channel, address); err == nil {
+		address = k // the window is kept under the contact's key (issue 16)
+	}
 	var at int64
 	err := s.rd.QueryRowContext(ctx, `SELECT last_inbound_at FROM contact_windows WHERE channel = $1 AND address = $2`, channel, address).Scan(&at)
 	if isNoRows(err) {

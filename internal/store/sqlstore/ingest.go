@@ -34,8 +34,8 @@ const (
 	qIngestOngoing = conversationSelect + conversationFrom + ` WHERE c.status <> 'closed' AND (c.customer_id = $1
 		OR (c.channel = $2 AND c.contact_address = $3 AND c.sender_address = $4 AND c.contact_address <> ''))
 		ORDER BY c.customer_id = $1 DESC, c.id DESC LIMIT 1`
-	qIngestQueueName     = `SELECT name, bot_url <> '' FROM queues WHERE id = $1`
-	qIngestNewConv       = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address, topic,
+	qIngestQueueName = `SELECT name, bot_url <> '' FROM queues WHERE id = $1`
+	qIngestNewConv   = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address, topic,
 		created_at, updated_at, last_message_at, last_customer_message_at, waiting_since, bot, subject) VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8, $8, $8, $8, $10, $11) RETURNING id`
 	qIngestTouchConv = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1, status = $2 WHERE id = $3`
 	// qIngestTouchAndMessage is qIngestTouchConv and qIngestMessage in one

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
 // ApplyWatermark moves every outbound message of a channel to one address,
@@ -28,7 +29,7 @@ func (s *Store) ApplyWatermark(ctx context.Context, r *desk.Receipt) (int, error
 	if r.To == "" {
 		return 0, desk.FieldErrorf("to", "a watermark names the customer's address")
 	}
-	to, err := desk.NormalizeAddress(r.Channel, r.To)
+	to, err := keyAddress(r.Channel, r.To)
 	if err != nil {
 		to = r.To
 	}
@@ -77,7 +78,7 @@ func (s *Store) ApplyReaction(ctx context.Context, r *desk.Reaction) (*desk.Mess
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}
-	from, err := desk.NormalizeAddress(r.Channel, r.From)
+	from, err := keyAddress(r.Channel, r.From)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +213,7 @@ func (s *Store) SetOptOut(ctx context.Context, channel, address string, optedOut
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}
-	addr, err := desk.NormalizeAddress(channel, address)
+	addr, err := keyAddress(channel, address)
 	if err != nil {
 		return err
 	}
@@ -231,7 +232,7 @@ func (s *Store) FindOptOut(ctx context.Context, channel, address string) (*desk.
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
-	addr, err := desk.NormalizeAddress(channel, address)
+	addr, err := keyAddress(channel, address)
 	if err != nil {
 		addr = address
 	}
@@ -253,11 +254,11 @@ func (s *Store) ChangeContactAddress(ctx context.Context, channel, oldAddress, n
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}
-	oldAddr, err := desk.NormalizeAddress(channel, oldAddress)
+	oldAddr, err := keyAddress(channel, oldAddress)
 	if err != nil {
 		return err
 	}
-	newAddr, err := desk.NormalizeAddress(channel, newAddress)
+	newAddr, err := keyAddress(channel, newAddress)
 	if err != nil {
 		return err
 	}
@@ -278,4 +279,10 @@ func (s *Store) ChangeContactAddress(ctx context.Context, channel, oldAddress, n
 			AND contact_address = $4 AND status <> 'closed'`, newAddr, int64(c.ID), channel, oldAddr)
 		return err
 	})
+}
+
+// keyAddress keys a provider event's customer address as every inbound
+// one is (issue 16): a phone number in any written form, one key.
+func keyAddress(channel, address string) (string, error) {
+	return phone.Address("address", channel, address, phone.ForChannel(channel, "", ""))
 }

@@ -131,7 +131,7 @@ func testProviderEvents(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	next, err := f.s.IngestMessage(f.sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: "12195555358", To: "15550783881", Text: "new phone", ExternalID: "wamid.2"})
-	if err != nil || next.Customer.ID != wa.Customer.ID || next.Conversation.ID != wa.Conversation.ID || next.Conversation.ContactAddress != "12195555358" {
+	if err != nil || next.Customer.ID != wa.Customer.ID || next.Conversation.ID != wa.Conversation.ID || next.Conversation.ContactAddress != "+12195555358" {
 		t.Fatalf("after the number change: %+v %v", next, err)
 	}
 	wantCode(t, cs.ChangeContactAddress(f.sys, desk.ChannelWhatsApp, "19999999999", "18888888888"), "not_found")

@@ -43,7 +43,7 @@ func testStartAssigneeAndForm(t *testing.T, open Opener) {
 		t.Fatalf("queue lets agents assign colleagues: %+v %v", c, err)
 	}
 	_, err = start(me, &sup.ID, nil, nil, "")
-	wantField(t, err, desk.EINVALID, "agent_id") // not of the queue
+	wantField(t, err, "assign_not_allowed", "agent_id") // an agent naming someone outside the queue
 
 	form := &desk.Form{Name: "Order", Fields: []desk.FormField{{Name: "order", Label: "Order", Type: desk.FieldText, Required: true},
 		{Name: "qty", Label: "Quantity", Type: desk.FieldNumber}}}
