@@ -141,7 +141,7 @@ func TestTraceAcrossNodes(t *testing.T) {
 		return []string{"OTEL_EXPORTER_OTLP_ENDPOINT=" + cs.URL, "OTEL_SERVICE_NAME=" + service, "OTEL_BSP_SCHEDULE_DELAY=100"}
 	}
 	MustRun(t, "user", "create", "--email", "admin@example.com", "--password", "admin-password", "--role", "admin", "--db", db)
-	a := serveEnv(t, otel("node-a"), "--db", db, "--nats", testNATS, "--nats-prefix", prefix)
+	a := serveEnv(t, otel("node-a"), "--db", db, "--nats", testNATS, "--nats-prefix", prefix, "--outbound-allow", "127.0.0.1")
 	b := serveEnv(t, otel("node-b"), "--db", db, "--nats", testNATS, "--nats-prefix", prefix)
 	admin := login(t, a.url, "admin@example.com", "admin-password")
 

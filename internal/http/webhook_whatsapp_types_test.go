@@ -99,7 +99,7 @@ func TestWhatsAppDocumentedTypes(t *testing.T) {
 	}
 	// The reaction shows on the reply it reacts to.
 	for _, m := range th {
-		if m.ExternalID == "wamid.OUT1" && (len(m.Reactions) != 1 || m.Reactions[0].Emoji != "👍" || m.Reactions[0].From != "16505551234") {
+		if m.ExternalID == "wamid.OUT1" && (len(m.Reactions) != 1 || m.Reactions[0].Emoji != "👍" || m.Reactions[0].From != "+16505551234") {
 			t.Errorf("reactions on the reply = %+v", m.Reactions)
 		}
 	}
