@@ -112,6 +112,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("IdentityMigration", func(t *testing.T) { testIdentityMigration(t, open) })
 	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
 	t.Run("Retention", func(t *testing.T) { testRetention(t, open) })
+	t.Run("SLAScriptedDays", func(t *testing.T) { testSLAScriptedDays(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
