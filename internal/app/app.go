@@ -41,6 +41,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 	"github.com/switchboard-cc/switchboard/internal/routing"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
+	"github.com/switchboard-cc/switchboard/internal/sla"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 	"github.com/switchboard-cc/switchboard/internal/trace"
 	"github.com/switchboard-cc/switchboard/internal/trunk"
@@ -71,6 +72,10 @@ type App struct {
 	pusher   *push.Notifier
 	assigner *routing.Assigner
 	sweeper  *presence.Sweeper
+
+	// slaTracker keeps conversations' SLA targets and records breaches.
+	slaTracker *sla.Tracker
+
 	calls    sbhttp.Calls
 	trunk    *trunk.Trunk
 	smtp     *email.Listener
@@ -183,7 +188,8 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	if a.pusher, err = newPusher(ctx, store, outboundClient, logger); err != nil {
 		return nil, fmt.Errorf("web push: %w", err)
 	}
-	router, assigner, sweeper := newRouting(store, logger, evbus.Publish, a.bots.HandleChanges, a.pusher.HandleChanges)
+	a.slaTracker = sla.NewTracker(store, desk.SystemClock{}, logger, slaSweepInterval)
+	router, assigner, sweeper := newRouting(store, logger, evbus.Publish, a.bots.HandleChanges, a.pusher.HandleChanges, a.slaTracker.HandleChanges)
 	a.assigner, a.sweeper = assigner, sweeper
 
 	reg := prometheus.NewRegistry()
@@ -277,6 +283,7 @@ func (a *App) Start(ctx context.Context, ln net.Listener) (err error) {
 
 	a.background.run(a.assigner.Run)
 	a.background.run(a.sweeper.Run)
+	a.background.run(a.slaTracker.Run)
 	a.background.run(a.bots.Run)
 	a.background.run(a.pusher.Run)
 	if a.retention != nil {

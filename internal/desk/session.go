@@ -93,6 +93,7 @@ type Store interface {
 	DraftService
 	MessageService
 	EventService
+	SLAService
 	TagService
 	SessionService
 	SearchService

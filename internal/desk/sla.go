@@ -67,15 +67,17 @@ type SLATarget struct {
 // SLAStatus is a conversation's service-level state, computed from its
 // timeline by package sla and stored for reports and the deadline worker.
 type SLAStatus struct {
-	ConversationID ID        `json:"conversation_id"`
-	PolicyID       ID        `json:"policy_id"`
-	FirstResponse  SLATarget `json:"first_response"`
-	NextResponse   SLATarget `json:"next_response"`
-	Resolution     SLATarget `json:"resolution"`
+	ConversationID ID `json:"conversation_id"`
+	// PolicyID is the policy applied; nil when none applies.
+	PolicyID      *ID       `json:"policy_id"`
+	FirstResponse SLATarget `json:"first_response"`
+	NextResponse  SLATarget `json:"next_response"`
+	Resolution    SLATarget `json:"resolution"`
 	// NextDue is the earliest Due of a target not yet breached or met:
 	// when the worker must look again. Nil when none runs.
-	NextDue   *time.Time `json:"next_due"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	NextDue *time.Time `json:"next_due"`
+	// UpdatedAt is when it was computed; nil before it ever was.
+	UpdatedAt *time.Time `json:"updated_at"`
 }
 
 // SLATimelineItem kinds, in the order that matters to targets.
@@ -133,8 +135,8 @@ type SLAService interface {
 	FindSLAPolicies(ctx context.Context, queueID ID) ([]*SLAPolicy, error)
 	// DeleteSLAPolicy removes a policy.
 	DeleteSLAPolicy(ctx context.Context, id ID) error
-	// FindSLAStatus returns a visible conversation's stored SLA status;
-	// ENOTFOUND when no policy applies to it.
+	// FindSLAStatus returns a visible conversation's stored SLA status
+	// (no targets when no policy applies to it).
 	FindSLAStatus(ctx context.Context, conversationID ID) (*SLAStatus, error)
 	// LoadSLAInput reads what a conversation's targets depend on (system).
 	LoadSLAInput(ctx context.Context, conversationID ID) (*SLAInput, error)

@@ -54,7 +54,8 @@ func Evaluate(in *desk.SLAInput, now time.Time) (*desk.SLAStatus, error) {
 	items := append([]desk.SLATimelineItem(nil), in.Items...)
 	sort.SliceStable(items, func(i, j int) bool { return items[i].At.Before(items[j].At) })
 
-	st := &desk.SLAStatus{ConversationID: in.ConversationID, PolicyID: p.ID}
+	pid := p.ID
+	st := &desk.SLAStatus{ConversationID: in.ConversationID, PolicyID: &pid}
 	var (
 		open         = true
 		frDue        *time.Time
@@ -159,6 +160,7 @@ func Evaluate(in *desk.SLAInput, now time.Time) (*desk.SLAStatus, error) {
 			st.NextDue = d
 		}
 	}
-	st.UpdatedAt = now.UTC()
+	computed := now.UTC()
+	st.UpdatedAt = &computed
 	return st, nil
 }

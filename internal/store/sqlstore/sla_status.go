@@ -109,14 +109,16 @@ func (s *Store) storedSLA(ctx context.Context, id desk.ID) (*desk.SLAStatus, err
 	return &st, scanJSON(raw, &st)
 }
 
-// FindSLAStatus returns a visible conversation's stored SLA status.
+// FindSLAStatus returns a visible conversation's stored SLA status, or
+// one with no targets when no policy applied to it.
 func (s *Store) FindSLAStatus(ctx context.Context, id desk.ID) (*desk.SLAStatus, error) {
 	if _, err := s.FindConversationByID(ctx, id); err != nil {
 		return nil, err
 	}
 	st, err := s.storedSLA(ctx, id)
 	if err == nil && st == nil {
-		return nil, notFound("SLA status")
+		// No policy applies (yet): no target runs.
+		st = &desk.SLAStatus{ConversationID: id}
 	}
 	return st, err
 }
@@ -145,15 +147,19 @@ func (s *Store) SaveSLAStatus(ctx context.Context, st *desk.SLAStatus) ([]string
 			next = micros(*st.NextDue)
 		}
 		now := micros(s.now())
+		var policy int64
+		if st.PolicyID != nil {
+			policy = int64(*st.PolicyID)
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE conversation_sla SET policy_id = $1, status = $2, next_due = $3, updated_at = $4 WHERE conversation_id = $5`,
-			int64(st.PolicyID), mustJSON(st), next, now, int64(st.ConversationID))
+			policy, mustJSON(st), next, now, int64(st.ConversationID))
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_sla (conversation_id, policy_id, status, next_due, updated_at) VALUES ($1, $2, $3, $4, $5)
 				ON CONFLICT (conversation_id) DO UPDATE SET policy_id = excluded.policy_id, status = excluded.status, next_due = excluded.next_due,
-				updated_at = excluded.updated_at`, int64(st.ConversationID), int64(st.PolicyID), mustJSON(st), next, now); err != nil {
+				updated_at = excluded.updated_at`, int64(st.ConversationID), policy, mustJSON(st), next, now); err != nil {
 				return err
 			}
 		}
