@@ -94,6 +94,7 @@ type Store interface {
 	MessageService
 	EventService
 	SLAService
+	ReportStore
 	TagService
 	SessionService
 	SearchService

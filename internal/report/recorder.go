@@ -1,0 +1,88 @@
+package report
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// FactStore is what the recorder needs of the store.
+type FactStore interface {
+	RefreshReportFact(ctx context.Context, conversationID desk.ID) error
+}
+
+// Recorder keeps report facts up to date: every committed change of a
+// conversation marks it, and the recorder recomputes its fact in the
+// background, once per burst of changes. Reports then read facts only.
+type Recorder struct {
+	store FactStore
+	log   *slog.Logger
+
+	mu    sync.Mutex
+	dirty map[desk.ID]bool
+	wake  chan struct{}
+}
+
+// NewRecorder returns a recorder over the store.
+func NewRecorder(s FactStore, log *slog.Logger) *Recorder {
+	return &Recorder{store: s, log: log, dirty: map[desk.ID]bool{}, wake: make(chan struct{}, 1)}
+}
+
+// HandleChanges marks changed conversations; it never blocks.
+func (r *Recorder) HandleChanges(changes []desk.Change) {
+	marked := false
+	r.mu.Lock()
+	for _, c := range changes {
+		if c.ConversationID != 0 {
+			r.dirty[c.ConversationID] = true
+			marked = true
+		}
+	}
+	r.mu.Unlock()
+	if marked {
+		select {
+		case r.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Run refreshes marked conversations until ctx ends.
+func (r *Recorder) Run(ctx context.Context) {
+	ctx = desk.NewContextWithActor(ctx, desk.SystemActor)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.wake:
+		}
+		if err := r.Flush(ctx); err != nil && ctx.Err() == nil {
+			r.log.Error("report: refresh facts", "err", err)
+		}
+	}
+}
+
+// Flush refreshes the facts of every marked conversation now.
+func (r *Recorder) Flush(ctx context.Context) error {
+	r.mu.Lock()
+	ids := make([]desk.ID, 0, len(r.dirty))
+	for id := range r.dirty {
+		ids = append(ids, id)
+	}
+	clear(r.dirty)
+	r.mu.Unlock()
+	for i, id := range ids {
+		if err := r.store.RefreshReportFact(ctx, id); err != nil {
+			// Keep the rest marked for the next round.
+			r.mu.Lock()
+			for _, rest := range ids[i:] {
+				r.dirty[rest] = true
+			}
+			r.mu.Unlock()
+			return err
+		}
+	}
+	return nil
+}
