@@ -39,6 +39,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/privacy"
 	"github.com/switchboard-cc/switchboard/internal/push"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
+	"github.com/switchboard-cc/switchboard/internal/report"
 	"github.com/switchboard-cc/switchboard/internal/routing"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
 	"github.com/switchboard-cc/switchboard/internal/sla"
@@ -73,8 +74,10 @@ type App struct {
 	assigner *routing.Assigner
 	sweeper  *presence.Sweeper
 
-	// slaTracker keeps conversations' SLA targets and records breaches.
+	// slaTracker keeps conversations' SLA targets and records breaches;
+	// reports keeps the report facts (issue 23).
 	slaTracker *sla.Tracker
+	reports    *report.Recorder
 
 	calls    sbhttp.Calls
 	trunk    *trunk.Trunk
@@ -189,7 +192,10 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		return nil, fmt.Errorf("web push: %w", err)
 	}
 	a.slaTracker = sla.NewTracker(store, desk.SystemClock{}, logger, slaSweepInterval)
-	router, assigner, sweeper := newRouting(store, logger, evbus.Publish, a.bots.HandleChanges, a.pusher.HandleChanges, a.slaTracker.HandleChanges)
+	a.reports = report.NewRecorder(store, logger)
+	a.slaTracker.OnSaved = func(id desk.ID) { a.reports.Mark(id) }
+	router, assigner, sweeper := newRouting(store, logger, evbus.Publish, a.bots.HandleChanges, a.pusher.HandleChanges,
+		a.slaTracker.HandleChanges, a.reports.HandleChanges)
 	a.assigner, a.sweeper = assigner, sweeper
 
 	reg := prometheus.NewRegistry()
@@ -284,6 +290,7 @@ func (a *App) Start(ctx context.Context, ln net.Listener) (err error) {
 	a.background.run(a.assigner.Run)
 	a.background.run(a.sweeper.Run)
 	a.background.run(a.slaTracker.Run)
+	a.background.run(a.reports.Run)
 	a.background.run(a.bots.Run)
 	a.background.run(a.pusher.Run)
 	if a.retention != nil {

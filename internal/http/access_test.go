@@ -81,6 +81,7 @@ var accessTable = map[string]accessCase{
 	"POST /api/v1/sla-policies":          {"/api/v1/sla-policies", `{"queue_id":"{newQueue}","resolution_minutes":480}`, [5]int{401, 403, 403, 201, 201}},
 	"DELETE /api/v1/sla-policies/{id}":   {"/api/v1/sla-policies/{newSLAPolicy}", "", [5]int{401, 403, 403, 204, 204}},
 	"GET /api/v1/conversations/{id}/sla": {"/api/v1/conversations/{convA}/sla", "", queueA},
+	"GET /api/v1/reports/conversations":  {"/api/v1/reports/conversations?from=2026-01-01&to=2026-02-01", "", [5]int{401, 403, 403, 200, 200}},
 
 	"GET /api/v1/queues":                            {"/api/v1/queues", "", signedIn},
 	"POST /api/v1/queues":                           {"/api/v1/queues", `{"name":"Q {role}"}`, [5]int{401, 403, 403, 201, 201}},

@@ -32,16 +32,23 @@ func NewRecorder(s FactStore, log *slog.Logger) *Recorder {
 
 // HandleChanges marks changed conversations; it never blocks.
 func (r *Recorder) HandleChanges(changes []desk.Change) {
-	marked := false
-	r.mu.Lock()
+	ids := make([]desk.ID, 0, len(changes))
 	for _, c := range changes {
 		if c.ConversationID != 0 {
-			r.dirty[c.ConversationID] = true
-			marked = true
+			ids = append(ids, c.ConversationID)
 		}
 	}
+	r.Mark(ids...)
+}
+
+// Mark marks conversations for refreshing; it never blocks.
+func (r *Recorder) Mark(ids ...desk.ID) {
+	r.mu.Lock()
+	for _, id := range ids {
+		r.dirty[id] = true
+	}
 	r.mu.Unlock()
-	if marked {
+	if len(ids) > 0 {
 		select {
 		case r.wake <- struct{}{}:
 		default:

@@ -26,6 +26,9 @@ type Tracker struct {
 	Clock    desk.Clock
 	Log      *slog.Logger
 	Interval time.Duration
+	// OnSaved, if set, is told of each conversation whose status was
+	// saved (the report recorder refreshes its fact after the tracker).
+	OnSaved func(id desk.ID)
 
 	mu    sync.Mutex
 	dirty map[desk.ID]bool
@@ -138,6 +141,9 @@ func (t *Tracker) Sync(ctx context.Context, ids ...desk.ID) error {
 		}
 		for _, target := range breached {
 			t.Log.Info("sla: target breached", "conversation", id, "target", target)
+		}
+		if t.OnSaved != nil {
+			t.OnSaved(id)
 		}
 	}
 	return nil
