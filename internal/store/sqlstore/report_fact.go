@@ -22,8 +22,9 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 	f := &desk.ReportFact{ConversationID: id}
 	var created int64
 	var assignee, surveySent, rating sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT queue_id, channel, assignee_id, created_at, survey_sent_at, survey_rating FROM conversations WHERE id = $1`,
-		int64(id)).Scan(&f.QueueID, &f.Channel, &assignee, &created, &surveySent, &rating)
+	var tags string
+	err := s.r.QueryRowContext(ctx, `SELECT queue_id, channel, assignee_id, created_at, survey_sent_at, survey_rating, tags FROM conversations WHERE id = $1`,
+		int64(id)).Scan(&f.QueueID, &f.Channel, &assignee, &created, &surveySent, &rating, &tags)
 	if isNoRows(err) {
 		return nil // gone (merged away, erased): its fact went with it
 	} else if err != nil {
@@ -31,6 +32,9 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 	}
 	f.CreatedAt = fromMicros(created)
 	f.AgentID = nullID(assignee)
+	if err := scanJSON(tags, &f.Tags); err != nil {
+		return err
+	}
 	f.SurveySent = surveySent.Valid
 	if rating.Valid {
 		r := int(rating.Int64)
@@ -121,6 +125,14 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 	return s.saveReportFact(ctx, f)
 }
 
+// tagList is tags, never nil (stored as a JSON array).
+func tagList(tags []string) []string {
+	if tags == nil {
+		return []string{}
+	}
+	return tags
+}
+
 // saveReportFact upserts a fact row.
 func (s *Store) saveReportFact(ctx context.Context, f *desk.ReportFact) error {
 	secs := func(d *time.Duration) any {
@@ -141,18 +153,18 @@ func (s *Store) saveReportFact(ctx context.Context, f *desk.ReportFact) error {
 	}
 	_, err := s.w.ExecContext(ctx, `INSERT INTO report_facts (conversation_id, queue_id, channel, agent_id, created_at, first_response_at,
 		first_response_secs, first_response_business_secs, resolved_at, resolution_secs, resolution_business_secs, handle_secs, reopens,
-		sla_applied, sla_breached, survey_sent, survey_rating, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+		sla_applied, sla_breached, survey_sent, survey_rating, updated_at, tags)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		ON CONFLICT (conversation_id) DO UPDATE SET queue_id = excluded.queue_id, channel = excluded.channel, agent_id = excluded.agent_id,
 		created_at = excluded.created_at, first_response_at = excluded.first_response_at, first_response_secs = excluded.first_response_secs,
 		first_response_business_secs = excluded.first_response_business_secs, resolved_at = excluded.resolved_at,
 		resolution_secs = excluded.resolution_secs, resolution_business_secs = excluded.resolution_business_secs,
 		handle_secs = excluded.handle_secs, reopens = excluded.reopens, sla_applied = excluded.sla_applied,
 		sla_breached = excluded.sla_breached, survey_sent = excluded.survey_sent, survey_rating = excluded.survey_rating,
-		updated_at = excluded.updated_at`,
+		updated_at = excluded.updated_at, tags = excluded.tags`,
 		int64(f.ConversationID), int64(f.QueueID), f.Channel, idArg(f.AgentID), micros(f.CreatedAt), at(f.FirstReplyAt),
 		secs(f.FirstResponse), secs(f.FirstResponseBusiness), at(f.ResolvedAt), secs(f.Resolution), secs(f.ResolutionBusiness),
-		secs(f.Handle), f.Reopens, f.SLAApplied, f.SLABreached, f.SurveySent, rating, micros(s.now()))
+		secs(f.Handle), f.Reopens, f.SLAApplied, f.SLABreached, f.SurveySent, rating, micros(s.now()), mustJSON(tagList(f.Tags)))
 	return err
 }
 
@@ -162,26 +174,34 @@ func (s *Store) FindReportFacts(ctx context.Context, rf desk.ReportFilter) ([]*d
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
 		return nil, err
 	}
-	var w where
+	// Two index ranges, not one OR: conversations created in the period,
+	// then those resolved in it that were created outside it.
 	from, to := micros(rf.From), micros(rf.To)
-	w.add(`((f.created_at >= ? AND f.created_at < ?) OR (f.resolved_at >= ? AND f.resolved_at < ?))`, from, to, from, to)
-	if rf.QueueID != nil {
-		w.add(`f.queue_id = ?`, int64(*rf.QueueID))
+	var created where
+	created.add(`f.created_at >= ? AND f.created_at < ?`, from, to)
+	filters := func(w *where) {
+		if rf.QueueID != nil {
+			w.add(`f.queue_id = ?`, int64(*rf.QueueID))
+		}
+		if rf.Channel != "" {
+			w.add(`f.channel = ?`, rf.Channel)
+		}
+		if rf.AgentID != nil {
+			w.add(`f.agent_id = ?`, int64(*rf.AgentID))
+		}
+		if rf.Tag != "" {
+			w.add(`EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = f.conversation_id AND t.tag = ?)`,
+				strings.ToLower(strings.TrimSpace(rf.Tag)))
+		}
 	}
-	if rf.Channel != "" {
-		w.add(`f.channel = ?`, rf.Channel)
-	}
-	if rf.AgentID != nil {
-		w.add(`f.agent_id = ?`, int64(*rf.AgentID))
-	}
-	if rf.Tag != "" {
-		w.add(`EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = f.conversation_id AND t.tag = ?)`,
-			strings.ToLower(strings.TrimSpace(rf.Tag)))
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT f.conversation_id, f.queue_id, f.channel, f.agent_id, f.created_at, f.first_response_at,
+	filters(&created)
+	resolved := where{args: append([]any(nil), created.args...)}
+	resolved.add(`f.resolved_at >= ? AND f.resolved_at < ? AND NOT (f.created_at >= ? AND f.created_at < ?)`, from, to, from, to)
+	filters(&resolved)
+	const cols = `SELECT f.conversation_id, f.queue_id, f.channel, f.agent_id, f.created_at, f.first_response_at,
 		f.first_response_secs, f.first_response_business_secs, f.resolved_at, f.resolution_secs, f.resolution_business_secs, f.handle_secs,
-		f.reopens, f.sla_applied, f.sla_breached, f.survey_sent, f.survey_rating, c.tags
-		FROM report_facts f JOIN conversations c ON c.id = f.conversation_id`+w.sql()+` ORDER BY f.conversation_id`, w.args...)
+		f.reopens, f.sla_applied, f.sla_breached, f.survey_sent, f.survey_rating, f.tags FROM report_facts f`
+	rows, err := s.r.QueryContext(ctx, cols+created.sql()+` UNION ALL `+cols+resolved.sql(), resolved.args...)
 	if err != nil {
 		return nil, err
 	}

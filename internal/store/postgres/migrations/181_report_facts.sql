@@ -20,6 +20,7 @@ CREATE TABLE report_facts (
   sla_breached BOOLEAN NOT NULL DEFAULT FALSE,
   survey_sent BOOLEAN NOT NULL DEFAULT FALSE,
   survey_rating INTEGER,
+  tags TEXT NOT NULL DEFAULT '[]',
   updated_at BIGINT NOT NULL
 );
 CREATE INDEX report_facts_created ON report_facts(created_at);
