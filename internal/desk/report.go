@@ -53,4 +53,7 @@ type ReportStore interface {
 	RefreshReportFact(ctx context.Context, conversationID ID) error
 	// FindReportFacts returns the facts of the filter (supervisor+).
 	FindReportFacts(ctx context.Context, f ReportFilter) ([]*ReportFact, error)
+	// FindConversationsWithoutReportFact pages through conversations
+	// with no fact yet, IDs after afterID ascending (system).
+	FindConversationsWithoutReportFact(ctx context.Context, afterID ID, limit int) ([]ID, error)
 }

@@ -147,4 +147,7 @@ type SLAService interface {
 	// FindSLADue returns conversations with a target due at or before t
 	// (system), oldest first, at most limit.
 	FindSLADue(ctx context.Context, t time.Time, limit int) ([]ID, error)
+	// FindConversationsWithoutSLA pages through open or waiting
+	// conversations of queues with a policy and no status yet (system).
+	FindConversationsWithoutSLA(ctx context.Context, afterID ID, limit int) ([]ID, error)
 }

@@ -11,6 +11,7 @@ import (
 // FactStore is what the recorder needs of the store.
 type FactStore interface {
 	RefreshReportFact(ctx context.Context, conversationID desk.ID) error
+	FindConversationsWithoutReportFact(ctx context.Context, afterID desk.ID, limit int) ([]desk.ID, error)
 }
 
 // Recorder keeps report facts up to date: every committed change of a
@@ -59,6 +60,9 @@ func (r *Recorder) Mark(ids ...desk.ID) {
 // Run refreshes marked conversations until ctx ends.
 func (r *Recorder) Run(ctx context.Context) {
 	ctx = desk.NewContextWithActor(ctx, desk.SystemActor)
+	if err := r.Backfill(ctx); err != nil && ctx.Err() == nil {
+		r.log.Error("report: backfill facts", "err", err)
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -92,4 +96,23 @@ func (r *Recorder) Flush(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// Backfill records the facts of conversations that have none (from
+// before reports existed, or missed while a node stopped), a page at a
+// time. Every node runs it at start; refreshing is idempotent.
+func (r *Recorder) Backfill(ctx context.Context) error {
+	var after desk.ID
+	for {
+		ids, err := r.store.FindConversationsWithoutReportFact(ctx, after, 200)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		for _, id := range ids {
+			if err := r.store.RefreshReportFact(ctx, id); err != nil {
+				return err
+			}
+		}
+		after = ids[len(ids)-1]
+	}
 }

@@ -14,6 +14,7 @@ type Store interface {
 	LoadSLAInput(ctx context.Context, conversationID desk.ID) (*desk.SLAInput, error)
 	SaveSLAStatus(ctx context.Context, st *desk.SLAStatus) ([]string, error)
 	FindSLADue(ctx context.Context, t time.Time, limit int) ([]desk.ID, error)
+	FindConversationsWithoutSLA(ctx context.Context, afterID desk.ID, limit int) ([]desk.ID, error)
 }
 
 // Tracker keeps conversations' SLA status up to date: it recomputes a
@@ -68,6 +69,9 @@ func (t *Tracker) HandleChanges(changes []desk.Change) {
 // Run recomputes marked conversations and sweeps deadlines until ctx ends.
 func (t *Tracker) Run(ctx context.Context) {
 	ctx = desk.NewContextWithActor(ctx, desk.SystemActor)
+	if err := t.Backfill(ctx); err != nil && ctx.Err() == nil {
+		t.Log.Error("sla: backfill", "err", err)
+	}
 	tick := time.NewTicker(t.Interval)
 	defer tick.Stop()
 	for {
@@ -147,4 +151,21 @@ func (t *Tracker) Sync(ctx context.Context, ids ...desk.ID) error {
 		}
 	}
 	return nil
+}
+
+// Backfill computes the status of open conversations of queues with a
+// policy that have none (from before the policy, or missed while a node
+// stopped), a page at a time.
+func (t *Tracker) Backfill(ctx context.Context) error {
+	var after desk.ID
+	for {
+		ids, err := t.Store.FindConversationsWithoutSLA(ctx, after, 200)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := t.Sync(ctx, ids...); err != nil {
+			return err
+		}
+		after = ids[len(ids)-1]
+	}
 }

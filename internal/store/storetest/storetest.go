@@ -114,6 +114,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Retention", func(t *testing.T) { testRetention(t, open) })
 	t.Run("SLAScriptedDays", func(t *testing.T) { testSLAScriptedDays(t, open) })
 	t.Run("ReportScriptedDays", func(t *testing.T) { testReportScriptedDays(t, open) })
+	t.Run("ReportBackfill", func(t *testing.T) { testReportBackfill(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
