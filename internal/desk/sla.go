@@ -14,6 +14,11 @@ const EventSLABreached = "sla_breached"
 // bus carries it to automation and the workspace.
 const ChangeSLABreached = "conversation.sla_breached"
 
+// ChangeSLARules announces a changed policy or calendar: QueueID is the
+// queue concerned, 0 for a calendar (any queue may use it). The SLA
+// tracker then recomputes the open conversations concerned.
+const ChangeSLARules = "sla.rules"
+
 // SLA target names.
 const (
 	SLAFirstResponse = "first_response"
@@ -150,4 +155,8 @@ type SLAService interface {
 	// FindConversationsWithoutSLA pages through open or waiting
 	// conversations of queues with a policy and no status yet (system).
 	FindConversationsWithoutSLA(ctx context.Context, afterID ID, limit int) ([]ID, error)
+	// FindOpenConversationsForSLA pages through open or waiting
+	// conversations of a queue (0: of every queue with a policy or an SLA
+	// status) after the rules changed (system).
+	FindOpenConversationsForSLA(ctx context.Context, queueID, afterID ID, limit int) ([]ID, error)
 }

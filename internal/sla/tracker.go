@@ -15,6 +15,7 @@ type Store interface {
 	SaveSLAStatus(ctx context.Context, st *desk.SLAStatus) ([]string, error)
 	FindSLADue(ctx context.Context, t time.Time, limit int) ([]desk.ID, error)
 	FindConversationsWithoutSLA(ctx context.Context, afterID desk.ID, limit int) ([]desk.ID, error)
+	FindOpenConversationsForSLA(ctx context.Context, queueID, afterID desk.ID, limit int) ([]desk.ID, error)
 }
 
 // Tracker keeps conversations' SLA status up to date: it recomputes a
@@ -33,12 +34,14 @@ type Tracker struct {
 
 	mu    sync.Mutex
 	dirty map[desk.ID]bool
-	wake  chan struct{}
+	// queues are queues whose rules changed (0: a calendar, any queue).
+	queues map[desk.ID]bool
+	wake   chan struct{}
 }
 
 // NewTracker returns a tracker polling deadlines every interval.
 func NewTracker(s Store, clock desk.Clock, log *slog.Logger, interval time.Duration) *Tracker {
-	return &Tracker{Store: s, Clock: clock, Log: log, Interval: interval, dirty: map[desk.ID]bool{}, wake: make(chan struct{}, 1)}
+	return &Tracker{Store: s, Clock: clock, Log: log, Interval: interval, dirty: map[desk.ID]bool{}, queues: map[desk.ID]bool{}, wake: make(chan struct{}, 1)}
 }
 
 // HandleChanges marks the conversations of committed changes for
@@ -47,6 +50,11 @@ func (t *Tracker) HandleChanges(changes []desk.Change) {
 	marked := false
 	t.mu.Lock()
 	for _, c := range changes {
+		if c.Type == desk.ChangeSLARules {
+			t.queues[c.QueueID] = true
+			marked = true
+			continue
+		}
 		if c.ConversationID == 0 || c.Type == desk.ChangeSLABreached {
 			continue
 		}
@@ -90,9 +98,19 @@ func (t *Tracker) Run(ctx context.Context) {
 			ids = append(ids, id)
 		}
 		clear(t.dirty)
+		queues := make([]desk.ID, 0, len(t.queues))
+		for q := range t.queues {
+			queues = append(queues, q)
+		}
+		clear(t.queues)
 		t.mu.Unlock()
 		if err := t.Sync(ctx, ids...); err != nil && ctx.Err() == nil {
 			t.Log.Error("sla: recompute", "err", err)
+		}
+		for _, q := range queues {
+			if err := t.Resync(ctx, q); err != nil && ctx.Err() == nil {
+				t.Log.Error("sla: recompute after rules changed", "queue", q, "err", err)
+			}
 		}
 	}
 }
@@ -160,6 +178,22 @@ func (t *Tracker) Backfill(ctx context.Context) error {
 	var after desk.ID
 	for {
 		ids, err := t.Store.FindConversationsWithoutSLA(ctx, after, 200)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := t.Sync(ctx, ids...); err != nil {
+			return err
+		}
+		after = ids[len(ids)-1]
+	}
+}
+
+// Resync recomputes the open conversations of a queue whose policy or
+// calendar changed (0: every queue with a policy or a status).
+func (t *Tracker) Resync(ctx context.Context, queueID desk.ID) error {
+	var after desk.ID
+	for {
+		ids, err := t.Store.FindOpenConversationsForSLA(ctx, queueID, after, 200)
 		if err != nil || len(ids) == 0 {
 			return err
 		}

@@ -22,6 +22,16 @@ func (s *Store) FindConversationsWithoutSLA(ctx context.Context, afterID desk.ID
 		AND EXISTS (SELECT 1 FROM sla_policies p WHERE p.queue_id = c.queue_id) ORDER BY c.id LIMIT $2`, int64(afterID), limit(n))
 }
 
+// FindOpenConversationsForSLA pages through open or waiting conversations
+// of a queue, or with queueID 0 of every queue with a policy or an SLA
+// status (system).
+func (s *Store) FindOpenConversationsForSLA(ctx context.Context, queueID, afterID desk.ID, n int) ([]desk.ID, error) {
+	return s.systemIDs(ctx, `SELECT c.id FROM conversations c WHERE c.id > $1 AND c.status IN ('open', 'waiting')
+		AND (c.queue_id = $2 OR ($2 = 0 AND (EXISTS (SELECT 1 FROM sla_policies p WHERE p.queue_id = c.queue_id)
+			OR EXISTS (SELECT 1 FROM conversation_sla x WHERE x.conversation_id = c.id))))
+		ORDER BY c.id LIMIT $3`, int64(afterID), int64(queueID), limit(n))
+}
+
 // systemIDs runs a query of IDs for the server's own work.
 func (s *Store) systemIDs(ctx context.Context, q string, args ...any) ([]desk.ID, error) {
 	if err := requireSystem(ctx); err != nil {

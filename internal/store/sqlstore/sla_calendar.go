@@ -67,6 +67,7 @@ func (s *Store) UpdateCalendar(ctx context.Context, c *desk.BusinessCalendar) er
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("calendar")
 	}
+	s.publish(desk.Change{Type: desk.ChangeSLARules, At: s.now()})
 	got, err := s.FindCalendarByID(ctx, c.ID)
 	if err == nil {
 		*c = *got
@@ -131,6 +132,7 @@ func (s *Store) DeleteCalendar(ctx context.Context, id desk.ID) error {
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
 		return err
 	}
+	defer s.publish(desk.Change{Type: desk.ChangeSLARules, At: s.now()})
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM queue_calendars WHERE calendar_id = $1`, int64(id)); err != nil {
 			return err
@@ -151,6 +153,7 @@ func (s *Store) SetQueueCalendar(ctx context.Context, queueID desk.ID, calendarI
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
 		return err
 	}
+	defer s.publish(desk.Change{Type: desk.ChangeSLARules, QueueID: queueID, At: s.now()})
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var one int
 		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM queues WHERE id = $1`, int64(queueID)).Scan(&one); isNoRows(err) {

@@ -51,8 +51,11 @@ func (s *Store) CreateSLAPolicy(ctx context.Context, p *desk.SLAPolicy) error {
 		p.ResolutionMinutes, micros(p.CreatedAt)).Scan(&p.ID)
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return &desk.Error{Kind: desk.ECONFLICT, Code: "policy_exists", Field: "priority", Message: "the queue has a policy for this priority"}
+	} else if err != nil {
+		return err
 	}
-	return err
+	s.publish(desk.Change{Type: desk.ChangeSLARules, QueueID: p.QueueID, At: s.now()})
+	return nil
 }
 
 func scanPolicy(row interface{ Scan(...any) error }) (*desk.SLAPolicy, error) {
@@ -92,12 +95,13 @@ func (s *Store) DeleteSLAPolicy(ctx context.Context, id desk.ID) error {
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
 		return err
 	}
-	res, err := s.w.ExecContext(ctx, `DELETE FROM sla_policies WHERE id = $1`, int64(id))
-	if err != nil {
+	var queue desk.ID
+	err := s.w.QueryRowContext(ctx, `DELETE FROM sla_policies WHERE id = $1 RETURNING queue_id`, int64(id)).Scan(&queue)
+	if isNoRows(err) {
+		return notFound("SLA policy")
+	} else if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("SLA policy")
-	}
+	s.publish(desk.Change{Type: desk.ChangeSLARules, QueueID: queue, At: s.now()})
 	return nil
 }
