@@ -11,7 +11,8 @@ import (
 // or whose change a stopped node never recorded.
 func (s *Store) FindConversationsWithoutReportFact(ctx context.Context, afterID desk.ID, n int) ([]desk.ID, error) {
 	return s.systemIDs(ctx, `SELECT c.id FROM conversations c LEFT JOIN report_facts f ON f.conversation_id = c.id
-		WHERE f.conversation_id IS NULL AND c.id > $1 ORDER BY c.id LIMIT $2`, int64(afterID), limit(n))
+		WHERE f.conversation_id IS NULL AND c.id > $1 AND c.merged_into_id IS NULL AND c.channel <> $3 ORDER BY c.id LIMIT $2`,
+		int64(afterID), limit(n), desk.ChannelInternal)
 }
 
 // FindConversationsWithoutSLA pages through open or waiting conversations

@@ -23,11 +23,18 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 	var created int64
 	var assignee, surveySent, rating sql.NullInt64
 	var tags string
-	err := s.r.QueryRowContext(ctx, `SELECT queue_id, channel, assignee_id, created_at, survey_sent_at, survey_rating, tags FROM conversations WHERE id = $1`,
-		int64(id)).Scan(&f.QueueID, &f.Channel, &assignee, &created, &surveySent, &rating, &tags)
+	var mergedInto sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT queue_id, channel, assignee_id, created_at, survey_sent_at, survey_rating, tags, merged_into_id
+		FROM conversations WHERE id = $1`, int64(id)).Scan(&f.QueueID, &f.Channel, &assignee, &created, &surveySent, &rating, &tags, &mergedInto)
 	if isNoRows(err) {
-		return nil // gone (merged away, erased): its fact went with it
+		return nil // gone (erased): its fact went with it
 	} else if err != nil {
+		return err
+	}
+	if mergedInto.Valid || f.Channel == desk.ChannelInternal {
+		// Merged into another (which counts for both) or between agents:
+		// not a customer conversation of its own.
+		_, err := s.w.ExecContext(ctx, `DELETE FROM report_facts WHERE conversation_id = $1`, int64(id))
 		return err
 	}
 	f.CreatedAt = fromMicros(created)

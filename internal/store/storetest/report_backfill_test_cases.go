@@ -41,6 +41,42 @@ func testReportBackfill(t *testing.T, open Opener) {
 	if missing, err := f.s.FindConversationsWithoutReportFact(f.sys, 0, 10); err != nil || len(missing) != 0 {
 		t.Fatalf("after backfill: %v %v", missing, err)
 	}
+	// A conversation merged into another leaves the reports (the survivor
+	// counts for both), and backfill does not bring it back.
+	cu := &desk.Customer{Name: "Ann", Contacts: []desk.Contact{{Channel: "sms", Address: "+4915550079"}, {Channel: "email", Address: "ann@example.com"}}}
+	if err := f.s.CreateCustomer(f.sys, cu); err != nil {
+		t.Fatal(err)
+	}
+	older := f.MustIngest("+4915550079", "o3", "sms", q.ID).Conversation
+	newer, err := f.s.StartConversation(f.as(agent), &desk.NewConversation{Channel: "email", Sender: "help@brand.example", CustomerID: cu.ID,
+		QueueID: q.ID, Message: &desk.Message{Text: "email"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := report.NewRecorder(f.s, log)
+	if err := rec.Backfill(f.sys); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.MergeConversations(f.as(agent), older.ID, newer.ID); err != nil {
+		t.Fatal(err)
+	}
+	rec.Mark(older.ID, newer.ID)
+	if err := rec.Flush(f.sys); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Backfill(f.sys); err != nil {
+		t.Fatal(err)
+	}
+	sup := f.MustAgent("sup@example.com", desk.RoleSupervisor)
+	facts, err := f.s.FindReportFacts(f.as(sup), desk.ReportFilter{From: c1.CreatedAt.Add(-time.Hour), To: f.clock.Now().Add(time.Hour)})
+	if err != nil || len(facts) != 3 {
+		t.Fatalf("facts after merge: %d %v", len(facts), err)
+	}
+	for _, x := range facts {
+		if x.ConversationID == newer.ID {
+			t.Fatal("the merged-away conversation is still reported")
+		}
+	}
 	if err := sla.NewTracker(f.s, f.clock, log, time.Second).Backfill(f.sys); err != nil {
 		t.Fatal(err)
 	}
