@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -13,6 +14,10 @@ type FactStore interface {
 	RefreshReportFact(ctx context.Context, conversationID desk.ID) error
 	FindConversationsWithoutReportFact(ctx context.Context, afterID desk.ID, limit int) ([]desk.ID, error)
 }
+
+// coalesce is how long the recorder lets changes gather before it
+// refreshes the conversations they touched.
+const coalesce = 500 * time.Millisecond
 
 // Recorder keeps report facts up to date: every committed change of a
 // conversation marks it, and the recorder recomputes its fact in the
@@ -68,6 +73,13 @@ func (r *Recorder) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-r.wake:
+		}
+		// Let a burst of changes gather, so a busy conversation is
+		// refreshed once per window rather than once per message.
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(coalesce):
 		}
 		if err := r.Flush(ctx); err != nil && ctx.Err() == nil {
 			r.log.Error("report: refresh facts", "err", err)

@@ -30,18 +30,15 @@ func (s *Store) LoadSLAInput(ctx context.Context, id desk.ID) (*desk.SLAInput, e
 		return nil, err
 	}
 	in.Policy = p
+	if in.Stored, err = s.storedSLA(ctx, id); err != nil || p == nil {
+		return in, err // no policy: nothing else is needed
+	}
 	cal, err := scanCalendar(s.r.QueryRowContext(ctx, `SELECT c.id, c.name, c.time_zone, c.hours, c.holidays, c.created_at
 		FROM business_calendars c JOIN queue_calendars q ON q.calendar_id = c.id WHERE q.queue_id = $1`, int64(in.QueueID)))
 	if err != nil && !isNoRows(err) {
 		return nil, err
 	}
 	in.Calendar = cal
-	if in.Stored, err = s.storedSLA(ctx, id); err != nil {
-		return nil, err
-	}
-	if in.Policy == nil {
-		return in, nil
-	}
 	// Messages: the customer's, and replies an agent wrote. Notes and
 	// outbound messages without an author (bots, auto-replies, surveys)
 	// are not responses.
