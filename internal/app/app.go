@@ -39,8 +39,10 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/privacy"
 	"github.com/switchboard-cc/switchboard/internal/push"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
+	"github.com/switchboard-cc/switchboard/internal/report"
 	"github.com/switchboard-cc/switchboard/internal/routing"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
+	"github.com/switchboard-cc/switchboard/internal/sla"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 	"github.com/switchboard-cc/switchboard/internal/trace"
 	"github.com/switchboard-cc/switchboard/internal/trunk"
@@ -71,6 +73,12 @@ type App struct {
 	pusher   *push.Notifier
 	assigner *routing.Assigner
 	sweeper  *presence.Sweeper
+
+	// slaTracker keeps conversations' SLA targets and records breaches;
+	// reports keeps the report facts (issue 23).
+	slaTracker *sla.Tracker
+	reports    *report.Recorder
+
 	calls    sbhttp.Calls
 	trunk    *trunk.Trunk
 	smtp     *email.Listener
@@ -183,7 +191,11 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	if a.pusher, err = newPusher(ctx, store, outboundClient, logger); err != nil {
 		return nil, fmt.Errorf("web push: %w", err)
 	}
-	router, assigner, sweeper := newRouting(store, logger, evbus.Publish, a.bots.HandleChanges, a.pusher.HandleChanges)
+	a.slaTracker = sla.NewTracker(store, desk.SystemClock{}, logger, slaSweepInterval)
+	a.reports = report.NewRecorder(store, logger)
+	a.slaTracker.OnSaved = func(id desk.ID) { a.reports.Mark(id) }
+	router, assigner, sweeper := newRouting(store, logger, evbus.Publish, a.bots.HandleChanges, a.pusher.HandleChanges,
+		a.slaTracker.HandleChanges, a.reports.HandleChanges)
 	a.assigner, a.sweeper = assigner, sweeper
 
 	reg := prometheus.NewRegistry()
@@ -277,6 +289,8 @@ func (a *App) Start(ctx context.Context, ln net.Listener) (err error) {
 
 	a.background.run(a.assigner.Run)
 	a.background.run(a.sweeper.Run)
+	a.background.run(a.slaTracker.Run)
+	a.background.run(a.reports.Run)
 	a.background.run(a.bots.Run)
 	a.background.run(a.pusher.Run)
 	if a.retention != nil {

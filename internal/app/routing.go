@@ -10,6 +10,9 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
+// slaSweepInterval is how often a node looks for SLA targets falling due.
+const slaSweepInterval = 10 * time.Second
+
 // newRouting wires routing to the store's changes: the router (B2) and the
 // automatic assigner (B3), then the extra change handlers (the real-time
 // hub, the bots). The assigner and the inactivity sweeper run from

@@ -93,6 +93,8 @@ type Store interface {
 	DraftService
 	MessageService
 	EventService
+	SLAService
+	ReportStore
 	TagService
 	SessionService
 	SearchService

@@ -71,6 +71,18 @@ var accessTable = map[string]accessCase{
 	"PATCH /api/v1/agents/{id}":       {"/api/v1/agents/{idA}", `{"name":"Renamed"}`, [5]int{401, 403, 200, 200, 200}},
 	"DELETE /api/v1/agents/{id}/totp": {"/api/v1/agents/{idA}/totp", "", [5]int{401, 403, 403, 403, 204}},
 
+	"GET /api/v1/calendars":              {"/api/v1/calendars", "", signedIn},
+	"POST /api/v1/calendars":             {"/api/v1/calendars", `{"name":"C {role}","time_zone":"Europe/Berlin","hours":[{"day":"mon","open":"09:00","close":"17:00"}]}`, [5]int{401, 403, 403, 201, 201}},
+	"GET /api/v1/calendars/{id}":         {"/api/v1/calendars/{newCalendar}", "", signedIn},
+	"PUT /api/v1/calendars/{id}":         {"/api/v1/calendars/{newCalendar}", `{"name":"R {role}","time_zone":"Asia/Tokyo"}`, [5]int{401, 403, 403, 200, 200}},
+	"DELETE /api/v1/calendars/{id}":      {"/api/v1/calendars/{newCalendar}", "", [5]int{401, 403, 403, 204, 204}},
+	"PUT /api/v1/queues/{id}/calendar":   {"/api/v1/queues/{queueA}/calendar", `{"calendar_id":"{newCalendar}"}`, [5]int{401, 403, 403, 200, 200}},
+	"GET /api/v1/sla-policies":           {"/api/v1/sla-policies", "", signedIn},
+	"POST /api/v1/sla-policies":          {"/api/v1/sla-policies", `{"queue_id":"{newQueue}","resolution_minutes":480}`, [5]int{401, 403, 403, 201, 201}},
+	"DELETE /api/v1/sla-policies/{id}":   {"/api/v1/sla-policies/{newSLAPolicy}", "", [5]int{401, 403, 403, 204, 204}},
+	"GET /api/v1/conversations/{id}/sla": {"/api/v1/conversations/{convA}/sla", "", queueA},
+	"GET /api/v1/reports/conversations":  {"/api/v1/reports/conversations?from=2026-01-01&to=2026-02-01", "", [5]int{401, 403, 403, 200, 200}},
+
 	"GET /api/v1/queues":                            {"/api/v1/queues", "", signedIn},
 	"POST /api/v1/queues":                           {"/api/v1/queues", `{"name":"Q {role}"}`, [5]int{401, 403, 403, 201, 201}},
 	"GET /api/v1/queues/{id}":                       {"/api/v1/queues/{queueA}", "", signedIn},
@@ -363,6 +375,24 @@ func (e *env) fill(s, role string) string {
 			e.t.Fatal(err)
 		}
 		return a.ID.String()
+	})
+	fresh("{newCalendar}", func() string {
+		c := &desk.BusinessCalendar{Name: fmt.Sprintf("fresh %d", n), TimeZone: "Europe/Berlin"}
+		if err := e.store.CreateCalendar(sys, c); err != nil {
+			e.t.Fatal(err)
+		}
+		return c.ID.String()
+	})
+	fresh("{newSLAPolicy}", func() string {
+		q := &desk.Queue{Name: fmt.Sprintf("fresh sla %d", n)}
+		if err := e.store.CreateQueue(sys, q); err != nil {
+			e.t.Fatal(err)
+		}
+		p := &desk.SLAPolicy{QueueID: q.ID, FirstResponseMinutes: 30}
+		if err := e.store.CreateSLAPolicy(sys, p); err != nil {
+			e.t.Fatal(err)
+		}
+		return p.ID.String()
 	})
 	fresh("{newTag}", func() string {
 		name := fmt.Sprintf("fresh-%d", n)

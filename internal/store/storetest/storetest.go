@@ -112,6 +112,10 @@ func Run(t *testing.T, open Opener) {
 	t.Run("IdentityMigration", func(t *testing.T) { testIdentityMigration(t, open) })
 	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
 	t.Run("Retention", func(t *testing.T) { testRetention(t, open) })
+	t.Run("SLAScriptedDays", func(t *testing.T) { testSLAScriptedDays(t, open) })
+	t.Run("ReportScriptedDays", func(t *testing.T) { testReportScriptedDays(t, open) })
+	t.Run("ReportBackfill", func(t *testing.T) { testReportBackfill(t, open) })
+	t.Run("SLARulesChange", func(t *testing.T) { testSLARulesChange(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.

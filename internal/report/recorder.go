@@ -1,0 +1,130 @@
+package report
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// FactStore is what the recorder needs of the store.
+type FactStore interface {
+	RefreshReportFact(ctx context.Context, conversationID desk.ID) error
+	FindConversationsWithoutReportFact(ctx context.Context, afterID desk.ID, limit int) ([]desk.ID, error)
+}
+
+// coalesce is how long the recorder lets changes gather before it
+// refreshes the conversations they touched.
+const coalesce = 500 * time.Millisecond
+
+// Recorder keeps report facts up to date: every committed change of a
+// conversation marks it, and the recorder recomputes its fact in the
+// background, once per burst of changes. Reports then read facts only.
+type Recorder struct {
+	store FactStore
+	log   *slog.Logger
+
+	mu    sync.Mutex
+	dirty map[desk.ID]bool
+	wake  chan struct{}
+}
+
+// NewRecorder returns a recorder over the store.
+func NewRecorder(s FactStore, log *slog.Logger) *Recorder {
+	return &Recorder{store: s, log: log, dirty: map[desk.ID]bool{}, wake: make(chan struct{}, 1)}
+}
+
+// HandleChanges marks changed conversations; it never blocks.
+func (r *Recorder) HandleChanges(changes []desk.Change) {
+	ids := make([]desk.ID, 0, len(changes))
+	for _, c := range changes {
+		if c.ConversationID != 0 {
+			ids = append(ids, c.ConversationID)
+		}
+	}
+	r.Mark(ids...)
+}
+
+// Mark marks conversations for refreshing; it never blocks.
+func (r *Recorder) Mark(ids ...desk.ID) {
+	r.mu.Lock()
+	for _, id := range ids {
+		r.dirty[id] = true
+	}
+	r.mu.Unlock()
+	if len(ids) > 0 {
+		select {
+		case r.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Run refreshes marked conversations until ctx ends.
+func (r *Recorder) Run(ctx context.Context) {
+	ctx = desk.NewContextWithActor(ctx, desk.SystemActor)
+	if err := r.Backfill(ctx); err != nil && ctx.Err() == nil {
+		r.log.Error("report: backfill facts", "err", err)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.wake:
+		}
+		// Let a burst of changes gather, so a busy conversation is
+		// refreshed once per window rather than once per message.
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(coalesce):
+		}
+		if err := r.Flush(ctx); err != nil && ctx.Err() == nil {
+			r.log.Error("report: refresh facts", "err", err)
+		}
+	}
+}
+
+// Flush refreshes the facts of every marked conversation now.
+func (r *Recorder) Flush(ctx context.Context) error {
+	r.mu.Lock()
+	ids := make([]desk.ID, 0, len(r.dirty))
+	for id := range r.dirty {
+		ids = append(ids, id)
+	}
+	clear(r.dirty)
+	r.mu.Unlock()
+	for i, id := range ids {
+		if err := r.store.RefreshReportFact(ctx, id); err != nil {
+			// Keep the rest marked for the next round.
+			r.mu.Lock()
+			for _, rest := range ids[i:] {
+				r.dirty[rest] = true
+			}
+			r.mu.Unlock()
+			return err
+		}
+	}
+	return nil
+}
+
+// Backfill records the facts of conversations that have none (from
+// before reports existed, or missed while a node stopped), a page at a
+// time. Every node runs it at start; refreshing is idempotent.
+func (r *Recorder) Backfill(ctx context.Context) error {
+	var after desk.ID
+	for {
+		ids, err := r.store.FindConversationsWithoutReportFact(ctx, after, 200)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		for _, id := range ids {
+			if err := r.store.RefreshReportFact(ctx, id); err != nil {
+				return err
+			}
+		}
+		after = ids[len(ids)-1]
+	}
+}

@@ -1,0 +1,245 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/sla"
+)
+
+var _ desk.ReportStore = (*Store)(nil)
+
+// RefreshReportFact recomputes a conversation's report fact from its
+// messages, events, SLA status and survey (system). It reads one
+// conversation's timeline, once per change of it: reports then read facts.
+func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
+	if err := requireSystem(ctx); err != nil {
+		return err
+	}
+	f := &desk.ReportFact{ConversationID: id}
+	var created int64
+	var assignee, surveySent, rating sql.NullInt64
+	var tags string
+	var mergedInto sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT queue_id, channel, assignee_id, created_at, survey_sent_at, survey_rating, tags, merged_into_id
+		FROM conversations WHERE id = $1`, int64(id)).Scan(&f.QueueID, &f.Channel, &assignee, &created, &surveySent, &rating, &tags, &mergedInto)
+	if isNoRows(err) {
+		return nil // gone (erased): its fact went with it
+	} else if err != nil {
+		return err
+	}
+	if mergedInto.Valid || f.Channel == desk.ChannelInternal {
+		// Merged into another (which counts for both) or between agents:
+		// not a customer conversation of its own.
+		_, err := s.w.ExecContext(ctx, `DELETE FROM report_facts WHERE conversation_id = $1`, int64(id))
+		return err
+	}
+	f.CreatedAt = fromMicros(created)
+	f.AgentID = nullID(assignee)
+	if err := scanJSON(tags, &f.Tags); err != nil {
+		return err
+	}
+	f.SurveySent = surveySent.Valid
+	if rating.Valid {
+		r := int(rating.Int64)
+		f.SurveyRating = &r
+	}
+	cal := sla.Always()
+	if bc, err := scanCalendar(s.r.QueryRowContext(ctx, `SELECT c.id, c.name, c.time_zone, c.hours, c.holidays, c.created_at
+		FROM business_calendars c JOIN queue_calendars q ON q.calendar_id = c.id WHERE q.queue_id = $1`, int64(f.QueueID))); err == nil {
+		if c, err := sla.Compile(bc); err == nil {
+			cal = c
+		}
+	} else if !isNoRows(err) {
+		return err
+	}
+	// The first agent reply, and the author of the last one.
+	var first, lastAuthor sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT min(created_at) FROM messages WHERE conversation_id = $1 AND kind = 'message'
+		AND direction = 'out' AND author_id IS NOT NULL`, int64(id)).Scan(&first); err != nil {
+		return err
+	}
+	if f.AgentID == nil {
+		err := s.r.QueryRowContext(ctx, `SELECT author_id FROM messages WHERE conversation_id = $1 AND kind = 'message'
+			AND direction = 'out' AND author_id IS NOT NULL ORDER BY id DESC LIMIT 1`, int64(id)).Scan(&lastAuthor)
+		if err != nil && !isNoRows(err) {
+			return err
+		}
+		f.AgentID = nullID(lastAuthor)
+	}
+	if first.Valid {
+		at := fromMicros(first.Int64)
+		f.FirstReplyAt = &at
+		d, b := at.Sub(f.CreatedAt), cal.Between(f.CreatedAt, at)
+		f.FirstResponse, f.FirstResponseBusiness = &d, &b
+	}
+	// Solves, reopens and the first assignment, from the timeline.
+	rows, err := s.r.QueryContext(ctx, `SELECT type, data, created_at FROM events WHERE conversation_id = $1 AND type IN ($2, $3, $4) ORDER BY id`,
+		int64(id), desk.EventStatusChanged, desk.EventReopened, desk.EventAssigned)
+	if err != nil {
+		return err
+	}
+	done := func(st any) bool { return st == desk.ConversationSolved || st == desk.ConversationClosed }
+	var firstAssigned *time.Time
+	solved := false
+	for rows.Next() {
+		var typ, data string
+		var at int64
+		if err := rows.Scan(&typ, &data, &at); err != nil {
+			rows.Close()
+			return err
+		}
+		var d map[string]any
+		_ = scanJSON(data, &d)
+		t := fromMicros(at)
+		switch {
+		case typ == desk.EventAssigned:
+			if firstAssigned == nil {
+				firstAssigned = &t
+			}
+		case typ == desk.EventStatusChanged && done(d["to"]) && !done(d["from"]):
+			solved = true
+			f.ResolvedAt = &t
+		case solved && (typ == desk.EventReopened || (typ == desk.EventStatusChanged && done(d["from"]) && !done(d["to"]))):
+			solved = false
+			f.Reopens++
+			f.ResolvedAt = nil
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if f.ResolvedAt != nil {
+		d, b := f.ResolvedAt.Sub(f.CreatedAt), cal.Between(f.CreatedAt, *f.ResolvedAt)
+		f.Resolution, f.ResolutionBusiness = &d, &b
+		if firstAssigned != nil {
+			h := f.ResolvedAt.Sub(*firstAssigned)
+			f.Handle = &h
+		}
+	}
+	var fr, nr, res bool
+	err = s.r.QueryRowContext(ctx, `SELECT first_response_breached, next_response_breached, resolution_breached FROM conversation_sla
+		WHERE conversation_id = $1 AND policy_id <> 0`, int64(id)).Scan(&fr, &nr, &res)
+	if err == nil {
+		f.SLAApplied, f.SLABreached = true, fr || nr || res
+	} else if !isNoRows(err) {
+		return err
+	}
+	return s.saveReportFact(ctx, f)
+}
+
+// tagList is tags, never nil (stored as a JSON array).
+func tagList(tags []string) []string {
+	if tags == nil {
+		return []string{}
+	}
+	return tags
+}
+
+// saveReportFact upserts a fact row.
+func (s *Store) saveReportFact(ctx context.Context, f *desk.ReportFact) error {
+	secs := func(d *time.Duration) any {
+		if d == nil {
+			return nil
+		}
+		return int64(d.Seconds())
+	}
+	at := func(t *time.Time) any {
+		if t == nil {
+			return nil
+		}
+		return micros(*t)
+	}
+	var rating any
+	if f.SurveyRating != nil {
+		rating = *f.SurveyRating
+	}
+	_, err := s.w.ExecContext(ctx, `INSERT INTO report_facts (conversation_id, queue_id, channel, agent_id, created_at, first_response_at,
+		first_response_secs, first_response_business_secs, resolved_at, resolution_secs, resolution_business_secs, handle_secs, reopens,
+		sla_applied, sla_breached, survey_sent, survey_rating, updated_at, tags)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+		ON CONFLICT (conversation_id) DO UPDATE SET queue_id = excluded.queue_id, channel = excluded.channel, agent_id = excluded.agent_id,
+		created_at = excluded.created_at, first_response_at = excluded.first_response_at, first_response_secs = excluded.first_response_secs,
+		first_response_business_secs = excluded.first_response_business_secs, resolved_at = excluded.resolved_at,
+		resolution_secs = excluded.resolution_secs, resolution_business_secs = excluded.resolution_business_secs,
+		handle_secs = excluded.handle_secs, reopens = excluded.reopens, sla_applied = excluded.sla_applied,
+		sla_breached = excluded.sla_breached, survey_sent = excluded.survey_sent, survey_rating = excluded.survey_rating,
+		updated_at = excluded.updated_at, tags = excluded.tags`,
+		int64(f.ConversationID), int64(f.QueueID), f.Channel, idArg(f.AgentID), micros(f.CreatedAt), at(f.FirstReplyAt),
+		secs(f.FirstResponse), secs(f.FirstResponseBusiness), at(f.ResolvedAt), secs(f.Resolution), secs(f.ResolutionBusiness),
+		secs(f.Handle), f.Reopens, f.SLAApplied, f.SLABreached, f.SurveySent, rating, micros(s.now()), mustJSON(tagList(f.Tags)))
+	return err
+}
+
+// FindReportFacts returns the facts of conversations created or resolved
+// in the filter's period (supervisor+), with their current tags.
+func (s *Store) FindReportFacts(ctx context.Context, rf desk.ReportFilter) ([]*desk.ReportFact, error) {
+	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
+		return nil, err
+	}
+	// Two index ranges, not one OR: conversations created in the period,
+	// then those resolved in it that were created outside it.
+	from, to := micros(rf.From), micros(rf.To)
+	var created where
+	created.add(`f.created_at >= ? AND f.created_at < ?`, from, to)
+	filters := func(w *where) {
+		if rf.QueueID != nil {
+			w.add(`f.queue_id = ?`, int64(*rf.QueueID))
+		}
+		if rf.Channel != "" {
+			w.add(`f.channel = ?`, rf.Channel)
+		}
+		if rf.AgentID != nil {
+			w.add(`f.agent_id = ?`, int64(*rf.AgentID))
+		}
+		if rf.Tag != "" {
+			w.add(`EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = f.conversation_id AND t.tag = ?)`,
+				strings.ToLower(strings.TrimSpace(rf.Tag)))
+		}
+	}
+	filters(&created)
+	resolved := where{args: append([]any(nil), created.args...)}
+	resolved.add(`f.resolved_at >= ? AND f.resolved_at < ? AND NOT (f.created_at >= ? AND f.created_at < ?)`, from, to, from, to)
+	filters(&resolved)
+	const cols = `SELECT f.conversation_id, f.queue_id, f.channel, f.agent_id, f.created_at, f.first_response_at,
+		f.first_response_secs, f.first_response_business_secs, f.resolved_at, f.resolution_secs, f.resolution_business_secs, f.handle_secs,
+		f.reopens, f.sla_applied, f.sla_breached, f.survey_sent, f.survey_rating, f.tags FROM report_facts f`
+	rows, err := s.r.QueryContext(ctx, cols+created.sql()+` UNION ALL `+cols+resolved.sql(), resolved.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*desk.ReportFact{}
+	dur := func(v sql.NullInt64) *time.Duration {
+		if !v.Valid {
+			return nil
+		}
+		d := time.Duration(v.Int64) * time.Second
+		return &d
+	}
+	for rows.Next() {
+		var f desk.ReportFact
+		var agent, firstAt, frs, frb, resolved, rs, rb, hs, rating sql.NullInt64
+		var created int64
+		var tags string
+		if err := rows.Scan(&f.ConversationID, &f.QueueID, &f.Channel, &agent, &created, &firstAt, &frs, &frb, &resolved, &rs, &rb, &hs,
+			&f.Reopens, &f.SLAApplied, &f.SLABreached, &f.SurveySent, &rating, &tags); err != nil {
+			return nil, err
+		}
+		f.AgentID, f.CreatedAt, f.FirstReplyAt, f.ResolvedAt = nullID(agent), fromMicros(created), nullTime(firstAt), nullTime(resolved)
+		f.FirstResponse, f.FirstResponseBusiness, f.Resolution, f.ResolutionBusiness, f.Handle = dur(frs), dur(frb), dur(rs), dur(rb), dur(hs)
+		if rating.Valid {
+			r := int(rating.Int64)
+			f.SurveyRating = &r
+		}
+		if err := scanJSON(tags, &f.Tags); err != nil {
+			return nil, err
+		}
+		out = append(out, &f)
+	}
+	return out, rows.Err()
+}
