@@ -5,10 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-			"time"
+	"time"
 
-	"github.com/switchboard-cc/switchboard/internal/backup"
 	"github.com/switchboard-cc/switchboard/internal/app"
+	"github.com/switchboard-cc/switchboard/internal/backup"
 )
 
 // backupFlags are serve's scheduled-backup flags.

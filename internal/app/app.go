@@ -79,11 +79,11 @@ type App struct {
 	slaTracker *sla.Tracker
 	reports    *report.Recorder
 
-	calls    sbhttp.Calls
-	trunk    *trunk.Trunk
-	smtp     *email.Listener
-	imap     func(context.Context)
-	debug    *http.Server
+	calls sbhttp.Calls
+	trunk *trunk.Trunk
+	smtp  *email.Listener
+	imap  func(context.Context)
+	debug *http.Server
 	// retention applies the queues' retention policies (nil: off);
 	// backups makes scheduled backups (nil: off).
 	retention *privacy.Retention
