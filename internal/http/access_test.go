@@ -230,7 +230,7 @@ var accessTable = map[string]accessCase{
 
 	// Drafts are per agent: nobody has one here, so reading or sending is
 	// 404 even where the conversation is visible.
-	"GET /api/v1/conversations/{id}/draft":       {"/api/v1/conversations/{convA}/draft", "", [5]int{401, 404, 404, 404, 404}},
+	"GET /api/v1/conversations/{id}/draft":       {"/api/v1/conversations/{convA}/draft", "", [5]int{401, 404, 204, 204, 204}},
 	"PUT /api/v1/conversations/{id}/draft":       {"/api/v1/conversations/{convA}/draft", `{"text":"draft"}`, queueA},
 	"DELETE /api/v1/conversations/{id}/draft":    {"/api/v1/conversations/{convA}/draft", "", [5]int{401, 404, 204, 204, 204}},
 	"POST /api/v1/conversations/{id}/draft/send": {"/api/v1/conversations/{convA}/draft/send", `{"status":"solved"}`, [5]int{401, 404, 404, 404, 404}},
