@@ -201,6 +201,7 @@ var accessTable = map[string]accessCase{
 	"POST /api/v1/me/wrap-up/extend":            {"/api/v1/me/wrap-up/extend", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/me/wrap-up/finish":            {"/api/v1/me/wrap-up/finish", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"GET /call/app.js":                          {"/call/app.js", "", all200},
+	"GET /call/app.css":                         {"/call/app.css", "", all200},
 	"GET /call/{token}":                         {"/call/not-a-token", "", [5]int{404, 404, 404, 404, 404}},
 	"GET /call/{token}/calls/{call_id}":         {"/call/not-a-token/calls/1", "", [5]int{404, 404, 404, 404, 404}},
 	"POST /call/{token}/calls/{call_id}/hangup": {"/call/not-a-token/calls/1/hangup", `{}`, [5]int{404, 404, 404, 404, 404}},

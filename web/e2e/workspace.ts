@@ -5,6 +5,7 @@
 // (e2e/strict.ts); axe-core finds no serious or critical violation on the
 // main screens.
 //   SWITCHBOARD_BIN=$PWD/../bin/switchboard npx tsx e2e/workspace.ts
+import { createHmac } from 'node:crypto'
 import { createServer, type Server as HTTPServer } from 'node:http'
 import { createRequire } from 'node:module'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -29,12 +30,30 @@ function fakeTwilio(): Promise<{ url: string; sends: string[]; srv: HTTPServer }
   return new Promise((r) => srv.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(srv.address() as any).port}`, sends, srv })))
 }
 
-async function signIn(ctx: BrowserContext, email: string): Promise<Page> {
+/** totp computes RFC 6238's current 6-digit code of a base32 secret. */
+function totp(secret: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  let bits = ''
+  for (const ch of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0')
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)))
+  const counter = Buffer.alloc(8)
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)))
+  const h = createHmac('sha1', key).update(counter).digest()
+  const o = h[h.length - 1] & 15
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0')
+}
+
+async function signIn(ctx: BrowserContext, email: string, secondFactor = ''): Promise<Page> {
   const page = await ctx.newPage()
   await page.goto('/login')
   await page.getByLabel('Email').fill(email)
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()
+  if (secondFactor) {
+    // The password was right: the page asks for the second factor.
+    await page.getByLabel('Code from your authenticator app (or a recovery code)').fill(secondFactor)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+  }
   await page.waitForURL('**/work/mine')
   return page
 }
@@ -217,11 +236,57 @@ async function scenarios(browser: Browser, server: Server, twilio: { url: string
     await shot(page, 'workspace-cannot-send-1440')
   })
 
+  await step('5 · calls: Start a call without a trunk says why in the form where it was asked', async () => {
+    // The server's refusal is the answer shown (Chromium logs its 4xx).
+    allow(/(HTTP 4\d\d POST|status of 4\d\d \([^)]*\)).*\/api\/v1\/calls(\)|$)/)
+    await page.goto(`/work/all/${x.conversation.id}`)
+    await page.getByRole('button', { name: 'Call', exact: true }).click()
+    const form = page.getByRole('form', { name: 'Start a call' })
+    await form.getByLabel('Number').fill('+14155550100')
+    await form.getByRole('button', { name: 'Start a call' }).click()
+    const err = form.getByTestId('call-error')
+    await err.waitFor()
+    assert(((await err.textContent()) ?? '').length > 10, `the reason is said: ${await err.textContent()}`)
+    await shot(page, 'workspace-call-error-1440')
+  })
+
+  await step('5 · calls: a call link from the composer; its page is styled under the CSP', async () => {
+    await page.keyboard.press('Escape')
+    await page.getByTestId('call-link').click()
+    await waitFor(async () => /\/call\/\S+/.test(await page.getByTestId('composer-text').inputValue()), 'the link is in the reply')
+    const url = (await page.getByTestId('composer-text').inputValue()).match(/(http\S+\/call\/\S+)/)![1]
+    const cust = await page.context().newPage()
+    await cust.goto(url)
+    const bg = await cust.locator('#call').evaluate((b) => getComputedStyle(b).backgroundColor)
+    assert(bg === 'rgb(26, 127, 55)', `the Call button is styled: ${bg}`)
+    await shot(cust, 'workspace-call-link-page-390')
+    await cust.close()
+    await page.getByTestId('composer-text').fill('')
+  })
+
+  let recovery = ''
+  await step('9 · my account: two-factor enrollment with a QR code and recovery codes', async () => {
+    await page.goto('/account')
+    await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click()
+    await page.getByTestId('totp-qr').waitFor()
+    const secret = (await page.getByTestId('totp-secret').textContent())!.trim()
+    await page.getByLabel('Code from the app').fill(totp(secret))
+    await page.getByRole('button', { name: 'Turn on', exact: true }).click()
+    await page.getByTestId('recovery-codes').locator('li').first().waitFor()
+    recovery = (await page.getByTestId('recovery-codes').locator('li').first().textContent())!.trim()
+    await page.getByTestId('two-factor-state').filter({ hasText: 'On ·' }).waitFor()
+    await shot(page, 'workspace-account-2fa-1440')
+  })
+
   const phoneCtx = await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
   watch(phoneCtx, 'agent 390')
   await step('4 · phone: the header names the customer; the composer leaves room for the thread', async () => {
-    // Signing in again ends the desktop session (one session per agent).
-    const p = await signIn(phoneCtx, 'ada@example.com')
+    // Signing in again ends the desktop session (one session per agent),
+    // now with the second factor: the first answer (401 totp_required)
+    // is the page's cue to ask for the code.
+    allow(/(HTTP 401 POST|status of 401 \(Unauthorized\)).*\/api\/v1\/auth\/login/)
+    // A recovery code: the app's current code was just used to enroll.
+    const p = await signIn(phoneCtx, 'ada@example.com', recovery)
     await p.goto(`/work/all/${x.conversation.id}`)
     const h = p.getByTestId('conversation-title')
     await h.waitFor()

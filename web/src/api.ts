@@ -206,6 +206,9 @@ export interface LoginResult {
   token: string
   agent: Agent
   expires_at: string
+  /** The role requires two-factor sign-in, not set up yet: only the
+   * account page works until it is. */
+  enroll_required?: boolean
 }
 
 export interface IngestResult {
@@ -335,11 +338,11 @@ const enc = encodeURIComponent
 
 /** api groups the calls by resource, mirroring the route table. */
 export const api = {
-  login: (email: string, password: string) =>
-    request<LoginResult>('POST', '/auth/login', { email, password, client: 'web' }),
+  login: (email: string, password: string, totpCode?: string) =>
+    request<LoginResult>('POST', '/auth/login', { email, password, client: 'web', ...(totpCode ? { totp_code: totpCode } : {}) }),
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<Agent>('GET', '/me'),
-  session: () => request<{ agent: Agent | null }>('GET', '/auth/session'),
+  session: () => request<{ agent: Agent | null; enroll_required?: boolean }>('GET', '/auth/session'),
   setStatus: (status: string) => request<Agent>('PUT', '/me/status', { status }),
   heartbeat: () => request<void>('POST', '/me/heartbeat'),
   setAgentStatus: (id: ID, status: string) => request<Agent>('PUT', `/agents/${enc(id)}/status`, { status }),
