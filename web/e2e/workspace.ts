@@ -278,6 +278,37 @@ async function scenarios(browser: Browser, server: Server, twilio: { url: string
     await shot(page, 'workspace-account-2fa-1440')
   })
 
+  await step('9 · internal conversations: follow up internally, then the Internal list', async () => {
+    allow(/(HTTP 400 POST|status of 400 \(Bad Request\)).*\/api\/v1\/internal-conversations(\)|$)/)
+    await page.goto(`/work/all/${x.conversation.id}`)
+    const details = page.getByRole('button', { name: 'Details' })
+    if (await details.isVisible()) await details.click()
+    await page.getByTestId('follow-up-internally').click()
+    const dlg = page.getByTestId('internal-dialog')
+    assert((await dlg.getByLabel('Follows up conversation (ID, optional)').inputValue()) === x.conversation.id, 'linked to the conversation')
+    await dlg.getByLabel('Topic').fill('Refund for order 1234?')
+    // A queue the agent is not in is refused at the field (they could not
+    // see the conversation afterwards); the Default queue is theirs.
+    await dlg.locator('select').first().selectOption({ label: 'Support' })
+    await dlg.getByLabel('First message').fill('Can billing approve a refund?')
+    await dlg.getByRole('button', { name: 'Start internal conversation' }).click()
+    await dlg.getByText('You are not a member of this queue').waitFor()
+    await dlg.locator('select').first().selectOption({ label: 'Default queue' })
+    await dlg.getByLabel('First message').fill('Can billing approve a refund?')
+    await dlg.getByRole('button', { name: 'Start internal conversation' }).click()
+    await page.getByTestId('message').filter({ hasText: 'Can billing approve a refund?' }).waitFor({ timeout: 8000 }).catch(async (e) => {
+      await shot(page, 'workspace-internal-debug')
+      throw e
+    })
+    const id = page.url().split('/').pop()!
+    const ic = await admin.call('GET', `/conversations/${id}`)
+    assert(ic.channel === 'internal' && ic.linked_conversation_id === x.conversation.id && ic.queue_id === def.id, `internal: ${JSON.stringify(ic)}`)
+    await page.getByRole('link', { name: 'Internal', exact: true }).click()
+    await page.getByTestId('conversation-row').filter({ hasText: 'Can billing approve a refund?' }).waitFor()
+    assert((await page.getByTestId('conversation-row').count()) === 1, 'the Internal list holds internal conversations only')
+    await shot(page, 'workspace-internal-1440')
+  })
+
   const phoneCtx = await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
   watch(phoneCtx, 'agent 390')
   await step('4 · phone: the header names the customer; the composer leaves room for the thread', async () => {
@@ -310,6 +341,37 @@ async function scenarios(browser: Browser, server: Server, twilio: { url: string
     await shot(p, 'workspace-list-390')
   })
 
+  await step('9 · the CSAT survey turned on by a supervisor (phone)', async () => {
+    await sup.goto('/admin/queues')
+    await sup.getByTestId('queue-Support').getByLabel(/Send a satisfaction survey/).check()
+    await waitFor(async () => ((await admin.call('GET', '/queues')).items as any[]).find((q) => q.id === support.id).survey_enabled === true, 'CSAT on')
+    await shot(sup, 'workspace-csat-390')
+  })
+
+  await step('9 · admins: 2FA policy per role, the audit log with filters, context cards', async () => {
+    const adminCtx = await browser.newContext({ baseURL: server.url, viewport: { width: 1440, height: 900 } })
+    watch(adminCtx, 'admin 1440')
+    const ap = await signIn(adminCtx, 'kim@example.com')
+    await ap.goto('/admin/security')
+    await ap.getByLabel('Supervisors').check()
+    await waitFor(async () => ((await admin.call('GET', '/settings/two-factor')).required_roles as string[]).includes('supervisor'), 'policy saved')
+    await ap.getByTestId('audit-event').selectOption('totp_enrolled')
+    const log = ap.getByTestId('audit-log')
+    await log.locator('tbody tr', { hasText: 'Totp enrolled' }).first().waitFor().catch(async (e) => { await shot(ap, 'workspace-security-debug'); throw e })
+    await ap.getByTestId('audit-account').selectOption({ label: 'Sam Supervisor' })
+    await log.getByText('No events match.').waitFor()
+    await shot(ap, 'workspace-security-1440')
+    await ap.goto('/admin/cards')
+    await ap.getByLabel('Name', { exact: true }).fill('CRM')
+    await ap.getByLabel('URL').fill('https://crm.example.com/card')
+    await ap.getByLabel('Key').fill('plan')
+    await ap.getByLabel('Label').fill('Plan')
+    await ap.getByRole('button', { name: 'Create card' }).click()
+    await ap.getByTestId('card-CRM').filter({ hasText: 'Plan' }).waitFor()
+    await shot(ap, 'workspace-cards-1440')
+    await adminCtx.close()
+  })
+
   await step('11 · zero console errors and failed requests in the walk-through', async () => {
     assertClean('workspace walk-through')
   })
@@ -333,6 +395,7 @@ async function main() {
   createUser(data, 'root@example.com', 'admin', 'Root Admin')
   createUser(data, 'ada@example.com', 'agent', 'Ada Agent')
   createUser(data, 'sam@example.com', 'supervisor', 'Sam Supervisor')
+  createUser(data, 'kim@example.com', 'admin', 'Kim Admin')
   const twilio = await fakeTwilio()
   const server = await startServer(data, ['--outbound-allow', '127.0.0.1'])
   try {

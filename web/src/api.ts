@@ -139,6 +139,8 @@ export interface Conversation {
   last_message?: { direction: 'in' | 'out'; type: string; text: string; delivery_state?: string } | null
   /** The newest reply failed to send. */
   last_out_failed?: boolean
+  /** The CSAT survey sent on solving or closing (C12). */
+  survey?: { sent_at: string; rating: number | null; answered_at: string | null } | null
 }
 
 export interface Message {

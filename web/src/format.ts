@@ -73,6 +73,8 @@ export interface Filters {
   queue_id: string
   priority: string
   tag: string
+  /** A channel, e.g. "internal" for conversations between agents (C9). */
+  channel?: string
 }
 
 /** waited says how long since iso, for waiting times: "45 s", "12 min", "3 h 5 min", "2 d". */

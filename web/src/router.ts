@@ -26,6 +26,7 @@ export const router = createRouter({
     { path: '/admin/forms', name: 'forms', component: () => import('./pages/FormsPage.vue'), meta: { title: 'Forms', role: 'supervisor' } },
     { path: '/admin/channels', name: 'channels', component: () => import('./pages/ChannelsPage.vue'), meta: { title: 'Channels', role: 'supervisor' } },
     { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { title: 'My account' } },
+    { path: '/admin/cards', name: 'cards', component: () => import('./pages/CardsPage.vue'), meta: { title: 'Context cards', role: 'admin' } },
     { path: '/admin/security', name: 'security', component: () => import('./pages/SecurityPage.vue'), meta: { title: 'Security', role: 'admin' } },
     { path: '/admin/getting-started', name: 'getting-started', component: () => import('./pages/GettingStartedPage.vue'), meta: { title: 'Getting started', role: 'admin' } },
     { path: '/admin/tokens', name: 'tokens', component: () => import('./pages/TokensPage.vue'), meta: { title: 'Integration tokens', role: 'admin' } },
