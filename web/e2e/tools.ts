@@ -66,6 +66,11 @@ async function scenarios(browser: Browser, server: Server) {
   const queues = (await admin.call('GET', '/queues')).items
   const defaultQueue = queues.find((q: any) => q.is_default)
   await admin.call('PATCH', `/queues/${defaultQueue.id}`, { default_senders: { sms: 'brand', whatsapp: 'brand-wa', email: 'help@brand.example' } })
+  // The new conversation dialog offers configured channels only (issue
+  // 20): an SMS and an email channel whose sends go nowhere (a closed port).
+  await admin.call('POST', '/channels', { kind: 'sms', provider: 'twilio', name: 'SMS', sender: 'brand',
+    settings: { account_sid: 'AC00000000000000000000000000000000', base_url: 'http://127.0.0.1:9' }, secrets: { auth_token: 'tok-0123456789abcdef0123' } })
+  await admin.call('POST', '/channels', { kind: 'email', name: 'Help', sender: 'help@brand.example', settings: { smtp_addr: '127.0.0.1:9' } })
   const grace = await admin.call('POST', '/customers', {
     name: 'Grace Hopper',
     contacts: [
@@ -95,7 +100,7 @@ async function scenarios(browser: Browser, server: Server) {
     await d.getByLabel('To', { exact: true }).fill('(800) 100-20000')
     await d.getByLabel('Priority').selectOption('high')
     await d.getByRole('button', { name: 'Start conversation' }).click()
-    await page.waitForURL(/\/work\/all\/\d+$/)
+    await page.waitForURL(/\/work\/(all|mine)\/\d+$/)
     firstID = convIDOf(page)
     await page.getByTestId('message').filter({ hasText: 'Hello from the desk' }).waitFor()
     const c = await admin.call('GET', `/conversations/${firstID}`)
@@ -115,7 +120,8 @@ async function scenarios(browser: Browser, server: Server) {
   })
 
   await step("new conversation: another agent's ongoing conversation is refused, naming them (C4)", async () => {
-    await admin.call('POST', `/conversations/${firstID}/assign`, { agent_id: bob.agentID })
+    // Ada started it, so she holds it: hand it to Bob.
+    await admin.call('POST', `/conversations/${firstID}/transfer`, { agent_id: bob.agentID })
     await page.goto('/work/mine')
     const d = await openNewConversation(page)
     await d.getByLabel('To', { exact: true }).fill('80010020000')
@@ -141,7 +147,7 @@ async function scenarios(browser: Browser, server: Server) {
     await d.getByTestId('error-contact').filter({ hasText: /several/ }).waitFor()
     await contact.selectOption('+12025550102')
     await d.getByRole('button', { name: 'Start conversation' }).click()
-    await page.waitForURL(/\/work\/all\/\d+$/)
+    await page.waitForURL(/\/work\/(all|mine)\/\d+$/)
     const c = await admin.call('GET', `/conversations/${convIDOf(page)}`)
     assert(c.customer_id === grace.id && c.contact_address === '+12025550102', `to Grace's second number: ${JSON.stringify(c)}`)
   })
@@ -426,7 +432,7 @@ async function scenarios(browser: Browser, server: Server) {
     await waitFor(async () => (await d.getByLabel('CC', { exact: true }).getAttribute('aria-invalid')) === 'true', 'CC marked invalid')
     await d.getByLabel('CC', { exact: true }).fill('boss@example.com')
     await d.getByRole('button', { name: 'Start conversation' }).click()
-    await page.waitForURL(/\/work\/all\/\d+$/)
+    await page.waitForURL(/\/work\/(all|mine)\/\d+$/)
     await waitFor(async () => (await admin.call('GET', `/conversations/${convIDOf(page)}`)).form_id === returnForm.id, 'form set on the new conversation')
     const c = await admin.call('GET', `/conversations/${convIDOf(page)}`)
     assert(c.channel === 'email' && c.contact_address === 'new.person@example.com' && c.sender_address === 'help@brand.example', `email: ${JSON.stringify(c)}`)
@@ -577,7 +583,7 @@ async function scenarios(browser: Browser, server: Server) {
     await page.goto(`/work/all/${id}`)
     await page.getByTestId('composer-text').pressSequentially('Dear Mary, thanks for writing.', { delay: 5 })
     await page.getByTestId('draft-state').filter({ hasText: 'Draft saved' }).waitFor()
-    const d = await admin.call('GET', `/conversations/${id}/draft`, undefined, [200, 404])
+    const d = await admin.call('GET', `/conversations/${id}/draft`, undefined, [200, 204])
     void d // the admin's own draft: drafts are per agent
     await page.getByRole('link', { name: 'My Work' }).click()
     await page.goto(`/work/all/${id}`)
@@ -590,7 +596,7 @@ async function scenarios(browser: Browser, server: Server) {
     await waitFor(async () => (await admin.call('GET', `/conversations/${id}`)).status === 'waiting', 'status waiting')
     assert((await page.getByTestId('composer-text').inputValue()) === '', 'composer cleared')
     const res = await page.request.get(`/api/v1/conversations/${id}/draft`)
-    assert(res.status() === 404, `draft dropped after sending: ${res.status()}`)
+    assert(res.status() === 204, `draft dropped after sending (no draft: 204): ${res.status()}`)
   })
 
   await step('email drafts: "send and solve" with required form fields missing is refused before sending', async () => {
@@ -618,7 +624,7 @@ async function scenarios(browser: Browser, server: Server) {
     await d.getByLabel('First message').fill('Hello from a phone')
     await shot(p, 'phone-new-conversation')
     await d.getByRole('button', { name: 'Start conversation' }).click()
-    await p.waitForURL(/\/work\/all\/\d+$/)
+    await p.waitForURL(/\/work\/(all|mine)\/\d+$/)
     await p.getByTestId('message').filter({ hasText: 'Hello from a phone' }).waitFor()
     await p.goto(`/work/all/${noteConv}`)
     await p.getByTestId('attachment-preview').first().waitFor()
@@ -685,7 +691,7 @@ async function scenarios(browser: Browser, server: Server) {
     await ed.getByRole('button', { name: 'Create channel' }).click()
     // The adapter needs phone_number_id and app_secret: refused, nothing stored.
     await ed.getByTestId('channel-error').waitFor()
-    assert(((await admin.call('GET', '/channels')).items as any[]).length === 0, 'refused channel not stored')
+    assert(!((await admin.call('GET', '/channels')).items as any[]).some((c) => c.kind === 'whatsapp'), 'refused channel not stored')
     await ed.getByLabel('Settings (one key=value a line)').fill('phone_number_id=998877')
     await ed.getByLabel('Secret name').fill('app_secret')
     await ed.getByLabel('Secret value').fill(secret)
@@ -699,7 +705,7 @@ async function scenarios(browser: Browser, server: Server) {
     const html = await page.content()
     assert(!html.includes(secret) && !html.includes('****'), 'no secret (nor its masked tail) in the page')
     assert((await page.evaluate(() => (window as any).__xss)) === undefined, 'channel name rendered as text')
-    const ch = ((await admin.call('GET', '/channels')).items as any[])[0]
+    const ch = ((await admin.call('GET', '/channels')).items as any[]).find((c) => c.kind === 'whatsapp')
     assert(ch.kind === 'whatsapp' && ch.provider === 'whatsapp' && ch.settings.phone_number_id === '998877', `stored: ${JSON.stringify(ch)}`)
     assert((await row.textContent())?.includes(`/webhooks/whatsapp/${ch.id}`), 'webhook path shown')
     await row.getByRole('button', { name: /^Edit/ }).click()
