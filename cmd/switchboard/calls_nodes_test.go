@@ -294,7 +294,7 @@ func TestCallsAcrossNodes(t *testing.T) {
 	if last.Data["action"] != "ended" || last.Data["reason"] != "node_lost" || last.Data["call_id"] != id2 {
 		t.Fatalf("last event %+v", last)
 	}
-	if code := call(t, "GET", b.url+"/api/v1/me/call", bobTok, nil, nil); code != 404 {
+	if code := call(t, "GET", b.url+"/api/v1/me/call", bobTok, nil, nil); code != 204 {
 		t.Fatalf("Bob's call after A died: %d", code)
 	}
 }
