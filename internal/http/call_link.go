@@ -23,7 +23,7 @@ var (
 	callPageJS []byte
 	//go:embed call_page.css
 	callPageCSS []byte
-	callPage   = template.Must(template.New("call").Parse(callPageHTML))
+	callPage    = template.Must(template.New("call").Parse(callPageHTML))
 )
 
 type callLinkResponse struct {
