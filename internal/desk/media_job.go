@@ -6,7 +6,8 @@ import (
 )
 
 // ChangeMessageUpdated announces that a stored message changed after it
-// was created: a pending inbound file arrived or was given up on.
+// was created: a pending inbound file arrived or was given up on, a reply
+// failed to send or a provider's receipt moved its delivery state.
 const ChangeMessageUpdated = "message.updated"
 
 // MediaJob is a claimed retry of one inbound file whose download failed

@@ -232,6 +232,7 @@ var accessTable = map[string]accessCase{
 	"POST /api/v1/me/wrap-up/extend":            {"/api/v1/me/wrap-up/extend", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/me/wrap-up/finish":            {"/api/v1/me/wrap-up/finish", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"GET /call/app.js":                          {"/call/app.js", "", all200},
+	"GET /call/app.css":                         {"/call/app.css", "", all200},
 	"GET /call/{token}":                         {"/call/not-a-token", "", [5]int{404, 404, 404, 404, 404}},
 	"GET /call/{token}/calls/{call_id}":         {"/call/not-a-token/calls/1", "", [5]int{404, 404, 404, 404, 404}},
 	"POST /call/{token}/calls/{call_id}/hangup": {"/call/not-a-token/calls/1/hangup", `{}`, [5]int{404, 404, 404, 404, 404}},
@@ -262,7 +263,7 @@ var accessTable = map[string]accessCase{
 
 	// Drafts are per agent: nobody has one here, so reading or sending is
 	// 404 even where the conversation is visible.
-	"GET /api/v1/conversations/{id}/draft":       {"/api/v1/conversations/{convA}/draft", "", [5]int{401, 404, 404, 404, 404}},
+	"GET /api/v1/conversations/{id}/draft":       {"/api/v1/conversations/{convA}/draft", "", [5]int{401, 404, 204, 204, 204}},
 	"PUT /api/v1/conversations/{id}/draft":       {"/api/v1/conversations/{convA}/draft", `{"text":"draft"}`, queueA},
 	"DELETE /api/v1/conversations/{id}/draft":    {"/api/v1/conversations/{convA}/draft", "", [5]int{401, 404, 204, 204, 204}},
 	"POST /api/v1/conversations/{id}/draft/send": {"/api/v1/conversations/{convA}/draft/send", `{"status":"solved"}`, [5]int{401, 404, 404, 404, 404}},

@@ -21,7 +21,9 @@ var (
 	callPageHTML string
 	//go:embed call_page.js
 	callPageJS []byte
-	callPage   = template.Must(template.New("call").Parse(callPageHTML))
+	//go:embed call_page.css
+	callPageCSS []byte
+	callPage    = template.Must(template.New("call").Parse(callPageHTML))
 )
 
 type callLinkResponse struct {
@@ -111,6 +113,14 @@ func (s *Server) handleCallPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) handleCallPageScript(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	_, err := w.Write(callPageJS)
+	return err
+}
+
+// handleCallPageStyle serves the call link page's stylesheet: the strict
+// Content-Security-Policy (style-src 'self') blocks inline styles.
+func (s *Server) handleCallPageStyle(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	_, err := w.Write(callPageCSS)
 	return err
 }
 

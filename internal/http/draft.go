@@ -12,8 +12,16 @@ func (s *Server) handleDraftGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The conversation must be visible (404 otherwise); no draft of the
+	// caller's is an empty answer (204), which the composer opens with.
+	if _, err := s.cfg.Store.FindConversationByID(r.Context(), id); err != nil {
+		return err
+	}
 	d, err := s.cfg.Store.FindDraft(r.Context(), id)
-	if err != nil {
+	if desk.ErrorKind(err) == desk.ENOTFOUND {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	} else if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, d)

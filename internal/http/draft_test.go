@@ -47,7 +47,7 @@ func TestDraftSend(t *testing.T) {
 		if res.Conversation.Status != "solved" || res.Message.Text != "All fixed" {
 			t.Fatalf("sent: %+v", res)
 		}
-		e.do("GET", path+"/draft", e.agentA, "", 404, nil)
+		e.do("GET", path+"/draft", e.agentA, "", 204, nil)
 	})
 }
 

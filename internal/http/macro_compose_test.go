@@ -39,7 +39,7 @@ func TestMacroComposeActions(t *testing.T) {
 			t.Fatalf("reply draft: %+v", draft)
 		}
 		// Another agent's draft is their own: the macro wrote the caller's.
-		e.do("GET", conv+"/draft", e.sup, "", 404, nil)
+		e.do("GET", conv+"/draft", e.sup, "", 204, nil)
 
 		var d struct {
 			Sender  string

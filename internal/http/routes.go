@@ -160,6 +160,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/me/wrap-up/extend", accessAgent, s.onAgentsNode(hasWrapUp, s.handleWrapUpExtend)},
 		{"POST", "/api/v1/me/wrap-up/finish", accessAgent, s.onAgentsNode(hasWrapUp, s.handleWrapUpFinish)},
 		{"GET", "/call/app.js", accessPublic, s.handleCallPageScript},
+		{"GET", "/call/app.css", accessPublic, s.handleCallPageStyle},
 		{"GET", "/call/{token}", accessPublic, s.handleCallPage},
 		{"POST", "/call/{token}/offer", accessPublic, s.handleCallLinkOffer},
 		{"GET", "/call/{token}/calls/{call_id}", accessPublic, s.ownedCall("call_id", s.handleCallLinkState)},

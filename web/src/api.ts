@@ -143,6 +143,9 @@ export interface LoginResult {
   token: string
   agent: Agent
   expires_at: string
+  /** The role requires two-factor sign-in, not set up yet: only the
+   * account page works until it is. */
+  enroll_required?: boolean
 }
 
 export interface IngestResult {
@@ -272,12 +275,12 @@ const enc = encodeURIComponent
 
 /** api groups the calls by resource, mirroring the route table. */
 export const api = {
-  /** client: "mobile" for the installed phone app (A7), else "web". */
-  login: (email: string, password: string, client: 'web' | 'mobile' = 'web') =>
-    request<LoginResult>('POST', '/auth/login', { email, password, client }),
+  /** client: "mobile" for the installed phone app (A7), else "web"; totpCode when 2FA asks. */
+  login: (email: string, password: string, client: 'web' | 'mobile' = 'web', totpCode?: string) =>
+    request<LoginResult>('POST', '/auth/login', { email, password, client, ...(totpCode ? { totp_code: totpCode } : {}) }),
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<Agent>('GET', '/me'),
-  session: () => request<{ agent: Agent | null }>('GET', '/auth/session'),
+  session: () => request<{ agent: Agent | null; enroll_required?: boolean }>('GET', '/auth/session'),
   setStatus: (status: string) => request<Agent>('PUT', '/me/status', { status }),
   heartbeat: () => request<void>('POST', '/me/heartbeat'),
   setAgentStatus: (id: ID, status: string) => request<Agent>('PUT', `/agents/${enc(id)}/status`, { status }),

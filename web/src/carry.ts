@@ -1,6 +1,7 @@
 // Carry-over between screens: "Continue the conversation" in the new
 // conversation dialog hands what the agent typed to the composer of the
 // ongoing conversation, which takes it once when it opens.
+import { ref } from 'vue'
 import type { ID } from './api'
 
 export interface Carried {
@@ -10,10 +11,16 @@ export interface Carried {
 }
 
 const pending = new Map<ID, Carried>()
+/** carried counts hand-overs: an open composer watches it (the dialog may
+ * continue the very conversation already open). */
+export const carried = ref(0)
 
 /** carry leaves text (and files) for the composer of conversation id. */
 export function carry(id: ID, c: Carried): void {
-  if (c.text.trim() || c.subject?.trim() || c.files?.length) pending.set(id, c)
+  if (c.text.trim() || c.subject?.trim() || c.files?.length) {
+    pending.set(id, c)
+    carried.value++
+  }
 }
 
 /** takeCarried returns and forgets what was left for conversation id. */

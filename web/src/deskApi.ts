@@ -188,7 +188,7 @@ export const deskApi = {
   sendText: (conv: ID, text: string, route: { channel?: string; to?: string; from?: string }) =>
     request<Message>('POST', `/conversations/${enc(conv)}/messages`, { text, ...route }),
 
-  draft: (conv: ID) => request<Draft>('GET', `/conversations/${enc(conv)}/draft`),
+  draft: (conv: ID) => request<Draft | undefined>('GET', `/conversations/${enc(conv)}/draft`),
   saveDraft: (conv: ID, d: { text: string; subject: string; cc: string[]; bcc: string[] }) =>
     request<Draft>('PUT', `/conversations/${enc(conv)}/draft`, d),
   deleteDraft: (conv: ID) => request<void>('DELETE', `/conversations/${enc(conv)}/draft`),

@@ -76,6 +76,8 @@ export interface Filters {
   queue_id: string
   priority: string
   tag: string
+  /** A channel, e.g. "internal" for conversations between agents (C9). */
+  channel?: string
 }
 
 /** contactText: a contact address as shown (a phone number formatted). */

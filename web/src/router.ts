@@ -25,6 +25,9 @@ export const router = createRouter({
     { path: '/admin/tags', name: 'tags', component: () => import('./pages/TagsPage.vue'), meta: { title: 'Tags', role: 'supervisor' } },
     { path: '/admin/forms', name: 'forms', component: () => import('./pages/FormsPage.vue'), meta: { title: 'Forms', role: 'supervisor' } },
     { path: '/admin/channels', name: 'channels', component: () => import('./pages/ChannelsPage.vue'), meta: { title: 'Channels', role: 'supervisor' } },
+    { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { title: 'My account' } },
+    { path: '/admin/cards', name: 'cards', component: () => import('./pages/CardsPage.vue'), meta: { title: 'Context cards', role: 'admin' } },
+    { path: '/admin/security', name: 'security', component: () => import('./pages/SecurityPage.vue'), meta: { title: 'Security', role: 'admin' } },
     { path: '/admin/getting-started', name: 'getting-started', component: () => import('./pages/GettingStartedPage.vue'), meta: { title: 'Getting started', role: 'admin' } },
     { path: '/admin/tokens', name: 'tokens', component: () => import('./pages/TokensPage.vue'), meta: { title: 'Integration tokens', role: 'admin' } },
     { path: '/:rest(.*)*', redirect: '/work/mine' },
@@ -35,6 +38,9 @@ router.beforeEach(async (to) => {
   if (!session.checked) await restore()
   if (to.meta.public) return session.agent && (to.name === 'login' || to.name === 'setup') ? '/work/mine' : true
   if (!session.agent) return { name: 'login', query: to.fullPath !== '/work/mine' ? { next: to.fullPath } : {} }
+  // A role that requires two-factor sign-in, not yet set up: only the
+  // account page, where it is set up.
+  if (session.enrollRequired && to.name !== 'account') return '/account'
   const role = to.meta.role as 'supervisor' | 'admin' | undefined
   if (role && !can(role)) return '/work/mine'
   return true

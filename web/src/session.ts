@@ -6,7 +6,12 @@ import { api, type Agent, type Role } from './api'
 import { live } from './live'
 
 /** notice is why the last session ended, shown on the login page. */
-export const session = reactive<{ agent: Agent | null; checked: boolean; notice: string }>({ agent: null, checked: false, notice: '' })
+export const session = reactive<{ agent: Agent | null; checked: boolean; notice: string; enrollRequired: boolean }>({
+  agent: null,
+  checked: false,
+  notice: '',
+  enrollRequired: false,
+})
 
 const rank: Record<Role, number> = { agent: 1, supervisor: 2, admin: 3 }
 
@@ -19,7 +24,9 @@ export function can(role: Role): boolean {
 export async function restore(): Promise<Agent | null> {
   try {
     // The probe answers {agent: null} rather than 401 when signed out.
-    session.agent = (await api.session()).agent
+    const s = await api.session()
+    session.agent = s.agent
+    session.enrollRequired = !!s.enroll_required
   } catch {
     session.agent = null
   }
@@ -27,11 +34,12 @@ export async function restore(): Promise<Agent | null> {
   return session.agent
 }
 
-export async function login(email: string, password: string): Promise<void> {
-  const res = await api.login(email, password, clientName())
+export async function login(email: string, password: string, totpCode?: string): Promise<void> {
+  const res = await api.login(email, password, clientName(), totpCode)
   // A7: the installed phone app keeps its status through Web Push.
   subscribePush().catch(() => {})
   session.agent = res.agent
+  session.enrollRequired = !!res.enroll_required
   session.checked = true
   session.notice = ''
 }

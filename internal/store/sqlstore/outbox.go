@@ -199,12 +199,51 @@ func (s *Store) JournalSendJobs(ctx context.Context, sending []desk.SendMark, ou
 		}
 		return errors.Join(errs...)
 	}
+	var err error
 	if len(s.lanes) == 1 {
 		// SQLite's one writer: the outcomes share the commit of the
 		// replies and inbound messages queued meanwhile (group commit).
-		return s.lanes[0].do(ctx, all, alone)
+		err = s.lanes[0].do(ctx, all, alone)
+	} else {
+		err = alone(ctx)
 	}
-	return alone(ctx)
+	var failed []desk.ID
+	for _, o := range outcomes {
+		if o.Result == desk.SendFailed {
+			failed = append(failed, o.MessageID)
+		}
+	}
+	if len(failed) > 0 {
+		// A failure is news for the open thread and the row (issue 20);
+		// sends that went out are not worth a frame each.
+		s.publishMessageUpdates(ctx, failed...)
+	}
+	return err
+}
+
+// publishMessageUpdates tells the workspace that messages' delivery
+// states moved, with their conversations' queues for routing the frames.
+func (s *Store) publishMessageUpdates(ctx context.Context, ids ...desk.ID) {
+	args := make([]any, len(ids))
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args[i], marks[i] = int64(id), "$"+itoa(i+1)
+	}
+	rows, err := s.rd.QueryContext(ctx, `SELECT m.id, m.conversation_id, c.queue_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		WHERE m.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	var chs []desk.Change
+	now := s.now()
+	for rows.Next() {
+		var m, c, q int64
+		if rows.Scan(&m, &c, &q) == nil {
+			chs = append(chs, desk.Change{Type: desk.ChangeMessageUpdated, ConversationID: desk.ID(c), MessageID: desk.ID(m), QueueID: desk.ID(q), At: now})
+		}
+	}
+	s.publish(chs...)
 }
 
 // The statements recording a send's outcome, prepared on the writer (see

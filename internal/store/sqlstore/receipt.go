@@ -43,5 +43,6 @@ func (s *Store) ApplyReceipt(ctx context.Context, r *desk.Receipt) (*desk.Messag
 	if err != nil {
 		return nil, err
 	}
+	s.publishMessageUpdates(ctx, m.ID)
 	return m, nil
 }

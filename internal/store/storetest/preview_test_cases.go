@@ -69,7 +69,12 @@ func testConversationPreviews(t *testing.T, open Opener) {
 	if other.LastMessage == nil || other.LastMessage.Text != "no reply yet" || other.LastMessage.Direction != desk.DirectionIn || other.LastOutFailed {
 		t.Fatalf("inbound only: %+v", other.LastMessage)
 	}
+	changes := f.recordChanges()
 	finish(desk.SendFailed, "recipient not on WhatsApp")
+	// The failure is announced for the open thread and the row.
+	if chs := changes(); len(chs) != 1 || chs[0].Type != desk.ChangeMessageUpdated || chs[0].ConversationID != c.ID || chs[0].QueueID != c.QueueID {
+		t.Fatalf("changes after a failed send: %+v", chs)
+	}
 	if got, _ = row(); !got.LastOutFailed || got.LastMessage.DeliveryState != desk.DeliveryFailed {
 		t.Fatalf("failed reply: %+v %+v", got, got.LastMessage)
 	}
@@ -81,9 +86,17 @@ func testConversationPreviews(t *testing.T, open Opener) {
 		t.Fatalf("after the customer's message: %+v %+v", got, got.LastMessage)
 	}
 	// A reply that goes out clears the marker.
-	reply("sent fine")
+	sent := reply("sent fine")
 	finish(desk.SendSent, "")
-	if got, _ = row(); got.LastOutFailed || got.LastMessage.Text != "sent fine" || got.LastMessage.DeliveryState != desk.DeliverySent {
+	// A provider's receipt is announced too.
+	before := len(changes())
+	if _, err := cs.ApplyReceipt(f.sys, &desk.Receipt{Channel: desk.ChannelWhatsApp, ExternalID: "wamid.o" + sent.ID.String(), State: desk.DeliveryDelivered}); err != nil {
+		t.Fatal(err)
+	}
+	if chs := changes(); len(chs) <= before || chs[len(chs)-1].Type != desk.ChangeMessageUpdated || chs[len(chs)-1].MessageID != sent.ID {
+		t.Fatalf("changes after a receipt: %+v", chs)
+	}
+	if got, _ = row(); got.LastOutFailed || got.LastMessage.Text != "sent fine" || got.LastMessage.DeliveryState != desk.DeliveryDelivered {
 		t.Fatalf("after a sent reply: %+v %+v", got, got.LastMessage)
 	}
 	// A row fetched alone is filled the same way.
