@@ -62,7 +62,7 @@ func init() {
 	// Bodies the document describes as plain strings (HTML pages, scripts,
 	// audio) are decoded as opaque bytes: their content type and status are
 	// still checked.
-	for _, ct := range []string{"text/html", "text/javascript", "text/xml", "audio/wav"} {
+	for _, ct := range []string{"text/html", "text/javascript", "text/css", "text/xml", "audio/wav"} {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 	}
 }

@@ -82,9 +82,12 @@ func Key(field, input string, c Context) (string, error) {
 		return "", desk.FieldErrorf(field, "%q is not a phone number: only digits, spaces, dots, dashes, brackets and a leading + are allowed, 3 to 17 digits", input)
 	}
 	if strings.HasPrefix(s, "+") {
+		if !e164Digits(s[1:]) {
+			return "", desk.FieldErrorf(field, "%q is not a phone number: after + come a country code (not 0) and at most 15 digits in all", input)
+		}
 		return international(s[1:]), nil
 	}
-	if strings.HasPrefix(s, "00") && len(s) > 4 {
+	if strings.HasPrefix(s, "00") && e164Digits(s[2:]) {
 		// The international call prefix of most of the world.
 		return international(s[2:]), nil
 	}
@@ -102,10 +105,16 @@ func Key(field, input string, c Context) (string, error) {
 			return k, nil // a foreign number sent without its "+"
 		}
 	}
-	if c.International {
+	if c.International && e164Digits(s) {
 		return "+" + s, nil
 	}
 	return s, nil
+}
+
+// e164Digits reports whether digits can follow "+" in E.164: a country
+// code never starts with 0, and a number has at most 15 digits.
+func e164Digits(digits string) bool {
+	return len(digits) >= 3 && len(digits) <= 15 && digits[0] != '0'
 }
 
 // international keys the digits after "+" or "00": E.164 as libphonenumber
