@@ -542,6 +542,21 @@ async function scenarios(browser: Browser, server: Server) {
     await shot(page, 'queues-hold-music')
     await hold.getByRole('button', { name: /Use default/ }).click()
     await hold.getByTestId('hold-music-state').filter({ hasText: 'Default music' }).waitFor()
+    // B6/I2: the announcement beside the music, played first.
+    const ann = page.getByTestId(`hold-announcement-${defaultQueue.id}`)
+    await ann.getByTestId('hold-announcement-state').filter({ hasText: 'No announcement' }).waitFor()
+    await ann.getByTestId('hold-announcement-file').setInputFiles({ name: 'welcome.wav', mimeType: 'audio/wav', buffer: wav(2) })
+    await ann.getByTestId('hold-announcement-state').filter({ hasText: 'Own announcement, 2 s' }).waitFor()
+    const said = await admin.call('GET', `/queues/${defaultQueue.id}/hold-announcement`)
+    assert(said.custom === true && said.seconds === 2, `announcement stored: ${JSON.stringify(said)}`)
+    await ann.getByRole('button', { name: /Remove/ }).click()
+    await ann.getByTestId('hold-announcement-state').filter({ hasText: 'No announcement' }).waitFor()
+    // C2: the queue setting letting agents give new conversations to colleagues.
+    const card = page.getByTestId(`queue-${defaultQueue.name}`)
+    await card.getByTestId('agents-assign-colleagues').check()
+    await waitFor(async () => (await admin.call('GET', `/queues/${defaultQueue.id}`)).agents_assign_colleagues === true, 'colleagues setting stored')
+    await card.getByTestId('agents-assign-colleagues').uncheck()
+    await waitFor(async () => (await admin.call('GET', `/queues/${defaultQueue.id}`)).agents_assign_colleagues === false, 'colleagues setting cleared')
   })
 
   // ---- Merge (C8) ----

@@ -203,6 +203,8 @@ export interface QueuePatch {
   bot_url?: string
   bot_secret?: string
   survey_enabled?: boolean
+  /** C2: agents may give a new conversation to a colleague of the queue. */
+  agents_assign_colleagues?: boolean
 }
 
 /** ApiError carries the server's error body: code, message and field. */
