@@ -136,6 +136,12 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	a := &App{cfg: c, log: logger, stdout: stdout, store: store}
+	// Numbers stored as bare national digits before the store knew the
+	// country are keyed again with it, once per region (issue 16).
+	if err := store.RekeyRegion(ctx, c.PhoneRegion); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("re-key phone numbers for --phone-region %s: %w", c.PhoneRegion, err)
+	}
 	defer func() {
 		if err != nil {
 			a.Close()

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sort"
+	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/phone"
@@ -47,10 +48,10 @@ func (s *Store) migrateIdentity(ctx context.Context) error {
 		if err := s.rekeySendersTx(ctx, tx); err != nil {
 			return err
 		}
-		if err := s.uniteCustomersTx(ctx, tx); err != nil {
+		if err := s.uniteCustomersTx(ctx, tx, migrationKey); err != nil {
 			return err
 		}
-		if err := s.rekeyConversationsTx(ctx, tx); err != nil {
+		if err := s.rekeyConversationsTx(ctx, tx, migrationKey); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, qOneOngoing)
@@ -73,7 +74,7 @@ func migrationKey(channel, address string) string {
 
 // uniteCustomersTx re-keys contacts and unites the customers that share a
 // keyed contact, into the oldest of them.
-func (s *Store) uniteCustomersTx(ctx context.Context, tx *sql.Tx) error {
+func (s *Store) uniteCustomersTx(ctx context.Context, tx *sql.Tx, migrationKey func(channel, address string) string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT channel, address, customer_id FROM contacts ORDER BY customer_id, position, address`)
 	if err != nil {
 		return err
@@ -143,7 +144,9 @@ func (s *Store) uniteCustomersTx(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 		delete(changed, id)
-		delete(changed, keep) // mergeCustomersTx wrote its keyed contacts
+		// mergeCustomersTx keyed the united contacts without a country:
+		// key them again with this pass's key.
+		changed[keep] = true
 	}
 	ids := make([]desk.ID, 0, len(changed))
 	for id := range changed {
@@ -169,7 +172,7 @@ func (s *Store) uniteCustomersTx(ctx context.Context, tx *sql.Tx) error {
 // rekeyConversationsTx keys the contact address of every conversation on a
 // phone-like channel, merging the ongoing ones that turn out to share a
 // contact and sender (and any that did already) by C8's rules.
-func (s *Store) rekeyConversationsTx(ctx context.Context, tx *sql.Tx) error {
+func (s *Store) rekeyConversationsTx(ctx context.Context, tx *sql.Tx, migrationKey func(channel, address string) string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT channel, contact_address, sender_address FROM conversations WHERE contact_address <> ''`)
 	if err != nil {
 		return err
@@ -313,6 +316,48 @@ func (s *Store) rekeySendersTx(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return nil
+}
+
+// RekeyRegion keys once more, with the server's --phone-region, the
+// national numbers stored as bare digits before a country was known to
+// the store (People contacts typed as "(202) 555-0188" were kept as
+// "2025550188" while a typed To became "+12025550188"): customers that
+// turn out to share a number are united and ongoing conversations merged,
+// as by the identity migration. It runs once per region (recorded in
+// schema_migrations); an empty region does nothing.
+func (s *Store) RekeyRegion(ctx context.Context, region string) error {
+	if region == "" {
+		return nil
+	}
+	name := "100_identity_rekey_" + strings.ToUpper(region) + ".go"
+	var n int
+	if err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = $1`, name).Scan(&n); err != nil {
+		return err
+	} else if n > 0 {
+		return nil
+	}
+	key := func(channel, address string) string {
+		if k, err := phone.Address("address", channel, address, phone.ForChannel(channel, "", region)); err == nil {
+			return k
+		}
+		return address
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES ($1)`, name); err != nil {
+			if s.dialect.IsUniqueViolation(err) {
+				return errMigrated
+			}
+			return err
+		}
+		if err := s.uniteCustomersTx(ctx, tx, key); err != nil {
+			return err
+		}
+		return s.rekeyConversationsTx(ctx, tx, key)
+	})
+	if errors.Is(err, errMigrated) {
+		return nil
+	}
+	return err
 }
 
 // MigrateIdentity runs the identity migration if schema_migrations does

@@ -334,3 +334,58 @@ func (f *fixture) MustIngestOn(channel, from, ext string) *desk.IngestResult {
 	}
 	return res
 }
+
+// testIdentityRegionRekey: before the store knew the server's country, a
+// People contact typed "(202) 555-0188" was kept as its digits while the
+// customer's own SMS arrived as "+12025550188" — two customers, two
+// ongoing conversations. The re-key with --phone-region US (run by the
+// server at start, once) unites them; a number that is not valid there
+// keeps its digits.
+func testIdentityRegionRekey(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	raw, ok := f.s.(interface {
+		RekeyRegion(ctx context.Context, region string) error
+	})
+	if !ok {
+		t.Fatalf("%T has no RekeyRegion", f.s)
+	}
+	carol := &desk.Customer{Name: "Carol", Contacts: []desk.Contact{{Channel: desk.ChannelSMS, Address: "(202) 555-0188"}}}
+	if err := f.s.CreateCustomer(f.sys, carol); err != nil {
+		t.Fatal(err)
+	}
+	if carol.Contacts[0].Address != "2025550188" {
+		t.Fatalf("with no country the typed digits are the key, got %q", carol.Contacts[0].Address)
+	}
+	typed := f.MustIngest("202-555-0188", "r1", "from the typed form", 0)
+	if typed.Customer.ID != carol.ID {
+		t.Fatalf("the digits did not find Carol: %s", typed.Customer.ID)
+	}
+	e164 := f.MustIngest("+12025550188", "r2", "from the phone", 0)
+	if e164.Customer.ID == carol.ID {
+		t.Fatal("the seed did not split the customer")
+	}
+	short := f.MustIngest("123-45", "r3", "a short code, valid nowhere", 0)
+
+	for range 2 { // once only
+		if err := raw.RekeyRegion(f.sys, "US"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cu, err := f.s.FindCustomerByContact(f.sys, desk.ChannelSMS, "+12025550188")
+	if err != nil || cu.ID != carol.ID || cu.Name != "Carol" || len(cu.Contacts) != 1 || cu.Contacts[0].Address != "+12025550188" {
+		t.Fatalf("the number's customer = %+v, %v; want Carol with one keyed contact", cu, err)
+	}
+	if _, err := f.s.FindCustomerByID(f.sys, e164.Customer.ID); desk.ErrorKind(err) != desk.ENOTFOUND {
+		t.Fatalf("the split customer remains: %v", err)
+	}
+	ongoing := f.ongoingFor(carol.ID, desk.ChannelSMS)
+	if len(ongoing) != 1 || ongoing[0].ContactAddress != "+12025550188" {
+		t.Fatalf("ongoing SMS conversations = %d, want one keyed", len(ongoing))
+	}
+	if msgs, _, err := f.s.FindMessages(f.sys, ongoing[0].ID, desk.MessageFilter{Limit: 50}); err != nil || len(msgs) != 2 {
+		t.Fatalf("the surviving conversation has %d messages (%v), want both", len(msgs), err)
+	}
+	if g, err := f.s.FindCustomerByContact(f.sys, desk.ChannelSMS, "12345"); err != nil || g.ID != short.Customer.ID {
+		t.Fatalf("a number not valid in the region changed: %+v, %v", g, err)
+	}
+}

@@ -110,6 +110,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("IdentityProfileName", func(t *testing.T) { testIdentityProfileName(t, open) })
 	t.Run("OneOngoingRace", func(t *testing.T) { testOneOngoingRace(t, open) })
 	t.Run("IdentityMigration", func(t *testing.T) { testIdentityMigration(t, open) })
+	t.Run("IdentityRegionRekey", func(t *testing.T) { testIdentityRegionRekey(t, open) })
 	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
 	t.Run("Retention", func(t *testing.T) { testRetention(t, open) })
 	t.Run("SLAScriptedDays", func(t *testing.T) { testSLAScriptedDays(t, open) })
