@@ -163,7 +163,7 @@ async function scenarios(browser: Browser, server: Server) {
       .replace('wamid.OUT1', 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=')
     await hook(wa.webhook_path, reaction, 'X-Hub-Signature-256', 'sha256=' + hmac('e2e-app-secret', reaction))
     const convs = (await admin.call('GET', '/conversations?view=all&limit=200')).items
-    const waConv = convs.find((c: any) => c.contact_address === '16505551234')
+    const waConv = convs.find((c: any) => c.contact_address === '+16505551234') // wa_id digits keyed as E.164
     await page.goto(`/work/all/${waConv.id}`)
     const msg = page.getByTestId('message').filter({ hasText: 'Does it come in another color?' })
     await msg.getByTestId('message-reactions').filter({ hasText: '👍' }).waitFor()
