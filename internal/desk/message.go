@@ -134,6 +134,10 @@ type InboundMessage struct {
 	ExternalID string
 	// Name is the customer's profile name where the channel tells it.
 	Name string
+	// Profile is what the provider tells of the customer beyond a name
+	// (Viber: avatar_url, language): it fills the customer's attributes of
+	// those names that are empty, never one an agent set.
+	Profile map[string]string
 	// Email is an address the customer gave (Live Chat's pre-chat form):
 	// it becomes their email contact if no customer has it.
 	Email string

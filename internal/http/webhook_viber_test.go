@@ -62,6 +62,12 @@ func TestViberDocumentedCallbacks(t *testing.T) {
 	if a := th[4].Attachments; len(a) != 1 || a[0].Name != "name_of_file.doc" {
 		t.Errorf("file attachment = %+v", a)
 	}
+	// The sender's name and profile (issue 16) reach the customer.
+	var cu desk.Customer
+	e.do("GET", "/api/v1/customers/"+e.conversationOf("01234567890A=").CustomerID.String(), e.admin, "", 200, &cu)
+	if cu.Name != "John McClane" || cu.Attributes["avatar_url"] != "http://avatar.example.com" || cu.Attributes["language"] != "en" {
+		t.Errorf("customer from Viber's sender = %q %+v", cu.Name, cu.Attributes)
+	}
 	conv := e.conversationOf("01234567890A=")
 	reply := "/api/v1/conversations/" + conv.ID.String() + "/messages"
 	optOut := "/api/v1/conversations/" + conv.ID.String() + "/opt-out"

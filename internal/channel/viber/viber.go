@@ -88,8 +88,26 @@ type callback struct {
 }
 
 type user struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Avatar   string `json:"avatar"`
+	Language string `json:"language"`
+}
+
+// profile is what Viber tells of a sender beyond the name, as customer
+// attributes: the avatar's URL (an http(s) link only) and the language.
+func (u *user) profile() map[string]string {
+	p := map[string]string{}
+	if a := strings.TrimSpace(u.Avatar); strings.HasPrefix(a, "https://") || strings.HasPrefix(a, "http://") {
+		p["avatar_url"] = a
+	}
+	if l := strings.TrimSpace(u.Language); l != "" {
+		p["language"] = l
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	return p
 }
 
 // number is a coordinate Viber sends as a JSON number or, in its
@@ -169,8 +187,8 @@ func (c *Channel) HandleWebhook(ctx context.Context, req *desk.WebhookRequest) (
 // inbound maps a message by its documented type (D1), content kept.
 func inbound(cb callback) (desk.InboundMessage, error) {
 	m := cb.Message
-	in := desk.InboundMessage{Channel: desk.ChannelViber, From: cb.Sender.ID, Name: cb.Sender.Name, ExternalID: cb.MessageToken.String(),
-		Type: desk.TypeText, Text: m.Text}
+	in := desk.InboundMessage{Channel: desk.ChannelViber, From: cb.Sender.ID, Name: cb.Sender.Name, Profile: cb.Sender.profile(),
+		ExternalID: cb.MessageToken.String(), Type: desk.TypeText, Text: m.Text}
 	switch m.Type {
 	case "text":
 	case "picture":

@@ -194,6 +194,11 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 			return nil, err
 		}
 	}
+	if len(in.Profile) > 0 {
+		if err := s.fillProfileTx(ctx, tx, cu, in.Profile); err != nil {
+			return nil, err
+		}
+	}
 	if in.Email != "" {
 		if err := s.adoptEmailTx(ctx, tx, cu, in.Email); err != nil {
 			return nil, err
@@ -410,6 +415,29 @@ func (s *Store) fillNameTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, n
 	cu.Name = name
 	_, err := tx.ExecContext(ctx, `UPDATE customers SET name = $1, sort_name = $2, search_terms = $3 WHERE id = $4 AND name = ''`,
 		name, sortName(cu), search.CustomerTerms(name, cu.Contacts), int64(cu.ID))
+	return err
+}
+
+// fillProfileTx fills the customer's attributes a provider's profile
+// names (issue 16: a Viber avatar, a language) where they are empty,
+// never overwriting what an agent set; nothing is written when nothing is
+// new, so a provider repeating its profile on every message costs no write.
+func (s *Store) fillProfileTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, profile map[string]string) error {
+	changed := false
+	for k, v := range profile {
+		v = strings.TrimSpace(v)
+		if k == "" || v == "" || cu.Attributes[k] != "" {
+			continue
+		}
+		if cu.Attributes == nil {
+			cu.Attributes = map[string]string{}
+		}
+		cu.Attributes[k], changed = v, true
+	}
+	if !changed {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE customers SET attributes = $1 WHERE id = $2`, mustJSON(cu.Attributes), int64(cu.ID))
 	return err
 }
 

@@ -140,6 +140,34 @@ func testIdentityProfileName(t *testing.T, open Opener) {
 	if err != nil || res.Customer.Name != "Lee" {
 		t.Fatalf("later name: %+v %v", res.Customer, err)
 	}
+
+	// Profile data (a Viber avatar and language) fills empty attributes
+	// only: an agent's value stays.
+	viber := func(ext string, profile map[string]string) *desk.Customer {
+		t.Helper()
+		res, err := f.s.IngestMessage(f.sys, &desk.InboundMessage{Channel: desk.ChannelViber, From: "01234567890A=", To: "switchboard",
+			Text: "hi", ExternalID: ext, Name: "John McClane", Profile: profile})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cu, err := f.s.FindCustomerByID(f.sys, res.Customer.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cu
+	}
+	john := viber("v1", map[string]string{"avatar_url": "http://avatar.example.com", "language": "en"})
+	if john.Attributes["avatar_url"] != "http://avatar.example.com" || john.Attributes["language"] != "en" {
+		t.Fatalf("profile not stored: %+v", john.Attributes)
+	}
+	mine := map[string]string{"avatar_url": "https://cdn.example.com/agent-chose.png", "plan": "gold"}
+	if _, err := f.s.UpdateCustomer(f.sys, john.ID, desk.CustomerUpdate{Attributes: &mine}); err != nil {
+		t.Fatal(err)
+	}
+	john = viber("v2", map[string]string{"avatar_url": "http://avatar.example.com/new", "language": "de"})
+	if john.Attributes["avatar_url"] != "https://cdn.example.com/agent-chose.png" || john.Attributes["plan"] != "gold" || john.Attributes["language"] != "de" {
+		t.Fatalf("profile after an agent's edit: %+v", john.Attributes)
+	}
 }
 
 // testOneOngoingRace: 50 concurrent inbound messages, new-conversation
