@@ -178,7 +178,8 @@ func NewServer(cfg Config) *Server {
 	}
 	s.phones = phone.Book{Region: cfg.DefaultRegion, OrgRegion: s.orgRegion}
 	if cs, ok := cfg.Store.(desk.ChannelStore); ok {
-		s.phones.Channels = cs.FindChannelBySender
+		// A channel's country setting reaches numbers within 10 s.
+		s.phones.Channels = phone.CachedChannels(cs.FindChannelBySender, 10*time.Second)
 	}
 	s.compose = &compose.Service{Store: cfg.Store, Outbound: s.outbound, Phones: s.phones}
 	s.setup.token.Store(&cfg.SetupToken)

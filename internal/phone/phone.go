@@ -130,11 +130,17 @@ func international(digits string) string {
 // valid parses s in region and returns its E.164 form if it is a valid
 // number.
 func valid(s, region string) (string, bool) {
-	num, err := phonenumbers.Parse(s, region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		return "", false
+	mk := region + "|" + s
+	if v, ok := validMemo.load(mk); ok {
+		r := v.(validResult)
+		return r.key, r.ok
 	}
-	return phonenumbers.Format(num, phonenumbers.E164), true
+	r := validResult{}
+	if num, err := phonenumbers.Parse(s, region); err == nil && phonenumbers.IsValidNumber(num) {
+		r = validResult{key: phonenumbers.Format(num, phonenumbers.E164), ok: true}
+	}
+	validMemo.store(mk, r)
+	return r.key, r.ok
 }
 
 // Valid reports whether key is a number libphonenumber knows as valid, for
@@ -154,11 +160,15 @@ func Display(key string) string {
 	if !strings.HasPrefix(key, "+") {
 		return key
 	}
-	num, err := phonenumbers.Parse(key, "")
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		return key
+	if v, ok := displayMemo.load(key); ok {
+		return v.(string)
 	}
-	return phonenumbers.Format(num, phonenumbers.INTERNATIONAL)
+	shown := key
+	if num, err := phonenumbers.Parse(key, ""); err == nil && phonenumbers.IsValidNumber(num) {
+		shown = phonenumbers.Format(num, phonenumbers.INTERNATIONAL)
+	}
+	displayMemo.store(key, shown)
+	return shown
 }
 
 // IsPhoneChannel reports whether a channel's addresses are phone numbers.

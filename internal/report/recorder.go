@@ -17,7 +17,7 @@ type FactStore interface {
 
 // coalesce is how long the recorder lets changes gather before it
 // refreshes the conversations they touched.
-const coalesce = 500 * time.Millisecond
+const coalesce = 2 * time.Second
 
 // Recorder keeps report facts up to date: every committed change of a
 // conversation marks it, and the recorder recomputes its fact in the

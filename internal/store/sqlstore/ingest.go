@@ -28,12 +28,15 @@ const (
 	qIngestTouchCustomer = `UPDATE customers SET last_activity_at = $1 WHERE id = $2`
 	qIngestNewCustomer   = `INSERT INTO customers (sort_name, contacts, search_terms, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, $4, $4, $4) RETURNING id`
 	qIngestNewContact    = `INSERT INTO contacts (channel, address, customer_id) VALUES ($1, $2, $3)`
-	// qIngestOngoing finds the conversation a message threads into (C5):
-	// the customer's ongoing one, else the one ongoing with the contact
-	// and sender (C4; linked to another customer, or to none).
-	qIngestOngoing = conversationSelect + conversationFrom + ` WHERE c.status <> 'closed' AND (c.customer_id = $1
-		OR (c.channel = $2 AND c.contact_address = $3 AND c.sender_address = $4 AND c.contact_address <> ''))
-		ORDER BY c.customer_id = $1 DESC, c.id DESC LIMIT 1`
+	// qIngestOngoing and qIngestOngoingContact find the conversation a
+	// message threads into (C5): the customer's ongoing one, else the one
+	// ongoing with the contact and sender (C4; linked to another customer,
+	// or to none). Two statements, each answered by an index
+	// (conversations_ongoing, conversations_one_ongoing): one statement
+	// with OR scanned every open conversation, a message at a time.
+	qIngestOngoing        = conversationSelect + conversationFrom + ` WHERE c.customer_id = $1 AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`
+	qIngestOngoingContact = conversationSelect + conversationFrom + ` WHERE c.channel = $1 AND c.contact_address = $2 AND c.sender_address = $3
+		AND c.contact_address <> '' AND c.status <> 'closed' ORDER BY c.id DESC LIMIT 1`
 	qIngestQueueName = `SELECT name, bot_url <> '' FROM queues WHERE id = $1`
 	qIngestNewConv   = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address, topic,
 		created_at, updated_at, last_message_at, last_customer_message_at, waiting_since, bot, subject) VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8, $8, $8, $8, $10, $11) RETURNING id`
@@ -64,7 +67,7 @@ const (
 
 // hotWrites are the statements prepared on the writer connection up front.
 var hotWrites = []string{
-	qIngestDup, qIngestFindCustomer, qIngestTouchCustomer, qIngestNewCustomer, qIngestNewContact, qIngestOngoing,
+	qIngestDup, qIngestFindCustomer, qIngestTouchCustomer, qIngestNewCustomer, qIngestNewContact, qIngestOngoing, qIngestOngoingContact,
 	qIngestQueueName, qIngestNewConv, qIngestTouchConv, qIngestMessage, qInsertEvent,
 	qReplyMessage, qReplyTouchNote, qReplyTouchConv, qReplySwitchConv, qOutboxInsert,
 	qFinishSent, qFinishSentMessage, qFinishRetry, qFinishFailed, qFinishFailedMessage, qMarkSending,
@@ -229,7 +232,7 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 		}
 	}
 	if c == nil {
-		c, err = scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(cu.ID), in.Channel, in.From, in.To))
+		c, err = s.ongoingForTx(ctx, tx, cu.ID, in)
 		if isNoRows(err) && s.dialect.RowLocks && !res.NewCustomer {
 			// About to open one: lock the customer, then look again (a
 			// message of theirs on another lane may have just opened it).
@@ -238,7 +241,7 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 			if _, err := s.txExec(ctx, tx, qIngestLockCustomer, int64(cu.ID)); err != nil {
 				return nil, err
 			}
-			c, err = scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(cu.ID), in.Channel, in.From, in.To))
+			c, err = s.ongoingForTx(ctx, tx, cu.ID, in)
 		}
 	}
 	if isNoRows(err) {
@@ -416,6 +419,16 @@ func (s *Store) fillNameTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, n
 	_, err := tx.ExecContext(ctx, `UPDATE customers SET name = $1, sort_name = $2, search_terms = $3 WHERE id = $4 AND name = ''`,
 		name, sortName(cu), search.CustomerTerms(name, cu.Contacts), int64(cu.ID))
 	return err
+}
+
+// ongoingForTx is the ongoing conversation an inbound message threads
+// into: the customer's, else the one ongoing with its contact and sender.
+func (s *Store) ongoingForTx(ctx context.Context, tx *sql.Tx, customer desk.ID, in *desk.InboundMessage) (*desk.Conversation, error) {
+	c, err := scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(customer)))
+	if isNoRows(err) && in.From != "" {
+		c, err = scanConversation(s.txRow(ctx, tx, qIngestOngoingContact, in.Channel, in.From, in.To))
+	}
+	return c, err
 }
 
 // fillProfileTx fills the customer's attributes a provider's profile

@@ -38,7 +38,7 @@ func (s *Store) systemIDs(ctx context.Context, q string, args ...any) ([]desk.ID
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.rd.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 	var assignee, surveySent, rating sql.NullInt64
 	var tags string
 	var mergedInto sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT queue_id, channel, assignee_id, created_at, survey_sent_at, survey_rating, tags, merged_into_id
+	err := s.rd.QueryRowContext(ctx, `SELECT queue_id, channel, assignee_id, created_at, survey_sent_at, survey_rating, tags, merged_into_id
 		FROM conversations WHERE id = $1`, int64(id)).Scan(&f.QueueID, &f.Channel, &assignee, &created, &surveySent, &rating, &tags, &mergedInto)
 	if isNoRows(err) {
 		return nil // gone (erased): its fact went with it
@@ -48,7 +48,7 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 		f.SurveyRating = &r
 	}
 	cal := sla.Always()
-	if bc, err := scanCalendar(s.r.QueryRowContext(ctx, `SELECT c.id, c.name, c.time_zone, c.hours, c.holidays, c.created_at
+	if bc, err := scanCalendar(s.rd.QueryRowContext(ctx, `SELECT c.id, c.name, c.time_zone, c.hours, c.holidays, c.created_at
 		FROM business_calendars c JOIN queue_calendars q ON q.calendar_id = c.id WHERE q.queue_id = $1`, int64(f.QueueID))); err == nil {
 		if c, err := sla.Compile(bc); err == nil {
 			cal = c
@@ -58,12 +58,12 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 	}
 	// The first agent reply, and the author of the last one.
 	var first, lastAuthor sql.NullInt64
-	if err := s.r.QueryRowContext(ctx, `SELECT min(created_at) FROM messages WHERE conversation_id = $1 AND kind = 'message'
+	if err := s.rd.QueryRowContext(ctx, `SELECT min(created_at) FROM messages WHERE conversation_id = $1 AND kind = 'message'
 		AND direction = 'out' AND author_id IS NOT NULL`, int64(id)).Scan(&first); err != nil {
 		return err
 	}
 	if f.AgentID == nil {
-		err := s.r.QueryRowContext(ctx, `SELECT author_id FROM messages WHERE conversation_id = $1 AND kind = 'message'
+		err := s.rd.QueryRowContext(ctx, `SELECT author_id FROM messages WHERE conversation_id = $1 AND kind = 'message'
 			AND direction = 'out' AND author_id IS NOT NULL ORDER BY id DESC LIMIT 1`, int64(id)).Scan(&lastAuthor)
 		if err != nil && !isNoRows(err) {
 			return err
@@ -77,7 +77,7 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 		f.FirstResponse, f.FirstResponseBusiness = &d, &b
 	}
 	// Solves, reopens and the first assignment, from the timeline.
-	rows, err := s.r.QueryContext(ctx, `SELECT type, data, created_at FROM events WHERE conversation_id = $1 AND type IN ($2, $3, $4) ORDER BY id`,
+	rows, err := s.rd.QueryContext(ctx, `SELECT type, data, created_at FROM events WHERE conversation_id = $1 AND type IN ($2, $3, $4) ORDER BY id`,
 		int64(id), desk.EventStatusChanged, desk.EventReopened, desk.EventAssigned)
 	if err != nil {
 		return err
@@ -122,7 +122,7 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 		}
 	}
 	var fr, nr, res bool
-	err = s.r.QueryRowContext(ctx, `SELECT first_response_breached, next_response_breached, resolution_breached FROM conversation_sla
+	err = s.rd.QueryRowContext(ctx, `SELECT first_response_breached, next_response_breached, resolution_breached FROM conversation_sla
 		WHERE conversation_id = $1 AND policy_id <> 0`, int64(id)).Scan(&fr, &nr, &res)
 	if err == nil {
 		f.SLAApplied, f.SLABreached = true, fr || nr || res
@@ -208,7 +208,7 @@ func (s *Store) FindReportFacts(ctx context.Context, rf desk.ReportFilter) ([]*d
 	const cols = `SELECT f.conversation_id, f.queue_id, f.channel, f.agent_id, f.created_at, f.first_response_at,
 		f.first_response_secs, f.first_response_business_secs, f.resolved_at, f.resolution_secs, f.resolution_business_secs, f.handle_secs,
 		f.reopens, f.sla_applied, f.sla_breached, f.survey_sent, f.survey_rating, f.tags FROM report_facts f`
-	rows, err := s.r.QueryContext(ctx, cols+created.sql()+` UNION ALL `+cols+resolved.sql(), resolved.args...)
+	rows, err := s.rd.QueryContext(ctx, cols+created.sql()+` UNION ALL `+cols+resolved.sql(), resolved.args...)
 	if err != nil {
 		return nil, err
 	}

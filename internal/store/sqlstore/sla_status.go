@@ -17,14 +17,14 @@ func (s *Store) LoadSLAInput(ctx context.Context, id desk.ID) (*desk.SLAInput, e
 	}
 	in := &desk.SLAInput{ConversationID: id}
 	var created int64
-	err := s.r.QueryRowContext(ctx, `SELECT queue_id, priority, created_at FROM conversations WHERE id = $1`, int64(id)).Scan(&in.QueueID, &in.Priority, &created)
+	err := s.rd.QueryRowContext(ctx, `SELECT queue_id, priority, created_at FROM conversations WHERE id = $1`, int64(id)).Scan(&in.QueueID, &in.Priority, &created)
 	if isNoRows(err) {
 		return nil, notFound("conversation")
 	} else if err != nil {
 		return nil, err
 	}
 	in.CreatedAt = fromMicros(created)
-	p, err := scanPolicy(s.r.QueryRowContext(ctx, `SELECT `+qPolicyCols+` FROM sla_policies WHERE queue_id = $1 AND (priority = $2 OR priority = '')
+	p, err := scanPolicy(s.rd.QueryRowContext(ctx, `SELECT `+qPolicyCols+` FROM sla_policies WHERE queue_id = $1 AND (priority = $2 OR priority = '')
 		ORDER BY priority DESC LIMIT 1`, int64(in.QueueID), in.Priority))
 	if err != nil && !isNoRows(err) {
 		return nil, err
@@ -33,7 +33,7 @@ func (s *Store) LoadSLAInput(ctx context.Context, id desk.ID) (*desk.SLAInput, e
 	if in.Stored, err = s.storedSLA(ctx, id); err != nil || p == nil {
 		return in, err // no policy: nothing else is needed
 	}
-	cal, err := scanCalendar(s.r.QueryRowContext(ctx, `SELECT c.id, c.name, c.time_zone, c.hours, c.holidays, c.created_at
+	cal, err := scanCalendar(s.rd.QueryRowContext(ctx, `SELECT c.id, c.name, c.time_zone, c.hours, c.holidays, c.created_at
 		FROM business_calendars c JOIN queue_calendars q ON q.calendar_id = c.id WHERE q.queue_id = $1`, int64(in.QueueID)))
 	if err != nil && !isNoRows(err) {
 		return nil, err
@@ -42,7 +42,7 @@ func (s *Store) LoadSLAInput(ctx context.Context, id desk.ID) (*desk.SLAInput, e
 	// Messages: the customer's, and replies an agent wrote. Notes and
 	// outbound messages without an author (bots, auto-replies, surveys)
 	// are not responses.
-	rows, err := s.r.QueryContext(ctx, `SELECT direction, author_id IS NOT NULL, created_at FROM messages
+	rows, err := s.rd.QueryContext(ctx, `SELECT direction, author_id IS NOT NULL, created_at FROM messages
 		WHERE conversation_id = $1 AND kind = 'message' ORDER BY id`, int64(id))
 	if err != nil {
 		return nil, err
@@ -66,7 +66,7 @@ func (s *Store) LoadSLAInput(ctx context.Context, id desk.ID) (*desk.SLAInput, e
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	erows, err := s.r.QueryContext(ctx, `SELECT type, data, created_at FROM events WHERE conversation_id = $1 AND type IN ($2, $3) ORDER BY id`,
+	erows, err := s.rd.QueryContext(ctx, `SELECT type, data, created_at FROM events WHERE conversation_id = $1 AND type IN ($2, $3) ORDER BY id`,
 		int64(id), desk.EventStatusChanged, desk.EventReopened)
 	if err != nil {
 		return nil, err
@@ -96,7 +96,7 @@ func (s *Store) LoadSLAInput(ctx context.Context, id desk.ID) (*desk.SLAInput, e
 // storedSLA reads the saved status, nil if none.
 func (s *Store) storedSLA(ctx context.Context, id desk.ID) (*desk.SLAStatus, error) {
 	var raw string
-	err := s.r.QueryRowContext(ctx, `SELECT status FROM conversation_sla WHERE conversation_id = $1`, int64(id)).Scan(&raw)
+	err := s.rd.QueryRowContext(ctx, `SELECT status FROM conversation_sla WHERE conversation_id = $1`, int64(id)).Scan(&raw)
 	if isNoRows(err) {
 		return nil, nil
 	} else if err != nil {
@@ -209,7 +209,7 @@ func (s *Store) FindSLADue(ctx context.Context, t time.Time, n int) ([]desk.ID, 
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT conversation_id FROM conversation_sla WHERE next_due IS NOT NULL AND next_due < $1 ORDER BY next_due LIMIT $2`,
+	rows, err := s.rd.QueryContext(ctx, `SELECT conversation_id FROM conversation_sla WHERE next_due IS NOT NULL AND next_due < $1 ORDER BY next_due LIMIT $2`,
 		micros(t), limit(n))
 	if err != nil {
 		return nil, err
