@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -17,6 +18,9 @@ import (
 type firstRun struct {
 	token  atomic.Pointer[string]
 	region atomic.Pointer[string]
+	// regionMiss is when the store last had no organisation (UnixNano):
+	// asked again only 10 s later, not on every inbound message.
+	regionMiss atomic.Int64
 }
 
 type setupRequest struct {
@@ -128,12 +132,16 @@ func (s *Server) orgRegion(ctx context.Context) string {
 	if r := s.setup.region.Load(); r != nil {
 		return *r
 	}
+	if miss := s.setup.regionMiss.Load(); miss != 0 && time.Since(time.Unix(0, miss)) < 10*time.Second {
+		return ""
+	}
 	ss, err := s.setupStore()
 	if err != nil {
 		return ""
 	}
 	o, err := ss.FindOrganisation(desk.NewContextWithActor(ctx, desk.SystemActor))
 	if err != nil {
+		s.setup.regionMiss.Store(time.Now().UnixNano())
 		return ""
 	}
 	s.setup.region.Store(&o.PhoneRegion)
