@@ -50,14 +50,21 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// udpTCPPort is a port free on loopback for both UDP and TCP (baresip
-// listens for SIP on both).
+// udpTCPPort is a port free on loopback for both UDP and TCP, with the
+// next one free for TCP too: baresip listens for SIP on UDP and TCP and
+// for SIP/TLS on the port after (a clash there stops it at start).
 func udpTCPPort(t *testing.T) int {
 	t.Helper()
 	for range 50 {
 		p := udpPort(t)
-		if ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p)); err == nil {
-			ln.Close()
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+		if err != nil {
+			continue
+		}
+		tls, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p+1))
+		ln.Close()
+		if err == nil {
+			tls.Close()
 			return p
 		}
 	}
