@@ -26,33 +26,41 @@ func (s *Store) Utilization(ctx context.Context, from, to time.Time) ([]*desk.Ut
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := []*desk.Utilization{}
+	err = eachStatusSpan(rows, f, t, now, func(id desk.ID, name, status string, a, b int64) {
+		if len(out) == 0 || out[len(out)-1].AgentID != id {
+			out = append(out, &desk.Utilization{AgentID: id, AgentName: name, Seconds: map[string]float64{}})
+		}
+		u := out[len(out)-1]
+		sec := float64(b-a) / 1e6
+		u.Seconds[status] += sec
+		u.Total += sec
+	})
+	return out, err
+}
+
+// eachStatusSpan reads status periods (agent_id, agent name, status,
+// started_at, ended_at: a still open one ends now) and calls fn with each
+// clipped to [f, t), skipping those outside it. It closes rows.
+func eachStatusSpan(rows *sql.Rows, f, t, now int64, fn func(id desk.ID, name, status string, a, b int64)) error {
+	defer rows.Close()
 	for rows.Next() {
 		var id desk.ID
 		var name, status string
 		var start int64
 		var end sql.NullInt64
 		if err := rows.Scan(&id, &name, &status, &start, &end); err != nil {
-			return nil, err
+			return err
 		}
-		stop := now
+		stop := max(now, start)
 		if end.Valid {
 			stop = end.Int64
 		}
-		span := min(stop, t) - max(start, f)
-		if span <= 0 {
-			continue
+		if a, b := max(start, f), min(stop, t); b > a {
+			fn(id, name, status, a, b)
 		}
-		if len(out) == 0 || out[len(out)-1].AgentID != id {
-			out = append(out, &desk.Utilization{AgentID: id, AgentName: name, Seconds: map[string]float64{}})
-		}
-		u := out[len(out)-1]
-		sec := float64(span) / 1e6
-		u.Seconds[status] += sec
-		u.Total += sec
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // Activity sums the agent_activity_log periods (every status, automatic
@@ -78,24 +86,8 @@ func (s *Store) Activity(ctx context.Context, from, to time.Time, agentID *desk.
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := []*desk.AgentActivity{}
-	for rows.Next() {
-		var id desk.ID
-		var name, status string
-		var start int64
-		var end sql.NullInt64
-		if err := rows.Scan(&id, &name, &status, &start, &end); err != nil {
-			return nil, err
-		}
-		stop := max(now, start)
-		if end.Valid {
-			stop = end.Int64
-		}
-		a, b := max(start, f), min(stop, t)
-		if b <= a {
-			continue
-		}
+	err = eachStatusSpan(rows, f, t, now, func(id desk.ID, name, status string, a, b int64) {
 		if len(out) == 0 || out[len(out)-1].AgentID != id {
 			out = append(out, &desk.AgentActivity{AgentID: id, AgentName: name, Seconds: map[string]float64{}})
 		}
@@ -106,6 +98,6 @@ func (s *Store) Activity(ctx context.Context, from, to time.Time, agentID *desk.
 		if timeline {
 			u.Timeline = append(u.Timeline, desk.ActivitySpan{Status: status, From: fromMicros(a), To: fromMicros(b)})
 		}
-	}
-	return out, rows.Err()
+	})
+	return out, err
 }
