@@ -267,10 +267,11 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		hub.SetCallOffers(a.server.CallOffer)
 	}
 	// Mail goes through the same inbound pipeline as webhooks.
-	if a.smtp, err = newSMTP(&c, store, a.server.Deliver, logger); err != nil {
+	in := a.server.Inbound()
+	if a.smtp, err = newSMTP(&c, store, in.Deliver, logger); err != nil {
 		return nil, err
 	}
-	a.imap = imapPoller(c.IMAPPoll, store, a.server.Deliver, logger)
+	a.imap = imapPoller(c.IMAPPoll, store, in.Deliver, logger)
 	return a, nil
 }
 

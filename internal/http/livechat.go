@@ -18,8 +18,6 @@ type seenPusher interface {
 	PushSeen(visitor string) int
 }
 
-var _ desk.ChannelInbound = (*Server)(nil)
-
 // handleWidget serves the Live Chat widget script, which any site may
 // embed; it is public and cached for an hour.
 func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) error {
@@ -47,7 +45,7 @@ func (s *Server) handleLiveChatSocket(w http.ResponseWriter, r *http.Request) er
 	if !ok {
 		return desk.Errorf(desk.ENOTFOUND, "channel not found")
 	}
-	return v.ServeVisitor(w, r, cfg, s)
+	return v.ServeVisitor(w, r, cfg, s.inbound)
 }
 
 // handleConversationSeen records that the agent has read a conversation:
@@ -97,49 +95,4 @@ func (s *Server) liveChat(ctx context.Context, r *http.Request, name string) (*d
 	}
 	ch, err := s.cfg.Channels.Adapter(cfg)
 	return cfg, ch, err
-}
-
-// ApplyReceipt applies a receipt reported by a channel's own listener.
-func (s *Server) ApplyReceipt(ctx context.Context, r *desk.Receipt) (*desk.Message, error) {
-	cs, err := s.channelStore()
-	if err != nil {
-		return nil, err
-	}
-	return cs.ApplyReceipt(ctx, r)
-}
-
-// maxThread bounds the messages a chat visitor is sent on connecting.
-const maxThread = 1000
-
-// Thread returns the messages of a contact's ongoing conversation on the
-// channel (never notes), oldest first, at most maxThread.
-func (s *Server) Thread(ctx context.Context, cfg *desk.ChannelConfig, address string) ([]*desk.Message, error) {
-	cu, err := s.cfg.Store.FindCustomerByContact(ctx, cfg.Kind, address)
-	if desk.ErrorKind(err) == desk.ENOTFOUND {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	convs, _, err := s.cfg.Store.FindConversations(ctx, desk.ConversationFilter{View: desk.ViewAll, Sort: desk.SortLatestPending, CustomerID: &cu.ID, Limit: 1})
-	if err != nil || len(convs) == 0 {
-		return nil, err
-	}
-	var out []*desk.Message
-	f := desk.MessageFilter{Limit: 200}
-	for len(out) < maxThread {
-		page, next, err := s.cfg.Store.FindMessages(ctx, convs[0].ID, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range page {
-			if m.Kind == desk.KindMessage && m.Channel == cfg.Kind {
-				out = append(out, m)
-			}
-		}
-		if next == "" {
-			break
-		}
-		f.Cursor = next
-	}
-	return out, nil
 }

@@ -116,7 +116,7 @@ func (s *Server) handleLiveChatFile(w http.ResponseWriter, r *http.Request) erro
 		ExternalID: "lc-in-" + visitor + "-" + id, Attachments: []desk.Attachment{*file}}
 	file = nil // from here Deliver owns it (and discards it on a repeat)
 	sys := desk.NewContextWithActor(r.Context(), desk.SystemActor)
-	if err := s.Deliver(sys, cfg, &desk.WebhookResult{Messages: []desk.InboundMessage{in}}); err != nil {
+	if err := s.inbound.Deliver(sys, cfg, &desk.WebhookResult{Messages: []desk.InboundMessage{in}}); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"id": id})

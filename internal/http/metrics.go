@@ -7,7 +7,6 @@ import (
 // metrics are the server's Prometheus collectors.
 type metrics struct {
 	latency     *prometheus.HistogramVec
-	ingested    prometheus.Counter
 	storeErrors prometheus.Counter
 }
 
@@ -18,15 +17,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help:    "HTTP request latency by route pattern, method and status.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route", "code"}),
-		ingested: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "switchboard_messages_ingested_total",
-			Help: "Inbound messages stored (duplicates not counted).",
-		}),
 		storeErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "switchboard_store_errors_total",
 			Help: "Requests that failed with an internal (store) error.",
 		}),
 	}
-	reg.MustRegister(m.latency, m.ingested, m.storeErrors)
+	reg.MustRegister(m.latency, m.storeErrors)
 	return m
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/card"
 	"github.com/switchboard-cc/switchboard/internal/compose"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/inbound"
 	"github.com/switchboard-cc/switchboard/internal/macro"
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
@@ -68,6 +69,10 @@ type Config struct {
 	// SessionObserver is told about every revoked session (the real-time
 	// layer closes its connections); may be nil.
 	SessionObserver desk.SessionObserver
+	// Inbound is the inbound use case webhooks, the API channel and Live
+	// Chat's sockets call; nil builds one over Store (with Router, Blobs
+	// and the Media settings).
+	Inbound *inbound.Pipeline
 	// Router picks the queue of a new inbound conversation (B2); nil sends
 	// everything to the Default queue.
 	Router func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error)
@@ -131,7 +136,7 @@ type Server struct {
 	phones   phone.Book
 	drafts   *macro.Service
 	cards    *card.Service
-	media    *attach.Inbound
+	inbound  *inbound.Pipeline
 	timeouts Timeouts
 	anon     *anonLimiter
 	// webhookChannels caches channels for the webhook path.
@@ -185,9 +190,9 @@ func NewServer(cfg Config) *Server {
 	s.setup.token.Store(&cfg.SetupToken)
 	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
 	s.cards = &card.Service{Store: cfg.Store, Client: cfg.Outbound, Clock: cfg.Clock}
-	if cfg.Blobs != nil {
-		s.media = &attach.Inbound{Blobs: cfg.Blobs, Client: cfg.MediaClient, Logger: cfg.Logger, Retry: cfg.MediaRetry, Clock: cfg.Clock,
-			FirstAttempt: cfg.MediaFirstAttempt}
+	s.inbound = cfg.Inbound
+	if s.inbound == nil {
+		s.inbound = s.newInbound()
 	}
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
@@ -201,6 +206,29 @@ func NewServer(cfg Config) *Server {
 	}
 	return s
 }
+
+// newInbound builds the inbound pipeline of a server given none: over the
+// server's store, router, phone book and file store; its metrics join the
+// server's registry.
+func (s *Server) newInbound() *inbound.Pipeline {
+	cfg := s.cfg
+	var media *attach.Inbound
+	if cfg.Blobs != nil {
+		media = &attach.Inbound{Blobs: cfg.Blobs, Client: cfg.MediaClient, Logger: cfg.Logger, Retry: cfg.MediaRetry, Clock: cfg.Clock,
+			FirstAttempt: cfg.MediaFirstAttempt}
+	}
+	var adapters inbound.Adapters
+	if cfg.Channels != nil {
+		adapters = cfg.Channels
+	}
+	p := inbound.New(inbound.Config{Store: cfg.Store.(inbound.Store), Adapters: adapters, Router: cfg.Router,
+		Phones: s.phones, Media: media, Logger: cfg.Logger})
+	cfg.Registry.MustRegister(p.Collectors()...)
+	return p
+}
+
+// Inbound is the server's inbound pipeline.
+func (s *Server) Inbound() *inbound.Pipeline { return s.inbound }
 
 // Handler returns the root handler.
 func (s *Server) Handler() http.Handler {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -82,98 +81,6 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, counts)
 	return nil
-}
-
-// Deliver stores what a channel's inbound traffic carried, for webhooks
-// and for the listeners of channels that do not arrive over HTTP (email):
-// messages are validated, routed and ingested (idempotent on the external
-// ID), receipts applied. A message that fails validation is EINVALID.
-// ctx carries the system actor.
-func (s *Server) Deliver(ctx context.Context, cfg *desk.ChannelConfig, res *desk.WebhookResult) error {
-	cs, err := s.channelStore()
-	if err != nil {
-		return err
-	}
-	desk.CleanStrings(res)
-	for i := range res.Messages {
-		in := &res.Messages[i]
-		in.Channel, in.ChannelID = cfg.Kind, cfg.ID
-		if cfg.Sender != "" {
-			in.To = cfg.Sender
-		}
-		if err := s.keyInbound(ctx, cfg, in); err != nil {
-			return err
-		}
-		if err := in.Validate(); err != nil {
-			return err
-		}
-		if err := s.ingestWebhookMessage(ctx, cfg, in); err != nil {
-			return err
-		}
-	}
-	for i := range res.Receipts {
-		rc := &res.Receipts[i]
-		rc.Channel = cfg.Kind
-		if rc.Watermark {
-			if _, err := cs.ApplyWatermark(ctx, rc); err != nil {
-				return err
-			}
-			continue
-		}
-		if _, err := cs.ApplyReceipt(ctx, rc); desk.ErrorKind(err) == desk.ENOTFOUND {
-			// Receipts of messages sent outside Switchboard, or of a send
-			// whose provider ID is not recorded yet: nothing to update.
-			s.cfg.Logger.Debug("receipt for unknown message", "channel_id", cfg.ID.String(), "external_id", rc.ExternalID)
-		} else if err != nil {
-			return err
-		}
-	}
-	return s.applyProviderEvents(ctx, cs, cfg, res)
-}
-
-// ingestWebhookMessage routes (B2) unless the channel names a queue, then
-// ingests.
-func (s *Server) ingestWebhookMessage(ctx context.Context, cfg *desk.ChannelConfig, in *desk.InboundMessage) error {
-	if cfg.QueueID != nil {
-		in.QueueID = *cfg.QueueID
-	} else if s.cfg.Router != nil {
-		q, err := s.cfg.Router(ctx, in)
-		if err != nil {
-			return err
-		}
-		in.QueueID = q
-	}
-	s.storeMedia(ctx, cfg, in)
-	res, err := s.cfg.Store.IngestMessage(ctx, in)
-	if (err != nil || res.Duplicate) && s.media != nil {
-		// A repeat keeps the files of its first delivery.
-		s.media.Discard(context.WithoutCancel(ctx), in.Attachments)
-	}
-	if err == nil && !res.Duplicate {
-		s.metrics.ingested.Inc()
-	}
-	return err
-}
-
-// storeMedia fetches, checks and stores the files of an inbound message
-// (issue 5) before it is ingested; see attach.Inbound.
-func (s *Server) storeMedia(ctx context.Context, cfg *desk.ChannelConfig, in *desk.InboundMessage) {
-	if len(in.Attachments) == 0 {
-		return
-	}
-	if s.media == nil {
-		for i := range in.Attachments {
-			if a := &in.Attachments[i]; a.BlobKey == "" {
-				a.Refused, a.Content = attach.RefusedUnavailable, nil
-			}
-		}
-		return
-	}
-	ch, err := s.cfg.Channels.Adapter(cfg)
-	if err != nil {
-		ch = nil
-	}
-	s.media.Store(ctx, ch, in)
 }
 
 // deadLetter keeps a refused payload for inspection and answers 400.

@@ -71,7 +71,7 @@ func (s *Server) deliverWebhook(ctx context.Context, cs desk.ChannelStore, cfg *
 		if target.Sender != "" {
 			in.To = target.Sender
 		}
-		err = s.keyInbound(ctx, target, &in)
+		err = s.inbound.Key(ctx, target, &in)
 		if err == nil {
 			err = in.Validate()
 		}
@@ -124,7 +124,7 @@ func (s *Server) deliverWebhook(ctx context.Context, cs desk.ChannelStore, cfg *
 	}
 	for _, target := range order {
 		p := parts[target.ID]
-		if err := s.Deliver(ctx, target, p); err != nil {
+		if err := s.inbound.Deliver(ctx, target, p); err != nil {
 			return nil, err
 		}
 		counts.Messages += len(p.Messages)

@@ -1,4 +1,4 @@
-package http
+package inbound
 
 import (
 	"context"
@@ -13,8 +13,9 @@ import (
 // opt-ins, number changes). A reaction or echo with no message or
 // conversation to go to is logged and skipped: the provider must not
 // retry it.
-func (s *Server) applyProviderEvents(ctx context.Context, cs desk.ChannelStore, cfg *desk.ChannelConfig, res *desk.WebhookResult) error {
-	log := s.cfg.Logger.With("channel_id", cfg.ID.String(), "provider", cfg.Provider)
+func (p *Pipeline) applyProviderEvents(ctx context.Context, cfg *desk.ChannelConfig, res *desk.WebhookResult) error {
+	cs := p.cfg.Store
+	log := p.cfg.Logger.With("channel_id", cfg.ID.String(), "provider", cfg.Provider)
 	for i := range res.Reactions {
 		r := &res.Reactions[i]
 		r.Channel = cfg.Kind
@@ -31,7 +32,7 @@ func (s *Server) applyProviderEvents(ctx context.Context, cs desk.ChannelStore, 
 			in.To = cfg.Sender
 		}
 		// The customer's address is keyed as every inbound one is (issue 16).
-		if err := s.keyInbound(ctx, cfg, in); err != nil {
+		if err := p.Key(ctx, cfg, in); err != nil {
 			log.Info("echo with an unreadable address skipped", "external_id", in.ExternalID, "reason", desk.ErrorMessage(err))
 			continue
 		}
@@ -43,7 +44,7 @@ func (s *Server) applyProviderEvents(ctx context.Context, cs desk.ChannelStore, 
 	}
 	for _, ev := range res.Events {
 		ev.Channel = cfg.Kind
-		pc := phone.ChannelContext(cfg.Kind, cfg, s.phones.Region)
+		pc := phone.ChannelContext(cfg.Kind, cfg, p.cfg.Phones.Region)
 		for _, a := range []*string{&ev.Address, &ev.NewAddress} {
 			if *a != "" {
 				if k, err := phone.Address("address", cfg.Kind, *a, pc); err == nil {
