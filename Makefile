@@ -11,7 +11,7 @@ DATA ?= ./data
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-migrate bench-blobs bench-calls clean
+.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-read bench-read-pg bench-migrate bench-blobs bench-calls clean
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -90,6 +90,23 @@ bench-migrate: build
 	psql -h 127.0.0.1 -U postgres -d postgres -qc 'DROP DATABASE IF EXISTS switchboard_bench_migrate' -c 'CREATE DATABASE switchboard_bench_migrate'
 	@uptime
 	$(BIN) migrate-store --from $(BENCH_MIGRATE_DIR) --to "postgres://postgres@127.0.0.1:5432/switchboard_bench_migrate?sslmode=disable"
+	@uptime
+
+# Read paths (issue 22): seeds 20,000 conversations (10 messages each,
+# customers with four conversations of history) through SQL, starts a
+# server and measures every list view and sort, a conversation with its
+# messages, a customer with history and search at 8 and 32 connections,
+# each beside /healthz of the same server. --conversations 1000000 for the
+# growth table (docs/benchmarks.md).
+bench-read: build
+	@uptime
+	$(BIN) bench read --conversations 20000 --conns 8,32 --duration 4s
+	@uptime
+
+bench-read-pg: build
+	@uptime
+	$(BIN) bench read --conversations 20000 --conns 8,32 --duration 4s \
+	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 	@uptime
 
 bench-search-pg: build

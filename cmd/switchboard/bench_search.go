@@ -47,7 +47,7 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	var err error
 	if db != "" {
 		cfg.Dialect = "postgres"
-		u, err := benchSchemaURL(ctx, db, !cfg.Reuse)
+		u, err := benchSchemaURL(ctx, db, benchSearchSchema, !cfg.Reuse)
 		if err != nil {
 			return err
 		}
@@ -79,21 +79,21 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	return bench.Search(ctx, store, store.DB(), cfg, stdout)
 }
 
-// benchSchemaURL creates the benchmark's schema in the database of dbURL
+// benchSchemaURL creates a benchmark's schema in the database of dbURL
 // (anew when fresh, else keeping an earlier run's data) and returns a URL
 // whose connections use it.
-func benchSchemaURL(ctx context.Context, dbURL string, fresh bool) (string, error) {
+func benchSchemaURL(ctx context.Context, dbURL, schema string, fresh bool) (string, error) {
 	admin, err := sql.Open("pgx", dbURL)
 	if err != nil {
 		return "", err
 	}
 	defer admin.Close()
 	if fresh {
-		if _, err := admin.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+benchSearchSchema+` CASCADE`); err != nil {
+		if _, err := admin.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+schema+` CASCADE`); err != nil {
 			return "", fmt.Errorf("postgres: %w", err)
 		}
 	}
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+benchSearchSchema); err != nil {
+	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+schema); err != nil {
 		return "", fmt.Errorf("postgres: %w", err)
 	}
 	u, err := url.Parse(dbURL)
@@ -101,7 +101,7 @@ func benchSchemaURL(ctx context.Context, dbURL string, fresh bool) (string, erro
 		return "", err
 	}
 	q := u.Query()
-	q.Set("search_path", benchSearchSchema)
+	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }

@@ -28,6 +28,7 @@ commands:
   bench outbound  replies through the outbox to a local fake provider: messages/s, latency
   bench webhook   signed WhatsApp webhooks vs the API channel: inbound messages/s
   bench calls     concurrent bridged G.711 calls: setup time, packet loss, jitter, CPU
+  bench read      seed conversations, then lists, a conversation, a customer, search over HTTP: req/s, latency, ratio to /healthz
   healthcheck   exit 0 if a running server's /readyz answers 200 (container HEALTHCHECK)
   version       print the version (stamped by release builds: -ldflags "-X main.version=...")
 
@@ -84,9 +85,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			"webhook":  runBenchWebhook,
 			"calls":    runBenchCalls,
 			"search":   runBenchSearch,
+			"read":     runBenchRead,
 		}
 		if len(args) < 2 || benches[args[1]] == nil {
-			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws|calls|search [flags]\n")
+			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws|calls|search|read [flags]\n")
 			return errUsage
 		}
 		return benches[args[1]](ctx, args[2:], stdout, stderr)
