@@ -11,7 +11,7 @@ DATA ?= ./data
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-read bench-read-pg bench-migrate bench-blobs bench-calls clean
+.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-read bench-read-pg bench-migrate bench-blobs bench-calls clean bench-search-http bench-search-http-pg
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -86,7 +86,6 @@ BENCH_MIGRATE_DIR ?= /tmp/switchboard-bench-migrate
 bench-migrate: build
 	rm -rf $(BENCH_MIGRATE_DIR) && mkdir -p $(BENCH_MIGRATE_DIR)
 	$(BIN) bench search --data $(BENCH_MIGRATE_DIR) --queries 1
-	mv $(BENCH_MIGRATE_DIR)/search-bench.db $(BENCH_MIGRATE_DIR)/switchboard.db
 	psql -h 127.0.0.1 -U postgres -d postgres -qc 'DROP DATABASE IF EXISTS switchboard_bench_migrate' -c 'CREATE DATABASE switchboard_bench_migrate'
 	@uptime
 	$(BIN) migrate-store --from $(BENCH_MIGRATE_DIR) --to "postgres://postgres@127.0.0.1:5432/switchboard_bench_migrate?sslmode=disable"
@@ -111,6 +110,22 @@ bench-read-pg: build
 
 bench-search-pg: build
 	$(BIN) bench search --queries 2000 \
+	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+# Search over HTTP (issue 22): the same data set (seeded once into
+# BENCH_SEARCH_DIR, reused by later runs; make ... SEARCH_RESEED=1 seeds
+# anew), then a server child process loaded with GET /api/v1/search per
+# kind (rare, common, prefix, phone, name), computed anew and repeated,
+# at 8 and 32 concurrent, beside GET /healthz of the same server.
+BENCH_SEARCH_DIR ?= /tmp/switchboard-bench-search
+bench-search-http: build
+	mkdir -p $(BENCH_SEARCH_DIR)
+	@if [ -z "$(SEARCH_RESEED)" ] && [ -f $(BENCH_SEARCH_DIR)/switchboard.db ]; then reuse=--reuse; fi; \
+	  $(BIN) bench search --data $(BENCH_SEARCH_DIR) $$reuse --queries 0 --http --conns 8,32 --duration 2s
+
+bench-search-http-pg: build
+	@if [ -z "$(SEARCH_RESEED)" ] && psql -h 127.0.0.1 -U postgres -d test -Atc "SELECT 1 FROM pg_namespace WHERE nspname = 'sb_bench_search'" | grep -q 1; then reuse=--reuse; fi; \
+	  $(BIN) bench search $$reuse --queries 0 --http --conns 8,32 --duration 2s \
 	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
 # Replies through the outbox to a local fake WhatsApp provider; signed

@@ -10,7 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
+	"time"
 
+	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/bench"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres"
@@ -39,12 +43,26 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.IntVar(&cfg.Queries, "queries", 2000, "searches to measure")
 	fs.IntVar(&cfg.Limit, "limit", 20, "page size of each result group")
 	fs.BoolVar(&cfg.Reuse, "reuse", false, "measure queries on the data set of an earlier run (--data or --db), skipping seeding")
+	var httpLoad bool
+	var conns string
+	hcfg := bench.SearchHTTPConfig{}
+	fs.BoolVar(&httpLoad, "http", false, "then start a server on the data set and load GET /api/v1/search per kind, beside /healthz")
+	fs.StringVar(&conns, "conns", "8,32", "concurrency levels of --http, comma-separated")
+	fs.DurationVar(&hcfg.Duration, "duration", 3*time.Second, "how long --http loads each kind at each concurrency")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	cfg.Seed.Seed = 7
+	for _, c := range strings.Split(conns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(c))
+		if err != nil || n < 1 {
+			return fmt.Errorf("--conns: %q is not a positive number", c)
+		}
+		hcfg.Conns = append(hcfg.Conns, n)
+	}
 	var store *sqlstore.Store
 	var err error
+	var serverArgs []string
 	if db != "" {
 		cfg.Dialect = "postgres"
 		u, err := benchSchemaURL(ctx, db, benchSearchSchema, !cfg.Reuse)
@@ -55,6 +73,7 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 		if err != nil {
 			return err
 		}
+		serverArgs = []string{"--db", u}
 	} else {
 		if data == "" && cfg.Reuse {
 			return fmt.Errorf("--reuse needs --data (or --db)")
@@ -64,7 +83,8 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 			}
 			defer os.RemoveAll(data)
 		}
-		path := filepath.Join(data, "search-bench.db")
+		path := filepath.Join(data, "switchboard.db")
+		serverArgs = []string{"--data", data}
 		if !cfg.Reuse {
 			for _, suffix := range []string{"", "-wal", "-shm"} {
 				os.Remove(path + suffix)
@@ -74,9 +94,59 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 			return err
 		}
 	}
-	defer store.Close()
+	closed := false
+	defer func() {
+		if !closed {
+			store.Close()
+		}
+	}()
 	fmt.Fprintf(stdout, "bench search: %s, GOMAXPROCS %d, %s/%s\n", cfg.Dialect, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
-	return bench.Search(ctx, store, store.DB(), cfg, stdout)
+	info, err := bench.Search(ctx, store, store.DB(), cfg, stdout)
+	if err != nil || !httpLoad {
+		return err
+	}
+	// Over HTTP: the bench agent gets a password, the store is closed and
+	// a server child process opens the same data set.
+	hash, err := auth.HashPassword(benchSearchPassword)
+	if err != nil {
+		return err
+	}
+	if _, err := store.DB().ExecContext(ctx, `UPDATE agents SET password_hash = $1 WHERE email = $2`, hash, bench.BenchAgentEmail); err != nil {
+		return err
+	}
+	closed = true
+	store.Close()
+	bin, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	srv, err := bench.StartServer(ctx, bin, serverArgs...)
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	hcfg.URL, hcfg.Limit = srv.URL, cfg.Limit
+	if hcfg.Token, err = bench.Login(ctx, srv.URL, bench.BenchAgentEmail, benchSearchPassword); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "load average before: %s\n", loadAverage())
+	err = bench.SearchHTTP(ctx, info, hcfg, stdout)
+	if rss, rerr := srv.RSS(); rerr == nil {
+		fmt.Fprintf(stdout, "server RSS %.0f MB; load average after: %s\n", float64(rss)/1e6, loadAverage())
+	}
+	return err
+}
+
+// benchSearchPassword is the bench agent's password for --http.
+const benchSearchPassword = "search-bench-password"
+
+// loadAverage is /proc/loadavg's first three fields, or "?".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "?"
 }
 
 // benchSchemaURL creates a benchmark's schema in the database of dbURL

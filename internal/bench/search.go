@@ -38,27 +38,31 @@ type searchCase struct {
 // Search seeds the data set through SQL, rebuilds the search indexes
 // (timed: the index build), reports the disk used, then runs the query mix
 // through the store as an agent who sees a subset of the queues, and
-// reports latency percentiles per kind of query and overall.
-func Search(ctx context.Context, store desk.Store, db *sql.DB, cfg SearchConfig, out io.Writer) error {
+// reports latency percentiles per kind of query and overall (none if
+// cfg.Queries is 0). It returns what the queries of SearchHTTP need.
+func Search(ctx context.Context, store desk.Store, db *sql.DB, cfg SearchConfig, out io.Writer) (*SeedInfo, error) {
 	var agent *desk.Agent
 	var info *SeedInfo
 	var err error
 	if cfg.Reuse {
 		sys := desk.NewContextWithActor(ctx, desk.SystemActor)
-		if agent, err = store.FindAgentByEmail(sys, benchAgentEmail); err != nil {
-			return fmt.Errorf("--reuse needs a data set seeded by an earlier run: %w", err)
+		if agent, err = store.FindAgentByEmail(sys, BenchAgentEmail); err != nil {
+			return nil, fmt.Errorf("--reuse needs a data set seeded by an earlier run: %w", err)
 		}
 		if info, err = loadSeedInfo(ctx, db); err != nil {
-			return err
+			return nil, err
 		}
 	} else if agent, info, err = seedAndIndex(ctx, store, db, cfg, out); err != nil {
-		return err
+		return nil, err
 	}
-	return measure(ctx, store, agent, info, cfg, out)
+	if cfg.Queries == 0 {
+		return info, nil
+	}
+	return info, measure(ctx, store, agent, info, cfg, out)
 }
 
-// benchAgentEmail is the account the queries run as.
-const benchAgentEmail = "search-bench@example.com"
+// BenchAgentEmail is the account the queries run as.
+const BenchAgentEmail = "search-bench@example.com"
 
 // seedAndIndex creates the queues and the agent, seeds the data set with
 // index maintenance suspended, and rebuilds the indexes (timed).
@@ -76,7 +80,7 @@ func seedAndIndex(ctx context.Context, store desk.Store, db *sql.DB, cfg SearchC
 			agentQueueIDs = append(agentQueueIDs, q.ID)
 		}
 	}
-	agent := &desk.Agent{Email: benchAgentEmail, Role: desk.RoleAgent, Capacity: 5, QueueIDs: agentQueueIDs}
+	agent := &desk.Agent{Email: BenchAgentEmail, Role: desk.RoleAgent, Capacity: 5, QueueIDs: agentQueueIDs}
 	if err := store.CreateAgent(sys, agent); err != nil {
 		return nil, nil, err
 	}

@@ -19,12 +19,15 @@ const MaxSearchLength = 200
 
 // SearchQuery is a global search (G1). Text is what the user typed: any
 // characters, never query syntax. Type limits the search to one group;
-// a Cursor (from a group's NextCursor) continues that group only.
+// a Cursor (from a group's NextCursor) continues that group only. A store
+// may answer a query repeated while nothing was written from the result it
+// computed then; Fresh asks it to compute the answer anew.
 type SearchQuery struct {
 	Text   string
 	Type   string
 	Cursor string
 	Limit  int
+	Fresh  bool
 }
 
 // Validate trims the text and checks the fields: the text is required and

@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -9,7 +10,10 @@ import (
 // handleSearch is the global search (G1): GET /api/v1/search?q=&type=&cursor=&limit=.
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	sq := desk.SearchQuery{Text: q.Get("q"), Type: q.Get("type"), Cursor: q.Get("cursor")}
+	// Cache-Control: no-cache asks for an answer computed anew rather than
+	// one the store remembers from an unchanged database (same result).
+	sq := desk.SearchQuery{Text: q.Get("q"), Type: q.Get("type"), Cursor: q.Get("cursor"),
+		Fresh: strings.Contains(r.Header.Get("Cache-Control"), "no-cache")}
 	var err error
 	if sq.Limit, err = queryLimit(r); err != nil {
 		return err

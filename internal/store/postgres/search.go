@@ -76,6 +76,17 @@ func (*tsSearch) InIDs(col string, ids []int64) (string, any) { return col + ` =
 // 300 ms at a million messages). Walk or GIN is chosen by Matches' text.
 func (*tsSearch) Args(args []any) []any { return append([]any{pgx.QueryExecModeExec}, args...) }
 
+// Generation implements sqlstore.SearchSQL with the current snapshot
+// (xmin:xmax:in-progress xids): two equal snapshots see exactly the same
+// committed transactions, so nothing a search reads changed between them.
+// It moves with any write transaction of the cluster, so it is exact
+// across nodes, and conservative (another database's writes move it too).
+func (*tsSearch) Generation(ctx context.Context, db *sql.DB) (string, error) {
+	var g string
+	err := db.QueryRowContext(ctx, `SELECT pg_current_snapshot()::text`).Scan(&g)
+	return g, err
+}
+
 // Expr implements sqlstore.SearchSQL.
 func (*tsSearch) Expr(q search.Query) string { return Expr(q) }
 

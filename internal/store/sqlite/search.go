@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/search"
@@ -15,7 +17,55 @@ import (
 // 010_search (messages_fts, conversations_fts, customers_fts). Joining from
 // the index and ordering by its rowid lets FTS5 walk its matches newest
 // first and stop at the window.
-type ftsSearch struct{}
+type ftsSearch struct {
+	// gen is a pool of one connection that only reads PRAGMA
+	// data_version (see Generation); conn is that connection while held
+	// and serial counts the connections held.
+	gen    *sql.DB
+	mu     sync.Mutex
+	conn   *sql.Conn
+	serial int
+}
+
+// Generation implements sqlstore.SearchSQL with PRAGMA data_version on a
+// connection held for it: its value changes whenever another connection
+// (the writer, or another process) commits, and this connection never
+// writes. Values of different connections are not comparable, so the
+// generation names the connection too.
+func (f *ftsSearch) Generation(ctx context.Context, _ *sql.DB) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.gen == nil {
+		return "", nil
+	}
+	if f.conn == nil {
+		c, err := f.gen.Conn(context.Background())
+		if err != nil {
+			return "", err
+		}
+		f.conn, f.serial = c, f.serial+1
+	}
+	var v int64
+	if err := f.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+		f.conn.Close()
+		f.conn = nil
+		return "", err
+	}
+	return strconv.Itoa(f.serial) + ":" + strconv.FormatInt(v, 10), nil
+}
+
+// close releases the generation's connection and pool.
+func (f *ftsSearch) close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.conn != nil {
+		f.conn.Close()
+		f.conn = nil
+	}
+	if f.gen != nil {
+		f.gen.Close()
+	}
+}
 
 // ftsTables names each group's index.
 var ftsTables = map[string]string{
@@ -24,7 +74,7 @@ var ftsTables = map[string]string{
 
 // Matches implements sqlstore.SearchSQL: FTS5 walks its matches by rowid
 // newest first and stops at the limit, so every listing is one query on it.
-func (ftsSearch) Matches(group string, how sqlstore.Listing) string {
+func (*ftsSearch) Matches(group string, how sqlstore.Listing) string {
 	t := ftsTables[group]
 	if how == sqlstore.ListRange {
 		return `SELECT rowid FROM ` + t + ` WHERE ` + t + ` MATCH $1 AND rowid < $2 AND rowid >= $4 ORDER BY rowid DESC LIMIT $3`
@@ -33,16 +83,16 @@ func (ftsSearch) Matches(group string, how sqlstore.Listing) string {
 }
 
 // Span implements sqlstore.SearchSQL: FTS5 needs no ranges.
-func (ftsSearch) Span(string) int64 { return 0 }
+func (*ftsSearch) Span(string) int64 { return 0 }
 
 // Common implements sqlstore.SearchSQL; never asked, as Span is 0.
-func (ftsSearch) Common(context.Context, *sql.DB, string, search.Query, int) (bool, error) {
+func (*ftsSearch) Common(context.Context, *sql.DB, string, search.Query, int) (bool, error) {
 	return false, nil
 }
 
 // InIDs implements sqlstore.SearchSQL with a JSON array, one argument
 // whatever the number of IDs, so the statement stays prepared.
-func (ftsSearch) InIDs(col string, ids []int64) (string, any) {
+func (*ftsSearch) InIDs(col string, ids []int64) (string, any) {
 	b, _ := json.Marshal(ids)
 	return col + ` IN (SELECT value FROM json_each(?))`, string(b)
 }
@@ -50,7 +100,7 @@ func (ftsSearch) InIDs(col string, ids []int64) (string, any) {
 // Expr writes q as an FTS5 expression: every word a quoted string (so
 // nothing the user typed is syntax), prefix words with *, all of them
 // required; a phone number's digits as an alternative prefix.
-func (ftsSearch) Expr(q search.Query) string {
+func (*ftsSearch) Expr(q search.Query) string {
 	return Expr(q)
 }
 
@@ -96,11 +146,11 @@ func prefixKey(t string) string {
 
 // Args implements sqlstore.SearchSQL: SQLite plans FTS5 queries the same
 // way whatever the words, so statements stay prepared.
-func (ftsSearch) Args(args []any) []any { return args }
+func (*ftsSearch) Args(args []any) []any { return args }
 
 // Reindex rebuilds the three indexes from their content tables and merges
 // their segments.
-func (ftsSearch) Reindex(ctx context.Context, db *sql.DB) error {
+func (*ftsSearch) Reindex(ctx context.Context, db *sql.DB) error {
 	for _, t := range []string{"messages_fts", "customers_fts", "conversations_fts"} {
 		if _, err := db.ExecContext(ctx, `INSERT INTO `+t+`(`+t+`) VALUES ('rebuild')`); err != nil {
 			return err

@@ -73,10 +73,21 @@ func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, 
 		return nil, err
 	}
 	cp := newCheckpointer(cdb, nil)
-	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: ftsSearch{},
-		AfterWrite: indexNewMessages, OrderedAgentScan: true, AfterCommit: cp.committed, Close: cp.close}, clock)
+	// The search cache's generation reads through a connection of its own.
+	gen, err := sql.Open("sqlite", dsn(""))
 	if err != nil {
 		cp.close()
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	gen.SetMaxOpenConns(1)
+	fts := &ftsSearch{gen: gen}
+	closeAll := func() { cp.close(); fts.close() }
+	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: fts,
+		AfterWrite: indexNewMessages, OrderedAgentScan: true, AfterCommit: cp.committed, Close: closeAll}, clock)
+	if err != nil {
+		closeAll()
 		w.Close()
 		r.Close()
 		return nil, err

@@ -50,3 +50,38 @@ func TestSearchRanges(t *testing.T) {
 		return s
 	}, func(*testing.T, desk.Store, string, int64) {}, func(_ *testing.T, s desk.Store) desk.Store { return s })
 }
+
+// TestSearchCacheSeesOtherProcess checks that a search repeated on one
+// store sees what another store on the same file (another process, such
+// as the CLI) committed: the cached result's generation is the file's.
+func TestSearchCacheSeesOtherProcess(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "test.db")
+	ctx := desk.NewContextWithActor(context.Background(), desk.SystemActor)
+	a, err := sqlite.Open(ctx, path, desk.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := sqlite.Open(ctx, path, desk.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	customers := func() int {
+		t.Helper()
+		res, err := a.Search(ctx, desk.SearchQuery{Text: "zanzibar"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(res.Customers.Items)
+	}
+	if n, m := customers(), customers(); n != 0 || m != 0 {
+		t.Fatalf("before: %d, %d customers", n, m)
+	}
+	if err := b.CreateCustomer(ctx, &desk.Customer{Name: "Zanzibar Smith"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := customers(); n != 1 {
+		t.Fatalf("after the other store's write: %d customers, want 1", n)
+	}
+}

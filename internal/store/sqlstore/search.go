@@ -43,6 +43,11 @@ type SearchSQL interface {
 	Args(args []any) []any
 	// Reindex rebuilds the indexes from the stored records.
 	Reindex(ctx context.Context, db *sql.DB) error
+	// Generation returns the database's write generation: a value that
+	// differs after any write committed by anyone (another connection,
+	// process or node). db is the readers' pool. Search results are
+	// cached under it (see searchCache); "" caches nothing.
+	Generation(ctx context.Context, db *sql.DB) (string, error)
 }
 
 // Listing is how a match query lists a group's matches.
@@ -174,6 +179,13 @@ func (s *Store) Search(ctx context.Context, q desk.SearchQuery) (*desk.SearchRes
 		}
 		q.Type = cur.Group
 	}
+	return s.cachedSearch(ctx, newSearchKey(actor, q), q.Fresh, func() (*desk.SearchResult, error) {
+		return s.search(ctx, actor, q, cur)
+	})
+}
+
+// search runs a validated Search.
+func (s *Store) search(ctx context.Context, actor *desk.Actor, q desk.SearchQuery, cur searchCursor) (*desk.SearchResult, error) {
 	res := &desk.SearchResult{
 		Conversations: desk.ConversationHits{Items: []*desk.Conversation{}},
 		Messages:      desk.MessageHits{Items: []*desk.MessageHit{}},

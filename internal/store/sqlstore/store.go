@@ -98,6 +98,8 @@ type Store struct {
 	inline atomic.Bool
 	// planHook, if set, is told of each assignment plan (tests).
 	planHook atomic.Pointer[PlanHook]
+	// searchCache holds Search results while the database is unchanged.
+	searchCache searchCache
 }
 
 var (
