@@ -11,7 +11,7 @@ DATA ?= ./data
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-read bench-read-pg bench-migrate bench-blobs bench-calls clean bench-search-http bench-search-http-pg
+.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-read bench-read-pg bench-migrate bench-blobs bench-calls clean bench-search-http bench-search-http-pg bench-ingest-new
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -57,6 +57,10 @@ bench-ingest: build
 bench-ingest-pg: build
 	$(BIN) bench ingest --conns 32 --customers 1000 --duration 10s \
 	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+# Every message from a new customer: a customer and a conversation each.
+bench-ingest-new: build
+	$(BIN) bench ingest --conns 32 --new-customers --duration 10s
 
 # Uploaded-file stores: the data folder and the S3-compatible store that
 # scripts/ensure-services.sh starts (versitygw), put and read MB/s.

@@ -19,8 +19,11 @@ import (
 // --db), creates an admin and uses that admin's token.
 func runBenchIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := bench.IngestConfig{Channel: "api"}
-	var db string
+	var db, serverBin string
 	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
+	fs.StringVar(&serverBin, "server-bin", "", "switchboard binary to run as the server (default: this one), to compare builds under one load generator")
+	fs.BoolVar(&cfg.NewCustomers, "new-customers", false, "every message from a new customer (a new conversation each) instead of threading into 1,000 customers' conversations")
+	fs.DurationVar(&cfg.Healthz, "healthz", 3*time.Second, "then measure GET /healthz of the same server this long, as the reference (0: skip)")
 	fs.StringVar(&cfg.Target, "target", "", "base URL of a running server (default: start one)")
 	fs.StringVar(&cfg.Token, "token", "", "integration or admin token for --target")
 	fs.StringVar(&db, "db", "", "PostgreSQL URL for the started server (default: SQLite in a temp folder)")
@@ -36,12 +39,12 @@ func runBenchIngest(ctx context.Context, args []string, stdout, stderr io.Writer
 	cfg.RunID = hex.EncodeToString(rid[:])
 
 	if cfg.Target == "" {
-		srv, cleanup, err := startBenchServer(ctx, db, stderr)
+		srv, cleanup, err := startBenchServerBin(ctx, serverBin, db, stderr)
 		if err != nil {
 			return err
 		}
 		defer cleanup()
-		cfg.Target = srv.URL
+		cfg.Target, cfg.ServerCPU = srv.URL, srv.CPU
 		if cfg.Token, err = bench.Login(ctx, srv.URL, "bench@example.com", "bench-password"); err != nil {
 			return err
 		}
@@ -53,8 +56,12 @@ func runBenchIngest(ctx context.Context, args []string, stdout, stderr io.Writer
 	if db != "" {
 		store = "postgres"
 	}
-	fmt.Fprintf(stdout, "bench ingest: target %s (%s), %d conns, %d customers, %s after %s warm-up, GOMAXPROCS %d\n",
-		cfg.Target, store, cfg.Conns, cfg.Customers, cfg.Duration, cfg.Warmup, runtime.GOMAXPROCS(0))
+	customers := fmt.Sprintf("%d customers", cfg.Customers)
+	if cfg.NewCustomers {
+		customers = "a new customer per message"
+	}
+	fmt.Fprintf(stdout, "bench ingest: target %s (%s), %d conns, %s, %s after %s warm-up, GOMAXPROCS %d\n",
+		cfg.Target, store, cfg.Conns, customers, cfg.Duration, cfg.Warmup, runtime.GOMAXPROCS(0))
 	res, err := bench.Ingest(ctx, cfg)
 	if res != nil {
 		res.Fprint(stdout)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"strconv"
@@ -28,6 +29,15 @@ type IngestConfig struct {
 	Path    string
 	Payload func(b []byte, n int64) []byte
 	Sign    func(r *http.Request, body []byte)
+	// NewCustomers sends every message from a customer never seen before,
+	// so each one creates a customer and opens a conversation.
+	NewCustomers bool
+	// ServerCPU, if set, reads the server's CPU time; the result then
+	// tells the CPU spent per message over the measured period.
+	ServerCPU func() (time.Duration, error)
+	// Healthz measures GET /healthz of the same server with the same
+	// connections for this long after the run, as the machine's reference.
+	Healthz time.Duration
 }
 
 // IngestResult is what a run measured.
@@ -36,6 +46,12 @@ type IngestResult struct {
 	Errors   int
 	Elapsed  time.Duration
 	Latency  Latencies
+	// ServerCPU is the server's CPU time over the measured period (zero
+	// when not read).
+	ServerCPU time.Duration
+	// HealthzRate is GET /healthz per second of the same server after the
+	// run (zero when not measured).
+	HealthzRate float64
 }
 
 // Rate is messages per second over the measured period.
@@ -46,6 +62,12 @@ func (r *IngestResult) Fprint(w io.Writer) {
 	fmt.Fprintf(w, "ingest: %d messages in %.2f s = %.0f messages/s, %d errors\n",
 		r.Messages, r.Elapsed.Seconds(), r.Rate(), r.Errors)
 	r.Latency.Fprint(w, "ingest")
+	if r.ServerCPU > 0 && r.Messages > 0 {
+		fmt.Fprintf(w, "server CPU: %.3f ms per message\n", float64(r.ServerCPU)/float64(r.Messages)/float64(time.Millisecond))
+	}
+	if r.HealthzRate > 0 {
+		fmt.Fprintf(w, "healthz: %.0f requests/s on the same server; ingest/healthz ratio %.3f\n", r.HealthzRate, r.Rate()/r.HealthzRate)
+	}
 }
 
 // Ingest runs warm-up then the measured period and returns the result. Each
@@ -113,11 +135,18 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 
 	sleep(ctx, cfg.Warmup)
 	errs.Store(0)
+	var cpu0, cpu1 time.Duration
+	if cfg.ServerCPU != nil {
+		cpu0, _ = cfg.ServerCPU()
+	}
 	measuring.Store(true)
 	start := time.Now()
 	sleep(ctx, cfg.Duration)
 	measuring.Store(false)
 	elapsed := time.Since(start)
+	if cfg.ServerCPU != nil {
+		cpu1, _ = cfg.ServerCPU()
+	}
 	close(stop)
 	wg.Wait()
 
@@ -125,7 +154,10 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 	for _, s := range samples {
 		all = append(all, s...)
 	}
-	res := &IngestResult{Messages: len(all), Errors: int(errs.Load()), Elapsed: elapsed, Latency: Summarize(all)}
+	res := &IngestResult{Messages: len(all), Errors: int(errs.Load()), Elapsed: elapsed, Latency: Summarize(all), ServerCPU: cpu1 - cpu0}
+	if cfg.Healthz > 0 && ctx.Err() == nil {
+		res.HealthzRate = healthzRate(ctx, client, cfg.Target, cfg.Conns, cfg.Healthz)
+	}
 	if res.Messages == 0 {
 		if err, ok := firstErr.Load().(error); ok {
 			return res, fmt.Errorf("bench: no message succeeded; first error: %w", err)
@@ -136,11 +168,18 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 }
 
 func appendPayload(b []byte, cfg IngestConfig, n int64) []byte {
-	cust := n % int64(cfg.Customers)
 	b = append(b, `{"channel":"`...)
 	b = append(b, cfg.Channel...)
-	b = append(b, `","from":"+1555`...)
-	b = strconv.AppendInt(b, 1000000+cust, 10)
+	if cfg.NewCustomers {
+		// A number of its own per message and run: an area code picked
+		// by the run's ID (a reused PostgreSQL database has earlier runs'
+		// customers), then the message's sequence number.
+		b = append(b, `","from":"+1`...)
+		b = strconv.AppendInt(b, (200+int64(runHash(cfg.RunID)%700))*10_000_000+n%10_000_000, 10)
+	} else {
+		b = append(b, `","from":"+1555`...)
+		b = strconv.AppendInt(b, 1000000+n%int64(cfg.Customers), 10)
+	}
 	b = append(b, `","to":"bench","text":"Hello, I need help with order `...)
 	b = strconv.AppendInt(b, n, 10)
 	b = append(b, `","external_id":"`...)
@@ -171,6 +210,47 @@ func post(ctx context.Context, c *http.Client, url, token string, body []byte, s
 		return fmt.Errorf("status %d: %s", resp.StatusCode, bytes.TrimSpace(msg))
 	}
 	return nil
+}
+
+// runHash spreads run IDs over numbers.
+func runHash(id string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return h.Sum32()
+}
+
+// healthzRate is GET /healthz per second over d with conns keep-alive
+// connections: the cheapest answer of the same server on the same
+// machine, the reference an ingest rate is compared with.
+func healthzRate(ctx context.Context, c *http.Client, target string, conns int, d time.Duration) float64 {
+	var n atomic.Int64
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				req, err := http.NewRequestWithContext(ctx, http.MethodGet, target+"/healthz", nil)
+				if err != nil {
+					return
+				}
+				resp, err := c.Do(req)
+				if err != nil {
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK && ctx.Err() == nil {
+					n.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(n.Load()) / time.Since(start).Seconds()
 }
 
 func sleep(ctx context.Context, d time.Duration) {
