@@ -43,3 +43,20 @@ func ParseID(s string) (ID, error) {
 	}
 	return ID(v), nil
 }
+
+// EachIDPage pages through IDs in ascending order: find returns up to n
+// IDs after the given one, do handles each page, until a page is empty
+// or either fails (the backfills of SLA status and report facts).
+func EachIDPage(n int, find func(after ID, n int) ([]ID, error), do func(ids []ID) error) error {
+	var after ID
+	for {
+		ids, err := find(after, n)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := do(ids); err != nil {
+			return err
+		}
+		after = ids[len(ids)-1]
+	}
+}

@@ -51,6 +51,12 @@ type ReportFilter struct {
 type ReportStore interface {
 	// RefreshReportFact recomputes a conversation's fact (system).
 	RefreshReportFact(ctx context.Context, conversationID ID) error
+	// RefreshReportFacts recomputes conversations' facts and moves the
+	// report rollups by the difference, in one transaction (system).
+	RefreshReportFacts(ctx context.Context, conversationIDs []ID) error
+	// RollUpReportFacts adds up to limit facts the rollups do not hold
+	// yet to them and says how many (system).
+	RollUpReportFacts(ctx context.Context, limit int) (int, error)
 	// FindReportFacts returns the facts of the filter (supervisor+).
 	FindReportFacts(ctx context.Context, f ReportFilter) ([]*ReportFact, error)
 	// FindConversationsWithoutReportFact pages through conversations

@@ -111,7 +111,9 @@ func Compute(facts []*desk.ReportFact, q Query) []*Row {
 		return a
 	}
 	in := func(t time.Time) bool { return !t.Before(q.From) && t.Before(q.To) }
-	secs := func(d *time.Duration) float64 { return d.Seconds() }
+	// Durations to the precision of their histogram bucket, as rollups
+	// keep them (hist.go), so both paths give the same figures.
+	secs := func(d *time.Duration) float64 { return Quantize(d.Seconds()) }
 	for _, f := range facts {
 		if in(f.CreatedAt) {
 			for _, k := range keys(f, f.CreatedAt, q) {

@@ -11,9 +11,13 @@ import (
 
 // FactStore is what the recorder needs of the store.
 type FactStore interface {
-	RefreshReportFact(ctx context.Context, conversationID desk.ID) error
+	RefreshReportFacts(ctx context.Context, conversationIDs []desk.ID) error
 	FindConversationsWithoutReportFact(ctx context.Context, afterID desk.ID, limit int) ([]desk.ID, error)
+	RollUpReportFacts(ctx context.Context, limit int) (int, error)
 }
+
+// flushBatch is how many conversations one transaction refreshes.
+const flushBatch = 100
 
 // coalesce is how long the recorder lets changes gather before it
 // refreshes the conversations they touched.
@@ -96,8 +100,8 @@ func (r *Recorder) Flush(ctx context.Context) error {
 	}
 	clear(r.dirty)
 	r.mu.Unlock()
-	for i, id := range ids {
-		if err := r.store.RefreshReportFact(ctx, id); err != nil {
+	for i := 0; i < len(ids); i += flushBatch {
+		if err := r.store.RefreshReportFacts(ctx, ids[i:min(i+flushBatch, len(ids))]); err != nil {
 			// Keep the rest marked for the next round.
 			r.mu.Lock()
 			for _, rest := range ids[i:] {
@@ -112,19 +116,17 @@ func (r *Recorder) Flush(ctx context.Context) error {
 
 // Backfill records the facts of conversations that have none (from
 // before reports existed, or missed while a node stopped), a page at a
-// time. Every node runs it at start; refreshing is idempotent.
+// time, then adds facts from before rollups existed to the rollups.
+// Every node runs it at start; both steps are idempotent.
 func (r *Recorder) Backfill(ctx context.Context) error {
-	var after desk.ID
-	for {
-		ids, err := r.store.FindConversationsWithoutReportFact(ctx, after, 200)
-		if err != nil || len(ids) == 0 {
-			return err
+	err := desk.EachIDPage(200, func(after desk.ID, n int) ([]desk.ID, error) {
+		return r.store.FindConversationsWithoutReportFact(ctx, after, n)
+	}, func(ids []desk.ID) error { return r.store.RefreshReportFacts(ctx, ids) })
+	for err == nil {
+		var n int
+		if n, err = r.store.RollUpReportFacts(ctx, 1000); n == 0 {
+			break
 		}
-		for _, id := range ids {
-			if err := r.store.RefreshReportFact(ctx, id); err != nil {
-				return err
-			}
-		}
-		after = ids[len(ids)-1]
 	}
+	return err
 }

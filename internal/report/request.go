@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -17,6 +18,9 @@ type Request struct {
 	Group    string
 	TimeZone string
 	Filter   desk.ReportFilter
+	// Source forces facts or rollups (SourceAuto: rollups when they can
+	// answer).
+	Source string
 }
 
 // Run checks a request and computes its rows from the store's facts.
@@ -55,11 +59,75 @@ func Run(ctx context.Context, s desk.ReportStore, req Request) ([]*Row, error) {
 	if f.Channel != "" && !desk.ValidChannel(f.Channel) {
 		return nil, desk.FieldErrorf("channel", "unknown channel %q", f.Channel)
 	}
+	q := Query{From: from, To: to, Group: req.Group, Location: loc}
+	if rs, ok := s.(RollupStore); ok && req.Source != SourceFacts {
+		if cq, ok := cellQuery(q, f); ok {
+			cells, err := rs.FindReportCells(ctx, cq)
+			if err != nil {
+				return nil, err
+			}
+			return ComputeCells(cells, q)
+		}
+	}
+	if req.Source == SourceRollup {
+		return nil, desk.FieldErrorf("group", "this report cannot be read from rollups")
+	}
 	facts, err := s.FindReportFacts(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	return Compute(facts, Query{From: from, To: to, Group: req.Group, Location: loc}), nil
+	return Compute(facts, q), nil
+}
+
+// Where a report's figures come from (Request.Source): the store's
+// choice, or (tests, benchmarks) facts or rollups only.
+const (
+	SourceAuto   = ""
+	SourceFacts  = "facts"
+	SourceRollup = "rollup"
+)
+
+// cellQuery is the one series of rollup cells that answers a report, if
+// one does: no filter, or one filter and either grouping by time or
+// total, or by that filter's own dimension (but not a tag filter
+// grouped by tag: a conversation counts under each of its tags).
+// Filters on two dimensions, or on one grouped by another, read facts.
+func cellQuery(q Query, f desk.ReportFilter) (CellQuery, bool) {
+	groupDim := map[string]int{GroupQueue: DimQueue, GroupChannel: DimChannel, GroupAgent: DimAgent, GroupTag: DimTag}
+	cq := CellQuery{Dim: DimTotal}
+	gd, byDim := groupDim[q.Group]
+	if byDim {
+		cq.Dim = gd
+	}
+	var filters []CellQuery
+	if f.QueueID != nil {
+		k := f.QueueID.String()
+		filters = append(filters, CellQuery{Dim: DimQueue, Key: &k})
+	}
+	if f.Channel != "" {
+		k := f.Channel
+		filters = append(filters, CellQuery{Dim: DimChannel, Key: &k})
+	}
+	if f.AgentID != nil {
+		k := f.AgentID.String()
+		filters = append(filters, CellQuery{Dim: DimAgent, Key: &k})
+	}
+	if f.Tag != "" {
+		k := strings.ToLower(strings.TrimSpace(f.Tag))
+		filters = append(filters, CellQuery{Dim: DimTag, Key: &k})
+	}
+	switch {
+	case len(filters) > 1:
+		return cq, false
+	case len(filters) == 1:
+		if byDim && (gd != filters[0].Dim || gd == DimTag) {
+			return cq, false
+		}
+		cq = filters[0]
+	}
+	ranges, ok := plan(q)
+	cq.Ranges = ranges
+	return cq, ok
 }
 
 // parseBound reads a date (local midnight) or an RFC 3339 instant.

@@ -175,31 +175,15 @@ func (t *Tracker) Sync(ctx context.Context, ids ...desk.ID) error {
 // policy that have none (from before the policy, or missed while a node
 // stopped), a page at a time.
 func (t *Tracker) Backfill(ctx context.Context) error {
-	var after desk.ID
-	for {
-		ids, err := t.Store.FindConversationsWithoutSLA(ctx, after, 200)
-		if err != nil || len(ids) == 0 {
-			return err
-		}
-		if err := t.Sync(ctx, ids...); err != nil {
-			return err
-		}
-		after = ids[len(ids)-1]
-	}
+	return desk.EachIDPage(200, func(after desk.ID, n int) ([]desk.ID, error) {
+		return t.Store.FindConversationsWithoutSLA(ctx, after, n)
+	}, func(ids []desk.ID) error { return t.Sync(ctx, ids...) })
 }
 
 // Resync recomputes the open conversations of a queue whose policy or
 // calendar changed (0: every queue with a policy or a status).
 func (t *Tracker) Resync(ctx context.Context, queueID desk.ID) error {
-	var after desk.ID
-	for {
-		ids, err := t.Store.FindOpenConversationsForSLA(ctx, queueID, after, 200)
-		if err != nil || len(ids) == 0 {
-			return err
-		}
-		if err := t.Sync(ctx, ids...); err != nil {
-			return err
-		}
-		after = ids[len(ids)-1]
-	}
+	return desk.EachIDPage(200, func(after desk.ID, n int) ([]desk.ID, error) {
+		return t.Store.FindOpenConversationsForSLA(ctx, queueID, after, n)
+	}, func(ids []desk.ID) error { return t.Sync(ctx, ids...) })
 }

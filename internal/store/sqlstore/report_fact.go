@@ -3,22 +3,83 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/report"
 	"github.com/switchboard-cc/switchboard/internal/sla"
 )
 
 var _ desk.ReportStore = (*Store)(nil)
 
-// RefreshReportFact recomputes a conversation's report fact from its
-// messages, events, SLA status and survey (system). It reads one
-// conversation's timeline, once per change of it: reports then read facts.
+// RefreshReportFact recomputes a conversation's report fact (system); see
+// RefreshReportFacts.
 func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
+	return s.RefreshReportFacts(ctx, []desk.ID{id})
+}
+
+// RefreshReportFacts recomputes conversations' report facts from their
+// messages, events, SLA status and survey (system), and moves the rollup
+// cells by the difference between each old and new fact, in one
+// transaction. It reads one conversation's timeline, once per change of
+// it: reports then read facts or cells.
+func (s *Store) RefreshReportFacts(ctx context.Context, ids []desk.ID) error {
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}
+	ids = append([]desk.ID(nil), ids...)
+	slices.Sort(ids) // locks in one order
+	facts := make([]*desk.ReportFact, len(ids))
+	for i, id := range ids {
+		f, err := s.computeReportFact(ctx, id)
+		if err != nil {
+			return err
+		}
+		facts[i] = f
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		d := report.Delta{}
+		for i, id := range ids {
+			if s.dialect.Name == "postgres" {
+				// Two nodes refreshing one conversation take turns, so
+				// each subtracts what the other added.
+				if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(1919250543, ($1 % 2147483647)::int)`, int64(id)); err != nil {
+					return err
+				}
+			}
+			lock := ""
+			if s.dialect.RowLocks {
+				lock = ` FOR UPDATE` // after RollUpReportFacts of another node
+			}
+			old, err := scanReportFact(tx.QueryRowContext(ctx, qReportFactCols+` WHERE f.conversation_id = $1`+lock, int64(id)))
+			if err != nil && !isNoRows(err) {
+				return err
+			}
+			if old != nil && old.rolledUp {
+				d.AddFact(&old.ReportFact, -1)
+			}
+			if facts[i] == nil {
+				if old != nil {
+					if _, err := tx.ExecContext(ctx, `DELETE FROM report_facts WHERE conversation_id = $1`, int64(id)); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if err := s.saveReportFact(ctx, tx, facts[i]); err != nil {
+				return err
+			}
+			d.AddFact(facts[i], 1)
+		}
+		return s.applyReportDelta(ctx, tx, d)
+	})
+}
+
+// computeReportFact works out a conversation's fact; nil when it is not
+// counted (erased, merged into another, internal).
+func (s *Store) computeReportFact(ctx context.Context, id desk.ID) (*desk.ReportFact, error) {
 	f := &desk.ReportFact{ConversationID: id}
 	var created int64
 	var assignee, surveySent, rating sql.NullInt64
@@ -27,20 +88,19 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 	err := s.rd.QueryRowContext(ctx, `SELECT queue_id, channel, assignee_id, created_at, survey_sent_at, survey_rating, tags, merged_into_id
 		FROM conversations WHERE id = $1`, int64(id)).Scan(&f.QueueID, &f.Channel, &assignee, &created, &surveySent, &rating, &tags, &mergedInto)
 	if isNoRows(err) {
-		return nil // gone (erased): its fact went with it
+		return nil, nil // gone (erased): its fact went with it
 	} else if err != nil {
-		return err
+		return nil, err
 	}
 	if mergedInto.Valid || f.Channel == desk.ChannelInternal {
 		// Merged into another (which counts for both) or between agents:
 		// not a customer conversation of its own.
-		_, err := s.w.ExecContext(ctx, `DELETE FROM report_facts WHERE conversation_id = $1`, int64(id))
-		return err
+		return nil, nil
 	}
 	f.CreatedAt = fromMicros(created)
 	f.AgentID = nullID(assignee)
 	if err := scanJSON(tags, &f.Tags); err != nil {
-		return err
+		return nil, err
 	}
 	f.SurveySent = surveySent.Valid
 	if rating.Valid {
@@ -54,19 +114,19 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 			cal = c
 		}
 	} else if !isNoRows(err) {
-		return err
+		return nil, err
 	}
 	// The first agent reply, and the author of the last one.
 	var first, lastAuthor sql.NullInt64
 	if err := s.rd.QueryRowContext(ctx, `SELECT min(created_at) FROM messages WHERE conversation_id = $1 AND kind = 'message'
 		AND direction = 'out' AND author_id IS NOT NULL`, int64(id)).Scan(&first); err != nil {
-		return err
+		return nil, err
 	}
 	if f.AgentID == nil {
 		err := s.rd.QueryRowContext(ctx, `SELECT author_id FROM messages WHERE conversation_id = $1 AND kind = 'message'
 			AND direction = 'out' AND author_id IS NOT NULL ORDER BY id DESC LIMIT 1`, int64(id)).Scan(&lastAuthor)
 		if err != nil && !isNoRows(err) {
-			return err
+			return nil, err
 		}
 		f.AgentID = nullID(lastAuthor)
 	}
@@ -80,7 +140,7 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 	rows, err := s.rd.QueryContext(ctx, `SELECT type, data, created_at FROM events WHERE conversation_id = $1 AND type IN ($2, $3, $4) ORDER BY id`,
 		int64(id), desk.EventStatusChanged, desk.EventReopened, desk.EventAssigned)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	done := func(st any) bool { return st == desk.ConversationSolved || st == desk.ConversationClosed }
 	var firstAssigned *time.Time
@@ -90,7 +150,7 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 		var at int64
 		if err := rows.Scan(&typ, &data, &at); err != nil {
 			rows.Close()
-			return err
+			return nil, err
 		}
 		var d map[string]any
 		_ = scanJSON(data, &d)
@@ -111,7 +171,7 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	if f.ResolvedAt != nil {
 		d, b := f.ResolvedAt.Sub(f.CreatedAt), cal.Between(f.CreatedAt, *f.ResolvedAt)
@@ -127,9 +187,9 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 	if err == nil {
 		f.SLAApplied, f.SLABreached = true, fr || nr || res
 	} else if !isNoRows(err) {
-		return err
+		return nil, err
 	}
-	return s.saveReportFact(ctx, f)
+	return f, nil
 }
 
 // tagList is tags, never nil (stored as a JSON array).
@@ -140,8 +200,8 @@ func tagList(tags []string) []string {
 	return tags
 }
 
-// saveReportFact upserts a fact row.
-func (s *Store) saveReportFact(ctx context.Context, f *desk.ReportFact) error {
+// saveReportFact upserts a fact row, marked as added to the rollups.
+func (s *Store) saveReportFact(ctx context.Context, tx *sql.Tx, f *desk.ReportFact) error {
 	secs := func(d *time.Duration) any {
 		if d == nil {
 			return nil
@@ -158,17 +218,17 @@ func (s *Store) saveReportFact(ctx context.Context, f *desk.ReportFact) error {
 	if f.SurveyRating != nil {
 		rating = *f.SurveyRating
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO report_facts (conversation_id, queue_id, channel, agent_id, created_at, first_response_at,
+	_, err := tx.ExecContext(ctx, `INSERT INTO report_facts (conversation_id, queue_id, channel, agent_id, created_at, first_response_at,
 		first_response_secs, first_response_business_secs, resolved_at, resolution_secs, resolution_business_secs, handle_secs, reopens,
-		sla_applied, sla_breached, survey_sent, survey_rating, updated_at, tags)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+		sla_applied, sla_breached, survey_sent, survey_rating, updated_at, tags, rolled_up)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, TRUE)
 		ON CONFLICT (conversation_id) DO UPDATE SET queue_id = excluded.queue_id, channel = excluded.channel, agent_id = excluded.agent_id,
 		created_at = excluded.created_at, first_response_at = excluded.first_response_at, first_response_secs = excluded.first_response_secs,
 		first_response_business_secs = excluded.first_response_business_secs, resolved_at = excluded.resolved_at,
 		resolution_secs = excluded.resolution_secs, resolution_business_secs = excluded.resolution_business_secs,
 		handle_secs = excluded.handle_secs, reopens = excluded.reopens, sla_applied = excluded.sla_applied,
 		sla_breached = excluded.sla_breached, survey_sent = excluded.survey_sent, survey_rating = excluded.survey_rating,
-		updated_at = excluded.updated_at, tags = excluded.tags`,
+		updated_at = excluded.updated_at, tags = excluded.tags, rolled_up = TRUE`,
 		int64(f.ConversationID), int64(f.QueueID), f.Channel, idArg(f.AgentID), micros(f.CreatedAt), at(f.FirstReplyAt),
 		secs(f.FirstResponse), secs(f.FirstResponseBusiness), at(f.ResolvedAt), secs(f.Resolution), secs(f.ResolutionBusiness),
 		secs(f.Handle), f.Reopens, f.SLAApplied, f.SLABreached, f.SurveySent, rating, micros(s.now()), mustJSON(tagList(f.Tags)))
@@ -205,15 +265,43 @@ func (s *Store) FindReportFacts(ctx context.Context, rf desk.ReportFilter) ([]*d
 	resolved := where{args: append([]any(nil), created.args...)}
 	resolved.add(`f.resolved_at >= ? AND f.resolved_at < ? AND NOT (f.created_at >= ? AND f.created_at < ?)`, from, to, from, to)
 	filters(&resolved)
-	const cols = `SELECT f.conversation_id, f.queue_id, f.channel, f.agent_id, f.created_at, f.first_response_at,
-		f.first_response_secs, f.first_response_business_secs, f.resolved_at, f.resolution_secs, f.resolution_business_secs, f.handle_secs,
-		f.reopens, f.sla_applied, f.sla_breached, f.survey_sent, f.survey_rating, f.tags FROM report_facts f`
-	rows, err := s.rd.QueryContext(ctx, cols+created.sql()+` UNION ALL `+cols+resolved.sql(), resolved.args...)
+	rows, err := s.rd.QueryContext(ctx, qReportFactCols+created.sql()+` UNION ALL `+qReportFactCols+resolved.sql(), resolved.args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []*desk.ReportFact{}
+	for rows.Next() {
+		f, err := scanReportFact(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &f.ReportFact)
+	}
+	return out, rows.Err()
+}
+
+// qReportFactCols reads facts (scanReportFact).
+const qReportFactCols = `SELECT f.conversation_id, f.queue_id, f.channel, f.agent_id, f.created_at, f.first_response_at,
+		f.first_response_secs, f.first_response_business_secs, f.resolved_at, f.resolution_secs, f.resolution_business_secs, f.handle_secs,
+		f.reopens, f.sla_applied, f.sla_breached, f.survey_sent, f.survey_rating, f.tags, f.rolled_up FROM report_facts f`
+
+// storedFact is a fact as stored, and whether the rollups hold it.
+type storedFact struct {
+	desk.ReportFact
+	rolledUp bool
+}
+
+// scanReportFact reads a row of qReportFactCols.
+func scanReportFact(r interface{ Scan(...any) error }) (*storedFact, error) {
+	var f storedFact
+	var agent, firstAt, frs, frb, resolved, rs, rb, hs, rating sql.NullInt64
+	var created int64
+	var tags string
+	if err := r.Scan(&f.ConversationID, &f.QueueID, &f.Channel, &agent, &created, &firstAt, &frs, &frb, &resolved, &rs, &rb, &hs,
+		&f.Reopens, &f.SLAApplied, &f.SLABreached, &f.SurveySent, &rating, &tags, &f.rolledUp); err != nil {
+		return nil, err
+	}
 	dur := func(v sql.NullInt64) *time.Duration {
 		if !v.Valid {
 			return nil
@@ -221,25 +309,14 @@ func (s *Store) FindReportFacts(ctx context.Context, rf desk.ReportFilter) ([]*d
 		d := time.Duration(v.Int64) * time.Second
 		return &d
 	}
-	for rows.Next() {
-		var f desk.ReportFact
-		var agent, firstAt, frs, frb, resolved, rs, rb, hs, rating sql.NullInt64
-		var created int64
-		var tags string
-		if err := rows.Scan(&f.ConversationID, &f.QueueID, &f.Channel, &agent, &created, &firstAt, &frs, &frb, &resolved, &rs, &rb, &hs,
-			&f.Reopens, &f.SLAApplied, &f.SLABreached, &f.SurveySent, &rating, &tags); err != nil {
-			return nil, err
-		}
-		f.AgentID, f.CreatedAt, f.FirstReplyAt, f.ResolvedAt = nullID(agent), fromMicros(created), nullTime(firstAt), nullTime(resolved)
-		f.FirstResponse, f.FirstResponseBusiness, f.Resolution, f.ResolutionBusiness, f.Handle = dur(frs), dur(frb), dur(rs), dur(rb), dur(hs)
-		if rating.Valid {
-			r := int(rating.Int64)
-			f.SurveyRating = &r
-		}
-		if err := scanJSON(tags, &f.Tags); err != nil {
-			return nil, err
-		}
-		out = append(out, &f)
+	f.AgentID, f.CreatedAt, f.FirstReplyAt, f.ResolvedAt = nullID(agent), fromMicros(created), nullTime(firstAt), nullTime(resolved)
+	f.FirstResponse, f.FirstResponseBusiness, f.Resolution, f.ResolutionBusiness, f.Handle = dur(frs), dur(frb), dur(rs), dur(rb), dur(hs)
+	if rating.Valid {
+		r := int(rating.Int64)
+		f.SurveyRating = &r
 	}
-	return out, rows.Err()
+	if err := scanJSON(tags, &f.Tags); err != nil {
+		return nil, err
+	}
+	return &f, nil
 }

@@ -77,6 +77,9 @@ func testReportBackfill(t *testing.T, open Opener) {
 			t.Fatal("the merged-away conversation is still reported")
 		}
 	}
+	// The merged-away fact left the rollups too.
+	day := func(d int) string { return f.clock.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+	sameReports(t, f.as(sup), f.s, "UTC", day(-2), day(2), q.ID, agent.ID)
 	if err := sla.NewTracker(f.s, f.clock, log, time.Second).Backfill(f.sys); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,407 @@
+package report
+
+import (
+	"context"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/desk"
+)
+
+// Rollups: every fact adds itself to cells of series (the whole desk,
+// its queue, channel, agent and each tag) per UTC hour and per UTC day;
+// a report reads cells instead of facts when its question allows (see
+// Run). A fact counts "in" in the cells of its creation time and "out"
+// in those of its resolution time, as in Compute.
+
+// Series dimensions of a cell.
+const (
+	DimTotal = iota
+	DimQueue
+	DimChannel
+	DimAgent
+	DimTag
+)
+
+// Cell widths.
+const (
+	WidthHour = 0
+	WidthDay  = 1
+)
+
+// CellKey names a cell: a series (dimension and value: a queue or agent
+// ID in decimal, a channel, a tag; "" for the total, no agent, no tag)
+// and a UTC hour or day, by its start in microseconds.
+type CellKey struct {
+	Dim    int
+	Key    string
+	Width  int
+	Bucket int64
+}
+
+// Counts are a cell's additive figures.
+type Counts struct {
+	In, Out, Reopened, SLAMet, SLABreached, CSATSent, CSATResponses, RatingSum int64
+	Ratings                                                                    [5]int64
+}
+
+func (c *Counts) add(o *Counts) {
+	c.In += o.In
+	c.Out += o.Out
+	c.Reopened += o.Reopened
+	c.SLAMet += o.SLAMet
+	c.SLABreached += o.SLABreached
+	c.CSATSent += o.CSATSent
+	c.CSATResponses += o.CSATResponses
+	c.RatingSum += o.RatingSum
+	for i := range c.Ratings {
+		c.Ratings[i] += o.Ratings[i]
+	}
+}
+
+// Zero says every count is zero.
+func (c *Counts) Zero() bool { return *c == Counts{} }
+
+// Cell is a cell's counts and duration histograms (or a change of them).
+type Cell struct {
+	Counts
+	Hists [NumHists]Hist
+}
+
+func (c *Cell) hist(m, b int, n int64) {
+	if c.Hists[m] == nil {
+		c.Hists[m] = Hist{}
+	}
+	c.Hists[m][b] += n
+	if c.Hists[m][b] == 0 {
+		delete(c.Hists[m], b)
+	}
+}
+
+// Add adds another cell.
+func (c *Cell) Add(o *Cell) {
+	c.Counts.add(&o.Counts)
+	for m := range o.Hists {
+		for b, n := range o.Hists[m] {
+			c.hist(m, b, n)
+		}
+	}
+}
+
+// AddEncoded adds histograms in the form of EncodeHists.
+func (c *Cell) AddEncoded(b []byte) error {
+	return DecodeHists(b, func(m, bucket int, n int64) { c.hist(m, bucket, n) })
+}
+
+// Empty says the cell holds nothing.
+func (c *Cell) Empty() bool {
+	if !c.Counts.Zero() {
+		return false
+	}
+	for _, h := range c.Hists {
+		if len(h) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Delta is a change of cells: what facts add (sign 1) or take away (-1).
+type Delta map[CellKey]*Cell
+
+// AddFact adds a fact's contribution times sign.
+func (d Delta) AddFact(f *desk.ReportFact, sign int64) {
+	type series struct {
+		dim int
+		key string
+	}
+	ss := []series{{DimTotal, ""}, {DimQueue, f.QueueID.String()}, {DimChannel, f.Channel}, {DimAgent, ""}}
+	if f.AgentID != nil {
+		ss[3].key = f.AgentID.String()
+	}
+	if len(f.Tags) == 0 {
+		ss = append(ss, series{DimTag, ""})
+	}
+	for _, t := range f.Tags {
+		ss = append(ss, series{DimTag, t})
+	}
+	part := func(t time.Time, fill func(c *Cell)) {
+		var c Cell
+		fill(&c)
+		for _, s := range ss {
+			for _, w := range []int{WidthHour, WidthDay} {
+				k := CellKey{Dim: s.dim, Key: s.key, Width: w, Bucket: cellStart(t, w).UnixMicro()}
+				x := d[k]
+				if x == nil {
+					x = &Cell{}
+					d[k] = x
+				}
+				x.Add(&c)
+			}
+		}
+	}
+	b := func(p *time.Duration) int { return Bucket(int64(p.Seconds())) }
+	part(f.CreatedAt, func(c *Cell) {
+		c.In = sign
+		if f.FirstResponse != nil {
+			c.hist(HistFirstResponse, b(f.FirstResponse), sign)
+		}
+		if f.FirstResponseBusiness != nil {
+			c.hist(HistFirstResponseBusiness, b(f.FirstResponseBusiness), sign)
+		}
+	})
+	if f.ResolvedAt == nil {
+		return
+	}
+	part(*f.ResolvedAt, func(c *Cell) {
+		c.Out = sign
+		if f.Resolution != nil {
+			c.hist(HistResolution, b(f.Resolution), sign)
+		}
+		if f.ResolutionBusiness != nil {
+			c.hist(HistResolutionBusiness, b(f.ResolutionBusiness), sign)
+		}
+		if f.Handle != nil {
+			c.hist(HistHandle, b(f.Handle), sign)
+		}
+		if f.Reopens > 0 {
+			c.Reopened = sign
+		}
+		if f.SLAApplied {
+			if f.SLABreached {
+				c.SLABreached = sign
+			} else {
+				c.SLAMet = sign
+			}
+		}
+		if f.SurveySent {
+			c.CSATSent = sign
+			if r := f.SurveyRating; r != nil && *r >= 1 && *r <= 5 {
+				c.CSATResponses = sign
+				c.Ratings[*r-1] = sign
+				c.RatingSum = sign * int64(*r)
+			}
+		}
+	})
+}
+
+// Keys are the cells the delta changes, in one fixed order (so that
+// writers lock cells in the same order).
+func (d Delta) Keys() []CellKey {
+	out := make([]CellKey, 0, len(d))
+	for k, c := range d {
+		if !c.Empty() {
+			out = append(out, k)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Dim != b.Dim {
+			return a.Dim < b.Dim
+		}
+		if a.Key != b.Key {
+			return a.Key < b.Key
+		}
+		if a.Width != b.Width {
+			return a.Width < b.Width
+		}
+		return a.Bucket < b.Bucket
+	})
+	return out
+}
+
+// cellStart is the start of the UTC hour or day holding t.
+func cellStart(t time.Time, width int) time.Time {
+	t = t.UTC()
+	if width == WidthDay {
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return t.Truncate(time.Hour)
+}
+
+// CellRange selects cells of one width starting in [From, To).
+type CellRange struct {
+	Width    int
+	From, To time.Time
+}
+
+// CellQuery selects cells of one series (Key nil: every value of Dim).
+type CellQuery struct {
+	Dim    int
+	Key    *string
+	Ranges []CellRange
+}
+
+// RawCell is a stored cell as read: counts, and histograms encoded.
+type RawCell struct {
+	CellKey
+	Counts Counts
+	Hists  []byte
+}
+
+// RollupStore reads cells (supervisor+). The store keeps them up to date
+// with the facts.
+type RollupStore interface {
+	FindReportCells(ctx context.Context, q CellQuery) ([]RawCell, error)
+}
+
+// plan covers a query's groups with cells: the hours of each group's
+// edges and the whole UTC days inside it. ok is false when a group
+// boundary is not a whole UTC hour (a zone half an hour off UTC, or an
+// RFC 3339 bound inside an hour): such reports read facts.
+func plan(q Query) (ranges []CellRange, ok bool) {
+	aligned := func(t time.Time) bool { return t.UnixMicro()%int64(time.Hour/time.Microsecond) == 0 }
+	if !aligned(q.From) || !aligned(q.To) {
+		return nil, false
+	}
+	add := func(w int, a, b time.Time) {
+		if !a.Before(b) {
+			return
+		}
+		if n := len(ranges); n > 0 && ranges[n-1].Width == w && ranges[n-1].To.Equal(a) {
+			ranges[n-1].To = b
+			return
+		}
+		ranges = append(ranges, CellRange{Width: w, From: a, To: b})
+	}
+	cover := func(a, b time.Time) {
+		ca := cellStart(a.Add(24*time.Hour-time.Microsecond), WidthDay) // a's day, rounded up
+		fb := cellStart(b, WidthDay)
+		if ca.Before(fb) {
+			add(WidthHour, a, ca)
+			add(WidthDay, ca, fb)
+			add(WidthHour, fb, b)
+		} else {
+			add(WidthHour, a, b)
+		}
+	}
+	switch q.Group {
+	case GroupHour:
+		add(WidthHour, q.From, q.To)
+	case GroupDay, GroupWeek:
+		start := q.From
+		for start.Before(q.To) {
+			lt := start.In(q.Location)
+			var next time.Time
+			if q.Group == GroupDay {
+				next = time.Date(lt.Year(), lt.Month(), lt.Day()+1, 0, 0, 0, 0, q.Location)
+			} else {
+				back := (int(lt.Weekday()) + 6) % 7
+				next = time.Date(lt.Year(), lt.Month(), lt.Day()-back+7, 0, 0, 0, 0, q.Location)
+			}
+			if next.After(q.To) {
+				next = q.To
+			}
+			if !aligned(next) {
+				return nil, false
+			}
+			cover(start, next)
+			start = next
+		}
+	default:
+		cover(q.From, q.To)
+	}
+	return ranges, true
+}
+
+// cellGroup is the row a cell counts in.
+func cellGroup(c *RawCell, q Query) string {
+	switch q.Group {
+	case GroupHour, GroupDay, GroupWeek:
+		return keys(nil, time.UnixMicro(c.Bucket), q)[0]
+	case GroupAgent:
+		if c.Key == "" {
+			return "none"
+		}
+	case GroupTag:
+		if c.Key == "" {
+			return "(untagged)"
+		}
+	case GroupQueue, GroupChannel:
+	default:
+		return GroupNone
+	}
+	return c.Key
+}
+
+// ComputeCells aggregates cells into rows, sorted by key: the same rows
+// Compute makes of the facts the cells were made of.
+func ComputeCells(cells []RawCell, q Query) ([]*Row, error) {
+	if q.Location == nil {
+		q.Location = time.UTC
+	}
+	type pair struct {
+		b int
+		n int64
+	}
+	type gacc struct {
+		c     Counts
+		pairs [NumHists][]pair
+	}
+	groups := map[string]*gacc{}
+	for i := range cells {
+		c := &cells[i]
+		k := cellGroup(c, q)
+		g := groups[k]
+		if g == nil {
+			g = &gacc{}
+			groups[k] = g
+		}
+		g.c.add(&c.Counts)
+		if err := DecodeHists(c.Hists, func(m, b int, n int64) { g.pairs[m] = append(g.pairs[m], pair{b, n}) }); err != nil {
+			return nil, err
+		}
+	}
+	dense := make([]int64, NumBuckets)
+	summary := func(ps []pair) Durations {
+		var n int64
+		lo, hi := NumBuckets, 0
+		for _, p := range ps {
+			dense[p.b] += p.n
+			n += p.n
+			lo, hi = min(lo, p.b), max(hi, p.b)
+		}
+		d := Durations{Count: int(n)}
+		if n > 0 {
+			// kth is the value of the k-th smallest duration (1-based).
+			kth := func(k int64) float64 {
+				var seen int64
+				for b := lo; b <= hi; b++ {
+					if seen += dense[b]; seen >= k {
+						return float64(BucketValue(b))
+					}
+				}
+				return float64(BucketValue(hi))
+			}
+			med := kth((n + 1) / 2)
+			if n%2 == 0 {
+				med = (kth(n/2) + kth(n/2+1)) / 2
+			}
+			p90 := kth(int64(math.Ceil(0.9 * float64(n))))
+			d.MedianSeconds, d.P90Seconds = &med, &p90
+		}
+		for _, p := range ps {
+			dense[p.b] = 0
+		}
+		return d
+	}
+	out := make([]*Row, 0, len(groups))
+	for k, g := range groups {
+		r := &Row{Key: k, ConversationsIn: int(g.c.In), ConversationsOut: int(g.c.Out)}
+		r.FirstResponse, r.FirstResponseBusiness = summary(g.pairs[HistFirstResponse]), summary(g.pairs[HistFirstResponseBusiness])
+		r.Resolution, r.ResolutionBusiness = summary(g.pairs[HistResolution]), summary(g.pairs[HistResolutionBusiness])
+		r.Handle = summary(g.pairs[HistHandle])
+		r.ReopenRate = ratio(int(g.c.Reopened), int(g.c.Out))
+		r.SLA = SLA{Met: int(g.c.SLAMet), Breached: int(g.c.SLABreached)}
+		r.CSAT.Sent, r.CSAT.Responses = int(g.c.CSATSent), int(g.c.CSATResponses)
+		for i, n := range g.c.Ratings {
+			r.CSAT.Distribution[i] = int(n)
+		}
+		r.CSAT.ResponseRate = ratio(r.CSAT.Responses, r.CSAT.Sent)
+		r.CSAT.Average = ratio(int(g.c.RatingSum), r.CSAT.Responses)
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, nil
+}
