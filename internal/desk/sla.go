@@ -159,4 +159,6 @@ type SLAService interface {
 	// conversations of a queue (0: of every queue with a policy or an SLA
 	// status) after the rules changed (system).
 	FindOpenConversationsForSLA(ctx context.Context, queueID, afterID ID, limit int) ([]ID, error)
+	// FindSLAPolicyQueues lists the queues with a policy (system).
+	FindSLAPolicyQueues(ctx context.Context) ([]ID, error)
 }
