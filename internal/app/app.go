@@ -77,6 +77,8 @@ type App struct {
 	// slaTracker keeps conversations' SLA targets and records breaches;
 	// reports keeps the report facts (issue 23).
 	slaTracker *sla.Tracker
+	// autoReplier sends queues' out-of-hours replies.
+	autoReplier *sla.AutoReplier
 	reports    *report.Recorder
 
 	calls sbhttp.Calls
@@ -200,8 +202,9 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	a.slaTracker = sla.NewTracker(store, desk.SystemClock{}, logger, slaSweepInterval)
 	a.reports = report.NewRecorder(store, logger)
 	a.slaTracker.OnSaved = func(id desk.ID) { a.reports.Mark(id) }
+	a.autoReplier = sla.NewAutoReplier(store, desk.SystemClock{}, logger, slaSweepInterval)
 	router, assigner, sweeper := newRouting(store, logger, evbus.Publish, a.bots.HandleChanges, a.pusher.HandleChanges,
-		a.slaTracker.HandleChanges, a.reports.HandleChanges)
+		a.slaTracker.HandleChanges, a.autoReplier.HandleChanges, a.reports.HandleChanges)
 	a.assigner, a.sweeper = assigner, sweeper
 
 	reg := prometheus.NewRegistry()
@@ -297,6 +300,7 @@ func (a *App) Start(ctx context.Context, ln net.Listener) (err error) {
 	a.background.run(a.assigner.Run)
 	a.background.run(a.sweeper.Run)
 	a.background.run(a.slaTracker.Run)
+	a.background.run(a.autoReplier.Run)
 	a.background.run(a.reports.Run)
 	a.background.run(a.bots.Run)
 	a.background.run(a.pusher.Run)

@@ -22,6 +22,9 @@ const (
 	EventCustomerMerged = "customer_merged"
 	EventSurveySent     = "survey_sent"
 	EventSurveyAnswered = "survey_answered"
+	// EventAutoReplied: the queue's out-of-hours reply was sent (Data:
+	// "message_id", "reason" out_of_hours, "until" the next opening).
+	EventAutoReplied = "auto_replied"
 	EventCall           = "call"
 )
 

@@ -94,6 +94,8 @@ type Store interface {
 	MessageService
 	EventService
 	SLAService
+	NotificationService
+	OutOfHoursService
 	ReportStore
 	TagService
 	SessionService

@@ -63,6 +63,9 @@ type SLATarget struct {
 	// Due is when the target falls due; nil when it is not running (no
 	// policy target, or nothing awaited).
 	Due *time.Time `json:"due"`
+	// WarnAt is when a quarter of the target's business time is left
+	// (the workspace's countdown turns amber); nil when Due is.
+	WarnAt *time.Time `json:"warn_at,omitempty"`
 	// MetAt is when it was met (first reply, solve), if it was.
 	MetAt *time.Time `json:"met_at"`
 	// Breached says the target was missed (now or earlier).
@@ -143,6 +146,10 @@ type SLAService interface {
 	// FindSLAStatus returns a visible conversation's stored SLA status
 	// (no targets when no policy applies to it).
 	FindSLAStatus(ctx context.Context, conversationID ID) (*SLAStatus, error)
+	// FindSLAStatuses returns the stored status of each visible
+	// conversation of ids that has one (a policy applied), in one read:
+	// the workspace's countdowns for a page of its list.
+	FindSLAStatuses(ctx context.Context, ids []ID) ([]*SLAStatus, error)
 	// LoadSLAInput reads what a conversation's targets depend on (system).
 	LoadSLAInput(ctx context.Context, conversationID ID) (*SLAInput, error)
 	// SaveSLAStatus stores a computed status (system). A target breached
@@ -159,4 +166,6 @@ type SLAService interface {
 	// conversations of a queue (0: of every queue with a policy or an SLA
 	// status) after the rules changed (system).
 	FindOpenConversationsForSLA(ctx context.Context, queueID, afterID ID, limit int) ([]ID, error)
+	// FindSLAPolicyQueues lists the queues with a policy (system).
+	FindSLAPolicyQueues(ctx context.Context) ([]ID, error)
 }

@@ -193,6 +193,12 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/sla-policies", accessAgent, s.handleSLAPolicyCreate},
 		{"DELETE", "/api/v1/sla-policies/{id}", accessAgent, s.handleSLAPolicyDelete},
 		{"GET", "/api/v1/conversations/{id}/sla", accessAgent, s.handleConversationSLA},
+		{"GET", "/api/v1/sla/conversations", accessAgent, s.handleSLAStatuses},
+		{"GET", "/api/v1/queues/{id}/out-of-hours", accessAgent, s.handleOutOfHoursGet},
+		{"PUT", "/api/v1/queues/{id}/out-of-hours", accessAgent, s.handleOutOfHoursPut},
+		{"GET", "/api/v1/me/notifications", accessAgent, s.handleNotificationList},
+		{"POST", "/api/v1/me/notifications/read", accessAgent, s.handleNotificationReadAll},
+		{"POST", "/api/v1/me/notifications/{id}/read", accessAgent, s.handleNotificationRead},
 		{"GET", "/api/v1/reports/conversations", accessAgent, s.handleReportConversations},
 
 		{"GET", "/api/v1/integration-tokens", accessAgent, s.handleTokenList},

@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -162,5 +163,115 @@ func (s *Server) handleConversationSLA(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// handleSLAStatuses answers the stored SLA status of several visible
+// conversations at once (?ids=1,2,3, at most 200): the workspace's
+// countdowns for the page of its list it shows, in one request.
+func (s *Server) handleSLAStatuses(w http.ResponseWriter, r *http.Request) error {
+	raw := r.URL.Query().Get("ids")
+	var ids []desk.ID
+	if raw != "" {
+		for _, part := range strings.Split(raw, ",") {
+			id, err := desk.ParseID(strings.TrimSpace(part))
+			if err != nil {
+				return desk.FieldErrorf("ids", "ids must be conversation IDs separated by commas")
+			}
+			ids = append(ids, id)
+		}
+	}
+	items, err := s.cfg.Store.FindSLAStatuses(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newList(items, ""))
+	return nil
+}
+
+func (s *Server) handleOutOfHoursGet(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	o, err := s.cfg.Store.FindOutOfHours(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
+func (s *Server) handleOutOfHoursPut(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Enabled  bool              `json:"enabled"`
+		Text     string            `json:"text"`
+		Channels map[string]string `json:"channels"`
+	}
+	if err := s.decode(r, &req); err != nil {
+		return err
+	}
+	o := &desk.OutOfHours{QueueID: id, Enabled: req.Enabled, Text: strings.TrimSpace(req.Text), Channels: map[string]string{}}
+	for ch, text := range req.Channels {
+		o.Channels[ch] = strings.TrimSpace(text)
+	}
+	if err := s.cfg.Store.SetOutOfHours(r.Context(), o); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
+// notificationList is the answer of GET /me/notifications.
+type notificationList struct {
+	Items  []*desk.Notification `json:"items"`
+	Unread int                  `json:"unread"`
+}
+
+func (s *Server) handleNotificationList(w http.ResponseWriter, r *http.Request) error {
+	n, err := queryLimit(r)
+	if err != nil {
+		return err
+	}
+	if n == 0 || n > 100 {
+		n = 50
+	}
+	unread := false
+	switch r.URL.Query().Get("unread") {
+	case "", "false":
+	case "true":
+		unread = true
+	default:
+		return desk.FieldErrorf("unread", "unread must be true or false")
+	}
+	items, count, err := s.cfg.Store.FindNotifications(r.Context(), unread, n)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, notificationList{Items: items, Unread: count})
+	return nil
+}
+
+func (s *Server) handleNotificationRead(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Store.MarkNotificationRead(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) handleNotificationReadAll(w http.ResponseWriter, r *http.Request) error {
+	if err := s.cfg.Store.MarkAllNotificationsRead(r.Context()); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -60,6 +60,10 @@ func (n *Notifier) HandleChanges(changes []desk.Change) {
 			j = job{ch.AgentID, Message{Type: "conversation.assigned", ConversationID: ch.ConversationID, Title: "New conversation assigned to you"}}
 		case ch.Type == desk.ChangeMessageCreated && ch.Direction == desk.DirectionIn && ch.AgentID != 0:
 			j = job{ch.AgentID, Message{Type: "message.created", ConversationID: ch.ConversationID, Title: "New customer message"}}
+		case ch.Type == desk.ChangeNotificationCreated && ch.AgentID != 0:
+			// An in-app notification (an SLA breach, issue 23): recorded
+			// once, on the node that recorded it.
+			j = job{ch.AgentID, Message{Type: "notification", ConversationID: ch.ConversationID, Title: "SLA breached"}}
 		default:
 			continue
 		}

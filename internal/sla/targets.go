@@ -49,6 +49,8 @@ func Evaluate(in *desk.SLAInput, now time.Time) (*desk.SLAStatus, error) {
 		t = t.UTC()
 		return &t
 	}
+	// warn is when a quarter of a target of d counted from from is left.
+	warn := func(from time.Time, d time.Duration) *time.Time { return due(from, d*3/4) }
 	after := func(t time.Time, d *time.Time) bool { return d != nil && t.After(*d) }
 
 	items := append([]desk.SLATimelineItem(nil), in.Items...)
@@ -123,6 +125,9 @@ func Evaluate(in *desk.SLAInput, now time.Time) (*desk.SLAStatus, error) {
 	// First response.
 	if frDue != nil {
 		st.FirstResponse.Due = frDue
+		if st.FirstResponse.MetAt == nil && frStoppedAt == nil {
+			st.FirstResponse.WarnAt = warn(in.CreatedAt, minutes(p.FirstResponseMinutes))
+		}
 		switch {
 		case st.FirstResponse.MetAt != nil:
 			st.FirstResponse.Breached = after(*st.FirstResponse.MetAt, frDue)
@@ -139,6 +144,7 @@ func Evaluate(in *desk.SLAInput, now time.Time) (*desk.SLAStatus, error) {
 	st.NextResponse.Breached = nrBreached
 	if pendingSince != nil && p.NextResponseMinutes > 0 {
 		st.NextResponse.Due = due(*pendingSince, minutes(p.NextResponseMinutes))
+		st.NextResponse.WarnAt = warn(*pendingSince, minutes(p.NextResponseMinutes))
 		if after(now, st.NextResponse.Due) {
 			st.NextResponse.Breached = true
 		} else if st.NextResponse.Due != nil && !nrBreached {
@@ -148,6 +154,9 @@ func Evaluate(in *desk.SLAInput, now time.Time) (*desk.SLAStatus, error) {
 	// Resolution.
 	if resDue != nil {
 		st.Resolution.Due = resDue
+		if open {
+			st.Resolution.WarnAt = due(resStart, minutes(p.ResolutionMinutes)*3/4-resSpent)
+		}
 		st.Resolution.Breached = resBreached
 		if open && after(now, resDue) {
 			st.Resolution.Breached = true

@@ -94,3 +94,50 @@ func TestCompileRejects(t *testing.T) {
 		}
 	}
 }
+
+// The amber point of each running target is when a quarter of its
+// business time is left; and the clocks while waiting on the customer:
+// next response does not run (nothing awaits a reply) until the customer
+// writes, resolution does not pause.
+func TestEvaluateWarnAndWaitingOnCustomer(t *testing.T) {
+	b := func(s string) time.Time { return berlin(t, s) }
+	policy := &desk.SLAPolicy{ID: 1, FirstResponseMinutes: 60, NextResponseMinutes: 120, ResolutionMinutes: 8 * 60}
+	eval := func(created string, now string, items ...desk.SLATimelineItem) *desk.SLAStatus {
+		t.Helper()
+		st, err := Evaluate(&desk.SLAInput{Policy: policy, Calendar: berlinCalendar(), CreatedAt: b(created), Items: items}, b(now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	is := func(name string, got *time.Time, want string) {
+		t.Helper()
+		if want == "" && got != nil || want != "" && (got == nil || !got.Equal(b(want))) {
+			t.Errorf("%s = %v, want %q", name, got, want)
+		}
+	}
+	// Friday 16:30: 45 of the 60 minutes are 30 on Friday and 15 on Monday.
+	st := eval("2026-12-04 16:30", "2026-12-04 16:31")
+	is("first response warn", st.FirstResponse.WarnAt, "2026-12-07 09:15")
+	is("resolution warn", st.Resolution.WarnAt, "2026-12-07 14:30")
+	// Answered: no more warning for first response.
+	item := func(kind, at string) desk.SLATimelineItem { return desk.SLATimelineItem{Kind: kind, At: b(at)} }
+	st = eval("2026-12-07 09:00", "2026-12-09 12:00", item(desk.SLAAgentReply, "2026-12-07 09:10"))
+	is("first response warn once met", st.FirstResponse.WarnAt, "")
+	// Waiting on the customer since Monday 09:10: no next response runs,
+	// nothing is breached for it; resolution kept running (due Monday 17:00).
+	is("next response due while waiting on the customer", st.NextResponse.Due, "")
+	if st.NextResponse.Breached || !st.Resolution.Breached {
+		t.Fatalf("waiting on the customer: next %+v resolution %+v", st.NextResponse, st.Resolution)
+	}
+	// The customer writes Wednesday 12:00: next response due 14:00, amber at 13:30.
+	st = eval("2026-12-07 09:00", "2026-12-09 12:30", item(desk.SLAAgentReply, "2026-12-07 09:10"), item(desk.SLACustomerMessage, "2026-12-09 12:00"))
+	is("next response due", st.NextResponse.Due, "2026-12-09 14:00")
+	is("next response warn", st.NextResponse.WarnAt, "2026-12-09 13:30")
+	is("next due", st.NextDue, "2026-12-09 14:00")
+	// A reopen with 2 of 8 hours spent: amber when 2 hours are left, 4 business hours later.
+	st = eval("2026-12-07 09:00", "2026-12-08 09:00", item(desk.SLAAgentReply, "2026-12-07 09:10"),
+		item(desk.SLASolved, "2026-12-07 11:00"), item(desk.SLAReopened, "2026-12-08 09:00"))
+	is("resolution warn after reopen", st.Resolution.WarnAt, "2026-12-08 13:00")
+	is("resolution due after reopen", st.Resolution.Due, "2026-12-08 15:00")
+}

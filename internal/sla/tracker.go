@@ -16,6 +16,7 @@ type Store interface {
 	FindSLADue(ctx context.Context, t time.Time, limit int) ([]desk.ID, error)
 	FindConversationsWithoutSLA(ctx context.Context, afterID desk.ID, limit int) ([]desk.ID, error)
 	FindOpenConversationsForSLA(ctx context.Context, queueID, afterID desk.ID, limit int) ([]desk.ID, error)
+	FindSLAPolicyQueues(ctx context.Context) ([]desk.ID, error)
 }
 
 // Tracker keeps conversations' SLA status up to date: it recomputes a
@@ -34,6 +35,12 @@ type Tracker struct {
 
 	mu    sync.Mutex
 	dirty map[desk.ID]bool
+	// policyQueues are the queues with a policy, read at start, after a
+	// change of rules and every Interval (rules changed on another node);
+	// nil until first read. A change of a conversation in none of them
+	// (nor moved out of one) costs nothing: no policy applies, and a clock
+	// left running is stopped by the deadline sweep.
+	policyQueues map[desk.ID]bool
 	// queues are queues whose rules changed (0: a calendar, any queue).
 	queues map[desk.ID]bool
 	wake   chan struct{}
@@ -49,6 +56,7 @@ func NewTracker(s Store, clock desk.Clock, log *slog.Logger, interval time.Durat
 func (t *Tracker) HandleChanges(changes []desk.Change) {
 	marked := false
 	t.mu.Lock()
+	pq := t.policyQueues
 	for _, c := range changes {
 		if c.Type == desk.ChangeSLARules {
 			t.queues[c.QueueID] = true
@@ -61,6 +69,9 @@ func (t *Tracker) HandleChanges(changes []desk.Change) {
 		switch c.Type {
 		case desk.ChangeConversationCreated, desk.ChangeConversationUpdated, desk.ChangeMessageCreated,
 			desk.ChangeConversationTransferred, desk.ChangeConversationAssigned, desk.ChangeConversationHandedOff:
+			if pq != nil && c.QueueID != 0 && !pq[c.QueueID] && (c.FromQueueID == 0 || !pq[c.FromQueueID]) {
+				continue // no policy applies: nothing to read
+			}
 			t.dirty[c.ConversationID] = true
 			marked = true
 		}
@@ -77,6 +88,9 @@ func (t *Tracker) HandleChanges(changes []desk.Change) {
 // Run recomputes marked conversations and sweeps deadlines until ctx ends.
 func (t *Tracker) Run(ctx context.Context) {
 	ctx = desk.NewContextWithActor(ctx, desk.SystemActor)
+	if _, err := t.RefreshPolicyQueues(ctx); err != nil && ctx.Err() == nil {
+		t.Log.Error("sla: reading queues with a policy", "err", err)
+	}
 	if err := t.Backfill(ctx); err != nil && ctx.Err() == nil {
 		t.Log.Error("sla: backfill", "err", err)
 	}
@@ -91,6 +105,17 @@ func (t *Tracker) Run(ctx context.Context) {
 			if err := t.Sweep(ctx); err != nil && ctx.Err() == nil {
 				t.Log.Error("sla: sweep deadlines", "err", err)
 			}
+			// Rules changed on another node: recompute the queues that
+			// gained or lost a policy here too (that node did as well).
+			moved, err := t.RefreshPolicyQueues(ctx)
+			if err != nil && ctx.Err() == nil {
+				t.Log.Error("sla: reading queues with a policy", "err", err)
+			}
+			t.mu.Lock()
+			for _, q := range moved {
+				t.queues[q] = true
+			}
+			t.mu.Unlock()
 		}
 		t.mu.Lock()
 		ids := make([]desk.ID, 0, len(t.dirty))
@@ -104,6 +129,11 @@ func (t *Tracker) Run(ctx context.Context) {
 		}
 		clear(t.queues)
 		t.mu.Unlock()
+		if len(queues) > 0 {
+			if _, err := t.RefreshPolicyQueues(ctx); err != nil && ctx.Err() == nil {
+				t.Log.Error("sla: reading queues with a policy", "err", err)
+			}
+		}
 		if err := t.Sync(ctx, ids...); err != nil && ctx.Err() == nil {
 			t.Log.Error("sla: recompute", "err", err)
 		}
@@ -186,4 +216,36 @@ func (t *Tracker) Resync(ctx context.Context, queueID desk.ID) error {
 	return desk.EachIDPage(200, func(after desk.ID, n int) ([]desk.ID, error) {
 		return t.Store.FindOpenConversationsForSLA(ctx, queueID, after, n)
 	}, func(ids []desk.ID) error { return t.Sync(ctx, ids...) })
+}
+
+// RefreshPolicyQueues reads the queues with a policy and returns those
+// that gained or lost one since the last read (none on the first).
+func (t *Tracker) RefreshPolicyQueues(ctx context.Context) ([]desk.ID, error) {
+	ids, err := t.Store.FindSLAPolicyQueues(ctx)
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[desk.ID]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	t.mu.Lock()
+	old := t.policyQueues
+	t.policyQueues = set
+	t.mu.Unlock()
+	if old == nil {
+		return nil, nil
+	}
+	var moved []desk.ID
+	for q := range set {
+		if !old[q] {
+			moved = append(moved, q)
+		}
+	}
+	for q := range old {
+		if !set[q] {
+			moved = append(moved, q)
+		}
+	}
+	return moved, nil
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -137,8 +138,9 @@ func (s *Store) SaveSLAStatus(ctx context.Context, st *desk.SLAStatus) ([]string
 	}
 	var breached []string
 	var conv *desk.Conversation
+	var notes []desk.Change
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		breached = breached[:0]
+		breached, notes = breached[:0], nil
 		var next any
 		if st.NextDue != nil {
 			next = micros(*st.NextDue)
@@ -191,6 +193,9 @@ func (s *Store) SaveSLAStatus(ctx context.Context, st *desk.SLAStatus) ([]string
 				return err
 			}
 			conv.AssigneeID = nullID(assignee)
+			if notes, err = s.notifyBreachTx(ctx, tx, conv, breached, now); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -198,7 +203,7 @@ func (s *Store) SaveSLAStatus(ctx context.Context, st *desk.SLAStatus) ([]string
 		return nil, err
 	}
 	if conv != nil {
-		s.publish(s.conversationChange(desk.ChangeSLABreached, conv))
+		s.publish(append([]desk.Change{s.conversationChange(desk.ChangeSLABreached, conv)}, notes...)...)
 	}
 	return breached, nil
 }
@@ -222,6 +227,51 @@ func (s *Store) FindSLADue(ctx context.Context, t time.Time, n int) ([]desk.ID, 
 			return nil, err
 		}
 		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// MaxSLABatch bounds the conversations of one FindSLAStatuses call.
+const MaxSLABatch = 200
+
+// FindSLAStatuses returns the stored SLA status of each conversation of
+// ids the actor may see that has one, in one statement.
+func (s *Store) FindSLAStatuses(ctx context.Context, ids []desk.ID) ([]*desk.SLAStatus, error) {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []*desk.SLAStatus{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if len(ids) > MaxSLABatch {
+		return nil, desk.FieldErrorf("ids", "at most %d conversations at once", MaxSLABatch)
+	}
+	var w where
+	marks := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		marks[i], args[i] = "?", int64(id)
+	}
+	w.add(`s.conversation_id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	restrict(&w, actor)
+	rows, err := s.rd.QueryContext(ctx, `SELECT s.status FROM conversation_sla s JOIN conversations c ON c.id = s.conversation_id`+w.sql()+
+		` ORDER BY s.conversation_id`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var raw string
+		if err := rows.Scan(&raw); err != nil {
+			return nil, err
+		}
+		var st desk.SLAStatus
+		if err := scanJSON(raw, &st); err != nil {
+			return nil, err
+		}
+		out = append(out, &st)
 	}
 	return out, rows.Err()
 }
