@@ -95,6 +95,7 @@ type Store interface {
 	EventService
 	SLAService
 	ReportStore
+	WallboardStore
 	TagService
 	SessionService
 	SearchService

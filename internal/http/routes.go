@@ -194,6 +194,7 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/sla-policies/{id}", accessAgent, s.handleSLAPolicyDelete},
 		{"GET", "/api/v1/conversations/{id}/sla", accessAgent, s.handleConversationSLA},
 		{"GET", "/api/v1/reports/conversations", accessAgent, s.handleReportConversations},
+		{"GET", "/api/v1/wallboard", accessAgent, s.handleWallboard},
 
 		{"GET", "/api/v1/integration-tokens", accessAgent, s.handleTokenList},
 		{"POST", "/api/v1/integration-tokens", accessAgent, s.handleTokenCreate},
