@@ -40,6 +40,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/push"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 	"github.com/switchboard-cc/switchboard/internal/report"
+	"github.com/switchboard-cc/switchboard/internal/wallboard"
 	"github.com/switchboard-cc/switchboard/internal/routing"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
 	"github.com/switchboard-cc/switchboard/internal/sla"
@@ -80,6 +81,8 @@ type App struct {
 	// autoReplier sends queues' out-of-hours replies.
 	autoReplier *sla.AutoReplier
 	reports    *report.Recorder
+	// board keeps the live wallboard of this node's sockets (issue 23).
+	board *wallboard.Board
 
 	calls sbhttp.Calls
 	trunk *trunk.Trunk
@@ -166,11 +169,14 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	providerClient.Transport = trace.Transport(providerClient.Transport)
 	adapters := registry.New(providerClient)
 	relay := newLiveChatRelay(adapters.LiveChatHub(), store, logger)
-	hub, evbus, nats, err := startRealtime(ctx, &c, store, tokens, logger, relay.OnSignal)
+	// The wallboard follows every node's changes from the bus and pushes
+	// to this node's sockets (issue 23).
+	a.board = &wallboard.Board{Store: store, Log: logger}
+	hub, evbus, nats, err := startRealtime(ctx, &c, store, tokens, logger, a.board.OnEvent, relay.OnSignal)
 	if err != nil {
 		return nil, fmt.Errorf("realtime: %w", err)
 	}
-	a.bus, a.hub, relay.bus = evbus, hub, evbus
+	a.bus, a.hub, relay.bus, a.board.Pub = evbus, hub, evbus, hub
 
 	// Replies committed here go straight to the worker, without a claim
 	// transaction; the store wakes it for those it cannot take.
@@ -302,6 +308,7 @@ func (a *App) Start(ctx context.Context, ln net.Listener) (err error) {
 	a.background.run(a.slaTracker.Run)
 	a.background.run(a.autoReplier.Run)
 	a.background.run(a.reports.Run)
+	a.background.run(a.board.Run)
 	a.background.run(a.bots.Run)
 	a.background.run(a.pusher.Run)
 	if a.retention != nil {

@@ -13,7 +13,7 @@ import (
 // startRealtime opens the bus (NATS with --nats, else in process) and the
 // hub it feeds. The store's changes reach the bus through the returned
 // handler. nats is the bus when it is NATS (several nodes), else nil.
-func startRealtime(ctx context.Context, c *Config, store desk.Store, tokens *auth.SessionCache, log *slog.Logger, also ...func(bus.Signal)) (hub *realtime.Hub, b bus.Bus, nats *bus.NATS, err error) {
+func startRealtime(ctx context.Context, c *Config, store desk.Store, tokens *auth.SessionCache, log *slog.Logger, events func(desk.Change), also ...func(bus.Signal)) (hub *realtime.Hub, b bus.Bus, nats *bus.NATS, err error) {
 	b = bus.NewLocal()
 	if c.NATS != "" {
 		if nats, err = bus.DialNATS(ctx, c.NATS, c.NATSPrefix, log); err != nil {
@@ -22,7 +22,7 @@ func startRealtime(ctx context.Context, c *Config, store desk.Store, tokens *aut
 		b = nats
 	}
 	hub = realtime.NewHub(store, b, log, realtime.Config{Node: c.NodeID, MaxPerSession: c.WSPerSession})
-	if err := b.Start(tokenDropper{Handler: signalTee{Handler: hub, also: also}, tokens: tokens}, 10000); err != nil {
+	if err := b.Start(tokenDropper{Handler: signalTee{Handler: hub, events: events, also: also}, tokens: tokens}, 10000); err != nil {
 		b.Close()
 		return nil, nil, nil, err
 	}
@@ -52,10 +52,19 @@ func (d tokenDropper) OnSignal(sig bus.Signal) {
 }
 
 // signalTee hands the bus's signals to other listeners too (Live Chat's
-// relay); events go to the hub alone.
+// relay), and its events, after the hub, to events (the wallboard).
 type signalTee struct {
 	bus.Handler
-	also []func(bus.Signal)
+	events func(desk.Change)
+	also   []func(bus.Signal)
+}
+
+// OnEvent delivers ev to the hub, then to events.
+func (t signalTee) OnEvent(ev bus.Event) {
+	t.Handler.OnEvent(ev)
+	if t.events != nil {
+		t.events(ev.Change)
+	}
 }
 
 // OnSignal delivers sig to the hub, then to each listener.

@@ -32,8 +32,12 @@ type Queue struct {
 	// AgentsAssignColleagues lets agents of the queue assign a new
 	// conversation to a colleague of the queue (C2); without it they
 	// assign only themselves. Supervisors and admins assign anyone.
-	AgentsAssignColleagues bool      `json:"agents_assign_colleagues"`
-	CreatedAt              time.Time `json:"created_at"`
+	AgentsAssignColleagues bool `json:"agents_assign_colleagues"`
+	// ServiceLevelSeconds is the queue's service-level target: a wait
+	// answered within it counts as met on the wallboard (issue 23). 0 on
+	// writes sets DefaultServiceLevelSeconds.
+	ServiceLevelSeconds int       `json:"service_level_seconds"`
+	CreatedAt           time.Time `json:"created_at"`
 	UpdatedAt              time.Time `json:"updated_at"`
 }
 
@@ -52,6 +56,12 @@ func (q *Queue) Validate() error {
 		if !ValidChannel(ch) {
 			return FieldErrorf("default_senders", "unknown channel %q", ch)
 		}
+	}
+	if q.ServiceLevelSeconds == 0 {
+		q.ServiceLevelSeconds = DefaultServiceLevelSeconds
+	} else if q.ServiceLevelSeconds < 1 || q.ServiceLevelSeconds > MaxServiceLevelSeconds {
+		return &Error{Kind: EINVALID, Code: "invalid_service_level", Field: "service_level_seconds",
+			Message: "service_level_seconds must be between 1 and 86400 (0: the default, 60)"}
 	}
 	if q.BotURL != "" {
 		u, err := url.Parse(q.BotURL)
@@ -84,6 +94,8 @@ type QueueUpdate struct {
 	SurveyEnabled   *bool              `json:"survey_enabled"`
 	// AgentsAssignColleagues: see Queue.
 	AgentsAssignColleagues *bool `json:"agents_assign_colleagues"`
+	// ServiceLevelSeconds: see Queue.
+	ServiceLevelSeconds *int `json:"service_level_seconds"`
 }
 
 // QueueService manages queues and their membership.

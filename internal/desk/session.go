@@ -97,6 +97,7 @@ type Store interface {
 	NotificationService
 	OutOfHoursService
 	ReportStore
+	WallboardStore
 	TagService
 	SessionService
 	SearchService

@@ -15,6 +15,8 @@ type queueCreateRequest struct {
 	SurveyEnabled   bool              `json:"survey_enabled"`
 	// AgentsAssignColleagues: see desk.Queue (C2).
 	AgentsAssignColleagues bool `json:"agents_assign_colleagues"`
+	// ServiceLevelSeconds: see desk.Queue (issue 23).
+	ServiceLevelSeconds int `json:"service_level_seconds"`
 }
 
 func (s *Server) handleQueueList(w http.ResponseWriter, r *http.Request) error {
@@ -32,7 +34,7 @@ func (s *Server) handleQueueCreate(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	q := &desk.Queue{Name: req.Name, AutoAssign: req.AutoAssign, ReturnOnOffline: req.ReturnOnOffline, DefaultSenders: req.DefaultSenders, SurveyEnabled: req.SurveyEnabled,
-		AgentsAssignColleagues: req.AgentsAssignColleagues}
+		AgentsAssignColleagues: req.AgentsAssignColleagues, ServiceLevelSeconds: req.ServiceLevelSeconds}
 	s.keySenders(r.Context(), q.DefaultSenders)
 	if err := s.cfg.Store.CreateQueue(r.Context(), q); err != nil {
 		return err

@@ -200,6 +200,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/me/notifications/read", accessAgent, s.handleNotificationReadAll},
 		{"POST", "/api/v1/me/notifications/{id}/read", accessAgent, s.handleNotificationRead},
 		{"GET", "/api/v1/reports/conversations", accessAgent, s.handleReportConversations},
+		{"GET", "/api/v1/wallboard", accessAgent, s.handleWallboard},
 
 		{"GET", "/api/v1/integration-tokens", accessAgent, s.handleTokenList},
 		{"POST", "/api/v1/integration-tokens", accessAgent, s.handleTokenCreate},

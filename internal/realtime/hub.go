@@ -98,6 +98,7 @@ type Hub struct {
 	byQueue map[desk.ID]clientSet       // other clients, by the queues they belong to
 	byAgent map[desk.ID]clientSet       // every client, by agent
 	watch   map[desk.ID]clientSet       // clients by the conversations they watch for typing
+	boards  clientSet                   // clients watching the wallboard (wallboard.go)
 	counts  map[desk.ID]desk.QueueCount // the queue counts last sent
 	closed  bool
 	// callOffers answers call.offer frames (see call.go); nil when calls
@@ -123,7 +124,7 @@ func NewHub(store HubStore, b bus.Bus, log *slog.Logger, cfg Config) *Hub {
 	cfg.defaults()
 	h := &Hub{cfg: cfg, store: store, bus: b, log: log, node: cfg.Node, ring: newRing(cfg.Backlog),
 		clients: clientSet{}, wide: clientSet{}, byQueue: map[desk.ID]clientSet{}, byAgent: map[desk.ID]clientSet{},
-		watch: map[desk.ID]clientSet{}, counts: map[desk.ID]desk.QueueCount{}, metrics: newMetrics(), stop: make(chan struct{})}
+		watch: map[desk.ID]clientSet{}, boards: clientSet{}, counts: map[desk.ID]desk.QueueCount{}, metrics: newMetrics(), stop: make(chan struct{})}
 	h.counter = newQueueCounter(h, cfg.CountInterval)
 	go h.counter.run()
 	go h.pingLoop()
@@ -239,7 +240,7 @@ func (h *Hub) Close() {
 	h.mu.Lock()
 	h.closed = true
 	clients := h.clients
-	h.clients, h.wide, h.byQueue, h.byAgent, h.watch = clientSet{}, clientSet{}, map[desk.ID]clientSet{}, map[desk.ID]clientSet{}, map[desk.ID]clientSet{}
+	h.clients, h.wide, h.byQueue, h.byAgent, h.watch, h.boards = clientSet{}, clientSet{}, map[desk.ID]clientSet{}, map[desk.ID]clientSet{}, map[desk.ID]clientSet{}, clientSet{}
 	h.mu.Unlock()
 	for c := range clients {
 		c.kick(closeGoingAway, "server shutting down")
@@ -312,6 +313,7 @@ func (h *Hub) unindex(c *client) {
 	delete(h.clients, c)
 	remove(h.byAgent, c.agentID, c)
 	delete(h.wide, c)
+	delete(h.boards, c)
 	for _, q := range c.queues {
 		remove(h.byQueue, q, c)
 	}
@@ -380,9 +382,13 @@ func (h *Hub) reloadQueues(c *client) {
 	if _, ok := h.clients[c]; !ok {
 		return
 	}
+	_, watching := h.boards[c]
 	h.unindex(c)
 	c.queues = a.QueueIDs
 	h.index(c)
+	if watching {
+		h.boards[c] = struct{}{}
+	}
 	h.sendCounts(c, true)
 }
 

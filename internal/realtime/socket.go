@@ -23,8 +23,9 @@ const maxClientMessage = 32 << 10
 const touchEvery = 15 * time.Second
 
 // clientMessage is what a client sends: ping (activity), subscribe and
-// unsubscribe (typing indicators of an open conversation), typing, and
-// call.offer (a call leg's SDP, see call.go).
+// unsubscribe (typing indicators of an open conversation), typing,
+// call.offer (a call leg's SDP, see call.go) and wallboard.subscribe /
+// wallboard.unsubscribe (wallboard.go).
 type clientMessage struct {
 	Type           string  `json:"type"`
 	ConversationID desk.ID `json:"conversation_id"`
@@ -131,6 +132,10 @@ func (h *Hub) readLoop(ctx context.Context, conn *websocket.Conn, c *client, act
 			}
 		case "unsubscribe":
 			h.subscribe(c, m.ConversationID, false)
+		case "wallboard.subscribe", "wallboard.unsubscribe":
+			if !h.watchWallboard(c, m.Type == "wallboard.subscribe") {
+				c.push(mustJSON(map[string]any{"type": "error", "code": "forbidden", "message": "the wallboard is for supervisors and admins"}))
+			}
 		case "call.offer":
 			h.handleCallOffer(ctx, c, actor, data)
 		default:

@@ -10,7 +10,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
-const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, bot_url, bot_secret, survey_enabled, agents_assign_colleagues`
+const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, bot_url, bot_secret, survey_enabled, agents_assign_colleagues, service_level_seconds`
 
 // ensureDefaultQueue creates the system Default queue on first start (B1).
 func (s *Store) ensureDefaultQueue(ctx context.Context) error {
@@ -35,7 +35,7 @@ func scanQueue(row interface{ Scan(...any) error }, extra ...any) (*desk.Queue, 
 	var q desk.Queue
 	var senders string
 	var created, updated int64
-	dest := []any{&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated, &q.BotURL, &q.BotSecret, &q.SurveyEnabled, &q.AgentsAssignColleagues}
+	dest := []any{&q.ID, &q.Name, &q.IsDefault, &q.AutoAssign, &q.ReturnOnOffline, &senders, &created, &updated, &q.BotURL, &q.BotSecret, &q.SurveyEnabled, &q.AgentsAssignColleagues, &q.ServiceLevelSeconds}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -65,8 +65,9 @@ func (s *Store) CreateQueue(ctx context.Context, q *desk.Queue) error {
 	now := s.now()
 	q.CreatedAt, q.UpdatedAt, q.IsDefault = now, now, false
 	err := s.w.QueryRowContext(ctx, `INSERT INTO queues (name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, survey_enabled,
-		agents_assign_colleagues) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8) RETURNING id`,
-		q.Name, false, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(now), q.SurveyEnabled, q.AgentsAssignColleagues).Scan(&q.ID)
+		agents_assign_colleagues, service_level_seconds) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9) RETURNING id`,
+		q.Name, false, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(now), q.SurveyEnabled, q.AgentsAssignColleagues,
+		q.ServiceLevelSeconds).Scan(&q.ID)
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
 	} else if err != nil {
@@ -172,6 +173,9 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 	if upd.AgentsAssignColleagues != nil {
 		q.AgentsAssignColleagues = *upd.AgentsAssignColleagues
 	}
+	if upd.ServiceLevelSeconds != nil {
+		q.ServiceLevelSeconds = *upd.ServiceLevelSeconds // 0: back to the default
+	}
 	if upd.DefaultSenders != nil {
 		old := q.DefaultSenders
 		q.DefaultSenders = *upd.DefaultSenders
@@ -188,9 +192,9 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 	}
 	q.UpdatedAt = s.now()
 	_, err = s.w.ExecContext(ctx, `UPDATE queues SET name = $1, auto_assign = $2, return_on_offline = $3, default_senders = $4, updated_at = $5,
-		bot_url = $6, bot_secret = $7, survey_enabled = $8, agents_assign_colleagues = $9 WHERE id = $10`,
+		bot_url = $6, bot_secret = $7, survey_enabled = $8, agents_assign_colleagues = $9, service_level_seconds = $10 WHERE id = $11`,
 		q.Name, q.AutoAssign, q.ReturnOnOffline, mustJSON(q.DefaultSenders), micros(q.UpdatedAt), q.BotURL, q.BotSecret, q.SurveyEnabled,
-		q.AgentsAssignColleagues, int64(id))
+		q.AgentsAssignColleagues, q.ServiceLevelSeconds, int64(id))
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return nil, &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a queue with this name exists"}
 	} else if err != nil {
