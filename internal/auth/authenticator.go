@@ -61,9 +61,10 @@ type Identity struct {
 	Actor *desk.Actor
 	// SessionID is set for session tokens (for logout).
 	SessionID desk.ID
-	// Integration is true for integration tokens, which may only post
-	// inbound messages.
+	// Integration is true for integration tokens, which reach only the
+	// routes of their Scopes; they act for the admin who created them.
 	Integration bool
+	Scopes      []string
 	// EnrollRequired restricts the session to 2FA enrollment.
 	EnrollRequired bool
 }
@@ -88,8 +89,14 @@ func (a *Authenticator) Resolve(ctx context.Context, token string) (*Identity, e
 		e.fetched = now
 		a.Cache.put(hash, e)
 	}
-	if e.integration != nil {
-		return &Identity{Integration: true, Actor: &desk.Actor{Name: "integration:" + e.integration.Name}}, nil
+	if t := e.integration; t != nil {
+		// The token acts for its creator with the creator's current role
+		// (none once the creator is gone), within its scopes.
+		actor := &desk.Actor{Name: "integration:" + t.Name}
+		if e.agent != nil {
+			actor.AgentID, actor.Role = e.agent.ID, e.agent.Role
+		}
+		return &Identity{Integration: true, Scopes: t.Scopes, Actor: actor}, nil
 	}
 	s, agent := &e.session, e.agent
 	if !now.Before(s.ExpiresAt) {
@@ -118,7 +125,14 @@ func (a *Authenticator) lookup(ctx context.Context, token, hash string) (cachedT
 		if err != nil {
 			return cachedToken{}, err
 		}
-		return cachedToken{integration: t}, nil
+		creator, err := a.Store.FindAgentByID(desk.NewContextWithActor(ctx, desk.SystemActor), t.CreatedBy)
+		if desk.ErrorKind(err) == desk.ENOTFOUND {
+			creator, err = nil, nil
+		}
+		if err != nil {
+			return cachedToken{}, err
+		}
+		return cachedToken{integration: t, agent: creator}, nil
 	}
 	s, agent, err := a.Store.FindSessionByTokenHash(ctx, hash)
 	if err != nil {

@@ -91,7 +91,7 @@ func (c *SessionCache) DropSessions(ids []desk.ID) {
 	defer c.mu.Unlock()
 	for h, e := range c.entries {
 		for _, id := range ids {
-			if e.agent != nil && e.session.ID == id {
+			if e.integration == nil && e.agent != nil && e.session.ID == id {
 				delete(c.entries, h)
 			}
 		}
@@ -99,7 +99,8 @@ func (c *SessionCache) DropSessions(ids []desk.ID) {
 }
 
 // DropAgent forgets every session of an agent whose record changed (role,
-// name, deactivation), so the next request reads it anew.
+// name, deactivation), and the integration tokens acting for the agent,
+// so the next request reads it anew.
 func (c *SessionCache) DropAgent(id desk.ID) {
 	if c == nil {
 		return

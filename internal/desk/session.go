@@ -35,11 +35,13 @@ type SessionObserverFunc func(sessionID ID)
 // SessionRevoked calls f.
 func (f SessionObserverFunc) SessionRevoked(sessionID ID) { f(sessionID) }
 
-// IntegrationToken lets an integration post to the API channel
-// (POST /api/v1/inbound). Only its hash is stored.
+// IntegrationToken lets an integration call the API within its scopes
+// (see auth.Scopes; "inbound" posts to the API channel). It acts for the
+// admin who created it. Only its hash is stored.
 type IntegrationToken struct {
 	ID        ID        `json:"id"`
 	Name      string    `json:"name"`
+	Scopes    []string  `json:"scopes"`
 	TokenHash string    `json:"-"`
 	CreatedBy ID        `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`

@@ -38,6 +38,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // wrap adds metrics, authentication and CSRF checks to a route's handler.
 func (s *Server) wrap(rt route) http.Handler {
 	label := rt.Method + " " + rt.Path
+	scope := routeScope(rt.Method, rt.Path)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
@@ -77,6 +78,9 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 		if rt.Access != accessPublic {
 			ctx, err := s.authenticate(r, rt.Access)
+			if err == nil {
+				err = checkScope(identity(ctx), scope)
+			}
 			if err != nil {
 				s.writeError(sw, r, err)
 				return
@@ -117,13 +121,29 @@ func (s *Server) authenticate(r *http.Request, access int) (context.Context, err
 	switch {
 	case id.EnrollRequired && access != accessEnroll:
 		return nil, desk.CodedErrorf(desk.EFORBIDDEN, "totp_enrollment_required", "set up two-factor sign-in first: your role requires it")
-	case id.Integration && access != accessIntegration:
-		return nil, desk.Errorf(desk.EFORBIDDEN, "integration tokens may only post inbound messages")
+	case id.Integration && access == accessEnroll:
+		return nil, desk.CodedErrorf(desk.EFORBIDDEN, "token_not_allowed", "integration tokens cannot use this route: it is for signed-in people")
 	case access == accessIntegration && !id.Integration && !id.Actor.Can(desk.RoleAdmin):
 		return nil, desk.Errorf(desk.EFORBIDDEN, "this requires an integration token or an admin")
 	}
 	ctx := desk.NewContextWithActor(r.Context(), id.Actor)
 	return withIdentity(ctx, id), nil
+}
+
+// checkScope refuses an integration token the route's scope (sessions
+// pass: their role is checked by the services). scope "" is a route for
+// signed-in people only.
+func checkScope(id *auth.Identity, scope string) error {
+	switch {
+	case !id.Integration:
+		return nil
+	case scope == "":
+		return desk.CodedErrorf(desk.EFORBIDDEN, "token_not_allowed", "integration tokens cannot use this route: it is for signed-in people")
+	case !id.HasScope(scope):
+		return &desk.Error{Kind: desk.EFORBIDDEN, Code: "missing_scope", Field: scope,
+			Message: "this integration token lacks the scope " + scope + "; create a token with it"}
+	}
+	return nil
 }
 
 func bearer(r *http.Request) string {

@@ -38,6 +38,7 @@ export type Attachment = schemas['Attachment']
 export type TimelineEvent = schemas['Event']
 export type Tag = schemas['Tag']
 export type IntegrationToken = schemas['IntegrationToken']
+export type TokenScope = IntegrationToken['scopes'][number]
 export type { ChannelName } from './openapi.gen'
 
 
@@ -355,7 +356,7 @@ export const api = {
   deleteTag: (name: string) => request<void>('DELETE', `/tags/${enc(name)}`),
 
   tokens: () => request<Page<IntegrationToken>>('GET', '/integration-tokens'),
-  createToken: (name: string) => request<IntegrationToken>('POST', '/integration-tokens', { name }),
+  createToken: (name: string, scopes: TokenScope[]) => request<IntegrationToken>('POST', '/integration-tokens', { name, scopes }),
   deleteToken: (id: ID) => request<void>('DELETE', `/integration-tokens/${enc(id)}`),
 }
 

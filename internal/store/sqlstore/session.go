@@ -97,20 +97,24 @@ func (s *Store) CreateIntegrationToken(ctx context.Context, t *desk.IntegrationT
 	if t.Name == "" || len(t.Name) > 200 {
 		return desk.FieldErrorf("name", "name is required (at most 200 characters)")
 	}
+	if len(t.Scopes) == 0 {
+		t.Scopes = []string{"inbound"} // what a token could do before scopes
+	}
 	t.CreatedBy, t.CreatedAt = actor.AgentID, s.now()
-	return s.w.QueryRowContext(ctx, `INSERT INTO integration_tokens (name, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		t.Name, t.TokenHash, int64(t.CreatedBy), micros(t.CreatedAt)).Scan(&t.ID)
+	return s.w.QueryRowContext(ctx, `INSERT INTO integration_tokens (name, token_hash, created_by, created_at, scopes) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		t.Name, t.TokenHash, int64(t.CreatedBy), micros(t.CreatedAt), strings.Join(t.Scopes, " ")).Scan(&t.ID)
 }
 
 // FindIntegrationTokenByHash returns ENOTFOUND if unknown.
 func (s *Store) FindIntegrationTokenByHash(ctx context.Context, hash string) (*desk.IntegrationToken, error) {
 	var t desk.IntegrationToken
 	var at int64
-	err := s.rd.QueryRowContext(ctx, `SELECT id, name, created_by, created_at FROM integration_tokens WHERE token_hash = $1`, hash).Scan(&t.ID, &t.Name, &t.CreatedBy, &at)
+	var scopes string
+	err := s.rd.QueryRowContext(ctx, `SELECT id, name, created_by, created_at, scopes FROM integration_tokens WHERE token_hash = $1`, hash).Scan(&t.ID, &t.Name, &t.CreatedBy, &at, &scopes)
 	if isNoRows(err) {
 		return nil, notFound("token")
 	}
-	t.CreatedAt = fromMicros(at)
+	t.CreatedAt, t.Scopes = fromMicros(at), strings.Fields(scopes)
 	return &t, err
 }
 
@@ -119,7 +123,7 @@ func (s *Store) FindIntegrationTokens(ctx context.Context) ([]*desk.IntegrationT
 	if _, err := desk.RequireRole(ctx, desk.RoleAdmin); err != nil {
 		return nil, err
 	}
-	rows, err := s.rd.QueryContext(ctx, `SELECT id, name, created_by, created_at FROM integration_tokens ORDER BY id`)
+	rows, err := s.rd.QueryContext(ctx, `SELECT id, name, created_by, created_at, scopes FROM integration_tokens ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -128,10 +132,11 @@ func (s *Store) FindIntegrationTokens(ctx context.Context) ([]*desk.IntegrationT
 	for rows.Next() {
 		var t desk.IntegrationToken
 		var at int64
-		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedBy, &at); err != nil {
+		var scopes string
+		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedBy, &at, &scopes); err != nil {
 			return nil, err
 		}
-		t.CreatedAt = fromMicros(at)
+		t.CreatedAt, t.Scopes = fromMicros(at), strings.Fields(scopes)
 		out = append(out, &t)
 	}
 	return out, rows.Err()

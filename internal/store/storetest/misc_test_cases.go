@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -69,8 +70,18 @@ func testSessions(t *testing.T, open Opener) {
 	if err := f.s.CreateIntegrationToken(f.sys, tok); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := f.s.FindIntegrationTokenByHash(f.sys, "ih"); err != nil || got.Name != "crm" {
-		t.Fatalf("token: %v %v", got, err)
+	if got, err := f.s.FindIntegrationTokenByHash(f.sys, "ih"); err != nil || got.Name != "crm" || !slices.Equal(got.Scopes, []string{"inbound"}) {
+		t.Fatalf("token (no scopes given: inbound): %v %v", got, err)
+	}
+	scoped := &desk.IntegrationToken{Name: "reader", TokenHash: "ih2", Scopes: []string{"conversations:read", "reports:read"}}
+	if err := f.s.CreateIntegrationToken(f.sys, scoped); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.s.FindIntegrationTokenByHash(f.sys, "ih2"); err != nil || !slices.Equal(got.Scopes, scoped.Scopes) {
+		t.Fatalf("scoped token: %+v %v", got, err)
+	}
+	if all, err := f.s.FindIntegrationTokens(f.sys); err != nil || len(all) != 2 || !slices.Equal(all[1].Scopes, scoped.Scopes) {
+		t.Fatalf("tokens: %+v %v", all, err)
 	}
 	f.s.DeleteIntegrationToken(f.sys, tok.ID)
 	_, err = f.s.FindIntegrationTokenByHash(f.sys, "ih")
