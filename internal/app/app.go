@@ -46,6 +46,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 	"github.com/switchboard-cc/switchboard/internal/trace"
 	"github.com/switchboard-cc/switchboard/internal/trunk"
+	"github.com/switchboard-cc/switchboard/internal/voice"
 	"github.com/switchboard-cc/switchboard/web"
 )
 
@@ -79,7 +80,7 @@ type App struct {
 	slaTracker *sla.Tracker
 	reports    *report.Recorder
 
-	calls sbhttp.Calls
+	calls voice.Config
 	trunk *trunk.Trunk
 	smtp  *email.Listener
 	imap  func(context.Context)
@@ -264,7 +265,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		SetupToken:        a.setupToken,
 	})
 	if a.calls.Service != nil {
-		hub.SetCallOffers(a.server.CallOffer)
+		hub.SetCallOffers(a.server.Voice().Offer)
 	}
 	// Mail goes through the same inbound pipeline as webhooks.
 	in := a.server.Inbound()

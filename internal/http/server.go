@@ -24,6 +24,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/privacy"
+	"github.com/switchboard-cc/switchboard/internal/voice"
 )
 
 // Config wires the server.
@@ -137,6 +138,7 @@ type Server struct {
 	drafts   *macro.Service
 	cards    *card.Service
 	inbound  *inbound.Pipeline
+	voice    *voice.Calls
 	timeouts Timeouts
 	anon     *anonLimiter
 	// webhookChannels caches channels for the webhook path.
@@ -190,6 +192,7 @@ func NewServer(cfg Config) *Server {
 	s.setup.token.Store(&cfg.SetupToken)
 	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
 	s.cards = &card.Service{Store: cfg.Store, Client: cfg.Outbound, Clock: cfg.Clock}
+	s.voice = voice.New(cfg.Calls, cfg.Store, s.phones, cfg.Logger)
 	s.inbound = cfg.Inbound
 	if s.inbound == nil {
 		s.inbound = s.newInbound()
@@ -226,6 +229,9 @@ func (s *Server) newInbound() *inbound.Pipeline {
 	cfg.Registry.MustRegister(p.Collectors()...)
 	return p
 }
+
+// Voice is the server's calls' use cases.
+func (s *Server) Voice() *voice.Calls { return s.voice }
 
 // Inbound is the server's inbound pipeline.
 func (s *Server) Inbound() *inbound.Pipeline { return s.inbound }
