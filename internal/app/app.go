@@ -33,6 +33,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
+	"github.com/switchboard-cc/switchboard/internal/inbound"
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/presence"
@@ -47,6 +48,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 	"github.com/switchboard-cc/switchboard/internal/trace"
 	"github.com/switchboard-cc/switchboard/internal/trunk"
+	"github.com/switchboard-cc/switchboard/internal/voice"
 	"github.com/switchboard-cc/switchboard/web"
 )
 
@@ -84,11 +86,15 @@ type App struct {
 	// board keeps the live wallboard of this node's sockets (issue 23).
 	board *wallboard.Board
 
-	calls sbhttp.Calls
-	trunk *trunk.Trunk
-	smtp  *email.Listener
-	imap  func(context.Context)
-	debug *http.Server
+	calls voice.Config
+	// voice is the calls' use cases; inbound the inbound pipeline every
+	// channel delivers through (webhooks, API, SMTP, IMAP, Live Chat).
+	voice   *voice.Calls
+	inbound *inbound.Pipeline
+	trunk   *trunk.Trunk
+	smtp    *email.Listener
+	imap    func(context.Context)
+	debug   *http.Server
 	// retention applies the queues' retention policies (nil: off);
 	// backups makes scheduled backups (nil: off).
 	retention *privacy.Retention
@@ -153,6 +159,11 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		}
 	}()
 	store.SetPublicURL(publicURL)
+	// Phone numbers are keyed (issue 16) with the channel's country, else
+	// --phone-region, else the organisation's from the first run.
+	org := &phone.OrgRegion{Find: store.FindOrganisation}
+	phones := phone.Book{Region: c.PhoneRegion, OrgRegion: org.Get,
+		Channels: phone.CachedChannels(store.FindChannelBySender, 10*time.Second)}
 
 	// The live feed: the bus carries committed changes to every node's hub.
 	// Resolved tokens are cached briefly; the bus tells every node's cache
@@ -172,7 +183,16 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	// The wallboard follows every node's changes from the bus and pushes
 	// to this node's sockets (issue 23).
 	a.board = &wallboard.Board{Store: store, Log: logger}
-	hub, evbus, nats, err := startRealtime(ctx, &c, store, tokens, logger, a.board.OnEvent, relay.OnSignal)
+	// The hub is built before the calls (their service notifies agents
+	// through it); agents' SDP offers on its sockets go to the calls' use
+	// cases once built below, before anything is served.
+	var offers realtime.CallOfferFunc
+	if !c.CallsOff {
+		offers = func(ctx context.Context, actor *desk.Actor, creds http.Header, callID, offer string) (string, error) {
+			return a.voice.Offer(ctx, actor, creds, callID, offer)
+		}
+	}
+	hub, evbus, nats, err := startRealtime(ctx, &c, store, tokens, offers, logger, a.board.OnEvent, relay.OnSignal)
 	if err != nil {
 		return nil, fmt.Errorf("realtime: %w", err)
 	}
@@ -180,19 +200,22 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 
 	// Replies committed here go straight to the worker, without a claim
 	// transaction; the store wakes it for those it cannot take.
-	a.worker = outbound.NewWorker(store, adapters, desk.SystemClock{}, logger,
-		outbound.WorkerConfig{Senders: c.OutboxSenders, Lease: c.OutboxLease, Poll: c.OutboxPoll})
-	store.SetSendDispatcher(a.worker)
 	links := mediaLinks(&c, logger)
+	a.worker = outbound.NewWorker(store, adapters, desk.SystemClock{}, logger,
+		outbound.WorkerConfig{Senders: c.OutboxSenders, Lease: c.OutboxLease, Poll: c.OutboxPoll,
+			Media: &attach.Outbound{Attachments: store, Blobs: blobs, Links: links}})
+	store.SetSendDispatcher(a.worker)
 	// Live Chat visitors get the same signed links, relative to the server:
 	// the widget resolves them against the origin it was loaded from.
 	adapters.LiveChatHub().SetFileLinks(&attach.Links{Secret: links.Secret, TTL: links.TTL})
-	a.worker.SetMedia(&attach.Outbound{Attachments: store, Blobs: blobs, Links: links})
 	outboundClient := safehttp.NewClient(safehttp.Config{Allow: allow})
 	// Customers' media come from provider URLs a webhook names: guarded
 	// like any other, with room for WhatsApp's 100 MB documents (each
 	// channel's own limit applies when storing).
 	mediaClient := safehttp.NewClient(safehttp.Config{Allow: allow, Timeout: 2 * time.Minute, MaxBodyBytes: 100<<20 + 1})
+	// Providers wait seconds, not minutes, for a webhook's answer (Twilio
+	// 15 s): a slower file is left to its media job.
+	const mediaFirstAttempt = 10 * time.Second
 	mediaRetry := &attach.RetryConfig{Attempts: c.MediaRetries, Base: c.MediaRetryBase, Lease: c.MediaLease, Poll: min(5*time.Second, max(c.MediaRetryBase, 10*time.Millisecond))}
 	// Customers' files whose download failed for a passing reason are
 	// fetched again from the jobs in the store.
@@ -227,6 +250,12 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	if a.nodes != nil && a.calls.Service != nil {
 		a.calls.Nodes = a.nodes
 	}
+	a.voice = voice.New(a.calls, store, phones, logger)
+	// Every channel's inbound traffic goes through one pipeline.
+	a.inbound = inbound.New(inbound.Config{Store: store, Adapters: adapters, Router: router.Route, Phones: phones, Logger: logger,
+		Media: &attach.Inbound{Blobs: blobs, Client: mediaClient, Logger: logger, Retry: mediaRetry, Clock: desk.SystemClock{},
+			FirstAttempt: mediaFirstAttempt}})
+	reg.MustRegister(a.inbound.Collectors()...)
 	privacySvc, retention := newPrivacy(&c, store, blobs, logger)
 	a.retention = retention
 	if a.backups, err = newBackups(ctx, &c, logger); err != nil {
@@ -262,25 +291,19 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		DefaultRegion: c.PhoneRegion,
 		Blobs:         blobs,
 		Privacy:       privacySvc,
-		MediaClient:   mediaClient,
-		MediaRetry:    mediaRetry,
-		// Providers wait seconds, not minutes, for a webhook's answer
-		// (Twilio 15 s): a slower file is left to its media job.
-		MediaFirstAttempt: 10 * time.Second,
-		MediaLinks:        links,
-		Widget:            livechat.WidgetJS,
-		Calls:             a.calls,
-		SetupToken:        a.setupToken,
+		MediaLinks:    links,
+		Widget:        livechat.WidgetJS,
+		Calls:         a.calls,
+		Voice:         a.voice,
+		Inbound:       a.inbound,
+		OrgRegion:     org,
+		SetupToken:    a.setupToken,
 	})
-	if a.calls.Service != nil {
-		hub.SetCallOffers(a.server.CallOffer)
-	}
 	// Mail goes through the same inbound pipeline as webhooks.
-	in := a.server.Inbound()
-	if a.smtp, err = newSMTP(&c, store, in.Deliver, logger); err != nil {
+	if a.smtp, err = newSMTP(&c, store, a.inbound.Deliver, logger); err != nil {
 		return nil, err
 	}
-	a.imap = imapPoller(c.IMAPPoll, store, in.Deliver, logger)
+	a.imap = imapPoller(c.IMAPPoll, store, a.inbound.Deliver, logger)
 	return a, nil
 }
 

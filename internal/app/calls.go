@@ -14,25 +14,25 @@ import (
 
 	calls "github.com/switchboard-cc/switchboard/internal/call"
 	"github.com/switchboard-cc/switchboard/internal/desk"
-	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
 	"github.com/switchboard-cc/switchboard/internal/media"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 	"github.com/switchboard-cc/switchboard/internal/trunk"
+	"github.com/switchboard-cc/switchboard/internal/voice"
 )
 
 // newCalls wires the voice feature (issue 10): the media hub, the call
 // lifecycle service, the SIP trunk (when configured) and signed call links.
 // Nothing runs yet: App.Start runs the service's ticks and the trunk.
-func newCalls(c *Config, store desk.Store, hub *realtime.Hub, route calls.Router, blobs desk.BlobStore, log *slog.Logger) (sbhttp.Calls, *trunk.Trunk, error) {
+func newCalls(c *Config, store desk.Store, hub *realtime.Hub, route calls.Router, blobs desk.BlobStore, log *slog.Logger) (voice.Config, *trunk.Trunk, error) {
 	if c.CallsOff {
-		return sbhttp.Calls{}, nil, nil
+		return voice.Config{}, nil, nil
 	}
 	recDir := c.Recordings
 	if recDir == "" {
 		recDir = filepath.Join(c.Data, "recordings")
 	}
 	if err := os.MkdirAll(recDir, 0o750); err != nil {
-		return sbhttp.Calls{}, nil, fmt.Errorf("recordings: %w", err)
+		return voice.Config{}, nil, fmt.Errorf("recordings: %w", err)
 	}
 	var portMin, portMax uint16
 	if c.RTPPorts != "" {
@@ -40,7 +40,7 @@ func newCalls(c *Config, store desk.Store, hub *realtime.Hub, route calls.Router
 		a, err1 := strconv.ParseUint(lo, 10, 16)
 		b, err2 := strconv.ParseUint(hi, 10, 16)
 		if !ok || err1 != nil || err2 != nil || a > b {
-			return sbhttp.Calls{}, nil, fmt.Errorf("--rtp-ports: want MIN-MAX, got %q", c.RTPPorts)
+			return voice.Config{}, nil, fmt.Errorf("--rtp-ports: want MIN-MAX, got %q", c.RTPPorts)
 		}
 		portMin, portMax = uint16(a), uint16(b)
 	}
@@ -52,7 +52,7 @@ func newCalls(c *Config, store desk.Store, hub *realtime.Hub, route calls.Router
 	}
 	ice, err := iceConfig(c)
 	if err != nil {
-		return sbhttp.Calls{}, nil, err
+		return voice.Config{}, nil, err
 	}
 	var svc *calls.Service
 	// Music on hold: the queue's own, set through the API (stored with
@@ -63,8 +63,8 @@ func newCalls(c *Config, store desk.Store, hub *realtime.Hub, route calls.Router
 		call, err := svc.Find(callID)
 		var announcement []int16
 		if err == nil && blobs != nil {
-			announcement = queueBlobAudio(context.Background(), blobs, sbhttp.HoldAnnouncementKey(call.QueueID), log)
-			if m := queueBlobAudio(context.Background(), blobs, sbhttp.HoldMusicKey(call.QueueID), log); m != nil {
+			announcement = queueBlobAudio(context.Background(), blobs, voice.HoldAnnouncementKey(call.QueueID), log)
+			if m := queueBlobAudio(context.Background(), blobs, voice.HoldMusicKey(call.QueueID), log); m != nil {
 				return media.HoldSequence(announcement, m)
 			}
 		}
@@ -87,7 +87,7 @@ func newCalls(c *Config, store desk.Store, hub *realtime.Hub, route calls.Router
 			_, _ = svc.Hangup(context.Background(), id, 0, calls.ByCustomer)
 		}})
 	if err != nil {
-		return sbhttp.Calls{}, nil, err
+		return voice.Config{}, nil, err
 	}
 	svc = calls.NewService(store, mh, hub, calls.Config{RingTimeout: c.RingTimeout, WrapUp: c.WrapUp, Log: log, Node: c.NodeID, PhoneRegion: c.PhoneRegion})
 	var tr *trunk.Trunk
@@ -97,11 +97,11 @@ func newCalls(c *Config, store desk.Store, hub *realtime.Hub, route calls.Router
 		svc.SetIntake(store, route)
 		if tr, err = trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Username: c.SIPUsername, Password: c.SIPPassword, Calls: svc, Log: log,
 			PortMin: portMin, PortMax: portMax}, mh); err != nil {
-			return sbhttp.Calls{}, nil, err
+			return voice.Config{}, nil, err
 		}
 		svc.SetDialer(tr)
 	}
-	return sbhttp.Calls{Service: svc, Media: mh, Links: &calls.Links{Secret: secret, Clock: desk.SystemClock{}}, PublicURL: c.customerBase()}, tr, nil
+	return voice.Config{Service: svc, Media: mh, Links: &calls.Links{Secret: secret, Clock: desk.SystemClock{}}, PublicURL: c.customerBase()}, tr, nil
 }
 
 // queueBlobAudio reads a recording a supervisor set for a queue (PUT

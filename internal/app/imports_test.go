@@ -10,6 +10,8 @@ const module = "github.com/switchboard-cc/switchboard/"
 
 // TestImportGraph keeps the shape this package gives the code (go list,
 // without tests): internal/http reaches no store package, even
+// indirectly; the use cases the listeners call (inbound, voice), the
+// channel adapters and the real-time hub never reach internal/http, even
 // indirectly; only the composition root imports internal/http; only the
 // composition root and the command line (its bench and maintenance
 // commands) import a store.
@@ -21,6 +23,18 @@ func TestImportGraph(t *testing.T) {
 	for dep := range strings.FieldsSeq(string(out)) {
 		if strings.HasPrefix(dep, module+"internal/store/") {
 			t.Errorf("internal/http depends on %s", strings.TrimPrefix(dep, module))
+		}
+	}
+	callers := []string{"internal/inbound", "internal/voice", "internal/realtime", "internal/channel/...", "internal/call", "internal/media", "internal/trunk"}
+	for _, pkg := range callers {
+		out, err := exec.Command("go", "list", "-deps", module+pkg).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", pkg, err)
+		}
+		for dep := range strings.FieldsSeq(string(out)) {
+			if dep == module+"internal/http" || dep == module+"internal/app" {
+				t.Errorf("%s depends on %s: the listeners call the use cases, never the HTTP server", pkg, strings.TrimPrefix(dep, module))
+			}
 		}
 	}
 

@@ -12,8 +12,10 @@ import (
 
 // startRealtime opens the bus (NATS with --nats, else in process) and the
 // hub it feeds. The store's changes reach the bus through the returned
-// handler. nats is the bus when it is NATS (several nodes), else nil.
-func startRealtime(ctx context.Context, c *Config, store desk.Store, tokens *auth.SessionCache, log *slog.Logger, events func(desk.Change), also ...func(bus.Signal)) (hub *realtime.Hub, b bus.Bus, nats *bus.NATS, err error) {
+// handler; offers answers the call.offer frames of agents' sockets (nil:
+// calls are off); events sees every change. nats is the bus when it is
+// NATS (several nodes), else nil.
+func startRealtime(ctx context.Context, c *Config, store desk.Store, tokens *auth.SessionCache, offers realtime.CallOfferFunc, log *slog.Logger, events func(desk.Change), also ...func(bus.Signal)) (hub *realtime.Hub, b bus.Bus, nats *bus.NATS, err error) {
 	b = bus.NewLocal()
 	if c.NATS != "" {
 		if nats, err = bus.DialNATS(ctx, c.NATS, c.NATSPrefix, log); err != nil {
@@ -21,7 +23,7 @@ func startRealtime(ctx context.Context, c *Config, store desk.Store, tokens *aut
 		}
 		b = nats
 	}
-	hub = realtime.NewHub(store, b, log, realtime.Config{Node: c.NodeID, MaxPerSession: c.WSPerSession})
+	hub = realtime.NewHub(store, b, log, realtime.Config{Node: c.NodeID, MaxPerSession: c.WSPerSession, CallOffers: offers})
 	if err := b.Start(tokenDropper{Handler: signalTee{Handler: hub, events: events, also: also}, tokens: tokens}, 10000); err != nil {
 		b.Close()
 		return nil, nil, nil, err

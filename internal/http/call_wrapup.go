@@ -101,7 +101,7 @@ func (s *Server) nothingRunning(w http.ResponseWriter, r *http.Request, what str
 // calls, for the caller's own call and wrap-up.
 func (s *Server) emptyWithoutCalls(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if s.cfg.Calls.Service == nil {
+		if s.voice.Enabled() != nil {
 			return s.nothingRunning(w, r, "calls are not enabled")
 		}
 		return h(w, r)

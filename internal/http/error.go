@@ -7,18 +7,8 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-// statusOf maps error kinds to HTTP statuses; the one table of its kind.
-var statusOf = map[string]int{
-	desk.EINVALID:         http.StatusBadRequest,
-	desk.ENOTFOUND:        http.StatusNotFound,
-	desk.ECONFLICT:        http.StatusConflict,
-	desk.EFORBIDDEN:       http.StatusForbidden,
-	desk.EUNAUTHENTICATED: http.StatusUnauthorized,
-	desk.ETOOLARGE:        http.StatusRequestEntityTooLarge,
-	desk.ETOOMANY:         http.StatusTooManyRequests,
-	desk.ETIMEOUT:         http.StatusRequestTimeout,
-	desk.EINTERNAL:        http.StatusInternalServerError,
-}
+// statusOf maps error kinds to HTTP statuses (desk.StatusOf).
+var statusOf = desk.StatusOf
 
 type errorBody struct {
 	Error errorDetail `json:"error"`

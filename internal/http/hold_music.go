@@ -8,19 +8,12 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/media"
+	"github.com/switchboard-cc/switchboard/internal/voice"
 )
 
 // maxHoldMusicBytes bounds an uploaded music-on-hold WAV (about ten
 // minutes of 8 kHz 16-bit mono).
 const maxHoldMusicBytes = 10 << 20
-
-// HoldMusicKey is the blob key of a queue's music on hold (I2), raw 8 kHz
-// μ-law; the call service plays it to callers on hold in that queue.
-func HoldMusicKey(queueID desk.ID) string { return "holdmusic-" + queueID.String() }
-
-// HoldAnnouncementKey is the blob key of a queue's announcement (I2, B6),
-// raw 8 kHz μ-law, played before the music on hold.
-func HoldAnnouncementKey(queueID desk.ID) string { return "holdannouncement-" + queueID.String() }
 
 // holdAudio is one of a queue's hold recordings: its blob key and name.
 type holdAudio struct {
@@ -29,8 +22,8 @@ type holdAudio struct {
 }
 
 var (
-	holdMusicAudio    = holdAudio{HoldMusicKey, "music on hold"}
-	announcementAudio = holdAudio{HoldAnnouncementKey, "the announcement"}
+	holdMusicAudio    = holdAudio{voice.HoldMusicKey, "music on hold"}
+	announcementAudio = holdAudio{voice.HoldAnnouncementKey, "the announcement"}
 )
 
 // holdMusicInfo answers the hold-music routes.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/switchboard-cc/switchboard/internal/call"
+	"github.com/switchboard-cc/switchboard/internal/voice"
 )
 
 // handlerFunc is a handler that returns its error for central rendering.
@@ -152,13 +153,13 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/calls/{id}/hold", accessAgent, s.ownedCall("id", s.callAction((*call.Service).Hold))},
 		{"POST", "/api/v1/calls/{id}/resume", accessAgent, s.ownedCall("id", s.callAction((*call.Service).Resume))},
 		{"POST", "/api/v1/calls/{id}/transfer", accessAgent, s.ownedCall("id", s.handleCallTransfer)},
-		{"POST", "/api/v1/calls/{id}/hangup", accessAgent, s.ownedCall("id", s.callAction(hangupByAgent))},
+		{"POST", "/api/v1/calls/{id}/hangup", accessAgent, s.ownedCall("id", s.callAction(voice.HangupByAgent))},
 		{"POST", "/api/v1/calls/{id}/dtmf", accessAgent, s.ownedCall("id", s.handleCallDTMF)},
 		{"GET", "/api/v1/calls/{id}/recording", accessAgent, s.ownedCall("id", s.handleCallRecording)},
-		{"GET", "/api/v1/me/wrap-up", accessAgent, s.emptyWithoutCalls(s.onAgentsNode(hasWrapUp, s.handleWrapUpGet))},
-		{"GET", "/api/v1/me/call", accessAgent, s.emptyWithoutCalls(s.onAgentsNode(hasCall, s.handleMyCall))},
-		{"POST", "/api/v1/me/wrap-up/extend", accessAgent, s.onAgentsNode(hasWrapUp, s.handleWrapUpExtend)},
-		{"POST", "/api/v1/me/wrap-up/finish", accessAgent, s.onAgentsNode(hasWrapUp, s.handleWrapUpFinish)},
+		{"GET", "/api/v1/me/wrap-up", accessAgent, s.emptyWithoutCalls(s.onAgentsNode(voice.HasWrapUp, s.handleWrapUpGet))},
+		{"GET", "/api/v1/me/call", accessAgent, s.emptyWithoutCalls(s.onAgentsNode(voice.HasCall, s.handleMyCall))},
+		{"POST", "/api/v1/me/wrap-up/extend", accessAgent, s.onAgentsNode(voice.HasWrapUp, s.handleWrapUpExtend)},
+		{"POST", "/api/v1/me/wrap-up/finish", accessAgent, s.onAgentsNode(voice.HasWrapUp, s.handleWrapUpFinish)},
 		{"GET", "/call/app.js", accessPublic, s.handleCallPageScript},
 		{"GET", "/call/app.css", accessPublic, s.handleCallPageStyle},
 		{"GET", "/call/{token}", accessPublic, s.handleCallPage},

@@ -24,6 +24,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/privacy"
+	"github.com/switchboard-cc/switchboard/internal/voice"
 )
 
 // Config wires the server.
@@ -69,6 +70,11 @@ type Config struct {
 	// SessionObserver is told about every revoked session (the real-time
 	// layer closes its connections); may be nil.
 	SessionObserver desk.SessionObserver
+	// OrgRegion is the organisation's phone country, shared with the use
+	// cases that key numbers; nil makes one over Store.
+	OrgRegion *phone.OrgRegion
+	// Voice is the calls' use cases; nil builds them from Calls.
+	Voice *voice.Calls
 	// Inbound is the inbound use case webhooks, the API channel and Live
 	// Chat's sockets call; nil builds one over Store (with Router, Blobs
 	// and the Media settings).
@@ -137,12 +143,15 @@ type Server struct {
 	drafts   *macro.Service
 	cards    *card.Service
 	inbound  *inbound.Pipeline
+	voice    *voice.Calls
 	timeouts Timeouts
 	anon     *anonLimiter
 	// webhookChannels caches channels for the webhook path.
 	webhookChannels channelCache
 	// setup is the first run's state (setup.go).
 	setup firstRun
+	// org is the organisation's phone country (first run).
+	org *phone.OrgRegion
 }
 
 // NewServer builds the server and registers every route.
@@ -181,7 +190,14 @@ func NewServer(cfg Config) *Server {
 	if cs, ok := cfg.Store.(desk.ChannelStore); ok && cfg.Channels != nil {
 		s.outbound.Channels, s.outbound.Adapters = cs, cfg.Channels
 	}
-	s.phones = phone.Book{Region: cfg.DefaultRegion, OrgRegion: s.orgRegion}
+	s.org = cfg.OrgRegion
+	if s.org == nil {
+		s.org = &phone.OrgRegion{}
+		if ss, ok := cfg.Store.(desk.SetupStore); ok {
+			s.org.Find = ss.FindOrganisation
+		}
+	}
+	s.phones = phone.Book{Region: cfg.DefaultRegion, OrgRegion: s.org.Get}
 	if cs, ok := cfg.Store.(desk.ChannelStore); ok {
 		// A channel's country setting reaches numbers within 10 s.
 		s.phones.Channels = phone.CachedChannels(cs.FindChannelBySender, 10*time.Second)
@@ -190,6 +206,10 @@ func NewServer(cfg Config) *Server {
 	s.setup.token.Store(&cfg.SetupToken)
 	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
 	s.cards = &card.Service{Store: cfg.Store, Client: cfg.Outbound, Clock: cfg.Clock}
+	s.voice = cfg.Voice
+	if s.voice == nil {
+		s.voice = voice.New(cfg.Calls, cfg.Store, s.phones, cfg.Logger)
+	}
 	s.inbound = cfg.Inbound
 	if s.inbound == nil {
 		s.inbound = s.newInbound()
@@ -226,6 +246,9 @@ func (s *Server) newInbound() *inbound.Pipeline {
 	cfg.Registry.MustRegister(p.Collectors()...)
 	return p
 }
+
+// Voice is the server's calls' use cases.
+func (s *Server) Voice() *voice.Calls { return s.voice }
 
 // Inbound is the server's inbound pipeline.
 func (s *Server) Inbound() *inbound.Pipeline { return s.inbound }

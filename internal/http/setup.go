@@ -1,11 +1,9 @@
 package http
 
 import (
-	"context"
 	"crypto/subtle"
 	"net/http"
 	"sync/atomic"
-	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -13,14 +11,9 @@ import (
 )
 
 // firstRun is the first-run setup's state: the one-time token serve
-// printed (emptied once used) and the organisation's phone country once
-// known.
+// printed (emptied once used).
 type firstRun struct {
-	token  atomic.Pointer[string]
-	region atomic.Pointer[string]
-	// regionMiss is when the store last had no organisation (UnixNano):
-	// asked again only 10 s later, not on every inbound message.
-	regionMiss atomic.Int64
+	token atomic.Pointer[string]
 }
 
 type setupRequest struct {
@@ -100,7 +93,7 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) error {
 	}
 	empty := ""
 	s.setup.token.Store(&empty)
-	s.setup.region.Store(&org.PhoneRegion)
+	s.org.Set(org.PhoneRegion)
 	s.cfg.Logger.Info("first run: the first admin was created", "agent_id", admin.ID.String())
 	sess, err := s.auth.Login(r.Context(), auth.LoginRequest{Email: admin.Email, Password: req.Password, Client: "web"})
 	if err != nil {
@@ -124,26 +117,4 @@ func (s *Server) handleOrganisation(w http.ResponseWriter, r *http.Request) erro
 	}
 	writeJSON(w, http.StatusOK, o)
 	return nil
-}
-
-// orgRegion is the organisation's phone country, read once from the
-// store (the --phone-region flag, when set, wins in compose).
-func (s *Server) orgRegion(ctx context.Context) string {
-	if r := s.setup.region.Load(); r != nil {
-		return *r
-	}
-	if miss := s.setup.regionMiss.Load(); miss != 0 && time.Since(time.Unix(0, miss)) < 10*time.Second {
-		return ""
-	}
-	ss, err := s.setupStore()
-	if err != nil {
-		return ""
-	}
-	o, err := ss.FindOrganisation(desk.NewContextWithActor(ctx, desk.SystemActor))
-	if err != nil {
-		s.setup.regionMiss.Store(time.Now().UnixNano())
-		return ""
-	}
-	s.setup.region.Store(&o.PhoneRegion)
-	return o.PhoneRegion
 }

@@ -22,6 +22,7 @@ type WorkerConfig struct {
 	BaseBackoff  time.Duration // first retry delay, doubled each time (default 1 s)
 	MaxBackoff   time.Duration // cap of the delay (default 5 min)
 	AdapterCache time.Duration // how long a channel's adapter is reused (default 5 s)
+	Media        MediaPreparer // readies messages' stored files before each attempt (nil: none)
 }
 
 func (c *WorkerConfig) defaults() {
@@ -99,9 +100,6 @@ type MediaPreparer interface {
 	PrepareMedia(ctx context.Context, m *desk.OutboundMessage)
 }
 
-// SetMedia installs the media preparer; call it before Run.
-func (w *Worker) SetMedia(m MediaPreparer) { w.media = m }
-
 // NewWorker returns a worker; Run starts it.
 func NewWorker(store desk.ChannelStore, adapters Adapters, clock desk.Clock, log *slog.Logger, cfg WorkerConfig) *Worker {
 	cfg.defaults()
@@ -112,7 +110,7 @@ func NewWorker(store desk.ChannelStore, adapters Adapters, clock desk.Clock, log
 		log = slog.Default()
 	}
 	n := cfg.Senders + cfg.Batch
-	return &Worker{store: store, adapters: adapters, clock: clock, log: log, cfg: cfg, wake: make(chan struct{}, 1),
+	return &Worker{store: store, adapters: adapters, clock: clock, log: log, cfg: cfg, media: cfg.Media, wake: make(chan struct{}, 1),
 		jobs: make(chan *desk.SendJob, n), slots: make(chan struct{}, n), cache: map[desk.ID]cachedAdapter{}}
 }
 

@@ -26,14 +26,6 @@ type callFrame struct {
 	SDP    string `json:"sdp"`
 }
 
-// SetCallOffers installs the handler of call.offer frames, so browser call
-// legs negotiate over the workspace socket. Set it before serving.
-func (h *Hub) SetCallOffers(fn CallOfferFunc) {
-	h.mu.Lock()
-	h.callOffers = fn
-	h.mu.Unlock()
-}
-
 // NotifyAgent pushes a frame (call.ringing, call.ended, ...) to every
 // socket of one agent, on this node at once and on the others over the
 // bus: a call lives on one node, its agent's workspace may be connected to
@@ -80,9 +72,7 @@ func withCredentials(ctx context.Context, r *http.Request) context.Context {
 func (h *Hub) handleCallOffer(ctx context.Context, c *client, actor *desk.Actor, data []byte) {
 	var f callFrame
 	_ = json.Unmarshal(data, &f)
-	h.mu.RLock()
-	fn := h.callOffers
-	h.mu.RUnlock()
+	fn := h.cfg.CallOffers
 	if fn == nil {
 		c.push(mustJSON(map[string]any{"type": "error", "code": "not_found", "message": "calls are not enabled", "call_id": f.CallID}))
 		return

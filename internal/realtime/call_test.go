@@ -17,10 +17,8 @@ import (
 // SDP larger than other frames) get call.answer or an error, and
 // NotifyAgent reaches only that agent's sockets.
 func TestCallFrames(t *testing.T) {
-	e := newEnv(t, realtime.Config{})
-	tokA, idA := e.login("a@example.com", desk.RoleAgent, e.qa)
-	tokB, _ := e.login("b@example.com", desk.RoleAgent, e.qa)
-	e.hub.SetCallOffers(func(ctx context.Context, actor *desk.Actor, creds http.Header, callID, offer string) (string, error) {
+	var tokA string
+	e := newEnv(t, realtime.Config{CallOffers: func(ctx context.Context, actor *desk.Actor, creds http.Header, callID, offer string) (string, error) {
 		if creds.Get("Authorization") != "Bearer "+tokA {
 			return "", desk.Errorf(desk.EUNAUTHENTICATED, "the socket's credentials are missing")
 		}
@@ -28,7 +26,10 @@ func TestCallFrames(t *testing.T) {
 			return "", desk.Errorf(desk.ENOTFOUND, "call not found")
 		}
 		return "answer-for-" + actor.Name + "-" + offer[:5], nil
-	})
+	}})
+	var idA desk.ID
+	tokA, idA = e.login("a@example.com", desk.RoleAgent, e.qa)
+	tokB, _ := e.login("b@example.com", desk.RoleAgent, e.qa)
 	a, b := e.dial(tokA, ""), e.dial(tokB, "")
 	sdp := "v=0\r\n" + strings.Repeat("a=candidate:1 1 udp 2130706431 10.0.0.1 50000 typ host\r\n", 60)
 	if err := a.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"call.offer","call_id":"c1","sdp":"`+strings.ReplaceAll(sdp, "\r\n", `\r\n`)+`"}`)); err != nil {

@@ -49,6 +49,9 @@ type Config struct {
 	// MaxPerSession caps the live sockets of one session on this node
 	// (default DefaultMaxPerSession); more are refused with 429.
 	MaxPerSession int
+	// CallOffers answers call.offer frames, so browser call legs negotiate
+	// over the workspace socket (see call.go); nil when calls are off.
+	CallOffers CallOfferFunc
 }
 
 func (c *Config) defaults() {
@@ -101,10 +104,6 @@ type Hub struct {
 	boards  clientSet                   // clients watching the wallboard (wallboard.go)
 	counts  map[desk.ID]desk.QueueCount // the queue counts last sent
 	closed  bool
-	// callOffers answers call.offer frames (see call.go); nil when calls
-	// are off.
-	callOffers CallOfferFunc
-
 	counter  *queueCounter
 	metrics  *metrics
 	perSess  sessionCap
