@@ -32,11 +32,12 @@ const benchReadPassword = "read-bench-password"
 // history and search, each beside /healthz of the same server.
 func runBenchRead(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seed := bench.ReadSeedConfig{Queues: 10, AgentQueues: 3}
-	var db, data, conns, mixes, serverBin string
+	var db, data, conns, mixes, serverBin, schema string
 	var reuse, noSearch bool
 	cfg := bench.ReadConfig{}
 	fs := flag.NewFlagSet("bench read", flag.ContinueOnError)
 	fs.StringVar(&db, "db", "", "PostgreSQL URL (the benchmark uses its own schema "+benchReadSchema+")")
+	fs.StringVar(&schema, "schema", benchReadSchema, "PostgreSQL schema of the data set (several sizes side by side)")
 	fs.StringVar(&data, "data", "", "folder for the SQLite data (default: a temporary folder, removed after)")
 	fs.IntVar(&seed.Conversations, "conversations", 20000, "conversations to seed (a quarter as many customers)")
 	fs.IntVar(&seed.MessagesPer, "messages", 10, "messages per conversation")
@@ -70,7 +71,7 @@ func runBenchRead(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var err error
 	if db != "" {
 		dialect = "postgres"
-		u, err := benchSchemaURL(ctx, db, benchReadSchema, !reuse)
+		u, err := benchSchemaURL(ctx, db, schema, !reuse)
 		if err != nil {
 			return err
 		}
@@ -86,6 +87,8 @@ func runBenchRead(ctx context.Context, args []string, stdout, stderr io.Writer) 
 				return err
 			}
 			defer os.RemoveAll(data)
+		} else if err := os.MkdirAll(data, 0o750); err != nil {
+			return err
 		}
 		path := filepath.Join(data, "switchboard.db")
 		if !reuse {

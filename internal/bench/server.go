@@ -96,21 +96,28 @@ func Login(ctx context.Context, baseURL, email, password string) (string, error)
 }
 
 // RSS returns the server process's resident memory in bytes (Linux).
-func (s *Server) RSS() (int64, error) {
+func (s *Server) RSS() (int64, error) { return s.status("VmRSS:") }
+
+// RSSAnon returns the part of RSS that is the process's own memory (heap,
+// stacks), not pages of files it maps (Linux): SQLite's memory-mapped
+// database file counts in RSS once per connection.
+func (s *Server) RSSAnon() (int64, error) { return s.status("RssAnon:") }
+
+func (s *Server) status(field string) (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
 	if err != nil {
 		return 0, err
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
+		if strings.HasPrefix(line, field) {
 			var kb int64
-			if _, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmRSS:")), "%d kB", &kb); err != nil {
+			if _, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, field)), "%d kB", &kb); err != nil {
 				return 0, err
 			}
 			return kb * 1024, nil
 		}
 	}
-	return 0, fmt.Errorf("bench: no VmRSS for pid %d", s.cmd.Process.Pid)
+	return 0, fmt.Errorf("bench: no %s for pid %d", field, s.cmd.Process.Pid)
 }
 
 // CPU returns the CPU time (user + system) the server process has used so

@@ -28,7 +28,11 @@ func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, 
 	// secure_delete FAST zeroes a row's old bytes inside the page every
 	// update or delete rewrites anyway (no extra I/O): the words of an
 	// erased customer (issue 24) are not left in earlier row versions.
-	pragmas := []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(ON)", "synchronous(NORMAL)", "secure_delete(FAST)"}
+	// mmap_size: readers map the file instead of a read() system call per
+	// page outside SQLite's own small cache (issue 22: lists spent a fifth
+	// of their CPU in pread); the mapping shares the kernel's page cache.
+	pragmas := []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(ON)", "synchronous(NORMAL)", "secure_delete(FAST)",
+		"mmap_size(1073741824)"}
 	dsn := func(txlock string) string {
 		q := url.Values{}
 		for _, p := range pragmas {
