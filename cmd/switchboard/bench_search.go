@@ -49,6 +49,8 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.BoolVar(&httpLoad, "http", false, "then start a server on the data set and load GET /api/v1/search per kind, beside /healthz")
 	fs.StringVar(&conns, "conns", "8,32", "concurrency levels of --http, comma-separated")
 	fs.DurationVar(&hcfg.Duration, "duration", 3*time.Second, "how long --http loads each kind at each concurrency")
+	var serverBin string
+	fs.StringVar(&serverBin, "server-bin", "", "switchboard binary --http runs as the server (default: this one), to compare builds under one load generator")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
@@ -116,9 +118,11 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	closed = true
 	store.Close()
-	bin, err := os.Executable()
-	if err != nil {
-		return err
+	bin := serverBin
+	if bin == "" {
+		if bin, err = os.Executable(); err != nil {
+			return err
+		}
 	}
 	srv, err := bench.StartServer(ctx, bin, serverArgs...)
 	if err != nil {

@@ -55,6 +55,9 @@ func Search(ctx context.Context, store desk.Store, db *sql.DB, cfg SearchConfig,
 	} else if agent, info, err = seedAndIndex(ctx, store, db, cfg, out); err != nil {
 		return nil, err
 	}
+	if err := recordReportFacts(ctx, db, out); err != nil {
+		return nil, err
+	}
 	if cfg.Queries == 0 {
 		return info, nil
 	}
@@ -150,6 +153,26 @@ func measure(ctx context.Context, store desk.Store, agent *desk.Agent, info *See
 		Summarize(s).Fprint(out, fmt.Sprintf("  %-7s (%.1f hits/query)", k, float64(hits[k])/float64(max(n, 1))))
 	}
 	Summarize(all).Fprint(out, "  all")
+	return nil
+}
+
+// recordReportFacts gives every seeded conversation the report fact the
+// server's recorder would have kept while it ran (its queue, channel,
+// assignee and times), as a database in use has them. Without them a
+// server started on the data set spends its first hour backfilling facts,
+// writing all the while, which is not the steady state searches run in.
+func recordReportFacts(ctx context.Context, db *sql.DB, out io.Writer) error {
+	start := time.Now()
+	r, err := db.ExecContext(ctx, `INSERT INTO report_facts (conversation_id, queue_id, channel, agent_id, created_at, updated_at)
+		SELECT c.id, c.queue_id, c.channel, c.assignee_id, c.created_at, c.updated_at FROM conversations c
+		WHERE c.merged_into_id IS NULL AND c.channel <> 'internal'
+		AND NOT EXISTS (SELECT 1 FROM report_facts f WHERE f.conversation_id = c.id)`)
+	if err != nil {
+		return fmt.Errorf("report facts: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n > 0 {
+		fmt.Fprintf(out, "report facts of %d conversations recorded in %s\n", n, time.Since(start).Round(time.Millisecond))
+	}
 	return nil
 }
 

@@ -2,7 +2,9 @@ package desk
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -117,6 +119,21 @@ type SearchResult struct {
 	Conversations ConversationHits `json:"conversations"`
 	Messages      MessageHits      `json:"messages"`
 	Customers     CustomerHits     `json:"customers"`
+
+	// enc memoizes the result's JSON (see JSON).
+	enc struct {
+		once sync.Once
+		b    []byte
+		err  error
+	}
+}
+
+// JSON returns the result as the API encodes it, computed once: a result
+// a store shares between requests (a cached search) is encoded once, not
+// per request. The result must not change after the first call.
+func (r *SearchResult) JSON() ([]byte, error) {
+	r.enc.once.Do(func() { r.enc.b, r.enc.err = json.Marshal(r) })
+	return r.enc.b, r.enc.err
 }
 
 // MessageMatch is a message of a conversation that matches an

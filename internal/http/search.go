@@ -2,10 +2,13 @@ package http
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
+
+var newline = []byte{'\n'}
 
 // handleSearch is the global search (G1): GET /api/v1/search?q=&type=&cursor=&limit=.
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
@@ -22,7 +25,17 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, res)
+	// A repeated search's result may be shared, and encoded once.
+	b, err := res.JSON()
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+	_, _ = w.Write(newline)
 	return nil
 }
 

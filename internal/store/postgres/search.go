@@ -57,10 +57,10 @@ func (*tsSearch) Matches(group string, how sqlstore.Listing) string {
 	return `SELECT id FROM ` + t + ` WHERE search @@ to_tsquery('simple', $1) AND id + 0 < $2 ORDER BY id + 0 DESC LIMIT $3`
 }
 
-// Common implements sqlstore.SearchSQL from the frequencies of the
-// table's most common lexemes (see lexemeFreqs.walk).
-func (s *tsSearch) Common(ctx context.Context, db *sql.DB, group string, q search.Query, want int) (bool, error) {
-	return s.freqs.walk(ctx, db, searchTables[group], q, want)
+// Choose implements sqlstore.SearchSQL from the frequencies of the
+// table's most common lexemes (see lexemeFreqs.choose).
+func (s *tsSearch) Choose(ctx context.Context, db *sql.DB, group string, q search.Query, want int) (sqlstore.Listing, error) {
+	return s.freqs.choose(ctx, db, searchTables[group], q, want)
 }
 
 // Span implements sqlstore.SearchSQL: one bucket of the group.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/search"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // walkRowCost is what testing one record costs in a walk, in units of
@@ -32,6 +33,68 @@ type lexemeStats struct {
 type lexemeFreqs struct {
 	mu     sync.Mutex
 	tables map[string]*lexemeStats
+}
+
+// directRows bounds the matches a query may have to be listed by GIN in
+// one query: GIN returns them in no useful order, so all of them are
+// fetched from the table before the newest are picked.
+const directRows = 2000
+
+// choose returns how q's matches are listed (sqlstore.SearchSQL.Choose):
+// a walk when walk says so, GIN in one query when direct says so, else GIN
+// range by range.
+func (l *lexemeFreqs) choose(ctx context.Context, db *sql.DB, table string, q search.Query, want int) (sqlstore.Listing, error) {
+	if q.Phone != "" || len(q.Terms) == 0 {
+		return sqlstore.ListRange, nil
+	}
+	if walk, err := l.walk(ctx, db, table, q, want); err != nil || walk {
+		return sqlstore.ListWalk, err
+	}
+	st, err := l.stats(ctx, db, table)
+	if err != nil {
+		return sqlstore.ListRange, err
+	} else if st.direct(q) {
+		return sqlstore.ListIndex, nil
+	}
+	return sqlstore.ListRange, nil
+}
+
+// direct reports whether GIN lists all of q's matches cheaply in one
+// query: no prefix term starts a common lexeme (GIN gathers every posting
+// of a prefix before intersecting), and at most directRows records match,
+// a term missing from the common lexemes counting at the least common
+// one's frequency (an upper bound: ANALYZE keeps every lexeme above it).
+// A rare word then costs one query instead of a query per ID range
+// (sqlstore.groupSearch.matchIDs), each planned anew. Without statistics
+// (a table never analysed) nothing is known: false.
+func (st *lexemeStats) direct(q search.Query) bool {
+	if len(st.freq) == 0 {
+		return false
+	}
+	least := 1.0
+	for _, f := range st.freq {
+		least = min(least, f)
+	}
+	est := 1.0
+	for _, t := range q.Terms {
+		f := st.freq[t.Text]
+		if t.Prefix {
+			f = 0
+			for w, wf := range st.freq {
+				if strings.HasPrefix(w, t.Text) {
+					f += wf
+				}
+			}
+			if f > 0 {
+				return false
+			}
+		}
+		if f == 0 {
+			f = least
+		}
+		est = min(est, f)
+	}
+	return est*st.rows <= directRows
 }
 
 // walk reports whether testing the table's newest records one by one

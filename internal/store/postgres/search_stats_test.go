@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/search"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // TestLexemeShare checks the estimates that pick a walk or GIN: whole
@@ -53,5 +54,39 @@ func TestLexemeShare(t *testing.T) {
 	small := &lexemeFreqs{tables: map[string]*lexemeStats{"customers": {read: time.Now(), rows: 2000, freq: map[string]float64{"muller": 0.06}}}}
 	if got, _ := small.walk(context.Background(), nil, "customers", search.Parse("muller"), 250); got {
 		t.Error("walk(muller) on 2,000 customers: want GIN")
+	}
+}
+
+// TestLexemeChoose checks the three listings: a walk for common queries,
+// GIN in one query when the query matches few records (every term rare,
+// or one rare whole word with common ones, no prefix of a common lexeme),
+// and GIN range by range otherwise or without statistics.
+func TestLexemeChoose(t *testing.T) {
+	// The least common lexeme: 0.1 % of a million records (1,000).
+	st := &lexemeStats{read: time.Now(), rows: 1e6, freq: map[string]float64{
+		"refund": 0.2, "please": 0.5, "still": 0.135, "waiting": 0.129, "order": 0.01, "cargo": 0.001,
+	}}
+	l := &lexemeFreqs{tables: map[string]*lexemeStats{"messages": st}}
+	for q, want := range map[string]sqlstore.Listing{
+		"still waiting":     sqlstore.ListWalk,
+		"zendal":            sqlstore.ListIndex, // rare prefix: at most 1,000 matches
+		"refund zendal":     sqlstore.ListIndex, // a rare last word, common finished one
+		"zendal ord":        sqlstore.ListRange, // prefix of a common lexeme: GIN gathers its postings
+		"cargo":             sqlstore.ListRange, // the prefix of a common lexeme, however rare
+		"cargo zendal":      sqlstore.ListIndex, // finished words, rare ones
+		"order":             sqlstore.ListRange, // 10,000 matches: too many for one query
+		"+49 151 2345 6789": sqlstore.ListRange, // phone numbers: matchIDs lists them in one query
+	} {
+		got, err := l.choose(context.Background(), nil, "messages", search.Parse(q), 250)
+		if err != nil {
+			t.Fatal(err)
+		} else if got != want {
+			t.Errorf("choose(%q) = %v, want %v", q, got, want)
+		}
+	}
+	// Never analysed: no statistics, no shortcut.
+	none := &lexemeFreqs{tables: map[string]*lexemeStats{"messages": {read: time.Now(), rows: 0, freq: map[string]float64{}}}}
+	if got, _ := none.choose(context.Background(), nil, "messages", search.Parse("zendal"), 250); got != sqlstore.ListRange {
+		t.Errorf("choose(zendal) without statistics = %v, want ranges", got)
 	}
 }

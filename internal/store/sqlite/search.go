@@ -85,9 +85,9 @@ func (*ftsSearch) Matches(group string, how sqlstore.Listing) string {
 // Span implements sqlstore.SearchSQL: FTS5 needs no ranges.
 func (*ftsSearch) Span(string) int64 { return 0 }
 
-// Common implements sqlstore.SearchSQL; never asked, as Span is 0.
-func (*ftsSearch) Common(context.Context, *sql.DB, string, search.Query, int) (bool, error) {
-	return false, nil
+// Choose implements sqlstore.SearchSQL; never asked, as Span is 0.
+func (*ftsSearch) Choose(context.Context, *sql.DB, string, search.Query, int) (sqlstore.Listing, error) {
+	return sqlstore.ListIndex, nil
 }
 
 // InIDs implements sqlstore.SearchSQL with a JSON array, one argument

@@ -26,10 +26,13 @@ type SearchSQL interface {
 	// in, newest range first (see groupSearch.matchIDs), or 0 if the index
 	// lists any word's matches newest first by itself.
 	Span(group string) int64
-	// Common reports whether q matches so large a share of the group's
-	// records that testing the newest ones one by one (ListWalk) finds a
-	// window of want matches fastest. Only asked if Span is not 0.
-	Common(ctx context.Context, db *sql.DB, group string, q search.Query, want int) (bool, error)
+	// Choose returns how a window of want matches of q is listed
+	// fastest: ListWalk if q matches so large a share of the group's
+	// records that testing the newest ones one by one finds them first,
+	// ListIndex if q matches so few that the index lists them all cheaply
+	// in one query, ListRange (range by range, see matchIDs) otherwise.
+	// Only asked if Span is not 0.
+	Choose(ctx context.Context, db *sql.DB, group string, q search.Query, want int) (Listing, error)
 	// Expr writes a non-empty parsed query in the index's syntax. Every
 	// word is quoted, so no input can be a syntax error.
 	Expr(q search.Query) string

@@ -92,10 +92,10 @@ func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64, 
 	if span == 0 || g.q.Phone != "" {
 		return g.matchRange(ctx, group, ListIndex, 0, before, candidateWindow, nil)
 	}
-	if common, err := g.s.dialect.Search.Common(ctx, g.s.r, group, g.q, candidateWindow); err != nil {
+	if how, err := g.s.dialect.Search.Choose(ctx, g.s.r, group, g.q, candidateWindow); err != nil {
 		return nil, err
-	} else if common {
-		return g.matchRange(ctx, group, ListWalk, 0, before, candidateWindow, nil)
+	} else if how != ListRange {
+		return g.matchRange(ctx, group, how, 0, before, candidateWindow, nil)
 	}
 	if before == math.MaxInt64 {
 		var top int64
