@@ -232,7 +232,7 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 		}
 	}
 	if c == nil {
-		c, err = s.ongoingForTx(ctx, tx, cu.ID, in)
+		c, err = s.ongoingForTx(ctx, tx, cu.ID, in, res.NewCustomer)
 		if isNoRows(err) && s.dialect.RowLocks && !res.NewCustomer {
 			// About to open one: lock the customer, then look again (a
 			// message of theirs on another lane may have just opened it).
@@ -241,7 +241,7 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 			if _, err := s.txExec(ctx, tx, qIngestLockCustomer, int64(cu.ID)); err != nil {
 				return nil, err
 			}
-			c, err = s.ongoingForTx(ctx, tx, cu.ID, in)
+			c, err = s.ongoingForTx(ctx, tx, cu.ID, in, false)
 		}
 	}
 	if isNoRows(err) {
@@ -423,8 +423,15 @@ func (s *Store) fillNameTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, n
 
 // ongoingForTx is the ongoing conversation an inbound message threads
 // into: the customer's, else the one ongoing with its contact and sender.
-func (s *Store) ongoingForTx(ctx context.Context, tx *sql.Tx, customer desk.ID, in *desk.InboundMessage) (*desk.Conversation, error) {
-	c, err := scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(customer)))
+// A customer created in this transaction (newCustomer) has none of their
+// own, so only the contact's is looked for: a statement fewer for every
+// first message.
+func (s *Store) ongoingForTx(ctx context.Context, tx *sql.Tx, customer desk.ID, in *desk.InboundMessage, newCustomer bool) (*desk.Conversation, error) {
+	var c *desk.Conversation
+	err := sql.ErrNoRows
+	if !newCustomer {
+		c, err = scanConversation(s.txRow(ctx, tx, qIngestOngoing, int64(customer)))
+	}
 	if isNoRows(err) && in.From != "" {
 		c, err = scanConversation(s.txRow(ctx, tx, qIngestOngoingContact, in.Channel, in.From, in.To))
 	}
