@@ -83,17 +83,22 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 // (anew when fresh, else keeping an earlier run's data) and returns a URL
 // whose connections use it.
 func benchSchemaURL(ctx context.Context, dbURL string, fresh bool) (string, error) {
+	return benchSchemaURLFor(ctx, dbURL, benchSearchSchema, fresh)
+}
+
+// benchSchemaURLFor is benchSchemaURL for a benchmark's own schema.
+func benchSchemaURLFor(ctx context.Context, dbURL, schema string, fresh bool) (string, error) {
 	admin, err := sql.Open("pgx", dbURL)
 	if err != nil {
 		return "", err
 	}
 	defer admin.Close()
 	if fresh {
-		if _, err := admin.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+benchSearchSchema+` CASCADE`); err != nil {
+		if _, err := admin.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+schema+` CASCADE`); err != nil {
 			return "", fmt.Errorf("postgres: %w", err)
 		}
 	}
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+benchSearchSchema); err != nil {
+	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+schema); err != nil {
 		return "", fmt.Errorf("postgres: %w", err)
 	}
 	u, err := url.Parse(dbURL)
@@ -101,7 +106,7 @@ func benchSchemaURL(ctx context.Context, dbURL string, fresh bool) (string, erro
 		return "", err
 	}
 	q := u.Query()
-	q.Set("search_path", benchSearchSchema)
+	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }

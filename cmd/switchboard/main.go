@@ -84,9 +84,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			"webhook":  runBenchWebhook,
 			"calls":    runBenchCalls,
 			"search":   runBenchSearch,
+			"report":   runBenchReport,
 		}
 		if len(args) < 2 || benches[args[1]] == nil {
-			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws|calls|search [flags]\n")
+			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws|calls|search|report [flags]\n")
 			return errUsage
 		}
 		return benches[args[1]](ctx, args[2:], stdout, stderr)
