@@ -11,7 +11,7 @@ DATA ?= ./data
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-read bench-read-pg bench-migrate bench-blobs bench-calls clean bench-search-http bench-search-http-pg bench-ingest-new
+.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-read bench-read-pg bench-migrate bench-blobs bench-calls clean bench-search-http bench-search-http-pg bench-ingest-new bench-report bench-report-pg
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -72,6 +72,17 @@ bench-blobs: deps
 # Seeding takes minutes. The PostgreSQL run uses its own schema of the database.
 bench-search: build
 	$(BIN) bench search --queries 2000
+
+# Conversation reports at scale (issue 23): seeds report facts for 1M
+# conversations over 90 days through SQL, adds them to the rollups, then
+# times each report shape (p50/p95/p99, load average printed). Seeding and
+# rolling up take minutes; --reuse with --data/--db measures again.
+bench-report: build
+	$(BIN) bench report --duration 24s
+
+bench-report-pg: build
+	$(BIN) bench report --duration 24s \
+	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
 # 200 concurrent bridged G.711 calls (issue 10): WebRTC customers (call
 # links), then plain RTP customers (calls from the SIP trunk); load average

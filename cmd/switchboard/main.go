@@ -86,9 +86,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			"calls":    runBenchCalls,
 			"search":   runBenchSearch,
 			"read":     runBenchRead,
+			"report":   runBenchReport,
 		}
 		if len(args) < 2 || benches[args[1]] == nil {
-			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws|calls|search|read [flags]\n")
+			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws|calls|search|read|report [flags]\n")
 			return errUsage
 		}
 		return benches[args[1]](ctx, args[2:], stdout, stderr)

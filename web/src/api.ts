@@ -37,6 +37,7 @@ export type Message = schemas['Message']
 export type Attachment = schemas['Attachment']
 export type TimelineEvent = schemas['Event']
 export type Tag = schemas['Tag']
+export type ReportRow = schemas['ReportRow']
 export type IntegrationToken = schemas['IntegrationToken']
 export type TokenScope = IntegrationToken['scopes'][number]
 export type { ChannelName } from './openapi.gen'
@@ -292,6 +293,8 @@ export const api = {
   createStatus: (s: { name: string; allows_work: boolean }) => request<CustomStatus>('POST', '/statuses', s),
   updateStatus: (id: ID, p: { name?: string; allows_work?: boolean }) => request<CustomStatus>('PATCH', `/statuses/${enc(id)}`, p),
   deleteStatus: (id: ID) => request<void>('DELETE', `/statuses/${enc(id)}`),
+  /** Conversation metrics (issue 23): period, grouping, zone and filters as GET /reports/conversations takes them. */
+  conversationsReport: (q: Record<string, string>) => request<Page<ReportRow>>('GET', '/reports/conversations', undefined, q),
   utilization: (from: string, to: string, q: { queue_id?: ID; timeline?: boolean } = {}) =>
     request<UtilizationReport>('GET', '/reports/utilization', undefined, {
       from,

@@ -150,12 +150,15 @@ func (s *Store) RollUpReportFacts(ctx context.Context, n int) (int, error) {
 		if err := rows.Err(); err != nil || len(ids) == 0 {
 			return err
 		}
-		ph := make([]string, len(ids))
-		for i := range ids {
-			ph[i] = "$" + itoa(i+1)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE report_facts SET rolled_up = TRUE WHERE conversation_id IN (`+strings.Join(ph, ", ")+`)`, ids...); err != nil {
-			return err
+		for i := 0; i < len(ids); i += 1000 { // within SQLite's variable limit
+			part := ids[i:min(i+1000, len(ids))]
+			ph := make([]string, len(part))
+			for j := range part {
+				ph[j] = "$" + itoa(j+1)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE report_facts SET rolled_up = TRUE WHERE conversation_id IN (`+strings.Join(ph, ", ")+`)`, part...); err != nil {
+				return err
+			}
 		}
 		done = len(ids)
 		return s.applyReportDelta(ctx, tx, d)
