@@ -47,6 +47,9 @@ type OutOfHours struct {
 	Enabled  bool              `json:"enabled"`
 	Text     string            `json:"text"`
 	Channels map[string]string `json:"channels"`
+	// CalendarID is the queue's calendar (read only; set it with
+	// PUT /queues/{id}/calendar): without one the queue is never closed.
+	CalendarID *ID `json:"calendar_id"`
 }
 
 // MaxOutOfHoursText bounds an out-of-hours reply (one SMS-sized screen
