@@ -5,6 +5,7 @@
 // second, none per row).
 import { reactive } from 'vue'
 import { request, type ID } from './api'
+import { live } from './live'
 import type { components } from './openapi.gen'
 
 export type SLAStatus = components['schemas']['SLAStatus']
@@ -70,6 +71,29 @@ export function countdowns(st: SLAStatus | undefined, now: number): Countdown[] 
   return out.sort((a, b) => new Date(a.due).getTime() - new Date(b.due).getTime())
 }
 
+/** The conversations asked about: their sla.updated changes are followed. */
+const watched = new Set<ID>()
+let following = false
+
+/** showSLA loads the statuses of the conversations on screen not yet asked about. */
+export function showSLA(ids: ID[]): void {
+  const fresh = ids.filter((id) => !watched.has(id))
+  if (!fresh.length) return
+  for (const id of fresh) watched.add(id)
+  if (!following) {
+    following = true
+    live.subscribe((e) => {
+      if (e.type === 'config' && e.change.type === 'sla.updated' && e.change.conversation_id && watched.has(e.change.conversation_id)) {
+        refreshSLA(e.change.conversation_id)
+      } else if (e.type === 'refresh' && watched.size) {
+        // Back from polling or a reconnect: what is on screen again.
+        loadSLA([...watched].slice(-400)).catch(() => {})
+      }
+    })
+  }
+  loadSLA(fresh).catch(() => {})
+}
+
 let pending = new Set<ID>()
 let timer: ReturnType<typeof setTimeout> | undefined
 
@@ -80,7 +104,7 @@ export async function loadSLA(ids: ID[]): Promise<void> {
     const chunk = list.slice(i, i + 200)
     const page = await request<{ items: SLAStatus[] }>('GET', '/sla/conversations', undefined, { ids: chunk.join(',') })
     const got = new Set(page.items.map((s) => s.conversation_id))
-    for (const s of page.items) slaStatuses.set(s.conversation_id, s)
+    for (const s of page.items) if (s.conversation_id) slaStatuses.set(s.conversation_id, s)
     for (const id of chunk) if (!got.has(id)) slaStatuses.delete(id)
   }
 }
