@@ -47,6 +47,9 @@ type OutOfHours struct {
 	Enabled  bool              `json:"enabled"`
 	Text     string            `json:"text"`
 	Channels map[string]string `json:"channels"`
+	// CalendarID is the queue's calendar (read only; set it with
+	// PUT /queues/{id}/calendar): without one the queue is never closed.
+	CalendarID *ID `json:"calendar_id"`
 }
 
 // MaxOutOfHoursText bounds an out-of-hours reply (one SMS-sized screen
@@ -91,4 +94,13 @@ type OutOfHoursService interface {
 	// SetOutOfHours replaces a queue's setting (supervisor+; EINVALID
 	// with the field at fault).
 	SetOutOfHours(ctx context.Context, o *OutOfHours) error
+	// FindOutOfHoursQueues lists queues with an enabled reply and a
+	// calendar (system).
+	FindOutOfHoursQueues(ctx context.Context) ([]ID, error)
+	// LoadOutOfHours reads a queue's reply and calendar, nil without one
+	// (system).
+	LoadOutOfHours(ctx context.Context, queueID ID) (*OutOfHours, *BusinessCalendar, error)
+	// SendOutOfHoursReply sends the reply on a conversation unless it had
+	// it in the closed period ending at until (system); 0 when not sent.
+	SendOutOfHoursReply(ctx context.Context, convID ID, until time.Time, o *OutOfHours) (ID, error)
 }

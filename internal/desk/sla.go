@@ -19,6 +19,11 @@ const ChangeSLABreached = "conversation.sla_breached"
 // tracker then recomputes the open conversations concerned.
 const ChangeSLARules = "sla.rules"
 
+// ChangeSLAUpdated announces a conversation's saved SLA status (its
+// queue in QueueID), so the workspace refreshes its countdowns after the
+// tracker, not before it.
+const ChangeSLAUpdated = "sla.updated"
+
 // SLA target names.
 const (
 	SLAFirstResponse = "first_response"
@@ -86,6 +91,9 @@ type SLAStatus struct {
 	NextDue *time.Time `json:"next_due"`
 	// UpdatedAt is when it was computed; nil before it ever was.
 	UpdatedAt *time.Time `json:"updated_at"`
+	// QueueID is the conversation's queue when computed (not stored):
+	// whom the sla.updated change goes to.
+	QueueID ID `json:"-"`
 }
 
 // SLATimelineItem kinds, in the order that matters to targets.

@@ -222,6 +222,9 @@ func (s *Server) handleOutOfHoursPut(w http.ResponseWriter, r *http.Request) err
 	if err := s.cfg.Store.SetOutOfHours(r.Context(), o); err != nil {
 		return err
 	}
+	if o, err = s.cfg.Store.FindOutOfHours(r.Context(), id); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, o)
 	return nil
 }

@@ -68,6 +68,10 @@ func (n *Notifier) HandleChanges(changes []desk.Change) {
 			continue
 		}
 		j.msg.URL = "/work/mine/" + ch.ConversationID.String()
+		if j.msg.Type == "notification" {
+			// A supervisor's notification may be of someone else's conversation.
+			j.msg.URL = "/work/all/" + ch.ConversationID.String()
+		}
 		select {
 		case n.jobs <- j:
 		default:

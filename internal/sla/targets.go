@@ -57,7 +57,7 @@ func Evaluate(in *desk.SLAInput, now time.Time) (*desk.SLAStatus, error) {
 	sort.SliceStable(items, func(i, j int) bool { return items[i].At.Before(items[j].At) })
 
 	pid := p.ID
-	st := &desk.SLAStatus{ConversationID: in.ConversationID, PolicyID: &pid}
+	st := &desk.SLAStatus{ConversationID: in.ConversationID, PolicyID: &pid, QueueID: in.QueueID}
 	var (
 		open         = true
 		frDue        *time.Time

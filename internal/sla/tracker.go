@@ -63,7 +63,7 @@ func (t *Tracker) HandleChanges(changes []desk.Change) {
 			marked = true
 			continue
 		}
-		if c.ConversationID == 0 || c.Type == desk.ChangeSLABreached {
+		if c.ConversationID == 0 || c.Type == desk.ChangeSLABreached || c.Type == desk.ChangeSLAUpdated {
 			continue
 		}
 		switch c.Type {
@@ -186,6 +186,7 @@ func (t *Tracker) Sync(ctx context.Context, ids ...desk.ID) error {
 			// The policy went away: keep the record, stop the clock.
 			st = in.Stored
 			st.NextDue = nil
+			st.QueueID = in.QueueID
 		}
 		breached, err := t.Store.SaveSLAStatus(ctx, st)
 		if err != nil {

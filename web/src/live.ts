@@ -23,6 +23,8 @@ export interface ServerEvent {
     | 'queue.updated'
     | 'routing.rules'
     | 'call.event'
+    | 'sla.updated'
+    | 'notification.created'
   conversation_id?: string
   message_id?: string
   queue_id?: string

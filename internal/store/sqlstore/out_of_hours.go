@@ -22,7 +22,16 @@ func (s *Store) FindOutOfHours(ctx context.Context, queueID desk.ID) (*desk.OutO
 	} else if err != nil {
 		return nil, err
 	}
-	return s.outOfHours(ctx, s.rd, queueID)
+	o, err := s.outOfHours(ctx, s.rd, queueID)
+	if err != nil {
+		return nil, err
+	}
+	var cal sql.NullInt64
+	if err := s.rd.QueryRowContext(ctx, `SELECT calendar_id FROM queue_calendars WHERE queue_id = $1`, int64(queueID)).Scan(&cal); err != nil && !isNoRows(err) {
+		return nil, err
+	}
+	o.CalendarID = nullID(cal)
+	return o, nil
 }
 
 func (s *Store) outOfHours(ctx context.Context, q interface {

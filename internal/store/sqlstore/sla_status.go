@@ -202,9 +202,12 @@ func (s *Store) SaveSLAStatus(ctx context.Context, st *desk.SLAStatus) ([]string
 	if err != nil {
 		return nil, err
 	}
+	changes := []desk.Change{{Type: desk.ChangeSLAUpdated, ConversationID: st.ConversationID, QueueID: st.QueueID, At: s.now()}}
 	if conv != nil {
-		s.publish(append([]desk.Change{s.conversationChange(desk.ChangeSLABreached, conv)}, notes...)...)
+		changes = append(changes, s.conversationChange(desk.ChangeSLABreached, conv))
+		changes = append(changes, notes...)
 	}
+	s.publish(changes...)
 	return breached, nil
 }
 

@@ -171,7 +171,11 @@ func testSLAScriptedDays(t *testing.T, open Opener) {
 	if got := breaches(b.ID); len(got) != 1 || got[0] != desk.SLAFirstResponse {
 		t.Fatalf("B breaches: %v", got)
 	}
-	if chs := changes(); len(chs) != 1 || chs[0].Type != desk.ChangeSLABreached || chs[0].ConversationID != b.ID || chs[0].QueueID != q.ID {
+	all := changes()
+	if n := len(all) - len(withoutSLAUpdates(all)); n == 0 || all[0].Type != desk.ChangeSLAUpdated || all[0].QueueID != q.ID {
+		t.Fatalf("no sla.updated for the saved statuses: %+v", all)
+	}
+	if chs := withoutSLAUpdates(all); len(chs) != 1 || chs[0].Type != desk.ChangeSLABreached || chs[0].ConversationID != b.ID || chs[0].QueueID != q.ID {
 		t.Fatalf("changes: %+v", chs)
 	}
 	stB := status(b.ID)

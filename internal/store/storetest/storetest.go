@@ -118,6 +118,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ReportScriptedDays", func(t *testing.T) { testReportScriptedDays(t, open) })
 	t.Run("ReportBackfill", func(t *testing.T) { testReportBackfill(t, open) })
 	t.Run("SLARulesChange", func(t *testing.T) { testSLARulesChange(t, open) })
+	t.Run("SLABreachNotifications", func(t *testing.T) { testSLABreachNotifications(t, open) })
+	t.Run("OutOfHoursReply", func(t *testing.T) { testOutOfHoursReply(t, open) })
+	t.Run("SLAWaitingOnCustomer", func(t *testing.T) { testSLAWaitingOnCustomer(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
