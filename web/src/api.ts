@@ -38,6 +38,10 @@ export type Attachment = schemas['Attachment']
 export type TimelineEvent = schemas['Event']
 export type Tag = schemas['Tag']
 export type IntegrationToken = schemas['IntegrationToken']
+export type Wallboard = schemas['Wallboard']
+export type WallboardQueue = schemas['WallboardQueue']
+export type WallboardFigures = schemas['WallboardFigures']
+export type WallboardAgents = schemas['WallboardAgents']
 export type { ChannelName } from './openapi.gen'
 
 
@@ -205,6 +209,8 @@ export interface QueuePatch {
   survey_enabled?: boolean
   /** C2: agents may give a new conversation to a colleague of the queue. */
   agents_assign_colleagues?: boolean
+  /** Issue 23: seconds within which a wait counts as answered in time; 0 sets the default. */
+  service_level_seconds?: number
 }
 
 /** ApiError carries the server's error body: code, message and field. */
@@ -291,6 +297,7 @@ export const api = {
   createStatus: (s: { name: string; allows_work: boolean }) => request<CustomStatus>('POST', '/statuses', s),
   updateStatus: (id: ID, p: { name?: string; allows_work?: boolean }) => request<CustomStatus>('PATCH', `/statuses/${enc(id)}`, p),
   deleteStatus: (id: ID) => request<void>('DELETE', `/statuses/${enc(id)}`),
+  wallboard: () => request<Wallboard>('GET', '/wallboard'),
   utilization: (from: string, to: string, q: { queue_id?: ID; timeline?: boolean } = {}) =>
     request<UtilizationReport>('GET', '/reports/utilization', undefined, {
       from,
