@@ -117,6 +117,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ReportScriptedDays", func(t *testing.T) { testReportScriptedDays(t, open) })
 	t.Run("ReportBackfill", func(t *testing.T) { testReportBackfill(t, open) })
 	t.Run("SLARulesChange", func(t *testing.T) { testSLARulesChange(t, open) })
+	t.Run("WallboardWaits", func(t *testing.T) { testWallboardWaits(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
