@@ -40,6 +40,10 @@ export type Tag = schemas['Tag']
 export type ReportRow = schemas['ReportRow']
 export type IntegrationToken = schemas['IntegrationToken']
 export type TokenScope = IntegrationToken['scopes'][number]
+export type Wallboard = schemas['Wallboard']
+export type WallboardQueue = schemas['WallboardQueue']
+export type WallboardFigures = schemas['WallboardFigures']
+export type WallboardAgents = schemas['WallboardAgents']
 export type { ChannelName } from './openapi.gen'
 
 
@@ -207,6 +211,8 @@ export interface QueuePatch {
   survey_enabled?: boolean
   /** C2: agents may give a new conversation to a colleague of the queue. */
   agents_assign_colleagues?: boolean
+  /** Issue 23: seconds within which a wait counts as answered in time; 0 sets the default. */
+  service_level_seconds?: number
 }
 
 /** ApiError carries the server's error body: code, message and field. */
@@ -295,6 +301,7 @@ export const api = {
   deleteStatus: (id: ID) => request<void>('DELETE', `/statuses/${enc(id)}`),
   /** Conversation metrics (issue 23): period, grouping, zone and filters as GET /reports/conversations takes them. */
   conversationsReport: (q: Record<string, string>) => request<Page<ReportRow>>('GET', '/reports/conversations', undefined, q),
+  wallboard: () => request<Wallboard>('GET', '/wallboard'),
   utilization: (from: string, to: string, q: { queue_id?: ID; timeline?: boolean } = {}) =>
     request<UtilizationReport>('GET', '/reports/utilization', undefined, {
       from,

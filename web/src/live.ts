@@ -151,6 +151,7 @@ export class SocketSource implements LiveSource {
   private stopHeartbeat: (() => void) | null = null
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   private subs = new Map<string, number>()
+  private boards = new Set<(snapshot: any) => void>()
   private typingSent = new Map<string, number>()
   private poller: PollingSource
   private unpoll = () => {}
@@ -207,6 +208,19 @@ export class SocketSource implements LiveSource {
     }
   }
 
+  /**
+   * watchWallboard asks for the live wallboard (issue 23): fn receives
+   * each snapshot the server pushes. Returns the undo.
+   */
+  watchWallboard(fn: (snapshot: any) => void): () => void {
+    this.boards.add(fn)
+    if (this.boards.size === 1) this.send({ type: 'wallboard.subscribe' })
+    return () => {
+      this.boards.delete(fn)
+      if (this.boards.size === 0) this.send({ type: 'wallboard.unsubscribe' })
+    }
+  }
+
   /** typing tells the agents watching the conversation, at most every 3 s. */
   typing(conversationId: string): void {
     const now = Date.now()
@@ -234,6 +248,7 @@ export class SocketSource implements LiveSource {
       this.fallback(false)
       liveState.mode = 'socket'
       for (const id of this.subs.keys()) this.send({ type: 'subscribe', conversation_id: id })
+      if (this.boards.size) this.send({ type: 'wallboard.subscribe' })
       this.stopPing()
       this.stopPinging = every(PING_MS, () => this.send({ type: 'ping' }))
       this.send({ type: 'ping' })
@@ -287,6 +302,9 @@ export class SocketSource implements LiveSource {
         for (const q of Array.isArray(f.queues) ? f.queues : []) {
           queueCounts.set(String(q.queue_id), { unassigned: Number(q.unassigned) || 0, assigned: Number(q.assigned) || 0, bots: Number(q.bots) || 0 })
         }
+        break
+      case 'wallboard':
+        for (const fn of this.boards) fn(f.snapshot)
         break
       case 'call.ringing':
       case 'call.ended':

@@ -19,6 +19,7 @@ export const router = createRouter({
     { path: '/admin/queues', name: 'queues', component: () => import('./pages/QueuesPage.vue'), meta: { title: 'Queues', role: 'supervisor' } },
     { path: '/admin/routing', name: 'routing', component: () => import('./pages/RoutingRulesPage.vue'), meta: { title: 'Routing rules', role: 'supervisor' } },
     { path: '/admin/statuses', name: 'statuses', component: () => import('./pages/StatusesPage.vue'), meta: { title: 'Statuses', role: 'supervisor' } },
+    { path: '/admin/wallboard', name: 'wallboard', component: () => import('./pages/WallboardPage.vue'), meta: { title: 'Wallboard', role: 'supervisor' } },
     { path: '/admin/utilization', name: 'utilization', component: () => import('./pages/UtilizationPage.vue'), meta: { title: 'Utilization', role: 'supervisor' } },
     { path: '/admin/reports', name: 'reports', component: () => import('./pages/ReportsPage.vue'), meta: { title: 'Reports', role: 'supervisor' } },
     { path: '/admin/templates', name: 'templates', component: () => import('./pages/TemplatesPage.vue'), meta: { title: 'Templates', role: 'supervisor' } },

@@ -10,11 +10,11 @@ import (
 )
 
 // WallboardData reads the wallboard's raw figures (issue 23): per queue
-// and channel the conversations waiting now (count and oldest start, on
-// the waiting index), the waits that ended since `since` (queue_waits,
-// written by triggers, on its (queue_id, ended_at) index) and the queues'
-// members with their status, call state, load and capacity. Its cost is
-// per queue and per ended wait, not per waiting conversation.
+// and channel the conversations waiting now (count and oldest start), the
+// waits that ended since `since` (queue_waits, written by triggers, read
+// from a covering index) and the queues' members with their status, call
+// state, load and capacity. It runs when a change touches a queue, never
+// per waiting conversation per second.
 func (s *Store) WallboardData(ctx context.Context, ids []desk.ID, since time.Time) (*desk.WallboardData, error) {
 	actor, err := desk.RequireRole(ctx, desk.RoleSupervisor)
 	if err != nil {
@@ -88,28 +88,44 @@ func (s *Store) WallboardData(ctx context.Context, ids []desk.ID, since time.Tim
 		return nil, err
 	}
 
+	// The hour's ended waits are read row by row from an index (by end
+	// time for every queue, by queue for some) and summed here against
+	// each queue's target: a GROUP BY made SQLite walk the whole index in
+	// queue order rather than the hour's range.
+	target := make(map[int64]int64, len(out.Queues))
+	for _, q := range out.Queues {
+		target[int64(q.QueueID)] = int64(q.ServiceLevelSeconds) * 1e6
+	}
 	w = filter("wt.queue_id")
 	w.add(`wt.ended_at >= ?`, micros(since))
-	rows, err = s.rd.QueryContext(ctx, `SELECT wt.queue_id, wt.channel,
-		COALESCE(SUM(CASE WHEN wt.outcome = 'answered' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN wt.outcome = 'answered' AND wt.ended_at - wt.started_at <= q.service_level_seconds * 1000000 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN wt.outcome = 'answered' THEN wt.ended_at - wt.started_at ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN wt.outcome = 'abandoned' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN wt.outcome = 'abandoned' AND wt.ended_at - wt.started_at > q.service_level_seconds * 1000000 THEN 1 ELSE 0 END), 0)
-		FROM queue_waits wt JOIN queues q ON q.id = wt.queue_id`+w.sql()+` GROUP BY wt.queue_id, wt.channel`, w.args...)
+	rows, err = s.rd.QueryContext(ctx, `SELECT wt.queue_id, wt.channel, wt.outcome, wt.ended_at - wt.started_at FROM queue_waits wt`+w.sql(), w.args...)
 	if err != nil {
 		return nil, err
 	}
 	err = eachRow(rows, func() error {
-		var q int64
-		var ch string
-		var sum int64
-		var a, within, ab, after int
-		if err := rows.Scan(&q, &ch, &a, &within, &sum, &ab, &after); err != nil {
+		var q, waited int64
+		var ch, outcome string
+		if err := rows.Scan(&q, &ch, &outcome, &waited); err != nil {
 			return err
 		}
+		limit, ok := target[q]
+		if !ok {
+			return nil // a queue created since the first read
+		}
 		r := row(q, ch)
-		r.Answered, r.AnsweredWithin, r.AnsweredWait, r.Abandoned, r.AbandonedAfter = a, within, float64(sum)/1e6, ab, after
+		switch outcome {
+		case "answered":
+			r.Answered++
+			r.AnsweredWait += float64(waited) / 1e6
+			if waited <= limit {
+				r.AnsweredWithin++
+			}
+		case "abandoned":
+			r.Abandoned++
+			if waited > limit {
+				r.AbandonedAfter++
+			}
+		}
 		return nil
 	})
 	if err != nil {
