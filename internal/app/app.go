@@ -173,7 +173,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	// Replies committed here go straight to the worker, without a claim
 	// transaction; the store wakes it for those it cannot take.
 	a.worker = outbound.NewWorker(store, adapters, desk.SystemClock{}, logger,
-		outbound.WorkerConfig{Senders: c.OutboxSenders, Lease: c.OutboxLease, Poll: c.OutboxPoll})
+		outbound.WorkerConfig{Senders: c.OutboxSenders, Lease: c.OutboxLease, Poll: c.OutboxPoll, Failed: store})
 	store.SetSendDispatcher(a.worker)
 	links := mediaLinks(&c, logger)
 	// Live Chat visitors get the same signed links, relative to the server:
