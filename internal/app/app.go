@@ -203,7 +203,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	links := mediaLinks(&c, logger)
 	a.worker = outbound.NewWorker(store, adapters, desk.SystemClock{}, logger,
 		outbound.WorkerConfig{Senders: c.OutboxSenders, Lease: c.OutboxLease, Poll: c.OutboxPoll,
-			Media: &attach.Outbound{Attachments: store, Blobs: blobs, Links: links}})
+			Media: &attach.Outbound{Attachments: store, Blobs: blobs, Links: links}, Failed: store})
 	store.SetSendDispatcher(a.worker)
 	// Live Chat visitors get the same signed links, relative to the server:
 	// the widget resolves them against the origin it was loaded from.

@@ -157,3 +157,12 @@ type SendDispatcher interface {
 	Release()
 	Notify()
 }
+
+// ReplyFailureService tells the failed-reply rule (outbound.ReplyFailed)
+// about a reply the provider refused.
+type ReplyFailureService interface {
+	// FailedReplyConversation returns the conversation of a reply (any
+	// queue: the caller is the system) and whether the reply is its latest
+	// one, no other message of ours sent after it.
+	FailedReplyConversation(ctx context.Context, messageID ID) (*Conversation, bool, error)
+}

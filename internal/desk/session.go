@@ -111,6 +111,7 @@ type Store interface {
 	SessionWindowService
 	SettingsService
 	PushService
+	ReplyFailureService
 	// SetChangeHandler installs the handler told of committed changes.
 	SetChangeHandler(h ChangeHandler)
 	TwoFactorService

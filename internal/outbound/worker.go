@@ -23,6 +23,9 @@ type WorkerConfig struct {
 	MaxBackoff   time.Duration // cap of the delay (default 5 min)
 	AdapterCache time.Duration // how long a channel's adapter is reused (default 5 s)
 	Media        MediaPreparer // readies messages' stored files before each attempt (nil: none)
+	// Failed, when set, gets the failed-reply rule (ReplyFailed) applied
+	// to each reply that fails for good, once its failure is recorded.
+	Failed FailedReplyStore
 }
 
 func (c *WorkerConfig) defaults() {
@@ -340,6 +343,15 @@ func (w *Worker) journal(sys context.Context, entries <-chan journalEntry, slots
 			// are sent again (flagged as maybe sent twice, their marks
 			// being set) with the same idempotency keys.
 			w.log.Error("outbox journal failed", "marks", len(marks), "outcomes", len(outcomes), "err", err)
+		} else if w.cfg.Failed != nil {
+			for _, o := range outcomes {
+				if o.Result != desk.SendFailed {
+					continue
+				}
+				if _, err := ReplyFailed(sys, w.cfg.Failed, o.MessageID); err != nil {
+					w.log.Warn("failed reply: reopening its conversation", "message_id", o.MessageID.String(), "err", err)
+				}
+			}
 		}
 		for i, c := range waiting {
 			switch {

@@ -8,6 +8,7 @@
 //   tsx e2e/calls.ts   (SWITCHBOARD_BIN points at the binary)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createSocket } from 'node:dgram'
+import { statSync } from 'node:fs'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import {
   Api, assert, browserErrors, chromiumPath, createUser, freshDataDir, newContext, password, removeDir, shot, startServer, step, waitFor,
@@ -294,6 +295,43 @@ async function scenario(server: Server, customerBrowser: Browser, agentBrowser: 
     await carol.call('POST', '/me/wrap-up/finish', { summary: '' })
     await carol.call('PUT', '/me/status', { status: 'away' })
   })
+
+  await step('the recording plays and downloads from the timeline; only those who see the conversation get it', async () => {
+    const res = await fetch(`${server.url}/api/v1/calls/${callID}/recording`, { headers: { Authorization: `Bearer ${admin.token}` } })
+    const bytes = (await res.arrayBuffer()).byteLength
+    await bobPage.getByTestId('recording-play').first().click()
+    const player = bobPage.getByTestId('recording').first()
+    const audio = player.locator('audio')
+    await audio.waitFor()
+    // Muted: headless Chromium lets a muted element play without a gesture.
+    const played = await audio.evaluate(async (a: HTMLAudioElement) => {
+      if (!(a.duration > 0)) await new Promise((r) => a.addEventListener('loadedmetadata', r, { once: true }))
+      a.muted = true
+      await a.play()
+      await new Promise((r) => setTimeout(r, 400))
+      return { duration: a.duration, at: a.currentTime }
+    })
+    const seconds = (bytes - 58) / 2 / 8000
+    assert(Math.abs(played.duration - seconds) < 0.5 && played.at > 0, `the player plays the recording: ${JSON.stringify(played)} for ${seconds.toFixed(2)} s`)
+    await shot(bobPage, 'call-recording-player')
+    const [dl] = await Promise.all([bobPage.waitForEvent('download'), player.getByRole('link', { name: 'Download' }).click()])
+    const size = statSync((await dl.path())!).size
+    assert(size === bytes && dl.suggestedFilename() === `call-${callID}.wav`, `downloaded ${dl.suggestedFilename()}, ${size} of ${bytes} bytes`)
+    // Access: the conversation moves to a queue Alan is not in; his
+    // workspace gets 404 for the recording, anonymous callers 401.
+    const billing = await admin.call('POST', '/queues', { name: 'Billing' })
+    await admin.call('POST', `/conversations/${conv.id}/transfer`, { queue_id: billing.id })
+    const alanPage = await (await newContext(agentBrowser, server.url)).newPage()
+    await login(alanPage, 'alan@example.com')
+    const status = await alanPage.evaluate(async (id) => (await fetch(`/api/v1/calls/${id}/recording`)).status, callID)
+    assert(status === 404, `another queue's agent gets ${status} for the recording, want 404`)
+    const anon = await fetch(`${server.url}/api/v1/calls/${callID}/recording`)
+    assert(anon.status === 401, `anonymous: ${anon.status}`)
+    await alanPage.context().close()
+    const def = ((await admin.call('GET', '/queues')).items as any[]).find((q) => q.is_default)
+    await admin.call('POST', `/conversations/${conv.id}/transfer`, { queue_id: def.id })
+    assert(browserErrors.length === 0, `browser errors: ${browserErrors.join('\n')}`)
+  })
 }
 
 async function main() {
@@ -310,7 +348,7 @@ async function main() {
   try {
     browsers.push(await launch(), await launch())
     await scenario(server, browsers[0], browsers[1])
-    let steps = 7
+    let steps = 8
     if (haveSipp) {
       await sipScenario(server, browsers[1], sip)
       steps += 2

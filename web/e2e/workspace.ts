@@ -7,6 +7,7 @@
 //   SWITCHBOARD_BIN=$PWD/../bin/switchboard npx tsx e2e/workspace.ts
 import { createHmac } from 'node:crypto'
 import { createServer, type Server as HTTPServer } from 'node:http'
+import { createServer as createNetServer, type Server as NetServer } from 'node:net'
 import { createRequire } from 'node:module'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { Api, assert, createUser, freshDataDir, launchBrowser, password, removeDir, shot, startServer, step, waitFor, type Server } from './harness.ts'
@@ -30,6 +31,33 @@ function fakeTwilio(): Promise<{ url: string; sends: string[]; srv: HTTPServer }
   })
   return new Promise((r) => srv.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(srv.address() as any).port}`, sends, srv })))
 }
+
+/** A mail relay that refuses every recipient (550 5.1.1), as a real one
+ * does for an unknown mailbox: the reply fails for good at once. */
+function refusingRelay(): Promise<{ addr: string; srv: NetServer }> {
+  const srv = createNetServer((sock) => {
+    sock.write('220 relay.test ESMTP\r\n')
+    let buf = ''
+    sock.on('data', (b) => {
+      buf += b
+      let i
+      while ((i = buf.indexOf('\r\n')) >= 0) {
+        const line = buf.slice(0, i).toUpperCase()
+        buf = buf.slice(i + 2)
+        if (line.startsWith('EHLO') || line.startsWith('HELO')) sock.write('250 relay.test\r\n')
+        else if (line.startsWith('MAIL')) sock.write('250 2.1.0 OK\r\n')
+        else if (line.startsWith('RCPT')) sock.write('550 5.1.1 No such mailbox: jo@example.com\r\n')
+        else if (line.startsWith('QUIT')) sock.end('221 2.0.0 Bye\r\n')
+        else sock.write('503 5.5.1 Bad sequence\r\n')
+      }
+    })
+    sock.on('error', () => {})
+  })
+  return new Promise((r) => srv.listen(0, '127.0.0.1', () => r({ addr: `127.0.0.1:${(srv.address() as any).port}`, srv })))
+}
+
+// A 1×1 PNG: the file carried over by "Continue the conversation".
+const tinyPNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
 
 /** totp computes RFC 6238's current 6-digit code of a base32 secret. */
 function totp(secret: string): string {
@@ -84,7 +112,7 @@ async function axe(browser: Browser, base: string, storage: any, path: string, n
   assert(!bad.length, `axe on ${name}: ${bad.map((v: any) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')).join(' | ')}`).join('; ')}`)
 }
 
-async function scenarios(browser: Browser, server: Server, twilio: { url: string; sends: string[] }) {
+async function scenarios(browser: Browser, server: Server, twilio: { url: string; sends: string[] }, relay: { addr: string }) {
   const admin = await Api.login(server.url, 'root@example.com')
   await admin.call('POST', '/channels', { kind: 'sms', provider: 'twilio', name: 'Brand SMS', sender: '+15550001111',
     settings: { account_sid: 'AC00000000000000000000000000000000', base_url: twilio.url }, secrets: { auth_token: 'tok-0123456789abcdef0123' } })
@@ -175,6 +203,7 @@ async function scenarios(browser: Browser, server: Server, twilio: { url: string
   })
 
   let started = ''
+  let joID = ''
   await step('2, 7 · new conversation: only configured channels, From from the queue, held by the agent who starts it', async () => {
     await page.goto('/work/mine')
     await page.getByRole('button', { name: 'New conversation' }).click()
@@ -222,10 +251,16 @@ async function scenarios(browser: Browser, server: Server, twilio: { url: string
     const dlg = page.getByTestId('new-conversation')
     await dlg.getByRole('combobox', { name: 'To' }).fill('+1 202 555 0143')
     await dlg.getByLabel('First message').fill('One more thing about your parcel')
+    await dlg.getByTestId('nc-files').setInputFiles({ name: 'parcel.png', mimeType: 'image/png', buffer: tinyPNG })
     await dlg.getByRole('button', { name: 'Start conversation' }).click()
     await dlg.getByRole('button', { name: 'Continue the conversation' }).click()
     await page.waitForURL(`**/${started}`)
     await waitFor(async () => (await page.getByTestId('composer-text').inputValue()) === 'One more thing about your parcel', 'the text came along')
+    // The file came along too: listed in the composer, ready to send.
+    const composer = page.getByRole('form', { name: 'Composer' })
+    await composer.getByText('parcel.png').waitFor()
+    await shot(page, 'workspace-continue-carries-1440')
+    await composer.getByRole('button', { name: 'Remove files' }).click()
     await page.getByTestId('composer-text').fill('')
   })
 
@@ -235,6 +270,30 @@ async function scenarios(browser: Browser, server: Server, twilio: { url: string
     await page.getByTestId('cannot-send').filter({ hasText: 'No Email channel is connected' }).waitFor()
     assert(await page.getByTestId('composer-send').isDisabled(), 'Send is off')
     await shot(page, 'workspace-cannot-send-1440')
+  })
+
+  await step('3 · Send and wait on a reply the relay refuses: back to Open, the reason on the message', async () => {
+    await admin.call('POST', '/channels', { kind: 'email', provider: 'smtp', name: 'Brand mail', sender: 'help@brand.example',
+      settings: { smtp_addr: relay.addr, smtp_tls: 'none' } })
+    await admin.call('PATCH', `/queues/${def.id}`, { default_senders: { sms: '+15550001111', email: 'help@brand.example' } })
+    const jo = ((await admin.call('GET', '/conversations?view=all')).items as any[]).find((c) => c.channel === 'email')
+    joID = jo.id
+    await admin.call('POST', `/conversations/${jo.id}/assign`, { agent_id: (await admin.call('GET', '/agents')).items.find((a: any) => a.email === 'ada@example.com').id })
+    await page.goto(`/work/mine/${jo.id}`)
+    await page.getByTestId('email-subject').waitFor()
+    await page.getByTestId('composer-text').fill('Yes, we ship to Norway.')
+    await page.getByRole('button', { name: 'Send and wait' }).click()
+    const fail = page.getByTestId('delivery-failure').first()
+    await fail.waitFor({ timeout: 20000 })
+    assert(/550/.test((await fail.textContent()) ?? ''), `the relay's reason: ${await fail.textContent()}`)
+    // The customer never got it: the conversation is Open again, not Waiting.
+    await waitFor(async () => (await admin.call('GET', `/conversations/${jo.id}`)).status === 'open', 'back to Open', 10000)
+    await page.locator('.pill', { hasText: /^open$/ }).first().waitFor()
+    const events = (await admin.call('GET', `/conversations/${jo.id}/events`)).items as any[]
+    const moves = events.filter((e) => e.type === 'status_changed').map((e) => `${e.data.from}→${e.data.to}`)
+    assert(moves.join(' ') === 'open→waiting waiting→open', `status moves on the timeline: ${moves}`)
+    await fail.getByTestId('retry').waitFor()
+    await shot(page, 'workspace-send-and-wait-failed-1440')
   })
 
   await step('5 · calls: Start a call without a trunk says why in the form where it was asked', async () => {
@@ -266,6 +325,7 @@ async function scenarios(browser: Browser, server: Server, twilio: { url: string
   })
 
   let recovery = ''
+  let adminStorage: any
   await step('9 · my account: two-factor enrollment with a QR code and recovery codes', async () => {
     await page.goto('/account')
     await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click()
@@ -313,8 +373,13 @@ async function scenarios(browser: Browser, server: Server, twilio: { url: string
     // now with the second factor: the first answer (401 totp_required)
     // is the page's cue to ask for the code.
     allow(/(HTTP 401 POST|status of 401 \(Unauthorized\)).*\/api\/v1\/auth\/login/)
+    // The desktop page's session ends with this sign-in: the socket tells
+    // it (back to the sign-in page, said why), but a call poll already on
+    // its way meets the revoked session — the server's 401 is the truth.
+    allow(/^agent 1440: (HTTP 401 GET|console error: Failed to load resource: the server responded with a status of 401).*\/api\/v1\/me\/(call|wrap-up)/)
     // A recovery code: the app's current code was just used to enroll.
     const p = await signIn(phoneCtx, 'ada@example.com', recovery)
+    await page.getByTestId('session-notice').waitFor()
     await p.goto(`/work/all/${x.conversation.id}`)
     const h = p.getByTestId('conversation-title')
     await h.waitFor()
@@ -325,8 +390,8 @@ async function scenarios(browser: Browser, server: Server, twilio: { url: string
     await noPageScroll(p, 'conversation at 390')
     await shot(p, 'workspace-conversation-390')
     // The email composer (subject; CC/BCC folded) leaves the thread room.
-    await p.goto('/work/all')
-    await p.getByTestId('conversation-row').filter({ hasText: 'Do you ship to Norway?' }).click()
+    // (Its row now previews the failed reply: opened by its address.)
+    await p.goto(`/work/all/${joID}`)
     await p.getByTestId('email-subject').waitFor()
     const ec = await p.getByRole('form', { name: 'Composer' }).boundingBox()
     await shot(p, 'workspace-email-composer-390')
@@ -343,6 +408,19 @@ async function scenarios(browser: Browser, server: Server, twilio: { url: string
     await sup.getByTestId('queue-Support').getByLabel(/Send a satisfaction survey/).check()
     await waitFor(async () => ((await admin.call('GET', '/queues')).items as any[]).find((q) => q.id === support.id).survey_enabled === true, 'CSAT on')
     await shot(sup, 'workspace-csat-390')
+  })
+
+  await step('9 · the queue bot URL set on the Queues page (phone)', async () => {
+    const card = sup.getByTestId('queue-Support')
+    await card.getByLabel('Bot URL of Support').fill('https://bot.example.com/hook')
+    await card.getByLabel('Signing secret of the bot of Support').fill('bot-signing-secret-0123')
+    await card.getByRole('button', { name: 'Save bot of Support' }).click()
+    await waitFor(async () => ((await admin.call('GET', '/queues')).items as any[]).find((q) => q.id === support.id).bot_url === 'https://bot.example.com/hook', 'bot URL saved')
+    await shot(sup, 'workspace-bot-url-390')
+    // Off again: the walk-through's later conversations are for people.
+    await card.getByLabel('Bot URL of Support').fill('')
+    await card.getByRole('button', { name: 'Save bot of Support' }).click()
+    await waitFor(async () => !((await admin.call('GET', '/queues')).items as any[]).find((q) => q.id === support.id).bot_url, 'bot off')
   })
 
   await step('9 · admins: 2FA policy per role, the audit log with filters, context cards', async () => {
@@ -366,6 +444,29 @@ async function scenarios(browser: Browser, server: Server, twilio: { url: string
     await ap.getByRole('button', { name: 'Create card' }).click()
     await ap.getByTestId('card-CRM').filter({ hasText: 'Plan' }).waitFor()
     await shot(ap, 'workspace-cards-1440')
+    // Integration tokens with scopes: chosen here, listed in words, and
+    // the server holds the token to them.
+    await ap.goto('/admin/tokens')
+    const form = ap.getByRole('form', { name: 'New token' })
+    await form.getByLabel('New token name').fill('CRM reader')
+    await form.getByLabel('Post inbound messages (API channel)').uncheck()
+    await form.getByLabel('Conversations access').selectOption('read')
+    await form.getByLabel('People access').selectOption('write')
+    await form.getByRole('button', { name: 'Create token' }).click()
+    const plain = await ap.getByLabel('Token', { exact: true }).inputValue()
+    const row = ap.getByTestId('token-list').locator('tr[data-token="CRM reader"]')
+    assert((await row.getByTestId('token-scopes').innerText()).replace(/\s+/g, ' ') === 'Conversations: read only People: read and write', `listed: ${await row.innerText()}`)
+    await shot(ap, 'workspace-tokens-1440')
+    const tokenCall = (method: string, path: string, body?: unknown) => fetch(server.url + '/api/v1' + path, { method,
+      headers: { Authorization: `Bearer ${plain}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
+    assert((await tokenCall('GET', '/conversations?view=all')).status === 200, 'the token reads conversations')
+    const refused = await tokenCall('PATCH', `/conversations/${x.conversation.id}`, { priority: 'low' })
+    assert(refused.status === 403 && (await refused.json()).error.code === 'missing_scope', 'no write on conversations')
+    const inbound = await tokenCall('POST', '/inbound', { channel: 'api', from: 'crm-1', text: 'x', external_id: 'crm-1' })
+    assert(inbound.status === 403, 'no inbound')
+    assert((await tokenCall('POST', '/customers', { name: 'From the CRM' })).status === 201, 'the token writes People')
+    assert((await tokenCall('GET', '/audit')).status === 403, 'never the audit log')
+    adminStorage = await adminCtx.storageState()
     await adminCtx.close()
   })
 
@@ -383,6 +484,30 @@ async function scenarios(browser: Browser, server: Server, twilio: { url: string
     await axe(browser, server.url, supStorage, '/admin/queues', 'queues')
     await axe(browser, server.url, undefined, '/login', 'login')
   })
+
+  await step('9 · password change on My account (phone): every session ends, the new password signs in', async () => {
+    await sup.goto('/account')
+    await sup.getByLabel('Current password').fill(password)
+    await sup.getByLabel('New password').fill('a-brand-new-passphrase')
+    await sup.getByRole('button', { name: 'Change password' }).click()
+    await sup.waitForURL('**/login**')
+    await sup.getByText('your password was changed').waitFor()
+    await shot(sup, 'workspace-password-changed-390')
+    await sup.getByLabel('Email').fill('sam@example.com')
+    await sup.getByLabel('Password').fill('a-brand-new-passphrase')
+    await sup.getByRole('button', { name: 'Sign in' }).click()
+    await sup.waitForURL((u) => !u.pathname.startsWith('/login'))
+    assertClean('password change')
+  })
+
+  await step('axe-core: no serious or critical violations on every admin and supervisor screen', async () => {
+    const pages = ['/admin/agents', '/admin/queues', '/admin/routing', '/admin/statuses', '/admin/utilization', '/admin/templates',
+      '/admin/macros', '/admin/tags', '/admin/forms', '/admin/channels', '/admin/cards', '/admin/security', '/admin/getting-started',
+      '/admin/tokens', '/account', '/search?q=order', `/people/${xc.customer_id}`, '/work/unassigned', '/work/history']
+    for (const path of pages) {
+      await axe(browser, server.url, adminStorage, path, path)
+    }
+  })
 }
 
 async function main() {
@@ -394,14 +519,16 @@ async function main() {
   createUser(data, 'sam@example.com', 'supervisor', 'Sam Supervisor')
   createUser(data, 'kim@example.com', 'admin', 'Kim Admin')
   const twilio = await fakeTwilio()
+  const relay = await refusingRelay()
   const server = await startServer(data, ['--outbound-allow', '127.0.0.1'])
   try {
-    await scenarios(browser, server, twilio)
+    await scenarios(browser, server, twilio, relay)
     console.log(`workspace e2e passed (${problems.length} problems)`)
   } finally {
     await browser.close()
     await server.stop()
     twilio.srv.close()
+    relay.srv.close()
     removeDir(data)
   }
 }

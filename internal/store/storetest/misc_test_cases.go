@@ -32,6 +32,20 @@ func testMessages(t *testing.T, open Opener) {
 	if len(page2) != 1 || page2[0].Kind != desk.KindNote || next != "" {
 		t.Fatalf("page 2: %v %q", page2, next)
 	}
+	// The failed-reply rule's view: the reply's conversation, and whether
+	// it is the latest of ours (notes do not count); system only.
+	if got, latest, err := f.s.FailedReplyConversation(f.sys, reply.ID); err != nil || got.ID != c.ID || !latest {
+		t.Fatalf("failed reply conversation: %v %v %v", got, latest, err)
+	}
+	_, _, err = f.s.FailedReplyConversation(f.as(a), reply.ID)
+	wantCode(t, err, desk.EFORBIDDEN)
+	again := &desk.Message{ConversationID: c.ID, Text: "Anything else?"}
+	if err := f.s.CreateMessage(f.as(a), again); err != nil {
+		t.Fatal(err)
+	}
+	if _, latest, err := f.s.FailedReplyConversation(f.sys, reply.ID); err != nil || latest {
+		t.Fatalf("a reply followed by another is not the latest: %v %v", latest, err)
+	}
 	closed := desk.ConversationClosed
 	f.s.UpdateConversation(f.sys, c.ID, desk.ConversationUpdate{Status: &closed})
 	wantCode(t, f.s.CreateMessage(f.as(a), &desk.Message{ConversationID: c.ID, Text: "late"}), "conversation_closed")
