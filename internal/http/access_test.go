@@ -87,6 +87,7 @@ var accessTable = map[string]accessCase{
 	"GET /api/v1/me/notifications":            {"/api/v1/me/notifications", "", signedIn},
 	"POST /api/v1/me/notifications/read":      {"/api/v1/me/notifications/read", "", [5]int{401, 204, 204, 204, 204}},
 	"POST /api/v1/me/notifications/{id}/read": {"/api/v1/me/notifications/999999/read", "", [5]int{401, 404, 404, 404, 404}},
+	"GET /api/v1/wallboard":                   {"/api/v1/wallboard", "", [5]int{401, 403, 403, 200, 200}},
 	"GET /api/v1/reports/conversations":       {"/api/v1/reports/conversations?from=2026-01-01&to=2026-02-01", "", [5]int{401, 403, 403, 200, 200}},
 
 	"GET /api/v1/queues":                            {"/api/v1/queues", "", signedIn},

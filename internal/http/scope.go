@@ -33,6 +33,8 @@ var scopeAreas = []struct{ prefix, area string }{
 	{"/agents", "agents"},
 	{"/statuses", "agents"},
 	{"/reports/", "reports"},
+	{"/wallboard", "reports"},
+	{"/sla/", "conversations"},
 	{"/templates", "config"},
 	{"/macros", "config"},
 	{"/forms", "config"},
