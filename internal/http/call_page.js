@@ -10,7 +10,7 @@
   const hangupBtn = document.getElementById('hangup');
   const labels = { queued: 'Waiting for an agent…', ringing: 'Ringing…', in_call: 'Connected', on_hold: 'On hold', ended: 'Call ended' };
   const state = { callId: '', state: 'idle', error: '' };
-  window.switchboardCall = state;
+  /** @type {any} */ (window).switchboardCall = state;
   let pc = null;
   let poll = null;
 
@@ -62,7 +62,7 @@
       const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
       pc = new RTCPeerConnection({ iceServers: JSON.parse(document.getElementById('app').dataset.ice || '[]') });
       mic.getTracks().forEach((t) => pc.addTrack(t, mic));
-      pc.ontrack = (e) => { document.getElementById('remote').srcObject = e.streams[0] || new MediaStream([e.track]); };
+      pc.ontrack = (e) => { /** @type {HTMLMediaElement} */ (document.getElementById('remote')).srcObject = e.streams[0] || new MediaStream([e.track]); };
       await pc.setLocalDescription(await pc.createOffer());
       await gathered(pc);
       const res = await api('/offer', { sdp: pc.localDescription.sdp });

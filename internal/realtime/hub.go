@@ -93,17 +93,17 @@ type Hub struct {
 	log   *slog.Logger
 	node  string
 
-	mu      sync.RWMutex
-	ring    *ring // the last Backlog events
-	last    uint64
-	clients clientSet
-	wide    clientSet                   // clients that see every queue
-	byQueue map[desk.ID]clientSet       // other clients, by the queues they belong to
-	byAgent map[desk.ID]clientSet       // every client, by agent
-	watch   map[desk.ID]clientSet       // clients by the conversations they watch for typing
-	boards  clientSet                   // clients watching the wallboard (wallboard.go)
-	counts  map[desk.ID]desk.QueueCount // the queue counts last sent
-	closed  bool
+	mu       sync.RWMutex
+	ring     *ring // the last Backlog events
+	last     uint64
+	clients  clientSet
+	wide     clientSet                   // clients that see every queue
+	byQueue  map[desk.ID]clientSet       // other clients, by the queues they belong to
+	byAgent  map[desk.ID]clientSet       // every client, by agent
+	watch    map[desk.ID]clientSet       // clients by the conversations they watch for typing
+	boards   clientSet                   // clients watching the wallboard (wallboard.go)
+	counts   map[desk.ID]desk.QueueCount // the queue counts last sent
+	closed   bool
 	counter  *queueCounter
 	metrics  *metrics
 	perSess  sessionCap

@@ -86,37 +86,17 @@ export interface UtilizationReport {
   queues?: QueueActivity[]
 }
 
-/** A From picker (E4): senders offered, the one preselected, a warning. */
-export interface SenderOption {
-  channel: string
-  address: string
-  channel_id?: ID
-  channel_name?: string
-  queue_id?: ID
-  queue_name?: string
-}
-export interface SenderChoice {
-  channel: string
-  items: SenderOption[]
-  selected: string
-  warning?: string
-  /** D6: the recipient's own 24-hour window on this channel is closed. */
-  session_expired: boolean
-  session_ends_at?: string
-}
+/** One sender a From picker offers (E4). */
+export type SenderOption = schemas['SenderChoice']['items'][number]
+/** A From picker (E4); D6: session_expired when the recipient's 24-hour window is closed. */
+export type SenderChoice = schemas['SenderChoice']
 
 /** I3: the external numbers a call may be transferred to. */
-export interface TransferPolicy {
-  people_contacts: boolean
-  manual_numbers: boolean
-}
+export type TransferPolicy = schemas['TransferPolicy']
 
 
 /** A pair of customers that may be one person (People, supervisors). */
-export interface DuplicateCustomers {
-  customers: Customer[]
-  reason: 'same_name' | 'same_address' | 'same_email_local_part'
-}
+export type DuplicateCustomers = schemas['DuplicateCustomers']
 
 
 
@@ -128,13 +108,7 @@ export interface MessageReaction {
 }
 
 /** Whether a conversation's customer opted out of its channel (SMS STOP, Viber unsubscribed). */
-export interface OptOut {
-  opted_out: boolean
-  channel: string
-  address: string
-  reason?: string
-  since?: string
-}
+export type OptOut = schemas['OptOut']
 
 
 

@@ -38,10 +38,7 @@ export interface TemplateCall {
 }
 
 /** A span of matched characters: code point offsets, end exclusive. */
-export interface Span {
-  start: number
-  end: number
-}
+export type Span = schemas['Span']
 
 export interface MessageHit {
   id: ID
@@ -113,7 +110,7 @@ export interface MacroDraft {
   applied: { macro_id: ID; name: string; before: unknown; skipped: string[] | null }[]
 }
 
-export type FieldType = 'text' | 'number' | 'date' | 'select' | 'checkbox'
+export type FieldType = schemas['FormField']['type']
 
 export interface FormField {
   name: string

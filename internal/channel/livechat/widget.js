@@ -16,7 +16,7 @@
 // an email before the first message; the answers are kept with the session.
 (function () {
   "use strict";
-  var script = document.currentScript;
+  var script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
   if (!script || !script.dataset.channel) { return; }
   var channel = script.dataset.channel;
   var origin = new URL(script.src, location.href).origin;
@@ -62,17 +62,17 @@
     "<div class='bar'><input type='file' class='file' tabindex='-1' aria-hidden='true'><button class='att' title='Attach a file' aria-label='Attach a file'>\uD83D\uDCCE</button>" +
     "<textarea rows='2' maxlength='" + MAX + "' placeholder='Write a message…' aria-label='Message'></textarea><button class='send'>Send</button></div></div>";
   var btn = root.querySelector(".btn"), panel = root.querySelector(".panel"), log = root.querySelector(".log");
-  var note = root.querySelector(".note"), input = root.querySelector("textarea"), sendBtn = root.querySelector(".bar .send");
-  var attachBtn = root.querySelector(".bar .att"), fileInput = root.querySelector(".file");
-  var pre = root.querySelector(".pre"), bar = root.querySelector(".bar");
+  var note = root.querySelector(".note"), input = /** @type {HTMLTextAreaElement} */ (root.querySelector("textarea")), sendBtn = root.querySelector(".bar .send");
+  var attachBtn = root.querySelector(".bar .att"), fileInput = /** @type {HTMLInputElement} */ (root.querySelector(".file"));
+  var pre = /** @type {HTMLFormElement & {elements: any}} */ (root.querySelector(".pre")), bar = root.querySelector(".bar");
 
   // askProfile shows the pre-chat form for the fields the channel asks
   // and the visitor has not answered, hiding the message bar until sent.
   function askProfile(fields, hasHistory) {
     var missing = (fields || []).filter(function (f) { return !profile[f]; });
     if (!missing.length || hasHistory) { return; }
-    root.querySelector(".pn").style.display = missing.indexOf("name") >= 0 ? "" : "none";
-    root.querySelector(".pe").style.display = missing.indexOf("email") >= 0 ? "" : "none";
+    /** @type {HTMLElement} */ (root.querySelector(".pn")).style.display = missing.indexOf("name") >= 0 ? "" : "none";
+    /** @type {HTMLElement} */ (root.querySelector(".pe")).style.display = missing.indexOf("email") >= 0 ? "" : "none";
     pre.elements.name.required = missing.indexOf("name") >= 0;
     pre.elements.email.required = missing.indexOf("email") >= 0;
     pre.classList.add("on");
@@ -343,7 +343,7 @@
   if (document.body) { start(); } else { document.addEventListener("DOMContentLoaded", start); }
 
   // A small API for the host page (and tests).
-  window.SwitchboardChat = {
+  /** @type {any} */ (window).SwitchboardChat = {
     open: function () { setOpen(true); },
     close: function () { setOpen(false); },
     send: send,
