@@ -214,12 +214,15 @@ func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter
 	var w where
 	restrictList(&w, actor)
 	switch f.View {
+	// The unary + keeps SQLite off conversations_assignee, whose entries
+	// for "nobody" or for an agent include every closed conversation: the
+	// open views read the partial indexes of open conversations (issue 22).
 	case desk.ViewMine:
-		w.add(`c.assignee_id = ? AND c.status <> 'closed'`, int64(actor.AgentID))
+		w.add(`+c.assignee_id = ? AND c.status <> 'closed'`, int64(actor.AgentID))
 	case desk.ViewAll:
 		w.add(`c.status <> 'closed'`)
 	case desk.ViewUnassigned:
-		w.add(`c.assignee_id IS NULL AND c.bot IS NULL AND c.status <> 'closed'`)
+		w.add(`+c.assignee_id IS NULL AND c.bot IS NULL AND c.status <> 'closed'`)
 	case desk.ViewBots:
 		w.add(`c.bot IS NOT NULL AND c.status <> 'closed'`)
 	case desk.ViewHistory:
