@@ -93,3 +93,38 @@ func TestSearchRanges(t *testing.T) {
 		return s2
 	})
 }
+
+// TestSearchCacheSeesOtherNode checks that a search repeated on one node
+// sees what another node (a second store on the same schema) committed:
+// the cached result's generation is the database's snapshot.
+func TestSearchCacheSeesOtherNode(t *testing.T) {
+	u := freshSchema(t)
+	ctx := desk.NewContextWithActor(context.Background(), desk.SystemActor)
+	a, err := postgres.Open(ctx, u, desk.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := postgres.Open(ctx, u, desk.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	customers := func() int {
+		t.Helper()
+		res, err := a.Search(ctx, desk.SearchQuery{Text: "zanzibar"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(res.Customers.Items)
+	}
+	if n, m := customers(), customers(); n != 0 || m != 0 {
+		t.Fatalf("before: %d, %d customers", n, m)
+	}
+	if err := b.CreateCustomer(ctx, &desk.Customer{Name: "Zanzibar Smith"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := customers(); n != 1 {
+		t.Fatalf("after the other node's write: %d customers, want 1", n)
+	}
+}
