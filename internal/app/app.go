@@ -79,7 +79,7 @@ type App struct {
 	slaTracker *sla.Tracker
 	// autoReplier sends queues' out-of-hours replies.
 	autoReplier *sla.AutoReplier
-	reports    *report.Recorder
+	reports     *report.Recorder
 
 	calls sbhttp.Calls
 	trunk *trunk.Trunk
