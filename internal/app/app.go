@@ -41,7 +41,6 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/push"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 	"github.com/switchboard-cc/switchboard/internal/report"
-	"github.com/switchboard-cc/switchboard/internal/wallboard"
 	"github.com/switchboard-cc/switchboard/internal/routing"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
 	"github.com/switchboard-cc/switchboard/internal/sla"
@@ -49,6 +48,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/trace"
 	"github.com/switchboard-cc/switchboard/internal/trunk"
 	"github.com/switchboard-cc/switchboard/internal/voice"
+	"github.com/switchboard-cc/switchboard/internal/wallboard"
 	"github.com/switchboard-cc/switchboard/web"
 )
 
@@ -82,7 +82,7 @@ type App struct {
 	slaTracker *sla.Tracker
 	// autoReplier sends queues' out-of-hours replies.
 	autoReplier *sla.AutoReplier
-	reports    *report.Recorder
+	reports     *report.Recorder
 	// board keeps the live wallboard of this node's sockets (issue 23).
 	board *wallboard.Board
 

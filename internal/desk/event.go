@@ -25,7 +25,7 @@ const (
 	// EventAutoReplied: the queue's out-of-hours reply was sent (Data:
 	// "message_id", "reason" out_of_hours, "until" the next opening).
 	EventAutoReplied = "auto_replied"
-	EventCall           = "call"
+	EventCall        = "call"
 )
 
 // Event is an entry of a conversation's timeline (C11), written in the same
