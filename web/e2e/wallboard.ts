@@ -185,6 +185,17 @@ async function scenarios(browser: Browser, a: Server, b: Server) {
     await shot(pp, 'wallboard-phone')
   })
 
+  await step('an agent has no wallboard in the workspace', async () => {
+    const actx = await newContext(browser, b.url, { width: 390, height: 844 })
+    watch(actx, 'agent on node B')
+    const ap = await actx.newPage()
+    await login(ap, 'ann@example.com')
+    await ap.goto('/admin/wallboard')
+    await ap.waitForURL('**/work/mine')
+    assert((await ap.getByRole('link', { name: 'Wallboard' }).count()) === 0, 'no Wallboard link for agents')
+    await actx.close()
+  })
+
   assertClean('wallboard e2e')
   await phone.close()
   await desk.close()
