@@ -330,6 +330,8 @@ async function scenario(server: Server, customerBrowser: Browser, agentBrowser: 
     await alanPage.context().close()
     const def = ((await admin.call('GET', '/queues')).items as any[]).find((q) => q.is_default)
     await admin.call('POST', `/conversations/${conv.id}/transfer`, { queue_id: def.id })
+    // Bob's page saw the conversation leave and come back: start afresh.
+    await bobPage.goto('/work/mine')
     assert(browserErrors.length === 0, `browser errors: ${browserErrors.join('\n')}`)
   })
 }
