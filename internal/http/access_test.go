@@ -140,6 +140,7 @@ var accessTable = map[string]accessCase{
 	"GET /api/v1/conversations/{id}/search":    {"/api/v1/conversations/{convA}/search?q=x", "", queueA},
 	"GET /api/v1/conversations/{id}/senders":   {"/api/v1/conversations/{convA}/senders", "", queueA},
 	"GET /api/v1/senders":                      {"/api/v1/senders?channel=sms", "", signedIn},
+	"POST /api/v1/sms/segments":                {"/api/v1/sms/segments", `{"text":"hello"}`, signedIn},
 	"GET /api/v1/search":                       {"/api/v1/search?q=x", "", signedIn},
 
 	"GET /api/v1/tags":           {"/api/v1/tags", "", signedIn},

@@ -113,6 +113,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/conversations/{id}/events", accessAgent, s.handleEventList},
 		{"GET", "/api/v1/conversations/{id}/senders", accessAgent, s.handleConversationSenders},
 		{"GET", "/api/v1/senders", accessAgent, s.handleNewConversationSenders},
+		{"POST", "/api/v1/sms/segments", accessAgent, s.handleSMSSegments},
 		{"GET", "/api/v1/conversations/{id}/search", accessAgent, s.handleConversationSearch},
 
 		{"GET", "/api/v1/search", accessAgent, s.handleSearch},

@@ -28,6 +28,7 @@ var scopeAreas = []struct{ prefix, area string }{
 	{"/search", "conversations"},
 	{"/attachments/", "conversations"},
 	{"/senders", "conversations"},
+	{"/sms/", "conversations"},
 	{"/customers", "customers"},
 	{"/queues", "queues"},
 	{"/agents", "agents"},
@@ -81,7 +82,8 @@ func routeScope(method, path string) string {
 	if strings.HasPrefix(rest, "/macros/{id}/draft") {
 		area = "conversations"
 	}
-	if method == "GET" || method == "HEAD" {
+	// Counting SMS segments changes nothing: a POST only to carry the text.
+	if method == "GET" || method == "HEAD" || rest == "/sms/segments" {
 		return area + ":read"
 	}
 	if area == "reports" {

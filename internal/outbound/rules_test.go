@@ -38,6 +38,31 @@ func TestSegments(t *testing.T) {
 	}
 }
 
+// TestCount: units, room per segment and what is left, the figures the
+// composer's counter shows (it asks POST /api/v1/sms/segments).
+func TestCount(t *testing.T) {
+	tests := []struct {
+		text string
+		want SegmentCount
+	}{
+		{"", SegmentCount{EncodingGSM7, 0, 0, 160, 160}},
+		{"hello", SegmentCount{EncodingGSM7, 5, 1, 160, 155}},
+		{strings.Repeat("a", 160), SegmentCount{EncodingGSM7, 160, 1, 160, 0}},
+		{strings.Repeat("a", 161), SegmentCount{EncodingGSM7, 161, 2, 153, 306 - 161}},
+		{strings.Repeat("€", 81), SegmentCount{EncodingGSM7, 162, 2, 153, 306 - 162}},
+		{strings.Repeat("é", 160), SegmentCount{EncodingGSM7, 160, 1, 160, 0}},
+		{"ж", SegmentCount{EncodingUCS2, 1, 1, 70, 69}},
+		{strings.Repeat("ж", 71), SegmentCount{EncodingUCS2, 71, 2, 67, 134 - 71}},
+		{strings.Repeat("a", 134) + "ж", SegmentCount{EncodingUCS2, 135, 3, 67, 201 - 135}},
+		{strings.Repeat("😀", 35), SegmentCount{EncodingUCS2, 70, 1, 70, 0}},
+	}
+	for _, tt := range tests {
+		if got := Count(tt.text); got != tt.want {
+			t.Errorf("Count(%.12q… len %d) = %+v, want %+v", tt.text, len(tt.text), got, tt.want)
+		}
+	}
+}
+
 func TestCheck(t *testing.T) {
 	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
 	recent, old := now.Add(-time.Hour), now.Add(-25*time.Hour)

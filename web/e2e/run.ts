@@ -132,6 +132,21 @@ async function scenarios(browser: Browser, server: Server) {
     await waitFor(async () => (await page.getByTestId('char-counter').textContent())?.includes('2 segments · GSM-7'), 'GSM-7 2 segments')
     await box.fill('ж'.repeat(71))
     await waitFor(async () => (await page.getByTestId('char-counter').textContent())?.includes('2 segments · UCS-2'), 'UCS-2 2 segments')
+    // The server counts (POST /sms/segments), once typing pauses.
+    let asked = 0
+    const onReq = (r: { url(): string }) => { if (r.url().endsWith('/api/v1/sms/segments')) asked++ }
+    page.on('request', onReq)
+    await box.pressSequentially('abcdef', { delay: 20 })
+    await waitFor(async () => (await page.getByTestId('char-counter').textContent())?.includes('77 / 134 · 2 segments · UCS-2'), 'counted after typing')
+    page.off('request', onReq)
+    if (asked < 1 || asked > 3) throw new Error(`typing 6 characters asked the server ${asked} times, want 1–3 (debounced)`)
+    // Offline: the length alone, nothing asked; back online it counts again.
+    // (Strings: functions built here would carry tsx's __name helper.)
+    await page.evaluate(`Object.defineProperty(navigator, 'onLine', { configurable: true, get() { return false } })`)
+    await box.fill('offline text')
+    await waitFor(async () => (await page.getByTestId('char-counter').textContent())?.includes('12 characters · segments counted when online'), 'offline counter')
+    await page.evaluate(`delete navigator.onLine; window.dispatchEvent(new Event('online'))`)
+    await waitFor(async () => (await page.getByTestId('char-counter').textContent())?.includes('12 / 160 · 1 segment · GSM-7'), 'counted back online')
     await box.fill('')
   })
 

@@ -44,6 +44,8 @@ export type Wallboard = schemas['Wallboard']
 export type WallboardQueue = schemas['WallboardQueue']
 export type WallboardFigures = schemas['WallboardFigures']
 export type WallboardAgents = schemas['WallboardAgents']
+/** What an SMS text costs (D4), counted by the server (POST /sms/segments). */
+export type SmsSegments = schemas['SmsSegments']
 export type { ChannelName } from './openapi.gen'
 
 
@@ -292,6 +294,8 @@ export const api = {
   /** The From picker of a new conversation (E4). */
   newSenders: (channel: string, queueID?: ID, to?: string) =>
     request<SenderChoice>('GET', '/senders', undefined, { channel, ...(queueID ? { queue_id: queueID } : {}), ...(to ? { to } : {}) }),
+  /** Segments, encoding and room left of an SMS text (D4): the server counts, as it does when sending. */
+  smsSegments: (text: string) => request<SmsSegments>('POST', '/sms/segments', { text }),
   transferPolicy: () => request<TransferPolicy>('GET', '/settings/external-transfer'),
   setTransferPolicy: (p: TransferPolicy) => request<TransferPolicy>('PUT', '/settings/external-transfer', p),
 
