@@ -49,7 +49,7 @@ var accessTable = map[string]accessCase{
 	"POST /api/v1/auth/login":                {"/api/v1/auth/login", `{"email":"nobody@example.com","password":"wrong-password"}`, [5]int{401, 401, 401, 401, 401}},
 	"GET /api/v1/setup":                      {"/api/v1/setup", "", all200},
 	"POST /api/v1/setup":                     {"/api/v1/setup", `{"token":"x","email":"x@example.com","password":"long-enough","organisation":"O"}`, [5]int{409, 409, 409, 409, 409}},
-	"GET /api/v1/organisation":               {"/api/v1/organisation", "", [5]int{401, 404, 404, 404, 404}},
+	"GET /api/v1/organisation":               {"/api/v1/organisation", "", [5]int{401, 204, 204, 204, 204}},
 	"POST /api/v1/auth/logout":               {"/api/v1/auth/logout", "", [5]int{401, 204, 204, 204, 204}},
 	"GET /api/v1/auth/totp":                  {"/api/v1/auth/totp", "", signedIn},
 	"POST /api/v1/auth/totp/enroll":          {"/api/v1/auth/totp/enroll", "", signedIn},

@@ -105,14 +105,19 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// handleOrganisation returns the organisation named at first run.
+// handleOrganisation returns the organisation named at first run; 204
+// when none was (a server set up with `user create`): the Getting started
+// page asks, and no organisation is an empty answer, not an error.
 func (s *Server) handleOrganisation(w http.ResponseWriter, r *http.Request) error {
 	ss, err := s.setupStore()
 	if err != nil {
 		return err
 	}
 	o, err := ss.FindOrganisation(r.Context())
-	if err != nil {
+	if desk.ErrorCode(err) == desk.ENOTFOUND {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	} else if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, o)

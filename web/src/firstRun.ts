@@ -19,7 +19,8 @@ export interface SetupInput {
 
 export const firstRunApi = {
   state: () => request<{ needed: boolean }>('GET', '/setup'),
-  organisation: () => request<Organisation>('GET', '/organisation'),
+  /** undefined (204) when no organisation was named (set up with `user create`). */
+  organisation: () => request<Organisation | undefined>('GET', '/organisation'),
 }
 
 /** setup creates the first admin and signs them in. */

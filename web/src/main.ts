@@ -2,7 +2,7 @@ import { createApp, watch } from 'vue'
 import App from './App.vue'
 import { router } from './router'
 import { setUnauthenticatedHandler } from './api'
-import { refreshMe, session } from './session'
+import { refreshMe, session, workingAgent } from './session'
 import { live } from './live'
 import { startNotifications } from './notify'
 import './styles.css'
@@ -16,10 +16,14 @@ setUnauthenticatedHandler(() => {
   }
 })
 
-// The live feed runs while someone is signed in. A session the server ends
-// (a login elsewhere, A8) closes the socket with the reason: back to login.
+// The live feed runs while someone is signed in with a full session
+// (workingAgent): not while the session is limited to setting up two-factor
+// sign-in — the feed, its heartbeat and the polling fallback are closed to
+// it (403) until the agent signs in again after enrolling — nor while the
+// page ends it (sign out, password change). A session the server ends (a
+// login elsewhere, A8) closes the socket with the reason: back to login.
 watch(
-  () => session.agent?.id,
+  workingAgent,
   (id) => (id ? live.start() : live.stop()),
   { immediate: true },
 )
