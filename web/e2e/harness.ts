@@ -190,3 +190,38 @@ export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(artifacts, { recursive: true })
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false })
 }
+
+/**
+ * runSuite runs one e2e suite: chromium, a fresh data folder holding the
+ * given people ([email, role, name]), one server started with serverArgs;
+ * browser, server and folder are closed and removed whatever happens, and
+ * a failure exits the process with status 1.
+ */
+export function runSuite(
+  name: string,
+  people: [email: string, role: string, fullName: string][],
+  scenarios: (browser: Browser, server: Server) => Promise<void>,
+  serverArgs: string[] = [],
+): void {
+  const main = async () => {
+    const browser = await launchBrowser()
+    if (!browser) return
+    const data = freshDataDir()
+    for (const [email, role, fullName] of people) createUser(data, email, role, fullName)
+    const server = await startServer(data, serverArgs)
+    console.log(`switchboard at ${server.url}, data in ${data}`)
+    const t0 = performance.now()
+    try {
+      await scenarios(browser, server)
+      console.log(`e2e (${name}) passed in ${Math.round((performance.now() - t0) / 1000)} s`)
+    } finally {
+      await browser.close()
+      await server.stop()
+      removeDir(data)
+    }
+  }
+  main().catch((e) => {
+    console.error('\nE2E FAILED:', e instanceof Error ? e.stack : e)
+    process.exit(1)
+  })
+}

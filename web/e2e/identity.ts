@@ -10,10 +10,7 @@ import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import {
-  Api, assert, browserErrors, createUser, freshDataDir, launchBrowser, newContext, password, removeDir, shot, startServer, step, waitFor,
-  type Server,
-} from './harness.ts'
+import { Api, assert, browserErrors, newContext, password, runSuite, shot, step, waitFor, type Server } from './harness.ts'
 
 const waSecret = 'identity-app-secret-0123456789abcdef'
 // Meta's sample text-message webhook with the customer's number as WhatsApp
@@ -111,27 +108,12 @@ async function scenarios(browser: Browser, server: Server) {
   await ctx.close()
 }
 
-async function main() {
-  const browser = await launchBrowser()
-  if (!browser) return
-  const data = freshDataDir()
-  createUser(data, 'root@example.com', 'admin', 'Root Admin')
-  createUser(data, 'sam@example.com', 'supervisor', 'Sam Supervisor')
-  createUser(data, 'dana@example.com', 'agent', 'Dana Agent')
-  const server = await startServer(data)
-  console.log(`switchboard at ${server.url}, data in ${data}`)
-  const t0 = performance.now()
-  try {
-    await scenarios(browser, server)
-    console.log(`e2e (identity) passed in ${Math.round((performance.now() - t0) / 1000)} s`)
-  } finally {
-    await browser.close()
-    await server.stop()
-    removeDir(data)
-  }
-}
-
-main().catch((e) => {
-  console.error('\nE2E FAILED:', e instanceof Error ? e.stack : e)
-  process.exit(1)
-})
+runSuite(
+  'identity',
+  [
+    ['root@example.com', 'admin', 'Root Admin'],
+    ['sam@example.com', 'supervisor', 'Sam Supervisor'],
+    ['dana@example.com', 'agent', 'Dana Agent'],
+  ],
+  scenarios,
+)

@@ -10,7 +10,7 @@
 // errors (strict.ts) besides the deliberate 400.
 //   tsx e2e/outofhours.ts   (part of npm run test:e2e; about 20 s)
 import type { Page } from 'playwright-core'
-import { Api, assert, createUser, freshDataDir, launchBrowser, newContext, password, removeDir, shot, startServer, step, waitFor, type Server } from './harness.ts'
+import { Api, assert, newContext, password, runSuite, shot, step, waitFor, type Server } from './harness.ts'
 import { allow, assertClean, watch } from './strict.ts'
 import type { Browser } from 'playwright-core'
 
@@ -135,27 +135,12 @@ async function scenarios(browser: Browser, server: Server) {
   await desk.close()
 }
 
-async function main() {
-  const browser = await launchBrowser()
-  if (!browser) return
-  const data = freshDataDir()
-  createUser(data, 'root@example.com', 'admin', 'Root Admin')
-  createUser(data, 'sam@example.com', 'supervisor', 'Sam Supervisor')
-  createUser(data, 'ops@example.com', 'admin', 'Ops Integration')
-  const server = await startServer(data)
-  console.log(`switchboard at ${server.url}, data in ${data}`)
-  const t0 = performance.now()
-  try {
-    await scenarios(browser, server)
-    console.log(`e2e (out-of-hours) passed in ${Math.round((performance.now() - t0) / 1000)} s`)
-  } finally {
-    await browser.close()
-    await server.stop()
-    removeDir(data)
-  }
-}
-
-main().catch((e) => {
-  console.error('\nE2E FAILED:', e instanceof Error ? e.stack : e)
-  process.exit(1)
-})
+runSuite(
+  'out-of-hours',
+  [
+    ['root@example.com', 'admin', 'Root Admin'],
+    ['sam@example.com', 'supervisor', 'Sam Supervisor'],
+    ['ops@example.com', 'admin', 'Ops Integration'],
+  ],
+  scenarios,
+)

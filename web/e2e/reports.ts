@@ -6,7 +6,7 @@
 //   SWITCHBOARD_BIN=$PWD/../bin/switchboard npx tsx e2e/reports.ts   (part of npm run test:e2e)
 import { createRequire } from 'node:module'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { Api, assert, createUser, freshDataDir, launchBrowser, password, removeDir, shot, startServer, step, waitFor, type Server } from './harness.ts'
+import { Api, assert, password, runSuite, shot, step, waitFor, type Server } from './harness.ts'
 import { assertClean, watch } from './strict.ts'
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
@@ -157,27 +157,12 @@ async function scenarios(browser: Browser, server: Server) {
   await ctx.close()
 }
 
-async function main() {
-  const browser = await launchBrowser()
-  if (!browser) return
-  const data = freshDataDir()
-  createUser(data, 'root@example.com', 'admin', 'Root Admin')
-  createUser(data, 'sue@example.com', 'supervisor', 'Sue Supervisor')
-  createUser(data, 'ann@example.com', 'agent', 'Ann Agent')
-  const server = await startServer(data)
-  console.log(`switchboard at ${server.url}, data in ${data}`)
-  const t0 = performance.now()
-  try {
-    await scenarios(browser, server)
-    console.log(`e2e (reports) passed in ${Math.round((performance.now() - t0) / 1000)} s`)
-  } finally {
-    await browser.close()
-    await server.stop()
-    removeDir(data)
-  }
-}
-
-main().catch((e) => {
-  console.error('\nE2E FAILED:', e instanceof Error ? e.stack : e)
-  process.exit(1)
-})
+runSuite(
+  'reports',
+  [
+    ['root@example.com', 'admin', 'Root Admin'],
+    ['sue@example.com', 'supervisor', 'Sue Supervisor'],
+    ['ann@example.com', 'agent', 'Ann Agent'],
+  ],
+  scenarios,
+)

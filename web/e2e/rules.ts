@@ -5,10 +5,7 @@
 // automatic statuses (A6).
 //   tsx e2e/rules.ts   (part of npm run test:e2e)
 import type { Browser, Page } from 'playwright-core'
-import {
-  Api, assert, browserErrors, createUser, freshDataDir, launchBrowser, newContext, password, removeDir, shot, startServer, step, waitFor,
-  type Server,
-} from './harness.ts'
+import { Api, assert, browserErrors, newContext, password, runSuite, shot, step, waitFor, type Server } from './harness.ts'
 
 async function login(page: Page, email: string) {
   await page.goto('/login')
@@ -174,28 +171,14 @@ async function scenarios(browser: Browser, server: Server) {
   await ctx.close()
 }
 
-async function main() {
-  const browser = await launchBrowser()
-  if (!browser) return
-  const data = freshDataDir()
-  createUser(data, 'root@example.com', 'admin', 'Root Admin')
-  createUser(data, 'sue@example.com', 'supervisor', 'Sue Supervisor')
-  createUser(data, 'ann@example.com', 'agent', 'Ann Agent')
-  // Sends go to a closed loopback port, which the SSRF guard must allow.
-  const server = await startServer(data, ['--outbound-allow', '127.0.0.1'])
-  console.log(`switchboard at ${server.url}, data in ${data}`)
-  const t0 = performance.now()
-  try {
-    await scenarios(browser, server)
-    console.log(`e2e (guide rules) passed in ${Math.round((performance.now() - t0) / 1000)} s`)
-  } finally {
-    await browser.close()
-    await server.stop()
-    removeDir(data)
-  }
-}
-
-main().catch((e) => {
-  console.error('\nE2E FAILED:', e instanceof Error ? e.stack : e)
-  process.exit(1)
-})
+// Sends go to a closed loopback port, which the SSRF guard must allow.
+runSuite(
+  'guide rules',
+  [
+    ['root@example.com', 'admin', 'Root Admin'],
+    ['sue@example.com', 'supervisor', 'Sue Supervisor'],
+    ['ann@example.com', 'agent', 'Ann Agent'],
+  ],
+  scenarios,
+  ['--outbound-allow', '127.0.0.1'],
+)

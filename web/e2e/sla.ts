@@ -8,7 +8,7 @@
 // read and opens the conversation. No console errors (strict.ts).
 //   tsx e2e/sla.ts   (part of npm run test:e2e; about 90 s: it waits for a real minute)
 import type { Browser, Page } from 'playwright-core'
-import { Api, assert, createUser, freshDataDir, launchBrowser, newContext, password, removeDir, shot, startServer, step, waitFor, type Server } from './harness.ts'
+import { Api, assert, newContext, password, runSuite, shot, step, waitFor, type Server } from './harness.ts'
 import { assertClean, watch } from './strict.ts'
 
 async function login(page: Page, email: string) {
@@ -108,27 +108,12 @@ async function scenarios(browser: Browser, server: Server) {
   await phone.close()
 }
 
-async function main() {
-  const browser = await launchBrowser()
-  if (!browser) return
-  const data = freshDataDir()
-  createUser(data, 'root@example.com', 'admin', 'Root Admin')
-  createUser(data, 'sam@example.com', 'supervisor', 'Sam Supervisor')
-  createUser(data, 'dana@example.com', 'agent', 'Dana Agent')
-  const server = await startServer(data)
-  console.log(`switchboard at ${server.url}, data in ${data}`)
-  const t0 = performance.now()
-  try {
-    await scenarios(browser, server)
-    console.log(`e2e (sla) passed in ${Math.round((performance.now() - t0) / 1000)} s`)
-  } finally {
-    await browser.close()
-    await server.stop()
-    removeDir(data)
-  }
-}
-
-main().catch((e) => {
-  console.error('\nE2E FAILED:', e instanceof Error ? e.stack : e)
-  process.exit(1)
-})
+runSuite(
+  'sla',
+  [
+    ['root@example.com', 'admin', 'Root Admin'],
+    ['sam@example.com', 'supervisor', 'Sam Supervisor'],
+    ['dana@example.com', 'agent', 'Dana Agent'],
+  ],
+  scenarios,
+)
