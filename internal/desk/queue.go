@@ -38,7 +38,7 @@ type Queue struct {
 	// writes sets DefaultServiceLevelSeconds.
 	ServiceLevelSeconds int       `json:"service_level_seconds"`
 	CreatedAt           time.Time `json:"created_at"`
-	UpdatedAt              time.Time `json:"updated_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
 }
 
 // DefaultQueueName is the name of the system queue.
