@@ -78,7 +78,7 @@ func Report(ctx context.Context, s desk.Store, db *sql.DB, cfg ReportConfig, out
 		t0 := time.Now()
 		total := 0
 		for {
-			n, err := rs.RollUpReportFacts(sys, 100000)
+			n, err := rs.RollUpReportFacts(sys, 500000)
 			if err != nil {
 				return err
 			}
@@ -112,7 +112,15 @@ func Report(ctx context.Context, s desk.Store, db *sql.DB, cfg ReportConfig, out
 		{"by day, one queue", func(r *report.Request) { r.Group, r.Filter.QueueID = report.GroupDay, &q }},
 		{"by day, one agent", func(r *report.Request) { r.Group, r.Filter.AgentID = report.GroupDay, &agent }},
 		{"by week, one tag", func(r *report.Request) { r.Group, r.Filter.Tag = report.GroupWeek, "vip" }},
-		{"by agent, one queue (facts)", func(r *report.Request) { r.Group, r.Filter.QueueID = report.GroupAgent, &q }},
+		{"by agent, one queue", func(r *report.Request) { r.Group, r.Filter.QueueID = report.GroupAgent, &q }},
+		{"by day, one queue+agent", func(r *report.Request) {
+			r.Group, r.Filter.QueueID, r.Filter.AgentID = report.GroupDay, &q, &agent
+		}},
+		{"by queue, one tag", func(r *report.Request) { r.Group, r.Filter.Tag = report.GroupQueue, "vip" }},
+		{"by tag, one agent", func(r *report.Request) { r.Group, r.Filter.AgentID = report.GroupTag, &agent }},
+		{"by agent, one queue (facts)", func(r *report.Request) {
+			r.Group, r.Filter.QueueID, r.Source = report.GroupAgent, &q, report.SourceFacts
+		}},
 		// The same question as "by day", from the facts (as before rollups).
 		{"by day (facts, for comparison)", func(r *report.Request) { r.Group, r.Source = report.GroupDay, report.SourceFacts }},
 	}

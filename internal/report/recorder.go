@@ -19,6 +19,12 @@ type FactStore interface {
 // flushBatch is how many conversations one transaction refreshes.
 const flushBatch = 100
 
+// rollUpBatch is how many facts one transaction of the backfill adds to
+// the rollups: facts of neighbouring conversations share most cells, so
+// a larger batch writes fewer cells per fact, while one transaction
+// still holds the writer briefly.
+const rollUpBatch = 5000
+
 // coalesce is how long the recorder lets changes gather before it
 // refreshes the conversations they touched.
 const coalesce = 2 * time.Second
@@ -124,7 +130,7 @@ func (r *Recorder) Backfill(ctx context.Context) error {
 	}, func(ids []desk.ID) error { return r.store.RefreshReportFacts(ctx, ids) })
 	for err == nil {
 		var n int
-		if n, err = r.store.RollUpReportFacts(ctx, 1000); n == 0 {
+		if n, err = r.store.RollUpReportFacts(ctx, rollUpBatch); n == 0 {
 			break
 		}
 	}

@@ -61,11 +61,11 @@ func Run(ctx context.Context, s desk.ReportStore, req Request) ([]*Row, error) {
 	}
 	q := Query{From: from, To: to, Group: req.Group, Location: loc}
 	if rs, ok := s.(RollupStore); ok && req.Source != SourceFacts {
-		if cq, ok := cellQuery(q, f); ok {
-			cells, err := rs.FindReportCells(ctx, cq)
-			if err != nil {
-				return nil, err
-			}
+		cells, ok, err := fromRollups(ctx, s, rs, q, f)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			return ComputeCells(cells, q)
 		}
 	}
@@ -87,15 +87,34 @@ const (
 	SourceRollup = "rollup"
 )
 
+// fromRollups reads the cells that answer a report, if rollups can: a
+// one-dimension series (cellQuery), or a pair series (pairQuery).
+// Reports on three or more dimensions, by hour on two, or with bounds
+// inside an hour read facts; so does every report while rollups are
+// being rebuilt (their cells are incomplete then).
+func fromRollups(ctx context.Context, s desk.ReportStore, rs RollupStore, q Query, f desk.ReportFilter) ([]RawCell, bool, error) {
+	cq, one := cellQuery(q, f)
+	pq, two := pairQuery(q, f)
+	if !one && !two {
+		return nil, false, nil
+	}
+	if ready, err := rs.ReportRollupsReady(ctx); err != nil || !ready {
+		return nil, false, err
+	}
+	if one {
+		cells, err := rs.FindReportCells(ctx, cq)
+		return cells, err == nil, err
+	}
+	return pairCells(ctx, s, rs, q, f, pq)
+}
+
 // cellQuery is the one series of rollup cells that answers a report, if
 // one does: no filter, or one filter and either grouping by time or
 // total, or by that filter's own dimension (but not a tag filter
 // grouped by tag: a conversation counts under each of its tags).
-// Filters on two dimensions, or on one grouped by another, read facts.
 func cellQuery(q Query, f desk.ReportFilter) (CellQuery, bool) {
-	groupDim := map[string]int{GroupQueue: DimQueue, GroupChannel: DimChannel, GroupAgent: DimAgent, GroupTag: DimTag}
 	cq := CellQuery{Dim: DimTotal}
-	gd, byDim := groupDim[q.Group]
+	gd, byDim := groupDims[q.Group]
 	if byDim {
 		cq.Dim = gd
 	}

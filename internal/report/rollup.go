@@ -110,27 +110,46 @@ func (c *Cell) Empty() bool {
 // Delta is a change of cells: what facts add (sign 1) or take away (-1).
 type Delta map[CellKey]*Cell
 
-// AddFact adds a fact's contribution times sign.
-func (d Delta) AddFact(f *desk.ReportFact, sign int64) {
+// AddFact adds a fact's contribution times sign: to the hour and day
+// cells of its one-dimension series, and to the day cells of its pair
+// series (pairs.go).
+func (d Delta) AddFact(f *desk.ReportFact, sign int64) { d.addFact(f, sign, false) }
+
+// addFact adds a fact's cells; pairHours adds its pair series' hour
+// cells too (which are never stored: see pairs.go).
+func (d Delta) addFact(f *desk.ReportFact, sign int64, pairHours bool) {
 	type series struct {
 		dim int
 		key string
 	}
-	ss := []series{{DimTotal, ""}, {DimQueue, f.QueueID.String()}, {DimChannel, f.Channel}, {DimAgent, ""}}
+	agent := ""
 	if f.AgentID != nil {
-		ss[3].key = f.AgentID.String()
+		agent = f.AgentID.String()
 	}
-	if len(f.Tags) == 0 {
-		ss = append(ss, series{DimTag, ""})
+	tags := f.Tags
+	if len(tags) == 0 {
+		tags = []string{""}
 	}
-	for _, t := range f.Tags {
+	q := f.QueueID.String()
+	ss := []series{{DimTotal, ""}, {DimQueue, q}, {DimChannel, f.Channel}, {DimAgent, agent}}
+	for _, t := range tags {
 		ss = append(ss, series{DimTag, t})
+	}
+	singles := len(ss)
+	ss = append(ss, series{DimQueueChannel, PairKey(q, f.Channel)}, series{DimQueueAgent, PairKey(q, agent)},
+		series{DimChannelAgent, PairKey(f.Channel, agent)})
+	for _, t := range tags {
+		ss = append(ss, series{DimQueueTag, PairKey(q, t)}, series{DimChannelTag, PairKey(f.Channel, t)},
+			series{DimAgentTag, PairKey(agent, t)})
 	}
 	part := func(t time.Time, fill func(c *Cell)) {
 		var c Cell
 		fill(&c)
-		for _, s := range ss {
+		for i, s := range ss {
 			for _, w := range []int{WidthHour, WidthDay} {
+				if i >= singles && w == WidthHour && !pairHours {
+					continue
+				}
 				k := CellKey{Dim: s.dim, Key: s.key, Width: w, Bucket: cellStart(t, w).UnixMicro()}
 				x := d[k]
 				if x == nil {
@@ -226,24 +245,32 @@ type CellRange struct {
 	From, To time.Time
 }
 
-// CellQuery selects cells of one series (Key nil: every value of Dim).
+// CellQuery selects cells of one series (Key nil: every value of Dim);
+// of a pair series, First or Second select by one part of the key.
 type CellQuery struct {
-	Dim    int
-	Key    *string
-	Ranges []CellRange
+	Dim           int
+	Key           *string
+	First, Second *string
+	Ranges        []CellRange
 }
 
 // RawCell is a stored cell as read: counts, and histograms encoded.
+// Group, when set, is the row it counts in (pairs.go); otherwise the
+// row follows from its key and bucket.
 type RawCell struct {
 	CellKey
 	Counts Counts
 	Hists  []byte
+	Group  string
 }
 
 // RollupStore reads cells (supervisor+). The store keeps them up to date
 // with the facts.
 type RollupStore interface {
 	FindReportCells(ctx context.Context, q CellQuery) ([]RawCell, error)
+	// ReportRollupsReady says every fact is in the cells (false while
+	// facts from before the current cells are being added).
+	ReportRollupsReady(ctx context.Context) (bool, error)
 }
 
 // plan covers a query's groups with cells: the hours of each group's
@@ -307,22 +334,30 @@ func plan(q Query) (ranges []CellRange, ok bool) {
 
 // cellGroup is the row a cell counts in.
 func cellGroup(c *RawCell, q Query) string {
+	key := c.Key
 	switch q.Group {
 	case GroupHour, GroupDay, GroupWeek:
+		if c.Group != "" {
+			return c.Group
+		}
 		return keys(nil, time.UnixMicro(c.Bucket), q)[0]
-	case GroupAgent:
-		if c.Key == "" {
-			return "none"
+	case GroupQueue, GroupChannel, GroupAgent, GroupTag:
+		if p, ok := pairParts[c.Dim]; ok {
+			a, b := SplitPair(c.Key)
+			if key = a; p[1] == groupDims[q.Group] {
+				key = b
+			}
 		}
-	case GroupTag:
-		if c.Key == "" {
-			return "(untagged)"
-		}
-	case GroupQueue, GroupChannel:
 	default:
 		return GroupNone
 	}
-	return c.Key
+	switch {
+	case key == "" && q.Group == GroupAgent:
+		return "none"
+	case key == "" && q.Group == GroupTag:
+		return "(untagged)"
+	}
+	return key
 }
 
 // ComputeCells aggregates cells into rows, sorted by key: the same rows
@@ -388,6 +423,9 @@ func ComputeCells(cells []RawCell, q Query) ([]*Row, error) {
 	}
 	out := make([]*Row, 0, len(groups))
 	for k, g := range groups {
+		if g.c.In == 0 && g.c.Out == 0 {
+			continue // corrections that cancel out (pairs.go): no row, as from facts
+		}
 		r := &Row{Key: k, ConversationsIn: int(g.c.In), ConversationsOut: int(g.c.Out)}
 		r.FirstResponse, r.FirstResponseBusiness = summary(g.pairs[HistFirstResponse]), summary(g.pairs[HistFirstResponseBusiness])
 		r.Resolution, r.ResolutionBusiness = summary(g.pairs[HistResolution]), summary(g.pairs[HistResolutionBusiness])

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/report"
@@ -98,6 +99,16 @@ func (s *Store) FindReportCells(ctx context.Context, q report.CellQuery) ([]repo
 		if q.Key != nil {
 			w.add(`series_key = ?`, *q.Key)
 		}
+		// A part of a pair key by equality of a substring, not a range:
+		// a collation may ignore the separator when it orders.
+		if q.First != nil {
+			p := report.PairKey(*q.First, "")
+			w.add(`substr(series_key, 1, ?) = ?`, utf8.RuneCountInString(p), p)
+		}
+		if q.Second != nil {
+			p := report.PairKey("", *q.Second)
+			w.add(`substr(series_key, length(series_key) - ? + 1) = ?`, utf8.RuneCountInString(p), p)
+		}
 		w.add(`width = ? AND bucket >= ? AND bucket < ?`, r.Width, micros(r.From), micros(r.To))
 		parts = append(parts, `SELECT dim, series_key, width, bucket, `+qRollupCounts+`, hists FROM report_rollup`+w.sql())
 		args = w.args
@@ -115,6 +126,44 @@ func (s *Store) FindReportCells(ctx context.Context, q report.CellQuery) ([]repo
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// ReportRollupsReady says every report fact is in the rollup cells
+// (supervisor+).
+func (s *Store) ReportRollupsReady(ctx context.Context) (bool, error) {
+	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
+		return false, err
+	}
+	var n int
+	err := s.rd.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM report_facts WHERE NOT rolled_up LIMIT 1) x`).Scan(&n)
+	return n == 0, err
+}
+
+// dropReportFacts takes the facts of conversations about to be deleted
+// (the IDs selected by in, with args) out of the rollup cells, so that
+// reports from cells and from facts keep counting alike.
+func (s *Store) dropReportFacts(ctx context.Context, tx *sql.Tx, in string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, qReportFactCols+` WHERE f.rolled_up AND f.conversation_id IN (`+in+`)`, args...)
+	if err != nil {
+		return err
+	}
+	d := report.Delta{}
+	for rows.Next() {
+		f, err := scanReportFact(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		d.AddFact(&f.ReportFact, -1)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM report_facts WHERE conversation_id IN (`+in+`)`, args...); err != nil {
+		return err
+	}
+	return s.applyReportDelta(ctx, tx, d)
 }
 
 // RollUpReportFacts adds up to n facts that the rollups do not hold yet

@@ -133,6 +133,9 @@ func (s *Store) ApplyRetention(ctx context.Context, now time.Time, dryRun bool) 
 				return err
 			}
 			res.BlobKeys, res.Recordings = append(res.BlobKeys, keys...), append(res.Recordings, recs...)
+			if err := s.dropReportFacts(ctx, tx, in, t); err != nil {
+				return err
+			}
 			for _, q := range []string{
 				`UPDATE conversations SET merged_into_id = NULL WHERE merged_into_id IN (` + in + `)`,
 				`UPDATE conversations SET linked_id = NULL WHERE linked_id IN (` + in + `)`,

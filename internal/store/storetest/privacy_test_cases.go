@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/report"
 )
 
 func privacyStore(t *testing.T, s desk.Store) desk.PrivacyStore {
@@ -178,6 +179,26 @@ func testRetention(t *testing.T, open Opener) {
 	recent := conv("+15550303", q.ID, true)    // closed at day 20: files gone at day 31
 	open_ := conv("+15550304", q.ID, false)    // open: kept
 	f.clock.Add(11*24*time.Hour + time.Minute) // day 31
+	// Their report facts, in the rollups: a deleted conversation leaves
+	// both, so reports from cells and from facts still agree.
+	rs, ok := f.s.(desk.ReportStore)
+	if !ok {
+		t.Fatal("the store keeps no report facts")
+	}
+	if err := rs.RefreshReportFacts(f.sys, []desk.ID{old, other, recent, open_}); err != nil {
+		t.Fatal(err)
+	}
+	total := func(source string) int {
+		rows, err := report.Run(f.as(sup), f.s, report.Request{From: f.clock.Now().Add(-40 * 24 * time.Hour).Truncate(time.Hour).UTC().Format(time.RFC3339),
+			To: f.clock.Now().Add(24 * time.Hour).Truncate(time.Hour).UTC().Format(time.RFC3339), Group: report.GroupNone, Source: source})
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("report from %s: %v %v", source, rows, err)
+		}
+		return rows[0].ConversationsIn
+	}
+	if a, b := total(report.SourceFacts), total(report.SourceRollup); a != 4 || b != 4 {
+		t.Fatalf("before retention: %d conversations in from facts, %d from rollups, want 4", a, b)
+	}
 	dry, err := ps.ApplyRetention(f.sys, f.clock.Now(), true)
 	if err != nil {
 		t.Fatal(err)
@@ -210,6 +231,9 @@ func testRetention(t *testing.T, open Opener) {
 	msgs, _, _ = f.s.FindMessages(ctx, open_, desk.MessageFilter{})
 	if len(msgs) != 2 || msgs[1].Attachments[0].Refused != "" {
 		t.Fatalf("an open conversation's file expired: %+v", msgs)
+	}
+	if a, b := total(report.SourceFacts), total(report.SourceRollup); a != 3 || b != 3 {
+		t.Fatalf("after retention: %d conversations in from facts, %d from rollups, want 3", a, b)
 	}
 	if after, _ := ps.ApplyRetention(f.sys, f.clock.Now(), true); after.Conversations != 0 || after.Files != 0 {
 		t.Fatalf("due after the run: %+v", after)

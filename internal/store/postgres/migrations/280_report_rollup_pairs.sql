@@ -1,0 +1,6 @@
+-- Report rollups gain pair series (two dimensions at once: one queue by
+-- agent, one channel and one tag, …; internal/report/pairs.go). Every
+-- cell is rebuilt from the facts: the recorder's backfill adds them at
+-- start, and reports read facts until it is done.
+DELETE FROM report_rollup;
+UPDATE report_facts SET rolled_up = FALSE;
