@@ -16,6 +16,10 @@ const MaxServiceLevelSeconds = 86400
 // level look: the waits that ended in the last hour.
 const WallboardWindow = time.Hour
 
+// QueueWaitsKept is how long the record of an ended wait is kept (the
+// retention run deletes older ones): the wallboard reads the last hour.
+const QueueWaitsKept = 7 * 24 * time.Hour
+
 // WallboardQueueRow is one queue the wallboard reads: its name and target.
 type WallboardQueueRow struct {
 	QueueID             ID

@@ -156,5 +156,21 @@ func (s *Store) ApplyRetention(ctx context.Context, now time.Time, dryRun bool) 
 		}
 	}
 	res.Files = len(res.BlobKeys) + len(res.Recordings)
-	return res, nil
+	return res, s.pruneQueueWaits(ctx, t-int64(desk.QueueWaitsKept/time.Microsecond))
+}
+
+// pruneQueueWaits deletes the wait records (which triggers write for
+// the wallboard) that ended before `before` (µs), a batch per
+// transaction.
+func (s *Store) pruneQueueWaits(ctx context.Context, before int64) error {
+	for {
+		res, err := s.w.ExecContext(ctx, `DELETE FROM queue_waits WHERE id IN
+			(SELECT id FROM queue_waits WHERE ended_at < $1 ORDER BY id LIMIT `+itoa(retentionBatch)+`)`, before)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n < retentionBatch {
+			return err
+		}
+	}
 }

@@ -91,4 +91,30 @@ func testWallboardWaits(t *testing.T, open Opener) {
 	if _, err := f.s.WallboardData(f.as(agent), nil, start); desk.ErrorKind(err) != desk.EFORBIDDEN {
 		t.Fatalf("agent: %v", err)
 	}
+
+	// The retention run deletes wait records older than the week kept.
+	waitsSince := func(since time.Time) int {
+		d, err := f.s.WallboardData(f.as(sup), nil, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range d.Channels {
+			n += r.Answered + r.Abandoned
+		}
+		return n
+	}
+	ps := privacyStore(t, f.s)
+	if _, err := ps.ApplyRetention(f.sys, f.clock.Now(), false); err != nil {
+		t.Fatal(err)
+	}
+	if n := waitsSince(start); n != 4 { // the first answer, 2 answered, 1 abandoned
+		t.Fatalf("ended waits kept a week: %d, want 4", n)
+	}
+	if _, err := ps.ApplyRetention(f.sys, f.clock.Now().Add(desk.QueueWaitsKept-time.Hour), false); err != nil {
+		t.Fatal(err)
+	}
+	if n := waitsSince(start); n != 3 {
+		t.Fatalf("the wait that ended over a week before the run: %d records left, want 3", n)
+	}
 }
