@@ -366,13 +366,31 @@ func ComputeCells(cells []RawCell, q Query) ([]*Row, error) {
 	if q.Location == nil {
 		q.Location = time.UTC
 	}
+	// Each group's histograms are summed into arrays of bucket counts as
+	// the cells are decoded. A group of few cells (an hour's row) keeps
+	// its buckets as a list; past denseAfter cells it moves them into a
+	// dense array, so a group of thousands of cells allocates once.
+	const denseAfter = 16
 	type pair struct {
 		b int
 		n int64
 	}
+	type dense struct {
+		list   []pair
+		n      []int64 // per bucket, once dense
+		lo, hi int
+	}
 	type gacc struct {
 		c     Counts
-		pairs [NumHists][]pair
+		cells int
+		h     [NumHists]dense
+	}
+	toDense := func(d *dense) {
+		d.n = make([]int64, NumBuckets)
+		for _, p := range d.list {
+			d.n[p.b] += p.n
+		}
+		d.list = nil
 	}
 	groups := map[string]*gacc{}
 	for i := range cells {
@@ -381,45 +399,67 @@ func ComputeCells(cells []RawCell, q Query) ([]*Row, error) {
 		g := groups[k]
 		if g == nil {
 			g = &gacc{}
+			for m := range g.h {
+				g.h[m].lo, g.h[m].hi = NumBuckets, -1
+			}
 			groups[k] = g
 		}
 		g.c.add(&c.Counts)
-		if err := DecodeHists(c.Hists, func(m, b int, n int64) { g.pairs[m] = append(g.pairs[m], pair{b, n}) }); err != nil {
+		if g.cells++; g.cells == denseAfter {
+			for m := range g.h {
+				toDense(&g.h[m])
+			}
+		}
+		if err := DecodeHists(c.Hists, func(m, b int, n int64) {
+			d := &g.h[m]
+			if d.n != nil {
+				d.n[b] += n
+			} else {
+				d.list = append(d.list, pair{b, n})
+			}
+			d.lo, d.hi = min(d.lo, b), max(d.hi, b)
+		}); err != nil {
 			return nil, err
 		}
 	}
-	dense := make([]int64, NumBuckets)
-	summary := func(ps []pair) Durations {
-		var n int64
-		lo, hi := NumBuckets, 0
-		for _, p := range ps {
-			dense[p.b] += p.n
-			n += p.n
-			lo, hi = min(lo, p.b), max(hi, p.b)
+	scratch := make([]int64, NumBuckets) // for groups that kept a list
+	summary := func(d *dense) Durations {
+		arr := d.n
+		if arr == nil {
+			arr = scratch
+			for _, p := range d.list {
+				arr[p.b] += p.n
+			}
+			defer func() {
+				for _, p := range d.list {
+					arr[p.b] = 0
+				}
+			}()
 		}
-		d := Durations{Count: int(n)}
+		var n int64
+		for b := d.lo; b <= d.hi; b++ {
+			n += arr[b]
+		}
+		out := Durations{Count: int(n)}
 		if n > 0 {
 			// kth is the value of the k-th smallest duration (1-based).
 			kth := func(k int64) float64 {
 				var seen int64
-				for b := lo; b <= hi; b++ {
-					if seen += dense[b]; seen >= k {
+				for b := d.lo; b <= d.hi; b++ {
+					if seen += arr[b]; seen >= k {
 						return float64(BucketValue(b))
 					}
 				}
-				return float64(BucketValue(hi))
+				return float64(BucketValue(d.hi))
 			}
 			med := kth((n + 1) / 2)
 			if n%2 == 0 {
 				med = (kth(n/2) + kth(n/2+1)) / 2
 			}
 			p90 := kth(int64(math.Ceil(0.9 * float64(n))))
-			d.MedianSeconds, d.P90Seconds = &med, &p90
+			out.MedianSeconds, out.P90Seconds = &med, &p90
 		}
-		for _, p := range ps {
-			dense[p.b] = 0
-		}
-		return d
+		return out
 	}
 	out := make([]*Row, 0, len(groups))
 	for k, g := range groups {
@@ -427,9 +467,9 @@ func ComputeCells(cells []RawCell, q Query) ([]*Row, error) {
 			continue // corrections that cancel out (pairs.go): no row, as from facts
 		}
 		r := &Row{Key: k, ConversationsIn: int(g.c.In), ConversationsOut: int(g.c.Out)}
-		r.FirstResponse, r.FirstResponseBusiness = summary(g.pairs[HistFirstResponse]), summary(g.pairs[HistFirstResponseBusiness])
-		r.Resolution, r.ResolutionBusiness = summary(g.pairs[HistResolution]), summary(g.pairs[HistResolutionBusiness])
-		r.Handle = summary(g.pairs[HistHandle])
+		r.FirstResponse, r.FirstResponseBusiness = summary(&g.h[HistFirstResponse]), summary(&g.h[HistFirstResponseBusiness])
+		r.Resolution, r.ResolutionBusiness = summary(&g.h[HistResolution]), summary(&g.h[HistResolutionBusiness])
+		r.Handle = summary(&g.h[HistHandle])
 		r.ReopenRate = ratio(int(g.c.Reopened), int(g.c.Out))
 		r.SLA = SLA{Met: int(g.c.SLAMet), Breached: int(g.c.SLABreached)}
 		r.CSAT.Sent, r.CSAT.Responses = int(g.c.CSATSent), int(g.c.CSATResponses)

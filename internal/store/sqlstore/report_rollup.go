@@ -99,17 +99,22 @@ func (s *Store) FindReportCells(ctx context.Context, q report.CellQuery) ([]repo
 		if q.Key != nil {
 			w.add(`series_key = ?`, *q.Key)
 		}
-		// A part of a pair key by equality of a substring, not a range:
-		// a collation may ignore the separator when it orders.
+		// The first part of a pair key is a range of the primary key
+		// (series_key orders bytewise: SQLite's default, "C" on
+		// PostgreSQL by migration 280), which "+width" makes SQLite
+		// prefer to the time index; the second part is a substring.
 		if q.First != nil {
-			p := report.PairKey(*q.First, "")
-			w.add(`substr(series_key, 1, ?) = ?`, utf8.RuneCountInString(p), p)
+			w.add(`series_key >= ? AND series_key < ?`, report.PairKey(*q.First, ""), *q.First+"\x20")
 		}
 		if q.Second != nil {
 			p := report.PairKey("", *q.Second)
 			w.add(`substr(series_key, length(series_key) - ? + 1) = ?`, utf8.RuneCountInString(p), p)
 		}
-		w.add(`width = ? AND bucket >= ? AND bucket < ?`, r.Width, micros(r.From), micros(r.To))
+		width := `width`
+		if q.First != nil {
+			width = `+width`
+		}
+		w.add(width+` = ? AND bucket >= ? AND bucket < ?`, r.Width, micros(r.From), micros(r.To))
 		parts = append(parts, `SELECT dim, series_key, width, bucket, `+qRollupCounts+`, hists FROM report_rollup`+w.sql())
 		args = w.args
 	}
