@@ -134,14 +134,18 @@ func (s *Store) FindReportCells(ctx context.Context, q report.CellQuery) ([]repo
 }
 
 // ReportRollupsReady says every report fact is in the rollup cells
-// (supervisor+).
+// (supervisor+): false from an upgrade that rebuilds them (migration 280)
+// until the backfill finds no fact left to add.
 func (s *Store) ReportRollupsReady(ctx context.Context) (bool, error) {
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
 		return false, err
 	}
-	var n int
-	err := s.rd.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM report_facts WHERE NOT rolled_up LIMIT 1) x`).Scan(&n)
-	return n == 0, err
+	var pending bool
+	err := s.rd.QueryRowContext(ctx, `SELECT pending FROM report_rollup_state WHERE id = 1`).Scan(&pending)
+	if isNoRows(err) {
+		return true, nil
+	}
+	return !pending, err
 }
 
 // dropReportFacts takes the facts of conversations about to be deleted
@@ -201,7 +205,11 @@ func (s *Store) RollUpReportFacts(ctx context.Context, n int) (int, error) {
 			ids = append(ids, int64(f.ConversationID))
 		}
 		rows.Close()
-		if err := rows.Err(); err != nil || len(ids) == 0 {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(ids) == 0 { // all in: reports may read the cells
+			_, err := tx.ExecContext(ctx, `UPDATE report_rollup_state SET pending = FALSE WHERE pending`)
 			return err
 		}
 		for i := 0; i < len(ids); i += 1000 { // within SQLite's variable limit
