@@ -69,7 +69,7 @@ func newEnvWith(t *testing.T, cfg Config, configure ...func(cfg *Config)) *env {
 	}
 	cfg.Store = st
 	if cfg.Channels == nil {
-		cfg.Channels = registry.New(nil)
+		cfg.Channels = registry.New(nil, nil)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
