@@ -279,7 +279,6 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		Logger:         logger,
 		Registry:       reg,
 		Assets:         web.Assets(),
-		Router:         router.Route,
 		Channels:       adapters,
 		Realtime:       hub,
 		BaseURL:        c.BaseURL,
@@ -289,22 +288,17 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		TrustedProxies: proxies,
 		Timeouts: sbhttp.Timeouts{ReadHeader: c.ReadHeaderTimeout, Body: c.BodyTimeout, Upload: c.UploadTimeout,
 			Idle: c.IdleTimeout, AnonPerAddress: c.AnonPerAddress},
-		Outbound: outboundClient,
 		// A revoked session's sockets close on every node (A8).
 		SessionObserver: desk.SessionObserverFunc(func(id desk.ID) {
 			hub.RevokeSessions([]desk.ID{id}, "this session ended: signed in elsewhere, signed out or password changed")
 		}),
 
-		DefaultRegion: c.PhoneRegion,
-		Blobs:         blobs,
-		Privacy:       privacySvc,
-		MediaLinks:    links,
-		Widget:        livechat.WidgetJS,
-		Calls:         a.calls,
-		Voice:         a.voice,
-		Inbound:       a.inbound,
-		OrgRegion:     org,
-		SetupToken:    a.setupToken,
+		Blobs:      blobs,
+		Privacy:    privacySvc,
+		MediaLinks: links,
+		Widget:     livechat.WidgetJS,
+		UseCases:   newUseCases(store, adapters, phones, org, outboundClient, a.voice, a.inbound),
+		SetupToken: a.setupToken,
 	})
 	// Mail goes through the same inbound pipeline as webhooks.
 	if a.smtp, err = newSMTP(&c, store, a.inbound.Deliver, logger); err != nil {

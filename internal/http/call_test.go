@@ -58,7 +58,7 @@ func newCallEnvWith(t *testing.T, mcfg media.Config, trunked bool, cc ...call.Co
 		t.Fatal(err)
 	}
 	ce := &callEnv{hub: hub}
-	ce.env = newEnvWith(t, Config{}, func(cfg *Config) {
+	ce.env = newEnvWith(t, Config{}, func(cfg *envConfig) {
 		cfg.BodyLimit = 1 << 20
 		if trunked {
 			ce.trunks = &trunkSwitch{}

@@ -90,8 +90,9 @@ func newRetryEnv(t *testing.T, retry *attach.RetryConfig) (*env, *sqlstore.Store
 		t.Fatal(err)
 	}
 	adapters := registry.New(nil, nil)
-	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Store: st, Clock: clock, Blobs: blobs, Channels: adapters,
-		MediaClient: loopbackMediaClient(), MediaRetry: retry})
+	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Store: st, Clock: clock, Blobs: blobs, Channels: adapters}, func(c *envConfig) {
+		c.MediaClient, c.MediaRetry = loopbackMediaClient(), retry
+	})
 	retrier := &attach.Retrier{Jobs: st, Adapters: adapters,
 		Inbound: &attach.Inbound{Blobs: blobs, Client: loopbackMediaClient(), Retry: retry, Clock: clock}}
 	return e, st, changes, clock, retrier
@@ -227,8 +228,9 @@ func TestInboundMediaSlowFirstAttempt(t *testing.T) {
 	}
 	retry := &attach.RetryConfig{Attempts: 2, Base: time.Nanosecond}
 	adapters := registry.New(nil, nil)
-	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Blobs: blobs, Channels: adapters, MediaClient: loopbackMediaClient(),
-		MediaRetry: retry, MediaFirstAttempt: 20 * time.Millisecond})
+	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Blobs: blobs, Channels: adapters}, func(c *envConfig) {
+		c.MediaClient, c.MediaRetry, c.MediaFirstAttempt = loopbackMediaClient(), retry, 20*time.Millisecond
+	})
 	var c channelView
 	e.do("POST", "/api/v1/channels", e.admin, `{"kind":"whatsapp","name":"WA","sender":"15550783881","queue_id":"`+e.queueA.String()+`",
 		"settings":{"phone_number_id":"106540352242922","base_url":"`+graph.URL+`"},"secrets":{"app_secret":"`+waSecret+`","access_token":"tok"}}`, 201, &c)

@@ -14,7 +14,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
 )
 
-func withPrivacy(cfg *Config) {
+func withPrivacy(cfg *envConfig) {
 	cfg.Privacy = &privacy.Service{Store: cfg.Store.(desk.PrivacyStore), Blobs: cfg.Blobs, Logger: slog.New(slog.DiscardHandler)}
 }
 

@@ -38,7 +38,7 @@ func testWebPush(t *testing.T, base Config, changes *sqlstore.ChangeForwarder) {
 	{
 		ps := pushtest.New(t)
 		var notifier *push.Notifier
-		e := newEnvWith(t, base, func(cfg *Config) {
+		e := newEnvWith(t, base, func(cfg *envConfig) {
 			sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 			key, err := cfg.Store.VAPIDKey(sys, push.GenerateVAPIDKey)
 			if err != nil {
