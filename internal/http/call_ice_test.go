@@ -22,7 +22,7 @@ func TestCallICEServers(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newEnvWith(t, Config{}, func(cfg *envConfig) {
-		svc := call.NewService(cfg.Store.(call.Store), hub, nil, call.Config{WrapUp: 30 * time.Second})
+		svc := call.NewService(cfg.Store, hub, nil, call.Config{WrapUp: 30 * time.Second})
 		cfg.Calls = Calls{Service: svc, Media: hub, Links: &call.Links{Secret: []byte("test"), Clock: desk.SystemClock{}}}
 	})
 	var out struct {

@@ -61,7 +61,7 @@ func TestCallForwardedToOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newEnvWith(t, Config{BodyLimit: 4096}, func(cfg *envConfig) {
-		svc := call.NewService(cfg.Store.(call.Store), hub, nil, call.Config{Node: "nself", WrapUp: time.Minute})
+		svc := call.NewService(cfg.Store, hub, nil, call.Config{Node: "nself", WrapUp: time.Minute})
 		cfg.Calls = Calls{Service: svc, Media: hub, Links: &call.Links{Secret: []byte("k"), Clock: desk.SystemClock{}}, Nodes: fakeNodes{url: owner.URL}}
 	})
 

@@ -65,7 +65,7 @@ func newCallEnvWith(t *testing.T, mcfg media.Config, trunked bool, cc ...call.Co
 			ccfg.Dialer, ccfg.Intake = ce.trunks, cfg.Store
 			ccfg.Router = func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error) { return ce.queueA, nil }
 		}
-		ce.svc = call.NewService(cfg.Store.(call.Store), hub, nil, ccfg)
+		ce.svc = call.NewService(cfg.Store, hub, nil, ccfg)
 		cfg.Calls = Calls{Service: ce.svc, Media: hub, Links: &call.Links{Secret: []byte("test"), Clock: desk.SystemClock{}}}
 	})
 	return ce

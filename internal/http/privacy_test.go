@@ -15,7 +15,7 @@ import (
 )
 
 func withPrivacy(cfg *envConfig) {
-	cfg.Privacy = &privacy.Service{Store: cfg.Store.(desk.PrivacyStore), Blobs: cfg.Blobs, Logger: slog.New(slog.DiscardHandler)}
+	cfg.Privacy = &privacy.Service{Store: cfg.Store, Blobs: cfg.Blobs, Logger: slog.New(slog.DiscardHandler)}
 }
 
 // TestPrivacyAPI: erase and export are admin-only and need the customer's

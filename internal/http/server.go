@@ -32,7 +32,7 @@ type Config struct {
 	// VAPIDPublicKey is the Web Push applicationServerKey (A7); empty
 	// turns the push endpoints off.
 	VAPIDPublicKey string
-	Store          desk.Store
+	Store          Store
 	Clock          desk.Clock
 	Logger         *slog.Logger
 	// Registry receives the server's metrics and is served at /metrics.
@@ -89,6 +89,19 @@ type Config struct {
 	// token of the first-run setup link serve prints; empty turns the
 	// setup endpoint off.
 	SetupToken string
+}
+
+// Store is what the handlers read and write through: the domain's store
+// with the channel, preview, idempotency, privacy and first-run services.
+// Both SQL stores are all of it, so no capability is discovered at run
+// time.
+type Store interface {
+	desk.Store
+	desk.ChannelStore
+	desk.PreviewFiller
+	desk.IdempotencyService
+	desk.PrivacyStore
+	desk.SetupStore
 }
 
 // UseCases are the use cases the handlers call, built over the same

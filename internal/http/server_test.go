@@ -27,6 +27,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/macro"
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
+	"github.com/switchboard-cc/switchboard/internal/privacy"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
 	"github.com/switchboard-cc/switchboard/internal/voice"
@@ -81,25 +82,25 @@ type envConfig struct {
 }
 
 // useCases builds the server's use cases over its store, as internal/app
-// does for the binary.
+// does for the binary (and its privacy service, if none is set).
 func (c *envConfig) useCases() UseCases {
 	st := c.Store
-	org := &phone.OrgRegion{}
-	if ss, ok := st.(desk.SetupStore); ok {
-		org.Find = ss.FindOrganisation
-	}
-	phones := phone.Book{Region: c.DefaultRegion, OrgRegion: org.Get}
+	org := &phone.OrgRegion{Find: st.FindOrganisation}
+	phones := phone.Book{Region: c.DefaultRegion, OrgRegion: org.Get, Channels: phone.CachedChannels(st.FindChannelBySender, 10*time.Second)}
 	replies := &outbound.Service{Store: st, Clock: c.Clock, Notify: c.Notify}
-	if cs, ok := st.(desk.ChannelStore); ok {
-		phones.Channels = phone.CachedChannels(cs.FindChannelBySender, 10*time.Second)
-		replies.Channels, replies.Adapters = cs, c.Channels
+	if c.Channels != nil {
+		replies.Channels, replies.Adapters = st, c.Channels
+	}
+	if c.Privacy == nil {
+		// Erasing and exporting without call recordings.
+		c.Privacy = &privacy.Service{Store: st, Blobs: c.Blobs, Logger: c.Logger}
 	}
 	var media *attach.Inbound
 	if c.Blobs != nil {
 		media = &attach.Inbound{Blobs: c.Blobs, Client: c.MediaClient, Logger: c.Logger, Retry: c.MediaRetry, Clock: c.Clock,
 			FirstAttempt: c.MediaFirstAttempt}
 	}
-	in := inbound.New(inbound.Config{Store: st.(inbound.Store), Adapters: c.Channels, Phones: phones, Media: media, Logger: c.Logger})
+	in := inbound.New(inbound.Config{Store: st, Adapters: c.Channels, Phones: phones, Media: media, Logger: c.Logger})
 	c.Registry.MustRegister(in.Collectors()...)
 	return UseCases{
 		Replies:   replies,

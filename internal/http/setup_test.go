@@ -23,7 +23,7 @@ import (
 func TestFirstRunSetup(t *testing.T) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run(kind, func(t *testing.T) {
-			var st desk.Store
+			var st Store
 			if kind == "sqlite" {
 				s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
 				if err != nil {

@@ -23,10 +23,10 @@ func TestSurveyPage(t *testing.T) {
 	opts := sqlstore.Options{PublicURL: "https://desk.example.com"}
 	for _, st := range []struct {
 		name string
-		open func(t *testing.T) desk.Store
+		open func(t *testing.T) Store
 	}{
-		{"sqlite", func(t *testing.T) desk.Store { return sqlitetest.OpenWith(t, desk.SystemClock{}, opts) }},
-		{"postgres", func(t *testing.T) desk.Store { return pgtest.OpenWith(t, desk.SystemClock{}, opts) }},
+		{"sqlite", func(t *testing.T) Store { return sqlitetest.OpenWith(t, desk.SystemClock{}, opts) }},
+		{"postgres", func(t *testing.T) Store { return pgtest.OpenWith(t, desk.SystemClock{}, opts) }},
 	} {
 		t.Run(st.name, func(t *testing.T) {
 			e := newEnvWith(t, Config{BodyLimit: 4096, Store: st.open(t)})

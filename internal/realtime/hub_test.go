@@ -29,7 +29,7 @@ import (
 type env struct {
 	t      *testing.T
 	url    string
-	store  desk.Store
+	store  *sqlstore.Store
 	hub    *realtime.Hub
 	bus    *bus.Local
 	sys    context.Context
