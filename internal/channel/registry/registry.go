@@ -62,9 +62,6 @@ func New(client *http.Client, liveChat *livechat.Hub) *Registry {
 	return r
 }
 
-// LiveChatHub returns the hub of this node's Live Chat visitors.
-func (r *Registry) LiveChatHub() *livechat.Hub { return r.liveChat }
-
 // Register adds a provider serving the given channel kinds.
 func (r *Registry) Register(provider string, f Factory, kinds ...string) {
 	r.factories[provider] = f
