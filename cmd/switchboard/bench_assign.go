@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // runBenchAssign measures automatic assignment in process on a fresh store:
@@ -44,23 +45,29 @@ func runBenchAssign(ctx context.Context, args []string, stdout, stderr io.Writer
 	if arrivals := cfg.Rate * int(cfg.Duration/time.Second); arrivals >= cfg.Conversations {
 		return fmt.Errorf("bench assign: rate × duration (%d) must be below conversations", arrivals)
 	}
-	store, kind, _, cleanup, err := openBenchStore(ctx, db)
-	if err != nil {
-		return err
+	cleanup := func() {}
+	defer func() { cleanup() }()
+	open := func(ctx context.Context, changes desk.ChangeHandler, inline bool) (desk.Store, bool, error) {
+		store, kind, _, done, err := openBenchStore(ctx, db, sqlstore.Options{Changes: changes, InlineAssign: inline})
+		if err != nil {
+			return nil, false, err
+		}
+		cleanup = done
+		fmt.Fprintf(stdout, "bench assign: %s, %d agents × capacity %d, %d conversations, %d/s for %s, GOMAXPROCS %d\n",
+			kind, cfg.Agents, cfg.Capacity, cfg.Conversations, cfg.Rate, cfg.Duration, runtime.GOMAXPROCS(0))
+		return store, store.InlineAssign(), nil
 	}
-	defer cleanup()
-	fmt.Fprintf(stdout, "bench assign: %s, %d agents × capacity %d, %d conversations, %d/s for %s, GOMAXPROCS %d\n",
-		kind, cfg.Agents, cfg.Capacity, cfg.Conversations, cfg.Rate, cfg.Duration, runtime.GOMAXPROCS(0))
-	res, err := bench.Assign(ctx, store, cfg)
+	res, err := bench.Assign(ctx, open, cfg)
 	if res != nil {
 		res.Fprint(stdout)
 	}
 	return err
 }
 
-// openBenchStore opens a throwaway store: SQLite in a temporary folder or
-// a temporary schema of db. args are the serve flags that open the same.
-func openBenchStore(ctx context.Context, db string) (store desk.Store, kind string, args []string, cleanup func(), err error) {
+// openBenchStore opens a throwaway store with opts: SQLite in a temporary
+// folder or a temporary schema of db. args are the serve flags that open
+// the same.
+func openBenchStore(ctx context.Context, db string, opts sqlstore.Options) (store *sqlstore.Store, kind string, args []string, cleanup func(), err error) {
 	var rid [4]byte
 	_, _ = rand.Read(rid[:])
 	if db == "" {
@@ -68,7 +75,7 @@ func openBenchStore(ctx context.Context, db string) (store desk.Store, kind stri
 		if err != nil {
 			return nil, "", nil, nil, err
 		}
-		s, err := sqlite.Open(ctx, filepath.Join(dir, "switchboard.db"), desk.SystemClock{})
+		s, err := sqlite.OpenWith(ctx, filepath.Join(dir, "switchboard.db"), desk.SystemClock{}, opts)
 		if err != nil {
 			os.RemoveAll(dir)
 			return nil, "", nil, nil, err
@@ -93,7 +100,7 @@ func openBenchStore(ctx context.Context, db string) (store desk.Store, kind stri
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	s, err := postgres.Open(ctx, u.String(), desk.SystemClock{})
+	s, err := postgres.OpenWith(ctx, u.String(), desk.SystemClock{}, opts)
 	if err != nil {
 		drop()
 		return nil, "", nil, nil, err

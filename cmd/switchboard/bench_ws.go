@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/bench"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // runBenchWS measures the live feed: server memory per idle socket and
@@ -37,7 +38,7 @@ func runBenchWS(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("bench ws: --nodes > 1 needs --db and --nats")
 	}
 	raiseFileLimit()
-	store, kind, storeArgs, cleanup, err := openBenchStore(ctx, db)
+	store, kind, storeArgs, cleanup, err := openBenchStore(ctx, db, sqlstore.Options{})
 	if err != nil {
 		return err
 	}

@@ -142,7 +142,14 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		logger.Warn("no secret key: TOTP secrets are stored unencrypted (set SWITCHBOARD_SECRET_KEY)")
 	}
 
-	store, err := OpenStore(ctx, &c)
+	// The store is complete when opened: links to customers start with
+	// the public URL, writes that free work also assign it (where the
+	// database has a single writer), and the two parts built on the store
+	// itself — the change handlers and the outbox worker — are reached
+	// through forwarders bound below, before anything runs (see forward.go).
+	var changes sqlstore.ChangeForwarder
+	var sends sendForwarder
+	store, err := openStore(ctx, &c, sqlstore.Options{PublicURL: publicURL, Changes: changes.Handle, Sends: &sends, InlineAssign: true})
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -158,7 +165,6 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 			a.Close()
 		}
 	}()
-	store.SetPublicURL(publicURL)
 	// Phone numbers are keyed (issue 16) with the channel's country, else
 	// --phone-region, else the organisation's from the first run.
 	org := &phone.OrgRegion{Find: store.FindOrganisation}
@@ -178,8 +184,12 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	providerClient := safehttp.NewClient(safehttp.Config{Allow: allow, Timeout: 15 * time.Second,
 		MaxIdleConns: 256, MaxIdleConnsPerHost: 64})
 	providerClient.Transport = trace.Transport(providerClient.Transport)
-	adapters := registry.New(providerClient)
-	relay := newLiveChatRelay(adapters.LiveChatHub(), store, logger)
+	// Live Chat visitors get the same signed links as providers, relative
+	// to the server: the widget resolves them against the origin it was
+	// loaded from.
+	links := mediaLinks(&c, logger)
+	relay := newLiveChatRelay(store, &attach.Links{Secret: links.Secret, TTL: links.TTL}, logger)
+	adapters := registry.New(providerClient, relay.hub)
 	// The wallboard follows every node's changes from the bus and pushes
 	// to this node's sockets (issue 23).
 	a.board = &wallboard.Board{Store: store, Log: logger}
@@ -200,14 +210,10 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 
 	// Replies committed here go straight to the worker, without a claim
 	// transaction; the store wakes it for those it cannot take.
-	links := mediaLinks(&c, logger)
 	a.worker = outbound.NewWorker(store, adapters, desk.SystemClock{}, logger,
 		outbound.WorkerConfig{Senders: c.OutboxSenders, Lease: c.OutboxLease, Poll: c.OutboxPoll,
 			Media: &attach.Outbound{Attachments: store, Blobs: blobs, Links: links}, Failed: store})
-	store.SetSendDispatcher(a.worker)
-	// Live Chat visitors get the same signed links, relative to the server:
-	// the widget resolves them against the origin it was loaded from.
-	adapters.LiveChatHub().SetFileLinks(&attach.Links{Secret: links.Secret, TTL: links.TTL})
+	sends.bind(a.worker)
 	outboundClient := safehttp.NewClient(safehttp.Config{Allow: allow})
 	// Customers' media come from provider URLs a webhook names: guarded
 	// like any other, with room for WhatsApp's 100 MB documents (each
@@ -232,9 +238,10 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	a.reports = report.NewRecorder(store, logger)
 	a.slaTracker.OnSaved = func(id desk.ID) { a.reports.Mark(id) }
 	a.autoReplier = sla.NewAutoReplier(store, desk.SystemClock{}, logger, slaSweepInterval)
-	router, assigner, sweeper := newRouting(store, logger, evbus.Publish, a.bots.HandleChanges, a.pusher.HandleChanges,
+	router, assigner, sweeper, handle := newRouting(store, logger, evbus.Publish, a.bots.HandleChanges, a.pusher.HandleChanges,
 		a.slaTracker.HandleChanges, a.autoReplier.HandleChanges, a.reports.HandleChanges)
 	a.assigner, a.sweeper = assigner, sweeper
+	changes.Bind(handle)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -272,7 +279,6 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		Logger:         logger,
 		Registry:       reg,
 		Assets:         web.Assets(),
-		Router:         router.Route,
 		Channels:       adapters,
 		Realtime:       hub,
 		BaseURL:        c.BaseURL,
@@ -282,22 +288,17 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		TrustedProxies: proxies,
 		Timeouts: sbhttp.Timeouts{ReadHeader: c.ReadHeaderTimeout, Body: c.BodyTimeout, Upload: c.UploadTimeout,
 			Idle: c.IdleTimeout, AnonPerAddress: c.AnonPerAddress},
-		Outbound: outboundClient,
 		// A revoked session's sockets close on every node (A8).
 		SessionObserver: desk.SessionObserverFunc(func(id desk.ID) {
 			hub.RevokeSessions([]desk.ID{id}, "this session ended: signed in elsewhere, signed out or password changed")
 		}),
 
-		DefaultRegion: c.PhoneRegion,
-		Blobs:         blobs,
-		Privacy:       privacySvc,
-		MediaLinks:    links,
-		Widget:        livechat.WidgetJS,
-		Calls:         a.calls,
-		Voice:         a.voice,
-		Inbound:       a.inbound,
-		OrgRegion:     org,
-		SetupToken:    a.setupToken,
+		Blobs:      blobs,
+		Privacy:    privacySvc,
+		MediaLinks: links,
+		Widget:     livechat.WidgetJS,
+		UseCases:   newUseCases(store, adapters, phones, org, outboundClient, a.voice, a.inbound),
+		SetupToken: a.setupToken,
 	})
 	// Mail goes through the same inbound pipeline as webhooks.
 	if a.smtp, err = newSMTP(&c, store, a.inbound.Deliver, logger); err != nil {

@@ -54,6 +54,9 @@ func newCalls(c *Config, store desk.Store, hub *realtime.Hub, route calls.Router
 	if err != nil {
 		return voice.Config{}, nil, err
 	}
+	// The media hub and the trunk call the service, which drives them:
+	// they are built first and reach it through svc, set once below,
+	// before anything runs. Only this function knows the order.
 	var svc *calls.Service
 	// Music on hold: the queue's own, set through the API (stored with
 	// the other files, so every node has it), else the --hold-music
@@ -89,19 +92,35 @@ func newCalls(c *Config, store desk.Store, hub *realtime.Hub, route calls.Router
 	if err != nil {
 		return voice.Config{}, nil, err
 	}
-	svc = calls.NewService(store, mh, hub, calls.Config{RingTimeout: c.RingTimeout, WrapUp: c.WrapUp, Log: log, Node: c.NodeID, PhoneRegion: c.PhoneRegion})
+	cfg := calls.Config{RingTimeout: c.RingTimeout, WrapUp: c.WrapUp, Log: log, Node: c.NodeID, PhoneRegion: c.PhoneRegion}
 	var tr *trunk.Trunk
 	if c.SIPListen != "" && c.SIPTrunk != "" {
-		// Calls arriving from the trunk open Voice conversations routed
-		// like messages (B2) and ring the queue's agents.
-		svc.SetIntake(store, route)
-		if tr, err = trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Username: c.SIPUsername, Password: c.SIPPassword, Calls: svc, Log: log,
-			PortMin: portMin, PortMax: portMax}, mh); err != nil {
+		// The trunk hands arriving calls to the service, which dials out
+		// through the trunk: the trunk reaches the service through svc,
+		// like the media hub above, set just below and before the trunk
+		// starts (App.Start).
+		if tr, err = trunk.New(trunk.Config{Listen: c.SIPListen, Proxy: c.SIPTrunk, Username: c.SIPUsername, Password: c.SIPPassword,
+			Calls: trunkCalls{&svc}, Log: log, PortMin: portMin, PortMax: portMax}, mh); err != nil {
 			return voice.Config{}, nil, err
 		}
-		svc.SetDialer(tr)
+		// Calls arriving from the trunk open Voice conversations routed
+		// like messages (B2) and ring the queue's agents.
+		cfg.Dialer, cfg.Intake, cfg.Router = tr, store, route
 	}
+	svc = calls.NewService(store, mh, hub, cfg)
 	return voice.Config{Service: svc, Media: mh, Links: &calls.Links{Secret: secret, Clock: desk.SystemClock{}}, PublicURL: c.customerBase()}, tr, nil
+}
+
+// trunkCalls is the call service as the trunk, built before it, reaches
+// it: *svc is set by newCalls before the trunk starts.
+type trunkCalls struct{ svc **calls.Service }
+
+func (t trunkCalls) IncomingSIP(ctx context.Context, from, to string, connect func(callID string) error) (string, error) {
+	return (*t.svc).IncomingSIP(ctx, from, to, connect)
+}
+
+func (t trunkCalls) Hangup(ctx context.Context, id string, agent desk.ID, by string) (*calls.Call, error) {
+	return (*t.svc).Hangup(ctx, id, agent, by)
 }
 
 // queueBlobAudio reads a recording a supervisor set for a queue (PUT

@@ -43,12 +43,16 @@ type cached[T any] struct {
 // contact changes only on a channel switch, C7).
 const relayCacheTTL = 30 * time.Second
 
-func newLiveChatRelay(hub *livechat.Hub, store desk.Store, log *slog.Logger) *liveChatRelay {
+// newLiveChatRelay builds this node's Live Chat hub (r.hub) joined to the
+// others by the relay: each needs the other, so both are made here. The
+// bus (r.bus) is opened after, with the relay's OnSignal among its
+// handlers, and New sets it before anything is served.
+func newLiveChatRelay(store desk.Store, links livechat.FileLinks, log *slog.Logger) *liveChatRelay {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	r := &liveChatRelay{node: hex.EncodeToString(b[:]), hub: hub, store: store, log: log,
+	r := &liveChatRelay{node: hex.EncodeToString(b[:]), store: store, log: log,
 		convVisitor: map[desk.ID]cached[string]{}, visitorConv: map[string]cached[desk.ID]{}}
-	hub.SetRelay(r)
+	r.hub = livechat.NewHub(livechat.HubConfig{Relay: r, Links: links})
 	return r
 }
 

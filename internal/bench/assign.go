@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -26,7 +27,7 @@ type AssignConfig struct {
 	// goes to CPUProfile+".arrival", ".drain" and ".freed".
 	CPUProfile string
 	// NoInline leaves all assignment to the Assigner even where the store
-	// can assign inside the write (desk.InlineAssigner), for comparison.
+	// can assign inside the write (inline assignment), for comparison.
 	NoInline bool
 }
 
@@ -35,7 +36,7 @@ type AssignConfig struct {
 // commit; a "commit" is likewise when the change stream tells of the write
 // that made the conversation waiting or freed the capacity.
 type AssignResult struct {
-	Inline      bool          // the store assigned inside the writes (desk.InlineAssigner)
+	Inline      bool          // the store assigned inside the writes (inline assignment)
 	Arrival     Latencies     // waiting (stamped in the arrival's transaction) → assigned, at Rate
 	Committed   Latencies     // the arrival's commit → assigned: the assignment's own share
 	Called      Latencies     // the arrival's IngestMessage call → assigned: what a caller sees
@@ -80,34 +81,46 @@ type assignRun struct {
 	freedMode                                    bool
 }
 
+// AssignOpener opens the fresh store a run uses, telling its committed
+// changes to changes and assigning inside its writes too if inline asks
+// for it; it reports whether the store does that.
+type AssignOpener func(ctx context.Context, changes desk.ChangeHandler, inline bool) (store desk.Store, inlineOn bool, err error)
+
 // Assign runs three phases on a fresh store: (1) conversations arrive at
 // Rate while agents have room — latency from waiting to assigned; (2) the
 // agents go Busy, a backlog builds up to Conversations, then all become
 // Available — drain throughput; (3) with every agent full and a backlog
 // waiting, conversations are solved at Rate — latency from capacity freed
 // to the next assignment. The Assigner is the server's own, in process.
-func Assign(ctx context.Context, store desk.Store, cfg AssignConfig) (*AssignResult, error) {
-	r := &assignRun{cfg: cfg, store: store, sys: desk.NewContextWithActor(ctx, desk.SystemActor),
+func Assign(ctx context.Context, open AssignOpener, cfg AssignConfig) (*AssignResult, error) {
+	// Wired as the server wires it (internal/app): the store tells the
+	// Assigner, built on the store once open, through as.
+	var as atomic.Pointer[routing.Assigner]
+	var r *assignRun
+	store, inline, err := open(ctx, func(chs []desk.Change) {
+		if a := as.Load(); a != nil {
+			a.HandleChanges(chs)
+			r.onChanges(chs)
+		}
+	}, !cfg.NoInline)
+	if err != nil {
+		return nil, err
+	}
+	r = &assignRun{cfg: cfg, store: store, sys: desk.NewContextWithActor(ctx, desk.SystemActor),
 		freedCall: map[desk.ID][]time.Time{}, freedCommit: map[desk.ID][]time.Time{},
 		calledAt: map[desk.ID]time.Time{}, waitingAt: map[desk.ID]time.Time{}, committedAt: map[desk.ID]time.Time{}, assignedAt: map[desk.ID]time.Time{}}
 	r.cond = sync.NewCond(&r.mu)
 	if err := r.setup(); err != nil {
 		return nil, err
 	}
-	// Wired as the server wires it (cmd/switchboard startWorkers).
-	as := routing.NewAssigner(store, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	store.SetChangeHandler(desk.ChangeHandlers(as.HandleChanges, r.onChanges))
-	defer store.SetChangeHandler(nil)
-	res := &AssignResult{}
-	if ia, ok := store.(desk.InlineAssigner); ok {
-		res.Inline = ia.SetInlineAssign(!cfg.NoInline)
-		defer ia.SetInlineAssign(false)
-	}
+	assigner := routing.NewAssigner(store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	as.Store(assigner)
+	defer as.Store(nil)
+	res := &AssignResult{Inline: inline}
 	actx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go as.Run(actx)
+	go assigner.Run(actx)
 
-	var err error
 	if err = r.setStatus(desk.StatusAvailable); err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 // one text message from the customer with the run's external ID, so the
 // benchmark measures messages stored, not requests answered.
 func TestWebhookFormats(t *testing.T) {
-	reg := registry.New(nil)
+	reg := registry.New(nil, nil)
 	const hookURL = "http://127.0.0.1:8080/webhooks/x/1"
 	for _, f := range WebhookFormats("0a1b2c3d", "http://127.0.0.1:9") {
 		t.Run(f.Name, func(t *testing.T) {

@@ -23,6 +23,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/routing"
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 const secret = "bot-secret-0123456789"
@@ -68,7 +69,8 @@ func eventually(t *testing.T, what string, ok func() bool) {
 func TestBotAnswersThenHandsOff(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
+	var changes sqlstore.ChangeForwarder
+	st, err := sqlite.OpenWith(ctx, filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{}, sqlstore.Options{Changes: changes.Handle})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +110,7 @@ func TestBotAnswersThenHandsOff(t *testing.T) {
 		return err
 	}, client, log)
 	as := routing.NewAssigner(st, log)
-	st.SetChangeHandler(desk.ChangeHandlers(as.HandleChanges, d.HandleChanges))
+	changes.Bind(desk.ChangeHandlers(as.HandleChanges, d.HandleChanges))
 	go as.Run(ctx)
 	go d.Run(ctx)
 

@@ -13,17 +13,19 @@ import (
 // reason; our hang-up reaches the trunk.
 func TestDialOut(t *testing.T) {
 	ctx := context.Background()
-	s, st, _, _ := newTestService(7, 8)
-	c, err := s.Outbound(ctx, 100, 1, 7)
+	alone, _, _, _ := newTestService(7)
+	c, err := alone.Outbound(ctx, 100, 1, 7)
+	mustNoErr(t, err)
+	if _, err := alone.DialOut(ctx, c.ID, 7, "+14155550100"); desk.ErrorCode(err) != "no_trunk" {
+		t.Fatalf("no trunk: %v", err)
+	}
+	d := &fakeDialer{}
+	s, st, _, _ := newDialingService(d, 7, 8)
+	c, err = s.Outbound(ctx, 100, 1, 7)
 	mustNoErr(t, err)
 	if _, err := s.DialOut(ctx, c.ID, 7, "555-0100"); desk.ErrorCode(err) != desk.EINVALID {
 		t.Fatalf("bad number: %v", err)
 	}
-	if _, err := s.DialOut(ctx, c.ID, 7, "+14155550100"); desk.ErrorCode(err) != "no_trunk" {
-		t.Fatalf("no trunk: %v", err)
-	}
-	d := &fakeDialer{}
-	s.SetDialer(d)
 	if _, err := s.DialOut(ctx, c.ID, 8, "+14155550100"); !isCode(err, "not_your_call") {
 		t.Fatalf("another agent dials: %v", err)
 	}

@@ -35,13 +35,6 @@ type Dialer interface {
 // e164 is a number in E.164 form: +, country code, subscriber number.
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 
-// SetDialer installs the SIP trunk for transfers to external numbers.
-func (s *Service) SetDialer(d Dialer) {
-	s.mu.Lock()
-	s.dialer = d
-	s.mu.Unlock()
-}
-
 // TransferExternal blind-transfers a call to an E.164 number over the SIP
 // trunk (I3): the agent leaves and wraps up, recording stops, the customer
 // hears music while the number is dialed. A failed dial rings the agent

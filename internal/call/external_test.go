@@ -28,17 +28,19 @@ func (d *fakeDialer) Hangup(callID string) { d.hangup = append(d.hangup, callID)
 // call to the agent, ringing, with the reason.
 func TestTransferExternal(t *testing.T) {
 	ctx := context.Background()
-	s, st, clk, m := newTestService(7)
+	alone, _, _, _ := newTestService(7)
+	c, _ := alone.Inbound(ctx, 100, 1, 0)
+	_, _ = alone.Answer(ctx, c.ID, 7)
+	if _, err := alone.TransferExternal(ctx, c.ID, 7, "+14155550100"); desk.ErrorCode(err) != "no_trunk" {
+		t.Fatalf("no trunk: %v", err)
+	}
 	d := &fakeDialer{}
-	c, _ := s.Inbound(ctx, 100, 1, 0)
+	s, st, clk, m := newDialingService(d, 7)
+	c, _ = s.Inbound(ctx, 100, 1, 0)
 	_, _ = s.Answer(ctx, c.ID, 7)
 	if _, err := s.TransferExternal(ctx, c.ID, 7, "+1555"); desk.ErrorCode(err) != desk.EINVALID {
 		t.Fatalf("bad number: %v", err)
 	}
-	if _, err := s.TransferExternal(ctx, c.ID, 7, "+14155550100"); desk.ErrorCode(err) != "no_trunk" {
-		t.Fatalf("no trunk: %v", err)
-	}
-	s.SetDialer(d)
 	_, err := s.TransferExternal(ctx, c.ID, 7, "+14155550100")
 	mustNoErr(t, err)
 	if d.number != "+14155550100" || st.state(7) != desk.CallWrapUp {

@@ -21,15 +21,6 @@ type IntakeStore interface {
 // Default queue.
 type Router func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error)
 
-// SetIntake lets calls arrive from the SIP trunk: store finds or creates
-// the caller and their Voice conversation, route picks its queue (nil:
-// Default).
-func (s *Service) SetIntake(store IntakeStore, route Router) {
-	s.mu.Lock()
-	s.intake, s.router = store, route
-	s.mu.Unlock()
-}
-
 // IncomingSIP takes a call arriving from the SIP trunk from number from to
 // our number to (I1): the caller's ongoing Voice conversation is
 // continued, else one is opened in the queue routing picks; connect hooks
@@ -37,9 +28,7 @@ func (s *Service) SetIntake(store IntakeStore, route Router) {
 // then the call rings the queue's agents like a call-link call. The
 // caller hears the queue's music while waiting.
 func (s *Service) IncomingSIP(ctx context.Context, from, to string, connect func(callID string) error) (string, error) {
-	s.mu.Lock()
 	intake, route := s.intake, s.router
-	s.mu.Unlock()
 	if intake == nil {
 		return "", desk.Errorf(desk.EINVALID, "calls from the SIP trunk are not enabled")
 	}

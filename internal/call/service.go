@@ -58,6 +58,14 @@ type Config struct {
 	// PhoneRegion is the server's --phone-region: the country of caller
 	// IDs a trunk sends without their country code (issue 16).
 	PhoneRegion string
+	// Dialer is the SIP trunk, for transfers to external numbers and
+	// agents' calls to customers' numbers; nil refuses both (no_trunk).
+	Dialer Dialer
+	// Intake lets calls arrive from the SIP trunk: it finds or creates the
+	// caller and their Voice conversation, and Router picks its queue
+	// (nil: Default). Nil Intake refuses such calls.
+	Intake IntakeStore
+	Router Router
 }
 
 // Service runs the calls of one node. One lock orders every transition
@@ -76,7 +84,10 @@ type Service struct {
 	wrapups map[desk.ID]*WrapUp
 }
 
-// NewService returns a service; media and notify may be nil.
+// NewService returns a service; media and notify may be nil. A media hub
+// or trunk that needs the service in turn reaches it through a value
+// bound once the service exists, inside the one constructor that builds
+// them all (internal/app).
 func NewService(store Store, media Media, notify Notifier, cfg Config) *Service {
 	if cfg.RingTimeout <= 0 {
 		cfg.RingTimeout = 20 * time.Second
@@ -90,16 +101,8 @@ func NewService(store Store, media Media, notify Notifier, cfg Config) *Service 
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Service{cfg: cfg, store: store, media: media, notify: notify,
+	return &Service{cfg: cfg, store: store, media: media, notify: notify, dialer: cfg.Dialer, intake: cfg.Intake, router: cfg.Router,
 		calls: map[string]*Call{}, wrapups: map[desk.ID]*WrapUp{}}
-}
-
-// SetMedia installs the media hub after construction (the hub needs the
-// service too).
-func (s *Service) SetMedia(m Media) {
-	s.mu.Lock()
-	s.media = m
-	s.mu.Unlock()
 }
 
 // Inbound starts a customer's call on a conversation and rings the first

@@ -11,8 +11,13 @@ import (
 )
 
 func newTestService(agents ...desk.ID) (*Service, *fakeStore, *fakeClock, *fakeMedia) {
+	return newDialingService(nil, agents...)
+}
+
+// newDialingService is newTestService with d as its SIP trunk (nil: none).
+func newDialingService(d Dialer, agents ...desk.ID) (*Service, *fakeStore, *fakeClock, *fakeMedia) {
 	st, clk, m := newFakeStore(agents...), newClock(), &fakeMedia{}
-	return NewService(st, m, nil, Config{RingTimeout: 20 * time.Second, WrapUp: 30 * time.Second, Clock: clk}), st, clk, m
+	return NewService(st, m, nil, Config{RingTimeout: 20 * time.Second, WrapUp: 30 * time.Second, Clock: clk, Dialer: d}), st, clk, m
 }
 
 // The full lifecycle of I1: ringing → in a call ⇄ on hold → ended →

@@ -120,14 +120,3 @@ type AutoAssignService interface {
 	// take it). System only.
 	AutoAssign(ctx context.Context, queueID ID, max int) ([]Assignment, error)
 }
-
-// InlineAssigner is a store that can also assign inside the write that
-// makes work assignable — a conversation starting to wait, capacity freed
-// by a solve or close — so the assignment commits with it (B3). A store
-// whose writes are serialized (SQLite) offers it; the node's Assigner
-// still works every change, taking whatever the inline step left.
-type InlineAssigner interface {
-	// SetInlineAssign turns it on or off and reports whether it is in
-	// effect (false where the store cannot do it exactly).
-	SetInlineAssign(on bool) bool
-}

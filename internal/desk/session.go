@@ -112,8 +112,6 @@ type Store interface {
 	SettingsService
 	PushService
 	ReplyFailureService
-	// SetChangeHandler installs the handler told of committed changes.
-	SetChangeHandler(h ChangeHandler)
 	TwoFactorService
 	AuditService
 	// Ping checks that the store is reachable (readiness).

@@ -40,7 +40,11 @@ func TestCallDialOut(t *testing.T) {
 	body := func(number string) string {
 		return jsonBody(map[string]any{"conversation_id": e.convA, "number": number})
 	}
-	e.do("POST", "/api/v1/calls", e.agentA, body("+15550100"), 400, nil) // no trunk yet
+	bare := newCallEnvNoTrunk(t)
+	bare.do("PUT", "/api/v1/me/status", bare.agentA, `{"status":"available"}`, 200, nil)
+	if res := bare.do("POST", "/api/v1/calls", bare.agentA, jsonBody(map[string]any{"conversation_id": bare.convA, "number": "+15550100"}), 400, nil); !strings.Contains(string(res), "no_trunk") {
+		t.Fatalf("without a trunk: %s", res)
+	}
 	e.do("POST", "/api/v1/calls", e.agentB, body("+15550100"), 404, nil) // not B's queue
 
 	port, sipp := runSipp(t, "answer_then_bye.xml")

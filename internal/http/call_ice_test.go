@@ -21,8 +21,8 @@ func TestCallICEServers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEnvWith(t, Config{}, func(cfg *Config) {
-		svc := call.NewService(cfg.Store.(call.Store), hub, nil, call.Config{WrapUp: 30 * time.Second})
+	e := newEnvWith(t, Config{}, func(cfg *envConfig) {
+		svc := call.NewService(cfg.Store, hub, nil, call.Config{WrapUp: 30 * time.Second})
 		cfg.Calls = Calls{Service: svc, Media: hub, Links: &call.Links{Secret: []byte("test"), Clock: desk.SystemClock{}}}
 	})
 	var out struct {

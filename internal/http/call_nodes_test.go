@@ -60,8 +60,8 @@ func TestCallForwardedToOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEnvWith(t, Config{BodyLimit: 4096}, func(cfg *Config) {
-		svc := call.NewService(cfg.Store.(call.Store), hub, nil, call.Config{Node: "nself", WrapUp: time.Minute})
+	e := newEnvWith(t, Config{BodyLimit: 4096}, func(cfg *envConfig) {
+		svc := call.NewService(cfg.Store, hub, nil, call.Config{Node: "nself", WrapUp: time.Minute})
 		cfg.Calls = Calls{Service: svc, Media: hub, Links: &call.Links{Secret: []byte("k"), Clock: desk.SystemClock{}}, Nodes: fakeNodes{url: owner.URL}}
 	})
 

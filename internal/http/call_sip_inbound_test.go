@@ -52,8 +52,6 @@ func (e *callEnv) trunkWith(t *testing.T, proxyPort int, with func(*trunk.Config
 	if proxyPort == 0 {
 		proxyPort = udpPort(t)
 	}
-	queue := e.queueA
-	e.svc.SetIntake(e.store, func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error) { return queue, nil })
 	port := udpPort(t)
 	cfg := trunk.Config{Listen: "127.0.0.1:" + strconv.Itoa(port), Proxy: "127.0.0.1:" + strconv.Itoa(proxyPort), Calls: e.svc}
 	if with != nil {
@@ -68,7 +66,7 @@ func (e *callEnv) trunkWith(t *testing.T, proxyPort int, with func(*trunk.Config
 	if err := tr.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e.svc.SetDialer(tr)
+	e.trunks.use(tr)
 	go e.svc.Run(ctx, 50*time.Millisecond)
 	return port
 }

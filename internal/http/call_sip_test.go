@@ -102,7 +102,7 @@ func TestCallTransferExternal(t *testing.T) {
 	if err := tr.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e.svc.SetDialer(tr)
+	e.trunks.use(tr)
 	e.do("PUT", "/api/v1/me/status", e.agentA, `{"status":"available"}`, 200, nil)
 
 	id, customer := e.inCall(t)
@@ -141,7 +141,7 @@ func TestCallTransferExternal(t *testing.T) {
 	if err := tr2.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e.svc.SetDialer(tr2)
+	e.trunks.use(tr2)
 	id2, _ := e.inCall(t)
 	e.do("POST", "/api/v1/calls/"+id2+"/transfer", e.agentA, `{"number":"+15550199"}`, 200, nil)
 	waitUntil(t, "the call back at the agent", func() bool {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,18 +20,33 @@ type callEnv struct {
 	*env
 	hub *media.Hub
 	svc *call.Service
+	// trunks is the call service's SIP trunk (nil for newCallEnvNoTrunk).
+	trunks *trunkSwitch
 }
 
 // newCallEnv builds the env; cc, if given, tunes the call service (its
-// wrap-up defaults to 30 s).
+// wrap-up defaults to 30 s). Its service dials through the trunk a test
+// starts (trunkFor) and takes calls arriving from it into queue A.
 func newCallEnv(t *testing.T, cc ...call.Config) *callEnv {
 	t.Helper()
-	return newCallEnvMedia(t, media.Config{}, cc...)
+	return newCallEnvWith(t, media.Config{}, true, cc...)
 }
 
 // newCallEnvMedia is newCallEnv with the media hub's configuration (its
 // recordings folder and loopback candidates set here).
 func newCallEnvMedia(t *testing.T, mcfg media.Config, cc ...call.Config) *callEnv {
+	t.Helper()
+	return newCallEnvWith(t, mcfg, true, cc...)
+}
+
+// newCallEnvNoTrunk is newCallEnv without a SIP trunk: no dialing out, no
+// calls arriving from one.
+func newCallEnvNoTrunk(t *testing.T) *callEnv {
+	t.Helper()
+	return newCallEnvWith(t, media.Config{}, false)
+}
+
+func newCallEnvWith(t *testing.T, mcfg media.Config, trunked bool, cc ...call.Config) *callEnv {
 	t.Helper()
 	ccfg := call.Config{WrapUp: 30 * time.Second}
 	if len(cc) > 0 {
@@ -42,12 +58,52 @@ func newCallEnvMedia(t *testing.T, mcfg media.Config, cc ...call.Config) *callEn
 		t.Fatal(err)
 	}
 	ce := &callEnv{hub: hub}
-	ce.env = newEnvWith(t, Config{}, func(cfg *Config) {
+	ce.env = newEnvWith(t, Config{}, func(cfg *envConfig) {
 		cfg.BodyLimit = 1 << 20
-		ce.svc = call.NewService(cfg.Store.(call.Store), hub, nil, ccfg)
+		if trunked {
+			ce.trunks = &trunkSwitch{}
+			ccfg.Dialer, ccfg.Intake = ce.trunks, cfg.Store
+			ccfg.Router = func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error) { return ce.queueA, nil }
+		}
+		ce.svc = call.NewService(cfg.Store, hub, nil, ccfg)
 		cfg.Calls = Calls{Service: ce.svc, Media: hub, Links: &call.Links{Secret: []byte("test"), Clock: desk.SystemClock{}}}
 	})
 	return ce
+}
+
+// trunkSwitch is a call service's SIP trunk in these tests: the trunk the
+// test started last, as tests point calls at one sipp scenario after
+// another. The server's service is given its trunk once (internal/app).
+type trunkSwitch struct {
+	mu sync.Mutex
+	tr call.Dialer
+}
+
+// use makes tr the trunk calls dial through.
+func (s *trunkSwitch) use(tr call.Dialer) { s.mu.Lock(); s.tr = tr; s.mu.Unlock() }
+
+func (s *trunkSwitch) current() call.Dialer { s.mu.Lock(); defer s.mu.Unlock(); return s.tr }
+
+func (s *trunkSwitch) Dial(ctx context.Context, callID, number string, ev call.ExternalEvents) {
+	if tr := s.current(); tr != nil {
+		tr.Dial(ctx, callID, number, ev)
+		return
+	}
+	go ev.Failed("no trunk started")
+}
+
+func (s *trunkSwitch) DialCustomer(ctx context.Context, callID, number string, ev call.ExternalEvents) {
+	if tr := s.current(); tr != nil {
+		tr.DialCustomer(ctx, callID, number, ev)
+		return
+	}
+	go ev.Failed("no trunk started")
+}
+
+func (s *trunkSwitch) Hangup(callID string) {
+	if tr := s.current(); tr != nil {
+		tr.Hangup(callID)
+	}
 }
 
 // agentIn creates an available agent of queue q and returns its token.

@@ -109,10 +109,8 @@ func (s *Server) handleConversationGet(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if pf, ok := s.cfg.Store.(desk.PreviewFiller); ok {
-		if err := pf.FillPreviews(r.Context(), c); err != nil {
-			return err
-		}
+	if err := s.cfg.Store.FillPreviews(r.Context(), c); err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, c)
 	return nil

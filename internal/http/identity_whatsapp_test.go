@@ -95,7 +95,7 @@ func TestReopenWhileOngoing(t *testing.T) {
 // nationally are one number; a UK channel (country GB) reads its own
 // national numbers as British.
 func TestPhoneRegionOneCustomer(t *testing.T) {
-	e := newEnvWith(t, Config{BodyLimit: 4096, DefaultRegion: "US"})
+	e := newEnvWith(t, Config{BodyLimit: 4096}, func(c *envConfig) { c.DefaultRegion = "US" })
 	var cu desk.Customer
 	e.do("POST", "/api/v1/customers", e.agentA, `{"name":"Rita","contacts":[{"channel":"sms","address":"(202) 555-0188"}]}`, 201, &cu)
 	if cu.Contacts[0].Address != "+12025550188" || cu.Contacts[0].Display != "+1 202-555-0188" {

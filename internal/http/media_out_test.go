@@ -85,8 +85,8 @@ func TestOutboundMedia(t *testing.T) {
 	}
 	links := &attach.Links{Secret: []byte("0123456789abcdef0123456789abcdef")}
 	var worker *outbound.Worker
-	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Blobs: blobs, MediaLinks: links}, func(cfg *Config) {
-		worker = outbound.NewWorker(cfg.Store.(desk.ChannelStore), cfg.Channels, nil, cfg.Logger, outbound.WorkerConfig{Poll: 50 * time.Millisecond,
+	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Blobs: blobs, MediaLinks: links}, func(cfg *envConfig) {
+		worker = outbound.NewWorker(cfg.Store, cfg.Channels, nil, cfg.Logger, outbound.WorkerConfig{Poll: 50 * time.Millisecond,
 			Media: &attach.Outbound{Attachments: cfg.Store, Blobs: cfg.Blobs, Links: links}})
 		cfg.Notify = worker.Notify
 	})

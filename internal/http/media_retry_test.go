@@ -76,10 +76,11 @@ func (g *flakyGraph) count(id string) int { g.mu.Lock(); defer g.mu.Unlock(); re
 
 // newRetryEnv is a server with inbound media retries on, and a Retrier
 // of its jobs, whose store, server and retrier share a settable clock.
-func newRetryEnv(t *testing.T, retry *attach.RetryConfig) (*env, *sqlstore.Store, *storetest.Clock, *attach.Retrier) {
+func newRetryEnv(t *testing.T, retry *attach.RetryConfig) (*env, *sqlstore.Store, *sqlstore.ChangeForwarder, *storetest.Clock, *attach.Retrier) {
 	t.Helper()
 	clock := storetest.NewClock()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), clock)
+	changes := &sqlstore.ChangeForwarder{}
+	st, err := sqlite.OpenWith(context.Background(), filepath.Join(t.TempDir(), "t.db"), clock, sqlstore.Options{Changes: changes.Handle})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,12 +89,13 @@ func newRetryEnv(t *testing.T, retry *attach.RetryConfig) (*env, *sqlstore.Store
 	if err != nil {
 		t.Fatal(err)
 	}
-	adapters := registry.New(nil)
-	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Store: st, Clock: clock, Blobs: blobs, Channels: adapters,
-		MediaClient: loopbackMediaClient(), MediaRetry: retry})
+	adapters := registry.New(nil, nil)
+	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Store: st, Clock: clock, Blobs: blobs, Channels: adapters}, func(c *envConfig) {
+		c.MediaClient, c.MediaRetry = loopbackMediaClient(), retry
+	})
 	retrier := &attach.Retrier{Jobs: st, Adapters: adapters,
 		Inbound: &attach.Inbound{Blobs: blobs, Client: loopbackMediaClient(), Retry: retry, Clock: clock}}
-	return e, st, clock, retrier
+	return e, st, changes, clock, retrier
 }
 
 // TestInboundMediaRetry: a customer's file whose provider answers 503 is
@@ -110,10 +112,10 @@ func TestInboundMediaRetry(t *testing.T) {
 		status: map[string]int{"m-gone": http.StatusNotFound},
 	}
 	graph := startFlakyGraph(t, g)
-	e, st, clock, retrier := newRetryEnv(t, &attach.RetryConfig{Attempts: 3, Base: time.Minute})
+	e, _, changes, clock, retrier := newRetryEnv(t, &attach.RetryConfig{Attempts: 3, Base: time.Minute})
 	var mu sync.Mutex
 	var updated []desk.Change
-	st.SetChangeHandler(func(chs []desk.Change) {
+	changes.Bind(func(chs []desk.Change) {
 		mu.Lock()
 		defer mu.Unlock()
 		for _, c := range chs {
@@ -225,9 +227,10 @@ func TestInboundMediaSlowFirstAttempt(t *testing.T) {
 		t.Fatal(err)
 	}
 	retry := &attach.RetryConfig{Attempts: 2, Base: time.Nanosecond}
-	adapters := registry.New(nil)
-	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Blobs: blobs, Channels: adapters, MediaClient: loopbackMediaClient(),
-		MediaRetry: retry, MediaFirstAttempt: 20 * time.Millisecond})
+	adapters := registry.New(nil, nil)
+	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Blobs: blobs, Channels: adapters}, func(c *envConfig) {
+		c.MediaClient, c.MediaRetry, c.MediaFirstAttempt = loopbackMediaClient(), retry, 20*time.Millisecond
+	})
 	var c channelView
 	e.do("POST", "/api/v1/channels", e.admin, `{"kind":"whatsapp","name":"WA","sender":"15550783881","queue_id":"`+e.queueA.String()+`",
 		"settings":{"phone_number_id":"106540352242922","base_url":"`+graph.URL+`"},"secrets":{"app_secret":"`+waSecret+`","access_token":"tok"}}`, 201, &c)
@@ -266,7 +269,7 @@ func TestInboundMediaRetryProviders(t *testing.T) {
 		w.Write(photo)
 	}))
 	t.Cleanup(media.Close)
-	e, _, clock, retrier := newRetryEnv(t, &attach.RetryConfig{Attempts: 3, Base: time.Minute})
+	e, _, _, clock, retrier := newRetryEnv(t, &attach.RetryConfig{Attempts: 3, Base: time.Minute})
 	post := func(path, body, header, sig string) {
 		t.Helper()
 		req, _ := http.NewRequest("POST", e.url+path, strings.NewReader(body))

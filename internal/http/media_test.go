@@ -125,7 +125,7 @@ func TestInboundMedia(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEnvWith(t, Config{BodyLimit: 1 << 20, MediaClient: loopbackMediaClient(), Blobs: blobs})
+	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Blobs: blobs}, func(c *envConfig) { c.MediaClient = loopbackMediaClient() })
 	var c channelView
 	e.do("POST", "/api/v1/channels", e.admin, `{"kind":"whatsapp","name":"WA","sender":"15550783881","queue_id":"`+e.queueA.String()+`",
 		"settings":{"phone_number_id":"106540352242922","base_url":"`+graph.URL+`"},"secrets":{"app_secret":"`+waSecret+`","access_token":"tok"}}`, 201, &c)
@@ -193,7 +193,7 @@ func TestInboundMedia(t *testing.T) {
 func TestInboundMediaBlocked(t *testing.T) {
 	fetched := 0
 	graph := fakeGraphMedia(t, map[string][]byte{"m-ok": jpegHead}, &fetched)
-	e := newEnvWith(t, Config{BodyLimit: 1 << 20, MediaClient: safehttp.NewClient(safehttp.Config{})})
+	e := newEnvWith(t, Config{BodyLimit: 1 << 20}, func(c *envConfig) { c.MediaClient = safehttp.NewClient(safehttp.Config{}) })
 	var c channelView
 	e.do("POST", "/api/v1/channels", e.admin, `{"kind":"whatsapp","name":"WA","sender":"15550783881",
 		"settings":{"phone_number_id":"106540352242922","base_url":"`+graph.URL+`"},"secrets":{"app_secret":"`+waSecret+`","access_token":"tok"}}`, 201, &c)

@@ -29,8 +29,8 @@ func (s *Server) handleConversationOptOut(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	v := optOutView{Channel: c.Channel, Address: c.ContactAddress}
-	if cs, ok := s.cfg.Store.(desk.ChannelStore); ok && c.ContactAddress != "" {
-		o, err := cs.FindOptOut(r.Context(), c.Channel, c.ContactAddress)
+	if c.ContactAddress != "" {
+		o, err := s.cfg.Store.FindOptOut(r.Context(), c.Channel, c.ContactAddress)
 		switch desk.ErrorKind(err) {
 		case "":
 			v.OptedOut, v.Reason, v.Since = true, o.Reason, &o.CreatedAt

@@ -124,26 +124,18 @@ func (s *Server) handleRetention(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// privacy is the configured data-protection service, or one over the
-// store and blob store (without call recordings) when none is.
+// privacy is the configured data-protection service; EINVALID without
+// one.
 func (s *Server) privacy() (*privacy.Service, error) {
-	if s.cfg.Privacy != nil {
-		return s.cfg.Privacy, nil
+	if s.cfg.Privacy == nil {
+		return nil, desk.Errorf(desk.EINVALID, "this server cannot erase or export customers")
 	}
-	ps, ok := s.cfg.Store.(desk.PrivacyStore)
-	if !ok {
-		return nil, desk.Errorf(desk.EINVALID, "this store cannot erase or export customers")
-	}
-	return &privacy.Service{Store: ps, Blobs: s.cfg.Blobs, Logger: s.cfg.Logger}, nil
+	return s.cfg.Privacy, nil
 }
 
 func (s *Server) privacyStore(r *http.Request) (desk.PrivacyStore, error) {
 	if _, err := desk.RequireRole(r.Context(), desk.RoleAdmin); err != nil {
 		return nil, err
 	}
-	ps, ok := s.cfg.Store.(desk.PrivacyStore)
-	if !ok {
-		return nil, desk.Errorf(desk.EINVALID, "this store has no retention policies")
-	}
-	return ps, nil
+	return s.cfg.Store, nil
 }

@@ -14,8 +14,8 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
 )
 
-func withPrivacy(cfg *Config) {
-	cfg.Privacy = &privacy.Service{Store: cfg.Store.(desk.PrivacyStore), Blobs: cfg.Blobs, Logger: slog.New(slog.DiscardHandler)}
+func withPrivacy(cfg *envConfig) {
+	cfg.Privacy = &privacy.Service{Store: cfg.Store, Blobs: cfg.Blobs, Logger: slog.New(slog.DiscardHandler)}
 }
 
 // TestPrivacyAPI: erase and export are admin-only and need the customer's

@@ -12,6 +12,8 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/push"
 	"github.com/switchboard-cc/switchboard/internal/push/pushtest"
 	"github.com/switchboard-cc/switchboard/internal/sla"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // TestWebPushSLABreach: an SLA breach's notification reaches the
@@ -20,7 +22,9 @@ import (
 func TestWebPushSLABreach(t *testing.T) {
 	ps := pushtest.New(t)
 	var notifier *push.Notifier
-	e := newEnvWith(t, Config{BodyLimit: 4096}, func(cfg *Config) {
+	var changes sqlstore.ChangeForwarder
+	st := sqlitetest.OpenWith(t, desk.SystemClock{}, sqlstore.Options{Changes: changes.Handle})
+	e := newEnvWith(t, Config{BodyLimit: 4096, Store: st}, func(cfg *envConfig) {
 		sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 		key, err := cfg.Store.VAPIDKey(sys, push.GenerateVAPIDKey)
 		if err != nil {
@@ -31,9 +35,9 @@ func TestWebPushSLABreach(t *testing.T) {
 			t.Fatal(err)
 		}
 		notifier = push.NewNotifier(cfg.Store, &push.Sender{Client: ps.Client(), VAPID: v}, nil)
-		cfg.Store.SetChangeHandler(notifier.HandleChanges)
+		changes.Bind(notifier.HandleChanges)
 	})
-	t.Cleanup(func() { e.store.SetChangeHandler(nil) })
+	t.Cleanup(func() { changes.Bind(nil) })
 	var login struct{ Token string }
 	e.do("POST", "/api/v1/auth/login", "", `{"email":"a@example.com","password":"password1","client":"mobile"}`, 200, &login)
 	endpoint, p256dh, auth := ps.Subscription("/push/phone-a")

@@ -11,6 +11,8 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/push"
 	"github.com/switchboard-cc/switchboard/internal/push/pushtest"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // TestWebPushMobilePresence is A7 end to end on both stores, against a
@@ -21,15 +23,22 @@ import (
 // service answering 410 drops the subscription and sets the agent
 // Offline; signing out ends the subscription.
 func TestWebPushMobilePresence(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testWebPush(t, Config{BodyLimit: 4096}) })
-	t.Run("postgres", func(t *testing.T) { testWebPush(t, Config{BodyLimit: 4096, Store: pgtest.Open(t, desk.SystemClock{})}) })
+	t.Run("sqlite", func(t *testing.T) {
+		var changes sqlstore.ChangeForwarder
+		testWebPush(t, Config{BodyLimit: 4096, Store: sqlitetest.OpenWith(t, desk.SystemClock{}, sqlstore.Options{Changes: changes.Handle})}, &changes)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		var changes sqlstore.ChangeForwarder
+		testWebPush(t, Config{BodyLimit: 4096, Store: pgtest.OpenWith(t, desk.SystemClock{}, sqlstore.Options{Changes: changes.Handle})}, &changes)
+	})
 }
 
-func testWebPush(t *testing.T, base Config) {
+// testWebPush runs on base's store, which tells its changes to changes.
+func testWebPush(t *testing.T, base Config, changes *sqlstore.ChangeForwarder) {
 	{
 		ps := pushtest.New(t)
 		var notifier *push.Notifier
-		e := newEnvWith(t, base, func(cfg *Config) {
+		e := newEnvWith(t, base, func(cfg *envConfig) {
 			sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 			key, err := cfg.Store.VAPIDKey(sys, push.GenerateVAPIDKey)
 			if err != nil {
@@ -41,9 +50,9 @@ func testWebPush(t *testing.T, base Config) {
 			}
 			cfg.VAPIDPublicKey = v.PublicKey()
 			notifier = push.NewNotifier(cfg.Store, &push.Sender{Client: ps.Client(), VAPID: v}, nil)
-			cfg.Store.SetChangeHandler(notifier.HandleChanges)
+			changes.Bind(notifier.HandleChanges)
 		})
-		t.Cleanup(func() { e.store.SetChangeHandler(nil) })
+		t.Cleanup(func() { changes.Bind(nil) })
 		sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 		var key struct {
 			PublicKey string `json:"public_key"`

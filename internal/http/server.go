@@ -32,7 +32,7 @@ type Config struct {
 	// VAPIDPublicKey is the Web Push applicationServerKey (A7); empty
 	// turns the push endpoints off.
 	VAPIDPublicKey string
-	Store          desk.Store
+	Store          Store
 	Clock          desk.Clock
 	Logger         *slog.Logger
 	// Registry receives the server's metrics and is served at /metrics.
@@ -59,10 +59,6 @@ type Config struct {
 	// Secrets seals TOTP secrets at rest (auth.NewSecretBox); nil stores
 	// them in the clear.
 	Secrets *auth.SecretBox
-	// Outbound is the client for requests the server makes to configured
-	// URLs (context cards, bot webhooks): an internal/safehttp client, so
-	// they cannot reach internal addresses (SSRF). Nil means none is made.
-	Outbound *http.Client
 	// Tokens caches resolved tokens briefly (auth.SessionCache); nil makes
 	// a 10-second cache for this server. Several nodes must feed it what
 	// the bus reports (revoked sessions, updated agents).
@@ -70,47 +66,18 @@ type Config struct {
 	// SessionObserver is told about every revoked session (the real-time
 	// layer closes its connections); may be nil.
 	SessionObserver desk.SessionObserver
-	// OrgRegion is the organisation's phone country, shared with the use
-	// cases that key numbers; nil makes one over Store.
-	OrgRegion *phone.OrgRegion
-	// Voice is the calls' use cases; nil builds them from Calls.
-	Voice *voice.Calls
-	// Inbound is the inbound use case webhooks, the API channel and Live
-	// Chat's sockets call; nil builds one over Store (with Router, Blobs
-	// and the Media settings).
-	Inbound *inbound.Pipeline
-	// Router picks the queue of a new inbound conversation (B2); nil sends
-	// everything to the Default queue.
-	Router func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error)
+	// UseCases are what the handlers call; the composition root builds
+	// them (internal/app), NewServer builds none.
+	UseCases
 	// Channels builds channel adapters (webhooks, channel checks); nil
 	// turns the channel API off.
 	Channels ChannelAdapters
 	// Realtime serves the live feed at /api/v1/ws; nil answers 404.
 	Realtime Realtime
-	// Calls is the voice feature (issue 10); a zero value turns calls off.
-	Calls Calls
-	// Notify wakes the send workers after a reply is committed; nil
-	// leaves the jobs to the workers' polling.
-	Notify func()
-	// DefaultRegion is the country assumed for phone numbers typed without
-	// "+" (C3), e.g. "US"; empty keeps their digits.
-	DefaultRegion string
 	// Blobs stores note attachments (D3); nil refuses uploads.
 	Blobs desk.BlobStore
 	// Privacy erases and exports customers' data (issue 24); nil refuses.
 	Privacy *privacy.Service
-	// MediaClient fetches the media customers send from their providers
-	// (issue 5): an internal/safehttp client whose size cap fits the
-	// largest channel limit. Nil keeps provider-hosted media unfetched
-	// (refused as media_unavailable); inline files (email) are stored.
-	MediaClient *http.Client
-	// MediaRetry, if set, keeps a customer's file whose download failed
-	// for a passing reason pending, for an attach.Retrier to fetch again;
-	// nil refuses it at once.
-	MediaRetry *attach.RetryConfig
-	// MediaFirstAttempt bounds the download made while a provider's
-	// webhook waits, with MediaRetry (zero: the client's timeout).
-	MediaFirstAttempt time.Duration
 	// MediaLinks signs the public links of the files agents send, served
 	// at /media/{token} to providers and Live Chat visitors; nil serves
 	// none.
@@ -122,6 +89,43 @@ type Config struct {
 	// token of the first-run setup link serve prints; empty turns the
 	// setup endpoint off.
 	SetupToken string
+}
+
+// Store is what the handlers read and write through: the domain's store
+// with the channel, preview, idempotency, privacy and first-run services.
+// Both SQL stores are all of it, so no capability is discovered at run
+// time.
+type Store interface {
+	desk.Store
+	desk.ChannelStore
+	desk.PreviewFiller
+	desk.IdempotencyService
+	desk.PrivacyStore
+	desk.SetupStore
+}
+
+// UseCases are the use cases the handlers call, built over the same
+// store as the server's (internal/app).
+type UseCases struct {
+	// Replies sends agents' replies through the outbox (channel rules
+	// first).
+	Replies *outbound.Service
+	// Compose starts outbound conversations (C2–C4).
+	Compose *compose.Service
+	// Drafts applies macros to new conversations' drafts (E3).
+	Drafts *macro.Service
+	// Cards fetches conversations' context cards (F4).
+	Cards *card.Service
+	// Voice is the calls' use cases (issue 10).
+	Voice *voice.Calls
+	// Inbound is the inbound pipeline webhooks, the API channel and Live
+	// Chat's sockets deliver through.
+	Inbound *inbound.Pipeline
+	// Phones keys the phone numbers of requests (C3).
+	Phones phone.Book
+	// OrgRegion is the organisation's phone country, which the first-run
+	// setup sets, shared with Phones and the other use cases.
+	OrgRegion *phone.OrgRegion
 }
 
 // DefaultTokenCacheTTL is how long a resolved token is trusted without
@@ -186,34 +190,9 @@ func NewServer(cfg Config) *Server {
 		timeouts: cfg.Timeouts.withDefaults(),
 	}
 	s.anon = &anonLimiter{n: map[string]int{}}
-	s.outbound = &outbound.Service{Store: cfg.Store, Clock: cfg.Clock, Notify: cfg.Notify}
-	if cs, ok := cfg.Store.(desk.ChannelStore); ok && cfg.Channels != nil {
-		s.outbound.Channels, s.outbound.Adapters = cs, cfg.Channels
-	}
-	s.org = cfg.OrgRegion
-	if s.org == nil {
-		s.org = &phone.OrgRegion{}
-		if ss, ok := cfg.Store.(desk.SetupStore); ok {
-			s.org.Find = ss.FindOrganisation
-		}
-	}
-	s.phones = phone.Book{Region: cfg.DefaultRegion, OrgRegion: s.org.Get}
-	if cs, ok := cfg.Store.(desk.ChannelStore); ok {
-		// A channel's country setting reaches numbers within 10 s.
-		s.phones.Channels = phone.CachedChannels(cs.FindChannelBySender, 10*time.Second)
-	}
-	s.compose = &compose.Service{Store: cfg.Store, Outbound: s.outbound, Phones: s.phones}
+	s.outbound, s.compose, s.drafts, s.cards = cfg.Replies, cfg.Compose, cfg.Drafts, cfg.Cards
+	s.voice, s.inbound, s.phones, s.org = cfg.Voice, cfg.Inbound, cfg.Phones, cfg.OrgRegion
 	s.setup.token.Store(&cfg.SetupToken)
-	s.drafts = &macro.Service{Store: cfg.Store, Clock: cfg.Clock}
-	s.cards = &card.Service{Store: cfg.Store, Client: cfg.Outbound, Clock: cfg.Clock}
-	s.voice = cfg.Voice
-	if s.voice == nil {
-		s.voice = voice.New(cfg.Calls, cfg.Store, s.phones, cfg.Logger)
-	}
-	s.inbound = cfg.Inbound
-	if s.inbound == nil {
-		s.inbound = s.newInbound()
-	}
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
@@ -225,26 +204,6 @@ func NewServer(cfg Config) *Server {
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
 	return s
-}
-
-// newInbound builds the inbound pipeline of a server given none: over the
-// server's store, router, phone book and file store; its metrics join the
-// server's registry.
-func (s *Server) newInbound() *inbound.Pipeline {
-	cfg := s.cfg
-	var media *attach.Inbound
-	if cfg.Blobs != nil {
-		media = &attach.Inbound{Blobs: cfg.Blobs, Client: cfg.MediaClient, Logger: cfg.Logger, Retry: cfg.MediaRetry, Clock: cfg.Clock,
-			FirstAttempt: cfg.MediaFirstAttempt}
-	}
-	var adapters inbound.Adapters
-	if cfg.Channels != nil {
-		adapters = cfg.Channels
-	}
-	p := inbound.New(inbound.Config{Store: cfg.Store.(inbound.Store), Adapters: adapters, Router: cfg.Router,
-		Phones: s.phones, Media: media, Logger: cfg.Logger})
-	cfg.Registry.MustRegister(p.Collectors()...)
-	return p
 }
 
 // Voice is the server's calls' use cases.

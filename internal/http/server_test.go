@@ -14,12 +14,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/blob"
+	"github.com/switchboard-cc/switchboard/internal/card"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
+	"github.com/switchboard-cc/switchboard/internal/compose"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/inbound"
+	"github.com/switchboard-cc/switchboard/internal/macro"
+	"github.com/switchboard-cc/switchboard/internal/outbound"
+	"github.com/switchboard-cc/switchboard/internal/phone"
+	"github.com/switchboard-cc/switchboard/internal/privacy"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
+	"github.com/switchboard-cc/switchboard/internal/voice"
 )
 
 // env is a server on a real SQLite store with accounts of every role.
@@ -52,10 +63,85 @@ func bothStores(t *testing.T, run func(t *testing.T, newEnv func(*testing.T) *en
 	t.Run("postgres", func(t *testing.T) { run(t, newPGEnv) })
 }
 
+// envConfig is a test server's configuration and what the test builds
+// its use cases from (internal/app builds the server's own).
+type envConfig struct {
+	Config
+	// Calls is the voice feature; a zero value turns calls off.
+	Calls Calls
+	// Notify wakes the send workers after a reply is committed (nil: they
+	// poll).
+	Notify func()
+	// DefaultRegion is the country of numbers typed without "+" (C3).
+	DefaultRegion string
+	// MediaClient, MediaRetry and MediaFirstAttempt are the inbound
+	// pipeline's downloads of customers' files (see attach.Inbound).
+	MediaClient       *http.Client
+	MediaRetry        *attach.RetryConfig
+	MediaFirstAttempt time.Duration
+}
+
+// useCases builds the server's use cases over its store, as internal/app
+// does for the binary (and its privacy service, if none is set).
+func (c *envConfig) useCases() UseCases {
+	st := c.Store
+	org := &phone.OrgRegion{Find: st.FindOrganisation}
+	phones := phone.Book{Region: c.DefaultRegion, OrgRegion: org.Get, Channels: phone.CachedChannels(st.FindChannelBySender, 10*time.Second)}
+	replies := &outbound.Service{Store: st, Clock: c.Clock, Notify: c.Notify}
+	if c.Channels != nil {
+		replies.Channels, replies.Adapters = st, c.Channels
+	}
+	if c.Privacy == nil {
+		// Erasing and exporting without call recordings.
+		c.Privacy = &privacy.Service{Store: st, Blobs: c.Blobs, Logger: c.Logger}
+	}
+	var media *attach.Inbound
+	if c.Blobs != nil {
+		media = &attach.Inbound{Blobs: c.Blobs, Client: c.MediaClient, Logger: c.Logger, Retry: c.MediaRetry, Clock: c.Clock,
+			FirstAttempt: c.MediaFirstAttempt}
+	}
+	in := inbound.New(inbound.Config{Store: st, Adapters: c.Channels, Phones: phones, Media: media, Logger: c.Logger})
+	c.Registry.MustRegister(in.Collectors()...)
+	return UseCases{
+		Replies:   replies,
+		Compose:   &compose.Service{Store: st, Outbound: replies, Phones: phones},
+		Drafts:    &macro.Service{Store: st, Clock: c.Clock},
+		Cards:     &card.Service{Store: st, Clock: c.Clock},
+		Voice:     voice.New(c.Calls, st, phones, c.Logger),
+		Inbound:   in,
+		Phones:    phones,
+		OrgRegion: org,
+	}
+}
+
+// newTestServer is NewServer with the use cases the test env builds, for
+// tests that need the server without an env's accounts.
+func newTestServer(cfg Config) *Server {
+	c := envConfig{Config: cfg}
+	c.defaults()
+	c.UseCases = c.useCases()
+	return NewServer(c.Config)
+}
+
+// defaults fills what the use cases need and NewServer would default.
+func (c *envConfig) defaults() {
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Clock == nil {
+		c.Clock = desk.SystemClock{}
+	}
+	if c.Registry == nil {
+		c.Registry = prometheus.NewRegistry()
+	}
+}
+
 // newEnvWith is newEnv with a server configuration; its Store is a fresh
-// SQLite one unless cfg names one.
-func newEnvWith(t *testing.T, cfg Config, configure ...func(cfg *Config)) *env {
+// SQLite one unless cfg names one. configure completes the configuration
+// once the store exists.
+func newEnvWith(t *testing.T, base Config, configure ...func(cfg *envConfig)) *env {
 	t.Helper()
+	cfg := envConfig{Config: base}
 	st := cfg.Store
 	if st == nil {
 		st = sqlitetest.Open(t, desk.SystemClock{})
@@ -69,15 +155,14 @@ func newEnvWith(t *testing.T, cfg Config, configure ...func(cfg *Config)) *env {
 	}
 	cfg.Store = st
 	if cfg.Channels == nil {
-		cfg.Channels = registry.New(nil)
+		cfg.Channels = registry.New(nil, nil)
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	cfg.defaults()
 	for _, f := range configure {
-		f(&cfg) // completes the configuration once the store exists
+		f(&cfg)
 	}
-	h := NewServer(cfg).Handler()
+	cfg.UseCases = cfg.useCases()
+	h := NewServer(cfg.Config).Handler()
 	srv := httptest.NewServer(contractHandler(t, h))
 	t.Cleanup(srv.Close)
 	e := &env{t: t, url: srv.URL, handler: h, store: st}

@@ -26,11 +26,7 @@ type setupRequest struct {
 }
 
 func (s *Server) setupStore() (desk.SetupStore, error) {
-	ss, ok := s.cfg.Store.(desk.SetupStore)
-	if !ok {
-		return nil, desk.Errorf(desk.ENOTFOUND, "this store has no first-run setup")
-	}
-	return ss, nil
+	return s.cfg.Store, nil
 }
 
 // handleSetupGet tells the browser whether the first admin is still to

@@ -23,7 +23,7 @@ import (
 func TestFirstRunSetup(t *testing.T) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run(kind, func(t *testing.T) {
-			var st desk.Store
+			var st Store
 			if kind == "sqlite" {
 				s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
 				if err != nil {
@@ -35,7 +35,7 @@ func TestFirstRunSetup(t *testing.T) {
 				st = pgtest.Open(t, desk.SystemClock{})
 			}
 			const token = "0123456789abcdef0123456789abcdef"
-			srv := httptest.NewServer(NewServer(Config{Store: st, SetupToken: token, Logger: slog.New(slog.DiscardHandler)}).Handler())
+			srv := httptest.NewServer(newTestServer(Config{Store: st, SetupToken: token, Logger: slog.New(slog.DiscardHandler)}).Handler())
 			t.Cleanup(srv.Close)
 			e := &env{t: t, url: srv.URL, store: st}
 

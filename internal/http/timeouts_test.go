@@ -27,7 +27,7 @@ func servedServer(t *testing.T, cfg Config) string {
 	}
 	t.Cleanup(func() { st.Close() })
 	cfg.Store, cfg.Logger = st, slog.New(slog.DiscardHandler)
-	srv := NewServer(cfg)
+	srv := newTestServer(cfg)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -29,8 +29,7 @@ func TestVoiceChannel(t *testing.T) {
 	if ch.Kind != "voice" || ch.Provider != "sip" || ch.QueueID != e.queueB.String() {
 		t.Fatalf("channel: %+v", ch)
 	}
-	routed := e.queueA
-	e.svc.SetIntake(e.store, func(ctx context.Context, in *desk.InboundMessage) (desk.ID, error) { return routed, nil })
+	routed := e.queueA // where the env's service routes calls from the trunk
 	queueOf := func(caller, called string) desk.ID {
 		t.Helper()
 		if _, err := e.svc.IncomingSIP(context.Background(), caller, called, func(string) error { return nil }); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/store/postgres"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 	"github.com/switchboard-cc/switchboard/internal/store/storetest"
 )
 
@@ -28,12 +29,12 @@ func conformanceDatabases(t *testing.T) ([]string, map[string]bool) {
 	var mu sync.Mutex
 	var paths []string
 	t.Run("seed", func(t *testing.T) {
-		storetest.Run(t, func(t *testing.T, clock desk.Clock) desk.Store {
+		storetest.Run(t, func(t *testing.T, clock desk.Clock, opts sqlstore.Options) desk.Store {
 			mu.Lock()
 			p := filepath.Join(dir, fmt.Sprintf("db%04d.db", len(paths)))
 			paths = append(paths, p)
 			mu.Unlock()
-			s, err := sqlite.Open(context.Background(), p, clock)
+			s, err := sqlite.OpenWith(context.Background(), p, clock, opts)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // TestDispatchStraightFromCommit shows replies reach the provider without
@@ -17,7 +19,11 @@ import (
 // already-leased job to the worker. A job dispatched to a worker that died
 // before sending is sent by another worker once its lease ends, once.
 func TestDispatchStraightFromCommit(t *testing.T) {
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
+	// The workers are built on the store: it hands jobs to whichever the
+	// test has made current.
+	var current atomic.Pointer[Worker]
+	st, err := sqlite.OpenWith(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{},
+		sqlstore.Options{Sends: currentWorker{&current}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,11 +47,11 @@ func TestDispatchStraightFromCommit(t *testing.T) {
 
 	// A worker that takes a job and dies before sending it.
 	dead := NewWorker(st, fakeAdapters{ch}, nil, nil, WorkerConfig{Lease: 300 * time.Millisecond, Poll: time.Hour})
-	st.SetSendDispatcher(dead)
+	current.Store(dead)
 	reply("orphan")
 
 	live := NewWorker(st, fakeAdapters{ch}, nil, nil, WorkerConfig{Senders: 4, Lease: 300 * time.Millisecond, Poll: time.Hour})
-	st.SetSendDispatcher(live)
+	current.Store(live)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { live.Run(ctx); close(done) }()
@@ -84,5 +90,26 @@ func TestDispatchStraightFromCommit(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s (%q) sent %d times", key, ch.sent[key], n)
 		}
+	}
+}
+
+// currentWorker hands the store's jobs to the worker w points at (none
+// yet: refused, written unleased). The test switches workers between
+// replies, so a dispatch follows a Reserve granted by the same worker.
+type currentWorker struct{ w *atomic.Pointer[Worker] }
+
+func (c currentWorker) Reserve() (time.Duration, bool) {
+	if w := c.w.Load(); w != nil {
+		return w.Reserve()
+	}
+	return 0, false
+}
+
+func (c currentWorker) Dispatch(j *desk.SendJob) { c.w.Load().Dispatch(j) }
+func (c currentWorker) Release()                 { c.w.Load().Release() }
+
+func (c currentWorker) Notify() {
+	if w := c.w.Load(); w != nil {
+		w.Notify()
 	}
 }

@@ -22,13 +22,14 @@ import (
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // env is a server with the live feed on a real SQLite store.
 type env struct {
 	t      *testing.T
 	url    string
-	store  desk.Store
+	store  *sqlstore.Store
 	hub    *realtime.Hub
 	bus    *bus.Local
 	sys    context.Context
@@ -43,14 +44,13 @@ func newEnv(t *testing.T, cfg realtime.Config) *env {
 // some calls observed or held (see queue_counts_test.go).
 func newEnvWith(t *testing.T, cfg realtime.Config, wrap func(desk.Store) realtime.HubStore) *env {
 	t.Helper()
-	st := sqlitetest.Open(t, desk.SystemClock{}) // closed when the test ends
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	b := bus.NewLocal()
+	st := sqlitetest.OpenWith(t, desk.SystemClock{}, sqlstore.Options{Changes: b.Publish}) // closed when the test ends
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	hub := realtime.NewHub(wrap(st), b, log, cfg)
 	if err := b.Start(hub, 0); err != nil {
 		t.Fatal(err)
 	}
-	st.SetChangeHandler(b.Publish)
 	srv := httptest.NewServer(sbhttp.NewServer(sbhttp.Config{Store: st, Logger: log, Realtime: hub}).Handler())
 	t.Cleanup(func() { hub.Close(); srv.Close() })
 	e := &env{t: t, url: srv.URL, store: st, hub: hub, bus: b, sys: desk.NewContextWithActor(context.Background(), desk.SystemActor)}

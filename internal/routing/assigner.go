@@ -25,7 +25,7 @@ type assignStore interface {
 // an agent joined — and works those queues until nothing more can be
 // assigned. The store makes each assignment atomic and capacity-safe, so
 // several nodes' Assigners may work one queue at once. Where the store also
-// assigns inside the writes themselves (desk.InlineAssigner, SQLite), most
+// assigns inside the writes themselves (inline assignment, SQLite), most
 // kicks find nothing left; the Assigner still takes what those writes do
 // not cover (status changes, joins, a backlog). A slow safety sweep
 // re-checks every queue in case a change was missed (a crash between

@@ -8,6 +8,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/routing"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // TestRouterRules checks B2 on a real store: rules in order, every
@@ -15,7 +16,8 @@ import (
 // and a rule change seen at once through the change handler.
 func TestRouterRules(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
+	var changes sqlstore.ChangeForwarder
+	st, err := sqlite.OpenWith(ctx, filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{}, sqlstore.Options{Changes: changes.Handle})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +32,7 @@ func TestRouterRules(t *testing.T) {
 		q[name] = qu.ID
 	}
 	r := routing.NewRouter(st)
-	st.SetChangeHandler(r.HandleChanges)
+	changes.Bind(r.HandleChanges)
 	for _, rule := range []*desk.RoutingRule{
 		{Name: "vip", AttributeKey: "tier", AttributeValue: "Gold", QueueID: q["VIP"]},
 		{Name: "refunds", Channel: desk.ChannelSMS, Keyword: "Refund", QueueID: q["Billing"]},

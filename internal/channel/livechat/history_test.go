@@ -128,13 +128,17 @@ func TestHistoryEventsWithoutLinks(t *testing.T) {
 // links the hub signs (not the provider links, nor in the text).
 func TestSendFiles(t *testing.T) {
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	hub := NewHub()
-	ch, err := New(hub, &desk.ChannelConfig{ID: 3, Kind: desk.ChannelLiveChat, Secrets: map[string]string{"session_secret": "0123456789abcdef"}})
-	if err != nil {
-		t.Fatal(err)
+	open := func(links FileLinks) (*Channel, *client) {
+		t.Helper()
+		hub := NewHub(HubConfig{Links: links})
+		ch, err := New(hub, &desk.ChannelConfig{ID: 3, Kind: desk.ChannelLiveChat, Secrets: map[string]string{"session_secret": "0123456789abcdef"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch.now = func() time.Time { return now }
+		return ch, hub.register("v-me")
 	}
-	ch.now = func() time.Time { return now }
-	sock := hub.register("v-me")
+	ch, sock := open(nil)
 	msg := &desk.OutboundMessage{IdempotencyKey: "k1", To: "v-me", Text: "the guide", Attachments: []desk.Attachment{
 		{ID: 21, Name: "<b>guide</b>.pdf", ContentType: "application/pdf", Size: 4, URL: "https://cc.example.com/media/provider-link"}}}
 
@@ -147,7 +151,7 @@ func TestSendFiles(t *testing.T) {
 	}
 
 	l := testLinks()
-	hub.SetFileLinks(l)
+	ch, sock = open(l)
 	if _, err := ch.Send(t.Context(), msg); err != nil {
 		t.Fatal(err)
 	}

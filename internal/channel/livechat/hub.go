@@ -67,10 +67,20 @@ const sendBuffer = 64
 type Hub struct {
 	mu      sync.Mutex
 	sockets map[string]map[*client]struct{}
-	relay   Relay
-	links   FileLinks
+	relay   Relay     // nil: this node alone
+	links   FileLinks // nil: files listed without links
 	limits  limiters
 	live    liveSockets
+}
+
+// HubConfig is what a hub is built with; the zero value is a hub alone on
+// its node that lists files without links (tests).
+type HubConfig struct {
+	// Relay joins the hub to the other nodes.
+	Relay Relay
+	// Links signs the links through which visitors download files (both
+	// ways).
+	Links FileLinks
 }
 
 // Relay carries the widget's traffic between server nodes (over the bus):
@@ -86,39 +96,16 @@ type Relay interface {
 	VisitorTyping(visitor string)
 }
 
-// SetRelay joins the hub to the other nodes; call it before serving.
-func (h *Hub) SetRelay(r Relay) {
-	h.mu.Lock()
-	h.relay = r
-	h.mu.Unlock()
-}
-
-// SetFileLinks gives the hub the signer of the links through which
-// visitors download files (both ways); call it before serving. Without
-// one, files are listed without links.
-func (h *Hub) SetFileLinks(l FileLinks) {
-	h.mu.Lock()
-	h.links = l
-	h.mu.Unlock()
-}
-
 // fileLinks returns the hub's link signer, nil if none.
-func (h *Hub) fileLinks() FileLinks {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.links
-}
+func (h *Hub) fileLinks() FileLinks { return h.links }
 
 // Send pushes an event to the visitor's sockets on this node and, through
 // the relay, on every other node; it returns how many local sockets took
 // it.
 func (h *Hub) Send(visitor string, e Event) int {
 	n := h.Push(visitor, e)
-	h.mu.Lock()
-	r := h.relay
-	h.mu.Unlock()
-	if r != nil {
-		r.Publish(visitor, e)
+	if h.relay != nil {
+		h.relay.Publish(visitor, e)
 	}
 	return n
 }
@@ -132,11 +119,8 @@ func (h *Hub) Connected() bool {
 
 // visitorTyping relays that the visitor is typing, if there is a relay.
 func (h *Hub) visitorTyping(visitor string) {
-	h.mu.Lock()
-	r := h.relay
-	h.mu.Unlock()
-	if r != nil {
-		r.VisitorTyping(visitor)
+	if h.relay != nil {
+		h.relay.VisitorTyping(visitor)
 	}
 }
 
@@ -147,8 +131,10 @@ type client struct {
 	once sync.Once
 }
 
-// NewHub returns an empty hub.
-func NewHub() *Hub { return &Hub{sockets: map[string]map[*client]struct{}{}} }
+// NewHub returns an empty hub built with c.
+func NewHub(c HubConfig) *Hub {
+	return &Hub{sockets: map[string]map[*client]struct{}{}, relay: c.Relay, links: c.Links}
+}
 
 // register adds a socket of the visitor.
 func (h *Hub) register(visitor string) *client {

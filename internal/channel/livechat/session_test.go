@@ -44,13 +44,13 @@ func TestSessions(t *testing.T) {
 }
 
 func TestNewRequiresSecret(t *testing.T) {
-	if _, err := New(NewHub(), &desk.ChannelConfig{Kind: desk.ChannelLiveChat, Secrets: map[string]string{"session_secret": "short"}}); desk.ErrorKind(err) != desk.EINVALID {
+	if _, err := New(NewHub(HubConfig{}), &desk.ChannelConfig{Kind: desk.ChannelLiveChat, Secrets: map[string]string{"session_secret": "short"}}); desk.ErrorKind(err) != desk.EINVALID {
 		t.Fatalf("short secret: %v", err)
 	}
 }
 
 func TestHubDropsSlowSockets(t *testing.T) {
-	h := NewHub()
+	h := NewHub(HubConfig{})
 	c := h.register("v-a")
 	for i := 0; i < sendBuffer; i++ {
 		if h.Push("v-a", Event{Type: EventMessage}) != 1 {
@@ -85,13 +85,13 @@ func (f *fakeRelay) VisitorTyping(visitor string) { f.typing = append(f.typing, 
 // TestHubRelays: Send pushes locally and relays to the other nodes (whose
 // hubs Push, without relaying again); a visitor's typing is relayed.
 func TestHubRelays(t *testing.T) {
-	h := NewHub()
-	c := h.register("v-a")
-	if h.Send("v-a", Event{Type: EventMessage}) != 1 || len(c.out) != 1 {
+	alone := NewHub(HubConfig{})
+	if c := alone.register("v-a"); alone.Send("v-a", Event{Type: EventMessage}) != 1 || len(c.out) != 1 {
 		t.Fatal("no local push without a relay")
 	}
 	r := &fakeRelay{}
-	h.SetRelay(r)
+	h := NewHub(HubConfig{Relay: r})
+	c := h.register("v-a")
 	if h.Send("v-b", Event{Type: EventMessage}) != 0 || h.PushSeen("v-a") != 1 {
 		t.Fatal("local pushes")
 	}

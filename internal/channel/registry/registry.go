@@ -36,14 +36,19 @@ type Registry struct {
 // server passes an internal/safehttp client (provider base URLs are set by
 // admins: SSRF); nil is an unguarded client with a 15 s timeout and a
 // connection pool sized for the outbox, for tests against local fakes.
-func New(client *http.Client) *Registry {
+// Live Chat adapters use liveChat, the hub of this node's visitors; nil
+// is a hub of the registry's own, alone on its node (tests).
+func New(client *http.Client, liveChat *livechat.Hub) *Registry {
 	if client == nil {
 		// Each provider call is a client span, its traceparent sent along.
 		client = &http.Client{Timeout: 15 * time.Second, Transport: trace.Transport(&http.Transport{
 			MaxIdleConns: 256, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second,
 		})}
 	}
-	r := &Registry{factories: map[string]Factory{}, kinds: map[string][]string{}, client: client, liveChat: livechat.NewHub()}
+	if liveChat == nil {
+		liveChat = livechat.NewHub(livechat.HubConfig{})
+	}
+	r := &Registry{factories: map[string]Factory{}, kinds: map[string][]string{}, client: client, liveChat: liveChat}
 	r.Register("whatsapp", whatsapp.New, desk.ChannelWhatsApp)
 	r.Register("twilio", twilio.New, desk.ChannelSMS)
 	r.Register("viber", viber.New, desk.ChannelViber)
@@ -56,10 +61,6 @@ func New(client *http.Client) *Registry {
 	r.Register("signed", signed.New, desk.ChannelApple, desk.ChannelGoogle, desk.ChannelKakao, desk.ChannelLiveChat)
 	return r
 }
-
-// LiveChatHub returns the hub of this node's Live Chat visitors, to join
-// it to the other nodes (Hub.SetRelay).
-func (r *Registry) LiveChatHub() *livechat.Hub { return r.liveChat }
 
 // Register adds a provider serving the given channel kinds.
 func (r *Registry) Register(provider string, f Factory, kinds ...string) {

@@ -7,7 +7,7 @@ import (
 )
 
 func TestDefaultProviderAndAdapterKinds(t *testing.T) {
-	r := New(nil)
+	r := New(nil, nil)
 	for kind, want := range map[string]string{"whatsapp": "whatsapp", "sms": "twilio", "viber": "viber", "messenger": "messenger",
 		"instagram": "instagram", "apple": "signed", "google": "signed", "kakao": "signed", "email": "smtp", "livechat": "livechat", "voice": "sip"} { // K: a Voice channel is a SIP trunk number
 		if got := r.DefaultProvider(kind); got != want {

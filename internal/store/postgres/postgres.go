@@ -25,8 +25,15 @@ var migrations embed.FS
 // is released when the migration's transaction ends.
 const migrationLock = `SELECT pg_advisory_xact_lock(7272727272)`
 
-// Open connects to url, runs the migrations and returns the store.
+// Open connects to url, runs the migrations and returns the store with the
+// zero Options (tools, tests).
 func Open(ctx context.Context, url string, clock desk.Clock) (*sqlstore.Store, error) {
+	return OpenWith(ctx, url, clock, sqlstore.Options{})
+}
+
+// OpenWith is Open with the store's options: what it tells as it commits
+// (see sqlstore.Options).
+func OpenWith(ctx context.Context, url string, clock desk.Clock, opts sqlstore.Options) (*sqlstore.Store, error) {
 	db, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, err
@@ -44,7 +51,7 @@ func Open(ctx context.Context, url string, clock desk.Clock) (*sqlstore.Store, e
 	}
 	s, err := sqlstore.New(ctx, db, db, sqlstore.Dialect{Name: "postgres",
 		IsUniqueViolation: isUniqueViolation, IsTransient: isTransient, IngestLanes: ingestLanes, RowLocks: true, WritableCTE: true, Arrays: true,
-		LockQueue: `SELECT pg_advisory_xact_lock(1936942445, ($1 % 2147483647)::int)`, Search: &tsSearch{}}, clock)
+		LockQueue: `SELECT pg_advisory_xact_lock(1936942445, ($1 % 2147483647)::int)`, Search: &tsSearch{}}, clock, opts)
 	if err != nil {
 		db.Close()
 		return nil, err

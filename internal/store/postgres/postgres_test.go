@@ -10,6 +10,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 	"github.com/switchboard-cc/switchboard/internal/store/storetest"
 )
 
@@ -20,8 +21,8 @@ func freshSchema(t *testing.T) string { return pgtest.FreshSchema(t) }
 func testURL() string { return pgtest.URL() }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, clock desk.Clock) desk.Store {
-		s, err := postgres.Open(context.Background(), freshSchema(t), clock)
+	storetest.Run(t, func(t *testing.T, clock desk.Clock, opts sqlstore.Options) desk.Store {
+		s, err := postgres.OpenWith(context.Background(), freshSchema(t), clock, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,9 +68,9 @@ func TestConcurrentOpen(t *testing.T) {
 // between them.
 func TestSearchRanges(t *testing.T) {
 	var u string
-	open := func(t *testing.T, clock desk.Clock) desk.Store {
+	open := func(t *testing.T, clock desk.Clock, opts sqlstore.Options) desk.Store {
 		u = freshSchema(t)
-		s, err := postgres.Open(context.Background(), u, clock)
+		s, err := postgres.OpenWith(context.Background(), u, clock, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // TestAutoAssignReplan forces PostgreSQL's re-plan path: between the
@@ -46,7 +47,15 @@ func TestAutoAssignReplan(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := postgres.Open(context.Background(), freshSchema(t), desk.SystemClock{})
+			// The hook needs the store it is given to: it calls through
+			// hook, set once the store is open.
+			var hook sqlstore.PlanHook
+			s, err := postgres.OpenWith(context.Background(), freshSchema(t), desk.SystemClock{}, sqlstore.Options{
+				PlanHook: func(queueID desk.ID, round int, chosen []desk.ID) {
+					if hook != nil {
+						hook(queueID, round, chosen)
+					}
+				}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,17 +100,17 @@ func TestAutoAssignReplan(t *testing.T) {
 			waiting := ingest(3, q.ID)
 
 			var rounds [][]desk.ID
-			s.SetPlanHook(func(queueID desk.ID, round int, chosen []desk.ID) {
+			hook = func(queueID desk.ID, round int, chosen []desk.ID) {
 				rounds = append(rounds, chosen)
 				if round == 0 {
 					tc.change(t, s, sys, ann, spare)
 				}
-			})
+			}
 			got, err := s.AutoAssign(sys, q.ID, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.SetPlanHook(nil)
+			hook = nil
 			if want := [][]desk.ID{{ann}, {bob}}; !slices.EqualFunc(rounds, want, slices.Equal) {
 				t.Fatalf("plans %v, want ann first, then bob after the change", rounds)
 			}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
-	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 	"github.com/switchboard-cc/switchboard/internal/store/storetest"
 )
 
@@ -14,7 +13,7 @@ import (
 // conversations' facts (docs/benchmarks.md).
 func BenchmarkReport90Days(b *testing.B) {
 	s := pgtest.Open(b, desk.SystemClock{})
-	storetest.BenchReport(b, s, s.(*sqlstore.Store).DB(), 100_000)
+	storetest.BenchReport(b, s, s.DB(), 100_000)
 }
 
 // BenchmarkWallboard: the wallboard's reads with 1,000 and 50,000
@@ -24,7 +23,7 @@ func BenchmarkWallboard(b *testing.B) {
 	for _, n := range []int{1_000, 50_000} {
 		b.Run(fmt.Sprintf("waiting=%d", n), func(b *testing.B) {
 			s := pgtest.Open(b, desk.SystemClock{})
-			storetest.BenchWallboard(b, s.(*sqlstore.Store).DB(), s, n, 20_000)
+			storetest.BenchWallboard(b, s.DB(), s, n, 20_000)
 		})
 	}
 }

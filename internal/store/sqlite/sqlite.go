@@ -23,8 +23,14 @@ import (
 var migrations embed.FS
 
 // Open opens (creating if needed) the database file at path, runs the
-// migrations and returns the store.
+// migrations and returns the store with the zero Options (tools, tests).
 func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, error) {
+	return OpenWith(ctx, path, clock, sqlstore.Options{})
+}
+
+// OpenWith is Open with the store's options: what it tells as it commits
+// (see sqlstore.Options).
+func OpenWith(ctx context.Context, path string, clock desk.Clock, opts sqlstore.Options) (*sqlstore.Store, error) {
 	// secure_delete FAST zeroes a row's old bytes inside the page every
 	// update or delete rewrites anyway (no extra I/O): the words of an
 	// erased customer (issue 24) are not left in earlier row versions.
@@ -89,7 +95,7 @@ func Open(ctx context.Context, path string, clock desk.Clock) (*sqlstore.Store, 
 	fts := &ftsSearch{gen: gen}
 	closeAll := func() { cp.close(); fts.close() }
 	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: fts,
-		AfterWrite: indexNewMessages, OrderedAgentScan: true, AfterCommit: cp.committed, Close: closeAll}, clock)
+		AfterWrite: indexNewMessages, OrderedAgentScan: true, AfterCommit: cp.committed, Close: closeAll}, clock, opts)
 	if err != nil {
 		closeAll()
 		w.Close()

@@ -8,11 +8,14 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 	"github.com/switchboard-cc/switchboard/internal/store/storetest"
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, clock desk.Clock) desk.Store { return sqlitetest.Open(t, clock) })
+	storetest.Run(t, func(t *testing.T, clock desk.Clock, opts sqlstore.Options) desk.Store {
+		return sqlitetest.OpenWith(t, clock, opts)
+	})
 }
 
 // TestReopenKeepsData shows migrations are idempotent and data persists.
@@ -41,8 +44,8 @@ func TestReopenKeepsData(t *testing.T) {
 // TestSearchRanges runs the paging checks of the range-by-range search on
 // SQLite too, with dense IDs (its FTS5 indexes need no ranges).
 func TestSearchRanges(t *testing.T) {
-	storetest.SearchRanges(t, func(t *testing.T, clock desk.Clock) desk.Store {
-		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), clock)
+	storetest.SearchRanges(t, func(t *testing.T, clock desk.Clock, opts sqlstore.Options) desk.Store {
+		s, err := sqlite.OpenWith(context.Background(), filepath.Join(t.TempDir(), "test.db"), clock, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,37 +10,23 @@ import (
 // qAgentQueues lists the queues of an agent whose capacity was freed.
 const qAgentQueues = `SELECT queue_id FROM queue_members WHERE agent_id = $1 ORDER BY queue_id`
 
-// SetInlineAssign turns inline automatic assignment on or off and reports
-// whether it is in effect; see desk.InlineAssigner. Only a single-writer
-// database (SQLite) takes it: there every write transaction runs alone, so
+// InlineAssign reports whether writes that make work assignable also
+// assign it in their own transaction (asked for with
+// Options.InlineAssign); see desk.InlineAssigner. Only a single-writer
+// database (SQLite) does it: there every write transaction runs alone, so
 // a plan made inside one is exact, and assigning there spares the
 // assignment the trip through the change stream to the Assigner and the
 // wait for the writer behind the next queued write. With several writers
 // (PostgreSQL) it would need the queue's lock inside every ingest, so
 // there the Assigner does all the work and this reports false.
-func (s *Store) SetInlineAssign(on bool) bool {
-	if s.dialect.RowLocks {
-		return false
-	}
-	s.inline.Store(on)
-	return on
-}
+func (s *Store) InlineAssign() bool { return s.inline }
 
 // PlanHook is told of each automatic-assignment plan before it is written
 // (before its agents are locked, with row locks): the queue, the round (0
 // for the first plan of a transaction, more when a chosen agent changed
-// and the plan was made again) and the agents chosen. Tests use it to
-// change an agent between the read and the lock.
+// and the plan was made again) and the agents chosen. Tests give one in
+// Options.PlanHook to change an agent between the read and the lock.
 type PlanHook func(queueID desk.ID, round int, agents []desk.ID)
-
-// SetPlanHook installs h (nil removes it). For tests.
-func (s *Store) SetPlanHook(h PlanHook) {
-	if h == nil {
-		s.planHook.Store(nil)
-		return
-	}
-	s.planHook.Store(&h)
-}
 
 // assignKicks collects, inside one write transaction, where work may have
 // become assignable: queues with new waiting conversations (and how
@@ -67,7 +53,7 @@ func (k *assignKicks) freed(agentID desk.ID) { k.agents = append(k.agents, agent
 // leaves (a backlog longer than the kick) the Assigner, told of the same
 // commit, takes on.
 func (s *Store) assignInlineTx(ctx context.Context, tx *sql.Tx, k *assignKicks) ([]desk.Change, error) {
-	if !s.inline.Load() || (len(k.queues) == 0 && len(k.agents) == 0) {
+	if !s.inline || (len(k.queues) == 0 && len(k.agents) == 0) {
 		return nil, nil
 	}
 	max := map[desk.ID]int{}

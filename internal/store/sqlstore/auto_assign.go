@@ -163,8 +163,8 @@ func (s *Store) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, m
 		if plan, err = s.planPagesTx(ctx, tx, queueID, max, head, newPlanner(cands, count, func() int64 { return micros(s.now()) })); err != nil || len(plan) == 0 {
 			return nil, err
 		}
-		if h := s.planHook.Load(); h != nil {
-			(*h)(queueID, round, plannedAgents(plan))
+		if s.planHook != nil {
+			s.planHook(queueID, round, plannedAgents(plan))
 		}
 		if !s.dialect.RowLocks {
 			break

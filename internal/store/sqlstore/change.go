@@ -1,28 +1,16 @@
 package sqlstore
 
 import (
-	"sync/atomic"
-
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-// changeHook holds the handler told of committed writes.
-type changeHook struct {
-	h atomic.Pointer[desk.ChangeHandler]
-}
-
-// SetChangeHandler installs the handler told of every committed write's
-// changes (automatic assignment, the real-time hub). Set it before serving.
-func (s *Store) SetChangeHandler(h desk.ChangeHandler) { s.hook.h.Store(&h) }
-
-// publish tells the handler of changes that have been committed.
+// publish tells the handler given at open (Options.Changes) of changes
+// that have been committed.
 func (s *Store) publish(changes ...desk.Change) {
-	if len(changes) == 0 {
+	if len(changes) == 0 || s.changes == nil {
 		return
 	}
-	if h := s.hook.h.Load(); h != nil && *h != nil {
-		(*h)(changes)
-	}
+	s.changes(changes)
 }
 
 // conversationChange describes a change to c, stamped with now.

@@ -39,10 +39,6 @@ func (s *Store) enqueueSendTx(ctx context.Context, tx *sql.Tx, m *desk.Message, 
 	return j, nil
 }
 
-// SetSendDispatcher installs the in-process send workers that take jobs
-// straight after commit (see desk.SendDispatcher). Set it before serving.
-func (s *Store) SetSendDispatcher(d desk.SendDispatcher) { s.dispatcher = d }
-
 // isFKViolation recognizes PostgreSQL's foreign-key error by its SQLSTATE.
 func isFKViolation(err error) bool {
 	var sqlState interface{ SQLState() string }

@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -86,18 +85,17 @@ type Store struct {
 	// lanes group concurrent ingests into shared commits; a customer's
 	// contact always maps to the same lane.
 	lanes []*ingestBatcher
-	// hook is told of committed changes.
-	hook changeHook
+	// changes is told of committed changes (nil: no one).
+	changes desk.ChangeHandler
 	// dispatcher takes committed send jobs straight to this node's workers.
 	dispatcher desk.SendDispatcher
-	// publicURL prefixes links sent to customers (surveys); see
-	// SetPublicURL.
+	// publicURL prefixes links sent to customers (surveys).
 	publicURL string
 	// inline makes writes that let work be assigned assign it in their
-	// own transaction (single writer only; see SetInlineAssign).
-	inline atomic.Bool
+	// own transaction (single writer only; see Options.InlineAssign).
+	inline bool
 	// planHook, if set, is told of each assignment plan (tests).
-	planHook atomic.Pointer[PlanHook]
+	planHook PlanHook
 	// searchCache holds Search results while the database is unchanged.
 	searchCache searchCache
 }
@@ -107,9 +105,36 @@ var (
 	_ desk.ChannelStore = (*Store)(nil)
 )
 
+// Options configure a store when it is opened: whatever it tells or
+// consults as it commits is given here, so a store is complete once opened
+// and nothing is installed on it afterwards in an order callers must know
+// (issue 21). The zero value is a store that tells no one, sends no links
+// and leaves all assignment to the Assigner (tools, most tests).
+type Options struct {
+	// PublicURL is the public base URL (https://desk.example.com) that
+	// links sent to customers start with; empty sends survey messages
+	// without a web link (customers answer by replying 1-5).
+	PublicURL string
+	// Changes is told of every committed write's changes (automatic
+	// assignment, the real-time hub). It must not block. A handler that
+	// needs the store itself (the Assigner does) is reached through a
+	// value built before the store that forwards to it; see internal/app.
+	Changes desk.ChangeHandler
+	// Sends takes committed send jobs straight to this node's workers
+	// (see desk.SendDispatcher); nil leaves them to the workers' polls.
+	Sends desk.SendDispatcher
+	// InlineAssign asks for automatic assignment inside the writes that
+	// make work assignable as well (see Store.InlineAssign). Only a
+	// single-writer database (SQLite) takes it.
+	InlineAssign bool
+	// PlanHook is told of each automatic-assignment plan (tests).
+	PlanHook PlanHook
+}
+
 // New wraps migrated connections and makes sure the Default queue exists.
-func New(ctx context.Context, w, r *sql.DB, d Dialect, clock desk.Clock) (*Store, error) {
-	s := &Store{w: w, r: r, dialect: d, clock: clock}
+func New(ctx context.Context, w, r *sql.DB, d Dialect, clock desk.Clock, opts Options) (*Store, error) {
+	s := &Store{w: w, r: r, dialect: d, clock: clock, changes: opts.Changes, dispatcher: opts.Sends,
+		publicURL: opts.PublicURL, inline: opts.InlineAssign && !d.RowLocks, planHook: opts.PlanHook}
 	s.rd = reader{s}
 	if err := s.ensureDefaultQueue(ctx); err != nil {
 		return nil, err

@@ -49,11 +49,6 @@ func (s *Store) sendSurveyTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor,
 	return m.ID, s.insertEventTx(ctx, tx, c.ID, desk.EventSurveySent, actor, micros(now), map[string]any{"message_id": m.ID.String()})
 }
 
-// SetPublicURL sets the public base URL (https://desk.example.com) that
-// links sent to customers start with; empty sends survey messages without
-// a web link (customers answer by replying 1-5). Call it before serving.
-func (s *Store) SetPublicURL(u string) { s.publicURL = u }
-
 // AnswerSurvey stores the rating for the survey with the token; the token
 // is the credential, so no actor is needed (the public survey page).
 func (s *Store) AnswerSurvey(ctx context.Context, token string, rating int) error {

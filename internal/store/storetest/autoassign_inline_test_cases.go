@@ -5,18 +5,18 @@ import (
 	"testing"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
-// setInline turns inline assignment (desk.InlineAssigner) on or off for
-// the rest of the test and reports whether the store does it.
-func (f *fixture) setInline(on bool) bool {
+// inline reports whether the fixture's store, opened with
+// Options.InlineAssign, assigns inside its writes.
+func (f *fixture) inline() bool {
 	f.t.Helper()
-	ia, ok := f.s.(desk.InlineAssigner)
+	ia, ok := f.s.(interface{ InlineAssign() bool })
 	if !ok {
-		return false
+		f.t.Fatalf("%T does not say whether it assigns inline", f.s)
 	}
-	f.t.Cleanup(func() { ia.SetInlineAssign(false) })
-	return ia.SetInlineAssign(on)
+	return ia.InlineAssign()
 }
 
 // testAssignInline checks assignment inside the writes themselves, with
@@ -26,7 +26,7 @@ func (f *fixture) setInline(on bool) bool {
 // conversation of highest priority in the solve's commit. A store that
 // cannot do it exactly (several writers) must say so and change nothing.
 func testAssignInline(t *testing.T, open Opener) {
-	f := newFixture(t, open)
+	f := newFixtureWith(t, open, sqlstore.Options{InlineAssign: true})
 	q := f.MustQueue("Inline")
 	f.setAuto(q.ID, false)
 	ann := f.MustAgent("ann@example.com", desk.RoleAgent, q.ID)
@@ -40,7 +40,7 @@ func testAssignInline(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	changes := f.recordChanges()
-	inline := f.setInline(true)
+	inline := f.inline()
 	first := f.MustIngest("+15550601", "i1", "hi", q.ID).Conversation
 	if !inline {
 		if f.assignee(first.ID) != 0 {
@@ -82,12 +82,16 @@ func testAssignInline(t *testing.T, open Opener) {
 	if a, _ := f.s.FindAgentByID(f.sys, ann.ID); a.Load != 1 {
 		t.Fatalf("ann's load %d, want 1", a.Load)
 	}
-	// Off again: writes leave assignment to the Assigner.
-	f.setInline(false)
-	if _, err := f.s.UpdateConversation(f.sys, third.ID, desk.ConversationUpdate{Status: &solved}); err != nil {
-		t.Fatal(err)
+	// A store opened without it leaves assignment to the Assigner.
+	g := newFixture(t, open)
+	if g.inline() {
+		t.Fatal("inline assignment on without being asked for")
 	}
-	if f.assignee(second.ID) != 0 {
-		t.Fatal("assigned inline while turned off")
+	gq := g.MustQueue("Inline")
+	g.setAuto(gq.ID, false)
+	cat := g.MustAgent("cat@example.com", desk.RoleAgent, gq.ID)
+	g.available(cat)
+	if c := g.MustIngest("+15550611", "o1", "hi", gq.ID).Conversation; g.assignee(c.ID) != 0 {
+		t.Fatal("assigned inline while not asked for")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // testAssignChannelCapSkips is A10/B3 with a per-channel cap: a waiting
@@ -15,8 +16,8 @@ import (
 // following changes, and inside the writes themselves (inline, where the
 // store does that).
 func testAssignChannelCapSkips(t *testing.T, open Opener, mode string) {
-	f := newFixture(t, open)
-	if mode == "inline" && !f.setInline(true) {
+	f := newFixtureWith(t, open, sqlstore.Options{InlineAssign: mode == "inline"})
+	if mode == "inline" && !f.inline() {
 		t.Log("the store does not assign inline; the other modes cover it")
 		return
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/routing"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // setAuto turns automatic assignment on for a queue.
@@ -160,8 +161,8 @@ func (f *fixture) startAssigners(n int) func() {
 		wg.Add(1)
 		go func() { defer wg.Done(); a.Run(ctx) }()
 	}
-	f.s.SetChangeHandler(desk.ChangeHandlers(hs...))
-	f.t.Cleanup(func() { cancel(); wg.Wait(); f.s.SetChangeHandler(nil) })
+	f.onChanges(desk.ChangeHandlers(hs...))
+	f.t.Cleanup(func() { cancel(); wg.Wait() })
 	return func() {
 		for _, a := range as {
 			a.Sync()
@@ -173,8 +174,8 @@ func (f *fixture) startAssigners(n int) func() {
 // the Assigner alone or (inline) also inside the writes where the store
 // can do that.
 func testAssigner(t *testing.T, open Opener, inline bool) {
-	f := newFixture(t, open)
-	if inline && !f.setInline(true) {
+	f := newFixtureWith(t, open, sqlstore.Options{InlineAssign: inline})
+	if inline && !f.inline() {
 		t.Log("the store does not assign inline; the Assigner-only run covers it")
 		return
 	}
@@ -246,8 +247,8 @@ func testAssignFairness(t *testing.T, open Opener, inline bool) {
 	if testing.Short() {
 		t.Skip("6,200 conversations for 100 agents: not in the fast tier (-short)")
 	}
-	f := newFixture(t, open)
-	if inline && !f.setInline(true) {
+	f := newFixtureWith(t, open, sqlstore.Options{InlineAssign: inline})
+	if inline && !f.inline() {
 		t.Log("the store does not assign inline; the Assigner-only run covers it")
 		return
 	}

@@ -20,7 +20,7 @@ func testCalls(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	var changes []desk.Change
-	f.s.SetChangeHandler(func(ch []desk.Change) { changes = append(changes, ch...) })
+	f.onChanges(func(ch []desk.Change) { changes = append(changes, ch...) })
 
 	now := f.clock.Now()
 	rec := &desk.CallRecord{ID: "call1", ConversationID: c.ID, Direction: desk.CallInbound, State: "ringing", AgentID: &a.ID, QueueID: sales.ID, CreatedAt: now}

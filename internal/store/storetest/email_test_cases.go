@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // testEmailThreading: an email threads into the open conversation holding a
@@ -112,14 +113,9 @@ func (d *dispatcher) Notify()  { d.mu.Lock(); d.notified++; d.mu.Unlock() }
 // unleased and the dispatcher is notified; a failed transaction gives the
 // place back.
 func testDispatch(t *testing.T, open Opener) {
-	f := newFixture(t, open)
-	cs := f.channels()
-	st, ok := f.s.(interface{ SetSendDispatcher(desk.SendDispatcher) })
-	if !ok {
-		t.Fatalf("%T takes no dispatcher", f.s)
-	}
 	d := &dispatcher{free: 1}
-	st.SetSendDispatcher(d)
+	f := newFixtureWith(t, open, sqlstore.Options{Sends: d})
+	cs := f.channels()
 	a := f.MustAgent("a@example.com", desk.RoleAgent)
 	wa := f.MustChannel("15550200")
 	res, err := f.s.IngestMessage(f.sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: "15551234", To: "15550200", Text: "hi", ExternalID: "wamid.in1"})

@@ -21,8 +21,7 @@ func testMediaJobs(t *testing.T, open Opener) {
 	agent := f.MustAgent("a@example.com", desk.RoleAgent, qa.ID)
 	wa := f.MustChannel("15550200")
 	var changes []desk.Change
-	f.s.SetChangeHandler(func(ch []desk.Change) { changes = append(changes, ch...) })
-	t.Cleanup(func() { f.s.SetChangeHandler(nil) })
+	f.onChanges(func(ch []desk.Change) { changes = append(changes, ch...) })
 
 	pending := func(ext, media string) *desk.InboundMessage {
 		return &desk.InboundMessage{Channel: desk.ChannelWhatsApp, ChannelID: wa.ID, From: "16505551234", To: "15550200", Type: desk.TypeImage,
@@ -156,8 +155,7 @@ func testMediaJobMerge(t *testing.T, open Opener) {
 		t.Fatalf("merge: %+v %v", merged, err)
 	}
 	var changes []desk.Change
-	f.s.SetChangeHandler(func(ch []desk.Change) { changes = append(changes, ch...) })
-	t.Cleanup(func() { f.s.SetChangeHandler(nil) })
+	f.onChanges(func(ch []desk.Change) { changes = append(changes, ch...) })
 	jobs, err := cs.ClaimMediaJobs(f.sys, 10, time.Minute)
 	if err != nil || len(jobs) != 1 || jobs[0].ConversationID != newer.ID {
 		t.Fatalf("claim after the merge: %+v %v", jobs, err)

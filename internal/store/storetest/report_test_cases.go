@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/report"
 	"github.com/switchboard-cc/switchboard/internal/sla"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // testReportScriptedDays plays three conversations from a Friday to the
@@ -27,7 +28,7 @@ import (
 //	   one reopen, SLA met.
 //	3: Tue 10:30 in, never answered (in only).
 func testReportScriptedDays(t *testing.T, open Opener) {
-	f := newFixture(t, open)
+	f := newFixtureWith(t, open, sqlstore.Options{PublicURL: "https://desk.example.com/"})
 	rs, ok := f.s.(desk.ReportStore)
 	if !ok {
 		t.Fatalf("%T has no report facts", f.s)
@@ -53,7 +54,6 @@ func testReportScriptedDays(t *testing.T, open Opener) {
 	if _, err := f.s.UpdateQueue(f.sys, q.ID, desk.QueueUpdate{SurveyEnabled: &yes}); err != nil {
 		t.Fatal(err)
 	}
-	f.s.(interface{ SetPublicURL(string) }).SetPublicURL("https://desk.example.com/")
 	a := f.MustAgent("a@example.com", desk.RoleAgent, q.ID)
 	b := f.MustAgent("b@example.com", desk.RoleAgent, q.ID)
 	sup := f.MustAgent("sup@example.com", desk.RoleSupervisor)
@@ -73,8 +73,7 @@ func testReportScriptedDays(t *testing.T, open Opener) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tracker := sla.NewTracker(f.s, f.clock, log, time.Second)
 	recorder := report.NewRecorder(f.s, log)
-	f.s.SetChangeHandler(desk.ChangeHandlers(tracker.HandleChanges, recorder.HandleChanges))
-	t.Cleanup(func() { f.s.SetChangeHandler(nil) })
+	f.onChanges(desk.ChangeHandlers(tracker.HandleChanges, recorder.HandleChanges))
 	// settle does what the workers do after each step.
 	settle := func(ids ...desk.ID) {
 		t.Helper()

@@ -11,8 +11,7 @@ import (
 func (f *fixture) recordChanges() func() []desk.Change {
 	var mu sync.Mutex
 	var got []desk.Change
-	f.s.SetChangeHandler(func(chs []desk.Change) { mu.Lock(); got = append(got, chs...); mu.Unlock() })
-	f.t.Cleanup(func() { f.s.SetChangeHandler(nil) })
+	f.onChanges(func(chs []desk.Change) { mu.Lock(); got = append(got, chs...); mu.Unlock() })
 	return func() []desk.Change { mu.Lock(); defer mu.Unlock(); return append([]desk.Change(nil), got...) }
 }
 

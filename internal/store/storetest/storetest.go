@@ -6,10 +6,12 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // Clock is a settable clock for tests.
@@ -27,8 +29,8 @@ func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 // Add moves the clock forward.
 func (c *Clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-// Opener opens a fresh, empty store using the given clock.
-type Opener func(t *testing.T, clock desk.Clock) desk.Store
+// Opener opens a fresh, empty store using the given clock and options.
+type Opener func(t *testing.T, clock desk.Clock, opts sqlstore.Options) desk.Store
 
 // Run runs the whole suite.
 func Run(t *testing.T, open Opener) {
@@ -104,6 +106,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Cards", func(t *testing.T) { testCards(t, open) })
 	t.Run("InternalConversations", func(t *testing.T) { testInternalConversations(t, open) })
 	t.Run("Surveys", func(t *testing.T) { testSurveys(t, open) })
+	t.Run("SurveyWithoutLink", func(t *testing.T) { testSurveyWithoutLink(t, open) })
 	t.Run("Drafts", func(t *testing.T) { testDrafts(t, open) })
 	t.Run("DraftSend", func(t *testing.T) { testDraftSend(t, open) })
 	t.Run("ProviderEvents", func(t *testing.T) { testProviderEvents(t, open) })
@@ -130,12 +133,39 @@ type fixture struct {
 	s     desk.Store
 	clock *Clock
 	sys   context.Context
+	// changes is the handler onChanges installed: the store is opened
+	// with one that forwards to it.
+	changes atomic.Pointer[desk.ChangeHandler]
 }
 
 func newFixture(t *testing.T, open Opener) *fixture {
 	t.Helper()
+	return newFixtureWith(t, open, sqlstore.Options{})
+}
+
+// newFixtureWith opens the fixture's store with opts; unless opts name a
+// change handler, the store tells its changes to the one onChanges sets.
+func newFixtureWith(t *testing.T, open Opener, opts sqlstore.Options) *fixture {
+	t.Helper()
 	c := NewClock()
-	return &fixture{t: t, s: open(t, c), clock: c, sys: desk.NewContextWithActor(context.Background(), desk.SystemActor)}
+	f := &fixture{t: t, clock: c, sys: desk.NewContextWithActor(context.Background(), desk.SystemActor)}
+	if opts.Changes == nil {
+		opts.Changes = func(chs []desk.Change) {
+			if h := f.changes.Load(); h != nil {
+				(*h)(chs)
+			}
+		}
+	}
+	f.s = open(t, c, opts)
+	return f
+}
+
+// onChanges makes h the handler told of the store's committed changes
+// until the test ends. Tests change handlers as they go; the server gives
+// its one handler when it opens the store (internal/app).
+func (f *fixture) onChanges(h desk.ChangeHandler) {
+	f.changes.Store(&h)
+	f.t.Cleanup(func() { f.changes.Store(nil) })
 }
 
 // as returns a context acting as the agent.

@@ -1,46 +1,61 @@
 package storetest
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
-func testSurveys(t *testing.T, open Opener) {
-	f := newFixture(t, open)
-	cs := f.channels()
-	on, off := f.MustQueue("Surveyed"), f.MustQueue("Quiet")
+// surveyFixture is a store with a surveyed queue and a quiet one, a
+// WhatsApp number and an agent of both.
+type surveyFixture struct {
+	*fixture
+	cs      desk.ChannelStore
+	on, off *desk.Queue
+	wa      *desk.ChannelConfig
+	ctx     context.Context // the agent's
+}
+
+// newSurveyFixture opens the store with the public URL that survey links
+// start with ("" for none).
+func newSurveyFixture(t *testing.T, open Opener, publicURL string) *surveyFixture {
+	f := newFixtureWith(t, open, sqlstore.Options{PublicURL: publicURL})
+	sf := &surveyFixture{fixture: f, cs: f.channels(), on: f.MustQueue("Surveyed"), off: f.MustQueue("Quiet")}
 	yes := true
-	if _, err := f.s.UpdateQueue(f.sys, on.ID, desk.QueueUpdate{SurveyEnabled: &yes}); err != nil {
+	if _, err := f.s.UpdateQueue(f.sys, sf.on.ID, desk.QueueUpdate{SurveyEnabled: &yes}); err != nil {
 		t.Fatal(err)
 	}
-	wa := f.MustChannel("15550200")
-	agent := f.MustAgent("a@example.com", desk.RoleAgent, on.ID, off.ID)
-	ctx := f.as(agent)
-	ingest := func(from, ext, text string, q desk.ID) *desk.IngestResult {
-		t.Helper()
-		res, err := f.s.IngestMessage(f.sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: from, To: "15550200", Text: text, ExternalID: ext, QueueID: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
+	sf.wa = f.MustChannel("15550200")
+	sf.ctx = f.as(f.MustAgent("a@example.com", desk.RoleAgent, sf.on.ID, sf.off.ID))
+	return sf
+}
+
+func (sf *surveyFixture) ingest(from, ext, text string, q desk.ID) *desk.IngestResult {
+	sf.t.Helper()
+	res, err := sf.s.IngestMessage(sf.sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: from, To: "15550200", Text: text, ExternalID: ext, QueueID: q})
+	if err != nil {
+		sf.t.Fatal(err)
 	}
-	setStatus := func(id desk.ID, st string) *desk.Conversation {
-		t.Helper()
-		c, err := f.s.UpdateConversation(ctx, id, desk.ConversationUpdate{Status: &st})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
+	return res
+}
+
+func (sf *surveyFixture) setStatus(id desk.ID, st string) *desk.Conversation {
+	sf.t.Helper()
+	c, err := sf.s.UpdateConversation(sf.ctx, id, desk.ConversationUpdate{Status: &st})
+	if err != nil {
+		sf.t.Fatal(err)
 	}
+	return c
+}
+
+func testSurveys(t *testing.T, open Opener) {
 	// The survey link starts with the server's public URL (--public-url).
-	pub, ok := f.s.(interface{ SetPublicURL(string) })
-	if !ok {
-		t.Fatalf("%T cannot be given a public URL", f.s)
-	}
-	pub.SetPublicURL("https://desk.example.com/")
+	sf := newSurveyFixture(t, open, "https://desk.example.com/")
+	f, cs, on, off, wa, ctx, ingest, setStatus := sf.fixture, sf.cs, sf.on, sf.off, sf.wa, sf.ctx, sf.ingest, sf.setStatus
 	// Solving in a surveyed queue sends one survey through the outbox.
 	c := ingest("15551111", "w1", "help", on.ID).Conversation
 	changes := f.recordChanges()
@@ -81,21 +96,6 @@ func testSurveys(t *testing.T, open Opener) {
 	if got := setStatus(q.ID, desk.ConversationSolved); got.Survey != nil {
 		t.Fatalf("quiet queue surveyed: %+v", got.Survey)
 	}
-	// Without a public URL the survey carries no link (a bare path is of
-	// no use to a customer): a reply of 1-5 answers it.
-	pub.SetPublicURL("")
-	c2 := ingest("15553333", "w3", "hello", on.ID).Conversation
-	setStatus(c2.ID, desk.ConversationSolved)
-	if jobs, _ := cs.ClaimSendJobs(f.sys, 10, time.Minute); len(jobs) != 1 || strings.Contains(jobs[0].Message.Text, "/survey/") ||
-		!strings.HasSuffix(jobs[0].Message.Text, "1 (poor) to 5 (excellent).") {
-		t.Fatalf("survey without a public URL: %+v", jobs)
-	}
-	if r := ingest("15553333", "w4", " 5 ", on.ID); r.Conversation.ID != c2.ID {
-		t.Fatalf("reply threaded into %v", r.Conversation.ID)
-	}
-	if got, _ := f.s.FindConversationByID(ctx, c2.ID); got.Survey.Rating == nil || *got.Survey.Rating != 5 {
-		t.Fatalf("reply answer: %+v", got.Survey)
-	}
 	// Merge keeps only the most recent survey (C8).
 	old := ingest("15554444", "w5", "first", on.ID).Conversation
 	setStatus(old.ID, desk.ConversationClosed)
@@ -109,5 +109,23 @@ func testSurveys(t *testing.T, open Opener) {
 	gone, _ := f.s.FindConversationByID(ctx, old.ID)
 	if merged.ID != cur.ID || merged.Survey == nil || !merged.Survey.SentAt.Equal(f.clock.Now().UTC().Truncate(time.Microsecond)) || gone.Survey != nil {
 		t.Fatalf("surveys after merge: kept %+v, older %+v", merged.Survey, gone.Survey)
+	}
+}
+
+// testSurveyWithoutLink: without a public URL the survey carries no link
+// (a bare path is of no use to a customer): a reply of 1-5 answers it.
+func testSurveyWithoutLink(t *testing.T, open Opener) {
+	sf := newSurveyFixture(t, open, "")
+	c2 := sf.ingest("15553333", "w3", "hello", sf.on.ID).Conversation
+	sf.setStatus(c2.ID, desk.ConversationSolved)
+	if jobs, _ := sf.cs.ClaimSendJobs(sf.sys, 10, time.Minute); len(jobs) != 1 || strings.Contains(jobs[0].Message.Text, "/survey/") ||
+		!strings.HasSuffix(jobs[0].Message.Text, "1 (poor) to 5 (excellent).") {
+		t.Fatalf("survey without a public URL: %+v", jobs)
+	}
+	if r := sf.ingest("15553333", "w4", " 5 ", sf.on.ID); r.Conversation.ID != c2.ID {
+		t.Fatalf("reply threaded into %v", r.Conversation.ID)
+	}
+	if got, _ := sf.s.FindConversationByID(sf.ctx, c2.ID); got.Survey.Rating == nil || *got.Survey.Rating != 5 {
+		t.Fatalf("reply answer: %+v", got.Survey)
 	}
 }

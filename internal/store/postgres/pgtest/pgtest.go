@@ -16,6 +16,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // URL is the PostgreSQL tests run against: SWITCHBOARD_TEST_POSTGRES, or
@@ -63,9 +64,15 @@ func FreshSchema(tb testing.TB) string {
 }
 
 // Open opens a store on a fresh schema, closed when the test ends.
-func Open(tb testing.TB, clock desk.Clock) desk.Store {
+func Open(tb testing.TB, clock desk.Clock) *sqlstore.Store {
 	tb.Helper()
-	s, err := postgres.Open(context.Background(), FreshSchema(tb), clock)
+	return OpenWith(tb, clock, sqlstore.Options{})
+}
+
+// OpenWith is Open with the store's options.
+func OpenWith(tb testing.TB, clock desk.Clock, opts sqlstore.Options) *sqlstore.Store {
+	tb.Helper()
+	s, err := postgres.OpenWith(context.Background(), FreshSchema(tb), clock, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

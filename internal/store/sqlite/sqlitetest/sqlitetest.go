@@ -45,6 +45,12 @@ var template = sync.OnceValues(func() ([]byte, error) {
 // test's temp folder, closed when the test ends.
 func Open(tb testing.TB, clock desk.Clock) *sqlstore.Store {
 	tb.Helper()
+	return OpenWith(tb, clock, sqlstore.Options{})
+}
+
+// OpenWith is Open with the store's options.
+func OpenWith(tb testing.TB, clock desk.Clock, opts sqlstore.Options) *sqlstore.Store {
+	tb.Helper()
 	data, err := template()
 	if err != nil {
 		tb.Fatalf("sqlitetest: migrating the template: %v", err)
@@ -53,7 +59,7 @@ func Open(tb testing.TB, clock desk.Clock) *sqlstore.Store {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	s, err := sqlite.Open(context.Background(), path, clock)
+	s, err := sqlite.OpenWith(context.Background(), path, clock, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
