@@ -2,9 +2,16 @@
 // internal/http/openapi.json). Every component goes through it, so the
 // session, the CSRF header and error shapes are handled in one place.
 
-import type { components } from './openapi.gen'
+import type { components, paths } from './openapi.gen'
 
 type schemas = components['schemas']
+
+/** The JSON request body of an operation, as the OpenAPI document has it. */
+export type JsonBody<P extends keyof paths, M extends 'post' | 'put' | 'patch'> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } }
+}
+  ? B
+  : never
 
 export type ID = string
 export type Role = schemas['Agent']['role']
@@ -14,15 +21,10 @@ export type AgentStatus = schemas['BuiltinStatus']
 export type AutoStatus = schemas['Agent']['auto_status']
 export type ConversationStatus = schemas['Conversation']['status']
 export type Priority = schemas['Conversation']['priority']
-export type View = 'mine' | 'all' | 'unassigned' | 'bots' | 'history'
-export type Sort =
-  | 'oldest_pending'
-  | 'latest_pending'
-  | 'status'
-  | 'customer'
-  | 'queue'
-  | 'oldest_closed'
-  | 'latest_closed'
+/** A view of the conversation list (C6). */
+export type View = schemas['ConversationView']
+/** A sort of the conversation list; which a view accepts: viewSorts (openapi.gen). */
+export type Sort = schemas['ConversationSort']
 
 // The API's core types are generated from the OpenAPI document (the
 // contract the server's tests validate every response against): see
@@ -191,8 +193,8 @@ export const api = {
   setAgentStatus: (id: ID, status: string) => request<Agent>('PUT', `/agents/${enc(id)}/status`, { status }),
 
   statuses: () => request<Page<CustomStatus>>('GET', '/statuses'),
-  createStatus: (s: { name: string; allows_work: boolean }) => request<CustomStatus>('POST', '/statuses', s),
-  updateStatus: (id: ID, p: { name?: string; allows_work?: boolean }) => request<CustomStatus>('PATCH', `/statuses/${enc(id)}`, p),
+  createStatus: (s: JsonBody<'/api/v1/statuses', 'post'>) => request<CustomStatus>('POST', '/statuses', s),
+  updateStatus: (id: ID, p: JsonBody<'/api/v1/statuses/{id}', 'patch'>) => request<CustomStatus>('PATCH', `/statuses/${enc(id)}`, p),
   deleteStatus: (id: ID) => request<void>('DELETE', `/statuses/${enc(id)}`),
   /** Conversation metrics (issue 23): period, grouping, zone and filters as GET /reports/conversations takes them. */
   conversationsReport: (q: Record<string, string>) => request<Page<ReportRow>>('GET', '/reports/conversations', undefined, q),
@@ -249,7 +251,7 @@ export const api = {
   updateConversation: (id: ID, p: ConversationPatch) => request<Conversation>('PATCH', `/conversations/${enc(id)}`, p),
   assign: (id: ID, agentID: ID) => request<Conversation>('POST', `/conversations/${enc(id)}/assign`, { agent_id: agentID }),
   unassign: (id: ID) => request<Conversation>('POST', `/conversations/${enc(id)}/unassign`),
-  transfer: (id: ID, to: { agent_id?: ID; queue_id?: ID }) =>
+  transfer: (id: ID, to: JsonBody<'/api/v1/conversations/{id}/transfer', 'post'>) =>
     request<Conversation>('POST', `/conversations/${enc(id)}/transfer`, to),
   messages: (id: ID, cursor?: string) =>
     request<Page<Message>>('GET', `/conversations/${enc(id)}/messages`, undefined, { cursor, limit: 200 }),

@@ -2,7 +2,7 @@
 // and in-thread search (G1, D8), templates and macros (E1–E3), forms
 // (C10), merge (C8), note attachments (D3) and email drafts (H2). They go
 // through api.ts's request, so session, CSRF header and errors are the same.
-import { request, type Conversation, type Customer, type ID, type Message, type Page } from './api'
+import { request, type JsonBody, type Conversation, type Customer, type ID, type Message, type Page } from './api'
 import type { components } from './openapi.gen'
 
 type schemas = components['schemas']
@@ -56,15 +56,15 @@ export const deskApi = {
   searchConversation: (id: ID, q: string) => request<Page<MessageMatch>>('GET', `/conversations/${enc(id)}/search`, undefined, { q }),
 
   templates: (q?: string) => request<Page<Template>>('GET', '/templates', undefined, { q, limit: 50 }),
-  createTemplate: (t: { name: string; kind: string; text: string; language?: string }) => request<Template>('POST', '/templates', t),
-  updateTemplate: (id: ID, p: { name?: string; text?: string; language?: string }) => request<Template>('PATCH', `/templates/${enc(id)}`, p),
+  createTemplate: (t: JsonBody<'/api/v1/templates', 'post'>) => request<Template>('POST', '/templates', t),
+  updateTemplate: (id: ID, p: JsonBody<'/api/v1/templates/{id}', 'patch'>) => request<Template>('PATCH', `/templates/${enc(id)}`, p),
   deleteTemplate: (id: ID) => request<void>('DELETE', `/templates/${enc(id)}`),
   renderTemplate: (id: ID, variables: string[]) =>
     request<schemas['RenderedTemplate']>('POST', `/templates/${enc(id)}/render`, { variables }),
 
   macros: (q?: { q?: string; tag?: string; to_channel?: string }) => request<Page<Macro>>('GET', '/macros', undefined, { ...q, limit: 100 }),
-  createMacro: (m: { name: string; tags: string[]; actions: MacroActions }) => request<Macro>('POST', '/macros', m),
-  updateMacro: (id: ID, p: { name?: string; tags?: string[]; actions?: MacroActions }) => request<Macro>('PATCH', `/macros/${enc(id)}`, p),
+  createMacro: (m: JsonBody<'/api/v1/macros', 'post'>) => request<Macro>('POST', '/macros', m),
+  updateMacro: (id: ID, p: JsonBody<'/api/v1/macros/{id}', 'patch'>) => request<Macro>('PATCH', `/macros/${enc(id)}`, p),
   deleteMacro: (id: ID) => request<void>('DELETE', `/macros/${enc(id)}`),
   previewMacro: (conv: ID, macro: ID) => request<MacroResult>('POST', `/conversations/${enc(conv)}/macros/${enc(macro)}/preview`),
   applyMacro: (conv: ID, macro: ID) => request<MacroResult>('POST', `/conversations/${enc(conv)}/macros/${enc(macro)}/apply`),
@@ -106,7 +106,7 @@ export const deskApi = {
     request<Message>('POST', `/conversations/${enc(conv)}/messages`, { text, ...route }),
 
   draft: (conv: ID) => request<Draft | undefined>('GET', `/conversations/${enc(conv)}/draft`),
-  saveDraft: (conv: ID, d: { text: string; subject: string; cc: string[]; bcc: string[] }) =>
+  saveDraft: (conv: ID, d: JsonBody<'/api/v1/conversations/{id}/draft', 'put'>) =>
     request<Draft>('PUT', `/conversations/${enc(conv)}/draft`, d),
   deleteDraft: (conv: ID) => request<void>('DELETE', `/conversations/${enc(conv)}/draft`),
   sendDraft: (conv: ID, status: '' | 'solved' | 'waiting' | 'closed') =>

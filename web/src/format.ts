@@ -1,6 +1,6 @@
 // Small display helpers shared by components.
 
-import { builtinStatusValues, conversationPriorityValues, conversationStatusValues, type components } from './openapi.gen'
+import { builtinStatusValues, conversationPriorityValues, conversationStatusValues, viewSorts, type components } from './openapi.gen'
 
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 const dateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' })
@@ -51,18 +51,12 @@ export const views = [
   { id: 'unassigned', label: 'Unassigned' },
   { id: 'bots', label: 'All chatbots' },
   { id: 'history', label: 'History' },
-] as const
+] as const satisfies readonly { id: components['schemas']['ConversationView']; label: string }[]
 
-const pendingSorts = ['oldest_pending', 'latest_pending', 'status', 'customer', 'queue'] as const
-export const sortsOf: Record<string, readonly string[]> = {
-  mine: pendingSorts,
-  all: pendingSorts,
-  unassigned: pendingSorts,
-  bots: pendingSorts,
-  history: ['oldest_closed', 'latest_closed', 'customer', 'queue'],
-}
+/** The sorts each view accepts, default first, as the server has them. */
+export const sortsOf: Partial<Record<string, readonly components['schemas']['ConversationSort'][]>> = viewSorts
 
-export const sortLabels: Record<string, string> = {
+export const sortLabels: Record<components['schemas']['ConversationSort'], string> = {
   oldest_pending: 'Oldest pending',
   latest_pending: 'Latest pending',
   status: 'Status',

@@ -1,8 +1,8 @@
 // Typed calls of the supervisor set-up pages: forms (C10) and channel
 // configurations. Channel secrets are write-only: the server masks them and
 // the pages only ever say which keys are set.
-import { request, type ID, type Page } from './api'
-import type { Form, FormField } from './deskApi'
+import { request, type ID, type JsonBody, type Page } from './api'
+import type { Form } from './deskApi'
 import type { components } from './openapi.gen'
 
 const enc = encodeURIComponent
@@ -13,8 +13,8 @@ export type ChannelConfig = components['schemas']['Channel']
 
 export const setupApi = {
   forms: () => request<Page<Form>>('GET', '/forms'),
-  createForm: (f: { name: string; fields: FormField[] }) => request<Form>('POST', '/forms', f),
-  updateForm: (id: ID, p: { name?: string; fields?: FormField[] }) => request<Form>('PATCH', `/forms/${enc(id)}`, p),
+  createForm: (f: JsonBody<'/api/v1/forms', 'post'>) => request<Form>('POST', '/forms', f),
+  updateForm: (id: ID, p: JsonBody<'/api/v1/forms/{id}', 'patch'>) => request<Form>('PATCH', `/forms/${enc(id)}`, p),
   deleteForm: (id: ID) => request<void>('DELETE', `/forms/${enc(id)}`),
 
   channels: () => request<Page<ChannelConfig>>('GET', '/channels'),
