@@ -24,6 +24,14 @@ const (
 	AuditCustomersMerged = "customers_merged"
 )
 
+// AuditTypes are every audit entry type, in the order of the OpenAPI
+// document's AuditEntry type (the security page's filter).
+func AuditTypes() []string {
+	return []string{AuditLoginSucceeded, AuditLoginFailed, AuditLoginThrottled, AuditLogout, AuditSessionRevoked,
+		AuditTOTPEnrolled, AuditTOTPDisabled, AuditRecoveryCodeUsed, AuditTOTPPolicy, AuditRoleChanged,
+		AuditPasswordChanged, AuditTokenCreated, AuditTokenDeleted, AuditCustomersMerged}
+}
+
 // AuditEntry is one security event. It never holds a secret: no password,
 // token or code, only who, whom, from where and what.
 type AuditEntry struct {

@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -22,32 +23,38 @@ const (
 // silent before the agent is set Offline (A5).
 const InactivityTimeout = 60 * time.Second
 
+// BuiltinStatuses are the default statuses (A2), in the order people see
+// them; the OpenAPI document's BuiltinStatus lists the same.
+func BuiltinStatuses() []string {
+	return []string{StatusAvailable, StatusBusy, StatusAway, StatusOffline}
+}
+
+// AutomaticStatuses are the derived statuses (A3); the document's Agent
+// auto_status lists them and "" (none applies).
+func AutomaticStatuses() []string {
+	return []string{AutoIdle, AutoUnderCapacity, AutoFullCapacity, CallRinging, CallInCall, CallOnHold, CallWrapUp}
+}
+
+// CallStates are an agent's call states; the document's Agent call_state
+// lists them and "" (no call).
+func CallStates() []string {
+	return []string{CallRinging, CallInCall, CallOnHold, CallWrapUp}
+}
+
 // BuiltinStatus reports whether s is one of the default statuses (A2).
 func BuiltinStatus(s string) bool {
-	switch s {
-	case StatusAvailable, StatusBusy, StatusAway, StatusOffline:
-		return true
-	}
-	return false
+	return slices.Contains(BuiltinStatuses(), s)
 }
 
 // AutomaticStatus reports whether s names a derived status (A3), which
 // nobody may set by hand.
 func AutomaticStatus(s string) bool {
-	switch s {
-	case AutoIdle, AutoUnderCapacity, AutoFullCapacity, CallRinging, CallInCall, CallOnHold, CallWrapUp:
-		return true
-	}
-	return false
+	return slices.Contains(AutomaticStatuses(), s)
 }
 
 // ValidCallState reports whether s is a call state, or "" for none.
 func ValidCallState(s string) bool {
-	switch s {
-	case "", CallRinging, CallInCall, CallOnHold, CallWrapUp:
-		return true
-	}
-	return false
+	return s == "" || slices.Contains(CallStates(), s)
 }
 
 // DeriveAutoStatus computes an agent's automatic status (A3): the call

@@ -84,3 +84,81 @@ func TestOpenAPIChannels(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPISharedConstants: the enums the web build turns into the
+// workspace's constants (issue 21) are the server's. The conversation
+// views and their sorts are desk.ViewSorts; the built-in statuses, the
+// automatic statuses, the call states and the audit types are desk's, in
+// desk's order.
+func TestOpenAPISharedConstants(t *testing.T) {
+	type enum struct {
+		Enum []string `json:"enum"`
+	}
+	var doc struct {
+		Components struct {
+			Schemas struct {
+				ConversationView struct {
+					Enum  []string            `json:"enum"`
+					Sorts map[string][]string `json:"x-sorts"`
+				}
+				ConversationSort enum
+				BuiltinStatus    enum
+				AuditEntry       struct {
+					Properties struct {
+						Type enum
+					}
+				}
+				Agent struct {
+					Properties struct {
+						AutoStatus enum `json:"auto_status"`
+						CallState  enum `json:"call_state"`
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas
+	views := slices.Sorted(func(yield func(string) bool) {
+		for v := range desk.ViewSorts {
+			if !yield(v) {
+				return
+			}
+		}
+	})
+	if got := slices.Sorted(slices.Values(s.ConversationView.Enum)); !slices.Equal(got, views) {
+		t.Errorf("ConversationView enum %v, the server's views %v", got, views)
+	}
+	var sorts []string
+	for v, want := range desk.ViewSorts {
+		if got := s.ConversationView.Sorts[v]; !slices.Equal(got, want) {
+			t.Errorf("x-sorts of %s = %v, the server's %v", v, got, want)
+		}
+		for _, o := range want {
+			if !slices.Contains(sorts, o) {
+				sorts = append(sorts, o)
+			}
+		}
+	}
+	if len(s.ConversationView.Sorts) != len(desk.ViewSorts) {
+		t.Errorf("x-sorts has %d views, want %d", len(s.ConversationView.Sorts), len(desk.ViewSorts))
+	}
+	if got, want := slices.Sorted(slices.Values(s.ConversationSort.Enum)), slices.Sorted(slices.Values(sorts)); !slices.Equal(got, want) {
+		t.Errorf("ConversationSort enum %v, the server's sorts %v", got, want)
+	}
+	for _, c := range []struct {
+		name       string
+		enum, want []string
+	}{
+		{"BuiltinStatus", s.BuiltinStatus.Enum, desk.BuiltinStatuses()},
+		{"Agent auto_status", s.Agent.Properties.AutoStatus.Enum, append([]string{""}, desk.AutomaticStatuses()...)},
+		{"Agent call_state", s.Agent.Properties.CallState.Enum, append([]string{""}, desk.CallStates()...)},
+		{"AuditEntry type", s.AuditEntry.Properties.Type.Enum, desk.AuditTypes()},
+	} {
+		if !slices.Equal(c.enum, c.want) {
+			t.Errorf("%s lists %v, the server %v", c.name, c.enum, c.want)
+		}
+	}
+}

@@ -2,26 +2,29 @@
 // internal/http/openapi.json). Every component goes through it, so the
 // session, the CSRF header and error shapes are handled in one place.
 
-import type { components } from './openapi.gen'
+import type { components, paths } from './openapi.gen'
 
 type schemas = components['schemas']
 
+/** The JSON request body of an operation, as the OpenAPI document has it. */
+export type JsonBody<P extends keyof paths, M extends 'post' | 'put' | 'patch'> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } }
+}
+  ? B
+  : never
+
 export type ID = string
 export type Role = schemas['Agent']['role']
-export type AgentStatus = 'available' | 'busy' | 'away' | 'offline'
+/** The default statuses an agent sets by hand (A2); supervisors add custom ones. */
+export type AgentStatus = schemas['BuiltinStatus']
 /** Computed by the server (A3), never set by hand; '' when none applies. */
-export type AutoStatus = '' | 'idle' | 'under_capacity' | 'full_capacity' | 'ringing' | 'in_call' | 'wrap_up'
+export type AutoStatus = schemas['Agent']['auto_status']
 export type ConversationStatus = schemas['Conversation']['status']
 export type Priority = schemas['Conversation']['priority']
-export type View = 'mine' | 'all' | 'unassigned' | 'bots' | 'history'
-export type Sort =
-  | 'oldest_pending'
-  | 'latest_pending'
-  | 'status'
-  | 'customer'
-  | 'queue'
-  | 'oldest_closed'
-  | 'latest_closed'
+/** A view of the conversation list (C6). */
+export type View = schemas['ConversationView']
+/** A sort of the conversation list; which a view accepts: viewSorts (openapi.gen). */
+export type Sort = schemas['ConversationSort']
 
 // The API's core types are generated from the OpenAPI document (the
 // contract the server's tests validate every response against): see
@@ -48,45 +51,15 @@ export type WallboardAgents = schemas['WallboardAgents']
 export type SmsSegments = schemas['SmsSegments']
 export type { ChannelName } from './openapi.gen'
 
-
-
 export type RoutingRuleInput = Omit<RoutingRule, 'id' | 'created_at' | 'updated_at'>
 
-export interface UtilizationRow {
-  agent_id: ID
-  agent_name: string
-  /** Seconds per status name (built-in and custom). */
-  seconds: Record<string, number>
-  total: number
-}
-
-export interface ActivitySpan {
-  status: string
-  from: string
-  to: string
-}
-
+/** The time one agent spent in each status set by hand (A6). */
+export type UtilizationRow = schemas['Utilization']
+export type ActivitySpan = schemas['ActivitySpan']
 /** Every status an agent passed through (A6), automatic ones included. */
-export interface AgentActivity extends UtilizationRow {
-  timeline?: ActivitySpan[]
-}
-
-export interface QueueActivity {
-  queue_id: ID
-  queue_name: string
-  agents: number
-  seconds: Record<string, number>
-  total: number
-}
-
-export interface UtilizationReport {
-  from: string
-  to: string
-  /** Seconds per status set by hand. */
-  items: UtilizationRow[]
-  activity?: AgentActivity[]
-  queues?: QueueActivity[]
-}
+export type AgentActivity = schemas['AgentActivity']
+export type QueueActivity = schemas['QueueActivity']
+export type UtilizationReport = schemas['UtilizationReport']
 
 /** One sender a From picker offers (E4). */
 export type SenderOption = schemas['SenderChoice']['items'][number]
@@ -96,46 +69,26 @@ export type SenderChoice = schemas['SenderChoice']
 /** I3: the external numbers a call may be transferred to. */
 export type TransferPolicy = schemas['TransferPolicy']
 
-
 /** A pair of customers that may be one person (People, supervisors). */
 export type DuplicateCustomers = schemas['DuplicateCustomers']
 
-
-
-
-export interface MessageReaction {
-  from: string
-  emoji: string
-  created_at: string
-}
+export type MessageReaction = schemas['MessageReaction']
 
 /** Whether a conversation's customer opted out of its channel (SMS STOP, Viber unsubscribed). */
 export type OptOut = schemas['OptOut']
-
-
-
-
 
 export interface Page<T> {
   items: T[]
   next_cursor: string
 }
 
-export interface LoginResult {
-  token: string
-  agent: Agent
-  expires_at: string
-  /** The role requires two-factor sign-in, not set up yet: only the
-   * account page works until it is. */
-  enroll_required?: boolean
-}
-
-export interface IngestResult {
-  message: Message
-  conversation: Conversation
-  duplicate: boolean
-  new_conversation: boolean
-}
+/** A signed-in session; enroll_required: the role requires two-factor
+ * sign-in, not set up yet, so only the account page works until it is. */
+export type LoginResult = schemas['LoginResult']
+/** Whether the cookie is a session (GET /auth/session): agent null when not. */
+export type SessionState = schemas['SessionState']
+/** What posting an inbound message did (POST /inbound). */
+export type IngestResult = schemas['IngestResult']
 
 export interface ConversationQuery {
   view: View
@@ -150,46 +103,14 @@ export interface ConversationQuery {
   limit?: number
 }
 
-export interface ConversationPatch {
-  status?: ConversationStatus
-  priority?: Priority
-  tags?: string[]
-  topic?: string
-  summary?: string
-}
-
-export interface AgentPatch {
-  name?: string
-  role?: Role
-  capacity?: number
-  queue_ids?: ID[]
-  password?: string
-}
-
-export interface CustomerPatch {
-  name?: string
-  gender?: string
-  city?: string
-  country?: string
-  tags?: string[]
-  attributes?: Record<string, string>
-  contacts?: Contact[]
-}
-
-export interface QueuePatch {
-  name?: string
-  auto_assign?: boolean
-  return_on_offline?: boolean
-  /** Replaces the map; a channel left out has no default sender. */
-  default_senders?: Record<string, string>
-  bot_url?: string
-  bot_secret?: string
-  survey_enabled?: boolean
-  /** C2: agents may give a new conversation to a colleague of the queue. */
-  agents_assign_colleagues?: boolean
-  /** Issue 23: seconds within which a wait counts as answered in time; 0 sets the default. */
-  service_level_seconds?: number
-}
+/** Changes to a conversation (PATCH); absent fields are left alone. */
+export type ConversationPatch = schemas['ConversationUpdate']
+/** Changes to an agent (PATCH); absent fields are left alone. */
+export type AgentPatch = schemas['AgentUpdate']
+/** A customer's profile (POST, PATCH). */
+export type CustomerPatch = schemas['CustomerInput']
+/** Changes to a queue (PATCH); default_senders replaces the map. */
+export type QueuePatch = schemas['QueueUpdate']
 
 /** ApiError carries the server's error body: code, message and field. */
 export class ApiError extends Error {
@@ -266,14 +187,14 @@ export const api = {
     request<LoginResult>('POST', '/auth/login', { email, password, client, ...(totpCode ? { totp_code: totpCode } : {}) }),
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<Agent>('GET', '/me'),
-  session: () => request<{ agent: Agent | null; enroll_required?: boolean }>('GET', '/auth/session'),
+  session: () => request<SessionState>('GET', '/auth/session'),
   setStatus: (status: string) => request<Agent>('PUT', '/me/status', { status }),
   heartbeat: () => request<void>('POST', '/me/heartbeat'),
   setAgentStatus: (id: ID, status: string) => request<Agent>('PUT', `/agents/${enc(id)}/status`, { status }),
 
   statuses: () => request<Page<CustomStatus>>('GET', '/statuses'),
-  createStatus: (s: { name: string; allows_work: boolean }) => request<CustomStatus>('POST', '/statuses', s),
-  updateStatus: (id: ID, p: { name?: string; allows_work?: boolean }) => request<CustomStatus>('PATCH', `/statuses/${enc(id)}`, p),
+  createStatus: (s: JsonBody<'/api/v1/statuses', 'post'>) => request<CustomStatus>('POST', '/statuses', s),
+  updateStatus: (id: ID, p: JsonBody<'/api/v1/statuses/{id}', 'patch'>) => request<CustomStatus>('PATCH', `/statuses/${enc(id)}`, p),
   deleteStatus: (id: ID) => request<void>('DELETE', `/statuses/${enc(id)}`),
   /** Conversation metrics (issue 23): period, grouping, zone and filters as GET /reports/conversations takes them. */
   conversationsReport: (q: Record<string, string>) => request<Page<ReportRow>>('GET', '/reports/conversations', undefined, q),
@@ -305,13 +226,13 @@ export const api = {
   deleteRoutingRule: (id: ID) => request<void>('DELETE', `/routing-rules/${enc(id)}`),
 
   agents: (q?: { queue_id?: ID; cursor?: string; limit?: number }) => request<Page<Agent>>('GET', '/agents', undefined, q),
-  createAgent: (a: { email: string; name: string; password: string; role: Role; capacity?: number; queue_ids?: ID[] }) =>
+  createAgent: (a: schemas['AgentCreate']) =>
     request<Agent>('POST', '/agents', a),
   agent: (id: ID) => request<Agent>('GET', `/agents/${enc(id)}`),
   updateAgent: (id: ID, p: AgentPatch) => request<Agent>('PATCH', `/agents/${enc(id)}`, p),
 
   queues: () => request<Page<Queue>>('GET', '/queues'),
-  createQueue: (q: { name: string; auto_assign?: boolean; return_on_offline?: boolean }) => request<Queue>('POST', '/queues', q),
+  createQueue: (q: schemas['QueueCreate']) => request<Queue>('POST', '/queues', q),
   updateQueue: (id: ID, p: QueuePatch) => request<Queue>('PATCH', `/queues/${enc(id)}`, p),
   deleteQueue: (id: ID) => request<void>('DELETE', `/queues/${enc(id)}`),
   addQueueMember: (queueID: ID, agentID: ID) => request<void>('PUT', `/queues/${enc(queueID)}/members/${enc(agentID)}`),
@@ -330,7 +251,7 @@ export const api = {
   updateConversation: (id: ID, p: ConversationPatch) => request<Conversation>('PATCH', `/conversations/${enc(id)}`, p),
   assign: (id: ID, agentID: ID) => request<Conversation>('POST', `/conversations/${enc(id)}/assign`, { agent_id: agentID }),
   unassign: (id: ID) => request<Conversation>('POST', `/conversations/${enc(id)}/unassign`),
-  transfer: (id: ID, to: { agent_id?: ID; queue_id?: ID }) =>
+  transfer: (id: ID, to: JsonBody<'/api/v1/conversations/{id}/transfer', 'post'>) =>
     request<Conversation>('POST', `/conversations/${enc(id)}/transfer`, to),
   messages: (id: ID, cursor?: string) =>
     request<Page<Message>>('GET', `/conversations/${enc(id)}/messages`, undefined, { cursor, limit: 200 }),

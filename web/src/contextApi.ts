@@ -2,23 +2,16 @@
 // unlink the customer (F2), the customer's conversation history (F3) and
 // context cards from external systems (F4).
 import { request, type Conversation, type ID, type Page } from './api'
+import type { components } from './openapi.gen'
+
+type schemas = components['schemas']
 
 const enc = encodeURIComponent
 
-export interface CardFieldView {
-  name: string
-  label: string
-  value: unknown
-  editable: boolean
-}
+export type CardFieldView = schemas['CardFieldView']
 
 /** A context card as fetched for one conversation; error when its endpoint failed. */
-export interface CardView {
-  card_id: ID
-  name: string
-  fields: CardFieldView[]
-  error?: string
-}
+export type CardView = schemas['CardView']
 
 /** linked says whether a conversation has a customer ("0" is none). */
 export const linked = (c: Conversation) => !!c.customer_id && c.customer_id !== '0'

@@ -2,65 +2,28 @@
 // and in-thread search (G1, D8), templates and macros (E1–E3), forms
 // (C10), merge (C8), note attachments (D3) and email drafts (H2). They go
 // through api.ts's request, so session, CSRF header and errors are the same.
-import { request, type Conversation, type Customer, type ID, type Message, type Page, type Priority } from './api'
+import { request, type JsonBody, type Conversation, type Customer, type ID, type Message, type Page } from './api'
 import type { components } from './openapi.gen'
 
 type schemas = components['schemas']
 
 const enc = encodeURIComponent
 
-export interface NewConversation {
-  channel: string
-  sender_address?: string
-  customer_id?: ID
-  contact_address?: string
-  to?: string
-  cc?: string[]
-  bcc?: string[]
-  queue_id?: ID
-  /** absent: the agent who starts it holds it; null: left to the queue. */
-  assignee_id?: ID | null
-  form_id?: ID
-  status?: string
-  priority?: Priority | ''
-  tags?: string[]
-  subject?: string
-  topic?: string
-  type?: string
-  text?: string
-  template?: TemplateCall
-}
+/** A conversation an agent starts (C2–C4); assignee_id absent: the agent
+ * who starts it holds it; null: left to the queue. */
+export type NewConversation = schemas['NewConversation']
 
-export interface TemplateCall {
-  name: string
-  language: string
-  variables: string[]
-}
+/** A WhatsApp template message: name, language and variables. */
+export type TemplateCall = schemas['TemplateCall']
 
 /** A span of matched characters: code point offsets, end exclusive. */
 export type Span = schemas['Span']
 
-export interface MessageHit {
-  id: ID
-  kind: string
-  direction: string
-  channel: string
-  snippet: string
-  highlights: Span[] | null
-  created_at: string
-  conversation: { id: ID; channel: string; status: string; topic: string; customer_id: ID; customer_name: string }
-}
+/** A message found by search: a snippet around the match and its conversation. */
+export type MessageHit = schemas['MessageHit']
 
-export interface Hits<T> {
-  items: T[] | null
-  next_cursor: string
-}
-
-export interface SearchResult {
-  conversations: Hits<Conversation>
-  messages: Hits<MessageHit>
-  customers: Hits<Customer>
-}
+/** GET /search: a page of each group, each with its own cursor. */
+export type SearchResult = schemas['SearchResult']
 
 export type SearchGroup = 'conversations' | 'messages' | 'customers'
 
@@ -68,83 +31,40 @@ export type MessageMatch = schemas['MessageMatch']
 
 export type Template = schemas['Template']
 
-export interface MacroActions {
-  subject?: string
-  body?: string
-  sender?: string
-  topic?: string
-  queue_id?: ID
-  assignee_id?: ID
-  status?: string
-  priority?: string
-  tags?: string[]
-  template_id?: ID
-  to?: Record<string, string>
-  form_id?: ID
-  form_values?: Record<string, unknown>
-}
+export type MacroActions = schemas['MacroActions']
 
 export type Macro = schemas['Macro']
 
-export interface MacroResult {
-  conversation: Conversation
-  changes: { field: string; from: unknown; to: unknown }[] | null
-  composer: { body?: string; sender?: string; template_id?: ID }
-  macro: Macro
-}
+/** What applying (or previewing) a macro does to a conversation (E3). */
+export type MacroResult = schemas['MacroResult']
 
 /** A new conversation being composed, as the macro endpoints see it (E3). */
-export interface MacroDraft {
-  channel: string
-  sender: string
-  to: string
-  queue_id: ID | null
-  assignee_id: ID | null
-  tags: string[]
-  subject: string
-  topic: string
-  status: string
-  priority: string
-  body: string
-  template_id: ID | null
-  applied: { macro_id: ID; name: string; before: unknown; skipped: string[] | null }[]
-}
+export type MacroDraft = schemas['Draft']
 
 export type FieldType = schemas['FormField']['type']
 
-export interface FormField {
-  name: string
-  label: string
-  type: FieldType
-  options?: string[]
-  required: boolean
-}
-
-export interface Form {
-  id: ID
-  name: string
-  fields: FormField[]
-}
+export type FormField = schemas['FormField']
+export type Form = schemas['Form']
 
 export type Draft = schemas['ReplyDraft']
 
 export const deskApi = {
-  startConversation: (n: NewConversation) => request<Conversation & { message?: Message }>('POST', '/conversations', n),
+  startConversation: (n: NewConversation) => request<schemas['StartedConversation']>('POST', '/conversations', n),
 
   search: (q: string, type?: SearchGroup, cursor?: string, limit = 10) =>
     request<SearchResult>('GET', '/search', undefined, { q, type, cursor, limit }),
   searchConversation: (id: ID, q: string) => request<Page<MessageMatch>>('GET', `/conversations/${enc(id)}/search`, undefined, { q }),
 
   templates: (q?: string) => request<Page<Template>>('GET', '/templates', undefined, { q, limit: 50 }),
-  createTemplate: (t: { name: string; kind: string; text: string; language?: string }) => request<Template>('POST', '/templates', t),
-  updateTemplate: (id: ID, p: { name?: string; text?: string; language?: string }) => request<Template>('PATCH', `/templates/${enc(id)}`, p),
+  createTemplate: (t: JsonBody<'/api/v1/templates', 'post'>) => request<Template>('POST', '/templates', t),
+  updateTemplate: (id: ID, p: JsonBody<'/api/v1/templates/{id}', 'patch'>) => request<Template>('PATCH', `/templates/${enc(id)}`, p),
   deleteTemplate: (id: ID) => request<void>('DELETE', `/templates/${enc(id)}`),
   renderTemplate: (id: ID, variables: string[]) =>
-    request<{ text: string; template: Template }>('POST', `/templates/${enc(id)}/render`, { variables }),
+    request<schemas['RenderedTemplate']>('POST', `/templates/${enc(id)}/render`, { variables }),
 
   macros: (q?: { q?: string; tag?: string; to_channel?: string }) => request<Page<Macro>>('GET', '/macros', undefined, { ...q, limit: 100 }),
-  createMacro: (m: { name: string; tags: string[]; actions: MacroActions }) => request<Macro>('POST', '/macros', m),
-  updateMacro: (id: ID, p: { name?: string; tags?: string[]; actions?: MacroActions }) => request<Macro>('PATCH', `/macros/${enc(id)}`, p),
+  createMacro: (m: JsonBody<'/api/v1/macros', 'post'>) => request<Macro>('POST', '/macros', m),
+  updateMacro: (id: ID, p: JsonBody<'/api/v1/macros/{id}', 'patch'>) => request<Macro>('PATCH', `/macros/${enc(id)}`, p),
   deleteMacro: (id: ID) => request<void>('DELETE', `/macros/${enc(id)}`),
   previewMacro: (conv: ID, macro: ID) => request<MacroResult>('POST', `/conversations/${enc(conv)}/macros/${enc(macro)}/preview`),
   applyMacro: (conv: ID, macro: ID) => request<MacroResult>('POST', `/conversations/${enc(conv)}/macros/${enc(macro)}/apply`),
@@ -186,11 +106,11 @@ export const deskApi = {
     request<Message>('POST', `/conversations/${enc(conv)}/messages`, { text, ...route }),
 
   draft: (conv: ID) => request<Draft | undefined>('GET', `/conversations/${enc(conv)}/draft`),
-  saveDraft: (conv: ID, d: { text: string; subject: string; cc: string[]; bcc: string[] }) =>
+  saveDraft: (conv: ID, d: JsonBody<'/api/v1/conversations/{id}/draft', 'put'>) =>
     request<Draft>('PUT', `/conversations/${enc(conv)}/draft`, d),
   deleteDraft: (conv: ID) => request<void>('DELETE', `/conversations/${enc(conv)}/draft`),
   sendDraft: (conv: ID, status: '' | 'solved' | 'waiting' | 'closed') =>
-    request<{ conversation: Conversation; message: Message }>('POST', `/conversations/${enc(conv)}/draft/send`, status ? { status } : {}),
+    request<schemas['SentDraft']>('POST', `/conversations/${enc(conv)}/draft/send`, status ? { status } : {}),
 }
 
 /** fieldOf maps a server error field to a form control's key. */

@@ -1,31 +1,22 @@
 // First run (issue 20): the setup link serve prints creates the first
 // admin and the organisation; the getting-started checklist follows.
-import { request, type LoginResult } from './api'
+import { request } from './api'
+import type { components } from './openapi.gen'
 import { session } from './session'
 
-export interface Organisation {
-  name: string
-  phone_region: string
-}
+export type Organisation = components['schemas']['Organisation']
 
-export interface SetupInput {
-  token: string
-  name: string
-  email: string
-  password: string
-  organisation: string
-  phone_region: string
-}
+export type SetupInput = components['schemas']['SetupRequest']
 
 export const firstRunApi = {
-  state: () => request<{ needed: boolean }>('GET', '/setup'),
+  state: () => request<components['schemas']['SetupState']>('GET', '/setup'),
   /** undefined (204) when no organisation was named (set up with `user create`). */
   organisation: () => request<Organisation | undefined>('GET', '/organisation'),
 }
 
 /** setup creates the first admin and signs them in. */
 export async function setup(input: SetupInput): Promise<void> {
-  const res = await request<LoginResult & { organisation: Organisation }>('POST', '/setup', input)
+  const res = await request<components['schemas']['SetupResult']>('POST', '/setup', input)
   session.agent = res.agent
   session.checked = true
   session.notice = ''

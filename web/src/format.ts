@@ -1,6 +1,6 @@
 // Small display helpers shared by components.
 
-import { conversationPriorityValues, conversationStatusValues } from './openapi.gen'
+import { builtinStatusValues, conversationPriorityValues, conversationStatusValues, viewSorts, type components } from './openapi.gen'
 
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 const dateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' })
@@ -25,20 +25,23 @@ export function capitalize(s: string): string {
 /** A conversation's statuses and priorities, in the OpenAPI document's order. */
 export const statuses = conversationStatusValues
 export const priorities = conversationPriorityValues
-export const agentStatuses = ['available', 'busy', 'away', 'offline'] as const
+/** The statuses every agent can set by hand (A2), in the document's order. */
+export const agentStatuses = builtinStatusValues
 
-/** The automatic statuses of A3, as people read them. */
-const autoLabels: Record<string, string> = {
+/** The automatic statuses of A3 (the document's Agent auto_status), as
+ * people read them: every one must have a label. */
+const autoLabels: Record<Exclude<components['schemas']['Agent']['auto_status'], ''>, string> = {
   idle: 'Idle',
   under_capacity: 'Under capacity',
   full_capacity: 'Full capacity',
   ringing: 'Ringing',
   in_call: 'In a call',
+  on_hold: 'On hold',
   wrap_up: 'Wrap-up',
 }
 
 export function autoStatusLabel(s: string | undefined | null): string {
-  return s ? autoLabels[s] ?? capitalize(s) : ''
+  return s ? autoLabels[s as keyof typeof autoLabels] ?? capitalize(s) : ''
 }
 
 /** The sidebar views (C6) and the sorts each offers, default first. */
@@ -48,18 +51,12 @@ export const views = [
   { id: 'unassigned', label: 'Unassigned' },
   { id: 'bots', label: 'All chatbots' },
   { id: 'history', label: 'History' },
-] as const
+] as const satisfies readonly { id: components['schemas']['ConversationView']; label: string }[]
 
-const pendingSorts = ['oldest_pending', 'latest_pending', 'status', 'customer', 'queue'] as const
-export const sortsOf: Record<string, readonly string[]> = {
-  mine: pendingSorts,
-  all: pendingSorts,
-  unassigned: pendingSorts,
-  bots: pendingSorts,
-  history: ['oldest_closed', 'latest_closed', 'customer', 'queue'],
-}
+/** The sorts each view accepts, default first, as the server has them. */
+export const sortsOf: Partial<Record<string, readonly components['schemas']['ConversationSort'][]>> = viewSorts
 
-export const sortLabels: Record<string, string> = {
+export const sortLabels: Record<components['schemas']['ConversationSort'], string> = {
   oldest_pending: 'Oldest pending',
   latest_pending: 'Latest pending',
   status: 'Status',

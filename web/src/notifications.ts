@@ -12,7 +12,7 @@ export type AppNotification = components['schemas']['Notification']
 export const inbox = reactive<{ items: AppNotification[]; unread: number; loaded: boolean }>({ items: [], unread: 0, loaded: false })
 
 export async function loadNotifications(): Promise<void> {
-  const r = await request<{ items: AppNotification[]; unread: number }>('GET', '/me/notifications', undefined, { limit: 20 })
+  const r = await request<components['schemas']['NotificationPage']>('GET', '/me/notifications', undefined, { limit: 20 })
   inbox.items = r.items
   inbox.unread = r.unread
   inbox.loaded = true

@@ -2,15 +2,11 @@
 // channel pickers list only these, and the composer says before sending
 // when a conversation's channel has none.
 import { reactive } from 'vue'
-import { request, type ID, type Page } from './api'
+import { request, type Page } from './api'
+import type { components } from './openapi.gen'
 
-export interface ChannelSummary {
-  id: ID
-  kind: string
-  name: string
-  sender: string
-  queue_id: ID | null
-}
+/** A configured channel as any agent sees it. */
+export type ChannelSummary = components['schemas']['ChannelSummary']
 
 export const sendable = reactive<{ channels: ChannelSummary[]; loaded: boolean }>({ channels: [], loaded: false })
 let loading: Promise<void> | null = null

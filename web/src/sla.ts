@@ -4,7 +4,7 @@
 // one of them changed, and ticking on the shared clock (no request per
 // second, none per row).
 import { reactive } from 'vue'
-import { request, type ID } from './api'
+import { request, type ID, type Page } from './api'
 import { live } from './live'
 import type { components } from './openapi.gen'
 
@@ -102,7 +102,7 @@ export async function loadSLA(ids: ID[]): Promise<void> {
   const list = [...new Set(ids)]
   for (let i = 0; i < list.length; i += 200) {
     const chunk = list.slice(i, i + 200)
-    const page = await request<{ items: SLAStatus[] }>('GET', '/sla/conversations', undefined, { ids: chunk.join(',') })
+    const page = await request<Page<SLAStatus>>('GET', '/sla/conversations', undefined, { ids: chunk.join(',') })
     const got = new Set(page.items.map((s) => s.conversation_id))
     for (const s of page.items) if (s.conversation_id) slaStatuses.set(s.conversation_id, s)
     for (const id of chunk) if (!got.has(id)) slaStatuses.delete(id)

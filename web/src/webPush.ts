@@ -5,6 +5,7 @@
 // notifications (the service worker shows them). A browser tab stays the
 // "web" client with A5's 60 s rule.
 import { request } from './api'
+import type { components } from './openapi.gen'
 
 /** isInstalledPhoneApp: the PWA, launched from the home screen of a touch device. */
 export function isInstalledPhoneApp(): boolean {
@@ -30,7 +31,7 @@ export async function subscribePush(): Promise<boolean> {
   if (Notification.permission === 'default') await Notification.requestPermission()
   if (Notification.permission !== 'granted') return false
   const reg = await navigator.serviceWorker.ready
-  const { public_key } = await request<{ public_key: string }>('GET', '/push/key')
+  const { public_key } = await request<components['schemas']['PushKey']>('GET', '/push/key')
   const sub =
     (await reg.pushManager.getSubscription()) ??
     (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(public_key) as BufferSource }))

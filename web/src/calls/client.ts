@@ -1,59 +1,24 @@
 // The calls API (issue 10), typed: the agent's live call, answering and
 // in-call actions, outbound dialing, wrap-up, and the STUN/TURN servers.
 import { request, type ID } from '../api'
+import type { components } from '../openapi.gen'
 
-export type CallState = 'queued' | 'ringing' | 'dialing' | 'in_call' | 'on_hold' | 'ended'
+type schemas = components['schemas']
+
+export type CallState = schemas['Call']['state']
 
 /** Call is a call as the server shows it (internal/call View). */
-export interface Call {
-  id: string
-  conversation_id: ID
-  queue_id: ID
-  direction: 'inbound' | 'outbound'
-  state: CallState
-  agent_id: ID
-  hold_seconds: number
-  /** Why a blind transfer came back to this agent (busy, no_answer...). */
-  transfer_failed?: string
-  /** The number an outbound call dials. */
-  number?: string
-  /**
-   * Whether key presses (DTMF) can reach the customer: a SIP party that
-   * negotiated telephone-event, in a call. Never a browser on a call link.
-   */
-  dtmf: boolean
-}
+export type Call = schemas['Call']
 
 /** MediaStats are the server's packet counters of a call. */
-export interface MediaStats {
-  from_customer: number
-  from_agent: number
-  to_agent: number
-  to_customer: number
-  music: number
-  recorded_seconds: number
-}
+export type MediaStats = schemas['CallMedia']
 
-export interface CallResponse {
-  call: Call
-  sdp?: string
-  media?: MediaStats
-}
+export type CallResponse = schemas['CallResponse']
 
-export interface WrapUp {
-  agent_id: ID
-  call_id: string
-  conversation_id: ID
-  remaining_seconds: number
-  extensions: number
-  summary: string
-}
+/** The caller's after-call time (I1). */
+export type WrapUp = schemas['WrapUp']
 
-export interface IceServer {
-  urls: string[]
-  username?: string
-  credential?: string
-}
+export type IceServer = schemas['IceServer']
 
 /** TransferTarget is exactly one of an agent, a queue or an E.164 number. */
 export type TransferTarget = { agent_id: ID } | { queue_id: ID } | { number: string }
@@ -75,5 +40,5 @@ export const callApi = {
   wrapUp: () => request<WrapUp>('GET', '/me/wrap-up'),
   extendWrapUp: () => request<WrapUp>('POST', '/me/wrap-up/extend'),
   finishWrapUp: (summary: string) => request<WrapUp>('POST', '/me/wrap-up/finish', { summary }),
-  iceServers: () => request<{ ice_servers: IceServer[] }>('GET', '/calls/ice-servers'),
+  iceServers: () => request<schemas['IceServers']>('GET', '/calls/ice-servers'),
 }
