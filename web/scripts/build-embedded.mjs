@@ -28,7 +28,8 @@ for (const s of scripts) {
       lib: { entry: s.entry, name: s.name, formats: ['iife'], fileName: () => s.file },
       // ASCII only (non-ASCII text as \u escapes): a page or proxy that
       // loads the script without its charset still shows 📎, — and … right.
-      rolldownOptions: { output: { minify: { compress: true, mangle: true, codegen: { asciiOnly: true } } } },
+      // Strict, as the TypeScript modules they come from are.
+      rolldownOptions: { output: { strict: true, minify: { compress: true, mangle: true, codegen: { asciiOnly: true } } } },
     },
   })
   console.log(`built dist/embedded/${s.file}`)
