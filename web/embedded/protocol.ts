@@ -11,6 +11,10 @@ export interface WireFile {
   size?: number
   /** A signed link relative to Switchboard's origin, e.g. /media/TOKEN; absent when the file cannot be downloaded. */
   url?: string
+  /** The refusal code of a file that was not stored, and whether its download is retried. */
+  refused?: string
+  pending?: boolean
+  /** Why there is no link, worded for the visitor. */
   reason?: string
 }
 
