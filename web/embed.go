@@ -5,6 +5,7 @@ package web
 import (
 	"embed"
 	"io/fs"
+	"path"
 )
 
 //go:embed all:dist
@@ -21,4 +22,20 @@ func Assets() fs.FS {
 		return nil
 	}
 	return sub
+}
+
+// Embedded returns one of the scripts the binary serves outside the
+// workspace, which the web build writes to dist/embedded
+// (scripts/build-embedded.mjs): "widget.js", the Live Chat widget, and
+// "call.js", the call link page's script. It reports false when the
+// binary was built without the web build (dist holds only .keep).
+func Embedded(name string) ([]byte, bool) {
+	if path.Base(name) != name {
+		return nil, false // a file of dist/embedded, nothing elsewhere
+	}
+	b, err := fs.ReadFile(dist, path.Join("dist/embedded", name))
+	if err != nil {
+		return nil, false
+	}
+	return b, true
 }

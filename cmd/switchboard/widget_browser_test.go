@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/switchboard-cc/switchboard/web"
 )
 
 // chromium is Debian's browser, used headless when present.
@@ -55,6 +57,7 @@ wait(function () { return window.SwitchboardChat; }, function (chat) {
 // reload the same visitor gets the thread back from the stored session.
 func TestWidgetInChromium(t *testing.T) {
 	mustChromium(t)
+	mustWidget(t)
 	p, token, ch := liveChatServer(t)
 
 	type shown struct{ ID, Direction, Text, State string }
@@ -146,6 +149,23 @@ func mustChromium(t *testing.T) {
 		}
 		t.Skip("no headless Chromium here")
 	}
+}
+
+// mustWidget returns the Live Chat widget the web build made (the binary
+// serves the same file, both embedded from web/dist). Where the web build
+// has not run it skips the test, and fails it instead when CI is set: CI
+// builds the web before the Go tests, so a missing script is a broken
+// build, not a missing tool.
+func mustWidget(t *testing.T) []byte {
+	t.Helper()
+	js, ok := web.Embedded("widget.js")
+	if !ok {
+		if os.Getenv("CI") != "" {
+			t.Fatal("web/dist/embedded/widget.js is missing: the web build (make build, or cd web && npm run build) must run before the Go tests")
+		}
+		t.Skip("no web build (web/dist/embedded/widget.js): run `make build` to test the widget")
+	}
+	return js
 }
 
 // liveChatServer starts a server with an admin and a Live Chat channel,

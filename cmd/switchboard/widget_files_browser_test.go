@@ -58,6 +58,7 @@ wait(function () { return window.SwitchboardChat && shadow() && localStorage.get
 // own upload as working links again.
 func TestWidgetFilesInChromium(t *testing.T) {
 	mustChromium(t)
+	mustWidget(t)
 	p, token, ch := liveChatServer(t)
 	png := tinyPNG(t)
 	nums := make([]string, len(png))

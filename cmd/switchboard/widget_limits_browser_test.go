@@ -32,6 +32,7 @@ wait(function () { return window.SwitchboardChat && document.querySelector("#swi
 // limit sees "try again shortly" in the widget (Chromium).
 func TestWidgetRateLimitedInChromium(t *testing.T) {
 	mustChromium(t)
+	mustWidget(t)
 	p, token, _ := liveChatServer(t)
 	var ch struct{ ID string }
 	if code := call(t, "POST", p.url+"/api/v1/channels", token, map[string]any{"kind": "livechat", "name": "Limited chat",

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-
-	"github.com/switchboard-cc/switchboard/internal/channel/livechat"
 )
 
 // linksPage runs the widget against a fake socket that plays the server:
@@ -70,6 +68,7 @@ var t = setInterval(function () {
 // texts stay text.
 func TestWidgetFileLinksInChromium(t *testing.T) {
 	mustChromium(t)
+	widget := mustWidget(t)
 	type file struct{ Text, Href, Rel, Target, Preview string }
 	var got struct {
 		Messages []struct {
@@ -95,7 +94,7 @@ func TestWidgetFileLinksInChromium(t *testing.T) {
 			w.Write(img)
 		case "/widget.js":
 			w.Header().Set("Content-Type", "text/javascript")
-			w.Write(livechat.WidgetJS)
+			w.Write(widget)
 		default:
 			w.Header().Set("Content-Type", "text/html")
 			io.WriteString(w, linksPage)

@@ -56,6 +56,7 @@ wait(function () { return window.SwitchboardChat && shadow() && localStorage.get
 // uploading, with a clear message.
 func TestWidgetUploadInChromium(t *testing.T) {
 	mustChromium(t)
+	mustWidget(t)
 	p, token, ch := liveChatServer(t)
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde")
 	nums := make([]string, len(png))

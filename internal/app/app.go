@@ -29,7 +29,6 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/bot"
 	"github.com/switchboard-cc/switchboard/internal/bus"
 	"github.com/switchboard-cc/switchboard/internal/channel/email"
-	"github.com/switchboard-cc/switchboard/internal/channel/livechat"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
@@ -271,6 +270,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	if a.setupToken, err = firstRunToken(ctx, store); err != nil {
 		return nil, err
 	}
+	widget, callScript := webScripts(logger)
 	a.server = sbhttp.NewServer(sbhttp.Config{
 		VAPIDPublicKey: a.pusher.Sender.VAPID.PublicKey(),
 		Tokens:         tokens,
@@ -296,7 +296,8 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		Blobs:      blobs,
 		Privacy:    privacySvc,
 		MediaLinks: links,
-		Widget:     livechat.WidgetJS,
+		Widget:     widget,
+		CallScript: callScript,
 		UseCases:   newUseCases(store, adapters, phones, org, outboundClient, a.voice, a.inbound),
 		SetupToken: a.setupToken,
 	})

@@ -208,11 +208,12 @@ var accessTable = map[string]accessCase{
 	"GET /api/v1/attachments/{id}": {"/api/v1/attachments/999999", "", [5]int{401, 404, 404, 404, 404}},
 
 	"POST /api/v1/conversations/{id}/seen": {"/api/v1/conversations/{convA}/seen", "", queueA},
-	// Live Chat is public: the widget script (not configured in this env)
-	// and a visitor socket for an unknown channel are 404 for everyone;
-	// internal/channel/livechat and the cmd tests cover the real thing.
+	// Live Chat is public: a visitor socket for an unknown channel is 404
+	// for everyone; the widget script, which internal/app passes from the
+	// web build, is not given in this env: 503 web_not_built for everyone
+	// (TestWidgetAndCallScripts serves it; the cmd tests run it).
 	"GET /livechat/preview/{id}":               {"/livechat/preview/999999", "", [5]int{404, 404, 404, 404, 404}},
-	"GET /widget.js":                           {"/widget.js", "", [5]int{404, 404, 404, 404, 404}},
+	"GET /widget.js":                           {"/widget.js", "", [5]int{503, 503, 503, 503, 503}},
 	"GET /api/v1/livechat/{channel_id}/ws":     {"/api/v1/livechat/999999/ws", "", [5]int{404, 404, 404, 404, 404}},
 	"POST /api/v1/livechat/{channel_id}/files": {"/api/v1/livechat/999999/files", "", [5]int{404, 404, 404, 404, 404}},
 	// Media links are public and signed; a forged one is 404 for everyone
@@ -239,7 +240,7 @@ var accessTable = map[string]accessCase{
 	"POST /api/v1/conversations/{id}/call-link": {"/api/v1/conversations/{convA}/call-link", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/me/wrap-up/extend":            {"/api/v1/me/wrap-up/extend", `{}`, [5]int{401, 404, 404, 404, 404}},
 	"POST /api/v1/me/wrap-up/finish":            {"/api/v1/me/wrap-up/finish", `{}`, [5]int{401, 404, 404, 404, 404}},
-	"GET /call/app.js":                          {"/call/app.js", "", all200},
+	"GET /call/app.js":                          {"/call/app.js", "", [5]int{503, 503, 503, 503, 503}}, // the web build's script: not given here
 	"GET /call/app.css":                         {"/call/app.css", "", all200},
 	"GET /call/{token}":                         {"/call/not-a-token", "", [5]int{404, 404, 404, 404, 404}},
 	"GET /call/{token}/calls/{call_id}":         {"/call/not-a-token/calls/1", "", [5]int{404, 404, 404, 404, 404}},

@@ -11,13 +11,12 @@ import (
 )
 
 // The call link page (I5): a small page served by Switchboard from which a
-// customer calls in the browser. Its script is a separate file so the
+// customer calls in the browser. Its script (web/embedded/callPage.ts,
+// built by the web build, Config.CallScript) is a separate file so the
 // strict Content-Security-Policy (script-src 'self') holds.
 var (
 	//go:embed call_page.html
 	callPageHTML string
-	//go:embed call_page.js
-	callPageJS []byte
 	//go:embed call_page.css
 	callPageCSS []byte
 	callPage    = template.Must(template.New("call").Parse(callPageHTML))
@@ -64,8 +63,12 @@ func (s *Server) handleCallPage(w http.ResponseWriter, r *http.Request) error {
 
 // handleCallPageScript serves the call page's script.
 func (s *Server) handleCallPageScript(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.CallScript == nil {
+		writeWebNotBuilt(w, "the call link page's script")
+		return nil
+	}
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-	_, err := w.Write(callPageJS)
+	_, err := w.Write(s.cfg.CallScript)
 	return err
 }
 

@@ -52,3 +52,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	writeJSON(w, status, body)
 }
+
+// writeWebNotBuilt answers a request for a script the web build makes
+// (what names it) when the binary was built without that build: 503
+// web_not_built, so a deployment says what is missing instead of serving
+// an empty script.
+func writeWebNotBuilt(w http.ResponseWriter, what string) {
+	writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: "web_not_built",
+		Message: what + " is not in this binary: build it with `make build` (the web build, then the binary)"}})
+}

@@ -22,7 +22,8 @@ type seenPusher interface {
 // embed; it is public and cached for an hour.
 func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.Widget == nil {
-		return desk.Errorf(desk.ENOTFOUND, "no live chat widget")
+		writeWebNotBuilt(w, "the Live Chat widget")
+		return nil
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/javascript; charset=utf-8")

@@ -82,9 +82,12 @@ type Config struct {
 	// at /media/{token} to providers and Live Chat visitors; nil serves
 	// none.
 	MediaLinks *attach.Links
-	// Widget is the Live Chat widget script served at /widget.js; nil
-	// serves none.
-	Widget []byte
+	// Widget is the Live Chat widget script served at /widget.js and
+	// CallScript the call link page's script served at /call/app.js, both
+	// built by the web build (web.Embedded). Nil answers 503
+	// web_not_built: the binary was built without the web build.
+	Widget     []byte
+	CallScript []byte
 	// SetupToken, on a data folder without an admin, is the one-time
 	// token of the first-run setup link serve prints; empty turns the
 	// setup endpoint off.

@@ -1,17 +1,18 @@
 // Checks the gzipped size of the scripts the binary serves outside the
-// workspace against their budgets; the web build runs it and fails over.
+// workspace (built by scripts/build-embedded.mjs into dist/embedded)
+// against their budgets; the web build runs it and fails over.
 //   node scripts/embedded-size.mjs
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 
 const budgets = [
-  ['../internal/channel/livechat/widget.js', 8 * 1024], // the Live Chat widget any site embeds
-  ['../internal/http/call_page.js', 3 * 1024], // the call link page
+  ['dist/embedded/widget.js', 8 * 1024], // the Live Chat widget any site embeds (/widget.js)
+  ['dist/embedded/call.js', 3 * 1024], // the call link page (/call/app.js)
 ]
 let over = false
 for (const [file, budget] of budgets) {
   const n = gzipSync(readFileSync(new URL('../' + file, import.meta.url)), { level: 9 }).length
-  console.log(`${file.padEnd(44)} ${(n / 1024).toFixed(1)} KB gzipped (budget ${(budget / 1024).toFixed(0)} KB)`)
+  console.log(`${file.padEnd(28)} ${(n / 1024).toFixed(1)} KB gzipped (budget ${(budget / 1024).toFixed(0)} KB)`)
   if (n > budget) over = true
 }
 if (over) {

@@ -1,5 +1,6 @@
 // Package livechat is Switchboard's own web chat (K): an embeddable widget
-// script (widget.js) opens a WebSocket to the server; visitors hold a
+// script (web/embedded/widget.ts, built by the web build and served at
+// /widget.js) opens a WebSocket to the server; visitors hold a
 // signed session token (kept in the browser's localStorage) that survives
 // page reloads; messages flow both ways, with delivered and seen receipts
 // both ways; texts are limited to 4096 characters (D4).
