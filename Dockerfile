@@ -9,6 +9,8 @@ WORKDIR /src/web
 COPY web/package.json web/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY web/ ./
+# The API contract the build generates the workspace's types from.
+COPY internal/http/openapi.json /src/internal/http/openapi.json
 RUN npm run build
 
 FROM golang:1.26-bookworm AS build
