@@ -29,6 +29,7 @@ func newUseCases(store *sqlstore.Store, adapters *registry.Registry, phones phon
 		Replies:   replies,
 		Compose:   &compose.Service{Store: store, Outbound: replies, Phones: phones},
 		Drafts:    &macro.Service{Store: store, Clock: clock},
+		Macros:    &macro.Applier{Store: store, Clock: clock},
 		Cards:     &card.Service{Store: store, Client: client, Clock: clock},
 		Voice:     calls,
 		Inbound:   in,

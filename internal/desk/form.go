@@ -196,3 +196,51 @@ type FormService interface {
 	// DeleteForm removes a form and detaches it from conversations.
 	DeleteForm(ctx context.Context, id ID) error
 }
+
+// ApplyForm resolves an update's form change onto c and returns c's form,
+// or nil when it has none; find reads a form by ID (ENOTFOUND when there
+// is none). Values of the update are merged into the current ones and
+// validated with field-level errors; a new form drops the previous
+// form's values.
+func ApplyForm(c *Conversation, formID *ID, values map[string]any, find func(ID) (*Form, error)) (*Form, error) {
+	if formID != nil && (c.FormID == nil || *c.FormID != *formID) {
+		c.FormID, c.FormValues = formID, map[string]any{}
+	}
+	if c.FormID == nil {
+		if len(values) > 0 {
+			return nil, FieldErrorf("form_values", "the conversation has no form; set form_id first")
+		}
+		return nil, nil
+	}
+	form, err := find(*c.FormID)
+	if ErrorKind(err) == ENOTFOUND {
+		return nil, FieldErrorf("form_id", "unknown form")
+	} else if err != nil {
+		return nil, err
+	}
+	merged := map[string]any{}
+	for k, v := range c.FormValues {
+		if form.Field(k) != nil {
+			merged[k] = v
+		}
+	}
+	for k, v := range values {
+		merged[k] = v
+	}
+	if c.FormValues, err = form.ValidateValues(merged); err != nil {
+		return nil, err
+	}
+	return form, nil
+}
+
+// CheckFormComplete refuses solving or closing c (from oldStatus) while
+// its form lacks required values (C10).
+func CheckFormComplete(form *Form, c *Conversation, oldStatus string) error {
+	if form == nil || c.Status == oldStatus || (c.Status != ConversationSolved && c.Status != ConversationClosed) {
+		return nil
+	}
+	if missing := form.Missing(c.FormValues); len(missing) > 0 {
+		return FormIncomplete(missing)
+	}
+	return nil
+}

@@ -118,8 +118,8 @@ type MacroComposer struct {
 	TemplateID *ID     `json:"template_id,omitempty"`
 }
 
-// MacroService manages and applies macros: everyone reads and applies,
-// supervisors write.
+// MacroService manages macros: everyone reads, supervisors write.
+// Applying one to a conversation is internal/macro's use case.
 type MacroService interface {
 	// CreateMacro stores a macro (supervisor).
 	CreateMacro(ctx context.Context, m *Macro) error
@@ -131,13 +131,21 @@ type MacroService interface {
 	UpdateMacro(ctx context.Context, id ID, upd MacroUpdate) (*Macro, error)
 	// DeleteMacro removes a macro (supervisor).
 	DeleteMacro(ctx context.Context, id ID) error
-	// ApplyMacro runs a macro's actions on a visible, not closed
-	// conversation in one transaction with one macro_applied event: the
-	// conversation's fields, its sender (E4: the queue's default sender
-	// only, when the queue has one for the channel: EFORBIDDEN
-	// sender_not_allowed; else a configured sender of the channel:
-	// EINVALID unknown_sender), and the body (and an email's subject) into
-	// the caller's reply draft. With preview set nothing is written.
-	// ECONFLICT conversation_closed for a closed conversation.
-	ApplyMacro(ctx context.Context, conversationID, macroID ID, preview bool) (*MacroResult, error)
+}
+
+// MacroWrite is the outcome of a macro applied to a conversation, which
+// internal/macro decides and the store writes in one transaction with one
+// macro_applied event naming the macro and listing Changes. The store
+// refuses it (ECONFLICT assignment_changed) when the conversation's
+// holder is no longer Before's, and guards what must hold at the write
+// (the queue still exists, the agent may still hold the conversation).
+type MacroWrite struct {
+	// Before is the conversation as read; After is it after the macro.
+	Before, After *Conversation
+	Macro         *Macro
+	Changes       []MacroChange
+	// Draft is the caller's reply draft after the macro, or nil.
+	Draft *Draft
+	// Survey sends the CSAT survey (C12) with the change.
+	Survey bool
 }

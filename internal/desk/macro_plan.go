@@ -3,7 +3,7 @@ package desk
 // Plan works out what the macro's actions do to c, without storing
 // anything: the conversation after them (a copy), the changed fields and
 // the composer's pre-filled parts. The body (and an email's subject) go
-// into the agent's reply draft, which the store plans and writes. A queue action without an assignee
+// into the agent's reply draft, which internal/macro plans. A queue action without an assignee
 // action returns the conversation to the new queue unassigned, as a
 // transfer does (B5).
 func (m *Macro) Plan(c *Conversation) (*Conversation, []MacroChange, MacroComposer) {
@@ -24,7 +24,7 @@ func (m *Macro) Plan(c *Conversation) (*Conversation, []MacroChange, MacroCompos
 	}
 	setStr("subject", &after.Subject, a.Subject)
 	// The sender action changes our side of the conversation (E2), which
-	// replies then go out from; the store checks it against E4.
+	// replies then go out from; internal/macro checks it against E4.
 	setStr("sender_address", &after.SenderAddress, a.Sender)
 	setStr("topic", &after.Topic, a.Topic)
 	setStr("status", &after.Status, a.Status)

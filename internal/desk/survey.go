@@ -51,3 +51,12 @@ type SurveyService interface {
 	// rating) outside 1-5, ECONFLICT survey_answered when answered already.
 	AnswerSurvey(ctx context.Context, token string, rating int) error
 }
+
+// SurveyDue reports whether c, just changed from oldStatus, is owed the
+// CSAT survey (C12) when its queue enables surveys: it has just been
+// solved or closed, never had one, and has a customer on an external
+// channel.
+func SurveyDue(c *Conversation, oldStatus string) bool {
+	done := func(st string) bool { return st == ConversationSolved || st == ConversationClosed }
+	return done(c.Status) && !done(oldStatus) && c.Survey == nil && c.Channel != ChannelInternal && c.CustomerID != 0
+}

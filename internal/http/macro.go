@@ -105,7 +105,7 @@ func (s *Server) macroOnConversation(w http.ResponseWriter, r *http.Request, pre
 	if err != nil {
 		return err
 	}
-	res, err := s.cfg.Store.ApplyMacro(r.Context(), id, macroID, preview)
+	res, err := s.macros.Apply(r.Context(), id, macroID, preview)
 	if err != nil {
 		return err
 	}

@@ -117,6 +117,8 @@ type UseCases struct {
 	Compose *compose.Service
 	// Drafts applies macros to new conversations' drafts (E3).
 	Drafts *macro.Service
+	// Macros applies macros to conversations (E2).
+	Macros *macro.Applier
 	// Cards fetches conversations' context cards (F4).
 	Cards *card.Service
 	// Voice is the calls' use cases (issue 10).
@@ -148,6 +150,7 @@ type Server struct {
 	// phones keys the phone numbers of requests and inbound traffic.
 	phones   phone.Book
 	drafts   *macro.Service
+	macros   *macro.Applier
 	cards    *card.Service
 	inbound  *inbound.Pipeline
 	voice    *voice.Calls
@@ -193,7 +196,7 @@ func NewServer(cfg Config) *Server {
 		timeouts: cfg.Timeouts.withDefaults(),
 	}
 	s.anon = &anonLimiter{n: map[string]int{}}
-	s.outbound, s.compose, s.drafts, s.cards = cfg.Replies, cfg.Compose, cfg.Drafts, cfg.Cards
+	s.outbound, s.compose, s.drafts, s.macros, s.cards = cfg.Replies, cfg.Compose, cfg.Drafts, cfg.Macros, cfg.Cards
 	s.voice, s.inbound, s.phones, s.org = cfg.Voice, cfg.Inbound, cfg.Phones, cfg.OrgRegion
 	s.setup.token.Store(&cfg.SetupToken)
 	for _, rt := range s.routes() {

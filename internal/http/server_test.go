@@ -102,8 +102,13 @@ func (c *envConfig) useCases() UseCases {
 	}
 	in := inbound.New(inbound.Config{Store: st, Adapters: c.Channels, Phones: phones, Media: media, Logger: c.Logger})
 	c.Registry.MustRegister(in.Collectors()...)
+	var macros *macro.Applier
+	if ms, ok := st.(macro.Store); ok {
+		macros = &macro.Applier{Store: ms, Clock: c.Clock}
+	}
 	return UseCases{
 		Replies:   replies,
+		Macros:    macros,
 		Compose:   &compose.Service{Store: st, Outbound: replies, Phones: phones},
 		Drafts:    &macro.Service{Store: st, Clock: c.Clock},
 		Cards:     &card.Service{Store: st, Clock: c.Clock},

@@ -1,7 +1,11 @@
-// Package macro applies macros to new-conversation drafts (E3), which live
-// in the agent's composer until the conversation is started: nothing is
-// stored, so each call takes the draft and returns it changed, with a
-// record of what every applied macro changed so it can be removed again.
+// Package macro applies macros. On a conversation (E2, apply.go) it
+// decides every rule — closed conversations, senders (E4), the reply
+// draft, queue isolation, membership, forms, surveys — over the narrow
+// Store it declares, which writes the outcome in one transaction. On
+// new-conversation drafts (E3), which live in the agent's composer until
+// the conversation is started, nothing is stored: each call takes the
+// draft and returns it changed, with a record of what every applied
+// macro changed so it can be removed again.
 package macro
 
 import (

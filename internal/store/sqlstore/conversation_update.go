@@ -94,7 +94,7 @@ func (s *Store) updateConversationTx(ctx context.Context, tx *sql.Tx, actor *des
 	if err != nil {
 		return 0, err
 	}
-	if err := checkFormComplete(form, c, old.Status); err != nil {
+	if err := desk.CheckFormComplete(form, c, old.Status); err != nil {
 		return 0, err
 	}
 	if c.Status != old.Status {

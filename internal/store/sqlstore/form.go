@@ -131,50 +131,9 @@ func (s *Store) DeleteForm(ctx context.Context, id desk.ID) error {
 	})
 }
 
-// applyFormTx resolves the form change of an update onto c (inside the
+// applyFormTx resolves the form change of an update onto c inside the
 // transaction, so the form read is the one the values are checked
-// against) and returns c's form, or nil when it has none. Values of the
-// update are merged into the current ones and validated with field-level
-// errors; a new form drops the previous form's values.
+// against (desk.ApplyForm).
 func (s *Store) applyFormTx(ctx context.Context, tx *sql.Tx, c *desk.Conversation, formID *desk.ID, values map[string]any) (*desk.Form, error) {
-	if formID != nil && (c.FormID == nil || *c.FormID != *formID) {
-		c.FormID, c.FormValues = formID, map[string]any{}
-	}
-	if c.FormID == nil {
-		if len(values) > 0 {
-			return nil, desk.FieldErrorf("form_values", "the conversation has no form; set form_id first")
-		}
-		return nil, nil
-	}
-	form, err := s.findForm(ctx, tx, *c.FormID)
-	if desk.ErrorKind(err) == desk.ENOTFOUND {
-		return nil, desk.FieldErrorf("form_id", "unknown form")
-	} else if err != nil {
-		return nil, err
-	}
-	merged := map[string]any{}
-	for k, v := range c.FormValues {
-		if form.Field(k) != nil {
-			merged[k] = v
-		}
-	}
-	for k, v := range values {
-		merged[k] = v
-	}
-	if c.FormValues, err = form.ValidateValues(merged); err != nil {
-		return nil, err
-	}
-	return form, nil
-}
-
-// checkFormComplete refuses solving or closing c while its form lacks
-// required values (C10).
-func checkFormComplete(form *desk.Form, c *desk.Conversation, oldStatus string) error {
-	if form == nil || c.Status == oldStatus || (c.Status != desk.ConversationSolved && c.Status != desk.ConversationClosed) {
-		return nil
-	}
-	if missing := form.Missing(c.FormValues); len(missing) > 0 {
-		return desk.FormIncomplete(missing)
-	}
-	return nil
+	return desk.ApplyForm(c, formID, values, func(id desk.ID) (*desk.Form, error) { return s.findForm(ctx, tx, id) })
 }

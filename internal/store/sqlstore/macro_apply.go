@@ -5,51 +5,21 @@ import (
 	"database/sql"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
-	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
-// ApplyMacro runs a macro on a conversation (E2): every action in one
-// transaction, one macro_applied event naming the macro and listing the
-// changes, loads recounted for the agents concerned. A preview computes
-// the same result and writes nothing.
-func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview bool) (*desk.MacroResult, error) {
+// WriteMacro writes the outcome of a macro applied to a conversation,
+// which internal/macro decided (E2): every change in one transaction, one
+// macro_applied event naming the macro and listing the changes, loads
+// recounted for the agents concerned. Under the agents' locks it guards
+// what must still hold (the queue moved to exists, the holder may hold
+// it, a new assignee is a member) and refuses the write when the holder
+// changed since w.Before was read (ECONFLICT assignment_changed).
+func (s *Store) WriteMacro(ctx context.Context, w *desk.MacroWrite) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.findConversation(ctx, s.rd, actor, convID)
-	if err != nil {
-		return nil, err
-	}
-	m, err := s.FindMacroByID(ctx, macroID)
-	if err != nil {
-		return nil, err
-	}
-	if c.Status == desk.ConversationClosed {
-		return nil, desk.CodedErrorf(desk.ECONFLICT, "conversation_closed", "the conversation is closed")
-	}
-	if m.Actions.Sender != nil {
-		// The sender is a number on phone channels: keyed as the
-		// conversation's channel reads it, like the queue's and the
-		// channels' senders it is checked against (issue 16).
-		k := phone.Sender(c.Channel, *m.Actions.Sender, phone.ForChannel(c.Channel, "", ""))
-		m.Actions.Sender = &k
-	}
-	after, changes, composer := m.Plan(c)
-	if err := s.checkMacroSender(ctx, c, after, m); err != nil {
-		return nil, err
-	}
-	draft, draftChanges, err := s.planMacroDraft(ctx, actor, c, m)
-	if err != nil {
-		return nil, err
-	}
-	res := &desk.MacroResult{Conversation: after, Changes: append(changes, draftChanges...), Draft: draft, Composer: composer, Macro: m}
-	if res.Changes == nil {
-		res.Changes = []desk.MacroChange{}
-	}
-	if preview {
-		return res, nil
-	}
+	c, after, m := w.Before, w.After, w.Macro
 	var surveyMsg desk.ID
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockAgentsTx(ctx, tx, c.AssigneeID, after.AssigneeID); err != nil {
@@ -59,15 +29,10 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 			if err := existsTx(ctx, tx, "queues", after.QueueID, "queue"); err != nil {
 				return desk.FieldErrorf("actions.queue_id", "the macro's queue no longer exists")
 			}
-		}
-		if after.AssigneeID != nil && c.AssigneeID != nil && *after.AssigneeID == *c.AssigneeID && after.QueueID != c.QueueID {
-			// Queue isolation: moved to a queue its holder cannot see, the
-			// conversation goes back to that queue unassigned, as a
-			// transfer to a queue does.
-			if _, err := mayHoldTx(ctx, tx, *after.AssigneeID, after.QueueID, "actions.queue_id"); desk.ErrorKind(err) == desk.EINVALID {
-				after.AssigneeID = nil
-			} else if err != nil {
-				return err
+			if after.AssigneeID != nil && c.AssigneeID != nil && *after.AssigneeID == *c.AssigneeID {
+				if _, err := mayHoldTx(ctx, tx, *after.AssigneeID, after.QueueID, "actions.queue_id"); err != nil {
+					return err
+				}
 			}
 		}
 		if after.AssigneeID != nil && (c.AssigneeID == nil || *after.AssigneeID != *c.AssigneeID) {
@@ -78,13 +43,6 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 			} else if err != nil {
 				return err
 			}
-		}
-		form, err := s.applyFormTx(ctx, tx, after, m.Actions.FormID, m.Actions.FormValues)
-		if err != nil {
-			return err
-		}
-		if err := checkFormComplete(form, after, c.Status); err != nil {
-			return err
 		}
 		now := micros(s.now())
 		var closedAt any
@@ -97,52 +55,86 @@ func (s *Store) ApplyMacro(ctx context.Context, convID, macroID desk.ID, preview
 			WHERE id = $14 AND `+sameHolderAt(c, 15),
 			append([]any{after.Subject, after.Topic, after.Status, after.Priority, desk.PriorityRank(after.Priority),
 				int64(after.QueueID), idArg(after.AssigneeID), closedAt, now, after.QueueID != c.QueueID,
-				idArg(after.FormID), mustJSON(after.FormValues), after.SenderAddress, int64(convID)}, holderArg(c)...)...)
+				idArg(after.FormID), mustJSON(after.FormValues), after.SenderAddress, int64(c.ID)}, holderArg(c)...)...)
 		if err != nil {
 			return err
 		}
 		if n, _ := upd.RowsAffected(); n == 0 {
 			return desk.CodedErrorf(desk.ECONFLICT, "assignment_changed", "the assignment changed meanwhile; reload")
 		}
-		if err := setTagsTx(ctx, tx, "conversations", convID, after.Tags); err != nil {
+		if err := setTagsTx(ctx, tx, "conversations", c.ID, after.Tags); err != nil {
 			return err
 		}
 		if err := s.refreshLoadTx(ctx, tx, c.AssigneeID, after.AssigneeID); err != nil {
 			return err
 		}
-		if draft != nil {
-			if err := upsertDraftTx(ctx, tx, draft); err != nil {
+		if w.Draft != nil {
+			if err := upsertDraftTx(ctx, tx, w.Draft); err != nil {
 				return err
 			}
 		}
-		if surveyMsg, err = s.sendSurveyTx(ctx, tx, actor, after, c.Status, fromMicros(now)); err != nil {
-			return err
+		if w.Survey {
+			if surveyMsg, err = s.sendSurveyNowTx(ctx, tx, actor, after, fromMicros(now)); err != nil {
+				return err
+			}
 		}
-		return s.insertEventTx(ctx, tx, convID, desk.EventMacroApplied, actor, now,
-			map[string]any{"macro_id": m.ID.String(), "macro_name": m.Name, "changes": res.Changes})
+		return s.insertEventTx(ctx, tx, c.ID, desk.EventMacroApplied, actor, now,
+			map[string]any{"macro_id": m.ID.String(), "macro_name": m.Name, "changes": w.Changes})
 	})
 	if err != nil {
 		return nil, err
 	}
-	if res.Conversation, err = s.findConversation(ctx, s.rd, desk.SystemActor, convID); err != nil {
+	fresh, err := s.findConversation(ctx, s.rd, desk.SystemActor, c.ID)
+	if err != nil {
 		return nil, err
 	}
-	ch := s.conversationChange(desk.ChangeConversationUpdated, res.Conversation)
-	if res.Conversation.QueueID != c.QueueID {
+	ch := s.conversationChange(desk.ChangeConversationUpdated, fresh)
+	if fresh.QueueID != c.QueueID {
 		ch.FromQueueID = c.QueueID
 	}
 	if c.AssigneeID != nil && holdsCapacity(c.Status) &&
-		(res.Conversation.AssigneeID == nil || *res.Conversation.AssigneeID != *c.AssigneeID || !holdsCapacity(res.Conversation.Status)) {
+		(fresh.AssigneeID == nil || *fresh.AssigneeID != *c.AssigneeID || !holdsCapacity(fresh.Status)) {
 		ch.FreedAgentID = *c.AssigneeID
 	}
 	if surveyMsg != 0 {
-		msg := s.conversationChange(desk.ChangeMessageCreated, res.Conversation)
+		msg := s.conversationChange(desk.ChangeMessageCreated, fresh)
 		msg.MessageID = surveyMsg
 		s.publish(ch, msg)
 	} else {
 		s.publish(ch)
 	}
-	return res, nil
+	return fresh, nil
+}
+
+// ChannelSenders lists the senders of the configured channels of a kind.
+func (s *Store) ChannelSenders(ctx context.Context, kind string) ([]string, error) {
+	rows, err := s.rd.QueryContext(ctx, `SELECT sender FROM channels WHERE kind = $1`, kind)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	senders := []string{}
+	for rows.Next() {
+		var sender string
+		if err := rows.Scan(&sender); err != nil {
+			return nil, err
+		}
+		senders = append(senders, sender)
+	}
+	return senders, rows.Err()
+}
+
+// AgentQueueAccess returns an agent's role and whether it is a member of
+// the queue (queue isolation); ENOTFOUND for an unknown agent.
+func (s *Store) AgentQueueAccess(ctx context.Context, agentID, queueID desk.ID) (desk.Role, bool, error) {
+	var role desk.Role
+	var member bool
+	err := s.rd.QueryRowContext(ctx, `SELECT role, EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = $2 AND m.agent_id = agents.id)
+		FROM agents WHERE id = $1`, int64(agentID), int64(queueID)).Scan(&role, &member)
+	if isNoRows(err) {
+		return "", false, notFound("agent")
+	}
+	return role, member, err
 }
 
 // sameHolderAt is sameHolder with the holder's placeholder number n.

@@ -88,7 +88,7 @@ func (s *Store) startTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, n *d
 		if err != nil {
 			return nil, err
 		}
-		if err := checkFormComplete(form, c, desk.ConversationOpen); err != nil {
+		if err := desk.CheckFormComplete(form, c, desk.ConversationOpen); err != nil {
 			return nil, err
 		}
 	}

@@ -19,14 +19,20 @@ const surveyAnswerWindow = 7 * 24 * time.Hour
 // the conversation's channel, through the outbox when a channel is
 // configured for its sender. It returns the message's ID, or 0.
 func (s *Store) sendSurveyTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, oldStatus string, now time.Time) (desk.ID, error) {
-	done := func(st string) bool { return st == desk.ConversationSolved || st == desk.ConversationClosed }
-	if !done(c.Status) || done(oldStatus) || c.Survey != nil || c.Channel == desk.ChannelInternal || c.CustomerID == 0 {
+	if !desk.SurveyDue(c, oldStatus) {
 		return 0, nil
 	}
 	var enabled bool
 	if err := tx.QueryRowContext(ctx, `SELECT survey_enabled FROM queues WHERE id = $1`, int64(c.QueueID)).Scan(&enabled); err != nil || !enabled {
 		return 0, err
 	}
+	return s.sendSurveyNowTx(ctx, tx, actor, c, now)
+}
+
+// sendSurveyNowTx sends c's CSAT survey (C12), which the caller has found
+// due: a message on the conversation's channel, through the outbox when a
+// channel is configured for its sender. It returns the message's ID.
+func (s *Store) sendSurveyNowTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, now time.Time) (desk.ID, error) {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	token := hex.EncodeToString(b[:])

@@ -110,7 +110,7 @@ func testForms(t *testing.T, open Opener) {
 	if err := f.s.CreateMacro(f.sys, m); err != nil {
 		t.Fatal(err)
 	}
-	res, err := f.s.ApplyMacro(ctx, c.ID, m.ID, false)
+	res, err := f.applyMacro(ctx, c.ID, m.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func testForms(t *testing.T, open Opener) {
 	if err := f.s.CreateMacro(f.sys, m2); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.s.ApplyMacro(ctx, c2.ID, m2.ID, false)
+	_, err = f.applyMacro(ctx, c2.ID, m2.ID, false)
 	wantCode(t, err, desk.CodeFormIncomplete)
 	// Clearing a value with null; a new form drops old values.
 	other := f.MustForm("Other", desk.FormField{Name: "note", Type: desk.FieldText})

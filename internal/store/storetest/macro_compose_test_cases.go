@@ -70,7 +70,7 @@ func testMacroCompose(t *testing.T, open Opener) {
 	}
 	t.Run("preview shows the sender and the draft, writes nothing", func(t *testing.T) {
 		n := events(c.ID)
-		pre, err := f.s.ApplyMacro(ctx, c.ID, brand.ID, true)
+		pre, err := f.applyMacro(ctx, c.ID, brand.ID, true)
 		if err != nil || !hasChange(pre, "sender_address", "+15550400") || !hasChange(pre, "draft.text", "Hello from the brand") ||
 			pre.Conversation.SenderAddress != "+15550400" || pre.Draft == nil || pre.Draft.Text != "Hello from the brand" {
 			t.Fatalf("preview: %+v %v", pre, err)
@@ -83,7 +83,7 @@ func testMacroCompose(t *testing.T, open Opener) {
 	})
 	t.Run("apply: sender, reply draft and one event together", func(t *testing.T) {
 		n := events(c.ID)
-		res, err := f.s.ApplyMacro(ctx, c.ID, brand.ID, false)
+		res, err := f.applyMacro(ctx, c.ID, brand.ID, false)
 		if err != nil || res.Conversation.SenderAddress != "+15550400" {
 			t.Fatalf("apply: %+v %v", res, err)
 		}
@@ -119,7 +119,7 @@ func testMacroCompose(t *testing.T, open Opener) {
 				t.Fatal(err)
 			}
 			n := events(c.ID)
-			_, err := f.s.ApplyMacro(ctx, c.ID, tt.macro.ID, false)
+			_, err := f.applyMacro(ctx, c.ID, tt.macro.ID, false)
 			wantCode(t, err, tt.code)
 			if desk.ErrorField(err) != tt.field {
 				t.Fatalf("field = %q, want %q", desk.ErrorField(err), tt.field)
@@ -133,7 +133,7 @@ func testMacroCompose(t *testing.T, open Opener) {
 	}
 	t.Run("the queue's default sender is accepted", func(t *testing.T) {
 		c := ingest("0002")
-		res, err := f.s.ApplyMacro(ctx, c.ID, move.ID, false)
+		res, err := f.applyMacro(ctx, c.ID, move.ID, false)
 		if err != nil || res.Conversation.QueueID != branded.ID || res.Conversation.SenderAddress != "+15550400" || res.Draft != nil {
 			t.Fatalf("move: %+v %v", res, err)
 		}
@@ -147,7 +147,7 @@ func testMacroCompose(t *testing.T, open Opener) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := f.s.ApplyMacro(ctx, res.Conversation.ID, refund.ID, false)
+		got, err := f.applyMacro(ctx, res.Conversation.ID, refund.ID, false)
 		if err != nil || got.Conversation.Subject != "Your refund" || !hasChange(got, "draft.subject", "Your refund") {
 			t.Fatalf("apply: %+v %v", got, err)
 		}

@@ -45,7 +45,7 @@ func testMacros(t *testing.T, open Opener) {
 	conv := f.MustIngest("+15550001", "m1", "help", qa.ID).Conversation
 	ctx := f.as(agent)
 	// Preview changes nothing.
-	pre, err := f.s.ApplyMacro(ctx, conv.ID, escalate.ID, true)
+	pre, err := f.applyMacro(ctx, conv.ID, escalate.ID, true)
 	if err != nil || pre.Conversation.QueueID != qb.ID || len(pre.Changes) != 7 || *pre.Composer.Body != "We are on it." || pre.Draft == nil || pre.Draft.Text != "We are on it." {
 		t.Fatalf("preview: %+v %v", pre, err)
 	}
@@ -53,7 +53,7 @@ func testMacros(t *testing.T, open Opener) {
 		t.Fatalf("preview changed the conversation: %+v", same)
 	}
 	// Apply: all actions, one event, the load recounted.
-	res, err := f.s.ApplyMacro(ctx, conv.ID, escalate.ID, false)
+	res, err := f.applyMacro(ctx, conv.ID, escalate.ID, false)
 	c := res.Conversation
 	if err != nil || c.QueueID != qb.ID || c.AssigneeID == nil || *c.AssigneeID != agent.ID || c.Priority != desk.PriorityUrgent ||
 		c.Status != desk.ConversationWaiting || c.Subject != "Escalation" || len(c.Tags) != 1 || c.Tags[0] != "escalated" {
@@ -68,7 +68,7 @@ func testMacros(t *testing.T, open Opener) {
 		t.Fatalf("timeline: %+v", evs)
 	}
 	// A macro that solves frees the agent, who may still edit (reopen).
-	if _, err := f.s.ApplyMacro(ctx, conv.ID, solve.ID, false); err != nil {
+	if _, err := f.applyMacro(ctx, conv.ID, solve.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	if a, _ := f.s.FindAgentByID(f.sys, agent.ID); a.Load != 0 {
@@ -95,7 +95,7 @@ func testMacros(t *testing.T, open Opener) {
 		{"unknown macro", other.ID, 99999, desk.ENOTFOUND, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := f.s.ApplyMacro(ctx, tt.conv, tt.macro, false)
+			_, err := f.applyMacro(ctx, tt.conv, tt.macro, false)
 			wantCode(t, err, tt.code)
 			if desk.ErrorField(err) != tt.field {
 				t.Fatalf("field = %q", desk.ErrorField(err))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/macro"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
@@ -218,4 +219,10 @@ func wantField(t *testing.T, err error, code, field string) {
 	if !errors.As(err, &e) || desk.ErrorCode(err) != code || e.Field != field {
 		t.Fatalf("error = %v, want code %q on field %q", err, code, field)
 	}
+}
+
+// applyMacro applies a macro to a conversation through the use case
+// (internal/macro) over the store under test.
+func (f *fixture) applyMacro(ctx context.Context, convID, macroID desk.ID, preview bool) (*desk.MacroResult, error) {
+	return (&macro.Applier{Store: f.s.(macro.Store), Clock: f.clock}).Apply(ctx, convID, macroID, preview)
 }
