@@ -10,6 +10,7 @@ import (
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
 	"github.com/switchboard-cc/switchboard/internal/inbound"
 	"github.com/switchboard-cc/switchboard/internal/macro"
+	"github.com/switchboard-cc/switchboard/internal/merge"
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
@@ -30,6 +31,7 @@ func newUseCases(store *sqlstore.Store, adapters *registry.Registry, phones phon
 		Compose:   &compose.Service{Store: store, Outbound: replies, Phones: phones},
 		Drafts:    &macro.Service{Store: store, Clock: clock},
 		Macros:    &macro.Applier{Store: store, Clock: clock},
+		Merges:    &merge.Service{Store: store},
 		Cards:     &card.Service{Store: store, Client: client, Clock: clock},
 		Voice:     calls,
 		Inbound:   in,

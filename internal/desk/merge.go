@@ -1,18 +1,17 @@
 package desk
 
-import "context"
-
 // CodeDifferentCustomers refuses merging conversations of two customers.
 const CodeDifferentCustomers = "different_customers"
 
-// ConversationMerger merges conversations (C8).
-type ConversationMerger interface {
-	// MergeConversations merges other into the conversation id (the one the
-	// agent has open) in one transaction: id survives with its ID, queue,
-	// assignee, summary, topic and priority; both threads in one, in time
-	// order; tags united; other closed with merged_into_id = id, so later
-	// messages from either contact address thread into id.
-	// ECONFLICT different_customers for two customers, conversation_closed
-	// when id is closed; ENOTFOUND when either is not visible.
-	MergeConversations(ctx context.Context, id, otherID ID) (*Conversation, error)
+// ConversationMerge is a merge of two conversations of one customer (C8)
+// as internal/merge plans it, for the store to write in one transaction:
+// Survivor (with the merged queue, assignee, summary, topic, priority and
+// tags) takes Older's messages, files and media jobs and the latest
+// survey of both; Older, as read, is closed pointing at it (keeping its
+// closing time if it had one); both get a merged event.
+type ConversationMerge struct {
+	Survivor, Older *Conversation
+	// Holders are the agents who held either conversation (nil for
+	// none): locked for the write, their loads recounted.
+	Holders []*ID
 }

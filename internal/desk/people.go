@@ -19,14 +19,9 @@ type HistoryFilter struct {
 // PeopleService links customers and conversations (F1-F3). Customers
 // themselves are not scoped by queue: People is one directory every agent
 // searches to start conversations; what a customer's history shows is
-// scoped (only conversations of queues the actor may see).
+// scoped (only conversations of queues the actor may see). Merging
+// customers is internal/merge's use case.
 type PeopleService interface {
-	// MergeCustomers unites otherID into id in one transaction (F1):
-	// contacts, tags and attributes united (id's attribute values win),
-	// every conversation of otherID moved to id, otherID deleted.
-	// Supervisors and admins only (EFORBIDDEN); ENOTFOUND for an unknown
-	// id, EINVALID (field other_id) for an unknown or identical other.
-	MergeCustomers(ctx context.Context, id, otherID ID) (*Customer, error)
 	// FindDuplicateCustomers lists pairs of customers that may be one
 	// person (same name, one address on two channels, same email local
 	// part), for supervisors to merge; at most limit pairs, older first.

@@ -86,7 +86,6 @@ type Store interface {
 	AttachmentService
 	TemplateService
 	MacroService
-	ConversationMerger
 	FormService
 	PeopleService
 	CardService

@@ -31,7 +31,7 @@ func (s *Server) handleConversationMerge(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	c, err := s.cfg.Store.MergeConversations(r.Context(), id, other)
+	c, err := s.merges.Conversations(r.Context(), id, other)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ func (s *Server) handleCustomerMerge(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	c, err := s.cfg.Store.MergeCustomers(r.Context(), id, other)
+	c, err := s.merges.Customers(r.Context(), id, other)
 	if err != nil {
 		return err
 	}

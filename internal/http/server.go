@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/inbound"
 	"github.com/switchboard-cc/switchboard/internal/macro"
+	"github.com/switchboard-cc/switchboard/internal/merge"
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/privacy"
@@ -119,6 +120,8 @@ type UseCases struct {
 	Drafts *macro.Service
 	// Macros applies macros to conversations (E2).
 	Macros *macro.Applier
+	// Merges merges conversations (C8) and customers (F1).
+	Merges *merge.Service
 	// Cards fetches conversations' context cards (F4).
 	Cards *card.Service
 	// Voice is the calls' use cases (issue 10).
@@ -151,6 +154,7 @@ type Server struct {
 	phones   phone.Book
 	drafts   *macro.Service
 	macros   *macro.Applier
+	merges   *merge.Service
 	cards    *card.Service
 	inbound  *inbound.Pipeline
 	voice    *voice.Calls
@@ -196,7 +200,7 @@ func NewServer(cfg Config) *Server {
 		timeouts: cfg.Timeouts.withDefaults(),
 	}
 	s.anon = &anonLimiter{n: map[string]int{}}
-	s.outbound, s.compose, s.drafts, s.macros, s.cards = cfg.Replies, cfg.Compose, cfg.Drafts, cfg.Macros, cfg.Cards
+	s.outbound, s.compose, s.drafts, s.macros, s.merges, s.cards = cfg.Replies, cfg.Compose, cfg.Drafts, cfg.Macros, cfg.Merges, cfg.Cards
 	s.voice, s.inbound, s.phones, s.org = cfg.Voice, cfg.Inbound, cfg.Phones, cfg.OrgRegion
 	s.setup.token.Store(&cfg.SetupToken)
 	for _, rt := range s.routes() {

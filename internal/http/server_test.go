@@ -25,6 +25,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/inbound"
 	"github.com/switchboard-cc/switchboard/internal/macro"
+	"github.com/switchboard-cc/switchboard/internal/merge"
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/privacy"
@@ -106,9 +107,14 @@ func (c *envConfig) useCases() UseCases {
 	if ms, ok := st.(macro.Store); ok {
 		macros = &macro.Applier{Store: ms, Clock: c.Clock}
 	}
+	var merges *merge.Service
+	if ms, ok := st.(merge.Store); ok {
+		merges = &merge.Service{Store: ms}
+	}
 	return UseCases{
 		Replies:   replies,
 		Macros:    macros,
+		Merges:    merges,
 		Compose:   &compose.Service{Store: st, Outbound: replies, Phones: phones},
 		Drafts:    &macro.Service{Store: st, Clock: c.Clock},
 		Cards:     &card.Service{Store: st, Clock: c.Clock},

@@ -291,3 +291,21 @@ func Sender(channel, address string, c Context) string {
 	}
 	return a
 }
+
+// KeyContacts keys the phone contacts of a profile (issue 16), in place:
+// the server keyed what agents typed with the channel's country already;
+// keying again changes no key.
+func KeyContacts(contacts []desk.Contact) error {
+	for i := range contacts {
+		ct := &contacts[i]
+		if !desk.ValidChannel(ct.Channel) {
+			continue // Validate names it
+		}
+		a, err := Address("contacts", ct.Channel, ct.Address, ForChannel(ct.Channel, "", ""))
+		if err != nil {
+			return err
+		}
+		ct.Address = a
+	}
+	return nil
+}

@@ -277,20 +277,6 @@ func phoneQuery(q string) (key, digits string) {
 	return q, ""
 }
 
-// keyContacts keys the phone contacts of a profile (issue 16), in place:
-// the server keyed what agents typed with the channel's country already;
-// keying again changes no key.
-func keyContacts(contacts []desk.Contact) error {
-	for i := range contacts {
-		ct := &contacts[i]
-		if !desk.ValidChannel(ct.Channel) {
-			continue // Validate names it
-		}
-		a, err := phone.Address("contacts", ct.Channel, ct.Address, phone.ForChannel(ct.Channel, "", ""))
-		if err != nil {
-			return err
-		}
-		ct.Address = a
-	}
-	return nil
-}
+// keyContacts keys the phone contacts of a profile in place
+// (phone.KeyContacts).
+func keyContacts(contacts []desk.Contact) error { return phone.KeyContacts(contacts) }

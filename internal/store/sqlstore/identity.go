@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/merge"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 )
 
@@ -161,7 +162,7 @@ func (s *Store) uniteCustomersTx(ctx context.Context, tx *sql.Tx, migrationKey f
 		for i := range cu.Contacts {
 			cu.Contacts[i].Address = migrationKey(cu.Contacts[i].Channel, cu.Contacts[i].Address)
 		}
-		cu.Contacts = uniqueContacts(cu.Contacts)
+		cu.Contacts = merge.UniqueContacts(cu.Contacts)
 		if err := s.writeCustomerPartsTx(ctx, tx, cu); err != nil {
 			return err
 		}
@@ -222,7 +223,7 @@ func (s *Store) rekeyConversationsTx(ctx context.Context, tx *sql.Tx, migrationK
 		// The newest survives; each older one is merged into it in turn.
 		cur := g[len(g)-1]
 		for _, other := range g[:len(g)-1] {
-			if err := s.mergeConversationsTx(ctx, tx, desk.SystemActor, cur, other); err != nil {
+			if err := s.writeConversationMergeTx(ctx, tx, desk.SystemActor, merge.PlanConversations(cur, other)); err != nil {
 				return err
 			}
 			// Read again: the next merge unites tags with these.

@@ -3,32 +3,23 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"slices"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/merge"
 )
 
-// MergeCustomers unites two customer profiles (F1); see desk.PeopleService.
-func (s *Store) MergeCustomers(ctx context.Context, id, otherID desk.ID) (*desk.Customer, error) {
-	actor, err := desk.RequireRole(ctx, desk.RoleSupervisor)
+// WriteCustomerMerge unites customer otherID into id in one transaction
+// (F1; internal/merge decides who may and UniteCustomers what the
+// profile keeps) and announces the moved conversations.
+func (s *Store) WriteCustomerMerge(ctx context.Context, id, otherID desk.ID, reason string) (*desk.Customer, error) {
+	actor, err := desk.RequireActor(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if id == otherID {
-		return nil, desk.FieldErrorf("other_id", "a customer cannot be merged with itself")
-	}
-	if _, err := s.FindCustomerByID(ctx, id); err != nil {
-		return nil, err
-	}
-	if _, err := s.FindCustomerByID(ctx, otherID); desk.ErrorKind(err) == desk.ENOTFOUND {
-		return nil, desk.FieldErrorf("other_id", "unknown customer")
-	} else if err != nil {
 		return nil, err
 	}
 	var moved []desk.ID
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		moved, err = s.mergeCustomersTx(ctx, tx, actor, id, otherID, "people")
+		moved, err = s.mergeCustomersTx(ctx, tx, actor, id, otherID, reason)
 		return err
 	})
 	if err != nil {
@@ -38,11 +29,10 @@ func (s *Store) MergeCustomers(ctx context.Context, id, otherID desk.ID) (*desk.
 	return s.FindCustomerByID(ctx, id)
 }
 
-// mergeCustomersTx unites customer otherID into id inside tx: contacts,
-// conversations, tags and attributes united; id's profile fields win and
-// otherID's fill the empty ones; each moved conversation gets a
-// customer_merged event naming why ("people", "identity"). It returns the
-// moved conversations.
+// mergeCustomersTx unites customer otherID into id inside tx: the
+// profiles as read here, united by merge.UniteCustomers; conversations
+// moved, each with a customer_merged event naming why ("people",
+// "identity"). It returns the moved conversations.
 func (s *Store) mergeCustomersTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, id, otherID desk.ID, why string) ([]desk.ID, error) {
 	keep, err := scanCustomer(tx.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, int64(id)))
 	if err != nil {
@@ -52,31 +42,7 @@ func (s *Store) mergeCustomersTx(ctx context.Context, tx *sql.Tx, actor *desk.Ac
 	if err != nil {
 		return nil, err
 	}
-	keep.Contacts = append(keep.Contacts, gone.Contacts...)
-	if err := keyContacts(keep.Contacts); err != nil {
-		return nil, err
-	}
-	keep.Contacts = uniqueContacts(keep.Contacts)
-	keep.Tags, _ = desk.NormalizeTags(append(slices.Clone(keep.Tags), gone.Tags...))
-	attrs := map[string]string{}
-	for k, v := range gone.Attributes {
-		attrs[k] = v
-	}
-	for k, v := range keep.Attributes {
-		attrs[k] = v
-	}
-	keep.Attributes = attrs
-	// The survivor's profile fields win; the other fills the empty ones.
-	fill := func(dst *string, v string) {
-		if *dst == "" {
-			*dst = v
-		}
-	}
-	fill(&keep.Name, gone.Name)
-	fill(&keep.Gender, gone.Gender)
-	fill(&keep.City, gone.City)
-	fill(&keep.Country, gone.Country)
-	if err := keep.Validate(); err != nil {
+	if keep, err = merge.UniteCustomers(keep, gone); err != nil {
 		return nil, err
 	}
 	var moved []desk.ID
@@ -120,20 +86,6 @@ func (s *Store) mergeCustomersTx(ctx context.Context, tx *sql.Tx, actor *desk.Ac
 	}
 	_, err = tx.ExecContext(ctx, `DELETE FROM customers WHERE id = $1`, int64(otherID))
 	return moved, err
-}
-
-// uniqueContacts drops repeated contacts, keeping the first of each.
-func uniqueContacts(cs []desk.Contact) []desk.Contact {
-	seen := map[desk.Contact]bool{}
-	out := cs[:0]
-	for _, c := range cs {
-		c.Display = ""
-		if !seen[c] {
-			seen[c] = true
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // publishConversations announces conversation.updated for conversations

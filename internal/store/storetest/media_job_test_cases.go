@@ -150,7 +150,7 @@ func testMediaJobMerge(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	merged, err := f.s.MergeConversations(f.as(agent), newer.ID, r.Conversation.ID)
+	merged, err := f.mergeConversations(f.as(agent), newer.ID, r.Conversation.ID)
 	if err != nil || merged.ID != newer.ID {
 		t.Fatalf("merge: %+v %v", merged, err)
 	}

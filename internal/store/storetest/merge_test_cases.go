@@ -39,7 +39,7 @@ func testMerge(t *testing.T, open Opener) {
 		{"current not visible", hidden.ID, newer.ID, desk.ENOTFOUND, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := f.s.MergeConversations(ctx, tt.id, tt.other)
+			_, err := f.mergeConversations(ctx, tt.id, tt.other)
 			wantCode(t, err, tt.code)
 			if desk.ErrorField(err) != tt.field {
 				t.Fatalf("field = %q", desk.ErrorField(err))
@@ -54,7 +54,7 @@ func testMerge(t *testing.T, open Opener) {
 	if _, err := f.s.UpdateConversation(f.sys, older.ID, desk.ConversationUpdate{Summary: &summary}); err != nil {
 		t.Fatal(err)
 	}
-	merged, err := f.s.MergeConversations(ctx, older.ID, newer.ID)
+	merged, err := f.mergeConversations(ctx, older.ID, newer.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func testMerge(t *testing.T, open Opener) {
 	if r := f.MustIngest("+15550001", "s2", "again", 0); r.Conversation.ID != merged.ID {
 		t.Fatalf("new sms went to %s, want %s", r.Conversation.ID, merged.ID)
 	}
-	_, err = f.s.MergeConversations(ctx, newer.ID, merged.ID)
+	_, err = f.mergeConversations(ctx, newer.ID, merged.ID)
 	wantCode(t, err, "conversation_closed")
 }
 
@@ -108,7 +108,7 @@ func testMergeKeepsCurrent(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	merged, err := f.s.MergeConversations(ctx, newer.ID, older.ID)
+	merged, err := f.mergeConversations(ctx, newer.ID, older.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

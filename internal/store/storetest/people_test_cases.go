@@ -99,17 +99,17 @@ func testPeople(t *testing.T, open Opener) {
 	}
 
 	// Merge profiles (F1): supervisors only; errors first.
-	_, err = f.s.MergeCustomers(ctx, ann.ID, bob.ID)
+	_, err = f.mergeCustomers(ctx, ann.ID, bob.ID)
 	wantCode(t, err, desk.EFORBIDDEN)
 	sctx := f.as(sup)
-	_, err = f.s.MergeCustomers(sctx, ann.ID, ann.ID)
+	_, err = f.mergeCustomers(sctx, ann.ID, ann.ID)
 	wantCode(t, err, desk.EINVALID)
-	_, err = f.s.MergeCustomers(sctx, ann.ID, 999999)
+	_, err = f.mergeCustomers(sctx, ann.ID, 999999)
 	wantCode(t, err, desk.EINVALID)
-	_, err = f.s.MergeCustomers(sctx, 999999, ann.ID)
+	_, err = f.mergeCustomers(sctx, 999999, ann.ID)
 	wantCode(t, err, desk.ENOTFOUND)
 	changes := f.recordChanges()
-	merged, err := f.s.MergeCustomers(sctx, ann.ID, bob.ID)
+	merged, err := f.mergeCustomers(sctx, ann.ID, bob.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

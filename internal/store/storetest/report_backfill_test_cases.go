@@ -57,7 +57,7 @@ func testReportBackfill(t *testing.T, open Opener) {
 	if err := rec.Backfill(f.sys); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.MergeConversations(f.as(agent), older.ID, newer.ID); err != nil {
+	if _, err := f.mergeConversations(f.as(agent), older.ID, newer.ID); err != nil {
 		t.Fatal(err)
 	}
 	rec.Mark(older.ID, newer.ID)

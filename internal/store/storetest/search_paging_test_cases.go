@@ -130,7 +130,7 @@ func testSearchMerge(t *testing.T, open Opener) {
 	if count(f.salesA, "delayed") != 1 || count(f.supportA, "delayed") != 0 || count(f.supportA, "walrus") != 1 {
 		t.Fatal("before the merge, each queue sees its own conversation's messages")
 	}
-	if _, err := f.s.MergeConversations(f.sys, later.ID, f.annaConv.ID); err != nil {
+	if _, err := f.mergeConversations(f.sys, later.ID, f.annaConv.ID); err != nil {
 		t.Fatal(err)
 	}
 	if count(f.salesA, "delayed") != 0 || count(f.supportA, "delayed") != 1 || count(f.supportA, "parcel") != 2 {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/macro"
+	"github.com/switchboard-cc/switchboard/internal/merge"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
@@ -219,6 +220,16 @@ func wantField(t *testing.T, err error, code, field string) {
 	if !errors.As(err, &e) || desk.ErrorCode(err) != code || e.Field != field {
 		t.Fatalf("error = %v, want code %q on field %q", err, code, field)
 	}
+}
+
+// mergeConversations and mergeCustomers merge through the use case
+// (internal/merge) over the store under test.
+func (f *fixture) mergeConversations(ctx context.Context, id, otherID desk.ID) (*desk.Conversation, error) {
+	return (&merge.Service{Store: f.s.(merge.Store)}).Conversations(ctx, id, otherID)
+}
+
+func (f *fixture) mergeCustomers(ctx context.Context, id, otherID desk.ID) (*desk.Customer, error) {
+	return (&merge.Service{Store: f.s.(merge.Store)}).Customers(ctx, id, otherID)
 }
 
 // applyMacro applies a macro to a conversation through the use case

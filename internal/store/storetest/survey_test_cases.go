@@ -102,7 +102,7 @@ func testSurveys(t *testing.T, open Opener) {
 	f.clock.Add(time.Hour)
 	cur := ingest("15554444", "w6", "second", on.ID).Conversation
 	setStatus(cur.ID, desk.ConversationSolved)
-	merged, err := f.s.MergeConversations(ctx, cur.ID, old.ID)
+	merged, err := f.mergeConversations(ctx, cur.ID, old.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
