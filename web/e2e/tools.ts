@@ -394,6 +394,8 @@ async function scenarios(browser: Browser, server: Server) {
     const f = page.getByTestId('conversation-form')
     await f.getByTestId('form-select').selectOption({ label: 'Return' })
     await f.getByTestId('form-field-amount').waitFor()
+    // The API changes a form but never removes it: the select must not offer to.
+    assert(await f.getByTestId('form-select').locator('option[value=""]').isDisabled(), '"No form" is not offered once a form is chosen')
     await f.getByLabel('Amount').fill('lots')
     await f.getByRole('button', { name: 'Save form' }).click()
     await f.getByTestId('form-field-amount').getByTestId('form-field-error').filter({ hasText: 'must be a number' }).waitFor()
