@@ -1,8 +1,10 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -287,44 +289,71 @@ func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter
 	// thirty (issue 22).
 	page := `SELECT c.id AS page_id, ` + key + ` AS page_key` + listFrom + w.sql() +
 		` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + itoa(n+1)
-	q := conversationSelect + `, k.page_key FROM (` + page + `) k JOIN conversations c ON c.id = k.page_id` + strings.TrimPrefix(conversationFrom, ` FROM conversations c`) +
-		` ORDER BY k.page_key` + dir + `, k.page_id` + dir
+	// The page's rows come back in no particular order and are put in the
+	// page's order below: sorting 51 rows of 30 columns in SQL cost more
+	// than sorting pointers in Go.
+	q := conversationSelect + `, k.page_key FROM (` + page + `) k JOIN conversations c ON c.id = k.page_id` + strings.TrimPrefix(conversationFrom, ` FROM conversations c`)
 	rows, err := s.rd.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, "", err
 	}
-	var out []*desk.Conversation
-	var keys []any
+	var got []pageRow
 	for rows.Next() {
-		var c *desk.Conversation
+		var r pageRow
 		if numeric {
 			var k sql.NullInt64 // closed_at of a closed conversation is always set
-			c, err = scanConversation(rows, &k)
-			keys = append(keys, k.Int64)
+			r.c, err = scanConversation(rows, &k)
+			r.num = k.Int64
 		} else {
-			var k string
-			c, err = scanConversation(rows, &k)
-			keys = append(keys, k)
+			r.c, err = scanConversation(rows, &r.str)
 		}
 		if err != nil {
 			rows.Close()
 			return nil, "", err
 		}
-		out = append(out, c)
+		got = append(got, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
+	slices.SortFunc(got, func(a, b pageRow) int {
+		n := cmp.Compare(a.num, b.num)
+		if !numeric {
+			n = strings.Compare(a.str, b.str)
+		}
+		if n == 0 {
+			n = cmp.Compare(a.c.ID, b.c.ID)
+		}
+		if desc {
+			return -n
+		}
+		return n
+	})
+	out := make([]*desk.Conversation, len(got))
+	for i, r := range got {
+		out[i] = r.c
+	}
 	next := ""
 	if len(out) > n {
 		out = out[:n]
-		next = cursor{Key: keys[n-1], ID: int64(out[n-1].ID)}.encode()
+		var key any = got[n-1].num
+		if !numeric {
+			key = got[n-1].str
+		}
+		next = cursor{Key: key, ID: int64(out[n-1].ID)}.encode()
 	}
 	if err := s.fillPreviews(ctx, out); err != nil {
 		return nil, "", err
 	}
 	return out, next, nil
+}
+
+// pageRow is a list row with its sort key, numeric or text.
+type pageRow struct {
+	c   *desk.Conversation
+	num int64
+	str string
 }
 
 // sortKey returns the SQL key of a sort order, its direction and whether

@@ -39,11 +39,13 @@ func (s *Store) fillPreviews(ctx context.Context, convs []*desk.Conversation) er
 		}
 		in.WriteString("$" + itoa(i+1))
 	}
-	rows, err := s.rd.QueryContext(ctx, `SELECT m.conversation_id, m.direction, m.type, substr(m.text, 1, `+itoa(desk.PreviewLength+1)+`), m.delivery_state, m.id = l.last_id
-		FROM (SELECT (SELECT id FROM messages WHERE conversation_id = x.id AND kind = 'message' ORDER BY conversation_id DESC, id DESC LIMIT 1) AS last_id,
-				(SELECT id FROM messages WHERE conversation_id = x.id AND kind = 'message' AND direction = 'out' ORDER BY conversation_id DESC, id DESC LIMIT 1) AS out_id
-			FROM conversations x WHERE x.id IN (`+in.String()+`)) l
-		JOIN messages m ON m.id IN (l.last_id, l.out_id)`, args...)
+	// MATERIALIZED: flattened, the walks ran once per use of their result.
+	rows, err := s.rd.QueryContext(ctx, `WITH l AS MATERIALIZED (SELECT
+			(SELECT id FROM messages WHERE conversation_id = x.id AND kind = 'message' ORDER BY conversation_id DESC, id DESC LIMIT 1) AS last_id,
+			(SELECT id FROM messages WHERE conversation_id = x.id AND kind = 'message' AND direction = 'out' ORDER BY conversation_id DESC, id DESC LIMIT 1) AS out_id
+			FROM conversations x WHERE x.id IN (`+in.String()+`))
+		SELECT m.conversation_id, m.direction, m.type, substr(m.text, 1, `+itoa(desk.PreviewLength+1)+`), m.delivery_state, m.id = l.last_id
+		FROM l JOIN messages m ON m.id IN (l.last_id, l.out_id)`, args...)
 	if err != nil {
 		return err
 	}
