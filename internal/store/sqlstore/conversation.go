@@ -292,7 +292,8 @@ func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter
 	// The page's rows come back in no particular order and are put in the
 	// page's order below: sorting 51 rows of 30 columns in SQL cost more
 	// than sorting pointers in Go.
-	q := conversationSelect + `, k.page_key FROM (` + page + `) k JOIN conversations c ON c.id = k.page_id` + strings.TrimPrefix(conversationFrom, ` FROM conversations c`)
+	q := conversationSelect + `, ` + listPreviewColumns + `, k.page_key FROM (` + page + `) k JOIN conversations c ON c.id = k.page_id` +
+		strings.TrimPrefix(conversationFrom, ` FROM conversations c`) + listPreviewJoin
 	rows, err := s.rd.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, "", err
@@ -300,17 +301,19 @@ func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter
 	var got []pageRow
 	for rows.Next() {
 		var r pageRow
+		var p listPreview
 		if numeric {
 			var k sql.NullInt64 // closed_at of a closed conversation is always set
-			r.c, err = scanConversation(rows, &k)
+			r.c, err = scanConversation(rows, append(p.dest(), &k)...)
 			r.num = k.Int64
 		} else {
-			r.c, err = scanConversation(rows, &r.str)
+			r.c, err = scanConversation(rows, append(p.dest(), &r.str)...)
 		}
 		if err != nil {
 			rows.Close()
 			return nil, "", err
 		}
+		p.fill(r.c)
 		got = append(got, r)
 	}
 	rows.Close()
@@ -342,9 +345,6 @@ func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter
 			key = got[n-1].str
 		}
 		next = cursor{Key: key, ID: int64(out[n-1].ID)}.encode()
-	}
-	if err := s.fillPreviews(ctx, out); err != nil {
-		return nil, "", err
 	}
 	return out, next, nil
 }

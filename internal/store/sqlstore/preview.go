@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -70,6 +71,36 @@ func (s *Store) fillPreviews(ctx context.Context, convs []*desk.Conversation) er
 		}
 	}
 	return rows.Err()
+}
+
+// listPreviewColumns and listPreviewJoin read a list row's preview in
+// the list's own statement (c is the conversation): the newest message
+// (lm) and the delivery state of the newest reply, each found walking
+// messages(conversation_id, id) backwards. A page is then one statement,
+// not two with a 50-argument IN list (issue 22).
+var (
+	listPreviewColumns = `lm.direction, lm.type, substr(lm.text, 1, ` + itoa(desk.PreviewLength+1) + `), lm.delivery_state,
+	(SELECT delivery_state FROM messages WHERE conversation_id = c.id AND kind = 'message' AND direction = 'out' ORDER BY conversation_id DESC, id DESC LIMIT 1)`
+	listPreviewJoin = `
+	LEFT JOIN messages lm ON lm.id = (SELECT id FROM messages WHERE conversation_id = c.id AND kind = 'message' ORDER BY conversation_id DESC, id DESC LIMIT 1)`
+)
+
+// listPreview receives listPreviewColumns.
+type listPreview struct {
+	direction, typ, text, state, outState sql.NullString
+}
+
+func (p *listPreview) dest() []any {
+	return []any{&p.direction, &p.typ, &p.text, &p.state, &p.outState}
+}
+
+// fill sets what fillPreviews sets.
+func (p *listPreview) fill(c *desk.Conversation) {
+	c.LastOutFailed = p.outState.String == desk.DeliveryFailed
+	if p.direction.Valid {
+		c.LastMessage = &desk.MessagePreview{Direction: p.direction.String, Type: p.typ.String,
+			Text: clip(p.text.String, desk.PreviewLength), DeliveryState: p.state.String}
+	}
 }
 
 // clip cuts s to at most n runes on a rune boundary, reading no further
