@@ -1,10 +1,8 @@
 package sqlstore
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
-	"slices"
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -289,11 +287,12 @@ func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter
 	// thirty (issue 22).
 	page := `SELECT c.id AS page_id, ` + key + ` AS page_key` + listFrom + w.sql() +
 		` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + itoa(n+1)
-	// The page's rows come back in no particular order and are put in the
-	// page's order below: sorting 51 rows of 30 columns in SQL cost more
-	// than sorting pointers in Go.
+	// The rows are ordered again in SQL, not in Go: a text key's order is
+	// the database's collation (PostgreSQL's need not be byte order), and
+	// the cursor must continue in that order.
 	q := conversationSelect + `, ` + listPreviewColumns + `, k.page_key FROM (` + page + `) k JOIN conversations c ON c.id = k.page_id` +
-		strings.TrimPrefix(conversationFrom, ` FROM conversations c`) + listPreviewJoin
+		strings.TrimPrefix(conversationFrom, ` FROM conversations c`) + listPreviewJoin +
+		` ORDER BY k.page_key` + dir + `, k.page_id` + dir
 	rows, err := s.rd.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, "", err
@@ -320,19 +319,6 @@ func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
-	slices.SortFunc(got, func(a, b pageRow) int {
-		n := cmp.Compare(a.num, b.num)
-		if !numeric {
-			n = strings.Compare(a.str, b.str)
-		}
-		if n == 0 {
-			n = cmp.Compare(a.c.ID, b.c.ID)
-		}
-		if desc {
-			return -n
-		}
-		return n
-	})
 	out := make([]*desk.Conversation, len(got))
 	for i, r := range got {
 		out[i] = r.c
