@@ -97,6 +97,13 @@ func (c *Copier) Run(ctx context.Context) (*Report, error) {
 	if err != nil {
 		return rep, err
 	}
+	// The list sort keys (migration 270) came over as SQLite computed
+	// them; SQLite's lower() folds ASCII letters only, PostgreSQL's (as
+	// its triggers use it for new conversations) every letter: computed
+	// again so that copied and new conversations sort alike.
+	if _, err := c.Dst.Exec(ctx, sortKeysAgain); err != nil {
+		return nil, fmt.Errorf("sort keys: %w", err)
+	}
 	if _, err := c.Dst.Exec(ctx, `DROP TABLE `+progressTable); err != nil {
 		return nil, err
 	}
@@ -233,6 +240,15 @@ func (c *Copier) copyBatch(ctx context.Context, t table) (int, error) {
 	}
 	return len(batch), nil
 }
+
+// sortKeysAgain sets the conversations' customer and queue sort keys as
+// the target's triggers compute them, where they differ.
+const sortKeysAgain = `UPDATE conversations c SET customer_sort_key = k.customer_key, queue_sort_key = k.queue_key
+	FROM (SELECT x.id,
+		COALESCE((SELECT cu.sort_name FROM customers cu WHERE cu.id = x.customer_id), lower(x.contact_address)) AS customer_key,
+		COALESCE((SELECT CASE WHEN q.is_default THEN '0' ELSE '1' END || lower(q.name) FROM queues q WHERE q.id = x.queue_id), '') AS queue_key
+		FROM conversations x) k
+	WHERE k.id = c.id AND (c.customer_sort_key <> k.customer_key OR c.queue_sort_key <> k.queue_key)`
 
 // setSequences moves every identity or serial sequence past the highest
 // copied ID, so new rows get the IDs SQLite would have given next.

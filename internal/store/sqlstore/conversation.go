@@ -50,27 +50,38 @@ func scanConversation(row interface{ Scan(...any) error }, extra ...any) (*desk.
 		}
 	}
 	c.FormValues = map[string]any{}
-	if err := scanJSON(values, &c.FormValues); err != nil {
-		return nil, err
+	// Most rows hold empty lists: skip the decoder for them (a list page
+	// decodes four values a row).
+	if values != "{}" {
+		if err := scanJSON(values, &c.FormValues); err != nil {
+			return nil, err
+		}
 	}
-	if err := scanJSON(cc, &c.CC); err != nil {
-		return nil, err
+	for _, l := range []struct {
+		s   string
+		dst *[]string
+	}{{cc, &c.CC}, {bcc, &c.BCC}, {tags, &c.Tags}} {
+		if l.s == "[]" {
+			continue
+		}
+		if err := scanJSON(l.s, l.dst); err != nil {
+			return nil, err
+		}
 	}
-	if err := scanJSON(bcc, &c.BCC); err != nil {
-		return nil, err
-	}
-	return &c, scanJSON(tags, &c.Tags)
+	return &c, nil
 }
 
-// listFrom is conversationFrom for lists: the unary + keeps SQLite from
-// driving the join (or the access condition) through the queue index, so
-// a page is read in the order of the sort key's index and stops after
-// limit rows (issue 22), whatever the planner's statistics say.
-const listFrom = ` FROM conversations c
-	JOIN queues q ON q.id = +c.queue_id
-	LEFT JOIN customers cu ON cu.id = c.customer_id`
+// listFrom is where a list page's IDs are chosen: every sort key is a
+// column of the conversation (migration 270 stores the customer and queue
+// ones), so the page reads one index in order and stops after limit rows
+// without a join per candidate row (issue 22). The queues and customers
+// are joined for the page's rows only.
+const listFrom = ` FROM conversations c`
 
-// restrictList is restrict for lists (see listFrom).
+// restrictList is restrict for lists: the unary + keeps SQLite from
+// driving the access condition through the queue index, so a page is read
+// in the order of the sort key's index whatever the planner's statistics
+// say.
 func restrictList(w *where, actor *desk.Actor) {
 	if !actor.SeesAllQueues() {
 		w.add(`(+c.queue_id IN (SELECT queue_id FROM queue_members WHERE agent_id = ?) OR c.assignee_id = ? OR c.opened_by = ?)`,
@@ -276,44 +287,59 @@ func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter
 	// thirty (issue 22).
 	page := `SELECT c.id AS page_id, ` + key + ` AS page_key` + listFrom + w.sql() +
 		` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + itoa(n+1)
-	q := conversationSelect + `, k.page_key FROM (` + page + `) k JOIN conversations c ON c.id = k.page_id` + strings.TrimPrefix(conversationFrom, ` FROM conversations c`) +
+	// The rows are ordered again in SQL, not in Go: a text key's order is
+	// the database's collation (PostgreSQL's need not be byte order), and
+	// the cursor must continue in that order.
+	q := conversationSelect + `, ` + listPreviewColumns + `, k.page_key FROM (` + page + `) k JOIN conversations c ON c.id = k.page_id` +
+		strings.TrimPrefix(conversationFrom, ` FROM conversations c`) + listPreviewJoin +
 		` ORDER BY k.page_key` + dir + `, k.page_id` + dir
 	rows, err := s.rd.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, "", err
 	}
-	var out []*desk.Conversation
-	var keys []any
+	var got []pageRow
 	for rows.Next() {
-		var c *desk.Conversation
+		var r pageRow
+		var p listPreview
 		if numeric {
 			var k sql.NullInt64 // closed_at of a closed conversation is always set
-			c, err = scanConversation(rows, &k)
-			keys = append(keys, k.Int64)
+			r.c, err = scanConversation(rows, append(p.dest(), &k)...)
+			r.num = k.Int64
 		} else {
-			var k string
-			c, err = scanConversation(rows, &k)
-			keys = append(keys, k)
+			r.c, err = scanConversation(rows, append(p.dest(), &r.str)...)
 		}
 		if err != nil {
 			rows.Close()
 			return nil, "", err
 		}
-		out = append(out, c)
+		p.fill(r.c)
+		got = append(got, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
+	out := make([]*desk.Conversation, len(got))
+	for i, r := range got {
+		out[i] = r.c
+	}
 	next := ""
 	if len(out) > n {
 		out = out[:n]
-		next = cursor{Key: keys[n-1], ID: int64(out[n-1].ID)}.encode()
-	}
-	if err := s.fillPreviews(ctx, out); err != nil {
-		return nil, "", err
+		var key any = got[n-1].num
+		if !numeric {
+			key = got[n-1].str
+		}
+		next = cursor{Key: key, ID: int64(out[n-1].ID)}.encode()
 	}
 	return out, next, nil
+}
+
+// pageRow is a list row with its sort key, numeric or text.
+type pageRow struct {
+	c   *desk.Conversation
+	num int64
+	str string
 }
 
 // sortKey returns the SQL key of a sort order, its direction and whether
@@ -325,9 +351,12 @@ func sortKey(sort string) (key string, desc, numeric bool) {
 	case desk.SortStatus:
 		return `c.status`, false, false
 	case desk.SortCustomer:
-		return `COALESCE(cu.sort_name, lower(c.contact_address))`, false, false
+		// Stored by migration 270's triggers: the customer's sort_name,
+		// else the lowercased contact address; indexed per view.
+		return `c.customer_sort_key`, false, false
 	case desk.SortQueue:
-		return queueSortKey, false, false
+		// queueSortKey of the conversation's queue, stored likewise.
+		return `c.queue_sort_key`, false, false
 	case desk.SortOldestClosed:
 		return `c.closed_at`, false, true
 	case desk.SortLatestClosed:
