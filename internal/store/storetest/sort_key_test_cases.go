@@ -12,7 +12,7 @@ import (
 // testSortKeys checks that the customer and queue sort keys stored on a
 // conversation (migration 270, issue 22) follow every change they derive
 // from: a customer renamed, a queue renamed, a conversation moved to
-// another queue, linked to another customer or to none.
+// another queue, linked to another customer or to none, customers merged.
 // After each change every list sorted by customer or queue, open and
 // history, paged two rows at a time, must be in the order of the names
 // read back one conversation at a time.
@@ -95,6 +95,9 @@ func testSortKeys(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	check("conversation unlinked: sorted by its contact address")
-	// A customer merge re-links conversations by the same UPDATE of
-	// customer_id as LinkConversation, which fires the same trigger.
+
+	if _, err := f.mergeCustomers(ctx, convs[5].CustomerID, convs[3].CustomerID); err != nil {
+		t.Fatal(err)
+	}
+	check("customers merged")
 }
