@@ -90,7 +90,15 @@ func startBenchServerBin(ctx context.Context, bin, db string, stderr io.Writer) 
 	}
 	storeArgs := []string{"--data", dir}
 	if db != "" {
-		storeArgs = []string{"--db", db}
+		// A schema of its own, anew each run: an earlier run's channels,
+		// outbox rows and leases (its fake provider gone) must not stand
+		// in this run's way, as they did on a reused database.
+		u, err := benchSchemaURL(ctx, db, "sb_bench_server", true)
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, nil, err
+		}
+		storeArgs = []string{"--db", u}
 	}
 	create := append([]string{"--email", "bench@example.com", "--password", "bench-password", "--role", "admin"}, storeArgs...)
 	if err := runUserCreate(ctx, create, io.Discard, stderr); err != nil {
