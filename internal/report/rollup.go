@@ -278,10 +278,6 @@ type RollupStore interface {
 // boundary is not a whole UTC hour (a zone half an hour off UTC, or an
 // RFC 3339 bound inside an hour): such reports read facts.
 func plan(q Query) (ranges []CellRange, ok bool) {
-	aligned := func(t time.Time) bool { return t.UnixMicro()%int64(time.Hour/time.Microsecond) == 0 }
-	if !aligned(q.From) || !aligned(q.To) {
-		return nil, false
-	}
 	add := func(w int, a, b time.Time) {
 		if !a.Before(b) {
 			return
@@ -303,31 +299,16 @@ func plan(q Query) (ranges []CellRange, ok bool) {
 			add(WidthHour, a, b)
 		}
 	}
-	switch q.Group {
-	case GroupHour:
+	groups, ok := spans(q)
+	if !ok {
+		return nil, false
+	}
+	if q.Group == GroupHour {
 		add(WidthHour, q.From, q.To)
-	case GroupDay, GroupWeek:
-		start := q.From
-		for start.Before(q.To) {
-			lt := start.In(q.Location)
-			var next time.Time
-			if q.Group == GroupDay {
-				next = time.Date(lt.Year(), lt.Month(), lt.Day()+1, 0, 0, 0, 0, q.Location)
-			} else {
-				back := (int(lt.Weekday()) + 6) % 7
-				next = time.Date(lt.Year(), lt.Month(), lt.Day()-back+7, 0, 0, 0, 0, q.Location)
-			}
-			if next.After(q.To) {
-				next = q.To
-			}
-			if !aligned(next) {
-				return nil, false
-			}
-			cover(start, next)
-			start = next
-		}
-	default:
-		cover(q.From, q.To)
+		return ranges, true
+	}
+	for _, g := range groups {
+		cover(g.from, g.to)
 	}
 	return ranges, true
 }
