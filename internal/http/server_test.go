@@ -31,6 +31,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/privacy"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
+	"github.com/switchboard-cc/switchboard/internal/survey"
 	"github.com/switchboard-cc/switchboard/internal/voice"
 )
 
@@ -111,10 +112,15 @@ func (c *envConfig) useCases() UseCases {
 	if ms, ok := st.(merge.Store); ok {
 		merges = &merge.Service{Store: ms}
 	}
+	var surveys *survey.Service
+	if ss, ok := st.(survey.Store); ok {
+		surveys = &survey.Service{Store: ss, Clock: c.Clock}
+	}
 	return UseCases{
 		Replies:   replies,
 		Macros:    macros,
 		Merges:    merges,
+		Surveys:   surveys,
 		Compose:   &compose.Service{Store: st, Outbound: replies, Phones: phones},
 		Drafts:    &macro.Service{Store: st, Clock: c.Clock},
 		Cards:     &card.Service{Store: st, Clock: c.Clock},

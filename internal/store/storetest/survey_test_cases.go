@@ -82,12 +82,12 @@ func testSurveys(t *testing.T, open Opener) {
 		t.Fatalf("second survey: %+v", jobs)
 	}
 	// Answers: rating checked, unknown token, then stored once.
-	wantCode(t, f.s.AnswerSurvey(f.sys, token, 6), desk.EINVALID)
-	wantCode(t, f.s.AnswerSurvey(f.sys, "nope", 3), desk.ENOTFOUND)
-	if err := f.s.AnswerSurvey(f.sys, token, 4); err != nil {
+	wantCode(t, f.answerSurvey(token, 6), desk.EINVALID)
+	wantCode(t, f.answerSurvey("nope", 3), desk.ENOTFOUND)
+	if err := f.answerSurvey(token, 4); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, f.s.AnswerSurvey(f.sys, token, 5), "survey_answered")
+	wantCode(t, f.answerSurvey(token, 5), "survey_answered")
 	if got, _ := f.s.FindConversationByID(ctx, c.ID); got.Survey == nil || got.Survey.Rating == nil || *got.Survey.Rating != 4 || got.Survey.AnsweredAt == nil {
 		t.Fatalf("answer: %+v", got.Survey)
 	}
