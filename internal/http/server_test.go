@@ -102,7 +102,13 @@ func (c *envConfig) useCases() UseCases {
 		media = &attach.Inbound{Blobs: c.Blobs, Client: c.MediaClient, Logger: c.Logger, Retry: c.MediaRetry, Clock: c.Clock,
 			FirstAttempt: c.MediaFirstAttempt}
 	}
-	in := inbound.New(inbound.Config{Store: st, Adapters: c.Channels, Phones: phones, Media: media, Logger: c.Logger})
+	inCfg := inbound.Config{Store: st, Adapters: c.Channels, Phones: phones, Media: media, Logger: c.Logger}
+	var surveys *survey.Service
+	if ss, ok := st.(survey.Store); ok {
+		surveys = &survey.Service{Store: ss, Clock: c.Clock}
+		inCfg.Surveys = surveys
+	}
+	in := inbound.New(inCfg)
 	c.Registry.MustRegister(in.Collectors()...)
 	var macros *macro.Applier
 	if ms, ok := st.(macro.Store); ok {
@@ -111,10 +117,6 @@ func (c *envConfig) useCases() UseCases {
 	var merges *merge.Service
 	if ms, ok := st.(merge.Store); ok {
 		merges = &merge.Service{Store: ms}
-	}
-	var surveys *survey.Service
-	if ss, ok := st.(survey.Store); ok {
-		surveys = &survey.Service{Store: ss, Clock: c.Clock}
 	}
 	return UseCases{
 		Replies:   replies,

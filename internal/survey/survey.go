@@ -94,8 +94,10 @@ type Store interface {
 	WriteSurveyAnswer(ctx context.Context, convID desk.ID, rating int, via string) error
 }
 
-// Service records answers. Surveys are sent by the store with the change
-// that solves or closes (Due, Question).
+// Service records answers: on the survey page (Answer, for the HTTP
+// handlers) and by reply (AnswerReply, which the inbound pipeline offers
+// every new inbound message). Surveys are sent by the store with the
+// change that solves or closes (Due, Question).
 type Service struct {
 	Store Store
 	Clock desk.Clock

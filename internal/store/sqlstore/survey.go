@@ -82,13 +82,6 @@ func (s *Store) LatestOpenSurvey(ctx context.Context, customerID desk.ID, since 
 	return id, err
 }
 
-// answerSurveyByReply records an inbound "1".."5" as the answer to the
-// customer's latest unanswered survey of the last week, if any, by the
-// rules of internal/survey.
-func (s *Store) answerSurveyByReply(ctx context.Context, res *desk.IngestResult) {
-	(&survey.Service{Store: s, Clock: s.clock}).AnswerReply(ctx, res)
-}
-
 // WriteSurveyAnswer stores the rating of a conversation's survey once,
 // with a survey_answered event naming via, in one transaction: ECONFLICT
 // survey_answered when it was answered meanwhile.

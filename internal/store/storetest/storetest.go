@@ -230,9 +230,14 @@ func (f *fixture) mergeConversations(ctx context.Context, id, otherID desk.ID) (
 	return (&merge.Service{Store: f.s.(merge.Store)}).Conversations(ctx, id, otherID)
 }
 
+// surveys is the survey use case over the store.
+func (f *fixture) surveys() *survey.Service {
+	return &survey.Service{Store: f.s.(survey.Store), Clock: f.clock}
+}
+
 // answerSurvey answers a survey on its page, through the survey use case.
 func (f *fixture) answerSurvey(token string, rating int) error {
-	return (&survey.Service{Store: f.s.(survey.Store), Clock: f.clock}).Answer(f.sys, token, rating)
+	return f.surveys().Answer(f.sys, token, rating)
 }
 
 func (f *fixture) mergeCustomers(ctx context.Context, id, otherID desk.ID) (*desk.Customer, error) {

@@ -34,12 +34,15 @@ func newSurveyFixture(t *testing.T, open Opener, publicURL string) *surveyFixtur
 	return sf
 }
 
+// ingest stores an inbound WhatsApp message and, as the inbound pipeline
+// does, offers it to the surveys as an answer by reply.
 func (sf *surveyFixture) ingest(from, ext, text string, q desk.ID) *desk.IngestResult {
 	sf.t.Helper()
 	res, err := sf.s.IngestMessage(sf.sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: from, To: "15550200", Text: text, ExternalID: ext, QueueID: q})
 	if err != nil {
 		sf.t.Fatal(err)
 	}
+	sf.surveys().AnswerReply(sf.sys, res)
 	return res
 }
 
