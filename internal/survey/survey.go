@@ -2,7 +2,7 @@
 // when it is first solved or closed in a queue that enables surveys,
 // answered 1 to 5 on the survey page (the link the message carries) or
 // by a reply. The rules — when a survey is due, what its message says,
-// which answer counts — are decided here over the narrow Store this
+// which answer counts, which survey a merge keeps — are decided here over the narrow Store this
 // package declares; the store writes the outcome atomically (the survey
 // message with the change that solves or closes, the answer once).
 package survey
@@ -29,6 +29,15 @@ func Due(c *desk.Conversation, oldStatus string) bool {
 }
 
 func done(st string) bool { return st == desk.ConversationSolved || st == desk.ConversationClosed }
+
+// Merged reports which survey two merged conversations keep (C8): only
+// the most recent, on the survivor. It is true when the merged-away
+// conversation's survey (gone) must move to the survivor (keep), false
+// when the survivor keeps its own or neither had one; gone's survey is
+// removed either way.
+func Merged(keep, gone *desk.Survey) bool {
+	return gone != nil && (keep == nil || gone.SentAt.After(keep.SentAt))
+}
 
 // NewToken returns a fresh survey token: 32 hex digits, the credential
 // of the survey page.

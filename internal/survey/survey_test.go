@@ -107,6 +107,26 @@ func TestDue(t *testing.T) {
 	}
 }
 
+func TestMerged(t *testing.T) {
+	early, late := &desk.Survey{SentAt: now.Add(-time.Hour)}, &desk.Survey{SentAt: now}
+	for _, tt := range []struct {
+		name       string
+		keep, gone *desk.Survey
+		want       bool
+	}{
+		{"neither", nil, nil, false},
+		{"survivor only", late, nil, false},
+		{"merged-away only", nil, early, true},
+		{"merged-away later", early, late, true},
+		{"survivor later", late, early, false},
+		{"same time: the survivor's", late, &desk.Survey{SentAt: now}, false},
+	} {
+		if got := Merged(tt.keep, tt.gone); got != tt.want {
+			t.Errorf("%s: Merged = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestQuestion(t *testing.T) {
 	const plain = "How would you rate our help? Reply with a number from 1 (poor) to 5 (excellent)."
 	for _, tt := range []struct{ publicURL, want string }{

@@ -104,7 +104,7 @@ func (s *Store) WriteSurveyAnswer(ctx context.Context, id desk.ID, rating int, v
 }
 
 // keepLatestSurveyTx leaves only the most recent survey of two merged
-// conversations (C8), on the survivor.
+// conversations (C8), on the survivor (survey.Merged).
 func (s *Store) keepLatestSurveyTx(ctx context.Context, tx *sql.Tx, survivor, older *desk.Conversation) error {
 	if older.Survey == nil {
 		return nil
@@ -120,7 +120,7 @@ func (s *Store) keepLatestSurveyTx(ctx context.Context, tx *sql.Tx, survivor, ol
 		WHERE id = $1`, int64(older.ID)); err != nil {
 		return err
 	}
-	if survivor.Survey != nil && !older.Survey.SentAt.After(survivor.Survey.SentAt) {
+	if !survey.Merged(survivor.Survey, older.Survey) {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE conversations SET survey_token = $1, survey_sent_at = $2, survey_rating = $3, survey_answered_at = $4 WHERE id = $5`,
