@@ -44,6 +44,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/safehttp"
 	"github.com/switchboard-cc/switchboard/internal/sla"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
+	"github.com/switchboard-cc/switchboard/internal/survey"
 	"github.com/switchboard-cc/switchboard/internal/trace"
 	"github.com/switchboard-cc/switchboard/internal/trunk"
 	"github.com/switchboard-cc/switchboard/internal/voice"
@@ -259,6 +260,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	a.voice = voice.New(a.calls, store, phones, logger)
 	// Every channel's inbound traffic goes through one pipeline.
 	a.inbound = inbound.New(inbound.Config{Store: store, Adapters: adapters, Router: router.Route, Phones: phones, Logger: logger,
+		Surveys: &survey.Service{Store: store, Clock: desk.SystemClock{}},
 		Media: &attach.Inbound{Blobs: blobs, Client: mediaClient, Logger: logger, Retry: mediaRetry, Clock: desk.SystemClock{},
 			FirstAttempt: mediaFirstAttempt}})
 	reg.MustRegister(a.inbound.Collectors()...)

@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
+	"github.com/switchboard-cc/switchboard/internal/survey"
 	"github.com/switchboard-cc/switchboard/internal/voice"
 )
 
@@ -32,6 +33,7 @@ func newUseCases(store *sqlstore.Store, adapters *registry.Registry, phones phon
 		Drafts:    &macro.Service{Store: store, Clock: clock},
 		Macros:    &macro.Applier{Store: store, Clock: clock},
 		Merges:    &merge.Service{Store: store},
+		Surveys:   &survey.Service{Store: store, Clock: clock},
 		Cards:     &card.Service{Store: store, Client: client, Clock: clock},
 		Voice:     calls,
 		Inbound:   in,

@@ -90,7 +90,6 @@ type Store interface {
 	PeopleService
 	CardService
 	InternalConversationService
-	SurveyService
 	DraftService
 	MessageService
 	EventService

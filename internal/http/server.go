@@ -25,6 +25,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/privacy"
+	"github.com/switchboard-cc/switchboard/internal/survey"
 	"github.com/switchboard-cc/switchboard/internal/voice"
 )
 
@@ -122,6 +123,8 @@ type UseCases struct {
 	Macros *macro.Applier
 	// Merges merges conversations (C8) and customers (F1).
 	Merges *merge.Service
+	// Surveys records CSAT survey answers (C12).
+	Surveys *survey.Service
 	// Cards fetches conversations' context cards (F4).
 	Cards *card.Service
 	// Voice is the calls' use cases (issue 10).
@@ -155,6 +158,7 @@ type Server struct {
 	drafts   *macro.Service
 	macros   *macro.Applier
 	merges   *merge.Service
+	surveys  *survey.Service
 	cards    *card.Service
 	inbound  *inbound.Pipeline
 	voice    *voice.Calls
@@ -200,7 +204,7 @@ func NewServer(cfg Config) *Server {
 		timeouts: cfg.Timeouts.withDefaults(),
 	}
 	s.anon = &anonLimiter{n: map[string]int{}}
-	s.outbound, s.compose, s.drafts, s.macros, s.merges, s.cards = cfg.Replies, cfg.Compose, cfg.Drafts, cfg.Macros, cfg.Merges, cfg.Cards
+	s.outbound, s.compose, s.drafts, s.macros, s.merges, s.surveys, s.cards = cfg.Replies, cfg.Compose, cfg.Drafts, cfg.Macros, cfg.Merges, cfg.Surveys, cfg.Cards
 	s.voice, s.inbound, s.phones, s.org = cfg.Voice, cfg.Inbound, cfg.Phones, cfg.OrgRegion
 	s.setup.token.Store(&cfg.SetupToken)
 	for _, rt := range s.routes() {

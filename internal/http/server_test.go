@@ -31,6 +31,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/privacy"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
+	"github.com/switchboard-cc/switchboard/internal/survey"
 	"github.com/switchboard-cc/switchboard/internal/voice"
 )
 
@@ -101,7 +102,13 @@ func (c *envConfig) useCases() UseCases {
 		media = &attach.Inbound{Blobs: c.Blobs, Client: c.MediaClient, Logger: c.Logger, Retry: c.MediaRetry, Clock: c.Clock,
 			FirstAttempt: c.MediaFirstAttempt}
 	}
-	in := inbound.New(inbound.Config{Store: st, Adapters: c.Channels, Phones: phones, Media: media, Logger: c.Logger})
+	inCfg := inbound.Config{Store: st, Adapters: c.Channels, Phones: phones, Media: media, Logger: c.Logger}
+	var surveys *survey.Service
+	if ss, ok := st.(survey.Store); ok {
+		surveys = &survey.Service{Store: ss, Clock: c.Clock}
+		inCfg.Surveys = surveys
+	}
+	in := inbound.New(inCfg)
 	c.Registry.MustRegister(in.Collectors()...)
 	var macros *macro.Applier
 	if ms, ok := st.(macro.Store); ok {
@@ -115,6 +122,7 @@ func (c *envConfig) useCases() UseCases {
 		Replies:   replies,
 		Macros:    macros,
 		Merges:    merges,
+		Surveys:   surveys,
 		Compose:   &compose.Service{Store: st, Outbound: replies, Phones: phones},
 		Drafts:    &macro.Service{Store: st, Clock: c.Clock},
 		Cards:     &card.Service{Store: st, Clock: c.Clock},

@@ -16,7 +16,7 @@ func (s *Server) handleSurveyAnswer(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	sys := desk.NewContextWithActor(r.Context(), desk.SystemActor)
-	if err := s.cfg.Store.AnswerSurvey(sys, r.PathValue("token"), req.Rating); err != nil {
+	if err := s.surveys.Answer(sys, r.PathValue("token"), req.Rating); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -40,7 +40,7 @@ func (s *Server) handleSurveyPageAnswer(w http.ResponseWriter, r *http.Request) 
 		rating = 0 // refused below with the field error
 	}
 	sys := desk.NewContextWithActor(r.Context(), desk.SystemActor)
-	err = s.cfg.Store.AnswerSurvey(sys, r.PathValue("token"), rating)
+	err = s.surveys.Answer(sys, r.PathValue("token"), rating)
 	d := surveyPageData{Title: "Thank you", Message: "Thank you for your feedback."}
 	status := http.StatusOK
 	switch {

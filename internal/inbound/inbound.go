@@ -50,8 +50,17 @@ type Config struct {
 	Phones phone.Book
 	// Media fetches, checks and stores inbound files (issue 5); nil
 	// refuses provider-hosted files as unavailable.
-	Media  *attach.Inbound
-	Logger *slog.Logger
+	Media *attach.Inbound
+	// Surveys answers CSAT surveys by reply (C12): every new inbound
+	// message is offered to it once stored; nil answers none.
+	Surveys Surveys
+	Logger  *slog.Logger
+}
+
+// Surveys takes a customer's reply as the answer to their open CSAT
+// survey when it is one (internal/survey.Service).
+type Surveys interface {
+	AnswerReply(ctx context.Context, res *desk.IngestResult) bool
 }
 
 // Pipeline is the inbound use case; it implements desk.ChannelInbound for
@@ -140,10 +149,20 @@ func (p *Pipeline) Ingest(ctx context.Context, in *desk.InboundMessage) (*desk.I
 	if err != nil {
 		return nil, err
 	}
-	if !res.Duplicate {
-		p.ingested.Inc()
-	}
+	p.ingestedNew(ctx, res)
 	return res, nil
+}
+
+// ingestedNew counts a message stored for the first time and offers it
+// to the surveys as an answer (C12).
+func (p *Pipeline) ingestedNew(ctx context.Context, res *desk.IngestResult) {
+	if res.Duplicate {
+		return
+	}
+	p.ingested.Inc()
+	if p.cfg.Surveys != nil {
+		p.cfg.Surveys.AnswerReply(ctx, res)
+	}
 }
 
 // Key keys an inbound message's phone numbers (issue 16) as its channel
@@ -183,8 +202,8 @@ func (p *Pipeline) ingestChannelMessage(ctx context.Context, cfg *desk.ChannelCo
 		// A repeat keeps the files of its first delivery.
 		p.cfg.Media.Discard(context.WithoutCancel(ctx), in.Attachments)
 	}
-	if err == nil && !res.Duplicate {
-		p.ingested.Inc()
+	if err == nil {
+		p.ingestedNew(ctx, res)
 	}
 	return err
 }

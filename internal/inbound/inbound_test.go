@@ -14,7 +14,9 @@ import (
 // TestDeliver runs the inbound use case without HTTP on a real store: a
 // channel's message is keyed with the server's country, stored in the
 // channel's queue once (a repeat is a duplicate), a receipt
-// of an unknown message is skipped, and an invalid message is EINVALID.
+// of an unknown message is skipped, and an invalid message is EINVALID;
+// every message stored for the first time, and no repeat, is offered to
+// the surveys as an answer (C12).
 func TestDeliver(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -32,7 +34,8 @@ func TestDeliver(t *testing.T) {
 	if err := st.CreateChannel(sys, cfg); err != nil {
 		t.Fatal(err)
 	}
-	p := inbound.New(inbound.Config{Store: st, Phones: phone.Book{Region: "US"}})
+	surveys := &offers{}
+	p := inbound.New(inbound.Config{Store: st, Phones: phone.Book{Region: "US"}, Surveys: surveys})
 	msg := desk.InboundMessage{From: "(202) 555-0143", Text: "hello", Type: desk.TypeText, ExternalID: "SM1"}
 	for range 2 {
 		if err := p.Deliver(sys, cfg, &desk.WebhookResult{Messages: []desk.InboundMessage{msg},
@@ -55,4 +58,18 @@ func TestDeliver(t *testing.T) {
 	if err := p.Deliver(sys, cfg, &desk.WebhookResult{Messages: []desk.InboundMessage{bad}}); desk.ErrorKind(err) != desk.EINVALID {
 		t.Fatalf("empty text: %v, want EINVALID", err)
 	}
+	if _, err := p.Ingest(sys, &desk.InboundMessage{Channel: desk.ChannelSMS, From: "(202) 555-0143", To: "support", Text: "5", Type: desk.TypeText, ExternalID: "API1"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(surveys.texts) != 2 || surveys.texts[0] != "hello" || surveys.texts[1] != "5" {
+		t.Fatalf("offered to the surveys: %q, want each new message once", surveys.texts)
+	}
+}
+
+// offers records the messages offered to the surveys.
+type offers struct{ texts []string }
+
+func (o *offers) AnswerReply(_ context.Context, res *desk.IngestResult) bool {
+	o.texts = append(o.texts, res.Message.Text)
+	return false
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/phone"
+	"github.com/switchboard-cc/switchboard/internal/survey"
 )
 
 // Store is what applying a macro to a conversation (E2) reads and writes:
@@ -137,7 +138,7 @@ func (a *Applier) settle(ctx context.Context, c, after *desk.Conversation, m *de
 	if err := desk.CheckFormComplete(form, after, c.Status); err != nil {
 		return false, err
 	}
-	if !desk.SurveyDue(after, c.Status) {
+	if !survey.Due(after, c.Status) {
 		return false, nil
 	}
 	if q == nil {

@@ -107,9 +107,6 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 	if len(s.lanes) == 0 {
 		s.publishIngest(res, trace.Parent(ctx)) // the lanes publish on commit
 	}
-	if !res.Duplicate {
-		s.answerSurveyByReply(ctx, res)
-	}
 	return res, nil
 }
 

@@ -2,24 +2,20 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/survey"
 )
 
-// surveyAnswerWindow is how long after sending a reply of 1-5 counts as
-// the survey's answer.
-const surveyAnswerWindow = 7 * 24 * time.Hour
-
 // sendSurveyTx sends the CSAT survey (C12) when c has just been solved or
-// closed in a queue that enables surveys and never had one: a message on
+// closed in a queue that enables surveys and never had one (survey.Due,
+// with the queue as read inside the transaction): a message on
 // the conversation's channel, through the outbox when a channel is
 // configured for its sender. It returns the message's ID, or 0.
 func (s *Store) sendSurveyTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, oldStatus string, now time.Time) (desk.ID, error) {
-	if !desk.SurveyDue(c, oldStatus) {
+	if !survey.Due(c, oldStatus) {
 		return 0, nil
 	}
 	var enabled bool
@@ -30,14 +26,12 @@ func (s *Store) sendSurveyTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor,
 }
 
 // sendSurveyNowTx sends c's CSAT survey (C12), which the caller has found
-// due: a message on the conversation's channel, through the outbox when a
+// due (survey.Due): the survey.Question with a fresh token, a message on the conversation's channel, through the outbox when a
 // channel is configured for its sender. It returns the message's ID.
 func (s *Store) sendSurveyNowTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, now time.Time) (desk.ID, error) {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	token := hex.EncodeToString(b[:])
+	token := survey.NewToken()
 	m := &desk.Message{ConversationID: c.ID, Kind: desk.KindMessage, Direction: desk.DirectionOut, Type: desk.TypeText,
-		Text: desk.SurveyQuestion(s.publicURL, token), Channel: c.Channel, From: c.SenderAddress, To: c.ContactAddress,
+		Text: survey.Question(s.publicURL, token), Channel: c.Channel, From: c.SenderAddress, To: c.ContactAddress,
 		DeliveryState: desk.DeliveryQueued, CreatedAt: now}
 	var channelID int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM channels WHERE kind = $1 AND sender = $2 ORDER BY id LIMIT 1`, c.Channel, c.SenderAddress).Scan(&channelID)
@@ -55,45 +49,43 @@ func (s *Store) sendSurveyNowTx(ctx context.Context, tx *sql.Tx, actor *desk.Act
 	return m.ID, s.insertEventTx(ctx, tx, c.ID, desk.EventSurveySent, actor, micros(now), map[string]any{"message_id": m.ID.String()})
 }
 
-// AnswerSurvey stores the rating for the survey with the token; the token
-// is the credential, so no actor is needed (the public survey page).
-func (s *Store) AnswerSurvey(ctx context.Context, token string, rating int) error {
-	if rating < 1 || rating > 5 {
-		return desk.FieldErrorf("rating", "rating must be 1 to 5")
-	}
+// FindSurveyByToken returns the conversation whose survey has the token
+// and that survey; ENOTFOUND for none.
+func (s *Store) FindSurveyByToken(ctx context.Context, token string) (desk.ID, *desk.Survey, error) {
 	var id desk.ID
-	var answered sql.NullInt64
-	err := s.rd.QueryRowContext(ctx, `SELECT id, survey_answered_at FROM conversations WHERE survey_token = $1`, token).Scan(&id, &answered)
+	var sent int64
+	var rating, answered sql.NullInt64
+	err := s.rd.QueryRowContext(ctx, `SELECT id, survey_sent_at, survey_rating, survey_answered_at FROM conversations WHERE survey_token = $1`, token).
+		Scan(&id, &sent, &rating, &answered)
 	if isNoRows(err) || token == "" {
-		return notFound("survey")
+		return 0, nil, notFound("survey")
 	} else if err != nil {
-		return err
+		return 0, nil, err
 	}
-	if answered.Valid {
-		return desk.CodedErrorf(desk.ECONFLICT, "survey_answered", "this survey has been answered already")
+	sv := &desk.Survey{SentAt: fromMicros(sent), AnsweredAt: nullTime(answered)}
+	if rating.Valid {
+		r := int(rating.Int64)
+		sv.Rating = &r
 	}
-	return s.recordRating(ctx, id, rating, "web")
+	return id, sv, nil
 }
 
-// answerSurveyByReply records an inbound "1".."5" as the answer to the
-// customer's latest unanswered survey of the last week, if any.
-func (s *Store) answerSurveyByReply(ctx context.Context, res *desk.IngestResult) {
-	rating, ok := desk.SurveyRating(res.Message.Text)
-	if !ok || res.Customer == nil {
-		return
-	}
+// LatestOpenSurvey returns the conversation of the customer's most recent
+// unanswered survey sent at or after since; ENOTFOUND for none.
+func (s *Store) LatestOpenSurvey(ctx context.Context, customerID desk.ID, since time.Time) (desk.ID, error) {
 	var id desk.ID
 	err := s.rd.QueryRowContext(ctx, `SELECT id FROM conversations WHERE customer_id = $1 AND survey_sent_at >= $2 AND survey_answered_at IS NULL
-		ORDER BY survey_sent_at DESC, id DESC LIMIT 1`, int64(res.Customer.ID), micros(s.now().Add(-surveyAnswerWindow))).Scan(&id)
-	if err == nil {
-		// The message is stored whatever happens here; a lost race with
-		// the web answer leaves the first answer in place.
-		_ = s.recordRating(ctx, id, rating, "reply")
+		ORDER BY survey_sent_at DESC, id DESC LIMIT 1`, int64(customerID), micros(since)).Scan(&id)
+	if isNoRows(err) {
+		return 0, notFound("survey")
 	}
+	return id, err
 }
 
-// recordRating stores an answer once, with a survey_answered event.
-func (s *Store) recordRating(ctx context.Context, id desk.ID, rating int, via string) error {
+// WriteSurveyAnswer stores the rating of a conversation's survey once,
+// with a survey_answered event naming via, in one transaction: ECONFLICT
+// survey_answered when it was answered meanwhile.
+func (s *Store) WriteSurveyAnswer(ctx context.Context, id desk.ID, rating int, via string) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		now := micros(s.now())
 		res, err := tx.ExecContext(ctx, `UPDATE conversations SET survey_rating = $1, survey_answered_at = $2 WHERE id = $3 AND survey_answered_at IS NULL`, rating, now, int64(id))
@@ -112,7 +104,7 @@ func (s *Store) recordRating(ctx context.Context, id desk.ID, rating int, via st
 }
 
 // keepLatestSurveyTx leaves only the most recent survey of two merged
-// conversations (C8), on the survivor.
+// conversations (C8), on the survivor (survey.Merged).
 func (s *Store) keepLatestSurveyTx(ctx context.Context, tx *sql.Tx, survivor, older *desk.Conversation) error {
 	if older.Survey == nil {
 		return nil
@@ -128,7 +120,7 @@ func (s *Store) keepLatestSurveyTx(ctx context.Context, tx *sql.Tx, survivor, ol
 		WHERE id = $1`, int64(older.ID)); err != nil {
 		return err
 	}
-	if survivor.Survey != nil && !older.Survey.SentAt.After(survivor.Survey.SentAt) {
+	if !survey.Merged(survivor.Survey, older.Survey) {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE conversations SET survey_token = $1, survey_sent_at = $2, survey_rating = $3, survey_answered_at = $4 WHERE id = $5`,

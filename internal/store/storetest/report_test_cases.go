@@ -135,7 +135,7 @@ func testReportScriptedDays(t *testing.T, open Opener) {
 	}
 	survey := msgs[len(msgs)-1].Text
 	token := survey[strings.LastIndex(survey, "/")+1:]
-	if err := f.s.AnswerSurvey(f.sys, token, 4); err != nil {
+	if err := f.answerSurvey(token, 4); err != nil {
 		t.Fatal(err)
 	}
 	to("2026-03-10 11:00")

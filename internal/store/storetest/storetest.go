@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/macro"
 	"github.com/switchboard-cc/switchboard/internal/merge"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
+	"github.com/switchboard-cc/switchboard/internal/survey"
 )
 
 // Clock is a settable clock for tests.
@@ -227,6 +228,16 @@ func wantField(t *testing.T, err error, code, field string) {
 // (internal/merge) over the store under test.
 func (f *fixture) mergeConversations(ctx context.Context, id, otherID desk.ID) (*desk.Conversation, error) {
 	return (&merge.Service{Store: f.s.(merge.Store)}).Conversations(ctx, id, otherID)
+}
+
+// surveys is the survey use case over the store.
+func (f *fixture) surveys() *survey.Service {
+	return &survey.Service{Store: f.s.(survey.Store), Clock: f.clock}
+}
+
+// answerSurvey answers a survey on its page, through the survey use case.
+func (f *fixture) answerSurvey(token string, rating int) error {
+	return f.surveys().Answer(f.sys, token, rating)
 }
 
 func (f *fixture) mergeCustomers(ctx context.Context, id, otherID desk.ID) (*desk.Customer, error) {

@@ -34,12 +34,15 @@ func newSurveyFixture(t *testing.T, open Opener, publicURL string) *surveyFixtur
 	return sf
 }
 
+// ingest stores an inbound WhatsApp message and, as the inbound pipeline
+// does, offers it to the surveys as an answer by reply.
 func (sf *surveyFixture) ingest(from, ext, text string, q desk.ID) *desk.IngestResult {
 	sf.t.Helper()
 	res, err := sf.s.IngestMessage(sf.sys, &desk.InboundMessage{Channel: desk.ChannelWhatsApp, From: from, To: "15550200", Text: text, ExternalID: ext, QueueID: q})
 	if err != nil {
 		sf.t.Fatal(err)
 	}
+	sf.surveys().AnswerReply(sf.sys, res)
 	return res
 }
 
@@ -82,12 +85,12 @@ func testSurveys(t *testing.T, open Opener) {
 		t.Fatalf("second survey: %+v", jobs)
 	}
 	// Answers: rating checked, unknown token, then stored once.
-	wantCode(t, f.s.AnswerSurvey(f.sys, token, 6), desk.EINVALID)
-	wantCode(t, f.s.AnswerSurvey(f.sys, "nope", 3), desk.ENOTFOUND)
-	if err := f.s.AnswerSurvey(f.sys, token, 4); err != nil {
+	wantCode(t, f.answerSurvey(token, 6), desk.EINVALID)
+	wantCode(t, f.answerSurvey("nope", 3), desk.ENOTFOUND)
+	if err := f.answerSurvey(token, 4); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, f.s.AnswerSurvey(f.sys, token, 5), "survey_answered")
+	wantCode(t, f.answerSurvey(token, 5), "survey_answered")
 	if got, _ := f.s.FindConversationByID(ctx, c.ID); got.Survey == nil || got.Survey.Rating == nil || *got.Survey.Rating != 4 || got.Survey.AnsweredAt == nil {
 		t.Fatalf("answer: %+v", got.Survey)
 	}
