@@ -208,8 +208,12 @@ func (s *Store) RollUpReportFacts(ctx context.Context, n int) (int, error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		if len(ids) == 0 { // all in: reports may read the cells
-			_, err := tx.ExecContext(ctx, `UPDATE report_rollup_state SET pending = FALSE WHERE pending`)
+		if len(ids) == 0 {
+			// All in — unless another node holds facts it is adding (the
+			// SKIP LOCKED above passed them; they still read as not rolled
+			// up here until it commits): then that node clears the flag.
+			_, err := tx.ExecContext(ctx, `UPDATE report_rollup_state SET pending = FALSE
+				WHERE pending AND NOT EXISTS (SELECT 1 FROM report_facts WHERE NOT rolled_up)`)
 			return err
 		}
 		for i := 0; i < len(ids); i += 1000 { // within SQLite's variable limit
