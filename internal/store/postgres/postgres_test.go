@@ -111,21 +111,5 @@ func TestSearchCacheSeesOtherNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	customers := func() int {
-		t.Helper()
-		res, err := a.Search(ctx, desk.SearchQuery{Text: "zanzibar"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return len(res.Customers.Items)
-	}
-	if n, m := customers(), customers(); n != 0 || m != 0 {
-		t.Fatalf("before: %d, %d customers", n, m)
-	}
-	if err := b.CreateCustomer(ctx, &desk.Customer{Name: "Zanzibar Smith"}); err != nil {
-		t.Fatal(err)
-	}
-	if n := customers(); n != 1 {
-		t.Fatalf("after the other node's write: %d customers, want 1", n)
-	}
+	storetest.SearchCacheSeesOtherWriter(t, a, b)
 }

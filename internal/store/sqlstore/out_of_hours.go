@@ -76,24 +76,8 @@ func (s *Store) SetOutOfHours(ctx context.Context, o *desk.OutOfHours) error {
 // enabled and that have a calendar (system): without one a queue is never
 // closed.
 func (s *Store) FindOutOfHoursQueues(ctx context.Context) ([]desk.ID, error) {
-	if err := requireSystem(ctx); err != nil {
-		return nil, err
-	}
-	rows, err := s.rd.QueryContext(ctx, `SELECT o.queue_id FROM queue_out_of_hours o JOIN queue_calendars c ON c.queue_id = o.queue_id
+	return s.systemIDs(ctx, `SELECT o.queue_id FROM queue_out_of_hours o JOIN queue_calendars c ON c.queue_id = o.queue_id
 		WHERE o.enabled = $1 ORDER BY o.queue_id`, true)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []desk.ID
-	for rows.Next() {
-		var id desk.ID
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // LoadOutOfHours reads a queue's reply and calendar (system); the

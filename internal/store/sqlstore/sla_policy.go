@@ -109,21 +109,5 @@ func (s *Store) DeleteSLAPolicy(ctx context.Context, id desk.ID) error {
 // FindSLAPolicyQueues lists the queues with at least one policy (system):
 // the SLA tracker skips changes of conversations in other queues.
 func (s *Store) FindSLAPolicyQueues(ctx context.Context) ([]desk.ID, error) {
-	if err := requireSystem(ctx); err != nil {
-		return nil, err
-	}
-	rows, err := s.rd.QueryContext(ctx, `SELECT DISTINCT queue_id FROM sla_policies ORDER BY queue_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []desk.ID
-	for rows.Next() {
-		var id desk.ID
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return s.systemIDs(ctx, `SELECT DISTINCT queue_id FROM sla_policies ORDER BY queue_id`)
 }

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"database/sql"
 	"testing"
 
@@ -73,4 +74,30 @@ func testSearchCache(t *testing.T, open Opener) {
 	}
 	twice(f.sup, "courier", 1)
 	twice(f.sup, "parcel", 0)
+}
+
+// SearchCacheSeesOtherWriter checks that a search repeated through
+// reader sees what writer — another store on the same database (another
+// node, or another process on the same SQLite file) — committed: the
+// cached result's generation is the database's, not the store's.
+func SearchCacheSeesOtherWriter(t *testing.T, reader, writer desk.Store) {
+	t.Helper()
+	ctx := desk.NewContextWithActor(context.Background(), desk.SystemActor)
+	customers := func() int {
+		t.Helper()
+		res, err := reader.Search(ctx, desk.SearchQuery{Text: "zanzibar"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(res.Customers.Items)
+	}
+	if n, m := customers(), customers(); n != 0 || m != 0 {
+		t.Fatalf("before: %d, %d customers", n, m)
+	}
+	if err := writer.CreateCustomer(ctx, &desk.Customer{Name: "Zanzibar Smith"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := customers(); n != 1 {
+		t.Fatalf("after the other store's write: %d customers, want 1", n)
+	}
 }
