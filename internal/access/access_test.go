@@ -150,3 +150,14 @@ func TestRequireFailsClosed(t *testing.T) {
 		t.Fatalf("got %v, want an internal error", err)
 	}
 }
+
+// BenchmarkRequire is the cost a guarded call adds before the store.
+func BenchmarkRequire(b *testing.B) {
+	g := Wrap(panicStore{})
+	ctx := ctxOf(&desk.Actor{AgentID: 8, Role: desk.RoleSupervisor})
+	for b.Loop() {
+		if err := g.require(ctx, "UpdateQueue"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

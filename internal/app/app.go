@@ -155,9 +155,10 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	a := &App{cfg: c, log: logger, stdout: stdout, store: store}
-	// Users' requests (HTTP, the WebSocket hub, data protection, the use
-	// cases they call) reach the store through the access rules; the
-	// server's own work below uses it directly, as the system actor.
+	// Users' requests (HTTP, the WebSocket hub, data protection, calls and
+	// the other use cases they call) reach the store through the access
+	// rules (internal/access); the server's own work below uses it
+	// directly, as the system actor.
 	guarded := access.Wrap(store)
 	// Numbers stored as bare national digits before the store knew the
 	// country are keyed again with it, once per region (issue 16).
@@ -252,7 +253,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(hub.Collectors()...)
 
-	if a.calls, a.trunk, err = newCalls(&c, store, hub, router.Route, blobs, logger); err != nil {
+	if a.calls, a.trunk, err = newCalls(&c, guarded, hub, router.Route, blobs, logger); err != nil {
 		return nil, fmt.Errorf("calls: %w", err)
 	}
 	// Several nodes: a call's actions go to the node owning it.
