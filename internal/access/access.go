@@ -37,6 +37,11 @@ type Guard struct {
 // Wrap returns s behind the rules.
 func Wrap(s Store) *Guard { return &Guard{Store: s} }
 
+// Require checks the actor of ctx against op's line in Rules, for a use
+// case that refuses a caller before it starts (before decoding or
+// validating a request, so a refused caller learns nothing else).
+func Require(ctx context.Context, op string) error { return (*Guard)(nil).require(ctx, op) }
+
 // require checks the actor of ctx against op's line in Rules: the same
 // EUNAUTHENTICATED and EFORBIDDEN errors as desk.RequireRole. An
 // operation missing from the table is refused, so a guarded method
