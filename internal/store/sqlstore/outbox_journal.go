@@ -36,7 +36,7 @@ func (s *Store) journalInOne(sending []desk.SendMark, outcomes []desk.SendOutcom
 	return true
 }
 
-// journalOne writes a batch journalInOne accepted in one statement and
+// journalOne writes a batch journalInOne accepted in one call and
 // sets which marks held.
 func (s *Store) journalOne(ctx context.Context, sending []desk.SendMark, outcomes []desk.SendOutcome) error {
 	sentJobs, msgs, exts := make([]int64, len(outcomes)), make([]int64, len(outcomes)), make([]*string, len(outcomes))
