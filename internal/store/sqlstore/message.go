@@ -128,6 +128,10 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 // createMessageTx inserts an agent's message, its send job (returned, if
 // any) and touches the conversation inside tx.
 func (s *Store) createMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message, switched bool, at int64, lease time.Duration) (*desk.SendJob, error) {
+	if s.dialect.WritableCTE && m.Kind == desk.KindMessage && m.Send != nil && len(m.Attachments) == 0 &&
+		m.Channel != desk.ChannelEmail && !switched {
+		return s.replyInOneTx(ctx, tx, m, at, lease)
+	}
 	if err := s.txRow(ctx, tx, qReplyMessage, int64(m.ConversationID), m.Kind, m.Direction, m.Type, m.Text, m.Channel, m.From, m.To,
 		idArg(m.AuthorID), m.DeliveryState, at).Scan(&m.ID); err != nil {
 		return nil, err
