@@ -12,7 +12,7 @@ import (
 
 // TestFramesFollowContract: the frames the adapter builds for a visitor
 // — a reply with files (Send), the history with files refused and
-// pending, seen, a rate-limit error — validate against the document's
+// pending and a reply not sent yet, seen, a rate-limit error — validate against the document's
 // LiveChatServerFrame, every server type is covered by the document, and
 // a frame made wrong on purpose fails.
 func TestFramesFollowContract(t *testing.T) {
@@ -34,6 +34,8 @@ func TestFramesFollowContract(t *testing.T) {
 			Attachments: []desk.Attachment{{ID: 13, Name: "big.mov", Refused: "media_too_large"}, {ID: 14, Name: "later.jpg", Pending: true}}},
 		{ConversationID: 5, ExternalID: "lc-k1", Direction: desk.DirectionOut, To: "v-me", Text: "the guide", DeliveryState: desk.DeliverySeen,
 			CreatedAt: now, Attachments: []desk.Attachment{pdf}},
+		// A reply the outbox has not sent yet: no provider ID.
+		{ConversationID: 5, Direction: desk.DirectionOut, To: "v-me", Text: "on its way", DeliveryState: desk.DeliveryQueued, CreatedAt: now},
 	}
 	frames := []Event{<-sock.out, <-sock.out,
 		{Type: EventHistory, Messages: historyEvents("v-me", thread, testLinks(), now)},
