@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/switchboard-cc/switchboard/internal/access"
 	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/backup"
@@ -154,6 +155,11 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	a := &App{cfg: c, log: logger, stdout: stdout, store: store}
+	// Users' requests (HTTP, the WebSocket hub, data protection, calls and
+	// the other use cases they call) reach the store through the access
+	// rules (internal/access); the server's own work below uses it
+	// directly, as the system actor.
+	guarded := access.Wrap(store)
 	// Numbers stored as bare national digits before the store knew the
 	// country are keyed again with it, once per region (issue 16).
 	if err := store.RekeyRegion(ctx, c.PhoneRegion); err != nil {
@@ -202,7 +208,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 			return a.voice.Offer(ctx, actor, creds, callID, offer)
 		}
 	}
-	hub, evbus, nats, err := startRealtime(ctx, &c, store, tokens, offers, logger, a.board.OnEvent, relay.OnSignal)
+	hub, evbus, nats, err := startRealtime(ctx, &c, guarded, tokens, offers, logger, a.board.OnEvent, relay.OnSignal)
 	if err != nil {
 		return nil, fmt.Errorf("realtime: %w", err)
 	}
@@ -247,7 +253,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(hub.Collectors()...)
 
-	if a.calls, a.trunk, err = newCalls(&c, store, hub, router.Route, blobs, logger); err != nil {
+	if a.calls, a.trunk, err = newCalls(&c, guarded, hub, router.Route, blobs, logger); err != nil {
 		return nil, fmt.Errorf("calls: %w", err)
 	}
 	// Several nodes: a call's actions go to the node owning it.
@@ -257,14 +263,14 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	if a.nodes != nil && a.calls.Service != nil {
 		a.calls.Nodes = a.nodes
 	}
-	a.voice = voice.New(a.calls, store, phones, logger)
+	a.voice = voice.New(a.calls, guarded, phones, logger)
 	// Every channel's inbound traffic goes through one pipeline.
 	a.inbound = inbound.New(inbound.Config{Store: store, Adapters: adapters, Router: router.Route, Phones: phones, Logger: logger,
 		Surveys: &survey.Service{Store: store, Clock: desk.SystemClock{}},
 		Media: &attach.Inbound{Blobs: blobs, Client: mediaClient, Logger: logger, Retry: mediaRetry, Clock: desk.SystemClock{},
 			FirstAttempt: mediaFirstAttempt}})
 	reg.MustRegister(a.inbound.Collectors()...)
-	privacySvc, retention := newPrivacy(&c, store, blobs, logger)
+	privacySvc, retention := newPrivacy(&c, guarded, blobs, logger)
 	a.retention = retention
 	if a.backups, err = newBackups(ctx, &c, logger); err != nil {
 		return nil, err
@@ -276,7 +282,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	a.server = sbhttp.NewServer(sbhttp.Config{
 		VAPIDPublicKey: a.pusher.Sender.VAPID.PublicKey(),
 		Tokens:         tokens,
-		Store:          store,
+		Store:          guarded,
 		Clock:          desk.SystemClock{},
 		Logger:         logger,
 		Registry:       reg,
@@ -300,7 +306,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		MediaLinks: links,
 		Widget:     widget,
 		CallScript: callScript,
-		UseCases:   newUseCases(store, adapters, phones, org, outboundClient, a.voice, a.inbound),
+		UseCases:   newUseCases(store, guarded, adapters, phones, org, outboundClient, a.voice, a.inbound),
 		SetupToken: a.setupToken,
 	})
 	// Mail goes through the same inbound pipeline as webhooks.

@@ -3,6 +3,7 @@ package app
 import (
 	"net/http"
 
+	"github.com/switchboard-cc/switchboard/internal/access"
 	"github.com/switchboard-cc/switchboard/internal/card"
 	"github.com/switchboard-cc/switchboard/internal/channel/registry"
 	"github.com/switchboard-cc/switchboard/internal/compose"
@@ -18,23 +19,25 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/voice"
 )
 
-// newUseCases builds the use cases the HTTP handlers call, over the store,
-// beside the calls' and the inbound pipeline New builds for the listeners
-// too. The store hands committed replies to the outbox worker itself, so
+// newUseCases builds the use cases the HTTP handlers call, over the store
+// behind the access rules (guarded), beside the calls' and the inbound
+// pipeline New builds for the listeners too. Applying macros, merging and
+// surveys need store methods outside access.Store, none of them guarded
+// (TestRawUseCasesNeedNoRule): they use the store itself. The store hands committed replies to the outbox worker itself, so
 // sending needs no wake-up call (Notify nil). Context cards are fetched
 // through client, the SSRF-guarded one.
-func newUseCases(store *sqlstore.Store, adapters *registry.Registry, phones phone.Book, org *phone.OrgRegion,
+func newUseCases(store *sqlstore.Store, guarded *access.Guard, adapters *registry.Registry, phones phone.Book, org *phone.OrgRegion,
 	client *http.Client, calls *voice.Calls, in *inbound.Pipeline) sbhttp.UseCases {
 	clock := desk.SystemClock{}
-	replies := &outbound.Service{Store: store, Clock: clock, Channels: store, Adapters: adapters}
+	replies := &outbound.Service{Store: guarded, Clock: clock, Channels: guarded, Adapters: adapters}
 	return sbhttp.UseCases{
 		Replies:   replies,
-		Compose:   &compose.Service{Store: store, Outbound: replies, Phones: phones},
-		Drafts:    &macro.Service{Store: store, Clock: clock},
+		Compose:   &compose.Service{Store: guarded, Outbound: replies, Phones: phones},
+		Drafts:    &macro.Service{Store: guarded, Clock: clock},
 		Macros:    &macro.Applier{Store: store, Clock: clock},
 		Merges:    &merge.Service{Store: store},
 		Surveys:   &survey.Service{Store: store, Clock: clock},
-		Cards:     &card.Service{Store: store, Client: client, Clock: clock},
+		Cards:     &card.Service{Store: guarded, Client: client, Clock: clock},
 		Voice:     calls,
 		Inbound:   in,
 		Phones:    phones,

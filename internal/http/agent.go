@@ -3,6 +3,7 @@ package http
 import (
 	"net/http"
 
+	"github.com/switchboard-cc/switchboard/internal/access"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
@@ -35,7 +36,7 @@ func (s *Server) handleAgentList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleAgentCreate(w http.ResponseWriter, r *http.Request) error {
-	if _, err := desk.RequireRole(r.Context(), desk.RoleAdmin); err != nil {
+	if err := access.Require(r.Context(), "CreateAgent"); err != nil {
 		return err
 	}
 	var req agentCreateRequest

@@ -3,6 +3,7 @@ package http
 import (
 	"net/http"
 
+	"github.com/switchboard-cc/switchboard/internal/access"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
@@ -89,7 +90,7 @@ func (s *Server) handleChannelCreate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if _, err := desk.RequireRole(r.Context(), desk.RoleAdmin); err != nil {
+	if err := access.Require(r.Context(), "CreateChannel"); err != nil {
 		return err
 	}
 	var req channelCreateRequest

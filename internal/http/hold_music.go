@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/switchboard-cc/switchboard/internal/access"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/media"
 	"github.com/switchboard-cc/switchboard/internal/voice"
@@ -36,7 +37,7 @@ type holdMusicInfo struct {
 // holdMusicQueue checks the caller (supervisor or admin), the queue and
 // that files can be stored.
 func (s *Server) holdMusicQueue(r *http.Request) (desk.ID, error) {
-	if _, err := desk.RequireRole(r.Context(), desk.RoleSupervisor); err != nil {
+	if err := access.Require(r.Context(), "UpdateQueue"); err != nil { // hold music is a queue's setting
 		return 0, err
 	}
 	id, err := pathID(r, "id")

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/switchboard-cc/switchboard/internal/access"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/privacy"
 )
@@ -17,8 +18,8 @@ type confirmRequest struct {
 
 // privacyTarget checks the caller is an admin, reads the customer's ID
 // and the confirmation.
-func (s *Server) privacyTarget(r *http.Request) (desk.ID, error) {
-	if _, err := desk.RequireRole(r.Context(), desk.RoleAdmin); err != nil {
+func (s *Server) privacyTarget(r *http.Request, op string) (desk.ID, error) {
+	if err := access.Require(r.Context(), op); err != nil {
 		return 0, err
 	}
 	id, err := pathID(r, "id")
@@ -38,7 +39,7 @@ func (s *Server) privacyTarget(r *http.Request) (desk.ID, error) {
 
 // handleCustomerErase erases a customer's data (admin, confirmed).
 func (s *Server) handleCustomerErase(w http.ResponseWriter, r *http.Request) error {
-	id, err := s.privacyTarget(r)
+	id, err := s.privacyTarget(r, "EraseCustomer")
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func (s *Server) handleCustomerErase(w http.ResponseWriter, r *http.Request) err
 // handleCustomerExport sends everything stored about a customer as one
 // zip archive (admin, confirmed).
 func (s *Server) handleCustomerExport(w http.ResponseWriter, r *http.Request) error {
-	id, err := s.privacyTarget(r)
+	id, err := s.privacyTarget(r, "ExportCustomer")
 	if err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ type retentionRequest struct {
 
 // handleQueueRetention sets a queue's retention policy (admin).
 func (s *Server) handleQueueRetention(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.privacyStore(r)
+	ps, err := s.privacyStore(r, "SetRetentionPolicy")
 	if err != nil {
 		return err
 	}
@@ -108,7 +109,7 @@ func (s *Server) handleQueueRetention(w http.ResponseWriter, r *http.Request) er
 // handleRetention lists the queues' policies with what is due now (a dry
 // run: nothing is deleted).
 func (s *Server) handleRetention(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.privacyStore(r)
+	ps, err := s.privacyStore(r, "FindRetentionPolicies")
 	if err != nil {
 		return err
 	}
@@ -133,8 +134,8 @@ func (s *Server) privacy() (*privacy.Service, error) {
 	return s.cfg.Privacy, nil
 }
 
-func (s *Server) privacyStore(r *http.Request) (desk.PrivacyStore, error) {
-	if _, err := desk.RequireRole(r.Context(), desk.RoleAdmin); err != nil {
+func (s *Server) privacyStore(r *http.Request, op string) (desk.PrivacyStore, error) {
+	if err := access.Require(r.Context(), op); err != nil {
 		return nil, err
 	}
 	return s.cfg.Store, nil

@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/switchboard-cc/switchboard/internal/access"
 	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/blob"
@@ -86,6 +87,13 @@ type envConfig struct {
 // useCases builds the server's use cases over its store, as internal/app
 // does for the binary (and its privacy service, if none is set).
 func (c *envConfig) useCases() UseCases {
+	// Users' requests reach the store through the access rules, as in
+	// internal/app; macros, merges and surveys need more of the store
+	// itself than access.Store has, and use it directly, as there.
+	raw := c.Store
+	if as, ok := raw.(access.Store); ok {
+		c.Store = access.Wrap(as)
+	}
 	st := c.Store
 	org := &phone.OrgRegion{Find: st.FindOrganisation}
 	phones := phone.Book{Region: c.DefaultRegion, OrgRegion: org.Get, Channels: phone.CachedChannels(st.FindChannelBySender, 10*time.Second)}
@@ -102,20 +110,20 @@ func (c *envConfig) useCases() UseCases {
 		media = &attach.Inbound{Blobs: c.Blobs, Client: c.MediaClient, Logger: c.Logger, Retry: c.MediaRetry, Clock: c.Clock,
 			FirstAttempt: c.MediaFirstAttempt}
 	}
-	inCfg := inbound.Config{Store: st, Adapters: c.Channels, Phones: phones, Media: media, Logger: c.Logger}
+	inCfg := inbound.Config{Store: raw, Adapters: c.Channels, Phones: phones, Media: media, Logger: c.Logger}
 	var surveys *survey.Service
-	if ss, ok := st.(survey.Store); ok {
+	if ss, ok := raw.(survey.Store); ok {
 		surveys = &survey.Service{Store: ss, Clock: c.Clock}
 		inCfg.Surveys = surveys
 	}
 	in := inbound.New(inCfg)
 	c.Registry.MustRegister(in.Collectors()...)
 	var macros *macro.Applier
-	if ms, ok := st.(macro.Store); ok {
+	if ms, ok := raw.(macro.Store); ok {
 		macros = &macro.Applier{Store: ms, Clock: c.Clock}
 	}
 	var merges *merge.Service
-	if ms, ok := st.(merge.Store); ok {
+	if ms, ok := raw.(merge.Store); ok {
 		merges = &merge.Service{Store: ms}
 	}
 	return UseCases{

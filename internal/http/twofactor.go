@@ -3,6 +3,7 @@ package http
 import (
 	"net/http"
 
+	"github.com/switchboard-cc/switchboard/internal/access"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
@@ -79,7 +80,7 @@ func (s *Server) handleAgentTOTPReset(w http.ResponseWriter, r *http.Request) er
 
 // handleTwoFactorPolicyGet returns the per-role requirement (admin only).
 func (s *Server) handleTwoFactorPolicyGet(w http.ResponseWriter, r *http.Request) error {
-	if _, err := desk.RequireRole(r.Context(), desk.RoleAdmin); err != nil {
+	if err := access.Require(r.Context(), "UpdateTwoFactorPolicy"); err != nil { // read by those who may change it
 		return err
 	}
 	p, err := s.cfg.Store.FindTwoFactorPolicy(r.Context())
@@ -92,7 +93,7 @@ func (s *Server) handleTwoFactorPolicyGet(w http.ResponseWriter, r *http.Request
 
 // handleTwoFactorPolicyUpdate replaces the per-role requirement.
 func (s *Server) handleTwoFactorPolicyUpdate(w http.ResponseWriter, r *http.Request) error {
-	if _, err := desk.RequireRole(r.Context(), desk.RoleAdmin); err != nil {
+	if err := access.Require(r.Context(), "UpdateTwoFactorPolicy"); err != nil {
 		return err
 	}
 	var p desk.TwoFactorPolicy

@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/socket"
 )
 
 // testLinks signs like the server does for Live Chat (relative links).
@@ -128,7 +129,7 @@ func TestHistoryEventsWithoutLinks(t *testing.T) {
 // links the hub signs (not the provider links, nor in the text).
 func TestSendFiles(t *testing.T) {
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	open := func(links FileLinks) (*Channel, *client) {
+	open := func(links FileLinks) (*Channel, *socket.Writer) {
 		t.Helper()
 		hub := NewHub(HubConfig{Links: links})
 		ch, err := New(hub, &desk.ChannelConfig{ID: 3, Kind: desk.ChannelLiveChat, Secrets: map[string]string{"session_secret": "0123456789abcdef"}})
@@ -136,7 +137,7 @@ func TestSendFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		ch.now = func() time.Time { return now }
-		return ch, hub.register("v-me")
+		return ch, hub.register("v-me", nil)
 	}
 	ch, sock := open(nil)
 	msg := &desk.OutboundMessage{IdempotencyKey: "k1", To: "v-me", Text: "the guide", Attachments: []desk.Attachment{
@@ -145,7 +146,7 @@ func TestSendFiles(t *testing.T) {
 	if _, err := ch.Send(t.Context(), msg); err != nil {
 		t.Fatal(err)
 	}
-	e := <-sock.out
+	e := lastEvent(t, sock)
 	if e.Text != "the guide" || len(e.Files) != 1 || e.Files[0].URL != "" {
 		t.Fatalf("without a signer: %+v", e)
 	}
@@ -155,7 +156,7 @@ func TestSendFiles(t *testing.T) {
 	if _, err := ch.Send(t.Context(), msg); err != nil {
 		t.Fatal(err)
 	}
-	e = <-sock.out
+	e = lastEvent(t, sock)
 	if e.Text != "the guide" || e.ID != "lc-k1" || len(e.Files) != 1 {
 		t.Fatalf("sent %+v", e)
 	}
@@ -166,4 +167,18 @@ func TestSendFiles(t *testing.T) {
 	if ids := linkedIDs(t, l, []Event{e}, now.Add(time.Minute)); !slices.Equal(ids, []desk.ID{21}) {
 		t.Fatalf("links to %v", ids)
 	}
+}
+
+// lastEvent decodes the last frame waiting in a held socket's writer.
+func lastEvent(t *testing.T, w *socket.Writer) Event {
+	t.Helper()
+	frames := w.Waiting()
+	if len(frames) == 0 {
+		t.Fatal("nothing was pushed to the socket")
+	}
+	var e Event
+	if err := json.Unmarshal(frames[len(frames)-1], &e); err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

@@ -1,8 +1,13 @@
 package livechat
 
 import (
+	"encoding/json"
 	"sync"
 	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/switchboard-cc/switchboard/internal/socket"
 )
 
 // Event types of the widget protocol (both directions).
@@ -70,9 +75,13 @@ type Event struct {
 }
 
 // sendBuffer bounds the events waiting for one socket: a socket that falls
-// this far behind is closed (the widget reconnects and reloads the
-// history) instead of holding up the sender.
-const sendBuffer = 64
+// this far behind, or whose write takes longer than writeTimeout, is closed
+// with socket.CloseTooSlow (the widget reconnects and reloads the history)
+// instead of holding up the sender — the same policy as the agents' feed.
+const (
+	sendBuffer   = 64
+	writeTimeout = 10 * time.Second
+)
 
 // Hub keeps this node's visitor sockets by visitor. Visitor IDs are random
 // and unique across channels, so a reply reaches its visitor whichever
@@ -80,7 +89,7 @@ const sendBuffer = 64
 // sender address).
 type Hub struct {
 	mu      sync.Mutex
-	sockets map[string]map[*client]struct{}
+	sockets map[string]map[*socket.Writer]struct{}
 	relay   Relay     // nil: this node alone
 	links   FileLinks // nil: files listed without links
 	limits  limiters
@@ -138,25 +147,20 @@ func (h *Hub) visitorTyping(visitor string) {
 	}
 }
 
-// client is one open socket's outgoing queue.
-type client struct {
-	out  chan Event
-	slow chan struct{} // closed when out overflowed
-	once sync.Once
-}
-
 // NewHub returns an empty hub built with c.
 func NewHub(c HubConfig) *Hub {
-	return &Hub{sockets: map[string]map[*client]struct{}{}, relay: c.Relay, links: c.Links}
+	return &Hub{sockets: map[string]map[*socket.Writer]struct{}{}, relay: c.Relay, links: c.Links}
 }
 
-// register adds a socket of the visitor.
-func (h *Hub) register(visitor string) *client {
-	c := &client{out: make(chan Event, sendBuffer), slow: make(chan struct{})}
+// register adds a socket of the visitor. Its writer is held: what is
+// pushed waits until the handler, having written the session and the
+// history itself, starts it.
+func (h *Hub) register(visitor string, conn *websocket.Conn) *socket.Writer {
+	c := socket.New(conn, socket.Config{Limit: sendBuffer, WriteTimeout: writeTimeout, Held: true})
 	k := visitor
 	h.mu.Lock()
 	if h.sockets[k] == nil {
-		h.sockets[k] = map[*client]struct{}{}
+		h.sockets[k] = map[*socket.Writer]struct{}{}
 	}
 	h.sockets[k][c] = struct{}{}
 	h.mu.Unlock()
@@ -164,7 +168,7 @@ func (h *Hub) register(visitor string) *client {
 }
 
 // unregister removes a socket.
-func (h *Hub) unregister(visitor string, c *client) {
+func (h *Hub) unregister(visitor string, c *socket.Writer) {
 	k := visitor
 	h.mu.Lock()
 	delete(h.sockets[k], c)
@@ -177,15 +181,16 @@ func (h *Hub) unregister(visitor string, c *client) {
 // Push queues an event for every open socket of the visitor (a visitor may
 // have several tabs) and reports how many took it. It never blocks.
 func (h *Hub) Push(visitor string, e Event) int {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return 0
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	n := 0
 	for c := range h.sockets[visitor] {
-		select {
-		case c.out <- e:
+		if c.Push(data) {
 			n++
-		default:
-			c.once.Do(func() { close(c.slow) })
 		}
 	}
 	return n

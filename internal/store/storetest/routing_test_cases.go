@@ -11,8 +11,6 @@ func testRoutingRules(t *testing.T, open Opener) {
 	q := f.MustQueue("Sales")
 	sup := f.MustAgent("sup@example.com", desk.RoleSupervisor)
 	ann := f.MustAgent("ann@example.com", desk.RoleAgent)
-	err := f.s.CreateRoutingRule(f.as(ann), &desk.RoutingRule{Name: "x", Channel: desk.ChannelSMS, QueueID: q.ID})
-	wantCode(t, err, desk.EFORBIDDEN)
 	for _, c := range []struct {
 		rule  desk.RoutingRule
 		field string
@@ -54,7 +52,6 @@ func testRoutingRules(t *testing.T, open Opener) {
 	empty := ""
 	_, err = f.s.UpdateRoutingRule(f.as(sup), a.ID, desk.RoutingRuleUpdate{AttributeValue: &empty})
 	wantCode(t, err, desk.EINVALID)
-	wantCode(t, f.s.DeleteRoutingRule(f.as(ann), a.ID), desk.EFORBIDDEN)
 	if err := f.s.DeleteRoutingRule(f.as(sup), a.ID); err != nil {
 		t.Fatal(err)
 	}

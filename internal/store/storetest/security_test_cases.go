@@ -68,17 +68,17 @@ func testTwoFactor(t *testing.T, open Opener) {
 	wantCode(t, f.s.UseTwoFactorStep(f.sys, a.ID, 500), desk.ENOTFOUND)
 }
 
-// testTwoFactorPolicy: the per-role setting is admin-only and validated.
+// testTwoFactorPolicy: the per-role setting is validated and kept (who may
+// set it: internal/access).
 func testTwoFactorPolicy(t *testing.T, open Opener) {
 	f := newFixture(t, open)
-	sup := f.MustAgent("s@example.com", desk.RoleSupervisor)
+	f.MustAgent("s@example.com", desk.RoleSupervisor)
 	admin := f.MustAgent("adm@example.com", desk.RoleAdmin)
 	p, err := f.s.FindTwoFactorPolicy(f.sys)
 	if err != nil || len(p.RequiredRoles) != 0 {
 		t.Fatalf("default policy = %+v, %v", p, err)
 	}
 	want := &desk.TwoFactorPolicy{RequiredRoles: []desk.Role{desk.RoleAdmin, desk.RoleSupervisor, desk.RoleAdmin}}
-	wantCode(t, f.s.UpdateTwoFactorPolicy(f.as(sup), want), desk.EFORBIDDEN)
 	wantCode(t, f.s.UpdateTwoFactorPolicy(f.as(admin), &desk.TwoFactorPolicy{RequiredRoles: []desk.Role{"root"}}), desk.EINVALID)
 	if err := f.s.UpdateTwoFactorPolicy(f.as(admin), want); err != nil {
 		t.Fatal(err)
@@ -104,8 +104,6 @@ func testAudit(t *testing.T, open Opener) {
 		}
 		f.clock.Add(time.Second)
 	}
-	_, _, err := f.s.FindAuditEntries(f.as(a), desk.AuditFilter{})
-	wantCode(t, err, desk.EFORBIDDEN)
 	page, next, err := f.s.FindAuditEntries(f.as(admin), desk.AuditFilter{Limit: 3})
 	if err != nil || len(page) != 3 || next == "" || page[0].Type != desk.AuditRoleChanged || *page[0].ActorID != admin.ID {
 		t.Fatalf("page 1: %+v %q %v", page, next, err)
