@@ -23,7 +23,7 @@ func TestFramesFollowContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	ch.now = func() time.Time { return now }
-	sock := hub.register("v-me")
+	sock := hub.register("v-me", nil) // held: what is pushed waits, as sent
 	pdf := desk.Attachment{ID: 21, Name: "guide.pdf", ContentType: "application/pdf", Size: 4, URL: desk.AttachmentURL(21)}
 	if _, err := ch.Send(t.Context(), &desk.OutboundMessage{IdempotencyKey: "k1", To: "v-me", Text: "the guide", Attachments: []desk.Attachment{pdf}}); err != nil {
 		t.Fatal(err)
@@ -37,7 +37,22 @@ func TestFramesFollowContract(t *testing.T) {
 		// A reply the outbox has not sent yet: no provider ID.
 		{ConversationID: 5, Direction: desk.DirectionOut, To: "v-me", Text: "on its way", DeliveryState: desk.DeliveryQueued, CreatedAt: now},
 	}
-	frames := []Event{<-sock.out, <-sock.out,
+	// The bytes the hub queued for the socket (the reply, seen), then
+	// the frames the handler writes itself.
+	sent := sock.Waiting()
+	if len(sent) != 2 {
+		t.Fatalf("%d frames pushed, want the reply and seen", len(sent))
+	}
+	var types []string
+	for _, data := range sent {
+		frametest.Check(t, frametest.LiveChatServer, data)
+		var e Event
+		if err := json.Unmarshal(data, &e); err != nil {
+			t.Fatal(err)
+		}
+		types = append(types, e.Type)
+	}
+	frames := []Event{
 		{Type: EventHistory, Messages: historyEvents("v-me", thread, testLinks(), now)},
 		{Type: EventHistory, Messages: historyEvents("v-me", nil, nil, now)},
 		*rateLimited("m1", 3*time.Second),
@@ -45,7 +60,6 @@ func TestFramesFollowContract(t *testing.T) {
 		{Type: EventAck, ID: "m1", At: now},
 		{Type: EventTyping, At: now},
 	}
-	var types []string
 	for _, e := range frames {
 		data, _ := json.Marshal(e)
 		frametest.Check(t, frametest.LiveChatServer, data)
