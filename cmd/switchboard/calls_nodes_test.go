@@ -11,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/switchboard-cc/switchboard/internal/http/frametest"
 	"github.com/switchboard-cc/switchboard/internal/media"
 )
 
@@ -36,6 +37,7 @@ func (f *feed) nextCall(typ string) callFrame {
 		if err != nil {
 			f.t.Fatalf("waiting for %s: %v", typ, err)
 		}
+		frametest.Check(f.t, frametest.Server, data)
 		var fr callFrame
 		if json.Unmarshal(data, &fr) == nil && fr.Type == typ {
 			return fr
@@ -245,6 +247,7 @@ func TestCallsAcrossNodes(t *testing.T) {
 	}
 	t.Cleanup(agent2.Close)
 	frame, _ := json.Marshal(map[string]string{"type": "call.offer", "call_id": id2, "sdp": offer2})
+	frametest.Check(t, frametest.Client, frame)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := bobFeed.ws.Write(ctx, websocket.MessageText, frame); err != nil {

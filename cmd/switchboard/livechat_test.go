@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/switchboard-cc/switchboard/internal/channel/livechat"
+	"github.com/switchboard-cc/switchboard/internal/http/frametest"
 	"github.com/switchboard-cc/switchboard/web"
 )
 
@@ -42,6 +44,8 @@ func dialVisitor(tb testing.TB, url, token string) *visitor {
 
 func (v *visitor) send(e livechat.Event) {
 	v.tb.Helper()
+	data, _ := json.Marshal(e)
+	frametest.Check(v.tb, frametest.LiveChatVisitor, data)
 	if err := wsjson.Write(v.ctx, v.conn, e); err != nil {
 		v.tb.Fatal(err)
 	}
@@ -52,8 +56,14 @@ func (v *visitor) next(typ string) livechat.Event {
 	v.tb.Helper()
 	for {
 		var e livechat.Event
-		if err := wsjson.Read(v.ctx, v.conn, &e); err != nil {
+		_, data, err := v.conn.Read(v.ctx)
+		if err != nil {
 			v.tb.Fatalf("waiting for %s: %v", typ, err)
+		}
+		// Every frame is one of the document's (issue 21).
+		frametest.Check(v.tb, frametest.LiveChatServer, data)
+		if err := json.Unmarshal(data, &e); err != nil {
+			v.tb.Fatal(err)
 		}
 		if e.Type == typ {
 			return e

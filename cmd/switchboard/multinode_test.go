@@ -22,6 +22,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/switchboard-cc/switchboard/internal/http/frametest"
 )
 
 const (
@@ -132,6 +134,7 @@ func (f *feed) read(timeout time.Duration) (feedFrame, error) {
 	if err != nil {
 		return feedFrame{}, err
 	}
+	frametest.Check(f.t, frametest.Server, data) // one of the document's frames (issue 21)
 	var fr feedFrame
 	return fr, json.Unmarshal(data, &fr)
 }

@@ -16,11 +16,11 @@ func (s *Service) apply(ctx context.Context, c *Call, effs []Effect) {
 	s.applyTo(ctx, c.ConversationID, effs)
 	for _, e := range effs {
 		if e.Presence && s.notify != nil && e.CallState == desk.CallRinging {
-			s.notify.NotifyAgent(e.AgentID, map[string]any{"type": "call.ringing", "call": c.view()})
+			s.notify.NotifyAgent(e.AgentID, Frame{Type: desk.FrameCallRinging, Call: c.view()})
 		}
 	}
 	if s.notify != nil && c.State == Ended && c.AgentID != 0 {
-		s.notify.NotifyAgent(c.AgentID, map[string]any{"type": "call.ended", "call": c.view()})
+		s.notify.NotifyAgent(c.AgentID, Frame{Type: desk.FrameCallEnded, Call: c.view()})
 	}
 	sys := desk.NewContextWithActor(context.WithoutCancel(ctx), desk.SystemActor)
 	if err := s.store.SaveCall(sys, c.record()); err != nil {
@@ -47,6 +47,14 @@ func (s *Service) applyTo(ctx context.Context, conv desk.ID, effs []Effect) {
 			}
 		}
 	}
+}
+
+// Frame is the live feed's frame about an agent's call: call.ringing or
+// call.ended (desk.FrameCallRinging, desk.FrameCallEnded), with the call
+// as the agent's socket sees it (the OpenAPI document's WsCallFrame).
+type Frame struct {
+	Type string `json:"type"`
+	Call View   `json:"call"`
 }
 
 // View is a call as clients see it.

@@ -138,7 +138,7 @@ func (s *Service) endLost(sys context.Context, r *desk.CallRecord) bool {
 		s.cfg.Log.Error("call: sweeper: recording the end", "conversation", r.ConversationID, "err", err)
 	}
 	if before.AgentID != nil && s.notify != nil {
-		s.notify.NotifyAgent(*before.AgentID, map[string]any{"type": "call.ended", "call": view})
+		s.notify.NotifyAgent(*before.AgentID, Frame{Type: desk.FrameCallEnded, Call: view})
 	}
 	return true
 }

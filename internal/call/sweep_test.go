@@ -29,7 +29,7 @@ type notes struct {
 func (n *notes) NotifyAgent(agent desk.ID, frame any) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.frames = append(n.frames, agent.String()+":"+frame.(map[string]any)["type"].(string))
+	n.frames = append(n.frames, agent.String()+":"+frame.(Frame).Type)
 }
 
 // Two nodes share one store. Node a's answered call is left alone while a

@@ -20,6 +20,17 @@ const (
 	ChangeConversationHandedOff   = "conversation.handed_off"
 )
 
+// ChangeTypes lists every change type, those declared beside their
+// subject (calls, notifications, messages' updates, SLAs) too: the live
+// feed sends each as a frame (see ServerFrameTypes).
+func ChangeTypes() []string {
+	return []string{ChangeConversationCreated, ChangeConversationUpdated, ChangeConversationAssigned,
+		ChangeConversationUnassigned, ChangeConversationTransferred, ChangeConversationHandedOff,
+		ChangeMessageCreated, ChangeMessageUpdated, ChangeAgentStatus, ChangeAgentUpdated, ChangeQueueMembers,
+		ChangeQueueUpdated, ChangeRoutingRules, ChangeCallEvent, ChangeNotificationCreated, ChangeSLABreached,
+		ChangeSLARules, ChangeSLAUpdated}
+}
+
 // Change describes one committed write. IDs that do not apply are zero.
 type Change struct {
 	Type           string `json:"type"`

@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/switchboard-cc/switchboard/internal/channel/livechat"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
@@ -160,5 +162,63 @@ func TestOpenAPISharedConstants(t *testing.T) {
 		if !slices.Equal(c.enum, c.want) {
 			t.Errorf("%s lists %v, the server %v", c.name, c.enum, c.want)
 		}
+	}
+}
+
+// TestOpenAPIWebSocketFrames: the frame unions of the document (issue 21:
+// the sockets' frames are part of the contract) list exactly the types
+// the server sends and takes — the live feed's desk.ServerFrameTypes and
+// desk.ClientFrameTypes, Live Chat's livechat.ServerEventTypes and
+// VisitorEventTypes — each mapped to a member schema whose type enum has
+// it, and the sockets' paths point at them (x-frames).
+func TestOpenAPIWebSocketFrames(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(openAPIDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas := doc.Components.Schemas
+	for _, c := range []struct {
+		union, path, side string
+		want              []string
+	}{
+		{"WsServerFrame", "/api/v1/ws", "server", desk.ServerFrameTypes()},
+		{"WsClientFrame", "/api/v1/ws", "client", desk.ClientFrameTypes()},
+		{"LiveChatServerFrame", "/api/v1/livechat/{channel_id}/ws", "server", livechat.ServerEventTypes()},
+		{"LiveChatVisitorFrame", "/api/v1/livechat/{channel_id}/ws", "client", livechat.VisitorEventTypes()},
+	} {
+		u := schemas[c.union]
+		if u == nil || u.Value.Discriminator == nil || u.Value.Discriminator.PropertyName != "type" {
+			t.Errorf("%s is not a union discriminated by type", c.union)
+			continue
+		}
+		mapping := u.Value.Discriminator.Mapping
+		if got, want := slices.Sorted(maps.Keys(mapping)), slices.Sorted(slices.Values(c.want)); !slices.Equal(got, want) {
+			t.Errorf("%s maps %v, the server's frame types are %v", c.union, got, want)
+		}
+		// Every member's type enum is mapped to it, and only to it.
+		var listed []string
+		for _, m := range u.Value.OneOf {
+			for _, v := range m.Value.Properties["type"].Value.Enum {
+				listed = append(listed, v.(string))
+				if mapping[v.(string)].Ref != m.Ref {
+					t.Errorf("%s maps %s to %q, but %s lists it", c.union, v, mapping[v.(string)].Ref, m.Ref)
+				}
+			}
+		}
+		if got, want := slices.Sorted(slices.Values(listed)), slices.Sorted(maps.Keys(mapping)); !slices.Equal(got, want) {
+			t.Errorf("%s members list types %v, the mapping %v", c.union, got, want)
+		}
+		op := doc.Paths.Value(c.path).Get
+		frames, _ := op.Extensions["x-frames"].(map[string]any)
+		if frames[c.side] != "#/components/schemas/"+c.union {
+			t.Errorf("%s x-frames.%s = %v, want the schema %s", c.path, c.side, frames[c.side], c.union)
+		}
+	}
+	var changes []string
+	for _, v := range schemas["WsChangeFrame"].Value.Properties["type"].Value.Enum {
+		changes = append(changes, v.(string))
+	}
+	if got, want := slices.Sorted(slices.Values(changes)), slices.Sorted(slices.Values(desk.ChangeTypes())); !slices.Equal(got, want) {
+		t.Errorf("WsChangeFrame types %v, the server's changes %v", got, want)
 	}
 }

@@ -74,15 +74,19 @@ func (h *Hub) handleCallOffer(ctx context.Context, c *client, actor *desk.Actor,
 	_ = json.Unmarshal(data, &f)
 	fn := h.cfg.CallOffers
 	if fn == nil {
-		c.push(mustJSON(map[string]any{"type": "error", "code": "not_found", "message": "calls are not enabled", "call_id": f.CallID}))
+		e := errorOf("not_found", "calls are not enabled")
+		e.CallID = f.CallID
+		c.push(mustJSON(e))
 		return
 	}
 	go func() {
 		answer, err := fn(ctx, actor, credentials(ctx), f.CallID, f.SDP)
 		if err != nil {
-			c.push(mustJSON(map[string]any{"type": "error", "code": desk.ErrorCode(err), "message": desk.ErrorMessage(err), "call_id": f.CallID}))
+			e := errorOf(desk.ErrorCode(err), desk.ErrorMessage(err))
+			e.CallID = f.CallID
+			c.push(mustJSON(e))
 			return
 		}
-		c.push(mustJSON(map[string]any{"type": "call.answer", "call_id": f.CallID, "sdp": answer}))
+		c.push(mustJSON(callAnswerFrame{Type: desk.FrameCallAnswer, CallID: f.CallID, SDP: answer}))
 	}()
 }

@@ -2,13 +2,13 @@ package realtime_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/coder/websocket"
-
 	"github.com/switchboard-cc/switchboard/internal/bus"
+	"github.com/switchboard-cc/switchboard/internal/call"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 )
@@ -32,22 +32,16 @@ func TestCallFrames(t *testing.T) {
 	tokB, _ := e.login("b@example.com", desk.RoleAgent, e.qa)
 	a, b := e.dial(tokA, ""), e.dial(tokB, "")
 	sdp := "v=0\r\n" + strings.Repeat("a=candidate:1 1 udp 2130706431 10.0.0.1 50000 typ host\r\n", 60)
-	if err := a.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"call.offer","call_id":"c1","sdp":"`+strings.ReplaceAll(sdp, "\r\n", `\r\n`)+`"}`)); err != nil {
-		t.Fatal(err)
-	}
+	a.send(`{"type":"call.offer","call_id":"c1","sdp":"` + strings.ReplaceAll(sdp, "\r\n", `\r\n`) + `"}`)
 	a.until("call.answer")
-	if err := a.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"call.offer","call_id":"nope","sdp":"x"}`)); err != nil {
-		t.Fatal(err)
-	}
+	a.send(`{"type":"call.offer","call_id":"nope","sdp":"x"}`)
 	a.until("error")
 
-	e.hub.NotifyAgent(idA, map[string]any{"type": "call.ringing", "agent_id": idA})
-	if f, _ := a.until("call.ringing"); f.AgentID != idA {
+	e.hub.NotifyAgent(idA, ringing(idA))
+	if f, _ := a.until("call.ringing"); f.Call.AgentID != idA {
 		t.Fatalf("frame %+v", f)
 	}
-	if err := b.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"ping"}`)); err != nil {
-		t.Fatal(err)
-	}
+	b.send(`{"type":"ping"}`)
 	if _, seen := b.until("pong"); len(seen) > 0 {
 		for _, f := range seen {
 			if f.Type == "call.ringing" {
@@ -55,6 +49,12 @@ func TestCallFrames(t *testing.T) {
 			}
 		}
 	}
+}
+
+// ringing is a call.ringing frame for agent, as the calls feature sends it.
+func ringing(agent desk.ID) call.Frame {
+	return call.Frame{Type: desk.FrameCallRinging, Call: call.View{ID: "n1.c1", ConversationID: 7, QueueID: 1,
+		Direction: desk.CallInbound, State: call.Ringing, AgentID: agent}}
 }
 
 // Call frames cross nodes: NotifyAgent delivers here once (its own signal,
@@ -66,14 +66,15 @@ func TestCallFramesAcrossNodes(t *testing.T) {
 	tokB, _ := e.login("b@example.com", desk.RoleAgent, e.qa)
 	a, b := e.dial(tokA, ""), e.dial(tokB, "")
 
-	e.hub.NotifyAgent(idA, map[string]any{"type": "call.ringing", "agent_id": idA})
+	e.hub.NotifyAgent(idA, ringing(idA))
 	a.until("call.ringing")
-	e.hub.OnSignal(bus.Signal{Type: bus.SignalCall, AgentID: idA, Payload: []byte(`{"type":"call.ended","agent_id":"` + idA.String() + `"}`), Origin: "there"})
+	ended := ringing(idA)
+	ended.Type, ended.Call.State = desk.FrameCallEnded, call.Ended
+	payload, _ := json.Marshal(ended)
+	e.hub.OnSignal(bus.Signal{Type: bus.SignalCall, AgentID: idA, Payload: payload, Origin: "there"})
 	_, seen := a.until("call.ended")
 	for _, c := range []*conn{a, b} {
-		if err := c.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"ping"}`)); err != nil {
-			t.Fatal(err)
-		}
+		c.send(`{"type":"ping"}`)
 		_, more := c.until("pong")
 		if c == b {
 			seen = nil

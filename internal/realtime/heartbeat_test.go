@@ -104,11 +104,7 @@ func TestSubscriptionLimit(t *testing.T) {
 		convs = append(convs, e.conversationTo(e.qa))
 	}
 	c := e.dial(tok, "")
-	send := func(typ string, id desk.ID) {
-		if err := c.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"`+typ+`","conversation_id":"`+id.String()+`"}`)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	send := func(typ string, id desk.ID) { c.send(`{"type":"` + typ + `","conversation_id":"` + id.String() + `"}`) }
 	for _, id := range convs {
 		send("subscribe", id)
 	}
@@ -117,9 +113,7 @@ func TestSubscriptionLimit(t *testing.T) {
 	}
 	send("unsubscribe", convs[0])
 	send("subscribe", convs[100])
-	if err := c.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"ping"}`)); err != nil {
-		t.Fatal(err)
-	}
+	c.send(`{"type":"ping"}`)
 	if _, skipped := c.until("pong"); len(skipped) > 0 {
 		for _, f := range skipped {
 			if f.Type == "error" {

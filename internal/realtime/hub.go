@@ -203,7 +203,7 @@ func (h *Hub) OnSignal(sig bus.Signal) {
 	defer h.mu.RUnlock()
 	switch sig.Type {
 	case bus.SignalTyping:
-		data := mustJSON(sig)
+		data := mustJSON(typingFrame{Type: desk.FrameTyping, ConversationID: sig.ConversationID, AgentID: sig.AgentID, AgentName: sig.AgentName})
 		for c := range h.watch[sig.ConversationID] {
 			if c.agentID != sig.AgentID {
 				c.push(data)
@@ -268,10 +268,10 @@ func (h *Hub) join(c *client, since uint64, catchUp bool) bool {
 		return false
 	}
 	// The catch-up may exceed the live limit: it is queued unbounded.
-	c.enqueue(mustJSON(map[string]any{"type": "hello", "seq": h.last}), false)
+	c.enqueue(mustJSON(helloFrame{Type: desk.FrameHello, Seq: h.last}), false)
 	if catchUp && since < h.last {
 		if h.ring.len() == 0 || h.ring.oldest().ev.Seq > since+1 {
-			c.enqueue(mustJSON(map[string]any{"type": "refetch", "reason": "missed events are no longer kept", "seq": h.last}), false)
+			c.enqueue(mustJSON(refetchFrame{Type: desk.FrameRefetch, Reason: "missed events are no longer kept", Seq: h.last}), false)
 		} else {
 			h.ring.each(func(f frame) {
 				if f.ev.Seq > since && c.sees(f.ev.Change) {

@@ -18,8 +18,10 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/bus"
+	"github.com/switchboard-cc/switchboard/internal/call"
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	sbhttp "github.com/switchboard-cc/switchboard/internal/http"
+	"github.com/switchboard-cc/switchboard/internal/http/frametest"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
@@ -130,6 +132,8 @@ type frame struct {
 	AgentID        desk.ID `json:"agent_id"`
 	// Queues are the counts of a queue.counts frame.
 	Queues []desk.QueueCount `json:"queues"`
+	// Call is the call of call.ringing and call.ended frames.
+	Call call.View `json:"call"`
 }
 
 func (e *env) dial(token, query string) *conn {
@@ -167,11 +171,22 @@ func (c *conn) read(timeout time.Duration) (frame, error) {
 	if err != nil {
 		return frame{}, err
 	}
+	// Every frame a test reads is one of the document's (issue 21).
+	frametest.Check(c.t, frametest.Server, data)
 	var f frame
 	if err := json.Unmarshal(data, &f); err != nil {
 		return frame{}, err
 	}
 	return f, nil
+}
+
+// send writes a client frame, which must be one of the document's.
+func (c *conn) send(msg string) {
+	c.t.Helper()
+	frametest.Check(c.t, frametest.Client, []byte(msg))
+	if err := c.ws.Write(context.Background(), websocket.MessageText, []byte(msg)); err != nil {
+		c.t.Fatal(err)
+	}
 }
 
 // until reads frames until one of typ arrives, returning those skipped too.
@@ -294,7 +309,7 @@ func TestStalledClientDropped(t *testing.T) {
 			if err != nil {
 				break
 			}
-			if f.Type == "test.bulk" {
+			if f.Type == desk.ChangeAgentStatus {
 				count++
 				progress <- count
 			}
@@ -307,7 +322,7 @@ func TestStalledClientDropped(t *testing.T) {
 	got := 0
 	for i := 0; i < n; i += step {
 		for j := 0; j < step; j++ {
-			e.bus.Publish([]desk.Change{{Type: "test.bulk", Status: pad}})
+			e.bus.Publish([]desk.Change{{Type: desk.ChangeAgentStatus, Status: pad}})
 		}
 		for got < i+step {
 			c, ok := <-progress
@@ -357,11 +372,7 @@ func TestTypingAndRevocation(t *testing.T) {
 	tokC, _ := e.login("c@example.com", desk.RoleAgent, e.qb)
 	conv := e.ingest("+15550001", "t1", e.qa).Conversation
 	a, b, c := e.dial(tokA, ""), e.dial(tokB, ""), e.dial(tokC, "")
-	send := func(cn *conn, msg string) {
-		if err := cn.ws.Write(context.Background(), websocket.MessageText, []byte(msg)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	send := func(cn *conn, msg string) { cn.send(msg) }
 	send(b, fmt.Sprintf(`{"type":"subscribe","conversation_id":"%s"}`, conv.ID))
 	send(c, fmt.Sprintf(`{"type":"subscribe","conversation_id":"%s"}`, conv.ID))
 	if f, _ := c.until("error"); f.Type != "error" {

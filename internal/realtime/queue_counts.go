@@ -149,7 +149,7 @@ func (h *Hub) publishCounts(asked []desk.ID, list []desk.QueueCount) {
 			continue
 		}
 		h.counts[n.QueueID] = n
-		data := mustJSON(countsFrame{Type: "queue.counts", Queues: []desk.QueueCount{n}})
+		data := mustJSON(countsFrame{Type: desk.FrameQueueCounts, Queues: []desk.QueueCount{n}})
 		for c := range h.wide {
 			c.push(data)
 		}
@@ -179,5 +179,5 @@ func (h *Hub) sendCounts(c *client, bounded bool) {
 		return
 	}
 	slices.SortFunc(list, func(a, b desk.QueueCount) int { return cmp.Compare(a.QueueID, b.QueueID) })
-	c.enqueue(mustJSON(countsFrame{Type: "queue.counts", Queues: list}), bounded)
+	c.enqueue(mustJSON(countsFrame{Type: desk.FrameQueueCounts, Queues: list}), bounded)
 }

@@ -6,8 +6,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/coder/websocket"
-
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 )
@@ -171,9 +169,7 @@ func TestQueueCountsCoalesced(t *testing.T) {
 		<-held.entered
 		held.release <- struct{}{}
 	}
-	if err := a.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"ping"}`)); err != nil {
-		t.Fatal(err)
-	}
+	a.send(`{"type":"ping"}`)
 	_, skipped := a.until("pong")
 	var counts []int
 	for _, f := range skipped {

@@ -111,35 +111,39 @@ func (h *Hub) readLoop(ctx context.Context, conn *websocket.Conn, c *client, act
 		}
 		var m clientMessage
 		if json.Unmarshal(data, &m) != nil {
-			c.push(mustJSON(map[string]any{"type": "error", "code": "bad_message", "message": "messages are JSON objects with a type"}))
+			c.push(mustJSON(errorOf("bad_message", "messages are JSON objects with a type")))
 			continue
 		}
 		switch m.Type {
-		case "ping":
-			c.push([]byte(`{"type":"pong"}`))
-		case "subscribe", "typing":
+		case desk.FramePing:
+			c.push(pongFrame)
+		case desk.FrameSubscribe, desk.FrameTyping:
 			// Only conversations the agent may see (J2).
 			if _, err := h.store.FindConversationByID(ctx, m.ConversationID); err != nil {
-				c.push(mustJSON(map[string]any{"type": "error", "code": "not_found", "message": "conversation not found", "conversation_id": m.ConversationID}))
+				e := errorOf("not_found", "conversation not found")
+				e.ConversationID = m.ConversationID
+				c.push(mustJSON(e))
 				continue
 			}
-			if m.Type == "subscribe" {
+			if m.Type == desk.FrameSubscribe {
 				if !h.subscribe(c, m.ConversationID, true) {
-					c.push(mustJSON(map[string]any{"type": "error", "code": "too_many_subscriptions", "message": "unsubscribe from conversations first", "conversation_id": m.ConversationID}))
+					e := errorOf("too_many_subscriptions", "unsubscribe from conversations first")
+					e.ConversationID = m.ConversationID
+					c.push(mustJSON(e))
 				}
 			} else {
 				h.bus.Signal(bus.Signal{Type: bus.SignalTyping, ConversationID: m.ConversationID, AgentID: actor.AgentID, AgentName: actor.Name})
 			}
-		case "unsubscribe":
+		case desk.FrameUnsubscribe:
 			h.subscribe(c, m.ConversationID, false)
-		case "wallboard.subscribe", "wallboard.unsubscribe":
-			if !h.watchWallboard(c, m.Type == "wallboard.subscribe") {
-				c.push(mustJSON(map[string]any{"type": "error", "code": "forbidden", "message": "the wallboard is for supervisors and admins"}))
+		case desk.FrameWallboardSubscribe, desk.FrameWallboardUnsubscribe:
+			if !h.watchWallboard(c, m.Type == desk.FrameWallboardSubscribe) {
+				c.push(mustJSON(errorOf("forbidden", "the wallboard is for supervisors and admins")))
 			}
-		case "call.offer":
+		case desk.FrameCallOffer:
 			h.handleCallOffer(ctx, c, actor, data)
 		default:
-			c.push(mustJSON(map[string]any{"type": "error", "code": "unknown_type", "message": "unknown message type " + strconv.Quote(m.Type)}))
+			c.push(mustJSON(errorOf("unknown_type", "unknown message type "+strconv.Quote(m.Type))))
 		}
 	}
 }

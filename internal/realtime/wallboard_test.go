@@ -8,10 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
-
 	"github.com/switchboard-cc/switchboard/internal/bus"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/http/frametest"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 	"github.com/switchboard-cc/switchboard/internal/wallboard"
 )
@@ -49,12 +48,7 @@ func TestWallboardFrames(t *testing.T) {
 	agentTok, _ := n2.login("agent@example.com", desk.RoleAgent, e.qa)
 	sup := n2.dial(supTok, "")
 	agent := n2.dial(agentTok, "")
-	send := func(c *conn, msg string) {
-		t.Helper()
-		if err := c.ws.Write(context.Background(), websocket.MessageText, []byte(msg)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	send := func(c *conn, msg string) { c.send(msg) }
 	send(agent, `{"type":"wallboard.subscribe"}`)
 	if f, _ := agent.until("error"); f.Type != "error" {
 		t.Fatalf("agent: %+v", f)
@@ -102,6 +96,7 @@ func readWallboard(t *testing.T, c *conn) *wallboard.Snapshot {
 		if err != nil {
 			t.Fatal(err)
 		}
+		frametest.Check(t, frametest.Server, data)
 		var f wallboard.Frame
 		if err := json.Unmarshal(data, &f); err != nil {
 			t.Fatal(err)

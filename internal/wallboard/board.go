@@ -212,7 +212,7 @@ func (b *Board) Step(ctx context.Context) error {
 	b.mu.Lock()
 	b.agentQueues = queues
 	b.mu.Unlock()
-	frame, err := json.Marshal(Frame{Type: "wallboard", Snapshot: Build(b.data, now)})
+	frame, err := json.Marshal(Frame{Type: desk.FrameWallboard, Snapshot: Build(b.data, now)})
 	if err != nil {
 		return err
 	}

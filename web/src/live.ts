@@ -5,35 +5,19 @@
 // seconds while the tab is visible, plus the activity heartbeat (A5).
 import { reactive } from 'vue'
 import { api } from './api'
+import type { components } from './openapi.gen'
+
+// The frames are the OpenAPI document's (WsServerFrame, WsClientFrame:
+// internal/http/openapi.json, which the server's tests validate every
+// frame against), generated into openapi.gen.ts: none is written here.
+type schemas = components['schemas']
 
 /** ServerEvent is one change frame of the feed (internal/desk/change.go). */
-export interface ServerEvent {
-  seq: number
-  type:
-    | 'conversation.created'
-    | 'conversation.updated'
-    | 'conversation.assigned'
-    | 'conversation.unassigned'
-    | 'conversation.transferred'
-    | 'message.created'
-    | 'message.updated'
-    | 'agent.status'
-    | 'agent.updated'
-    | 'queue.members'
-    | 'queue.updated'
-    | 'routing.rules'
-    | 'call.event'
-    | 'sla.updated'
-    | 'notification.created'
-  conversation_id?: string
-  message_id?: string
-  queue_id?: string
-  agent_id?: string
-  freed_agent_id?: string
-  queue_ids?: string[]
-  status?: string
-  at: string
-}
+export type ServerEvent = schemas['WsChangeFrame']
+type ServerFrame = schemas['WsServerFrame']
+type ClientFrame = schemas['WsClientFrame']
+/** A call frame for this agent: a ringing or ended call, or the answer to a call.offer. */
+export type CallFrame = schemas['WsCallFrame'] | schemas['WsCallAnswerFrame']
 
 /** LiveEvent is what a source tells its listeners. */
 export type LiveEvent =
@@ -46,7 +30,7 @@ export type LiveEvent =
   /** Queues, their members or the routing rules changed. */
   | { type: 'config'; change: ServerEvent }
   /** A call frame for this agent (call.ringing, call.ended, call.answer). */
-  | { type: 'call'; frame: { type: string; call?: unknown } }
+  | { type: 'call'; frame: CallFrame }
   /** Another agent is typing in a conversation this client subscribed to. */
   | { type: 'typing'; conversationId: string; agentId: string; agentName: string }
 
@@ -123,14 +107,10 @@ function every(ms: number, fn: () => void): () => void {
   return () => clearInterval(t)
 }
 
-/** The connection as the UI shows it. */
 /** The live queue counts (queue.counts frames) by queue ID. */
-export interface QueueCount {
-  unassigned: number
-  assigned: number
-  bots: number
-}
-export const queueCounts = reactive(new Map<string, QueueCount>())
+export const queueCounts = reactive(new Map<string, Omit<schemas['QueueCount'], 'queue_id'>>())
+
+/** The connection as the UI shows it. */
 
 export const liveState = reactive<{ mode: 'off' | 'connecting' | 'socket' | 'polling'; seq: number }>({ mode: 'off', seq: 0 })
 
@@ -151,7 +131,7 @@ export class SocketSource implements LiveSource {
   private stopHeartbeat: (() => void) | null = null
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   private subs = new Map<string, number>()
-  private boards = new Set<(snapshot: any) => void>()
+  private boards = new Set<(snapshot: schemas['Wallboard']) => void>()
   private typingSent = new Map<string, number>()
   private poller: PollingSource
   private unpoll = () => {}
@@ -212,7 +192,7 @@ export class SocketSource implements LiveSource {
    * watchWallboard asks for the live wallboard (issue 23): fn receives
    * each snapshot the server pushes. Returns the undo.
    */
-  watchWallboard(fn: (snapshot: any) => void): () => void {
+  watchWallboard(fn: (snapshot: schemas['Wallboard']) => void): () => void {
     this.boards.add(fn)
     if (this.boards.size === 1) this.send({ type: 'wallboard.subscribe' })
     return () => {
@@ -228,7 +208,7 @@ export class SocketSource implements LiveSource {
     if (this.send({ type: 'typing', conversation_id: conversationId })) this.typingSent.set(conversationId, now)
   }
 
-  private send(msg: object): boolean {
+  private send(msg: ClientFrame): boolean {
     if (this.ws?.readyState !== WebSocket.OPEN) return false
     this.ws.send(JSON.stringify(msg))
     return true
@@ -275,13 +255,15 @@ export class SocketSource implements LiveSource {
   }
 
   private onFrame(data: unknown): void {
-    let f: any
+    let f: ServerFrame
     try {
-      f = JSON.parse(String(data))
+      // The server sends ServerFrame (its tests validate every frame).
+      f = JSON.parse(String(data)) as ServerFrame
     } catch {
       return
     }
-    switch (f?.type) {
+    if (!f || typeof f !== 'object') return
+    switch (f.type) {
       case 'hello':
         // The first hello: what changed between the first fetches and the
         // socket joining is not replayed, so refetch once. A server that
@@ -296,11 +278,11 @@ export class SocketSource implements LiveSource {
         this.emit({ type: 'refresh' })
         break
       case 'typing':
-        this.emit({ type: 'typing', conversationId: String(f.conversation_id), agentId: String(f.agent_id), agentName: f.agent_name ?? '' })
+        this.emit({ type: 'typing', conversationId: f.conversation_id, agentId: f.agent_id ?? '', agentName: f.agent_name })
         break
       case 'queue.counts':
-        for (const q of Array.isArray(f.queues) ? f.queues : []) {
-          queueCounts.set(String(q.queue_id), { unassigned: Number(q.unassigned) || 0, assigned: Number(q.assigned) || 0, bots: Number(q.bots) || 0 })
+        for (const q of f.queues) {
+          queueCounts.set(q.queue_id, { unassigned: q.unassigned, assigned: q.assigned, bots: q.bots })
         }
         break
       case 'wallboard':
@@ -315,10 +297,10 @@ export class SocketSource implements LiveSource {
       case 'error':
         break
       default:
-        if (typeof f?.seq !== 'number') return
+        if (typeof f.seq !== 'number') return
         this.lastSeq = Math.max(this.lastSeq, f.seq)
         liveState.seq = this.lastSeq
-        this.dispatch(f as ServerEvent)
+        this.dispatch(f)
     }
   }
 

@@ -24,6 +24,20 @@ const (
 	EventError     = "error"     // server → visitor: {id?, code, message}
 )
 
+// ServerEventTypes lists the frames the server sends a visitor, and
+// VisitorEventTypes those it takes from one: the OpenAPI document's
+// LiveChatServerFrame and LiveChatVisitorFrame list the same (its tests
+// check), and the widget's types are generated from it.
+func ServerEventTypes() []string {
+	return []string{EventSession, EventHistory, EventMessage, EventAck, EventSeen, EventTyping, EventError}
+}
+
+// VisitorEventTypes lists the frames a visitor may send (see
+// ServerEventTypes).
+func VisitorEventTypes() []string {
+	return []string{EventHello, EventProfile, EventMessage, EventDelivered, EventSeen, EventTyping}
+}
+
 // MaxText is Live Chat's text limit (D4).
 const MaxText = 4096
 
