@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/presence"
 )
 
 // heartbeatGranularity bounds how often a heartbeat writes: activity
@@ -15,19 +16,21 @@ const heartbeatGranularity = 5 * time.Second
 // SetAgentStatus sets a hand-set status (A2/A4), logs the period for
 // utilization and recomputes whether the agent accepts work. Going
 // Offline returns the agent's conversations of queues that ask for it.
-// Whose status the actor may set is access.CheckAgentStatus's rule.
+// What the status does is presence.SetStatus's rule; whose status the
+// actor may set, access.CheckAgentStatus's.
 func (s *Store) SetAgentStatus(ctx context.Context, agentID desk.ID, status string) (*desk.Agent, error) {
 	// The agent is read back as the actor after the write: without one,
 	// nothing is written.
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
-	if desk.AutomaticStatus(status) {
-		return nil, &desk.Error{Kind: desk.EINVALID, Code: "automatic_status", Field: "status", Message: "automatic statuses are set by the system"}
+	eff, err := presence.SetStatus(status)
+	if err != nil {
+		return nil, err
 	}
 	now := s.now()
 	var freed []desk.Change
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if !desk.BuiltinStatus(status) {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM custom_statuses WHERE name = $1`, status).Scan(&n); err != nil {
@@ -40,13 +43,12 @@ func (s *Store) SetAgentStatus(ctx context.Context, agentID desk.ID, status stri
 		if err != nil || !changed {
 			return err
 		}
-		if status == desk.StatusAvailable {
-			// Setting Available is activity: the inactivity clock starts now.
+		if eff.Activity {
 			if _, err := tx.ExecContext(ctx, `UPDATE agents SET last_seen_at = $1 WHERE id = $2`, micros(now), int64(agentID)); err != nil {
 				return err
 			}
 		}
-		if status == desk.StatusOffline {
+		if eff.ReturnWork {
 			freed, err = s.returnToQueuesTx(ctx, tx, agentID, micros(now))
 		}
 		return err
