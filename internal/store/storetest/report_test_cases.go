@@ -98,7 +98,7 @@ func testReportScriptedDays(t *testing.T, open Opener) {
 	}
 	setStatus := func(agent *desk.Agent, id desk.ID, st string) {
 		t.Helper()
-		if _, err := f.s.UpdateConversation(f.as(agent), id, desk.ConversationUpdate{Status: &st}); err != nil {
+		if _, err := f.surveys().UpdateConversation(f.as(agent), id, desk.ConversationUpdate{Status: &st}); err != nil {
 			t.Fatal(err)
 		}
 	}
