@@ -20,10 +20,17 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/voice"
 )
 
+// callStore is what the calls read and write: the domain's store (through
+// the access rules, as app.New gives it) and the trunk intake's lookups.
+type callStore interface {
+	desk.Store
+	calls.IntakeStore
+}
+
 // newCalls wires the voice feature (issue 10): the media hub, the call
 // lifecycle service, the SIP trunk (when configured) and signed call links.
 // Nothing runs yet: App.Start runs the service's ticks and the trunk.
-func newCalls(c *Config, store desk.Store, hub *realtime.Hub, route calls.Router, blobs desk.BlobStore, log *slog.Logger) (voice.Config, *trunk.Trunk, error) {
+func newCalls(c *Config, store callStore, hub *realtime.Hub, route calls.Router, blobs desk.BlobStore, log *slog.Logger) (voice.Config, *trunk.Trunk, error) {
 	if c.CallsOff {
 		return voice.Config{}, nil, nil
 	}

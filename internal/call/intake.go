@@ -8,9 +8,11 @@ import (
 )
 
 // IntakeStore is what a call arriving from the SIP trunk needs of the
-// store: the caller's customer record and a conversation on the Voice
-// channel for the call's timeline.
+// store: the caller's customer record, a conversation on the Voice
+// channel for the call's timeline, and the Voice channel of the number
+// called (its queue).
 type IntakeStore interface {
+	FindChannelBySender(ctx context.Context, kind, sender string) (*desk.ChannelConfig, error)
 	FindCustomerByContact(ctx context.Context, channel, address string) (*desk.Customer, error)
 	CreateCustomer(ctx context.Context, c *desk.Customer) error
 	FindConversations(ctx context.Context, f desk.ConversationFilter) ([]*desk.Conversation, string, error)
@@ -96,23 +98,17 @@ func (s *Service) voiceConversation(ctx context.Context, st IntakeStore, route R
 	return conv, nil
 }
 
-// channelFinder is the store's channel lookup, when it has one.
-type channelFinder interface {
-	FindChannelBySender(ctx context.Context, kind, sender string) (*desk.ChannelConfig, error)
-}
-
 // voiceChannelQueue returns the queue of the Voice channel configured for
 // the number called (K: numbers on the SIP trunk, per queue), if any.
 func voiceChannelQueue(ctx context.Context, st IntakeStore, to string) (desk.ID, bool) {
-	cf, ok := st.(channelFinder)
-	if !ok || to == "" {
+	if to == "" {
 		return 0, false
 	}
 	num, err := desk.NormalizeAddress(desk.ChannelVoice, to)
 	if err != nil {
 		return 0, false
 	}
-	cfg, err := cf.FindChannelBySender(ctx, desk.ChannelVoice, num)
+	cfg, err := st.FindChannelBySender(ctx, desk.ChannelVoice, num)
 	if err != nil || cfg.QueueID == nil {
 		return 0, false
 	}

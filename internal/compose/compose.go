@@ -104,7 +104,7 @@ func (s *Service) Start(ctx context.Context, req Request) (*Result, error) {
 	if m := req.Message; m != nil && (m.Text != "" || m.Template != nil || m.Location != nil || len(m.Attachments) > 0) {
 		// A customer who opted out of the channel is not written to (SMS
 		// STOP, Viber unsubscribed), before anything is stored.
-		if err := outbound.CheckOptOut(ctx, s.Store, n.Channel, to); err != nil {
+		if err := s.Outbound.CheckOptOut(ctx, n.Channel, to); err != nil {
 			return nil, err
 		}
 		first := *m

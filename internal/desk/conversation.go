@@ -249,6 +249,12 @@ type ConversationUpdate struct {
 	// FormValues sets field values of the form: each key given is set, a
 	// null or empty value clears it; others are kept.
 	FormValues map[string]any `json:"form_values"`
+	// Survey asks for the CSAT survey (C12) with the change, as the use
+	// case decided (internal/survey: Owed, over the conversation and its
+	// queue as read). The store writes it, in the change's transaction,
+	// only when this change is the one that solves or closes the
+	// conversation and it has no survey yet. Not part of the API.
+	Survey bool `json:"-"`
 }
 
 // Transfer moves a conversation to another agent or queue (B5). Exactly one

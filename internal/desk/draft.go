@@ -51,10 +51,11 @@ type DraftService interface {
 	// SendDraft sends the caller's draft of m.ConversationID as the reply
 	// m (built and checked by the outbound service) and, when status is
 	// set, marks the conversation waiting, solved or closed: the message,
-	// its send job, the status change (with its survey and timeline
-	// events) and the draft's removal in one transaction. ENOTFOUND when
+	// its send job, the status change (with the CSAT survey when survey
+	// asks for it, as ConversationUpdate.Survey, and timeline events) and
+	// the draft's removal in one transaction. ENOTFOUND when
 	// there is no draft; EINVALID (field status) for another status;
 	// form_incomplete when the form lacks required values; nothing is
 	// sent and the draft is kept whenever it fails.
-	SendDraft(ctx context.Context, m *Message, status string) (*Conversation, error)
+	SendDraft(ctx context.Context, m *Message, status string, survey bool) (*Conversation, error)
 }

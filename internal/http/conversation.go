@@ -125,7 +125,7 @@ func (s *Server) handleConversationUpdate(w http.ResponseWriter, r *http.Request
 	if err := s.decode(r, &upd); err != nil {
 		return err
 	}
-	c, err := s.cfg.Store.UpdateConversation(r.Context(), id, upd)
+	c, err := s.surveys.UpdateConversation(r.Context(), id, upd)
 	if err != nil {
 		return err
 	}

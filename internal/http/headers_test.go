@@ -114,7 +114,7 @@ func TestCookieFlags(t *testing.T) {
 	if err := st.CreateAgent(desk.NewContextWithActor(context.Background(), desk.SystemActor), a); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewTLSServer(contractHandler(t, newTestServer(Config{Store: st}).Handler()))
+	srv := httptest.NewTLSServer(contractHandler(t, newTestServer(st, Config{}).Handler()))
 	defer srv.Close()
 	c := srv.Client()
 	c.Transport.(*http.Transport).TLSClientConfig = &tls.Config{InsecureSkipVerify: true}

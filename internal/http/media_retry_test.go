@@ -90,7 +90,7 @@ func newRetryEnv(t *testing.T, retry *attach.RetryConfig) (*env, *sqlstore.Store
 		t.Fatal(err)
 	}
 	adapters := registry.New(nil, nil)
-	e := newEnvWith(t, Config{BodyLimit: 1 << 20, Store: st, Clock: clock, Blobs: blobs, Channels: adapters}, func(c *envConfig) {
+	e := newEnvOn(t, st, Config{BodyLimit: 1 << 20, Clock: clock, Blobs: blobs, Channels: adapters}, func(c *envConfig) {
 		c.MediaClient, c.MediaRetry = loopbackMediaClient(), retry
 	})
 	retrier := &attach.Retrier{Jobs: st, Adapters: adapters,
@@ -239,7 +239,7 @@ func TestInboundMediaSlowFirstAttempt(t *testing.T) {
 	if a := e.threadOf("whatsapp", "16505551234")[0].Attachments[0]; !a.Pending {
 		t.Fatalf("after the webhook: %+v", a)
 	}
-	retrier := &attach.Retrier{Jobs: e.store.(attach.MediaJobStore), Adapters: adapters,
+	retrier := &attach.Retrier{Jobs: e.store, Adapters: adapters,
 		Inbound: &attach.Inbound{Blobs: blobs, Client: loopbackMediaClient(), Retry: retry}}
 	// Due a nanosecond after the webhook.
 	if n, err := retrier.RunOnce(context.Background()); err != nil || n != 1 {

@@ -26,7 +26,7 @@ func TestPrivacyAPI(t *testing.T) {
 	for name, mk := range map[string]func(t *testing.T) *env{
 		"sqlite": func(t *testing.T) *env { return newEnvWith(t, Config{BodyLimit: 4096}, withPrivacy) },
 		"postgres": func(t *testing.T) *env {
-			return newEnvWith(t, Config{BodyLimit: 4096, Store: pgtest.Open(t, desk.SystemClock{})}, withPrivacy)
+			return newEnvOn(t, pgtest.Open(t, desk.SystemClock{}), Config{BodyLimit: 4096}, withPrivacy)
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

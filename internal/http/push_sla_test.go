@@ -24,7 +24,7 @@ func TestWebPushSLABreach(t *testing.T) {
 	var notifier *push.Notifier
 	var changes sqlstore.ChangeForwarder
 	st := sqlitetest.OpenWith(t, desk.SystemClock{}, sqlstore.Options{Changes: changes.Handle})
-	e := newEnvWith(t, Config{BodyLimit: 4096, Store: st}, func(cfg *envConfig) {
+	e := newEnvOn(t, st, Config{BodyLimit: 4096}, func(cfg *envConfig) {
 		sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 		key, err := cfg.Store.VAPIDKey(sys, push.GenerateVAPIDKey)
 		if err != nil {

@@ -25,20 +25,20 @@ import (
 func TestWebPushMobilePresence(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) {
 		var changes sqlstore.ChangeForwarder
-		testWebPush(t, Config{BodyLimit: 4096, Store: sqlitetest.OpenWith(t, desk.SystemClock{}, sqlstore.Options{Changes: changes.Handle})}, &changes)
+		testWebPush(t, sqlitetest.OpenWith(t, desk.SystemClock{}, sqlstore.Options{Changes: changes.Handle}), &changes)
 	})
 	t.Run("postgres", func(t *testing.T) {
 		var changes sqlstore.ChangeForwarder
-		testWebPush(t, Config{BodyLimit: 4096, Store: pgtest.OpenWith(t, desk.SystemClock{}, sqlstore.Options{Changes: changes.Handle})}, &changes)
+		testWebPush(t, pgtest.OpenWith(t, desk.SystemClock{}, sqlstore.Options{Changes: changes.Handle}), &changes)
 	})
 }
 
-// testWebPush runs on base's store, which tells its changes to changes.
-func testWebPush(t *testing.T, base Config, changes *sqlstore.ChangeForwarder) {
+// testWebPush runs on st, which tells its changes to changes.
+func testWebPush(t *testing.T, st *sqlstore.Store, changes *sqlstore.ChangeForwarder) {
 	{
 		ps := pushtest.New(t)
 		var notifier *push.Notifier
-		e := newEnvWith(t, base, func(cfg *envConfig) {
+		e := newEnvOn(t, st, Config{BodyLimit: 4096}, func(cfg *envConfig) {
 			sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 			key, err := cfg.Store.VAPIDKey(sys, push.GenerateVAPIDKey)
 			if err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/privacy"
+	"github.com/switchboard-cc/switchboard/internal/report"
 	"github.com/switchboard-cc/switchboard/internal/survey"
 	"github.com/switchboard-cc/switchboard/internal/voice"
 )
@@ -97,8 +98,8 @@ type Config struct {
 }
 
 // Store is what the handlers read and write through: the domain's store
-// with the channel, preview, idempotency, privacy and first-run services.
-// Both SQL stores are all of it, so no capability is discovered at run
+// with the channel, preview, idempotency, privacy and first-run services
+// and the report rollups. Both SQL stores are all of it, so no capability is discovered at run
 // time.
 type Store interface {
 	desk.Store
@@ -107,6 +108,7 @@ type Store interface {
 	desk.IdempotencyService
 	desk.PrivacyStore
 	desk.SetupStore
+	report.RollupStore
 }
 
 // UseCases are the use cases the handlers call, built over the same

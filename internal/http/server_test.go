@@ -32,6 +32,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/privacy"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite/sqlitetest"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 	"github.com/switchboard-cc/switchboard/internal/survey"
 	"github.com/switchboard-cc/switchboard/internal/voice"
 )
@@ -41,7 +42,7 @@ type env struct {
 	t                          *testing.T
 	url                        string
 	handler                    http.Handler // the server's, unwrapped
-	store                      desk.Store
+	store                      *sqlstore.Store
 	admin, sup, agentA, agentB string // bearer tokens
 	idA, idB, idSup, idAdmin   desk.ID
 	convA, convB               desk.ID
@@ -56,7 +57,7 @@ func newEnv(t *testing.T) *env {
 // newPGEnv is newEnv on a PostgreSQL store of its own.
 func newPGEnv(t *testing.T) *env {
 	t.Helper()
-	return newEnvWith(t, Config{BodyLimit: 4096, Store: pgtest.Open(t, desk.SystemClock{})})
+	return newEnvOn(t, pgtest.Open(t, desk.SystemClock{}), Config{BodyLimit: 4096})
 }
 
 // bothStores runs an API scenario on SQLite and on PostgreSQL; run builds
@@ -70,6 +71,10 @@ func bothStores(t *testing.T, run func(t *testing.T, newEnv func(*testing.T) *en
 // its use cases from (internal/app builds the server's own).
 type envConfig struct {
 	Config
+	// SQL is the store under test, which Config.Store is too: the use
+	// cases are built over it as internal/app builds them, each over the
+	// store interface it declares (both SQL stores are this one type).
+	SQL *sqlstore.Store
 	// Calls is the voice feature; a zero value turns calls off.
 	Calls Calls
 	// Notify wakes the send workers after a reply is committed (nil: they
@@ -88,12 +93,9 @@ type envConfig struct {
 // does for the binary (and its privacy service, if none is set).
 func (c *envConfig) useCases() UseCases {
 	// Users' requests reach the store through the access rules, as in
-	// internal/app; macros, merges and surveys need more of the store
-	// itself than access.Store has, and use it directly, as there.
-	raw := c.Store
-	if as, ok := raw.(access.Store); ok {
-		c.Store = access.Wrap(as)
-	}
+	// internal/app; macros, merges, surveys and the inbound pipeline use
+	// the store itself (c.SQL), as there.
+	c.Store = access.Wrap(c.SQL)
 	st := c.Store
 	org := &phone.OrgRegion{Find: st.FindOrganisation}
 	phones := phone.Book{Region: c.DefaultRegion, OrgRegion: org.Get, Channels: phone.CachedChannels(st.FindChannelBySender, 10*time.Second)}
@@ -110,26 +112,15 @@ func (c *envConfig) useCases() UseCases {
 		media = &attach.Inbound{Blobs: c.Blobs, Client: c.MediaClient, Logger: c.Logger, Retry: c.MediaRetry, Clock: c.Clock,
 			FirstAttempt: c.MediaFirstAttempt}
 	}
-	inCfg := inbound.Config{Store: raw, Adapters: c.Channels, Phones: phones, Media: media, Logger: c.Logger}
-	var surveys *survey.Service
-	if ss, ok := raw.(survey.Store); ok {
-		surveys = &survey.Service{Store: ss, Clock: c.Clock}
-		inCfg.Surveys = surveys
-	}
+	inCfg := inbound.Config{Store: c.SQL, Adapters: c.Channels, Phones: phones, Media: media, Logger: c.Logger}
+	surveys := &survey.Service{Store: c.SQL, Clock: c.Clock}
+	inCfg.Surveys = surveys
 	in := inbound.New(inCfg)
 	c.Registry.MustRegister(in.Collectors()...)
-	var macros *macro.Applier
-	if ms, ok := raw.(macro.Store); ok {
-		macros = &macro.Applier{Store: ms, Clock: c.Clock}
-	}
-	var merges *merge.Service
-	if ms, ok := raw.(merge.Store); ok {
-		merges = &merge.Service{Store: ms}
-	}
 	return UseCases{
 		Replies:   replies,
-		Macros:    macros,
-		Merges:    merges,
+		Macros:    &macro.Applier{Store: c.SQL, Clock: c.Clock},
+		Merges:    &merge.Service{Store: c.SQL},
 		Surveys:   surveys,
 		Compose:   &compose.Service{Store: st, Outbound: replies, Phones: phones},
 		Drafts:    &macro.Service{Store: st, Clock: c.Clock},
@@ -141,10 +132,11 @@ func (c *envConfig) useCases() UseCases {
 	}
 }
 
-// newTestServer is NewServer with the use cases the test env builds, for
-// tests that need the server without an env's accounts.
-func newTestServer(cfg Config) *Server {
-	c := envConfig{Config: cfg}
+// newTestServer is NewServer on st with the use cases the test env
+// builds, for tests that need the server without an env's accounts.
+func newTestServer(st *sqlstore.Store, cfg Config) *Server {
+	cfg.Store = st
+	c := envConfig{Config: cfg, SQL: st}
 	c.defaults()
 	c.UseCases = c.useCases()
 	return NewServer(c.Config)
@@ -163,16 +155,24 @@ func (c *envConfig) defaults() {
 	}
 }
 
-// newEnvWith is newEnv with a server configuration; its Store is a fresh
-// SQLite one unless cfg names one. configure completes the configuration
-// once the store exists.
+// newEnvWith is newEnv with a server configuration, on a fresh SQLite
+// store. configure completes the configuration once the store exists.
 func newEnvWith(t *testing.T, base Config, configure ...func(cfg *envConfig)) *env {
 	t.Helper()
-	cfg := envConfig{Config: base}
-	st := cfg.Store
+	return newEnvOn(t, nil, base, configure...)
+}
+
+// newEnvOn is newEnvWith on the store st (nil: a fresh SQLite one); base
+// names no Store of its own.
+func newEnvOn(t *testing.T, st *sqlstore.Store, base Config, configure ...func(cfg *envConfig)) *env {
+	t.Helper()
+	if base.Store != nil {
+		t.Fatal("newEnvOn: give the store as st, not in Config")
+	}
 	if st == nil {
 		st = sqlitetest.Open(t, desk.SystemClock{})
 	}
+	cfg := envConfig{Config: base, SQL: st}
 	blobs, err := blob.NewDisk(filepath.Join(t.TempDir(), "blobs"))
 	if err != nil {
 		t.Fatal(err)

@@ -33,11 +33,11 @@ func bothStoresClocked(t *testing.T, run func(t *testing.T, e *env, clock *store
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		run(t, newEnvWith(t, Config{BodyLimit: 4096, Store: st}), clock)
+		run(t, newEnvOn(t, st, Config{BodyLimit: 4096}), clock)
 	})
 	t.Run("postgres", func(t *testing.T) {
 		clock := newStoreClock(time.Now())
-		run(t, newEnvWith(t, Config{BodyLimit: 4096, Store: pgtest.Open(t, clock)}), clock)
+		run(t, newEnvOn(t, pgtest.Open(t, clock), Config{BodyLimit: 4096}), clock)
 	})
 }
 

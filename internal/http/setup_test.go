@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/store/postgres/pgtest"
 	"github.com/switchboard-cc/switchboard/internal/store/sqlite"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // TestFirstRunSetup: on a store without an admin the setup endpoint
@@ -23,7 +24,7 @@ import (
 func TestFirstRunSetup(t *testing.T) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run(kind, func(t *testing.T) {
-			var st Store
+			var st *sqlstore.Store
 			if kind == "sqlite" {
 				s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), desk.SystemClock{})
 				if err != nil {
@@ -35,7 +36,7 @@ func TestFirstRunSetup(t *testing.T) {
 				st = pgtest.Open(t, desk.SystemClock{})
 			}
 			const token = "0123456789abcdef0123456789abcdef"
-			srv := httptest.NewServer(newTestServer(Config{Store: st, SetupToken: token, Logger: slog.New(slog.DiscardHandler)}).Handler())
+			srv := httptest.NewServer(newTestServer(st, Config{SetupToken: token, Logger: slog.New(slog.DiscardHandler)}).Handler())
 			t.Cleanup(srv.Close)
 			e := &env{t: t, url: srv.URL, store: st}
 

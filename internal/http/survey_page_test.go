@@ -23,13 +23,13 @@ func TestSurveyPage(t *testing.T) {
 	opts := sqlstore.Options{PublicURL: "https://desk.example.com"}
 	for _, st := range []struct {
 		name string
-		open func(t *testing.T) Store
+		open func(t *testing.T) *sqlstore.Store
 	}{
-		{"sqlite", func(t *testing.T) Store { return sqlitetest.OpenWith(t, desk.SystemClock{}, opts) }},
-		{"postgres", func(t *testing.T) Store { return pgtest.OpenWith(t, desk.SystemClock{}, opts) }},
+		{"sqlite", func(t *testing.T) *sqlstore.Store { return sqlitetest.OpenWith(t, desk.SystemClock{}, opts) }},
+		{"postgres", func(t *testing.T) *sqlstore.Store { return pgtest.OpenWith(t, desk.SystemClock{}, opts) }},
 	} {
 		t.Run(st.name, func(t *testing.T) {
-			e := newEnvWith(t, Config{BodyLimit: 4096, Store: st.open(t)})
+			e := newEnvOn(t, st.open(t), Config{BodyLimit: 4096})
 			sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 			yes := true
 			if _, err := e.store.UpdateQueue(sys, e.queueA, desk.QueueUpdate{SurveyEnabled: &yes}); err != nil {

@@ -26,8 +26,8 @@ func servedServer(t *testing.T, cfg Config) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	cfg.Store, cfg.Logger = st, slog.New(slog.DiscardHandler)
-	srv := newTestServer(cfg)
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	srv := newTestServer(st, cfg)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

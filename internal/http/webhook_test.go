@@ -147,7 +147,7 @@ func TestWhatsAppWebhook(t *testing.T) {
 
 	// Receipts move an outbound message to read (seen) and failed.
 	ctx := desk.NewContextWithActor(context.Background(), desk.SystemActor)
-	cs := e.store.(desk.ChannelStore)
+	cs := e.store
 	out := &desk.Message{ConversationID: wa.ID, Text: "Yes, in blue", Send: &desk.SendRequest{ChannelID: c.ID}}
 	if err := e.store.CreateMessage(ctx, out); err != nil {
 		t.Fatal(err)

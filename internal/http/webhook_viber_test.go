@@ -129,7 +129,7 @@ func TestViberDocumentedCallbacks(t *testing.T) {
 // contact that opted out is refused before anything is stored.
 func TestStartConversationOptedOut(t *testing.T) {
 	e := newEnv(t)
-	cs := e.store.(desk.ChannelStore)
+	cs := e.store
 	sys := desk.NewContextWithActor(t.Context(), desk.SystemActor)
 	if err := cs.SetOptOut(sys, desk.ChannelSMS, "+15017122661", true, "keyword STOP"); err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 func (e *env) sendAs(conv, channel desk.ID, text, externalID string) *desk.Message {
 	e.t.Helper()
 	ctx := desk.NewContextWithActor(context.Background(), desk.SystemActor)
-	cs := e.store.(desk.ChannelStore)
+	cs := e.store
 	out := &desk.Message{ConversationID: conv, Text: text, Send: &desk.SendRequest{ChannelID: channel}}
 	if err := e.store.CreateMessage(ctx, out); err != nil {
 		e.t.Fatal(err)

@@ -29,7 +29,7 @@ func conformanceDatabases(t *testing.T) ([]string, map[string]bool) {
 	var mu sync.Mutex
 	var paths []string
 	t.Run("seed", func(t *testing.T) {
-		storetest.Run(t, func(t *testing.T, clock desk.Clock, opts sqlstore.Options) desk.Store {
+		storetest.Run(t, func(t *testing.T, clock desk.Clock, opts sqlstore.Options) *sqlstore.Store {
 			mu.Lock()
 			p := filepath.Join(dir, fmt.Sprintf("db%04d.db", len(paths)))
 			paths = append(paths, p)

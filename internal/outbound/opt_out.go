@@ -6,8 +6,9 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-// optOuts is the store's view of contacts that asked not to be sent to.
-type optOuts interface {
+// OptOuts is the store's view of contacts that asked not to be sent to.
+type OptOuts interface {
+	// FindOptOut returns a contact's opt-out; ENOTFOUND when it has none.
 	FindOptOut(ctx context.Context, channel, address string) (*desk.OptOut, error)
 }
 
@@ -15,12 +16,11 @@ type optOuts interface {
 // channel (SMS STOP or a carrier's opt-out error, Viber unsubscribed)
 // before anything is stored or sent: EINVALID contact_opted_out on "to",
 // with the reason and since when.
-func CheckOptOut(ctx context.Context, store any, channel, address string) error {
-	st, ok := store.(optOuts)
-	if !ok || address == "" {
+func (s *Service) CheckOptOut(ctx context.Context, channel, address string) error {
+	if address == "" {
 		return nil
 	}
-	o, err := st.FindOptOut(desk.NewContextWithActor(ctx, desk.SystemActor), channel, address)
+	o, err := s.Store.FindOptOut(desk.NewContextWithActor(ctx, desk.SystemActor), channel, address)
 	if desk.ErrorKind(err) == desk.ENOTFOUND {
 		return nil
 	} else if err != nil {

@@ -13,10 +13,17 @@ type Adapters interface {
 	Adapter(cfg *desk.ChannelConfig) (desk.Channel, error)
 }
 
+// Store is what the reply use case needs of the store: the domain's
+// store and the contacts' opt-outs. Both SQL stores are all of it.
+type Store interface {
+	desk.Store
+	OptOuts
+}
+
 // Service turns an agent's reply into a stored message and, when the
 // conversation's channel is configured, a send job in the same transaction.
 type Service struct {
-	Store    desk.Store
+	Store    Store
 	Channels desk.ChannelService // nil: no channel is configured anywhere
 	Adapters Adapters
 	Clock    desk.Clock
@@ -113,7 +120,7 @@ func (s *Service) build(ctx context.Context, req ReplyRequest) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckOptOut(ctx, s.Channels, rt.Channel, rt.To); err != nil {
+	if err := s.CheckOptOut(ctx, rt.Channel, rt.To); err != nil {
 		return nil, err
 	}
 	v, err := Check(rt.Channel, caps, out, last, s.now())

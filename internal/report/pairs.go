@@ -183,7 +183,7 @@ type correction struct {
 
 // pairCells reads a two-dimension report's cells: the pair series' day
 // cells and the corrections from facts, each with the row it counts in.
-func pairCells(ctx context.Context, s desk.ReportStore, rs RollupStore, q Query, f desk.ReportFilter, cq CellQuery) ([]RawCell, bool, error) {
+func pairCells(ctx context.Context, s Store, q Query, f desk.ReportFilter, cq CellQuery) ([]RawCell, bool, error) {
 	groups, ok := spans(q)
 	if !ok {
 		return nil, false, nil
@@ -209,7 +209,7 @@ func pairCells(ctx context.Context, s desk.ReportStore, rs RollupStore, q Query,
 	var out []RawCell
 	if first.Before(last) {
 		cq.Ranges = []CellRange{{Width: WidthDay, From: first, To: last}}
-		cells, err := rs.FindReportCells(ctx, cq)
+		cells, err := s.FindReportCells(ctx, cq)
 		if err != nil {
 			return nil, false, err
 		}

@@ -16,10 +16,9 @@ import (
 // (AddFact into one delta), to compare reports from both across many
 // random questions without a database.
 type memStore struct {
-	desk.ReportStore // unused methods
-	facts            []*desk.ReportFact
-	cells            Delta
-	reads            int // FindReportCells calls
+	facts []*desk.ReportFact
+	cells Delta
+	reads int // FindReportCells calls
 }
 
 func (m *memStore) FindReportFacts(_ context.Context, f desk.ReportFilter) ([]*desk.ReportFact, error) {

@@ -23,9 +23,19 @@ type Request struct {
 	Source string
 }
 
-// Run checks a request and computes its rows from the store's facts.
-// Errors are EINVALID naming the parameter.
-func Run(ctx context.Context, s desk.ReportStore, req Request) ([]*Row, error) {
+// Store is what Run reads: the facts, and the rollup cells that answer
+// most reports without reading them (the store keeps both; see
+// RollupStore).
+type Store interface {
+	// FindReportFacts returns the facts of the filter (supervisor+).
+	FindReportFacts(ctx context.Context, f desk.ReportFilter) ([]*desk.ReportFact, error)
+	RollupStore
+}
+
+// Run checks a request and computes its rows from the store's rollups
+// where they can answer it, else from its facts. Errors are EINVALID
+// naming the parameter.
+func Run(ctx context.Context, s Store, req Request) ([]*Row, error) {
 	if _, err := desk.RequireRole(ctx, desk.RoleSupervisor); err != nil {
 		return nil, err
 	}
@@ -60,8 +70,8 @@ func Run(ctx context.Context, s desk.ReportStore, req Request) ([]*Row, error) {
 		return nil, desk.FieldErrorf("channel", "unknown channel %q", f.Channel)
 	}
 	q := Query{From: from, To: to, Group: req.Group, Location: loc}
-	if rs, ok := s.(RollupStore); ok && req.Source != SourceFacts {
-		cells, ok, err := fromRollups(ctx, s, rs, q, f)
+	if req.Source != SourceFacts {
+		cells, ok, err := fromRollups(ctx, s, q, f)
 		if err != nil {
 			return nil, err
 		}
@@ -92,20 +102,20 @@ const (
 // Reports on three or more dimensions, by hour on two, or with bounds
 // inside an hour read facts; so does every report while rollups are
 // being rebuilt (their cells are incomplete then).
-func fromRollups(ctx context.Context, s desk.ReportStore, rs RollupStore, q Query, f desk.ReportFilter) ([]RawCell, bool, error) {
+func fromRollups(ctx context.Context, s Store, q Query, f desk.ReportFilter) ([]RawCell, bool, error) {
 	cq, one := cellQuery(q, f)
 	pq, two := pairQuery(q, f)
 	if !one && !two {
 		return nil, false, nil
 	}
-	if ready, err := rs.ReportRollupsReady(ctx); err != nil || !ready {
+	if ready, err := s.ReportRollupsReady(ctx); err != nil || !ready {
 		return nil, false, err
 	}
 	if one {
-		cells, err := rs.FindReportCells(ctx, cq)
+		cells, err := s.FindReportCells(ctx, cq)
 		return cells, err == nil, err
 	}
-	return pairCells(ctx, s, rs, q, f, pq)
+	return pairCells(ctx, s, q, f, pq)
 }
 
 // cellQuery is the one series of rollup cells that answers a report, if

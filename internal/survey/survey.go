@@ -30,6 +30,17 @@ func Due(c *desk.Conversation, oldStatus string) bool {
 
 func done(st string) bool { return st == desk.ConversationSolved || st == desk.ConversationClosed }
 
+// Owed reports whether changing c to status owes the CSAT survey: the
+// change solves or closes it (Due) and its queue q enables surveys. The
+// use cases that change a status ask it and pass the answer to the store
+// (desk.ConversationUpdate.Survey, SendDraft's survey, desk.MacroWrite),
+// which writes the survey with the change.
+func Owed(c *desk.Conversation, status string, q *desk.Queue) bool {
+	after := *c
+	after.Status = status
+	return q != nil && q.SurveyEnabled && Due(&after, c.Status)
+}
+
 // Merged reports which survey two merged conversations keep (C8): only
 // the most recent, on the survivor. It is true when the merged-away
 // conversation's survey (gone) must move to the survivor (keep), false
@@ -88,8 +99,16 @@ func errAnswered() error {
 	return desk.CodedErrorf(desk.ECONFLICT, "survey_answered", "this survey has been answered already")
 }
 
-// Store is what answering a survey reads and writes.
+// Store is what answering a survey and changing a conversation's status
+// read and write.
 type Store interface {
+	// FindConversationByID returns ENOTFOUND if missing or not visible.
+	FindConversationByID(ctx context.Context, id desk.ID) (*desk.Conversation, error)
+	// FindQueueByID returns ENOTFOUND if the queue does not exist.
+	FindQueueByID(ctx context.Context, id desk.ID) (*desk.Queue, error)
+	// UpdateConversation changes a conversation, with the survey when
+	// upd.Survey asks for it (see desk.ConversationUpdate).
+	UpdateConversation(ctx context.Context, id desk.ID, upd desk.ConversationUpdate) (*desk.Conversation, error)
 	// FindSurveyByToken returns the conversation whose survey has the
 	// token and that survey; ENOTFOUND for none.
 	FindSurveyByToken(ctx context.Context, token string) (desk.ID, *desk.Survey, error)
@@ -103,13 +122,42 @@ type Store interface {
 	WriteSurveyAnswer(ctx context.Context, convID desk.ID, rating int, via string) error
 }
 
-// Service records answers: on the survey page (Answer, for the HTTP
-// handlers) and by reply (AnswerReply, which the inbound pipeline offers
-// every new inbound message). Surveys are sent by the store with the
-// change that solves or closes (Due, Question).
+// Service decides the survey a conversation update owes (UpdateConversation)
+// and records answers: on the survey page (Answer, for the HTTP handlers)
+// and by reply (AnswerReply, which the inbound pipeline offers every new
+// inbound message). The store writes the survey (Question) with the change
+// that solves or closes, in its transaction.
 type Service struct {
 	Store Store
 	Clock desk.Clock
+}
+
+// UpdateConversation changes a conversation as the actor of ctx (the
+// workspace's edit: status, priority, tags, ...) and, when the new status
+// owes the survey (Owed, over the conversation and its queue as read
+// now), asks the store to send it with the change. The store sends it
+// only if its own read still finds this the change that solves or closes,
+// and at most once per conversation.
+func (s *Service) UpdateConversation(ctx context.Context, id desk.ID, upd desk.ConversationUpdate) (*desk.Conversation, error) {
+	upd.Survey = false
+	if upd.Status != nil && done(*upd.Status) {
+		c, err := s.Store.FindConversationByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		// The queue is read only when the change is one that solves or
+		// closes (Due): most updates cost no extra read.
+		after := *c
+		after.Status = *upd.Status
+		if Due(&after, c.Status) {
+			q, err := s.Store.FindQueueByID(desk.NewContextWithActor(ctx, desk.SystemActor), c.QueueID)
+			if err != nil && desk.ErrorKind(err) != desk.ENOTFOUND {
+				return nil, err
+			}
+			upd.Survey = Owed(c, *upd.Status, q)
+		}
+	}
+	return s.Store.UpdateConversation(ctx, id, upd)
 }
 
 // Answer stores the rating of the survey with the token, for the public

@@ -17,6 +17,11 @@ type fakeStore struct {
 	customer map[desk.ID]desk.ID // conversation -> customer
 	answers  []answer
 	since    time.Time // the last LatestOpenSurvey's
+	// Conversations, queues and the updates asked for (update_test.go).
+	convs      map[desk.ID]*desk.Conversation
+	queues     map[desk.ID]*desk.Queue
+	queueReads int
+	updates    []desk.ConversationUpdate
 }
 
 type answer struct {

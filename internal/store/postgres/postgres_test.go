@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -21,7 +20,7 @@ func freshSchema(t *testing.T) string { return pgtest.FreshSchema(t) }
 func testURL() string { return pgtest.URL() }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, clock desk.Clock, opts sqlstore.Options) desk.Store {
+	storetest.Run(t, func(t *testing.T, clock desk.Clock, opts sqlstore.Options) *sqlstore.Store {
 		s, err := postgres.OpenWith(context.Background(), freshSchema(t), clock, opts)
 		if err != nil {
 			t.Fatal(err)
@@ -68,7 +67,7 @@ func TestConcurrentOpen(t *testing.T) {
 // between them.
 func TestSearchRanges(t *testing.T) {
 	var u string
-	open := func(t *testing.T, clock desk.Clock, opts sqlstore.Options) desk.Store {
+	open := func(t *testing.T, clock desk.Clock, opts sqlstore.Options) *sqlstore.Store {
 		u = freshSchema(t)
 		s, err := postgres.OpenWith(context.Background(), u, clock, opts)
 		if err != nil {
@@ -77,13 +76,12 @@ func TestSearchRanges(t *testing.T) {
 		t.Cleanup(func() { s.Close() })
 		return s
 	}
-	db := func(s desk.Store) *sql.DB { return s.(interface{ DB() *sql.DB }).DB() }
-	storetest.SearchRanges(t, open, func(t *testing.T, s desk.Store, table string, next int64) {
-		if _, err := db(s).Exec(`SELECT setval(pg_get_serial_sequence($1, 'id'), $2)`, table, next); err != nil {
+	storetest.SearchRanges(t, open, func(t *testing.T, s *sqlstore.Store, table string, next int64) {
+		if _, err := s.DB().Exec(`SELECT setval(pg_get_serial_sequence($1, 'id'), $2)`, table, next); err != nil {
 			t.Fatal(err)
 		}
-	}, func(t *testing.T, s desk.Store) desk.Store {
-		if _, err := db(s).Exec(`ANALYZE messages, conversations, customers`); err != nil {
+	}, func(t *testing.T, s *sqlstore.Store) *sqlstore.Store {
+		if _, err := s.DB().Exec(`ANALYZE messages, conversations, customers`); err != nil {
 			t.Fatal(err)
 		}
 		s2, err := postgres.Open(context.Background(), u, desk.SystemClock{})

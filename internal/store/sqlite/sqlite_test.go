@@ -13,7 +13,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, clock desk.Clock, opts sqlstore.Options) desk.Store {
+	storetest.Run(t, func(t *testing.T, clock desk.Clock, opts sqlstore.Options) *sqlstore.Store {
 		return sqlitetest.OpenWith(t, clock, opts)
 	})
 }
@@ -44,14 +44,14 @@ func TestReopenKeepsData(t *testing.T) {
 // TestSearchRanges runs the paging checks of the range-by-range search on
 // SQLite too, with dense IDs (its FTS5 indexes need no ranges).
 func TestSearchRanges(t *testing.T) {
-	storetest.SearchRanges(t, func(t *testing.T, clock desk.Clock, opts sqlstore.Options) desk.Store {
+	storetest.SearchRanges(t, func(t *testing.T, clock desk.Clock, opts sqlstore.Options) *sqlstore.Store {
 		s, err := sqlite.OpenWith(context.Background(), filepath.Join(t.TempDir(), "test.db"), clock, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
 		return s
-	}, func(*testing.T, desk.Store, string, int64) {}, func(_ *testing.T, s desk.Store) desk.Store { return s })
+	}, func(*testing.T, *sqlstore.Store, string, int64) {}, func(_ *testing.T, s *sqlstore.Store) *sqlstore.Store { return s })
 }
 
 // TestSearchCacheSeesOtherProcess checks that a search repeated on one

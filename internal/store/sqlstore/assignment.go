@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/routing"
 )
 
 // qAssign is the whole of B4: it assigns only if nobody holds the
@@ -243,10 +244,10 @@ func holderArg(c *desk.Conversation) []any {
 	return []any{int64(*c.AssigneeID)}
 }
 
-// mayHoldTx checks that an agent may be given a conversation of a queue
-// (queue isolation): a member of the queue, or a supervisor or admin, who
-// see every queue. It returns the agent's name; field names the input at
-// fault.
+// mayHoldTx reads the agent's role and membership of the queue in tx and
+// checks, by routing.MayHold, that the agent may be given a conversation
+// of the queue (queue isolation). It returns the agent's name; field names
+// the input at fault.
 func mayHoldTx(ctx context.Context, tx *sql.Tx, agentID, queueID desk.ID, field string) (string, error) {
 	var name string
 	var role desk.Role
@@ -258,7 +259,7 @@ func mayHoldTx(ctx context.Context, tx *sql.Tx, agentID, queueID desk.ID, field 
 	} else if err != nil {
 		return "", err
 	}
-	if !member && !role.AtLeast(desk.RoleSupervisor) {
+	if !routing.MayHold(role, member) {
 		return "", desk.FieldErrorf(field, "the agent is not a member of the conversation's queue")
 	}
 	return name, nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/routing"
 	"github.com/switchboard-cc/switchboard/internal/trace"
 )
 
@@ -92,7 +93,7 @@ var errLostRace = errors.New("auto-assign: lost a race")
 // desk.AutoAssignService. A cheap look on the readers comes first, so a
 // queue where nothing can happen costs no write transaction. Then one
 // transaction reads the head of the waiting queue and the eligible agents
-// once, plans the batch in Go (planAssignments) and writes it: on
+// once, plans the batch in Go (routing.Plan) and writes it: on
 // PostgreSQL under the queue's advisory lock (nodes take turns per queue,
 // so each plan sees the loads the last one left) and the chosen agents'
 // row locks, in one statement; on SQLite, the single writer, with
@@ -111,7 +112,7 @@ func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]des
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
-		var plan []plannedAssignment
+		var plan []routing.Planned
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
 			if s.dialect.LockQueue != "" {
 				if _, err := tx.ExecContext(ctx, s.dialect.LockQueue, int64(queueID)); err != nil {
@@ -140,12 +141,12 @@ func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]des
 
 // autoAssignTx plans and writes up to max assignments of the queue inside
 // tx: it reads the head of the waiting queue and the eligible agents once,
-// plans the batch in Go (planAssignments) and writes it. With row locks
+// plans the batch in Go (routing.Plan) and writes it. With row locks
 // (several writers) the caller holds the queue's lock, and an agent
 // changed between the read and its lock means planning again here: agents
 // already locked cannot change, so this settles quickly. On a single
 // writer the read is exact as it stands.
-func (s *Store) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int) ([]plannedAssignment, error) {
+func (s *Store) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int) ([]routing.Planned, error) {
 	head, err := s.waitingTx(ctx, tx, queueID, max)
 	if err != nil || len(head) == 0 {
 		return nil, err
@@ -154,13 +155,13 @@ func (s *Store) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, m
 		err = s.txRow(ctx, tx, qChannelLoad, int64(agent), channel).Scan(&n)
 		return n, err
 	}
-	var plan []plannedAssignment
+	var plan []routing.Planned
 	for round := 0; ; round++ {
-		cands, err := s.eligibleTx(ctx, tx, queueID, max+spareCandidates)
+		cands, readLoads, err := s.eligibleTx(ctx, tx, queueID, max+spareCandidates)
 		if err != nil || len(cands) == 0 {
 			return nil, err
 		}
-		if plan, err = s.planPagesTx(ctx, tx, queueID, max, head, newPlanner(cands, count, func() int64 { return micros(s.now()) })); err != nil || len(plan) == 0 {
+		if plan, err = s.planPagesTx(ctx, tx, queueID, max, head, routing.NewPlanner(cands, count, func() int64 { return micros(s.now()) })); err != nil || len(plan) == 0 {
 			return nil, err
 		}
 		if s.planHook != nil {
@@ -169,7 +170,7 @@ func (s *Store) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, m
 		if !s.dialect.RowLocks {
 			break
 		}
-		if err := lockPlannedTx(ctx, tx, plan); err == nil {
+		if err := lockPlannedTx(ctx, tx, plan, readLoads); err == nil {
 			break
 		} else if !errors.Is(err, errLostRace) || round == maxReplans {
 			return nil, err
@@ -187,18 +188,18 @@ func (s *Store) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, m
 // blocked (A10: one unassignable conversation never holds back the
 // others). Each page that does not fill the batch blocks a channel more,
 // so this reads at most one page per channel beyond the head.
-func (s *Store) planPagesTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int, page []waitingConv, p *planner) ([]plannedAssignment, error) {
+func (s *Store) planPagesTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int, page []routing.Waiting, p *routing.Planner) ([]routing.Planned, error) {
 	limit := max
 	for {
-		if err := p.take(page, max); err != nil {
+		if err := p.Take(page, max); err != nil {
 			return nil, err
 		}
-		if len(p.out) >= max || p.full() || len(page) < limit {
-			return p.out, nil
+		if len(p.Planned()) >= max || p.Full() || len(page) < limit {
+			return p.Planned(), nil
 		}
-		limit = max - len(p.out)
+		limit = max - len(p.Planned())
 		var err error
-		if page, err = s.waitingAfterTx(ctx, tx, queueID, page[len(page)-1], p.blocked, limit); err != nil {
+		if page, err = s.waitingAfterTx(ctx, tx, queueID, page[len(page)-1], p.Blocked(), limit); err != nil {
 			return nil, err
 		}
 	}
@@ -206,26 +207,26 @@ func (s *Store) planPagesTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, ma
 
 // assignmentResults turns a committed plan into what AutoAssign returns
 // and the changes to publish.
-func assignmentResults(queueID desk.ID, plan []plannedAssignment) ([]desk.Assignment, []desk.Change) {
+func assignmentResults(queueID desk.ID, plan []routing.Planned) ([]desk.Assignment, []desk.Change) {
 	got := make([]desk.Assignment, len(plan))
 	changes := make([]desk.Change, len(plan))
 	for i, p := range plan {
-		got[i] = desk.Assignment{ConversationID: p.conv.id, QueueID: queueID, AgentID: p.agent.id,
-			WaitingSince: fromMicros(p.conv.since), AssignedAt: fromMicros(p.at)}
-		changes[i] = desk.Change{Type: desk.ChangeConversationAssigned, ConversationID: p.conv.id, QueueID: queueID,
-			AgentID: p.agent.id, Status: desk.ConversationOpen, At: got[i].AssignedAt}
+		got[i] = desk.Assignment{ConversationID: p.Conv.ID, QueueID: queueID, AgentID: p.Agent.ID,
+			WaitingSince: fromMicros(p.Conv.Since), AssignedAt: fromMicros(p.At)}
+		changes[i] = desk.Change{Type: desk.ChangeConversationAssigned, ConversationID: p.Conv.ID, QueueID: queueID,
+			AgentID: p.Agent.ID, Status: desk.ConversationOpen, At: got[i].AssignedAt}
 	}
 	return got, changes
 }
 
 // plannedAgents lists the agents a plan chose, each once, in plan order.
-func plannedAgents(plan []plannedAssignment) []desk.ID {
+func plannedAgents(plan []routing.Planned) []desk.ID {
 	var out []desk.ID
 	seen := map[desk.ID]bool{}
 	for _, p := range plan {
-		if !seen[p.agent.id] {
-			seen[p.agent.id] = true
-			out = append(out, p.agent.id)
+		if !seen[p.Agent.ID] {
+			seen[p.Agent.ID] = true
+			out = append(out, p.Agent.ID)
 		}
 	}
 	return out
@@ -240,7 +241,7 @@ func (s *Store) mayAssign(ctx context.Context, queueID desk.ID) (bool, error) {
 }
 
 // waitingTx reads the first max conversations of the waiting queue.
-func (s *Store) waitingTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int) ([]waitingConv, error) {
+func (s *Store) waitingTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int) ([]routing.Waiting, error) {
 	rows, err := s.txQuery(ctx, tx, qNextWaiting, int64(queueID), max)
 	if err != nil {
 		return nil, err
@@ -251,8 +252,8 @@ func (s *Store) waitingTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max 
 // waitingAfterTx reads the next max conversations of the waiting queue
 // after last, leaving out the blocked channels. It runs only when
 // per-channel caps passed conversations over, so it is not prepared.
-func (s *Store) waitingAfterTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, last waitingConv, blocked map[string]bool, max int) ([]waitingConv, error) {
-	args := []any{int64(queueID), last.rank, last.since, int64(last.id), max}
+func (s *Store) waitingAfterTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, last routing.Waiting, blocked map[string]bool, max int) ([]routing.Waiting, error) {
+	args := []any{int64(queueID), last.Rank, last.Since, int64(last.ID), max}
 	q := `SELECT c.id, c.channel, c.waiting_since, c.priority_rank FROM conversations c JOIN queues q ON q.id = c.queue_id
 		WHERE c.queue_id = $1 AND q.auto_assign AND c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ('open', 'waiting')
 		AND (c.priority_rank < $2 OR (c.priority_rank = $2 AND (COALESCE(c.waiting_since, 0) > $3
@@ -269,46 +270,49 @@ func (s *Store) waitingAfterTx(ctx context.Context, tx *sql.Tx, queueID desk.ID,
 	return scanWaiting(rows, max)
 }
 
-func scanWaiting(rows *sql.Rows, max int) ([]waitingConv, error) {
+func scanWaiting(rows *sql.Rows, max int) ([]routing.Waiting, error) {
 	defer rows.Close()
-	out := make([]waitingConv, 0, max)
+	out := make([]routing.Waiting, 0, max)
 	for rows.Next() {
-		var c waitingConv
+		var c routing.Waiting
 		var since sql.NullInt64
-		if err := rows.Scan(&c.id, &c.channel, &since, &c.rank); err != nil {
+		if err := rows.Scan(&c.ID, &c.Channel, &since, &c.Rank); err != nil {
 			return nil, err
 		}
-		c.since = since.Int64
+		c.Since = since.Int64
 		out = append(out, c)
 	}
 	return out, rows.Err()
 }
 
-// eligibleTx reads the first n agents who may take work in the queue.
-func (s *Store) eligibleTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, n int) ([]*candidate, error) {
+// eligibleTx reads the first n agents who may take work in the queue,
+// with each one's load as read (the planner raises Candidate.Load as it
+// plans; lockPlannedTx compares the read one).
+func (s *Store) eligibleTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, n int) ([]*routing.Candidate, map[desk.ID]int, error) {
 	q := qEligibleAgents
 	if s.dialect.OrderedAgentScan {
 		q = qEligibleAgentsOrdered
 	}
 	rows, err := s.txQuery(ctx, tx, q, int64(queueID), n)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	var out []*candidate
+	var out []*routing.Candidate
+	loads := map[desk.ID]int{}
 	for rows.Next() {
-		c := &candidate{}
+		c := &routing.Candidate{}
 		var caps string
-		if err := rows.Scan(&c.id, &c.name, &caps, &c.load, &c.capacity, &c.lastAssigned); err != nil {
-			return nil, err
+		if err := rows.Scan(&c.ID, &c.Name, &caps, &c.Load, &c.Capacity, &c.LastAssigned); err != nil {
+			return nil, nil, err
 		}
-		c.readLoad = c.load
-		if err := scanJSON(caps, &c.channels); err != nil {
-			return nil, err
+		loads[c.ID] = c.Load
+		if err := scanJSON(caps, &c.Channels); err != nil {
+			return nil, nil, err
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	return out, loads, rows.Err()
 }
 
 // lockPlannedTx takes the row locks of the agents a plan chose, in ID
@@ -317,14 +321,14 @@ func (s *Store) eligibleTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, n i
 // accepting work, same capacity and same load. Any change to an agent's
 // assignments changes its load under this same lock, so an unchanged load
 // also means unchanged per-channel counts; a changed agent means the plan
-// is redone (errLostRace).
-func lockPlannedTx(ctx context.Context, tx *sql.Tx, plan []plannedAssignment) error {
-	byID := map[int64]*candidate{}
+// is redone (errLostRace). readLoads holds the loads as read.
+func lockPlannedTx(ctx context.Context, tx *sql.Tx, plan []routing.Planned, readLoads map[desk.ID]int) error {
+	byID := map[int64]*routing.Candidate{}
 	ids := make([]int64, 0, len(plan))
 	for _, p := range plan {
-		if byID[int64(p.agent.id)] == nil {
-			byID[int64(p.agent.id)] = p.agent
-			ids = append(ids, int64(p.agent.id))
+		if byID[int64(p.Agent.ID)] == nil {
+			byID[int64(p.Agent.ID)] = p.Agent
+			ids = append(ids, int64(p.Agent.ID))
 		}
 	}
 	rows, err := tx.QueryContext(ctx, qLockPlanned, ids)
@@ -341,7 +345,7 @@ func lockPlannedTx(ctx context.Context, tx *sql.Tx, plan []plannedAssignment) er
 			return err
 		}
 		c := byID[id]
-		if c == nil || !accepts || load != c.readLoad || capacity != c.capacity {
+		if c == nil || !accepts || load != readLoads[c.ID] || capacity != c.Capacity {
 			return errLostRace
 		}
 		n++
@@ -356,22 +360,22 @@ func lockPlannedTx(ctx context.Context, tx *sql.Tx, plan []plannedAssignment) er
 
 // applyEachTx writes a plan with prepared statements, a few per
 // assignment (a single-writer database, where a statement is cheap).
-func (s *Store) applyEachTx(ctx context.Context, tx *sql.Tx, plan []plannedAssignment) error {
-	last := map[*candidate]int64{}
+func (s *Store) applyEachTx(ctx context.Context, tx *sql.Tx, plan []routing.Planned) error {
+	last := map[*routing.Candidate]int64{}
 	for _, p := range plan {
-		res, err := s.txExec(ctx, tx, qAutoAssign, int64(p.agent.id), p.at, int64(p.conv.id))
+		res, err := s.txExec(ctx, tx, qAutoAssign, int64(p.Agent.ID), p.At, int64(p.Conv.ID))
 		if err != nil {
 			return err
 		} else if n, _ := res.RowsAffected(); n == 0 {
 			return errLostRace
 		}
-		if err := s.insertEventTx(ctx, tx, p.conv.id, desk.EventAssigned, desk.SystemActor, p.at, assignedEventData(p.agent)); err != nil {
+		if err := s.insertEventTx(ctx, tx, p.Conv.ID, desk.EventAssigned, desk.SystemActor, p.At, assignedEventData(p.Agent)); err != nil {
 			return err
 		}
-		last[p.agent] = p.at
+		last[p.Agent] = p.At
 	}
 	for a, at := range last {
-		if _, err := s.txExec(ctx, tx, qAgentAssigned, at, int64(a.id)); err != nil {
+		if _, err := s.txExec(ctx, tx, qAgentAssigned, at, int64(a.ID)); err != nil {
 			return err
 		}
 	}
@@ -380,12 +384,12 @@ func (s *Store) applyEachTx(ctx context.Context, tx *sql.Tx, plan []plannedAssig
 
 // applyManyTx writes a plan in one statement; if any conversation was
 // taken meanwhile, the whole plan is redone.
-func (s *Store) applyManyTx(ctx context.Context, tx *sql.Tx, plan []plannedAssignment) error {
+func (s *Store) applyManyTx(ctx context.Context, tx *sql.Tx, plan []routing.Planned) error {
 	convs, agents, ats := make([]int64, len(plan)), make([]int64, len(plan)), make([]int64, len(plan))
 	data := make([]string, len(plan))
 	for i, p := range plan {
-		convs[i], agents[i], ats[i] = int64(p.conv.id), int64(p.agent.id), p.at
-		data[i] = mustJSON(assignedEventData(p.agent))
+		convs[i], agents[i], ats[i] = int64(p.Conv.ID), int64(p.Agent.ID), p.At
+		data[i] = mustJSON(assignedEventData(p.Agent))
 	}
 	// The batch write touches rows by key and counts loads along
 	// conversations_assignee; its plan must not depend on the tables'
@@ -406,6 +410,6 @@ func (s *Store) applyManyTx(ctx context.Context, tx *sql.Tx, plan []plannedAssig
 }
 
 // assignedEventData is the timeline record of an automatic assignment.
-func assignedEventData(a *candidate) map[string]any {
-	return map[string]any{"agent_id": a.id.String(), "agent_name": a.name, "automatic": true}
+func assignedEventData(a *routing.Candidate) map[string]any {
+	return map[string]any{"agent_id": a.ID.String(), "agent_name": a.Name, "automatic": true}
 }

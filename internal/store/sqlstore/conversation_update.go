@@ -86,7 +86,8 @@ func planUpdate(c *desk.Conversation, upd desk.ConversationUpdate) error {
 
 // updateConversationTx writes c (planned from old by planUpdate) inside
 // tx: the form (required fields enforced on solving/closing), loads, tags,
-// the survey when it is solved or closed, and the timeline events. It
+// the survey when upd asks for it and this change solves or closes, and
+// the timeline events. It
 // returns the survey message's ID, or 0.
 func (s *Store) updateConversationTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c, old *desk.Conversation, upd desk.ConversationUpdate) (desk.ID, error) {
 	id := c.ID
@@ -125,7 +126,7 @@ func (s *Store) updateConversationTx(ctx context.Context, tx *sql.Tx, actor *des
 			return 0, err
 		}
 	}
-	surveyMsg, err := s.sendSurveyTx(ctx, tx, actor, c, old.Status, fromMicros(now))
+	surveyMsg, err := s.sendSurveyTx(ctx, tx, actor, c, old.Status, upd.Survey, fromMicros(now))
 	if err != nil {
 		return 0, err
 	}

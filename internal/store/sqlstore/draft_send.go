@@ -9,11 +9,12 @@ import (
 
 // SendDraft sends the caller's draft as m and, with status set, marks the
 // conversation waiting, solved or closed (H2), in one transaction: the
-// message, its outbox entry, the status change with its survey and
+// message, its outbox entry, the status change with its survey (when
+// survey asks for it; see desk.ConversationUpdate.Survey) and
 // timeline events, and the draft's removal commit together or not at all.
 // A refused status (form_incomplete, ...) leaves nothing sent and the
 // draft kept.
-func (s *Store) SendDraft(ctx context.Context, m *desk.Message, status string) (*desk.Conversation, error) {
+func (s *Store) SendDraft(ctx context.Context, m *desk.Message, status string, survey bool) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -50,7 +51,7 @@ func (s *Store) SendDraft(ctx context.Context, m *desk.Message, status string) (
 		// The survey, if the status sends one, follows the reply's channel.
 		c.Channel, c.ContactAddress, c.SenderAddress = m.Channel, m.To, m.From
 	}
-	upd := desk.ConversationUpdate{}
+	upd := desk.ConversationUpdate{Survey: survey}
 	if status != "" {
 		upd.Status = &status
 		if err := planUpdate(c, upd); err != nil {

@@ -9,18 +9,15 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/survey"
 )
 
-// sendSurveyTx sends the CSAT survey (C12) when c has just been solved or
-// closed in a queue that enables surveys and never had one (survey.Due,
-// with the queue as read inside the transaction): a message on
-// the conversation's channel, through the outbox when a channel is
-// configured for its sender. It returns the message's ID, or 0.
-func (s *Store) sendSurveyTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, oldStatus string, now time.Time) (desk.ID, error) {
-	if !survey.Due(c, oldStatus) {
+// sendSurveyTx sends the CSAT survey (C12) the caller asked for (want,
+// decided by survey.Owed in the use case) when this change of c from
+// oldStatus is the one that solves or closes it (survey.Due, on the
+// store's own read): a message on the conversation's channel, through the
+// outbox when a channel is configured for its sender. It returns the
+// message's ID, or 0.
+func (s *Store) sendSurveyTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, oldStatus string, want bool, now time.Time) (desk.ID, error) {
+	if !want || !survey.Due(c, oldStatus) {
 		return 0, nil
-	}
-	var enabled bool
-	if err := tx.QueryRowContext(ctx, `SELECT survey_enabled FROM queues WHERE id = $1`, int64(c.QueueID)).Scan(&enabled); err != nil || !enabled {
-		return 0, err
 	}
 	return s.sendSurveyNowTx(ctx, tx, actor, c, now)
 }
@@ -28,22 +25,29 @@ func (s *Store) sendSurveyTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor,
 // sendSurveyNowTx sends c's CSAT survey (C12), which the caller has found
 // due (survey.Due): the survey.Question with a fresh token, a message on the conversation's channel, through the outbox when a
 // channel is configured for its sender. It returns the message's ID.
+// The conversation's survey columns are claimed first, only while it has
+// none: once per conversation holds in the write itself, even against a
+// concurrent change that decided from the same read (then this sends
+// nothing and returns 0).
 func (s *Store) sendSurveyNowTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, now time.Time) (desk.ID, error) {
 	token := survey.NewToken()
+	res, err := tx.ExecContext(ctx, `UPDATE conversations SET survey_token = $1, survey_sent_at = $2 WHERE id = $3 AND survey_sent_at IS NULL`, token, micros(now), int64(c.ID))
+	if err != nil {
+		return 0, err
+	} else if n, _ := res.RowsAffected(); n == 0 {
+		return 0, nil
+	}
 	m := &desk.Message{ConversationID: c.ID, Kind: desk.KindMessage, Direction: desk.DirectionOut, Type: desk.TypeText,
 		Text: survey.Question(s.publicURL, token), Channel: c.Channel, From: c.SenderAddress, To: c.ContactAddress,
 		DeliveryState: desk.DeliveryQueued, CreatedAt: now}
 	var channelID int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM channels WHERE kind = $1 AND sender = $2 ORDER BY id LIMIT 1`, c.Channel, c.SenderAddress).Scan(&channelID)
+	err = tx.QueryRowContext(ctx, `SELECT id FROM channels WHERE kind = $1 AND sender = $2 ORDER BY id LIMIT 1`, c.Channel, c.SenderAddress).Scan(&channelID)
 	if err == nil {
 		m.Send = &desk.SendRequest{ChannelID: desk.ID(channelID)}
 	} else if !isNoRows(err) {
 		return 0, err
 	}
 	if err := s.insertAgentMessageTx(ctx, tx, m, now); err != nil {
-		return 0, err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET survey_token = $1, survey_sent_at = $2 WHERE id = $3`, token, micros(now), int64(c.ID)); err != nil {
 		return 0, err
 	}
 	return m.ID, s.insertEventTx(ctx, tx, c.ID, desk.EventSurveySent, actor, micros(now), map[string]any{"message_id": m.ID.String()})

@@ -10,14 +10,7 @@ import (
 
 // inline reports whether the fixture's store, opened with
 // Options.InlineAssign, assigns inside its writes.
-func (f *fixture) inline() bool {
-	f.t.Helper()
-	ia, ok := f.s.(interface{ InlineAssign() bool })
-	if !ok {
-		f.t.Fatalf("%T does not say whether it assigns inline", f.s)
-	}
-	return ia.InlineAssign()
-}
+func (f *fixture) inline() bool { return f.s.InlineAssign() }
 
 // testAssignInline checks assignment inside the writes themselves, with
 // no Assigner running: an arrival is assigned in its own commit (its

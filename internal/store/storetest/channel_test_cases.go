@@ -8,15 +8,8 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-// channels returns the store's channel services; both stores have them.
-func (f *fixture) channels() desk.ChannelStore {
-	f.t.Helper()
-	cs, ok := f.s.(desk.ChannelStore)
-	if !ok {
-		f.t.Fatalf("%T does not implement desk.ChannelStore", f.s)
-	}
-	return cs
-}
+// channels returns the store's channel services.
+func (f *fixture) channels() desk.ChannelStore { return f.s }
 
 // MustChannel creates a WhatsApp channel sending from sender.
 func (f *fixture) MustChannel(sender string) *desk.ChannelConfig {

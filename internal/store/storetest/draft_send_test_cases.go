@@ -67,14 +67,14 @@ func testDraftSend(t *testing.T, open Opener) {
 
 	t.Run("required form field missing: form_incomplete, nothing sent", func(t *testing.T) {
 		for _, st := range []string{desk.ConversationSolved, desk.ConversationClosed} {
-			_, err := f.s.SendDraft(ctx, reply(), st)
+			_, err := f.s.SendDraft(ctx, reply(), st, true)
 			wantCode(t, err, desk.CodeFormIncomplete)
 			nothingHappened(t)
 		}
 	})
 	t.Run("status open or unknown: field error, nothing sent", func(t *testing.T) {
 		for _, st := range []string{desk.ConversationOpen, "done"} {
-			_, err := f.s.SendDraft(ctx, reply(), st)
+			_, err := f.s.SendDraft(ctx, reply(), st, true)
 			wantCode(t, err, desk.EINVALID)
 			if e, ok := err.(*desk.Error); !ok || e.Field != "status" {
 				t.Fatalf("error %v, want field status", err)
@@ -83,7 +83,7 @@ func testDraftSend(t *testing.T, open Opener) {
 		}
 	})
 	t.Run("no draft: not found, nothing sent", func(t *testing.T) {
-		_, err := f.s.SendDraft(f.as(other), reply(), desk.ConversationWaiting)
+		_, err := f.s.SendDraft(f.as(other), reply(), desk.ConversationWaiting, true)
 		wantCode(t, err, desk.ENOTFOUND)
 		nothingHappened(t)
 	})
@@ -93,7 +93,7 @@ func testDraftSend(t *testing.T, open Opener) {
 		}
 		changes := f.recordChanges()
 		m := reply()
-		got, err := f.s.SendDraft(ctx, m, desk.ConversationSolved)
+		got, err := f.s.SendDraft(ctx, m, desk.ConversationSolved, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,7 +151,7 @@ func testDraftSend(t *testing.T, open Opener) {
 		if err := f.s.SaveDraft(ctx, &desk.Draft{ConversationID: c.ID, Text: "one more thing"}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := f.s.SendDraft(ctx, reply(), desk.ConversationWaiting)
+		_, err := f.s.SendDraft(ctx, reply(), desk.ConversationWaiting, true)
 		wantCode(t, err, "conversation_closed")
 		if _, err := f.s.FindDraft(ctx, c.ID); err != nil {
 			t.Fatalf("draft lost: %v", err)
@@ -165,7 +165,7 @@ func testDraftSend(t *testing.T, open Opener) {
 		if err := f.s.SaveDraft(ctx, &desk.Draft{ConversationID: res.Conversation.ID, Text: "checking"}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := f.s.SendDraft(ctx, &desk.Message{ConversationID: res.Conversation.ID, Text: "checking"}, desk.ConversationWaiting)
+		got, err := f.s.SendDraft(ctx, &desk.Message{ConversationID: res.Conversation.ID, Text: "checking"}, desk.ConversationWaiting, true)
 		if err != nil || got.Status != desk.ConversationWaiting || got.Survey != nil {
 			t.Fatalf("send and wait: %+v %v", got, err)
 		}
@@ -173,7 +173,7 @@ func testDraftSend(t *testing.T, open Opener) {
 		if err := f.s.SaveDraft(ctx, &desk.Draft{ConversationID: res.Conversation.ID, Text: "done"}); err != nil {
 			t.Fatal(err)
 		}
-		if got, err = f.s.SendDraft(ctx, &desk.Message{ConversationID: res.Conversation.ID, Text: "done"}, ""); err != nil || got.Status != desk.ConversationWaiting {
+		if got, err = f.s.SendDraft(ctx, &desk.Message{ConversationID: res.Conversation.ID, Text: "done"}, "", false); err != nil || got.Status != desk.ConversationWaiting {
 			t.Fatalf("send only: %+v %v", got, err)
 		}
 	})

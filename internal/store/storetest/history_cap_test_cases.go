@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"database/sql"
 	"strconv"
 	"testing"
 
@@ -21,10 +20,7 @@ func testHistoryCap(t *testing.T, open Opener) {
 	if _, err := f.s.UpdateConversation(f.sys, first.ID, desk.ConversationUpdate{Status: &closed}); err != nil {
 		t.Fatal(err)
 	}
-	db, ok := f.s.(interface{ DB() *sql.DB })
-	if !ok {
-		t.Fatalf("%T has no DB()", f.s)
-	}
+	db := f.s
 	const extra = desk.HistoryMaxTotal + 4
 	if _, err := db.DB().Exec(`WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < `+strconv.Itoa(extra)+`)
 		INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address, created_at, updated_at, closed_at)

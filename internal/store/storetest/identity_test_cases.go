@@ -1,8 +1,6 @@
 package storetest
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"sync"
 	"testing"
@@ -238,12 +236,6 @@ func testOneOngoingRace(t *testing.T, open Opener) {
 	}
 }
 
-// rawStore is what the migration case needs beyond desk.Store.
-type rawStore interface {
-	DB() *sql.DB
-	MigrateIdentity(ctx context.Context) error
-}
-
 // testIdentityMigration seeds a store with customers split by how their
 // number was written before issue 16 (WhatsApp digits beside E.164, typed
 // separators), forgets the identity migration and runs it: the customers
@@ -252,10 +244,7 @@ type rawStore interface {
 // with every message, and timeline events say so.
 func testIdentityMigration(t *testing.T, open Opener) {
 	f := newFixture(t, open)
-	raw, ok := f.s.(rawStore)
-	if !ok {
-		t.Fatalf("%T has no DB/MigrateIdentity", f.s)
-	}
+	raw := f.s
 	db := raw.DB()
 	exec := func(q string, args ...any) {
 		t.Helper()
@@ -371,12 +360,7 @@ func (f *fixture) MustIngestOn(channel, from, ext string) *desk.IngestResult {
 // keeps its digits.
 func testIdentityRegionRekey(t *testing.T, open Opener) {
 	f := newFixture(t, open)
-	raw, ok := f.s.(interface {
-		RekeyRegion(ctx context.Context, region string) error
-	})
-	if !ok {
-		t.Fatalf("%T has no RekeyRegion", f.s)
-	}
+	raw := f.s
 	carol := &desk.Customer{Name: "Carol", Contacts: []desk.Contact{{Channel: desk.ChannelSMS, Address: "(202) 555-0188"}}}
 	if err := f.s.CreateCustomer(f.sys, carol); err != nil {
 		t.Fatal(err)

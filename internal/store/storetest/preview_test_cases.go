@@ -104,11 +104,7 @@ func testConversationPreviews(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pf, ok := f.s.(desk.PreviewFiller)
-	if !ok {
-		t.Fatalf("%T does not fill previews", f.s)
-	}
-	if err := pf.FillPreviews(f.as(a), one); err != nil || one.LastMessage == nil || one.LastMessage.Text != "sent fine" {
+	if err := f.s.FillPreviews(f.as(a), one); err != nil || one.LastMessage == nil || one.LastMessage.Text != "sent fine" {
 		t.Fatalf("by ID: %+v %v", one.LastMessage, err)
 	}
 }

@@ -11,15 +11,6 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/report"
 )
 
-func privacyStore(t *testing.T, s desk.Store) desk.PrivacyStore {
-	t.Helper()
-	ps, ok := s.(desk.PrivacyStore)
-	if !ok {
-		t.Fatal("the store does not implement desk.PrivacyStore")
-	}
-	return ps
-}
-
 // PrivacyWords are the words of the customer testErase erases; the
 // SQLite raw-file test looks for them in the database files.
 var PrivacyWords = []string{"zanzibarquokka", "quokkaprivate", "Quentinzed", "zedtopic"}
@@ -61,7 +52,7 @@ func SeedErasable(t *testing.T, s desk.Store, admin context.Context) (desk.ID, d
 // admins only; the audit log says who and when.
 func testErase(t *testing.T, open Opener) {
 	f := newFixture(t, open)
-	ps := privacyStore(t, f.s)
+	ps := f.s
 	admin := f.MustAgent("admin@example.com", desk.RoleAdmin)
 	f.MustAgent("sup@example.com", desk.RoleSupervisor)
 	custID, convID := SeedErasable(t, f.s, f.as(admin))
@@ -138,7 +129,7 @@ func testErase(t *testing.T, open Opener) {
 // what the run deletes.
 func testRetention(t *testing.T, open Opener) {
 	f := newFixture(t, open)
-	ps := privacyStore(t, f.s)
+	ps := f.s
 	admin := f.MustAgent("admin@example.com", desk.RoleAdmin)
 	sup := f.MustAgent("sup@example.com", desk.RoleSupervisor)
 	q := f.MustQueue("Sales")
@@ -176,11 +167,7 @@ func testRetention(t *testing.T, open Opener) {
 	f.clock.Add(11*24*time.Hour + time.Minute) // day 31
 	// Their report facts, in the rollups: a deleted conversation leaves
 	// both, so reports from cells and from facts still agree.
-	rs, ok := f.s.(desk.ReportStore)
-	if !ok {
-		t.Fatal("the store keeps no report facts")
-	}
-	if err := rs.RefreshReportFacts(f.sys, []desk.ID{old, other, recent, open_}); err != nil {
+	if err := f.s.RefreshReportFacts(f.sys, []desk.ID{old, other, recent, open_}); err != nil {
 		t.Fatal(err)
 	}
 	total := func(source string) int {

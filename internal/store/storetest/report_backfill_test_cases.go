@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"database/sql"
 	"io"
 	"log/slog"
 	"testing"
@@ -85,10 +84,7 @@ func testReportBackfill(t *testing.T, open Opener) {
 	// A rebuild, as migration 280 leaves it on a database with facts:
 	// reports read facts (rollups refuse) until the backfill has added
 	// every fact again, then the cells, with the same answers.
-	db, ok := f.s.(interface{ DB() *sql.DB })
-	if !ok {
-		t.Fatal("the store gives no database handle")
-	}
+	db := f.s
 	for _, q := range []string{`DELETE FROM report_rollup`, `UPDATE report_facts SET rolled_up = FALSE`, `UPDATE report_rollup_state SET pending = TRUE`} {
 		if _, err := db.DB().Exec(q); err != nil {
 			t.Fatal(err)

@@ -9,12 +9,13 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
 	"github.com/switchboard-cc/switchboard/internal/report"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // BenchReport seeds n conversations with report facts over 90 days (raw
 // SQL, for speed) and measures a 90-day report grouped by day in Berlin:
 // ns/op is the mean, p95-ms the 95th percentile of the runs.
-func BenchReport(b *testing.B, s desk.Store, db *sql.DB, n int) {
+func BenchReport(b *testing.B, s *sqlstore.Store, db *sql.DB, n int) {
 	ctx := context.Background()
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var queue int64

@@ -29,10 +29,7 @@ import (
 //	3: Tue 10:30 in, never answered (in only).
 func testReportScriptedDays(t *testing.T, open Opener) {
 	f := newFixtureWith(t, open, sqlstore.Options{PublicURL: "https://desk.example.com/"})
-	rs, ok := f.s.(desk.ReportStore)
-	if !ok {
-		t.Fatalf("%T has no report facts", f.s)
-	}
+	var rs desk.ReportStore = f.s
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	at := func(s string) time.Time {
 		v, err := time.ParseInLocation("2006-01-02 15:04", s, berlin)
@@ -101,7 +98,7 @@ func testReportScriptedDays(t *testing.T, open Opener) {
 	}
 	setStatus := func(agent *desk.Agent, id desk.ID, st string) {
 		t.Helper()
-		if _, err := f.s.UpdateConversation(f.as(agent), id, desk.ConversationUpdate{Status: &st}); err != nil {
+		if _, err := f.surveys().UpdateConversation(f.as(agent), id, desk.ConversationUpdate{Status: &st}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -244,7 +241,7 @@ func testReportScriptedDays(t *testing.T, open Opener) {
 
 // sameReports runs reports of every grouping and filter from facts and,
 // where rollups can answer, from rollups, and compares them.
-func sameReports(t *testing.T, ctx context.Context, s desk.Store, tz, from, to string, queue, agent desk.ID) {
+func sameReports(t *testing.T, ctx context.Context, s report.Store, tz, from, to string, queue, agent desk.ID) {
 	t.Helper()
 	filters := map[string]desk.ReportFilter{"none": {}, "queue": {QueueID: &queue}, "agent": {AgentID: &agent},
 		"channel": {Channel: "sms"}, "tag": {Tag: "Billing"}, "queue+tag": {QueueID: &queue, Tag: "billing"},

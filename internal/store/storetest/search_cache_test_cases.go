@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -64,10 +63,7 @@ func testSearchCache(t *testing.T, open Opener) {
 	}
 
 	// A write outside the services, through the store's SQL handle.
-	db, ok := f.s.(interface{ DB() *sql.DB })
-	if !ok {
-		return
-	}
+	db := f.s
 	twice(f.sup, "courier", 0)
 	if _, err := db.DB().Exec(`UPDATE messages SET text = $1 WHERE id = $2`, "The courier lost it", int64(f.parcel.ID)); err != nil {
 		t.Fatal(err)

@@ -6,17 +6,18 @@ import (
 	"testing"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
 // IDJump makes the next row of table get an ID from next on (PostgreSQL:
 // its sequence), or does nothing where IDs cannot jump (SQLite).
-type IDJump func(t *testing.T, s desk.Store, table string, next int64)
+type IDJump func(t *testing.T, s *sqlstore.Store, table string, next int64)
 
 // Settle returns the store to search the seeded data with: PostgreSQL
 // refreshes the planner's statistics, so that a word in every record is
 // known to be common, and opens the store anew, so that the new
 // frequencies are read.
-type Settle func(t *testing.T, s desk.Store) desk.Store
+type Settle func(t *testing.T, s *sqlstore.Store) *sqlstore.Store
 
 // SearchRanges checks search over a wide, thinly filled ID space, as a
 // store whose index lists matches range by range (SearchSQL.Span) sees it:

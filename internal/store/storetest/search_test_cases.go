@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 	"strings"
 	"testing"
@@ -188,10 +187,7 @@ func testSearchIndexUpkeep(t *testing.T, open Opener) {
 	}
 	expect("tomorrow", 0, 1, 0)
 
-	db, ok := f.s.(interface{ DB() *sql.DB })
-	if !ok {
-		t.Skip("the store exposes no SQL handle for writes outside the services")
-	}
+	db := f.s
 	exec := func(q string, args ...any) {
 		t.Helper()
 		if _, err := db.DB().Exec(q, args...); err != nil {

@@ -11,10 +11,7 @@ import (
 // once; an admin made otherwise (`user create`) ends it too.
 func testSetup(t *testing.T, open Opener) {
 	f := newFixture(t, open)
-	ss, ok := f.s.(desk.SetupStore)
-	if !ok {
-		t.Fatalf("%T does not implement desk.SetupStore", f.s)
-	}
+	var ss desk.SetupStore = f.s
 	if need, err := ss.SetupNeeded(f.sys); err != nil || !need {
 		t.Fatalf("empty store: needed=%v %v", need, err)
 	}
@@ -70,7 +67,7 @@ func testSetup(t *testing.T, open Opener) {
 	// A store whose admin came from `user create` needs no setup and
 	// refuses one.
 	g := newFixture(t, open)
-	gs := g.s.(desk.SetupStore)
+	var gs desk.SetupStore = g.s
 	g.MustAgent("root@example.com", desk.RoleAdmin)
 	if need, _ := gs.SetupNeeded(g.sys); need {
 		t.Fatal("an admin exists: no setup needed")

@@ -46,9 +46,11 @@ func (sf *surveyFixture) ingest(from, ext, text string, q desk.ID) *desk.IngestR
 	return res
 }
 
+// setStatus changes the status through the survey use case, which
+// decides the survey the change owes (as the workspace's PATCH does).
 func (sf *surveyFixture) setStatus(id desk.ID, st string) *desk.Conversation {
 	sf.t.Helper()
-	c, err := sf.s.UpdateConversation(sf.ctx, id, desk.ConversationUpdate{Status: &st})
+	c, err := sf.surveys().UpdateConversation(sf.ctx, id, desk.ConversationUpdate{Status: &st})
 	if err != nil {
 		sf.t.Fatal(err)
 	}
@@ -98,6 +100,32 @@ func testSurveys(t *testing.T, open Opener) {
 	q := ingest("15552222", "w2", "hi", off.ID).Conversation
 	if got := setStatus(q.ID, desk.ConversationSolved); got.Survey != nil {
 		t.Fatalf("quiet queue surveyed: %+v", got.Survey)
+	}
+	// The store writes a survey only when the update asks for it (the use
+	// case decides, survey.Owed), with the change that closes, and once.
+	st := func(id desk.ID, status string, ask bool) *desk.Conversation {
+		t.Helper()
+		got, err := f.s.UpdateConversation(ctx, id, desk.ConversationUpdate{Status: &status, Survey: ask})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	plain := ingest("15556666", "w7", "hi", on.ID).Conversation
+	if got := st(plain.ID, desk.ConversationSolved, false); got.Survey != nil {
+		t.Fatalf("survey not asked for, yet sent: %+v", got.Survey)
+	}
+	st(plain.ID, desk.ConversationOpen, false)
+	if got := st(plain.ID, desk.ConversationWaiting, true); got.Survey != nil {
+		t.Fatalf("asked for on a change that neither solves nor closes: %+v", got.Survey)
+	}
+	if got := st(plain.ID, desk.ConversationClosed, true); got.Survey == nil {
+		t.Fatal("asked for with the change that closes, yet none sent")
+	}
+	st(plain.ID, desk.ConversationOpen, false)
+	st(plain.ID, desk.ConversationSolved, true)
+	if jobs, err := cs.ClaimSendJobs(f.sys, 10, time.Minute); err != nil || len(jobs) != 1 {
+		t.Fatalf("survey jobs after asking twice: %+v %v; want one", jobs, err)
 	}
 	// Merge keeps only the most recent survey (C8).
 	old := ingest("15554444", "w5", "first", on.ID).Conversation

@@ -99,7 +99,7 @@ func testWallboardWaits(t *testing.T, open Opener) {
 		}
 		return n
 	}
-	ps := privacyStore(t, f.s)
+	ps := f.s
 	if _, err := ps.ApplyRetention(f.sys, f.clock.Now(), false); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sqlstore
+package routing
 
 import (
 	"errors"
@@ -9,11 +9,11 @@ import (
 
 // planOf runs the planner with a clock that ticks once per assignment and
 // returns conversation → agent in plan order.
-func planOf(t *testing.T, convs []waitingConv, cands []*candidate, onChannel map[desk.ID]map[string]int) ([][2]desk.ID, map[desk.ID]int) {
+func planOf(t *testing.T, convs []Waiting, cands []*Candidate, onChannel map[desk.ID]map[string]int) ([][2]desk.ID, map[desk.ID]int) {
 	t.Helper()
 	asked := map[desk.ID]int{}
 	clock := int64(1000)
-	plan, err := planAssignments(convs, cands, func(agent desk.ID, channel string) (int, error) {
+	plan, err := Plan(convs, cands, func(agent desk.ID, channel string) (int, error) {
 		asked[agent]++
 		return onChannel[agent][channel], nil
 	}, func() int64 { clock++; return clock })
@@ -22,28 +22,28 @@ func planOf(t *testing.T, convs []waitingConv, cands []*candidate, onChannel map
 	}
 	var out [][2]desk.ID
 	for i, p := range plan {
-		if p.at != int64(1001+i) {
-			t.Fatalf("assignment %d stamped %d", i, p.at)
+		if p.At != int64(1001+i) {
+			t.Fatalf("assignment %d stamped %d", i, p.At)
 		}
-		out = append(out, [2]desk.ID{p.conv.id, p.agent.id})
+		out = append(out, [2]desk.ID{p.Conv.ID, p.Agent.ID})
 	}
 	return out, asked
 }
 
-func sms(ids ...desk.ID) []waitingConv {
-	out := make([]waitingConv, len(ids))
+func sms(ids ...desk.ID) []Waiting {
+	out := make([]Waiting, len(ids))
 	for i, id := range ids {
-		out[i] = waitingConv{id: id, channel: desk.ChannelSMS}
+		out[i] = Waiting{ID: id, Channel: desk.ChannelSMS}
 	}
 	return out
 }
 
 func TestPlanLeastLoadedThenLongestIdle(t *testing.T) {
-	cands := []*candidate{
-		{id: 1, load: 2, capacity: 10, lastAssigned: 10},
-		{id: 2, load: 0, capacity: 10, lastAssigned: 50},
-		{id: 3, load: 0, capacity: 10, lastAssigned: 20},
-		{id: 4, load: 1, capacity: 10, lastAssigned: 0},
+	cands := []*Candidate{
+		{ID: 1, Load: 2, Capacity: 10, LastAssigned: 10},
+		{ID: 2, Load: 0, Capacity: 10, LastAssigned: 50},
+		{ID: 3, Load: 0, Capacity: 10, LastAssigned: 20},
+		{ID: 4, Load: 1, Capacity: 10, LastAssigned: 0},
 	}
 	got, _ := planOf(t, sms(101, 102, 103, 104, 105, 106, 107), cands, nil)
 	// Agents 3 and 2 (load 0; 3 idle longer), then 4, 3, 2 at load 1 (4
@@ -58,33 +58,33 @@ func TestPlanLeastLoadedThenLongestIdle(t *testing.T) {
 			t.Fatalf("plan %v, want %v", got, want)
 		}
 	}
-	if cands[0].load != 3 || cands[1].load != 2 || cands[2].load != 2 || cands[3].load != 3 {
-		t.Fatalf("loads after the plan: %d %d %d %d", cands[0].load, cands[1].load, cands[2].load, cands[3].load)
+	if cands[0].Load != 3 || cands[1].Load != 2 || cands[2].Load != 2 || cands[3].Load != 3 {
+		t.Fatalf("loads after the plan: %d %d %d %d", cands[0].Load, cands[1].Load, cands[2].Load, cands[3].Load)
 	}
 }
 
 func TestPlanEqualStampsKeepPlanOrder(t *testing.T) {
-	cands := []*candidate{{id: 1, capacity: 5}, {id: 2, capacity: 5}, {id: 3, capacity: 5}}
-	plan, err := planAssignments(sms(1, 2, 3, 4, 5, 6), cands, nil, func() int64 { return 7 })
+	cands := []*Candidate{{ID: 1, Capacity: 5}, {ID: 2, Capacity: 5}, {ID: 3, Capacity: 5}}
+	plan, err := Plan(sms(1, 2, 3, 4, 5, 6), cands, nil, func() int64 { return 7 })
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, p := range plan {
-		if want := desk.ID(i%3 + 1); p.agent.id != want {
-			t.Fatalf("assignment %d to %s, want %s (a frozen clock must not reorder who is idle longer)", i, p.agent.id, want)
+		if want := desk.ID(i%3 + 1); p.Agent.ID != want {
+			t.Fatalf("assignment %d to %s, want %s (a frozen clock must not reorder who is idle longer)", i, p.Agent.ID, want)
 		}
 	}
 }
 
 func TestPlanNeverAboveCapacity(t *testing.T) {
-	cands := []*candidate{{id: 1, load: 1, capacity: 2}, {id: 2, load: 0, capacity: 1}}
+	cands := []*Candidate{{ID: 1, Load: 1, Capacity: 2}, {ID: 2, Load: 0, Capacity: 1}}
 	got, _ := planOf(t, sms(1, 2, 3, 4), cands, nil)
 	// Room for two: agent 2 (load 0) then agent 1; the rest waits.
 	if len(got) != 2 || got[0] != [2]desk.ID{1, 2} || got[1] != [2]desk.ID{2, 1} {
 		t.Fatalf("plan %v", got)
 	}
-	if cands[0].load != 2 || cands[1].load != 1 {
-		t.Fatalf("loads %d %d", cands[0].load, cands[1].load)
+	if cands[0].Load != 2 || cands[1].Load != 1 {
+		t.Fatalf("loads %d %d", cands[0].Load, cands[1].Load)
 	}
 	if got, _ := planOf(t, sms(5), cands, nil); len(got) != 0 {
 		t.Fatalf("everyone full, yet planned %v", got)
@@ -94,12 +94,12 @@ func TestPlanNeverAboveCapacity(t *testing.T) {
 func TestPlanChannelCaps(t *testing.T) {
 	// Agent 1 is least loaded but may hold 2 SMS and already holds 1; it
 	// takes one SMS, is passed over for the next, and still takes email.
-	cands := []*candidate{
-		{id: 1, load: 1, capacity: 10, channels: map[string]int{desk.ChannelSMS: 2}},
-		{id: 2, load: 3, capacity: 10},
+	cands := []*Candidate{
+		{ID: 1, Load: 1, Capacity: 10, Channels: map[string]int{desk.ChannelSMS: 2}},
+		{ID: 2, Load: 3, Capacity: 10},
 	}
-	convs := []waitingConv{{id: 1, channel: desk.ChannelSMS}, {id: 2, channel: desk.ChannelSMS}, {id: 3, channel: desk.ChannelSMS},
-		{id: 4, channel: desk.ChannelEmail}}
+	convs := []Waiting{{ID: 1, Channel: desk.ChannelSMS}, {ID: 2, Channel: desk.ChannelSMS}, {ID: 3, Channel: desk.ChannelSMS},
+		{ID: 4, Channel: desk.ChannelEmail}}
 	got, asked := planOf(t, convs, cands, map[desk.ID]map[string]int{1: {desk.ChannelSMS: 1}})
 	want := [][2]desk.ID{{1, 1}, {2, 2}, {3, 2}, {4, 1}}
 	if len(got) != len(want) {
@@ -119,9 +119,9 @@ func TestPlanPassesOverConversationNobodyTakes(t *testing.T) {
 	// The only agent may take no SMS: the SMS waits, the email and the
 	// chat behind it are taken (A10: one unassignable conversation never
 	// holds back the others), and the SMS behind is not even weighed.
-	cands := []*candidate{{id: 1, capacity: 2, channels: map[string]int{desk.ChannelSMS: 0}}}
-	convs := []waitingConv{{id: 1, channel: desk.ChannelSMS}, {id: 2, channel: desk.ChannelEmail}, {id: 3, channel: desk.ChannelSMS},
-		{id: 4, channel: desk.ChannelLiveChat}, {id: 5, channel: desk.ChannelEmail}}
+	cands := []*Candidate{{ID: 1, Capacity: 2, Channels: map[string]int{desk.ChannelSMS: 0}}}
+	convs := []Waiting{{ID: 1, Channel: desk.ChannelSMS}, {ID: 2, Channel: desk.ChannelEmail}, {ID: 3, Channel: desk.ChannelSMS},
+		{ID: 4, Channel: desk.ChannelLiveChat}, {ID: 5, Channel: desk.ChannelEmail}}
 	got, asked := planOf(t, convs, cands, nil)
 	if len(got) != 2 || got[0] != [2]desk.ID{2, 1} || got[1] != [2]desk.ID{4, 1} {
 		t.Fatalf("plan %v", got)
@@ -133,8 +133,8 @@ func TestPlanPassesOverConversationNobodyTakes(t *testing.T) {
 
 func TestPlanCountError(t *testing.T) {
 	boom := errors.New("boom")
-	cands := []*candidate{{id: 1, capacity: 10, channels: map[string]int{desk.ChannelSMS: 3}}}
-	_, err := planAssignments(sms(1), cands, func(desk.ID, string) (int, error) { return 0, boom }, func() int64 { return 1 })
+	cands := []*Candidate{{ID: 1, Capacity: 10, Channels: map[string]int{desk.ChannelSMS: 3}}}
+	_, err := Plan(sms(1), cands, func(desk.ID, string) (int, error) { return 0, boom }, func() int64 { return 1 })
 	if !errors.Is(err, boom) {
 		t.Fatalf("err %v", err)
 	}
