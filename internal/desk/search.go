@@ -2,9 +2,7 @@ package desk
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -21,15 +19,12 @@ const MaxSearchLength = 200
 
 // SearchQuery is a global search (G1). Text is what the user typed: any
 // characters, never query syntax. Type limits the search to one group;
-// a Cursor (from a group's NextCursor) continues that group only. A store
-// may answer a query repeated while nothing was written from the result it
-// computed then; Fresh asks it to compute the answer anew.
+// a Cursor (from a group's NextCursor) continues that group only.
 type SearchQuery struct {
 	Text   string
 	Type   string
 	Cursor string
 	Limit  int
-	Fresh  bool
 }
 
 // Validate trims the text and checks the fields: the text is required and
@@ -119,21 +114,6 @@ type SearchResult struct {
 	Conversations ConversationHits `json:"conversations"`
 	Messages      MessageHits      `json:"messages"`
 	Customers     CustomerHits     `json:"customers"`
-
-	// enc memoizes the result's JSON (see JSON).
-	enc struct {
-		once sync.Once
-		b    []byte
-		err  error
-	}
-}
-
-// JSON returns the result as the API encodes it, computed once: a result
-// a store shares between requests (a cached search) is encoded once, not
-// per request. The result must not change after the first call.
-func (r *SearchResult) JSON() ([]byte, error) {
-	r.enc.once.Do(func() { r.enc.b, r.enc.err = json.Marshal(r) })
-	return r.enc.b, r.enc.err
 }
 
 // MessageMatch is a message of a conversation that matches an

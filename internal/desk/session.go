@@ -112,6 +112,7 @@ type Store interface {
 	ReplyFailureService
 	TwoFactorService
 	AuditService
+	Generations
 	// Ping checks that the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the store's connections.

@@ -66,12 +66,12 @@ func (s *Server) handleConversationList(w http.ResponseWriter, r *http.Request) 
 	if f.Limit, err = queryLimit(r); err != nil {
 		return err
 	}
-	items, next, err := s.cfg.Store.FindConversations(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newList(items, next))
-	return nil
+	// The page is answered from the read cache while the database is
+	// unchanged; "mine" names the agent, whatever their access.
+	return s.writeCached(w, r, f.View == desk.ViewMine, func() (any, error) {
+		items, next, err := s.cfg.Store.FindConversations(r.Context(), f)
+		return newList(items, next), err
+	})
 }
 
 // handleConversationCreate starts an outbound conversation: 201, or 409
@@ -105,15 +105,13 @@ func (s *Server) handleConversationGet(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	c, err := s.cfg.Store.FindConversationByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if err := s.cfg.Store.FillPreviews(r.Context(), c); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return s.writeCached(w, r, false, func() (any, error) {
+		c, err := s.cfg.Store.FindConversationByID(r.Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		return c, s.cfg.Store.FillPreviews(r.Context(), c)
+	})
 }
 
 func (s *Server) handleConversationUpdate(w http.ResponseWriter, r *http.Request) error {

@@ -53,12 +53,7 @@ func (s *Server) handleCustomerGet(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	c, err := s.cfg.Store.FindCustomerByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return s.writeCached(w, r, false, func() (any, error) { return s.cfg.Store.FindCustomerByID(r.Context(), id) })
 }
 
 func (s *Server) handleCustomerUpdate(w http.ResponseWriter, r *http.Request) error {

@@ -36,12 +36,10 @@ func (s *Server) handleMessageList(w http.ResponseWriter, r *http.Request) error
 	if f.Limit, err = queryLimit(r); err != nil {
 		return err
 	}
-	items, next, err := s.cfg.Store.FindMessages(r.Context(), id, f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newList(items, next))
-	return nil
+	return s.writeCached(w, r, false, func() (any, error) {
+		items, next, err := s.cfg.Store.FindMessages(r.Context(), id, f)
+		return newList(items, next), err
+	})
 }
 
 // handleMessageCreate hands a multipart note or reply with files to

@@ -50,12 +50,10 @@ func (s *Server) handleCustomerHistory(w http.ResponseWriter, r *http.Request) e
 	if f.Limit, err = queryLimit(r); err != nil {
 		return err
 	}
-	items, next, err := s.cfg.Store.FindCustomerConversations(r.Context(), id, f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newList(items, next))
-	return nil
+	return s.writeCached(w, r, false, func() (any, error) {
+		items, next, err := s.cfg.Store.FindCustomerConversations(r.Context(), id, f)
+		return newList(items, next), err
+	})
 }
 
 // handleConversationLink links the conversation to a customer (F2).

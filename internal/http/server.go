@@ -19,6 +19,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/card"
 	"github.com/switchboard-cc/switchboard/internal/compose"
 	"github.com/switchboard-cc/switchboard/internal/desk"
+	"github.com/switchboard-cc/switchboard/internal/gencache"
 	"github.com/switchboard-cc/switchboard/internal/inbound"
 	"github.com/switchboard-cc/switchboard/internal/macro"
 	"github.com/switchboard-cc/switchboard/internal/merge"
@@ -172,6 +173,9 @@ type Server struct {
 	setup firstRun
 	// org is the organisation's phone country (first run).
 	org *phone.OrgRegion
+	// reads caches the JSON of reads while the database is unchanged
+	// (read_cache.go).
+	reads *gencache.Cache[readKey, []byte]
 }
 
 // NewServer builds the server and registers every route.
@@ -206,6 +210,7 @@ func NewServer(cfg Config) *Server {
 		timeouts: cfg.Timeouts.withDefaults(),
 	}
 	s.anon = &anonLimiter{n: map[string]int{}}
+	s.reads = newReadCache(cfg.Registry)
 	s.outbound, s.compose, s.drafts, s.macros, s.merges, s.surveys, s.cards = cfg.Replies, cfg.Compose, cfg.Drafts, cfg.Macros, cfg.Merges, cfg.Surveys, cfg.Cards
 	s.voice, s.inbound, s.phones, s.org = cfg.Voice, cfg.Inbound, cfg.Phones, cfg.OrgRegion
 	s.setup.token.Store(&cfg.SetupToken)

@@ -93,10 +93,10 @@ func TestSearchRanges(t *testing.T) {
 	})
 }
 
-// TestSearchCacheSeesOtherNode checks that a search repeated on one node
+// TestReadCacheSeesOtherNode checks that a read cached on one node
 // sees what another node (a second store on the same schema) committed:
-// the cached result's generation is the database's snapshot.
-func TestSearchCacheSeesOtherNode(t *testing.T) {
+// the generation it is cached under is the database's snapshot.
+func TestReadCacheSeesOtherNode(t *testing.T) {
 	u := freshSchema(t)
 	ctx := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 	a, err := postgres.Open(ctx, u, desk.SystemClock{})
@@ -109,5 +109,5 @@ func TestSearchCacheSeesOtherNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	storetest.SearchCacheSeesOtherWriter(t, a, b)
+	storetest.ReadCacheSeesOtherWriter(t, a, b)
 }

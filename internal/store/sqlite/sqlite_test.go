@@ -54,10 +54,10 @@ func TestSearchRanges(t *testing.T) {
 	}, func(*testing.T, *sqlstore.Store, string, int64) {}, func(_ *testing.T, s *sqlstore.Store) *sqlstore.Store { return s })
 }
 
-// TestSearchCacheSeesOtherProcess checks that a search repeated on one
+// TestReadCacheSeesOtherProcess checks that a read cached over one
 // store sees what another store on the same file (another process, such
-// as the CLI) committed: the cached result's generation is the file's.
-func TestSearchCacheSeesOtherProcess(t *testing.T) {
+// as the CLI) committed: the generation it is cached under is the file's.
+func TestReadCacheSeesOtherProcess(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "test.db")
 	ctx := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 	a, err := sqlite.Open(ctx, path, desk.SystemClock{})
@@ -70,5 +70,5 @@ func TestSearchCacheSeesOtherProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	storetest.SearchCacheSeesOtherWriter(t, a, b)
+	storetest.ReadCacheSeesOtherWriter(t, a, b)
 }

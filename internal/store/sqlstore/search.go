@@ -48,8 +48,8 @@ type SearchSQL interface {
 	Reindex(ctx context.Context, db *sql.DB) error
 	// Generation returns the database's write generation: a value that
 	// differs after any write committed by anyone (another connection,
-	// process or node). db is the readers' pool. Search results are
-	// cached under it (see searchCache); "" caches nothing.
+	// process or node). db is the readers' pool. Results are cached
+	// under it (Store.Generation, package gencache); "" caches nothing.
 	Generation(ctx context.Context, db *sql.DB) (string, error)
 }
 
@@ -182,9 +182,7 @@ func (s *Store) Search(ctx context.Context, q desk.SearchQuery) (*desk.SearchRes
 		}
 		q.Type = cur.Group
 	}
-	return s.cachedSearch(ctx, newSearchKey(actor, q), q.Fresh, func() (*desk.SearchResult, error) {
-		return s.search(ctx, actor, q, cur)
-	})
+	return s.search(ctx, actor, q, cur)
 }
 
 // search runs a validated Search.

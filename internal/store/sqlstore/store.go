@@ -102,8 +102,6 @@ type Store struct {
 	inline bool
 	// planHook, if set, is told of each assignment plan (tests).
 	planHook PlanHook
-	// searchCache holds Search results while the database is unchanged.
-	searchCache searchCache
 }
 
 var (
