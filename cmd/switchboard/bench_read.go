@@ -49,6 +49,8 @@ func runBenchRead(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.DurationVar(&cfg.Warmup, "warmup", time.Second, "warm-up before each mix")
 	fs.StringVar(&mixes, "mixes", "lists,conversation,customer,search,history-by-name", "mixes to measure, in order: lists (every view and sort but history's by customer and queue name), conversation, customer, search, history-by-name")
 	fs.StringVar(&serverBin, "server-bin", "", "switchboard binary to run as the server (default: this one), to compare builds on one data set")
+	fs.BoolVar(&cfg.Fresh, "fresh", false, "send Cache-Control: no-cache, so every read is computed (the read cache's miss path)")
+	fs.DurationVar(&cfg.WriteEvery, "write-every", 0, "commit a write (the agent's status) this often during each mix, so cached reads expire (0: none)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -197,6 +198,13 @@ type ReadConfig struct {
 	Info  *ReadInfo
 	// Server, when set, gives the server's CPU time and memory.
 	Server *Server
+	// Fresh sends Cache-Control: no-cache: every read is computed anew
+	// (the read cache's miss path).
+	Fresh bool
+	// WriteEvery, when set, commits a write (the agent's status, through
+	// the API) this often during each mix, so cached reads expire as
+	// they do under continuous writes.
+	WriteEvery time.Duration
 }
 
 // readReq picks the next request of a mix: its label and path.
@@ -217,6 +225,12 @@ type ReadResult struct {
 	Latency  Latencies
 	ByLabel  map[string]Latencies
 	CPU      time.Duration // server CPU over the measured period
+	// Hits and Misses are the server's read cache lookups over the
+	// measured period (switchboard_read_cache_lookups_total); -1 if the
+	// server exports none.
+	Hits, Misses int
+	// Writes are the writes committed over the measured period.
+	Writes int
 	// FirstError is the first failed request's error, if any.
 	FirstError string
 }
@@ -321,14 +335,17 @@ func Read(ctx context.Context, cfg ReadConfig, out io.Writer) ([]*ReadResult, er
 		results = append(results, res)
 	}
 	health := (results[0].Rate() + results[len(results)-1].Rate()) / 2
-	fmt.Fprintf(out, "%-14s %9s %8s %8s %8s %7s %9s %6s\n", "mix", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "CPU/req", "ratio")
+	fmt.Fprintf(out, "%-14s %9s %8s %8s %8s %7s %9s %6s %9s %7s\n", "mix", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "CPU/req", "ratio", "cache hit", "writes")
 	for _, r := range results {
-		cpu := "-"
+		cpu, hits := "-", "-"
 		if r.Requests > 0 && r.CPU > 0 {
 			cpu = fmt.Sprintf("%.0f µs", float64(r.CPU.Microseconds())/float64(r.Requests))
 		}
-		fmt.Fprintf(out, "%-14s %9.0f %8.2f %8.2f %8.2f %7d %9s %6.3f\n", r.Mix, r.Rate(), ms(r.Latency.P50), ms(r.Latency.P95),
-			ms(r.Latency.P99), r.Errors, cpu, r.Rate()/health)
+		if r.Hits >= 0 && r.Hits+r.Misses > 0 {
+			hits = fmt.Sprintf("%.1f %%", 100*float64(r.Hits)/float64(r.Hits+r.Misses))
+		}
+		fmt.Fprintf(out, "%-14s %9.0f %8.2f %8.2f %8.2f %7d %9s %6.3f %9s %7d\n", r.Mix, r.Rate(), ms(r.Latency.P50), ms(r.Latency.P95),
+			ms(r.Latency.P99), r.Errors, cpu, r.Rate()/health, hits, r.Writes)
 	}
 	for _, r := range results {
 		if r.FirstError != "" {
@@ -390,7 +407,7 @@ func runRead(ctx context.Context, client *http.Client, cfg ReadConfig, mix strin
 				}
 				label, path := gen(r, st)
 				start := time.Now()
-				err := get(ctx, client, cfg.Target+path, cfg.Token, &buf)
+				err := get(ctx, client, cfg.Target+path, cfg.Token, cfg.Fresh, &buf)
 				d := time.Since(start)
 				if err != nil {
 					errs.Add(1)
@@ -407,25 +424,56 @@ func runRead(ctx context.Context, client *http.Client, cfg ReadConfig, mix strin
 			}
 		}(w)
 	}
+	var writes atomic.Int64
+	if cfg.WriteEvery > 0 && mix != "healthz" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(cfg.WriteEvery)
+			defer t.Stop()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+				status := [2]string{"busy", "away"}[i%2] // neither takes work: the data set stays as seeded
+				if err := put(ctx, client, cfg.Target+"/api/v1/me/status", cfg.Token, `{"status":"`+status+`"}`); err != nil {
+					firstErr.CompareAndSwap(nil, fmt.Errorf("write: %w", err))
+					continue
+				}
+				if measuring.Load() {
+					writes.Add(1)
+				}
+			}
+		}()
+	}
 	sleep(ctx, cfg.Warmup)
 	errs.Store(0)
 	var cpu0 time.Duration
 	if cfg.Server != nil {
 		cpu0, _ = cfg.Server.CPU()
 	}
+	hits0, misses0 := cacheLookups(ctx, client, cfg.Target)
 	measuring.Store(true)
 	start := time.Now()
 	sleep(ctx, cfg.Duration)
 	measuring.Store(false)
 	elapsed := time.Since(start)
-	res := &ReadResult{Mix: mix, Elapsed: elapsed, ByLabel: map[string]Latencies{}}
+	res := &ReadResult{Mix: mix, Elapsed: elapsed, ByLabel: map[string]Latencies{}, Hits: -1}
 	if cfg.Server != nil {
 		if cpu1, err := cfg.Server.CPU(); err == nil {
 			res.CPU = cpu1 - cpu0
 		}
 	}
+	if hits1, misses1 := cacheLookups(ctx, client, cfg.Target); hits0 >= 0 && hits1 >= 0 {
+		res.Hits, res.Misses = hits1-hits0, misses1-misses0
+	}
 	close(stop)
 	wg.Wait()
+	res.Writes = int(writes.Load())
 	var all []time.Duration
 	byLabel := map[string][]time.Duration{}
 	for _, s := range samples {
@@ -461,12 +509,59 @@ func nextCursor(b []byte) string {
 	return string(b[:j])
 }
 
-func get(ctx context.Context, c *http.Client, url, token string, buf *bytes.Buffer) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+// cacheLookups reads the server's read cache hits and misses from
+// /metrics; -1, -1 if it exports none (an older build).
+func cacheLookups(ctx context.Context, c *http.Client, target string) (hits, misses int) {
+	var buf bytes.Buffer
+	if err := get(ctx, c, target+"/metrics", "", false, &buf); err != nil {
+		return -1, -1
+	}
+	hits, misses = -1, -1
+	for _, line := range strings.Split(buf.String(), "\n") {
+		for label, dst := range map[string]*int{`{result="hit"} `: &hits, `{result="miss"} `: &misses} {
+			if v, ok := strings.CutPrefix(line, "switchboard_read_cache_lookups_total"+label); ok {
+				f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				*dst = int(f)
+			}
+		}
+	}
+	if hits < 0 || misses < 0 {
+		return -1, -1
+	}
+	return hits, misses
+}
+
+// put sends a JSON body with PUT and discards the answer.
+func put(ctx context.Context, c *http.Client, url, token, body string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, url, strings.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return nil
+}
+
+func get(ctx context.Context, c *http.Client, url, token string, fresh bool, buf *bytes.Buffer) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if fresh {
+		req.Header.Set("Cache-Control", "no-cache")
+	}
 	resp, err := c.Do(req)
 	if err != nil {
 		return err

@@ -19,11 +19,13 @@ import (
 // first and stop at the window.
 type ftsSearch struct {
 	// gen is a pool of one connection that only reads PRAGMA
-	// data_version (see Generation); conn is that connection while held
-	// and serial counts the connections held.
+	// data_version (see Generation); conn is that connection while held,
+	// stmt the pragma prepared on it once (every cached read asks), and
+	// serial counts the connections held.
 	gen    *sql.DB
 	mu     sync.Mutex
 	conn   *sql.Conn
+	stmt   *sql.Stmt
 	serial int
 }
 
@@ -43,12 +45,18 @@ func (f *ftsSearch) Generation(ctx context.Context, _ *sql.DB) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		f.conn, f.serial = c, f.serial+1
+		st, err := c.PrepareContext(context.Background(), `PRAGMA data_version`)
+		if err != nil {
+			c.Close()
+			return "", err
+		}
+		f.conn, f.stmt, f.serial = c, st, f.serial+1
 	}
 	var v int64
-	if err := f.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+	if err := f.stmt.QueryRowContext(ctx).Scan(&v); err != nil {
+		f.stmt.Close()
 		f.conn.Close()
-		f.conn = nil
+		f.conn, f.stmt = nil, nil
 		return "", err
 	}
 	return strconv.Itoa(f.serial) + ":" + strconv.FormatInt(v, 10), nil
@@ -59,8 +67,9 @@ func (f *ftsSearch) close() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.conn != nil {
+		f.stmt.Close()
 		f.conn.Close()
-		f.conn = nil
+		f.conn, f.stmt = nil, nil
 	}
 	if f.gen != nil {
 		f.gen.Close()
