@@ -28,7 +28,7 @@ func scanAgent(row interface{ Scan(...any) error }) (*desk.Agent, error) {
 }
 
 // CreateAgent stores an agent (admin only) and joins it to the Default queue.
-func (s *Store) CreateAgent(ctx context.Context, a *desk.Agent) error {
+func (s *Team) CreateAgent(ctx context.Context, a *desk.Agent) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (s *Store) CreateAgent(ctx context.Context, a *desk.Agent) error {
 
 // createAgentTx stores a validated agent, Offline, in the Default queue
 // and its own queues.
-func (s *Store) createAgentTx(ctx context.Context, tx *sql.Tx, a *desk.Agent) error {
+func (s *Team) createAgentTx(ctx context.Context, tx *sql.Tx, a *desk.Agent) error {
 	if a.ChannelCapacity == nil {
 		a.ChannelCapacity = map[string]int{}
 	}
@@ -103,7 +103,7 @@ func membershipTx(ctx context.Context, q querier, agentID desk.ID) ([]desk.ID, e
 }
 
 // FindAgentByID returns an agent with its queues.
-func (s *Store) FindAgentByID(ctx context.Context, id desk.ID) (*desk.Agent, error) {
+func (s *Team) FindAgentByID(ctx context.Context, id desk.ID) (*desk.Agent, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (s *Store) FindAgentByID(ctx context.Context, id desk.ID) (*desk.Agent, err
 }
 
 // FindAgentByEmail returns an agent with its password hash, for login.
-func (s *Store) FindAgentByEmail(ctx context.Context, email string) (*desk.Agent, error) {
+func (s *Team) FindAgentByEmail(ctx context.Context, email string) (*desk.Agent, error) {
 	a, err := scanAgent(s.rd.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE email = $1`, strings.ToLower(strings.TrimSpace(email))))
 	if isNoRows(err) {
 		return nil, notFound("agent")
@@ -130,7 +130,7 @@ func (s *Store) FindAgentByEmail(ctx context.Context, email string) (*desk.Agent
 }
 
 // FindAgents lists agents by ID with keyset pagination.
-func (s *Store) FindAgents(ctx context.Context, f desk.AgentFilter) ([]*desk.Agent, string, error) {
+func (s *Team) FindAgents(ctx context.Context, f desk.AgentFilter) ([]*desk.Agent, string, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, "", err
 	}
@@ -187,7 +187,7 @@ func (s *Store) FindAgents(ctx context.Context, f desk.AgentFilter) ([]*desk.Age
 
 // UpdateAgent changes an agent. Who may change which fields of whom is
 // access.CheckAgentUpdate's rule, checked before the store is called.
-func (s *Store) UpdateAgent(ctx context.Context, id desk.ID, upd desk.AgentUpdate) (*desk.Agent, error) {
+func (s *Team) UpdateAgent(ctx context.Context, id desk.ID, upd desk.AgentUpdate) (*desk.Agent, error) {
 	var a *desk.Agent
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error

@@ -19,7 +19,7 @@ const qAgentQueues = `SELECT queue_id FROM queue_members WHERE agent_id = $1 ORD
 // wait for the writer behind the next queued write. With several writers
 // (PostgreSQL) it would need the queue's lock inside every ingest, so
 // there the Assigner does all the work and this reports false.
-func (s *Store) InlineAssign() bool { return s.inline }
+func (s *Conversations) InlineAssign() bool { return s.inline }
 
 // PlanHook is told of each automatic-assignment plan before it is written
 // (before its agents are locked, with row locks): the queue, the round (0
@@ -52,7 +52,7 @@ func (k *assignKicks) freed(agentID desk.ID) { k.agents = append(k.agents, agent
 // agent. It returns the changes to publish after commit. Whatever it
 // leaves (a backlog longer than the kick) the Assigner, told of the same
 // commit, takes on.
-func (s *Store) assignInlineTx(ctx context.Context, tx *sql.Tx, k *assignKicks) ([]desk.Change, error) {
+func (s *Conversations) assignInlineTx(ctx context.Context, tx *sql.Tx, k *assignKicks) ([]desk.Change, error) {
 	if !s.inline || (len(k.queues) == 0 && len(k.agents) == 0) {
 		return nil, nil
 	}
@@ -89,7 +89,7 @@ func (s *Store) assignInlineTx(ctx context.Context, tx *sql.Tx, k *assignKicks) 
 }
 
 // agentQueuesTx lists an agent's queues.
-func (s *Store) agentQueuesTx(ctx context.Context, tx *sql.Tx, agentID desk.ID) ([]desk.ID, error) {
+func (s *Conversations) agentQueuesTx(ctx context.Context, tx *sql.Tx, agentID desk.ID) ([]desk.ID, error) {
 	rows, err := s.txQuery(ctx, tx, qAgentQueues, int64(agentID))
 	if err != nil {
 		return nil, err

@@ -20,7 +20,7 @@ const qAssign = `UPDATE conversations SET assignee_id = $1, updated_at = $2
 // AssignConversation gives an unassigned conversation to an agent with one
 // conditional UPDATE (B4). The loser gets ECONFLICT already_assigned naming
 // the holder; assigning to the current holder changes nothing.
-func (s *Store) AssignConversation(ctx context.Context, id, agentID desk.ID) (*desk.Conversation, error) {
+func (s *Conversations) AssignConversation(ctx context.Context, id, agentID desk.ID) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ var errRetryAssign = errors.New("assignment: retry")
 // assignConflictTx explains why the conditional assignment changed nothing:
 // already held by the same agent (no-op, nil), by another (already_assigned),
 // closed, or the agent is not a member of the queue.
-func (s *Store) assignConflictTx(ctx context.Context, tx *sql.Tx, id, agentID desk.ID) error {
+func (s *Conversations) assignConflictTx(ctx context.Context, tx *sql.Tx, id, agentID desk.ID) error {
 	var holder sql.NullInt64
 	var holderName sql.NullString
 	var status string
@@ -107,7 +107,7 @@ func (s *Store) assignConflictTx(ctx context.Context, tx *sql.Tx, id, agentID de
 
 // UnassignConversation returns a conversation to its queue. Agents may
 // unassign only what they hold.
-func (s *Store) UnassignConversation(ctx context.Context, id desk.ID) (*desk.Conversation, error) {
+func (s *Conversations) UnassignConversation(ctx context.Context, id desk.ID) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ func (s *Store) UnassignConversation(ctx context.Context, id desk.ID) (*desk.Con
 
 // TransferConversation moves a conversation to an agent or a queue (B5).
 // Agents may transfer what they hold or what is unassigned.
-func (s *Store) TransferConversation(ctx context.Context, id desk.ID, t desk.Transfer) (*desk.Conversation, error) {
+func (s *Conversations) TransferConversation(ctx context.Context, id desk.ID, t desk.Transfer) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 // blob key), the inbound files that were refused (with the reason) and
 // those pending a retry (without bytes or URL yet); a
 // reply's provider-hosted media are only in its send job.
-func (s *Store) insertAttachmentsTx(ctx context.Context, tx *sql.Tx, m *desk.Message, now time.Time) error {
+func (s *Conversations) insertAttachmentsTx(ctx context.Context, tx *sql.Tx, m *desk.Message, now time.Time) error {
 	for i := range m.Attachments {
 		a := &m.Attachments[i]
 		if a.BlobKey == "" && a.Refused == "" && !a.Pending {
@@ -34,7 +34,7 @@ func (s *Store) insertAttachmentsTx(ctx context.Context, tx *sql.Tx, m *desk.Mes
 // actor may see (J2); anything else, and a refused or pending file (no
 // bytes), is
 // ENOTFOUND.
-func (s *Store) FindAttachmentByID(ctx context.Context, id desk.ID) (*desk.StoredAttachment, error) {
+func (s *Conversations) FindAttachmentByID(ctx context.Context, id desk.ID) (*desk.StoredAttachment, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func (s *Store) FindAttachmentByID(ctx context.Context, id desk.ID) (*desk.Store
 }
 
 // fillAttachments loads the stored files of a page of messages.
-func (s *Store) fillAttachments(ctx context.Context, msgs []*desk.Message) error {
+func (s *Conversations) fillAttachments(ctx context.Context, msgs []*desk.Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // CreateAuditEntry appends an entry to the audit log.
-func (s *Store) CreateAuditEntry(ctx context.Context, e *desk.AuditEntry) error {
+func (s *Team) CreateAuditEntry(ctx context.Context, e *desk.AuditEntry) error {
 	e.CreatedAt = s.now()
 	if e.Detail == nil {
 		e.Detail = map[string]any{}
@@ -22,7 +22,7 @@ func (s *Store) CreateAuditEntry(ctx context.Context, e *desk.AuditEntry) error 
 
 // FindAuditEntries lists entries newest first (admin only). IDs grow with
 // time, so the keyset is the ID alone.
-func (s *Store) FindAuditEntries(ctx context.Context, f desk.AuditFilter) ([]*desk.AuditEntry, string, error) {
+func (s *Team) FindAuditEntries(ctx context.Context, f desk.AuditFilter) ([]*desk.AuditEntry, string, error) {
 	var w where
 	if f.Type != nil {
 		w.add("type = ?", *f.Type)

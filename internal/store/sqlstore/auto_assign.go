@@ -98,7 +98,7 @@ var errLostRace = errors.New("auto-assign: lost a race")
 // so each plan sees the loads the last one left) and the chosen agents'
 // row locks, in one statement; on SQLite, the single writer, with
 // prepared statements.
-func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]desk.Assignment, error) {
+func (s *Conversations) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]desk.Assignment, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -146,7 +146,7 @@ func (s *Store) AutoAssign(ctx context.Context, queueID desk.ID, max int) ([]des
 // changed between the read and its lock means planning again here: agents
 // already locked cannot change, so this settles quickly. On a single
 // writer the read is exact as it stands.
-func (s *Store) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int) ([]routing.Planned, error) {
+func (s *Conversations) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int) ([]routing.Planned, error) {
 	head, err := s.waitingTx(ctx, tx, queueID, max)
 	if err != nil || len(head) == 0 {
 		return nil, err
@@ -188,7 +188,7 @@ func (s *Store) autoAssignTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, m
 // blocked (A10: one unassignable conversation never holds back the
 // others). Each page that does not fill the batch blocks a channel more,
 // so this reads at most one page per channel beyond the head.
-func (s *Store) planPagesTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int, page []routing.Waiting, p *routing.Planner) ([]routing.Planned, error) {
+func (s *Conversations) planPagesTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int, page []routing.Waiting, p *routing.Planner) ([]routing.Planned, error) {
 	limit := max
 	for {
 		if err := p.Take(page, max); err != nil {
@@ -234,14 +234,14 @@ func plannedAgents(plan []routing.Planned) []desk.ID {
 
 // mayAssign reports, from the readers, whether the queue has a waiting
 // conversation and an agent who could take one.
-func (s *Store) mayAssign(ctx context.Context, queueID desk.ID) (bool, error) {
+func (s *Conversations) mayAssign(ctx context.Context, queueID desk.ID) (bool, error) {
 	var ok bool
 	err := s.rd.QueryRowContext(ctx, qMayAssign, int64(queueID)).Scan(&ok)
 	return ok, err
 }
 
 // waitingTx reads the first max conversations of the waiting queue.
-func (s *Store) waitingTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int) ([]routing.Waiting, error) {
+func (s *Conversations) waitingTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max int) ([]routing.Waiting, error) {
 	rows, err := s.txQuery(ctx, tx, qNextWaiting, int64(queueID), max)
 	if err != nil {
 		return nil, err
@@ -252,7 +252,7 @@ func (s *Store) waitingTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, max 
 // waitingAfterTx reads the next max conversations of the waiting queue
 // after last, leaving out the blocked channels. It runs only when
 // per-channel caps passed conversations over, so it is not prepared.
-func (s *Store) waitingAfterTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, last routing.Waiting, blocked map[string]bool, max int) ([]routing.Waiting, error) {
+func (s *Conversations) waitingAfterTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, last routing.Waiting, blocked map[string]bool, max int) ([]routing.Waiting, error) {
 	args := []any{int64(queueID), last.Rank, last.Since, int64(last.ID), max}
 	q := `SELECT c.id, c.channel, c.waiting_since, c.priority_rank FROM conversations c JOIN queues q ON q.id = c.queue_id
 		WHERE c.queue_id = $1 AND q.auto_assign AND c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ('open', 'waiting')
@@ -288,7 +288,7 @@ func scanWaiting(rows *sql.Rows, max int) ([]routing.Waiting, error) {
 // eligibleTx reads the first n agents who may take work in the queue,
 // with each one's load as read (the planner raises Candidate.Load as it
 // plans; lockPlannedTx compares the read one).
-func (s *Store) eligibleTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, n int) ([]*routing.Candidate, map[desk.ID]int, error) {
+func (s *Conversations) eligibleTx(ctx context.Context, tx *sql.Tx, queueID desk.ID, n int) ([]*routing.Candidate, map[desk.ID]int, error) {
 	q := qEligibleAgents
 	if s.dialect.OrderedAgentScan {
 		q = qEligibleAgentsOrdered
@@ -360,7 +360,7 @@ func lockPlannedTx(ctx context.Context, tx *sql.Tx, plan []routing.Planned, read
 
 // applyEachTx writes a plan with prepared statements, a few per
 // assignment (a single-writer database, where a statement is cheap).
-func (s *Store) applyEachTx(ctx context.Context, tx *sql.Tx, plan []routing.Planned) error {
+func (s *Conversations) applyEachTx(ctx context.Context, tx *sql.Tx, plan []routing.Planned) error {
 	last := map[*routing.Candidate]int64{}
 	for _, p := range plan {
 		res, err := s.txExec(ctx, tx, qAutoAssign, int64(p.Agent.ID), p.At, int64(p.Conv.ID))
@@ -384,7 +384,7 @@ func (s *Store) applyEachTx(ctx context.Context, tx *sql.Tx, plan []routing.Plan
 
 // applyManyTx writes a plan in one statement; if any conversation was
 // taken meanwhile, the whole plan is redone.
-func (s *Store) applyManyTx(ctx context.Context, tx *sql.Tx, plan []routing.Planned) error {
+func (s *Conversations) applyManyTx(ctx context.Context, tx *sql.Tx, plan []routing.Planned) error {
 	convs, agents, ats := make([]int64, len(plan)), make([]int64, len(plan)), make([]int64, len(plan))
 	data := make([]string, len(plan))
 	for i, p := range plan {

@@ -9,7 +9,7 @@ import (
 
 // HandOffConversation takes a conversation from its bot (C6): from then on
 // it waits in its queue like any other.
-func (s *Store) HandOffConversation(ctx context.Context, id desk.ID, reason string) (*desk.Conversation, error) {
+func (s *Conversations) HandOffConversation(ctx context.Context, id desk.ID, reason string) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err

@@ -17,7 +17,7 @@ const qSaveCall = `INSERT INTO calls (id, conversation_id, direction, state, age
 		recording = CASE WHEN excluded.recording <> '' THEN excluded.recording ELSE calls.recording END`
 
 // SaveCall inserts or updates a call record (system only).
-func (s *Store) SaveCall(ctx context.Context, c *desk.CallRecord) error {
+func (s *Conversations) SaveCall(ctx context.Context, c *desk.CallRecord) error {
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func scanCall(row interface{ Scan(...any) error }) (*desk.CallRecord, error) {
 }
 
 // FindCallByID returns a call whose conversation the actor may see.
-func (s *Store) FindCallByID(ctx context.Context, id string) (*desk.CallRecord, error) {
+func (s *Conversations) FindCallByID(ctx context.Context, id string) (*desk.CallRecord, error) {
 	c, err := scanCall(s.rd.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE id = $1`, id))
 	if isNoRows(err) {
 		return nil, notFound("call")
@@ -59,7 +59,7 @@ func (s *Store) FindCallByID(ctx context.Context, id string) (*desk.CallRecord, 
 
 // FindLiveCalls returns the calls not ended, oldest first (system only),
 // through the calls_live partial index.
-func (s *Store) FindLiveCalls(ctx context.Context) ([]*desk.CallRecord, error) {
+func (s *Conversations) FindLiveCalls(ctx context.Context) ([]*desk.CallRecord, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (s *Store) FindLiveCalls(ctx context.Context) ([]*desk.CallRecord, error) {
 
 // EndCall marks a live call ended (system only); the conditional update
 // lets exactly one of several sweeping nodes win.
-func (s *Store) EndCall(ctx context.Context, id string, at time.Time) (*desk.CallRecord, error) {
+func (s *Conversations) EndCall(ctx context.Context, id string, at time.Time) (*desk.CallRecord, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (s *Store) EndCall(ctx context.Context, id string, at time.Time) (*desk.Cal
 
 // RecordCallEvent appends a call event to a conversation's timeline and
 // announces it to the conversation's watchers (system only).
-func (s *Store) RecordCallEvent(ctx context.Context, conversationID desk.ID, data map[string]any) error {
+func (s *Conversations) RecordCallEvent(ctx context.Context, conversationID desk.ID, data map[string]any) error {
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func timeArg(t *time.Time) any {
 
 // FindWrapUps returns the agents wrapping up with their latest call
 // (system only).
-func (s *Store) FindWrapUps(ctx context.Context) ([]desk.AgentCall, error) {
+func (s *Conversations) FindWrapUps(ctx context.Context) ([]desk.AgentCall, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ func cardNameTaken() error {
 }
 
 // CreateCard stores a context card (admin).
-func (s *Store) CreateCard(ctx context.Context, c *desk.Card) error {
+func (s *Config) CreateCard(ctx context.Context, c *desk.Card) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func (s *Store) CreateCard(ctx context.Context, c *desk.Card) error {
 }
 
 // FindCardByID returns a card (admin).
-func (s *Store) FindCardByID(ctx context.Context, id desk.ID) (*desk.Card, error) {
+func (s *Config) FindCardByID(ctx context.Context, id desk.ID) (*desk.Card, error) {
 	c, err := scanCard(s.rd.QueryRowContext(ctx, `SELECT `+cardColumns+` FROM cards WHERE id = $1`, int64(id)))
 	if isNoRows(err) {
 		return nil, notFound("card")
@@ -49,7 +49,7 @@ func (s *Store) FindCardByID(ctx context.Context, id desk.ID) (*desk.Card, error
 }
 
 // FindCards lists cards by name (admin).
-func (s *Store) FindCards(ctx context.Context) ([]*desk.Card, error) {
+func (s *Config) FindCards(ctx context.Context) ([]*desk.Card, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT `+cardColumns+` FROM cards ORDER BY lower(name), id`)
 	if err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ func (s *Store) FindCards(ctx context.Context) ([]*desk.Card, error) {
 }
 
 // UpdateCard changes a card (admin).
-func (s *Store) UpdateCard(ctx context.Context, id desk.ID, upd desk.CardUpdate) (*desk.Card, error) {
+func (s *Config) UpdateCard(ctx context.Context, id desk.ID, upd desk.CardUpdate) (*desk.Card, error) {
 	c, err := s.FindCardByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func (s *Store) UpdateCard(ctx context.Context, id desk.ID, upd desk.CardUpdate)
 }
 
 // DeleteCard removes a card (admin).
-func (s *Store) DeleteCard(ctx context.Context, id desk.ID) error {
+func (s *Config) DeleteCard(ctx context.Context, id desk.ID) error {
 	res, err := s.w.ExecContext(ctx, `DELETE FROM cards WHERE id = $1`, int64(id))
 	if err != nil {
 		return err

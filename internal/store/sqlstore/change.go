@@ -6,7 +6,7 @@ import (
 
 // publish tells the handler given at open (Options.Changes) of changes
 // that have been committed.
-func (s *Store) publish(changes ...desk.Change) {
+func (s *core) publish(changes ...desk.Change) {
 	if len(changes) == 0 || s.changes == nil {
 		return
 	}
@@ -14,7 +14,7 @@ func (s *Store) publish(changes ...desk.Change) {
 }
 
 // conversationChange describes a change to c, stamped with now.
-func (s *Store) conversationChange(typ string, c *desk.Conversation) desk.Change {
+func (s *core) conversationChange(typ string, c *desk.Conversation) desk.Change {
 	ch := desk.Change{Type: typ, ConversationID: c.ID, QueueID: c.QueueID, Status: c.Status, Bot: c.Bot != "", At: s.now()}
 	if c.AssigneeID != nil {
 		ch.AgentID = *c.AssigneeID

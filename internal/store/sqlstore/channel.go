@@ -30,7 +30,7 @@ func scanChannel(row interface{ Scan(...any) error }) (*desk.ChannelConfig, erro
 }
 
 // CreateChannel stores a channel (admin only).
-func (s *Store) CreateChannel(ctx context.Context, c *desk.ChannelConfig) error {
+func (s *Config) CreateChannel(ctx context.Context, c *desk.ChannelConfig) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (s *Store) CreateChannel(ctx context.Context, c *desk.ChannelConfig) error 
 }
 
 // checkQueueTx refuses an unknown queue with a field error.
-func (s *Store) checkQueueTx(ctx context.Context, tx *sql.Tx, id *desk.ID) error {
+func (s *Config) checkQueueTx(ctx context.Context, tx *sql.Tx, id *desk.ID) error {
 	if id == nil {
 		return nil
 	}
@@ -62,7 +62,7 @@ func (s *Store) checkQueueTx(ctx context.Context, tx *sql.Tx, id *desk.ID) error
 }
 
 // FindChannelByID returns a channel (admin or system).
-func (s *Store) FindChannelByID(ctx context.Context, id desk.ID) (*desk.ChannelConfig, error) {
+func (s *Config) FindChannelByID(ctx context.Context, id desk.ID) (*desk.ChannelConfig, error) {
 	c, err := scanChannel(s.rd.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM channels WHERE id = $1`, int64(id)))
 	if isNoRows(err) {
 		return nil, notFound("channel")
@@ -72,7 +72,7 @@ func (s *Store) FindChannelByID(ctx context.Context, id desk.ID) (*desk.ChannelC
 
 // FindChannelBySender returns the channel of kind sending from sender, else
 // the oldest channel of that kind.
-func (s *Store) FindChannelBySender(ctx context.Context, kind, sender string) (*desk.ChannelConfig, error) {
+func (s *Config) FindChannelBySender(ctx context.Context, kind, sender string) (*desk.ChannelConfig, error) {
 	c, err := scanChannel(s.rd.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM channels WHERE kind = $1
 		ORDER BY CASE WHEN sender = $2 THEN 0 ELSE 1 END, id LIMIT 1`, kind, sender))
 	if isNoRows(err) {
@@ -82,7 +82,7 @@ func (s *Store) FindChannelBySender(ctx context.Context, kind, sender string) (*
 }
 
 // FindChannels lists every channel by ID (admin only).
-func (s *Store) FindChannels(ctx context.Context) ([]*desk.ChannelConfig, error) {
+func (s *Config) FindChannels(ctx context.Context) ([]*desk.ChannelConfig, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT `+channelColumns+` FROM channels ORDER BY id`)
 	if err != nil {
 		return nil, err
@@ -101,7 +101,7 @@ func (s *Store) FindChannels(ctx context.Context) ([]*desk.ChannelConfig, error)
 
 // FindChannelSummaries lists every channel by ID without settings and
 // secrets, for any signed-in agent.
-func (s *Store) FindChannelSummaries(ctx context.Context) ([]*desk.ChannelConfig, error) {
+func (s *Config) FindChannelSummaries(ctx context.Context) ([]*desk.ChannelConfig, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func (s *Store) FindChannelSummaries(ctx context.Context) ([]*desk.ChannelConfig
 }
 
 // UpdateChannel changes a channel (admin only).
-func (s *Store) UpdateChannel(ctx context.Context, id desk.ID, upd desk.ChannelUpdate) (*desk.ChannelConfig, error) {
+func (s *Config) UpdateChannel(ctx context.Context, id desk.ID, upd desk.ChannelUpdate) (*desk.ChannelConfig, error) {
 	var c *desk.ChannelConfig
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -160,7 +160,7 @@ func (s *Store) UpdateChannel(ctx context.Context, id desk.ID, upd desk.ChannelU
 
 // DeleteChannel removes a channel (admin only); messages still waiting to
 // be sent on it are marked failed, since nothing can send them any more.
-func (s *Store) DeleteChannel(ctx context.Context, id desk.ID) error {
+func (s *Config) DeleteChannel(ctx context.Context, id desk.ID) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET delivery_state = $1, failure_reason = $2
 			WHERE id IN (SELECT message_id FROM outbox WHERE channel_id = $3 AND state = 'pending')`,

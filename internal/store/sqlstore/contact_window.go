@@ -15,7 +15,7 @@ const qTouchWindow = `INSERT INTO contact_windows (channel, address, last_inboun
 	WHERE contact_windows.last_inbound_at < excluded.last_inbound_at`
 
 // touchWindowTx notes the contact's message when its channel has a window.
-func (s *Store) touchWindowTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, at int64) error {
+func (s *Conversations) touchWindowTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, at int64) error {
 	if desk.CapabilitiesOf(in.Channel).SessionWindowHours == 0 || in.From == "" {
 		return nil
 	}
@@ -25,7 +25,7 @@ func (s *Store) touchWindowTx(ctx context.Context, tx *sql.Tx, in *desk.InboundM
 
 // LastInboundAt returns when the contact last wrote on the channel (see
 // desk.SessionWindowService).
-func (s *Store) LastInboundAt(ctx context.Context, channel, address string) (*time.Time, error) {
+func (s *Conversations) LastInboundAt(ctx context.Context, channel, address string) (*time.Time, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}

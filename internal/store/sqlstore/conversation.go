@@ -102,7 +102,7 @@ func restrict(w *where, actor *desk.Actor) {
 }
 
 // findConversation reads one conversation as the actor may see it.
-func (s *Store) findConversation(ctx context.Context, q interface {
+func (s *Conversations) findConversation(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, actor *desk.Actor, id desk.ID) (*desk.Conversation, error) {
 	var w where
@@ -118,7 +118,7 @@ func (s *Store) findConversation(ctx context.Context, q interface {
 }
 
 // FindConversationByID returns ENOTFOUND if missing or not visible.
-func (s *Store) FindConversationByID(ctx context.Context, id desk.ID) (*desk.Conversation, error) {
+func (s *Conversations) FindConversationByID(ctx context.Context, id desk.ID) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -127,7 +127,7 @@ func (s *Store) FindConversationByID(ctx context.Context, id desk.ID) (*desk.Con
 }
 
 // CreateConversation stores a conversation with a created event.
-func (s *Store) CreateConversation(ctx context.Context, c *desk.Conversation) error {
+func (s *Conversations) CreateConversation(ctx context.Context, c *desk.Conversation) error {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return err
@@ -153,7 +153,7 @@ func (s *Store) CreateConversation(ctx context.Context, c *desk.Conversation) er
 // createConversationTx inserts c with its tags, the assignee's recounted
 // load and a created event (extra adds to the event's data). The queue
 // must exist and an agent must belong to it; the assignee must exist.
-func (s *Store) createConversationTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, extra map[string]any) error {
+func (s *Conversations) createConversationTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, extra map[string]any) error {
 	if err := existsTx(ctx, tx, "queues", c.QueueID, "queue"); err != nil {
 		return desk.FieldErrorf("queue_id", "unknown queue")
 	}
@@ -214,7 +214,7 @@ func jsonList(l []string) string {
 }
 
 // FindConversations lists one view (C6) with keyset pagination.
-func (s *Store) FindConversations(ctx context.Context, f desk.ConversationFilter) ([]*desk.Conversation, string, error) {
+func (s *Conversations) FindConversations(ctx context.Context, f desk.ConversationFilter) ([]*desk.Conversation, string, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, "", err

@@ -9,7 +9,7 @@ import (
 
 // UpdateConversation changes fields of a visible conversation and records
 // status and priority changes on the timeline, in one transaction.
-func (s *Store) UpdateConversation(ctx context.Context, id desk.ID, upd desk.ConversationUpdate) (*desk.Conversation, error) {
+func (s *Conversations) UpdateConversation(ctx context.Context, id desk.ID, upd desk.ConversationUpdate) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func planUpdate(c *desk.Conversation, upd desk.ConversationUpdate) error {
 // the survey when upd asks for it and this change solves or closes, and
 // the timeline events. It
 // returns the survey message's ID, or 0.
-func (s *Store) updateConversationTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c, old *desk.Conversation, upd desk.ConversationUpdate) (desk.ID, error) {
+func (s *Conversations) updateConversationTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c, old *desk.Conversation, upd desk.ConversationUpdate) (desk.ID, error) {
 	id := c.ID
 	form, err := s.applyFormTx(ctx, tx, c, upd.FormID, upd.FormValues)
 	if err != nil {
@@ -144,7 +144,7 @@ func (s *Store) updateConversationTx(ctx context.Context, tx *sql.Tx, actor *des
 // updateChanges are the changes to publish after an update of old into c
 // commits: conversation.updated (freeing the assignee's capacity when it
 // no longer holds it) and the survey's message.created.
-func (s *Store) updateChanges(c, old *desk.Conversation, surveyMsg desk.ID) []desk.Change {
+func (s *Conversations) updateChanges(c, old *desk.Conversation, surveyMsg desk.ID) []desk.Change {
 	ch := s.conversationChange(desk.ChangeConversationUpdated, c)
 	if c.AssigneeID != nil && holdsCapacity(old.Status) && !holdsCapacity(c.Status) {
 		ch.FreedAgentID = *c.AssigneeID
@@ -160,7 +160,7 @@ func (s *Store) updateChanges(c, old *desk.Conversation, surveyMsg desk.ID) []de
 // reopenCheckTx refuses to reopen a closed conversation while another is
 // ongoing with its contact and sender (C4): 409 ongoing_conversation with
 // the conversation to continue.
-func (s *Store) reopenCheckTx(ctx context.Context, tx *sql.Tx, c *desk.Conversation) error {
+func (s *Conversations) reopenCheckTx(ctx context.Context, tx *sql.Tx, c *desk.Conversation) error {
 	other, err := s.ongoingTx(ctx, tx, c.Channel, c.ContactAddress, c.SenderAddress)
 	if isNoRows(err) {
 		return nil

@@ -18,7 +18,7 @@ func scanCustomStatus(row interface{ Scan(...any) error }) (*desk.CustomStatus, 
 }
 
 // CreateCustomStatus adds a supervisor-defined status (A4).
-func (s *Store) CreateCustomStatus(ctx context.Context, c *desk.CustomStatus) error {
+func (s *Config) CreateCustomStatus(ctx context.Context, c *desk.CustomStatus) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (s *Store) CreateCustomStatus(ctx context.Context, c *desk.CustomStatus) er
 }
 
 // FindCustomStatuses lists custom statuses by name.
-func (s *Store) FindCustomStatuses(ctx context.Context) ([]*desk.CustomStatus, error) {
+func (s *Config) FindCustomStatuses(ctx context.Context) ([]*desk.CustomStatus, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (s *Store) FindCustomStatuses(ctx context.Context) ([]*desk.CustomStatus, e
 
 // UpdateCustomStatus renames a custom status or changes whether it allows
 // work; agents in it are renamed along and their eligibility recomputed.
-func (s *Store) UpdateCustomStatus(ctx context.Context, id desk.ID, upd desk.CustomStatusUpdate) (*desk.CustomStatus, error) {
+func (s *Config) UpdateCustomStatus(ctx context.Context, id desk.ID, upd desk.CustomStatusUpdate) (*desk.CustomStatus, error) {
 	var c *desk.CustomStatus
 	var affected []desk.ID
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -125,7 +125,7 @@ func (s *Store) UpdateCustomStatus(ctx context.Context, id desk.ID, upd desk.Cus
 }
 
 // DeleteCustomStatus removes a custom status nobody is in.
-func (s *Store) DeleteCustomStatus(ctx context.Context, id desk.ID) error {
+func (s *Config) DeleteCustomStatus(ctx context.Context, id desk.ID) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var name string
 		if err := tx.QueryRowContext(ctx, `SELECT name FROM custom_statuses WHERE id = $1`, int64(id)).Scan(&name); isNoRows(err) {

@@ -40,7 +40,7 @@ func scanCustomer(row interface{ Scan(...any) error }, extra ...any) (*desk.Cust
 // customer row with its search terms (the full-text index follows them by
 // trigger); a contact owned by another customer is ECONFLICT
 // contact_taken.
-func (s *Store) writeCustomerPartsTx(ctx context.Context, tx *sql.Tx, c *desk.Customer) error {
+func (s *Conversations) writeCustomerPartsTx(ctx context.Context, tx *sql.Tx, c *desk.Customer) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE customer_id = $1`, int64(c.ID)); err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (s *Store) writeCustomerPartsTx(ctx context.Context, tx *sql.Tx, c *desk.Cu
 func sortName(c *desk.Customer) string { return strings.ToLower(c.DisplayName()) }
 
 // CreateCustomer stores a customer with contacts and tags, all or nothing.
-func (s *Store) CreateCustomer(ctx context.Context, c *desk.Customer) error {
+func (s *Conversations) CreateCustomer(ctx context.Context, c *desk.Customer) error {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (s *Store) CreateCustomer(ctx context.Context, c *desk.Customer) error {
 }
 
 // FindCustomerByID returns a customer; People are visible to every actor.
-func (s *Store) FindCustomerByID(ctx context.Context, id desk.ID) (*desk.Customer, error) {
+func (s *Conversations) FindCustomerByID(ctx context.Context, id desk.ID) (*desk.Customer, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func (s *Store) FindCustomerByID(ctx context.Context, id desk.ID) (*desk.Custome
 }
 
 // FindCustomerByContact returns the owner of a channel address.
-func (s *Store) FindCustomerByContact(ctx context.Context, channel, address string) (*desk.Customer, error) {
+func (s *Conversations) FindCustomerByContact(ctx context.Context, channel, address string) (*desk.Customer, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -132,7 +132,7 @@ func (s *Store) FindCustomerByContact(ctx context.Context, channel, address stri
 }
 
 // FindCustomers lists customers by display name with keyset pagination.
-func (s *Store) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]*desk.Customer, string, error) {
+func (s *Conversations) FindCustomers(ctx context.Context, f desk.CustomerFilter) ([]*desk.Customer, string, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, "", err
 	}
@@ -195,7 +195,7 @@ func likePrefix(s string) string {
 }
 
 // UpdateCustomer changes a customer, all or nothing.
-func (s *Store) UpdateCustomer(ctx context.Context, id desk.ID, upd desk.CustomerUpdate) (*desk.Customer, error) {
+func (s *Conversations) UpdateCustomer(ctx context.Context, id desk.ID, upd desk.CustomerUpdate) (*desk.Customer, error) {
 	c, err := s.FindCustomerByID(ctx, id)
 	if err != nil {
 		return nil, err

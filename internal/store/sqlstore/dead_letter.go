@@ -12,7 +12,7 @@ const maxDeadLetterBody = 64 << 10
 
 // CreateDeadLetter stores a refused webhook (system only). The body is kept
 // as valid UTF-8 without NUL bytes, which PostgreSQL's text refuses.
-func (s *Store) CreateDeadLetter(ctx context.Context, d *desk.DeadLetter) error {
+func (s *Conversations) CreateDeadLetter(ctx context.Context, d *desk.DeadLetter) error {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return err
@@ -34,7 +34,7 @@ func (s *Store) CreateDeadLetter(ctx context.Context, d *desk.DeadLetter) error 
 }
 
 // FindDeadLetters lists refused webhooks, newest first (admin only).
-func (s *Store) FindDeadLetters(ctx context.Context, f desk.DeadLetterFilter) ([]*desk.DeadLetter, string, error) {
+func (s *Conversations) FindDeadLetters(ctx context.Context, f desk.DeadLetterFilter) ([]*desk.DeadLetter, string, error) {
 	var w where
 	if f.ChannelID != nil {
 		w.add(`channel_id = ?`, int64(*f.ChannelID))

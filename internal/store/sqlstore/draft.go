@@ -8,7 +8,7 @@ import (
 )
 
 // SaveDraft upserts the caller's draft of a visible conversation (H2).
-func (s *Store) SaveDraft(ctx context.Context, d *desk.Draft) error {
+func (s *Conversations) SaveDraft(ctx context.Context, d *desk.Draft) error {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return err
@@ -35,7 +35,7 @@ func upsertDraftTx(ctx context.Context, tx interface {
 }
 
 // FindDraft returns the caller's draft of a visible conversation.
-func (s *Store) FindDraft(ctx context.Context, convID desk.ID) (*desk.Draft, error) {
+func (s *Conversations) FindDraft(ctx context.Context, convID desk.ID) (*desk.Draft, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -61,7 +61,7 @@ func (s *Store) FindDraft(ctx context.Context, convID desk.ID) (*desk.Draft, err
 }
 
 // DeleteDraft removes the caller's draft of a visible conversation.
-func (s *Store) DeleteDraft(ctx context.Context, convID desk.ID) error {
+func (s *Conversations) DeleteDraft(ctx context.Context, convID desk.ID) error {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return err

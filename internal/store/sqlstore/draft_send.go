@@ -14,7 +14,7 @@ import (
 // timeline events, and the draft's removal commit together or not at all.
 // A refused status (form_incomplete, ...) leaves nothing sent and the
 // draft kept.
-func (s *Store) SendDraft(ctx context.Context, m *desk.Message, status string, survey bool) (*desk.Conversation, error) {
+func (s *Conversations) SendDraft(ctx context.Context, m *desk.Message, status string, survey bool) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err

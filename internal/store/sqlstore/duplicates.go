@@ -18,7 +18,7 @@ var duplicateQueries = []struct{ reason, sql string }{
 }
 
 // FindDuplicateCustomers lists possible duplicates (see desk.PeopleService).
-func (s *Store) FindDuplicateCustomers(ctx context.Context, limit int) ([]*desk.DuplicateCustomers, error) {
+func (s *Conversations) FindDuplicateCustomers(ctx context.Context, limit int) ([]*desk.DuplicateCustomers, error) {
 	n := limit
 	if n <= 0 || n > 200 {
 		n = 50

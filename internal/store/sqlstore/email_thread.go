@@ -17,7 +17,7 @@ const maxReferences = 10
 // message, else our last) and References (the thread's newest Message-IDs,
 // oldest first) from the conversation, so mail clients thread the reply
 // (H1). Message-IDs are the email messages' external IDs.
-func (s *Store) emailThreadTx(ctx context.Context, tx *sql.Tx, m *desk.Message) error {
+func (s *Conversations) emailThreadTx(ctx context.Context, tx *sql.Tx, m *desk.Message) error {
 	rows, err := tx.QueryContext(ctx, `SELECT external_id, direction FROM messages
 		WHERE conversation_id = $1 AND channel = $2 AND external_id IS NOT NULL AND external_id <> ''
 		ORDER BY id DESC LIMIT `+itoa(maxReferences), int64(m.ConversationID), desk.ChannelEmail)
@@ -56,7 +56,7 @@ func (s *Store) emailThreadTx(ctx context.Context, tx *sql.Tx, m *desk.Message) 
 // threadByRefsTx finds the open conversation holding any of an email's
 // referenced Message-IDs (In-Reply-To, References), newest first; nil if
 // none is open.
-func (s *Store) threadByRefsTx(ctx context.Context, tx *sql.Tx, refs []string) (*desk.Conversation, error) {
+func (s *Conversations) threadByRefsTx(ctx context.Context, tx *sql.Tx, refs []string) (*desk.Conversation, error) {
 	if len(refs) > 50 {
 		refs = refs[len(refs)-50:] // the newest; References lists oldest first
 	}

@@ -10,7 +10,7 @@ import (
 const qInsertEvent = `INSERT INTO events (conversation_id, type, actor_id, actor_name, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)`
 
 // insertEventTx records a timeline event (C11) in the change's transaction.
-func (s *Store) insertEventTx(ctx context.Context, tx *sql.Tx, convID desk.ID, typ string, actor *desk.Actor, at int64, data map[string]any) error {
+func (s *Conversations) insertEventTx(ctx context.Context, tx *sql.Tx, convID desk.ID, typ string, actor *desk.Actor, at int64, data map[string]any) error {
 	var actorID any
 	name := "system"
 	if actor != nil && !actor.System {
@@ -24,7 +24,7 @@ func (s *Store) insertEventTx(ctx context.Context, tx *sql.Tx, convID desk.ID, t
 }
 
 // FindEvents returns a visible conversation's timeline, oldest first.
-func (s *Store) FindEvents(ctx context.Context, conversationID desk.ID) ([]*desk.Event, error) {
+func (s *Conversations) FindEvents(ctx context.Context, conversationID desk.ID) ([]*desk.Event, error) {
 	if _, err := s.FindConversationByID(ctx, conversationID); err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ func formNameTaken() error {
 }
 
 // CreateForm stores a form (supervisor+).
-func (s *Store) CreateForm(ctx context.Context, f *desk.Form) error {
+func (s *Config) CreateForm(ctx context.Context, f *desk.Form) error {
 	if err := f.Validate(); err != nil {
 		return err
 	}
@@ -42,14 +42,14 @@ func (s *Store) CreateForm(ctx context.Context, f *desk.Form) error {
 }
 
 // FindFormByID returns a form to any signed-in actor.
-func (s *Store) FindFormByID(ctx context.Context, id desk.ID) (*desk.Form, error) {
+func (s *Config) FindFormByID(ctx context.Context, id desk.ID) (*desk.Form, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
 	return s.findForm(ctx, s.rd, id)
 }
 
-func (s *Store) findForm(ctx context.Context, q interface {
+func (s *Config) findForm(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, id desk.ID) (*desk.Form, error) {
 	f, err := scanForm(q.QueryRowContext(ctx, `SELECT `+formColumns+` FROM forms WHERE id = $1`, int64(id)))
@@ -60,7 +60,7 @@ func (s *Store) findForm(ctx context.Context, q interface {
 }
 
 // FindForms lists forms by name.
-func (s *Store) FindForms(ctx context.Context) ([]*desk.Form, error) {
+func (s *Config) FindForms(ctx context.Context) ([]*desk.Form, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (s *Store) FindForms(ctx context.Context) ([]*desk.Form, error) {
 }
 
 // UpdateForm changes a form (supervisor+).
-func (s *Store) UpdateForm(ctx context.Context, id desk.ID, upd desk.FormUpdate) (*desk.Form, error) {
+func (s *Config) UpdateForm(ctx context.Context, id desk.ID, upd desk.FormUpdate) (*desk.Form, error) {
 	f, err := s.findForm(ctx, s.rd, id)
 	if err != nil {
 		return nil, err
@@ -106,7 +106,7 @@ func (s *Store) UpdateForm(ctx context.Context, id desk.ID, upd desk.FormUpdate)
 
 // DeleteForm removes a form (supervisor+); conversations that carried it
 // lose the form and its values in the same transaction.
-func (s *Store) DeleteForm(ctx context.Context, id desk.ID) error {
+func (s *Config) DeleteForm(ctx context.Context, id desk.ID) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET form_id = NULL, form_values = '{}' WHERE form_id = $1`, int64(id)); err != nil {
 			return err
@@ -125,6 +125,6 @@ func (s *Store) DeleteForm(ctx context.Context, id desk.ID) error {
 // applyFormTx resolves the form change of an update onto c inside the
 // transaction, so the form read is the one the values are checked
 // against (desk.ApplyForm).
-func (s *Store) applyFormTx(ctx context.Context, tx *sql.Tx, c *desk.Conversation, formID *desk.ID, values map[string]any) (*desk.Form, error) {
-	return desk.ApplyForm(c, formID, values, func(id desk.ID) (*desk.Form, error) { return s.findForm(ctx, tx, id) })
+func (s *Conversations) applyFormTx(ctx context.Context, tx *sql.Tx, c *desk.Conversation, formID *desk.ID, values map[string]any) (*desk.Form, error) {
+	return desk.ApplyForm(c, formID, values, func(id desk.ID) (*desk.Form, error) { return s.config.findForm(ctx, tx, id) })
 }

@@ -8,6 +8,6 @@ import "context"
 // after any write committed by anyone (this store's writer, another
 // process on the same file, another node), so a result computed after
 // it was read is current for as long as it reads the same.
-func (s *Store) Generation(ctx context.Context) (string, error) {
+func (s *core) Generation(ctx context.Context) (string, error) {
 	return s.dialect.Search.Generation(ctx, s.r)
 }

@@ -9,12 +9,12 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-var _ desk.IdempotencyService = (*Store)(nil)
+var _ desk.IdempotencyService = (*Conversations)(nil)
 
 // BeginIdempotent claims a key with one conditional insert; a claim still
 // in progress after stale is taken over, and keys older than
 // desk.IdempotencyKeyTTL are forgotten on the way.
-func (s *Store) BeginIdempotent(ctx context.Context, principal, key, fingerprint string, stale time.Duration) (*desk.IdempotentResponse, error) {
+func (s *Conversations) BeginIdempotent(ctx context.Context, principal, key, fingerprint string, stale time.Duration) (*desk.IdempotentResponse, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, principal, key, fingerprint
 }
 
 // FinishIdempotent records a claimed key's response.
-func (s *Store) FinishIdempotent(ctx context.Context, principal, key string, status int, body string) error {
+func (s *Conversations) FinishIdempotent(ctx context.Context, principal, key string, status int, body string) error {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Store) FinishIdempotent(ctx context.Context, principal, key string, sta
 }
 
 // AbandonIdempotent forgets a claimed key still in progress.
-func (s *Store) AbandonIdempotent(ctx context.Context, principal, key string) error {
+func (s *Conversations) AbandonIdempotent(ctx context.Context, principal, key string) error {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return err
 	}

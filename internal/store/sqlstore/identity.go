@@ -32,7 +32,7 @@ var errMigrated = errors.New("identity migration done elsewhere")
 // a customer_merged event on the moved conversations); ongoing
 // conversations that turn out to share a contact and sender are merged
 // by C8's rules, the newest surviving. Then the one-ongoing index is made.
-func (s *Store) migrateIdentity(ctx context.Context) error {
+func (s *Conversations) migrateIdentity(ctx context.Context) error {
 	var n int
 	if err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = $1`, identityMigration).Scan(&n); err != nil {
 		return err
@@ -75,7 +75,7 @@ func migrationKey(channel, address string) string {
 
 // uniteCustomersTx re-keys contacts and unites the customers that share a
 // keyed contact, into the oldest of them.
-func (s *Store) uniteCustomersTx(ctx context.Context, tx *sql.Tx, migrationKey func(channel, address string) string) error {
+func (s *Conversations) uniteCustomersTx(ctx context.Context, tx *sql.Tx, migrationKey func(channel, address string) string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT channel, address, customer_id FROM contacts ORDER BY customer_id, position, address`)
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ func (s *Store) uniteCustomersTx(ctx context.Context, tx *sql.Tx, migrationKey f
 // rekeyConversationsTx keys the contact address of every conversation on a
 // phone-like channel, merging the ongoing ones that turn out to share a
 // contact and sender (and any that did already) by C8's rules.
-func (s *Store) rekeyConversationsTx(ctx context.Context, tx *sql.Tx, migrationKey func(channel, address string) string) error {
+func (s *Conversations) rekeyConversationsTx(ctx context.Context, tx *sql.Tx, migrationKey func(channel, address string) string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT channel, contact_address, sender_address FROM conversations WHERE contact_address <> ''`)
 	if err != nil {
 		return err
@@ -249,7 +249,7 @@ func senderKey(channel, address string) string {
 
 // rekeySendersTx keys the channels' own numbers and the queues' default
 // senders, as CreateChannel and UpdateQueue now do.
-func (s *Store) rekeySendersTx(ctx context.Context, tx *sql.Tx) error {
+func (s *Conversations) rekeySendersTx(ctx context.Context, tx *sql.Tx) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, kind, sender FROM channels`)
 	if err != nil {
 		return err
@@ -326,7 +326,7 @@ func (s *Store) rekeySendersTx(ctx context.Context, tx *sql.Tx) error {
 // turn out to share a number are united and ongoing conversations merged,
 // as by the identity migration. It runs once per region (recorded in
 // schema_migrations); an empty region does nothing.
-func (s *Store) RekeyRegion(ctx context.Context, region string) error {
+func (s *Conversations) RekeyRegion(ctx context.Context, region string) error {
 	if region == "" {
 		return nil
 	}
@@ -364,4 +364,4 @@ func (s *Store) RekeyRegion(ctx context.Context, region string) error {
 // MigrateIdentity runs the identity migration if schema_migrations does
 // not record it: at open, and in the conformance test that seeds split
 // customers into a store and forgets the migration first.
-func (s *Store) MigrateIdentity(ctx context.Context) error { return s.migrateIdentity(ctx) }
+func (s *Conversations) MigrateIdentity(ctx context.Context) error { return s.migrateIdentity(ctx) }

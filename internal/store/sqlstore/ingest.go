@@ -80,7 +80,7 @@ var hotWrites = []string{
 // indexed, prepared statements, the result built from what they read and
 // wrote, and on a single-writer database concurrent calls share one commit
 // (see ingestBatcher).
-func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
+func (s *Conversations) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func (s *Store) IngestMessage(ctx context.Context, in *desk.InboundMessage) (*de
 
 // publishIngest tells of a committed ingest: the new conversation, if it
 // opened one, and the message.
-func (s *Store) publishIngest(res *desk.IngestResult, traceParent string) {
+func (s *Conversations) publishIngest(res *desk.IngestResult, traceParent string) {
 	if res.Duplicate {
 		return
 	}
@@ -131,7 +131,7 @@ func (s *Store) publishIngest(res *desk.IngestResult, traceParent string) {
 // writers (PostgreSQL) a concurrent first message of the same customer, or a
 // concurrent repeat of the same external ID, loses on a unique index;
 // running again finds the winner's rows.
-func (s *Store) ingestAlone(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
+func (s *Conversations) ingestAlone(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
 	var res *desk.IngestResult
 	var err error
 	for attempt := 0; ; attempt++ {
@@ -151,7 +151,7 @@ func (s *Store) ingestAlone(ctx context.Context, in *desk.InboundMessage) (*desk
 }
 
 // ingestTx does the work of IngestMessage inside tx.
-func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage) (*desk.IngestResult, error) {
+func (s *Conversations) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage) (*desk.IngestResult, error) {
 	var seen sql.NullInt64
 	cu, err := scanCustomer(s.txRow(ctx, tx, qIngestFindCustomer, in.Channel, in.From, in.ExternalID), &seen)
 	if isNoRows(err) {
@@ -291,7 +291,7 @@ func (s *Store) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessag
 // ingestFilesTx records the files the server stored, refused or left
 // pending before ingesting (issue 5), with a media job for each pending
 // one, in the message's transaction.
-func (s *Store) ingestFilesTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, m *desk.Message, now time.Time) error {
+func (s *Conversations) ingestFilesTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, m *desk.Message, now time.Time) error {
 	if len(in.Attachments) == 0 {
 		return nil
 	}
@@ -313,7 +313,7 @@ func (s *Store) ingestFilesTx(ctx context.Context, tx *sql.Tx, in *desk.InboundM
 // openConversationTx opens the conversation of a customer's first message
 // (or first after a close): open, normal priority, in the queue routing
 // chose or the Default queue, with a created event.
-func (s *Store) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, cu *desk.Customer, now time.Time) (*desk.Conversation, error) {
+func (s *Conversations) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, cu *desk.Customer, now time.Time) (*desk.Conversation, error) {
 	queueID := in.QueueID
 	if queueID == 0 {
 		queueID = s.defaultQueue
@@ -347,7 +347,7 @@ func (s *Store) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.Inb
 
 // duplicateTx answers a repeated external ID with the original message,
 // its conversation and customer, changing nothing.
-func (s *Store) duplicateTx(ctx context.Context, tx *sql.Tx, msgID desk.ID) (*desk.IngestResult, error) {
+func (s *Conversations) duplicateTx(ctx context.Context, tx *sql.Tx, msgID desk.ID) (*desk.IngestResult, error) {
 	res := &desk.IngestResult{Duplicate: true}
 	var err error
 	if res.Message, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, int64(msgID))); err != nil {
@@ -411,7 +411,7 @@ func keyInbound(in *desk.InboundMessage) error {
 // WhatsApp profile name, an email's display name, a Viber sender name):
 // only while the customer has none, so a name an agent set is never
 // overwritten (issue 16).
-func (s *Store) fillNameTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, name string) error {
+func (s *Conversations) fillNameTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, name string) error {
 	cu.Name = name
 	_, err := tx.ExecContext(ctx, `UPDATE customers SET name = $1, sort_name = $2, search_terms = $3 WHERE id = $4 AND name = ''`,
 		name, sortName(cu), search.CustomerTerms(name, cu.Contacts), int64(cu.ID))
@@ -423,7 +423,7 @@ func (s *Store) fillNameTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, n
 // A customer created in this transaction (newCustomer) has none of their
 // own, so only the contact's is looked for: a statement fewer for every
 // first message.
-func (s *Store) ongoingForTx(ctx context.Context, tx *sql.Tx, customer desk.ID, in *desk.InboundMessage, newCustomer bool) (*desk.Conversation, error) {
+func (s *Conversations) ongoingForTx(ctx context.Context, tx *sql.Tx, customer desk.ID, in *desk.InboundMessage, newCustomer bool) (*desk.Conversation, error) {
 	var c *desk.Conversation
 	err := sql.ErrNoRows
 	if !newCustomer {
@@ -439,7 +439,7 @@ func (s *Store) ongoingForTx(ctx context.Context, tx *sql.Tx, customer desk.ID, 
 // names (issue 16: a Viber avatar, a language) where they are empty,
 // never overwriting what an agent set; nothing is written when nothing is
 // new, so a provider repeating its profile on every message costs no write.
-func (s *Store) fillProfileTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, profile map[string]string) error {
+func (s *Conversations) fillProfileTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, profile map[string]string) error {
 	changed := false
 	for k, v := range profile {
 		v = strings.TrimSpace(v)
@@ -461,7 +461,7 @@ func (s *Store) fillProfileTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer
 // adoptEmailTx gives the customer an email address they gave (Live Chat's
 // pre-chat form) as a contact, unless they have it or another customer
 // owns it: a typed address never takes over someone else's.
-func (s *Store) adoptEmailTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, email string) error {
+func (s *Conversations) adoptEmailTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, email string) error {
 	for _, ct := range cu.Contacts {
 		if ct.Channel == desk.ChannelEmail && ct.Address == email {
 			return nil

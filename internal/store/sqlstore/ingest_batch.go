@@ -31,7 +31,7 @@ var errClosed = errors.New("sqlstore: store is closed")
 // fails, the batch is rolled back and each message is retried in its own
 // transaction, so one bad message cannot fail or half-write its neighbours.
 type ingestBatcher struct {
-	s     *Store
+	s     *Conversations
 	queue chan *ingestJob
 	stop  chan struct{}
 	done  sync.WaitGroup
@@ -58,7 +58,7 @@ type ingestJob struct {
 	done  chan struct{}
 }
 
-func newIngestBatcher(s *Store) *ingestBatcher {
+func newIngestBatcher(s *Conversations) *ingestBatcher {
 	b := &ingestBatcher{s: s, queue: make(chan *ingestJob, maxIngestBatch), stop: make(chan struct{})}
 	b.done.Add(1)
 	go b.run()

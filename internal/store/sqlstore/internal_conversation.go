@@ -12,7 +12,7 @@ import (
 // the purpose: help from another queue); the opener keeps seeing it, and
 // the linked conversation stays as visible as it was (a link, not a
 // grant).
-func (s *Store) CreateInternalConversation(ctx context.Context, n *desk.NewInternalConversation) (*desk.Conversation, *desk.Message, error) {
+func (s *Conversations) CreateInternalConversation(ctx context.Context, n *desk.NewInternalConversation) (*desk.Conversation, *desk.Message, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, nil, err

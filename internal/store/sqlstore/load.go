@@ -21,7 +21,7 @@ func holdsCapacity(status string) bool {
 // refreshLoadTx recounts the active load of agents inside the transaction
 // that changed their assignments. A recount rather than an increment, so a
 // path that changes assignments cannot drift the figure.
-func (s *Store) refreshLoadTx(ctx context.Context, tx *sql.Tx, agentIDs ...*desk.ID) error {
+func (s *Conversations) refreshLoadTx(ctx context.Context, tx *sql.Tx, agentIDs ...*desk.ID) error {
 	at := micros(s.now()) // stamps the status change for utilization (A6)
 	for _, id := range agentIDs {
 		if id == nil || *id == 0 {
@@ -50,7 +50,7 @@ func refreshAcceptsWorkTx(ctx context.Context, tx *sql.Tx, where string, arg any
 // current and capacity checks cannot be raced; the fixed order (agents
 // first, by ID, then conversations) keeps transactions from deadlocking.
 // A single-writer database needs no locks.
-func (s *Store) lockAgentsTx(ctx context.Context, tx *sql.Tx, agentIDs ...*desk.ID) error {
+func (s *Conversations) lockAgentsTx(ctx context.Context, tx *sql.Tx, agentIDs ...*desk.ID) error {
 	if !s.dialect.RowLocks {
 		return nil
 	}

@@ -25,7 +25,7 @@ func scanMacro(row interface{ Scan(...any) error }, extra ...any) (*desk.Macro, 
 }
 
 // CreateMacro stores a macro (supervisor).
-func (s *Store) CreateMacro(ctx context.Context, m *desk.Macro) error {
+func (s *Config) CreateMacro(ctx context.Context, m *desk.Macro) error {
 	keyMacro(m)
 	if err := m.Validate(); err != nil {
 		return err
@@ -37,7 +37,7 @@ func (s *Store) CreateMacro(ctx context.Context, m *desk.Macro) error {
 }
 
 // FindMacroByID returns a macro; every agent may read macros.
-func (s *Store) FindMacroByID(ctx context.Context, id desk.ID) (*desk.Macro, error) {
+func (s *Config) FindMacroByID(ctx context.Context, id desk.ID) (*desk.Macro, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func (s *Store) FindMacroByID(ctx context.Context, id desk.ID) (*desk.Macro, err
 
 // FindMacros lists macros by name, searched by name, filtered by tag and
 // by the channel they set To for (E3).
-func (s *Store) FindMacros(ctx context.Context, f desk.MacroFilter) ([]*desk.Macro, string, error) {
+func (s *Config) FindMacros(ctx context.Context, f desk.MacroFilter) ([]*desk.Macro, string, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, "", err
 	}
@@ -66,12 +66,12 @@ func (s *Store) FindMacros(ctx context.Context, f desk.MacroFilter) ([]*desk.Mac
 	if f.ToChannel != "" {
 		w.add(`actions LIKE ?`, `%"to":{%`+mustJSON(f.ToChannel)+`:%`)
 	}
-	return findSorted(ctx, s, f.Cursor, f.Limit, &w, `SELECT `+macroColumns+`, sort_name FROM macros`, scanMacro,
+	return findSorted(ctx, s.core, f.Cursor, f.Limit, &w, `SELECT `+macroColumns+`, sort_name FROM macros`, scanMacro,
 		func(m *desk.Macro) desk.ID { return m.ID })
 }
 
 // UpdateMacro changes a macro (supervisor).
-func (s *Store) UpdateMacro(ctx context.Context, id desk.ID, upd desk.MacroUpdate) (*desk.Macro, error) {
+func (s *Config) UpdateMacro(ctx context.Context, id desk.ID, upd desk.MacroUpdate) (*desk.Macro, error) {
 	m, err := s.FindMacroByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -96,7 +96,7 @@ func (s *Store) UpdateMacro(ctx context.Context, id desk.ID, upd desk.MacroUpdat
 }
 
 // DeleteMacro removes a macro (supervisor).
-func (s *Store) DeleteMacro(ctx context.Context, id desk.ID) error {
+func (s *Config) DeleteMacro(ctx context.Context, id desk.ID) error {
 	return deleteByID(ctx, s.w, "macros", id, "macro")
 }
 

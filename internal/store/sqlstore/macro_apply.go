@@ -14,7 +14,7 @@ import (
 // what must still hold (the queue moved to exists, the holder may hold
 // it, a new assignee is a member) and refuses the write when the holder
 // changed since w.Before was read (ECONFLICT assignment_changed).
-func (s *Store) WriteMacro(ctx context.Context, w *desk.MacroWrite) (*desk.Conversation, error) {
+func (s *Conversations) WriteMacro(ctx context.Context, w *desk.MacroWrite) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -107,7 +107,7 @@ func (s *Store) WriteMacro(ctx context.Context, w *desk.MacroWrite) (*desk.Conve
 }
 
 // ChannelSenders lists the senders of the configured channels of a kind.
-func (s *Store) ChannelSenders(ctx context.Context, kind string) ([]string, error) {
+func (s *Conversations) ChannelSenders(ctx context.Context, kind string) ([]string, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT sender FROM channels WHERE kind = $1`, kind)
 	if err != nil {
 		return nil, err
@@ -126,7 +126,7 @@ func (s *Store) ChannelSenders(ctx context.Context, kind string) ([]string, erro
 
 // AgentQueueAccess returns an agent's role and whether it is a member of
 // the queue (queue isolation); ENOTFOUND for an unknown agent.
-func (s *Store) AgentQueueAccess(ctx context.Context, agentID, queueID desk.ID) (desk.Role, bool, error) {
+func (s *Conversations) AgentQueueAccess(ctx context.Context, agentID, queueID desk.ID) (desk.Role, bool, error) {
 	var role desk.Role
 	var member bool
 	err := s.rd.QueryRowContext(ctx, `SELECT role, EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = $2 AND m.agent_id = agents.id)

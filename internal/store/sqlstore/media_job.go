@@ -22,7 +22,7 @@ func boolInt(b bool) int64 {
 // the message and the promise to fetch its file commit together. in holds
 // the files as the provider described them (URL or media ID); m the
 // inserted rows (IDs).
-func (s *Store) enqueueMediaTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, m *desk.Message, now time.Time) error {
+func (s *Conversations) enqueueMediaTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, m *desk.Message, now time.Time) error {
 	at := micros(now)
 	for i := range m.Attachments {
 		if !m.Attachments[i].Pending {
@@ -46,7 +46,7 @@ func (s *Store) enqueueMediaTx(ctx context.Context, tx *sql.Tx, in *desk.Inbound
 // ClaimMediaJobs leases up to n due media jobs with one conditional UPDATE
 // (see ClaimSendJobs): no two workers hold a job at once, and a job whose
 // worker died is due again when its lease ends.
-func (s *Store) ClaimMediaJobs(ctx context.Context, n int, lease time.Duration) ([]*desk.MediaJob, error) {
+func (s *Conversations) ClaimMediaJobs(ctx context.Context, n int, lease time.Duration) ([]*desk.MediaJob, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (s *Store) ClaimMediaJobs(ctx context.Context, n int, lease time.Duration) 
 
 // FinishMediaJob records a retry's outcome; a stored or refused file is
 // announced to the workspace (ChangeMessageUpdated) after commit.
-func (s *Store) FinishMediaJob(ctx context.Context, o desk.MediaOutcome) error {
+func (s *Conversations) FinishMediaJob(ctx context.Context, o desk.MediaOutcome) error {
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 
 // WriteConversationMerge writes a merge of two conversations that
 // internal/merge planned (C8) in one transaction and announces both.
-func (s *Store) WriteConversationMerge(ctx context.Context, m *desk.ConversationMerge) (*desk.Conversation, error) {
+func (s *Conversations) WriteConversationMerge(ctx context.Context, m *desk.ConversationMerge) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -40,7 +40,7 @@ func (s *Store) WriteConversationMerge(ctx context.Context, m *desk.Conversation
 
 // writeConversationMergeTx writes a planned merge inside tx (see
 // desk.ConversationMerge).
-func (s *Store) writeConversationMergeTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, m *desk.ConversationMerge) error {
+func (s *Conversations) writeConversationMergeTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, m *desk.ConversationMerge) error {
 	survivor, older := m.Survivor, m.Older
 	if err := s.lockAgentsTx(ctx, tx, m.Holders...); err != nil {
 		return err

@@ -45,7 +45,7 @@ const (
 // database with ingest lanes concurrent messages share commits with each
 // other and with inbound messages (group commit, see ingestBatcher).
 // Publishes message.created after commit.
-func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
+func (s *Conversations) CreateMessage(ctx context.Context, m *desk.Message) error {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return err
@@ -127,7 +127,7 @@ func (s *Store) CreateMessage(ctx context.Context, m *desk.Message) error {
 
 // createMessageTx inserts an agent's message, its send job (returned, if
 // any) and touches the conversation inside tx.
-func (s *Store) createMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message, switched bool, at int64, lease time.Duration) (*desk.SendJob, error) {
+func (s *Conversations) createMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message, switched bool, at int64, lease time.Duration) (*desk.SendJob, error) {
 	if s.dialect.WritableCTE && m.Kind == desk.KindMessage && m.Send != nil && len(m.Attachments) == 0 &&
 		m.Channel != desk.ChannelEmail && !switched {
 		return s.replyInOneTx(ctx, tx, m, at, lease)
@@ -172,7 +172,7 @@ func (s *Store) createMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message
 }
 
 // FindMessages returns a visible conversation's thread, oldest first.
-func (s *Store) FindMessages(ctx context.Context, conversationID desk.ID, f desk.MessageFilter) ([]*desk.Message, string, error) {
+func (s *Conversations) FindMessages(ctx context.Context, conversationID desk.ID, f desk.MessageFilter) ([]*desk.Message, string, error) {
 	if _, err := s.FindConversationByID(ctx, conversationID); err != nil {
 		return nil, "", err
 	}
@@ -219,7 +219,7 @@ func (s *Store) FindMessages(ctx context.Context, conversationID desk.ID, f desk
 // insertAgentMessageTx stores a message written by the server inside a
 // larger transaction (an internal conversation's first message, a
 // survey): as createMessageTx, with its send job left to the workers.
-func (s *Store) insertAgentMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message, now time.Time) error {
+func (s *Conversations) insertAgentMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message, now time.Time) error {
 	_, err := s.createMessageTx(ctx, tx, m, false, micros(now), 0)
 	return err
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-var _ desk.NotificationService = (*Store)(nil)
+var _ desk.NotificationService = (*Conversations)(nil)
 
 // slaTargetNames are how a notification names a target.
 var slaTargetNames = map[string]string{desk.SLAFirstResponse: "first response", desk.SLANextResponse: "next response", desk.SLAResolution: "resolution"}
@@ -17,7 +17,7 @@ var slaTargetNames = map[string]string{desk.SLAFirstResponse: "first response", 
 // supervisors (supervisors and admins who are members of the queue) of
 // targets breached now, inside the transaction that recorded them (so
 // once, however many nodes race). It returns the changes to publish.
-func (s *Store) notifyBreachTx(ctx context.Context, tx *sql.Tx, conv *desk.Conversation, targets []string, now int64) ([]desk.Change, error) {
+func (s *Conversations) notifyBreachTx(ctx context.Context, tx *sql.Tx, conv *desk.Conversation, targets []string, now int64) ([]desk.Change, error) {
 	var assignee int64
 	if conv.AssigneeID != nil {
 		assignee = int64(*conv.AssigneeID)
@@ -60,7 +60,7 @@ func (s *Store) notifyBreachTx(ctx context.Context, tx *sql.Tx, conv *desk.Conve
 
 // FindNotifications lists the actor's newest notifications and counts
 // the unread ones.
-func (s *Store) FindNotifications(ctx context.Context, unread bool, n int) ([]*desk.Notification, int, error) {
+func (s *Conversations) FindNotifications(ctx context.Context, unread bool, n int) ([]*desk.Notification, int, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -104,7 +104,7 @@ func (s *Store) FindNotifications(ctx context.Context, unread bool, n int) ([]*d
 }
 
 // MarkNotificationRead marks one of the actor's notifications read.
-func (s *Store) MarkNotificationRead(ctx context.Context, id desk.ID) error {
+func (s *Conversations) MarkNotificationRead(ctx context.Context, id desk.ID) error {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return err
@@ -119,7 +119,7 @@ func (s *Store) MarkNotificationRead(ctx context.Context, id desk.ID) error {
 }
 
 // MarkAllNotificationsRead marks every unread notification of the actor read.
-func (s *Store) MarkAllNotificationsRead(ctx context.Context) error {
+func (s *Conversations) MarkAllNotificationsRead(ctx context.Context) error {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return err

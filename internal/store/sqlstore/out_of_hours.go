@@ -12,7 +12,7 @@ var _ desk.OutOfHoursService = (*Store)(nil)
 
 // FindOutOfHours returns a queue's out-of-hours reply (disabled when never
 // set); any signed-in user may read it.
-func (s *Store) FindOutOfHours(ctx context.Context, queueID desk.ID) (*desk.OutOfHours, error) {
+func (s *Config) FindOutOfHours(ctx context.Context, queueID desk.ID) (*desk.OutOfHours, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -34,7 +34,7 @@ func (s *Store) FindOutOfHours(ctx context.Context, queueID desk.ID) (*desk.OutO
 	return o, nil
 }
 
-func (s *Store) outOfHours(ctx context.Context, q interface {
+func (s *Config) outOfHours(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, queueID desk.ID) (*desk.OutOfHours, error) {
 	o := &desk.OutOfHours{QueueID: queueID, Channels: map[string]string{}}
@@ -50,7 +50,7 @@ func (s *Store) outOfHours(ctx context.Context, q interface {
 
 // SetOutOfHours replaces a queue's out-of-hours reply (supervisor+). It is
 // announced as a queue update (the auto-replier reads its queues again).
-func (s *Store) SetOutOfHours(ctx context.Context, o *desk.OutOfHours) error {
+func (s *Config) SetOutOfHours(ctx context.Context, o *desk.OutOfHours) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
@@ -72,14 +72,14 @@ func (s *Store) SetOutOfHours(ctx context.Context, o *desk.OutOfHours) error {
 // FindOutOfHoursQueues lists the queues whose out-of-hours reply is
 // enabled and that have a calendar (system): without one a queue is never
 // closed.
-func (s *Store) FindOutOfHoursQueues(ctx context.Context) ([]desk.ID, error) {
+func (s *Config) FindOutOfHoursQueues(ctx context.Context) ([]desk.ID, error) {
 	return s.systemIDs(ctx, `SELECT o.queue_id FROM queue_out_of_hours o JOIN queue_calendars c ON c.queue_id = o.queue_id
 		WHERE o.enabled = $1 ORDER BY o.queue_id`, true)
 }
 
 // LoadOutOfHours reads a queue's reply and calendar (system); the
 // calendar is nil when the queue has none.
-func (s *Store) LoadOutOfHours(ctx context.Context, queueID desk.ID) (*desk.OutOfHours, *desk.BusinessCalendar, error) {
+func (s *Config) LoadOutOfHours(ctx context.Context, queueID desk.ID) (*desk.OutOfHours, *desk.BusinessCalendar, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -102,7 +102,7 @@ func (s *Store) LoadOutOfHours(ctx context.Context, queueID desk.ID) (*desk.OutO
 // response for SLA targets and reports) through the outbox, on the
 // conversation's channel, with an auto_replied timeline event. It returns
 // the message's ID, or 0 when nothing was sent.
-func (s *Store) SendOutOfHoursReply(ctx context.Context, convID desk.ID, until time.Time, o *desk.OutOfHours) (desk.ID, error) {
+func (s *Conversations) SendOutOfHoursReply(ctx context.Context, convID desk.ID, until time.Time, o *desk.OutOfHours) (desk.ID, error) {
 	if err := requireSystem(ctx); err != nil {
 		return 0, err
 	}

@@ -17,7 +17,7 @@ import (
 // plus the message ID, unique across databases and restores. With lease > 0
 // the job is written already claimed by this node (see desk.SendDispatcher)
 // and returned for dispatch after commit.
-func (s *Store) enqueueSendTx(ctx context.Context, tx *sql.Tx, m *desk.Message, at int64, lease time.Duration) (*desk.SendJob, error) {
+func (s *Conversations) enqueueSendTx(ctx context.Context, tx *sql.Tx, m *desk.Message, at int64, lease time.Duration) (*desk.SendJob, error) {
 	prefix, lockedUntil, attempts := sendKeyPrefix(), int64(0), 0
 	if lease > 0 {
 		lockedUntil, attempts = at+lease.Microseconds(), 1
@@ -66,7 +66,7 @@ const qReplyInOne = `WITH m AS (
 // replyInOneTx is createMessageTx for a reply without files, on its
 // conversation's own route and not by email (those write more rows), in
 // one statement (qReplyInOne).
-func (s *Store) replyInOneTx(ctx context.Context, tx *sql.Tx, m *desk.Message, at int64, lease time.Duration) (*desk.SendJob, error) {
+func (s *Conversations) replyInOneTx(ctx context.Context, tx *sql.Tx, m *desk.Message, at int64, lease time.Duration) (*desk.SendJob, error) {
 	prefix, lockedUntil, attempts := sendKeyPrefix(), int64(0), 0
 	if lease > 0 {
 		lockedUntil, attempts = at+lease.Microseconds(), 1
@@ -92,7 +92,7 @@ func isFKViolation(err error) bool {
 // a job table (outbox, media_jobs) until $1 at time $2, counting the
 // attempt, and returns the given columns; PostgreSQL skips rows another
 // claim has locked instead of waiting.
-func (s *Store) claimSQL(table, returning string) string {
+func (s *Conversations) claimSQL(table, returning string) string {
 	skip := ""
 	if s.dialect.Name == "postgres" {
 		skip = " FOR UPDATE SKIP LOCKED"
@@ -106,7 +106,7 @@ func (s *Store) claimSQL(table, returning string) string {
 // ClaimSendJobs leases up to limit due jobs: one conditional UPDATE moves
 // their lease forward, so two workers (or nodes) never hold a job at once;
 // PostgreSQL skips rows another claim has locked instead of waiting.
-func (s *Store) ClaimSendJobs(ctx context.Context, n int, lease time.Duration) ([]*desk.SendJob, error) {
+func (s *Conversations) ClaimSendJobs(ctx context.Context, n int, lease time.Duration) ([]*desk.SendJob, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func (s *Store) ClaimSendJobs(ctx context.Context, n int, lease time.Duration) (
 }
 
 // loadJobMessagesTx fills the jobs' outbound messages from their rows.
-func (s *Store) loadJobMessagesTx(ctx context.Context, tx *sql.Tx, byMsg map[desk.ID]*desk.SendJob) error {
+func (s *Conversations) loadJobMessagesTx(ctx context.Context, tx *sql.Tx, byMsg map[desk.ID]*desk.SendJob) error {
 	var b strings.Builder
 	args := make([]any, 0, len(byMsg))
 	for id := range byMsg {
@@ -177,7 +177,7 @@ func (s *Store) loadJobMessagesTx(ctx context.Context, tx *sql.Tx, byMsg map[des
 // FinishSendJobs records outcomes in one transaction (workers batch them,
 // so on SQLite many sends share a commit). If the batch fails, each outcome
 // is written alone so one bad row cannot hold back the others.
-func (s *Store) FinishSendJobs(ctx context.Context, outcomes []desk.SendOutcome) error {
+func (s *Conversations) FinishSendJobs(ctx context.Context, outcomes []desk.SendOutcome) error {
 	return s.JournalSendJobs(ctx, nil, outcomes)
 }
 
@@ -185,7 +185,7 @@ func (s *Store) FinishSendJobs(ctx context.Context, outcomes []desk.SendOutcome)
 // transaction (see desk.OutboxService). If the batch fails, outcomes are
 // written one by one; the marks then fail with it, and their jobs are not
 // sent.
-func (s *Store) JournalSendJobs(ctx context.Context, sending []desk.SendMark, outcomes []desk.SendOutcome) error {
+func (s *Conversations) JournalSendJobs(ctx context.Context, sending []desk.SendMark, outcomes []desk.SendOutcome) error {
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}
@@ -268,7 +268,7 @@ func (s *Store) JournalSendJobs(ctx context.Context, sending []desk.SendMark, ou
 
 // publishMessageUpdates tells the workspace that messages' delivery
 // states moved, with their conversations' queues for routing the frames.
-func (s *Store) publishMessageUpdates(ctx context.Context, ids ...desk.ID) {
+func (s *Conversations) publishMessageUpdates(ctx context.Context, ids ...desk.ID) {
 	args := make([]any, len(ids))
 	marks := make([]string, len(ids))
 	for i, id := range ids {
@@ -313,7 +313,7 @@ const (
 	qFinishFailedMessage = `UPDATE messages SET delivery_state = $1, failure_reason = $2 WHERE id = $3 AND delivery_state IN ('', 'queued')`
 )
 
-func (s *Store) finishTx(ctx context.Context, tx *sql.Tx, o desk.SendOutcome) error {
+func (s *Conversations) finishTx(ctx context.Context, tx *sql.Tx, o desk.SendOutcome) error {
 	at := micros(s.now())
 	switch o.Result {
 	case desk.SendSent:

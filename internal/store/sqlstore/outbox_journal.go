@@ -19,7 +19,7 @@ const qJournalMany = `SELECT id FROM sb_journal_sends($1, $2, $3, $4, $5, $6, $7
 // qJournalMany: every outcome is a send that went out (failures and
 // retries have their own statements and rules) and no mark is of a job
 // sent before (flagging its message is the transaction's).
-func (s *Store) journalInOne(sending []desk.SendMark, outcomes []desk.SendOutcome) bool {
+func (s *Conversations) journalInOne(sending []desk.SendMark, outcomes []desk.SendOutcome) bool {
 	if !s.dialect.Arrays || len(sending)+len(outcomes) == 0 {
 		return false
 	}
@@ -38,7 +38,7 @@ func (s *Store) journalInOne(sending []desk.SendMark, outcomes []desk.SendOutcom
 
 // journalOne writes a batch journalInOne accepted in one call and
 // sets which marks held.
-func (s *Store) journalOne(ctx context.Context, sending []desk.SendMark, outcomes []desk.SendOutcome) error {
+func (s *Conversations) journalOne(ctx context.Context, sending []desk.SendMark, outcomes []desk.SendOutcome) error {
 	sentJobs, msgs, exts := make([]int64, len(outcomes)), make([]int64, len(outcomes)), make([]*string, len(outcomes))
 	for i, o := range outcomes {
 		sentJobs[i], msgs[i] = int64(o.JobID), int64(o.MessageID)

@@ -11,7 +11,7 @@ import (
 // WriteCustomerMerge unites customer otherID into id in one transaction
 // (F1; internal/merge decides who may and UniteCustomers what the
 // profile keeps) and announces the moved conversations.
-func (s *Store) WriteCustomerMerge(ctx context.Context, id, otherID desk.ID, reason string) (*desk.Customer, error) {
+func (s *Conversations) WriteCustomerMerge(ctx context.Context, id, otherID desk.ID, reason string) (*desk.Customer, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -33,7 +33,7 @@ func (s *Store) WriteCustomerMerge(ctx context.Context, id, otherID desk.ID, rea
 // profiles as read here, united by merge.UniteCustomers; conversations
 // moved, each with a customer_merged event naming why ("people",
 // "identity"). It returns the moved conversations.
-func (s *Store) mergeCustomersTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, id, otherID desk.ID, why string) ([]desk.ID, error) {
+func (s *Conversations) mergeCustomersTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, id, otherID desk.ID, why string) ([]desk.ID, error) {
 	keep, err := scanCustomer(tx.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, int64(id)))
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func (s *Store) mergeCustomersTx(ctx context.Context, tx *sql.Tx, actor *desk.Ac
 
 // publishConversations announces conversation.updated for conversations
 // changed by a write that has committed.
-func (s *Store) publishConversations(ctx context.Context, ids ...desk.ID) {
+func (s *Conversations) publishConversations(ctx context.Context, ids ...desk.ID) {
 	var chs []desk.Change
 	for _, id := range ids {
 		if c, err := s.findConversation(ctx, s.rd, desk.SystemActor, id); err == nil {
@@ -101,7 +101,7 @@ func (s *Store) publishConversations(ctx context.Context, ids ...desk.ID) {
 }
 
 // LinkConversation sets or clears a conversation's customer (F2).
-func (s *Store) LinkConversation(ctx context.Context, convID desk.ID, customerID *desk.ID) (*desk.Conversation, error) {
+func (s *Conversations) LinkConversation(ctx context.Context, convID desk.ID, customerID *desk.ID) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -151,7 +151,7 @@ func (s *Store) LinkConversation(ctx context.Context, convID desk.ID, customerID
 
 // adoptContactTx gives cu the conversation's contact address if nobody
 // owns it, so that inbound messages from it auto-link to cu (F2).
-func (s *Store) adoptContactTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, c *desk.Conversation) error {
+func (s *Conversations) adoptContactTx(ctx context.Context, tx *sql.Tx, cu *desk.Customer, c *desk.Conversation) error {
 	if c.ContactAddress == "" {
 		return nil
 	}
@@ -166,7 +166,7 @@ func (s *Store) adoptContactTx(ctx context.Context, tx *sql.Tx, cu *desk.Custome
 
 // FindCustomerConversations lists a customer's history (F3), scoped to the
 // actor's queues inside the query.
-func (s *Store) FindCustomerConversations(ctx context.Context, customerID desk.ID, f desk.HistoryFilter) ([]*desk.Conversation, string, error) {
+func (s *Conversations) FindCustomerConversations(ctx context.Context, customerID desk.ID, f desk.HistoryFilter) ([]*desk.Conversation, string, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, "", err

@@ -18,7 +18,7 @@ const heartbeatGranularity = 5 * time.Second
 // Offline returns the agent's conversations of queues that ask for it.
 // What the status does is presence.SetStatus's rule; whose status the
 // actor may set, access.CheckAgentStatus's.
-func (s *Store) SetAgentStatus(ctx context.Context, agentID desk.ID, status string) (*desk.Agent, error) {
+func (s *Conversations) SetAgentStatus(ctx context.Context, agentID desk.ID, status string) (*desk.Agent, error) {
 	// The agent is read back as the actor after the write: without one,
 	// nothing is written.
 	if _, err := desk.RequireActor(ctx); err != nil {
@@ -56,7 +56,7 @@ func (s *Store) SetAgentStatus(ctx context.Context, agentID desk.ID, status stri
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.FindAgentByID(ctx, agentID)
+	a, err := s.team.FindAgentByID(ctx, agentID)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (s *Store) SetAgentStatus(ctx context.Context, agentID desk.ID, status stri
 // changeStatusTx moves an agent to status as of at: it closes the running
 // status period and opens the next. It reports false when the agent was
 // already in status; ENOTFOUND when there is no such agent.
-func (s *Store) changeStatusTx(ctx context.Context, tx *sql.Tx, agentID desk.ID, status string, at int64) (bool, error) {
+func (s *Conversations) changeStatusTx(ctx context.Context, tx *sql.Tx, agentID desk.ID, status string, at int64) (bool, error) {
 	var old string
 	err := tx.QueryRowContext(ctx, `SELECT status FROM agents WHERE id = $1`, int64(agentID)).Scan(&old)
 	if isNoRows(err) {
@@ -101,7 +101,7 @@ func openStatusPeriodTx(ctx context.Context, tx *sql.Tx, agentID desk.ID, status
 
 // returnToQueuesTx unassigns an agent's active conversations in queues set
 // to return work when their agent goes Offline, so routing hands them on.
-func (s *Store) returnToQueuesTx(ctx context.Context, tx *sql.Tx, agentID desk.ID, at int64) ([]desk.Change, error) {
+func (s *Conversations) returnToQueuesTx(ctx context.Context, tx *sql.Tx, agentID desk.ID, at int64) ([]desk.Change, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.queue_id, c.status FROM conversations c JOIN queues q ON q.id = c.queue_id
 		WHERE c.assignee_id = $1 AND c.status IN `+activeStatuses+` AND q.return_on_offline ORDER BY c.id`, int64(agentID))
 	if err != nil {
@@ -138,7 +138,7 @@ func (s *Store) returnToQueuesTx(ctx context.Context, tx *sql.Tx, agentID desk.I
 
 // TouchAgent records client activity for the inactivity check (A5). It
 // writes at most once per heartbeatGranularity per agent.
-func (s *Store) TouchAgent(ctx context.Context, agentID desk.ID) error {
+func (s *Conversations) TouchAgent(ctx context.Context, agentID desk.ID) error {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return err
@@ -154,7 +154,7 @@ func (s *Store) TouchAgent(ctx context.Context, agentID desk.ID) error {
 }
 
 // SetCallState records the call lifecycle on presence (A3, I1).
-func (s *Store) SetCallState(ctx context.Context, agentID desk.ID, state string) (*desk.Agent, error) {
+func (s *Conversations) SetCallState(ctx context.Context, agentID desk.ID, state string) (*desk.Agent, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -176,7 +176,7 @@ func (s *Store) SetCallState(ctx context.Context, agentID desk.ID, state string)
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.FindAgentByID(ctx, agentID)
+	a, err := s.team.FindAgentByID(ctx, agentID)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func (s *Store) SetCallState(ctx context.Context, agentID desk.ID, state string)
 // ExpireInactiveAgents sets Offline the Available agents silent for longer
 // than timeout (A5). The status period ends when the timeout ran out, not
 // when the check ran, so utilization stays right across a server restart.
-func (s *Store) ExpireInactiveAgents(ctx context.Context, timeout time.Duration) ([]desk.ID, error) {
+func (s *Conversations) ExpireInactiveAgents(ctx context.Context, timeout time.Duration) ([]desk.ID, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err

@@ -11,7 +11,7 @@ import (
 // FillPreviews fills the list-row preview of conversations fetched one by
 // one (the workspace refetches a row by ID on a live event); the list
 // fills its own. See desk.PreviewFiller.
-func (s *Store) FillPreviews(ctx context.Context, convs ...*desk.Conversation) error {
+func (s *Conversations) FillPreviews(ctx context.Context, convs ...*desk.Conversation) error {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (s *Store) FillPreviews(ctx context.Context, convs ...*desk.Conversation) e
 // the first match: reading every message of every row of the page (a
 // max() per conversation, three times over) was a third of a list page's
 // CPU (issue 22).
-func (s *Store) fillPreviews(ctx context.Context, convs []*desk.Conversation) error {
+func (s *Conversations) fillPreviews(ctx context.Context, convs []*desk.Conversation) error {
 	if len(convs) == 0 {
 		return nil
 	}

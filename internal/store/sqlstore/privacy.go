@@ -10,7 +10,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-var _ desk.PrivacyStore = (*Store)(nil)
+var _ desk.PrivacyStore = (*Conversations)(nil)
 
 // customerConvs selects the IDs of a customer's conversations ($1).
 const customerConvs = `SELECT id FROM conversations WHERE customer_id = $1`
@@ -25,7 +25,7 @@ const customerConvs = `SELECT id FROM conversations WHERE customer_id = $1`
 // erased. The audit log records who erased which customer and when.
 // On SQLite the deleted content is overwritten (secure_delete) and the
 // log checkpointed, so no copy of it stays in the database files.
-func (s *Store) EraseCustomer(ctx context.Context, id desk.ID) (*desk.CustomerErasure, error) {
+func (s *Conversations) EraseCustomer(ctx context.Context, id desk.ID) (*desk.CustomerErasure, error) {
 	actor := desk.ActorFromContext(ctx)
 	sqlite := s.dialect.Name == "sqlite"
 	er := &desk.CustomerErasure{CustomerID: id}
@@ -155,7 +155,7 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 // ExportCustomer returns every row about the customer, table by table,
 // and the files of their conversations (GDPR articles 15 and 20); the
 // audit log records who exported which customer and when.
-func (s *Store) ExportCustomer(ctx context.Context, id desk.ID) (*desk.CustomerExport, error) {
+func (s *Conversations) ExportCustomer(ctx context.Context, id desk.ID) (*desk.CustomerExport, error) {
 	actor := desk.ActorFromContext(ctx)
 	ex := &desk.CustomerExport{CustomerID: id, ExportedAt: s.now(), Tables: map[string][]map[string]any{}, Files: []desk.ExportFile{}}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {

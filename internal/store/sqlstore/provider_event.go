@@ -13,7 +13,7 @@ import (
 // created at or before the watermark, forward to the receipt's state (a
 // Messenger read watermark: everything before it was read). Failed
 // messages stay failed.
-func (s *Store) ApplyWatermark(ctx context.Context, r *desk.Receipt) (int, error) {
+func (s *Conversations) ApplyWatermark(ctx context.Context, r *desk.Receipt) (int, error) {
 	if err := requireSystem(ctx); err != nil {
 		return 0, err
 	}
@@ -74,7 +74,7 @@ func (s *Store) ApplyWatermark(ctx context.Context, r *desk.Receipt) (int, error
 
 // ApplyReaction sets or removes a customer's reaction on a message of
 // their conversation.
-func (s *Store) ApplyReaction(ctx context.Context, r *desk.Reaction) (*desk.Message, error) {
+func (s *Conversations) ApplyReaction(ctx context.Context, r *desk.Reaction) (*desk.Message, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func (s *Store) ApplyReaction(ctx context.Context, r *desk.Reaction) (*desk.Mess
 }
 
 // fillReactions adds the reactions of a page of messages.
-func (s *Store) fillReactions(ctx context.Context, msgs []*desk.Message) error {
+func (s *Conversations) fillReactions(ctx context.Context, msgs []*desk.Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
@@ -155,7 +155,7 @@ func (s *Store) fillReactions(ctx context.Context, msgs []*desk.Message) error {
 
 // StoreEcho stores a message our account sent from another tool as an
 // outbound message of the customer's ongoing conversation.
-func (s *Store) StoreEcho(ctx context.Context, in *desk.InboundMessage) (*desk.Message, error) {
+func (s *Conversations) StoreEcho(ctx context.Context, in *desk.InboundMessage) (*desk.Message, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}
@@ -209,7 +209,7 @@ func (s *Store) StoreEcho(ctx context.Context, in *desk.InboundMessage) (*desk.M
 }
 
 // SetOptOut records or clears a contact's opt-out of a channel.
-func (s *Store) SetOptOut(ctx context.Context, channel, address string, optedOut bool, reason string) error {
+func (s *Conversations) SetOptOut(ctx context.Context, channel, address string, optedOut bool, reason string) error {
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func (s *Store) SetOptOut(ctx context.Context, channel, address string, optedOut
 }
 
 // FindOptOut returns a contact's opt-out, to any actor (sending checks it).
-func (s *Store) FindOptOut(ctx context.Context, channel, address string) (*desk.OptOut, error) {
+func (s *Conversations) FindOptOut(ctx context.Context, channel, address string) (*desk.OptOut, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -250,7 +250,7 @@ func (s *Store) FindOptOut(ctx context.Context, channel, address string) (*desk.
 
 // ChangeContactAddress moves a customer's contact to a new address, with
 // their open conversations on the channel.
-func (s *Store) ChangeContactAddress(ctx context.Context, channel, oldAddress, newAddress string) error {
+func (s *Conversations) ChangeContactAddress(ctx context.Context, channel, oldAddress, newAddress string) error {
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}

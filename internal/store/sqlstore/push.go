@@ -8,7 +8,7 @@ import (
 )
 
 // SavePushSubscription stores the session's subscription (A7).
-func (s *Store) SavePushSubscription(ctx context.Context, p *desk.PushSubscription) error {
+func (s *Team) SavePushSubscription(ctx context.Context, p *desk.PushSubscription) error {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return err
@@ -36,7 +36,7 @@ func (s *Store) SavePushSubscription(ctx context.Context, p *desk.PushSubscripti
 }
 
 // DeletePushSubscription removes the session's subscription.
-func (s *Store) DeletePushSubscription(ctx context.Context, sessionID desk.ID) error {
+func (s *Team) DeletePushSubscription(ctx context.Context, sessionID desk.ID) error {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (s *Store) DeletePushSubscription(ctx context.Context, sessionID desk.ID) e
 }
 
 // FindPushSubscriptions lists an agent's subscriptions (system only).
-func (s *Store) FindPushSubscriptions(ctx context.Context, agentID desk.ID) ([]*desk.PushSubscription, error) {
+func (s *Team) FindPushSubscriptions(ctx context.Context, agentID desk.ID) ([]*desk.PushSubscription, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (s *Store) FindPushSubscriptions(ctx context.Context, agentID desk.ID) ([]*
 
 // VAPIDKey returns the kept VAPID private key, storing gen's on first use
 // (several nodes racing keep the first one written).
-func (s *Store) VAPIDKey(ctx context.Context, gen func() (string, error)) (string, error) {
+func (s *Team) VAPIDKey(ctx context.Context, gen func() (string, error)) (string, error) {
 	if err := requireSystem(ctx); err != nil {
 		return "", err
 	}

@@ -13,7 +13,7 @@ import (
 const queueColumns = `id, name, is_default, auto_assign, return_on_offline, default_senders, created_at, updated_at, bot_url, bot_secret, survey_enabled, agents_assign_colleagues, service_level_seconds`
 
 // ensureDefaultQueue creates the system Default queue on first start (B1).
-func (s *Store) ensureDefaultQueue(ctx context.Context) error {
+func (s *Config) ensureDefaultQueue(ctx context.Context) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		// ON CONFLICT: several nodes may start on one database at once.
 		now := micros(s.now())
@@ -48,7 +48,7 @@ func scanQueue(row interface{ Scan(...any) error }, extra ...any) (*desk.Queue, 
 }
 
 // CreateQueue stores a new queue (supervisor+).
-func (s *Store) CreateQueue(ctx context.Context, q *desk.Queue) error {
+func (s *Config) CreateQueue(ctx context.Context, q *desk.Queue) error {
 	keySenders(q.DefaultSenders)
 	if err := q.Validate(); err != nil {
 		return err
@@ -75,7 +75,7 @@ func (s *Store) CreateQueue(ctx context.Context, q *desk.Queue) error {
 }
 
 // FindQueueByID returns one queue; every authenticated actor may read queues.
-func (s *Store) FindQueueByID(ctx context.Context, id desk.ID) (*desk.Queue, error) {
+func (s *Config) FindQueueByID(ctx context.Context, id desk.ID) (*desk.Queue, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (s *Store) FindQueueByID(ctx context.Context, id desk.ID) (*desk.Queue, err
 }
 
 // FindDefaultQueue returns the system Default queue.
-func (s *Store) FindDefaultQueue(ctx context.Context) (*desk.Queue, error) {
+func (s *Config) FindDefaultQueue(ctx context.Context) (*desk.Queue, error) {
 	return s.FindQueueByID(ctx, s.defaultQueue)
 }
 
@@ -96,7 +96,7 @@ const queueSortKey = `(CASE WHEN q.is_default THEN '0' ELSE '1' END || lower(q.n
 
 // FindQueues lists queues, Default first then by name, with keyset
 // pagination.
-func (s *Store) FindQueues(ctx context.Context, f desk.QueueFilter) ([]*desk.Queue, string, error) {
+func (s *Config) FindQueues(ctx context.Context, f desk.QueueFilter) ([]*desk.Queue, string, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, "", err
 	}
@@ -141,7 +141,7 @@ func (s *Store) FindQueues(ctx context.Context, f desk.QueueFilter) ([]*desk.Que
 }
 
 // UpdateQueue changes a queue (supervisor+).
-func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdate) (*desk.Queue, error) {
+func (s *Config) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdate) (*desk.Queue, error) {
 	q, err := s.FindQueueByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -200,7 +200,7 @@ func (s *Store) UpdateQueue(ctx context.Context, id desk.ID, upd desk.QueueUpdat
 }
 
 // DeleteQueue removes an empty, non-default queue (supervisor+).
-func (s *Store) DeleteQueue(ctx context.Context, id desk.ID) error {
+func (s *Config) DeleteQueue(ctx context.Context, id desk.ID) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var isDefault bool
 		if err := tx.QueryRowContext(ctx, `SELECT is_default FROM queues WHERE id = $1`, int64(id)).Scan(&isDefault); isNoRows(err) {
@@ -232,7 +232,7 @@ func (s *Store) DeleteQueue(ctx context.Context, id desk.ID) error {
 }
 
 // AddQueueMember makes an agent a member (supervisor+); idempotent.
-func (s *Store) AddQueueMember(ctx context.Context, queueID, agentID desk.ID) error {
+func (s *Config) AddQueueMember(ctx context.Context, queueID, agentID desk.ID) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := existsTx(ctx, tx, "queues", queueID, "queue"); err != nil {
 			return err
@@ -251,7 +251,7 @@ func (s *Store) AddQueueMember(ctx context.Context, queueID, agentID desk.ID) er
 }
 
 // RemoveQueueMember removes a membership; the Default queue keeps everyone.
-func (s *Store) RemoveQueueMember(ctx context.Context, queueID, agentID desk.ID) error {
+func (s *Config) RemoveQueueMember(ctx context.Context, queueID, agentID desk.ID) error {
 	if queueID == s.defaultQueue {
 		return desk.CodedErrorf(desk.ECONFLICT, "default_queue", "every agent is a member of the Default queue")
 	}
@@ -280,7 +280,7 @@ func existsTx(ctx context.Context, tx *sql.Tx, table string, id desk.ID, what st
 // from. Entries unchanged from old pass, so a queue whose channel was
 // deleted can still be saved (the stale default counts as unavailable
 // where it is used, see outbound).
-func (s *Store) checkDefaultSenders(ctx context.Context, old, senders map[string]string) error {
+func (s *Config) checkDefaultSenders(ctx context.Context, old, senders map[string]string) error {
 	for ch, addr := range senders {
 		addr = strings.TrimSpace(addr)
 		if addr == "" {

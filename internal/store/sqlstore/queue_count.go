@@ -10,7 +10,7 @@ import (
 // CountQueues counts the not-closed conversations of queues (issue 4): one
 // grouped scan of the conversations_queue index per call, so a burst of
 // changes to many queues costs one query.
-func (s *Store) CountQueues(ctx context.Context, ids []desk.ID) ([]desk.QueueCount, error) {
+func (s *Reports) CountQueues(ctx context.Context, ids []desk.ID) ([]desk.QueueCount, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err

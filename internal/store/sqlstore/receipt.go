@@ -10,7 +10,7 @@ import (
 // ApplyReceipt moves an outbound message's delivery state forward (D2).
 // Receipts arrive out of order (a "read" may beat its "delivered"), so a
 // state never moves back.
-func (s *Store) ApplyReceipt(ctx context.Context, r *desk.Receipt) (*desk.Message, error) {
+func (s *Conversations) ApplyReceipt(ctx context.Context, r *desk.Receipt) (*desk.Message, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}

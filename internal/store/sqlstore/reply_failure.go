@@ -8,7 +8,7 @@ import (
 
 // FailedReplyConversation returns a reply's conversation and whether the
 // reply is its latest message of ours (see desk.ReplyFailureService).
-func (s *Store) FailedReplyConversation(ctx context.Context, messageID desk.ID) (*desk.Conversation, bool, error) {
+func (s *Conversations) FailedReplyConversation(ctx context.Context, messageID desk.ID) (*desk.Conversation, bool, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, false, err
 	}

@@ -12,11 +12,11 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/sla"
 )
 
-var _ desk.ReportStore = (*Store)(nil)
+var _ desk.ReportStore = (*Reports)(nil)
 
 // RefreshReportFact recomputes a conversation's report fact (system); see
 // RefreshReportFacts.
-func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
+func (s *Reports) RefreshReportFact(ctx context.Context, id desk.ID) error {
 	return s.RefreshReportFacts(ctx, []desk.ID{id})
 }
 
@@ -25,7 +25,7 @@ func (s *Store) RefreshReportFact(ctx context.Context, id desk.ID) error {
 // cells by the difference between each old and new fact, in one
 // transaction. It reads one conversation's timeline, once per change of
 // it: reports then read facts or cells.
-func (s *Store) RefreshReportFacts(ctx context.Context, ids []desk.ID) error {
+func (s *Reports) RefreshReportFacts(ctx context.Context, ids []desk.ID) error {
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (s *Store) RefreshReportFacts(ctx context.Context, ids []desk.ID) error {
 
 // computeReportFact works out a conversation's fact; nil when it is not
 // counted (erased, merged into another, internal).
-func (s *Store) computeReportFact(ctx context.Context, id desk.ID) (*desk.ReportFact, error) {
+func (s *Reports) computeReportFact(ctx context.Context, id desk.ID) (*desk.ReportFact, error) {
 	f := &desk.ReportFact{ConversationID: id}
 	var created int64
 	var assignee, surveySent, rating sql.NullInt64
@@ -201,7 +201,7 @@ func tagList(tags []string) []string {
 }
 
 // saveReportFact upserts a fact row, marked as added to the rollups.
-func (s *Store) saveReportFact(ctx context.Context, tx *sql.Tx, f *desk.ReportFact) error {
+func (s *Reports) saveReportFact(ctx context.Context, tx *sql.Tx, f *desk.ReportFact) error {
 	secs := func(d *time.Duration) any {
 		if d == nil {
 			return nil
@@ -237,7 +237,7 @@ func (s *Store) saveReportFact(ctx context.Context, tx *sql.Tx, f *desk.ReportFa
 
 // FindReportFacts returns the facts of conversations created or resolved
 // in the filter's period (supervisor+), with their current tags.
-func (s *Store) FindReportFacts(ctx context.Context, rf desk.ReportFilter) ([]*desk.ReportFact, error) {
+func (s *Reports) FindReportFacts(ctx context.Context, rf desk.ReportFilter) ([]*desk.ReportFact, error) {
 	// Two index ranges, not one OR: conversations created in the period,
 	// then those resolved in it that were created outside it.
 	from, to := micros(rf.From), micros(rf.To)

@@ -9,7 +9,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/report"
 )
 
-var _ report.RollupStore = (*Store)(nil)
+var _ report.RollupStore = (*Reports)(nil)
 
 // qRollupCounts are the counts of a rollup cell, in report.Counts order.
 const qRollupCounts = `conversations_in, conversations_out, reopened, sla_met, sla_breached, csat_sent, csat_responses, rating_sum,
@@ -32,7 +32,7 @@ var noHists = report.EncodeHists(&[report.NumHists]report.Hist{})
 // the delta's fixed order: the counts by one upsert that adds them
 // (locking the row), the histograms read, merged and written back.
 // Cells left with nothing are deleted.
-func (s *Store) applyReportDelta(ctx context.Context, tx *sql.Tx, d report.Delta) error {
+func (s *Reports) applyReportDelta(ctx context.Context, tx *sql.Tx, d report.Delta) error {
 	var up strings.Builder
 	up.WriteString(`INSERT INTO report_rollup (dim, series_key, width, bucket, ` + qRollupCounts + `, hists)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
@@ -81,7 +81,7 @@ func (s *Store) applyReportDelta(ctx context.Context, tx *sql.Tx, d report.Delta
 
 // FindReportCells reads the cells of a series in the query's ranges
 // (supervisor+).
-func (s *Store) FindReportCells(ctx context.Context, q report.CellQuery) ([]report.RawCell, error) {
+func (s *Reports) FindReportCells(ctx context.Context, q report.CellQuery) ([]report.RawCell, error) {
 	out := []report.RawCell{}
 	if len(q.Ranges) == 0 {
 		return out, nil
@@ -132,7 +132,7 @@ func (s *Store) FindReportCells(ctx context.Context, q report.CellQuery) ([]repo
 // ReportRollupsReady says every report fact is in the rollup cells
 // (supervisor+): false from an upgrade that rebuilds them (migration 280)
 // until the backfill finds no fact left to add.
-func (s *Store) ReportRollupsReady(ctx context.Context) (bool, error) {
+func (s *Reports) ReportRollupsReady(ctx context.Context) (bool, error) {
 	var pending bool
 	err := s.rd.QueryRowContext(ctx, `SELECT pending FROM report_rollup_state WHERE id = 1`).Scan(&pending)
 	if isNoRows(err) {
@@ -144,7 +144,7 @@ func (s *Store) ReportRollupsReady(ctx context.Context) (bool, error) {
 // dropReportFacts takes the facts of conversations about to be deleted
 // (the IDs selected by in, with args) out of the rollup cells, so that
 // reports from cells and from facts keep counting alike.
-func (s *Store) dropReportFacts(ctx context.Context, tx *sql.Tx, in string, args ...any) error {
+func (s *Reports) dropReportFacts(ctx context.Context, tx *sql.Tx, in string, args ...any) error {
 	rows, err := tx.QueryContext(ctx, qReportFactCols+` WHERE f.rolled_up AND f.conversation_id IN (`+in+`)`, args...)
 	if err != nil {
 		return err
@@ -172,7 +172,7 @@ func (s *Store) dropReportFacts(ctx context.Context, tx *sql.Tx, in string, args
 // (facts from before rollups existed) to the cells (system) and says how
 // many it added: 0 when none is left. Facts another node is adding are
 // skipped.
-func (s *Store) RollUpReportFacts(ctx context.Context, n int) (int, error) {
+func (s *Reports) RollUpReportFacts(ctx context.Context, n int) (int, error) {
 	if err := requireSystem(ctx); err != nil {
 		return 0, err
 	}

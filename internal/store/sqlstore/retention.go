@@ -18,7 +18,7 @@ const retentionBatch = 500
 
 // SetRetentionPolicy sets how long a queue keeps closed conversations and
 // their files (admin only).
-func (s *Store) SetRetentionPolicy(ctx context.Context, p desk.RetentionPolicy) error {
+func (s *Conversations) SetRetentionPolicy(ctx context.Context, p desk.RetentionPolicy) error {
 	if p.ClosedDays < 0 || p.ClosedDays > maxRetentionDays {
 		return desk.FieldErrorf("closed_days", "closed_days must be 0 (keep) to %d", maxRetentionDays)
 	}
@@ -39,7 +39,7 @@ func (s *Store) SetRetentionPolicy(ctx context.Context, p desk.RetentionPolicy) 
 }
 
 // FindRetentionPolicies lists every queue's policy (admin only).
-func (s *Store) FindRetentionPolicies(ctx context.Context) ([]desk.RetentionPolicy, error) {
+func (s *Conversations) FindRetentionPolicies(ctx context.Context) ([]desk.RetentionPolicy, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, retention_closed_days, retention_file_days FROM queues ORDER BY id`)
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ const (
 // conversations; a dry run counts the same selection and deletes
 // nothing. Conversations merged into or linked to a deleted one lose the
 // link. Requires the system actor or an admin.
-func (s *Store) ApplyRetention(ctx context.Context, now time.Time, dryRun bool) (*desk.RetentionResult, error) {
+func (s *Conversations) ApplyRetention(ctx context.Context, now time.Time, dryRun bool) (*desk.RetentionResult, error) {
 	t := micros(now)
 	res := &desk.RetentionResult{BlobKeys: []string{}, Recordings: []string{}}
 	files := `(SELECT count(*) FROM attachments WHERE blob_key <> '' AND conversation_id IN (%[1]s)) +
@@ -124,7 +124,7 @@ func (s *Store) ApplyRetention(ctx context.Context, now time.Time, dryRun bool) 
 				return err
 			}
 			res.BlobKeys, res.Recordings = append(res.BlobKeys, keys...), append(res.Recordings, recs...)
-			if err := s.dropReportFacts(ctx, tx, in, t); err != nil {
+			if err := s.reports.dropReportFacts(ctx, tx, in, t); err != nil {
 				return err
 			}
 			for _, q := range []string{
@@ -153,7 +153,7 @@ func (s *Store) ApplyRetention(ctx context.Context, now time.Time, dryRun bool) 
 // pruneQueueWaits deletes the wait records (which triggers write for
 // the wallboard) that ended before `before` (µs), a batch per
 // transaction.
-func (s *Store) pruneQueueWaits(ctx context.Context, before int64) error {
+func (s *Conversations) pruneQueueWaits(ctx context.Context, before int64) error {
 	for {
 		res, err := s.w.ExecContext(ctx, `DELETE FROM queue_waits WHERE id IN
 			(SELECT id FROM queue_waits WHERE ended_at < $1 ORDER BY id LIMIT `+itoa(retentionBatch)+`)`, before)

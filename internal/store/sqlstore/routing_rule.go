@@ -23,7 +23,7 @@ func scanRoutingRule(row interface{ Scan(...any) error }) (*desk.RoutingRule, er
 }
 
 // CreateRoutingRule adds a rule (supervisor+); position 0 appends it.
-func (s *Store) CreateRoutingRule(ctx context.Context, r *desk.RoutingRule) error {
+func (s *Config) CreateRoutingRule(ctx context.Context, r *desk.RoutingRule) error {
 	if err := keyRule(r); err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (s *Store) CreateRoutingRule(ctx context.Context, r *desk.RoutingRule) erro
 }
 
 // FindRoutingRules lists rules in the order they are tried.
-func (s *Store) FindRoutingRules(ctx context.Context) ([]*desk.RoutingRule, error) {
+func (s *Config) FindRoutingRules(ctx context.Context) ([]*desk.RoutingRule, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (s *Store) FindRoutingRules(ctx context.Context) ([]*desk.RoutingRule, erro
 }
 
 // UpdateRoutingRule changes a rule (supervisor+).
-func (s *Store) UpdateRoutingRule(ctx context.Context, id desk.ID, upd desk.RoutingRuleUpdate) (*desk.RoutingRule, error) {
+func (s *Config) UpdateRoutingRule(ctx context.Context, id desk.ID, upd desk.RoutingRuleUpdate) (*desk.RoutingRule, error) {
 	var r *desk.RoutingRule
 	defer s.publishRulesChanged()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -117,7 +117,7 @@ func (s *Store) UpdateRoutingRule(ctx context.Context, id desk.ID, upd desk.Rout
 }
 
 // DeleteRoutingRule removes a rule (supervisor+).
-func (s *Store) DeleteRoutingRule(ctx context.Context, id desk.ID) error {
+func (s *Config) DeleteRoutingRule(ctx context.Context, id desk.ID) error {
 	defer s.publishRulesChanged()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM routing_rules WHERE id = $1`, int64(id))
@@ -132,7 +132,7 @@ func (s *Store) DeleteRoutingRule(ctx context.Context, id desk.ID) error {
 
 // publishRulesChanged tells routers to reload the rules. Told after any
 // attempt, even a failed one, which costs only a reload.
-func (s *Store) publishRulesChanged() {
+func (s *Config) publishRulesChanged() {
 	s.publish(desk.Change{Type: desk.ChangeRoutingRules, At: s.now()})
 }
 

@@ -165,7 +165,7 @@ func rankPage[T any](group string, w *window[T], cur searchCursor, n int) ([]T, 
 // of candidates from the full-text index, with queue access applied in
 // the same query, and ranks it in Go with package search, so that both
 // stores order results the same way.
-func (s *Store) Search(ctx context.Context, q desk.SearchQuery) (*desk.SearchResult, error) {
+func (s *SearchIndex) Search(ctx context.Context, q desk.SearchQuery) (*desk.SearchResult, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -186,7 +186,7 @@ func (s *Store) Search(ctx context.Context, q desk.SearchQuery) (*desk.SearchRes
 }
 
 // search runs a validated Search.
-func (s *Store) search(ctx context.Context, actor *desk.Actor, q desk.SearchQuery, cur searchCursor) (*desk.SearchResult, error) {
+func (s *SearchIndex) search(ctx context.Context, actor *desk.Actor, q desk.SearchQuery, cur searchCursor) (*desk.SearchResult, error) {
 	res := &desk.SearchResult{
 		Conversations: desk.ConversationHits{Items: []*desk.Conversation{}},
 		Messages:      desk.MessageHits{Items: []*desk.MessageHit{}},

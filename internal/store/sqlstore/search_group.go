@@ -11,7 +11,7 @@ import (
 
 // groupSearch runs one Search's group queries.
 type groupSearch struct {
-	s     *Store
+	s     *SearchIndex
 	actor *desk.Actor
 	q     search.Query
 	expr  string // q in the index's syntax

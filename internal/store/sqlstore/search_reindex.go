@@ -11,7 +11,7 @@ import (
 // ReindexSearch recomputes every customer's search terms (phone suffixes
 // and folding may have changed since they were written) and has the
 // database rebuild its full-text indexes.
-func (s *Store) ReindexSearch(ctx context.Context) error {
+func (s *SearchIndex) ReindexSearch(ctx context.Context) error {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return err

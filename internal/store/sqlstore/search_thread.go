@@ -11,7 +11,7 @@ import (
 // match text (D8), oldest first, with the offsets of the matched words. A
 // conversation's thread is small next to the index, so it is read whole
 // and matched with package search, the same matching as global search.
-func (s *Store) SearchInConversation(ctx context.Context, conversationID desk.ID, text string) ([]*desk.MessageMatch, error) {
+func (s *SearchIndex) SearchInConversation(ctx context.Context, conversationID desk.ID, text string) ([]*desk.MessageMatch, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -19,7 +19,7 @@ func (s *Store) SearchInConversation(ctx context.Context, conversationID desk.ID
 	if err := desk.ValidateSearchText(&text); err != nil {
 		return nil, err
 	}
-	if _, err := s.findConversation(ctx, s.rd, actor, conversationID); err != nil {
+	if _, err := s.conv.findConversation(ctx, s.rd, actor, conversationID); err != nil {
 		return nil, err
 	}
 	out := []*desk.MessageMatch{}

@@ -10,7 +10,7 @@ import (
 )
 
 // CreateSession stores a session.
-func (s *Store) CreateSession(ctx context.Context, se *desk.Session) error {
+func (s *Team) CreateSession(ctx context.Context, se *desk.Session) error {
 	now := s.now()
 	se.CreatedAt, se.LastSeenAt = now, now
 	return s.w.QueryRowContext(ctx, `INSERT INTO sessions (agent_id, token_hash, client, created_at, last_seen_at, expires_at, enroll_required) VALUES ($1, $2, $3, $4, $4, $5, $6) RETURNING id`,
@@ -18,7 +18,7 @@ func (s *Store) CreateSession(ctx context.Context, se *desk.Session) error {
 }
 
 // FindSessionByTokenHash returns an unexpired session and its agent.
-func (s *Store) FindSessionByTokenHash(ctx context.Context, hash string) (*desk.Session, *desk.Agent, error) {
+func (s *Team) FindSessionByTokenHash(ctx context.Context, hash string) (*desk.Session, *desk.Agent, error) {
 	var se desk.Session
 	var created, seen, expires int64
 	// One read for the session and its agent: this runs on every request.
@@ -59,19 +59,19 @@ type prefixScan struct {
 func (p prefixScan) Scan(dest ...any) error { return p.row.Scan(append(p.pre, dest...)...) }
 
 // TouchSession moves last-seen and expiry forward.
-func (s *Store) TouchSession(ctx context.Context, id desk.ID, seen, expires time.Time) error {
+func (s *Team) TouchSession(ctx context.Context, id desk.ID, seen, expires time.Time) error {
 	_, err := s.w.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3`, micros(seen), micros(expires), int64(id))
 	return err
 }
 
 // DeleteSession revokes one session.
-func (s *Store) DeleteSession(ctx context.Context, id desk.ID) error {
+func (s *Team) DeleteSession(ctx context.Context, id desk.ID) error {
 	_, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, int64(id))
 	return err
 }
 
 // DeleteAgentSessions revokes an agent's sessions except keep.
-func (s *Store) DeleteAgentSessions(ctx context.Context, agentID, keep desk.ID) ([]desk.ID, error) {
+func (s *Team) DeleteAgentSessions(ctx context.Context, agentID, keep desk.ID) ([]desk.ID, error) {
 	rows, err := s.w.QueryContext(ctx, `DELETE FROM sessions WHERE agent_id = $1 AND id <> $2 RETURNING id`, int64(agentID), int64(keep))
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func (s *Store) DeleteAgentSessions(ctx context.Context, agentID, keep desk.ID) 
 }
 
 // CreateIntegrationToken stores a token (admin only).
-func (s *Store) CreateIntegrationToken(ctx context.Context, t *desk.IntegrationToken) error {
+func (s *Team) CreateIntegrationToken(ctx context.Context, t *desk.IntegrationToken) error {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return err
@@ -106,7 +106,7 @@ func (s *Store) CreateIntegrationToken(ctx context.Context, t *desk.IntegrationT
 }
 
 // FindIntegrationTokenByHash returns ENOTFOUND if unknown.
-func (s *Store) FindIntegrationTokenByHash(ctx context.Context, hash string) (*desk.IntegrationToken, error) {
+func (s *Team) FindIntegrationTokenByHash(ctx context.Context, hash string) (*desk.IntegrationToken, error) {
 	var t desk.IntegrationToken
 	var at int64
 	var scopes string
@@ -119,7 +119,7 @@ func (s *Store) FindIntegrationTokenByHash(ctx context.Context, hash string) (*d
 }
 
 // FindIntegrationTokens lists tokens (admin only).
-func (s *Store) FindIntegrationTokens(ctx context.Context) ([]*desk.IntegrationToken, error) {
+func (s *Team) FindIntegrationTokens(ctx context.Context) ([]*desk.IntegrationToken, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT id, name, created_by, created_at, scopes FROM integration_tokens ORDER BY id`)
 	if err != nil {
 		return nil, err
@@ -140,7 +140,7 @@ func (s *Store) FindIntegrationTokens(ctx context.Context) ([]*desk.IntegrationT
 }
 
 // DeleteIntegrationToken revokes a token (admin only).
-func (s *Store) DeleteIntegrationToken(ctx context.Context, id desk.ID) error {
+func (s *Team) DeleteIntegrationToken(ctx context.Context, id desk.ID) error {
 	res, err := s.w.ExecContext(ctx, `DELETE FROM integration_tokens WHERE id = $1`, int64(id))
 	if err != nil {
 		return err

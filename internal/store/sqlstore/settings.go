@@ -11,7 +11,7 @@ import (
 const keyTransferPolicy = "external_transfer"
 
 // FindTransferPolicy returns the external-transfer setting (I3).
-func (s *Store) FindTransferPolicy(ctx context.Context) (*desk.TransferPolicy, error) {
+func (s *Config) FindTransferPolicy(ctx context.Context) (*desk.TransferPolicy, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -27,7 +27,7 @@ func (s *Store) FindTransferPolicy(ctx context.Context) (*desk.TransferPolicy, e
 }
 
 // UpdateTransferPolicy replaces the external-transfer setting (supervisor+).
-func (s *Store) UpdateTransferPolicy(ctx context.Context, p *desk.TransferPolicy) error {
+func (s *Config) UpdateTransferPolicy(ctx context.Context, p *desk.TransferPolicy) error {
 	_, err := s.w.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, keyTransferPolicy, mustJSON(p), micros(s.now()))
 	return err
@@ -35,7 +35,7 @@ func (s *Store) UpdateTransferPolicy(ctx context.Context, p *desk.TransferPolicy
 
 // IsPhoneContact reports whether number is a People contact on a phone
 // channel; stored numbers are compared with and without the leading +.
-func (s *Store) IsPhoneContact(ctx context.Context, number string) (bool, error) {
+func (s *Config) IsPhoneContact(ctx context.Context, number string) (bool, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return false, err
 	}

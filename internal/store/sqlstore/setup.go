@@ -8,7 +8,7 @@ import (
 )
 
 // SetupNeeded reports whether no admin exists yet (system only).
-func (s *Store) SetupNeeded(ctx context.Context) (bool, error) {
+func (s *Team) SetupNeeded(ctx context.Context) (bool, error) {
 	if err := requireSystem(ctx); err != nil {
 		return false, err
 	}
@@ -20,7 +20,7 @@ func (s *Store) SetupNeeded(ctx context.Context) (bool, error) {
 // CompleteSetup creates the first admin and the organisation once: the
 // organisation's single row is inserted first, so of two racing setups
 // the second fails on it, and an admin made by `user create` refuses it too.
-func (s *Store) CompleteSetup(ctx context.Context, admin *desk.Agent, org *desk.Organisation) error {
+func (s *Team) CompleteSetup(ctx context.Context, admin *desk.Agent, org *desk.Organisation) error {
 	if err := requireSystem(ctx); err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (s *Store) CompleteSetup(ctx context.Context, admin *desk.Agent, org *desk.
 }
 
 // FindOrganisation returns the organisation; ENOTFOUND before setup.
-func (s *Store) FindOrganisation(ctx context.Context) (*desk.Organisation, error) {
+func (s *Team) FindOrganisation(ctx context.Context) (*desk.Organisation, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func checkCalendar(c *desk.BusinessCalendar) error {
 	return err
 }
 
-func (s *Store) calendarNameTaken(err error) error {
+func (s *Config) calendarNameTaken(err error) error {
 	if err != nil && s.dialect.IsUniqueViolation(err) {
 		return &desk.Error{Kind: desk.ECONFLICT, Code: "name_taken", Field: "name", Message: "a calendar with this name exists"}
 	}
@@ -37,7 +37,7 @@ func (s *Store) calendarNameTaken(err error) error {
 }
 
 // CreateCalendar stores a calendar (supervisor+).
-func (s *Store) CreateCalendar(ctx context.Context, c *desk.BusinessCalendar) error {
+func (s *Config) CreateCalendar(ctx context.Context, c *desk.BusinessCalendar) error {
 	if err := checkCalendar(c); err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (s *Store) CreateCalendar(ctx context.Context, c *desk.BusinessCalendar) er
 
 // UpdateCalendar replaces a calendar (supervisor+). Conversations of its
 // queues get new due times when they next change or fall due.
-func (s *Store) UpdateCalendar(ctx context.Context, c *desk.BusinessCalendar) error {
+func (s *Config) UpdateCalendar(ctx context.Context, c *desk.BusinessCalendar) error {
 	if err := checkCalendar(c); err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func scanCalendar(row interface{ Scan(...any) error }) (*desk.BusinessCalendar, 
 
 // FindCalendars lists calendars by name (any signed-in user: agents see
 // the hours their targets count in).
-func (s *Store) FindCalendars(ctx context.Context) ([]*desk.BusinessCalendar, error) {
+func (s *Config) FindCalendars(ctx context.Context) ([]*desk.BusinessCalendar, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (s *Store) FindCalendars(ctx context.Context) ([]*desk.BusinessCalendar, er
 }
 
 // FindCalendarByID returns ENOTFOUND if there is no such calendar.
-func (s *Store) FindCalendarByID(ctx context.Context, id desk.ID) (*desk.BusinessCalendar, error) {
+func (s *Config) FindCalendarByID(ctx context.Context, id desk.ID) (*desk.BusinessCalendar, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (s *Store) FindCalendarByID(ctx context.Context, id desk.ID) (*desk.Busines
 
 // DeleteCalendar removes a calendar (supervisor+); its queues fall back
 // to calendar time.
-func (s *Store) DeleteCalendar(ctx context.Context, id desk.ID) error {
+func (s *Config) DeleteCalendar(ctx context.Context, id desk.ID) error {
 	defer s.publish(desk.Change{Type: desk.ChangeSLARules, At: s.now()})
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM queue_calendars WHERE calendar_id = $1`, int64(id)); err != nil {
@@ -140,7 +140,7 @@ func (s *Store) DeleteCalendar(ctx context.Context, id desk.ID) error {
 }
 
 // SetQueueCalendar assigns a calendar to a queue, or none (supervisor+).
-func (s *Store) SetQueueCalendar(ctx context.Context, queueID desk.ID, calendarID *desk.ID) error {
+func (s *Config) SetQueueCalendar(ctx context.Context, queueID desk.ID, calendarID *desk.ID) error {
 	defer s.publish(desk.Change{Type: desk.ChangeSLARules, QueueID: queueID, At: s.now()})
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var one int
@@ -163,7 +163,7 @@ func (s *Store) SetQueueCalendar(ctx context.Context, queueID desk.ID, calendarI
 }
 
 // QueueCalendarID returns the queue's calendar, nil if none.
-func (s *Store) QueueCalendarID(ctx context.Context, queueID desk.ID) (*desk.ID, error) {
+func (s *Config) QueueCalendarID(ctx context.Context, queueID desk.ID) (*desk.ID, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}

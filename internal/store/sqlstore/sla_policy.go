@@ -33,7 +33,7 @@ func checkPolicy(p *desk.SLAPolicy) error {
 
 // CreateSLAPolicy stores a policy (supervisor+); ECONFLICT (policy_exists)
 // if the queue has one for the priority.
-func (s *Store) CreateSLAPolicy(ctx context.Context, p *desk.SLAPolicy) error {
+func (s *Config) CreateSLAPolicy(ctx context.Context, p *desk.SLAPolicy) error {
 	if err := checkPolicy(p); err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func scanPolicy(row interface{ Scan(...any) error }) (*desk.SLAPolicy, error) {
 
 // FindSLAPolicies lists policies by queue and priority, of one queue when
 // queueID is not 0.
-func (s *Store) FindSLAPolicies(ctx context.Context, queueID desk.ID) ([]*desk.SLAPolicy, error) {
+func (s *Config) FindSLAPolicies(ctx context.Context, queueID desk.ID) ([]*desk.SLAPolicy, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func (s *Store) FindSLAPolicies(ctx context.Context, queueID desk.ID) ([]*desk.S
 }
 
 // DeleteSLAPolicy removes a policy (supervisor+).
-func (s *Store) DeleteSLAPolicy(ctx context.Context, id desk.ID) error {
+func (s *Config) DeleteSLAPolicy(ctx context.Context, id desk.ID) error {
 	var queue desk.ID
 	err := s.w.QueryRowContext(ctx, `DELETE FROM sla_policies WHERE id = $1 RETURNING queue_id`, int64(id)).Scan(&queue)
 	if isNoRows(err) {
@@ -102,6 +102,6 @@ func (s *Store) DeleteSLAPolicy(ctx context.Context, id desk.ID) error {
 
 // FindSLAPolicyQueues lists the queues with at least one policy (system):
 // the SLA tracker skips changes of conversations in other queues.
-func (s *Store) FindSLAPolicyQueues(ctx context.Context) ([]desk.ID, error) {
+func (s *Config) FindSLAPolicyQueues(ctx context.Context) ([]desk.ID, error) {
 	return s.systemIDs(ctx, `SELECT DISTINCT queue_id FROM sla_policies ORDER BY queue_id`)
 }

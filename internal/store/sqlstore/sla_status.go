@@ -12,7 +12,7 @@ import (
 // LoadSLAInput reads a conversation's queue, priority, applicable policy
 // (its priority's, else the queue's "any priority" one), the queue's
 // calendar and the timeline facts targets depend on (system).
-func (s *Store) LoadSLAInput(ctx context.Context, id desk.ID) (*desk.SLAInput, error) {
+func (s *Conversations) LoadSLAInput(ctx context.Context, id desk.ID) (*desk.SLAInput, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (s *Store) LoadSLAInput(ctx context.Context, id desk.ID) (*desk.SLAInput, e
 }
 
 // storedSLA reads the saved status, nil if none.
-func (s *Store) storedSLA(ctx context.Context, id desk.ID) (*desk.SLAStatus, error) {
+func (s *Conversations) storedSLA(ctx context.Context, id desk.ID) (*desk.SLAStatus, error) {
 	var raw string
 	err := s.rd.QueryRowContext(ctx, `SELECT status FROM conversation_sla WHERE conversation_id = $1`, int64(id)).Scan(&raw)
 	if isNoRows(err) {
@@ -109,7 +109,7 @@ func (s *Store) storedSLA(ctx context.Context, id desk.ID) (*desk.SLAStatus, err
 
 // FindSLAStatus returns a visible conversation's stored SLA status, or
 // one with no targets when no policy applied to it.
-func (s *Store) FindSLAStatus(ctx context.Context, id desk.ID) (*desk.SLAStatus, error) {
+func (s *Conversations) FindSLAStatus(ctx context.Context, id desk.ID) (*desk.SLAStatus, error) {
 	if _, err := s.FindConversationByID(ctx, id); err != nil {
 		return nil, err
 	}
@@ -132,7 +132,7 @@ var slaFlags = []struct{ target, column string }{
 // in st and not yet in the row flips its flag with a conditional UPDATE:
 // the node whose update changes the row writes the timeline event, so a
 // breach is recorded once however many nodes race to it.
-func (s *Store) SaveSLAStatus(ctx context.Context, st *desk.SLAStatus) ([]string, error) {
+func (s *Conversations) SaveSLAStatus(ctx context.Context, st *desk.SLAStatus) ([]string, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func (s *Store) SaveSLAStatus(ctx context.Context, st *desk.SLAStatus) ([]string
 
 // FindSLADue returns conversations with a running target due before t
 // (system), soonest first.
-func (s *Store) FindSLADue(ctx context.Context, t time.Time, n int) ([]desk.ID, error) {
+func (s *Conversations) FindSLADue(ctx context.Context, t time.Time, n int) ([]desk.ID, error) {
 	if err := requireSystem(ctx); err != nil {
 		return nil, err
 	}
@@ -239,7 +239,7 @@ const MaxSLABatch = 200
 
 // FindSLAStatuses returns the stored SLA status of each conversation of
 // ids the actor may see that has one, in one statement.
-func (s *Store) FindSLAStatuses(ctx context.Context, ids []desk.ID) ([]*desk.SLAStatus, error) {
+func (s *Conversations) FindSLAStatuses(ctx context.Context, ids []desk.ID) ([]*desk.SLAStatus, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err

@@ -14,7 +14,7 @@ import (
 // transaction. The customer's row is locked first, so two agents starting
 // a conversation with the same contact at once are serialized: the second
 // sees the first's conversation.
-func (s *Store) StartConversation(ctx context.Context, n *desk.NewConversation) (*desk.Conversation, error) {
+func (s *Conversations) StartConversation(ctx context.Context, n *desk.NewConversation) (*desk.Conversation, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
@@ -54,7 +54,7 @@ func (s *Store) StartConversation(ctx context.Context, n *desk.NewConversation) 
 }
 
 // startTx does StartConversation's work inside tx.
-func (s *Store) startTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, n *desk.NewConversation) (*desk.Conversation, error) {
+func (s *Conversations) startTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, n *desk.NewConversation) (*desk.Conversation, error) {
 	customerID, contact, err := s.resolveRecipientTx(ctx, tx, n)
 	if err != nil {
 		return nil, err
@@ -122,7 +122,7 @@ func (s *Store) startTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, n *d
 // locks the customer's row: a chosen contact of a People customer, the
 // only contact on the channel, or the owner of a raw address (an unknown
 // customer is created for a new address).
-func (s *Store) resolveRecipientTx(ctx context.Context, tx *sql.Tx, n *desk.NewConversation) (desk.ID, string, error) {
+func (s *Conversations) resolveRecipientTx(ctx context.Context, tx *sql.Tx, n *desk.NewConversation) (desk.ID, string, error) {
 	if n.CustomerID == 0 {
 		addr, err := phone.Address("contact_address", n.Channel, n.ContactAddress, phone.Context{})
 		if err != nil {
@@ -191,7 +191,7 @@ func (s *Store) resolveRecipientTx(ctx context.Context, tx *sql.Tx, n *desk.NewC
 // lockCustomerTx takes the customer's row lock (a no-op update: both
 // databases lock the row for the rest of the transaction); sql.ErrNoRows
 // if there is no such customer.
-func (s *Store) lockCustomerTx(ctx context.Context, tx *sql.Tx, id desk.ID) error {
+func (s *Conversations) lockCustomerTx(ctx context.Context, tx *sql.Tx, id desk.ID) error {
 	res, err := tx.ExecContext(ctx, `UPDATE customers SET updated_at = updated_at WHERE id = $1`, int64(id))
 	if err != nil {
 		return err
@@ -207,7 +207,7 @@ func (s *Store) lockCustomerTx(ctx context.Context, tx *sql.Tx, id desk.ID) erro
 // ongoingTx returns the ongoing conversation between a contact and a
 // sender (C4: there is at most one, conversations_one_ongoing), or
 // sql.ErrNoRows.
-func (s *Store) ongoingTx(ctx context.Context, q *sql.Tx, channel, contact, sender string) (*desk.Conversation, error) {
+func (s *Conversations) ongoingTx(ctx context.Context, q *sql.Tx, channel, contact, sender string) (*desk.Conversation, error) {
 	return scanConversation(q.QueryRowContext(ctx, conversationSelect+conversationFrom+` WHERE c.channel = $1
 		AND c.contact_address = $2 AND c.sender_address = $3 AND c.status <> 'closed' AND c.contact_address <> '' ORDER BY c.id DESC LIMIT 1`,
 		channel, contact, sender))
@@ -223,7 +223,7 @@ func ongoingConflict(c *desk.Conversation) error {
 // ongoingCheckTx applies C4: an ongoing (not closed) conversation between
 // the contact and the sender is offered for continuing when unassigned or
 // the actor's, and refused naming its agent otherwise.
-func (s *Store) ongoingCheckTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, customerID desk.ID, channel, contact, sender string) error {
+func (s *Conversations) ongoingCheckTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, customerID desk.ID, channel, contact, sender string) error {
 	c, err := s.ongoingTx(ctx, tx, channel, contact, sender)
 	if isNoRows(err) {
 		return nil
@@ -242,7 +242,7 @@ func (s *Store) ongoingCheckTx(ctx context.Context, tx *sql.Tx, actor *desk.Acto
 // the assignee must belong to the queue; an agent assigns themselves, or
 // a colleague where the queue lets its agents (agents_assign_colleagues);
 // supervisors and admins assign anyone of the queue.
-func (s *Store) checkStartAssigneeTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, n *desk.NewConversation) error {
+func (s *Conversations) checkStartAssigneeTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, n *desk.NewConversation) error {
 	if n.AssigneeID == nil {
 		return nil
 	}

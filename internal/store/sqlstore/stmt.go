@@ -65,7 +65,7 @@ func (c *stmtCache) close() {
 
 // prepareWriter prepares the hot write statements on the writer pool up
 // front, before any transaction can hold its connection.
-func (s *Store) prepareWriter(ctx context.Context) error {
+func (s *core) prepareWriter(ctx context.Context) error {
 	all := append(append(append([]string{}, hotWrites...), autoAssignWrites...), s.dialect.AfterWrite...)
 	s.wstmts = make(map[string]*sql.Stmt, len(all))
 	for _, q := range all {
@@ -80,7 +80,7 @@ func (s *Store) prepareWriter(ctx context.Context) error {
 
 // reader runs read queries through the readers' statement cache; it
 // satisfies querier.
-type reader struct{ s *Store }
+type reader struct{ s *core }
 
 // QueryContext runs a (prepared where possible) read.
 func (r reader) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
@@ -100,7 +100,7 @@ func (r reader) QueryRowContext(ctx context.Context, q string, args ...any) *sql
 
 // txRow runs a single-row query inside tx, prepared if it is a hot write.
 // The map is read-only after New, so no lock is needed.
-func (s *Store) txRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+func (s *core) txRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
 	if st := s.wstmts[q]; st != nil {
 		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
@@ -108,7 +108,7 @@ func (s *Store) txRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *s
 }
 
 // txExec runs a statement inside tx, prepared if it is a hot write.
-func (s *Store) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+func (s *core) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
 	if st := s.wstmts[q]; st != nil {
 		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -116,7 +116,7 @@ func (s *Store) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (
 }
 
 // txQuery runs a query inside tx, prepared if it is a hot write.
-func (s *Store) txQuery(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+func (s *core) txQuery(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
 	if st := s.wstmts[q]; st != nil {
 		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}

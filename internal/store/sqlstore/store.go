@@ -1,5 +1,5 @@
-// Package sqlstore is the SQL both Switchboard stores share: it implements
-// every desk service over database/sql. The sqlite and postgres packages
+// Package sqlstore is the SQL both Switchboard stores share: transactions
+// and queries over database/sql, not rules. The sqlite and postgres packages
 // open the connections, run their own migrations and pass a Dialect for the
 // few places the databases differ. Both accept $1-style placeholders, so
 // each statement is written once.
@@ -9,6 +9,38 @@
 // states, ...) to the system actor, but checks no role: who may call an
 // operation ("admin only", "supervisor+" in the comments below) is
 // internal/access's rule, which every user's request passes first.
+//
+// The store is split by aggregate: the tables whose rows change together in
+// one transaction are written by one type, and each feature is handed the
+// aggregate its interface names rather than the whole store (issue 21).
+//
+//   - core (unexported) is what every aggregate holds: the writer and
+//     reader pools, the Dialect, the clock, the statement caches, inTx (the
+//     write transaction, its AfterWrite statements and commit hook), the
+//     committed-change notification (publish) and the Default queue's ID.
+//     Nothing in it knows a table but the Default queue's.
+//   - Config is what administrators set up and the desk reads: queues and
+//     their members, agent statuses, templates, macro definitions, forms,
+//     tags, routing rules, business calendars and SLA policies, channels,
+//     context cards, settings and out-of-hours messages.
+//   - Team is who works on the desk: agents, sessions and integration
+//     tokens, two-factor, first-run setup, push subscriptions, the audit
+//     log.
+//   - Conversations is the conversation aggregate: customers and their
+//     contacts, conversations, messages, attachments, events, drafts, the
+//     outbox, ingest, assignment with agents' presence and load (a status
+//     change returns conversations to their queues in its transaction),
+//     calls, surveys, SLA status and breach notifications, merges, privacy
+//     and retention. These writes share transactions, so they are one type.
+//   - Reports is what is counted afterwards: report facts, rollups and their
+//     backfill, the wallboard, utilization and queue counts.
+//   - SearchIndex is full-text search: queries and reindex.
+//
+// An aggregate that reads another's rows inside its own work holds that
+// aggregate by name (Conversations.team, .config and .reports; SearchIndex.conv),
+// so each crossing is visible where it is made. Store composes them all:
+// it embeds every aggregate, so it still implements desk.Store for the
+// callers that need most of it (HTTP handlers, the conformance suite).
 package sqlstore
 
 import (
@@ -76,8 +108,22 @@ type Dialect struct {
 	Close func()
 }
 
-// Store implements desk.Store.
+// Store is the whole store: every aggregate over one core. It implements
+// desk.Store through the aggregates it embeds; Config, Team, Conversations,
+// Reports and SearchIndex are each handed to the features that need only
+// them.
 type Store struct {
+	*core
+	*Config
+	*Team
+	*Conversations
+	*Reports
+	*SearchIndex
+}
+
+// core is what every aggregate shares: connections, dialect, clock,
+// statement caches, the write transaction and the change notification.
+type core struct {
 	w, r    *sql.DB // writer and readers; the same pool on PostgreSQL
 	dialect Dialect
 	clock   desk.Clock
@@ -88,11 +134,33 @@ type Store struct {
 	rd     reader
 	rstmts *stmtCache
 	wstmts map[string]*sql.Stmt
+	// changes is told of committed changes (nil: no one).
+	changes desk.ChangeHandler
+}
+
+// Config is the desk's set-up: queues, statuses, templates, macros,
+// forms, tags, routing rules, SLA calendars and policies, channels, cards,
+// settings and out-of-hours messages.
+type Config struct{ *core }
+
+// Team is the desk's people and their access: agents, sessions and tokens,
+// two-factor, setup, push subscriptions and the audit log.
+type Team struct{ *core }
+
+// Conversations is the conversation aggregate: customers, conversations,
+// messages, ingest, drafts, the outbox, assignment and presence, calls,
+// surveys, SLA status, merges, privacy and retention.
+type Conversations struct {
+	*core
+	// config and team are read inside conversation writes (forms, queues'
+	// out-of-hours, agents); reports' rollups lose the facts retention
+	// deletes in the same transaction.
+	config  *Config
+	team    *Team
+	reports *Reports
 	// lanes group concurrent ingests into shared commits; a customer's
 	// contact always maps to the same lane.
 	lanes []*ingestBatcher
-	// changes is told of committed changes (nil: no one).
-	changes desk.ChangeHandler
 	// dispatcher takes committed send jobs straight to this node's workers.
 	dispatcher desk.SendDispatcher
 	// publicURL prefixes links sent to customers (surveys).
@@ -104,9 +172,75 @@ type Store struct {
 	planHook PlanHook
 }
 
+// Reports is what is counted from the conversations: report facts and
+// rollups, their backfill, the wallboard, utilization and queue counts.
+type Reports struct{ *core }
+
+// SearchIndex is full-text search over customers, conversations and
+// messages, and its reindex.
+type SearchIndex struct {
+	*core
+	// conv checks that the actor sees a conversation searched in.
+	conv *Conversations
+}
+
 var (
 	_ desk.Store        = (*Store)(nil)
 	_ desk.ChannelStore = (*Store)(nil)
+
+	// The desk services each aggregate implements alone. The others
+	// (PresenceService, SLAService, OutOfHoursService, ChannelStore) span
+	// two: their definitions are Config's, the conversation writes that
+	// apply them Conversations'.
+	_ interface {
+		desk.QueueService
+		desk.TemplateService
+		desk.MacroService
+		desk.FormService
+		desk.TagService
+		desk.RoutingService
+		desk.CardService
+		desk.ChannelService
+		desk.SettingsService
+	} = (*Config)(nil)
+	_ interface {
+		desk.AgentService
+		desk.SessionService
+		desk.TwoFactorService
+		desk.SetupStore
+		desk.PushService
+		desk.AuditService
+	} = (*Team)(nil)
+	_ interface {
+		desk.CustomerService
+		desk.ConversationService
+		desk.ConversationStarter
+		desk.AttachmentService
+		desk.PeopleService
+		desk.InternalConversationService
+		desk.DraftService
+		desk.MessageService
+		desk.EventService
+		desk.NotificationService
+		desk.AutoAssignService
+		desk.BotService
+		desk.CallService
+		desk.SessionWindowService
+		desk.ReplyFailureService
+		desk.DeadLetterService
+		desk.OutboxService
+		desk.ReceiptService
+		desk.MediaJobService
+		desk.ProviderEventService
+		desk.IdempotencyService
+		desk.PrivacyStore
+	} = (*Conversations)(nil)
+	_ interface {
+		desk.ReportStore
+		desk.WallboardStore
+		desk.QueueCountService
+	} = (*Reports)(nil)
+	_ desk.SearchService = (*SearchIndex)(nil)
 )
 
 // Options configure a store when it is opened: whatever it tells or
@@ -137,25 +271,28 @@ type Options struct {
 
 // New wraps migrated connections and makes sure the Default queue exists.
 func New(ctx context.Context, w, r *sql.DB, d Dialect, clock desk.Clock, opts Options) (*Store, error) {
-	s := &Store{w: w, r: r, dialect: d, clock: clock, changes: opts.Changes, dispatcher: opts.Sends,
-		publicURL: opts.PublicURL, inline: opts.InlineAssign && !d.RowLocks, planHook: opts.PlanHook}
-	s.rd = reader{s}
+	c := &core{w: w, r: r, dialect: d, clock: clock, changes: opts.Changes}
+	c.rd = reader{c}
+	s := &Store{core: c, Config: &Config{c}, Team: &Team{c}, Reports: &Reports{c}}
+	s.Conversations = &Conversations{core: c, config: s.Config, team: s.Team, reports: s.Reports,
+		dispatcher: opts.Sends, publicURL: opts.PublicURL, inline: opts.InlineAssign && !d.RowLocks, planHook: opts.PlanHook}
+	s.SearchIndex = &SearchIndex{core: c, conv: s.Conversations}
 	if err := s.ensureDefaultQueue(ctx); err != nil {
 		return nil, err
 	}
 	if d.Prepare {
-		s.rstmts = newStmtCache(r)
-		if err := s.prepareWriter(ctx); err != nil {
-			s.closeStmts()
+		c.rstmts = newStmtCache(r)
+		if err := c.prepareWriter(ctx); err != nil {
+			c.closeStmts()
 			return nil, err
 		}
 	}
 	if err := s.migrateIdentity(ctx); err != nil {
-		s.closeStmts()
+		c.closeStmts()
 		return nil, fmt.Errorf("%s: %w", identityMigration, err)
 	}
 	for range d.IngestLanes {
-		s.lanes = append(s.lanes, newIngestBatcher(s))
+		s.lanes = append(s.lanes, newIngestBatcher(s.Conversations))
 	}
 	return s, nil
 }
@@ -190,7 +327,7 @@ func (s *Store) Close() error {
 	return err
 }
 
-func (s *Store) closeStmts() {
+func (s *core) closeStmts() {
 	s.rstmts.close()
 	for _, st := range s.wstmts {
 		st.Close()
@@ -199,15 +336,15 @@ func (s *Store) closeStmts() {
 
 // retryable reports whether a failed write transaction may succeed when run
 // again: it lost a race on a unique index or met another transaction.
-func (s *Store) retryable(err error) bool {
+func (s *core) retryable(err error) bool {
 	return s.dialect.IsUniqueViolation(err) || (s.dialect.IsTransient != nil && s.dialect.IsTransient(err))
 }
 
 // now returns the clock's time truncated to the stored precision.
-func (s *Store) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
+func (s *core) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
 
 // inTx runs fn in a write transaction, committing on success.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *core) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -15,7 +15,7 @@ import (
 // store's own read): a message on the conversation's channel, through the
 // outbox when a channel is configured for its sender. It returns the
 // message's ID, or 0.
-func (s *Store) sendSurveyTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, oldStatus string, want bool, now time.Time) (desk.ID, error) {
+func (s *Conversations) sendSurveyTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, oldStatus string, want bool, now time.Time) (desk.ID, error) {
 	if !want || !survey.Due(c, oldStatus) {
 		return 0, nil
 	}
@@ -29,7 +29,7 @@ func (s *Store) sendSurveyTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor,
 // none: once per conversation holds in the write itself, even against a
 // concurrent change that decided from the same read (then this sends
 // nothing and returns 0).
-func (s *Store) sendSurveyNowTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, now time.Time) (desk.ID, error) {
+func (s *Conversations) sendSurveyNowTx(ctx context.Context, tx *sql.Tx, actor *desk.Actor, c *desk.Conversation, now time.Time) (desk.ID, error) {
 	token := survey.NewToken()
 	res, err := tx.ExecContext(ctx, `UPDATE conversations SET survey_token = $1, survey_sent_at = $2 WHERE id = $3 AND survey_sent_at IS NULL`, token, micros(now), int64(c.ID))
 	if err != nil {
@@ -55,7 +55,7 @@ func (s *Store) sendSurveyNowTx(ctx context.Context, tx *sql.Tx, actor *desk.Act
 
 // FindSurveyByToken returns the conversation whose survey has the token
 // and that survey; ENOTFOUND for none.
-func (s *Store) FindSurveyByToken(ctx context.Context, token string) (desk.ID, *desk.Survey, error) {
+func (s *Conversations) FindSurveyByToken(ctx context.Context, token string) (desk.ID, *desk.Survey, error) {
 	var id desk.ID
 	var sent int64
 	var rating, answered sql.NullInt64
@@ -76,7 +76,7 @@ func (s *Store) FindSurveyByToken(ctx context.Context, token string) (desk.ID, *
 
 // LatestOpenSurvey returns the conversation of the customer's most recent
 // unanswered survey sent at or after since; ENOTFOUND for none.
-func (s *Store) LatestOpenSurvey(ctx context.Context, customerID desk.ID, since time.Time) (desk.ID, error) {
+func (s *Conversations) LatestOpenSurvey(ctx context.Context, customerID desk.ID, since time.Time) (desk.ID, error) {
 	var id desk.ID
 	err := s.rd.QueryRowContext(ctx, `SELECT id FROM conversations WHERE customer_id = $1 AND survey_sent_at >= $2 AND survey_answered_at IS NULL
 		ORDER BY survey_sent_at DESC, id DESC LIMIT 1`, int64(customerID), micros(since)).Scan(&id)
@@ -89,7 +89,7 @@ func (s *Store) LatestOpenSurvey(ctx context.Context, customerID desk.ID, since 
 // WriteSurveyAnswer stores the rating of a conversation's survey once,
 // with a survey_answered event naming via, in one transaction: ECONFLICT
 // survey_answered when it was answered meanwhile.
-func (s *Store) WriteSurveyAnswer(ctx context.Context, id desk.ID, rating int, via string) error {
+func (s *Conversations) WriteSurveyAnswer(ctx context.Context, id desk.ID, rating int, via string) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		now := micros(s.now())
 		res, err := tx.ExecContext(ctx, `UPDATE conversations SET survey_rating = $1, survey_answered_at = $2 WHERE id = $3 AND survey_answered_at IS NULL`, rating, now, int64(id))
@@ -109,7 +109,7 @@ func (s *Store) WriteSurveyAnswer(ctx context.Context, id desk.ID, rating int, v
 
 // keepLatestSurveyTx leaves only the most recent survey of two merged
 // conversations (C8), on the survivor (survey.Merged).
-func (s *Store) keepLatestSurveyTx(ctx context.Context, tx *sql.Tx, survivor, older *desk.Conversation) error {
+func (s *Conversations) keepLatestSurveyTx(ctx context.Context, tx *sql.Tx, survivor, older *desk.Conversation) error {
 	if older.Survey == nil {
 		return nil
 	}

@@ -57,7 +57,7 @@ func setTagsTx(ctx context.Context, tx *sql.Tx, parent string, id desk.ID, tags 
 }
 
 // FindTags lists tags with their use counts.
-func (s *Store) FindTags(ctx context.Context) ([]*desk.Tag, error) {
+func (s *Config) FindTags(ctx context.Context) ([]*desk.Tag, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (s *Store) FindTags(ctx context.Context) ([]*desk.Tag, error) {
 }
 
 // CreateTag adds a tag (supervisor+); idempotent.
-func (s *Store) CreateTag(ctx context.Context, name string) (*desk.Tag, error) {
+func (s *Config) CreateTag(ctx context.Context, name string) (*desk.Tag, error) {
 	tags, err := desk.NormalizeTags([]string{name})
 	if err != nil {
 		return nil, &desk.Error{Kind: desk.EINVALID, Field: "name", Message: desk.ErrorMessage(err)}
@@ -92,7 +92,7 @@ func (s *Store) CreateTag(ctx context.Context, name string) (*desk.Tag, error) {
 }
 
 // DeleteTag removes a tag from the list and every record (supervisor+).
-func (s *Store) DeleteTag(ctx context.Context, name string) error {
+func (s *Config) DeleteTag(ctx context.Context, name string) error {
 	name = strings.ToLower(strings.TrimSpace(name))
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE name = $1`, name)

@@ -21,7 +21,7 @@ func scanTemplate(row interface{ Scan(...any) error }, extra ...any) (*desk.Temp
 }
 
 // CreateTemplate stores a template (supervisor).
-func (s *Store) CreateTemplate(ctx context.Context, t *desk.Template) error {
+func (s *Config) CreateTemplate(ctx context.Context, t *desk.Template) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (s *Store) CreateTemplate(ctx context.Context, t *desk.Template) error {
 }
 
 // FindTemplateByID returns a template; every agent may read templates.
-func (s *Store) FindTemplateByID(ctx context.Context, id desk.ID) (*desk.Template, error) {
+func (s *Config) FindTemplateByID(ctx context.Context, id desk.ID) (*desk.Template, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (s *Store) FindTemplateByID(ctx context.Context, id desk.ID) (*desk.Templat
 }
 
 // FindTemplates lists templates by name; Query matches name or text.
-func (s *Store) FindTemplates(ctx context.Context, f desk.TemplateFilter) ([]*desk.Template, string, error) {
+func (s *Config) FindTemplates(ctx context.Context, f desk.TemplateFilter) ([]*desk.Template, string, error) {
 	if _, err := desk.RequireActor(ctx); err != nil {
 		return nil, "", err
 	}
@@ -56,12 +56,12 @@ func (s *Store) FindTemplates(ctx context.Context, f desk.TemplateFilter) ([]*de
 	if f.Kind != "" {
 		w.add(`kind = ?`, f.Kind)
 	}
-	return findSorted(ctx, s, f.Cursor, f.Limit, &w, `SELECT `+templateColumns+`, sort_name FROM templates`, scanTemplate,
+	return findSorted(ctx, s.core, f.Cursor, f.Limit, &w, `SELECT `+templateColumns+`, sort_name FROM templates`, scanTemplate,
 		func(t *desk.Template) desk.ID { return t.ID })
 }
 
 // UpdateTemplate changes a template (supervisor).
-func (s *Store) UpdateTemplate(ctx context.Context, id desk.ID, upd desk.TemplateUpdate) (*desk.Template, error) {
+func (s *Config) UpdateTemplate(ctx context.Context, id desk.ID, upd desk.TemplateUpdate) (*desk.Template, error) {
 	t, err := s.FindTemplateByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -81,7 +81,7 @@ func (s *Store) UpdateTemplate(ctx context.Context, id desk.ID, upd desk.Templat
 }
 
 // DeleteTemplate removes a template (supervisor).
-func (s *Store) DeleteTemplate(ctx context.Context, id desk.ID) error {
+func (s *Config) DeleteTemplate(ctx context.Context, id desk.ID) error {
 	return deleteByID(ctx, s.w, "templates", id, "template")
 }
 
@@ -99,7 +99,7 @@ func deleteByID(ctx context.Context, db *sql.DB, table string, id desk.ID, what 
 
 // findSorted pages through rows ordered by (sort_name, id); q selects the
 // columns scan reads, then sort_name.
-func findSorted[T any](ctx context.Context, s *Store, cur string, lim int, w *where, q string,
+func findSorted[T any](ctx context.Context, s *core, cur string, lim int, w *where, q string,
 	scan func(row interface{ Scan(...any) error }, extra ...any) (T, error), idOf func(T) desk.ID) ([]T, string, error) {
 	if cur != "" {
 		var c cursor

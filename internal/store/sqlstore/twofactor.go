@@ -9,7 +9,7 @@ import (
 
 // FindTwoFactor returns the agent's enrollment with its unused recovery
 // code count.
-func (s *Store) FindTwoFactor(ctx context.Context, agentID desk.ID) (*desk.TwoFactor, error) {
+func (s *Team) FindTwoFactor(ctx context.Context, agentID desk.ID) (*desk.TwoFactor, error) {
 	tf := desk.TwoFactor{AgentID: agentID}
 	var created int64
 	var confirmed sql.NullInt64
@@ -27,7 +27,7 @@ func (s *Store) FindTwoFactor(ctx context.Context, agentID desk.ID) (*desk.TwoFa
 }
 
 // BeginTwoFactor stores a pending secret unless a confirmed one exists.
-func (s *Store) BeginTwoFactor(ctx context.Context, tf *desk.TwoFactor) error {
+func (s *Team) BeginTwoFactor(ctx context.Context, tf *desk.TwoFactor) error {
 	tf.CreatedAt, tf.Confirmed, tf.LastStep, tf.ConfirmedAt = s.now(), false, 0, nil
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var confirmed bool
@@ -50,7 +50,7 @@ func (s *Store) BeginTwoFactor(ctx context.Context, tf *desk.TwoFactor) error {
 // ConfirmTwoFactor confirms a pending enrollment, stores the recovery
 // codes and lifts the enrollment restriction of the agent's sessions, in
 // one transaction.
-func (s *Store) ConfirmTwoFactor(ctx context.Context, agentID desk.ID, step int64, recoveryHashes []string) error {
+func (s *Team) ConfirmTwoFactor(ctx context.Context, agentID desk.ID, step int64, recoveryHashes []string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var confirmed bool
 		err := tx.QueryRowContext(ctx, `SELECT confirmed FROM agent_totp WHERE agent_id = $1`, int64(agentID)).Scan(&confirmed)
@@ -80,7 +80,7 @@ func (s *Store) ConfirmTwoFactor(ctx context.Context, agentID desk.ID, step int6
 
 // UseTwoFactorStep advances last_step with a conditional UPDATE, so two
 // concurrent logins (even on two nodes) cannot both use one code.
-func (s *Store) UseTwoFactorStep(ctx context.Context, agentID desk.ID, step int64) error {
+func (s *Team) UseTwoFactorStep(ctx context.Context, agentID desk.ID, step int64) error {
 	res, err := s.w.ExecContext(ctx, `UPDATE agent_totp SET last_step = $1 WHERE agent_id = $2 AND confirmed AND last_step < $1`, step, int64(agentID))
 	if err != nil {
 		return err
@@ -95,7 +95,7 @@ func (s *Store) UseTwoFactorStep(ctx context.Context, agentID desk.ID, step int6
 }
 
 // UseRecoveryCode deletes the code: single use by construction.
-func (s *Store) UseRecoveryCode(ctx context.Context, agentID desk.ID, hash string) error {
+func (s *Team) UseRecoveryCode(ctx context.Context, agentID desk.ID, hash string) error {
 	res, err := s.w.ExecContext(ctx, `DELETE FROM totp_recovery_codes WHERE agent_id = $1 AND code_hash = $2`, int64(agentID), hash)
 	if err != nil {
 		return err
@@ -107,7 +107,7 @@ func (s *Store) UseRecoveryCode(ctx context.Context, agentID desk.ID, hash strin
 }
 
 // DeleteTwoFactor removes the enrollment and recovery codes.
-func (s *Store) DeleteTwoFactor(ctx context.Context, agentID desk.ID) error {
+func (s *Team) DeleteTwoFactor(ctx context.Context, agentID desk.ID) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM totp_recovery_codes WHERE agent_id = $1`, int64(agentID)); err != nil {
 			return err
@@ -118,7 +118,7 @@ func (s *Store) DeleteTwoFactor(ctx context.Context, agentID desk.ID) error {
 }
 
 // FindTwoFactorPolicy returns the roles that require 2FA, in role order.
-func (s *Store) FindTwoFactorPolicy(ctx context.Context) (*desk.TwoFactorPolicy, error) {
+func (s *Team) FindTwoFactorPolicy(ctx context.Context) (*desk.TwoFactorPolicy, error) {
 	rows, err := s.rd.QueryContext(ctx, `SELECT role FROM totp_required_roles`)
 	if err != nil {
 		return nil, err
@@ -142,7 +142,7 @@ func (s *Store) FindTwoFactorPolicy(ctx context.Context) (*desk.TwoFactorPolicy,
 }
 
 // UpdateTwoFactorPolicy replaces the policy (admin only).
-func (s *Store) UpdateTwoFactorPolicy(ctx context.Context, p *desk.TwoFactorPolicy) error {
+func (s *Team) UpdateTwoFactorPolicy(ctx context.Context, p *desk.TwoFactorPolicy) error {
 	for _, r := range p.RequiredRoles {
 		if !r.Valid() {
 			return desk.FieldErrorf("required_roles", "unknown role %q", r)

@@ -12,7 +12,7 @@ import (
 // period that falls inside [from, to) (A6). A period still running ends at
 // now. Periods are stored as instants, so days, midnights and time zones
 // need no special handling.
-func (s *Store) Utilization(ctx context.Context, from, to time.Time) ([]*desk.Utilization, error) {
+func (s *Reports) Utilization(ctx context.Context, from, to time.Time) ([]*desk.Utilization, error) {
 	if !to.After(from) {
 		return nil, desk.FieldErrorf("to", "to must be after from")
 	}
@@ -63,7 +63,7 @@ func eachStatusSpan(rows *sql.Rows, f, t, now int64, fn func(id desk.ID, name, s
 // Activity sums the agent_activity_log periods (every status, automatic
 // ones included: migration 133's triggers) within [from, to); see
 // desk.PresenceService.
-func (s *Store) Activity(ctx context.Context, from, to time.Time, agentID *desk.ID, timeline bool) ([]*desk.AgentActivity, error) {
+func (s *Reports) Activity(ctx context.Context, from, to time.Time, agentID *desk.ID, timeline bool) ([]*desk.AgentActivity, error) {
 	if !to.After(from) {
 		return nil, desk.FieldErrorf("to", "to must be after from")
 	}

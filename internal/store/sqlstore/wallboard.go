@@ -15,7 +15,7 @@ import (
 // from a covering index) and the queues' members with their status, call
 // state, load and capacity. It runs when a change touches a queue, never
 // per waiting conversation per second.
-func (s *Store) WallboardData(ctx context.Context, ids []desk.ID, since time.Time) (*desk.WallboardData, error) {
+func (s *Reports) WallboardData(ctx context.Context, ids []desk.ID, since time.Time) (*desk.WallboardData, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, err
