@@ -6,7 +6,12 @@
 //
 // The store is the concrete SQL store (SQLite or PostgreSQL), so what it
 // can do is known at compile time: no capability is discovered at run
-// time.
+// time. It is made of aggregates (store.Config, .Team, .Conversations,
+// .Reports, .SearchIndex; see sqlstore): the server's own work, where one
+// aggregate satisfies the feature's interface, is handed that aggregate
+// alone (inbound, surveys, merges, the report recorder, the wallboard,
+// failed replies, first-run setup, the inactivity sweeper); the others get
+// the whole store.
 package app
 
 import (
@@ -173,9 +178,9 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	}()
 	// Phone numbers are keyed (issue 16) with the channel's country, else
 	// --phone-region, else the organisation's from the first run.
-	org := &phone.OrgRegion{Find: store.FindOrganisation}
+	org := &phone.OrgRegion{Find: store.Team.FindOrganisation}
 	phones := phone.Book{Region: c.PhoneRegion, OrgRegion: org.Get,
-		Channels: phone.CachedChannels(store.FindChannelBySender, 10*time.Second)}
+		Channels: phone.CachedChannels(store.Config.FindChannelBySender, 10*time.Second)}
 
 	// The live feed: the bus carries committed changes to every node's hub.
 	// Resolved tokens are cached briefly; the bus tells every node's cache
@@ -198,7 +203,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	adapters := registry.New(providerClient, relay.hub)
 	// The wallboard follows every node's changes from the bus and pushes
 	// to this node's sockets (issue 23).
-	a.board = &wallboard.Board{Store: store, Log: logger}
+	a.board = &wallboard.Board{Store: store.Reports, Log: logger}
 	// The hub is built before the calls (their service notifies agents
 	// through it); agents' SDP offers on its sockets go to the calls' use
 	// cases once built below, before anything is served.
@@ -218,7 +223,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	// transaction; the store wakes it for those it cannot take.
 	a.worker = outbound.NewWorker(store, adapters, desk.SystemClock{}, logger,
 		outbound.WorkerConfig{Senders: c.OutboxSenders, Lease: c.OutboxLease, Poll: c.OutboxPoll,
-			Media: &attach.Outbound{Attachments: store, Blobs: blobs, Links: links}, Failed: store})
+			Media: &attach.Outbound{Attachments: store.Conversations, Blobs: blobs, Links: links}, Failed: store.Conversations})
 	sends.bind(a.worker)
 	outboundClient := safehttp.NewClient(safehttp.Config{Allow: allow})
 	// Customers' media come from provider URLs a webhook names: guarded
@@ -241,7 +246,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 		return nil, fmt.Errorf("web push: %w", err)
 	}
 	a.slaTracker = sla.NewTracker(store, desk.SystemClock{}, logger, slaSweepInterval)
-	a.reports = report.NewRecorder(store, logger)
+	a.reports = report.NewRecorder(store.Reports, logger)
 	a.slaTracker.OnSaved = func(id desk.ID) { a.reports.Mark(id) }
 	a.autoReplier = sla.NewAutoReplier(store, desk.SystemClock{}, logger, slaSweepInterval)
 	router, assigner, sweeper, handle := newRouting(store, logger, evbus.Publish, a.bots.HandleChanges, a.pusher.HandleChanges,
@@ -265,8 +270,8 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	}
 	a.voice = voice.New(a.calls, guarded, phones, logger)
 	// Every channel's inbound traffic goes through one pipeline.
-	a.inbound = inbound.New(inbound.Config{Store: store, Adapters: adapters, Router: router.Route, Phones: phones, Logger: logger,
-		Surveys: &survey.Service{Store: store, Clock: desk.SystemClock{}},
+	a.inbound = inbound.New(inbound.Config{Store: store.Conversations, Adapters: adapters, Router: router.Route, Phones: phones, Logger: logger,
+		Surveys: &survey.Service{Store: store.Conversations, Clock: desk.SystemClock{}},
 		Media: &attach.Inbound{Blobs: blobs, Client: mediaClient, Logger: logger, Retry: mediaRetry, Clock: desk.SystemClock{},
 			FirstAttempt: mediaFirstAttempt}})
 	reg.MustRegister(a.inbound.Collectors()...)
@@ -275,7 +280,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	if a.backups, err = newBackups(ctx, &c, logger); err != nil {
 		return nil, err
 	}
-	if a.setupToken, err = firstRunToken(ctx, store); err != nil {
+	if a.setupToken, err = firstRunToken(ctx, store.Team); err != nil {
 		return nil, err
 	}
 	widget, callScript := webScripts(logger)

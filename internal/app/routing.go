@@ -23,6 +23,6 @@ func newRouting(store *sqlstore.Store, log *slog.Logger, extra ...desk.ChangeHan
 	if store.InlineAssign() {
 		log.Info("automatic assignment also runs inside the writes that free work")
 	}
-	sweeper := &presence.Sweeper{Store: store, Log: log, Timeout: desk.InactivityTimeout, Interval: 5 * time.Second}
+	sweeper := &presence.Sweeper{Store: store.Conversations, Log: log, Timeout: desk.InactivityTimeout, Interval: 5 * time.Second}
 	return router, assigner, sweeper, handle
 }
