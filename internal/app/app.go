@@ -11,7 +11,7 @@
 // aggregate satisfies the feature's interface, is handed that aggregate
 // alone (inbound, surveys, merges, the report recorder, the wallboard,
 // failed replies, first-run setup, the inactivity sweeper); the others get
-// the whole store.
+// the whole store, and users' requests get it behind the access rules.
 package app
 
 import (
