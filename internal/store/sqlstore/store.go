@@ -17,15 +17,17 @@
 //   - core (unexported) is what every aggregate holds: the writer and
 //     reader pools, the Dialect, the clock, the statement caches, inTx (the
 //     write transaction, its AfterWrite statements and commit hook), the
-//     committed-change notification (publish) and the Default queue's ID.
-//     Nothing in it knows a table but the Default queue's.
+//     committed-change notification (publish), the ID of the Default queue
+//     (Config makes sure it exists; conversations and agents fall back to
+//     it) and systemIDs, the one read helper several aggregates share.
 //   - Config is what administrators set up and the desk reads: queues and
 //     their members, agent statuses, templates, macro definitions, forms,
 //     tags, routing rules, business calendars and SLA policies, channels,
 //     context cards, settings and out-of-hours messages.
 //   - Team is who works on the desk: agents, sessions and integration
 //     tokens, two-factor, first-run setup, push subscriptions, the audit
-//     log.
+//     log. An agent's status and load are Conversations': they change in
+//     the transactions that assign and return conversations.
 //   - Conversations is the conversation aggregate: customers and their
 //     contacts, conversations, messages, attachments, events, drafts, the
 //     outbox, ingest, assignment with agents' presence and load (a status
@@ -37,10 +39,12 @@
 //   - SearchIndex is full-text search: queries and reindex.
 //
 // An aggregate that reads another's rows inside its own work holds that
-// aggregate by name (Conversations.team, .config and .reports; SearchIndex.conv),
-// so each crossing is visible where it is made. Store composes them all:
-// it embeds every aggregate, so it still implements desk.Store for the
-// callers that need most of it (HTTP handlers, the conformance suite).
+// aggregate by name (Conversations.config, .team and .reports;
+// SearchIndex.conv), so each crossing is visible where it is made. Store
+// composes them all: it embeds every aggregate, so it still implements
+// desk.Store for the callers that need most of it (the HTTP server through
+// internal/access, the conformance suite). TestAggregateSeams keeps new
+// methods off Store and each file in one aggregate.
 package sqlstore
 
 import (
