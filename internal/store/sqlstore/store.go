@@ -156,9 +156,9 @@ type Team struct{ *core }
 // surveys, SLA status, merges, privacy and retention.
 type Conversations struct {
 	*core
-	// config and team are read inside conversation writes (forms, queues'
-	// out-of-hours, agents); reports' rollups lose the facts retention
-	// deletes in the same transaction.
+	// config's forms are read where a conversation's fields are set, team's
+	// agent where its status changes; reports' rollups lose the facts that
+	// retention deletes, in the same transaction.
 	config  *Config
 	team    *Team
 	reports *Reports
@@ -192,10 +192,10 @@ var (
 	_ desk.Store        = (*Store)(nil)
 	_ desk.ChannelStore = (*Store)(nil)
 
-	// The desk services each aggregate implements alone. The others
-	// (PresenceService, SLAService, OutOfHoursService, ChannelStore) span
-	// two: their definitions are Config's, the conversation writes that
-	// apply them Conversations'.
+	// The desk services each aggregate implements alone. The others span
+	// aggregates: SLAService and OutOfHoursService (Config's definitions,
+	// the conversation writes that apply them), PresenceService (statuses,
+	// presence, utilization), ChannelStore (channels and the outbox).
 	_ interface {
 		desk.QueueService
 		desk.TemplateService
