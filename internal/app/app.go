@@ -9,7 +9,7 @@
 // time. It is made of aggregates (store.Config, .Team, .Conversations,
 // .Reports, .SearchIndex; see sqlstore): the server's own work, where one
 // aggregate satisfies the feature's interface, is handed that aggregate
-// alone (inbound, surveys, merges, the report recorder, the wallboard,
+// alone (inbound, merges, the report recorder, the wallboard,
 // failed replies, first-run setup, the inactivity sweeper); the others get
 // the whole store, and users' requests get it behind the access rules.
 package app
@@ -271,7 +271,7 @@ func New(ctx context.Context, c Config, logger *slog.Logger, stdout io.Writer) (
 	a.voice = voice.New(a.calls, guarded, phones, logger)
 	// Every channel's inbound traffic goes through one pipeline.
 	a.inbound = inbound.New(inbound.Config{Store: store.Conversations, Adapters: adapters, Router: router.Route, Phones: phones, Logger: logger,
-		Surveys: &survey.Service{Store: store.Conversations, Clock: desk.SystemClock{}},
+		Surveys: &survey.Service{Store: store, Clock: desk.SystemClock{}},
 		Media: &attach.Inbound{Blobs: blobs, Client: mediaClient, Logger: logger, Retry: mediaRetry, Clock: desk.SystemClock{},
 			FirstAttempt: mediaFirstAttempt}})
 	reg.MustRegister(a.inbound.Collectors()...)

@@ -36,7 +36,7 @@ func newUseCases(store *sqlstore.Store, guarded *access.Guard, adapters *registr
 		Drafts:    &macro.Service{Store: guarded, Clock: clock},
 		Macros:    &macro.Applier{Store: store, Clock: clock},
 		Merges:    &merge.Service{Store: store.Conversations},
-		Surveys:   &survey.Service{Store: store.Conversations, Clock: clock},
+		Surveys:   &survey.Service{Store: store, Clock: clock},
 		Cards:     &card.Service{Store: guarded, Client: client, Clock: clock},
 		Voice:     calls,
 		Inbound:   in,
