@@ -19,7 +19,8 @@
 //     write transaction, its AfterWrite statements and commit hook), the
 //     committed-change notification (publish), the ID of the Default queue
 //     (Config makes sure it exists; conversations and agents fall back to
-//     it) and systemIDs, the one read helper several aggregates share.
+//     it), systemIDs, the one read helper several aggregates share, and
+//     Generation, the database's write generation that read caches key on.
 //   - Config is what administrators set up and the desk reads: queues and
 //     their members, agent statuses, templates, macro definitions, forms,
 //     tags, routing rules, business calendars and SLA policies, channels,
