@@ -24,7 +24,7 @@ var Open = []string{
 	"FindOutOfHours", "FindOutOfHoursQueues", "FindPushSubscriptions", "FindQueueByID",
 	"FindQueues", "FindRoutingRules", "FindSLADue", "FindSLAPolicies", "FindSLAPolicyQueues",
 	"FindSLAStatus", "FindSLAStatuses", "FindSessionByTokenHash", "FindTags", "FindTemplateByID",
-	"FindTemplates", "FindTransferPolicy", "FindTwoFactor", "FindTwoFactorPolicy", "FindWrapUps",
+	"FindTemplates", "FindTransferPolicy", "FindTwoFactor", "FindTwoFactorPolicy", "FindWrapUps", "Generation",
 	"FinishIdempotent", "FinishMediaJob", "FinishSendJobs", "HandOffConversation", "IngestMessage",
 	"IsPhoneContact", "JournalSendJobs", "LastInboundAt", "LinkConversation", "LoadOutOfHours",
 	"LoadSLAInput", "MarkAllNotificationsRead", "MarkNotificationRead", "Ping", "QueueCalendarID",
