@@ -134,6 +134,16 @@ func SeedRead(ctx context.Context, store desk.Store, db *sql.DB, dialect string,
 			return nil, err
 		}
 	}
+	if !cfg.Search && dialect == "postgres" {
+		// The seed dropped the GIN indexes (suspendIndexing) and the
+		// search vectors are generated columns, already written: build
+		// the indexes, or every search would read the whole tables.
+		for _, t := range []string{"customers", "conversations", "messages"} {
+			if _, err := db.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS `+t+`_search ON `+t+` USING gin (search)`); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if cfg.Search {
 		start = time.Now()
 		if err := store.ReindexSearch(sys); err != nil {
