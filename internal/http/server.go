@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/switchboard-cc/switchboard/internal/access"
 	"github.com/switchboard-cc/switchboard/internal/attach"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/card"
@@ -26,7 +27,6 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/outbound"
 	"github.com/switchboard-cc/switchboard/internal/phone"
 	"github.com/switchboard-cc/switchboard/internal/privacy"
-	"github.com/switchboard-cc/switchboard/internal/report"
 	"github.com/switchboard-cc/switchboard/internal/survey"
 	"github.com/switchboard-cc/switchboard/internal/voice"
 )
@@ -98,19 +98,12 @@ type Config struct {
 	SetupToken string
 }
 
-// Store is what the handlers read and write through: the domain's store
-// with the channel, preview, idempotency, privacy and first-run services
-// and the report rollups. Both SQL stores are all of it, so no capability is discovered at run
-// time.
-type Store interface {
-	desk.Store
-	desk.ChannelStore
-	desk.PreviewFiller
-	desk.IdempotencyService
-	desk.PrivacyStore
-	desk.SetupStore
-	report.RollupStore
-}
+// Store is what the handlers read and write through: the store users'
+// requests reach (access.Store — the domain's store with the channel,
+// preview, idempotency, privacy and first-run services and the report
+// rollups), which internal/app passes behind access.Guard. Both SQL stores
+// are all of it, so no capability is discovered at run time.
+type Store = access.Store
 
 // UseCases are the use cases the handlers call, built over the same
 // store as the server's (internal/app).
