@@ -44,6 +44,7 @@ func serveLines(t *testing.T, dir string, n int) []string {
 // the first admin once; afterwards (and with an admin from `user create`)
 // no link is printed.
 func TestServeFirstRunSetupLink(t *testing.T) {
+	needBinary(t)
 	dir := t.TempDir()
 	lines := serveLines(t, dir, 2)
 	base := strings.TrimPrefix(lines[0], "switchboard listening on ")

@@ -15,6 +15,7 @@ import (
 // test's binary) and `systemd-analyze security --offline` rates its
 // exposure at most 2.0 ("OK"; an unhardened service rates 9.6).
 func TestSystemdUnit(t *testing.T) {
+	needBinary(t)
 	if _, err := exec.LookPath("systemd-analyze"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("systemd-analyze missing under CI (scripts/ensure-services.sh installs systemd)")
