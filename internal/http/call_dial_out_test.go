@@ -35,6 +35,7 @@ func (e *callEnv) dialOut(t *testing.T, number string) (string, *media.Softphone
 // the call and the agent wraps up. The agent hanging up sends BYE (sipp's
 // uas ends only on it), and a busy number ends the call with the reason.
 func TestCallDialOut(t *testing.T) {
+	t.Parallel()
 	e := newCallEnv(t)
 	e.do("PUT", "/api/v1/me/status", e.agentA, `{"status":"available"}`, 200, nil)
 	body := func(number string) string {
@@ -101,6 +102,7 @@ func TestCallDialOut(t *testing.T) {
 // The trunk's refusals end an outbound call with a reason the timeline
 // and the dock name: 603 declined, 404 invalid_number.
 func TestCallDialOutRefusalReasons(t *testing.T) {
+	t.Parallel()
 	e := newCallEnv(t)
 	e.do("PUT", "/api/v1/me/status", e.agentA, `{"status":"available"}`, 200, nil)
 	for _, tc := range []struct{ scenario, reason string }{{"decline.xml", "declined"}, {"not_found.xml", "invalid_number"}} {

@@ -138,6 +138,7 @@ func jsonBody(v any) string {
 // the colleague answers → customer hangs up → wrap-up +10 s → summary →
 // available; the timeline, presence and the recording follow.
 func TestCallLinkToWrapUp(t *testing.T) {
+	t.Parallel()
 	e := newCallEnv(t)
 	e.do("PUT", "/api/v1/me/status", e.agentA, `{"status":"available"}`, 200, nil)
 	e.do("POST", "/api/v1/conversations/"+e.convA.String()+"/assign", e.agentA, `{"agent_id":"`+e.idA.String()+`"}`, 200, nil)

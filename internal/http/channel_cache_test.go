@@ -11,6 +11,7 @@ import (
 // an admin's change on this node applies to the next webhook at once: a
 // rotated app secret refuses the old signature, a deleted channel is 404.
 func TestWebhookChannelCache(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.mustWhatsAppChannel()
 	text, _ := os.ReadFile("../channel/whatsapp/testdata/text.json")

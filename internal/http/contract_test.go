@@ -188,6 +188,7 @@ func (c *captureWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 // responses that agree with openapi.json fail against documents made wrong
 // on purpose — in the body schema, the status and the content type.
 func TestContractRejectsWrongDocument(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	wrong := func(edit func(doc map[string]any)) *contract {
 		var doc map[string]any

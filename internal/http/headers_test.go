@@ -28,6 +28,7 @@ func parseCSP(p string) map[string][]string {
 // TestStrictCSP: every response (API, error, unknown path) carries a
 // policy without inline script or style, eval, wildcards or plugins.
 func TestStrictCSP(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, path := range []string{"/api/v1/me", "/healthz", "/api/v1/nothing", "/"} {
 		resp, err := http.Get(e.url + path)

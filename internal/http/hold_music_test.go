@@ -33,6 +33,7 @@ var testWAV = wav(8000, 1, 8000)
 // refused a wrong format at the field and an oversized file, and removes
 // them; agents may not.
 func TestHoldMusic(t *testing.T) {
+	t.Parallel()
 	for _, kind := range []string{"hold-music", "hold-announcement"} {
 		t.Run(kind, func(t *testing.T) { testHoldAudio(t, kind) })
 	}

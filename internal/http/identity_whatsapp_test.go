@@ -66,6 +66,7 @@ func TestWhatsAppReplyFindsAgentStartedConversation(t *testing.T) {
 // ongoing with the same contact and sender is 409 ongoing_conversation
 // naming the one to continue (C4); with none ongoing it reopens.
 func TestReopenWhileOngoing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var first, second desk.Conversation
 	start := `{"channel":"sms","sender_address":"brand","to":"+1 202 555 0166","queue_id":"` + e.queueA.String() + `"}`
@@ -95,6 +96,7 @@ func TestReopenWhileOngoing(t *testing.T) {
 // nationally are one number; a UK channel (country GB) reads its own
 // national numbers as British.
 func TestPhoneRegionOneCustomer(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, Config{BodyLimit: 4096}, func(c *envConfig) { c.DefaultRegion = "US" })
 	var cu desk.Customer
 	e.do("POST", "/api/v1/customers", e.agentA, `{"name":"Rita","contacts":[{"channel":"sms","address":"(202) 555-0188"}]}`, 201, &cu)

@@ -233,6 +233,7 @@ func (e *env) visitorUpload(channelID desk.ID, fields map[string]string, name st
 // checked by name and content, stored once per widget message ID, and
 // threaded as their message with the file served to the queue's agents.
 func TestLiveChatFile(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, Config{BodyLimit: 1 << 20})
 	var c channelView
 	e.do("POST", "/api/v1/channels", e.admin, `{"kind":"livechat","name":"Web","sender":"web","queue_id":"`+e.queueA.String()+`",

@@ -10,6 +10,7 @@ import (
 // same name; one number on two channels; the same email local part),
 // merge a pair into one customer, and the merge is in the audit log.
 func TestPeopleDuplicatesAndMerge(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var ann1, ann2, bob, bob2 desk.Customer
 	e.do("POST", "/api/v1/customers", e.agentA, `{"name":"Ann Lee","contacts":[{"channel":"sms","address":"+1 202 555 0190"}]}`, 201, &ann1)

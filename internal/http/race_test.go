@@ -15,6 +15,7 @@ import (
 // TestAssignRaceHTTP: 20 agents take one conversation at once over HTTP;
 // exactly one gets 200 and the rest 409 already_assigned (B4).
 func TestAssignRaceHTTP(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	sys := desk.NewContextWithActor(context.Background(), desk.SystemActor)
 	type racer struct {

@@ -9,6 +9,7 @@ import (
 // TestRequestID: every answer names its request's ID, the caller's
 // X-Request-ID when it is a plain token, a fresh one otherwise.
 func TestRequestID(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, tt := range []struct{ sent, want string }{
 		{"trace-me-42", "^trace-me-42$"},

@@ -16,6 +16,7 @@ import (
 // passes the middleware, and no token reaches a people-only route (403
 // token_not_allowed) whatever its scopes.
 func TestTokenScopes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	admin := desk.NewContextWithActor(context.Background(), &desk.Actor{AgentID: e.idAdmin, Role: desk.RoleAdmin, Name: "admin"})
 	mk := func(scopes ...string) string {
@@ -91,6 +92,7 @@ func TestTokenScopes(t *testing.T) {
 // read token lists conversations but cannot change one; write implies
 // read; created through the API the scopes are checked and listed.
 func TestTokenScopeUse(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var bad struct {
 		Error struct{ Code, Field string }

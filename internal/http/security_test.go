@@ -35,6 +35,7 @@ func login(email, password, code string) string {
 // TestTwoFactorAPI: enrollment, confirmation, login asking for the code,
 // replay refusal, recovery code, disabling.
 func TestTwoFactorAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var en auth.Enrollment
 	e.do("POST", "/api/v1/auth/totp/enroll", e.agentA, "", 200, &en)
@@ -89,6 +90,7 @@ func TestTwoFactorAPI(t *testing.T) {
 // TestTwoFactorRequiredByRole: the admin setting restricts a new session
 // of an unenrolled agent to enrollment.
 func TestTwoFactorRequiredByRole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.do("PUT", "/api/v1/settings/two-factor", e.sup, `{"required_roles":["agent"]}`, 403, nil)
 	var p desk.TwoFactorPolicy
@@ -163,6 +165,7 @@ func TestSessionsAPI(t *testing.T) {
 // TestLoginThrottleAPI: repeated failures get 429 too_many_attempts with
 // Retry-After, the same for a known and an unknown account.
 func TestLoginThrottleAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, Config{Throttle: auth.ThrottleConfig{PairFree: 2, PairDelay: time.Hour}})
 	for _, email := range []string{"a@example.com", "nobody@example.com"} {
 		for i := 0; i < 2; i++ {
@@ -183,6 +186,7 @@ func TestLoginThrottleAPI(t *testing.T) {
 
 // TestAuditAPI: security events are listed for admins only, paged.
 func TestAuditAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.do("POST", "/api/v1/auth/login", "", login("a@example.com", "wrong", ""), 401, nil)
 	e.do("PATCH", "/api/v1/agents/"+e.idB.String(), e.admin, `{"role":"supervisor"}`, 200, nil)

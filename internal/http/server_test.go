@@ -267,6 +267,7 @@ type apiError struct {
 }
 
 func TestScenarios(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cA, cB := "/api/v1/conversations/"+e.convA.String(), "/api/v1/conversations/"+e.convB.String()
 	big := `{"text":"` + strings.Repeat("x", 5000) + `"}`
@@ -331,6 +332,7 @@ func TestScenarios(t *testing.T) {
 }
 
 func TestWorkflow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// Integration token posts inbound; a repeat returns the original with 200.
 	var tok struct{ Token string }
@@ -405,6 +407,7 @@ func TestWorkflow(t *testing.T) {
 // TestCookieSessionCSRF: the browser's cookie works for reads; writes need
 // the same-origin header.
 func TestCookieSessionCSRF(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, err := http.Post(e.url+"/api/v1/auth/login", "application/json", strings.NewReader(`{"email":"a@example.com","password":"password1"}`))
 	if err != nil {
@@ -459,6 +462,7 @@ func TestCookieSessionCSRF(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cA := "/api/v1/conversations/" + e.convA.String()
 	bad := []struct {

@@ -5,6 +5,7 @@ import "testing"
 // TestSessionProbe: the page-load probe answers 200 either way, with the
 // agent for a live session and null without one or with a revoked one.
 func TestSessionProbe(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var got struct {
 		Agent *struct{ Email string } `json:"agent"`

@@ -118,6 +118,7 @@ func TestFirstRunSetup(t *testing.T) {
 // TestSetupWithoutToken: a server that printed no link (an admin existed
 // at start) refuses setup as done.
 func TestSetupWithoutToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var ae apiError
 	json.Unmarshal(e.do("POST", "/api/v1/setup", "", `{"token":"","name":"X","email":"x@example.com","password":"correct-horse","organisation":"O"}`, 409, nil), &ae)

@@ -14,6 +14,7 @@ import (
 // is; a missing text is refused naming the field. Every response is
 // checked against openapi.json by the env's contract handler.
 func TestSMSSegments(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	reply := "/api/v1/conversations/" + e.convA.String() + "/messages"
 	quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }

@@ -81,6 +81,7 @@ func slowPost(t *testing.T, addr, path, contentType string) (string, time.Durati
 // sign-in route of the issue; an upload gets the longer
 // deadline; a normal request on the same server is unaffected.
 func TestSlowBodyCut(t *testing.T) {
+	t.Parallel()
 	addr := servedServer(t, Config{Timeouts: Timeouts{Body: time.Second, Upload: 3 * time.Second}})
 	for _, path := range []string{"/api/v1/auth/login"} {
 		line, took := slowPost(t, addr, path, "application/json")
@@ -115,6 +116,7 @@ func TestSlowBodyCut(t *testing.T) {
 // TestSlowHeadersCut: a client that never finishes its headers is
 // disconnected after the read-header timeout.
 func TestSlowHeadersCut(t *testing.T) {
+	t.Parallel()
 	addr := servedServer(t, Config{Timeouts: Timeouts{ReadHeader: time.Second}})
 	c, err := net.Dial("tcp", addr)
 	if err != nil {

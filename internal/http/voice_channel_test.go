@@ -14,6 +14,7 @@ import (
 // a call to another number is routed as before; the channel sends no
 // messages.
 func TestVoiceChannel(t *testing.T) {
+	t.Parallel()
 	e := newCallEnv(t)
 	var bad apiError
 	b := e.do("POST", "/api/v1/channels", e.admin, `{"kind":"voice","provider":"sip","name":"Sales line","sender":"555-0100"}`, 400, nil)

@@ -39,6 +39,7 @@ func fixture(t *testing.T, path string) []byte {
 // Instagram events (testdata/README.md names each page), signed with
 // X-Hub-Signature-256, to the real webhook endpoints.
 func TestMessengerDocumentedEvents(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	page := e.mustMetaChannel("messenger", "Page", "682498302938465")
 	ig := e.mustMetaChannel("instagram", "IG", "17841405822304914")
@@ -135,6 +136,7 @@ func TestMessengerDocumentedEvents(t *testing.T) {
 // TestMessengerSeveralPages: one app, one callback URL, two pages; an
 // event for a page no channel owns is dropped with 200.
 func TestMessengerSeveralPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.mustMetaChannel("messenger", "Page A", "682498302938465")
 	e.mustMetaChannel("messenger", "Page B", "700000000000002")

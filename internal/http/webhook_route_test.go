@@ -41,6 +41,7 @@ func (e *env) threadWith(address string) []desk.Message {
 // number, once for a number no channel owns, and beside a malformed
 // message, all in one signed notification posted to number A's URL.
 func TestWhatsAppSeveralNumbers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.mustWhatsAppChannel()
 	var b channelView

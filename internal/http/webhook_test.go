@@ -44,6 +44,7 @@ func (e *env) webhook(path, body, sig string, want int) []byte {
 }
 
 func TestChannelAdmin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tests := []struct {
 		name, method, path, token, body string
@@ -86,6 +87,7 @@ func TestChannelAdmin(t *testing.T) {
 }
 
 func TestWhatsAppWebhook(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.mustWhatsAppChannel()
 	path := c.WebhookPath
@@ -162,6 +164,7 @@ func TestWhatsAppWebhook(t *testing.T) {
 }
 
 func TestReplyChannelRules(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cA := "/api/v1/conversations/" + e.convA.String() + "/messages"
 	tests := []struct {

@@ -32,6 +32,7 @@ func (e *env) viberWebhook(path string, body []byte, want int) {
 // message type keeps its content; unsubscribed makes replies fail with a
 // clear 400 before anything is stored or sent, subscribed lifts it.
 func TestViberDocumentedCallbacks(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var c channelView
 	e.do("POST", "/api/v1/channels", e.admin, `{"kind":"viber","name":"Viber bot","sender":"switchboard",
@@ -128,6 +129,7 @@ func TestViberDocumentedCallbacks(t *testing.T) {
 // TestStartConversationOptedOut: a new conversation's first message to a
 // contact that opted out is refused before anything is stored.
 func TestStartConversationOptedOut(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cs := e.store
 	sys := desk.NewContextWithActor(t.Context(), desk.SystemActor)

@@ -39,6 +39,7 @@ func (e *env) sendAs(conv, channel desk.ID, text, externalID string) *desk.Messa
 // X-Hub-Signature-256, to the real webhook endpoint and reads the thread
 // back through the API.
 func TestWhatsAppDocumentedTypes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.mustWhatsAppChannel()
 	post := func(file string) {
