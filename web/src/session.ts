@@ -94,10 +94,18 @@ export async function setStatus(status: string): Promise<void> {
 }
 
 let refreshing: Promise<void> | null = null
+// again: a change arrived while a refresh was under way, whose answer may
+// predate it (the request left before the change committed): one more
+// refresh follows, or the account menu would keep a stale load.
+let again = false
 
 /** refreshMe refetches the agent (automatic status, load), coalescing bursts. */
 export function refreshMe(): Promise<void> {
-  if (refreshing) return refreshing
+  if (refreshing) {
+    again = true
+    return refreshing
+  }
+  again = false
   refreshing = new Promise<void>((r) => setTimeout(r, 150))
     // Not while the session is limited or ending: /me would be refused.
     .then(() => (workingAgent() ? api.me() : null))
@@ -105,6 +113,9 @@ export function refreshMe(): Promise<void> {
       if (a && session.agent) session.agent = a
     })
     .catch(() => {})
-    .finally(() => (refreshing = null))
+    .finally(() => {
+      refreshing = null
+      if (again) void refreshMe()
+    })
   return refreshing
 }
