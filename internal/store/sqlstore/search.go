@@ -124,11 +124,12 @@ type window[T any] struct {
 	oldest int64
 }
 
-// add records a visible record read; it is a candidate if the exact query
-// matches it (an index may match wider, see SearchSQL.Expr).
-func (w *window[T]) add(q search.Query, toks []search.Token, c searchHit[T]) {
-	if _, ok := q.Spans(toks); ok {
-		c.score = q.Score(toks)
+// add records a visible record read with its indexed text; it is a
+// candidate if the exact query matches it (an index may match wider, see
+// SearchSQL.Expr).
+func (w *window[T]) add(q search.Query, text string, c searchHit[T]) {
+	if score, ok := q.Rank(text); ok {
+		c.score = score
 		w.cands = append(w.cands, c)
 	}
 }

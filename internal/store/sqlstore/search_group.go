@@ -41,7 +41,9 @@ func (g *groupSearch) collect(ctx context.Context, group string, cur searchCurso
 		if restricted {
 			restrict(&wh, g.actor)
 		}
-		rows, err := g.s.rd.QueryContext(ctx, sel+wh.sql(), g.s.dialect.Search.Args(wh.args)...)
+		// Planned once and cached on PostgreSQL too: an ID list read through
+		// the primary key whatever the words (Args is for the match queries).
+		rows, err := g.s.rd.QueryContext(ctx, sel+wh.sql(), wh.args...)
 		if err != nil {
 			return false, oldest, err
 		}
@@ -160,93 +162,170 @@ func (g *groupSearch) matchRange(ctx context.Context, group string, how Listing,
 	return ids, rows.Err()
 }
 
+// A group's candidates are read with only what ranks them (the indexed
+// text and the time of last activity), and the full records, with their
+// joins and JSON columns, only for the page shown: a common word ranks up
+// to candidateWindow × maxWindows candidates for a page of 20.
+
+// loadPage reads the records of a ranked page through sel (SELECT ... FROM
+// the group's table and joins), whose rows go to scan, and returns them in
+// the page's order. The actor's access applies again (restricted): a
+// record that left their queues since it was ranked is left out, as is
+// one deleted since.
+func loadPage[T any](ctx context.Context, g *groupSearch, restricted bool, sel, idCol string, ids []int64, scan func(*sql.Rows) (int64, T, error)) ([]T, error) {
+	out := make([]T, 0, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cond, arg := g.s.dialect.Search.InIDs(idCol, ids)
+	var wh where
+	wh.add(cond, arg)
+	if restricted {
+		restrict(&wh, g.actor)
+	}
+	rows, err := g.s.rd.QueryContext(ctx, sel+wh.sql(), wh.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]T, len(ids))
+	for rows.Next() {
+		id, item, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		byID[id] = item
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if item, ok := byID[id]; ok {
+			out = append(out, item)
+		}
+	}
+	return out, nil
+}
+
+// messageCand is a message candidate: its ID and text (for the snippet).
+type messageCand struct {
+	id   int64
+	text string
+}
+
 // messages is the messages group: each hit with a highlighted snippet and
 // its conversation.
 func (g *groupSearch) messages(ctx context.Context, cur searchCursor) ([]*desk.MessageHit, string, error) {
-	sel := `SELECT m.id, m.kind, m.direction, m.channel, m.text, m.created_at,
-		c.id, c.channel, c.status, c.topic, COALESCE(c.customer_id, 0), COALESCE(NULLIF(cu.name, ''), c.contact_address)
-		FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN customers cu ON cu.id = c.customer_id`
-	var win window[*desk.MessageHit]
-	texts := map[desk.ID]string{}
+	var win window[messageCand]
 	var err error
-	win.more, win.oldest, err = g.collect(ctx, desk.SearchMessages, cur, true, sel, "m.id", func(rows *sql.Rows) error {
-		var h desk.MessageHit
-		var text string
-		var at int64
-		if err := rows.Scan(&h.ID, &h.Kind, &h.Direction, &h.Channel, &text, &at, &h.Conversation.ID, &h.Conversation.Channel,
-			&h.Conversation.Status, &h.Conversation.Topic, &h.Conversation.CustomerID, &h.Conversation.CustomerName); err != nil {
-			return err
-		}
-		h.CreatedAt = fromMicros(at)
-		texts[h.ID] = text
-		win.add(g.q, search.Tokenize(text), searchHit[*desk.MessageHit]{item: &h, id: int64(h.ID), recent: at})
-		return nil
-	})
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchMessages, cur, true,
+		`SELECT m.id, m.text, m.created_at FROM messages m JOIN conversations c ON c.id = m.conversation_id`, "m.id",
+		func(rows *sql.Rows) error {
+			var c messageCand
+			var at int64
+			if err := rows.Scan(&c.id, &c.text, &at); err != nil {
+				return err
+			}
+			win.add(g.q, c.text, searchHit[messageCand]{item: c, id: c.id, recent: at})
+			return nil
+		})
 	if err != nil {
 		return nil, "", err
 	}
-	page, next := rankPage(desk.SearchMessages, &win, cur, g.n)
-	for _, h := range page {
-		h.Snippet, h.Highlights = search.Snippet(texts[h.ID], g.q)
-		if h.Highlights == nil {
-			h.Highlights = []desk.Span{}
-		}
+	cands, next := rankPage(desk.SearchMessages, &win, cur, g.n)
+	ids, texts := make([]int64, len(cands)), make(map[int64]string, len(cands))
+	for i, c := range cands {
+		ids[i], texts[c.id] = c.id, c.text
 	}
-	return page, next, nil
+	page, err := loadPage(ctx, g, true, `SELECT m.id, m.kind, m.direction, m.channel, m.created_at,
+		c.id, c.channel, c.status, c.topic, COALESCE(c.customer_id, 0), COALESCE(NULLIF(cu.name, ''), c.contact_address)
+		FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN customers cu ON cu.id = c.customer_id`, "m.id", ids,
+		func(rows *sql.Rows) (int64, *desk.MessageHit, error) {
+			var h desk.MessageHit
+			var at int64
+			if err := rows.Scan(&h.ID, &h.Kind, &h.Direction, &h.Channel, &at, &h.Conversation.ID, &h.Conversation.Channel,
+				&h.Conversation.Status, &h.Conversation.Topic, &h.Conversation.CustomerID, &h.Conversation.CustomerName); err != nil {
+				return 0, nil, err
+			}
+			h.CreatedAt = fromMicros(at)
+			h.Snippet, h.Highlights = search.Snippet(texts[int64(h.ID)], g.q)
+			if h.Highlights == nil {
+				h.Highlights = []desk.Span{}
+			}
+			return int64(h.ID), &h, nil
+		})
+	return page, next, err
+}
+
+// recentOf is a record's last activity if it has one, else its creation.
+func recentOf(created int64, last sql.NullInt64) int64 {
+	if last.Valid {
+		return last.Int64
+	}
+	return created
 }
 
 // conversations is the conversations group: matched by topic or by their
 // customer's name, addresses and phone numbers.
 func (g *groupSearch) conversations(ctx context.Context, cur searchCursor) ([]*desk.Conversation, string, error) {
-	sel := conversationSelect + `, COALESCE(cu.search_terms, '')` + conversationFrom
-	var win window[*desk.Conversation]
+	var win window[int64]
 	var err error
-	win.more, win.oldest, err = g.collect(ctx, desk.SearchConversations, cur, true, sel, "c.id", func(rows *sql.Rows) error {
-		var terms string
-		c, err := scanConversation(rows, &terms)
-		if err != nil {
-			return err
-		}
-		recent := c.CreatedAt
-		if c.LastMessageAt != nil {
-			recent = *c.LastMessageAt
-		}
-		win.add(g.q, search.Tokenize(c.Topic+" "+terms), searchHit[*desk.Conversation]{item: c, id: int64(c.ID), recent: micros(recent)})
-		return nil
-	})
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchConversations, cur, true,
+		`SELECT c.id, c.topic, COALESCE(cu.search_terms, ''), c.created_at, c.last_message_at
+		FROM conversations c LEFT JOIN customers cu ON cu.id = c.customer_id`, "c.id",
+		func(rows *sql.Rows) error {
+			var id, created int64
+			var topic, terms string
+			var last sql.NullInt64
+			if err := rows.Scan(&id, &topic, &terms, &created, &last); err != nil {
+				return err
+			}
+			win.add(g.q, topic+" "+terms, searchHit[int64]{item: id, id: id, recent: recentOf(created, last)})
+			return nil
+		})
 	if err != nil {
 		return nil, "", err
 	}
-	page, next := rankPage(desk.SearchConversations, &win, cur, g.n)
-	return page, next, nil
+	ids, next := rankPage(desk.SearchConversations, &win, cur, g.n)
+	page, err := loadPage(ctx, g, true, conversationSelect+conversationFrom, "c.id", ids,
+		func(rows *sql.Rows) (int64, *desk.Conversation, error) {
+			c, err := scanConversation(rows)
+			if err != nil {
+				return 0, nil, err
+			}
+			return int64(c.ID), c, nil
+		})
+	return page, next, err
 }
-
-// searchCustomerColumns are customerColumns qualified for joins with an
-// index, plus the indexed terms.
-const searchCustomerColumns = `cu.id, cu.name, cu.gender, cu.city, cu.country, cu.attributes, cu.tags, cu.contacts,
-	cu.created_at, cu.updated_at, cu.last_activity_at, cu.search_terms`
 
 // customers is the customers group. People are visible to every actor, as
 // in FindCustomers.
 func (g *groupSearch) customers(ctx context.Context, cur searchCursor) ([]*desk.Customer, string, error) {
-	var win window[*desk.Customer]
+	var win window[int64]
 	var err error
-	win.more, win.oldest, err = g.collect(ctx, desk.SearchCustomers, cur, false, `SELECT `+searchCustomerColumns+` FROM customers cu`, "cu.id", func(rows *sql.Rows) error {
-		var terms string
-		c, err := scanCustomer(rows, &terms)
-		if err != nil {
-			return err
-		}
-		recent := c.CreatedAt
-		if c.LastActivityAt != nil {
-			recent = *c.LastActivityAt
-		}
-		win.add(g.q, search.Tokenize(terms), searchHit[*desk.Customer]{item: c, id: int64(c.ID), recent: micros(recent)})
-		return nil
-	})
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchCustomers, cur, false,
+		`SELECT cu.id, cu.search_terms, cu.created_at, cu.last_activity_at FROM customers cu`, "cu.id",
+		func(rows *sql.Rows) error {
+			var id, created int64
+			var terms string
+			var last sql.NullInt64
+			if err := rows.Scan(&id, &terms, &created, &last); err != nil {
+				return err
+			}
+			win.add(g.q, terms, searchHit[int64]{item: id, id: id, recent: recentOf(created, last)})
+			return nil
+		})
 	if err != nil {
 		return nil, "", err
 	}
-	page, next := rankPage(desk.SearchCustomers, &win, cur, g.n)
-	return page, next, nil
+	ids, next := rankPage(desk.SearchCustomers, &win, cur, g.n)
+	page, err := loadPage(ctx, g, false, `SELECT `+customerColumns+` FROM customers cu`, "cu.id", ids,
+		func(rows *sql.Rows) (int64, *desk.Customer, error) {
+			c, err := scanCustomer(rows)
+			if err != nil {
+				return 0, nil, err
+			}
+			return int64(c.ID), c, nil
+		})
+	return page, next, err
 }
