@@ -9,32 +9,30 @@ type Token struct {
 	Start, End int
 }
 
-// Tokenize splits s into folded tokens with their rune offsets.
+// Tokenize splits s into folded tokens with their rune offsets. A token's
+// text is a slice of s when folding leaves it unchanged (lower-case ASCII).
 func Tokenize(s string) []Token {
 	var out []Token
-	start, pos := -1, 0
-	var raw strings.Builder
-	flush := func() {
+	start, startByte, pos := -1, 0, 0
+	flush := func(end int) {
 		if start >= 0 {
-			if t := Fold(raw.String()); t != "" {
+			if t := Fold(s[startByte:end]); t != "" {
 				out = append(out, Token{Text: t, Start: start, End: pos})
 			}
-			raw.Reset()
 			start = -1
 		}
 	}
-	for _, r := range s {
+	for i, r := range s {
 		if isTokenRune(r) {
 			if start < 0 {
-				start = pos
+				start, startByte = pos, i
 			}
-			raw.WriteRune(r)
 		} else {
-			flush()
+			flush(i)
 		}
 		pos++
 	}
-	flush()
+	flush(len(s))
 	return out
 }
 
