@@ -129,7 +129,7 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer srv.Stop()
-	hcfg.URL, hcfg.Limit = srv.URL, cfg.Limit
+	hcfg.URL, hcfg.Limit, hcfg.CPU = srv.URL, cfg.Limit, srv.CPU
 	if hcfg.Token, err = bench.Login(ctx, srv.URL, bench.BenchAgentEmail, benchSearchPassword); err != nil {
 		return err
 	}

@@ -22,6 +22,9 @@ type SearchHTTPConfig struct {
 	Duration time.Duration
 	// Limit is the page size of each group (the limit parameter).
 	Limit int
+	// CPU, when set, returns the server's CPU time so far: each phase
+	// reports the server's CPU per request.
+	CPU func() (time.Duration, error)
 }
 
 // searchKinds are the kinds of the query mix, in the order printed, and
@@ -37,6 +40,15 @@ type loadResult struct {
 	elapsed time.Duration
 	lat     Latencies
 	bytes   int64
+	cpu     time.Duration // the server's, over the phase (0: unknown)
+}
+
+// cpuPerReq is the server's CPU per request of the phase, or "-".
+func (r loadResult) cpuPerReq() string {
+	if r.cpu <= 0 || r.n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f µs", float64(r.cpu.Microseconds())/float64(r.n))
 }
 
 func (r loadResult) rate() float64 { return float64(r.n) / r.elapsed.Seconds() }
@@ -73,8 +85,22 @@ func SearchHTTP(ctx context.Context, info *SeedInfo, cfg SearchHTTPConfig, out i
 			}
 			return n, err
 		}
+		// phase runs a closed loop and measures the server's CPU over it.
+		phase := func(d time.Duration, do func(worker int) (int64, error)) (loadResult, error) {
+			var c0 time.Duration
+			if cfg.CPU != nil {
+				c0, _ = cfg.CPU()
+			}
+			r, err := closedLoop(ctx, conns, d, do)
+			if cfg.CPU != nil && err == nil {
+				if c1, cerr := cfg.CPU(); cerr == nil {
+					r.cpu = c1 - c0
+				}
+			}
+			return r, err
+		}
 		health := func() (loadResult, error) {
-			return closedLoop(ctx, conns, cfg.Duration/2, func(int) (int64, error) { return get("/healthz", false) })
+			return phase(cfg.Duration/2, func(int) (int64, error) { return get("/healthz", false) })
 		}
 		// Warm-up, unmeasured: every kind computed anew from every
 		// connection, so that the server's pool, the database's caches
@@ -99,7 +125,7 @@ func SearchHTTP(ctx context.Context, info *SeedInfo, cfg SearchHTTPConfig, out i
 			for _, kind := range searchKinds {
 				texts := byKind[kind]
 				var next atomic.Int64
-				r, err := closedLoop(ctx, conns, cfg.Duration, func(int) (int64, error) {
+				r, err := phase(cfg.Duration, func(int) (int64, error) {
 					t := texts[int(next.Add(1))%len(texts)]
 					return get("/api/v1/search?limit="+fmt.Sprint(cfg.Limit)+"&q="+url.QueryEscape(t), mode == "fresh")
 				})
@@ -114,16 +140,17 @@ func SearchHTTP(ctx context.Context, info *SeedInfo, cfg SearchHTTPConfig, out i
 			return err
 		}
 		hrate := (h1.rate() + h2.rate()) / 2
-		fmt.Fprintf(out, "HTTP, %d concurrent, %s per kind; GET /healthz %.0f/s (%.0f before, %.0f after)\n",
-			conns, cfg.Duration, hrate, h1.rate(), h2.rate())
+		hcpu := loadResult{n: h1.n + h2.n, cpu: h1.cpu + h2.cpu}
+		fmt.Fprintf(out, "HTTP, %d concurrent, %s per kind; GET /healthz %.0f/s (%.0f before, %.0f after), server CPU %s a request; load average %s\n",
+			conns, cfg.Duration, hrate, h1.rate(), h2.rate(), hcpu.cpuPerReq(), loadAverage())
 		for _, mode := range searchModes {
 			fmt.Fprintf(out, " %s\n", map[string]string{
 				"fresh":  "computed anew (Cache-Control: no-cache):",
 				"cached": "repeated queries, database unchanged (answered from the search cache):"}[mode])
 			for _, kind := range searchKinds {
 				r := results[mode+kind]
-				fmt.Fprintf(out, "  %-7s %7.0f req/s  %.3f of /healthz  p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  (%d requests, %.1f KB each)\n",
-					kind, r.rate(), r.rate()/hrate, ms(r.lat.P50), ms(r.lat.P95), ms(r.lat.P99), r.n,
+				fmt.Fprintf(out, "  %-7s %7.0f req/s  %.3f of /healthz  p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  CPU %8s/req  (%d requests, %.1f KB each)\n",
+					kind, r.rate(), r.rate()/hrate, ms(r.lat.P50), ms(r.lat.P95), ms(r.lat.P99), r.cpuPerReq(), r.n,
 					float64(r.bytes)/float64(max(r.n, 1))/1000)
 			}
 		}
