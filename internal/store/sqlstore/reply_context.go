@@ -9,15 +9,19 @@ import (
 )
 
 // replyContextSelect is findConversation's read with the queue's row, the
-// conversation's own contact's window and opt-out (joined on the address
+// conversation's own contact's window and opt-out (read by the address
 // as the conversation stores it) and the configuration version (migration
 // 320): one statement instead of five.
 var replyContextSelect = conversationSelect + `, q.` + strings.ReplaceAll(queueColumns, ", ", ", q.") + `,
-	w.last_inbound_at, o.reason, o.created_at, (SELECT n FROM config_version), `
+	(SELECT w.last_inbound_at FROM contact_windows w WHERE w.channel = c.channel AND w.address = c.contact_address),
+	(SELECT o.reason FROM contact_opt_outs o WHERE o.channel = c.channel AND o.address = c.contact_address),
+	(SELECT o.created_at FROM contact_opt_outs o WHERE o.channel = c.channel AND o.address = c.contact_address),
+	(SELECT n FROM config_version), `
 
-const replyContextFrom = conversationFrom + `
-	LEFT JOIN contact_windows w ON w.channel = c.channel AND w.address = c.contact_address
-	LEFT JOIN contact_opt_outs o ON o.channel = c.channel AND o.address = c.contact_address`
+// replyContextFrom is findConversation's; the window and opt-out are
+// scalar subqueries (primary-key lookups), which keep the join the
+// planner searches as small as the conversation read's.
+const replyContextFrom = conversationFrom
 
 // FindReplyContext reads what an agent's reply checks in one statement
 // (desk.ReplyContextService). The window and opt-out count only when the
