@@ -7,8 +7,10 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/desk"
 )
 
-// senderCacheTTL is how long a channel lookup is reused: an admin's change
-// to a channel reaches replies within this time.
+// senderCacheTTL is how long a channel lookup made without a
+// configuration version (a conversation's first message) is reused: an
+// admin's change to a channel reaches those within this time, replies at
+// once (desk.ReplyContext's version).
 const senderCacheTTL = 5 * time.Second
 
 // senderCache remembers which configured channel (and its adapter) sends

@@ -30,8 +30,10 @@ type Service struct {
 	// Notify wakes the send workers after a commit; optional.
 	Notify func()
 
-	// senders caches channel lookups by kind and sender for a few seconds,
-	// so a burst of replies does not read the channel table each time.
+	// senders caches channel lookups by kind and sender, so a burst of
+	// replies does not read the channel table each time: for replies while
+	// the configuration version they read stays the same, for first
+	// messages a few seconds.
 	senders senderCache
 	// channels keeps the channel list by configuration version (replies).
 	channels channelList
