@@ -27,7 +27,7 @@ var Open = []string{
 	"FindTemplates", "FindTransferPolicy", "FindTwoFactor", "FindTwoFactorPolicy", "FindWrapUps", "Generation",
 	"FinishIdempotent", "FinishMediaJob", "FinishSendJobs", "HandOffConversation", "IngestMessage",
 	"IsPhoneContact", "JournalSendJobs", "LastInboundAt", "LinkConversation", "LoadOutOfHours",
-	"LoadSLAInput", "MarkAllNotificationsRead", "MarkNotificationRead", "Ping", "QueueCalendarID",
+	"FindReplyContext", "LoadSLAInput", "MarkAllNotificationsRead", "MarkNotificationRead", "Ping", "QueueCalendarID",
 	"RecordCallEvent", "RefreshReportFact", "RefreshReportFacts", "ReindexSearch", "RollUpReportFacts",
 	"SaveCall", "SaveDraft", "SavePushSubscription", "SaveSLAStatus", "Search", "SearchInConversation",
 	"SendDraft", "SendOutOfHoursReply", "SetCallState", "SetOptOut", "SetupNeeded", "StartConversation",

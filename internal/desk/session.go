@@ -107,6 +107,7 @@ type Store interface {
 	BotService
 	CallService
 	SessionWindowService
+	ReplyContextService
 	SettingsService
 	PushService
 	ReplyFailureService

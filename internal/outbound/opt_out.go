@@ -26,6 +26,11 @@ func (s *Service) CheckOptOut(ctx context.Context, channel, address string) erro
 	} else if err != nil {
 		return err
 	}
+	return optedOut(channel, o)
+}
+
+// optedOut is the refusal of a message to a contact that opted out.
+func optedOut(channel string, o *desk.OptOut) error {
 	return &desk.Error{Kind: desk.EINVALID, Code: "contact_opted_out", Field: "to",
 		Message: "the customer opted out of " + channel + " messages (" + o.Reason + "): nothing can be sent to " + o.Address + " until they opt back in",
 		Detail:  map[string]any{"reason": o.Reason, "since": o.CreatedAt}}

@@ -28,7 +28,8 @@ type route struct {
 //   - without a queue sender the choice is free: the named sender, else
 //     the conversation's on its own channel, else the channel's
 //     configured sender.
-func (s *Service) routeOf(ctx context.Context, c *desk.Conversation, req ReplyRequest) (route, error) {
+func (s *Service) routeOf(ctx context.Context, rc *desk.ReplyContext, req ReplyRequest) (route, error) {
+	c := rc.Conversation
 	r := route{Channel: c.Channel, From: c.SenderAddress, To: c.ContactAddress}
 	if req.Channel != "" && req.Channel != c.Channel {
 		if !desk.ValidChannel(req.Channel) || req.Channel == desk.ChannelInternal {
@@ -44,16 +45,13 @@ func (s *Service) routeOf(ctx context.Context, c *desk.Conversation, req ReplyRe
 		}
 		r.To = to
 	}
-	q, err := s.Store.FindQueueByID(sys, c.QueueID)
-	if err != nil {
-		return r, err
-	}
-	if no, err := notMember(ctx, s.Store, q); err != nil {
+	q := rc.Queue
+	if no, err := notMemberOf(ctx, rc); err != nil {
 		return r, err
 	} else if no {
 		return r, &desk.Error{Kind: desk.EFORBIDDEN, Code: CodeNotInQueue, Field: "from", Message: notInQueueMessage(q)}
 	}
-	conf, err := s.configured(ctx, r.Channel)
+	conf, err := s.configuredAt(ctx, r.Channel, rc.ConfigVersion)
 	if err != nil {
 		return r, err
 	}

@@ -71,10 +71,19 @@ const (
 // configured lists the channels of a kind with their sender addresses;
 // nil when no channel service is wired (nothing is ever sent then).
 func (s *Service) configured(ctx context.Context, kind string) ([]SenderOption, error) {
+	return s.configuredAt(ctx, kind, 0)
+}
+
+// configuredAt is configured for a reply that saw the configuration at
+// version (desk.ReplyContext): the channel list last read at that version
+// is reused; 0 reads it.
+func (s *Service) configuredAt(ctx context.Context, kind string, version int64) ([]SenderOption, error) {
 	if s.Channels == nil {
 		return nil, nil
 	}
-	all, err := s.Channels.FindChannels(desk.NewContextWithActor(ctx, desk.SystemActor))
+	all, err := s.channels.get(version, func() ([]*desk.ChannelConfig, error) {
+		return s.Channels.FindChannels(desk.NewContextWithActor(ctx, desk.SystemActor))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -103,6 +112,19 @@ func defaultOf(q *desk.Queue, kind string, configured []SenderOption) (SenderOpt
 		}
 	}
 	return SenderOption{}, false
+}
+
+// notMemberOf is notMember for a reply, from the membership its context
+// read with the conversation.
+func notMemberOf(ctx context.Context, rc *desk.ReplyContext) (bool, error) {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return false, err
+	}
+	if actor.SeesAllQueues() || rc.Queue.IsDefault {
+		return false, nil
+	}
+	return !rc.InQueue, nil
 }
 
 func addresses(opts []SenderOption) []string {

@@ -30,9 +30,13 @@ type Service struct {
 	// Notify wakes the send workers after a commit; optional.
 	Notify func()
 
-	// senders caches channel lookups by kind and sender for a few seconds,
-	// so a burst of replies does not read the channel table each time.
+	// senders caches channel lookups by kind and sender, so a burst of
+	// replies does not read the channel table each time: for replies while
+	// the configuration version they read stays the same, for first
+	// messages a few seconds.
 	senders senderCache
+	// channels keeps the channel list by configuration version (replies).
+	channels channelList
 }
 
 // ReplyRequest is an agent's reply or internal note.
@@ -85,10 +89,11 @@ func (s *Service) build(ctx context.Context, req ReplyRequest) (*Reply, error) {
 		m := &desk.Message{ConversationID: req.ConversationID, Kind: desk.KindNote, Type: desk.TypeText, Text: req.Text, Attachments: req.Attachments}
 		return &Reply{Message: m}, nil
 	}
-	c, err := s.Store.FindConversationByID(ctx, req.ConversationID)
+	rc, err := s.Store.FindReplyContext(ctx, req.ConversationID)
 	if err != nil {
 		return nil, err
 	}
+	c := rc.Conversation
 	if c.Channel == desk.ChannelInternal {
 		// Internal conversations (C9) are never sent on a channel.
 		if req.Type != "" && req.Type != desk.TypeText {
@@ -96,11 +101,11 @@ func (s *Service) build(ctx context.Context, req ReplyRequest) (*Reply, error) {
 		}
 		return &Reply{Message: &desk.Message{ConversationID: c.ID, Type: desk.TypeText, Text: req.Text}}, nil
 	}
-	rt, err := s.routeOf(ctx, c, req)
+	rt, err := s.routeOf(ctx, rc, req)
 	if err != nil {
 		return nil, err
 	}
-	cfg, caps, err := s.channelOf(ctx, rt)
+	cfg, caps, err := s.channelAt(ctx, rt, rc.ConfigVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -116,11 +121,11 @@ func (s *Service) build(ctx context.Context, req ReplyRequest) (*Reply, error) {
 		}
 	}
 	out := &desk.OutboundMessage{Channel: rt.Channel, Type: req.Type, Text: req.Text, Template: req.Template, Location: req.Location, Attachments: req.Attachments}
-	last, err := s.windowOf(ctx, caps, rt.Channel, rt.To)
+	last, err := s.replyWindow(ctx, rc, caps, rt)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.CheckOptOut(ctx, rt.Channel, rt.To); err != nil {
+	if err := s.replyOptOut(ctx, rc, rt); err != nil {
 		return nil, err
 	}
 	v, err := Check(rt.Channel, caps, out, last, s.now())
@@ -154,11 +159,17 @@ func (s *Service) build(ctx context.Context, req ReplyRequest) (*Reply, error) {
 // and its capabilities; without one, the kind's table entry applies and
 // nothing is sent (the API channel's integrations read the thread).
 func (s *Service) channelOf(ctx context.Context, c route) (*desk.ChannelConfig, desk.Capabilities, error) {
+	return s.channelAt(ctx, c, 0)
+}
+
+// channelAt is channelOf for a reply that saw the configuration at
+// version (0: unknown, the lookup is kept senderCacheTTL).
+func (s *Service) channelAt(ctx context.Context, c route, version int64) (*desk.ChannelConfig, desk.Capabilities, error) {
 	caps := desk.CapabilitiesOf(c.Channel)
 	if s.Channels == nil || s.Adapters == nil {
 		return nil, caps, nil
 	}
-	e, err := s.senders.get(c.Channel, c.From, func() (*desk.ChannelConfig, desk.Channel, error) {
+	e, err := s.senders.get(c.Channel, c.From, version, func() (*desk.ChannelConfig, desk.Channel, error) {
 		sys := desk.NewContextWithActor(ctx, desk.SystemActor)
 		cfg, err := s.Channels.FindChannelBySender(sys, c.Channel, c.From)
 		if desk.ErrorKind(err) == desk.ENOTFOUND {
@@ -252,6 +263,39 @@ func (s *Service) windowOf(ctx context.Context, caps desk.Capabilities, channel,
 		return nil, nil
 	}
 	return s.Store.LastInboundAt(desk.NewContextWithActor(ctx, desk.SystemActor), channel, to)
+}
+
+// replyWindow is windowOf for a reply: on the conversation's own channel
+// and contact, the window its context read.
+func (s *Service) replyWindow(ctx context.Context, rc *desk.ReplyContext, caps desk.Capabilities, rt route) (*time.Time, error) {
+	if caps.SessionWindowHours == 0 || rt.To == "" {
+		return nil, nil
+	}
+	if ownContact(rc, rt) {
+		return rc.LastInboundAt, nil
+	}
+	return s.windowOf(ctx, caps, rt.Channel, rt.To)
+}
+
+// replyOptOut is CheckOptOut for a reply: on the conversation's own
+// channel and contact, the opt-out its context read.
+func (s *Service) replyOptOut(ctx context.Context, rc *desk.ReplyContext, rt route) error {
+	if rt.To == "" {
+		return nil
+	}
+	if ownContact(rc, rt) {
+		if rc.OptOut == nil {
+			return nil
+		}
+		return optedOut(rt.Channel, rc.OptOut)
+	}
+	return s.CheckOptOut(ctx, rt.Channel, rt.To)
+}
+
+// ownContact reports whether the reply goes to the conversation's own
+// contact on its own channel, whose window and opt-out rc holds.
+func ownContact(rc *desk.ReplyContext, rt route) bool {
+	return rc.Contact && rt.Channel == rc.Conversation.Channel && rt.To == rc.Conversation.ContactAddress
 }
 
 func (s *Service) now() time.Time {

@@ -85,6 +85,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ConversationPreviews", func(t *testing.T) { testConversationPreviews(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("SessionWindow", func(t *testing.T) { testSessionWindow(t, open) })
+	t.Run("ReplyContext", func(t *testing.T) { testReplyContext(t, open) })
 	t.Run("OutboxDuplicateExternalID", func(t *testing.T) { testOutboxDuplicateExternalID(t, open) })
 	t.Run("SendInDoubt", func(t *testing.T) { testSendInDoubt(t, open) })
 	t.Run("TextRule", func(t *testing.T) { testTextRule(t, open) })
