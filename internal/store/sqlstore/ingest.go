@@ -41,6 +41,9 @@ const (
 	qIngestNewConv   = `INSERT INTO conversations (channel, customer_id, status, priority, queue_id, contact_address, sender_address, topic,
 		created_at, updated_at, last_message_at, last_customer_message_at, waiting_since, bot, subject) VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8, $8, $8, $8, $10, $11) RETURNING id`
 	qIngestTouchConv = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1, status = $2 WHERE id = $3`
+	// qIngestTouchTimes touches a conversation whose status stays: no
+	// trigger watches these columns.
+	qIngestTouchTimes = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1 WHERE id = $2`
 	// qIngestTouchAndMessage is qIngestTouchConv and qIngestMessage in one
 	// statement, where the database runs data-modifying WITH clauses.
 	qIngestTouchAndMessage = `WITH touched AS (UPDATE conversations SET last_message_at = $10, last_customer_message_at = $10, updated_at = $10 WHERE id = $1)
@@ -68,7 +71,7 @@ const (
 // hotWrites are the statements prepared on the writer connection up front.
 var hotWrites = []string{
 	qIngestDup, qIngestFindCustomer, qIngestTouchCustomer, qIngestNewCustomer, qIngestNewContact, qIngestOngoing, qIngestOngoingContact,
-	qIngestQueueName, qIngestNewConv, qIngestTouchConv, qIngestMessage, qInsertEvent,
+	qIngestQueueName, qIngestNewConv, qIngestTouchConv, qIngestTouchTimes, qIngestMessage, qInsertEvent,
 	qReplyMessage, qReplyTouchNote, qReplyTouchConv, qReplySwitchConv, qOutboxInsert,
 	qFinishSent, qFinishSentMessage, qFinishRetry, qFinishFailed, qFinishFailedMessage, qMarkSending,
 }
@@ -118,6 +121,7 @@ func (s *Conversations) publishIngest(res *desk.IngestResult, traceParent string
 	}
 	msg := s.conversationChange(desk.ChangeMessageCreated, res.Conversation)
 	msg.MessageID, msg.Direction, msg.Kind, msg.Trace = res.Message.ID, desk.DirectionIn, desk.KindMessage, traceParent
+	msg.Reopened = res.Reopened
 	if res.NewConversation {
 		created := s.conversationChange(desk.ChangeConversationCreated, res.Conversation)
 		created.Trace = traceParent
@@ -252,9 +256,17 @@ func (s *Conversations) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.Inbou
 		reopen := c.Status == desk.ConversationSolved
 		if reopen {
 			c.Status = desk.ConversationOpen
+			res.Reopened = true
 		}
-		if reopen || !s.dialect.WritableCTE {
+		if reopen {
 			if _, err := s.txExec(ctx, tx, qIngestTouchConv, at, c.Status, int64(c.ID)); err != nil {
+				return nil, err
+			}
+		} else if !s.dialect.WritableCTE {
+			// The times only: writing status (unchanged) would run the
+			// conversations' status triggers, and a statement with
+			// triggers keeps a statement journal of every page it writes.
+			if _, err := s.txExec(ctx, tx, qIngestTouchTimes, at, int64(c.ID)); err != nil {
 				return nil, err
 			}
 		} else {
