@@ -129,9 +129,11 @@ func SeedRead(ctx context.Context, store desk.Store, db *sql.DB, dialect string,
 		info.Elapsed.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	if !cfg.Search && dialect == "sqlite" {
 		// Mark the messages indexed, or the server's first write would
-		// index them all (messages_fts_mark, see migration 070).
-		if _, err := db.ExecContext(ctx, `UPDATE messages_fts_mark SET last_id = (SELECT max(id) FROM messages)`); err != nil {
-			return nil, err
+		// index them all (the *_fts_mark tables, see migrations 070, 310).
+		for _, t := range []string{"messages", "customers", "conversations"} {
+			if _, err := db.ExecContext(ctx, `UPDATE `+t+`_fts_mark SET last_id = (SELECT COALESCE(max(id), 0) FROM `+t+`)`); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if !cfg.Search && dialect == "postgres" {

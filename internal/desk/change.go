@@ -57,8 +57,14 @@ type Change struct {
 	// Bot says a bot holds the conversation (C6).
 	Bot bool `json:"bot,omitempty"`
 	// Status is the new conversation or agent status where it changed.
-	Status string    `json:"status,omitempty"`
-	At     time.Time `json:"at"`
+	Status string `json:"status,omitempty"`
+	// Reopened says a customer's message reopened the solved
+	// conversation it threaded into (message.created, direction in): the
+	// only way a customer's message changes what a report counts (a
+	// reopen), so the report recorder skips the others. It is for this
+	// node's listeners and does not travel between nodes.
+	Reopened bool      `json:"-"`
+	At       time.Time `json:"at"`
 	// Trace is the W3C traceparent of the span that made the change
 	// (issue 24), so the work it causes joins that trace. It travels in
 	// NATS message headers, not in the JSON.

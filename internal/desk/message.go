@@ -228,6 +228,9 @@ type IngestResult struct {
 	// NewConversation and NewCustomer tell what was created.
 	NewConversation bool `json:"new_conversation"`
 	NewCustomer     bool `json:"new_customer"`
+	// Reopened is true when the message reopened a solved conversation
+	// (told to this node's listeners in Change.Reopened; not in the API).
+	Reopened bool `json:"-"`
 }
 
 // MessageService stores threads.

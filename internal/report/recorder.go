@@ -46,13 +46,19 @@ func NewRecorder(s FactStore, log *slog.Logger) *Recorder {
 	return &Recorder{store: s, log: log, dirty: map[desk.ID]bool{}, wake: make(chan struct{}, 1)}
 }
 
-// HandleChanges marks changed conversations; it never blocks.
+// HandleChanges marks changed conversations; it never blocks. A
+// customer's message changes nothing a fact holds (agent replies, the
+// timeline's solves, reopens and assignments, the SLA status, the survey)
+// unless it reopened the conversation, so it marks nothing: at ingest
+// rates that was a re-read of every busy conversation every window. A
+// change of SLA status it causes is marked by the SLA tracker (OnSaved).
 func (r *Recorder) HandleChanges(changes []desk.Change) {
 	ids := make([]desk.ID, 0, len(changes))
 	for _, c := range changes {
-		if c.ConversationID != 0 {
-			ids = append(ids, c.ConversationID)
+		if c.ConversationID == 0 || (c.Type == desk.ChangeMessageCreated && c.Direction == desk.DirectionIn && !c.Reopened) {
+			continue
 		}
+		ids = append(ids, c.ConversationID)
 	}
 	r.Mark(ids...)
 }

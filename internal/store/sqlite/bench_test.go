@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -28,6 +29,30 @@ func BenchmarkIngest(b *testing.B) {
 		for pb.Next() {
 			i++
 			in := &desk.InboundMessage{Channel: "api", From: fmt.Sprintf("+1555%07d", i%1000), To: "bench", Text: "hello", ExternalID: fmt.Sprintf("%p-%d", pb, i)}
+			if _, err := s.IngestMessage(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkIngestNewCustomers ingests every message from a number never
+// seen before: a customer, a contact and a conversation each (bench
+// ingest --new-customers without HTTP).
+func BenchmarkIngestNewCustomers(b *testing.B) {
+	s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "b.db"), desk.SystemClock{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := desk.NewContextWithActor(context.Background(), desk.SystemActor)
+	var n atomic.Int64
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			in := &desk.InboundMessage{Channel: "api", From: fmt.Sprintf("+1555%07d", i), To: "bench", Text: "hello", ExternalID: fmt.Sprintf("n-%d", i)}
 			if _, err := s.IngestMessage(ctx, in); err != nil {
 				b.Fatal(err)
 			}

@@ -168,7 +168,11 @@ func (*ftsSearch) Reindex(ctx context.Context, db *sql.DB) error {
 			return err
 		}
 	}
-	// Everything is indexed now (see migration 070).
-	_, err := db.ExecContext(ctx, `UPDATE messages_fts_mark SET last_id = (SELECT COALESCE(MAX(id), 0) FROM messages)`)
-	return err
+	// Everything is indexed now (see migrations 070, 310).
+	for _, t := range []string{"messages", "customers", "conversations"} {
+		if _, err := db.ExecContext(ctx, `UPDATE `+t+`_fts_mark SET last_id = (SELECT COALESCE(MAX(id), 0) FROM `+t+`)`); err != nil {
+			return err
+		}
+	}
+	return nil
 }

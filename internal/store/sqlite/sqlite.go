@@ -94,7 +94,7 @@ func OpenWith(ctx context.Context, path string, clock desk.Clock, opts sqlstore.
 	gen.SetMaxOpenConns(1)
 	fts := &ftsSearch{gen: gen}
 	closeAll := func() { cp.close(); fts.close() }
-	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: fts,
+	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: fts, LastInsertID: true,
 		AfterWrite: indexNewMessages, OrderedAgentScan: true, AfterCommit: cp.committed, Close: closeAll}, clock, opts)
 	if err != nil {
 		closeAll()
@@ -109,10 +109,16 @@ func isUniqueViolation(err error) bool {
 	return err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || strings.Contains(err.Error(), "constraint failed: UNIQUE"))
 }
 
-// indexNewMessages index the messages a write transaction added, in one
-// statement (migration 070): FTS5 flushes at every statement, so indexing
-// per row in a trigger cost a flush per message.
+// indexNewMessages index the messages, customers and conversations a
+// write transaction added, a statement per table (migrations 070, 310):
+// FTS5 flushes its pending index at every statement with a savepoint, so
+// indexing per row in a trigger cost a flush per row.
 var indexNewMessages = []string{
 	`INSERT INTO messages_fts(rowid, text) SELECT id, text FROM messages WHERE id > (SELECT last_id FROM messages_fts_mark)`,
 	`UPDATE messages_fts_mark SET last_id = (SELECT MAX(id) FROM messages) WHERE last_id < (SELECT COALESCE(MAX(id), 0) FROM messages)`,
+	`INSERT INTO customers_fts(rowid, search_terms) SELECT id, search_terms FROM customers WHERE id > (SELECT last_id FROM customers_fts_mark)`,
+	`UPDATE customers_fts_mark SET last_id = (SELECT MAX(id) FROM customers) WHERE last_id < (SELECT COALESCE(MAX(id), 0) FROM customers)`,
+	`INSERT INTO conversations_fts(rowid, topic, customer) SELECT c.id, c.topic, COALESCE((SELECT search_terms FROM customers WHERE id = c.customer_id), '')
+		FROM conversations c WHERE c.id > (SELECT last_id FROM conversations_fts_mark)`,
+	`UPDATE conversations_fts_mark SET last_id = (SELECT MAX(id) FROM conversations) WHERE last_id < (SELECT COALESCE(MAX(id), 0) FROM conversations)`,
 }

@@ -189,6 +189,11 @@ var (
 		// the high-water mark of the batched FTS5 indexing (070)
 		"table messages_fts_mark": true, "column messages_fts_mark.id": true, "column messages_fts_mark.last_id": true,
 		"index unique messages_fts_mark(id)": true,
+		// and of customers and conversations (310)
+		"table customers_fts_mark": true, "column customers_fts_mark.id": true, "column customers_fts_mark.last_id": true,
+		"index unique customers_fts_mark(id)": true,
+		"table conversations_fts_mark":        true, "column conversations_fts_mark.id": true, "column conversations_fts_mark.last_id": true,
+		"index unique conversations_fts_mark(id)": true,
 		// the order work is offered in (091; PostgreSQL plans worse with it)
 		"index agents(active_load, expr, id, capacity)": true,
 	}

@@ -79,6 +79,11 @@ type Dialect struct {
 	// WITH clauses (PostgreSQL), which lets the ingest hot path touch a
 	// conversation and store its message in one round trip.
 	WritableCTE bool
+	// LastInsertID says the driver reports the row ID an INSERT made
+	// (SQLite), so the ingest hot path stores its message without
+	// RETURNING, which SQLite runs like a trigger: with a statement journal
+	// of every page the statement writes.
+	LastInsertID bool
 	// Arrays says the driver takes Go slices as array parameters (unnest),
 	// so a batch of assignments is written in a few statements rather than
 	// a few per assignment.

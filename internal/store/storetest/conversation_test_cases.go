@@ -15,7 +15,7 @@ func testIngest(t *testing.T, open Opener) {
 		t.Fatalf("first message: %+v", r1)
 	}
 	r2 := f.MustIngest("+15550001", "m2", "Anyone?", 0)
-	if r2.NewConversation || r2.NewCustomer || r2.Conversation.ID != r1.Conversation.ID {
+	if r2.NewConversation || r2.NewCustomer || r2.Reopened || r2.Conversation.ID != r1.Conversation.ID {
 		t.Fatalf("second message not threaded: %+v", r2)
 	}
 	dup := f.MustIngest("+15550001", "m1", "Hello again", 0)
@@ -32,7 +32,7 @@ func testIngest(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	r3 := f.MustIngest("+15550001", "m3", "Still broken", 0)
-	if r3.Conversation.ID != r1.Conversation.ID || r3.Conversation.Status != desk.ConversationOpen {
+	if r3.Conversation.ID != r1.Conversation.ID || r3.Conversation.Status != desk.ConversationOpen || !r3.Reopened {
 		t.Fatalf("solved conversation not reopened: %+v", r3.Conversation)
 	}
 	if _, err := f.s.UpdateConversation(f.sys, r1.Conversation.ID, desk.ConversationUpdate{Status: &closed}); err != nil {
