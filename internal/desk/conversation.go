@@ -100,6 +100,11 @@ type Conversation struct {
 	// Filled by the list and by a fetch by ID.
 	LastMessage   *MessagePreview `json:"last_message,omitempty"`
 	LastOutFailed bool            `json:"last_out_failed"`
+	// RowVersion changes (in the database) with every change to anything
+	// the row shows, the preview and names included; with ID and
+	// CreatedAt it names one rendering of the row (issue 22's list row
+	// caches). Set by reads that select it, else 0. Not part of the API.
+	RowVersion int64 `json:"-"`
 }
 
 // PreviewFiller fills LastMessage and LastOutFailed of conversations the

@@ -70,7 +70,10 @@ func (s *Server) handleConversationList(w http.ResponseWriter, r *http.Request) 
 	// unchanged; "mine" names the agent, whatever their access.
 	return s.writeCached(w, r, f.View == desk.ViewMine, func() (any, error) {
 		items, next, err := s.cfg.Store.FindConversations(r.Context(), f)
-		return newList(items, next), err
+		if err != nil {
+			return nil, err
+		}
+		return s.listRows.render(items, next)
 	})
 }
 
