@@ -111,6 +111,11 @@ type Conversation struct {
 // caller may see (FindConversations fills them itself).
 type PreviewFiller interface {
 	FillPreviews(ctx context.Context, convs ...*Conversation) error
+	// FindConversationRow returns a conversation as the caller may see
+	// it with its preview filled, as a list row shows it (and as
+	// FindConversationByID then FillPreviews read it), ENOTFOUND if
+	// missing or not visible; RowVersion is set.
+	FindConversationRow(ctx context.Context, id ID) (*Conversation, error)
 }
 
 // MessagePreview is the start of a conversation's newest message.

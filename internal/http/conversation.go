@@ -109,11 +109,11 @@ func (s *Server) handleConversationGet(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return s.writeCached(w, r, false, func() (any, error) {
-		c, err := s.cfg.Store.FindConversationByID(r.Context(), id)
+		c, err := s.cfg.Store.FindConversationRow(r.Context(), id)
 		if err != nil {
 			return nil, err
 		}
-		return c, s.cfg.Store.FillPreviews(r.Context(), c)
+		return s.listRows.renderOne(c)
 	})
 }
 

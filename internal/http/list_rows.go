@@ -31,6 +31,36 @@ type rowJSON struct {
 // listRowJSONMax bounds the cache; when full it starts afresh.
 const listRowJSONMax = 20000
 
+// renderOne encodes one row as writeJSON(c) would.
+func (l *listRowJSON) renderOne(c *desk.Conversation) (rawJSON, error) {
+	page, err := l.rows1(c)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(make([]byte, 0, len(page)+1), page...), '\n'), nil
+}
+
+// rows1 returns c's JSON, cached under its version.
+func (l *listRowJSON) rows1(c *desk.Conversation) ([]byte, error) {
+	l.mu.Lock()
+	r, ok := l.rows[c.ID]
+	l.mu.Unlock()
+	if ok && r.version == c.RowVersion && r.created == c.CreatedAt.UnixMicro() {
+		return r.b, nil
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	if l.rows == nil || len(l.rows) >= listRowJSONMax {
+		l.rows = make(map[desk.ID]rowJSON, 1024)
+	}
+	l.rows[c.ID] = rowJSON{version: c.RowVersion, created: c.CreatedAt.UnixMicro(), b: b}
+	l.mu.Unlock()
+	return b, nil
+}
+
 // render encodes a list page as writeJSON(newList(items, next)) would.
 func (l *listRowJSON) render(items []*desk.Conversation, next string) (rawJSON, error) {
 	rows := make([][]byte, len(items))

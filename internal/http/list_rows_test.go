@@ -32,6 +32,23 @@ func TestListRowJSON(t *testing.T) {
 			t.Fatalf("rendered\n%s\nencoded\n%s", got, buf.Bytes())
 		}
 	}
+	one := func(c *desk.Conversation) {
+		t.Helper()
+		var buf bytes.Buffer
+		if err := json.NewEncoder(&buf).Encode(c); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 2; i++ {
+			got, err := l.renderOne(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, buf.Bytes()) {
+				t.Fatalf("rendered\n%s\nencoded\n%s", got, buf.Bytes())
+			}
+		}
+	}
+	one(a)
 	want(nil, "")
 	want([]*desk.Conversation{a, b}, "")
 	want([]*desk.Conversation{a, b}, `x"<y`) // from the cache

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"sync"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -56,4 +57,35 @@ func (l *listRows) put(c *desk.Conversation) {
 func copyRow(c *desk.Conversation) *desk.Conversation {
 	cp := *c
 	return &cp
+}
+
+// FindConversationRow reads a conversation as a list row shows it: its
+// version first (one primary-key read with the access condition), then
+// the cached row at that version, else the full row with its preview.
+func (s *Conversations) FindConversationRow(ctx context.Context, id desk.ID) (*desk.Conversation, error) {
+	actor, err := desk.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var w where
+	w.add(`c.id = ?`, int64(id))
+	restrict(&w, actor)
+	var version, created int64
+	err = s.rd.QueryRowContext(ctx, `SELECT c.row_version, c.created_at FROM conversations c`+w.sql(), w.args...).Scan(&version, &created)
+	if isNoRows(err) {
+		return nil, notFound("conversation")
+	} else if err != nil {
+		return nil, err
+	}
+	if c := s.listRows.get(id, version, created); c != nil {
+		return c, nil
+	}
+	rows, err := s.listRowsByID(ctx, []desk.ID{id})
+	if err != nil {
+		return nil, err
+	}
+	if c := rows[id]; c != nil {
+		return c, nil
+	}
+	return nil, notFound("conversation") // deleted since
 }

@@ -12,7 +12,8 @@ import (
 // 300) after a change to anything the row shows, whoever made it: each
 // change below — through the services or as raw SQL, as another process
 // or node would — is followed by a list whose row must show it and must
-// equal the row read by ID (which no row cache serves). Every list is
+// equal the row read by ID (which no row cache serves), as must
+// FindConversationRow's. Every list is
 // read twice before each change, so the rows are cached when it happens.
 func testListRowVersions(t *testing.T, open Opener) {
 	f := newSearchFixture(t, open)
@@ -63,6 +64,15 @@ func testListRowVersions(t *testing.T, open Opener) {
 		want, _ := json.Marshal(fresh)
 		if string(got) != string(want) {
 			t.Fatalf("%s: list row\n%s\nread by ID\n%s", what, got, want)
+		}
+		// The row read alone (a conversation's page) goes through the
+		// same cache.
+		one, err := f.s.FindConversationRow(sup, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := json.Marshal(one); string(got) != string(want) {
+			t.Fatalf("%s: FindConversationRow\n%s\nread by ID\n%s", what, got, want)
 		}
 	}
 	anna, jose := f.annaConv.ID, f.joseConv.ID
