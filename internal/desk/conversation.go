@@ -100,12 +100,22 @@ type Conversation struct {
 	// Filled by the list and by a fetch by ID.
 	LastMessage   *MessagePreview `json:"last_message,omitempty"`
 	LastOutFailed bool            `json:"last_out_failed"`
+	// RowVersion changes (in the database) with every change to anything
+	// the row shows, the preview and names included; with ID and
+	// CreatedAt it names one rendering of the row (issue 22's list row
+	// caches). Set by reads that select it, else 0. Not part of the API.
+	RowVersion int64 `json:"-"`
 }
 
 // PreviewFiller fills LastMessage and LastOutFailed of conversations the
 // caller may see (FindConversations fills them itself).
 type PreviewFiller interface {
 	FillPreviews(ctx context.Context, convs ...*Conversation) error
+	// FindConversationRow returns a conversation as the caller may see
+	// it with its preview filled, as a list row shows it (and as
+	// FindConversationByID then FillPreviews read it), ENOTFOUND if
+	// missing or not visible; RowVersion is set.
+	FindConversationRow(ctx context.Context, id ID) (*Conversation, error)
 }
 
 // MessagePreview is the start of a conversation's newest message.

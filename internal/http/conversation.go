@@ -70,7 +70,10 @@ func (s *Server) handleConversationList(w http.ResponseWriter, r *http.Request) 
 	// unchanged; "mine" names the agent, whatever their access.
 	return s.writeCached(w, r, f.View == desk.ViewMine, func() (any, error) {
 		items, next, err := s.cfg.Store.FindConversations(r.Context(), f)
-		return newList(items, next), err
+		if err != nil {
+			return nil, err
+		}
+		return s.listRows.render(items, next)
 	})
 }
 
@@ -106,11 +109,11 @@ func (s *Server) handleConversationGet(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return s.writeCached(w, r, false, func() (any, error) {
-		c, err := s.cfg.Store.FindConversationByID(r.Context(), id)
+		c, err := s.cfg.Store.FindConversationRow(r.Context(), id)
 		if err != nil {
 			return nil, err
 		}
-		return c, s.cfg.Store.FillPreviews(r.Context(), c)
+		return s.listRows.renderOne(c)
 	})
 }
 

@@ -73,6 +73,9 @@ func (s *Server) writeCached(w http.ResponseWriter, r *http.Request, perAgent bo
 		if err != nil {
 			return nil, err
 		}
+		if raw, ok := v.(rawJSON); ok {
+			return raw, nil
+		}
 		var buf bytes.Buffer
 		if err := json.NewEncoder(&buf).Encode(v); err != nil {
 			return nil, err

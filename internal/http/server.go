@@ -169,6 +169,9 @@ type Server struct {
 	// reads caches the JSON of reads while the database is unchanged
 	// (read_cache.go).
 	reads *gencache.Cache[readKey, []byte]
+	// listRows keeps list rows' JSON under their row versions
+	// (list_rows.go).
+	listRows listRowJSON
 }
 
 // NewServer builds the server and registers every route.

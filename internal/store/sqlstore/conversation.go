@@ -280,66 +280,114 @@ func (s *Conversations) FindConversations(ctx context.Context, f desk.Conversati
 		dir = " DESC"
 	}
 	n := limit(f.Limit)
-	// The page's IDs and keys are chosen first, reading only what the
-	// conditions and the key need; the rows' other columns (JSON lists,
-	// names) are read for those n+1 only. Where the key has no index
-	// (customer, queue) the sort then carries two values a row, not
-	// thirty (issue 22).
-	page := `SELECT c.id AS page_id, ` + key + ` AS page_key` + listFrom + w.sql() +
+	// The page is two steps (issue 22): its IDs, keys and row versions,
+	// reading only what the conditions and the key need; then the full
+	// rows (names, previews, JSON lists) of those the row cache does not
+	// hold at the version read — none when nothing on the page changed.
+	page := `SELECT c.id, ` + key + `, c.row_version, c.created_at` + listFrom + w.sql() +
 		` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + itoa(n+1)
-	// The rows are ordered again in SQL, not in Go: a text key's order is
-	// the database's collation (PostgreSQL's need not be byte order), and
-	// the cursor must continue in that order.
-	q := conversationSelect + `, ` + listPreviewColumns + `, k.page_key FROM (` + page + `) k JOIN conversations c ON c.id = k.page_id` +
-		strings.TrimPrefix(conversationFrom, ` FROM conversations c`) + listPreviewJoin +
-		` ORDER BY k.page_key` + dir + `, k.page_id` + dir
-	rows, err := s.rd.QueryContext(ctx, q, w.args...)
+	rows, err := s.rd.QueryContext(ctx, page, w.args...)
 	if err != nil {
 		return nil, "", err
 	}
 	var got []pageRow
+	var missing []desk.ID
 	for rows.Next() {
 		var r pageRow
-		var p listPreview
-		if numeric {
-			var k sql.NullInt64 // closed_at of a closed conversation is always set
-			r.c, err = scanConversation(rows, append(p.dest(), &k)...)
-			r.num = k.Int64
-		} else {
-			r.c, err = scanConversation(rows, append(p.dest(), &r.str)...)
+		var k sql.NullInt64 // closed_at of a closed conversation is always set
+		var keyDest any = &k
+		if !numeric {
+			keyDest = &r.str
 		}
-		if err != nil {
+		if err := rows.Scan(&r.id, keyDest, &r.version, &r.created); err != nil {
 			rows.Close()
 			return nil, "", err
 		}
-		p.fill(r.c)
+		r.num = k.Int64
+		if r.c = s.listRows.get(r.id, r.version, r.created); r.c == nil {
+			missing = append(missing, r.id)
+		}
 		got = append(got, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
-	out := make([]*desk.Conversation, len(got))
+	fetched, err := s.listRowsByID(ctx, missing)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*desk.Conversation, 0, len(got))
 	for i, r := range got {
-		out[i] = r.c
+		if i == n {
+			break
+		}
+		if r.c == nil {
+			// Read after the page: at the page's version or newer. A row
+			// deleted in between is left out.
+			if r.c = fetched[r.id]; r.c == nil {
+				continue
+			}
+		}
+		out = append(out, r.c)
 	}
 	next := ""
-	if len(out) > n {
-		out = out[:n]
+	if len(got) > n {
 		var key any = got[n-1].num
 		if !numeric {
 			key = got[n-1].str
 		}
-		next = cursor{Key: key, ID: int64(out[n-1].ID)}.encode()
+		next = cursor{Key: key, ID: int64(got[n-1].id)}.encode()
 	}
 	return out, next, nil
 }
 
-// pageRow is a list row with its sort key, numeric or text.
+// listRowsByID reads full list rows (names, previews) by ID, in one
+// statement, and keeps them in the row cache under the version read with
+// them.
+func (s *Conversations) listRowsByID(ctx context.Context, ids []desk.ID) (map[desk.ID]*desk.Conversation, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	var in strings.Builder
+	for i, id := range ids {
+		args[i] = int64(id)
+		if i > 0 {
+			in.WriteString(", ")
+		}
+		in.WriteString("$" + itoa(i+1))
+	}
+	rows, err := s.rd.QueryContext(ctx, conversationSelect+`, `+listPreviewColumns+`, c.row_version`+conversationFrom+listPreviewJoin+
+		` WHERE c.id IN (`+in.String()+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[desk.ID]*desk.Conversation, len(ids))
+	for rows.Next() {
+		var p listPreview
+		var version int64
+		c, err := scanConversation(rows, append(p.dest(), &version)...)
+		if err != nil {
+			return nil, err
+		}
+		p.fill(c)
+		c.RowVersion = version
+		s.listRows.put(c)
+		out[c.ID] = c
+	}
+	return out, rows.Err()
+}
+
+// pageRow is a list page's row: its ID, sort key (numeric or text) and
+// version, and the row once known.
 type pageRow struct {
-	c   *desk.Conversation
-	num int64
-	str string
+	id               desk.ID
+	num              int64
+	str              string
+	version, created int64
+	c                *desk.Conversation
 }
 
 // sortKey returns the SQL key of a sort order, its direction and whether

@@ -180,6 +180,8 @@ type Conversations struct {
 	inline bool
 	// planHook, if set, is told of each assignment plan (tests).
 	planHook PlanHook
+	// listRows holds list rows under their row_version (list_rows.go).
+	listRows listRows
 }
 
 // Reports is what is counted from the conversations: report facts and

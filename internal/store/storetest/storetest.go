@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Tags", func(t *testing.T) { testTags(t, open) })
 	t.Run("Pagination", func(t *testing.T) { testPagination(t, open) })
 	t.Run("SortKeys", func(t *testing.T) { testSortKeys(t, open) })
+	t.Run("ListRowVersions", func(t *testing.T) { testListRowVersions(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("SearchAccess", func(t *testing.T) { testSearchAccess(t, open) })
 	t.Run("SearchIndexUpkeep", func(t *testing.T) { testSearchIndexUpkeep(t, open) })
