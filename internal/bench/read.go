@@ -46,6 +46,7 @@ type ReadInfo struct {
 	Conversations []desk.ID // conversations the agent may open
 	Customers     []desk.ID // customers with several of them
 	Words         []string  // search mix: common and rare words, names
+	Rare          []string  // search-rare mix: rare words only (product codes, surnames)
 	Total         int       // conversations in the store (highest ID)
 }
 
@@ -192,6 +193,7 @@ func LoadReadInfo(ctx context.Context, db *sql.DB, search bool) (*ReadInfo, erro
 		info.Words = append(info.Words, "order", "delivery", "refund please", "thanks", "tracking number")
 		info.Words = append(info.Words, g.rare[:40]...)
 		info.Words = append(info.Words, "muller", "Jose Garcia", "deliv", "refu", "garc")
+		info.Rare = g.rare[:40]
 	}
 	return info, nil
 }
@@ -318,8 +320,15 @@ func readMix(name string, info *ReadInfo) (readGen, error) {
 		return func(r *rand.Rand, st *workerState) (string, string) {
 			return "search", "/api/v1/search?q=" + url.QueryEscape(info.Words[r.IntN(len(info.Words))])
 		}, nil
+	case "search-rare":
+		if len(info.Rare) == 0 {
+			return nil, fmt.Errorf("bench read: the search-rare mix needs the search index (seed without --no-search)")
+		}
+		return func(r *rand.Rand, st *workerState) (string, string) {
+			return "search-rare", "/api/v1/search?q=" + url.QueryEscape(info.Rare[r.IntN(len(info.Rare))])
+		}, nil
 	}
-	return nil, fmt.Errorf("bench read: unknown mix %q (lists, history-by-name, conversation, customer, search)", name)
+	return nil, fmt.Errorf("bench read: unknown mix %q (lists, history-by-name, conversation, customer, search, search-rare)", name)
 }
 
 // Read measures /healthz, each mix, and /healthz again, and prints the
