@@ -24,6 +24,7 @@ import (
 
 // growthAdmin is the account the write workloads of bench growth use.
 const (
+	growthAppName       = "switchboard-growth"
 	growthAdminEmail    = "growth-admin@example.com"
 	growthAdminPassword = "growth-admin-password"
 )
@@ -116,6 +117,7 @@ func growthSize(ctx context.Context, o growthOpts, n int, stdout, stderr io.Writ
 	var size func() int64
 	var err error
 	var reuse bool
+	var dbCPU func() time.Duration
 	if o.db != "" {
 		schema := fmt.Sprintf("sb_growth_%d", n)
 		admin, err := sql.Open("pgx", o.db)
@@ -132,6 +134,10 @@ func growthSize(ctx context.Context, o growthOpts, n int, stdout, stderr io.Writ
 		if err != nil {
 			return nil, err
 		}
+		// The server's connections name themselves, so their backends'
+		// CPU can be told from other sessions' (bench.PostgresCPU).
+		u += "&application_name=" + growthAppName
+		dbCPU = bench.PostgresCPU(ctx, admin, growthAppName)
 		if store, err = postgres.Open(ctx, u, desk.SystemClock{}); err != nil {
 			return nil, err
 		}
@@ -187,11 +193,11 @@ func growthSize(ctx context.Context, o growthOpts, n int, stdout, stderr io.Writ
 		fmt.Fprintf(stdout, "admin: %v (kept from an earlier run)\n", err)
 	}
 
-	rows, err := growthServer(ctx, o, base, info, storeArgs, stdout)
+	rows, err := growthServer(ctx, o, base, info, storeArgs, dbCPU, stdout)
 	if err != nil || !o.workloads["assign"] {
 		return rows, err
 	}
-	row, err := growthAssign(ctx, o, base, storeArgs, info.Total, stdout)
+	row, err := growthAssign(ctx, o, base, storeArgs, info.Total, dbCPU, stdout)
 	if err != nil {
 		return rows, err
 	}
@@ -228,11 +234,12 @@ func growthSeed(ctx context.Context, store *sqlstore.Store, base bench.GrowthRow
 
 // growthServer starts a server on the data set and measures the read mixes
 // (repeated, then computed anew), ingest and outbound.
-func growthServer(ctx context.Context, o growthOpts, base bench.GrowthRow, info *bench.ReadInfo, storeArgs []string, stdout io.Writer) ([]bench.GrowthRow, error) {
+func growthServer(ctx context.Context, o growthOpts, base bench.GrowthRow, info *bench.ReadInfo, storeArgs []string, dbCPU func() time.Duration, stdout io.Writer) ([]bench.GrowthRow, error) {
 	srv, err := bench.StartServer(ctx, o.serverBin, storeArgs...)
 	if err != nil {
 		return nil, err
 	}
+	srv.DBCPU = dbCPU
 	defer srv.Stop()
 	agent, err := bench.Login(ctx, srv.URL, bench.ReadAgentEmail, benchReadPassword)
 	if err != nil {
@@ -281,7 +288,7 @@ func growthServer(ctx context.Context, o growthOpts, base bench.GrowthRow, info 
 	}
 	if o.workloads["ingest"] {
 		cfg := bench.IngestConfig{Channel: "api", Target: srv.URL, Token: admin, Conns: o.conns, Customers: 1000,
-			Duration: o.duration, Warmup: o.warmup, RunID: runID(), ServerCPU: srv.CPU, Healthz: o.duration}
+			Duration: o.duration, Warmup: o.warmup, RunID: runID(), ServerCPU: srv.CPU, DBCPU: dbCPU, Healthz: o.duration}
 		res, err := bench.Ingest(ctx, cfg)
 		if err != nil {
 			return rows, fmt.Errorf("ingest: %w", err)
@@ -290,6 +297,7 @@ func growthServer(ctx context.Context, o growthOpts, base bench.GrowthRow, info 
 		r := base
 		r.Workload, r.Rate, r.P50, r.P99 = "ingest, threaded (1,000 customers)", res.Rate(), res.Latency.P50, res.Latency.P99
 		r.CPU = res.ServerCPU / time.Duration(max(1, res.Messages))
+		r.DBCPU = res.DBCPU / time.Duration(max(1, res.Messages))
 		if res.HealthzRate > 0 {
 			r.Ratio = res.Rate() / res.HealthzRate
 		}
@@ -300,7 +308,7 @@ func growthServer(ctx context.Context, o growthOpts, base bench.GrowthRow, info 
 	}
 	if o.workloads["outbound"] {
 		cfg := bench.OutboundConfig{Target: srv.URL, Token: admin, Conns: o.conns, Conversations: 200,
-			Duration: o.duration, Warmup: o.warmup, RunID: runID(), ServerCPU: srv.CPU}
+			Duration: o.duration, Warmup: o.warmup, RunID: runID(), ServerCPU: srv.CPU, DBCPU: dbCPU}
 		res, err := bench.Outbound(ctx, cfg)
 		if err != nil {
 			return rows, fmt.Errorf("outbound: %w", err)
@@ -310,6 +318,7 @@ func growthServer(ctx context.Context, o growthOpts, base bench.GrowthRow, info 
 		r.Workload = "agent reply → outbox → provider"
 		r.Rate, r.P50, r.P99 = float64(res.Delivered)/res.Elapsed.Seconds(), res.Latency.P50, res.Latency.P99
 		r.CPU = res.ServerCPU / time.Duration(max(1, res.Replies))
+		r.DBCPU = res.DBCPU / time.Duration(max(1, res.Replies))
 		if h := bench.HealthzRate(ctx, srv.URL, o.conns, o.duration); h > 0 {
 			r.Ratio = r.Rate / h
 		}
@@ -326,9 +335,9 @@ func growthServer(ctx context.Context, o growthOpts, base bench.GrowthRow, info 
 // data set (the server stopped: its own Assigner would take the work),
 // then closes the conversations the write workloads opened, so a later
 // run reads the same backlog.
-func growthAssign(ctx context.Context, o growthOpts, base bench.GrowthRow, storeArgs []string, seeded int, stdout io.Writer) (bench.GrowthRow, error) {
+func growthAssign(ctx context.Context, o growthOpts, base bench.GrowthRow, storeArgs []string, seeded int, dbCPU func() time.Duration, stdout io.Writer) (bench.GrowthRow, error) {
 	cfg := bench.AssignConfig{Agents: 100, Conversations: 5000, Capacity: 50, Rate: 500, Duration: time.Second, Writers: 8,
-		RunID: runID(), CPU: processCPU}
+		RunID: runID(), CPU: processCPU, DBCPU: dbCPU}
 	var store *sqlstore.Store
 	open := func(ctx context.Context, changes desk.ChangeHandler, inline bool) (desk.Store, bool, error) {
 		opts := sqlstore.Options{Changes: changes, InlineAssign: inline}
@@ -355,6 +364,7 @@ func growthAssign(ctx context.Context, o growthOpts, base bench.GrowthRow, store
 	r.Workload = "assignment drain (in process)"
 	r.Rate = float64(res.Drained) / res.DrainTime.Seconds()
 	r.CPU = res.DrainCPU / time.Duration(max(1, res.Drained))
+	r.DBCPU = res.DrainDBCPU / time.Duration(max(1, res.Drained))
 	r.Load = bench.LoadAverage()
 	r.Note = fmt.Sprintf("%d waiting → 100 agents; arrivals at 500/s: waiting→assigned p50 %.1f ms, p99 %.1f ms",
 		res.Drained, float64(res.Arrival.P50.Microseconds())/1000, float64(res.Arrival.P99.Microseconds())/1000)

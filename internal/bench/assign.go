@@ -36,6 +36,9 @@ type AssignConfig struct {
 	// CPU, when set, reads the CPU time of the process running the
 	// store and the Assigner (this one); the drain's share is reported.
 	CPU func() time.Duration
+	// DBCPU, when set, reads the database server's CPU time spent for
+	// this process (see PostgresCPU).
+	DBCPU func() time.Duration
 }
 
 // AssignResult is what a run measured. "Assigned" is when the change
@@ -52,6 +55,7 @@ type AssignResult struct {
 	Drained     int           // backlog assigned in the drain phase
 	DrainTime   time.Duration // from the first agent Available to the last assignment
 	DrainCPU    time.Duration // CPU time over DrainTime (when AssignConfig.CPU is set)
+	DrainDBCPU  time.Duration // the database server's over DrainTime (AssignConfig.DBCPU)
 }
 
 // Fprint writes a human-readable report.
@@ -159,9 +163,12 @@ func Assign(ctx context.Context, open AssignOpener, cfg AssignConfig) (*AssignRe
 	if stop, err = r.profile("drain"); err != nil {
 		return nil, err
 	}
-	var cpu0 time.Duration
+	var cpu0, db0 time.Duration
 	if cfg.CPU != nil {
 		cpu0 = cfg.CPU()
+	}
+	if cfg.DBCPU != nil {
+		db0 = cfg.DBCPU()
 	}
 	start := time.Now()
 	if err = r.setStatus(desk.StatusAvailable); err != nil {
@@ -171,6 +178,9 @@ func Assign(ctx context.Context, open AssignOpener, cfg AssignConfig) (*AssignRe
 	res.Drained, res.DrainTime = backlog, time.Since(start)
 	if cfg.CPU != nil {
 		res.DrainCPU = cfg.CPU() - cpu0
+	}
+	if cfg.DBCPU != nil {
+		res.DrainDBCPU = cfg.DBCPU() - db0
 	}
 	stop()
 

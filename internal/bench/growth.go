@@ -22,6 +22,9 @@ type GrowthRow struct {
 	// CPU is the server's CPU time per operation (for the drain: the
 	// process running the store and the Assigner).
 	CPU time.Duration
+	// DBCPU is PostgreSQL's CPU time per operation (its backends serving
+	// the server); 0 on SQLite, which runs inside the server.
+	DBCPU time.Duration
 	// Ratio is Rate over GET /healthz of the same server in the same
 	// run; 0 when not measured (the drain runs in process).
 	Ratio float64
@@ -37,8 +40,8 @@ type GrowthRow struct {
 }
 
 // GrowthHeader is the table's header, in Markdown.
-const GrowthHeader = "| store | messages (conversations) | workload | ops/s | p50 ms | p99 ms | server CPU/op | ratio to /healthz | server RSS MB (own) | database MB (as seeded) | load | note |\n" +
-	"|---|---|---|---|---|---|---|---|---|---|---|---|"
+const GrowthHeader = "| store | messages (conversations) | workload | ops/s | p50 ms | p99 ms | server CPU/op | PostgreSQL CPU/op | ratio to /healthz | server RSS MB (own) | database MB (as seeded) | load | note |\n" +
+	"|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 
 // Markdown is the row as a line of GrowthHeader's table.
 func (r GrowthRow) Markdown() string {
@@ -49,16 +52,19 @@ func (r GrowthRow) Markdown() string {
 	if r.RSS > 0 {
 		rss = fmt.Sprintf("%.0f (%.0f)", float64(r.RSS)/1e6, float64(r.RSSAnon)/1e6)
 	}
-	cpu := "—"
+	cpu, dbcpu := "—", "—"
 	if r.CPU > 0 {
 		cpu = fmt.Sprintf("%.0f µs", float64(r.CPU.Nanoseconds())/1e3)
+	}
+	if r.DBCPU > 0 {
+		dbcpu = fmt.Sprintf("%.0f µs", float64(r.DBCPU.Nanoseconds())/1e3)
 	}
 	p50, p99 := "—", "—"
 	if r.P99 > 0 {
 		p50, p99 = fmt.Sprintf("%.2f", ms(r.P50)), fmt.Sprintf("%.2f", ms(r.P99))
 	}
-	return fmt.Sprintf("| %s | %s (%s) | %s | %.0f | %s | %s | %s | %s | %s | %.0f | %s | %s |",
-		r.Store, Count(r.Messages), Count(r.Conversations), r.Workload, r.Rate, p50, p99, cpu, ratio, rss,
+	return fmt.Sprintf("| %s | %s (%s) | %s | %.0f | %s | %s | %s | %s | %s | %s | %.0f | %s | %s |",
+		r.Store, Count(r.Messages), Count(r.Conversations), r.Workload, r.Rate, p50, p99, cpu, dbcpu, ratio, rss,
 		float64(r.DBSize)/1e6, r.Load, r.Note)
 }
 
@@ -90,6 +96,7 @@ func ReadGrowthRows(base GrowthRow, results []*ReadResult, suffix string) []Grow
 		row.Rate, row.P50, row.P99 = r.Rate(), r.Latency.P50, r.Latency.P99
 		if r.Requests > 0 {
 			row.CPU = r.CPU / time.Duration(r.Requests)
+			row.DBCPU = r.DBCPU / time.Duration(r.Requests)
 		}
 		if health > 0 {
 			row.Ratio = r.Rate() / health

@@ -25,6 +25,9 @@ type OutboundConfig struct {
 	// ServerCPU, when set, reads the server's CPU time, to report its
 	// cost per reply.
 	ServerCPU func() (time.Duration, error)
+	// DBCPU, when set, reads the database server's CPU time spent for
+	// this server (see PostgresCPU).
+	DBCPU func() time.Duration
 }
 
 // OutboundResult is what an outbound run measured: latency from the API
@@ -37,6 +40,8 @@ type OutboundResult struct {
 	Latency   Latencies
 	// ServerCPU is the server's CPU time during the measured period.
 	ServerCPU time.Duration
+	// DBCPU is the database server's CPU time over it (when read).
+	DBCPU time.Duration
 }
 
 // Fprint writes a human-readable report.
@@ -106,23 +111,29 @@ func Outbound(ctx context.Context, cfg OutboundConfig) (*OutboundResult, error) 
 	}
 	sleep(ctx, cfg.Warmup)
 	errs.Store(0)
-	var cpu0 time.Duration
+	var cpu0, db0 time.Duration
 	if cfg.ServerCPU != nil {
 		cpu0, _ = cfg.ServerCPU()
+	}
+	if cfg.DBCPU != nil {
+		db0 = cfg.DBCPU()
 	}
 	measuring.Store(true)
 	begin := time.Now()
 	sleep(ctx, cfg.Duration)
 	measuring.Store(false)
 	elapsed := time.Since(begin)
-	var cpu1 time.Duration
+	var cpu1, db1 time.Duration
 	if cfg.ServerCPU != nil {
 		cpu1, _ = cfg.ServerCPU()
+	}
+	if cfg.DBCPU != nil {
+		db1 = cfg.DBCPU()
 	}
 	close(stop)
 	wg.Wait()
 
-	res := &OutboundResult{Errors: int(errs.Load()), Elapsed: elapsed, ServerCPU: cpu1 - cpu0}
+	res := &OutboundResult{Errors: int(errs.Load()), Elapsed: elapsed, ServerCPU: cpu1 - cpu0, DBCPU: db1 - db0}
 	var lat []time.Duration
 	deadline := time.Now().Add(15 * time.Second)
 	for _, ss := range samples {

@@ -237,6 +237,7 @@ type ReadResult struct {
 	Latency  Latencies
 	ByLabel  map[string]Latencies
 	CPU      time.Duration // server CPU over the measured period
+	DBCPU    time.Duration // the database's (Server.DBCPU), when read
 	// Hits and Misses are the server's read cache lookups over the
 	// measured period (switchboard_read_cache_lookups_total); -1 if the
 	// server exports none.
@@ -471,9 +472,12 @@ func runRead(ctx context.Context, client *http.Client, cfg ReadConfig, mix strin
 	}
 	sleep(ctx, cfg.Warmup)
 	errs.Store(0)
-	var cpu0 time.Duration
+	var cpu0, db0 time.Duration
 	if cfg.Server != nil {
 		cpu0, _ = cfg.Server.CPU()
+		if cfg.Server.DBCPU != nil {
+			db0 = cfg.Server.DBCPU()
+		}
 	}
 	hits0, misses0 := cacheLookups(ctx, client, cfg.Target)
 	measuring.Store(true)
@@ -485,6 +489,9 @@ func runRead(ctx context.Context, client *http.Client, cfg ReadConfig, mix strin
 	if cfg.Server != nil {
 		if cpu1, err := cfg.Server.CPU(); err == nil {
 			res.CPU = cpu1 - cpu0
+		}
+		if cfg.Server.DBCPU != nil {
+			res.DBCPU = cfg.Server.DBCPU() - db0
 		}
 	}
 	if hits1, misses1 := cacheLookups(ctx, client, cfg.Target); hits0 >= 0 && hits1 >= 0 {
