@@ -183,6 +183,9 @@ func growthSize(ctx context.Context, o growthOpts, n int, stdout, stderr io.Writ
 	} else {
 		info, err = growthSeed(ctx, store, base, notePath, stdout)
 	}
+	if err == nil && reuse {
+		err = growthRestore(ctx, store.DB(), base, stdout)
+	}
 	store.Close()
 	if err != nil {
 		return nil, err
@@ -197,7 +200,7 @@ func growthSize(ctx context.Context, o growthOpts, n int, stdout, stderr io.Writ
 	if err != nil || !o.workloads["assign"] {
 		return rows, err
 	}
-	row, err := growthAssign(ctx, o, base, storeArgs, info.Total, dbCPU, stdout)
+	row, err := growthAssign(ctx, o, base, storeArgs, dbCPU, stdout)
 	if err != nil {
 		return rows, err
 	}
@@ -332,10 +335,8 @@ func growthServer(ctx context.Context, o growthOpts, base bench.GrowthRow, info 
 }
 
 // growthAssign runs the automatic-assignment benchmark in process on the
-// data set (the server stopped: its own Assigner would take the work),
-// then closes the conversations the write workloads opened, so a later
-// run reads the same backlog.
-func growthAssign(ctx context.Context, o growthOpts, base bench.GrowthRow, storeArgs []string, seeded int, dbCPU func() time.Duration, stdout io.Writer) (bench.GrowthRow, error) {
+// data set (the server stopped: its own Assigner would take the work).
+func growthAssign(ctx context.Context, o growthOpts, base bench.GrowthRow, storeArgs []string, dbCPU func() time.Duration, stdout io.Writer) (bench.GrowthRow, error) {
 	cfg := bench.AssignConfig{Agents: 100, Conversations: 5000, Capacity: 50, Rate: 500, Duration: time.Second, Writers: 8,
 		RunID: runID(), CPU: processCPU, DBCPU: dbCPU}
 	var store *sqlstore.Store
@@ -368,18 +369,39 @@ func growthAssign(ctx context.Context, o growthOpts, base bench.GrowthRow, store
 	r.Load = bench.LoadAverage()
 	r.Note = fmt.Sprintf("%d waiting → 100 agents; arrivals at 500/s: waiting→assigned p50 %.1f ms, p99 %.1f ms",
 		res.Drained, float64(res.Arrival.P50.Microseconds())/1000, float64(res.Arrival.P99.Microseconds())/1000)
-	// The data set as seeded: close what ingest, outbound and assign
-	// opened, and drop the replies still due to the fake provider (gone
-	// with the run), or the next run's server would retry them while it
-	// is measured.
-	for _, q := range []string{`UPDATE conversations SET status = 'closed',
-		closed_at = COALESCE(last_message_at, created_at) WHERE id > $1 AND status <> 'closed'`,
-		`DELETE FROM outbox WHERE state = 'pending' AND $1 > 0`} {
-		if _, err := store.DB().ExecContext(ctx, q, seeded); err != nil {
-			return r, fmt.Errorf("cleaning up after the workloads: %w", err)
-		}
-	}
 	return r, nil
+}
+
+// growthRestore brings a reused data set back to what was seeded: the
+// seed numbers conversations 1…N and customers 1…N/4, so everything above
+// was added by an earlier run's write workloads (ingest, outbound, the
+// drain's backlog) and is deleted (with its messages and the rest, ON
+// DELETE CASCADE), and replies still due to an earlier run's fake provider
+// (gone with it) are dropped, or the server would retry them while
+// measured. What stays: the drain's agents and queue, outbound's channel.
+func growthRestore(ctx context.Context, db *sql.DB, base bench.GrowthRow, out io.Writer) error {
+	start := time.Now()
+	var n int64
+	for _, q := range []string{
+		`DELETE FROM outbox WHERE state = 'pending' AND $1 >= 0`,
+		`DELETE FROM conversations WHERE id > $1`,
+		`DELETE FROM customers WHERE id > $1`,
+	} {
+		arg := base.Conversations
+		if strings.Contains(q, "customers") {
+			arg = max(1, base.Conversations/4)
+		}
+		res, err := db.ExecContext(ctx, q, arg)
+		if err != nil {
+			return fmt.Errorf("restoring the data set: %w", err)
+		}
+		k, _ := res.RowsAffected()
+		n += k
+	}
+	if n > 0 {
+		fmt.Fprintf(out, "deleted %d rows an earlier run added (%s)\n", n, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
 }
 
 // processCPU is this process's CPU time (user + system).
