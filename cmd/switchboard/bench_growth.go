@@ -33,6 +33,7 @@ const (
 type growthOpts struct {
 	db, dir, serverBin string
 	reseed             bool
+	reseedBelow        int
 	messagesPer        int
 	conns              int
 	duration, warmup   time.Duration
@@ -56,6 +57,7 @@ func runBenchGrowth(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.StringVar(&o.db, "db", "", "PostgreSQL URL (data sets in schemas sb_growth_N; default: SQLite under --dir)")
 	fs.StringVar(&o.dir, "dir", filepath.Join(os.TempDir(), "switchboard-growth"), "folder of the SQLite data sets (sqlite-N) and of the seeding notes")
 	fs.BoolVar(&o.reseed, "reseed", false, "seed every size anew (default: reuse a data set seeded earlier)")
+	fs.IntVar(&o.reseedBelow, "reseed-below", 200000, "seed sizes below this anew every run (seconds to seed; a reused one holds earlier runs' writes, a large share when small)")
 	fs.StringVar(&o.serverBin, "server-bin", "", "switchboard binary to run as the server (default: this one), to compare builds on the same data sets")
 	fs.IntVar(&o.conns, "conns", 32, "concurrent connections")
 	fs.DurationVar(&o.duration, "duration", 3*time.Second, "measured period of each workload")
@@ -129,7 +131,7 @@ func growthSize(ctx context.Context, o growthOpts, n int, stdout, stderr io.Writ
 		if err := admin.QueryRowContext(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename = 'conversations'`, schema).Scan(&tables); err != nil {
 			return nil, err
 		}
-		reuse = tables > 0 && !o.reseed
+		reuse = tables > 0 && !o.reseed && n >= o.reseedBelow
 		u, err := benchSchemaURL(ctx, o.db, schema, !reuse)
 		if err != nil {
 			return nil, err
@@ -155,7 +157,7 @@ func growthSize(ctx context.Context, o growthOpts, n int, stdout, stderr io.Writ
 		}
 		path := filepath.Join(data, "switchboard.db")
 		_, statErr := os.Stat(path)
-		reuse = statErr == nil && !o.reseed
+		reuse = statErr == nil && !o.reseed && n >= o.reseedBelow
 		if !reuse {
 			for _, suffix := range []string{"", "-wal", "-shm"} {
 				os.Remove(path + suffix)
