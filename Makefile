@@ -126,7 +126,8 @@ bench-read-pg: build
 # How cost grows (issue 22): every workload at 10⁴, 10⁵, 10⁶ messages
 # (half as many conversations). Each size is seeded once (bench read's data
 # set, with its search index; the time it took is kept beside it) and
-# reused by later runs; GROWTH_FLAGS="--reseed" seeds anew,
+# reused by later runs (sizes below 200,000 messages are seeded anew each
+# run, in seconds); GROWTH_FLAGS="--reseed" seeds every size anew,
 # GROWTH_FLAGS="--server-bin /path/to/switchboard" measures another build,
 # GROWTH_SIZES adds 10000000 for search. One Markdown row per workload and
 # size: req/s, p50/p99, server CPU per operation, ratio to /healthz, RSS.
