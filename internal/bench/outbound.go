@@ -163,8 +163,12 @@ func Outbound(ctx context.Context, cfg OutboundConfig) (*OutboundResult, error) 
 // returns the conversations' IDs.
 func openConversations(ctx context.Context, cfg OutboundConfig, ch *WhatsAppChannel) ([]string, error) {
 	var ids []string
+	// Customers of this run's own: on a store an earlier run wrote to, a
+	// message from one of its customers would reopen their conversation
+	// on that run's channel, whose provider is gone.
+	first := int64(runHash(cfg.RunID)%100000) * 1000
 	for i := 0; i < cfg.Conversations; i++ {
-		body := AppendWhatsAppText(nil, int64(i), cfg.RunID+"-open-"+strconv.Itoa(i), "Where is my order?")
+		body := AppendWhatsAppText(nil, first+int64(i), cfg.RunID+"-open-"+strconv.Itoa(i), "Where is my order?")
 		if err := do(ctx, http.DefaultClient, "POST", cfg.Target+ch.WebhookPath, "", body, SignWhatsApp(ch.Secret), nil); err != nil {
 			return nil, fmt.Errorf("open conversation: %w", err)
 		}
