@@ -380,12 +380,17 @@ func growthAssign(ctx context.Context, o growthOpts, base bench.GrowthRow, store
 // by an earlier run's write workloads (ingest, outbound, the drain's
 // backlog); they are closed (deleting them was tried: the cascades took
 // minutes even at 10⁴), so the open views read the seeded backlog again.
-// Replies still due to an earlier run's fake provider (gone with it) are
-// dropped, or the server would retry them while measured. The rows stay:
+// Earlier runs' channels (the seed makes none) are deleted with the
+// replies still due to their fake providers (gone with them): webhooks of
+// this run would go to the first channel of the bench's phone number ID,
+// and the server would retry those replies while measured. The rows stay:
 // the tables are that much larger than seeded (printed).
 func growthRestore(ctx context.Context, db *sql.DB, base bench.GrowthRow, out io.Writer) error {
 	for _, q := range []string{
 		`DELETE FROM outbox WHERE state = 'pending' AND $1 >= 0`,
+		// Earlier runs' WhatsApp channels: all share the bench's phone
+		// number ID, and webhooks go to the first channel that has it.
+		`DELETE FROM channels WHERE $1 >= 0`,
 		`UPDATE conversations SET status = 'closed', closed_at = COALESCE(last_message_at, created_at)
 			WHERE id > $1 AND status <> 'closed'`,
 	} {
