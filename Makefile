@@ -11,7 +11,7 @@ DATA ?= ./data
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-read bench-read-pg bench-migrate bench-blobs bench-calls clean bench-search-http bench-search-http-pg bench-ingest-new bench-report bench-report-pg
+.PHONY: run build web test test-go test-fuzz test-e2e deps bench-ingest bench-ingest-pg bench-outbound bench-outbound-pg bench-webhook bench-assign bench-assign-pg bench-ws bench-ws-nodes bench-search bench-search-pg bench-read bench-read-pg bench-migrate bench-blobs bench-calls clean bench-search-http bench-search-http-pg bench-ingest-new bench-report bench-report-pg bench-growth bench-growth-pg
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -120,6 +120,27 @@ bench-read: build
 bench-read-pg: build
 	@uptime
 	$(BIN) bench read --conversations 20000 --conns 8,32 --duration 4s \
+	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	@uptime
+
+# How cost grows (issue 22): every workload at 10⁴, 10⁵, 10⁶ messages
+# (half as many conversations). Each size is seeded once (bench read's data
+# set, with its search index; the time it took is kept beside it) and
+# reused by later runs (sizes below 200,000 messages are seeded anew each
+# run, in seconds); GROWTH_FLAGS="--reseed" seeds every size anew,
+# GROWTH_FLAGS="--server-bin /path/to/switchboard" measures another build,
+# GROWTH_SIZES adds 10000000 for search. One Markdown row per workload and
+# size: req/s, p50/p99, server CPU per operation, ratio to /healthz, RSS.
+GROWTH_SIZES ?= 10000,100000,1000000
+GROWTH_FLAGS ?=
+bench-growth: build
+	@uptime
+	$(BIN) bench growth --sizes $(GROWTH_SIZES) $(GROWTH_FLAGS)
+	@uptime
+
+bench-growth-pg: build
+	@uptime
+	$(BIN) bench growth --sizes $(GROWTH_SIZES) $(GROWTH_FLAGS) \
 	  --db "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 	@uptime
 

@@ -29,6 +29,7 @@ commands:
   bench webhook   signed WhatsApp webhooks vs the API channel: inbound messages/s
   bench calls     concurrent bridged G.711 calls: setup time, packet loss, jitter, CPU
   bench read      seed conversations, then lists, a conversation, a customer, search over HTTP: req/s, latency, ratio to /healthz
+  bench growth    every workload on data sets of 10⁴…10⁶ messages (seeded once, reused): one table with CPU/op, ratio, RSS
   healthcheck   exit 0 if a running server's /readyz answers 200 (container HEALTHCHECK)
   version       print the version (stamped by release builds: -ldflags "-X main.version=...")
 
@@ -87,9 +88,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			"search":   runBenchSearch,
 			"read":     runBenchRead,
 			"report":   runBenchReport,
+			"growth":   runBenchGrowth,
 		}
 		if len(args) < 2 || benches[args[1]] == nil {
-			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws|calls|search|read|report [flags]\n")
+			fmt.Fprint(stderr, "usage: switchboard bench ingest|assign|outbound|webhook|ws|calls|search|read|report|growth [flags]\n")
 			return errUsage
 		}
 		return benches[args[1]](ctx, args[2:], stdout, stderr)

@@ -29,6 +29,16 @@ type AssignConfig struct {
 	// NoInline leaves all assignment to the Assigner even where the store
 	// can assign inside the write (inline assignment), for comparison.
 	NoInline bool
+	// RunID, when set, makes the queue's name, the agents' e-mail
+	// addresses and the customers' numbers this run's own, so a run can
+	// start on a store that holds earlier data (bench growth).
+	RunID string
+	// CPU, when set, reads the CPU time of the process running the
+	// store and the Assigner (this one); the drain's share is reported.
+	CPU func() time.Duration
+	// DBCPU, when set, reads the database server's CPU time spent for
+	// this process (see PostgresCPU).
+	DBCPU func() time.Duration
 }
 
 // AssignResult is what a run measured. "Assigned" is when the change
@@ -44,6 +54,8 @@ type AssignResult struct {
 	FreedCalled Latencies     // the solve's UpdateConversation call → next assigned
 	Drained     int           // backlog assigned in the drain phase
 	DrainTime   time.Duration // from the first agent Available to the last assignment
+	DrainCPU    time.Duration // CPU time over DrainTime (when AssignConfig.CPU is set)
+	DrainDBCPU  time.Duration // the database server's over DrainTime (AssignConfig.DBCPU)
 }
 
 // Fprint writes a human-readable report.
@@ -56,6 +68,10 @@ func (r *AssignResult) Fprint(w io.Writer) {
 	r.FreedCalled.Fprint(w, "  freed call→assigned")
 	fmt.Fprintf(w, "drain: %d assignments in %.2f s = %.0f assignments/s\n", r.Drained, r.DrainTime.Seconds(),
 		float64(r.Drained)/r.DrainTime.Seconds())
+	if r.DrainCPU > 0 && r.Drained > 0 {
+		fmt.Fprintf(w, "drain CPU (store and Assigner in this process): %.0f µs per assignment\n",
+			float64(r.DrainCPU.Microseconds())/float64(r.Drained))
+	}
 }
 
 // assignRun holds one benchmark's state.
@@ -147,12 +163,25 @@ func Assign(ctx context.Context, open AssignOpener, cfg AssignConfig) (*AssignRe
 	if stop, err = r.profile("drain"); err != nil {
 		return nil, err
 	}
+	var cpu0, db0 time.Duration
+	if cfg.CPU != nil {
+		cpu0 = cfg.CPU()
+	}
+	if cfg.DBCPU != nil {
+		db0 = cfg.DBCPU()
+	}
 	start := time.Now()
 	if err = r.setStatus(desk.StatusAvailable); err != nil {
 		return nil, err
 	}
 	r.waitAssigned(cfg.Conversations)
 	res.Drained, res.DrainTime = backlog, time.Since(start)
+	if cfg.CPU != nil {
+		res.DrainCPU = cfg.CPU() - cpu0
+	}
+	if cfg.DBCPU != nil {
+		res.DrainDBCPU = cfg.DBCPU() - db0
+	}
 	stop()
 
 	// Freed: everyone is full (Conversations = Agents × Capacity); a
@@ -208,19 +237,27 @@ func (r *assignRun) profile(phase string) (func(), error) {
 }
 
 func (r *assignRun) setup() error {
-	q := &desk.Queue{Name: "Bench", AutoAssign: true}
+	q := &desk.Queue{Name: "Bench" + r.suffix(" "), AutoAssign: true}
 	if err := r.store.CreateQueue(r.sys, q); err != nil {
 		return err
 	}
 	r.queue = q.ID
 	for i := range r.cfg.Agents {
-		a := &desk.Agent{Email: fmt.Sprintf("agent%04d@bench.example", i), Role: desk.RoleAgent, Capacity: r.cfg.Capacity, QueueIDs: []desk.ID{q.ID}}
+		a := &desk.Agent{Email: fmt.Sprintf("agent%04d%s@bench.example", i, r.suffix("-")), Role: desk.RoleAgent, Capacity: r.cfg.Capacity, QueueIDs: []desk.ID{q.ID}}
 		if err := r.store.CreateAgent(r.sys, a); err != nil {
 			return err
 		}
 		r.agents = append(r.agents, a.ID)
 	}
 	return nil
+}
+
+// suffix is sep and the run's ID, or nothing without one.
+func (r *assignRun) suffix(sep string) string {
+	if r.cfg.RunID == "" {
+		return ""
+	}
+	return sep + r.cfg.RunID
 }
 
 func (r *assignRun) setStatus(status string) error {
@@ -234,8 +271,14 @@ func (r *assignRun) setStatus(status string) error {
 
 func (r *assignRun) ingest(i int) error {
 	called := time.Now()
-	res, err := r.store.IngestMessage(r.sys, &desk.InboundMessage{Channel: desk.ChannelSMS, From: fmt.Sprintf("+1888%07d", i),
-		To: "bench", Text: "hello", ExternalID: fmt.Sprint("assign-", i), QueueID: r.queue})
+	from := fmt.Sprintf("+1888%07d", i)
+	if r.cfg.RunID != "" {
+		// An area code of this run's own: a customer of an earlier run
+		// would thread into their open conversation instead of waiting.
+		from = fmt.Sprintf("+1%03d%07d", 200+runHash(r.cfg.RunID)%700, i)
+	}
+	res, err := r.store.IngestMessage(r.sys, &desk.InboundMessage{Channel: desk.ChannelSMS, From: from,
+		To: "bench", Text: "hello", ExternalID: fmt.Sprint("assign-", r.cfg.RunID, i), QueueID: r.queue})
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,9 @@ type IngestConfig struct {
 	// ServerCPU, if set, reads the server's CPU time; the result then
 	// tells the CPU spent per message over the measured period.
 	ServerCPU func() (time.Duration, error)
+	// DBCPU, when set, reads the database server's CPU time spent for
+	// this server (see PostgresCPU).
+	DBCPU func() time.Duration
 	// Healthz measures GET /healthz of the same server with the same
 	// connections for this long after the run, as the machine's reference.
 	Healthz time.Duration
@@ -49,6 +52,8 @@ type IngestResult struct {
 	// ServerCPU is the server's CPU time over the measured period (zero
 	// when not read).
 	ServerCPU time.Duration
+	// DBCPU is the database server's CPU time over it (when read).
+	DBCPU time.Duration
 	// HealthzRate is GET /healthz per second of the same server after the
 	// run (zero when not measured).
 	HealthzRate float64
@@ -135,9 +140,12 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 
 	sleep(ctx, cfg.Warmup)
 	errs.Store(0)
-	var cpu0, cpu1 time.Duration
+	var cpu0, cpu1, db0, db1 time.Duration
 	if cfg.ServerCPU != nil {
 		cpu0, _ = cfg.ServerCPU()
+	}
+	if cfg.DBCPU != nil {
+		db0 = cfg.DBCPU()
 	}
 	measuring.Store(true)
 	start := time.Now()
@@ -147,6 +155,9 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 	if cfg.ServerCPU != nil {
 		cpu1, _ = cfg.ServerCPU()
 	}
+	if cfg.DBCPU != nil {
+		db1 = cfg.DBCPU()
+	}
 	close(stop)
 	wg.Wait()
 
@@ -154,7 +165,7 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 	for _, s := range samples {
 		all = append(all, s...)
 	}
-	res := &IngestResult{Messages: len(all), Errors: int(errs.Load()), Elapsed: elapsed, Latency: Summarize(all), ServerCPU: cpu1 - cpu0}
+	res := &IngestResult{Messages: len(all), Errors: int(errs.Load()), Elapsed: elapsed, Latency: Summarize(all), ServerCPU: cpu1 - cpu0, DBCPU: db1 - db0}
 	if cfg.Healthz > 0 && ctx.Err() == nil {
 		res.HealthzRate = healthzRate(ctx, client, cfg.Target, cfg.Conns, cfg.Healthz)
 	}

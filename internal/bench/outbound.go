@@ -25,6 +25,9 @@ type OutboundConfig struct {
 	// ServerCPU, when set, reads the server's CPU time, to report its
 	// cost per reply.
 	ServerCPU func() (time.Duration, error)
+	// DBCPU, when set, reads the database server's CPU time spent for
+	// this server (see PostgresCPU).
+	DBCPU func() time.Duration
 }
 
 // OutboundResult is what an outbound run measured: latency from the API
@@ -37,6 +40,8 @@ type OutboundResult struct {
 	Latency   Latencies
 	// ServerCPU is the server's CPU time during the measured period.
 	ServerCPU time.Duration
+	// DBCPU is the database server's CPU time over it (when read).
+	DBCPU time.Duration
 }
 
 // Fprint writes a human-readable report.
@@ -106,23 +111,29 @@ func Outbound(ctx context.Context, cfg OutboundConfig) (*OutboundResult, error) 
 	}
 	sleep(ctx, cfg.Warmup)
 	errs.Store(0)
-	var cpu0 time.Duration
+	var cpu0, db0 time.Duration
 	if cfg.ServerCPU != nil {
 		cpu0, _ = cfg.ServerCPU()
+	}
+	if cfg.DBCPU != nil {
+		db0 = cfg.DBCPU()
 	}
 	measuring.Store(true)
 	begin := time.Now()
 	sleep(ctx, cfg.Duration)
 	measuring.Store(false)
 	elapsed := time.Since(begin)
-	var cpu1 time.Duration
+	var cpu1, db1 time.Duration
 	if cfg.ServerCPU != nil {
 		cpu1, _ = cfg.ServerCPU()
+	}
+	if cfg.DBCPU != nil {
+		db1 = cfg.DBCPU()
 	}
 	close(stop)
 	wg.Wait()
 
-	res := &OutboundResult{Errors: int(errs.Load()), Elapsed: elapsed, ServerCPU: cpu1 - cpu0}
+	res := &OutboundResult{Errors: int(errs.Load()), Elapsed: elapsed, ServerCPU: cpu1 - cpu0, DBCPU: db1 - db0}
 	var lat []time.Duration
 	deadline := time.Now().Add(15 * time.Second)
 	for _, ss := range samples {
@@ -152,8 +163,12 @@ func Outbound(ctx context.Context, cfg OutboundConfig) (*OutboundResult, error) 
 // returns the conversations' IDs.
 func openConversations(ctx context.Context, cfg OutboundConfig, ch *WhatsAppChannel) ([]string, error) {
 	var ids []string
+	// Customers of this run's own: on a store an earlier run wrote to, a
+	// message from one of its customers would reopen their conversation
+	// on that run's channel, whose provider is gone.
+	first := int64(runHash(cfg.RunID)%100000) * 1000
 	for i := 0; i < cfg.Conversations; i++ {
-		body := AppendWhatsAppText(nil, int64(i), cfg.RunID+"-open-"+strconv.Itoa(i), "Where is my order?")
+		body := AppendWhatsAppText(nil, first+int64(i), cfg.RunID+"-open-"+strconv.Itoa(i), "Where is my order?")
 		if err := do(ctx, http.DefaultClient, "POST", cfg.Target+ch.WebhookPath, "", body, SignWhatsApp(ch.Secret), nil); err != nil {
 			return nil, fmt.Errorf("open conversation: %w", err)
 		}

@@ -46,6 +46,7 @@ type ReadInfo struct {
 	Conversations []desk.ID // conversations the agent may open
 	Customers     []desk.ID // customers with several of them
 	Words         []string  // search mix: common and rare words, names
+	Rare          []string  // search-rare mix: rare words only (product codes, surnames)
 	Total         int       // conversations in the store (highest ID)
 }
 
@@ -194,6 +195,7 @@ func LoadReadInfo(ctx context.Context, db *sql.DB, search bool) (*ReadInfo, erro
 		info.Words = append(info.Words, "order", "delivery", "refund please", "thanks", "tracking number")
 		info.Words = append(info.Words, g.rare[:40]...)
 		info.Words = append(info.Words, "muller", "Jose Garcia", "deliv", "refu", "garc")
+		info.Rare = g.rare[:40]
 	}
 	return info, nil
 }
@@ -237,6 +239,7 @@ type ReadResult struct {
 	Latency  Latencies
 	ByLabel  map[string]Latencies
 	CPU      time.Duration // server CPU over the measured period
+	DBCPU    time.Duration // the database's (Server.DBCPU), when read
 	// Hits and Misses are the server's read cache lookups over the
 	// measured period (switchboard_read_cache_lookups_total); -1 if the
 	// server exports none.
@@ -320,8 +323,15 @@ func readMix(name string, info *ReadInfo) (readGen, error) {
 		return func(r *rand.Rand, st *workerState) (string, string) {
 			return "search", "/api/v1/search?q=" + url.QueryEscape(info.Words[r.IntN(len(info.Words))])
 		}, nil
+	case "search-rare":
+		if len(info.Rare) == 0 {
+			return nil, fmt.Errorf("bench read: the search-rare mix needs the search index (seed without --no-search)")
+		}
+		return func(r *rand.Rand, st *workerState) (string, string) {
+			return "search-rare", "/api/v1/search?q=" + url.QueryEscape(info.Rare[r.IntN(len(info.Rare))])
+		}, nil
 	}
-	return nil, fmt.Errorf("bench read: unknown mix %q (lists, history-by-name, conversation, customer, search)", name)
+	return nil, fmt.Errorf("bench read: unknown mix %q (lists, history-by-name, conversation, customer, search, search-rare)", name)
 }
 
 // Read measures /healthz, each mix, and /healthz again, and prints the
@@ -464,9 +474,12 @@ func runRead(ctx context.Context, client *http.Client, cfg ReadConfig, mix strin
 	}
 	sleep(ctx, cfg.Warmup)
 	errs.Store(0)
-	var cpu0 time.Duration
+	var cpu0, db0 time.Duration
 	if cfg.Server != nil {
 		cpu0, _ = cfg.Server.CPU()
+		if cfg.Server.DBCPU != nil {
+			db0 = cfg.Server.DBCPU()
+		}
 	}
 	hits0, misses0 := cacheLookups(ctx, client, cfg.Target)
 	measuring.Store(true)
@@ -478,6 +491,9 @@ func runRead(ctx context.Context, client *http.Client, cfg ReadConfig, mix strin
 	if cfg.Server != nil {
 		if cpu1, err := cfg.Server.CPU(); err == nil {
 			res.CPU = cpu1 - cpu0
+		}
+		if cfg.Server.DBCPU != nil {
+			res.DBCPU = cfg.Server.DBCPU() - db0
 		}
 	}
 	if hits1, misses1 := cacheLookups(ctx, client, cfg.Target); hits0 >= 0 && hits1 >= 0 {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +20,10 @@ import (
 type Server struct {
 	URL string
 	cmd *exec.Cmd
+	// DBCPU, when set, reads the CPU time the database server's
+	// processes serving this server have used (PostgreSQL's backends,
+	// see PostgresCPU); the read mixes report it per request.
+	DBCPU func() time.Duration
 }
 
 // StartServer runs `bin serve --addr 127.0.0.1:0` with extra args (e.g.
@@ -120,11 +125,40 @@ func (s *Server) status(field string) (int64, error) {
 	return 0, fmt.Errorf("bench: no %s for pid %d", field, s.cmd.Process.Pid)
 }
 
+// PostgresCPU returns a func that sums the CPU time of the PostgreSQL
+// backends whose application_name is name (the benchmark's server sets it
+// in its connection URL), read from /proc: PostgreSQL on the same machine.
+// A backend that exits between two readings takes its time with it.
+func PostgresCPU(ctx context.Context, db interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, name string) func() time.Duration {
+	return func() time.Duration {
+		rows, err := db.QueryContext(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1`, name)
+		if err != nil {
+			return 0
+		}
+		defer rows.Close()
+		var total time.Duration
+		for rows.Next() {
+			var pid int
+			if rows.Scan(&pid) == nil {
+				if d, err := procCPU(pid); err == nil {
+					total += d
+				}
+			}
+		}
+		return total
+	}
+}
+
 // CPU returns the CPU time (user + system) the server process has used so
 // far (Linux). Per message it is a cost measure that other processes'
 // load on a shared machine hardly disturbs, unlike throughput.
-func (s *Server) CPU() (time.Duration, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+func (s *Server) CPU() (time.Duration, error) { return procCPU(s.cmd.Process.Pid) }
+
+// procCPU is a process's CPU time (user + system) from /proc (Linux).
+func procCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, err
 	}
@@ -134,7 +168,7 @@ func (s *Server) CPU() (time.Duration, error) {
 	i := bytes.LastIndexByte(b, ')')
 	f := strings.Fields(string(b[i+1:]))
 	if len(f) < 13 {
-		return 0, fmt.Errorf("bench: short /proc/%d/stat", s.cmd.Process.Pid)
+		return 0, fmt.Errorf("bench: short /proc/%d/stat", pid)
 	}
 	var ut, st int64
 	fmt.Sscan(f[11], &ut)
