@@ -254,17 +254,7 @@ func growthServer(ctx context.Context, o growthOpts, base bench.GrowthRow, info 
 	if err != nil {
 		return nil, err
 	}
-	// The server's start-up work (retention, SLA, report backfills) reads
-	// the history: wait until it is idle.
-	settle := time.Now()
-	for time.Since(settle) < 3*time.Minute {
-		c0, _ := srv.CPU()
-		time.Sleep(time.Second)
-		if c1, _ := srv.CPU(); c1-c0 < 50*time.Millisecond {
-			break
-		}
-	}
-	fmt.Fprintf(stdout, "server idle after %s\n", time.Since(settle).Round(time.Second))
+	fmt.Fprintf(stdout, "server idle after %s\n", srv.WaitIdle(3*time.Minute).Round(time.Second))
 	var rows []bench.GrowthRow
 	emit := func(r bench.GrowthRow) {
 		r.RSS, _ = srv.RSS()

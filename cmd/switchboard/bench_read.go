@@ -133,18 +133,7 @@ func runBenchRead(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	cfg.Target, cfg.Server = srv.URL, srv
-	// The server's start-up work (retention, SLA and report backfills)
-	// reads the whole history: wait until it is idle, or it is counted in
-	// the first mix's CPU per request.
-	settle := time.Now()
-	for time.Since(settle) < 2*time.Minute {
-		c0, _ := srv.CPU()
-		time.Sleep(time.Second)
-		if c1, _ := srv.CPU(); c1-c0 < 50*time.Millisecond {
-			break
-		}
-	}
-	fmt.Fprintf(stdout, "server idle after %s\n", time.Since(settle).Round(time.Second))
+	fmt.Fprintf(stdout, "server idle after %s\n", srv.WaitIdle(2*time.Minute).Round(time.Second))
 	for _, n := range connList {
 		cfg.Conns = n
 		fmt.Fprintf(stdout, "\n%d connections, %s per mix after %s warm-up (server %s)\n", n, cfg.Duration, cfg.Warmup, serverBin)

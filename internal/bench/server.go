@@ -156,6 +156,22 @@ func PostgresCPU(ctx context.Context, db interface {
 // load on a shared machine hardly disturbs, unlike throughput.
 func (s *Server) CPU() (time.Duration, error) { return procCPU(s.cmd.Process.Pid) }
 
+// WaitIdle waits, at most max, until the server uses less than 50 ms of
+// CPU in a second: its start-up work (retention, SLA and report
+// backfills) reads the whole history and would otherwise be counted in
+// the first measurement's CPU per request. It returns how long it waited.
+func (s *Server) WaitIdle(max time.Duration) time.Duration {
+	start := time.Now()
+	for time.Since(start) < max {
+		c0, _ := s.CPU()
+		time.Sleep(time.Second)
+		if c1, _ := s.CPU(); c1-c0 < 50*time.Millisecond {
+			break
+		}
+	}
+	return time.Since(start)
+}
+
 // procCPU is a process's CPU time (user + system) from /proc (Linux).
 func procCPU(pid int) (time.Duration, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))

@@ -35,15 +35,7 @@ func (g *groupSearch) collect(ctx context.Context, group string, cur searchCurso
 		if err != nil || len(ids) == 0 {
 			return false, oldest, err
 		}
-		cond, arg := g.s.dialect.Search.InIDs(idCol, ids)
-		var wh where
-		wh.add(cond, arg)
-		if restricted {
-			restrict(&wh, g.actor)
-		}
-		// Planned once and cached on PostgreSQL too: an ID list read through
-		// the primary key whatever the words (Args is for the match queries).
-		rows, err := g.s.rd.QueryContext(ctx, sel+wh.sql(), wh.args...)
+		rows, err := g.readIDs(ctx, restricted, sel, idCol, ids)
 		if err != nil {
 			return false, oldest, err
 		}
@@ -167,6 +159,20 @@ func (g *groupSearch) matchRange(ctx context.Context, group string, how Listing,
 // joins and JSON columns, only for the page shown: a common word ranks up
 // to candidateWindow × maxWindows candidates for a page of 20.
 
+// readIDs reads the records of ids through sel (SELECT ... FROM the
+// group's table and joins), the actor's access applied when restricted.
+// Planned once and cached on PostgreSQL too: an ID list read through the
+// primary key whatever the words (Args is for the match queries).
+func (g *groupSearch) readIDs(ctx context.Context, restricted bool, sel, idCol string, ids []int64) (*sql.Rows, error) {
+	cond, arg := g.s.dialect.Search.InIDs(idCol, ids)
+	var wh where
+	wh.add(cond, arg)
+	if restricted {
+		restrict(&wh, g.actor)
+	}
+	return g.s.rd.QueryContext(ctx, sel+wh.sql(), wh.args...)
+}
+
 // loadPage reads the records of a ranked page through sel (SELECT ... FROM
 // the group's table and joins), whose rows go to scan, and returns them in
 // the page's order. The actor's access applies again (restricted): a
@@ -177,13 +183,7 @@ func loadPage[T any](ctx context.Context, g *groupSearch, restricted bool, sel, 
 	if len(ids) == 0 {
 		return out, nil
 	}
-	cond, arg := g.s.dialect.Search.InIDs(idCol, ids)
-	var wh where
-	wh.add(cond, arg)
-	if restricted {
-		restrict(&wh, g.actor)
-	}
-	rows, err := g.s.rd.QueryContext(ctx, sel+wh.sql(), wh.args...)
+	rows, err := g.readIDs(ctx, restricted, sel, idCol, ids)
 	if err != nil {
 		return nil, err
 	}
