@@ -33,25 +33,13 @@ var noHists = report.EncodeHists(&[report.NumHists]report.Hist{})
 // (locking the row), the histograms read, merged and written back.
 // Cells left with nothing are deleted.
 func (s *Reports) applyReportDelta(ctx context.Context, tx *sql.Tx, d report.Delta) error {
-	var up strings.Builder
-	up.WriteString(`INSERT INTO report_rollup (dim, series_key, width, bucket, ` + qRollupCounts + `, hists)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-		ON CONFLICT (dim, series_key, width, bucket) DO UPDATE SET `)
-	for i, c := range strings.Split(qRollupCounts, ",") {
-		c = strings.TrimSpace(c)
-		if i > 0 {
-			up.WriteString(", ")
-		}
-		up.WriteString(c + " = report_rollup." + c + " + excluded." + c)
-	}
-	up.WriteString(` RETURNING ` + qRollupCounts + `, hists`)
 	for _, k := range d.Keys() {
 		c := d[k]
 		var cur report.Cell
 		var hists []byte
 		args := append([]any{k.Dim, k.Key, k.Width, k.Bucket}, countsArgs(&c.Counts)...)
 		args = append(args, noHists) // never empty: some copies read an empty blob as NULL
-		if err := tx.QueryRowContext(ctx, up.String(), args...).Scan(append(countsDest(&cur.Counts), &hists)...); err != nil {
+		if err := s.txRow(ctx, tx, qRollupAdd, args...).Scan(append(countsDest(&cur.Counts), &hists)...); err != nil {
 			return err
 		}
 		if err := cur.AddEncoded(hists); err != nil {
@@ -65,12 +53,11 @@ func (s *Reports) applyReportDelta(ctx context.Context, tx *sql.Tx, d report.Del
 			continue
 		}
 		cur.Add(&report.Cell{Hists: c.Hists})
-		where := ` WHERE dim = $1 AND series_key = $2 AND width = $3 AND bucket = $4`
 		var err error
 		if cur.Empty() {
-			_, err = tx.ExecContext(ctx, `DELETE FROM report_rollup`+where, k.Dim, k.Key, k.Width, k.Bucket)
+			_, err = s.txExec(ctx, tx, qRollupDelete, k.Dim, k.Key, k.Width, k.Bucket)
 		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE report_rollup SET hists = $5`+where, k.Dim, k.Key, k.Width, k.Bucket, report.EncodeHists(&cur.Hists))
+			_, err = s.txExec(ctx, tx, qRollupSetHists, k.Dim, k.Key, k.Width, k.Bucket, report.EncodeHists(&cur.Hists))
 		}
 		if err != nil {
 			return err
@@ -224,3 +211,28 @@ func (s *Reports) RollUpReportFacts(ctx context.Context, n int) (int, error) {
 	})
 	return done, err
 }
+
+// qRollupAdd adds a delta's counts to a cell (creating it) and returns the
+// cell's counts and histograms; qRollupDelete and qRollupSetHists finish
+// the cell. Prepared on the writer (reportWrites).
+var qRollupAdd = func() string {
+	var up strings.Builder
+	up.WriteString(`INSERT INTO report_rollup (dim, series_key, width, bucket, ` + qRollupCounts + `, hists)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+		ON CONFLICT (dim, series_key, width, bucket) DO UPDATE SET `)
+	for i, c := range strings.Split(qRollupCounts, ",") {
+		c = strings.TrimSpace(c)
+		if i > 0 {
+			up.WriteString(", ")
+		}
+		up.WriteString(c + " = report_rollup." + c + " + excluded." + c)
+	}
+	up.WriteString(` RETURNING ` + qRollupCounts + `, hists`)
+	return up.String()
+}()
+
+const (
+	qRollupCell     = ` WHERE dim = $1 AND series_key = $2 AND width = $3 AND bucket = $4`
+	qRollupDelete   = `DELETE FROM report_rollup` + qRollupCell
+	qRollupSetHists = `UPDATE report_rollup SET hists = $5` + qRollupCell
+)

@@ -66,7 +66,7 @@ func (c *stmtCache) close() {
 // prepareWriter prepares the hot write statements on the writer pool up
 // front, before any transaction can hold its connection.
 func (s *core) prepareWriter(ctx context.Context) error {
-	all := append(append(append([]string{}, hotWrites...), autoAssignWrites...), s.dialect.AfterWrite...)
+	all := append(append(append(append([]string{}, hotWrites...), autoAssignWrites...), reportWrites(&s.dialect)...), s.dialect.AfterWrite...)
 	s.wstmts = make(map[string]*sql.Stmt, len(all))
 	for _, q := range all {
 		st, err := s.w.PrepareContext(ctx, q)
