@@ -70,11 +70,3 @@ func (c *Channel) Capabilities() desk.Capabilities { return desk.CapabilitiesOf(
 func (c *Channel) HandleWebhook(context.Context, *desk.WebhookRequest) (*desk.WebhookResult, error) {
 	return nil, desk.Errorf(desk.ENOTFOUND, "email channels receive mail over SMTP, not webhooks")
 }
-
-// domainOf returns the domain part of an address.
-func domainOf(addr string) string {
-	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
-		return addr[i+1:]
-	}
-	return "switchboard.invalid"
-}

@@ -22,7 +22,7 @@ import (
 // result's external ID. A 5xx answer from the relay is permanent
 // (EINVALID); network failures and 4xx are retried by the outbox.
 func (c *Channel) Send(ctx context.Context, m *desk.OutboundMessage) (*desk.SendResult, error) {
-	id := strings.ToLower(m.IdempotencyKey) + "@" + domainOf(c.from)
+	id := desk.EmailMessageID(m.IdempotencyKey, c.from)
 	raw, err := c.compose(ctx, m, id)
 	if err != nil {
 		return nil, err

@@ -18,9 +18,14 @@ const maxReferences = 10
 // oldest first) from the conversation, so mail clients thread the reply
 // (H1). Message-IDs are the email messages' external IDs.
 func (s *Conversations) emailThreadTx(ctx context.Context, tx *sql.Tx, m *desk.Message) error {
-	rows, err := tx.QueryContext(ctx, `SELECT external_id, direction FROM messages
-		WHERE conversation_id = $1 AND channel = $2 AND external_id IS NOT NULL AND external_id <> ''
-		ORDER BY id DESC LIMIT `+itoa(maxReferences), int64(m.ConversationID), desk.ChannelEmail)
+	// An email of ours still in the outbox has no external ID yet (it is
+	// recorded with the send's outcome), but its Message-ID is known: a
+	// reply written in that instant is threaded to it all the same.
+	rows, err := tx.QueryContext(ctx, `SELECT m.external_id, m.direction, o.idempotency_key, ch.sender FROM messages m
+		LEFT JOIN outbox o ON o.message_id = m.id AND o.state NOT IN ('sent', 'failed') LEFT JOIN channels ch ON ch.id = o.channel_id
+		WHERE m.conversation_id = $1 AND m.channel = $2
+		AND ((m.external_id IS NOT NULL AND m.external_id <> '') OR ch.kind = $2)
+		ORDER BY m.id DESC LIMIT `+itoa(maxReferences), int64(m.ConversationID), desk.ChannelEmail)
 	if err != nil {
 		return err
 	}
@@ -28,9 +33,14 @@ func (s *Conversations) emailThreadTx(ctx context.Context, tx *sql.Tx, m *desk.M
 	var refs []string
 	inReplyTo := ""
 	for rows.Next() {
-		var id, dir string
-		if err := rows.Scan(&id, &dir); err != nil {
+		var ext, key, sender sql.NullString
+		var dir string
+		if err := rows.Scan(&ext, &dir, &key, &sender); err != nil {
 			return err
+		}
+		id := ext.String
+		if id == "" {
+			id = desk.EmailMessageID(key.String, sender.String)
 		}
 		refs = append(refs, id)
 		if inReplyTo == "" && dir == desk.DirectionIn {

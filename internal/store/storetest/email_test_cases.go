@@ -51,7 +51,23 @@ func testEmailThreading(t *testing.T, open Opener) {
 	if m := jobs[0].Message; m.InReplyTo != "a1@example.com" || strings.Join(m.References, " ") != "a1@example.com" || m.Subject != "Re: Order 1042" {
 		t.Fatalf("outbound email job %+v", m)
 	}
-	if err := cs.FinishSendJobs(f.sys, []desk.SendOutcome{{JobID: jobs[0].ID, MessageID: reply.ID, Result: desk.SendSent, ExternalID: "sb-1@shop.test"}}); err != nil {
+	// A second reply written while the first is still being sent (its
+	// Message-ID not recorded yet) is threaded to it: the store knows the
+	// ID the email channel will give it.
+	second := &desk.Message{ConversationID: first.Conversation.ID, Text: "And a tracking number.", Send: &desk.SendRequest{ChannelID: em.ID, Subject: "Re: Order 1042"}}
+	if err := f.s.CreateMessage(f.as(a), second); err != nil {
+		t.Fatal(err)
+	}
+	jobs2, err := cs.ClaimSendJobs(f.sys, 10, time.Minute)
+	if err != nil || len(jobs2) != 1 {
+		t.Fatalf("claim the second: %d, %v", len(jobs2), err)
+	}
+	pending := desk.EmailMessageID(jobs[0].Message.IdempotencyKey, "support@shop.test")
+	if m := jobs2[0].Message; m.InReplyTo != "a1@example.com" || strings.Join(m.References, " ") != "a1@example.com "+pending {
+		t.Fatalf("reply written while the first is sending: In-Reply-To %q References %q, want a1@example.com and [a1@example.com %s]", m.InReplyTo, m.References, pending)
+	}
+	if err := cs.FinishSendJobs(f.sys, []desk.SendOutcome{{JobID: jobs[0].ID, MessageID: reply.ID, Result: desk.SendSent, ExternalID: "sb-1@shop.test"},
+		{JobID: jobs2[0].ID, MessageID: second.ID, Result: desk.SendSent, ExternalID: "sb-2@shop.test"}}); err != nil {
 		t.Fatal(err)
 	}
 	colleague := ingest("bob@example.com", "b1@example.com", "Re: Order 1042", "a1@example.com", "sb-1@shop.test")
