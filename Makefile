@@ -39,11 +39,7 @@ test-go:
 FUZZTIME ?= 3s
 FUZZ_TARGETS := ./internal/phone:FuzzKey ./internal/store/sqlite:FuzzSameNumberSameCustomer ./internal/desk:FuzzNormalizeAddress ./internal/desk:FuzzTemplateRender ./internal/http:FuzzInboundDecode ./internal/channel/whatsapp:FuzzWebhook ./internal/channel/twilio:FuzzWebhook ./internal/channel/viber:FuzzWebhook ./internal/channel/messenger:FuzzWebhook ./internal/channel/email:FuzzParse
 test-fuzz:
-	@for t in $(FUZZ_TARGETS); do \
-	  pkg=$${t%%:*}; fn=$${t##*:}; \
-	  echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
-	  $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
-	done
+	@GO="$(GO)" FUZZTIME=$(FUZZTIME) scripts/fuzz.sh $(FUZZ_TARGETS)
 
 test-e2e: build
 	@if [ -f web/package.json ] && grep -q '"test:e2e"' web/package.json; then \
