@@ -101,13 +101,20 @@ func restrict(w *where, actor *desk.Actor) {
 	}
 }
 
+// visibleByID is the condition of conversation c being id and visible to
+// actor (its queue access).
+func visibleByID(actor *desk.Actor, id desk.ID) where {
+	var w where
+	w.add(`c.id = ?`, int64(id))
+	restrict(&w, actor)
+	return w
+}
+
 // findConversation reads one conversation as the actor may see it.
 func (s *Conversations) findConversation(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, actor *desk.Actor, id desk.ID) (*desk.Conversation, error) {
-	var w where
-	w.add(`c.id = ?`, int64(id))
-	restrict(&w, actor)
+	w := visibleByID(actor, id)
 	c, err := scanConversation(q.QueryRowContext(ctx, conversationSelect+conversationFrom+w.sql(), w.args...))
 	if isNoRows(err) {
 		return nil, notFound("conversation")

@@ -67,9 +67,7 @@ func (s *Conversations) FindConversationRow(ctx context.Context, id desk.ID) (*d
 	if err != nil {
 		return nil, err
 	}
-	var w where
-	w.add(`c.id = ?`, int64(id))
-	restrict(&w, actor)
+	w := visibleByID(actor, id)
 	var version, created int64
 	err = s.rd.QueryRowContext(ctx, `SELECT c.row_version, c.created_at FROM conversations c`+w.sql(), w.args...).Scan(&version, &created)
 	if isNoRows(err) {

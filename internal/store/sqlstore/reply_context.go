@@ -32,9 +32,7 @@ func (s *Conversations) FindReplyContext(ctx context.Context, id desk.ID) (*desk
 	if err != nil {
 		return nil, err
 	}
-	var w where
-	w.add(`c.id = ?`, int64(id))
-	restrict(&w, actor)
+	w := visibleByID(actor, id)
 	member := `FALSE`
 	if actor.AgentID != 0 {
 		w.args = append(w.args, int64(actor.AgentID))
