@@ -245,8 +245,9 @@ async function scenario(server: Server, customerBrowser: Browser, agentBrowser: 
     await shot(bobPage, 'call-transfer-picker')
     await bobDock.getByRole('button', { name: 'Transfer to Carol' }).click()
     transferredAt = Date.now()
-    assert((await carol.call('GET', '/me')).call_state === 'ringing', 'carol rings')
-    assert((await bob.call('GET', '/me')).call_state === 'wrap_up', 'bob wraps up')
+    // The click returns before the transfer's request does: wait for its effect.
+    await waitFor(async () => (await carol.call('GET', '/me')).call_state === 'ringing', 'carol rings')
+    await waitFor(async () => (await bob.call('GET', '/me')).call_state === 'wrap_up', 'bob wraps up')
     await bobDock.getByRole('form', { name: 'Wrap-up' }).waitFor()
     await carolDock.getByRole('button', { name: 'Answer' }).click()
     await carolDock.getByRole('status').filter({ hasText: 'In a call with' }).waitFor()
