@@ -229,71 +229,12 @@ func (s *Conversations) FindConversations(ctx context.Context, f desk.Conversati
 	if err := f.Validate(); err != nil {
 		return nil, "", err
 	}
-	var w where
-	restrictList(&w, actor)
-	switch f.View {
-	// The unary + keeps SQLite off conversations_assignee, whose entries
-	// for "nobody" or for an agent include every closed conversation: the
-	// open views read the partial indexes of open conversations (issue 22).
-	case desk.ViewMine:
-		w.add(`+c.assignee_id = ? AND c.status <> 'closed'`, int64(actor.AgentID))
-	case desk.ViewAll:
-		w.add(`c.status <> 'closed'`)
-	case desk.ViewUnassigned:
-		w.add(`+c.assignee_id IS NULL AND c.bot IS NULL AND c.status <> 'closed'`)
-	case desk.ViewBots:
-		w.add(`c.bot IS NOT NULL AND c.status <> 'closed'`)
-	case desk.ViewHistory:
-		w.add(`c.status = 'closed'`)
-	}
-	if f.Status != "" {
-		w.add(`c.status = ?`, f.Status)
-	}
-	if f.QueueID != nil {
-		w.add(`c.queue_id = ?`, int64(*f.QueueID))
-	}
-	if f.AssigneeID != nil {
-		w.add(`c.assignee_id = ?`, int64(*f.AssigneeID))
-	}
-	if f.CustomerID != nil {
-		w.add(`c.customer_id = ?`, int64(*f.CustomerID))
-	}
-	if f.Channel != "" {
-		w.add(`c.channel = ?`, f.Channel)
-	}
-	if f.Priority != "" {
-		w.add(`c.priority = ?`, f.Priority)
-	}
-	if f.Tag != "" {
-		w.add(`EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag = ?)`, strings.ToLower(f.Tag))
-	}
-	key, desc, numeric := sortKey(f.Sort)
-	if f.Cursor != "" {
-		var cur cursor
-		if err := cur.decode(f.Cursor); err != nil {
-			return nil, "", err
-		}
-		if _, isNum := cur.Key.(int64); isNum != numeric {
-			return nil, "", desk.FieldErrorf("cursor", "cursor does not belong to this sort order")
-		}
-		op := ">"
-		if desc {
-			op = "<"
-		}
-		w.add(`(`+key+` `+op+` ? OR (`+key+` = ? AND c.id `+op+` ?))`, cur.Key, cur.Key, cur.ID)
-	}
-	dir := " ASC"
-	if desc {
-		dir = " DESC"
+	page, args, numeric, err := listPage(actor, f)
+	if err != nil {
+		return nil, "", err
 	}
 	n := limit(f.Limit)
-	// The page is two steps (issue 22): its IDs, keys and row versions,
-	// reading only what the conditions and the key need; then the full
-	// rows (names, previews, JSON lists) of those the row cache does not
-	// hold at the version read — none when nothing on the page changed.
-	page := `SELECT c.id, ` + key + `, c.row_version, c.created_at` + listFrom + w.sql() +
-		` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + itoa(n+1)
-	rows, err := s.rd.QueryContext(ctx, page, w.args...)
+	rows, err := s.rd.QueryContext(ctx, page, args...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -347,6 +288,77 @@ func (s *Conversations) FindConversations(ctx context.Context, f desk.Conversati
 		next = cursor{Key: key, ID: int64(got[n-1].id)}.encode()
 	}
 	return out, next, nil
+}
+
+// listPage returns the statement of a list page (f validated): its IDs,
+// sort keys, row versions and created_at, one row more than the limit.
+// It reads only columns the list indexes hold (migration 420), so every
+// view and sort is read from its index alone (issue 22).
+func listPage(actor *desk.Actor, f desk.ConversationFilter) (page string, args []any, numeric bool, err error) {
+	var w where
+	restrictList(&w, actor)
+	switch f.View {
+	// The unary + keeps SQLite off conversations_assignee, whose entries
+	// for "nobody" or for an agent include every closed conversation: the
+	// open views read the partial indexes of open conversations (issue 22).
+	case desk.ViewMine:
+		w.add(`+c.assignee_id = ? AND c.status <> 'closed'`, int64(actor.AgentID))
+	case desk.ViewAll:
+		w.add(`c.status <> 'closed'`)
+	case desk.ViewUnassigned:
+		w.add(`+c.assignee_id IS NULL AND c.bot IS NULL AND c.status <> 'closed'`)
+	case desk.ViewBots:
+		w.add(`c.bot IS NOT NULL AND c.status <> 'closed'`)
+	case desk.ViewHistory:
+		w.add(`c.status = 'closed'`)
+	}
+	if f.Status != "" {
+		w.add(`c.status = ?`, f.Status)
+	}
+	if f.QueueID != nil {
+		w.add(`c.queue_id = ?`, int64(*f.QueueID))
+	}
+	if f.AssigneeID != nil {
+		w.add(`c.assignee_id = ?`, int64(*f.AssigneeID))
+	}
+	if f.CustomerID != nil {
+		w.add(`c.customer_id = ?`, int64(*f.CustomerID))
+	}
+	if f.Channel != "" {
+		w.add(`c.channel = ?`, f.Channel)
+	}
+	if f.Priority != "" {
+		w.add(`c.priority = ?`, f.Priority)
+	}
+	if f.Tag != "" {
+		w.add(`EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag = ?)`, strings.ToLower(f.Tag))
+	}
+	key, desc, numeric := sortKey(f.Sort)
+	if f.Cursor != "" {
+		var cur cursor
+		if err := cur.decode(f.Cursor); err != nil {
+			return "", nil, false, err
+		}
+		if _, isNum := cur.Key.(int64); isNum != numeric {
+			return "", nil, false, desk.FieldErrorf("cursor", "cursor does not belong to this sort order")
+		}
+		op := ">"
+		if desc {
+			op = "<"
+		}
+		w.add(`(`+key+` `+op+` ? OR (`+key+` = ? AND c.id `+op+` ?))`, cur.Key, cur.Key, cur.ID)
+	}
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	// The page is two steps (issue 22): its IDs, keys and row versions,
+	// reading only what the conditions and the key need; then the full
+	// rows (names, previews, JSON lists) of those the row cache does not
+	// hold at the version read — none when nothing on the page changed.
+	page = `SELECT c.id, ` + key + `, c.row_version, c.created_at` + listFrom + w.sql() +
+		` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + itoa(limit(f.Limit)+1)
+	return page, w.args, numeric, nil
 }
 
 // listRowsByID reads full list rows (names, previews) by ID, in one
