@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"io"
@@ -70,6 +71,7 @@ func runBenchRead(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 	var store *sqlstore.Store
 	var storeArgs []string
+	var dbCPU func() time.Duration
 	dialect := "sqlite"
 	var err error
 	if db != "" {
@@ -81,7 +83,16 @@ func runBenchRead(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if store, err = postgres.Open(ctx, u, desk.SystemClock{}); err != nil {
 			return err
 		}
-		storeArgs = []string{"--db", u}
+		// The server's connections name themselves, so the CPU of their
+		// backends is measured beside the server's (bench.PostgresCPU).
+		app := "switchboard-bench-read-" + schema
+		admin, err := sql.Open("pgx", db)
+		if err != nil {
+			return err
+		}
+		defer admin.Close()
+		dbCPU = bench.PostgresCPU(ctx, admin, app)
+		storeArgs = []string{"--db", u + "&application_name=" + app}
 	} else {
 		if data == "" && reuse {
 			return fmt.Errorf("--reuse needs --data (or --db)")
@@ -129,6 +140,7 @@ func runBenchRead(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer srv.Stop()
+	srv.DBCPU = dbCPU
 	if cfg.Token, err = bench.Login(ctx, srv.URL, bench.ReadAgentEmail, benchReadPassword); err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ var Open = []string{
 	"DeleteSession", "DeleteTwoFactor", "EndCall", "ExpireInactiveAgents", "FailedReplyConversation",
 	"FillPreviews", "FindAgentByEmail", "FindAgentByID", "FindAgents", "FindAttachmentByID",
 	"FindCalendarByID", "FindCalendars", "FindCallByID", "FindChannelSummaries", "FindConversationByID",
-	"FindConversationRow",
+	"FindConversationRow", "FindConversationRows",
 	"FindConversations", "FindConversationsWithoutReportFact", "FindConversationsWithoutSLA",
 	"FindCustomStatuses", "FindCustomerByContact", "FindCustomerByID", "FindCustomerConversations",
 	"FindCustomers", "FindDefaultQueue", "FindDraft", "FindEvents", "FindFormByID", "FindForms",

@@ -366,8 +366,13 @@ func Read(ctx context.Context, cfg ReadConfig, out io.Writer) ([]*ReadResult, er
 		if r.Hits >= 0 && r.Hits+r.Misses > 0 {
 			hits = fmt.Sprintf("%.1f %%", 100*float64(r.Hits)/float64(r.Hits+r.Misses))
 		}
-		fmt.Fprintf(out, "%-14s %9.0f %8.2f %8.2f %8.2f %7d %9s %6.3f %9s %7d\n", r.Mix, r.Rate(), ms(r.Latency.P50), ms(r.Latency.P95),
-			ms(r.Latency.P99), r.Errors, cpu, r.Rate()/health, hits, r.Writes)
+		db := ""
+		if r.Requests > 0 && r.DBCPU > 0 {
+			// The database's CPU beside the server's (PostgreSQL).
+			db = fmt.Sprintf("  db %.0f µs", float64(r.DBCPU.Microseconds())/float64(r.Requests))
+		}
+		fmt.Fprintf(out, "%-14s %9.0f %8.2f %8.2f %8.2f %7d %9s %6.3f %9s %7d%s\n", r.Mix, r.Rate(), ms(r.Latency.P50), ms(r.Latency.P95),
+			ms(r.Latency.P99), r.Errors, cpu, r.Rate()/health, hits, r.Writes, db)
 	}
 	for _, r := range results {
 		if r.FirstError != "" {

@@ -116,6 +116,10 @@ type PreviewFiller interface {
 	// FindConversationByID then FillPreviews read it), ENOTFOUND if
 	// missing or not visible; RowVersion is set.
 	FindConversationRow(ctx context.Context, id ID) (*Conversation, error)
+	// FindConversationRows is FindConversations for a caller that only
+	// reads the rows (renders them): they may be shared with the store's
+	// row cache, so the caller must not change them.
+	FindConversationRows(ctx context.Context, f ConversationFilter) ([]*Conversation, string, error)
 }
 
 // MessagePreview is the start of a conversation's newest message.

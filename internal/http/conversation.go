@@ -69,7 +69,7 @@ func (s *Server) handleConversationList(w http.ResponseWriter, r *http.Request) 
 	// The page is answered from the read cache while the database is
 	// unchanged; "mine" names the agent, whatever their access.
 	return s.writeCached(w, r, f.View == desk.ViewMine, func() (any, error) {
-		items, next, err := s.cfg.Store.FindConversations(r.Context(), f)
+		items, next, err := s.cfg.Store.FindConversationRows(r.Context(), f)
 		if err != nil {
 			return nil, err
 		}

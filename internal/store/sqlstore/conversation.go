@@ -222,6 +222,19 @@ func jsonList(l []string) string {
 
 // FindConversations lists one view (C6) with keyset pagination.
 func (s *Conversations) FindConversations(ctx context.Context, f desk.ConversationFilter) ([]*desk.Conversation, string, error) {
+	return s.findConversations(ctx, f, true)
+}
+
+// FindConversationRows is FindConversations whose rows may be the row
+// cache's own, not copies (desk.PreviewFiller): the list handler only
+// renders them, and a copy of every row was a quarter of the bytes a list
+// page allocated (issue 22).
+func (s *Conversations) FindConversationRows(ctx context.Context, f desk.ConversationFilter) ([]*desk.Conversation, string, error) {
+	return s.findConversations(ctx, f, false)
+}
+
+// findConversations lists a view; own asks for rows the caller owns.
+func (s *Conversations) findConversations(ctx context.Context, f desk.ConversationFilter, own bool) ([]*desk.Conversation, string, error) {
 	actor, err := desk.RequireActor(ctx)
 	if err != nil {
 		return nil, "", err
@@ -229,6 +242,72 @@ func (s *Conversations) FindConversations(ctx context.Context, f desk.Conversati
 	if err := f.Validate(); err != nil {
 		return nil, "", err
 	}
+	page, args, numeric, err := listPage(actor, f)
+	if err != nil {
+		return nil, "", err
+	}
+	n := limit(f.Limit)
+	rows, err := s.rd.QueryContext(ctx, page, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	got := make([]pageRow, 0, n+1)
+	var missing []desk.ID
+	for rows.Next() {
+		var r pageRow
+		var k sql.NullInt64 // closed_at of a closed conversation is always set
+		var keyDest any = &k
+		if !numeric {
+			keyDest = &r.str
+		}
+		if err := rows.Scan(&r.id, keyDest, &r.version, &r.created); err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		r.num = k.Int64
+		if r.c = s.listRows.get(r.id, r.version, r.created, own); r.c == nil {
+			missing = append(missing, r.id)
+		}
+		got = append(got, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	fetched, err := s.listRowsByID(ctx, missing)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*desk.Conversation, 0, len(got))
+	for i, r := range got {
+		if i == n {
+			break
+		}
+		if r.c == nil {
+			// Read after the page: at the page's version or newer. A row
+			// deleted in between is left out.
+			if r.c = fetched[r.id]; r.c == nil {
+				continue
+			}
+		}
+		out = append(out, r.c)
+	}
+	next := ""
+	if len(got) > n {
+		var key any = got[n-1].num
+		if !numeric {
+			key = got[n-1].str
+		}
+		next = cursor{Key: key, ID: int64(got[n-1].id)}.encode()
+	}
+	return out, next, nil
+}
+
+// listPage returns the statement of a list page (f validated): its IDs,
+// sort keys, row versions and created_at, one row more than the limit.
+// It reads only columns the list indexes hold (migration 420), so every
+// view and sort is read from its index alone (issue 22).
+func listPage(actor *desk.Actor, f desk.ConversationFilter) (page string, args []any, numeric bool, err error) {
 	var w where
 	restrictList(&w, actor)
 	switch f.View {
@@ -271,10 +350,10 @@ func (s *Conversations) FindConversations(ctx context.Context, f desk.Conversati
 	if f.Cursor != "" {
 		var cur cursor
 		if err := cur.decode(f.Cursor); err != nil {
-			return nil, "", err
+			return "", nil, false, err
 		}
 		if _, isNum := cur.Key.(int64); isNum != numeric {
-			return nil, "", desk.FieldErrorf("cursor", "cursor does not belong to this sort order")
+			return "", nil, false, desk.FieldErrorf("cursor", "cursor does not belong to this sort order")
 		}
 		op := ">"
 		if desc {
@@ -286,67 +365,13 @@ func (s *Conversations) FindConversations(ctx context.Context, f desk.Conversati
 	if desc {
 		dir = " DESC"
 	}
-	n := limit(f.Limit)
 	// The page is two steps (issue 22): its IDs, keys and row versions,
 	// reading only what the conditions and the key need; then the full
 	// rows (names, previews, JSON lists) of those the row cache does not
 	// hold at the version read — none when nothing on the page changed.
-	page := `SELECT c.id, ` + key + `, c.row_version, c.created_at` + listFrom + w.sql() +
-		` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + itoa(n+1)
-	rows, err := s.rd.QueryContext(ctx, page, w.args...)
-	if err != nil {
-		return nil, "", err
-	}
-	var got []pageRow
-	var missing []desk.ID
-	for rows.Next() {
-		var r pageRow
-		var k sql.NullInt64 // closed_at of a closed conversation is always set
-		var keyDest any = &k
-		if !numeric {
-			keyDest = &r.str
-		}
-		if err := rows.Scan(&r.id, keyDest, &r.version, &r.created); err != nil {
-			rows.Close()
-			return nil, "", err
-		}
-		r.num = k.Int64
-		if r.c = s.listRows.get(r.id, r.version, r.created); r.c == nil {
-			missing = append(missing, r.id)
-		}
-		got = append(got, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	fetched, err := s.listRowsByID(ctx, missing)
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]*desk.Conversation, 0, len(got))
-	for i, r := range got {
-		if i == n {
-			break
-		}
-		if r.c == nil {
-			// Read after the page: at the page's version or newer. A row
-			// deleted in between is left out.
-			if r.c = fetched[r.id]; r.c == nil {
-				continue
-			}
-		}
-		out = append(out, r.c)
-	}
-	next := ""
-	if len(got) > n {
-		var key any = got[n-1].num
-		if !numeric {
-			key = got[n-1].str
-		}
-		next = cursor{Key: key, ID: int64(got[n-1].id)}.encode()
-	}
-	return out, next, nil
+	page = `SELECT c.id, ` + key + `, c.row_version, c.created_at` + listFrom + w.sql() +
+		` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + itoa(limit(f.Limit)+1)
+	return page, w.args, numeric, nil
 }
 
 // listRowsByID reads full list rows (names, previews) by ID, in one

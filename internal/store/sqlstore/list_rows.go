@@ -24,14 +24,18 @@ type listRows struct {
 // listRowsMax bounds the cache; when full it starts afresh.
 const listRowsMax = 20000
 
-// get returns a copy of the row held for id at version and created (micros),
-// or nil.
-func (l *listRows) get(id desk.ID, version, created int64) *desk.Conversation {
+// get returns the row held for id at version and created (micros), or
+// nil: a copy if own, else the cached row itself, which nobody changes
+// (put keeps a copy of what it is given).
+func (l *listRows) get(id desk.ID, version, created int64, own bool) *desk.Conversation {
 	l.mu.Lock()
 	c := l.rows[id]
 	l.mu.Unlock()
 	if c == nil || c.RowVersion != version || micros(c.CreatedAt) != created {
 		return nil
+	}
+	if !own {
+		return c
 	}
 	return copyRow(c)
 }
@@ -75,7 +79,7 @@ func (s *Conversations) FindConversationRow(ctx context.Context, id desk.ID) (*d
 	} else if err != nil {
 		return nil, err
 	}
-	if c := s.listRows.get(id, version, created); c != nil {
+	if c := s.listRows.get(id, version, created, true); c != nil {
 		return c, nil
 	}
 	rows, err := s.listRowsByID(ctx, []desk.ID{id})

@@ -15,6 +15,9 @@ import (
 // equal the row read by ID (which no row cache serves), as must
 // FindConversationRow's. Every list is
 // read twice before each change, so the rows are cached when it happens.
+// FindConversationRows (rows shared with the cache) must list the same
+// rows as FindConversations, whose rows are the caller's own: a change
+// the caller makes to them must not reach the cache.
 func testListRowVersions(t *testing.T, open Opener) {
 	f := newSearchFixture(t, open)
 	sup := f.as(f.sup)
@@ -24,12 +27,23 @@ func testListRowVersions(t *testing.T, open Opener) {
 		rows := map[desk.ID]*desk.Conversation{}
 		for _, view := range []string{desk.ViewAll, desk.ViewHistory} {
 			for _, sort := range desk.ViewSorts[view] {
-				items, _, err := f.s.FindConversations(sup, desk.ConversationFilter{View: view, Sort: sort})
+				filter := desk.ConversationFilter{View: view, Sort: sort}
+				shared, next, err := f.s.FindConversationRows(sup, filter)
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, c := range items {
-					rows[c.ID] = c
+				items, next2, err := f.s.FindConversations(sup, filter)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := json.Marshal(shared)
+				want, _ := json.Marshal(items)
+				if string(got) != string(want) || next != next2 {
+					t.Fatalf("%s/%s: FindConversationRows\n%s\nFindConversations\n%s", view, sort, got, want)
+				}
+				for i, c := range items {
+					rows[c.ID] = shared[i]
+					c.Topic = "changed by the caller" // its own copy
 				}
 			}
 		}
