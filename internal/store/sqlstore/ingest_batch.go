@@ -69,14 +69,14 @@ func newIngestBatcher(s *Conversations) *ingestBatcher {
 // up (ctx done) after queueing gets ctx's error; its message may still be
 // stored, which a retry with the same external ID then reports as a
 // duplicate.
-func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
+func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage, display string) (*desk.IngestResult, error) {
 	var res *desk.IngestResult
 	tp := trace.Parent(ctx)
 	job := &ingestJob{inTx: func(ctx context.Context, tx *sql.Tx) (err error) {
-		res, err = b.s.ingestTx(ctx, tx, in)
+		res, err = b.s.ingestTx(ctx, tx, in, display)
 		return err
 	}, alone: func(ctx context.Context) (err error) {
-		res, err = b.s.ingestAlone(ctx, in)
+		res, err = b.s.ingestAlone(ctx, in, display)
 		return err
 	}, kick: func(k *assignKicks) {
 		if res.NewConversation && res.Conversation.Bot == "" {
