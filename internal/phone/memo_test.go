@@ -6,6 +6,21 @@ import "testing"
 // it is shown (one libphonenumber parse for both, issue 22), and that what
 // it remembers is what Display works out from the key alone.
 func TestKeyFillsDisplay(t *testing.T) {
+	// Not a valid number (555 is no area code): keyed and shown as
+	// written, remembered by keying too.
+	validMemo.m.Clear()
+	displayMemo.m.Clear()
+	key, err := Key("from", "+1 555 100 0123", Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := displayMemo.load(key); !ok || v.(string) != key {
+		t.Errorf("invalid number: remembered %v (%v), want %q", v, ok, key)
+	}
+	displayMemo.m.Clear()
+	if fresh := Display(key); fresh != key {
+		t.Errorf("invalid number: Display(%q) = %q", key, fresh)
+	}
 	for _, tc := range []struct {
 		in  string
 		ext bool

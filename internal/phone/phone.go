@@ -145,6 +145,12 @@ func valid(s, region string) (string, bool) {
 		if _, ok := displayMemo.load(r.key); !ok && num.GetExtension() == "" {
 			displayMemo.store(r.key, phonenumbers.Format(num, phonenumbers.INTERNATIONAL))
 		}
+	} else if region == "" && strings.HasPrefix(s, "+") {
+		// Not valid: international keys it as written, and Display, which
+		// parses the key the same way, shows it as written.
+		if _, ok := displayMemo.load(s); !ok {
+			displayMemo.store(s, s)
+		}
 	}
 	validMemo.store(mk, r)
 	return r.key, r.ok
