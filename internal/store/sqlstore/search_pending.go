@@ -9,7 +9,7 @@ import (
 // later one (Dialect.IndexEvery), so that a search finds every row
 // committed before it began, in this process or another. Nothing is
 // written when nothing waits.
-func (s *core) indexPending(ctx context.Context) error {
+func (s *SearchIndex) indexPending(ctx context.Context) error {
 	if len(s.dialect.AfterWrite) == 0 || s.dialect.Unindexed == "" {
 		return nil
 	}
