@@ -26,6 +26,9 @@ func TestSearchIndexMarks(t *testing.T) {
 	}
 	check := func(when string) {
 		t.Helper()
+		if err := s.IndexPending(ctx); err != nil {
+			t.Fatal(err)
+		}
 		for _, tb := range []string{"messages_fts", "customers_fts", "conversations_fts"} {
 			if _, err := s.DB().ExecContext(ctx, `INSERT INTO `+tb+`(`+tb+`, rank) VALUES ('integrity-check', 1)`); err != nil {
 				t.Fatalf("%s: %s: %v", when, tb, err)

@@ -117,11 +117,15 @@ func (s *Conversations) IngestMessage(ctx context.Context, in *desk.InboundMessa
 	}
 	ctx, span := trace.Start(ctx, "store.ingest")
 	defer span.End()
+	// How the sender's address is shown, should the message open a
+	// conversation: formatting a phone number is costly (libphonenumber),
+	// so it is done here, by each caller, not by the single writer.
+	display := displayAddress(in.Channel, in.From)
 	var res *desk.IngestResult
 	if len(s.lanes) > 0 {
-		res, err = s.lanes[laneOf(in, len(s.lanes))].ingest(ctx, in)
+		res, err = s.lanes[laneOf(in, len(s.lanes))].ingest(ctx, in, display)
 	} else {
-		res, err = s.ingestAlone(ctx, in)
+		res, err = s.ingestAlone(ctx, in, display)
 	}
 	if err != nil {
 		return nil, err
@@ -154,13 +158,13 @@ func (s *Conversations) publishIngest(res *desk.IngestResult, traceParent string
 // writers (PostgreSQL) a concurrent first message of the same customer, or a
 // concurrent repeat of the same external ID, loses on a unique index;
 // running again finds the winner's rows.
-func (s *Conversations) ingestAlone(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
+func (s *Conversations) ingestAlone(ctx context.Context, in *desk.InboundMessage, display string) (*desk.IngestResult, error) {
 	var res *desk.IngestResult
 	var err error
 	for attempt := 0; ; attempt++ {
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
 			var err error
-			res, err = s.ingestTx(ctx, tx, in)
+			res, err = s.ingestTx(ctx, tx, in, display)
 			return err
 		})
 		if err == nil || attempt == 3 || !s.retryable(err) {
@@ -173,8 +177,9 @@ func (s *Conversations) ingestAlone(ctx context.Context, in *desk.InboundMessage
 	return res, nil
 }
 
-// ingestTx does the work of IngestMessage inside tx.
-func (s *Conversations) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage) (*desk.IngestResult, error) {
+// ingestTx does the work of IngestMessage inside tx; display is how the
+// sender's address is shown (displayAddress).
+func (s *Conversations) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, display string) (*desk.IngestResult, error) {
 	var seen sql.NullInt64
 	cu, err := scanCustomer(s.txRow(ctx, tx, qIngestFindCustomer, in.Channel, in.From, in.ExternalID), &seen)
 	if isNoRows(err) {
@@ -276,7 +281,7 @@ func (s *Conversations) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.Inbou
 		}
 	}
 	if isNoRows(err) {
-		if c, err = s.openConversationTx(ctx, tx, in, cu, now); err != nil {
+		if c, err = s.openConversationTx(ctx, tx, in, cu, now, display); err != nil {
 			return nil, err
 		}
 		res.NewConversation = true
@@ -367,8 +372,9 @@ func (s *Conversations) ingestFilesTx(ctx context.Context, tx *sql.Tx, in *desk.
 
 // openConversationTx opens the conversation of a customer's first message
 // (or first after a close): open, normal priority, in the queue routing
-// chose or the Default queue, with a created event.
-func (s *Conversations) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, cu *desk.Customer, now time.Time) (*desk.Conversation, error) {
+// chose or the Default queue, with a created event. display is how the
+// sender's address is shown (displayAddress of in.From).
+func (s *Conversations) openConversationTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, cu *desk.Customer, now time.Time, display string) (*desk.Conversation, error) {
 	queueID := in.QueueID
 	if queueID == 0 {
 		queueID = s.defaultQueue
@@ -376,7 +382,7 @@ func (s *Conversations) openConversationTx(ctx context.Context, tx *sql.Tx, in *
 	c := &desk.Conversation{Channel: in.Channel, CustomerID: cu.ID, Status: desk.ConversationOpen, Priority: desk.PriorityNormal,
 		Tags: []string{}, CC: []string{}, BCC: []string{}, QueueID: queueID, ContactAddress: in.From, SenderAddress: in.To, Topic: topicOf(in.Subject), Subject: topicOf(in.Subject), CreatedAt: now, UpdatedAt: now,
 		LastMessageAt: &now, LastCustomerMessageAt: &now, CustomerName: cu.Name}
-	c.ContactDisplay = displayAddress(c.Channel, c.ContactAddress)
+	c.ContactDisplay = display
 	if c.CustomerName == "" {
 		c.CustomerName = c.ContactDisplay
 	}

@@ -69,14 +69,14 @@ func newIngestBatcher(s *Conversations) *ingestBatcher {
 // up (ctx done) after queueing gets ctx's error; its message may still be
 // stored, which a retry with the same external ID then reports as a
 // duplicate.
-func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
+func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage, display string) (*desk.IngestResult, error) {
 	var res *desk.IngestResult
 	tp := trace.Parent(ctx)
 	job := &ingestJob{inTx: func(ctx context.Context, tx *sql.Tx) (err error) {
-		res, err = b.s.ingestTx(ctx, tx, in)
+		res, err = b.s.ingestTx(ctx, tx, in, display)
 		return err
 	}, alone: func(ctx context.Context) (err error) {
-		res, err = b.s.ingestAlone(ctx, in)
+		res, err = b.s.ingestAlone(ctx, in, display)
 		return err
 	}, kick: func(k *assignKicks) {
 		if res.NewConversation && res.Conversation.Bot == "" {
@@ -139,16 +139,7 @@ func (b *ingestBatcher) run() {
 		case <-b.stop:
 			return
 		}
-	fill:
-		for len(batch) < maxIngestBatch {
-			select {
-			case job := <-b.queue:
-				batch = append(batch, job)
-			default:
-				break fill
-			}
-		}
-		b.write(batch)
+		batch = b.write(b.take(batch))
 		for _, job := range batch {
 			close(job.done)
 		}
@@ -157,22 +148,30 @@ func (b *ingestBatcher) run() {
 }
 
 // write stores a batch in one transaction, falling back to one transaction
-// per message when any of them fails, and publishes what committed. Where
-// inline assignment is on, the batch's transaction also assigns what its
-// messages left waiting, and those assignments are published after the
-// messages' own changes. Callers' contexts are not used: a caller giving
-// up must not abort its neighbours' writes.
-func (b *ingestBatcher) write(batch []*ingestJob) {
+// per message when any of them fails, and publishes what committed. Jobs
+// that queued while the batch's statements ran join it before the commit
+// (up to maxIngestBatch), so the commit, the log's write and the search
+// index's turn are shared by more messages without waiting for any; it
+// returns the batch so grown. Where inline assignment is on, the batch's
+// transaction also assigns what its messages left waiting, and those
+// assignments are published after the messages' own changes. Callers'
+// contexts are not used: a caller giving up must not abort its
+// neighbours' writes.
+func (b *ingestBatcher) write(batch []*ingestJob) []*ingestJob {
 	ctx := context.Background()
 	var assigned []desk.Change
 	err := b.s.inTx(ctx, func(tx *sql.Tx) error {
 		var k assignKicks
-		for _, job := range batch {
+		for i := 0; i < len(batch); i++ {
+			job := batch[i]
 			if err := job.inTx(ctx, tx); err != nil {
 				return err
 			}
 			if job.kick != nil {
 				job.kick(&k)
+			}
+			if i == len(batch)-1 {
+				batch = b.take(batch)
 			}
 		}
 		actx := ctx
@@ -200,16 +199,31 @@ func (b *ingestBatcher) write(batch []*ingestJob) {
 			}
 		}
 		b.s.publish(assigned...)
-		return
+		return batch
 	} else if len(batch) == 1 && !b.s.retryable(err) {
 		batch[0].err = err
-		return
+		return batch
 	}
 	for _, job := range batch {
 		if job.err = job.alone(ctx); job.err == nil && job.after != nil {
 			job.after()
 		}
 	}
+	return batch
+}
+
+// take appends to batch the jobs queued now, without waiting, up to
+// maxIngestBatch.
+func (b *ingestBatcher) take(batch []*ingestJob) []*ingestJob {
+	for len(batch) < maxIngestBatch {
+		select {
+		case job := <-b.queue:
+			batch = append(batch, job)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 // laneOf picks the lane of a message by its sender contact.

@@ -85,8 +85,13 @@ func (s *Reports) computeReportFact(ctx context.Context, id desk.ID) (*desk.Repo
 	var assignee, surveySent, rating sql.NullInt64
 	var tags string
 	var mergedInto sql.NullInt64
-	err := s.rd.QueryRowContext(ctx, `SELECT queue_id, channel, assignee_id, created_at, survey_sent_at, survey_rating, tags, merged_into_id
-		FROM conversations WHERE id = $1`, int64(id)).Scan(&f.QueueID, &f.Channel, &assignee, &created, &surveySent, &rating, &tags, &mergedInto)
+	var breached sql.NullBool
+	// The conversation with its SLA outcome (none: no policy applied), in
+	// one statement: the recorder refreshes every new conversation.
+	err := s.rd.QueryRowContext(ctx, `SELECT queue_id, channel, assignee_id, created_at, survey_sent_at, survey_rating, tags, merged_into_id,
+		(SELECT first_response_breached OR next_response_breached OR resolution_breached FROM conversation_sla
+			WHERE conversation_id = conversations.id AND policy_id <> 0)
+		FROM conversations WHERE id = $1`, int64(id)).Scan(&f.QueueID, &f.Channel, &assignee, &created, &surveySent, &rating, &tags, &mergedInto, &breached)
 	if isNoRows(err) {
 		return nil, nil // gone (erased): its fact went with it
 	} else if err != nil {
@@ -107,33 +112,43 @@ func (s *Reports) computeReportFact(ctx context.Context, id desk.ID) (*desk.Repo
 		r := int(rating.Int64)
 		f.SurveyRating = &r
 	}
-	cal := sla.Always()
-	if bc, err := scanCalendar(s.rd.QueryRowContext(ctx, `SELECT c.id, c.name, c.time_zone, c.hours, c.holidays, c.created_at
-		FROM business_calendars c JOIN queue_calendars q ON q.calendar_id = c.id WHERE q.queue_id = $1`, int64(f.QueueID))); err == nil {
-		if c, err := sla.Compile(bc); err == nil {
-			cal = c
+	f.SLAApplied, f.SLABreached = breached.Valid, breached.Bool
+	// The queue's business calendar, read only for a conversation that
+	// has a reply or a resolution to measure (a new one has neither).
+	var cal *sla.Calendar
+	calendar := func() (*sla.Calendar, error) {
+		if cal != nil {
+			return cal, nil
 		}
-	} else if !isNoRows(err) {
-		return nil, err
+		cal = sla.Always()
+		if bc, err := scanCalendar(s.rd.QueryRowContext(ctx, `SELECT c.id, c.name, c.time_zone, c.hours, c.holidays, c.created_at
+			FROM business_calendars c JOIN queue_calendars q ON q.calendar_id = c.id WHERE q.queue_id = $1`, int64(f.QueueID))); err == nil {
+			if c, err := sla.Compile(bc); err == nil {
+				cal = c
+			}
+		} else if !isNoRows(err) {
+			return nil, err
+		}
+		return cal, nil
 	}
 	// The first agent reply, and the author of the last one.
 	var first, lastAuthor sql.NullInt64
-	if err := s.rd.QueryRowContext(ctx, `SELECT min(created_at) FROM messages WHERE conversation_id = $1 AND kind = 'message'
-		AND direction = 'out' AND author_id IS NOT NULL`, int64(id)).Scan(&first); err != nil {
+	if err := s.rd.QueryRowContext(ctx, `SELECT (SELECT min(created_at) FROM messages WHERE conversation_id = $1 AND kind = 'message'
+		AND direction = 'out' AND author_id IS NOT NULL), (SELECT author_id FROM messages WHERE conversation_id = $1 AND kind = 'message'
+		AND direction = 'out' AND author_id IS NOT NULL ORDER BY id DESC LIMIT 1)`, int64(id)).Scan(&first, &lastAuthor); err != nil {
 		return nil, err
 	}
 	if f.AgentID == nil {
-		err := s.rd.QueryRowContext(ctx, `SELECT author_id FROM messages WHERE conversation_id = $1 AND kind = 'message'
-			AND direction = 'out' AND author_id IS NOT NULL ORDER BY id DESC LIMIT 1`, int64(id)).Scan(&lastAuthor)
-		if err != nil && !isNoRows(err) {
-			return nil, err
-		}
 		f.AgentID = nullID(lastAuthor)
 	}
 	if first.Valid {
 		at := fromMicros(first.Int64)
 		f.FirstReplyAt = &at
-		d, b := at.Sub(f.CreatedAt), cal.Between(f.CreatedAt, at)
+		c, err := calendar()
+		if err != nil {
+			return nil, err
+		}
+		d, b := at.Sub(f.CreatedAt), c.Between(f.CreatedAt, at)
 		f.FirstResponse, f.FirstResponseBusiness = &d, &b
 	}
 	// Solves, reopens and the first assignment, from the timeline.
@@ -174,20 +189,16 @@ func (s *Reports) computeReportFact(ctx context.Context, id desk.ID) (*desk.Repo
 		return nil, err
 	}
 	if f.ResolvedAt != nil {
-		d, b := f.ResolvedAt.Sub(f.CreatedAt), cal.Between(f.CreatedAt, *f.ResolvedAt)
+		c, err := calendar()
+		if err != nil {
+			return nil, err
+		}
+		d, b := f.ResolvedAt.Sub(f.CreatedAt), c.Between(f.CreatedAt, *f.ResolvedAt)
 		f.Resolution, f.ResolutionBusiness = &d, &b
 		if firstAssigned != nil {
 			h := f.ResolvedAt.Sub(*firstAssigned)
 			f.Handle = &h
 		}
-	}
-	var fr, nr, res bool
-	err = s.rd.QueryRowContext(ctx, `SELECT first_response_breached, next_response_breached, resolution_breached FROM conversation_sla
-		WHERE conversation_id = $1 AND policy_id <> 0`, int64(id)).Scan(&fr, &nr, &res)
-	if err == nil {
-		f.SLAApplied, f.SLABreached = true, fr || nr || res
-	} else if !isNoRows(err) {
-		return nil, err
 	}
 	return f, nil
 }

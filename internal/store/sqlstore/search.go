@@ -197,6 +197,9 @@ func (s *SearchIndex) search(ctx context.Context, actor *desk.Actor, q desk.Sear
 	if pq.Empty() {
 		return res, nil
 	}
+	if err := s.indexPending(ctx); err != nil {
+		return nil, err
+	}
 	gs := groupSearch{s: s, actor: actor, q: pq, expr: s.dialect.Search.Expr(pq), n: min(limit(q.Limit), wantVisible)}
 	at := func(group string) searchCursor {
 		if cur.Group == group {
