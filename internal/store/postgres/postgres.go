@@ -51,7 +51,7 @@ func OpenWith(ctx context.Context, url string, clock desk.Clock, opts sqlstore.O
 	}
 	stats := startStatsKeeper(db)
 	s, err := sqlstore.New(ctx, db, db, sqlstore.Dialect{Name: "postgres",
-		IsUniqueViolation: isUniqueViolation, IsTransient: isTransient, IngestLanes: ingestLanes, RowLocks: true, WritableCTE: true, Arrays: true,
+		IsUniqueViolation: isUniqueViolation, IsTransient: isTransient, IngestLanes: ingestLanes, RowLocks: true, WritableCTE: true, Arrays: true, PendingMinute: true,
 		LockQueue: `SELECT pg_advisory_xact_lock(1936942445, ($1 % 2147483647)::int)`, Search: &tsSearch{}, Close: stats.close}, clock, opts)
 	if err != nil {
 		stats.close()

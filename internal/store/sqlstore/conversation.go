@@ -268,6 +268,10 @@ func (s *Conversations) FindConversations(ctx context.Context, f desk.Conversati
 		w.add(`EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag = ?)`, strings.ToLower(f.Tag))
 	}
 	key, desc, numeric := sortKey(f.Sort)
+	// Where the pending key's minute is indexed instead of the key, the
+	// page walks that index and sorts each minute by the key: the same
+	// order, the minute never decreasing as the key grows.
+	byMinute := s.dialect.PendingMinute && key == pendingKey
 	if f.Cursor != "" {
 		var cur cursor
 		if err := cur.decode(f.Cursor); err != nil {
@@ -281,10 +285,17 @@ func (s *Conversations) FindConversations(ctx context.Context, f desk.Conversati
 			op = "<"
 		}
 		w.add(`(`+key+` `+op+` ? OR (`+key+` = ? AND c.id `+op+` ?))`, cur.Key, cur.Key, cur.ID)
+		if byMinute {
+			w.add(`c.pending_minute `+op+`= ?`, pendingMinute(cur.Key.(int64)))
+		}
 	}
 	dir := " ASC"
 	if desc {
 		dir = " DESC"
+	}
+	order := key + dir + `, c.id` + dir
+	if byMinute {
+		order = `c.pending_minute` + dir + `, ` + order
 	}
 	n := limit(f.Limit)
 	// The page is two steps (issue 22): its IDs, keys and row versions,
@@ -292,7 +303,7 @@ func (s *Conversations) FindConversations(ctx context.Context, f desk.Conversati
 	// rows (names, previews, JSON lists) of those the row cache does not
 	// hold at the version read — none when nothing on the page changed.
 	page := `SELECT c.id, ` + key + `, c.row_version, c.created_at` + listFrom + w.sql() +
-		` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + itoa(n+1)
+		` ORDER BY ` + order + ` LIMIT ` + itoa(n+1)
 	rows, err := s.rd.QueryContext(ctx, page, w.args...)
 	if err != nil {
 		return nil, "", err
@@ -397,12 +408,21 @@ type pageRow struct {
 	c                *desk.Conversation
 }
 
+// pendingKey is the pending sorts' key: the last message's time, else the
+// conversation's opening.
+const pendingKey = `COALESCE(c.last_message_at, c.created_at)`
+
+// pendingMinute is the minute of a pending key (microseconds), as
+// migration 400 of PostgreSQL stores it: divided toward zero, as SQL
+// divides integers.
+func pendingMinute(key int64) int64 { return key / 60000000 }
+
 // sortKey returns the SQL key of a sort order, its direction and whether
 // the key is numeric.
 func sortKey(sort string) (key string, desc, numeric bool) {
 	switch sort {
 	case desk.SortLatestPending:
-		return `COALESCE(c.last_message_at, c.created_at)`, true, true
+		return pendingKey, true, true
 	case desk.SortStatus:
 		return `c.status`, false, false
 	case desk.SortCustomer:
@@ -417,5 +437,5 @@ func sortKey(sort string) (key string, desc, numeric bool) {
 	case desk.SortLatestClosed:
 		return `c.closed_at`, true, true
 	}
-	return `COALESCE(c.last_message_at, c.created_at)`, false, true
+	return pendingKey, false, true
 }
