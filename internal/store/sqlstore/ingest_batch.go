@@ -49,8 +49,13 @@ type ingestBatcher struct {
 type ingestJob struct {
 	inTx  func(ctx context.Context, tx *sql.Tx) error
 	alone func(ctx context.Context) error
-	kick  func(k *assignKicks)
-	after func()
+	// single, if set, writes the job without a transaction of the
+	// batcher's when it is alone in its batch (one statement, atomic by
+	// itself); it returns false, having written nothing, when the job
+	// needs the transaction after all.
+	single func(ctx context.Context) (bool, error)
+	kick   func(k *assignKicks)
+	after  func()
 	// trace is the traceparent of the write's span: the batch's inline
 	// assignment joins the trace of the first job that has one.
 	trace string
@@ -78,6 +83,12 @@ func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage) (*d
 	}, alone: func(ctx context.Context) (err error) {
 		res, err = b.s.ingestAlone(ctx, in)
 		return err
+	}, single: func(ctx context.Context) (bool, error) {
+		r, err := b.s.ingestThreadAlone(ctx, in)
+		if r != nil {
+			res = r
+		}
+		return r != nil, err
 	}, kick: func(k *assignKicks) {
 		if res.NewConversation && res.Conversation.Bot == "" {
 			k.waiting(res.Conversation.QueueID)
@@ -164,6 +175,16 @@ func (b *ingestBatcher) run() {
 // up must not abort its neighbours' writes.
 func (b *ingestBatcher) write(batch []*ingestJob) {
 	ctx := context.Background()
+	if len(batch) == 1 && batch[0].single != nil {
+		// A statement that failed wrote nothing: the transaction's path
+		// then runs and meets the failure as it would have.
+		if done, err := batch[0].single(ctx); err == nil && done {
+			if batch[0].after != nil {
+				batch[0].after()
+			}
+			return
+		}
+	}
 	var assigned []desk.Change
 	err := b.s.inTx(ctx, func(tx *sql.Tx) error {
 		var k assignKicks
