@@ -51,8 +51,8 @@ type ingestJob struct {
 	alone func(ctx context.Context) error
 	// single, if set, writes the job without a transaction of the
 	// batcher's when it is alone in its batch (one statement, atomic by
-	// itself); it returns false, having written nothing, when the job
-	// needs the transaction after all.
+	// itself); it returns false and no error, having written nothing,
+	// when the job needs the transaction after all.
 	single func(ctx context.Context) (bool, error)
 	kick   func(k *assignKicks)
 	after  func()
@@ -175,13 +175,26 @@ func (b *ingestBatcher) run() {
 // up must not abort its neighbours' writes.
 func (b *ingestBatcher) write(batch []*ingestJob) {
 	ctx := context.Background()
-	if len(batch) == 1 && batch[0].single != nil {
-		// A statement that failed wrote nothing: the transaction's path
-		// then runs and meets the failure as it would have.
-		if done, err := batch[0].single(ctx); err == nil && done {
-			if batch[0].after != nil {
-				batch[0].after()
+	if job := batch[0]; len(batch) == 1 && job.single != nil {
+		done, err := job.single(ctx)
+		switch {
+		case err == nil && done:
+			if job.after != nil {
+				job.after()
 			}
+			return
+		case err != nil && b.s.retryable(err):
+			// Rolled back by the database (a concurrent write won a
+			// unique key, a deadlock): alone, with its retries, as a
+			// failed batch's write.
+			if job.err = job.alone(ctx); job.err == nil && job.after != nil {
+				job.after()
+			}
+			return
+		case err != nil:
+			// As the transaction would have failed; never run again
+			// here: a lost answer may hide a committed statement.
+			job.err = err
 			return
 		}
 	}
