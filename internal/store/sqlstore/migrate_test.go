@@ -196,10 +196,17 @@ var (
 		"index unique conversations_fts_mark(id)": true,
 		// the order work is offered in (091; PostgreSQL plans worse with it)
 		"index agents(active_load, expr, id, capacity)": true,
+		// the pending sorts' key; PostgreSQL indexes its minute instead, so
+		// a conversation's touch is written in place (400)
+		"index conversations(expr, id)": true,
 	}
 	onlyPostgres = map[string]bool{
 		"column conversations.search": true, "column customers.search": true, "column messages.search": true,
 		"index conversations(search)": true, "index customers(search)": true, "index messages(search)": true,
+		// the pending sorts' minute (400) and the transaction of the last
+		// row-version bump (401): PostgreSQL's in-place touch and single bump
+		"column conversations.pending_minute": true, "index conversations(pending_minute)": true,
+		"column conversations.row_version_xact": true,
 	}
 )
 
