@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"flag"
 	"fmt"
@@ -44,7 +45,7 @@ func runBenchIngest(ctx context.Context, args []string, stdout, stderr io.Writer
 			return err
 		}
 		defer cleanup()
-		cfg.Target, cfg.ServerCPU = srv.URL, srv.CPU
+		cfg.Target, cfg.ServerCPU, cfg.DBCost = srv.URL, srv.CPU, srv.DBCost
 		if cfg.Token, err = bench.Login(ctx, srv.URL, "bench@example.com", "bench-password"); err != nil {
 			return err
 		}
@@ -68,6 +69,10 @@ func runBenchIngest(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	return err
 }
+
+// benchAppName is the application_name of a started server's PostgreSQL
+// connections.
+const benchAppName = "sb_bench_server"
 
 // startBenchServer creates an admin and starts a server child process on a
 // temporary data folder (or the given PostgreSQL URL).
@@ -98,7 +103,9 @@ func startBenchServerBin(ctx context.Context, bin, db string, stderr io.Writer) 
 			os.RemoveAll(dir)
 			return nil, nil, err
 		}
-		storeArgs = []string{"--db", u}
+		// The server's connections name themselves, so PostgreSQL's cost
+		// for them is told from other sessions' (bench.PostgresCost).
+		storeArgs = []string{"--db", u + "&application_name=" + benchAppName}
 	}
 	create := append([]string{"--email", "bench@example.com", "--password", "bench-password", "--role", "admin"}, storeArgs...)
 	if err := runUserCreate(ctx, create, io.Discard, stderr); err != nil {
@@ -110,5 +117,11 @@ func startBenchServerBin(ctx context.Context, bin, db string, stderr io.Writer) 
 		os.RemoveAll(dir)
 		return nil, nil, err
 	}
-	return srv, func() { _ = srv.Stop(); os.RemoveAll(dir) }, nil
+	closeDB := func() {}
+	if db != "" {
+		if admin, err := sql.Open("pgx", db); err == nil {
+			srv.DBCost, closeDB = bench.PostgresCost(ctx, admin, benchAppName), func() { admin.Close() }
+		}
+	}
+	return srv, func() { _ = srv.Stop(); closeDB(); os.RemoveAll(dir) }, nil
 }

@@ -37,7 +37,7 @@ func runBenchOutbound(ctx context.Context, args []string, stdout, stderr io.Writ
 		return err
 	}
 	defer cleanup()
-	cfg.Target, cfg.ServerCPU = srv.URL, srv.CPU
+	cfg.Target, cfg.ServerCPU, cfg.DBCost = srv.URL, srv.CPU, srv.DBCost
 	if cfg.Token, err = bench.Login(ctx, srv.URL, "bench@example.com", "bench-password"); err != nil {
 		return err
 	}

@@ -38,6 +38,9 @@ type IngestConfig struct {
 	// DBCPU, when set, reads the database server's CPU time spent for
 	// this server (see PostgresCPU).
 	DBCPU func() time.Duration
+	// DBCost, when set, reads PostgreSQL's cost for this server (see
+	// PostgresCost); the result then tells it per message.
+	DBCost func() PGCost
 	// Healthz measures GET /healthz of the same server with the same
 	// connections for this long after the run, as the machine's reference.
 	Healthz time.Duration
@@ -54,6 +57,8 @@ type IngestResult struct {
 	ServerCPU time.Duration
 	// DBCPU is the database server's CPU time over it (when read).
 	DBCPU time.Duration
+	// DB is PostgreSQL's cost over it (when DBCost is set).
+	DB *PGCost
 	// HealthzRate is GET /healthz per second of the same server after the
 	// run (zero when not measured).
 	HealthzRate float64
@@ -69,6 +74,9 @@ func (r *IngestResult) Fprint(w io.Writer) {
 	r.Latency.Fprint(w, "ingest")
 	if r.ServerCPU > 0 && r.Messages > 0 {
 		fmt.Fprintf(w, "server CPU: %.3f ms per message\n", float64(r.ServerCPU)/float64(r.Messages)/float64(time.Millisecond))
+	}
+	if r.DB != nil {
+		r.DB.Fprint(w, r.Messages, "message")
 	}
 	if r.HealthzRate > 0 {
 		fmt.Fprintf(w, "healthz: %.0f requests/s on the same server; ingest/healthz ratio %.3f\n", r.HealthzRate, r.Rate()/r.HealthzRate)
@@ -147,6 +155,10 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 	if cfg.DBCPU != nil {
 		db0 = cfg.DBCPU()
 	}
+	var cost0 PGCost
+	if cfg.DBCost != nil {
+		cost0 = cfg.DBCost()
+	}
 	measuring.Store(true)
 	start := time.Now()
 	sleep(ctx, cfg.Duration)
@@ -158,6 +170,11 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 	if cfg.DBCPU != nil {
 		db1 = cfg.DBCPU()
 	}
+	var cost *PGCost
+	if cfg.DBCost != nil {
+		c := cfg.DBCost().Sub(cost0)
+		cost = &c
+	}
 	close(stop)
 	wg.Wait()
 
@@ -165,7 +182,7 @@ func Ingest(ctx context.Context, cfg IngestConfig) (*IngestResult, error) {
 	for _, s := range samples {
 		all = append(all, s...)
 	}
-	res := &IngestResult{Messages: len(all), Errors: int(errs.Load()), Elapsed: elapsed, Latency: Summarize(all), ServerCPU: cpu1 - cpu0, DBCPU: db1 - db0}
+	res := &IngestResult{Messages: len(all), Errors: int(errs.Load()), Elapsed: elapsed, Latency: Summarize(all), ServerCPU: cpu1 - cpu0, DBCPU: db1 - db0, DB: cost}
 	if cfg.Healthz > 0 && ctx.Err() == nil {
 		res.HealthzRate = healthzRate(ctx, client, cfg.Target, cfg.Conns, cfg.Healthz)
 	}

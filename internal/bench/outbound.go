@@ -28,6 +28,9 @@ type OutboundConfig struct {
 	// DBCPU, when set, reads the database server's CPU time spent for
 	// this server (see PostgresCPU).
 	DBCPU func() time.Duration
+	// DBCost, when set, reads PostgreSQL's cost for this server (see
+	// PostgresCost); the result then tells it per reply.
+	DBCost func() PGCost
 }
 
 // OutboundResult is what an outbound run measured: latency from the API
@@ -42,6 +45,8 @@ type OutboundResult struct {
 	ServerCPU time.Duration
 	// DBCPU is the database server's CPU time over it (when read).
 	DBCPU time.Duration
+	// DB is PostgreSQL's cost over it (when DBCost is set).
+	DB *PGCost
 }
 
 // Fprint writes a human-readable report.
@@ -52,6 +57,9 @@ func (r *OutboundResult) Fprint(w io.Writer) {
 	if r.ServerCPU > 0 && r.Replies > 0 {
 		fmt.Fprintf(w, "server CPU: %.2f s in the measured period = %.3f ms per reply\n",
 			r.ServerCPU.Seconds(), float64(r.ServerCPU.Microseconds())/1000/float64(r.Replies))
+	}
+	if r.DB != nil {
+		r.DB.Fprint(w, r.Replies, "reply")
 	}
 }
 
@@ -118,6 +126,10 @@ func Outbound(ctx context.Context, cfg OutboundConfig) (*OutboundResult, error) 
 	if cfg.DBCPU != nil {
 		db0 = cfg.DBCPU()
 	}
+	var cost0 PGCost
+	if cfg.DBCost != nil {
+		cost0 = cfg.DBCost()
+	}
 	measuring.Store(true)
 	begin := time.Now()
 	sleep(ctx, cfg.Duration)
@@ -130,10 +142,15 @@ func Outbound(ctx context.Context, cfg OutboundConfig) (*OutboundResult, error) 
 	if cfg.DBCPU != nil {
 		db1 = cfg.DBCPU()
 	}
+	var cost *PGCost
+	if cfg.DBCost != nil {
+		c := cfg.DBCost().Sub(cost0)
+		cost = &c
+	}
 	close(stop)
 	wg.Wait()
 
-	res := &OutboundResult{Errors: int(errs.Load()), Elapsed: elapsed, ServerCPU: cpu1 - cpu0, DBCPU: db1 - db0}
+	res := &OutboundResult{Errors: int(errs.Load()), Elapsed: elapsed, ServerCPU: cpu1 - cpu0, DBCPU: db1 - db0, DB: cost}
 	var lat []time.Duration
 	deadline := time.Now().Add(15 * time.Second)
 	for _, ss := range samples {

@@ -24,6 +24,9 @@ type Server struct {
 	// processes serving this server have used (PostgreSQL's backends,
 	// see PostgresCPU); the read mixes report it per request.
 	DBCPU func() time.Duration
+	// DBCost, when set, reads PostgreSQL's CPU, transactions and
+	// statements for this server (see PostgresCost).
+	DBCost func() PGCost
 }
 
 // StartServer runs `bin serve --addr 127.0.0.1:0` with extra args (e.g.
@@ -127,13 +130,13 @@ func (s *Server) status(field string) (int64, error) {
 
 // PostgresCPU returns a func that sums the CPU time of the PostgreSQL
 // backends whose application_name is name (the benchmark's server sets it
-// in its connection URL), read from /proc: PostgreSQL on the same machine.
+// in its connection URL) in db's current database, read from /proc: PostgreSQL on the same machine.
 // A backend that exits between two readings takes its time with it.
 func PostgresCPU(ctx context.Context, db interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }, name string) func() time.Duration {
 	return func() time.Duration {
-		rows, err := db.QueryContext(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1`, name)
+		rows, err := db.QueryContext(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, name)
 		if err != nil {
 			return 0
 		}

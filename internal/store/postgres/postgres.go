@@ -49,10 +49,12 @@ func OpenWith(ctx context.Context, url string, clock desk.Clock, opts sqlstore.O
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
+	stats := startStatsKeeper(db)
 	s, err := sqlstore.New(ctx, db, db, sqlstore.Dialect{Name: "postgres",
-		IsUniqueViolation: isUniqueViolation, IsTransient: isTransient, IngestLanes: ingestLanes, RowLocks: true, WritableCTE: true, Arrays: true,
-		LockQueue: `SELECT pg_advisory_xact_lock(1936942445, ($1 % 2147483647)::int)`, Search: &tsSearch{}}, clock, opts)
+		IsUniqueViolation: isUniqueViolation, IsTransient: isTransient, IngestLanes: ingestLanes, RowLocks: true, WritableCTE: true, Arrays: true, PendingMinute: true,
+		LockQueue: `SELECT pg_advisory_xact_lock(1936942445, ($1 % 2147483647)::int)`, Search: &tsSearch{}, Close: stats.close}, clock, opts)
 	if err != nil {
+		stats.close()
 		db.Close()
 		return nil, err
 	}

@@ -242,7 +242,7 @@ func (s *Conversations) findConversations(ctx context.Context, f desk.Conversati
 	if err := f.Validate(); err != nil {
 		return nil, "", err
 	}
-	page, args, numeric, err := listPage(actor, f)
+	page, args, numeric, err := listPage(actor, f, s.dialect.PendingMinute)
 	if err != nil {
 		return nil, "", err
 	}
@@ -305,9 +305,13 @@ func (s *Conversations) findConversations(ctx context.Context, f desk.Conversati
 
 // listPage returns the statement of a list page (f validated): its IDs,
 // sort keys, row versions and created_at, one row more than the limit.
-// It reads only columns the list indexes hold (migration 420), so every
-// view and sort is read from its index alone (issue 22).
-func listPage(actor *desk.Actor, f desk.ConversationFilter) (page string, args []any, numeric bool, err error) {
+// On SQLite it reads only columns the list indexes hold (migration 420),
+// so every view and sort is read from its index alone (issue 22). Where
+// the pending key's minute is indexed instead (pendingMinuteIndexed,
+// PostgreSQL: a touch must change no indexed column to be written in
+// place, so no index holds row_version or the key), the page reads the
+// table's rows of the index's entries.
+func listPage(actor *desk.Actor, f desk.ConversationFilter, pendingMinuteIndexed bool) (page string, args []any, numeric bool, err error) {
 	var w where
 	restrictList(&w, actor)
 	switch f.View {
@@ -347,6 +351,10 @@ func listPage(actor *desk.Actor, f desk.ConversationFilter) (page string, args [
 		w.add(`EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag = ?)`, strings.ToLower(f.Tag))
 	}
 	key, desc, numeric := sortKey(f.Sort)
+	// Where the pending key's minute is indexed instead of the key, the
+	// page walks that index and sorts each minute by the key: the same
+	// order, the minute never decreasing as the key grows.
+	byMinute := pendingMinuteIndexed && key == pendingKey
 	if f.Cursor != "" {
 		var cur cursor
 		if err := cur.decode(f.Cursor); err != nil {
@@ -360,17 +368,24 @@ func listPage(actor *desk.Actor, f desk.ConversationFilter) (page string, args [
 			op = "<"
 		}
 		w.add(`(`+key+` `+op+` ? OR (`+key+` = ? AND c.id `+op+` ?))`, cur.Key, cur.Key, cur.ID)
+		if byMinute {
+			w.add(`c.pending_minute `+op+`= ?`, pendingMinute(cur.Key.(int64)))
+		}
 	}
 	dir := " ASC"
 	if desc {
 		dir = " DESC"
+	}
+	order := key + dir + `, c.id` + dir
+	if byMinute {
+		order = `c.pending_minute` + dir + `, ` + order
 	}
 	// The page is two steps (issue 22): its IDs, keys and row versions,
 	// reading only what the conditions and the key need; then the full
 	// rows (names, previews, JSON lists) of those the row cache does not
 	// hold at the version read — none when nothing on the page changed.
 	page = `SELECT c.id, ` + key + `, c.row_version, c.created_at` + listFrom + w.sql() +
-		` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + itoa(limit(f.Limit)+1)
+		` ORDER BY ` + order + ` LIMIT ` + itoa(limit(f.Limit)+1)
 	return page, w.args, numeric, nil
 }
 
@@ -422,12 +437,21 @@ type pageRow struct {
 	c                *desk.Conversation
 }
 
+// pendingKey is the pending sorts' key: the last message's time, else the
+// conversation's opening.
+const pendingKey = `COALESCE(c.last_message_at, c.created_at)`
+
+// pendingMinute is the minute of a pending key (microseconds), as
+// migration 400 of PostgreSQL stores it: divided toward zero, as SQL
+// divides integers.
+func pendingMinute(key int64) int64 { return key / 60000000 }
+
 // sortKey returns the SQL key of a sort order, its direction and whether
 // the key is numeric.
 func sortKey(sort string) (key string, desc, numeric bool) {
 	switch sort {
 	case desk.SortLatestPending:
-		return `COALESCE(c.last_message_at, c.created_at)`, true, true
+		return pendingKey, true, true
 	case desk.SortStatus:
 		return `c.status`, false, false
 	case desk.SortCustomer:
@@ -442,5 +466,5 @@ func sortKey(sort string) (key string, desc, numeric bool) {
 	case desk.SortLatestClosed:
 		return `c.closed_at`, true, true
 	}
-	return `COALESCE(c.last_message_at, c.created_at)`, false, true
+	return pendingKey, false, true
 }

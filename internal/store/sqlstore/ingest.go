@@ -180,6 +180,9 @@ func (s *Conversations) ingestAlone(ctx context.Context, in *desk.InboundMessage
 // ingestTx does the work of IngestMessage inside tx; display is how the
 // sender's address is shown (displayAddress).
 func (s *Conversations) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, display string) (*desk.IngestResult, error) {
+	if res, err := s.ingestThreadTx(ctx, tx, in); res != nil || err != nil {
+		return res, err
+	}
 	var seen sql.NullInt64
 	cu, err := scanCustomer(s.txRow(ctx, tx, qIngestFindCustomer, in.Channel, in.From, in.ExternalID), &seen)
 	if isNoRows(err) {

@@ -49,8 +49,13 @@ type ingestBatcher struct {
 type ingestJob struct {
 	inTx  func(ctx context.Context, tx *sql.Tx) error
 	alone func(ctx context.Context) error
-	kick  func(k *assignKicks)
-	after func()
+	// single, if set, writes the job without a transaction of the
+	// batcher's when it is alone in its batch (one statement, atomic by
+	// itself); it returns false and no error, having written nothing,
+	// when the job needs the transaction after all.
+	single func(ctx context.Context) (bool, error)
+	kick   func(k *assignKicks)
+	after  func()
 	// trace is the traceparent of the write's span: the batch's inline
 	// assignment joins the trace of the first job that has one.
 	trace string
@@ -78,6 +83,12 @@ func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage, dis
 	}, alone: func(ctx context.Context) (err error) {
 		res, err = b.s.ingestAlone(ctx, in, display)
 		return err
+	}, single: func(ctx context.Context) (bool, error) {
+		r, err := b.s.ingestThreadAlone(ctx, in)
+		if r != nil {
+			res = r
+		}
+		return r != nil, err
 	}, kick: func(k *assignKicks) {
 		if res.NewConversation && res.Conversation.Bot == "" {
 			k.waiting(res.Conversation.QueueID)
@@ -159,6 +170,29 @@ func (b *ingestBatcher) run() {
 // neighbours' writes.
 func (b *ingestBatcher) write(batch []*ingestJob) []*ingestJob {
 	ctx := context.Background()
+	if job := batch[0]; len(batch) == 1 && job.single != nil {
+		done, err := job.single(ctx)
+		switch {
+		case err == nil && done:
+			if job.after != nil {
+				job.after()
+			}
+			return batch
+		case err != nil && b.s.retryable(err):
+			// Rolled back by the database (a concurrent write won a
+			// unique key, a deadlock): alone, with its retries, as a
+			// failed batch's write.
+			if job.err = job.alone(ctx); job.err == nil && job.after != nil {
+				job.after()
+			}
+			return batch
+		case err != nil:
+			// As the transaction would have failed; never run again
+			// here: a lost answer may hide a committed statement.
+			job.err = err
+			return batch
+		}
+	}
 	var assigned []desk.Change
 	err := b.s.inTx(ctx, func(tx *sql.Tx) error {
 		var k assignKicks

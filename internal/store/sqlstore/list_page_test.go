@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -62,7 +63,7 @@ func TestListPagesReadIndexOnly(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) {
 		db := sqlitetest.Open(t, desk.SystemClock{}).DB()
 		for _, tc := range listPageCases(t) {
-			page, args, _, err := sqlstore.ListPage(tc.actor, tc.f)
+			page, args, _, err := sqlstore.ListPage(tc.actor, tc.f, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,6 +74,12 @@ func TestListPagesReadIndexOnly(t *testing.T) {
 			}
 		}
 	})
+	// PostgreSQL keeps a conversation's touch in place (HOT, migration
+	// 400): no index may hold a column every message changes, so neither
+	// row_version nor the pending key is in one and a page reads the
+	// table's row of each entry. What is checked there is that every page
+	// walks one list index in the sort's order: no sort of the candidates
+	// (the pending sorts order each minute's few rows: an incremental sort).
 	t.Run("postgres", func(t *testing.T) {
 		db := pgtest.Open(t, desk.SystemClock{}).DB()
 		ctx := context.Background()
@@ -81,24 +88,26 @@ func TestListPagesReadIndexOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer tx.Rollback()
-		// An empty table: without these the planner reads it whole. What
-		// is checked is that the page can be an index-only scan.
+		// An empty table: without these the planner reads it whole.
 		if _, err := tx.Exec(`SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off`); err != nil {
 			t.Fatal(err)
 		}
 		for _, tc := range listPageCases(t) {
-			page, args, _, err := sqlstore.ListPage(tc.actor, tc.f)
+			page, args, _, err := sqlstore.ListPage(tc.actor, tc.f, true)
 			if err != nil {
 				t.Fatal(err)
 			}
 			plan := explain(t, tx, `EXPLAIN `+page, args, 0)
-			if !strings.Contains(plan, "Index Only Scan") || strings.Contains(plan, "Sort") ||
-				strings.Contains(plan, "Index Scan using conversations_") {
-				t.Errorf("%s: the page is not an index-only scan of one list index:\n%s\n%s", tc.name, plan, page)
+			if !strings.Contains(plan, "Index Scan") || !strings.Contains(plan, " using conversations_") || fullSort.MatchString(plan) {
+				t.Errorf("%s: the page does not walk one list index in order:\n%s\n%s", tc.name, plan, page)
 			}
 		}
 	})
 }
+
+// fullSort matches a plan's node that sorts all its input (not an
+// incremental sort of presorted groups).
+var fullSort = regexp.MustCompile(`(?m)^\s*(->\s+)?Sort\s+\(`)
 
 // explain returns the plan's lines: column col of each row.
 func explain(t *testing.T, db interface {

@@ -97,9 +97,20 @@ func (s *Conversations) CreateMessage(ctx context.Context, m *desk.Message) erro
 		return err
 	}
 	if len(s.lanes) > 0 {
-		err = s.lanes[laneOfContact(c.Channel, c.ContactAddress, len(s.lanes))].do(ctx, write, func(ctx context.Context) error {
-			return s.inTx(ctx, func(tx *sql.Tx) error { return write(ctx, tx) })
-		})
+		// Alone in its lane's batch, a one-statement reply is written
+		// without BEGIN and COMMIT: the statement is its transaction.
+		var single func(ctx context.Context) (bool, error)
+		if s.replyInOneFits(m, switched) {
+			single = func(ctx context.Context) (bool, error) {
+				j, err := s.replyInOneTx(ctx, s.w, m, micros(now), lease)
+				job = j
+				return err == nil, err
+			}
+		}
+		err = s.lanes[laneOfContact(c.Channel, c.ContactAddress, len(s.lanes))].queueJob(ctx, &ingestJob{inTx: write, single: single,
+			alone: func(ctx context.Context) error {
+				return s.inTx(ctx, func(tx *sql.Tx) error { return write(ctx, tx) })
+			}})
 	} else {
 		err = s.inTx(ctx, func(tx *sql.Tx) error { return write(ctx, tx) })
 	}
@@ -128,8 +139,7 @@ func (s *Conversations) CreateMessage(ctx context.Context, m *desk.Message) erro
 // createMessageTx inserts an agent's message, its send job (returned, if
 // any) and touches the conversation inside tx.
 func (s *Conversations) createMessageTx(ctx context.Context, tx *sql.Tx, m *desk.Message, switched bool, at int64, lease time.Duration) (*desk.SendJob, error) {
-	if s.dialect.WritableCTE && m.Kind == desk.KindMessage && m.Send != nil && len(m.Attachments) == 0 &&
-		m.Channel != desk.ChannelEmail && !switched {
+	if s.replyInOneFits(m, switched) {
 		return s.replyInOneTx(ctx, tx, m, at, lease)
 	}
 	if err := s.txRow(ctx, tx, qReplyMessage, int64(m.ConversationID), m.Kind, m.Direction, m.Type, m.Text, m.Channel, m.From, m.To,

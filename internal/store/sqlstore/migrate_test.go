@@ -196,10 +196,27 @@ var (
 		"index unique conversations_fts_mark(id)": true,
 		// the order work is offered in (091; PostgreSQL plans worse with it)
 		"index agents(active_load, expr, id, capacity)": true,
+		// the list indexes a page is read from alone (420: the access
+		// condition, the view's filter, row_version); PostgreSQL indexes
+		// the pending key's minute (400) and no column a message changes,
+		// so that a conversation's touch is written in place
+		"index conversations(expr, id)": true,
+		"index conversations(expr, id, queue_id, assignee_id, opened_by, bot, status, row_version, created_at, last_message_at)": true,
+		"index conversations(closed_at, id, queue_id, assignee_id, opened_by, bot, status, row_version, created_at)":             true,
+		"index conversations(customer_sort_key, id, queue_id, assignee_id, opened_by, bot, status, row_version, created_at)":     true,
+		"index conversations(queue_sort_key, id, queue_id, assignee_id, opened_by, bot, status, row_version, created_at)":        true,
+		"index conversations(status, id, queue_id, assignee_id, opened_by, bot, row_version, created_at)":                        true,
 	}
 	onlyPostgres = map[string]bool{
 		"column conversations.search": true, "column customers.search": true, "column messages.search": true,
 		"index conversations(search)": true, "index customers(search)": true, "index messages(search)": true,
+		// the pending sorts' minute (400) and the transaction of the last
+		// row-version bump (401): PostgreSQL's in-place touch and single bump
+		"column conversations.pending_minute": true, "index conversations(pending_minute)": true,
+		"column conversations.row_version_xact": true,
+		// the list indexes before 420, on PostgreSQL (see onlySQLite)
+		"index conversations(closed_at, id)": true, "index conversations(customer_sort_key, id)": true,
+		"index conversations(queue_sort_key, id)": true, "index conversations(status, id)": true,
 	}
 )
 

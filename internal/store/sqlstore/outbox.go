@@ -63,10 +63,20 @@ const qReplyInOne = `WITH m AS (
 	)
 	SELECT m.id, o.id FROM m, o`
 
-// replyInOneTx is createMessageTx for a reply without files, on its
-// conversation's own route and not by email (those write more rows), in
-// one statement (qReplyInOne).
-func (s *Conversations) replyInOneTx(ctx context.Context, tx *sql.Tx, m *desk.Message, at int64, lease time.Duration) (*desk.SendJob, error) {
+// replyInOneFits says whether createMessageTx writes m with replyInOneTx:
+// a reply without files, on its conversation's own route and not by email
+// (those write more rows), where the database runs data-modifying WITH.
+func (s *Conversations) replyInOneFits(m *desk.Message, switched bool) bool {
+	return s.dialect.WritableCTE && m.Kind == desk.KindMessage && m.Send != nil && len(m.Attachments) == 0 &&
+		m.Channel != desk.ChannelEmail && !switched
+}
+
+// replyInOneTx is createMessageTx for a reply that replyInOneFits, in one
+// statement (qReplyInOne), in tx or, given the store's writer pool, as a
+// transaction of its own.
+func (s *Conversations) replyInOneTx(ctx context.Context, tx interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}, m *desk.Message, at int64, lease time.Duration) (*desk.SendJob, error) {
 	prefix, lockedUntil, attempts := sendKeyPrefix(), int64(0), 0
 	if lease > 0 {
 		lockedUntil, attempts = at+lease.Microseconds(), 1

@@ -75,6 +75,11 @@ type Dialect struct {
 	// transaction with the queue's ID: nodes then work one queue one at a
 	// time, so each pick sees the loads the previous one left (fairness).
 	LockQueue string
+	// PendingMinute says conversations have pending_minute, the minute of
+	// the pending sorts' key, and index it instead of the key (PostgreSQL,
+	// migration 400: a touch then changes no indexed column and is written
+	// in place). The pending sorts then order by the minute first.
+	PendingMinute bool
 	// WritableCTE says the database runs data-modifying statements in
 	// WITH clauses (PostgreSQL), which lets the ingest hot path touch a
 	// conversation and store its message in one round trip.
