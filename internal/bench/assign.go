@@ -72,6 +72,10 @@ func (r *AssignResult) Fprint(w io.Writer) {
 		fmt.Fprintf(w, "drain CPU (store and Assigner in this process): %.0f µs per assignment\n",
 			float64(r.DrainCPU.Microseconds())/float64(r.Drained))
 	}
+	if r.DrainDBCPU > 0 && r.Drained > 0 {
+		fmt.Fprintf(w, "drain CPU of the database server (this run's backends): %.0f µs per assignment\n",
+			float64(r.DrainDBCPU.Microseconds())/float64(r.Drained))
+	}
 }
 
 // assignRun holds one benchmark's state.
