@@ -52,8 +52,15 @@ const (
 
 	// A whole batch in one statement (PostgreSQL arrays): the
 	// conditional update of the conversations, the events of those it
-	// updated, and the agents' loads recounted — from the statement's
-	// snapshot, where the new assignments are not yet visible, plus them.
+	// updated, and the agents' loads raised by their planned assignments.
+	// Raised, not recounted: the caller holds the agents' row locks and
+	// lockPlannedTx found each load as the plan read it, and every change
+	// to an agent's assignments sets its load under that lock, so the load
+	// is exact; and if any conversation was taken meanwhile (fewer
+	// updated than planned) the transaction is rolled back. A recount
+	// read every active conversation of each agent in the batch — a cost
+	// that grew with the agents' loads, i.e. with the backlog (issue 22,
+	// docs/benchmarks.md "pgdrain").
 	// The update's condition is wrapped in CASE so that it does not imply
 	// the predicate of the partial index conversations_waiting: otherwise
 	// the planner, believing that index nearly empty, read all of it (every
@@ -66,10 +73,8 @@ const (
 			RETURNING c.id, c.assignee_id),
 		ev AS (INSERT INTO events (conversation_id, type, actor_id, actor_name, data, created_at)
 			SELECT v.conv, $5, NULL, $6, v.data, v.at FROM v JOIN upd ON upd.id = v.conv ORDER BY v.n),
-		ag AS (UPDATE agents a SET last_assigned_at = l.at, activity_at = l.at,
-			active_load = (SELECT count(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status IN ` + activeStatuses + `)
-				+ (SELECT count(*) FROM upd WHERE upd.assignee_id = a.id)
-			FROM (SELECT agent, max(at) AS at FROM v GROUP BY agent) l WHERE a.id = l.agent)
+		ag AS (UPDATE agents a SET last_assigned_at = l.at, activity_at = l.at, active_load = a.active_load + l.n
+			FROM (SELECT agent, max(at) AS at, count(*) AS n FROM v GROUP BY agent) l WHERE a.id = l.agent)
 		SELECT count(*) FROM upd`
 )
 
@@ -85,6 +90,24 @@ const spareCandidates = 25
 // maxReplans bounds the plans made again in one transaction because a
 // chosen agent changed before its row was locked.
 const maxReplans = 8
+
+// maxBatchArrays is the most assignments the Assigner asks of one
+// transaction where the batch is written in one statement (Arrays,
+// PostgreSQL): its ~9 round trips and one commit per batch then weigh a
+// quarter of what they do at routing's default of 128, which under load
+// (every round trip waiting for a CPU) set the drain's pace.
+const maxBatchArrays = 512
+
+// MaxAutoAssignBatch is the largest batch the Assigner should ask of
+// AutoAssign: larger where the batch is one statement (PostgreSQL),
+// routing's default elsewhere (0), where each assignment is a few
+// statements on the single writer and a longer batch would hold it up.
+func (s *Conversations) MaxAutoAssignBatch() int {
+	if s.dialect.Arrays {
+		return maxBatchArrays
+	}
+	return 0
+}
 
 // errLostRace says another transaction changed what this one decided on.
 var errLostRace = errors.New("auto-assign: lost a race")
