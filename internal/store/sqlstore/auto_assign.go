@@ -52,7 +52,12 @@ const (
 
 	// A whole batch in one statement (PostgreSQL arrays): the
 	// conditional update of the conversations, the events of those it
-	// updated, and the agents' loads raised by their planned assignments.
+	// updated, the waits they answered (the wallboard's queue_waits, as the
+	// conversations_wait trigger records them, which applyManyTx's setting
+	// switchboard.waits_recorded tells to leave these to this set-based
+	// insert: row by row they were a third of the statement's time,
+	// migration 410), and the agents' loads raised by their planned
+	// assignments.
 	// Raised, not recounted: the caller holds the agents' row locks and
 	// lockPlannedTx found each load as the plan read it, and every change
 	// to an agent's assignments sets its load under that lock, so the load
@@ -70,7 +75,10 @@ const (
 	qAssignMany = `WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[]) WITH ORDINALITY AS v(conv, agent, at, data, n)),
 		upd AS (UPDATE conversations c SET assignee_id = v.agent, updated_at = v.at FROM v
 			WHERE c.id = v.conv AND CASE WHEN c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ` + activeStatuses + ` THEN true END
-			RETURNING c.id, c.assignee_id),
+			RETURNING c.id, c.assignee_id, c.queue_id, c.channel, c.waiting_since, c.updated_at, c.merged_into_id),
+		qw AS (INSERT INTO queue_waits (queue_id, channel, conversation_id, started_at, ended_at, outcome)
+			SELECT queue_id, channel, id, waiting_since, GREATEST(updated_at, waiting_since), CASE WHEN merged_into_id IS NOT NULL THEN 'moved' ELSE 'answered' END
+			FROM upd WHERE waiting_since IS NOT NULL),
 		ev AS (INSERT INTO events (conversation_id, type, actor_id, actor_name, data, created_at)
 			SELECT v.conv, $5, NULL, $6, v.data, v.at FROM v JOIN upd ON upd.id = v.conv ORDER BY v.n),
 		ag AS (UPDATE agents a SET last_assigned_at = l.at, activity_at = l.at, active_load = a.active_load + l.n
@@ -419,8 +427,10 @@ func (s *Conversations) applyManyTx(ctx context.Context, tx *sql.Tx, plan []rout
 	// statistics, which lag behind a table that filled quickly: a generic
 	// plan made on a near-empty table scanned every conversation once for
 	// the batch and again per agent (~0.4 s a batch at 20,000 waiting;
-	// docs/benchmarks.md). SET LOCAL: the rest of this transaction only.
-	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+	// docs/benchmarks.md). Local: the rest of this transaction only, where
+	// qAssignMany is the last statement; it records the waits it answers
+	// itself (switchboard.waits_recorded, see qAssignMany).
+	if _, err := tx.ExecContext(ctx, `SELECT set_config('enable_seqscan', 'off', true), set_config('switchboard.waits_recorded', 'on', true)`); err != nil {
 		return err
 	}
 	var n int
