@@ -34,6 +34,7 @@ func runBenchAssign(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.DurationVar(&cfg.Duration, "duration", 5*time.Second, "length of each latency phase")
 	fs.IntVar(&cfg.Writers, "writers", 8, "goroutines building the backlog")
 	fs.BoolVar(&cfg.NoInline, "no-inline", false, "leave all assignment to the Assigner (no assignment inside the store's writes), to compare")
+	fs.BoolVar(&cfg.DrainOnly, "drain-only", false, "end after the drain phase (no freed-capacity phase)")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write each phase's CPU profile to this prefix + .arrival, .drain, .freed")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -50,6 +51,7 @@ func runBenchAssign(ctx context.Context, args []string, stdout, stderr io.Writer
 	// The database's CPU is known once the store is open (its backends'
 	// application_name); Assign holds a copy of cfg by then.
 	var dbCPU func() time.Duration
+	cfg.Progress = stdout
 	cfg.CPU, cfg.DBCPU = processCPU, func() time.Duration {
 		if dbCPU == nil {
 			return 0
