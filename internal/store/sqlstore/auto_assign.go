@@ -122,9 +122,11 @@ var errLostRace = errors.New("auto-assign: lost a race")
 
 // AutoAssign assigns up to max waiting conversations of a queue (B3); see
 // desk.AutoAssignService. A cheap look on the readers comes first, so a
-// queue where nothing can happen costs no write transaction. Then one
-// transaction reads the head of the waiting queue and the eligible agents
-// once, plans the batch in Go (routing.Plan) and writes it: on
+// queue where nothing can happen costs no write transaction — but not
+// while the queue's last batch here came back full (a backlog draining,
+// see backlogQueues). Then one transaction reads the head of the waiting
+// queue and the eligible agents once, plans the batch in Go
+// (routing.Plan) and writes it: on
 // PostgreSQL under the queue's advisory lock (nodes take turns per queue,
 // so each plan sees the loads the last one left) and the chosen agents'
 // row locks, in one statement; on SQLite, the single writer, with
@@ -139,8 +141,10 @@ func (s *Conversations) AutoAssign(ctx context.Context, queueID desk.ID, max int
 	if max <= 0 {
 		return nil, nil
 	}
-	if ok, err := s.mayAssign(ctx, queueID); err != nil || !ok {
-		return nil, err
+	if !s.backlog.draining(queueID) {
+		if ok, err := s.mayAssign(ctx, queueID); err != nil || !ok {
+			return nil, err
+		}
 	}
 	for attempt := 0; ; attempt++ {
 		var plan []routing.Planned
@@ -157,8 +161,10 @@ func (s *Conversations) AutoAssign(ctx context.Context, queueID desk.ID, max int
 		if (errors.Is(err, errLostRace) || (err != nil && s.retryable(err))) && attempt < 5 {
 			continue
 		} else if err != nil {
+			s.backlog.note(queueID, false)
 			return nil, err
 		}
+		s.backlog.note(queueID, len(plan) >= max)
 		got, changes := assignmentResults(queueID, plan)
 		if tp := trace.Parent(ctx); tp != "" {
 			for i := range changes {
