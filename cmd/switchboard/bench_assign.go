@@ -34,6 +34,7 @@ func runBenchAssign(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.DurationVar(&cfg.Duration, "duration", 5*time.Second, "length of each latency phase")
 	fs.IntVar(&cfg.Writers, "writers", 8, "goroutines building the backlog")
 	fs.BoolVar(&cfg.NoInline, "no-inline", false, "leave all assignment to the Assigner (no assignment inside the store's writes), to compare")
+	fs.BoolVar(&cfg.DrainOnly, "drain-only", false, "end after the drain phase (no freed-capacity phase)")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write each phase's CPU profile to this prefix + .arrival, .drain, .freed")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -47,12 +48,33 @@ func runBenchAssign(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	cleanup := func() {}
 	defer func() { cleanup() }()
+	// The database's CPU is known once the store is open (its backends'
+	// application_name); Assign holds a copy of cfg by then.
+	var dbCPU func() time.Duration
+	cfg.Progress = stdout
+	cfg.CPU, cfg.DBCPU = processCPU, func() time.Duration {
+		if dbCPU == nil {
+			return 0
+		}
+		return dbCPU()
+	}
 	open := func(ctx context.Context, changes desk.ChangeHandler, inline bool) (desk.Store, bool, error) {
-		store, kind, _, done, err := openBenchStore(ctx, db, sqlstore.Options{Changes: changes, InlineAssign: inline})
+		store, kind, args, done, err := openBenchStore(ctx, db, sqlstore.Options{Changes: changes, InlineAssign: inline})
 		if err != nil {
 			return nil, false, err
 		}
 		cleanup = done
+		if kind == "postgres" {
+			// The run's backends carry the schema's name as their
+			// application_name, so their CPU is told from other sessions'.
+			adm, err := sql.Open("pgx", db)
+			if err != nil {
+				return nil, false, err
+			}
+			cleanup = func() { adm.Close(); done() }
+			u, _ := url.Parse(args[1])
+			dbCPU = bench.PostgresCPU(ctx, adm, u.Query().Get("application_name"))
+		}
 		fmt.Fprintf(stdout, "bench assign: %s, %d agents × capacity %d, %d conversations, %d/s for %s, GOMAXPROCS %d\n",
 			kind, cfg.Agents, cfg.Capacity, cfg.Conversations, cfg.Rate, cfg.Duration, runtime.GOMAXPROCS(0))
 		return store, store.InlineAssign(), nil
@@ -99,6 +121,7 @@ func openBenchStore(ctx context.Context, db string, opts sqlstore.Options) (stor
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	q.Set("application_name", schema)
 	u.RawQuery = q.Encode()
 	s, err := postgres.OpenWith(ctx, u.String(), desk.SystemClock{}, opts)
 	if err != nil {

@@ -39,6 +39,11 @@ type AssignConfig struct {
 	// DBCPU, when set, reads the database server's CPU time spent for
 	// this process (see PostgresCPU).
 	DBCPU func() time.Duration
+	// Progress, when set, is told the drain's figures as soon as the
+	// drain ends (the freed phase after it is long on a large backlog).
+	Progress io.Writer
+	// DrainOnly ends the run after the drain (no freed-capacity phase).
+	DrainOnly bool
 }
 
 // AssignResult is what a run measured. "Assigned" is when the change
@@ -66,11 +71,20 @@ func (r *AssignResult) Fprint(w io.Writer) {
 	r.Called.Fprint(w, "  call→assigned")
 	r.Freed.Fprint(w, "freed→assigned (commit)")
 	r.FreedCalled.Fprint(w, "  freed call→assigned")
+	r.fprintDrain(w)
+}
+
+// fprintDrain writes the drain phase's figures.
+func (r *AssignResult) fprintDrain(w io.Writer) {
 	fmt.Fprintf(w, "drain: %d assignments in %.2f s = %.0f assignments/s\n", r.Drained, r.DrainTime.Seconds(),
 		float64(r.Drained)/r.DrainTime.Seconds())
 	if r.DrainCPU > 0 && r.Drained > 0 {
 		fmt.Fprintf(w, "drain CPU (store and Assigner in this process): %.0f µs per assignment\n",
 			float64(r.DrainCPU.Microseconds())/float64(r.Drained))
+	}
+	if r.DrainDBCPU > 0 && r.Drained > 0 {
+		fmt.Fprintf(w, "drain CPU of the database server (this run's backends): %.0f µs per assignment\n",
+			float64(r.DrainDBCPU.Microseconds())/float64(r.Drained))
 	}
 }
 
@@ -183,6 +197,12 @@ func Assign(ctx context.Context, open AssignOpener, cfg AssignConfig) (*AssignRe
 		res.DrainDBCPU = cfg.DBCPU() - db0
 	}
 	stop()
+	if cfg.Progress != nil {
+		res.fprintDrain(cfg.Progress)
+	}
+	if cfg.DrainOnly {
+		return res, nil
+	}
 
 	// Freed: everyone is full (Conversations = Agents × Capacity); a
 	// backlog waits; solving one conversation lets the next in.

@@ -53,12 +53,23 @@ type Assigner struct {
 	// memberGen, so a lookup that raced with a change is not cached.
 	memberOf  map[desk.ID][]desk.ID
 	memberGen uint64
+	// maxBatch is the most assignments asked of one AutoAssign call.
+	maxBatch int
 }
 
-// NewAssigner returns an Assigner over store; call Run to start it.
+// batchSizer is a store that says how large a batch it writes best (see
+// NewAssigner); 0 means the default.
+type batchSizer interface{ MaxAutoAssignBatch() int }
+
+// NewAssigner returns an Assigner over store; call Run to start it. A
+// store that says MaxAutoAssignBatch sets how large batches grow while a
+// backlog drains (default maxBatch).
 func NewAssigner(store assignStore, log *slog.Logger) *Assigner {
-	a := &Assigner{store: store, log: log, Sweep: time.Minute, wake: make(chan struct{}, 1),
+	a := &Assigner{store: store, log: log, Sweep: time.Minute, wake: make(chan struct{}, 1), maxBatch: maxBatch,
 		queues: map[desk.ID]struct{}{}, agents: map[desk.ID]struct{}{}, memberOf: map[desk.ID][]desk.ID{}, traces: map[desk.ID]string{}}
+	if b, ok := store.(batchSizer); ok && b.MaxAutoAssignBatch() > 0 {
+		a.maxBatch = max(batch, b.MaxAutoAssignBatch())
+	}
 	a.cond = sync.NewCond(&a.mu)
 	return a
 }
@@ -212,7 +223,7 @@ func (a *Assigner) queuesOf(ctx context.Context, agentID desk.ID) []desk.ID {
 
 // batch is how many assignments share one transaction at first; while
 // batches come back full (a backlog) each next one is twice as large, up
-// to maxBatch, so a backlog costs fewer transactions (on PostgreSQL, fewer
+// to maxBatch (or the store's MaxAutoAssignBatch), so a backlog costs fewer transactions (on PostgreSQL, fewer
 // round trips under the queue lock) while a lone arrival still holds the
 // writer only for itself.
 const batch, maxBatch = 32, 128
@@ -225,7 +236,7 @@ func (a *Assigner) work(ctx context.Context, queueID desk.ID, traceParent string
 		ctx, span = trace.StartFrom(ctx, traceParent, "assignment", oteltrace.WithAttributes(attribute.String("queue_id", queueID.String())))
 		defer span.End()
 	}
-	for n := batch; ctx.Err() == nil; n = min(2*n, maxBatch) {
+	for n := batch; ctx.Err() == nil; n = min(2*n, a.maxBatch) {
 		got, err := a.store.AutoAssign(ctx, queueID, n)
 		if err != nil {
 			if ctx.Err() == nil {

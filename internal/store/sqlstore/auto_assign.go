@@ -52,8 +52,20 @@ const (
 
 	// A whole batch in one statement (PostgreSQL arrays): the
 	// conditional update of the conversations, the events of those it
-	// updated, and the agents' loads recounted — from the statement's
-	// snapshot, where the new assignments are not yet visible, plus them.
+	// updated, the waits they answered (the wallboard's queue_waits, as the
+	// conversations_wait trigger records them, which applyManyTx's setting
+	// switchboard.waits_recorded tells to leave these to this set-based
+	// insert: row by row they were a third of the statement's time,
+	// migration 410), and the agents' loads raised by their planned
+	// assignments.
+	// Raised, not recounted: the caller holds the agents' row locks and
+	// lockPlannedTx found each load as the plan read it, and every change
+	// to an agent's assignments sets its load under that lock, so the load
+	// is exact; and if any conversation was taken meanwhile (fewer
+	// updated than planned) the transaction is rolled back. A recount
+	// read every active conversation of each agent in the batch — a cost
+	// that grew with the agents' loads, i.e. with the backlog (issue 22,
+	// docs/benchmarks.md "pgdrain").
 	// The update's condition is wrapped in CASE so that it does not imply
 	// the predicate of the partial index conversations_waiting: otherwise
 	// the planner, believing that index nearly empty, read all of it (every
@@ -63,13 +75,14 @@ const (
 	qAssignMany = `WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[]) WITH ORDINALITY AS v(conv, agent, at, data, n)),
 		upd AS (UPDATE conversations c SET assignee_id = v.agent, updated_at = v.at FROM v
 			WHERE c.id = v.conv AND CASE WHEN c.assignee_id IS NULL AND c.bot IS NULL AND c.status IN ` + activeStatuses + ` THEN true END
-			RETURNING c.id, c.assignee_id),
+			RETURNING c.id, c.assignee_id, c.queue_id, c.channel, c.waiting_since, c.updated_at, c.merged_into_id),
+		qw AS (INSERT INTO queue_waits (queue_id, channel, conversation_id, started_at, ended_at, outcome)
+			SELECT queue_id, channel, id, waiting_since, GREATEST(updated_at, waiting_since), CASE WHEN merged_into_id IS NOT NULL THEN 'moved' ELSE 'answered' END
+			FROM upd WHERE waiting_since IS NOT NULL),
 		ev AS (INSERT INTO events (conversation_id, type, actor_id, actor_name, data, created_at)
 			SELECT v.conv, $5, NULL, $6, v.data, v.at FROM v JOIN upd ON upd.id = v.conv ORDER BY v.n),
-		ag AS (UPDATE agents a SET last_assigned_at = l.at, activity_at = l.at,
-			active_load = (SELECT count(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status IN ` + activeStatuses + `)
-				+ (SELECT count(*) FROM upd WHERE upd.assignee_id = a.id)
-			FROM (SELECT agent, max(at) AS at FROM v GROUP BY agent) l WHERE a.id = l.agent)
+		ag AS (UPDATE agents a SET last_assigned_at = l.at, activity_at = l.at, active_load = a.active_load + l.n
+			FROM (SELECT agent, max(at) AS at, count(*) AS n FROM v GROUP BY agent) l WHERE a.id = l.agent)
 		SELECT count(*) FROM upd`
 )
 
@@ -86,14 +99,34 @@ const spareCandidates = 25
 // chosen agent changed before its row was locked.
 const maxReplans = 8
 
+// maxBatchArrays is the most assignments the Assigner asks of one
+// transaction where the batch is written in one statement (Arrays,
+// PostgreSQL): its ~9 round trips and one commit per batch then weigh a
+// quarter of what they do at routing's default of 128, which under load
+// (every round trip waiting for a CPU) set the drain's pace.
+const maxBatchArrays = 512
+
+// MaxAutoAssignBatch is the largest batch the Assigner should ask of
+// AutoAssign: larger where the batch is one statement (PostgreSQL),
+// routing's default elsewhere (0), where each assignment is a few
+// statements on the single writer and a longer batch would hold it up.
+func (s *Conversations) MaxAutoAssignBatch() int {
+	if s.dialect.Arrays {
+		return maxBatchArrays
+	}
+	return 0
+}
+
 // errLostRace says another transaction changed what this one decided on.
 var errLostRace = errors.New("auto-assign: lost a race")
 
 // AutoAssign assigns up to max waiting conversations of a queue (B3); see
 // desk.AutoAssignService. A cheap look on the readers comes first, so a
-// queue where nothing can happen costs no write transaction. Then one
-// transaction reads the head of the waiting queue and the eligible agents
-// once, plans the batch in Go (routing.Plan) and writes it: on
+// queue where nothing can happen costs no write transaction — but not
+// while the queue's last batch here came back full (a backlog draining,
+// see backlogQueues). Then one transaction reads the head of the waiting
+// queue and the eligible agents once, plans the batch in Go
+// (routing.Plan) and writes it: on
 // PostgreSQL under the queue's advisory lock (nodes take turns per queue,
 // so each plan sees the loads the last one left) and the chosen agents'
 // row locks, in one statement; on SQLite, the single writer, with
@@ -108,8 +141,10 @@ func (s *Conversations) AutoAssign(ctx context.Context, queueID desk.ID, max int
 	if max <= 0 {
 		return nil, nil
 	}
-	if ok, err := s.mayAssign(ctx, queueID); err != nil || !ok {
-		return nil, err
+	if !s.backlog.draining(queueID) {
+		if ok, err := s.mayAssign(ctx, queueID); err != nil || !ok {
+			return nil, err
+		}
 	}
 	for attempt := 0; ; attempt++ {
 		var plan []routing.Planned
@@ -126,8 +161,10 @@ func (s *Conversations) AutoAssign(ctx context.Context, queueID desk.ID, max int
 		if (errors.Is(err, errLostRace) || (err != nil && s.retryable(err))) && attempt < 5 {
 			continue
 		} else if err != nil {
+			s.backlog.note(queueID, false)
 			return nil, err
 		}
+		s.backlog.note(queueID, len(plan) >= max)
 		got, changes := assignmentResults(queueID, plan)
 		if tp := trace.Parent(ctx); tp != "" {
 			for i := range changes {
@@ -396,8 +433,10 @@ func (s *Conversations) applyManyTx(ctx context.Context, tx *sql.Tx, plan []rout
 	// statistics, which lag behind a table that filled quickly: a generic
 	// plan made on a near-empty table scanned every conversation once for
 	// the batch and again per agent (~0.4 s a batch at 20,000 waiting;
-	// docs/benchmarks.md). SET LOCAL: the rest of this transaction only.
-	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+	// docs/benchmarks.md). Local: the rest of this transaction only, where
+	// qAssignMany is the last statement; it records the waits it answers
+	// itself (switchboard.waits_recorded, see qAssignMany).
+	if _, err := tx.ExecContext(ctx, `SELECT set_config('enable_seqscan', 'off', true), set_config('switchboard.waits_recorded', 'on', true)`); err != nil {
 		return err
 	}
 	var n int

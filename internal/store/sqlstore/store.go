@@ -202,6 +202,9 @@ type Conversations struct {
 	planHook PlanHook
 	// listRows holds list rows under their row_version (list_rows.go).
 	listRows listRows
+	// backlog holds the queues whose last automatic assignment here
+	// filled its batch (assign_backlog.go).
+	backlog backlogQueues
 }
 
 // Reports is what is counted from the conversations: report facts and

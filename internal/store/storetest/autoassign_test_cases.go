@@ -272,11 +272,13 @@ func testAssignFairness(t *testing.T, open Opener, inline bool) {
 	f.ingestMany(t, q.ID, 0, 5000)
 	settle()
 	checkSpread(t, countLoads(t, f, q.ID), ids, capacity, 50)
+	checkStoredLoads(t, f, q.ID, ids)
 	// Saturate: 6,200 for 6,000 places, then close some; the freed places
 	// are taken from the waiting queue.
 	f.ingestMany(t, q.ID, 5000, 6200)
 	settle()
 	checkSpread(t, countLoads(t, f, q.ID), ids, capacity, capacity)
+	checkStoredLoads(t, f, q.ID, ids)
 	page, _, err := f.s.FindConversations(f.sys, desk.ConversationFilter{View: desk.ViewAll, QueueID: &q.ID, Limit: 150})
 	if err != nil {
 		t.Fatal(err)
@@ -291,6 +293,7 @@ func testAssignFairness(t *testing.T, open Opener, inline bool) {
 	}
 	settle()
 	checkSpread(t, countLoads(t, f, q.ID), ids, capacity, capacity)
+	checkStoredLoads(t, f, q.ID, ids)
 }
 
 // ingestMany ingests messages from new customers [from, to) in queue q
@@ -338,6 +341,24 @@ func countLoads(t *testing.T, f *fixture, q desk.ID) map[desk.ID]int {
 			return loads
 		}
 		fl.Cursor = next
+	}
+}
+
+// checkStoredLoads checks that each agent's stored load (what capacity is
+// checked against, A10) is its active conversations as counted: the
+// batch write raises loads instead of recounting them (PostgreSQL), so a
+// lost or doubled increment would show here.
+func checkStoredLoads(t *testing.T, f *fixture, q desk.ID, ids []desk.ID) {
+	t.Helper()
+	counted := countLoads(t, f, q)
+	for _, id := range ids {
+		a, err := f.s.FindAgentByID(f.sys, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Load != counted[id] {
+			t.Fatalf("agent %s: stored load %d, %d active conversations", id, a.Load, counted[id])
+		}
 	}
 }
 

@@ -135,6 +135,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("OutOfHoursReply", func(t *testing.T) { testOutOfHoursReply(t, open) })
 	t.Run("SLAWaitingOnCustomer", func(t *testing.T) { testSLAWaitingOnCustomer(t, open) })
 	t.Run("WallboardWaits", func(t *testing.T) { testWallboardWaits(t, open) })
+	t.Run("AutoAssignWaits", func(t *testing.T) { testAutoAssignWaits(t, open) })
 }
 
 // fixture is a store with an admin, a supervisor and helpers.
