@@ -58,4 +58,14 @@ func TestGroupExprLongPrefix(t *testing.T) {
 			t.Errorf("%s matched %d, want 3", got, n)
 		}
 	}
+	// The probe's answer is reused: more postings since do not change
+	// it until probeTTL has passed; a new index asks anew.
+	add("quabrizenjin again", exactPrefixPostings+1)
+	q := search.Parse("quabrizenjin")
+	if got, _ := f.GroupExpr(ctx, db, desk.SearchMessages, q); got != `"quabrizenjin"*` {
+		t.Errorf("cached: %s", got)
+	}
+	if got, _ := (&ftsSearch{}).GroupExpr(ctx, db, desk.SearchMessages, q); got != `"quabri"*` {
+		t.Errorf("probed anew: %s", got)
+	}
 }
