@@ -33,9 +33,10 @@ const benchSearchSchema = "sb_bench_search"
 // --db.
 func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := bench.SearchConfig{Dialect: "sqlite", Queues: 10, AgentQueues: 3}
-	var db, data string
+	var db, data, schema string
 	fs := flag.NewFlagSet("bench search", flag.ContinueOnError)
-	fs.StringVar(&db, "db", "", "PostgreSQL URL (the benchmark uses its own schema "+benchSearchSchema+")")
+	fs.StringVar(&db, "db", "", "PostgreSQL URL (the benchmark uses its own schema, --schema)")
+	fs.StringVar(&schema, "schema", benchSearchSchema, "PostgreSQL schema the benchmark fills (dropped and created anew unless --reuse)")
 	fs.StringVar(&data, "data", "", "folder for the SQLite file (default: a temporary folder, removed after)")
 	fs.IntVar(&cfg.Seed.Messages, "messages", 1000000, "messages to seed")
 	fs.IntVar(&cfg.Seed.Conversations, "conversations", 200000, "conversations to seed")
@@ -67,7 +68,7 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	var serverArgs []string
 	if db != "" {
 		cfg.Dialect = "postgres"
-		u, err := benchSchemaURL(ctx, db, benchSearchSchema, !cfg.Reuse)
+		u, err := benchSchemaURL(ctx, db, schema, !cfg.Reuse)
 		if err != nil {
 			return err
 		}

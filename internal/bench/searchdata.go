@@ -28,6 +28,9 @@ var (
 	domains = []string{"example.com", "mail.example.org", "post.example.net", "example.de"}
 )
 
+// rareWords is the length of the long tail.
+const rareWords = 50000
+
 // textGen makes deterministic synthetic text.
 type textGen struct {
 	r    *rand.Rand
@@ -39,7 +42,7 @@ func newTextGen(seed uint64) *textGen {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	g := &textGen{r: r, zipf: rand.NewZipf(r, 1.1, 2, uint64(len(commonWords)-1))}
 	syll := []string{"ka", "lo", "mi", "ne", "ru", "ta", "vo", "zen", "bri", "dal", "fen", "gor", "hul", "jin", "qua", "sto", "wex", "yar"}
-	for i := 0; i < 50000; i++ {
+	for i := 0; i < rareWords; i++ {
 		n := 2 + r.IntN(3)
 		var b strings.Builder
 		for j := 0; j < n; j++ {
@@ -72,13 +75,25 @@ func (g *textGen) email(name string, i int) string {
 	return fmt.Sprintf("%s.%s%d@%s", parts[0], parts[1], i, g.pick(domains))
 }
 
-// message returns a customer or agent message of 6-40 words.
-func (g *textGen) message() string {
+// body returns the common words of a message (6-40, Zipf-distributed),
+// capitalized, without an ending.
+func (g *textGen) body() string {
+	s := strings.Join(g.commonWords(), " ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func (g *textGen) commonWords() []string {
 	n := 6 + g.r.IntN(35)
 	words := make([]string, 0, n+4)
 	for i := 0; i < n; i++ {
 		words = append(words, commonWords[g.zipf.Uint64()])
 	}
+	return words
+}
+
+// message returns a customer or agent message of 6-40 words.
+func (g *textGen) message() string {
+	words := g.commonWords()
 	switch g.r.IntN(6) {
 	case 0:
 		words = append(words, fmt.Sprintf("order #%d", 100000+g.r.IntN(900000)))

@@ -117,7 +117,9 @@ func (b *bulkInsert) flush(commit bool) error {
 // over queueIDs and their messages straight into a migrated, empty
 // database, bypassing the API: five messages a conversation over a year,
 // text from textGen. IDs are given explicitly so rows can be written
-// without reading anything back.
+// without reading anything back. Customers go through the driver (their
+// search terms are computed in Go); conversations and messages are
+// written by the database (seedRowsSQL).
 func SeedSearch(ctx context.Context, db *sql.DB, dialect string, cfg SeedConfig, queueIDs []int64, progress io.Writer) (*SeedInfo, error) {
 	start := time.Now()
 	g := newTextGen(cfg.Seed)
@@ -178,44 +180,7 @@ func SeedSearch(ctx context.Context, db *sql.DB, dialect string, cfg SeedConfig,
 	}
 	fmt.Fprintf(progress, "seeded %d customers in %s\n", cfg.Customers, time.Since(start).Round(time.Millisecond))
 
-	conv := btx.newBulk("conversations", "id", "channel", "customer_id", "status", "priority", "topic", "queue_id",
-		"contact_address", "sender_address", "created_at", "updated_at", "last_message_at", "last_customer_message_at", "closed_at")
-	msg := btx.newBulk("messages", "id", "conversation_id", "kind", "direction", "type", "text", "channel", "from_addr", "to_addr", "external_id", "created_at")
-	msg.parent = conv
-	perConv := max(1, cfg.Messages/cfg.Conversations)
-	mid := 0
-	for i := 1; i <= cfg.Conversations; i++ {
-		cu := (i-1)%cfg.Customers + 1
-		created := t0.Add(time.Duration(i) * span / time.Duration(cfg.Conversations))
-		last := created.Add(time.Duration(perConv-1) * 3 * time.Minute)
-		status, closed := desk.ConversationClosed, any(last.Add(time.Hour).UnixMicro())
-		if i > cfg.Conversations-cfg.Conversations/20 {
-			status, closed = desk.ConversationOpen, nil
-		}
-		q := queueIDs[g.r.IntN(len(queueIDs))]
-		if err := conv.add(i, desk.ChannelSMS, cu, status, desk.PriorityNormal, g.topic(), q, phones[cu], "support",
-			created.UnixMicro(), last.UnixMicro(), last.UnixMicro(), last.UnixMicro(), closed); err != nil {
-			return nil, fmt.Errorf("conversations: %w", err)
-		}
-		for k := 0; k < perConv && mid < cfg.Messages; k++ {
-			mid++
-			dir, from, to, ext := desk.DirectionIn, phones[cu], "support", any(fmt.Sprintf("seed-%d", mid))
-			if k%2 == 1 {
-				dir, from, to, ext = desk.DirectionOut, "support", phones[cu], nil
-			}
-			at := created.Add(time.Duration(k) * 3 * time.Minute).UnixMicro()
-			if err := msg.add(mid, i, desk.KindMessage, dir, desk.TypeText, g.message(), desk.ChannelSMS, from, to, ext, at); err != nil {
-				return nil, fmt.Errorf("messages: %w", err)
-			}
-		}
-		if i%50000 == 0 {
-			fmt.Fprintf(progress, "seeded %d conversations, %d messages in %s\n", i, mid, time.Since(start).Round(time.Millisecond))
-		}
-	}
-	if err := conv.flush(true); err != nil {
-		return nil, err
-	}
-	if err := msg.flush(true); err != nil {
+	if err := seedRowsSQL(ctx, db, dialect, cfg, g, queueIDs, start, progress); err != nil {
 		return nil, err
 	}
 	info.Elapsed = time.Since(start)

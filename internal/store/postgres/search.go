@@ -90,6 +90,12 @@ func (*tsSearch) Generation(ctx context.Context, db *sql.DB) (string, error) {
 // Expr implements sqlstore.SearchSQL.
 func (*tsSearch) Expr(q search.Query) string { return Expr(q) }
 
+// GroupExpr implements sqlstore.SearchSQL: GIN matches a prefix as typed
+// whatever its length.
+func (*tsSearch) GroupExpr(_ context.Context, _ sqlstore.Querier, _ string, q search.Query) (string, error) {
+	return Expr(q), nil
+}
+
 // Expr writes q as tsquery text: every word a quoted lexeme (so nothing the
 // user typed is an operator), prefix words with :*, all of them required
 // (&); a phone number's digits as an alternative prefix (|).

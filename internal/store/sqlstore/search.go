@@ -33,9 +33,11 @@ type SearchSQL interface {
 	// in one query, ListRange (range by range, see matchIDs) otherwise.
 	// Only asked if Span is not 0.
 	Choose(ctx context.Context, db *sql.DB, group string, q search.Query, want int) (Listing, error)
-	// Expr writes a non-empty parsed query in the index's syntax. Every
-	// word is quoted, so no input can be a syntax error.
-	Expr(q search.Query) string
+	// GroupExpr writes a non-empty parsed query in the syntax of the
+	// group's index. Every word is quoted, so no input can be a syntax
+	// error. It may depend on what the index holds (SQLite: whether a long prefix is asked as typed or
+	// cut to what its prefix indexes cover), reading through db.
+	GroupExpr(ctx context.Context, db Querier, group string, q search.Query) (string, error)
 	// InIDs returns a condition that col is one of ids, with ? standing for
 	// the one argument it returns.
 	InIDs(col string, ids []int64) (cond string, arg any)
@@ -51,6 +53,11 @@ type SearchSQL interface {
 	// process or node). db is the readers' pool. Results are cached
 	// under it (Store.Generation, package gencache); "" caches nothing.
 	Generation(ctx context.Context, db *sql.DB) (string, error)
+}
+
+// Querier reads one row.
+type Querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // Listing is how a match query lists a group's matches.
@@ -71,14 +78,18 @@ const (
 // its matches newest first, PostgreSQL walks the primary key for a common
 // word and reads GIN for a rare one), then one query reads those records
 // with the actor's queue access applied. Windows are read until
-// wantVisible visible matches are in hand or maxWindows were read; those
+// enough visible matches are in hand or maxWindows were read; those
 // are ranked by relevance, then recency, and paged. Bounding the windows
 // bounds the work of a query on a common word however many records match,
-// and keeps the access check to a few hundred rows.
+// and keeps the access check to a few hundred rows. How many visible
+// matches are ranked follows the page size (visiblePerHit a hit, at most
+// maxVisible), so a search's cost depends on the page asked for, not on
+// how many records match.
 const (
 	candidateWindow = 250
 	maxWindows      = 4
-	wantVisible     = 100
+	visiblePerHit   = 3
+	maxVisible      = 100
 )
 
 // searchCursor is the position in a group's results: the window (matches
@@ -200,7 +211,7 @@ func (s *SearchIndex) search(ctx context.Context, actor *desk.Actor, q desk.Sear
 	if err := s.indexPending(ctx); err != nil {
 		return nil, err
 	}
-	gs := groupSearch{s: s, actor: actor, q: pq, expr: s.dialect.Search.Expr(pq), n: min(limit(q.Limit), wantVisible)}
+	gs := groupSearch{s: s, actor: actor, q: pq, n: min(limit(q.Limit), maxVisible)}
 	at := func(group string) searchCursor {
 		if cur.Group == group {
 			return cur

@@ -14,8 +14,7 @@ type groupSearch struct {
 	s     *SearchIndex
 	actor *desk.Actor
 	q     search.Query
-	expr  string // q in the index's syntax
-	n     int    // page size
+	n     int // page size
 }
 
 // collect reads a group's windows below the cursor (see candidateWindow):
@@ -28,10 +27,14 @@ func (g *groupSearch) collect(ctx context.Context, group string, cur searchCurso
 	if before == 0 {
 		before = math.MaxInt64
 	}
-	visible := 0
+	expr, err := g.s.dialect.Search.GroupExpr(ctx, g.s.rd, group, g.q)
+	if err != nil {
+		return false, 0, err
+	}
+	visible, want := 0, min(g.n*visiblePerHit, maxVisible)
 	var width int64 // of the ID range the last window took (see matchIDs)
 	for w := 0; w < maxWindows; w++ {
-		ids, err := g.matchIDs(ctx, group, before, &width)
+		ids, err := g.matchIDs(ctx, group, expr, before, &width)
 		if err != nil || len(ids) == 0 {
 			return false, oldest, err
 		}
@@ -53,7 +56,7 @@ func (g *groupSearch) collect(ctx context.Context, group string, cur searchCurso
 		oldest, before = ids[len(ids)-1], ids[len(ids)-1]
 		if len(ids) < candidateWindow {
 			return false, oldest, nil
-		} else if visible >= wantVisible {
+		} else if visible >= want {
 			break
 		}
 	}
@@ -79,17 +82,17 @@ const maxRanges = 4
 // none is skipped. *width is the width of IDs the previous window of the
 // search took (0 for the first), where this one starts, and is set to
 // what this one took.
-func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64, width *int64) ([]int64, error) {
+func (g *groupSearch) matchIDs(ctx context.Context, group, expr string, before int64, width *int64) ([]int64, error) {
 	span := g.s.dialect.Search.Span(group)
 	// A phone number's digits match a few records in any group: one index
 	// query lists them, where ranges would ask up to maxRanges times.
 	if span == 0 || g.q.Phone != "" {
-		return g.matchRange(ctx, group, ListIndex, 0, before, candidateWindow, nil)
+		return g.matchRange(ctx, group, expr, ListIndex, 0, before, candidateWindow, nil)
 	}
 	if how, err := g.s.dialect.Search.Choose(ctx, g.s.r, group, g.q, candidateWindow); err != nil {
 		return nil, err
 	} else if how != ListRange {
-		return g.matchRange(ctx, group, how, 0, before, candidateWindow, nil)
+		return g.matchRange(ctx, group, expr, how, 0, before, candidateWindow, nil)
 	}
 	if before == math.MaxInt64 {
 		var top int64
@@ -111,7 +114,7 @@ func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64, 
 		if lo == 0 {
 			how = ListIndex
 		}
-		if ids, err = g.matchRange(ctx, group, how, lo, before, candidateWindow-len(ids), ids); err != nil {
+		if ids, err = g.matchRange(ctx, group, expr, how, lo, before, candidateWindow-len(ids), ids); err != nil {
 			return nil, err
 		}
 		covered += before - lo
@@ -131,8 +134,8 @@ func (g *groupSearch) matchIDs(ctx context.Context, group string, before int64, 
 // matchRange appends to ids the IDs of at most n of the group's matches
 // below before, newest first, listed as how says (ListRange: only those
 // from lo on).
-func (g *groupSearch) matchRange(ctx context.Context, group string, how Listing, lo, before int64, n int, ids []int64) ([]int64, error) {
-	args := []any{g.expr, before, n}
+func (g *groupSearch) matchRange(ctx context.Context, group, expr string, how Listing, lo, before int64, n int, ids []int64) ([]int64, error) {
+	args := []any{expr, before, n}
 	if how == ListRange {
 		args = append(args, lo)
 	}

@@ -138,3 +138,22 @@ func testSearchMerge(t *testing.T, open Opener) {
 			count(f.salesA, "delayed"), count(f.supportA, "delayed"), count(f.supportA, "parcel"))
 	}
 }
+
+// testSearchLongPrefix checks that a last word longer than the prefix
+// indexes cover finds its matches however many newer records share its
+// first letters: more than the windows read (maxWindows × candidateWindow
+// in sqlstore) match "quabri", one older message "quabrizenjin".
+func testSearchLongPrefix(t *testing.T, open Opener) {
+	f := newSearchFixture(t, open)
+	f.MustIngest("+4915123456789", "exact", "parcel quabrizenjin77 at the door", f.sales.ID)
+	for i := 0; i < 1010; i++ {
+		f.MustIngest("+4915123456789", fmt.Sprintf("d%d", i), fmt.Sprintf("quabrizenkala %d", i), f.sales.ID)
+	}
+	res, err := f.s.Search(f.as(f.salesA), desk.SearchQuery{Text: "quabrizenjin", Type: desk.SearchMessages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Messages.Items) != 1 || !strings.Contains(res.Messages.Items[0].Snippet, "quabrizenjin77") {
+		t.Fatalf("got %d messages, want the one with quabrizenjin77", len(res.Messages.Items))
+	}
+}

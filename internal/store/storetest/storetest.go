@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SearchWindows", func(t *testing.T) { testSearchWindows(t, open) })
 	t.Run("SearchMerge", func(t *testing.T) { testSearchMerge(t, open) })
 	t.Run("SearchRecords", func(t *testing.T) { testSearchRecords(t, open) })
+	t.Run("SearchLongPrefix", func(t *testing.T) { testSearchLongPrefix(t, open) })
 	t.Run("ReadCache", func(t *testing.T) { testReadCache(t, open) })
 	t.Run("QueueCounts", func(t *testing.T) { testQueueCounts(t, open) })
 	t.Run("Presence", func(t *testing.T) { testPresence(t, open) })
