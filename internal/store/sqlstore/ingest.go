@@ -164,7 +164,7 @@ func (s *Conversations) ingestAlone(ctx context.Context, in *desk.InboundMessage
 	for attempt := 0; ; attempt++ {
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
 			var err error
-			res, err = s.ingestTx(ctx, tx, in, display)
+			res, err = s.ingestTx(ctx, tx, in, display, false)
 			return err
 		})
 		if err == nil || attempt == 3 || !s.retryable(err) {
@@ -178,10 +178,14 @@ func (s *Conversations) ingestAlone(ctx context.Context, in *desk.InboundMessage
 }
 
 // ingestTx does the work of IngestMessage inside tx; display is how the
-// sender's address is shown (displayAddress).
-func (s *Conversations) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, display string) (*desk.IngestResult, error) {
-	if res, err := s.ingestThreadTx(ctx, tx, in); res != nil || err != nil {
-		return res, err
+// sender's address is shown (displayAddress). threadMissed says the
+// one-statement thread (ingestThreadAlone) just found nothing to thread
+// to, so it is not asked again here (asking again is correct, only slower).
+func (s *Conversations) ingestTx(ctx context.Context, tx *sql.Tx, in *desk.InboundMessage, display string, threadMissed bool) (*desk.IngestResult, error) {
+	if !threadMissed {
+		if res, err := s.ingestThreadTx(ctx, tx, in); res != nil || err != nil {
+			return res, err
+		}
 	}
 	var seen sql.NullInt64
 	cu, err := scanCustomer(s.txRow(ctx, tx, qIngestFindCustomer, in.Channel, in.From, in.ExternalID), &seen)

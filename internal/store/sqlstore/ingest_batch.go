@@ -76,18 +76,23 @@ func newIngestBatcher(s *Conversations) *ingestBatcher {
 // duplicate.
 func (b *ingestBatcher) ingest(ctx context.Context, in *desk.InboundMessage, display string) (*desk.IngestResult, error) {
 	var res *desk.IngestResult
+	// threadMissed: the one-statement thread, run alone, found nothing to
+	// thread to (a new customer's message); the batch's transaction then
+	// goes straight to the usual path rather than ask the same again.
+	var threadMissed bool
 	tp := trace.Parent(ctx)
 	job := &ingestJob{inTx: func(ctx context.Context, tx *sql.Tx) (err error) {
-		res, err = b.s.ingestTx(ctx, tx, in, display)
+		res, err = b.s.ingestTx(ctx, tx, in, display, threadMissed)
 		return err
 	}, alone: func(ctx context.Context) (err error) {
 		res, err = b.s.ingestAlone(ctx, in, display)
 		return err
 	}, single: func(ctx context.Context) (bool, error) {
-		r, err := b.s.ingestThreadAlone(ctx, in)
+		r, ran, err := b.s.ingestThreadAlone(ctx, in)
 		if r != nil {
 			res = r
 		}
+		threadMissed = ran && r == nil && err == nil
 		return r != nil, err
 	}, kick: func(k *assignKicks) {
 		if res.NewConversation && res.Conversation.Bot == "" {

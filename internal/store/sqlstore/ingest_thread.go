@@ -76,14 +76,17 @@ func (s *Conversations) ingestThreadTx(ctx context.Context, tx *sql.Tx, in *desk
 // be written with it: no profile, email, thread references, name, files,
 // nor session window of its channel. A lane's batch of one message then
 // takes one round trip instead of BEGIN, the statement and COMMIT. It
-// returns nil and no error when it does not apply or wrote nothing.
-func (s *Conversations) ingestThreadAlone(ctx context.Context, in *desk.InboundMessage) (*desk.IngestResult, error) {
+// returns nil and no error when it does not apply or wrote nothing; ran
+// says the statement ran (so, with no result, that it found nothing to
+// thread to: the usual path need not ask again).
+func (s *Conversations) ingestThreadAlone(ctx context.Context, in *desk.InboundMessage) (res *desk.IngestResult, ran bool, err error) {
 	if !s.dialect.WritableCTE || len(in.Profile) > 0 || in.Email != "" || len(in.ThreadRefs) > 0 || in.Name != "" ||
 		len(in.Attachments) > 0 || desk.CapabilitiesOf(in.Channel).SessionWindowHours != 0 {
-		return nil, nil
+		return nil, false, nil
 	}
 	now := s.now()
-	return s.threadContact(s.w.QueryRowContext(ctx, qIngestThreadContact, threadContactArgs(in, now.UnixMicro())...), in, now)
+	res, err = s.threadContact(s.w.QueryRowContext(ctx, qIngestThreadContact, threadContactArgs(in, now.UnixMicro())...), in, now)
+	return res, true, err
 }
 
 func threadContactArgs(in *desk.InboundMessage, at int64) []any {
