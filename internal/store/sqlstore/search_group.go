@@ -17,12 +17,21 @@ type groupSearch struct {
 	n     int // page size
 }
 
+// windowSQL is what a group's windows read of a candidate: cols, the
+// columns that rank it (its indexed text and times), from its table and
+// joins (from), whose ID is idCol; blank is as many constants, the
+// columns of a window's summary row (see readWindow).
+type windowSQL struct {
+	cols, blank, from, idCol string
+}
+
 // collect reads a group's windows below the cursor (see candidateWindow):
 // the index's matching IDs, then the records among them the actor may see
-// through sel (SELECT ... FROM the group's table and joins), whose rows
-// go to scan. It returns
-// whether older matches may remain and the oldest match read.
-func (g *groupSearch) collect(ctx context.Context, group string, cur searchCursor, restricted bool, sel, idCol string, scan func(*sql.Rows) error) (more bool, oldest int64, err error) {
+// (queue access when restricted), whose rows go to scan: the row's ID, a
+// 0, then src.cols. scan adds a candidate for an ID above 0 only (a
+// window's summary row, see readWindow, has none). It returns whether
+// older matches may remain and the oldest match read.
+func (g *groupSearch) collect(ctx context.Context, group string, cur searchCursor, restricted bool, src windowSQL, scan func(*sql.Rows) (id, aux int64, err error)) (more bool, oldest int64, err error) {
 	before := cur.Before
 	if before == 0 {
 		before = math.MaxInt64
@@ -34,33 +43,81 @@ func (g *groupSearch) collect(ctx context.Context, group string, cur searchCurso
 	visible, want := 0, min(g.n*visiblePerHit, maxVisible)
 	var width int64 // of the ID range the last window took (see matchIDs)
 	for w := 0; w < maxWindows; w++ {
-		ids, err := g.matchIDs(ctx, group, expr, before, &width)
-		if err != nil || len(ids) == 0 {
+		var n, seen int // matches in the window, visible ones
+		var low int64   // the window's oldest match
+		if g.s.dialect.Search.Span(group) == 0 {
+			n, low, seen, err = g.readWindow(ctx, group, expr, before, restricted, src, scan)
+		} else {
+			n, low, seen, err = g.readMatches(ctx, group, expr, before, &width, restricted, src, scan)
+		}
+		if err != nil || n == 0 {
 			return false, oldest, err
 		}
-		rows, err := g.readIDs(ctx, restricted, sel, idCol, ids)
-		if err != nil {
-			return false, oldest, err
-		}
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				rows.Close()
-				return false, oldest, err
-			}
-			visible++
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return false, oldest, err
-		}
-		oldest, before = ids[len(ids)-1], ids[len(ids)-1]
-		if len(ids) < candidateWindow {
+		visible += seen
+		oldest, before = low, low
+		if n < candidateWindow {
 			return false, oldest, nil
 		} else if visible >= want {
 			break
 		}
 	}
 	return true, oldest, nil
+}
+
+// readMatches reads a window in two steps: the index's matching IDs
+// (matchIDs), then the visible records among them by ID. It returns the
+// number of matches, the oldest, and the visible records read.
+func (g *groupSearch) readMatches(ctx context.Context, group, expr string, before int64, width *int64, restricted bool, src windowSQL, scan func(*sql.Rows) (int64, int64, error)) (n int, oldest int64, seen int, err error) {
+	ids, err := g.matchIDs(ctx, group, expr, before, width)
+	if err != nil || len(ids) == 0 {
+		return 0, 0, 0, err
+	}
+	rows, err := g.readIDs(ctx, restricted, `SELECT `+src.idCol+`, 0, `+src.cols+` FROM `+src.from, src.idCol, ids)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if _, _, err := scan(rows); err != nil {
+			return 0, 0, 0, err
+		}
+		seen++
+	}
+	return len(ids), ids[len(ids)-1], seen, rows.Err()
+}
+
+// readWindow reads a window in one statement, for an index that lists
+// any query's matches newest first in one query (Span 0, SQLite's FTS5):
+// the listing materialised once, a summary row of it (minus the number of
+// matches as the ID, the oldest match as aux: the window's extent, whatever
+// the actor sees), then the visible records among its matches — the rows
+// the actor may not see never leave the database, and the IDs are not
+// passed back in as a list. It returns what readMatches returns.
+func (g *groupSearch) readWindow(ctx context.Context, group, expr string, before int64, restricted bool, src windowSQL, scan func(*sql.Rows) (int64, int64, error)) (n int, oldest int64, seen int, err error) {
+	wh := where{args: []any{expr, before, candidateWindow}} // $1–$3 of Matches
+	wh.add(src.idCol + ` = f.id`)
+	if restricted {
+		restrict(&wh, g.actor)
+	}
+	q := `WITH f(id) AS MATERIALIZED (` + g.s.dialect.Search.Matches(group, ListIndex) + `)
+		SELECT -count(*), COALESCE(min(id), 0), ` + src.blank + ` FROM f
+		UNION ALL SELECT ` + src.idCol + `, 0, ` + src.cols + ` FROM f, ` + src.from + wh.sql()
+	rows, err := g.s.rd.QueryContext(ctx, q, g.s.dialect.Search.Args(wh.args)...)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		id, aux, err := scan(rows)
+		if err != nil {
+			return 0, 0, 0, err
+		} else if id <= 0 {
+			n, oldest = int(-id), aux
+		} else {
+			seen++
+		}
+	}
+	return n, oldest, seen, rows.Err()
 }
 
 // searchTables are the groups' tables.
@@ -221,17 +278,18 @@ type messageCand struct {
 func (g *groupSearch) messages(ctx context.Context, cur searchCursor) ([]*desk.MessageHit, string, error) {
 	var win window[messageCand]
 	var err error
-	win.more, win.oldest, err = g.collect(ctx, desk.SearchMessages, cur, true,
-		`SELECT m.id, m.text, m.created_at FROM messages m JOIN conversations c ON c.id = m.conversation_id`, "m.id",
-		func(rows *sql.Rows) error {
-			var c messageCand
-			var at int64
-			if err := rows.Scan(&c.id, &c.text, &at); err != nil {
-				return err
-			}
-			win.add(g.q, c.text, searchHit[messageCand]{item: c, id: c.id, recent: at})
-			return nil
-		})
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchMessages, cur, true, windowSQL{
+		cols: `m.text, m.created_at`, blank: `'', 0`,
+		from: `messages m JOIN conversations c ON c.id = m.conversation_id`, idCol: "m.id",
+	}, func(rows *sql.Rows) (int64, int64, error) {
+		var c messageCand
+		var aux, at int64
+		if err := rows.Scan(&c.id, &aux, &c.text, &at); err != nil || c.id <= 0 {
+			return c.id, aux, err
+		}
+		win.add(g.q, c.text, searchHit[messageCand]{item: c, id: c.id, recent: at})
+		return c.id, aux, nil
+	})
 	if err != nil {
 		return nil, "", err
 	}
@@ -273,19 +331,19 @@ func recentOf(created int64, last sql.NullInt64) int64 {
 func (g *groupSearch) conversations(ctx context.Context, cur searchCursor) ([]*desk.Conversation, string, error) {
 	var win window[int64]
 	var err error
-	win.more, win.oldest, err = g.collect(ctx, desk.SearchConversations, cur, true,
-		`SELECT c.id, c.topic, COALESCE(cu.search_terms, ''), c.created_at, c.last_message_at
-		FROM conversations c LEFT JOIN customers cu ON cu.id = c.customer_id`, "c.id",
-		func(rows *sql.Rows) error {
-			var id, created int64
-			var topic, terms string
-			var last sql.NullInt64
-			if err := rows.Scan(&id, &topic, &terms, &created, &last); err != nil {
-				return err
-			}
-			win.add(g.q, topic+" "+terms, searchHit[int64]{item: id, id: id, recent: recentOf(created, last)})
-			return nil
-		})
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchConversations, cur, true, windowSQL{
+		cols: `c.topic, COALESCE(cu.search_terms, ''), c.created_at, c.last_message_at`, blank: `'', '', 0, NULL`,
+		from: `conversations c LEFT JOIN customers cu ON cu.id = c.customer_id`, idCol: "c.id",
+	}, func(rows *sql.Rows) (int64, int64, error) {
+		var id, aux, created int64
+		var topic, terms string
+		var last sql.NullInt64
+		if err := rows.Scan(&id, &aux, &topic, &terms, &created, &last); err != nil || id <= 0 {
+			return id, aux, err
+		}
+		win.add(g.q, topic+" "+terms, searchHit[int64]{item: id, id: id, recent: recentOf(created, last)})
+		return id, aux, nil
+	})
 	if err != nil {
 		return nil, "", err
 	}
@@ -306,18 +364,19 @@ func (g *groupSearch) conversations(ctx context.Context, cur searchCursor) ([]*d
 func (g *groupSearch) customers(ctx context.Context, cur searchCursor) ([]*desk.Customer, string, error) {
 	var win window[int64]
 	var err error
-	win.more, win.oldest, err = g.collect(ctx, desk.SearchCustomers, cur, false,
-		`SELECT cu.id, cu.search_terms, cu.created_at, cu.last_activity_at FROM customers cu`, "cu.id",
-		func(rows *sql.Rows) error {
-			var id, created int64
-			var terms string
-			var last sql.NullInt64
-			if err := rows.Scan(&id, &terms, &created, &last); err != nil {
-				return err
-			}
-			win.add(g.q, terms, searchHit[int64]{item: id, id: id, recent: recentOf(created, last)})
-			return nil
-		})
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchCustomers, cur, false, windowSQL{
+		cols: `cu.search_terms, cu.created_at, cu.last_activity_at`, blank: `'', 0, NULL`,
+		from: `customers cu`, idCol: "cu.id",
+	}, func(rows *sql.Rows) (int64, int64, error) {
+		var id, aux, created int64
+		var terms string
+		var last sql.NullInt64
+		if err := rows.Scan(&id, &aux, &terms, &created, &last); err != nil || id <= 0 {
+			return id, aux, err
+		}
+		win.add(g.q, terms, searchHit[int64]{item: id, id: id, recent: recentOf(created, last)})
+		return id, aux, nil
+	})
 	if err != nil {
 		return nil, "", err
 	}
