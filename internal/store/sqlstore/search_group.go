@@ -19,19 +19,38 @@ type groupSearch struct {
 
 // windowSQL is what a group's windows read of a candidate: cols, the
 // columns that rank it (its indexed text and times), from its table and
-// joins (from), whose ID is idCol; blank is as many constants, the
-// columns of a window's summary row (see readWindow).
+// joins (from), whose ID is idCol, with the actor's queue access applied
+// if restricted; blank is as many constants, the columns of a window's
+// summary row (see readWindow).
 type windowSQL struct {
 	cols, blank, from, idCol string
+	restricted               bool
+}
+
+// windowSQLs are the groups' windows.
+var windowSQLs = map[string]windowSQL{
+	desk.SearchMessages: {
+		cols: `m.text, m.created_at`, blank: `'', 0`,
+		from: `messages m JOIN conversations c ON c.id = m.conversation_id`, idCol: "m.id", restricted: true,
+	},
+	desk.SearchConversations: {
+		cols: `c.topic, COALESCE(cu.search_terms, ''), c.created_at, c.last_message_at`, blank: `'', '', 0, NULL`,
+		from: `conversations c LEFT JOIN customers cu ON cu.id = c.customer_id`, idCol: "c.id", restricted: true,
+	},
+	// People are visible to every actor, as in FindCustomers.
+	desk.SearchCustomers: {
+		cols: `cu.search_terms, cu.created_at, cu.last_activity_at`, blank: `'', 0, NULL`,
+		from: `customers cu`, idCol: "cu.id",
+	},
 }
 
 // collect reads a group's windows below the cursor (see candidateWindow):
 // the index's matching IDs, then the records among them the actor may see
-// (queue access when restricted), whose rows go to scan: the row's ID, a
+// (queue access if src.restricted), whose rows go to scan: the row's ID, a
 // 0, then src.cols. scan adds a candidate for an ID above 0 only (a
 // window's summary row, see readWindow, has none). It returns whether
 // older matches may remain and the oldest match read.
-func (g *groupSearch) collect(ctx context.Context, group string, cur searchCursor, restricted bool, src windowSQL, scan func(*sql.Rows) (id, aux int64, err error)) (more bool, oldest int64, err error) {
+func (g *groupSearch) collect(ctx context.Context, group string, cur searchCursor, scan func(*sql.Rows) (id, aux int64, err error)) (more bool, oldest int64, err error) {
 	before := cur.Before
 	if before == 0 {
 		before = math.MaxInt64
@@ -40,15 +59,16 @@ func (g *groupSearch) collect(ctx context.Context, group string, cur searchCurso
 	if err != nil {
 		return false, 0, err
 	}
+	src := windowSQLs[group]
 	visible, want := 0, min(g.n*visiblePerHit, maxVisible)
 	var width int64 // of the ID range the last window took (see matchIDs)
 	for w := 0; w < maxWindows; w++ {
 		var n, seen int // matches in the window, visible ones
 		var low int64   // the window's oldest match
 		if g.s.dialect.Search.Span(group) == 0 {
-			n, low, seen, err = g.readWindow(ctx, group, expr, before, restricted, src, scan)
+			n, low, seen, err = g.readWindow(ctx, group, expr, before, src, scan)
 		} else {
-			n, low, seen, err = g.readMatches(ctx, group, expr, before, &width, restricted, src, scan)
+			n, low, seen, err = g.readMatches(ctx, group, expr, before, &width, src, scan)
 		}
 		if err != nil || n == 0 {
 			return false, oldest, err
@@ -64,15 +84,28 @@ func (g *groupSearch) collect(ctx context.Context, group string, cur searchCurso
 	return true, oldest, nil
 }
 
+// windowQuery is readWindow's statement and arguments: matches is the
+// index's listing of the newest $3 matches of $1 below $2.
+func windowQuery(matches string, actor *desk.Actor, src windowSQL, expr string, before int64) (string, []any) {
+	wh := where{args: []any{expr, before, candidateWindow}} // $1–$3 of matches
+	wh.add(src.idCol + ` = f.id`)
+	if src.restricted {
+		restrict(&wh, actor)
+	}
+	return `WITH f(id) AS MATERIALIZED (` + matches + `)
+		SELECT -count(*), COALESCE(min(id), 0), ` + src.blank + ` FROM f
+		UNION ALL SELECT ` + src.idCol + `, 0, ` + src.cols + ` FROM f, ` + src.from + wh.sql(), wh.args
+}
+
 // readMatches reads a window in two steps: the index's matching IDs
 // (matchIDs), then the visible records among them by ID. It returns the
 // number of matches, the oldest, and the visible records read.
-func (g *groupSearch) readMatches(ctx context.Context, group, expr string, before int64, width *int64, restricted bool, src windowSQL, scan func(*sql.Rows) (int64, int64, error)) (n int, oldest int64, seen int, err error) {
+func (g *groupSearch) readMatches(ctx context.Context, group, expr string, before int64, width *int64, src windowSQL, scan func(*sql.Rows) (int64, int64, error)) (n int, oldest int64, seen int, err error) {
 	ids, err := g.matchIDs(ctx, group, expr, before, width)
 	if err != nil || len(ids) == 0 {
 		return 0, 0, 0, err
 	}
-	rows, err := g.readIDs(ctx, restricted, `SELECT `+src.idCol+`, 0, `+src.cols+` FROM `+src.from, src.idCol, ids)
+	rows, err := g.readIDs(ctx, src.restricted, `SELECT `+src.idCol+`, 0, `+src.cols+` FROM `+src.from, src.idCol, ids)
 	if err != nil {
 		return 0, 0, 0, err
 	}
@@ -93,16 +126,9 @@ func (g *groupSearch) readMatches(ctx context.Context, group, expr string, befor
 // the actor sees), then the visible records among its matches — the rows
 // the actor may not see never leave the database, and the IDs are not
 // passed back in as a list. It returns what readMatches returns.
-func (g *groupSearch) readWindow(ctx context.Context, group, expr string, before int64, restricted bool, src windowSQL, scan func(*sql.Rows) (int64, int64, error)) (n int, oldest int64, seen int, err error) {
-	wh := where{args: []any{expr, before, candidateWindow}} // $1–$3 of Matches
-	wh.add(src.idCol + ` = f.id`)
-	if restricted {
-		restrict(&wh, g.actor)
-	}
-	q := `WITH f(id) AS MATERIALIZED (` + g.s.dialect.Search.Matches(group, ListIndex) + `)
-		SELECT -count(*), COALESCE(min(id), 0), ` + src.blank + ` FROM f
-		UNION ALL SELECT ` + src.idCol + `, 0, ` + src.cols + ` FROM f, ` + src.from + wh.sql()
-	rows, err := g.s.rd.QueryContext(ctx, q, g.s.dialect.Search.Args(wh.args)...)
+func (g *groupSearch) readWindow(ctx context.Context, group, expr string, before int64, src windowSQL, scan func(*sql.Rows) (int64, int64, error)) (n int, oldest int64, seen int, err error) {
+	q, args := windowQuery(g.s.dialect.Search.Matches(group, ListIndex), g.actor, src, expr, before)
+	rows, err := g.s.rd.QueryContext(ctx, q, g.s.dialect.Search.Args(args)...)
 	if err != nil {
 		return 0, 0, 0, err
 	}
@@ -278,10 +304,7 @@ type messageCand struct {
 func (g *groupSearch) messages(ctx context.Context, cur searchCursor) ([]*desk.MessageHit, string, error) {
 	var win window[messageCand]
 	var err error
-	win.more, win.oldest, err = g.collect(ctx, desk.SearchMessages, cur, true, windowSQL{
-		cols: `m.text, m.created_at`, blank: `'', 0`,
-		from: `messages m JOIN conversations c ON c.id = m.conversation_id`, idCol: "m.id",
-	}, func(rows *sql.Rows) (int64, int64, error) {
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchMessages, cur, func(rows *sql.Rows) (int64, int64, error) {
 		var c messageCand
 		var aux, at int64
 		if err := rows.Scan(&c.id, &aux, &c.text, &at); err != nil || c.id <= 0 {
@@ -331,10 +354,7 @@ func recentOf(created int64, last sql.NullInt64) int64 {
 func (g *groupSearch) conversations(ctx context.Context, cur searchCursor) ([]*desk.Conversation, string, error) {
 	var win window[int64]
 	var err error
-	win.more, win.oldest, err = g.collect(ctx, desk.SearchConversations, cur, true, windowSQL{
-		cols: `c.topic, COALESCE(cu.search_terms, ''), c.created_at, c.last_message_at`, blank: `'', '', 0, NULL`,
-		from: `conversations c LEFT JOIN customers cu ON cu.id = c.customer_id`, idCol: "c.id",
-	}, func(rows *sql.Rows) (int64, int64, error) {
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchConversations, cur, func(rows *sql.Rows) (int64, int64, error) {
 		var id, aux, created int64
 		var topic, terms string
 		var last sql.NullInt64
@@ -364,10 +384,7 @@ func (g *groupSearch) conversations(ctx context.Context, cur searchCursor) ([]*d
 func (g *groupSearch) customers(ctx context.Context, cur searchCursor) ([]*desk.Customer, string, error) {
 	var win window[int64]
 	var err error
-	win.more, win.oldest, err = g.collect(ctx, desk.SearchCustomers, cur, false, windowSQL{
-		cols: `cu.search_terms, cu.created_at, cu.last_activity_at`, blank: `'', 0, NULL`,
-		from: `customers cu`, idCol: "cu.id",
-	}, func(rows *sql.Rows) (int64, int64, error) {
+	win.more, win.oldest, err = g.collect(ctx, desk.SearchCustomers, cur, func(rows *sql.Rows) (int64, int64, error) {
 		var id, aux, created int64
 		var terms string
 		var last sql.NullInt64
