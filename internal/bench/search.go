@@ -134,11 +134,13 @@ func measure(ctx context.Context, store desk.Store, agent *desk.Agent, info *See
 	byKind := map[string][]time.Duration{}
 	var all []time.Duration
 	hits := map[string]int{}
+	cpu := map[string]time.Duration{} // the process's, one search at a time
 	for i := 0; i < cfg.Queries; i++ {
 		c := cases[(i*7)%len(cases)]
-		t := time.Now()
+		t, c0 := time.Now(), cpuTime()
 		res, err := store.Search(actx, desk.SearchQuery{Text: c.text, Limit: cfg.Limit})
 		d := time.Since(t)
+		cpu[c.kind] += cpuTime() - c0
 		if err != nil {
 			return fmt.Errorf("search %q: %w", c.text, err)
 		}
@@ -150,7 +152,8 @@ func measure(ctx context.Context, store desk.Store, agent *desk.Agent, info *See
 	for _, k := range []string{"common", "rare", "phone", "name", "prefix"} {
 		s := byKind[k]
 		n := len(s)
-		Summarize(s).Fprint(out, fmt.Sprintf("  %-7s (%.1f hits/query)", k, float64(hits[k])/float64(max(n, 1))))
+		Summarize(s).Fprint(out, fmt.Sprintf("  %-7s (%.1f hits/query, CPU %d µs/query)", k, float64(hits[k])/float64(max(n, 1)),
+			cpu[k].Microseconds()/int64(max(n, 1))))
 	}
 	Summarize(all).Fprint(out, "  all")
 	return nil
