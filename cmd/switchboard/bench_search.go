@@ -50,6 +50,7 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.BoolVar(&httpLoad, "http", false, "then start a server on the data set and load GET /api/v1/search per kind, beside /healthz")
 	fs.StringVar(&conns, "conns", "8,32", "concurrency levels of --http, comma-separated")
 	fs.DurationVar(&hcfg.Duration, "duration", 3*time.Second, "how long --http loads each kind at each concurrency")
+	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the measured queries in process to this file, each sample labelled with its kind (pprof -tagfocus kind=rare)")
 	var serverBin string
 	fs.StringVar(&serverBin, "server-bin", "", "switchboard binary --http runs as the server (default: this one), to compare builds under one load generator")
 	if err := parseFlags(fs, args, stderr); err != nil {

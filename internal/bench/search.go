@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -28,6 +30,9 @@ type SearchConfig struct {
 	// Reuse measures queries on a data set seeded by an earlier run,
 	// skipping seeding and the index build.
 	Reuse bool
+	// CPUProfile, if set, is where the measured queries' CPU profile is
+	// written, each sample labelled with its query's kind.
+	CPUProfile string
 }
 
 // searchCase is one query of the mix.
@@ -135,10 +140,25 @@ func measure(ctx context.Context, store desk.Store, agent *desk.Agent, info *See
 	var all []time.Duration
 	hits := map[string]int{}
 	cpu := map[string]time.Duration{} // the process's, one search at a time
+	if cfg.CPUProfile != "" {
+		f, err := os.Create(cfg.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	for i := 0; i < cfg.Queries; i++ {
 		c := cases[(i*7)%len(cases)]
 		t, c0 := time.Now(), cpuTime()
-		res, err := store.Search(actx, desk.SearchQuery{Text: c.text, Limit: cfg.Limit})
+		var res *desk.SearchResult
+		var err error
+		pprof.Do(actx, pprof.Labels("kind", c.kind), func(ctx context.Context) {
+			res, err = store.Search(ctx, desk.SearchQuery{Text: c.text, Limit: cfg.Limit})
+		})
 		d := time.Since(t)
 		cpu[c.kind] += cpuTime() - c0
 		if err != nil {
