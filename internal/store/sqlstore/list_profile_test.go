@@ -233,3 +233,78 @@ func procCPU(t *testing.T, pid int) time.Duration {
 	ns, _ := strconv.ParseInt(strings.Fields(string(b))[0], 10, 64)
 	return time.Duration(ns)
 }
+
+// TestProfileListPagesCold is TestProfileListPages's cost of a page's
+// first runs on a new connection (the prepare and the custom plans
+// PostgreSQL makes for a prepared statement's first five runs), against
+// its later runs (issue 22, profiling only).
+func TestProfileListPagesCold(t *testing.T) {
+	url, schema := os.Getenv("SB_LIST_PROFILE_DB"), os.Getenv("SB_LIST_PROFILE_SCHEMA")
+	if url == "" || schema == "" {
+		t.Skip("SB_LIST_PROFILE_DB and SB_LIST_PROFILE_SCHEMA not set")
+	}
+	ctx := context.Background()
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxIdleConns(0)
+	var agentID int64
+	if err := db.QueryRowContext(ctx, `SELECT id FROM `+schema+`.agents WHERE email = 'read-bench@example.com'`).Scan(&agentID); err != nil {
+		t.Fatal(err)
+	}
+	agent := &desk.Actor{AgentID: desk.ID(agentID), Role: desk.RoleAgent}
+	var first, later [10]time.Duration
+	n := 0
+	for _, view := range []string{desk.ViewAll, desk.ViewMine, desk.ViewUnassigned, desk.ViewHistory} {
+		for _, srt := range desk.ViewSorts[view] {
+			if view == desk.ViewHistory && (srt == desk.SortCustomer || srt == desk.SortQueue) {
+				continue
+			}
+			page, args, _, err := sqlstore.ListPage(agent, desk.ConversationFilter{View: view, Sort: srt}, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conn, err := db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := conn.ExecContext(ctx, `SET search_path TO `+schema); err != nil {
+				t.Fatal(err)
+			}
+			var pid int
+			if err := conn.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 10; i++ {
+				before := procCPU(t, pid)
+				rows, err := conn.QueryContext(ctx, page, args...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for rows.Next() {
+				}
+				rows.Close()
+				first[i] += procCPU(t, pid) - before
+			}
+			before := procCPU(t, pid)
+			for i := 0; i < 100; i++ {
+				rows, err := conn.QueryContext(ctx, page, args...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for rows.Next() {
+				}
+				rows.Close()
+			}
+			later[0] += (procCPU(t, pid) - before) / 100
+			conn.Close()
+			n++
+		}
+	}
+	for i := range first {
+		t.Logf("run %d on a new connection: %.1f µs", i+1, float64(first[i].Nanoseconds())/1e3/float64(n))
+	}
+	t.Logf("runs 11-110: %.1f µs a run (mean over %d pages)", float64(later[0].Nanoseconds())/1e3/float64(n), n)
+}
