@@ -400,7 +400,10 @@ const listRowByID = `, LATERAL (SELECT c.row_version, c.created_at, c.last_messa
 // statement's snapshot sees as the row is.
 func pageByIDs(w *where, key string, cur *cursor, op, dir, n string) string {
 	if cur != nil {
-		w.add(`(`+key+` `+op+` ? OR (`+key+` = ? AND c.id `+op+` ?))`, cur.Key, cur.Key, cur.ID)
+		// The bound on the key alone is the index walk's start (an index
+		// condition); the OR alone would be a filter of every entry before
+		// the cursor, a cost growing with the page's depth.
+		w.add(key+` `+op+`= ? AND (`+key+` `+op+` ? OR (`+key+` = ? AND c.id `+op+` ?))`, cur.Key, cur.Key, cur.Key, cur.ID)
 	}
 	return `SELECT p.id, p.k, c.row_version, c.created_at FROM (SELECT c.id, ` + key + ` AS k` + listFrom + w.sql() +
 		` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + n + `) p` + listRowByID + ` ORDER BY p.k` + dir + `, p.id` + dir
@@ -420,9 +423,9 @@ func pendingPageByMinute(w *where, cur *cursor, op, dir, n string) string {
 	conds := w.sql()
 	and := func(c string) string {
 		if conds == "" {
-			return " WHERE " + c
+			return " WHERE TRUE" + c
 		}
-		return conds + " AND " + c
+		return conds + c
 	}
 	agg := "max"
 	if op == "<" {
@@ -437,13 +440,13 @@ func pendingPageByMinute(w *where, cur *cursor, op, dir, n string) string {
 		k1, k2, id := w.arg(cur.Key), w.arg(cur.Key), w.arg(cur.ID)
 		exact = ` WHERE (` + pendingRowKey + ` ` + op + ` ` + k1 + ` OR (` + pendingRowKey + ` = ` + k2 + ` AND p.id ` + op + ` ` + id + `))`
 	}
-	bound := `SELECT COALESCE(` + agg + `(b.m), ` + none + `) FROM (SELECT c.pending_minute AS m` + listFrom + and("TRUE"+after) +
+	bound := `SELECT COALESCE(` + agg + `(b.m), ` + none + `) FROM (SELECT c.pending_minute AS m` + listFrom + and(after) +
 		` ORDER BY c.pending_minute` + dir + ` LIMIT ` + n + `) b`
 	upTo := "<="
 	if op == "<" {
 		upTo = ">="
 	}
-	ids := `SELECT c.id, c.pending_minute AS m` + listFrom + and("TRUE"+from) + ` AND c.pending_minute ` + upTo + ` (` + bound + `)`
+	ids := `SELECT c.id, c.pending_minute AS m` + listFrom + and(from+` AND c.pending_minute `+upTo+` (`+bound+`)`)
 	return `SELECT p.id, ` + pendingRowKey + `, c.row_version, c.created_at FROM (` + ids + `) p` + listRowByID + exact +
 		` ORDER BY p.m` + dir + `, ` + pendingRowKey + dir + `, p.id` + dir + ` LIMIT ` + n
 }

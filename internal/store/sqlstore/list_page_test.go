@@ -102,6 +102,11 @@ func TestListPagesReadIndexOnly(t *testing.T) {
 			if !listIndexOnly.MatchString(plan) || tableScan.MatchString(plan) || fullSort.MatchString(plan) && !strings.Contains(tc.name, "pending") {
 				t.Errorf("%s: the page's IDs are not read from one list index alone, in order:\n%s\n%s", tc.name, plan, page)
 			}
+			// After a cursor the walk starts at the cursor's key (an index
+			// condition), not at the index's first entry.
+			if tc.f.Cursor != "" && !cursorStart.MatchString(plan) {
+				t.Errorf("%s: the page after a cursor does not start its walk at the cursor:\n%s\n%s", tc.name, plan, page)
+			}
 		}
 	})
 }
@@ -110,6 +115,7 @@ func TestListPagesReadIndexOnly(t *testing.T) {
 // scan that reads the conversations table other than by primary key.
 var (
 	listIndexOnly = regexp.MustCompile(`Index Only Scan (Backward )?using conversations_(open|bots|closed)\w* on conversations`)
+	cursorStart   = regexp.MustCompile(`Index Cond: \(\(?(status|customer_sort_key|queue_sort_key|closed_at|pending_minute) [<>]=`)
 	tableScan     = regexp.MustCompile(`(Index Scan (Backward )?using conversations_(open|bots|closed)|Seq Scan on conversations|Bitmap Heap Scan on conversations)`)
 )
 
