@@ -309,8 +309,9 @@ func (s *Conversations) findConversations(ctx context.Context, f desk.Conversati
 // so every view and sort is read from its index alone (issue 22). Where
 // the pending key's minute is indexed instead (pendingMinuteIndexed,
 // PostgreSQL: a touch must change no indexed column to be written in
-// place, so no index holds row_version or the key), the page reads the
-// table's rows of the index's entries.
+// place, so no index holds row_version or the key), the page's IDs are
+// read from the index alone (migration 500) and only the page's rows from
+// the table: pageByIDs, pendingPageByMinute.
 func listPage(actor *desk.Actor, f desk.ConversationFilter, pendingMinuteIndexed bool) (page string, args []any, numeric bool, err error) {
 	var w where
 	restrictList(&w, actor)
@@ -351,43 +352,107 @@ func listPage(actor *desk.Actor, f desk.ConversationFilter, pendingMinuteIndexed
 		w.add(`EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag = ?)`, strings.ToLower(f.Tag))
 	}
 	key, desc, numeric := sortKey(f.Sort)
-	// Where the pending key's minute is indexed instead of the key, the
-	// page walks that index and sorts each minute by the key: the same
-	// order, the minute never decreasing as the key grows.
-	byMinute := pendingMinuteIndexed && key == pendingKey
+	var cur *cursor
 	if f.Cursor != "" {
-		var cur cursor
+		cur = new(cursor)
 		if err := cur.decode(f.Cursor); err != nil {
 			return "", nil, false, err
 		}
 		if _, isNum := cur.Key.(int64); isNum != numeric {
 			return "", nil, false, desk.FieldErrorf("cursor", "cursor does not belong to this sort order")
 		}
-		op := ">"
-		if desc {
-			op = "<"
-		}
-		w.add(`(`+key+` `+op+` ? OR (`+key+` = ? AND c.id `+op+` ?))`, cur.Key, cur.Key, cur.ID)
-		if byMinute {
-			w.add(`c.pending_minute `+op+`= ?`, pendingMinute(cur.Key.(int64)))
-		}
 	}
-	dir := " ASC"
+	op, dir := ">", " ASC"
 	if desc {
-		dir = " DESC"
+		op, dir = "<", " DESC"
 	}
-	order := key + dir + `, c.id` + dir
-	if byMinute {
-		order = `c.pending_minute` + dir + `, ` + order
+	n := itoa(limit(f.Limit) + 1)
+	if pendingMinuteIndexed {
+		if key == pendingKey {
+			page = pendingPageByMinute(&w, cur, op, dir, n)
+		} else {
+			page = pageByIDs(&w, key, cur, op, dir, n)
+		}
+		return page, w.args, numeric, nil
+	}
+	if cur != nil {
+		w.add(`(`+key+` `+op+` ? OR (`+key+` = ? AND c.id `+op+` ?))`, cur.Key, cur.Key, cur.ID)
 	}
 	// The page is two steps (issue 22): its IDs, keys and row versions,
 	// reading only what the conditions and the key need; then the full
 	// rows (names, previews, JSON lists) of those the row cache does not
 	// hold at the version read — none when nothing on the page changed.
 	page = `SELECT c.id, ` + key + `, c.row_version, c.created_at` + listFrom + w.sql() +
-		` ORDER BY ` + order + ` LIMIT ` + itoa(limit(f.Limit)+1)
+		` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + n
 	return page, w.args, numeric, nil
 }
+
+// listRowByID is the lateral read of a PostgreSQL list page's row by the
+// ID its index gave (OFFSET 0 keeps it a look-up of the primary key for
+// each ID, never a join over the whole table).
+const listRowByID = `, LATERAL (SELECT c.row_version, c.created_at, c.last_message_at FROM conversations c WHERE c.id = p.id OFFSET 0) c`
+
+// pageByIDs is a PostgreSQL page sorted by a key its list index holds
+// (status, customer, queue, closed_at; migration 500): the IDs and keys
+// of the page from the index alone — the access condition and the view's
+// filter read from its INCLUDE columns — then the row version of those
+// rows only. A row's key and ID come from the index entry, which the
+// statement's snapshot sees as the row is.
+func pageByIDs(w *where, key string, cur *cursor, op, dir, n string) string {
+	if cur != nil {
+		// The bound on the key alone is the index walk's start (an index
+		// condition); the OR alone would be a filter of every entry before
+		// the cursor, a cost growing with the page's depth.
+		w.add(key+` `+op+`= ? AND (`+key+` `+op+` ? OR (`+key+` = ? AND c.id `+op+` ?))`, cur.Key, cur.Key, cur.Key, cur.ID)
+	}
+	return `SELECT p.id, p.k, c.row_version, c.created_at FROM (SELECT c.id, ` + key + ` AS k` + listFrom + w.sql() +
+		` ORDER BY ` + key + dir + `, c.id` + dir + ` LIMIT ` + n + `) p` + listRowByID + ` ORDER BY p.k` + dir + `, p.id` + dir
+}
+
+// pendingPageByMinute is a PostgreSQL page of a pending sort. Its index
+// holds the key's minute (migration 400), not the key, which a touch
+// changes; the page orders by (minute, key, id), the same order as (key,
+// id). The minutes the page spans come from the index alone: the minute
+// of the limit-th entry after the cursor's minute bounds them (there are
+// enough entries up to it, whatever the cursor's own minute holds); the
+// IDs of those minutes, the cursor's included, are read from the index
+// and their rows from the table, which give the key to sort and to compare
+// with the cursor. A page reads the table for its rows and for the rest
+// of its last minute (and of the cursor's minute before the cursor).
+func pendingPageByMinute(w *where, cur *cursor, op, dir, n string) string {
+	conds := w.sql()
+	and := func(c string) string {
+		if conds == "" {
+			return " WHERE TRUE" + c
+		}
+		return conds + c
+	}
+	agg := "max"
+	if op == "<" {
+		agg = "min"
+	}
+	after, from, exact, none := "", "", "", "NULL"
+	if cur != nil {
+		m := w.arg(pendingMinute(cur.Key.(int64)))
+		none = m // no entry after the cursor's minute: up to that minute
+		after = ` AND c.pending_minute ` + op + ` ` + m
+		from = ` AND c.pending_minute ` + op + `= ` + m
+		k1, k2, id := w.arg(cur.Key), w.arg(cur.Key), w.arg(cur.ID)
+		exact = ` WHERE (` + pendingRowKey + ` ` + op + ` ` + k1 + ` OR (` + pendingRowKey + ` = ` + k2 + ` AND p.id ` + op + ` ` + id + `))`
+	}
+	bound := `SELECT COALESCE(` + agg + `(b.m), ` + none + `) FROM (SELECT c.pending_minute AS m` + listFrom + and(after) +
+		` ORDER BY c.pending_minute` + dir + ` LIMIT ` + n + `) b`
+	upTo := "<="
+	if op == "<" {
+		upTo = ">="
+	}
+	ids := `SELECT c.id, c.pending_minute AS m` + listFrom + and(from+` AND c.pending_minute `+upTo+` (`+bound+`)`)
+	return `SELECT p.id, ` + pendingRowKey + `, c.row_version, c.created_at FROM (` + ids + `) p` + listRowByID + exact +
+		` ORDER BY p.m` + dir + `, ` + pendingRowKey + dir + `, p.id` + dir + ` LIMIT ` + n
+}
+
+// pendingRowKey is pendingKey over listRowByID's columns.
+const pendingRowKey = `COALESCE(c.last_message_at, c.created_at)`
 
 // listRowsByID reads full list rows (names, previews) by ID, in one
 // statement, and keeps them in the row cache under the version read with

@@ -20,6 +20,13 @@ func (w *where) add(cond string, args ...any) {
 	w.conds = append(w.conds, cond)
 }
 
+// arg adds a to the arguments and returns its placeholder, for a
+// condition written apart from the WHERE clause.
+func (w *where) arg(a any) string {
+	w.args = append(w.args, a)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
 func (w *where) sql() string {
 	if len(w.conds) == 0 {
 		return ""
