@@ -11,8 +11,8 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/store/sqlstore"
 )
 
-// tableScan matches a plan's line reading a table of the window whole.
-var tableScan = regexp.MustCompile(`(?m)^SCAN (m|c|cu)( |$)`)
+// windowTableScan matches a plan's line reading a table of the window whole.
+var windowTableScan = regexp.MustCompile(`(?m)^SCAN (m|c|cu)( |$)`)
 
 // TestSearchWindowOneStatement checks SQLite's window of each group
 // (issue 22): one statement lists the newest matches through FTS5 once,
@@ -57,7 +57,7 @@ func TestSearchWindowOneStatement(t *testing.T) {
 		q, args := sqlstore.SearchWindow(s, group, actor, `"zorblat"`)
 		plan := explain(t, db, `EXPLAIN QUERY PLAN `+q, args, 3)
 		if strings.Count(plan, "VIRTUAL TABLE INDEX") != 1 || !strings.Contains(plan, "MATERIALIZE f") ||
-			!strings.Contains(plan, "USING INTEGER PRIMARY KEY") || tableScan.MatchString(plan) {
+			!strings.Contains(plan, "USING INTEGER PRIMARY KEY") || windowTableScan.MatchString(plan) {
 			t.Errorf("%s: not one listing, then records by primary key:\n%s\n%s", group, plan, q)
 		}
 		rows, err := db.Query(q, args...)
