@@ -73,7 +73,7 @@ func (s *Conversations) FindConversationRow(ctx context.Context, id desk.ID) (*d
 	}
 	w := visibleByID(actor, id)
 	var version, created int64
-	err = s.rd.QueryRowContext(ctx, `SELECT c.row_version, c.created_at FROM conversations c`+w.sql(), w.args...).Scan(&version, &created)
+	err = s.rd.QueryRowContext(s.unwatched(ctx), `SELECT c.row_version, c.created_at FROM conversations c`+w.sql(), w.args...).Scan(&version, &created)
 	if isNoRows(err) {
 		return nil, notFound("conversation")
 	} else if err != nil {
