@@ -252,7 +252,6 @@ func (s *Conversations) findConversations(ctx context.Context, f desk.Conversati
 		return nil, "", err
 	}
 	got := make([]pageRow, 0, n+1)
-	var missing []desk.ID
 	// One set of destinations for every row (declared in the loop they
 	// escaped to the heap: two allocations a row), the ID a plain int64
 	// (database/sql converts into a named type by reflection).
@@ -270,16 +269,15 @@ func (s *Conversations) findConversations(ctx context.Context, f desk.Conversati
 			rows.Close()
 			return nil, "", err
 		}
-		r := pageRow{id: desk.ID(id), num: k.Int64, str: str, version: version, created: created}
-		if r.c = s.listRows.get(r.id, r.version, r.created, own); r.c == nil {
-			missing = append(missing, r.id)
-		}
-		got = append(got, r)
+		got = append(got, pageRow{id: desk.ID(id), num: k.Int64, str: str, version: version, created: created})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
+	// The rows shown (not the one read ahead for the cursor) from the row
+	// cache, under one lock.
+	missing := s.listRows.getPage(got[:min(len(got), n)], own)
 	fetched, err := s.listRowsByID(ctx, missing)
 	if err != nil {
 		return nil, "", err
