@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -30,12 +29,6 @@ type ftsSearch struct {
 	conn   *sql.Conn
 	stmt   *sql.Stmt
 	serial int
-	// started counts the pragma reads begun (under mu); last is the
-	// generation the latest read returned, lastRead that read's number.
-	// A caller may take a read begun after it asked (see Generation).
-	started  atomic.Uint64
-	lastRead uint64
-	last     string
 	// probes caches GroupExpr's counts (see probeTTL).
 	probes probeCache
 }
@@ -84,21 +77,11 @@ func (c *probeCache) put(key string, cut bool) {
 // (the writer, or another process) commits, and this connection never
 // writes. Values of different connections are not comparable, so the
 // generation names the connection too.
-//
-// Callers that waited for f.mu while a read ran take the next read's
-// answer instead of one read each: a read begun after a caller asked saw
-// every commit made before it asked, which is all a generation promises
-// (under 32 concurrent list pages the reads queued here were ~7 % of a
-// page's CPU, issue 22).
 func (f *ftsSearch) Generation(ctx context.Context, _ *sql.DB) (string, error) {
-	asked := f.started.Load()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.gen == nil {
 		return "", nil
-	}
-	if f.lastRead > asked {
-		return f.last, nil
 	}
 	if f.conn == nil {
 		c, err := f.gen.Conn(context.Background())
@@ -115,7 +98,6 @@ func (f *ftsSearch) Generation(ctx context.Context, _ *sql.DB) (string, error) {
 	// Without ctx's cancellation: the pragma never waits, and watching
 	// the context cost two goroutines a read, under f.mu, on every cached
 	// read (issue 22).
-	read := f.started.Add(1)
 	var v int64
 	if err := f.stmt.QueryRowContext(context.WithoutCancel(ctx)).Scan(&v); err != nil {
 		f.stmt.Close()
@@ -123,8 +105,7 @@ func (f *ftsSearch) Generation(ctx context.Context, _ *sql.DB) (string, error) {
 		f.conn, f.stmt = nil, nil
 		return "", err
 	}
-	f.lastRead, f.last = read, strconv.Itoa(f.serial)+":"+strconv.FormatInt(v, 10)
-	return f.last, nil
+	return strconv.Itoa(f.serial) + ":" + strconv.FormatInt(v, 10), nil
 }
 
 // close releases the generation's connection and pool.
