@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/desk"
@@ -76,7 +77,12 @@ func pathID(r *http.Request, name string) (desk.ID, error) { return desk.ParseID
 
 // queryID parses an optional ID query parameter.
 func queryID(r *http.Request, name string) (*desk.ID, error) {
-	v := r.URL.Query().Get(name)
+	return valuesID(r.URL.Query(), name)
+}
+
+// valuesID is queryID over a query already parsed.
+func valuesID(q url.Values, name string) (*desk.ID, error) {
+	v := q.Get(name)
 	if v == "" {
 		return nil, nil
 	}
@@ -89,7 +95,12 @@ func queryID(r *http.Request, name string) (*desk.ID, error) {
 
 // queryLimit parses ?limit=.
 func queryLimit(r *http.Request) (int, error) {
-	v := r.URL.Query().Get("limit")
+	return valuesLimit(r.URL.Query())
+}
+
+// valuesLimit is queryLimit over a query already parsed.
+func valuesLimit(q url.Values) (int, error) {
+	v := q.Get("limit")
 	if v == "" {
 		return 0, nil
 	}

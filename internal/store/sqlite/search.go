@@ -95,8 +95,11 @@ func (f *ftsSearch) Generation(ctx context.Context, _ *sql.DB) (string, error) {
 		}
 		f.conn, f.stmt, f.serial = c, st, f.serial+1
 	}
+	// Without ctx's cancellation: the pragma never waits, and watching
+	// the context cost two goroutines a read, under f.mu, on every cached
+	// read (issue 22).
 	var v int64
-	if err := f.stmt.QueryRowContext(ctx).Scan(&v); err != nil {
+	if err := f.stmt.QueryRowContext(context.WithoutCancel(ctx)).Scan(&v); err != nil {
 		f.stmt.Close()
 		f.conn.Close()
 		f.conn, f.stmt = nil, nil

@@ -102,7 +102,7 @@ func OpenWith(ctx context.Context, path string, clock desk.Clock, opts sqlstore.
 	gen.SetMaxOpenConns(1)
 	fts := &ftsSearch{gen: gen}
 	closeAll := func() { cp.close(); fts.close() }
-	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, IngestLanes: 1, Search: fts, LastInsertID: true,
+	s, err := sqlstore.New(ctx, w, r, sqlstore.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Prepare: true, Unwatched: true, IngestLanes: 1, Search: fts, LastInsertID: true,
 		AfterWrite: indexNewMessages, IndexEvery: indexEvery, Unindexed: qUnindexed, OrderedAgentScan: true, AfterCommit: cp.committed, Close: closeAll}, clock, opts)
 	if err != nil {
 		closeAll()

@@ -247,33 +247,37 @@ func (s *Conversations) findConversations(ctx context.Context, f desk.Conversati
 		return nil, "", err
 	}
 	n := limit(f.Limit)
-	rows, err := s.rd.QueryContext(ctx, page, args...)
+	rows, err := s.rd.QueryContext(s.unwatched(ctx), page, args...)
 	if err != nil {
 		return nil, "", err
 	}
 	got := make([]pageRow, 0, n+1)
-	var missing []desk.ID
+	// One set of destinations for every row (declared in the loop they
+	// escaped to the heap: two allocations a row), the ID a plain int64
+	// (database/sql converts into a named type by reflection).
+	var (
+		id, version, created int64
+		k                    sql.NullInt64 // closed_at of a closed conversation is always set
+		str                  string
+	)
+	var keyDest any = &k
+	if !numeric {
+		keyDest = &str
+	}
 	for rows.Next() {
-		var r pageRow
-		var k sql.NullInt64 // closed_at of a closed conversation is always set
-		var keyDest any = &k
-		if !numeric {
-			keyDest = &r.str
-		}
-		if err := rows.Scan(&r.id, keyDest, &r.version, &r.created); err != nil {
+		if err := rows.Scan(&id, keyDest, &version, &created); err != nil {
 			rows.Close()
 			return nil, "", err
 		}
-		r.num = k.Int64
-		if r.c = s.listRows.get(r.id, r.version, r.created, own); r.c == nil {
-			missing = append(missing, r.id)
-		}
-		got = append(got, r)
+		got = append(got, pageRow{id: desk.ID(id), num: k.Int64, str: str, version: version, created: created})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
+	// The rows shown (not the one read ahead for the cursor) from the row
+	// cache, under one lock.
+	missing := s.listRows.getPage(got[:min(len(got), n)], own)
 	fetched, err := s.listRowsByID(ctx, missing)
 	if err != nil {
 		return nil, "", err
@@ -470,7 +474,7 @@ func (s *Conversations) listRowsByID(ctx context.Context, ids []desk.ID) (map[de
 		}
 		in.WriteString("$" + itoa(i+1))
 	}
-	rows, err := s.rd.QueryContext(ctx, conversationSelect+`, `+listPreviewColumns+`, c.row_version`+conversationFrom+listPreviewJoin+
+	rows, err := s.rd.QueryContext(s.unwatched(ctx), conversationSelect+`, `+listPreviewColumns+`, c.row_version`+conversationFrom+listPreviewJoin+
 		` WHERE c.id IN (`+in.String()+`)`, args...)
 	if err != nil {
 		return nil, err

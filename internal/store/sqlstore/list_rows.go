@@ -40,6 +40,28 @@ func (l *listRows) get(id desk.ID, version, created int64, own bool) *desk.Conve
 	return copyRow(c)
 }
 
+// getPage sets each page row's c to the row held at its version (see
+// get) and returns the IDs of those it does not hold.
+func (l *listRows) getPage(page []pageRow, own bool) (missing []desk.ID) {
+	l.mu.Lock()
+	for i := range page {
+		r := &page[i]
+		if c := l.rows[r.id]; c != nil && c.RowVersion == r.version && micros(c.CreatedAt) == r.created {
+			r.c = c
+		}
+	}
+	l.mu.Unlock()
+	for i := range page {
+		r := &page[i]
+		if r.c == nil {
+			missing = append(missing, r.id)
+		} else if own {
+			r.c = copyRow(r.c)
+		}
+	}
+	return missing
+}
+
 // put keeps c (read with its RowVersion) unless a newer version is held.
 func (l *listRows) put(c *desk.Conversation) {
 	keep := copyRow(c)
@@ -73,7 +95,7 @@ func (s *Conversations) FindConversationRow(ctx context.Context, id desk.ID) (*d
 	}
 	w := visibleByID(actor, id)
 	var version, created int64
-	err = s.rd.QueryRowContext(ctx, `SELECT c.row_version, c.created_at FROM conversations c`+w.sql(), w.args...).Scan(&version, &created)
+	err = s.rd.QueryRowContext(s.unwatched(ctx), `SELECT c.row_version, c.created_at FROM conversations c`+w.sql(), w.args...).Scan(&version, &created)
 	if isNoRows(err) {
 		return nil, notFound("conversation")
 	} else if err != nil {

@@ -122,3 +122,13 @@ func (s *core) txQuery(ctx context.Context, tx *sql.Tx, q string, args ...any) (
 	}
 	return tx.QueryContext(ctx, q, args...)
 }
+
+// unwatched returns the context a list page's short reads run under:
+// without ctx's cancellation where the dialect says they never wait
+// (Dialect.Unwatched), else ctx. Values (the actor) are kept.
+func (s *core) unwatched(ctx context.Context) context.Context {
+	if s.dialect.Unwatched {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}

@@ -93,6 +93,12 @@ type Dialect struct {
 	// so a batch of assignments is written in a few statements rather than
 	// a few per assignment.
 	Arrays bool
+	// Unwatched says a list page's statements (and a list row's version)
+	// are run without the request's cancellation: SQLite's readers never
+	// wait for a lock (WAL) and a page is a few tens of µs, while watching
+	// the context costs two goroutines a statement (the driver's interrupt
+	// watch and database/sql's), ~5 % of a page's CPU (issue 22).
+	Unwatched bool
 	// Prepare caches prepared statements in the store. SQLite needs it (its
 	// driver parses every statement anew); pgx caches statements per
 	// connection by itself.
