@@ -69,8 +69,11 @@ const (
 	// finds and touches the customer's ongoing, not solved conversation and
 	// returns it (the names by subquery: RETURNING reads one table). One
 	// statement instead of the lookup and the touch; the message is then
-	// inserted by qIngestMessage.
-	qIngestTouchOngoing = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1
+	// inserted by qIngestMessage. It moves row_version itself: an UPDATE
+	// that sets it keeps the conversations_row_version trigger (migration
+	// 300) from rewriting the row, and the four list indexes that hold
+	// row_version (420), a second time in a nested statement.
+	qIngestTouchOngoing = `UPDATE conversations SET last_message_at = $1, last_customer_message_at = $1, updated_at = $1, row_version = row_version + 1
 		WHERE id = (SELECT id FROM conversations WHERE customer_id = $2 AND status <> 'closed' ORDER BY id DESC LIMIT 1) AND status <> 'solved'
 		RETURNING id, channel, customer_id, status, priority, topic, summary,
 		queue_id, assignee_id, contact_address, sender_address, merged_into_id,

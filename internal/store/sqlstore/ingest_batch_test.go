@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ func TestIngestBatchTakesLateJobs(t *testing.T) {
 	db.SetMaxOpenConns(1)
 	t.Cleanup(func() { db.Close() })
 	c := &core{w: db, r: db, dialect: Dialect{IsUniqueViolation: func(error) bool { return false }}}
-	b := newIngestBatcher(&Conversations{core: c})
+	b := newIngestBatcher(&Conversations{core: c}, true)
 	t.Cleanup(b.close)
 
 	ctx := context.Background()
@@ -57,5 +58,31 @@ func TestIngestBatchTakesLateJobs(t *testing.T) {
 	}
 	if tx2 := <-txs; tx2 != tx1 {
 		t.Fatal("the job queued during the batch was written in a transaction of its own")
+	}
+}
+
+// TestIngestBatchGathers checks that a single writer's batch, before it
+// starts, takes the writes of goroutines that were runnable when its first
+// job arrived (issue 22: under 32 concurrent requests batches were 2–3
+// messages, each paying a commit). With one processor the goroutines
+// started here cannot queue until the writer yields.
+func TestIngestBatchGathers(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for _, gathers := range []bool{true, false} {
+		b := &ingestBatcher{queue: make(chan *ingestJob, maxIngestBatch), gathers: gathers}
+		for range 5 {
+			go func() { b.queue <- &ingestJob{} }()
+		}
+		batch := b.gather([]*ingestJob{{}})
+		want := 6
+		if !gathers {
+			want = 1
+		}
+		if len(batch) != want {
+			t.Errorf("gathers %v: a batch of %d, want %d", gathers, len(batch), want)
+		}
+		for len(b.queue) < 6-len(batch) {
+			runtime.Gosched()
+		}
 	}
 }

@@ -333,7 +333,7 @@ func New(ctx context.Context, w, r *sql.DB, d Dialect, clock desk.Clock, opts Op
 		return nil, fmt.Errorf("%s: %w", identityMigration, err)
 	}
 	for range d.IngestLanes {
-		s.lanes = append(s.lanes, newIngestBatcher(s.Conversations))
+		s.lanes = append(s.lanes, newIngestBatcher(s.Conversations, !d.RowLocks))
 	}
 	return s, nil
 }
