@@ -4,13 +4,10 @@
 -- for 'stovo':* at 10⁶ messages: the prefix of hundreds of rare words;
 -- ten times that at 10⁷). sb_newest_<table>(query, before, n) returns the
 -- IDs of the table's newest n matches of query with IDs below before,
--- newest first. It first lists at most 2,000 matches in one GIN query
--- (the table read in its physical order, stopping there): if that is all
--- of them, their newest n are the answer, as one GIN query gave before
--- (warm, a few hundred rows from the table cost less than asking range by
--- range: with a prefix, GIN decodes the whole posting list of every
--- bucket a range asks for, 16,384 IDs each). Else GIN is asked range by
--- range, newest first, through the
+-- newest first. It first lists at most 500 matches in one GIN query (the
+-- table read in its physical order, stopping there): if that is all of
+-- them, their newest n are the answer, at the cost of one GIN query as
+-- before. Else GIN is asked range by range, newest first, through the
 -- recency buckets of migration 090 ('~' || id >> shift): range k holds
 -- 2^k buckets below the 2^k - 1 newest ones (top = the bucket of the
 -- newest ID below before, the table's max(id) when before is beyond it),
@@ -32,9 +29,9 @@
 DO $do$ DECLARE t text; shift int; BEGIN
   FOR t, shift IN VALUES ('messages', 14), ('conversations', 12), ('customers', 11) LOOP
     EXECUTE format($f$CREATE OR REPLACE FUNCTION sb_newest_%1$s(p_q text, p_before bigint, p_n integer) RETURNS SETOF bigint
-      LANGUAGE plpgsql STABLE SET enable_seqscan = off SET plan_cache_mode = force_generic_plan AS $g$ BEGIN RETURN QUERY
-      WITH few AS MATERIALIZED (SELECT id FROM %1$I WHERE search @@ to_tsquery('simple', p_q) AND id + 0 < p_before LIMIT 2001)
-      SELECT id FROM (SELECT few.id FROM few ORDER BY few.id DESC LIMIT p_n) a WHERE (SELECT count(*) FROM few) <= 2000
+      LANGUAGE plpgsql STABLE SET enable_seqscan = off AS $g$ BEGIN RETURN QUERY
+      WITH few AS MATERIALIZED (SELECT id FROM %1$I WHERE search @@ to_tsquery('simple', p_q) AND id + 0 < p_before LIMIT 501)
+      SELECT id FROM (SELECT few.id FROM few ORDER BY few.id DESC LIMIT p_n) a WHERE (SELECT count(*) FROM few) <= 500
       UNION ALL
       SELECT id FROM (SELECT x.id FROM generate_series(0, 7) WITH ORDINALITY AS r(k, o),
         LATERAL (SELECT v.lo, v.hi, CASE WHEN v.lo = 0 THEN v.tq0 ELSE v.tq0 && sb_buckets(v.lo << %2$s, (v.hi + 1) << %2$s, %2$s) END AS tq
@@ -42,7 +39,7 @@ DO $do$ DECLARE t text; shift int; BEGIN
               w.top - ((1::bigint << r.k) - 1) AS hi, to_tsquery('simple', p_q) AS tq0
             FROM (SELECT least(p_before - 1, (SELECT COALESCE(max(m.id), 0) FROM %1$I m)) >> %2$s AS top) w) v OFFSET 0) b,
         LATERAL (SELECT m.id FROM %1$I m WHERE m.search @@ b.tq AND m.id + 0 < least(p_before, (b.hi + 1) << %2$s) AND m.id + 0 >= b.lo << %2$s) x
-        WHERE b.hi >= 0 ORDER BY r.o, x.id DESC LIMIT p_n) b WHERE (SELECT count(*) FROM few) > 2000
+        WHERE b.hi >= 0 ORDER BY r.o, x.id DESC LIMIT p_n) b WHERE (SELECT count(*) FROM few) > 500
       ORDER BY 1 DESC; END $g$$f$, t, shift);
   END LOOP;
 END $do$;
