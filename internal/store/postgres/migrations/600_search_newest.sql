@@ -23,13 +23,10 @@
 -- for the session: planned as one statement of the search it cost 0.7 ms
 -- of planning against 0.16 for one GIN query (load ~20). OFFSET 0 keeps
 -- a range's tsquery out of the scan's recheck (computed once a range).
--- enable_seqscan off: the probe never reads a whole small table where
--- the planner underrates @@ (a seq scan of 2,000 conversations is 231
--- pages and 2,000 vector matches; GIN a few pages).
 DO $do$ DECLARE t text; shift int; BEGIN
   FOR t, shift IN VALUES ('messages', 14), ('conversations', 12), ('customers', 11) LOOP
     EXECUTE format($f$CREATE OR REPLACE FUNCTION sb_newest_%1$s(p_q text, p_before bigint, p_n integer) RETURNS SETOF bigint
-      LANGUAGE plpgsql STABLE SET enable_seqscan = off AS $g$ BEGIN RETURN QUERY
+      LANGUAGE plpgsql STABLE AS $g$ BEGIN RETURN QUERY
       WITH few AS MATERIALIZED (SELECT id FROM %1$I WHERE search @@ to_tsquery('simple', p_q) AND id + 0 < p_before LIMIT 501)
       SELECT id FROM (SELECT few.id FROM few ORDER BY few.id DESC LIMIT p_n) a WHERE (SELECT count(*) FROM few) <= 500
       UNION ALL
