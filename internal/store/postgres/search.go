@@ -50,10 +50,6 @@ func (*tsSearch) Matches(group string, how sqlstore.Listing) string {
 	switch how {
 	case sqlstore.ListWalk:
 		return `SELECT id FROM ` + t + ` WHERE ts_match_vq(search, to_tsquery('simple', $1)) AND id < $2 ORDER BY id DESC LIMIT $3`
-	case sqlstore.ListNewest:
-		// Migration 600_search_newest: at most 500 matches in one GIN
-		// query, else range by range, newest first, stopping at the limit.
-		return `SELECT id FROM sb_newest_` + t + `($1, $2, $3) AS f(id)`
 	case sqlstore.ListRange:
 		return `SELECT id FROM ` + t + ` WHERE search @@ (to_tsquery('simple', $1) && sb_buckets($4, $2, ` +
 			strconv.Itoa(bucketShifts[group]) + `)) AND id + 0 < $2 AND id + 0 >= $4 ORDER BY id + 0 DESC LIMIT $3`

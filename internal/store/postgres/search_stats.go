@@ -42,26 +42,26 @@ const directRows = 2000
 
 // choose returns how q's matches are listed (sqlstore.SearchSQL.Choose):
 // a walk when walk says so, GIN in one query when direct says so, else GIN
-// range by range, newest range first, in one query (newestFirst).
+// range by range.
 func (l *lexemeFreqs) choose(ctx context.Context, db *sql.DB, table string, q search.Query, want int) (sqlstore.Listing, error) {
 	if q.Phone != "" || len(q.Terms) == 0 {
-		return sqlstore.ListIndex, nil
+		return sqlstore.ListRange, nil
 	}
 	if walk, err := l.walk(ctx, db, table, q, want); err != nil || walk {
 		return sqlstore.ListWalk, err
 	}
 	st, err := l.stats(ctx, db, table)
 	if err != nil {
-		return sqlstore.ListNewest, err
+		return sqlstore.ListRange, err
 	} else if st.direct(q) {
 		return sqlstore.ListIndex, nil
 	}
-	return sqlstore.ListNewest, nil
+	return sqlstore.ListRange, nil
 }
 
 // direct reports whether GIN lists all of q's matches cheaply in one
-// query: no term is a prefix (how many lexemes a prefix starts is not
-// known), and at most directRows records match,
+// query: no prefix term starts a common lexeme (GIN gathers every posting
+// of a prefix before intersecting), and at most directRows records match,
 // a term missing from the common lexemes counting at the least common
 // one's frequency (an upper bound: ANALYZE keeps every lexeme above it).
 // A rare word then costs one query instead of a query per ID range
@@ -79,11 +79,15 @@ func (st *lexemeStats) direct(q search.Query) bool {
 	for _, t := range q.Terms {
 		f := st.freq[t.Text]
 		if t.Prefix {
-			// A prefix no common lexeme starts may still start thousands
-			// of rare ones (the long tail: 'stovo':* matched 1,800
-			// messages at 10⁶, 19,000 at 10⁷), which GIN would all send
-			// to the table: newestFirst reads only the newest of them.
-			return false
+			f = 0
+			for w, wf := range st.freq {
+				if strings.HasPrefix(w, t.Text) {
+					f += wf
+				}
+			}
+			if f > 0 {
+				return false
+			}
 		}
 		if f == 0 {
 			f = least

@@ -58,10 +58,9 @@ func TestLexemeShare(t *testing.T) {
 }
 
 // TestLexemeChoose checks the three listings: a walk for common queries,
-// GIN in one query when the query matches few records (every term a
-// finished rare word: how many lexemes a prefix starts is not known, and
-// the last word typed is one), and GIN range by range, newest first, in
-// one query otherwise or without statistics.
+// GIN in one query when the query matches few records (every term rare,
+// or one rare whole word with common ones, no prefix of a common lexeme),
+// and GIN range by range otherwise or without statistics.
 func TestLexemeChoose(t *testing.T) {
 	// The least common lexeme: 0.1 % of a million records (1,000).
 	st := &lexemeStats{read: time.Now(), rows: 1e6, freq: map[string]float64{
@@ -70,13 +69,13 @@ func TestLexemeChoose(t *testing.T) {
 	l := &lexemeFreqs{tables: map[string]*lexemeStats{"messages": st}}
 	for q, want := range map[string]sqlstore.Listing{
 		"still waiting":     sqlstore.ListWalk,
-		"zendal":            sqlstore.ListNewest, // rare prefix: it may start thousands of rare words
-		"refund zendal":     sqlstore.ListNewest, // a rare last word (a prefix), common finished one
-		"zendal ord":        sqlstore.ListNewest, // prefix of a common lexeme
-		"cargo":             sqlstore.ListNewest, // the prefix of a common lexeme, however rare
-		"cargo zendal":      sqlstore.ListNewest, // the last word typed is a prefix
-		"order":             sqlstore.ListNewest, // 10,000 matches: too many for one query
-		"+49 151 2345 6789": sqlstore.ListIndex,  // phone numbers: a few matches in one query
+		"zendal":            sqlstore.ListIndex, // rare prefix: at most 1,000 matches
+		"refund zendal":     sqlstore.ListIndex, // a rare last word, common finished one
+		"zendal ord":        sqlstore.ListRange, // prefix of a common lexeme: GIN gathers its postings
+		"cargo":             sqlstore.ListRange, // the prefix of a common lexeme, however rare
+		"cargo zendal":      sqlstore.ListIndex, // finished words, rare ones
+		"order":             sqlstore.ListRange, // 10,000 matches: too many for one query
+		"+49 151 2345 6789": sqlstore.ListRange, // phone numbers: matchIDs lists them in one query
 	} {
 		got, err := l.choose(context.Background(), nil, "messages", search.Parse(q), 250)
 		if err != nil {
@@ -87,7 +86,7 @@ func TestLexemeChoose(t *testing.T) {
 	}
 	// Never analysed: no statistics, no shortcut.
 	none := &lexemeFreqs{tables: map[string]*lexemeStats{"messages": {read: time.Now(), rows: 0, freq: map[string]float64{}}}}
-	if got, _ := none.choose(context.Background(), nil, "messages", search.Parse("zendal"), 250); got != sqlstore.ListNewest {
-		t.Errorf("choose(zendal) without statistics = %v, want newest first", got)
+	if got, _ := none.choose(context.Background(), nil, "messages", search.Parse("zendal"), 250); got != sqlstore.ListRange {
+		t.Errorf("choose(zendal) without statistics = %v, want ranges", got)
 	}
 }

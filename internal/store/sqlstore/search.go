@@ -71,11 +71,6 @@ const (
 	// ListWalk tests the records below an ID one by one, newest first,
 	// without the index: fastest for a query most records match.
 	ListWalk
-	// ListNewest asks the index range by range, newest range first, in
-	// one query that stops at the limit (PostgreSQL: see
-	// postgres.tsSearch.Matches): the matches a window needs are all that
-	// reach the table, however many older ones there are.
-	ListNewest
 )
 
 // A group's results are read in windows: the index lists the newest
