@@ -140,9 +140,10 @@ func SeedRead(ctx context.Context, store desk.Store, db *sql.DB, dialect string,
 	if !cfg.Search && dialect == "postgres" {
 		// The seed dropped the GIN indexes (suspendIndexing) and the
 		// search vectors are generated columns, already written: build
-		// the indexes, or every search would read the whole tables.
+		// the indexes, or every search would read the whole tables (with
+		// the short pending list of migration 601).
 		for _, t := range []string{"customers", "conversations", "messages"} {
-			if _, err := db.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS `+t+`_search ON `+t+` USING gin (search)`); err != nil {
+			if _, err := db.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS `+t+`_search ON `+t+` USING gin (search) WITH (gin_pending_list_limit = 256)`); err != nil {
 				return nil, err
 			}
 		}

@@ -61,6 +61,16 @@ func (d seedSQL) text(expr string) string {
 	return "CAST(" + expr + " AS TEXT)"
 }
 
+// mulDiv is expr * m / n in integers. PostgreSQL computes the product in
+// numeric: at 2,000,000 conversations it passes bigint's range (SQLite
+// turns an overflowing product into a float instead of failing).
+func (d seedSQL) mulDiv(expr string, m int64, n int) string {
+	if d.dialect == "postgres" {
+		return fmt.Sprintf("div((%s)::numeric * %d, %d)::bigint", expr, m, n)
+	}
+	return fmt.Sprintf("%s * %d / %d", expr, m, n)
+}
+
 // phone is the phone number textGen.phone gives customer cu.
 func (d seedSQL) phone(cu string) string {
 	return fmt.Sprintf("(CASE (%s) %% 3 WHEN 0 THEN '+49151' || %s WHEN 1 THEN '+1415' || %s ELSE '+3361' || %s END)",
@@ -134,7 +144,7 @@ func seedConversationsSQL(ctx context.Context, db *sql.DB, d seedSQL, cfg SeedCo
 	}
 	queue.WriteString(" END)")
 	cu := fmt.Sprintf("((s.i - 1) %% %d + 1)", cfg.Customers)
-	created := fmt.Sprintf("(%d + s.i * %d / %d)", t0, span, n)
+	created := fmt.Sprintf("(%d + %s)", t0, d.mulDiv("s.i", span, n))
 	last := fmt.Sprintf("(%s + %d)", created, int64(perConv-1)*180_000_000)
 	h := sqlHash("s.i", 1)
 	topic := fmt.Sprintf(`(CASE %s %% 4 WHEN 0 THEN 'Refund for order ' || %s
@@ -169,7 +179,7 @@ func seedMessagesSQL(ctx context.Context, db *sql.DB, d seedSQL, cfg SeedConfig,
 	conv := fmt.Sprintf("((s.i - 1) / %d + 1)", perConv)
 	k := fmt.Sprintf("((s.i - 1) %% %d)", perConv)
 	cu := fmt.Sprintf("((%s - 1) %% %d + 1)", conv, cfg.Customers)
-	at := fmt.Sprintf("(%d + %s * %d / %d + %s * 180000000)", t0, conv, span, cfg.Conversations, k)
+	at := fmt.Sprintf("(%d + %s + %s * 180000000)", t0, d.mulDiv(conv, span, cfg.Conversations), k)
 	rare := func(k int) string { return pick("sb_seed_rare", rareWords, sqlHash("s.i", k)) }
 	h := sqlHash("s.i", 1)
 	ending := fmt.Sprintf(`(CASE %s %% 6

@@ -146,7 +146,8 @@ func (*tsSearch) Reindex(ctx context.Context, db *sql.DB) error {
 			_, err = tx.ExecContext(ctx, `DROP INDEX IF EXISTS `+ix.name)
 		}
 		if err == nil {
-			_, err = tx.ExecContext(ctx, `CREATE INDEX `+ix.name+` ON `+ix.table+` USING gin (search)`)
+			// Migration 601_search_pending_list: a short pending list.
+			_, err = tx.ExecContext(ctx, `CREATE INDEX `+ix.name+` ON `+ix.table+` USING gin (search) WITH (gin_pending_list_limit = 256)`)
 		}
 		if err == nil {
 			err = tx.Commit()
